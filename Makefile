@@ -1,0 +1,55 @@
+# GovMail Desktop — developer commands. See README.md.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+
+TS_FILES := $(wildcard translations/*.ts)
+QM_FILES := $(patsubst translations/%.ts,govmail_desktop/_generated/%.qm,$(TS_FILES))
+
+.PHONY: run test demo bench translations i18n-update clean system-deps-run system-deps-test
+
+run: system-deps-run $(VENV)/.stamp-run translations
+	$(PY) -m govmail_desktop $(ARGS)
+
+test: system-deps-test $(VENV)/.stamp-test translations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+demo: system-deps-test $(VENV)/.stamp-test translations
+	$(PY) -m tests.servers.demo $(ARGS)
+
+bench: system-deps-test $(VENV)/.stamp-test translations
+	$(PY) benchmarks/sync_bench.py $(BENCH_ARGS)
+
+system-deps-run:
+	@sh tools/install-system-deps.sh run
+
+system-deps-test:
+	@sh tools/install-system-deps.sh test
+
+$(VENV)/.stamp-created:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	@touch $@
+
+$(VENV)/.stamp-run: pyproject.toml $(VENV)/.stamp-created
+	$(PY) -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-created
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.stamp-run
+
+translations: $(QM_FILES)
+
+govmail_desktop/_generated/%.qm: translations/%.ts $(VENV)/.stamp-created
+	@test -x $(VENV)/bin/pyside6-lrelease || $(MAKE) $(VENV)/.stamp-run
+	$(PY) tools/build_translations.py
+
+# Developers: refresh translations/govmail_th.ts after changing user-visible text.
+i18n-update: $(VENV)/.stamp-run
+	$(PY) tools/i18n_update.py $(FILL)
+
+clean:
+	rm -rf $(VENV) govmail_desktop/_generated build dist *.egg-info .pytest_cache

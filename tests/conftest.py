@@ -1,0 +1,20 @@
+"""Shared test set-up: Qt offscreen, an isolated app home, the server fixtures."""
+
+from __future__ import annotations
+
+import os
+
+# Qt must not look for a display (without one, Qt aborts the whole run).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+pytest_plugins = ["tests.servers.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Every test gets its own GOVMAIL_HOME: nothing touches a real profile."""
+    home = tmp_path_factory.mktemp("govmail-home")
+    monkeypatch.setenv("GOVMAIL_HOME", str(home))
+    yield home

@@ -1,0 +1,1 @@
+"""pytest fixtures for the real servers (Dovecot, SMTP submission, Secret Service)."""
