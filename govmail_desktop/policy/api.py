@@ -53,8 +53,13 @@ class TlsRules:
 class ServerPolicy(Protocol):
     """What net/ needs from the policy for one connection."""
 
-    def check_host(self, host: str) -> None:
-        """Raise PolicyRefused unless the host name may be used."""
+    def check_host(self, host: str) -> str:
+        """Raise PolicyRefused unless the host name may be used.
+
+        Returns the normalised name (lower-case IDNA A-labels, no trailing
+        dot; IP literals in compressed form): resolve THIS name, so that what
+        was checked is what gets looked up.
+        """
 
     def check_address(self, host: str, ip: str) -> str:
         """Raise PolicyRefused unless ``ip`` may be connected to.

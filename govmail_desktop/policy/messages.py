@@ -1,0 +1,132 @@
+"""Every user- and admin-visible text of the policy layer, marked for translation.
+
+Kept in one place so that the Thai wording stays consistent (THAI-TERMS.md)
+and so tests can check that each has a Thai translation.
+"""
+
+from __future__ import annotations
+
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
+
+# -- connection refusals (server.py) ------------------------------------------
+HOST_INVALID = QT_TRANSLATE_NOOP("Policy", "“{host}” is not a valid server name.")
+HOST_INVALID_HINT = QT_TRANSLATE_NOOP("Policy", "Please check the server name in the account settings.")
+HOST_NOT_ALLOWED = QT_TRANSLATE_NOOP(
+    "Policy", "The server {host} is not on the list of servers your agency allows."
+)
+HOST_NOT_ALLOWED_HINT = QT_TRANSLATE_NOOP(
+    "Policy",
+    "Please use your agency's mail server, or contact your IT staff if this server should be allowed.",
+)
+HOST_DENIED = QT_TRANSLATE_NOOP(
+    "Policy", "The server {host} belongs to a mail service that official mail may not use ({rule})."
+)
+HOST_DENIED_HINT = QT_TRANSLATE_NOOP(
+    "Policy",
+    "Official mail must stay on government servers in Thailand (Cabinet resolution of "
+    "18 December 2007). Please use your agency's e-mail account.",
+)
+ADDRESS_INVALID = QT_TRANSLATE_NOOP("Policy", "“{ip}” is not a valid network address for the server {host}.")
+ADDRESS_NOT_THAILAND = QT_TRANSLATE_NOOP(
+    "Policy",
+    "The server {host} is at the address {ip}, which is registered outside Thailand ({country}).",
+)
+ADDRESS_NOT_THAILAND_HINT = QT_TRANSLATE_NOOP(
+    "Policy",
+    "Official mail must stay on servers in Thailand. If this server is correct, "
+    "please contact your IT staff; they can list its address range in the policy.",
+)
+ADDRESS_PRIVATE = QT_TRANSLATE_NOOP(
+    "Policy",
+    "The server {host} is at a local or private address ({ip}) that the policy does not allow.",
+)
+ADDRESS_PRIVATE_HINT = QT_TRANSLATE_NOOP(
+    "Policy",
+    "If this is your agency's internal server, your IT staff can list its address range in the policy.",
+)
+ADDRESS_UNKNOWN = QT_TRANSLATE_NOOP(
+    "Policy",
+    "It is not known in which country the address {ip} of the server {host} is registered.",
+)
+POLICY_INVALID = QT_TRANSLATE_NOOP(
+    "Policy", "No connection was made because the agency's mail policy is invalid: {problem}."
+)
+POLICY_INVALID_HINT = QT_TRANSLATE_NOOP(
+    "Policy", "Please contact your IT staff to correct the policy (govmail-admin policy validate)."
+)
+ACCOUNT_INVALID = QT_TRANSLATE_NOOP("Policy", "“{address}” is not a valid e-mail address.")
+ACCOUNT_DOMAIN = QT_TRANSLATE_NOOP(
+    "Policy", "The address {address} is not in a domain your agency allows for mail accounts."
+)
+ACCOUNT_DOMAIN_HINT = QT_TRANSLATE_NOOP(
+    "Policy",
+    "Please use your government e-mail address (for example name@agency.go.th), "
+    "or contact your IT staff.",
+)
+ACCOUNT_DENIED = QT_TRANSLATE_NOOP(
+    "Policy", "The address {address} belongs to a mail service that official mail may not use."
+)
+
+# -- the whole policy is broken (sources.py) ----------------------------------
+POLICY_ERROR = QT_TRANSLATE_NOOP("Policy", "The agency's mail policy is invalid: {problem}.")
+POLICY_ERROR_HINT = QT_TRANSLATE_NOOP(
+    "Policy",
+    "No connections will be made until the IT staff correct the policy. Please contact your IT staff.",
+)
+PROBLEM_AT = QT_TRANSLATE_NOOP("Policy", "{source}, key {key}: {problem}")
+PROBLEM_IN = QT_TRANSLATE_NOOP("Policy", "{source}: {problem}")
+DEFAULT_SOURCE = QT_TRANSLATE_NOOP("Policy", "built-in default")
+
+# -- validation problems (schema.py, sources.py) ------------------------------
+P_UNKNOWN_KEY = QT_TRANSLATE_NOOP("Policy", "unknown key (known keys: {known})")
+P_DUPLICATE_KEY = QT_TRANSLATE_NOOP("Policy", "the key “{name}” appears more than once")
+P_EXPECTED = QT_TRANSLATE_NOOP("Policy", "expected {expected}, found {found}")
+P_NOT_ONE_OF = QT_TRANSLATE_NOOP("Policy", "“{value}” is not one of: {choices}")
+P_OUT_OF_RANGE = QT_TRANSLATE_NOOP("Policy", "{value} is out of range ({minimum} to {maximum})")
+P_BAD_HOST = QT_TRANSLATE_NOOP("Policy", "“{value}” is not a valid host name or pattern ({reason})")
+P_BAD_DOMAIN = QT_TRANSLATE_NOOP("Policy", "“{value}” is not a valid domain or pattern ({reason})")
+P_BAD_CIDR = QT_TRANSLATE_NOOP("Policy", "“{value}” is not a valid address range such as 10.20.0.0/16")
+P_CIDR_HOST_BITS = QT_TRANSLATE_NOOP("Policy", "“{value}” has host bits set; did you mean {suggestion}?")
+P_CIDR_TOO_BROAD = QT_TRANSLATE_NOOP(
+    "Policy",
+    "“{value}” is too broad (shorter than /{minimum}); it would switch off the Thailand check",
+)
+P_BAD_PIN = QT_TRANSLATE_NOOP(
+    "Policy", "“{value}” is not a base64 SHA-256 pin of a public key (44 characters ending in =)"
+)
+P_BAD_EXTENSION = QT_TRANSLATE_NOOP("Policy", "“{value}” is not a file extension such as .exe")
+P_EMPTY_TEXT = QT_TRANSLATE_NOOP("Policy", "must not be empty")
+P_CA_MISSING = QT_TRANSLATE_NOOP("Policy", "the CA file {path} does not exist or is not a file")
+P_CA_RELATIVE = QT_TRANSLATE_NOOP("Policy", "the CA file must be an absolute path here: {path}")
+P_SCHEMA_MISSING = QT_TRANSLATE_NOOP("Policy", "schema_version is missing (this version understands {supported})")
+P_SCHEMA_NEWER = QT_TRANSLATE_NOOP(
+    "Policy",
+    "schema version {found} is not supported (this version of GovMail understands {supported})",
+)
+P_JSON_SYNTAX = QT_TRANSLATE_NOOP("Policy", "not valid JSON at line {line}, column {column}: {reason}")
+P_TOP_NOT_OBJECT = QT_TRANSLATE_NOOP("Policy", "the file must contain one JSON object {{ … }}")
+P_UNREADABLE = QT_TRANSLATE_NOOP("Policy", "the file cannot be read: {reason}")
+P_NOT_UTF8 = QT_TRANSLATE_NOOP("Policy", "the file is not UTF-8 text")
+P_INSECURE_FILE = QT_TRANSLATE_NOOP(
+    "Policy",
+    "the file can be changed by users other than the administrator (owner uid {uid}, mode {mode}); "
+    "it must be owned by root and writable only by root",
+)
+P_UNKNOWN_SETTING = QT_TRANSLATE_NOOP("Policy", "unknown setting (known settings: {known})")
+P_BAD_SETTING_VALUE = QT_TRANSLATE_NOOP("Policy", "{value} is not a valid value for this setting ({reason})")
+P_LOCKED_HOST_REFUSED = QT_TRANSLATE_NOOP(
+    "Policy", "the locked server {host} is refused by this policy's own server rules ({reason})"
+)
+P_REGISTRY_TYPE = QT_TRANSLATE_NOOP("Policy", "the registry value has type {found}; expected {expected}")
+P_REGISTRY_UNREADABLE = QT_TRANSLATE_NOOP("Policy", "the registry key cannot be read: {reason}")
+
+# Type names used in P_EXPECTED.
+T_OBJECT = QT_TRANSLATE_NOOP("Policy", "an object {{ … }}")
+T_TEXT = QT_TRANSLATE_NOOP("Policy", "text")
+T_TEXT_OR_NULL = QT_TRANSLATE_NOOP("Policy", "text or null")
+T_INTEGER = QT_TRANSLATE_NOOP("Policy", "a whole number")
+T_LIST_OF_TEXT = QT_TRANSLATE_NOOP("Policy", "a list of text values [ … ]")
+T_BOOLEAN = QT_TRANSLATE_NOOP("Policy", "true or false")
+T_NULL = QT_TRANSLATE_NOOP("Policy", "null")
+T_LIST = QT_TRANSLATE_NOOP("Policy", "a list")
+T_OTHER = QT_TRANSLATE_NOOP("Policy", "another kind of value")

@@ -1,0 +1,117 @@
+"""The policy as frozen dataclasses (built only from validated data: schema.py).
+
+One section per JSON object of the policy file (schema_version 1):
+servers, addresses, tls, accounts, recipients, content, attachments,
+locked_settings. The meaning and default of each key is in schema.KEYS and
+docs/admin.md.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import ssl
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from govmail_desktop.i18n.catalog import Msg
+from govmail_desktop.policy.hosts import HostPattern
+
+SCHEMA_VERSION = 1
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class ServersSection:
+    allow: tuple[HostPattern, ...]
+    deny: tuple[HostPattern, ...]
+
+
+@dataclass(frozen=True)
+class AddressesSection:
+    allow_cidrs: tuple[IPNetwork, ...]
+
+
+@dataclass(frozen=True)
+class TlsSection:
+    min_version: str  # "1.2" | "1.3"
+    ca_file: Path | None
+    spki_pins: tuple[str, ...]
+
+    @property
+    def ssl_min_version(self) -> ssl.TLSVersion:
+        return ssl.TLSVersion.TLSv1_3 if self.min_version == "1.3" else ssl.TLSVersion.TLSv1_2
+
+
+@dataclass(frozen=True)
+class AccountsSection:
+    allowed_domains: tuple[HostPattern, ...]
+
+
+@dataclass(frozen=True)
+class RecipientsSection:
+    internal_domains: tuple[HostPattern, ...]
+    external: str  # "allow" | "warn" | "block"
+    free_mail: str  # "warn" | "block"
+    free_mail_domains: tuple[HostPattern, ...]
+    classified: str  # "internal-only" | "block"
+
+
+@dataclass(frozen=True)
+class ContentSection:
+    remote_content: str  # default of the user setting mail.remote_content
+
+
+@dataclass(frozen=True)
+class AttachmentsSection:
+    max_size_mb: int
+    blocked_extensions: tuple[str, ...]  # lower case, with the dot
+
+
+@dataclass(frozen=True)
+class Policy:
+    servers: ServersSection
+    addresses: AddressesSection
+    tls: TlsSection
+    accounts: AccountsSection
+    recipients: RecipientsSection
+    content: ContentSection
+    attachments: AttachmentsSection
+    #: user setting key (core/settings.py SCHEMA) -> the value it is locked to
+    locked_settings: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+    schema_version: int = SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a policy source: where (source, key path, line) and what."""
+
+    source: str
+    key: str
+    message: Msg
+    line: int | None = None
+    column: int | None = None
+
+    def as_msg(self) -> Msg:
+        """The whole problem, with where it is, as one translatable message."""
+        from govmail_desktop.policy import messages
+
+        where = self.source  # a JSON syntax message carries its own line and column
+        if self.key:
+            return messages.PROBLEM_AT.format(source=where, key=self.key, problem=self.message)
+        return messages.PROBLEM_IN.format(source=where, problem=self.message)
+
+    def text(self, lang: str | None = None) -> str:
+        return self.as_msg().text(lang)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "key": self.key,
+            "line": self.line,
+            "column": self.column,
+            "message_en": self.message.text("en"),
+            "message_th": self.message.text("th"),
+        }

@@ -1,0 +1,461 @@
+"""The policy schema (version 1): every key, its type, default and meaning.
+
+A policy source (a JSON file, the registry, the built-in default) is turned
+into a *layer*: a flat dict ``{"servers.allow": [...], ...}`` of normalised,
+JSON-shaped values, plus a list of :class:`Problem` naming the key path and
+what is wrong. Layers are stacked (later wins per key) and the result is
+turned into a frozen :class:`Policy` by :func:`build_policy`.
+
+``validate(data)`` is the public one-call check (``govmail-admin policy validate``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+
+from govmail_desktop.core import settings as user_settings
+from govmail_desktop.i18n.catalog import Msg
+from govmail_desktop.policy import messages as m
+from govmail_desktop.policy.hosts import InvalidHost, parse_pattern
+from govmail_desktop.policy.model import (
+    SCHEMA_VERSION,
+    AccountsSection,
+    AddressesSection,
+    AttachmentsSection,
+    ContentSection,
+    Policy,
+    Problem,
+    RecipientsSection,
+    ServersSection,
+    TlsSection,
+)
+
+#: Address ranges broader than this would make the Thailand check meaningless.
+MIN_PREFIX_V4 = 8
+MIN_PREFIX_V6 = 16
+
+LOCKED_SETTINGS = "locked_settings"
+SECTIONS = ("servers", "addresses", "tls", "accounts", "recipients", "content", "attachments")
+TOP_LEVEL_VALUES = ("schema_version", "description")
+
+
+class BadValue(Exception):
+    """Raised by a value checker with the problem as a translatable Msg."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.text("en"))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a checker needs to know about the source the value came from."""
+
+    #: relative paths (tls.ca_file) are resolved against this; None = must be absolute
+    base_dir: Path | None = None
+
+
+def _type_name(value: Any) -> Msg:
+    if isinstance(value, bool):
+        return m.T_BOOLEAN
+    if isinstance(value, int):
+        return m.T_INTEGER
+    if isinstance(value, str):
+        return m.T_TEXT
+    if isinstance(value, list):
+        return m.T_LIST
+    if isinstance(value, dict):
+        return m.T_OBJECT
+    if value is None:
+        return m.T_NULL
+    return m.T_OTHER
+
+
+def _expect(expected: Msg, value: Any) -> BadValue:
+    return BadValue(m.P_EXPECTED.format(expected=expected, found=_type_name(value)))
+
+
+def _text_list(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _expect(m.T_LIST_OF_TEXT, value)
+    return value
+
+
+def _choice(*choices: str) -> Callable[[Any, Context], Any]:
+    def check(value: Any, ctx: Context) -> Any:
+        if not isinstance(value, str):
+            raise _expect(m.T_TEXT, value)
+        if value not in choices:
+            raise BadValue(m.P_NOT_ONE_OF.format(value=value, choices=", ".join(choices)))
+        return value
+
+    return check
+
+
+def _int_range(minimum: int, maximum: int) -> Callable[[Any, Context], Any]:
+    def check(value: Any, ctx: Context) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _expect(m.T_INTEGER, value)
+        if not minimum <= value <= maximum:
+            raise BadValue(m.P_OUT_OF_RANGE.format(value=value, minimum=minimum, maximum=maximum))
+        return value
+
+    return check
+
+
+def _patterns(*, allow_ip: bool, allow_any_tld: bool, domain: bool) -> Callable[[Any, Context], Any]:
+    def check(value: Any, ctx: Context) -> Any:
+        out: list[str] = []
+        for item in _text_list(value):
+            try:
+                pattern = parse_pattern(item, allow_ip=allow_ip, allow_any_tld=allow_any_tld)
+            except InvalidHost as exc:
+                msg = m.P_BAD_DOMAIN if domain else m.P_BAD_HOST
+                raise BadValue(msg.format(value=item, reason=str(exc))) from None
+            if pattern.text not in out:
+                out.append(pattern.text)
+        return out
+
+    return check
+
+
+def _schema_version(value: Any, ctx: Context) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _expect(m.T_INTEGER, value)
+    if value != SCHEMA_VERSION:
+        raise BadValue(m.P_SCHEMA_NEWER.format(found=value, supported=SCHEMA_VERSION))
+    return value
+
+
+def _description(value: Any, ctx: Context) -> Any:
+    if not isinstance(value, str):
+        raise _expect(m.T_TEXT, value)
+    return value
+
+
+def _cidrs(value: Any, ctx: Context) -> Any:
+    out: list[str] = []
+    for item in _text_list(value):
+        text = item.strip()
+        try:
+            net = ipaddress.ip_network(text, strict=True)
+        except ValueError:
+            try:
+                loose = ipaddress.ip_network(text, strict=False)
+            except ValueError:
+                raise BadValue(m.P_BAD_CIDR.format(value=item)) from None
+            raise BadValue(m.P_CIDR_HOST_BITS.format(value=item, suggestion=loose.compressed)) from None
+        minimum = MIN_PREFIX_V4 if net.version == 4 else MIN_PREFIX_V6
+        if net.prefixlen < minimum:
+            raise BadValue(m.P_CIDR_TOO_BROAD.format(value=item, minimum=minimum))
+        if net.compressed not in out:
+            out.append(net.compressed)
+    return out
+
+
+def _ca_file(value: Any, ctx: Context) -> Any:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _expect(m.T_TEXT_OR_NULL, value)
+    if not value.strip():
+        raise BadValue(m.P_EMPTY_TEXT)
+    path = Path(value)
+    if not path.is_absolute():
+        if ctx.base_dir is None:
+            raise BadValue(m.P_CA_RELATIVE.format(path=value))
+        path = ctx.base_dir / path
+    if not path.is_file():
+        raise BadValue(m.P_CA_MISSING.format(path=str(path)))
+    return str(path)
+
+
+def _pins(value: Any, ctx: Context) -> Any:
+    out: list[str] = []
+    for item in _text_list(value):
+        text = item.strip()
+        if text.startswith("sha256/"):
+            text = text[len("sha256/") :]
+        try:
+            raw = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise BadValue(m.P_BAD_PIN.format(value=item)) from None
+        if len(raw) != 32:
+            raise BadValue(m.P_BAD_PIN.format(value=item))
+        normal = base64.b64encode(raw).decode("ascii")
+        if normal not in out:
+            out.append(normal)
+    return out
+
+
+_EXTENSION = re.compile(r"^\.[a-z0-9][a-z0-9_+-]{0,15}$")
+
+
+def _extensions(value: Any, ctx: Context) -> Any:
+    out: list[str] = []
+    for item in _text_list(value):
+        text = item.strip().lower()
+        if text and not text.startswith("."):
+            text = "." + text
+        if not _EXTENSION.match(text):
+            raise BadValue(m.P_BAD_EXTENSION.format(value=item))
+        if text not in out:
+            out.append(text)
+    return out
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One policy key: its checker, and (for docs and ``policy show``) meaning and registry type."""
+
+    path: str
+    check: Callable[[Any, Context], Any]
+    description: str
+    registry_type: str  # "REG_SZ" | "REG_DWORD" | "REG_MULTI_SZ"
+
+
+KEYS: dict[str, KeySpec] = {
+    k.path: k
+    for k in (
+        KeySpec("schema_version", _schema_version, "Version of this schema; must be 1.", "REG_DWORD"),
+        KeySpec("description", _description, "Free text for the admins (shown by policy show).", "REG_SZ"),
+        KeySpec(
+            "servers.allow",
+            _patterns(allow_ip=True, allow_any_tld=False, domain=False),
+            "Mail server hosts the app may connect to (exact host, .suffix, or IP literal).",
+            "REG_MULTI_SZ",
+        ),
+        KeySpec(
+            "servers.deny",
+            _patterns(allow_ip=False, allow_any_tld=True, domain=False),
+            "Hosts never allowed, even if allowed above (foreign free mail). Wins over servers.allow.",
+            "REG_MULTI_SZ",
+        ),
+        KeySpec(
+            "addresses.allow_cidrs",
+            _cidrs,
+            "Address ranges allowed besides addresses registered to Thailand (e.g. the agency LAN).",
+            "REG_MULTI_SZ",
+        ),
+        KeySpec("tls.min_version", _choice("1.2", "1.3"), "Lowest TLS version accepted.", "REG_SZ"),
+        KeySpec(
+            "tls.ca_file",
+            _ca_file,
+            "PEM file of extra trusted CA certificates (agency CA), added to the system store.",
+            "REG_SZ",
+        ),
+        KeySpec(
+            "tls.spki_pins",
+            _pins,
+            "base64 SHA-256 of server public keys (SPKI); if set, one must match the chain.",
+            "REG_MULTI_SZ",
+        ),
+        KeySpec(
+            "accounts.allowed_domains",
+            _patterns(allow_ip=False, allow_any_tld=False, domain=True),
+            "Domains of e-mail addresses that may be set up as accounts.",
+            "REG_MULTI_SZ",
+        ),
+        KeySpec(
+            "recipients.internal_domains",
+            _patterns(allow_ip=False, allow_any_tld=False, domain=True),
+            "Recipient domains counted as internal (government).",
+            "REG_MULTI_SZ",
+        ),
+        KeySpec(
+            "recipients.external",
+            _choice("allow", "warn", "block"),
+            "What happens when mail goes to a recipient outside the internal domains.",
+            "REG_SZ",
+        ),
+        KeySpec(
+            "recipients.free_mail",
+            _choice("warn", "block"),
+            "What happens when mail goes to a free-mail address (free_mail_domains).",
+            "REG_SZ",
+        ),
+        KeySpec(
+            "recipients.free_mail_domains",
+            _patterns(allow_ip=False, allow_any_tld=True, domain=True),
+            "Domains of foreign free-mail providers.",
+            "REG_MULTI_SZ",
+        ),
+        KeySpec(
+            "recipients.classified",
+            _choice("internal-only", "block"),
+            "Classified mail (ลับ/ลับมาก/ลับที่สุด): only to internal recipients, or never by e-mail.",
+            "REG_SZ",
+        ),
+        KeySpec(
+            "content.remote_content",
+            _choice("block", "ask", "allow"),
+            "Default for loading remote content (images) in messages; lock it with locked_settings.",
+            "REG_SZ",
+        ),
+        KeySpec(
+            "attachments.max_size_mb",
+            _int_range(1, 2048),
+            "Largest total attachment size in MB that may be sent.",
+            "REG_DWORD",
+        ),
+        KeySpec(
+            "attachments.blocked_extensions",
+            _extensions,
+            "File extensions that may not be sent and need confirmation to open.",
+            "REG_MULTI_SZ",
+        ),
+    )
+}
+
+def section_keys(section: str) -> list[str]:
+    return [p.split(".", 1)[1] for p in KEYS if p.startswith(section + ".")]
+
+
+def lockable_settings() -> dict[str, user_settings.Setting]:
+    """Settings a policy may lock: user preferences (core/settings.py SCHEMA) and
+    the account server fields (core/accounts.py ACCOUNT_LOCK_SETTINGS)."""
+    specs = dict(user_settings.SCHEMA)
+    try:
+        from govmail_desktop.core.accounts import ACCOUNT_LOCK_SETTINGS
+    except ImportError:  # pragma: no cover - accounts module not present
+        ACCOUNT_LOCK_SETTINGS = {}
+    specs.update(ACCOUNT_LOCK_SETTINGS)
+    return specs
+
+
+def check_locked_setting(name: str, value: Any) -> Any:
+    """Validate one locked_settings entry against the lockable settings' own checks."""
+    specs = lockable_settings()
+    spec = specs.get(name)
+    if spec is None:
+        raise BadValue(m.P_UNKNOWN_SETTING.format(known=", ".join(sorted(specs))))
+    try:
+        return spec.validate(value)
+    except ValueError as exc:
+        raise BadValue(m.P_BAD_SETTING_VALUE.format(value=repr(value), reason=str(exc))) from None
+
+
+def parse_layer(
+    data: Any,
+    source: str,
+    *,
+    ctx: Context = Context(),
+    require_version: bool = True,
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Check one source's JSON-shaped data; returns (flat layer, problems).
+
+    Only keys without a problem are put in the layer; callers fail closed when
+    there is any problem at all.
+    """
+    layer: dict[str, Any] = {}
+    problems: list[Problem] = []
+
+    def problem(key: str, msg: Msg) -> None:
+        problems.append(Problem(source, key, msg))
+
+    if not isinstance(data, dict):
+        problem("", m.P_TOP_NOT_OBJECT)
+        return layer, problems
+    if require_version and "schema_version" not in data:
+        problem("schema_version", m.P_SCHEMA_MISSING.format(supported=SCHEMA_VERSION))
+    known_top = [*TOP_LEVEL_VALUES, *SECTIONS, LOCKED_SETTINGS]
+    for name, value in data.items():
+        if name in TOP_LEVEL_VALUES:
+            try:
+                layer[name] = KEYS[name].check(value, ctx)
+            except BadValue as exc:
+                problem(name, exc.message)
+        elif name in SECTIONS:
+            if not isinstance(value, dict):
+                problem(name, _expect(m.T_OBJECT, value).message)
+                continue
+            known = section_keys(name)
+            for key, item in value.items():
+                path = f"{name}.{key}"
+                spec = KEYS.get(path)
+                if spec is None:
+                    problem(path, m.P_UNKNOWN_KEY.format(known=", ".join(known)))
+                    continue
+                try:
+                    layer[path] = spec.check(item, ctx)
+                except BadValue as exc:
+                    problem(path, exc.message)
+        elif name == LOCKED_SETTINGS:
+            if not isinstance(value, dict):
+                problem(name, _expect(m.T_OBJECT, value).message)
+                continue
+            for key, item in value.items():
+                path = f"{LOCKED_SETTINGS}.{key}"
+                try:
+                    layer[path] = check_locked_setting(key, item)
+                except BadValue as exc:
+                    problem(path, exc.message)
+        else:
+            problem(str(name), m.P_UNKNOWN_KEY.format(known=", ".join(known_top)))
+    return layer, problems
+
+
+def validate(data: Any, source: str = "", *, base_dir: Path | None = None) -> list[Problem]:
+    """Every problem of a policy document (empty list: valid)."""
+    return parse_layer(data, source, ctx=Context(base_dir=base_dir))[1]
+
+
+def build_policy(flat: Mapping[str, Any]) -> Policy:
+    """A Policy from a complete flat layer stack (defaults + sources, all validated)."""
+    def patterns(key: str, **kw: bool) -> tuple:
+        return tuple(parse_pattern(t, **kw) for t in flat[key])
+
+    locked = {
+        k[len(LOCKED_SETTINGS) + 1 :]: v for k, v in flat.items() if k.startswith(LOCKED_SETTINGS + ".")
+    }
+    ca = flat["tls.ca_file"]
+    return Policy(
+        servers=ServersSection(
+            allow=patterns("servers.allow", allow_ip=True),
+            deny=patterns("servers.deny", allow_any_tld=True),
+        ),
+        addresses=AddressesSection(
+            allow_cidrs=tuple(ipaddress.ip_network(c) for c in flat["addresses.allow_cidrs"])
+        ),
+        tls=TlsSection(
+            min_version=flat["tls.min_version"],
+            ca_file=Path(ca) if ca else None,
+            spki_pins=tuple(flat["tls.spki_pins"]),
+        ),
+        accounts=AccountsSection(allowed_domains=patterns("accounts.allowed_domains")),
+        recipients=RecipientsSection(
+            internal_domains=patterns("recipients.internal_domains"),
+            external=flat["recipients.external"],
+            free_mail=flat["recipients.free_mail"],
+            free_mail_domains=patterns("recipients.free_mail_domains", allow_any_tld=True),
+            classified=flat["recipients.classified"],
+        ),
+        content=ContentSection(remote_content=flat["content.remote_content"]),
+        attachments=AttachmentsSection(
+            max_size_mb=flat["attachments.max_size_mb"],
+            blocked_extensions=tuple(flat["attachments.blocked_extensions"]),
+        ),
+        locked_settings=MappingProxyType(dict(sorted(locked.items()))),
+        description=flat.get("description", ""),
+        schema_version=flat.get("schema_version", SCHEMA_VERSION),
+    )
+
+
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """The flat layer as the nested JSON document (``policy show --json``)."""
+    out: dict[str, Any] = {}
+    for path, value in flat.items():
+        if path in TOP_LEVEL_VALUES:
+            out[path] = value
+            continue
+        section, key = path.split(".", 1)
+        out.setdefault(section, {})[key] = value
+    out.setdefault(LOCKED_SETTINGS, {})
+    return out

@@ -1,0 +1,332 @@
+r"""Where the policy comes from, in what order, and failing closed when it is broken.
+
+Precedence (later wins, per key; a list replaces the whole list below it):
+
+1. the built-in default (defaults.py);
+2. the machine policy file: Linux ``/etc/govmail/policy.json``; Windows
+   ``%ProgramData%\GovMail\policy.json``;
+3. Windows only: Group Policy values under ``HKLM\SOFTWARE\Policies\GovMail``
+   (registry.py) — they win over the Windows file, key by key.
+
+A machine source that cannot be read, is not valid JSON, or has an unknown
+key, a wrong type or a bad value makes :attr:`EffectivePolicy.error` a
+:class:`PolicyError` naming the file/key and the problem; the app still
+starts, but :meth:`EffectivePolicy.server_policy` refuses every connection
+with ``POLICY_INVALID``. A missing file (or registry key) just means "no
+machine policy".
+
+Nothing here reads a path from the environment or from user settings: the
+user must not be able to point the app at a looser policy. Test and demo
+policies are loaded explicitly with :func:`load_policy_file`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from govmail_desktop.core.errors import PolicyError, PolicyRefused
+from govmail_desktop.policy import api
+from govmail_desktop.policy import messages as m
+from govmail_desktop.policy.defaults import default_policy_data
+from govmail_desktop.policy.hosts import InvalidHost, display_host, first_match, split_address
+from govmail_desktop.policy.model import Policy, Problem
+from govmail_desktop.policy.registry import REGISTRY_ROOT, RegistryReader, read_registry_policy
+from govmail_desktop.policy.schema import Context, build_policy, nest, parse_layer
+
+LINUX_POLICY_PATH = Path("/etc/govmail/policy.json")
+DEFAULT_SOURCE = "built-in default"
+
+
+def windows_policy_path() -> Path:
+    program_data = os.environ.get("ProgramData") or r"C:\ProgramData"
+    return Path(program_data) / "GovMail" / "policy.json"
+
+
+@dataclass(frozen=True)
+class EffectivePolicy:
+    """The policy in force, where each value came from, and whether it is broken."""
+
+    policy: Policy
+    #: set when a machine source is broken: the app must connect nowhere
+    error: PolicyError | None = None
+    #: key path ("servers.allow", "locked_settings.mail.remote_content") -> source label
+    sources: Mapping[str, str] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+    #: the effective values as a flat JSON-shaped dict (policy show --json)
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def server_policy(self) -> api.ServerPolicy:
+        """What net/ enforces: the real checks, or refuse-everything when broken."""
+        from govmail_desktop.policy.server import DomesticServerPolicy, FailClosedPolicy
+
+        if self.error is not None:
+            return FailClosedPolicy(self.problems[0].as_msg())
+        return DomesticServerPolicy(self.policy)
+
+    def locked_settings(self) -> dict[str, Any]:
+        """User settings the agency locked (pass to core.settings.Settings(locked=...))."""
+        return dict(self.policy.locked_settings)
+
+    def setting_defaults(self) -> dict[str, Any]:
+        """Policy-chosen defaults for user settings that are not locked."""
+        return {"mail.remote_content": self.policy.content.remote_content}
+
+    def check_account_address(self, address: str) -> str:
+        """Refuse (ACCOUNT_DOMAIN) unless the address may be set up as an account.
+
+        Returns the address with its domain normalised (lower-case A-labels).
+        """
+        if self.error is not None:
+            raise PolicyRefused(
+                m.POLICY_INVALID, hint=m.POLICY_INVALID_HINT, code=api.POLICY_INVALID,
+                detail="policy invalid; account check refused", problem=self.problems[0].as_msg(),
+            )
+        try:
+            local, domain = split_address(address)
+        except InvalidHost as exc:
+            raise PolicyRefused(
+                m.ACCOUNT_INVALID, hint=m.ACCOUNT_DOMAIN_HINT, code=api.ACCOUNT_DOMAIN,
+                detail=f"bad address: {exc}", address=str(address),
+            ) from None
+        shown = f"{local}@{display_host(domain)}"
+        if first_match(self.policy.servers.deny, domain) or first_match(
+            self.policy.recipients.free_mail_domains, domain
+        ):
+            raise PolicyRefused(
+                m.ACCOUNT_DENIED, hint=m.HOST_DENIED_HINT, code=api.ACCOUNT_DOMAIN,
+                detail=f"account domain {domain} is denied", address=shown,
+            )
+        if first_match(self.policy.accounts.allowed_domains, domain) is None:
+            raise PolicyRefused(
+                m.ACCOUNT_DOMAIN, hint=m.ACCOUNT_DOMAIN_HINT, code=api.ACCOUNT_DOMAIN,
+                detail=f"account domain {domain} not allowed", address=shown,
+            )
+        return f"{local}@{domain}"
+
+    def recipient_policy(self) -> Any:
+        """The recipient checks for the composer (recipients.RecipientPolicy)."""
+        from govmail_desktop.policy.recipients import RecipientPolicy
+
+        return RecipientPolicy(
+            self.policy.recipients,
+            error=self.problems[0].as_msg() if self.error is not None else None,
+        )
+
+    def attachment_rules(self) -> Any:
+        """Attachment checks (attachments.AttachmentRules)."""
+        from govmail_desktop.policy.attachments import AttachmentRules
+
+        return AttachmentRules(self.policy.attachments)
+
+    def as_json(self) -> dict[str, Any]:
+        """Machine-readable form (govmail-admin policy show --json)."""
+        return {
+            "valid": self.error is None,
+            "error": self.error.as_dict() if self.error is not None else None,
+            "problems": [p.as_dict() for p in self.problems],
+            "policy": nest(self.values),
+            "sources": dict(self.sources),
+        }
+
+
+# -- reading sources -------------------------------------------------------------
+
+def _read_json(path: Path, *, missing_ok: bool, check_permissions: bool) -> tuple[Any, list[Problem]]:
+    """(parsed JSON or None, problems) for one policy file."""
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+        st = path.stat()
+    except FileNotFoundError:
+        if missing_ok:
+            return None, []
+        return None, [Problem(source, "", m.P_UNREADABLE.format(reason="file not found"))]
+    except OSError as exc:  # permission denied, a directory, I/O error: fail closed
+        return None, [Problem(source, "", m.P_UNREADABLE.format(reason=exc.strerror or str(exc)))]
+    problems: list[Problem] = []
+    if check_permissions and os.name == "posix":
+        mode = stat.S_IMODE(st.st_mode)
+        if st.st_uid != 0 or mode & 0o002 or (mode & 0o020 and st.st_gid != 0):
+            problems.append(Problem(source, "", m.P_INSECURE_FILE.format(uid=st.st_uid, mode=oct(mode))))
+    try:
+        text = raw.decode("utf-8-sig")  # Notepad writes a BOM
+    except UnicodeDecodeError:
+        return None, [*problems, Problem(source, "", m.P_NOT_UTF8)]
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in items:
+            if key in seen:
+                duplicates.append(key)
+            seen[key] = value
+        return seen
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        return None, [*problems, Problem(
+            source, "", m.P_JSON_SYNTAX.format(line=exc.lineno, column=exc.colno, reason=exc.msg),
+            line=exc.lineno, column=exc.colno,
+        )]
+    for key in duplicates:
+        problems.append(Problem(source, "", m.P_DUPLICATE_KEY.format(name=key)))
+    return data, problems
+
+
+@dataclass
+class _Stack:
+    """Layers applied so far: values, where each came from, problems."""
+
+    values: dict[str, Any]
+    sources: dict[str, str]
+    problems: list[Problem]
+
+    @classmethod
+    def defaults(cls) -> "_Stack":
+        values, problems = parse_layer(default_policy_data(), DEFAULT_SOURCE)
+        if problems:  # a bug in defaults.py, caught by the unit tests
+            raise AssertionError([p.text("en") for p in problems])
+        return cls(values, {k: DEFAULT_SOURCE for k in values}, [])
+
+    def apply(self, layer: Mapping[str, Any], labels: Mapping[str, str] | str) -> None:
+        for key, value in layer.items():
+            self.values[key] = value
+            self.sources[key] = labels if isinstance(labels, str) else labels.get(key, REGISTRY_ROOT)
+
+    def apply_file(self, path: Path, *, missing_ok: bool, check_permissions: bool) -> bool:
+        data, problems = _read_json(path, missing_ok=missing_ok, check_permissions=check_permissions)
+        self.problems.extend(problems)
+        if data is None:
+            return False
+        layer, layer_problems = parse_layer(data, str(path), ctx=Context(base_dir=path.parent))
+        self.problems.extend(layer_problems)
+        self.apply(layer, str(path))
+        return True
+
+    def apply_data(self, data: Any, source: str, *, base_dir: Path | None = None,
+                   require_version: bool = False) -> None:
+        layer, problems = parse_layer(
+            data, source, ctx=Context(base_dir=base_dir), require_version=require_version
+        )
+        self.problems.extend(problems)
+        self.apply(layer, source)
+
+    def apply_registry(self, reader: RegistryReader) -> None:
+        data, problems, labels = read_registry_policy(reader)
+        self.problems.extend(problems)
+        if data is None:
+            return
+        layer, layer_problems = parse_layer(data, REGISTRY_ROOT, require_version=False)
+        self.problems.extend(layer_problems)
+        self.apply(layer, labels)
+
+    def check_consistency(self, policy: Policy) -> None:
+        """Problems that only show once the layers are stacked (e.g. a locked, forbidden host)."""
+        from govmail_desktop.policy.server import DomesticServerPolicy
+
+        servers = DomesticServerPolicy(policy)
+        for setting in ("account.imap_host", "account.smtp_host"):
+            host = policy.locked_settings.get(setting)
+            if not isinstance(host, str):
+                continue
+            try:
+                servers.check_host(host)
+            except PolicyRefused as exc:
+                key = f"locked_settings.{setting}"
+                self.problems.append(Problem(
+                    self.sources.get(key, DEFAULT_SOURCE), key,
+                    m.P_LOCKED_HOST_REFUSED.format(host=host, reason=exc.code),
+                ))
+
+    def result(self) -> EffectivePolicy:
+        policy = build_policy(self.values)
+        self.check_consistency(policy)
+        error = None
+        if self.problems:
+            first = self.problems[0]
+            error = PolicyError(
+                m.POLICY_ERROR, hint=m.POLICY_ERROR_HINT, code=api.POLICY_INVALID,
+                detail="; ".join(p.text("en") for p in self.problems), problem=first.as_msg(),
+            )
+        return EffectivePolicy(
+            policy=policy, error=error, sources=dict(self.sources),
+            problems=tuple(self.problems), values=dict(self.values),
+        )
+
+
+# -- public entry points ---------------------------------------------------------
+
+def default_effective_policy() -> EffectivePolicy:
+    """Only the built-in default."""
+    return _Stack.defaults().result()
+
+
+def load_machine_policy(
+    *,
+    platform: str = sys.platform,
+    linux_path: Path = LINUX_POLICY_PATH,
+    windows_file: Path | None = None,
+    registry: RegistryReader | None = None,
+    check_permissions: bool = True,
+) -> EffectivePolicy:
+    """The policy the app runs with: built-in default < machine file < registry.
+
+    ``check_permissions`` (POSIX): the file must be owned by root and writable
+    by no one else, or a user could loosen the policy; tests of other things
+    turn it off for files in a temp dir.
+    """
+    stack = _Stack.defaults()
+    if platform.startswith("win"):
+        stack.apply_file(windows_file or windows_policy_path(), missing_ok=True, check_permissions=False)
+        if registry is None:
+            from govmail_desktop.policy.registry import WindowsRegistryReader
+
+            registry = WindowsRegistryReader()
+        stack.apply_registry(registry)
+    else:
+        stack.apply_file(Path(linux_path), missing_ok=True, check_permissions=check_permissions)
+    return stack.result()
+
+
+def load_policy_file(path: Path | str, *, overrides: Mapping[str, Any] | None = None) -> EffectivePolicy:
+    """A test/demo/candidate policy file layered on the built-in default.
+
+    ``overrides`` is policy JSON applied on top (e.g. ``{"tls": {"ca_file":
+    "/tmp/ca.pem"}}`` for a CA made at test time). A missing or broken file
+    gives an EffectivePolicy with ``error`` set (fail closed), never an exception.
+    """
+    stack = _Stack.defaults()
+    path = Path(path)
+    stack.apply_file(path, missing_ok=False, check_permissions=False)
+    if overrides:
+        stack.apply_data(overrides, "overrides", base_dir=path.parent)
+    return stack.result()
+
+
+def policy_from_dict(data: Mapping[str, Any], *, source: str = "inline") -> EffectivePolicy:
+    """Policy JSON (a dict, schema_version optional) layered on the built-in default."""
+    stack = _Stack.defaults()
+    stack.apply_data(dict(data), source)
+    return stack.result()
+
+
+def validate_file(path: Path | str) -> list[Problem]:
+    """Every problem of a candidate policy file (``govmail-admin policy validate``).
+
+    The same checks as a machine policy file, except ownership/permissions
+    (the candidate may sit anywhere until it is installed).
+    """
+    stack = _Stack.defaults()
+    stack.apply_file(Path(path), missing_ok=False, check_permissions=False)
+    return list(stack.result().problems)

@@ -1,0 +1,149 @@
+"""Host normalisation and allow/deny matching: look-alikes must never match mail.go.th."""
+
+from __future__ import annotations
+
+import pytest
+
+from govmail_desktop.core.errors import PolicyRefused
+from govmail_desktop.policy import api
+from govmail_desktop.policy.hosts import InvalidHost, normalize_host, parse_pattern, split_address
+from govmail_desktop.policy.sources import default_effective_policy, policy_from_dict
+
+
+@pytest.fixture(scope="module")
+def default_server_policy():
+    return default_effective_policy().server_policy()
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("mail.go.th", "mail.go.th"),
+        ("MAIL.GO.TH", "mail.go.th"),
+        ("mail.go.th.", "mail.go.th"),
+        ("ｍａｉｌ．ｇｏ．ｔｈ", "mail.go.th"),  # full-width forms map to ASCII (UTS 46)
+        ("mail。go.th", "mail.go.th"),  # ideographic full stop is a dot
+        ("mail.gо.th", "mail.xn--g-1tb.th"),  # Cyrillic о
+        ("อีเมล.ไทย", "xn--y3ciw6a5c.xn--o3cw4h"),
+        ("[::1]", "::1"),
+        ("0:0:0:0:0:0:0:1", "::1"),
+        ("127.0.0.1", "127.0.0.1"),
+    ],
+)
+def test_normalize_host(host, expected):
+    assert normalize_host(host) == expected
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["", " mail.go.th", "mail.go.th@evil", "mail.go.th/x", "a..b", "a_b.go.th", "xn--zz.com",
+     "xn--mail-abc.go.th", "-a.go.th", "a" * 64 + ".th", "2130706433", "127.1", "mail.go.th:993",
+     "fe80::1%eth0", "mail go.th", "mail.go.th\x00.evil.example"],
+)
+def test_invalid_hosts_are_refused(host):
+    with pytest.raises(InvalidHost):
+        normalize_host(host)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["mail.go.th", "imap.mail.go.th", "smtp.mail.go.th", "a.b.mail.go.th", "IMAP.Mail.Go.Th",
+     "imap.mail.go.th."],
+)
+def test_default_allows_mail_go_th_and_subdomains(default_server_policy, host):
+    assert default_server_policy.check_host(host) == host.lower().rstrip(".")
+
+
+@pytest.mark.parametrize(
+    ("host", "code"),
+    [
+        ("mail.go.th.evil.example", api.HOST_NOT_ALLOWED),
+        ("evilmail.go.th", api.HOST_NOT_ALLOWED),
+        ("go.th", api.HOST_NOT_ALLOWED),
+        ("agency.go.th", api.HOST_NOT_ALLOWED),  # not in the default allowlist
+        ("mail.gо.th", api.HOST_NOT_ALLOWED),  # Cyrillic о
+        ("xn--mail-go-th.example", api.HOST_INVALID),
+        ("imap.mail.xn--g-1tb.th", api.HOST_NOT_ALLOWED),
+        ("mail.go.th@evil.example", api.HOST_INVALID),
+        ("outlook.co.th", api.HOST_DENIED),
+        ("imap.gmail.com", api.HOST_DENIED),
+        ("smtp.office365.com", api.HOST_DENIED),
+        ("imap.gmx.net", api.HOST_DENIED),
+        ("mail.yandex.com.tr", api.HOST_DENIED),
+        ("hotmail.co.th", api.HOST_DENIED),
+        ("example.com", api.HOST_NOT_ALLOWED),
+        ("203.150.62.10", api.HOST_NOT_ALLOWED),  # IP literals only when listed exactly
+        ("localhost", api.HOST_NOT_ALLOWED),
+        ("", api.HOST_INVALID),
+    ],
+)
+def test_default_refuses(default_server_policy, host, code):
+    with pytest.raises(PolicyRefused) as info:
+        default_server_policy.check_host(host)
+    assert info.value.code == code
+
+
+def test_deny_wins_over_allow():
+    sp = policy_from_dict({"servers": {"allow": ["imap.gmail.com", ".go.th"], "deny": [".gmail.com"]}}).server_policy()
+    with pytest.raises(PolicyRefused) as info:
+        sp.check_host("imap.gmail.com")
+    assert info.value.code == api.HOST_DENIED
+    assert "gmail.com" in info.value.user_text("en")
+    assert sp.check_host("agency.go.th") == "agency.go.th"
+
+
+def test_ip_literal_allowed_only_when_listed_exactly():
+    sp = policy_from_dict({"servers": {"allow": ["127.0.0.1", "::1"]}}).server_policy()
+    assert sp.check_host("127.0.0.1") == "127.0.0.1"
+    assert sp.check_host("[0::1]") == "::1"
+    with pytest.raises(PolicyRefused):
+        sp.check_host("127.0.0.2")
+
+
+def test_idn_rule_matches_its_unicode_and_ascii_forms():
+    sp = policy_from_dict({"servers": {"allow": ["อีเมล.ไทย"]}}).server_policy()
+    assert sp.check_host("อีเมล.ไทย") == "xn--y3ciw6a5c.xn--o3cw4h"
+    assert sp.check_host("XN--Y3CIW6A5C.xn--o3cw4h") == "xn--y3ciw6a5c.xn--o3cw4h"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "host", "matches"),
+    [
+        ("mail.go.th", "mail.go.th", True),
+        ("mail.go.th", "imap.mail.go.th", False),
+        (".mail.go.th", "mail.go.th", False),
+        (".mail.go.th", "imap.mail.go.th", True),
+        ("*.mail.go.th", "a.b.mail.go.th", True),
+        (".mail.go.th", "evilmail.go.th", False),
+        ("gmx.*", "gmx.de", True),
+        ("gmx.*", "imap.gmx.co.uk", True),
+        ("gmx.*", "gmx.mail.agency.go.th", False),
+        ("gmx.*", "notgmx.de", False),
+    ],
+)
+def test_pattern_matching(pattern, host, matches):
+    assert parse_pattern(pattern, allow_any_tld=True).matches(normalize_host(host)) is matches
+
+
+@pytest.mark.parametrize("pattern", [".th", "*.th", "*", "mail.*.th", "*.127.0.0.1"])
+def test_too_broad_or_malformed_patterns_are_rejected(pattern):
+    with pytest.raises(InvalidHost):
+        parse_pattern(pattern)
+
+
+def test_any_tld_pattern_is_rejected_in_allow_lists():
+    with pytest.raises(InvalidHost):
+        parse_pattern("mail.*")
+
+
+@pytest.mark.parametrize(
+    "address", ["a@go.th@evil.example", '"a@go.th"@evil.example', "a", "a@", "@go.th", "a b@go.th",
+                "a@[127.0.0.1]", "a..b@go.th"],
+)
+def test_split_address_refuses_ambiguous_addresses(address):
+    with pytest.raises(InvalidHost):
+        split_address(address)
+
+
+def test_split_address_normalises_the_domain():
+    assert split_address("Somchai@Agency.MAIL.go.th.") == ("Somchai", "agency.mail.go.th")

@@ -1,0 +1,129 @@
+"""Schema, built-in defaults, the shipped default/sample/test policy files, locked settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from govmail_desktop.core.errors import ConfigError
+from govmail_desktop.core.paths import resources_dir
+from govmail_desktop.core.settings import Settings
+from govmail_desktop.policy import api
+from govmail_desktop.policy.defaults import DEFAULT_POLICY_DATA
+from govmail_desktop.policy.schema import KEYS, validate
+from govmail_desktop.policy.sources import default_effective_policy, load_policy_file, policy_from_dict
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_defaults_are_valid_and_match_the_shipped_file():
+    assert validate(DEFAULT_POLICY_DATA) == []
+    shipped = json.loads((resources_dir() / "policy" / "default-policy.json").read_text(encoding="utf-8"))
+    assert shipped == DEFAULT_POLICY_DATA
+
+
+def test_defaults_follow_government_md():
+    policy = default_effective_policy().policy
+    assert [p.text for p in policy.servers.allow] == ["mail.go.th", ".mail.go.th"]
+    deny = {p.text for p in policy.servers.deny}
+    for provider in ("gmail.com", "googlemail.com", "outlook.com", "hotmail.*", "live.com", "msn.com",
+                     "yahoo.*", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com",
+                     "gmx.*", "yandex.*", "mail.ru", "zoho.com", "outlook.co.th"):
+        assert provider in deny
+    assert policy.tls.min_version == "1.2"
+    assert policy.addresses.allow_cidrs == ()
+    assert policy.recipients.classified == "internal-only"
+    assert policy.content.remote_content == "block"
+    for ext in (".exe", ".scr", ".bat", ".cmd", ".com", ".pif", ".js", ".jse", ".vbs", ".vbe", ".wsf",
+                ".wsh", ".hta", ".msi", ".msp", ".lnk", ".ps1", ".reg", ".jar", ".cpl"):
+        assert ext in policy.attachments.blocked_extensions
+
+
+@pytest.mark.parametrize("name", ["docs/sample-policy.json", "tests/data/policy/test-loopback.json"])
+def test_shipped_policies_validate(name):
+    path = ROOT / name
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert [p.text("en") for p in validate(data, str(path), base_dir=path.parent)] == []
+    assert load_policy_file(path).error is None
+
+
+def test_every_key_has_a_description_and_a_registry_type():
+    for spec in KEYS.values():
+        assert spec.description
+        assert spec.registry_type in ("REG_SZ", "REG_DWORD", "REG_MULTI_SZ")
+
+
+def test_every_key_is_documented_in_admin_md():
+    doc = (ROOT / "docs" / "admin.md").read_text(encoding="utf-8")
+    for path in KEYS:
+        assert f"`{path}`" in doc, path
+
+
+def test_no_key_can_switch_tls_off():
+    eff = policy_from_dict({"tls": {"required": False}})
+    assert eff.error is not None and eff.problems[0].key == "tls.required"
+
+
+def test_values_are_normalised():
+    eff = policy_from_dict({
+        "servers": {"allow": ["*.Agency.GO.TH.", "MAIL.go.th", "mail.go.th"]},
+        "tls": {"spki_pins": ["sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="]},
+        "attachments": {"blocked_extensions": ["EXE", ".Scr"]},
+        "addresses": {"allow_cidrs": ["10.0.0.0/8", "2001:DB8:0::/32"]},
+    })
+    assert eff.error is None
+    assert eff.values["servers.allow"] == [".agency.go.th", "mail.go.th"]
+    assert eff.values["tls.spki_pins"] == ["47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="]
+    assert eff.values["attachments.blocked_extensions"] == [".exe", ".scr"]
+    assert eff.values["addresses.allow_cidrs"] == ["10.0.0.0/8", "2001:db8::/32"]
+
+
+# -- locked settings ---------------------------------------------------------------
+
+def test_locked_settings_cannot_be_loosened_by_the_user(tmp_path):
+    eff = policy_from_dict({"locked_settings": {"mail.remote_content": "block"}})
+    assert eff.locked_settings() == {"mail.remote_content": "block"}
+    settings_file = tmp_path / "settings.json"
+    settings_file.write_text(json.dumps({"settings": {"mail.remote_content": "allow"}}), encoding="utf-8")
+    settings = Settings.load(settings_file, locked=eff.locked_settings())
+    assert settings.get("mail.remote_content") == "block"  # the user's "allow" is ignored
+    with pytest.raises(ConfigError):
+        settings.set("mail.remote_content", "allow")
+
+
+def test_default_locks_nothing_but_sets_the_remote_content_default():
+    eff = default_effective_policy()
+    assert eff.locked_settings() == {}
+    assert eff.setting_defaults() == {"mail.remote_content": "block"}
+
+
+def test_locked_settings_are_typed():
+    eff = policy_from_dict({"locked_settings": {"ui.thai_digits": "yes"}})
+    assert eff.error is not None
+    assert eff.problems[0].key == "locked_settings.ui.thai_digits"
+
+
+# -- accounts ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("address", ["somchai@dwr.mail.go.th", "Somchai@Agency.GO.TH", "a@go.th"])
+def test_government_accounts_allowed(address):
+    assert default_effective_policy().check_account_address(address) == address.split("@")[0] + "@" + address.split("@")[1].lower()
+
+
+@pytest.mark.parametrize(
+    "address", ["a@gmail.com", "a@hotmail.co.th", "a@ega.or.th", "a@agency.gо.th", "a@go.th.evil.example",
+                "a@go.th@evil.example", "a", "a@"],
+)
+def test_other_accounts_refused(address):
+    from govmail_desktop.core.errors import PolicyRefused
+
+    with pytest.raises(PolicyRefused) as info:
+        default_effective_policy().check_account_address(address)
+    assert info.value.code == api.ACCOUNT_DOMAIN
+
+
+def test_admin_may_add_account_domains():
+    eff = policy_from_dict({"accounts": {"allowed_domains": ["go.th", ".go.th", "ega.or.th"]}})
+    assert eff.check_account_address("a@ega.or.th") == "a@ega.or.th"
