@@ -7,6 +7,7 @@ Run by ``make`` after installing the package; the outputs are not committed.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -34,12 +35,16 @@ def main() -> int:
     lrelease = find_tool("pyside6-lrelease")
     for ts in sorted((ROOT / "translations").glob("*.ts")):
         qm = out / (ts.stem + ".qm")
-        subprocess.run([lrelease, "-silent", str(ts), "-qm", str(qm)], check=True)
+        # Write beside and rename: a running app may have the old file open.
+        tmp_qm = qm.with_name(f".{qm.name}.{os.getpid()}.tmp")
+        subprocess.run([lrelease, "-silent", str(ts), "-qm", str(tmp_qm)], check=True)
+        os.replace(tmp_qm, qm)
         if ts.stem.startswith("govmail_"):
             catalog = parse_ts(ts)
-            (out / (ts.stem + ".json")).write_text(
-                json.dumps(catalog, ensure_ascii=False, sort_keys=True), encoding="utf-8"
-            )
+            json_path = out / (ts.stem + ".json")
+            tmp_json = json_path.with_name(f".{json_path.name}.{os.getpid()}.tmp")
+            tmp_json.write_text(json.dumps(catalog, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            os.replace(tmp_json, json_path)
     return 0
 
 

@@ -12,10 +12,11 @@ import logging.handlers
 import re
 from pathlib import Path
 
+# Spaces, not \s: a pattern must not run on into the next line of a traceback.
 _REDACTIONS = [
-    (re.compile(r"(?i)(\bLOGIN\s+\S+\s+)(\"[^\"]*\"|\S+)"), r"\1<redacted>"),
-    (re.compile(r"(?i)(\bAUTH(?:ENTICATE)?\s+(?:PLAIN|LOGIN|XOAUTH2)\s+)\S+"), r"\1<redacted>"),
-    (re.compile(r"(?i)((?:pass(?:word)?|passwd|secret|token)\s*[=:]\s*)\S+"), r"\1<redacted>"),
+    (re.compile(r"(?i)(\bLOGIN[ \t]+\S+[ \t]+)(\"[^\"]*\"|\S+)"), r"\1<redacted>"),
+    (re.compile(r"(?i)(\bAUTH(?:ENTICATE)?[ \t]+(?:PLAIN|LOGIN|XOAUTH2)[ \t]+)\S+"), r"\1<redacted>"),
+    (re.compile(r"(?i)((?:pass(?:word)?|passwd|secret|token)[ \t]*[=:][ \t]*)\S+"), r"\1<redacted>"),
 ]
 
 
@@ -37,11 +38,26 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class RedactingFormatter(logging.Formatter):
+    """Scrubs the whole formatted record, tracebacks included (exception texts
+    can quote a protocol line)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
 _FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 
 
-def setup_logging(log_file: Path, *, level: int = logging.INFO, console: bool = False) -> None:
-    """Send the root logger to ``log_file`` (1 MB x 5, UTF-8)."""
+def setup_logging(
+    log_file: Path,
+    *,
+    level: int = logging.INFO,
+    console: bool = False,
+    max_bytes: int = 1_000_000,
+    backup_count: int = 5,
+) -> None:
+    """Send the root logger to ``log_file`` (1 MB x 5 by default, UTF-8)."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
     root.setLevel(level)
@@ -50,13 +66,13 @@ def setup_logging(log_file: Path, *, level: int = logging.INFO, console: bool = 
             root.removeHandler(handler)
             handler.close()
     handler = logging.handlers.RotatingFileHandler(
-        log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+        log_file, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
     )
     handlers: list[logging.Handler] = [handler]
     if console:
         handlers.append(logging.StreamHandler())
     for h in handlers:
         h._govmail = True  # type: ignore[attr-defined]
-        h.setFormatter(logging.Formatter(_FORMAT))
+        h.setFormatter(RedactingFormatter(_FORMAT))
         h.addFilter(RedactingFilter())
         root.addHandler(h)

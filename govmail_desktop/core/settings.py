@@ -70,9 +70,16 @@ SECTIONS = ("accounts",)
 class Settings:
     """The user's settings file, with policy-locked keys applied on top."""
 
-    def __init__(self, path: Path | None, locked: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        locked: Mapping[str, Any] | None = None,
+        defaults: Mapping[str, Any] | None = None,
+    ) -> None:
         self.path = path
         self.locked: dict[str, Any] = dict(locked or {})
+        #: Defaults set by the agency's policy (the user may still change them).
+        self.defaults: dict[str, Any] = {k: v for k, v in (defaults or {}).items() if k in SCHEMA}
         self._values: dict[str, Any] = {}
         self._sections: dict[str, Any] = {}
         #: Problems found while loading (shown to the user, never fatal).
@@ -80,8 +87,13 @@ class Settings:
 
     # -- loading and saving -------------------------------------------------
     @classmethod
-    def load(cls, path: Path, locked: Mapping[str, Any] | None = None) -> "Settings":
-        settings = cls(path, locked)
+    def load(
+        cls,
+        path: Path,
+        locked: Mapping[str, Any] | None = None,
+        defaults: Mapping[str, Any] | None = None,
+    ) -> "Settings":
+        settings = cls(path, locked, defaults)
         try:
             raw = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -129,7 +141,7 @@ class Settings:
         spec = SCHEMA[key]
         if key in self.locked:
             return self.locked[key]
-        return self._values.get(key, spec.default)
+        return self._values.get(key, self.defaults.get(key, spec.default))
 
     def is_locked(self, key: str) -> bool:
         return key in self.locked

@@ -1,0 +1,444 @@
+"""The main window: lays out the panes and turns user actions into signals.
+
+Nothing here talks to a server, reads settings or decides anything: the
+composition root (``app.py``) connects the signals to the services. Later
+issues plug real models in through :meth:`MainWindow.set_folder_model` and
+:meth:`MainWindow.set_message_model`; until then the folder pane shows the
+special folders marked as offline, and the mail actions are disabled (not faked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QEvent, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from govmail_desktop import APP_NAME, __version__
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
+from govmail_desktop.ui import icons
+from govmail_desktop.ui.settings_dialog import LANGUAGE_AUTONYMS, SettingsDialog
+
+#: Special-use folders shown (offline) until the folder tree model exists:
+#: (role key, display name, icon).
+SPECIAL_FOLDERS: tuple[tuple[str, Msg, str], ...] = (
+    ("inbox", QT_TRANSLATE_NOOP("FolderPane", "Inbox"), "folder-inbox"),
+    ("drafts", QT_TRANSLATE_NOOP("FolderPane", "Drafts"), "folder-drafts"),
+    ("sent", QT_TRANSLATE_NOOP("FolderPane", "Sent"), "folder-sent"),
+    ("trash", QT_TRANSLATE_NOOP("FolderPane", "Trash"), "folder-trash"),
+    ("junk", QT_TRANSLATE_NOOP("FolderPane", "Junk"), "folder-junk"),
+)
+FOLDER_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+#: How long an information notice stays in the status bar (errors stay).
+INFO_TIMEOUT_MS = 10_000
+
+
+def _qt_text(msg: Msg) -> str:
+    """Render a marked message through Qt's translators (same catalogue as tr())."""
+    return QCoreApplication.translate(msg.context, msg.source)
+
+
+class EmptyStateTreeView(QTreeView):
+    """A tree view that says why it is empty instead of showing a blank area."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._empty_text = ""
+
+    def empty_text(self) -> str:
+        return self._empty_text
+
+    def set_empty_text(self, text: str) -> None:
+        self._empty_text = text
+        self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        model = self.model()
+        if self._empty_text and (model is None or model.rowCount() == 0):
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().placeholderText().color())
+            rect = self.viewport().rect().adjusted(12, 12, -12, -12)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._empty_text)
+            painter.end()
+
+
+class MainWindow(QMainWindow):
+    """Menus, toolbar, folder pane, message list, preview pane and status bar.
+
+    Signals:
+        language_requested(str): the user chose a UI language (``"th"``/``"en"``).
+        preview_pane_toggled(bool): View → Preview pane was switched.
+
+    File → Add account… is enabled once :meth:`set_add_account_handler` gives it
+    something to open (the setup wizard).
+    """
+
+    language_requested = Signal(str)
+    preview_pane_toggled = Signal(bool)
+
+    def __init__(
+        self,
+        *,
+        language: str = "th",
+        show_preview: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(icons.icon(icons.APP_ICON))
+        self._language = language
+        self._create_actions()
+        self._create_menus()
+        self._create_toolbar()
+        self._create_panes()
+        self._create_status_bar()
+        self.preview_action.setChecked(show_preview)
+        self.preview_pane.setVisible(show_preview)
+        self.set_current_language(language)
+        self.resize(1100, 720)
+        self.retranslate_ui()
+
+    # -- construction -------------------------------------------------------
+    def _action(self, name: str, icon_name: str | None = None) -> QAction:
+        action = QAction(self)
+        action.setObjectName(name)
+        if icon_name:
+            action.setIcon(icons.icon(icon_name))
+        return action
+
+    def _create_actions(self) -> None:
+        self.add_account_action = self._action("addAccountAction")
+        self.add_account_action.setEnabled(False)
+        self.add_account_action.triggered.connect(self._on_add_account)
+        self._add_account_handler: Callable[[QWidget], None] | None = None
+
+        self.quit_action = self._action("quitAction")
+        # StandardKey.Quit is empty on Windows and on plain X11 sessions.
+        self.quit_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Q))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+
+        self.find_action = self._action("findAction")
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.settings_action = self._action("settingsAction")
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.show_settings)
+
+        self.preview_action = self._action("previewPaneAction")
+        self.preview_action.setCheckable(True)
+        self.preview_action.setShortcut(QKeySequence(Qt.Key.Key_F8))
+        self.preview_action.toggled.connect(self._on_preview_toggled)
+
+        self.language_group = QActionGroup(self)
+        self.language_group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        for code, autonym in LANGUAGE_AUTONYMS:
+            action = self._action(f"language_{code}")
+            action.setText(autonym)  # a language is named in itself
+            action.setCheckable(True)
+            action.setData(code)
+            self.language_group.addAction(action)
+            self.language_actions[code] = action
+        self.language_group.triggered.connect(self._on_language_action)
+
+        # Mail actions: real work arrives with the composer and sync issues.
+        self.compose_action = self._action("composeAction", "mail-compose")
+        self.compose_action.setShortcut(QKeySequence.StandardKey.New)
+        self.reply_action = self._action("replyAction", "mail-reply")
+        self.reply_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_R))
+        self.reply_all_action = self._action("replyAllAction", "mail-reply-all")
+        self.reply_all_action.setShortcut(
+            QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_R)
+        )
+        self.forward_action = self._action("forwardAction", "mail-forward")
+        self.forward_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_L))
+        self.delete_action = self._action("deleteAction", "mail-delete")
+        self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.mail_actions = (
+            self.compose_action,
+            self.reply_action,
+            self.reply_all_action,
+            self.forward_action,
+            self.delete_action,
+        )
+        for action in (*self.mail_actions, self.find_action):
+            action.setEnabled(False)
+
+        self.about_action = self._action("aboutAction", icons.APP_ICON)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.add_account_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+
+        self.edit_menu = bar.addMenu("")
+        self.edit_menu.addAction(self.find_action)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.settings_action)
+
+        self.view_menu = bar.addMenu("")
+        self.view_menu.addAction(self.preview_action)
+        self.language_menu = QMenu(self.view_menu)
+        self.language_menu.addActions(self.language_group.actions())
+        self.view_menu.addMenu(self.language_menu)
+
+        self.message_menu = bar.addMenu("")
+        self.message_menu.addAction(self.compose_action)
+        self.message_menu.addSeparator()
+        self.message_menu.addAction(self.reply_action)
+        self.message_menu.addAction(self.reply_all_action)
+        self.message_menu.addAction(self.forward_action)
+        self.message_menu.addSeparator()
+        self.message_menu.addAction(self.delete_action)
+
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.about_action)
+
+    def _create_toolbar(self) -> None:
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setIconSize(QSize(22, 22))
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.addAction(self.compose_action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.reply_action)
+        self.toolbar.addAction(self.reply_all_action)
+        self.toolbar.addAction(self.forward_action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.delete_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+
+    def _create_panes(self) -> None:
+        self.folder_view = QTreeView(self)
+        self.folder_view.setObjectName("folderView")
+        self.folder_view.setRootIsDecorated(False)
+        self.folder_view.setUniformRowHeights(True)
+        self.placeholder_folder_model = QStandardItemModel(self)
+        for key, _name, icon_name in SPECIAL_FOLDERS:
+            item = QStandardItem(icons.icon(icon_name), "")
+            item.setData(key, FOLDER_KEY_ROLE)
+            item.setEditable(False)
+            self.placeholder_folder_model.appendRow(item)
+        self.folder_view.setModel(self.placeholder_folder_model)
+
+        self.message_view = EmptyStateTreeView(self)
+        self.message_view.setObjectName("messageView")
+        self.message_view.setRootIsDecorated(False)
+        self.message_view.setUniformRowHeights(True)
+        self.message_view.setAlternatingRowColors(True)
+        self.message_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.placeholder_message_model = QStandardItemModel(0, 3, self)
+        self.message_view.setModel(self.placeholder_message_model)
+        header = self.message_view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the subject takes the room
+        self.message_view.setColumnWidth(1, 220)
+        self.message_view.setColumnWidth(2, 150)
+
+        self.preview_pane = QWidget(self)
+        self.preview_pane.setObjectName("previewPane")
+        self.preview_placeholder = QLabel(self.preview_pane)
+        self.preview_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview_placeholder.setWordWrap(True)
+        self.preview_placeholder.setEnabled(False)  # drawn greyed: nothing to read yet
+        preview_layout = QVBoxLayout(self.preview_pane)
+        preview_layout.addWidget(self.preview_placeholder)
+
+        self.list_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.list_splitter.addWidget(self.message_view)
+        self.list_splitter.addWidget(self.preview_pane)
+        self.list_splitter.setStretchFactor(0, 2)
+        self.list_splitter.setStretchFactor(1, 3)
+
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.folder_view)
+        self.main_splitter.addWidget(self.list_splitter)
+        self.main_splitter.setStretchFactor(0, 0)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([240, 860])
+        self.setCentralWidget(self.main_splitter)
+
+    def _create_status_bar(self) -> None:
+        status = self.statusBar()
+        self.notice_label = QLabel(status)
+        self.notice_label.setObjectName("noticeLabel")
+        self.notice_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        status.addWidget(self.notice_label, 1)
+        self.connection_icon = QLabel(status)
+        self.connection_icon.setPixmap(icons.icon("network-offline").pixmap(QSize(16, 16)))
+        self.connection_label = QLabel(status)
+        self.connection_label.setObjectName("connectionLabel")
+        status.addPermanentWidget(self.connection_icon)
+        status.addPermanentWidget(self.connection_label)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self._clear_notice)
+        self.notice_level = ""
+
+    # -- texts ----------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        """Set every text from the current translators (start-up and language switch)."""
+        self.setWindowTitle(self.tr("GovMail Desktop — government e-mail"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.message_menu.setTitle(self.tr("&Message"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.language_menu.setTitle(self.tr("&Language"))
+
+        self.add_account_action.setText(self.tr("&Add Account…"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.find_action.setText(self.tr("&Search…"))
+        self.settings_action.setText(self.tr("Se&ttings…"))
+        self.preview_action.setText(self.tr("&Preview Pane"))
+        self.about_action.setText(self.tr("&About GovMail Desktop"))
+
+        self.compose_action.setText(self.tr("Write"))
+        self.compose_action.setToolTip(self.tr("Write a new message"))
+        self.reply_action.setText(self.tr("Reply"))
+        self.reply_all_action.setText(self.tr("Reply All"))
+        self.forward_action.setText(self.tr("Forward"))
+        self.delete_action.setText(self.tr("Delete"))
+        self.toolbar.setWindowTitle(self.tr("Main Toolbar"))
+
+        if self.folder_view.model() is self.placeholder_folder_model:
+            self.placeholder_folder_model.setHorizontalHeaderLabels([self.tr("Folders (offline)")])
+            not_connected = self.tr(
+                "Not connected: folders appear here once an account is set up and synchronised."
+            )
+            for row, (_key, name, _icon) in enumerate(SPECIAL_FOLDERS):
+                item = self.placeholder_folder_model.item(row)
+                item.setText(_qt_text(name))
+                item.setToolTip(not_connected)
+        if self.message_view.model() is self.placeholder_message_model:
+            self.placeholder_message_model.setHorizontalHeaderLabels(
+                [self.tr("Subject"), self.tr("From"), self.tr("Date")]
+            )
+            self.message_view.set_empty_text(
+                self.tr("No messages to show. Mail appears here once an account is set up.")
+            )
+        self.preview_placeholder.setText(self.tr("Select a message to read it here."))
+        self.connection_label.setText(self.tr("Offline"))
+        self.connection_label.setToolTip(self.tr("Not connected to a mail server."))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    # -- hooks for the composition root and later issues --------------------
+    def set_current_language(self, lang: str) -> None:
+        """Tick the current language in View → Language."""
+        self._language = lang
+        action = self.language_actions.get(lang)
+        if action is not None:
+            action.setChecked(True)
+
+    def set_add_account_handler(self, handler: Callable[[QWidget], None] | None) -> None:
+        """What File → Add account… opens; it is called with this window as parent."""
+        self._add_account_handler = handler
+        self.add_account_action.setEnabled(handler is not None)
+
+    def set_folder_model(self, model: QAbstractItemModel) -> None:
+        self.folder_view.setModel(model)
+
+    def set_message_model(self, model: QAbstractItemModel) -> None:
+        self.message_view.setModel(model)
+
+    @Slot(str, str)
+    def show_message(self, level: str, text: str) -> None:
+        """Show a notice from the message bridge in the status bar (never a dialog)."""
+        self.notice_level = level
+        self.notice_label.setText(text)
+        self.notice_label.setToolTip(text)
+        colours = {"error": "#b71c1c", "warning": "#8a5a00"}
+        self.notice_label.setStyleSheet(f"color: {colours[level]};" if level in colours else "")
+        if level == "info":
+            self._notice_timer.start(INFO_TIMEOUT_MS)
+        else:
+            self._notice_timer.stop()  # problems stay until the next notice
+
+    def _clear_notice(self) -> None:
+        self.notice_label.clear()
+        self.notice_label.setToolTip("")
+        self.notice_level = ""
+
+    # -- user actions -------------------------------------------------------
+    def _on_add_account(self) -> None:
+        if self._add_account_handler is not None:
+            self._add_account_handler(self)
+
+    def _on_language_action(self, action: QAction) -> None:
+        code = str(action.data())
+        if code != self._language:
+            self.language_requested.emit(code)
+
+    def _on_preview_toggled(self, checked: bool) -> None:
+        self.preview_pane.setVisible(checked)
+        self.preview_pane_toggled.emit(checked)
+
+    @Slot()
+    def show_settings(self) -> None:
+        dialog = SettingsDialog(self._language, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # A bound method, not a lambda holding the dialog: a closure over an
+        # object deleted on close crashes PySide when the connection is freed.
+        dialog.language_chosen.connect(self._on_settings_accepted)
+        dialog.open()
+
+    def _on_settings_accepted(self, lang: str) -> None:
+        if lang != self._language:
+            self.language_requested.emit(lang)
+
+    @Slot()
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowTitle(self.tr("About GovMail Desktop"))
+        box.setIconPixmap(icons.icon(icons.APP_ICON).pixmap(QSize(64, 64)))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            f"<h3>{APP_NAME}</h3><p>"
+            + self.tr("Version {version}").format(version=__version__)
+            + "</p><p>"
+            + self.tr(
+                "This program connects only to mail servers in Thailand that your agency "
+                "allows, following the Cabinet resolution of 18 December 2007 on the use "
+                "of domestic government e-mail servers (domestic-server policy)."
+            )
+            + "</p><p>"
+            + self.tr("Thai font: Sarabun (SIL Open Font License).")
+            + "</p>"
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.open()
