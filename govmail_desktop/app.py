@@ -44,8 +44,9 @@ class AppOverrides:
 
     #: Use this settings file instead of the one in the config directory.
     settings_path: Path | None = None
-    #: The machine policy to enforce (opaque here; the lead wires it in later).
-    policy: object | None = None
+    #: The policy to enforce instead of the machine policy (tests and the demo:
+    #: a test policy allowing 127.0.0.1, never a bypass). An ``EffectivePolicy``.
+    policy: Any = None
     #: Opens the account setup wizard; enables File → Add account… and is
     #: called at start-up when no account exists.
     setup_wizard_launcher: SetupWizardLauncher | None = None
@@ -64,7 +65,7 @@ class AppContext:
     language: Any  # ui.qt_i18n.LanguageController
     bridge: Any  # services.message_bridge.MessageBridge
     window: Any = None  # ui.main_window.MainWindow
-    policy: object | None = None
+    policy: Any = None  # policy.sources.EffectivePolicy
     font_family: str | None = None
     shutdown_hooks: list[Callable[[], None]] = field(default_factory=list)
 
@@ -133,13 +134,38 @@ def display_problem(environ: dict[str, str] | None = None, plat: str = sys.platf
 
 
 # -- building blocks (also used by tests) ----------------------------------------
-def load_settings(path: Path) -> tuple[Settings, list[GovMailError]]:
-    """The user's settings; an unreadable file gives defaults plus an error to show."""
+def load_settings(path: Path, policy: Any = None) -> tuple[Settings, list[GovMailError]]:
+    """The user's settings under the policy's locks and defaults.
+
+    An unreadable file gives defaults plus an error to show.
+    """
+    locked = policy.locked_settings() if policy is not None else {}
+    defaults = policy.setting_defaults() if policy is not None else {}
     try:
-        return Settings.load(path), []
+        return Settings.load(path, locked=locked, defaults=defaults), []
     except GovMailError as err:
         log.warning("Settings unreadable, using defaults for this run: %s", err)
-        return Settings(None), [err]
+        return Settings(None, locked=locked, defaults=defaults), [err]
+
+
+def load_policy(overrides: AppOverrides) -> Any:
+    """The policy in force: the machine policy, or the one a test/demo supplied.
+
+    Never raises: a broken machine policy comes back with ``error`` set and a
+    server policy that refuses every connection (fail closed).
+    """
+    from govmail_desktop.policy.sources import DEFAULT_SOURCE, load_machine_policy
+
+    if overrides.policy is not None:
+        log.info("Policy: supplied by the caller (test or demo)")
+        return overrides.policy
+    policy = load_machine_policy()
+    if policy.error is not None:
+        log.error("Machine policy unusable, connecting nowhere: %s", policy.error)
+    else:
+        log.info("Machine policy loaded (%d value(s) set by the agency)",
+                 sum(1 for src in policy.sources.values() if src != DEFAULT_SOURCE))
+    return policy
 
 
 def create_application(argv0: str = "govmail") -> Any:
@@ -272,8 +298,9 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
     from govmail_desktop.ui.fonts import install_thai_font
     from govmail_desktop.ui.qt_i18n import LanguageController
 
+    policy = load_policy(overrides)
     settings_path = overrides.settings_path or paths.settings_file
-    settings, settings_errors = load_settings(settings_path)
+    settings, settings_errors = load_settings(settings_path, policy)
     log.info("Settings loaded from %s (%d problem(s))", settings_path, len(settings.problems))
     for problem in settings.problems:
         log.warning("Settings: %s", problem)
@@ -293,9 +320,8 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
     bridge = MessageBridge(app)
     ctx = AppContext(
         paths=paths, settings=settings, app=app, language=language, bridge=bridge,
-        policy=overrides.policy, font_family=font_family,
+        policy=policy, font_family=font_family,
     )
-    log.info("Policy: %s", "supplied by caller" if overrides.policy is not None else "not wired yet")
     restore_hooks = _install_exception_hooks(bridge)
 
     ctx.window = build_main_window(
@@ -317,6 +343,8 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
 
     ctx.window.show()
     log.info("Main window shown")
+    if policy.error is not None:
+        bridge.report_error(policy.error)
     for err in settings_errors:
         bridge.report_error(err)
     if settings.problems:
