@@ -1,0 +1,352 @@
+"""The folder tree: special folders first with Thai names, then the user's folders.
+
+Built from the cache's folder rows (a few hundred at most, so the whole tree is
+kept as small Python nodes). Special folders — Inbox, Drafts, Sent, Archive,
+Junk, Trash, in that order — are lifted to the top level wherever the server
+keeps them (e.g. ``INBOX.Sent``) and shown by their role's name in the user's
+language; every other folder keeps its own (decoded, often Thai) name and
+sits under its parent by the server's hierarchy delimiter, sorted with Thai
+collation. Missing parents (``A/B`` listed without ``A``) appear as
+non-selectable nodes. Unread counts come from ``MailCache.unread_counts``:
+the label shows "กล่องจดหมายเข้า (3)" and unread folders are bold.
+
+Refreshing: :meth:`update_counts` after flags change (only ``dataChanged``);
+:meth:`reload` after the folder list changed (a reset if the structure
+changed — select again with :meth:`index_for_folder`).
+
+Dropping messages dragged from the message list emits :attr:`messagesDropped`;
+the services do the move/copy.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCollator,
+    QLocale,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont
+
+from govmail_desktop.core.entities import SpecialUse
+from govmail_desktop.core.errors import StorageError
+from govmail_desktop.models.message_list import MESSAGES_MIME_TYPE
+from govmail_desktop.store.cache import CachedFolder, MailCache
+
+log = logging.getLogger(__name__)
+
+Index = QModelIndex | QPersistentModelIndex
+
+_USER = int(Qt.ItemDataRole.UserRole)
+FolderIdRole = _USER + 1  # int, or None for a placeholder parent
+FolderNameRole = _USER + 2  # the server's full (decoded) name
+SpecialUseRole = _USER + 3  # "\\Inbox", "\\Sent", ... or None
+UnreadRole = _USER + 4  # int
+SelectableRole = _USER + 5  # bool
+
+
+@dataclass(eq=False)
+class _Node:
+    folder_id: int | None
+    label: str  # own name (last hierarchy part), or "" for a special folder
+    full_name: str
+    role: str | None = None
+    unread: int = 0
+    selectable: bool = True
+    parent: "_Node | None" = None
+    children: list["_Node"] = field(default_factory=list)
+
+    def row(self) -> int:
+        return self.parent.children.index(self) if self.parent else 0
+
+
+class FolderTreeModel(QAbstractItemModel):
+    """Tree of the account's folders with unread counts.
+
+    Signals:
+        messagesDropped(int, int, list, bool): target folder id, source folder id,
+            UIDs, copy (True) or move (False) — a drop from the message list.
+        storageFailed(object): a StorageError while reading the cache.
+    """
+
+    messagesDropped = Signal(int, int, list, bool)
+    storageFailed = Signal(object)
+
+    def __init__(self, cache: MailCache, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._cache = cache
+        self._root = _Node(None, "", "")
+        self._by_id: dict[int, _Node] = {}
+        self._bold: QFont | None = None
+        self._collator = QCollator(QLocale(QLocale.Language.Thai, QLocale.Country.Thailand))
+        self._collator.setNumericMode(True)
+        self._collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.reload()
+
+    # ------------------------------------------------------------------ building
+
+    def _special_name(self, role: str) -> str:
+        return {
+            SpecialUse.INBOX: self.tr("Inbox"),
+            SpecialUse.DRAFTS: self.tr("Drafts"),
+            SpecialUse.SENT: self.tr("Sent"),
+            SpecialUse.ARCHIVE: self.tr("Archive"),
+            SpecialUse.JUNK: self.tr("Junk"),
+            SpecialUse.TRASH: self.tr("Trash"),
+        }.get(role, "")
+
+    def _build(self, folders: Sequence[CachedFolder], unread: dict[int, int]) -> _Node:
+        root = _Node(None, "", "")
+        by_path: dict[tuple[str, ...], _Node] = {}
+        hoisted: dict[str, _Node] = {}
+
+        def path_of(f: CachedFolder) -> tuple[str, ...]:
+            parts = f.folder.parts
+            return (("INBOX",) + parts[1:]) if parts and parts[0].upper() == "INBOX" else parts
+
+        for cf in folders:
+            role = cf.folder.role
+            node = _Node(
+                cf.id,
+                path_of(cf)[-1],
+                cf.name,
+                role=None,
+                unread=unread.get(cf.id, 0),
+                selectable=cf.folder.selectable,
+            )
+            if role in SpecialUse.DISPLAY_ORDER and role not in hoisted and cf.folder.selectable:
+                node.role = role
+                hoisted[role] = node
+            by_path[path_of(cf)] = node
+
+        def attach(path: tuple[str, ...], node: _Node) -> None:
+            if node.role is not None or len(path) == 1:
+                node.parent = root
+                root.children.append(node)
+                return
+            parent_path = path[:-1]
+            parent = by_path.get(parent_path)
+            if parent is None:  # listed child without its parent: a placeholder
+                parent = _Node(None, parent_path[-1], "", selectable=False)
+                by_path[parent_path] = parent
+                attach(parent_path, parent)
+            node.parent = parent
+            parent.children.append(node)
+
+        for path, node in sorted(by_path.items(), key=lambda item: len(item[0])):
+            if node.parent is None:
+                attach(path, node)
+
+        order = {role: i for i, role in enumerate(SpecialUse.DISPLAY_ORDER)}
+
+        def sort_children(node: _Node) -> None:
+            node.children.sort(
+                key=lambda n: (
+                    0 if n.role else 1,
+                    order.get(n.role or "", 99),
+                    self._collator.sortKey(n.label),
+                )
+            )
+            for child in node.children:
+                sort_children(child)
+
+        sort_children(root)
+        return root
+
+    def _read(self) -> tuple[list[CachedFolder], dict[int, int]] | None:
+        try:
+            return self._cache.folders(), self._cache.unread_counts()
+        except StorageError as exc:
+            log.warning("Folder tree could not read the cache: %s", exc)
+            self.storageFailed.emit(exc)
+            return None
+
+    @staticmethod
+    def _shape(node: _Node) -> list[Any]:
+        return [(c.folder_id, c.label, c.role, FolderTreeModel._shape(c)) for c in node.children]
+
+    def reload(self) -> None:
+        """Re-read the folder list: counts only → dataChanged; new structure → reset."""
+        read = self._read()
+        if read is None:
+            return
+        root = self._build(*read)
+        if self._shape(root) == self._shape(self._root):
+            self._apply_counts({n.folder_id: n.unread for n in _walk(root) if n.folder_id is not None})
+            return
+        self.beginResetModel()
+        self._root = root
+        self._by_id = {n.folder_id: n for n in _walk(root) if n.folder_id is not None}
+        self.endResetModel()
+
+    def update_counts(self) -> None:
+        """Unread counts changed (flags, new mail): redraw the affected labels."""
+        try:
+            counts = self._cache.unread_counts()
+        except StorageError as exc:
+            self.storageFailed.emit(exc)
+            return
+        self._apply_counts(counts)
+
+    def _apply_counts(self, counts: dict[int, int]) -> None:
+        for folder_id, unread in counts.items():
+            node = self._by_id.get(folder_id)
+            if node is not None and node.unread != unread:
+                node.unread = unread
+                index = self.createIndex(node.row(), 0, node)
+                self.dataChanged.emit(index, index)
+
+    def retranslate(self) -> None:
+        """The UI language changed: special folders get their names in the new language."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
+        for node in _walk(self._root):
+            if node.role:
+                index = self.createIndex(node.row(), 0, node)
+                self.dataChanged.emit(index, index)
+
+    # ------------------------------------------------------------------ lookups
+
+    def index_for_folder(self, folder_id: int) -> QModelIndex:
+        node = self._by_id.get(folder_id)
+        return self.createIndex(node.row(), 0, node) if node is not None else QModelIndex()
+
+    def folder_id_at(self, index: Index) -> int | None:
+        node = self._node(index)
+        return node.folder_id if node is not self._root else None
+
+    def _node(self, index: Index) -> _Node:
+        if index.isValid():
+            node = index.internalPointer()
+            if isinstance(node, _Node):
+                return node
+        return self._root
+
+    def display_name(self, node: _Node) -> str:
+        return self._special_name(node.role) if node.role else node.label
+
+    # ------------------------------------------------------------------ Qt model API
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
+        if column != 0 or row < 0:
+            return QModelIndex()
+        parent_node = self._node(parent)
+        if row >= len(parent_node.children):
+            return QModelIndex()
+        return self.createIndex(row, 0, parent_node.children[row])
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid():
+            return QModelIndex()
+        node = self._node(index)
+        parent = node.parent
+        if parent is None or parent is self._root:
+            return QModelIndex()
+        return self.createIndex(parent.row(), 0, parent)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 1
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802
+        return self.rowCount(parent) > 0
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and section == 0 and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr("Folders")
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        node = self._node(index)
+        if not node.selectable or node.folder_id is None:
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDropEnabled
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node = self._node(index)
+        role = int(role)
+        if role == Qt.ItemDataRole.DisplayRole:
+            name = self.display_name(node)
+            return f"{name} ({node.unread})" if node.unread > 0 else name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if node.unread > 0:
+                return self.tr("{name}: {count} unread").format(name=node.full_name or node.label, count=node.unread)
+            return node.full_name or node.label
+        if role == Qt.ItemDataRole.FontRole:
+            if node.unread > 0:
+                if self._bold is None:
+                    self._bold = QFont()
+                    self._bold.setBold(True)
+                return self._bold
+            return None
+        if role == FolderIdRole:
+            return node.folder_id
+        if role == FolderNameRole:
+            return node.full_name
+        if role == SpecialUseRole:
+            return node.role
+        if role == UnreadRole:
+            return node.unread
+        if role == SelectableRole:
+            return node.selectable and node.folder_id is not None
+        return None
+
+    # ------------------------------------------------------------------ drops from the message list
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [MESSAGES_MIME_TYPE]
+
+    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+    def canDropMimeData(  # noqa: N802
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        target = self._node(parent)
+        return (
+            data.hasFormat(MESSAGES_MIME_TYPE)
+            and action in (Qt.DropAction.MoveAction, Qt.DropAction.CopyAction)
+            and target.folder_id is not None
+            and target.selectable
+        )
+
+    def dropMimeData(  # noqa: N802
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        try:
+            payload = json.loads(bytes(data.data(MESSAGES_MIME_TYPE)).decode())
+            source, uids = int(payload["folder_id"]), [int(u) for u in payload["uids"]]
+        except (ValueError, KeyError, TypeError):
+            return False
+        target = self._node(parent).folder_id
+        assert target is not None
+        if target == source or not uids:
+            return False
+        self.messagesDropped.emit(target, source, uids, action == Qt.DropAction.CopyAction)
+        return True
+
+
+def _walk(node: _Node):  # type: ignore[no-untyped-def]
+    for child in node.children:
+        yield child
+        yield from _walk(child)

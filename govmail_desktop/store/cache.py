@@ -1,0 +1,936 @@
+"""The per-account mail cache: folders, message summaries, fetched parts (SQLite, WAL).
+
+File: ``<data_dir>/accounts/<account-id>/cache.sqlite3``.
+
+**Disposable.** Everything here can be fetched again from the server, so a
+file that is not a database, is malformed, truncated, or carries a schema
+version newer than this app knows is moved aside (``cache.sqlite3.broken``,
+one kept) and an empty cache is created; :attr:`MailCache.rebuilt` tells the
+sync to fetch everything again. Damage found while running marks the file
+(``cache.sqlite3.rebuild``) and raises ``StorageError(code="cache-corrupt")``;
+it is rebuilt on the next open (or at once with :meth:`MailCache.rebuild`).
+The offline action queue is *not* disposable and lives in another file
+(``store/op_queue.py``) that a rebuild never touches.
+
+**Threads.** One object per account is shared; every thread gets its own
+connection. The sync worker writes in short ``BEGIN IMMEDIATE`` transactions
+(one per batch); the GUI thread's models only read, and in WAL mode readers
+never wait for the writer. Do not write from the GUI thread: a write may wait
+up to the busy timeout for the sync's transaction.
+
+**Speed.** Sorted pages are index walks (see ``schema.py``); ``page()`` finds
+the page's row ids on the covering index first and only then reads those 256
+rows ("late row lookup"), so even the last page of 100,000 costs a few ms.
+For the first full sync of a big folder, write a small first batch (the first
+screen), then the rest inside :meth:`MailCache.bulk_load` in batches of
+:attr:`MailCache.SUGGESTED_BATCH`; sqlite3 releases the GIL while it writes,
+so a writer thread overlaps with parsing. Figures: ``benchmarks/cache_bench.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import logging
+import os
+import re
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, TypeVar
+
+from govmail_desktop.core.entities import (
+    FlagBits,
+    FlagChange,
+    Folder,
+    FolderStatus,
+    MessageSummary,
+    decode_flags,
+    encode_flags,
+)
+from govmail_desktop.core.errors import StorageError
+from govmail_desktop.core.paths import AppPaths
+from govmail_desktop.store import keys
+from govmail_desktop.store.db import ThreadConnections, is_corruption, storage_error, write_transaction
+from govmail_desktop.store.schema import SCHEMA_VERSION, TEXT_SORT_INDEXES, migrate
+from govmail_desktop.store.threads import ThreadInput, thread_order
+from govmail_desktop.store.uidset import UidSet
+
+log = logging.getLogger(__name__)
+
+CACHE_FILE = "cache.sqlite3"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_ACCOUNT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$")
+
+
+def account_dir(account_id: str, paths: AppPaths | None = None) -> Path:
+    """``<data_dir>/accounts/<account-id>``; the id must be a safe file name."""
+    if not _ACCOUNT_ID.match(account_id) or ".." in account_id:
+        raise ValueError(f"unsafe account id for a directory name: {account_id!r}")
+    return (paths or AppPaths.default()).data_dir / "accounts" / account_id
+
+
+class SortKey(str, Enum):
+    """Sort orders of the message list; each is backed by an index."""
+
+    DATE = "date"
+    SENDER = "sender"
+    SUBJECT = "subject"
+    SIZE = "size"
+
+
+#: Columns of each order. Every order ends in ``uid``, so it is total.
+SORT_COLUMNS: dict[SortKey, tuple[str, ...]] = {
+    SortKey.DATE: ("internaldate", "uid"),
+    SortKey.SENDER: ("sender_key", "internaldate", "uid"),
+    SortKey.SUBJECT: ("subject_key", "internaldate", "uid"),
+    SortKey.SIZE: ("size", "uid"),
+}
+
+
+class RowKey(NamedTuple):
+    """The values that place a row in every sort order (kept for removed rows)."""
+
+    uid: int
+    internaldate: int
+    sender_key: str
+    subject_key: str
+    size: int
+
+    def sort_values(self, sort: SortKey) -> tuple[Any, ...]:
+        return tuple(getattr(self, c) for c in SORT_COLUMNS[sort])
+
+
+class PageRow(NamedTuple):
+    """One row of the message list as the model reads it (no body, no preview)."""
+
+    uid: int
+    flags: int
+    keywords: str
+    internaldate: int
+    date: int | None
+    size: int
+    subject: str
+    from_display: str
+    from_addrs: str
+    to_addrs: str
+    has_attachments: int
+
+    @property
+    def seen(self) -> bool:
+        return bool(self.flags & FlagBits.SEEN)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags & FlagBits.FLAGGED)
+
+
+_PAGE_COLS = ", ".join(PageRow._fields)
+_ROWKEY_COLS = ", ".join(RowKey._fields)
+
+
+@dataclass(frozen=True)
+class CachedFolder:
+    """A folder row: the LIST data, the sync state and the server's counts."""
+
+    id: int
+    folder: Folder
+    uidvalidity: int | None
+    uidnext: int | None
+    highestmodseq: int | None
+    server_messages: int | None
+    server_unseen: int | None
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    @property
+    def state(self) -> FolderStatus:
+        """What the cache holds in sync (not the server's current figures)."""
+        return FolderStatus(self.uidvalidity, self.uidnext, self.highestmodseq)
+
+
+class _Unset:
+    pass
+
+
+_UNSET: Any = _Unset()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _to_epoch(value: datetime | int | float | None) -> int | None:
+    """Seconds since the epoch; a naive datetime is taken as local time (Python's rule)."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    return int(value.timestamp())
+
+
+def _from_epoch(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, timezone.utc)
+
+
+def summary_row(folder_id: int, s: MessageSummary) -> tuple[Any, ...]:
+    """A MessageSummary as the ``messages`` columns (sort keys computed here, once)."""
+    bits, kw = encode_flags(s.flags)
+    subject = keys.one_line(s.subject)
+    date = _to_epoch(s.date)
+    internal = _to_epoch(s.internaldate)
+    if internal is None:
+        internal = date if date is not None else 0
+    msgids = keys.message_ids(s.message_id)
+    irt = keys.message_ids(s.in_reply_to)
+    return (
+        folder_id,
+        s.uid,
+        bits,
+        kw,
+        internal,
+        date,
+        int(s.size or 0),
+        subject,
+        keys.subject_sort_key(subject),
+        keys.display_of(s.from_),
+        keys.sender_sort_key(s.from_),
+        keys.pack_addresses(s.from_),
+        keys.pack_addresses(s.to),
+        keys.pack_addresses(s.cc),
+        msgids[0] if msgids else None,
+        irt[0] if irt else None,
+        " ".join(keys.message_ids(s.references)),
+        keys.preview_text(s.preview),
+        1 if s.has_attachments else 0,
+    )
+
+
+_INSERT_SQL = """
+INSERT INTO messages (folder_id, uid, flags, keywords, internaldate, date, size, subject,
+    subject_key, from_display, sender_key, from_addrs, to_addrs, cc_addrs, message_id,
+    in_reply_to, refs, preview, has_attachments)
+VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+ON CONFLICT (folder_id, uid) DO UPDATE SET
+    flags=excluded.flags, keywords=excluded.keywords, internaldate=excluded.internaldate,
+    date=excluded.date, size=excluded.size, subject=excluded.subject,
+    subject_key=excluded.subject_key, from_display=excluded.from_display,
+    sender_key=excluded.sender_key, from_addrs=excluded.from_addrs, to_addrs=excluded.to_addrs,
+    cc_addrs=excluded.cc_addrs, message_id=excluded.message_id,
+    in_reply_to=excluded.in_reply_to, refs=excluded.refs, preview=excluded.preview,
+    has_attachments=excluded.has_attachments
+"""
+
+
+def _guarded(method: F) -> F:
+    """Turn SQLite/OS failures of a public method into StorageError (bugs stay bugs)."""
+
+    @functools.wraps(method)
+    def wrapper(self: "MailCache", *args: Any, **kwargs: Any) -> Any:
+        try:
+            with self._conns.in_use():
+                return method(self, *args, **kwargs)
+        except (sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.InterfaceError):
+            raise
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise self._failure(exc) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+class MailCache:
+    """The cache database of one account; safe to share between threads (see module doc).
+
+    Attributes set by opening:
+
+    * ``rebuilt`` — the file was unusable and has been replaced by an empty
+      cache: the sync must fetch every folder again;
+    * ``rebuild_reason`` — why (English, for the log and tests).
+    """
+
+    #: Rows per write transaction suggested to the sync (bigger batches write faster;
+    #: the first batch should be small so that the first screen appears early).
+    SUGGESTED_BATCH = 5000
+
+    def __init__(self, path: Path, *, verify: bool | None = None) -> None:
+        """Open (creating, migrating or rebuilding) the cache at ``path``.
+
+        ``verify=None`` runs SQLite's ``quick_check`` only when the last
+        session did not close the file (a WAL was left behind); True always;
+        False never.
+        """
+        self.path = Path(path)
+        self.rebuilt = False
+        self.rebuild_reason: str | None = None
+        self._conns = ThreadConnections(self.path, self._configure)
+        self._bulk_lock = threading.Lock()
+        self._bulk_depth = 0
+        self._open(verify)
+
+    @classmethod
+    def for_account(cls, account_id: str, paths: AppPaths | None = None, **kwargs: Any) -> "MailCache":
+        return cls(account_dir(account_id, paths) / CACHE_FILE, **kwargs)
+
+    # ------------------------------------------------------------------ opening
+
+    @property
+    def _marker(self) -> Path:
+        return self.path.with_name(self.path.name + ".rebuild")
+
+    @property
+    def _wal(self) -> Path:
+        return self.path.with_name(self.path.name + "-wal")
+
+    @staticmethod
+    def _configure(conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA page_size = 8192")  # only takes effect on a new file
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise sqlite3.OperationalError(f"cannot use WAL journal (got {mode})")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA cache_size = -16000")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA wal_autocheckpoint = 4000")
+
+    def _precheck(self) -> tuple[str | None, bool]:
+        """(reason to rebuild, last session crashed) from the files alone, without SQLite."""
+        if self._marker.exists():
+            return "marked as damaged during an earlier session", False
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return None, False
+        if size == 0:
+            return None, False
+        with open(self.path, "rb") as fh:
+            header = fh.read(100)
+        if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+            return "not an SQLite database", False
+        wal_size = self._wal.stat().st_size if self._wal.exists() else 0
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        page_count = int.from_bytes(header[28:32], "big")
+        header_count_valid = header[24:28] == header[92:96]
+        # With a WAL present the main file may legitimately lag; quick_check covers it.
+        if wal_size == 0 and header_count_valid and page_count and size < page_count * page_size:
+            return f"truncated ({size} of {page_count * page_size} bytes)", False
+        return None, wal_size > 0
+
+    def _open(self, verify: bool | None) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            reason, crashed = self._precheck()
+        except OSError as exc:
+            raise storage_error(exc, self.path) from exc
+        if reason is None:
+            reason = self._try_open_existing(verify if verify is not None else crashed)
+        if reason is not None:
+            self._discard(reason)
+            try:
+                migrate(self._conns.get())
+            except (sqlite3.DatabaseError, OSError) as exc:
+                self._conns.close_all()
+                raise storage_error(exc, self.path) from exc
+
+    def _try_open_existing(self, verify: bool) -> str | None:
+        """Open and migrate; a reason string if the file must be rebuilt instead."""
+        try:
+            conn = self._conns.get()
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                return f"schema version {version} is newer than this app's {SCHEMA_VERSION}"
+            if verify:
+                result = conn.execute("PRAGMA quick_check").fetchone()[0]
+                if result != "ok":
+                    return f"quick_check: {result}"
+            old = migrate(conn)
+            if old and old < SCHEMA_VERSION:
+                log.info("Mail cache %s migrated from schema %d to %d", self.path, old, SCHEMA_VERSION)
+            conn.execute("SELECT count(*) FROM folders").fetchone()
+            self._ensure_sort_indexes(conn)  # a bulk load cut short by a crash
+            return None
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            if isinstance(exc, sqlite3.DatabaseError):
+                err = storage_error(exc, self.path)
+                if err.code in ("disk-full", "read-only", "cache-busy"):
+                    self._conns.close_all()
+                    raise err from exc
+            return f"unusable: {exc}"
+        except OSError as exc:
+            self._conns.close_all()
+            raise storage_error(exc, self.path) from exc
+
+    def _discard(self, reason: str) -> None:
+        """Move the unusable file aside and start from an empty one."""
+        log.warning("Mail cache %s is unusable (%s); rebuilding it empty", self.path, reason)
+        self._conns.close_all()
+        try:
+            if self.path.exists():
+                os.replace(self.path, self.path.with_name(self.path.name + ".broken"))
+            for suffix in ("-wal", "-shm", "-journal"):
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+            self._marker.unlink(missing_ok=True)
+        except OSError as exc:
+            raise storage_error(exc, self.path) from exc
+        self.rebuilt = True
+        self.rebuild_reason = reason
+
+    def rebuild(self, reason: str = "requested") -> None:
+        """Replace the cache by an empty one now (other threads reopen on their next call)."""
+        self._discard(reason)
+        try:
+            migrate(self._conns.get())
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise storage_error(exc, self.path) from exc
+
+    def mark_damaged(self) -> None:
+        """Have the next open rebuild the cache (damage found while running)."""
+        with contextlib.suppress(OSError):
+            self._marker.touch()
+
+    def _failure(self, exc: BaseException) -> StorageError:
+        err = storage_error(exc, self.path)
+        if err.code == "cache-corrupt" or is_corruption(exc):
+            log.error("Mail cache %s is damaged (%s); it will be rebuilt", self.path, exc)
+            self.mark_damaged()
+        else:
+            log.warning("Mail cache %s: %s", self.path, exc)
+        return err
+
+    def close(self) -> None:
+        """Close every connection (at shutdown, after the workers have stopped).
+
+        Closing the last connection checkpoints and removes the WAL, which is how
+        the next start knows this session ended cleanly.
+        """
+        self._conns.close_all()
+
+    def close_thread(self) -> None:
+        """Close this thread's connection; call it when a worker thread finishes."""
+        self._conns.close_current()
+
+    def _conn(self) -> sqlite3.Connection:
+        return self._conns.get()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        with write_transaction(self._conn()) as conn:
+            yield conn
+
+    @staticmethod
+    def _ensure_sort_indexes(conn: sqlite3.Connection) -> None:
+        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        missing = [sql for name, sql in TEXT_SORT_INDEXES.items() if name not in present]
+        if missing:
+            started = time.perf_counter()
+            with write_transaction(conn):
+                for sql in missing:
+                    conn.execute(sql)
+            log.info("Mail cache sort indexes built in %.2f s", time.perf_counter() - started)
+
+    @contextlib.contextmanager
+    def bulk_load(self) -> Iterator["MailCache"]:
+        """For a big first sync (thousands of new summaries): faster inserts.
+
+        Drops the sender/subject sort indexes for the duration and rebuilds them
+        at the end (a sorted build is several times cheaper than row-by-row
+        upkeep: 100,000 rows ≈ 0.3 s). Meanwhile sorting by sender or subject
+        still works, by a temporary sort instead of an index walk; the date
+        order (the default view) is unaffected. Nested or concurrent uses share
+        one drop/rebuild. A crash inside leaves no harm: the next open rebuilds
+        missing indexes.
+        """
+        with self._bulk_lock:
+            self._bulk_depth += 1
+            first = self._bulk_depth == 1
+        try:
+            if first:
+                self._drop_sort_indexes()
+            yield self
+        finally:
+            with self._bulk_lock:
+                self._bulk_depth -= 1
+                last = self._bulk_depth == 0
+            if last:
+                self._rebuild_sort_indexes()
+
+    @_guarded
+    def _drop_sort_indexes(self) -> None:
+        with self._writing() as db:
+            for name in TEXT_SORT_INDEXES:
+                db.execute(f"DROP INDEX IF EXISTS {name}")
+
+    @_guarded
+    def _rebuild_sort_indexes(self) -> None:
+        conn = self._conn()
+        self._ensure_sort_indexes(conn)
+        # Fold the bulk write into the main file now, not in the next small commit.
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+
+    @_guarded
+    def schema_version(self) -> int:
+        return int(self._conn().execute("PRAGMA user_version").fetchone()[0])
+
+    @_guarded
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (cheap change polling)."""
+        return int(self._conn().execute("PRAGMA data_version").fetchone()[0])
+
+    # ------------------------------------------------------------------ folders
+
+    @_guarded
+    def upsert_folders(self, folders: Iterable[Folder], *, remove_missing: bool = True) -> dict[str, int]:
+        """Store the LIST result; returns {name: folder id}.
+
+        With ``remove_missing`` folders no longer listed are dropped with their
+        messages (deleted or renamed on the server).
+        """
+        folders = list(folders)
+        with self._writing() as db:
+            db.executemany(
+                """INSERT INTO folders (name, delimiter, special_use, attributes, subscribed)
+                   VALUES (?,?,?,?,?)
+                   ON CONFLICT (name) DO UPDATE SET delimiter=excluded.delimiter,
+                     special_use=excluded.special_use, attributes=excluded.attributes,
+                     subscribed=excluded.subscribed""",
+                [
+                    (f.name, f.delimiter, f.special_use, " ".join(sorted(f.attributes)), int(f.subscribed))
+                    for f in folders
+                ],
+            )
+            ids = {name: fid for fid, name in db.execute("SELECT id, name FROM folders")}
+            if remove_missing:
+                listed = {f.name for f in folders}
+                for name, fid in list(ids.items()):
+                    if name not in listed:
+                        self._delete_folder_contents(db, fid)
+                        db.execute("DELETE FROM folders WHERE id=?", (fid,))
+                        del ids[name]
+        return ids
+
+    @staticmethod
+    def _delete_folder_contents(db: sqlite3.Connection, folder_id: int) -> int:
+        removed = db.execute("DELETE FROM messages WHERE folder_id=?", (folder_id,)).rowcount
+        db.execute("DELETE FROM parts WHERE folder_id=?", (folder_id,))
+        db.execute("DELETE FROM thread_order WHERE folder_id=?", (folder_id,))
+        db.execute("UPDATE folders SET thread_order_valid=0 WHERE id=?", (folder_id,))
+        return removed
+
+    @_guarded
+    def folders(self) -> list[CachedFolder]:
+        rows = self._conn().execute(
+            """SELECT id, name, delimiter, special_use, attributes, subscribed, uidvalidity,
+                      uidnext, highestmodseq, server_messages, server_unseen
+               FROM folders ORDER BY name"""
+        ).fetchall()
+        return [self._folder_of(r) for r in rows]
+
+    @staticmethod
+    def _folder_of(r: tuple[Any, ...]) -> CachedFolder:
+        folder = Folder(
+            name=r[1],
+            delimiter=r[2],
+            special_use=r[3],
+            attributes=frozenset(r[4].split()) if r[4] else frozenset(),
+            subscribed=bool(r[5]),
+        )
+        return CachedFolder(r[0], folder, r[6], r[7], r[8], r[9], r[10])
+
+    @_guarded
+    def folder(self, folder_id: int) -> CachedFolder | None:
+        row = self._conn().execute(
+            """SELECT id, name, delimiter, special_use, attributes, subscribed, uidvalidity,
+                      uidnext, highestmodseq, server_messages, server_unseen
+               FROM folders WHERE id=?""",
+            (folder_id,),
+        ).fetchone()
+        return self._folder_of(row) if row else None
+
+    @_guarded
+    def folder_id(self, name: str) -> int | None:
+        row = self._conn().execute("SELECT id FROM folders WHERE name=?", (name,)).fetchone()
+        return row[0] if row else None
+
+    @_guarded
+    def set_folder_state(
+        self,
+        folder_id: int,
+        *,
+        uidvalidity: int | None = _UNSET,
+        uidnext: int | None = _UNSET,
+        highestmodseq: int | None = _UNSET,
+    ) -> None:
+        """Record how far the cache is in sync (only the values given are changed)."""
+        values = {
+            k: v
+            for k, v in (("uidvalidity", uidvalidity), ("uidnext", uidnext), ("highestmodseq", highestmodseq))
+            if v is not _UNSET
+        }
+        if not values:
+            return
+        sets = ", ".join(f"{k}=?" for k in values)
+        with self._writing() as db:
+            db.execute(f"UPDATE folders SET {sets} WHERE id=?", (*values.values(), folder_id))
+
+    @_guarded
+    def set_server_status(self, statuses: Mapping[int, FolderStatus]) -> None:
+        """Store the server's message/unseen counts (STATUS, LIST-STATUS) of many folders."""
+        with self._writing() as db:
+            db.executemany(
+                "UPDATE folders SET server_messages=?, server_unseen=? WHERE id=?",
+                [(s.messages, s.unseen, fid) for fid, s in statuses.items()],
+            )
+
+    @_guarded
+    def reset_folder(self, folder_id: int, uidvalidity: int | None = None) -> int:
+        """UIDVALIDITY changed: drop the folder's messages and sync state; returns rows dropped."""
+        with self._writing() as db:
+            removed = self._delete_folder_contents(db, folder_id)
+            db.execute(
+                "UPDATE folders SET uidvalidity=?, uidnext=NULL, highestmodseq=NULL WHERE id=?",
+                (uidvalidity, folder_id),
+            )
+        log.info("Folder %d reset (UIDVALIDITY %s): %d cached messages dropped", folder_id, uidvalidity, removed)
+        return removed
+
+    # ------------------------------------------------------------------ sync writes
+
+    @_guarded
+    def insert_summaries(self, folder_id: int, summaries: Iterable[MessageSummary]) -> int:
+        """Insert (or refresh) a batch in ONE transaction; returns the number of rows."""
+        rows = [summary_row(folder_id, s) for s in summaries]
+        if not rows:
+            return 0
+        with self._writing() as db:
+            db.executemany(_INSERT_SQL, rows)
+            db.execute("UPDATE folders SET thread_order_valid=0 WHERE id=? AND thread_order_valid", (folder_id,))
+        return len(rows)
+
+    @_guarded
+    def update_flags(
+        self,
+        folder_id: int,
+        changes: Mapping[int, Iterable[str]] | Iterable[FlagChange],
+        highestmodseq: int | None = None,
+    ) -> list[int]:
+        """Set the flags of many messages (server state); returns UIDs whose flags changed.
+
+        ``highestmodseq``, when given, is stored in the same transaction so the
+        cache never claims a MODSEQ whose changes it does not hold.
+        """
+        if isinstance(changes, Mapping):
+            items = [(uid, *encode_flags(flags)) for uid, flags in changes.items()]
+        else:
+            items = [(c.uid, *encode_flags(c.flags)) for c in changes]
+        with self._writing() as db:
+            db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS flag_updates "
+                "(uid INTEGER PRIMARY KEY, flags INTEGER NOT NULL, keywords TEXT NOT NULL)"
+            )
+            db.execute("DELETE FROM temp.flag_updates")
+            db.executemany("INSERT OR REPLACE INTO temp.flag_updates VALUES (?,?,?)", items)
+            changed = db.execute(
+                """UPDATE messages SET flags=u.flags, keywords=u.keywords
+                   FROM temp.flag_updates AS u
+                   WHERE messages.folder_id=? AND messages.uid=u.uid
+                     AND (messages.flags != u.flags OR messages.keywords != u.keywords)
+                   RETURNING messages.uid""",
+                (folder_id,),
+            ).fetchall()
+            db.execute("DELETE FROM temp.flag_updates")
+            if highestmodseq is not None:
+                db.execute("UPDATE folders SET highestmodseq=? WHERE id=?", (highestmodseq, folder_id))
+        return sorted(r[0] for r in changed)
+
+    @_guarded
+    def change_flags(
+        self, folder_id: int, uids: Iterable[int], *, add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> list[int]:
+        """Add/remove flags on some messages (a user action, shown at once); returns changed UIDs."""
+        add_bits, add_kw = encode_flags(add)
+        rem_bits, rem_kw = encode_flags(remove)
+        uid_json = json.dumps(sorted(set(uids)))
+        changed: set[int] = set()
+        with self._writing() as db:
+            if add_bits or rem_bits:
+                rows = db.execute(
+                    """UPDATE messages SET flags = (flags | ?) & ~?
+                       WHERE folder_id=? AND uid IN (SELECT value FROM json_each(?))
+                         AND flags != ((flags | ?) & ~?)
+                       RETURNING uid""",
+                    (add_bits, rem_bits, folder_id, uid_json, add_bits, rem_bits),
+                ).fetchall()
+                changed.update(r[0] for r in rows)
+            if add_kw or rem_kw:
+                plus, minus = set(add_kw.split()), set(rem_kw.split())
+                current = db.execute(
+                    "SELECT uid, keywords FROM messages WHERE folder_id=? AND uid IN (SELECT value FROM json_each(?))",
+                    (folder_id, uid_json),
+                ).fetchall()
+                updates = []
+                for uid, kw in current:
+                    new = " ".join(sorted((set(kw.split()) | plus) - minus))
+                    if new != kw:
+                        updates.append((new, folder_id, uid))
+                        changed.add(uid)
+                db.executemany("UPDATE messages SET keywords=? WHERE folder_id=? AND uid=?", updates)
+        return sorted(changed)
+
+    @_guarded
+    def expunge(self, folder_id: int, uids: Iterable[int] | UidSet) -> list[RowKey]:
+        """Remove messages (EXPUNGE/VANISHED); returns the removed rows' sort keys.
+
+        The keys let a model find where the rows *were* in any sort order after
+        they are gone (see ``MessageListModel.rows_removed``).
+        """
+        uid_set = uids if isinstance(uids, UidSet) else UidSet.of(uids)
+        if not uid_set:
+            return []
+        removed: list[RowKey] = []
+        ranges = uid_set.ranges
+        with self._writing() as db:
+            for first, last in ranges:
+                removed.extend(
+                    RowKey._make(r)
+                    for r in db.execute(
+                        f"SELECT {_ROWKEY_COLS} FROM messages WHERE folder_id=? AND uid BETWEEN ? AND ?",
+                        (folder_id, first, last),
+                    )
+                )
+            if removed:
+                params = [(folder_id, a, b) for a, b in ranges]
+                db.executemany("DELETE FROM messages WHERE folder_id=? AND uid BETWEEN ? AND ?", params)
+                db.executemany("DELETE FROM parts WHERE folder_id=? AND uid BETWEEN ? AND ?", params)
+                db.execute("UPDATE folders SET thread_order_valid=0 WHERE id=?", (folder_id,))
+        return removed
+
+    @_guarded
+    def known_uids(self, folder_id: int) -> UidSet:
+        """Every cached UID of a folder as ranges (compact even for 100,000 messages)."""
+        cur = self._conn().execute("SELECT uid FROM messages WHERE folder_id=? ORDER BY uid", (folder_id,))
+        return UidSet.from_sorted(r[0] for r in cur)
+
+    @_guarded
+    def max_uid(self, folder_id: int) -> int:
+        row = self._conn().execute("SELECT max(uid) FROM messages WHERE folder_id=?", (folder_id,)).fetchone()
+        return row[0] or 0
+
+    @_guarded
+    def flags_of(self, folder_id: int, uid: int) -> frozenset[str] | None:
+        row = self._conn().execute(
+            "SELECT flags, keywords FROM messages WHERE folder_id=? AND uid=?", (folder_id, uid)
+        ).fetchone()
+        return decode_flags(row[0], row[1]) if row else None
+
+    # ------------------------------------------------------------------ counts
+
+    @_guarded
+    def count(self, folder_id: int) -> int:
+        return int(self._conn().execute("SELECT count(*) FROM messages WHERE folder_id=?", (folder_id,)).fetchone()[0])
+
+    @_guarded
+    def unread_count(self, folder_id: int) -> int:
+        return int(
+            self._conn()
+            .execute("SELECT count(*) FROM messages WHERE folder_id=? AND (flags & 1) = 0", (folder_id,))
+            .fetchone()[0]
+        )
+
+    @_guarded
+    def counts(self, folder_id: int) -> tuple[int, int]:
+        """(messages, unread) in the cache."""
+        return self.count(folder_id), self.unread_count(folder_id)
+
+    @_guarded
+    def unread_counts(self) -> dict[int, int]:
+        """Unread per folder: the cache's own count once a folder has been synced,
+        otherwise the server's STATUS figure (0 when unknown)."""
+        rows = self._conn().execute(
+            """SELECT f.id,
+                      CASE WHEN f.uidvalidity IS NOT NULL
+                           THEN (SELECT count(*) FROM messages m WHERE m.folder_id=f.id AND (m.flags & 1) = 0)
+                           ELSE coalesce(f.server_unseen, 0) END
+               FROM folders f"""
+        ).fetchall()
+        return {fid: int(n) for fid, n in rows}
+
+    # ------------------------------------------------------------------ model reads
+
+    @staticmethod
+    def _order_by(sort: SortKey, descending: bool) -> str:
+        direction = "DESC" if descending else "ASC"
+        return ", ".join(f"{c} {direction}" for c in SORT_COLUMNS[SortKey(sort)])
+
+    @_guarded
+    def page(self, folder_id: int, sort: SortKey, descending: bool, offset: int, limit: int) -> list[PageRow]:
+        """Rows ``offset .. offset+limit-1`` of the folder in the given order."""
+        order = self._order_by(sort, descending)
+        rows = self._conn().execute(
+            f"""SELECT {_PAGE_COLS} FROM messages WHERE id IN (
+                    SELECT id FROM messages WHERE folder_id=? ORDER BY {order} LIMIT ? OFFSET ?)
+                ORDER BY {order}""",
+            (folder_id, limit, offset),
+        ).fetchall()
+        return [PageRow._make(r) for r in rows]
+
+    @_guarded
+    def row_keys(self, folder_id: int, uids: Iterable[int]) -> list[RowKey]:
+        rows = self._conn().execute(
+            f"SELECT {_ROWKEY_COLS} FROM messages WHERE folder_id=? AND uid IN (SELECT value FROM json_each(?))",
+            (folder_id, json.dumps(sorted(set(uids)))),
+        ).fetchall()
+        return [RowKey._make(r) for r in rows]
+
+    @_guarded
+    def position_of_key(self, folder_id: int, key: RowKey, sort: SortKey, descending: bool) -> int:
+        """How many cached rows sort before ``key`` (the row need not exist any more)."""
+        cols = SORT_COLUMNS[SortKey(sort)]
+        op = ">" if descending else "<"
+        placeholders = ", ".join("?" for _ in cols)
+        row = self._conn().execute(
+            f"SELECT count(*) FROM messages WHERE folder_id=? AND ({', '.join(cols)}) {op} ({placeholders})",
+            (folder_id, *key.sort_values(SortKey(sort))),
+        ).fetchone()
+        return int(row[0])
+
+    @_guarded
+    def position_of(self, folder_id: int, uid: int, sort: SortKey, descending: bool) -> int | None:
+        """Row number of a UID in the given order, or None if it is not cached."""
+        found = self.row_keys(folder_id, [uid])
+        return self.position_of_key(folder_id, found[0], sort, descending) if found else None
+
+    @_guarded
+    def summary(self, folder_id: int, uid: int) -> MessageSummary | None:
+        """Everything cached about one message, as the entity (preview pane, actions)."""
+        r = self._conn().execute(
+            """SELECT uid, flags, keywords, internaldate, date, size, subject, from_addrs, to_addrs,
+                      cc_addrs, message_id, in_reply_to, refs, preview, has_attachments
+               FROM messages WHERE folder_id=? AND uid=?""",
+            (folder_id, uid),
+        ).fetchone()
+        if r is None:
+            return None
+        return MessageSummary(
+            uid=r[0],
+            flags=decode_flags(r[1], r[2]),
+            internaldate=_from_epoch(r[3]),
+            date=_from_epoch(r[4]),
+            size=r[5],
+            subject=r[6],
+            from_=keys.unpack_addresses(r[7]),
+            to=keys.unpack_addresses(r[8]),
+            cc=keys.unpack_addresses(r[9]),
+            message_id=r[10],
+            in_reply_to=r[11],
+            references=tuple(r[12].split()),
+            preview=r[13],
+            has_attachments=bool(r[14]),
+        )
+
+    # ------------------------------------------------------------------ threads
+
+    @_guarded
+    def thread_refs(self, folder_id: int) -> list[ThreadInput]:
+        """Message-ID / In-Reply-To / References of a folder (the threading input)."""
+        rows = self._conn().execute(
+            "SELECT uid, internaldate, message_id, in_reply_to, refs FROM messages WHERE folder_id=?",
+            (folder_id,),
+        ).fetchall()
+        return [ThreadInput._make(r) for r in rows]
+
+    @_guarded
+    def ensure_thread_order(self, folder_id: int) -> bool:
+        """Materialise the conversation order if stale; True if it was rebuilt.
+
+        Reads and writes in one transaction so that no message inserted
+        meanwhile is missing from the order. Costs about a second per 100,000
+        messages: call it from a worker for big folders.
+        """
+        db = self._conn()
+        valid = db.execute("SELECT thread_order_valid FROM folders WHERE id=?", (folder_id,)).fetchone()
+        if valid is None or valid[0]:
+            return False
+        started = time.perf_counter()
+        with self._writing() as db:
+            rows = db.execute(
+                "SELECT uid, internaldate, message_id, in_reply_to, refs FROM messages WHERE folder_id=?",
+                (folder_id,),
+            ).fetchall()
+            order = thread_order(ThreadInput._make(r) for r in rows)
+            db.execute("DELETE FROM thread_order WHERE folder_id=?", (folder_id,))
+            db.executemany(
+                "INSERT INTO thread_order (folder_id, pos, uid, depth) VALUES (?,?,?,?)",
+                ((folder_id, pos, uid, depth) for pos, (uid, depth) in enumerate(order)),
+            )
+            db.execute("UPDATE folders SET thread_order_valid=1 WHERE id=?", (folder_id,))
+        log.debug("Thread order of folder %d: %d rows in %.3f s", folder_id, len(order), time.perf_counter() - started)
+        return True
+
+    @_guarded
+    def thread_page(self, folder_id: int, offset: int, limit: int) -> list[tuple[PageRow, int]]:
+        """Rows of the conversation order with their depth (call ensure_thread_order first)."""
+        cols = ", ".join(f"m.{c}" for c in PageRow._fields)
+        rows = self._conn().execute(
+            f"""SELECT t.depth, {cols} FROM thread_order t
+                JOIN messages m ON m.folder_id=t.folder_id AND m.uid=t.uid
+                WHERE t.folder_id=? AND t.pos >= ? ORDER BY t.pos LIMIT ?""",
+            (folder_id, offset, limit),
+        ).fetchall()
+        return [(PageRow._make(r[1:]), r[0]) for r in rows]
+
+    @_guarded
+    def thread_count(self, folder_id: int) -> int:
+        return int(
+            self._conn().execute("SELECT count(*) FROM thread_order WHERE folder_id=?", (folder_id,)).fetchone()[0]
+        )
+
+    @_guarded
+    def thread_position_of(self, folder_id: int, uid: int) -> int | None:
+        row = self._conn().execute(
+            "SELECT pos FROM thread_order WHERE folder_id=? AND uid=?", (folder_id, uid)
+        ).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------------ bodies
+
+    @_guarded
+    def put_part(self, folder_id: int, uid: int, part: str, data: bytes) -> None:
+        """Keep a fetched body part (``""``/``"TEXT"``/``"1.2"``/``"HEADER"`` ...)."""
+        with self._writing() as db:
+            db.execute(
+                """INSERT INTO parts (folder_id, uid, part, data, fetched_at) VALUES (?,?,?,?,?)
+                   ON CONFLICT (folder_id, uid, part) DO UPDATE SET data=excluded.data,
+                     fetched_at=excluded.fetched_at""",
+                (folder_id, uid, part, sqlite3.Binary(data), int(time.time())),
+            )
+
+    @_guarded
+    def get_part(self, folder_id: int, uid: int, part: str) -> bytes | None:
+        row = self._conn().execute(
+            "SELECT data FROM parts WHERE folder_id=? AND uid=? AND part=?", (folder_id, uid, part)
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    @_guarded
+    def parts_of(self, folder_id: int, uid: int) -> list[str]:
+        rows = self._conn().execute(
+            "SELECT part FROM parts WHERE folder_id=? AND uid=? ORDER BY part", (folder_id, uid)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+
+__all__ = [
+    "CACHE_FILE",
+    "CachedFolder",
+    "MailCache",
+    "PageRow",
+    "RowKey",
+    "SORT_COLUMNS",
+    "SortKey",
+    "account_dir",
+    "summary_row",
+]
