@@ -13,7 +13,6 @@ from govmail_desktop.i18n import set_language
 from govmail_desktop.net import failures
 from govmail_desktop.net.resolver import StaticResolver
 from govmail_desktop.policy import api
-from tests.servers.certs import TestCertificates
 from tests.servers.fake_base import SilentListener
 from tests.servers.fake_imap import FakeImapServer
 from tests.servers.fake_net import TEST_POLICY_FILE, loopback_policy
@@ -24,13 +23,6 @@ from tests.servers.fake_smtp import FakeSmtpServer
 def _restore_language():
     yield
     set_language("th")
-
-
-@pytest.fixture(scope="module")
-def certs():
-    c = TestCertificates()
-    yield c
-    c.cleanup()
 
 
 def run_json(capsys, *args: str) -> tuple[int, dict]:

@@ -1,0 +1,311 @@
+"""IMAP over the policy-checked, verified TLS socket (the ONLY importer of imapclient).
+
+How imapclient gets a socket it did not open: :class:`_CheckedIMAP4` is an
+``imaplib.IMAP4`` whose ``_create_socket`` returns the socket that
+``secure_connect`` already verified, and :class:`_CheckedIMAPClient` hands that
+object to IMAPClient through ``_create_IMAP4``. Neither library ever resolves
+or connects by itself, and neither ever runs its own ``starttls()``.
+
+STARTTLS (SECURITY.md item 2) is negotiated here on the plaintext channel
+*before* imaplib sees the connection:
+
+* greeting ``* PREAUTH`` → refused (tls-required): a session that is already
+  authenticated cannot be upgraded;
+* ``* BYE`` or anything but ``* OK`` → refused, the server's text is not shown;
+* STARTTLS not advertised, or answered NO/BAD → refused (tls-required) before
+  any credential is sent;
+* bytes after the tagged OK are discarded by ``secure_connect``;
+* imaplib then starts on the TLS socket from a synthetic ``* OK`` greeting and
+  asks CAPABILITY again over TLS, so nothing learned in plaintext survives.
+
+One :class:`ImapSession` belongs to one thread (imapclient is not thread-safe).
+"""
+
+from __future__ import annotations
+
+import imaplib
+import logging
+import re
+import ssl
+import threading
+from pathlib import Path
+from typing import Sequence
+
+from imapclient import IMAPClient
+from imapclient import exceptions as imap_exc
+
+from govmail_desktop.core.errors import GovMailError
+from govmail_desktop.net import failures
+from govmail_desktop.net.endpoint import Endpoint
+from govmail_desktop.net.report import ConnectionReport
+from govmail_desktop.net.resolver import Resolver
+from govmail_desktop.net.secure_connect import PlainChannel, secure_connect
+from govmail_desktop.policy import api
+from govmail_desktop.policy.api import ServerPolicy
+
+log = logging.getLogger(__name__)
+
+_TAG_CAPABILITY = b"GM1"
+_TAG_STARTTLS = b"GM2"
+_CAPABILITY_CODE = re.compile(rb"\[CAPABILITY ([^\]]*)\]", re.IGNORECASE)
+# Response codes after which a NO to LOGIN is the server's problem, not the password (RFC 5530).
+_SERVER_SIDE_CODES = ("[UNAVAILABLE]", "[SERVERBUG]", "[CONTACTADMIN]", "[LIMIT]", "[INUSE]")
+
+
+def _tagged_status(line: bytes, tag: bytes) -> str | None:
+    """``b"GM2 OK Begin TLS"`` → ``"OK"`` when the line carries ``tag``."""
+    if not line.startswith(tag + b" "):
+        return None
+    parts = line.split(None, 2)
+    return parts[1].decode("ascii", "replace").upper() if len(parts) > 1 else "BAD"
+
+
+def _read_until_tagged(channel: PlainChannel, tag: bytes) -> tuple[str, list[bytes]]:
+    untagged: list[bytes] = []
+    while True:
+        line = channel.readline()
+        status = _tagged_status(line, tag)
+        if status is not None:
+            return status, untagged
+        if line.startswith(b"+"):
+            raise failures.server_error(
+                failures.PROTOCOL, channel.host, channel.port, "continuation request before TLS"
+            )
+        if line.upper().startswith(b"* BYE"):
+            raise failures.server_error(
+                failures.SERVER_REFUSED_SESSION, channel.host, channel.port, "BYE before TLS"
+            )
+        untagged.append(line)
+
+
+def negotiate_starttls(channel: PlainChannel) -> None:
+    """IMAP STARTTLS on the plaintext channel; returns only on the server's tagged OK."""
+    host, port = channel.host, channel.port
+    greeting = channel.readline().upper()
+    if greeting.startswith(b"* PREAUTH"):
+        raise failures.tls_error(api.TLS_REQUIRED, host, port, "PREAUTH greeting where STARTTLS is required")
+    if greeting.startswith(b"* BYE"):
+        raise failures.server_error(failures.SERVER_REFUSED_SESSION, host, port, "BYE greeting before TLS")
+    if not greeting.startswith(b"* OK"):
+        raise failures.server_error(failures.PROTOCOL, host, port, "no IMAP greeting")
+    capabilities: set[bytes] = set()
+    code = _CAPABILITY_CODE.search(greeting)
+    if code:
+        capabilities.update(code.group(1).split())
+    if b"STARTTLS" not in capabilities:
+        channel.send(_TAG_CAPABILITY + b" CAPABILITY\r\n")
+        status, untagged = _read_until_tagged(channel, _TAG_CAPABILITY)
+        if status == "OK":
+            for line in untagged:
+                if line.upper().startswith(b"* CAPABILITY "):
+                    capabilities.update(line.upper().split()[2:])
+    if b"STARTTLS" not in capabilities:
+        raise failures.tls_error(api.TLS_REQUIRED, host, port, "server does not advertise STARTTLS")
+    channel.send(_TAG_STARTTLS + b" STARTTLS\r\n")
+    status, _ = _read_until_tagged(channel, _TAG_STARTTLS)
+    if status != "OK":
+        raise failures.tls_error(api.TLS_REQUIRED, host, port, f"STARTTLS answered {status}")
+
+
+class _CheckedIMAP4(imaplib.IMAP4):
+    """imaplib on a socket that is already connected, checked and TLS-verified."""
+
+    _AFTER_STARTTLS_GREETING = b"* OK [GovMail] TLS established with STARTTLS\r\n"
+
+    def __init__(self, sock: ssl.SSLSocket, host: str, port: int, after_starttls: bool) -> None:
+        self._checked_sock: ssl.SSLSocket | None = sock
+        # After STARTTLS there is no new greeting: start imaplib from a synthetic
+        # one so that it asks CAPABILITY afresh over TLS.
+        self._synthetic_greeting = self._AFTER_STARTTLS_GREETING if after_starttls else None
+        super().__init__(host, port)
+        self._tls_established = True
+
+    def _create_socket(self, timeout: float | None) -> ssl.SSLSocket:  # noqa: ARG002
+        sock, self._checked_sock = self._checked_sock, None
+        if sock is None:
+            raise self.abort("GovMail connects only once, through the policy")
+        return sock
+
+    def readline(self) -> bytes:
+        if self._synthetic_greeting is not None:
+            line, self._synthetic_greeting = self._synthetic_greeting, None
+            return line
+        return super().readline()
+
+    def starttls(self, ssl_context: ssl.SSLContext | None = None):  # noqa: ARG002
+        raise self.abort("TLS is established by GovMail before imaplib starts")
+
+
+class _CheckedIMAPClient(IMAPClient):
+    """IMAPClient that uses the prepared imaplib object instead of connecting."""
+
+    def __init__(self, imap4: _CheckedIMAP4, endpoint: Endpoint, timeout: float) -> None:
+        self._prepared_imap4: _CheckedIMAP4 | None = imap4
+        implicit = endpoint.security == "tls"
+        super().__init__(endpoint.host, port=endpoint.port, ssl=implicit, timeout=timeout)
+        if not implicit:
+            # Makes IMAPClient refuse its own starttls() and re-ask capabilities before login.
+            self._starttls_done = True
+
+    def _create_IMAP4(self) -> _CheckedIMAP4:  # noqa: N802 (imapclient's name)
+        imap4, self._prepared_imap4 = self._prepared_imap4, None
+        if imap4 is None:
+            raise imap_exc.IMAPClientAbortError("GovMail connects only once, through the policy")
+        return imap4
+
+
+def _text(value: object) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+class ImapSession:
+    """One authenticated-or-not IMAP connection that went through the full policy path."""
+
+    def __init__(self, client: IMAPClient, endpoint: Endpoint, report: ConnectionReport) -> None:
+        self._client = client
+        self.endpoint = endpoint
+        self.report = report
+        self.logged_in = False
+        self._preauth_capabilities: tuple[str, ...] | None = None
+
+    @classmethod
+    def connect(
+        cls,
+        endpoint: Endpoint,
+        policy: ServerPolicy,
+        *,
+        resolver: Resolver | None = None,
+        timeout: float = 20.0,
+        cancel: threading.Event | None = None,
+        report: ConnectionReport | None = None,
+        extra_ca_files: Sequence[Path] = (),
+    ) -> "ImapSession":
+        """Connect through the policy, TLS verified; capabilities asked over TLS."""
+        report = report if report is not None else ConnectionReport(endpoint)
+        conn = secure_connect(
+            endpoint,
+            policy,
+            starttls=negotiate_starttls,
+            resolver=resolver,
+            timeout=timeout,
+            cancel=cancel,
+            report=report,
+            extra_ca_files=extra_ca_files,
+        )
+        host, port = endpoint.host, endpoint.port
+        try:
+            imap4 = _CheckedIMAP4(conn.sock, host, port, after_starttls=endpoint.security == "starttls")
+            client = _CheckedIMAPClient(imap4, endpoint, timeout)
+        except imaplib.IMAP4.error as exc:
+            conn.close()
+            # Over TLS: a BYE greeting or a non-IMAP server.
+            raise failures.server_error(failures.SERVER_REFUSED_SESSION, host, port, f"greeting: {exc}") from exc
+        except (OSError, EOFError) as exc:
+            conn.close()
+            raise failures.from_os_error(exc, host, port, "IMAP greeting") from exc
+        except BaseException:
+            conn.close()
+            raise
+        session = cls(client, endpoint, report)
+        report.capabilities = session.capabilities()
+        log.info(
+            "IMAP connected to %s (%s) port %d, %s", host, report.connected_ip, port, report.tls_version
+        )
+        return session
+
+    # -- typed results only below ------------------------------------------------
+
+    def capabilities(self) -> tuple[str, ...]:
+        """Capability names, upper case, as learned over TLS (asked again after login)."""
+        if not self.logged_in and self._preauth_capabilities is not None:
+            return self._preauth_capabilities
+        try:
+            caps = tuple(_text(c).upper() for c in self._client.capabilities())
+        except (imaplib.IMAP4.error, OSError, EOFError) as exc:
+            raise self._map(exc, "CAPABILITY") from exc
+        if not self.logged_in:
+            self._preauth_capabilities = caps
+        return caps
+
+    def has_capability(self, name: str) -> bool:
+        return name.upper() in self.capabilities()
+
+    def login(self, user: str, password: str) -> None:
+        """LOGIN (or AUTHENTICATE PLAIN when LOGIN is disabled or the text is not ASCII).
+
+        A NO from the server raises AuthError; the password never reaches a log
+        or an error text.
+        """
+        host, port = self.endpoint.host, self.endpoint.port
+        if not self.report.secure:  # defence in depth: connect() only builds secure sessions
+            raise failures.tls_error(api.TLS_REQUIRED, host, port, "login on an unverified connection")
+        if self._client._imap.state != "NONAUTH":  # noqa: SLF001
+            # PREAUTH over TLS: the server did not check the password we were asked to verify.
+            raise failures.server_error(failures.PROTOCOL, host, port, "server pre-authenticated the session")
+        caps = self.capabilities()
+        ascii_only = user.isascii() and password.isascii()
+        use_plain = ("LOGINDISABLED" in caps or not ascii_only) and "AUTH=PLAIN" in caps
+        if "LOGINDISABLED" in caps and not use_plain:
+            raise failures.server_error(failures.PROTOCOL, host, port, "LOGINDISABLED and no AUTH=PLAIN")
+        try:
+            if use_plain:
+                self._client.plain_login(user, password)
+            else:
+                self._client.login(user, password)
+        except imap_exc.LoginError as exc:
+            text = str(exc).replace(password, "***") if password else str(exc)
+            if any(code in text.upper() for code in _SERVER_SIDE_CODES):
+                raise failures.server_error(failures.SERVER_REFUSED_SESSION, host, port, f"login: {text}") from None
+            raise failures.auth_error(host, detail=f"login refused: {text}") from None
+        except (imaplib.IMAP4.error, OSError, EOFError, UnicodeError) as exc:
+            # `from None`: the chained exception could carry the command line.
+            raise self._map(exc, "LOGIN") from None
+        self.logged_in = True
+        log.info("IMAP login to %s accepted", host)
+
+    def take_socket(self) -> tuple[ssl.SSLSocket, object]:
+        """Hand the verified TLS socket over to another IMAP reader (net/imap_wire.py).
+
+        Returns ``(socket, buffered_reader)``: imaplib may already have buffered
+        bytes in the reader, which the new owner must consume first, and must close
+        the reader as well as the socket (the descriptor stays open while the
+        reader exists). This session is unusable afterwards (it neither logs out
+        nor closes anything).
+        """
+        imap4 = self._client._imap  # noqa: SLF001
+        sock, reader = imap4.sock, imap4.file
+        self._client = None  # type: ignore[assignment]
+        return sock, reader
+
+    def logout(self) -> None:
+        """LOGOUT and close; errors while closing an already broken connection are ignored."""
+        if self._client is None:
+            return
+        try:
+            self._client.logout()
+        except (imaplib.IMAP4.error, OSError, EOFError):
+            self.close()
+        self.logged_in = False
+
+    def close(self) -> None:
+        """Close without LOGOUT."""
+        if self._client is None:
+            return
+        try:
+            self._client.shutdown()
+        except (imaplib.IMAP4.error, OSError, EOFError):
+            pass
+
+    def __enter__(self) -> "ImapSession":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.logout()
+
+    def _map(self, exc: BaseException, during: str) -> GovMailError:
+        host, port = self.endpoint.host, self.endpoint.port
+        if isinstance(exc, (OSError, EOFError)):
+            return failures.from_os_error(exc, host, port, during)
+        if isinstance(exc, imaplib.IMAP4.abort):
+            return failures.network_error(failures.CONNECTION_CLOSED, host, port, f"{during}: {exc}")
+        return failures.server_error(failures.PROTOCOL, host, port, f"{during}: {type(exc).__name__}")

@@ -1,0 +1,360 @@
+"""SMTP submission over the policy-checked, verified TLS socket (the ONLY importer of smtplib).
+
+smtplib never connects by itself here: :class:`_CheckedSMTP` is given the socket
+that ``secure_connect`` verified. For STARTTLS, :func:`negotiate_starttls`
+does greeting → EHLO → STARTTLS on the plaintext channel (refusing before any
+AUTH if STARTTLS is missing or not answered 220); smtplib then starts on the
+TLS socket with a fresh EHLO, so no extension learned in plaintext is kept.
+
+:func:`connect_first_with_auth` / :func:`probe_submission` implement the
+built-in mail.go.th profile: 465 implicit TLS → 587 STARTTLS → 25 STARTTLS,
+first one with TLS + AUTH wins.
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import logging
+import smtplib
+import ssl
+import threading
+from pathlib import Path
+from typing import Sequence
+
+from govmail_desktop.core.errors import (
+    Cancelled,
+    GovMailError,
+    NetworkError,
+    PolicyError,
+    PolicyRefused,
+    TlsError,
+)
+from govmail_desktop.net import failures
+from govmail_desktop.net.endpoint import (
+    SMTP_RELAY_PORT,
+    SMTP_SUBMISSION_PORT,
+    SMTP_TLS_PORT,
+    Endpoint,
+)
+from govmail_desktop.net.report import ConnectionReport
+from govmail_desktop.net.resolver import Resolver
+from govmail_desktop.net.secure_connect import PlainChannel, secure_connect
+from govmail_desktop.policy import api
+from govmail_desktop.policy.api import ServerPolicy
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SUBMISSION_PORTS = (SMTP_TLS_PORT, SMTP_SUBMISSION_PORT, SMTP_RELAY_PORT)
+
+
+def _local_name(sock) -> str:
+    """EHLO argument: our address literal (no getfqdn(): no reverse DNS, no host name leak)."""
+    try:
+        ip = ipaddress.ip_address(sock.getsockname()[0])
+    except (OSError, ValueError, IndexError):
+        return "[127.0.0.1]"
+    return f"[IPv6:{ip}]" if ip.version == 6 else f"[{ip}]"
+
+
+def _read_reply(channel: PlainChannel) -> tuple[int, list[bytes]]:
+    """One (possibly multi-line) SMTP reply: code and the text lines."""
+    lines: list[bytes] = []
+    while True:
+        line = channel.readline().rstrip(b"\r\n")
+        code = line[:3]
+        if not code.isdigit():
+            raise failures.server_error(failures.PROTOCOL, channel.host, channel.port, "bad SMTP reply before TLS")
+        lines.append(line[4:])
+        if line[3:4] != b"-":
+            return int(code), lines
+
+
+def negotiate_starttls(channel: PlainChannel) -> None:
+    """Greeting, EHLO, STARTTLS in plaintext; returns only on ``220`` to STARTTLS."""
+    host, port = channel.host, channel.port
+    code, _ = _read_reply(channel)
+    if code != 220:
+        raise failures.server_error(failures.SERVER_REFUSED_SESSION, host, port, f"greeting {code} before TLS")
+    channel.send(f"EHLO {_local_name(channel.sock)}\r\n".encode("ascii"))
+    code, lines = _read_reply(channel)
+    if code != 250:
+        # Without EHLO there is no STARTTLS; HELO would mean plaintext.
+        raise failures.tls_error(api.TLS_REQUIRED, host, port, f"EHLO answered {code}")
+    keywords = {line.split()[0].upper() for line in lines[1:] if line.split()}
+    if b"STARTTLS" not in keywords:
+        raise failures.tls_error(api.TLS_REQUIRED, host, port, "server does not advertise STARTTLS")
+    channel.send(b"STARTTLS\r\n")
+    code, _ = _read_reply(channel)
+    if code != 220:
+        raise failures.tls_error(api.TLS_REQUIRED, host, port, f"STARTTLS answered {code}")
+
+
+class _CheckedSMTP(smtplib.SMTP):
+    """smtplib on a socket that is already connected, checked and TLS-verified."""
+
+    def __init__(self, sock: ssl.SSLSocket, host: str, timeout: float, expect_greeting: bool) -> None:
+        super().__init__(host="", local_hostname=_local_name(sock), timeout=timeout)
+        self._host = host
+        self.sock = sock
+        self.file = None
+        if expect_greeting:
+            code, msg = self.getreply()
+            if code != 220:
+                self.close()
+                raise smtplib.SMTPConnectError(code, msg)
+
+    def connect(self, host: str = "localhost", port: int = 0, source_address=None):  # noqa: ARG002
+        raise smtplib.SMTPServerDisconnected("GovMail connects only through the policy")
+
+    def starttls(self, *args, **kwargs):  # noqa: ARG002
+        raise smtplib.SMTPNotSupportedError("TLS is established by GovMail before smtplib starts")
+
+
+class SmtpSession:
+    """One SMTP connection that went through the full policy path (one thread at a time)."""
+
+    def __init__(self, smtp: _CheckedSMTP, endpoint: Endpoint, report: ConnectionReport) -> None:
+        self._smtp = smtp
+        self.endpoint = endpoint
+        self.report = report
+        self.logged_in = False
+
+    @classmethod
+    def connect(
+        cls,
+        endpoint: Endpoint,
+        policy: ServerPolicy,
+        *,
+        resolver: Resolver | None = None,
+        timeout: float = 20.0,
+        cancel: threading.Event | None = None,
+        report: ConnectionReport | None = None,
+        extra_ca_files: Sequence[Path] = (),
+    ) -> "SmtpSession":
+        """Connect through the policy, TLS verified, then EHLO over TLS."""
+        report = report if report is not None else ConnectionReport(endpoint)
+        conn = secure_connect(
+            endpoint,
+            policy,
+            starttls=negotiate_starttls,
+            resolver=resolver,
+            timeout=timeout,
+            cancel=cancel,
+            report=report,
+            extra_ca_files=extra_ca_files,
+        )
+        host, port = endpoint.host, endpoint.port
+        try:
+            smtp = _CheckedSMTP(conn.sock, host, timeout, expect_greeting=endpoint.security == "tls")
+            code, _ = smtp.ehlo()
+            if code != 250:
+                smtp.close()
+                raise failures.server_error(failures.PROTOCOL, host, port, f"EHLO over TLS answered {code}")
+        except smtplib.SMTPConnectError as exc:
+            conn.close()
+            raise failures.server_error(
+                failures.SERVER_REFUSED_SESSION, host, port, f"greeting {exc.smtp_code}"
+            ) from exc
+        except smtplib.SMTPServerDisconnected as exc:
+            conn.close()
+            raise failures.network_error(failures.CONNECTION_CLOSED, host, port, f"SMTP greeting: {exc}") from exc
+        except OSError as exc:
+            conn.close()
+            raise failures.from_os_error(exc, host, port, "SMTP greeting") from exc
+        except BaseException:
+            conn.close()
+            raise
+        session = cls(smtp, endpoint, report)
+        report.capabilities = session.extensions()
+        log.info("SMTP connected to %s (%s) port %d, %s", host, report.connected_ip, port, report.tls_version)
+        return session
+
+    def extensions(self) -> tuple[str, ...]:
+        """EHLO keywords with their parameters, as learned over TLS (``"AUTH PLAIN LOGIN"``)."""
+        return tuple(
+            " ".join([name.upper(), *value.split()]) for name, value in self._smtp.esmtp_features.items()
+        )
+
+    def auth_mechanisms(self) -> tuple[str, ...]:
+        return tuple(self._smtp.esmtp_features.get("auth", "").upper().split())
+
+    @property
+    def offers_auth(self) -> bool:
+        return self._smtp.has_extn("auth") and bool(self.auth_mechanisms())
+
+    def login(self, user: str, password: str) -> None:
+        """AUTH over TLS; 535 (and other 5xx auth failures) → AuthError."""
+        host, port = self.endpoint.host, self.endpoint.port
+        if not self.report.secure:
+            raise failures.tls_error(api.TLS_REQUIRED, host, port, "AUTH on an unverified connection")
+        if not self.offers_auth:
+            raise failures.server_error(failures.SMTP_NO_AUTH, host, port, "no AUTH in EHLO over TLS")
+        try:
+            if user.isascii() and password.isascii():
+                self._smtp.login(user, password)
+            else:
+                self._auth_plain_utf8(user, password)
+        except smtplib.SMTPAuthenticationError as exc:
+            if 400 <= exc.smtp_code < 500:
+                raise failures.server_error(
+                    failures.SERVER_REFUSED_SESSION, host, port, f"AUTH temporary failure {exc.smtp_code}"
+                ) from None
+            raise failures.auth_error(host, detail=f"AUTH refused {exc.smtp_code}") from None
+        except smtplib.SMTPNotSupportedError:
+            raise failures.server_error(failures.SMTP_NO_AUTH, host, port, "no usable AUTH mechanism") from None
+        except smtplib.SMTPServerDisconnected as exc:
+            raise failures.network_error(failures.CONNECTION_CLOSED, host, port, f"AUTH: {exc}") from None
+        except smtplib.SMTPException as exc:
+            raise failures.server_error(failures.PROTOCOL, host, port, f"AUTH: {type(exc).__name__}") from None
+        except OSError as exc:
+            raise failures.from_os_error(exc, host, port, "AUTH") from None
+        self.logged_in = True
+        log.info("SMTP AUTH to %s accepted", host)
+
+    def _auth_plain_utf8(self, user: str, password: str) -> None:
+        """AUTH PLAIN with UTF-8 (smtplib only encodes ASCII): Thai passwords work."""
+        if "PLAIN" not in self.auth_mechanisms():
+            raise smtplib.SMTPNotSupportedError("non-ASCII credentials need AUTH PLAIN")
+        token = base64.b64encode(b"\0" + user.encode("utf-8") + b"\0" + password.encode("utf-8"))
+        code, resp = self._smtp.docmd("AUTH", "PLAIN " + token.decode("ascii"))
+        if code != 235:
+            raise smtplib.SMTPAuthenticationError(code, resp)
+
+    def send(self, message: bytes, mail_from: str, recipients: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """Send one message; returns the recipients the server refused (empty when all accepted).
+
+        Raises ServerError when the sender, every recipient or the data is refused.
+        """
+        host, port = self.endpoint.host, self.endpoint.port
+        try:
+            refused = self._smtp.sendmail(mail_from, list(recipients), message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = {r: c for r, (c, _) in exc.recipients.items()}
+            raise failures.server_error(failures.SMTP_REJECTED, host, port, f"recipients refused {codes}") from None
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            raise failures.server_error(
+                failures.SMTP_REJECTED, host, port, f"{type(exc).__name__} {exc.smtp_code}"
+            ) from None
+        except smtplib.SMTPServerDisconnected as exc:
+            raise failures.network_error(failures.CONNECTION_CLOSED, host, port, f"send: {exc}") from None
+        except smtplib.SMTPException as exc:
+            raise failures.server_error(failures.PROTOCOL, host, port, f"send: {type(exc).__name__}") from None
+        except OSError as exc:
+            raise failures.from_os_error(exc, host, port, "send") from None
+        return {
+            rcpt: (code, text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text))
+            for rcpt, (code, text) in refused.items()
+        }
+
+    def quit(self) -> None:
+        try:
+            self._smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            self.close()
+
+    def close(self) -> None:
+        try:
+            self._smtp.close()
+        except OSError:
+            pass
+
+    def __enter__(self) -> "SmtpSession":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.quit()
+
+
+def submission_candidates(host: str, ports: Sequence[int] = DEFAULT_SUBMISSION_PORTS) -> list[Endpoint]:
+    """465 → implicit TLS; any other port → STARTTLS."""
+    return [Endpoint(host, p, "tls" if p == SMTP_TLS_PORT else "starttls") for p in ports]
+
+
+def _stops_probing(exc: GovMailError) -> bool:
+    """Errors that another port would not cure, or that must not be worked around."""
+    if isinstance(exc, (PolicyRefused, PolicyError, Cancelled)):
+        return True
+    if isinstance(exc, TlsError):
+        # A certificate / version / pin failure is a security verdict, not a missing port.
+        return exc.code != api.TLS_REQUIRED
+    if isinstance(exc, NetworkError):
+        return exc.code == failures.DNS
+    return False
+
+
+def connect_first_with_auth(
+    candidates: Sequence[Endpoint],
+    policy: ServerPolicy,
+    *,
+    resolver: Resolver | None = None,
+    timeout: float = 20.0,
+    cancel: threading.Event | None = None,
+    reports: list[ConnectionReport] | None = None,
+    errors: list[GovMailError] | None = None,
+    extra_ca_files: Sequence[Path] = (),
+) -> SmtpSession:
+    """Try the candidates in order; return the first connected session offering TLS + AUTH.
+
+    Ports that are closed, lack STARTTLS or AUTH are skipped; a policy refusal,
+    a certificate/version/pin failure, a DNS failure or a cancel stops at once.
+    When none works, raises the first error that is not a plain network failure
+    (else the first error). ``reports``/``errors`` collect every attempt.
+    """
+    if not candidates:
+        raise ValueError("no SMTP candidates")
+    seen: list[GovMailError] = errors if errors is not None else []
+    for endpoint in candidates:
+        report = ConnectionReport(endpoint)
+        if reports is not None:
+            reports.append(report)
+        try:
+            session = SmtpSession.connect(
+                endpoint,
+                policy,
+                resolver=resolver,
+                timeout=timeout,
+                cancel=cancel,
+                report=report,
+                extra_ca_files=extra_ca_files,
+            )
+        except GovMailError as exc:
+            seen.append(exc)
+            log.info("SMTP candidate %s not usable: %s [%s]", endpoint, exc.code, exc.detail)
+            if _stops_probing(exc):
+                raise
+            continue
+        if session.offers_auth:
+            return session
+        session.quit()
+        exc = failures.server_error(failures.SMTP_NO_AUTH, endpoint.host, endpoint.port, "no AUTH over TLS")
+        seen.append(exc)
+        log.info("SMTP candidate %s offers no AUTH", endpoint)
+    significant = [e for e in seen if not isinstance(e, NetworkError)]
+    raise (significant or seen)[0]
+
+
+def probe_submission(
+    host: str,
+    policy: ServerPolicy,
+    ports: Sequence[int] = DEFAULT_SUBMISSION_PORTS,
+    *,
+    resolver: Resolver | None = None,
+    timeout: float = 20.0,
+    cancel: threading.Event | None = None,
+    reports: list[ConnectionReport] | None = None,
+    extra_ca_files: Sequence[Path] = (),
+) -> Endpoint:
+    """The first of 465 (TLS) → 587 (STARTTLS) → 25 (STARTTLS) that gives TLS + AUTH."""
+    session = connect_first_with_auth(
+        submission_candidates(host, ports),
+        policy,
+        resolver=resolver,
+        timeout=timeout,
+        cancel=cancel,
+        reports=reports,
+        extra_ca_files=extra_ca_files,
+    )
+    session.quit()
+    return session.endpoint
+

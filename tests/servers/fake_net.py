@@ -1,0 +1,82 @@
+"""Helpers for net/ tests: the real test policy, and recording wrappers around it.
+
+Tests never bypass the policy: :func:`loopback_policy` is the real
+``DomesticServerPolicy`` loaded by policy/ from tests/data/policy/test-loopback.json
+(allows ``localhost``/``127.0.0.1``/``::1`` and the loopback ranges), with the
+test CA (and any stricter rule a test needs) layered on top.
+The recording wrappers only *observe* calls to a real policy or resolver.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+from govmail_desktop.net.resolver import Resolver
+from govmail_desktop.policy import api
+from govmail_desktop.policy.sources import load_policy_file
+
+TEST_POLICY_FILE = Path(__file__).resolve().parents[1] / "data" / "policy" / "test-loopback.json"
+
+
+def loopback_policy_overrides(
+    *,
+    ca_file: Path | None = None,
+    min_version: str | None = None,
+    pins: Sequence[str] | None = None,
+    allow_hosts: Sequence[str] | None = None,
+    allow_cidrs: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Policy JSON layered on tests/data/policy/test-loopback.json (lists replace)."""
+    overrides: dict[str, Any] = {}
+    tls: dict[str, Any] = {}
+    if ca_file is not None:
+        tls["ca_file"] = str(ca_file)
+    if min_version is not None:
+        tls["min_version"] = min_version
+    if pins is not None:
+        tls["spki_pins"] = list(pins)
+    if tls:
+        overrides["tls"] = tls
+    if allow_hosts is not None:
+        overrides["servers"] = {"allow": list(allow_hosts)}
+    if allow_cidrs is not None:
+        overrides["addresses"] = {"allow_cidrs": list(allow_cidrs)}
+    return overrides
+
+
+def loopback_policy(**kwargs: Any) -> api.ServerPolicy:
+    """The real policy from the test-loopback file (+ overrides, e.g. the test CA)."""
+    effective = load_policy_file(TEST_POLICY_FILE, overrides=loopback_policy_overrides(**kwargs) or None)
+    assert effective.error is None, effective.error
+    return effective.server_policy()
+
+
+class RecordingPolicy:
+    """Passes every call to a real policy and writes it to a shared event log."""
+
+    def __init__(self, inner: api.ServerPolicy, events: list[tuple[str, ...]]) -> None:
+        self.inner = inner
+        self.events = events
+
+    def check_host(self, host: str):
+        self.events.append(("check_host", host))
+        return self.inner.check_host(host)
+
+    def check_address(self, host: str, ip: str) -> str:
+        self.events.append(("check_address", ip))
+        return self.inner.check_address(host, ip)
+
+    def tls_rules(self) -> api.TlsRules:
+        self.events.append(("tls_rules",))
+        return self.inner.tls_rules()
+
+
+class RecordingResolver:
+    def __init__(self, inner: Resolver, events: list[tuple[str, ...]]) -> None:
+        self.inner = inner
+        self.events = events
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.events.append(("resolve", host))
+        return self.inner(host, port)
