@@ -1,0 +1,263 @@
+"""Account passwords: only in the operating system's keyring, or only in memory.
+
+:class:`CredentialStore` keeps passwords in the OS keyring through the
+``keyring`` package: Windows Credential Manager, macOS Keychain, Secret Service
+(GNOME Keyring, KeePassXC...) or KWallet on Linux. Any other backend is
+refused, in particular ones that write a file (``keyrings.alt``'s
+``PlaintextKeyring`` and friends), the ``null`` backend that silently forgets,
+and the ``fail`` backend ``keyring`` falls back to when there is no keyring at
+all. Refusals raise :class:`CredentialsError` worded for the user, and the app
+offers "ask for the password each session" instead: :class:`SessionPasswords`
+holds them in memory for this run and writes nothing, anywhere.
+
+There is never a plaintext file fallback. Passwords never appear in settings,
+logs, error details or process arguments; error details name the backend and
+the exception type only.
+
+Keyring calls can block (D-Bus, an unlock prompt): call them from a worker
+thread, never from the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING, Iterable
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+from keyring.backends.chainer import ChainerBackend
+
+from govmail_desktop import APP_NAME
+from govmail_desktop.core.errors import CredentialsError
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
+
+try:  # Secret Service: an item deleted by another client between search and read
+    from secretstorage.exceptions import ItemNotFoundException as _SecretVanished
+
+    _VANISHED: tuple[type[BaseException], ...] = (_SecretVanished,)
+except ImportError:  # not on Linux
+    _VANISHED = ()
+
+if TYPE_CHECKING:
+    from govmail_desktop.core.accounts import Account
+
+log = logging.getLogger(__name__)
+
+#: The keyring "service" under which every account's password is filed.
+SERVICE_NAME = APP_NAME
+
+#: Backends that are the operating system's own encrypted password store.
+OS_KEYRING_MODULES: tuple[str, ...] = (
+    "keyring.backends.SecretService",
+    "keyring.backends.libsecret",
+    "keyring.backends.kwallet",
+    "keyring.backends.Windows",
+    "keyring.backends.macOS",
+)
+
+MSG_KEYRING_LOCKED = QT_TRANSLATE_NOOP("Credentials", "The password store (keyring) is locked.")
+HINT_KEYRING_LOCKED = QT_TRANSLATE_NOOP(
+    "Credentials",
+    "Please unlock it (for example, sign out of the desktop and sign in again), "
+    "or enter your password each session instead; it will not be saved.",
+)
+MSG_KEYRING_INSECURE = QT_TRANSLATE_NOOP(
+    "Credentials",
+    "The password store on this computer keeps passwords unprotected in a file, "
+    "so GovMail Desktop will not use it.",
+)
+HINT_ASK_EACH_SESSION = QT_TRANSLATE_NOOP(
+    "Credentials",
+    "You can enter your password each session instead; it will not be saved. "
+    "IT staff can install a system password store (GNOME Keyring or KWallet).",
+)
+MSG_KEYRING_SAVE_FAILED = QT_TRANSLATE_NOOP(
+    "Credentials", "The password could not be saved in the password store (keyring)."
+)
+MSG_KEYRING_READ_FAILED = QT_TRANSLATE_NOOP(
+    "Credentials", "The password could not be read from the password store (keyring)."
+)
+
+
+def _backend_name(backend: object) -> str:
+    cls = type(backend)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _is_os_keyring(backend: object, trusted: tuple[type, ...]) -> bool:
+    module = type(backend).__module__
+    if module.startswith("keyrings.alt"):
+        return False  # file-based, whatever else it claims to be
+    # Exact classes only: a subclass may store passwords somewhere else entirely.
+    return type(backend) in trusted or module.startswith(OS_KEYRING_MODULES)
+
+
+def select_backend(
+    backend: KeyringBackend, *, trusted: tuple[type, ...] = ()
+) -> KeyringBackend:
+    """The OS keyring to use given ``keyring``'s choice, or :class:`CredentialsError`.
+
+    A chainer (several viable backends) is narrowed to its best OS keyring, so
+    a higher-priority file-based backend is skipped rather than written to.
+    """
+    candidates: Iterable[object]
+    if isinstance(backend, ChainerBackend):
+        candidates = list(backend.backends)
+    else:
+        candidates = [backend]
+    for candidate in candidates:
+        if _is_os_keyring(candidate, trusted):
+            return candidate  # type: ignore[return-value]
+    names = ", ".join(_backend_name(c) for c in candidates) or "none"
+    module = type(backend).__module__
+    if module.startswith("keyrings.alt") or any(
+        type(c).__module__.startswith("keyrings.alt") for c in candidates
+    ):
+        raise CredentialsError(
+            MSG_KEYRING_INSECURE,
+            hint=HINT_ASK_EACH_SESSION,
+            code="keyring-insecure",
+            detail=f"refused keyring backend(s): {names}",
+        )
+    raise CredentialsError(hint=HINT_ASK_EACH_SESSION, code="keyring", detail=f"no OS keyring; backend(s): {names}")
+
+
+def _wrap(exc: BaseException, message=None, *, backend: object, action: str) -> CredentialsError:
+    """A user-worded error for a keyring failure (the detail never holds a secret)."""
+    where = f"{action} via {_backend_name(backend)}: {type(exc).__name__}"
+    if isinstance(exc, keyring.errors.NoKeyringError):
+        return CredentialsError(hint=HINT_ASK_EACH_SESSION, code="keyring", detail=where)
+    if isinstance(exc, keyring.errors.KeyringLocked):
+        return CredentialsError(MSG_KEYRING_LOCKED, hint=HINT_KEYRING_LOCKED, code="keyring-locked", detail=where)
+    if isinstance(exc, keyring.errors.InitError):
+        # Secret Service present in name only (no default collection, daemon gone).
+        return CredentialsError(hint=HINT_ASK_EACH_SESSION, code="keyring", detail=where)
+    return CredentialsError(message, hint=HINT_ASK_EACH_SESSION, code="keyring-failed", detail=where)
+
+
+class CredentialStore:
+    """Passwords of accounts in the OS keyring, filed under ``SERVICE_NAME`` / account id.
+
+    ``backend``: the keyring backend to use; by default ``keyring``'s current
+    choice, looked up at each call (so a keyring that appears later is used).
+    ``trusted_backends``: extra backend classes accepted as an OS keyring
+    (code only; nothing a user setting can reach).
+    """
+
+    def __init__(
+        self,
+        backend: KeyringBackend | None = None,
+        *,
+        service_name: str = SERVICE_NAME,
+        trusted_backends: tuple[type, ...] = (),
+    ) -> None:
+        self._backend = backend
+        self.service_name = service_name
+        self._trusted = trusted_backends
+
+    def backend(self) -> KeyringBackend:
+        """The usable OS keyring, or :class:`CredentialsError` saying why there is none."""
+        chosen = self._backend if self._backend is not None else keyring.get_keyring()
+        return select_backend(chosen, trusted=self._trusted)
+
+    def check_available(self) -> None:
+        """Raise :class:`CredentialsError` unless passwords can be stored.
+
+        Touches the store (a lookup of a name that does not exist), so a locked
+        or half-working Secret Service is found before the user relies on it.
+        """
+        backend = self.backend()
+        try:
+            backend.get_password(self.service_name, "__govmail-availability-check__")
+        except Exception as exc:  # noqa: BLE001 - any backend failure means "not usable"
+            raise _wrap(exc, backend=backend, action="check") from None
+
+    def is_available(self) -> bool:
+        try:
+            self.check_available()
+        except CredentialsError:
+            return False
+        return True
+
+    def get_password(self, account_id: str) -> str | None:
+        backend = self.backend()
+        try:
+            return backend.get_password(self.service_name, account_id)
+        except _VANISHED:
+            return None  # deleted meanwhile: there is no password
+        except Exception as exc:  # noqa: BLE001
+            raise _wrap(exc, MSG_KEYRING_READ_FAILED, backend=backend, action="get") from None
+
+    def set_password(self, account_id: str, password: str) -> None:
+        if not password:
+            raise ValueError("refusing to store an empty password")
+        backend = self.backend()
+        try:
+            backend.set_password(self.service_name, account_id, password)
+        except Exception as exc:  # noqa: BLE001
+            raise _wrap(exc, MSG_KEYRING_SAVE_FAILED, backend=backend, action="set") from None
+        log.info("Password for account %s saved in %s", account_id, _backend_name(backend))
+
+    def delete_password(self, account_id: str) -> None:
+        """Remove the account's password; a password that is not there is not an error."""
+        backend = self.backend()
+        try:
+            backend.delete_password(self.service_name, account_id)
+        except (keyring.errors.PasswordDeleteError, *_VANISHED):
+            return
+        except Exception as exc:  # noqa: BLE001
+            raise _wrap(exc, MSG_KEYRING_SAVE_FAILED, backend=backend, action="delete") from None
+
+
+class SessionPasswords:
+    """Passwords for this run of the app only: kept in memory, never written anywhere."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._passwords: dict[str, str] = {}
+
+    def get(self, account_id: str) -> str | None:
+        with self._lock:
+            return self._passwords.get(account_id)
+
+    def set(self, account_id: str, password: str) -> None:
+        with self._lock:
+            self._passwords[account_id] = password
+
+    def forget(self, account_id: str) -> None:
+        with self._lock:
+            self._passwords.pop(account_id, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._passwords.clear()
+
+    def __contains__(self, account_id: object) -> bool:
+        with self._lock:
+            return account_id in self._passwords
+
+    def __repr__(self) -> str:  # never show the passwords, even in a traceback
+        with self._lock:
+            return f"<SessionPasswords for {len(self._passwords)} account(s)>"
+
+    def __reduce__(self):  # refuse pickling (a crash reporter must not serialise them)
+        raise TypeError("SessionPasswords cannot be pickled")
+
+
+def password_for(account: "Account", store: CredentialStore, session: SessionPasswords) -> str | None:
+    """The account's password if known without asking the user (``None``: ask).
+
+    Accounts set to "ask each session" look only in memory; the others look in
+    the keyring, and then in memory (the user may have typed it this session
+    because the keyring was locked).
+    """
+    if account.ask_password_each_session:
+        return session.get(account.id)
+    try:
+        password = store.get_password(account.id)
+    except CredentialsError as exc:
+        log.warning("Keyring unavailable for account %s: %s", account.id, exc.code)
+        password = None
+    return password if password is not None else session.get(account.id)
