@@ -67,6 +67,10 @@ class AppContext:
     window: Any = None  # ui.main_window.MainWindow
     policy: Any = None  # policy.sources.EffectivePolicy
     font_family: str | None = None
+    #: Passwords of "ask each session" accounts, in memory only.
+    session_passwords: Any = None  # credentials.SessionPasswords
+    #: Called with each account the setup wizard saves (per-account services hook in here).
+    account_saved_handlers: list[Callable[[Any], None]] = field(default_factory=list)
     shutdown_hooks: list[Callable[[], None]] = field(default_factory=list)
 
 
@@ -236,6 +240,37 @@ SETTINGS_PROBLEMS = QT_TRANSLATE_NOOP(
 )
 
 
+def make_setup_wizard_launcher(ctx: AppContext) -> SetupWizardLauncher:
+    """Opens the setup wizard (non-modal) under the policy in force."""
+    from govmail_desktop.credentials import CredentialStore
+
+    credential_store = CredentialStore()
+
+    def launch(parent: Any) -> None:
+        from PySide6.QtCore import Qt
+
+        from govmail_desktop.ui.setup_wizard import SetupWizard
+
+        wizard = SetupWizard(
+            ctx.policy, ctx.settings, credential_store, parent=parent,
+            session_passwords=ctx.session_passwords,
+        )
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.account_saved.connect(ctx_account_saved_slot(ctx))
+        wizard.open()
+
+    return launch
+
+
+def ctx_account_saved_slot(ctx: AppContext) -> Callable[[Any], None]:
+    def on_saved(account: Any) -> None:
+        log.info("Account %s added", account.id)
+        for handler in ctx.account_saved_handlers:
+            handler(account)
+
+    return on_saved
+
+
 def first_run(ctx: AppContext, launcher: SetupWizardLauncher | None) -> None:
     """With no usable account yet, open the setup wizard (the lead connects the launcher)."""
     from govmail_desktop.core.accounts import needs_setup
@@ -294,6 +329,7 @@ def main(argv: list[str] | None = None, overrides: AppOverrides | None = None) -
 
 
 def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> int:
+    from govmail_desktop.credentials import SessionPasswords
     from govmail_desktop.services.message_bridge import MessageBridge
     from govmail_desktop.ui.fonts import install_thai_font
     from govmail_desktop.ui.qt_i18n import LanguageController
@@ -320,13 +356,12 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
     bridge = MessageBridge(app)
     ctx = AppContext(
         paths=paths, settings=settings, app=app, language=language, bridge=bridge,
-        policy=policy, font_family=font_family,
+        policy=policy, font_family=font_family, session_passwords=SessionPasswords(),
     )
+    launcher = overrides.setup_wizard_launcher or make_setup_wizard_launcher(ctx)
     restore_hooks = _install_exception_hooks(bridge)
 
-    ctx.window = build_main_window(
-        settings, language, bridge, setup_wizard_launcher=overrides.setup_wizard_launcher
-    )
+    ctx.window = build_main_window(settings, language, bridge, setup_wizard_launcher=launcher)
     log.info("Main window built")
 
     def shutdown() -> None:
@@ -351,7 +386,7 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
         bridge.warning(SETTINGS_PROBLEMS)
     if language.missing:
         log.warning("Missing translation files: %s", ", ".join(language.missing))
-    first_run(ctx, overrides.setup_wizard_launcher)
+    first_run(ctx, launcher)
     if overrides.on_window_shown is not None:
         overrides.on_window_shown(ctx)
 

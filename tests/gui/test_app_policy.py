@@ -73,3 +73,40 @@ def test_policy_locks_and_defaults_reach_the_settings(tmp_path):
     default_only = json.dumps({"schema_version": 1, "content": {"remote_content": "ask"}})
     result = run_with_policy(tmp_path, default_only)
     assert result["remote_content"] == "ask" and result["remote_locked"] is False
+
+
+_WIZARD_PROBE = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from govmail_desktop.app import AppOverrides, main
+from govmail_desktop.policy.sources import load_policy_file
+
+def shown(ctx):
+    def look():
+        wizards = [w for w in QApplication.topLevelWidgets()
+                   if w.objectName() == "setupWizard" and w.isVisible()]
+        print(json.dumps({"wizards": len(wizards),
+                          "title": wizards[0].windowTitle() if wizards else ""},
+                         ensure_ascii=False))
+        for w in wizards:
+            w.reject()
+        ctx.app.quit()
+    QTimer.singleShot(0, look)
+
+sys.exit(main([], AppOverrides(policy=load_policy_file(sys.argv[1]), on_window_shown=shown)))
+"""
+
+
+def test_first_start_without_an_account_opens_the_setup_wizard_in_thai(tmp_path):
+    policy_file = tmp_path / "policy.json"
+    policy_file.write_text('{"schema_version": 1}', encoding="utf-8")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GOVMAIL_HOME=str(tmp_path / "home"))
+    proc = subprocess.run(
+        [sys.executable, "-c", _WIZARD_PROBE, str(policy_file)],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["wizards"] == 1
+    assert any("\u0e00" <= ch <= "\u0e7f" for ch in result["title"])
