@@ -1,0 +1,84 @@
+"""`make demo` without a screen: the servers start, are seeded, verified and stopped."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.servers.demo import DemoServers, check_seeded
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _ports(facts: dict) -> list[int]:
+    return [facts[k]["port"] for k in ("imap", "imap_starttls", "smtp", "smtp_tls")]
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+def _demo(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.servers.demo", "--dir", str(tmp_path / "demo"), *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def test_demo_check_seeds_and_verifies_then_stops_everything(tmp_path):
+    proc = _demo(tmp_path, "--check")
+    out, _ = proc.communicate(timeout=90)
+    assert proc.returncode == 0, out
+    assert "check passed" in out and "127.0.0.1" in out
+    facts = json.loads((tmp_path / "demo" / "demo-account.json").read_text(encoding="utf-8"))
+    assert facts["address"] == "alice@localhost" and facts["password"]
+    assert Path(facts["ca_file"]).is_file()
+    assert not any(_listening(port) for port in _ports(facts))
+
+
+def test_demo_servers_stop_on_ctrl_c(tmp_path):
+    proc = _demo(tmp_path, "--no-app")
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # wait until the demo says it is ready
+            if "Ctrl-C" in line:
+                break
+        facts = json.loads((tmp_path / "demo" / "demo-account.json").read_text(encoding="utf-8"))
+        assert all(_listening(port) for port in _ports(facts))
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
+    assert "demo servers stopped" in out
+    assert not any(_listening(port) for port in _ports(facts))
+
+
+def test_check_notices_a_mailbox_that_was_not_seeded(tmp_path):
+    servers = DemoServers(tmp_path / "demo")
+    try:
+        servers.start()
+        problems = check_seeded(servers)
+    finally:
+        servers.stop()
+    assert any("01-utf8-qp.eml" in p for p in problems)
+    assert any("welcome" in p for p in problems)

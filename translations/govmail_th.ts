@@ -1,0 +1,1318 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="th" sourcelanguage="en">
+    <context>
+        <name>AccountPage</name>
+        <message>
+            <source>Your mail account</source>
+            <translation>บัญชีอีเมลของท่าน</translation>
+        </message>
+        <message>
+            <source>Enter your government e-mail address and password.</source>
+            <translation>กรุณากรอกที่อยู่อีเมลราชการและรหัสผ่านของท่าน</translation>
+        </message>
+        <message>
+            <source>E-mail address:</source>
+            <translation>ที่อยู่อีเมล:</translation>
+        </message>
+        <message>
+            <source>Password:</source>
+            <translation>รหัสผ่าน:</translation>
+        </message>
+        <message>
+            <source>Your name:</source>
+            <translation>ชื่อของท่าน:</translation>
+        </message>
+        <message>
+            <source>Shown to the people you write to</source>
+            <translation>ชื่อที่ผู้รับจดหมายจะเห็น</translation>
+        </message>
+        <message>
+            <source>Ask for the password each session (do not save it)</source>
+            <translation>ถามรหัสผ่านทุกครั้งที่เปิดโปรแกรม (ไม่บันทึกรหัสผ่าน)</translation>
+        </message>
+        <message>
+            <source>Own mail servers (advanced)</source>
+            <translation>เซิร์ฟเวอร์อีเมลของหน่วยงานเอง (ขั้นสูง)</translation>
+        </message>
+        <message>
+            <source>Login name:</source>
+            <translation>ชื่อผู้ใช้สำหรับเข้าสู่ระบบ:</translation>
+        </message>
+        <message>
+            <source>Same as the e-mail address</source>
+            <translation>เหมือนกับที่อยู่อีเมล</translation>
+        </message>
+        <message>
+            <source>Incoming mail (IMAP):</source>
+            <translation>จดหมายเข้า (IMAP):</translation>
+        </message>
+        <message>
+            <source>Outgoing mail (SMTP):</source>
+            <translation>จดหมายออก (SMTP):</translation>
+        </message>
+        <message>
+            <source>Server</source>
+            <translation>เซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>Port</source>
+            <translation>พอร์ต</translation>
+        </message>
+        <message>
+            <source>Encryption</source>
+            <translation>การเข้ารหัส</translation>
+        </message>
+        <message>
+            <source>Automatic</source>
+            <translation>อัตโนมัติ</translation>
+        </message>
+        <message>
+            <source>Automatic: try ports 465, 587 and 25 and use the first that works.</source>
+            <translation>อัตโนมัติ: ลองพอร์ต 465, 587 และ 25 ตามลำดับ แล้วใช้พอร์ตแรกที่ใช้งานได้</translation>
+        </message>
+        <message>
+            <source>TLS: encrypted from the start. STARTTLS: encrypted right after connecting. Unencrypted connections are not possible.</source>
+            <translation>TLS: เข้ารหัสตั้งแต่เริ่มการเชื่อมต่อ STARTTLS: เข้ารหัสทันทีหลังเชื่อมต่อ ไม่สามารถใช้การเชื่อมต่อที่ไม่เข้ารหัสได้</translation>
+        </message>
+        <message>
+            <source>Set by your agency's policy</source>
+            <translation>กำหนดโดยนโยบายของหน่วยงาน</translation>
+        </message>
+        <message>
+            <source>Some server settings are set by your agency's policy and cannot be changed.</source>
+            <translation>การตั้งค่าเซิร์ฟเวอร์บางรายการกำหนดโดยนโยบายของหน่วยงาน และไม่สามารถเปลี่ยนแปลงได้</translation>
+        </message>
+        <message>
+            <source>Service: {name}</source>
+            <translation>บริการ: {name}</translation>
+        </message>
+        <message>
+            <source>This address is not on the mail.go.th service. Please enter your agency's mail servers under "Own mail servers".</source>
+            <translation>ที่อยู่นี้ไม่ได้ใช้บริการ mail.go.th กรุณากรอกเซิร์ฟเวอร์อีเมลของหน่วยงานในส่วน "เซิร์ฟเวอร์อีเมลของหน่วยงานเอง"</translation>
+        </message>
+        <message>
+            <source>Please enter your password.</source>
+            <translation>กรุณากรอกรหัสผ่าน</translation>
+        </message>
+    </context>
+    <context>
+        <name>AccountSetupService</name>
+        <message>
+            <source>Checking the address against the agency's policy…</source>
+            <extracomment>``verify_account(imap, smtp_candidates, login, password, policy, *, cancel, timeout)``.</extracomment>
+            <translation>กำลังตรวจสอบที่อยู่อีเมลตามนโยบายของหน่วยงาน…</translation>
+        </message>
+        <message>
+            <source>Checking the password store (keyring)…</source>
+            <translation>กำลังตรวจสอบที่เก็บรหัสผ่าน (keyring)…</translation>
+        </message>
+        <message>
+            <source>Signing in to the incoming mail server (IMAP) and the outgoing mail server (SMTP)…</source>
+            <translation>กำลังเข้าสู่ระบบเซิร์ฟเวอร์จดหมายเข้า (IMAP) และเซิร์ฟเวอร์จดหมายออก (SMTP)…</translation>
+        </message>
+        <message>
+            <source>Saving the password in the password store (keyring)…</source>
+            <translation>กำลังบันทึกรหัสผ่านลงในที่เก็บรหัสผ่าน (keyring)…</translation>
+        </message>
+    </context>
+    <context>
+        <name>Accounts</name>
+        <message>
+            <source>The account settings are not valid.</source>
+            <translation>การตั้งค่าบัญชีไม่ถูกต้อง</translation>
+        </message>
+        <message>
+            <source>Please enter a valid e-mail address, for example name@agency.go.th.</source>
+            <translation>กรุณากรอกที่อยู่อีเมลให้ถูกต้อง เช่น name@agency.go.th</translation>
+        </message>
+        <message>
+            <source>Please enter a valid server name, for example imap.agency.go.th.</source>
+            <translation>กรุณากรอกชื่อเซิร์ฟเวอร์ให้ถูกต้อง เช่น imap.agency.go.th</translation>
+        </message>
+        <message>
+            <source>The port must be a number from 1 to 65535.</source>
+            <translation>พอร์ตต้องเป็นตัวเลขตั้งแต่ 1 ถึง 65535</translation>
+        </message>
+        <message>
+            <source>Connections must be encrypted: choose TLS or STARTTLS.</source>
+            <translation>การเชื่อมต่อต้องเข้ารหัสเสมอ กรุณาเลือก TLS หรือ STARTTLS</translation>
+        </message>
+        <message>
+            <source>The name must not contain line breaks or control characters.</source>
+            <extracomment>Validation of the account keys a policy may lock, in the shape of ``core.settings.SCHEMA`` so the policy schema can check them the same way (``ACCOUNT_LOCK_SETTINGS.get(key)`` next to ``SCHEMA.get(key)``). mail.go.th's SMTP ports in the order to try them (GOVERNMENT.md: only port 25 with STARTTLS is seen in public code; 465 and 587 are usual for Zimbra).</extracomment>
+            <translation>ชื่อต้องไม่มีการขึ้นบรรทัดใหม่หรืออักขระควบคุม</translation>
+        </message>
+        <message>
+            <source>The login name must not contain spaces or control characters.</source>
+            <translation>ชื่อผู้ใช้ต้องไม่มีช่องว่างหรืออักขระควบคุม</translation>
+        </message>
+        <message>
+            <source>MailGoThai government e-mail (mail.go.th)</source>
+            <translation>ระบบอีเมลภาครัฐ MailGoThai (mail.go.th)</translation>
+        </message>
+        <message>
+            <source>This address is not on the mail.go.th service. Please enter your agency's mail servers under "Own mail servers".</source>
+            <extracomment>``None`` = probe the usual ports (465 → 587 → 25).</extracomment>
+            <translation>ที่อยู่นี้ไม่ได้ใช้บริการ mail.go.th กรุณากรอกเซิร์ฟเวอร์อีเมลของหน่วยงานในส่วน "เซิร์ฟเวอร์อีเมลของหน่วยงานเอง"</translation>
+        </message>
+        <message>
+            <source>An account with this e-mail address already exists.</source>
+            <translation>มีบัญชีของที่อยู่อีเมลนี้อยู่แล้ว</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminCheckServer</name>
+        <message>
+            <source>Check whether the app may connect to a mail server, as the app would.</source>
+            <extracomment>one per failed attempt, same order as ``attempts``</extracomment>
+            <translation>ตรวจสอบว่าโปรแกรมจะเชื่อมต่อกับเซิร์ฟเวอร์อีเมลได้หรือไม่ โดยใช้การตรวจสอบเดียวกับที่โปรแกรมใช้</translation>
+        </message>
+        <message>
+            <source>Server host name or IP address.</source>
+            <translation>ชื่อโฮสต์หรือหมายเลข IP ของเซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>Port (default: 993 for IMAP; with --smtp, try 465, 587, 25).</source>
+            <translation>พอร์ต (ค่าเริ่มต้น: 993 สำหรับ IMAP; เมื่อใช้ --smtp จะลอง 465, 587, 25)</translation>
+        </message>
+        <message>
+            <source>Check the mail-sending (SMTP submission) server instead of IMAP.</source>
+            <translation>ตรวจสอบเซิร์ฟเวอร์ส่งอีเมล (SMTP) แทน IMAP</translation>
+        </message>
+        <message>
+            <source>How TLS starts on --port (default: from the port number).</source>
+            <translation>วิธีเริ่ม TLS บนพอร์ตที่ระบุด้วย --port (ค่าเริ่มต้น: ตามหมายเลขพอร์ต)</translation>
+        </message>
+        <message>
+            <source>Use this policy file instead of the machine policy.</source>
+            <translation>ใช้ไฟล์นโยบายนี้แทนนโยบายของเครื่อง</translation>
+        </message>
+        <message>
+            <source>Use IP for HOST instead of DNS (may be repeated).</source>
+            <translation>ใช้หมายเลข IP ที่ระบุสำหรับ HOST แทนการค้นหา DNS (ระบุได้หลายครั้ง)</translation>
+        </message>
+        <message>
+            <source>Also trust the CA certificates in FILE (PEM).</source>
+            <translation>เชื่อถือใบรับรอง CA ในไฟล์ FILE (PEM) เพิ่มเติม</translation>
+        </message>
+        <message>
+            <source>Give up on a step after this many seconds (default 10).</source>
+            <translation>เลิกรอแต่ละขั้นตอนเมื่อครบจำนวนวินาทีนี้ (ค่าเริ่มต้น 10)</translation>
+        </message>
+        <message>
+            <source>Machine-readable output (JSON).</source>
+            <translation>แสดงผลในรูปแบบที่โปรแกรมอ่านได้ (JSON)</translation>
+        </message>
+        <message>
+            <source>Invalid --resolve value: {value} (expected HOST:IP)</source>
+            <translation>ค่า --resolve ไม่ถูกต้อง: {value} (ต้องอยู่ในรูป HOST:IP)</translation>
+        </message>
+        <message>
+            <source>implicit TLS</source>
+            <translation>TLS ตั้งแต่เริ่มเชื่อมต่อ</translation>
+        </message>
+        <message>
+            <source>STARTTLS</source>
+            <translation>STARTTLS</translation>
+        </message>
+        <message>
+            <source>Policy: the machine policy</source>
+            <translation>นโยบาย: นโยบายของเครื่อง</translation>
+        </message>
+        <message>
+            <source>Policy: {file}</source>
+            <translation>นโยบาย: {file}</translation>
+        </message>
+        <message>
+            <source>SMTP server {host} port {port} ({security})</source>
+            <translation>เซิร์ฟเวอร์ SMTP {host} พอร์ต {port} ({security})</translation>
+        </message>
+        <message>
+            <source>IMAP server {host} port {port} ({security})</source>
+            <translation>เซิร์ฟเวอร์ IMAP {host} พอร์ต {port} ({security})</translation>
+        </message>
+        <message>
+            <source>Host name: allowed by the policy</source>
+            <translation>ชื่อโฮสต์: นโยบายอนุญาต</translation>
+        </message>
+        <message>
+            <source>Host name: REFUSED by the policy</source>
+            <translation>ชื่อโฮสต์: นโยบายไม่อนุญาต</translation>
+        </message>
+        <message>
+            <source>Address {ip}: allowed ({reason})</source>
+            <translation>หมายเลข {ip}: อนุญาต ({reason})</translation>
+        </message>
+        <message>
+            <source>Address {ip}: REFUSED ({reason})</source>
+            <translation>หมายเลข {ip}: ไม่อนุญาต ({reason})</translation>
+        </message>
+        <message>
+            <source>Connected to {ip}</source>
+            <translation>เชื่อมต่อกับ {ip} แล้ว</translation>
+        </message>
+        <message>
+            <source>Warning: the server sent {count} bytes after its STARTTLS reply (discarded)</source>
+            <translation>คำเตือน: เซิร์ฟเวอร์ส่งข้อมูล {count} ไบต์หลังคำตอบ STARTTLS (ทิ้งข้อมูลนั้นแล้ว)</translation>
+        </message>
+        <message>
+            <source>TLS: {version}, cipher {cipher}</source>
+            <translation>TLS: {version} การเข้ารหัส {cipher}</translation>
+        </message>
+        <message>
+            <source>Certificate:</source>
+            <translation>ใบรับรอง:</translation>
+        </message>
+        <message>
+            <source>Subject: {value}</source>
+            <translation>ผู้ถือใบรับรอง: {value}</translation>
+        </message>
+        <message>
+            <source>Issuer: {value}</source>
+            <translation>ผู้ออกใบรับรอง: {value}</translation>
+        </message>
+        <message>
+            <source>Valid from {start} until {end}</source>
+            <translation>ใช้ได้ตั้งแต่ {start} ถึง {end}</translation>
+        </message>
+        <message>
+            <source>Names: {value}</source>
+            <translation>ชื่อที่รับรอง: {value}</translation>
+        </message>
+        <message>
+            <source>SPKI pin (SHA-256): {value}</source>
+            <translation>ค่า SPKI pin (SHA-256): {value}</translation>
+        </message>
+        <message>
+            <source>Capabilities (over TLS): {value}</source>
+            <translation>ความสามารถของเซิร์ฟเวอร์ (ผ่าน TLS): {value}</translation>
+        </message>
+        <message>
+            <source>Result: {code}: {text}</source>
+            <translation>ผล: {code}: {text}</translation>
+        </message>
+        <message>
+            <source>Verdict: ALLOWED. The app would use {host} port {port} ({security}).</source>
+            <translation>สรุป: อนุญาต โปรแกรมจะใช้ {host} พอร์ต {port} ({security})</translation>
+        </message>
+        <message>
+            <source>Verdict: REFUSED ({code}).</source>
+            <translation>สรุป: ไม่อนุญาต ({code})</translation>
+        </message>
+        <message>
+            <source>Verdict: COULD NOT CHECK ({code}).</source>
+            <translation>สรุป: ตรวจสอบไม่ได้ ({code})</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminCli</name>
+        <message>
+            <source>GovMail Desktop tools for IT staff.</source>
+            <translation>เครื่องมือ GovMail Desktop สำหรับเจ้าหน้าที่ไอที</translation>
+        </message>
+        <message>
+            <source>Language of the output (default: from the locale).</source>
+            <translation>ภาษาของผลลัพธ์ (ค่าเริ่มต้น: ตาม locale ของระบบ)</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminPolicy</name>
+        <message>
+            <source>Show or check the agency's mail policy.</source>
+            <translation>แสดงหรือตรวจสอบนโยบายอีเมลของหน่วยงาน</translation>
+        </message>
+        <message>
+            <source>Show the policy in force and where each value comes from.</source>
+            <translation>แสดงนโยบายที่ใช้อยู่และแหล่งที่มาของแต่ละค่า</translation>
+        </message>
+        <message>
+            <source>Machine-readable output (JSON).</source>
+            <translation>แสดงผลสำหรับโปรแกรมอื่น (JSON)</translation>
+        </message>
+        <message>
+            <source>Show the policy as it would be with FILE as the machine policy file.</source>
+            <translation>แสดงนโยบายที่จะได้ หากใช้ FILE เป็นไฟล์นโยบายของเครื่อง</translation>
+        </message>
+        <message>
+            <source>Check a policy file before installing it.</source>
+            <translation>ตรวจสอบไฟล์นโยบายก่อนติดตั้ง</translation>
+        </message>
+        <message>
+            <source>The policy file to check.</source>
+            <translation>ไฟล์นโยบายที่จะตรวจสอบ</translation>
+        </message>
+        <message>
+            <source>(not set)</source>
+            <translation>(ไม่ได้กำหนด)</translation>
+        </message>
+        <message>
+            <source>(empty list)</source>
+            <translation>(รายการว่าง)</translation>
+        </message>
+        <message>
+            <source>Effective mail policy (schema version {version})</source>
+            <translation>นโยบายอีเมลที่ใช้อยู่ (schema รุ่น {version})</translation>
+        </message>
+        <message>
+            <source>Status: valid</source>
+            <translation>สถานะ: ถูกต้อง</translation>
+        </message>
+        <message>
+            <source>Status: INVALID — the app will connect to no server until this is fixed:</source>
+            <translation>สถานะ: ไม่ถูกต้อง — โปรแกรมจะไม่เชื่อมต่อเซิร์ฟเวอร์ใดจนกว่าจะแก้ไขปัญหาต่อไปนี้:</translation>
+        </message>
+        <message>
+            <source>source: {source}</source>
+            <translation>แหล่งที่มา: {source}</translation>
+        </message>
+        <message>
+            <source>(no settings are locked)</source>
+            <translation>(ไม่มีการตั้งค่าที่ถูกล็อก)</translation>
+        </message>
+        <message>
+            <source>{file}: the policy is valid.</source>
+            <translation>{file}: นโยบายถูกต้อง</translation>
+        </message>
+        <message>
+            <source>{file}: {count} problem(s) found:</source>
+            <translation>{file}: พบปัญหา {count} ข้อ:</translation>
+        </message>
+    </context>
+    <context>
+        <name>App</name>
+        <message>
+            <source>GovMail Desktop: e-mail for Thai government officials.</source>
+            <extracomment>The setup wizard's contract (issue 3): open it non-blocking over ``parent``. Use this settings file instead of the one in the config directory. The policy to enforce instead of the machine policy (tests and the demo: a test policy allowing 127.0.0.1, never a bypass). An ``EffectivePolicy``. Opens the account setup wizard; enables File → Add account… and is called at start-up when no account exists. Called once the main window is shown (screenshots, start-up tests).</extracomment>
+            <translation>GovMail Desktop: อีเมลสำหรับเจ้าหน้าที่ภาครัฐไทย</translation>
+        </message>
+        <message>
+            <source>Language of the user interface for this run (th or en).</source>
+            <translation>ภาษาของหน้าจอโปรแกรมสำหรับการเปิดครั้งนี้ (th หรือ en)</translation>
+        </message>
+        <message>
+            <source>Write detailed logs, also to the terminal.</source>
+            <translation>บันทึกล็อกแบบละเอียด และแสดงในเทอร์มินัลด้วย</translation>
+        </message>
+        <message>
+            <source>Some settings could not be read and were reset to their defaults. Details are in the log file.</source>
+            <translation>อ่านการตั้งค่าบางรายการไม่ได้ จึงคืนค่าเป็นค่าเริ่มต้นแล้ว ดูรายละเอียดได้ในไฟล์บันทึกการทำงาน (log)</translation>
+        </message>
+    </context>
+    <context>
+        <name>CheckPage</name>
+        <message>
+            <source>Checking the connection</source>
+            <translation>ตรวจสอบการเชื่อมต่อ</translation>
+        </message>
+        <message>
+            <source>Signing in to your mail servers through the agency's policy.</source>
+            <translation>กำลังเข้าสู่ระบบเซิร์ฟเวอร์อีเมลของท่านตามนโยบายของหน่วยงาน</translation>
+        </message>
+        <message>
+            <source>Cancel the check</source>
+            <translation>ยกเลิกการตรวจสอบ</translation>
+        </message>
+        <message>
+            <source>Try again</source>
+            <translation>ลองใหม่อีกครั้ง</translation>
+        </message>
+        <message>
+            <source>Change the details</source>
+            <translation>แก้ไขข้อมูล</translation>
+        </message>
+        <message>
+            <source>Ask for the password each session</source>
+            <translation>ถามรหัสผ่านทุกครั้งที่เปิดโปรแกรม</translation>
+        </message>
+        <message>
+            <source>Starting…</source>
+            <translation>กำลังเริ่ม…</translation>
+        </message>
+        <message>
+            <source>Cancelling…</source>
+            <translation>กำลังยกเลิก…</translation>
+        </message>
+        <message>
+            <source>The check was cancelled.</source>
+            <translation>ยกเลิกการตรวจสอบแล้ว</translation>
+        </message>
+        <message>
+            <source>Your account is ready.</source>
+            <translation>บัญชีของท่านพร้อมใช้งานแล้ว</translation>
+        </message>
+        <message>
+            <source>Incoming mail (IMAP): {server}</source>
+            <translation>จดหมายเข้า (IMAP): {server}</translation>
+        </message>
+        <message>
+            <source>Outgoing mail (SMTP): {server}</source>
+            <translation>จดหมายออก (SMTP): {server}</translation>
+        </message>
+        <message>
+            <source>You will be asked for the password each time you start GovMail Desktop.</source>
+            <translation>โปรแกรมจะถามรหัสผ่านทุกครั้งที่เปิด GovMail Desktop</translation>
+        </message>
+        <message>
+            <source>The password is saved in the system password store (keyring).</source>
+            <translation>บันทึกรหัสผ่านไว้ในที่เก็บรหัสผ่านของระบบ (keyring) แล้ว</translation>
+        </message>
+    </context>
+    <context>
+        <name>Credentials</name>
+        <message>
+            <source>The password store (keyring) is locked.</source>
+            <extracomment>The keyring "service" under which every account's password is filed. Backends that are the operating system's own encrypted password store.</extracomment>
+            <translation>ที่เก็บรหัสผ่าน (keyring) ถูกล็อกอยู่</translation>
+        </message>
+        <message>
+            <source>Please unlock it (for example, sign out of the desktop and sign in again), or enter your password each session instead; it will not be saved.</source>
+            <translation>กรุณาปลดล็อก (เช่น ออกจากระบบเดสก์ท็อปแล้วเข้าสู่ระบบใหม่) หรือกรอกรหัสผ่านทุกครั้งที่เปิดโปรแกรมแทน โดยรหัสผ่านจะไม่ถูกบันทึก</translation>
+        </message>
+        <message>
+            <source>The password store on this computer keeps passwords unprotected in a file, so GovMail Desktop will not use it.</source>
+            <translation>ที่เก็บรหัสผ่านในเครื่องนี้เก็บรหัสผ่านไว้ในไฟล์โดยไม่มีการป้องกัน GovMail Desktop จึงไม่ใช้ที่เก็บนี้</translation>
+        </message>
+        <message>
+            <source>You can enter your password each session instead; it will not be saved. IT staff can install a system password store (GNOME Keyring or KWallet).</source>
+            <translation>ท่านสามารถกรอกรหัสผ่านทุกครั้งที่เปิดโปรแกรมแทนได้ โดยรหัสผ่านจะไม่ถูกบันทึก เจ้าหน้าที่ไอทีสามารถติดตั้งที่เก็บรหัสผ่านของระบบ (GNOME Keyring หรือ KWallet) ได้</translation>
+        </message>
+        <message>
+            <source>The password could not be saved in the password store (keyring).</source>
+            <translation>ไม่สามารถบันทึกรหัสผ่านลงในที่เก็บรหัสผ่าน (keyring) ได้</translation>
+        </message>
+        <message>
+            <source>The password could not be read from the password store (keyring).</source>
+            <translation>ไม่สามารถอ่านรหัสผ่านจากที่เก็บรหัสผ่าน (keyring) ได้</translation>
+        </message>
+    </context>
+    <context>
+        <name>Errors</name>
+        <message>
+            <source>Something went wrong.</source>
+            <extracomment>Environment problems are the user's/admin's to fix; bugs are ours.</extracomment>
+            <translation>เกิดข้อผิดพลาด</translation>
+        </message>
+        <message>
+            <source>The agency's mail policy could not be used.</source>
+            <translation>ไม่สามารถใช้นโยบายจดหมายของหน่วยงานได้</translation>
+        </message>
+        <message>
+            <source>No connections will be made until the IT staff fix the policy. Please contact your IT staff.</source>
+            <translation>โปรแกรมจะไม่เชื่อมต่อกับเซิร์ฟเวอร์ใดจนกว่าเจ้าหน้าที่ไอทีจะแก้ไขนโยบาย กรุณาติดต่อเจ้าหน้าที่ไอทีของหน่วยงาน</translation>
+        </message>
+        <message>
+            <source>Refused by the agency's mail policy.</source>
+            <translation>ถูกปฏิเสธตามนโยบายจดหมายของหน่วยงาน</translation>
+        </message>
+        <message>
+            <source>Cannot connect to the server.</source>
+            <translation>ไม่สามารถเชื่อมต่อเซิร์ฟเวอร์ได้</translation>
+        </message>
+        <message>
+            <source>Please check the network connection and try again.</source>
+            <translation>กรุณาตรวจสอบการเชื่อมต่อเครือข่ายแล้วลองใหม่อีกครั้ง</translation>
+        </message>
+        <message>
+            <source>The secure connection to the server failed.</source>
+            <translation>การเชื่อมต่อแบบปลอดภัยกับเซิร์ฟเวอร์ล้มเหลว</translation>
+        </message>
+        <message>
+            <source>The server's certificate could not be verified. Please contact your IT staff.</source>
+            <translation>ไม่สามารถตรวจสอบใบรับรองของเซิร์ฟเวอร์ได้ กรุณาติดต่อเจ้าหน้าที่ไอทีของหน่วยงาน</translation>
+        </message>
+        <message>
+            <source>The e-mail address or password is incorrect.</source>
+            <translation>ที่อยู่อีเมลหรือรหัสผ่านไม่ถูกต้อง</translation>
+        </message>
+        <message>
+            <source>Please check your password and try again.</source>
+            <translation>กรุณาตรวจสอบรหัสผ่านแล้วลองใหม่อีกครั้ง</translation>
+        </message>
+        <message>
+            <source>The server reported an error.</source>
+            <translation>เซิร์ฟเวอร์แจ้งข้อผิดพลาด</translation>
+        </message>
+        <message>
+            <source>Could not save data on this computer.</source>
+            <translation>ไม่สามารถบันทึกข้อมูลลงในเครื่องคอมพิวเตอร์นี้ได้</translation>
+        </message>
+        <message>
+            <source>Please check that the disk has free space and that you may write to it.</source>
+            <translation>กรุณาตรวจสอบว่าดิสก์มีพื้นที่ว่าง และท่านมีสิทธิ์เขียนข้อมูลลงดิสก์</translation>
+        </message>
+        <message>
+            <source>No usable password store (keyring) was found.</source>
+            <translation>ไม่พบที่เก็บรหัสผ่าน (keyring) ที่ใช้งานได้</translation>
+        </message>
+        <message>
+            <source>You can enter your password each session instead; it will not be saved.</source>
+            <translation>ท่านสามารถกรอกรหัสผ่านทุกครั้งที่เปิดโปรแกรมแทนได้ โดยรหัสผ่านจะไม่ถูกบันทึก</translation>
+        </message>
+        <message>
+            <source>The settings file could not be read.</source>
+            <translation>ไม่สามารถอ่านไฟล์การตั้งค่าได้</translation>
+        </message>
+        <message>
+            <source>Cancelled.</source>
+            <translation>ยกเลิกแล้ว</translation>
+        </message>
+        <message>
+            <source>An unexpected error occurred.</source>
+            <translation>เกิดข้อผิดพลาดที่ไม่คาดคิด</translation>
+        </message>
+        <message>
+            <source>Details were written to the log file. Please report this to your IT staff.</source>
+            <translation>รายละเอียดถูกบันทึกไว้ในไฟล์บันทึกการทำงาน (log) แล้ว กรุณาแจ้งเจ้าหน้าที่ไอทีของหน่วยงาน</translation>
+        </message>
+        <message>
+            <source>This setting is locked by the agency's policy.</source>
+            <extracomment>Defaults set by the agency's policy (the user may still change them). Problems found while loading (shown to the user, never fatal).</extracomment>
+            <translation>การตั้งค่านี้ถูกล็อกไว้ตามนโยบายของหน่วยงาน</translation>
+        </message>
+    </context>
+    <context>
+        <name>FolderPane</name>
+        <message>
+            <source>Inbox</source>
+            <extracomment>Special-use folders shown (offline) until the folder tree model exists: (role key, display name, icon).</extracomment>
+            <translation>กล่องจดหมายเข้า</translation>
+        </message>
+        <message>
+            <source>Drafts</source>
+            <translation>ร่างจดหมาย</translation>
+        </message>
+        <message>
+            <source>Sent</source>
+            <translation>จดหมายที่ส่งแล้ว</translation>
+        </message>
+        <message>
+            <source>Trash</source>
+            <translation>ถังขยะ</translation>
+        </message>
+        <message>
+            <source>Junk</source>
+            <translation>จดหมายขยะ</translation>
+        </message>
+    </context>
+    <context>
+        <name>FolderTreeModel</name>
+        <message>
+            <source>Inbox</source>
+            <translation>กล่องจดหมายเข้า</translation>
+        </message>
+        <message>
+            <source>Drafts</source>
+            <translation>ร่างจดหมาย</translation>
+        </message>
+        <message>
+            <source>Sent</source>
+            <translation>จดหมายที่ส่งแล้ว</translation>
+        </message>
+        <message>
+            <source>Archive</source>
+            <translation>เก็บถาวร</translation>
+        </message>
+        <message>
+            <source>Junk</source>
+            <translation>จดหมายขยะ</translation>
+        </message>
+        <message>
+            <source>Trash</source>
+            <translation>ถังขยะ</translation>
+        </message>
+        <message>
+            <source>Folders</source>
+            <translation>โฟลเดอร์</translation>
+        </message>
+        <message>
+            <source>{name}: {count} unread</source>
+            <translation>{name}: ยังไม่ได้อ่าน {count} ฉบับ</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>GovMail Desktop — government e-mail</source>
+            <extracomment>How long an information notice stays in the status bar (errors stay).</extracomment>
+            <translation>GovMail Desktop — อีเมลภาครัฐ</translation>
+        </message>
+        <message>
+            <source>&amp;File</source>
+            <translation>ไฟล์(&amp;F)</translation>
+        </message>
+        <message>
+            <source>&amp;Edit</source>
+            <translation>แก้ไข(&amp;E)</translation>
+        </message>
+        <message>
+            <source>&amp;View</source>
+            <translation>มุมมอง(&amp;V)</translation>
+        </message>
+        <message>
+            <source>&amp;Message</source>
+            <translation>จดหมาย(&amp;M)</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>วิธีใช้(&amp;H)</translation>
+        </message>
+        <message>
+            <source>&amp;Language</source>
+            <translation>ภาษา(&amp;L)</translation>
+        </message>
+        <message>
+            <source>&amp;Add Account…</source>
+            <translation>เพิ่มบัญชี(&amp;A)…</translation>
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation>ออกจากโปรแกรม(&amp;Q)</translation>
+        </message>
+        <message>
+            <source>&amp;Search…</source>
+            <translation>ค้นหา(&amp;S)…</translation>
+        </message>
+        <message>
+            <source>Se&amp;ttings…</source>
+            <translation>การตั้งค่า(&amp;T)…</translation>
+        </message>
+        <message>
+            <source>&amp;Preview Pane</source>
+            <translation>บานหน้าต่างอ่านจดหมาย(&amp;P)</translation>
+        </message>
+        <message>
+            <source>&amp;About GovMail Desktop</source>
+            <translation>เกี่ยวกับ GovMail Desktop(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Write</source>
+            <translation>เขียนจดหมาย</translation>
+        </message>
+        <message>
+            <source>Write a new message</source>
+            <translation>เขียนจดหมายใหม่</translation>
+        </message>
+        <message>
+            <source>Reply</source>
+            <translation>ตอบกลับ</translation>
+        </message>
+        <message>
+            <source>Reply All</source>
+            <translation>ตอบกลับทั้งหมด</translation>
+        </message>
+        <message>
+            <source>Forward</source>
+            <translation>ส่งต่อ</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>ลบ</translation>
+        </message>
+        <message>
+            <source>Main Toolbar</source>
+            <translation>แถบเครื่องมือหลัก</translation>
+        </message>
+        <message>
+            <source>Folders (offline)</source>
+            <translation>โฟลเดอร์ (ออฟไลน์)</translation>
+        </message>
+        <message>
+            <source>Not connected: folders appear here once an account is set up and synchronised.</source>
+            <translation>ยังไม่ได้เชื่อมต่อ: โฟลเดอร์จะแสดงที่นี่เมื่อตั้งค่าบัญชีและซิงค์ข้อมูลแล้ว</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>เรื่อง</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>จาก</translation>
+        </message>
+        <message>
+            <source>Date</source>
+            <translation>วันที่</translation>
+        </message>
+        <message>
+            <source>No messages to show. Mail appears here once an account is set up.</source>
+            <translation>ไม่มีจดหมายที่จะแสดง จดหมายจะแสดงที่นี่เมื่อตั้งค่าบัญชีแล้ว</translation>
+        </message>
+        <message>
+            <source>Select a message to read it here.</source>
+            <translation>เลือกจดหมายเพื่ออ่านที่นี่</translation>
+        </message>
+        <message>
+            <source>Offline</source>
+            <translation>ออฟไลน์</translation>
+        </message>
+        <message>
+            <source>Not connected to a mail server.</source>
+            <translation>ยังไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์จดหมาย</translation>
+        </message>
+        <message>
+            <source>About GovMail Desktop</source>
+            <translation>เกี่ยวกับ GovMail Desktop</translation>
+        </message>
+        <message>
+            <source>Version {version}</source>
+            <translation>เวอร์ชัน {version}</translation>
+        </message>
+        <message>
+            <source>This program connects only to mail servers in Thailand that your agency allows, following the Cabinet resolution of 18 December 2007 on the use of domestic government e-mail servers (domestic-server policy).</source>
+            <translation>โปรแกรมนี้เชื่อมต่อเฉพาะเซิร์ฟเวอร์จดหมายในประเทศไทยที่หน่วยงานของท่านอนุญาต ตามมติคณะรัฐมนตรีเมื่อวันที่ 18 ธันวาคม 2550 เรื่องการใช้เซิร์ฟเวอร์จดหมายอิเล็กทรอนิกส์ภาครัฐที่ตั้งอยู่ในประเทศ (นโยบายใช้เซิร์ฟเวอร์ในประเทศ)</translation>
+        </message>
+        <message>
+            <source>Thai font: Sarabun (SIL Open Font License).</source>
+            <translation>แบบอักษรไทย: สารบรรณ (Sarabun, สัญญาอนุญาต SIL Open Font License)</translation>
+        </message>
+    </context>
+    <context>
+        <name>MessageListModel</name>
+        <message>
+            <source>Subject</source>
+            <extracomment>Above this many changed rows, a notification becomes a model reset.</extracomment>
+            <translation>เรื่อง</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>จาก</translation>
+        </message>
+        <message>
+            <source>Date</source>
+            <translation>วันที่</translation>
+        </message>
+        <message>
+            <source>Size</source>
+            <translation>ขนาด</translation>
+        </message>
+        <message>
+            <source>Flag and attachment</source>
+            <translation>ติดธงและไฟล์แนบ</translation>
+        </message>
+        <message>
+            <source>(no subject)</source>
+            <translation>(ไม่มีเรื่อง)</translation>
+        </message>
+        <message>
+            <source>(unknown sender)</source>
+            <translation>(ไม่ทราบผู้ส่ง)</translation>
+        </message>
+        <message>
+            <source>{size} bytes</source>
+            <translation>{size} ไบต์</translation>
+        </message>
+        <message>
+            <source>Flagged</source>
+            <translation>ติดธงแล้ว</translation>
+        </message>
+        <message>
+            <source>Has attachments</source>
+            <translation>มีไฟล์แนบ</translation>
+        </message>
+    </context>
+    <context>
+        <name>Net</name>
+        <message>
+            <source>The server name {host} could not be found.</source>
+            <translation>ไม่พบชื่อเซิร์ฟเวอร์ {host}</translation>
+        </message>
+        <message>
+            <source>Please check the server name and the network connection.</source>
+            <translation>กรุณาตรวจสอบชื่อเซิร์ฟเวอร์และการเชื่อมต่อเครือข่าย</translation>
+        </message>
+        <message>
+            <source>The server {host} refused the connection on port {port}.</source>
+            <translation>เซิร์ฟเวอร์ {host} ปฏิเสธการเชื่อมต่อที่พอร์ต {port}</translation>
+        </message>
+        <message>
+            <source>Please check the port number, or ask your IT staff whether the server is running.</source>
+            <translation>กรุณาตรวจสอบหมายเลขพอร์ต หรือสอบถามเจ้าหน้าที่ไอทีว่าเซิร์ฟเวอร์ทำงานอยู่หรือไม่</translation>
+        </message>
+        <message>
+            <source>The server {host} did not answer in time.</source>
+            <translation>เซิร์ฟเวอร์ {host} ไม่ตอบสนองภายในเวลาที่กำหนด</translation>
+        </message>
+        <message>
+            <source>Please check the network connection and try again.</source>
+            <translation>กรุณาตรวจสอบการเชื่อมต่อเครือข่ายแล้วลองอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>The server {host} cannot be reached from this network.</source>
+            <translation>ไม่สามารถเชื่อมต่อเซิร์ฟเวอร์ {host} จากเครือข่ายนี้ได้</translation>
+        </message>
+        <message>
+            <source>The server {host} closed the connection unexpectedly.</source>
+            <translation>เซิร์ฟเวอร์ {host} ปิดการเชื่อมต่อโดยไม่คาดคิด</translation>
+        </message>
+        <message>
+            <source>Please try again later.</source>
+            <translation>กรุณาลองใหม่ภายหลัง</translation>
+        </message>
+        <message>
+            <source>The connection was stopped to protect your password. Please contact your IT staff.</source>
+            <translation>ได้หยุดการเชื่อมต่อเพื่อปกป้องรหัสผ่านของท่าน กรุณาติดต่อเจ้าหน้าที่ไอที</translation>
+        </message>
+        <message>
+            <source>The server {host} does not offer a secure (TLS) connection on port {port}.</source>
+            <translation>เซิร์ฟเวอร์ {host} ไม่มีการเชื่อมต่อแบบปลอดภัย (TLS) ที่พอร์ต {port}</translation>
+        </message>
+        <message>
+            <source>GovMail never sends a password or mail without encryption. Please ask your IT staff for the server's secure port.</source>
+            <translation>GovMail จะไม่ส่งรหัสผ่านหรืออีเมลโดยไม่เข้ารหัส กรุณาสอบถามเจ้าหน้าที่ไอทีถึงพอร์ตที่ปลอดภัยของเซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>The server {host} offers only a TLS version older than the agency's policy allows (minimum {minimum}).</source>
+            <translation>เซิร์ฟเวอร์ {host} รองรับเฉพาะ TLS รุ่นที่เก่ากว่าที่นโยบายของหน่วยงานอนุญาต (ขั้นต่ำ {minimum})</translation>
+        </message>
+        <message>
+            <source>Please ask your IT staff to update the server's TLS settings.</source>
+            <translation>กรุณาแจ้งเจ้าหน้าที่ไอทีให้ปรับปรุงการตั้งค่า TLS ของเซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>The certificate of the server {host} is not trusted.</source>
+            <translation>ใบรับรองของเซิร์ฟเวอร์ {host} ไม่น่าเชื่อถือ</translation>
+        </message>
+        <message>
+            <source>The certificate presented by the server is not issued for {host}.</source>
+            <translation>ใบรับรองที่เซิร์ฟเวอร์แสดงไม่ได้ออกให้กับ {host}</translation>
+        </message>
+        <message>
+            <source>Please check the server name. If it is correct, the connection may be intercepted: contact your IT staff.</source>
+            <translation>กรุณาตรวจสอบชื่อเซิร์ฟเวอร์ หากถูกต้อง การเชื่อมต่ออาจถูกดักฟัง กรุณาติดต่อเจ้าหน้าที่ไอที</translation>
+        </message>
+        <message>
+            <source>The certificate of the server {host} has expired or is not yet valid.</source>
+            <translation>ใบรับรองของเซิร์ฟเวอร์ {host} หมดอายุแล้วหรือยังไม่ถึงวันที่เริ่มใช้ได้</translation>
+        </message>
+        <message>
+            <source>Please check this computer's date and time; if they are right, contact your IT staff.</source>
+            <translation>กรุณาตรวจสอบวันที่และเวลาของเครื่องนี้ หากถูกต้องแล้ว กรุณาติดต่อเจ้าหน้าที่ไอที</translation>
+        </message>
+        <message>
+            <source>The key of the server {host} is not the one the agency's policy expects (pin mismatch).</source>
+            <translation>กุญแจของเซิร์ฟเวอร์ {host} ไม่ตรงกับที่นโยบายของหน่วยงานกำหนด (pin ไม่ตรงกัน)</translation>
+        </message>
+        <message>
+            <source>A secure connection to the server {host} could not be established.</source>
+            <translation>ไม่สามารถสร้างการเชื่อมต่อแบบปลอดภัยกับเซิร์ฟเวอร์ {host} ได้</translation>
+        </message>
+        <message>
+            <source>The server {host} did not accept the connection.</source>
+            <translation>เซิร์ฟเวอร์ {host} ไม่รับการเชื่อมต่อ</translation>
+        </message>
+        <message>
+            <source>The server {host} sent an answer that could not be understood.</source>
+            <translation>เซิร์ฟเวอร์ {host} ตอบกลับในรูปแบบที่ไม่เข้าใจ</translation>
+        </message>
+        <message>
+            <source>Please check the server name and port with your IT staff.</source>
+            <translation>กรุณาตรวจสอบชื่อเซิร์ฟเวอร์และพอร์ตกับเจ้าหน้าที่ไอที</translation>
+        </message>
+        <message>
+            <source>The mail-sending server {host} does not offer sign-in over a secure connection on port {port}.</source>
+            <translation>เซิร์ฟเวอร์ส่งอีเมล {host} ไม่มีการลงชื่อเข้าใช้ผ่านการเชื่อมต่อแบบปลอดภัยที่พอร์ต {port}</translation>
+        </message>
+        <message>
+            <source>Please ask your IT staff which port to use for sending mail.</source>
+            <translation>กรุณาสอบถามเจ้าหน้าที่ไอทีว่าต้องใช้พอร์ตใดในการส่งอีเมล</translation>
+        </message>
+        <message>
+            <source>The mail-sending server {host} refused the message.</source>
+            <translation>เซิร์ฟเวอร์ส่งอีเมล {host} ไม่รับจดหมายนี้</translation>
+        </message>
+        <message>
+            <source>The server {host} did not accept the login name or password.</source>
+            <translation>เซิร์ฟเวอร์ {host} ไม่ยอมรับชื่อผู้ใช้หรือรหัสผ่าน</translation>
+        </message>
+        <message>
+            <source>Please check your e-mail address and password and try again.</source>
+            <translation>กรุณาตรวจสอบที่อยู่อีเมลและรหัสผ่านแล้วลองอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>The CA certificate file named by the policy cannot be used: {path}</source>
+            <extracomment>Never go below this whatever the policy says (OpenSSL's own floor today).</extracomment>
+            <translation>ไม่สามารถใช้ไฟล์ใบรับรอง CA ที่นโยบายกำหนดได้: {path}</translation>
+        </message>
+        <message>
+            <source>The CA certificate file cannot be used: {path}</source>
+            <translation>ไม่สามารถใช้ไฟล์ใบรับรอง CA ได้: {path}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Policy</name>
+        <message>
+            <source>“{host}” is not a valid server name.</source>
+            <translation>“{host}” ไม่ใช่ชื่อเซิร์ฟเวอร์ที่ถูกต้อง</translation>
+        </message>
+        <message>
+            <source>Please check the server name in the account settings.</source>
+            <translation>กรุณาตรวจสอบชื่อเซิร์ฟเวอร์ในการตั้งค่าบัญชี</translation>
+        </message>
+        <message>
+            <source>The server {host} is not on the list of servers your agency allows.</source>
+            <translation>เซิร์ฟเวอร์ {host} ไม่อยู่ในรายการเซิร์ฟเวอร์ที่หน่วยงานอนุญาต</translation>
+        </message>
+        <message>
+            <source>Please use your agency's mail server, or contact your IT staff if this server should be allowed.</source>
+            <translation>กรุณาใช้เซิร์ฟเวอร์อีเมลของหน่วยงาน หรือติดต่อเจ้าหน้าที่ไอทีหากควรอนุญาตเซิร์ฟเวอร์นี้</translation>
+        </message>
+        <message>
+            <source>The server {host} belongs to a mail service that official mail may not use ({rule}).</source>
+            <translation>เซิร์ฟเวอร์ {host} เป็นของบริการอีเมลที่ไม่อนุญาตให้ใช้กับอีเมลราชการ ({rule})</translation>
+        </message>
+        <message>
+            <source>Official mail must stay on government servers in Thailand (Cabinet resolution of 18 December 2007). Please use your agency's e-mail account.</source>
+            <translation>อีเมลราชการต้องอยู่บนเซิร์ฟเวอร์ของภาครัฐในประเทศไทย (มติคณะรัฐมนตรี 18 ธ.ค. 2550) กรุณาใช้บัญชีอีเมลของหน่วยงาน</translation>
+        </message>
+        <message>
+            <source>“{ip}” is not a valid network address for the server {host}.</source>
+            <translation>“{ip}” ไม่ใช่ที่อยู่เครือข่ายที่ถูกต้องของเซิร์ฟเวอร์ {host}</translation>
+        </message>
+        <message>
+            <source>The server {host} is at the address {ip}, which is registered outside Thailand ({country}).</source>
+            <translation>เซิร์ฟเวอร์ {host} อยู่ที่หมายเลข {ip} ซึ่งจดทะเบียนนอกประเทศไทย ({country})</translation>
+        </message>
+        <message>
+            <source>Official mail must stay on servers in Thailand. If this server is correct, please contact your IT staff; they can list its address range in the policy.</source>
+            <translation>อีเมลราชการต้องอยู่บนเซิร์ฟเวอร์ในประเทศไทย หากเซิร์ฟเวอร์นี้ถูกต้อง กรุณาติดต่อเจ้าหน้าที่ไอที ซึ่งสามารถเพิ่มช่วงหมายเลขของเซิร์ฟเวอร์ในนโยบายได้</translation>
+        </message>
+        <message>
+            <source>The server {host} is at a local or private address ({ip}) that the policy does not allow.</source>
+            <translation>เซิร์ฟเวอร์ {host} อยู่ที่หมายเลขภายในหรือหมายเลขส่วนตัว ({ip}) ซึ่งนโยบายไม่อนุญาต</translation>
+        </message>
+        <message>
+            <source>If this is your agency's internal server, your IT staff can list its address range in the policy.</source>
+            <translation>หากเป็นเซิร์ฟเวอร์ภายในของหน่วยงาน เจ้าหน้าที่ไอทีสามารถเพิ่มช่วงหมายเลขของเซิร์ฟเวอร์ในนโยบายได้</translation>
+        </message>
+        <message>
+            <source>It is not known in which country the address {ip} of the server {host} is registered.</source>
+            <translation>ไม่ทราบว่าหมายเลข {ip} ของเซิร์ฟเวอร์ {host} จดทะเบียนในประเทศใด</translation>
+        </message>
+        <message>
+            <source>Please contact your IT staff to correct the policy (govmail-admin policy validate).</source>
+            <translation>กรุณาติดต่อเจ้าหน้าที่ไอทีเพื่อแก้ไขนโยบาย (govmail-admin policy validate)</translation>
+        </message>
+        <message>
+            <source>“{address}” is not a valid e-mail address.</source>
+            <translation>“{address}” ไม่ใช่ที่อยู่อีเมลที่ถูกต้อง</translation>
+        </message>
+        <message>
+            <source>The address {address} is not in a domain your agency allows for mail accounts.</source>
+            <translation>ที่อยู่ {address} ไม่อยู่ในโดเมนที่หน่วยงานอนุญาตให้ใช้เป็นบัญชีอีเมล</translation>
+        </message>
+        <message>
+            <source>Please use your government e-mail address (for example name@agency.go.th), or contact your IT staff.</source>
+            <translation>กรุณาใช้ที่อยู่อีเมลราชการของท่าน (เช่น name@agency.go.th) หรือติดต่อเจ้าหน้าที่ไอที</translation>
+        </message>
+        <message>
+            <source>The address {address} belongs to a mail service that official mail may not use.</source>
+            <translation>ที่อยู่ {address} เป็นของบริการอีเมลที่ไม่อนุญาตให้ใช้กับอีเมลราชการ</translation>
+        </message>
+        <message>
+            <source>No connection was made because the agency's mail policy is invalid: {problem}.</source>
+            <translation>ไม่ได้เชื่อมต่อ เนื่องจากนโยบายอีเมลของหน่วยงานไม่ถูกต้อง: {problem}</translation>
+        </message>
+        <message>
+            <source>The agency's mail policy is invalid: {problem}.</source>
+            <translation>นโยบายอีเมลของหน่วยงานไม่ถูกต้อง: {problem}</translation>
+        </message>
+        <message>
+            <source>No connections will be made until the IT staff correct the policy. Please contact your IT staff.</source>
+            <translation>โปรแกรมจะไม่เชื่อมต่อเซิร์ฟเวอร์ใดจนกว่าเจ้าหน้าที่ไอทีจะแก้ไขนโยบาย กรุณาติดต่อเจ้าหน้าที่ไอที</translation>
+        </message>
+        <message>
+            <source>{source}, key {key}: {problem}</source>
+            <translation>{source} คีย์ {key}: {problem}</translation>
+        </message>
+        <message>
+            <source>{source}: {problem}</source>
+            <translation>{source}: {problem}</translation>
+        </message>
+        <message>
+            <source>built-in default</source>
+            <translation>ค่าเริ่มต้นของโปรแกรม</translation>
+        </message>
+        <message>
+            <source>unknown key (known keys: {known})</source>
+            <translation>ไม่รู้จักคีย์นี้ (คีย์ที่ใช้ได้: {known})</translation>
+        </message>
+        <message>
+            <source>the key “{name}” appears more than once</source>
+            <translation>คีย์ “{name}” ปรากฏมากกว่าหนึ่งครั้ง</translation>
+        </message>
+        <message>
+            <source>expected {expected}, found {found}</source>
+            <translation>ต้องเป็น{expected} แต่พบ{found}</translation>
+        </message>
+        <message>
+            <source>“{value}” is not one of: {choices}</source>
+            <translation>“{value}” ไม่ใช่ค่าที่ใช้ได้ ({choices})</translation>
+        </message>
+        <message>
+            <source>{value} is out of range ({minimum} to {maximum})</source>
+            <translation>{value} อยู่นอกช่วงที่ใช้ได้ ({minimum} ถึง {maximum})</translation>
+        </message>
+        <message>
+            <source>“{value}” is not a valid host name or pattern ({reason})</source>
+            <translation>“{value}” ไม่ใช่ชื่อโฮสต์หรือรูปแบบที่ถูกต้อง ({reason})</translation>
+        </message>
+        <message>
+            <source>“{value}” is not a valid domain or pattern ({reason})</source>
+            <translation>“{value}” ไม่ใช่โดเมนหรือรูปแบบที่ถูกต้อง ({reason})</translation>
+        </message>
+        <message>
+            <source>“{value}” is not a valid address range such as 10.20.0.0/16</source>
+            <translation>“{value}” ไม่ใช่ช่วงหมายเลขที่ถูกต้อง (ตัวอย่าง 10.20.0.0/16)</translation>
+        </message>
+        <message>
+            <source>“{value}” has host bits set; did you mean {suggestion}?</source>
+            <translation>“{value}” ระบุบิตของโฮสต์ไว้ด้วย ต้องการระบุ {suggestion} ใช่หรือไม่</translation>
+        </message>
+        <message>
+            <source>“{value}” is too broad (shorter than /{minimum}); it would switch off the Thailand check</source>
+            <translation>“{value}” กว้างเกินไป (สั้นกว่า /{minimum}) จะทำให้การตรวจสอบว่าอยู่ในประเทศไทยไม่มีผล</translation>
+        </message>
+        <message>
+            <source>“{value}” is not a base64 SHA-256 pin of a public key (44 characters ending in =)</source>
+            <translation>“{value}” ไม่ใช่ค่า pin แบบ SHA-256 ของกุญแจสาธารณะในรูป base64 (44 ตัวอักษร ลงท้ายด้วย =)</translation>
+        </message>
+        <message>
+            <source>“{value}” is not a file extension such as .exe</source>
+            <translation>“{value}” ไม่ใช่นามสกุลไฟล์ (ตัวอย่าง .exe)</translation>
+        </message>
+        <message>
+            <source>must not be empty</source>
+            <translation>ต้องไม่เว้นว่าง</translation>
+        </message>
+        <message>
+            <source>the CA file {path} does not exist or is not a file</source>
+            <translation>ไม่พบไฟล์ CA {path} หรือไม่ใช่ไฟล์</translation>
+        </message>
+        <message>
+            <source>the CA file must be an absolute path here: {path}</source>
+            <translation>ไฟล์ CA ต้องระบุเป็นพาธเต็ม: {path}</translation>
+        </message>
+        <message>
+            <source>schema_version is missing (this version understands {supported})</source>
+            <translation>ไม่มี schema_version (โปรแกรมรุ่นนี้รองรับรุ่น {supported})</translation>
+        </message>
+        <message>
+            <source>schema version {found} is not supported (this version of GovMail understands {supported})</source>
+            <translation>ไม่รองรับ schema รุ่น {found} (GovMail รุ่นนี้รองรับรุ่น {supported})</translation>
+        </message>
+        <message>
+            <source>not valid JSON at line {line}, column {column}: {reason}</source>
+            <translation>รูปแบบ JSON ไม่ถูกต้องที่บรรทัด {line} คอลัมน์ {column}: {reason}</translation>
+        </message>
+        <message>
+            <source>the file must contain one JSON object {{ … }}</source>
+            <translation>ไฟล์ต้องมีออบเจ็กต์ JSON หนึ่งชุด {{ … }}</translation>
+        </message>
+        <message>
+            <source>the file cannot be read: {reason}</source>
+            <translation>ไม่สามารถอ่านไฟล์ได้: {reason}</translation>
+        </message>
+        <message>
+            <source>the file is not UTF-8 text</source>
+            <translation>ไฟล์ไม่ใช่ข้อความ UTF-8</translation>
+        </message>
+        <message>
+            <source>the file can be changed by users other than the administrator (owner uid {uid}, mode {mode}); it must be owned by root and writable only by root</source>
+            <translation>ผู้ใช้อื่นที่ไม่ใช่ผู้ดูแลระบบสามารถแก้ไขไฟล์นี้ได้ (uid เจ้าของ {uid}, สิทธิ์ {mode}) ไฟล์ต้องเป็นของ root และให้ root เขียนได้เท่านั้น</translation>
+        </message>
+        <message>
+            <source>unknown setting (known settings: {known})</source>
+            <translation>ไม่รู้จักการตั้งค่านี้ (การตั้งค่าที่ใช้ได้: {known})</translation>
+        </message>
+        <message>
+            <source>{value} is not a valid value for this setting ({reason})</source>
+            <translation>{value} ไม่ใช่ค่าที่ใช้ได้สำหรับการตั้งค่านี้ ({reason})</translation>
+        </message>
+        <message>
+            <source>the locked server {host} is refused by this policy's own server rules ({reason})</source>
+            <translation>เซิร์ฟเวอร์ {host} ที่ล็อกไว้ถูกปฏิเสธโดยกฎเซิร์ฟเวอร์ของนโยบายนี้เอง ({reason})</translation>
+        </message>
+        <message>
+            <source>the registry value has type {found}; expected {expected}</source>
+            <translation>ค่าในรีจิสทรีมีชนิด {found} แต่ต้องเป็น {expected}</translation>
+        </message>
+        <message>
+            <source>the registry key cannot be read: {reason}</source>
+            <translation>ไม่สามารถอ่านคีย์รีจิสทรีได้: {reason}</translation>
+        </message>
+        <message>
+            <source>an object {{ … }}</source>
+            <translation>ออบเจ็กต์ {{ … }}</translation>
+        </message>
+        <message>
+            <source>text</source>
+            <translation>ข้อความ</translation>
+        </message>
+        <message>
+            <source>text or null</source>
+            <translation>ข้อความหรือ null</translation>
+        </message>
+        <message>
+            <source>a whole number</source>
+            <translation>จำนวนเต็ม</translation>
+        </message>
+        <message>
+            <source>a list of text values [ … ]</source>
+            <translation>รายการข้อความ [ … ]</translation>
+        </message>
+        <message>
+            <source>true or false</source>
+            <translation>true หรือ false</translation>
+        </message>
+        <message>
+            <source>null</source>
+            <translation>ค่าว่าง (null)</translation>
+        </message>
+        <message>
+            <source>a list</source>
+            <translation>รายการ</translation>
+        </message>
+        <message>
+            <source>another kind of value</source>
+            <translation>ค่าชนิดอื่น</translation>
+        </message>
+        <message>
+            <source>“{name}” is a {extension} file, a type that can run programs. Your agency's policy blocks it.</source>
+            <extracomment>Characters that reorder or hide text: bidi embeddings/overrides/isolates, marks, and zero-width characters that can hide an extension. Extensions people trust, used as decoys before a dangerous one.</extracomment>
+            <translation>“{name}” เป็นไฟล์ {extension} ซึ่งเป็นชนิดที่เรียกใช้โปรแกรมได้ นโยบายของหน่วยงานไม่อนุญาตไฟล์ชนิดนี้</translation>
+        </message>
+        <message>
+            <source>“{name}” looks like a {decoy} file but is really a {extension} file.</source>
+            <translation>“{name}” ดูเหมือนไฟล์ {decoy} แต่ที่จริงเป็นไฟล์ {extension}</translation>
+        </message>
+        <message>
+            <source>The name of “{name}” contains hidden characters that change how it is displayed; its real type is {extension}.</source>
+            <translation>ชื่อไฟล์ “{name}” มีอักขระแฝงที่ทำให้ชื่อแสดงผลผิดไปจากจริง ชนิดไฟล์ที่แท้จริงคือ {extension}</translation>
+        </message>
+        <message>
+            <source>The attachments are {size} MB; your agency's limit is {limit} MB.</source>
+            <translation>ไฟล์แนบมีขนาด {size} MB เกินขนาดที่หน่วยงานกำหนด ({limit} MB)</translation>
+        </message>
+        <message>
+            <source>{address} is outside the government domains. Please check that this recipient should receive official mail.</source>
+            <translation>{address} อยู่นอกโดเมนของภาครัฐ กรุณาตรวจสอบว่าผู้รับนี้ควรได้รับอีเมลราชการ</translation>
+        </message>
+        <message>
+            <source>{address} is outside the government domains; your agency's policy does not allow sending official mail to it.</source>
+            <translation>{address} อยู่นอกโดเมนของภาครัฐ นโยบายของหน่วยงานไม่อนุญาตให้ส่งอีเมลราชการถึงผู้รับนี้</translation>
+        </message>
+        <message>
+            <source>{address} is a free e-mail service ({domain}), not a government address. Please check before sending official mail.</source>
+            <translation>{address} เป็นบริการอีเมลฟรี ({domain}) ไม่ใช่ที่อยู่ของภาครัฐ กรุณาตรวจสอบก่อนส่งอีเมลราชการ</translation>
+        </message>
+        <message>
+            <source>{address} is a free e-mail service ({domain}); your agency's policy does not allow sending official mail to it.</source>
+            <translation>{address} เป็นบริการอีเมลฟรี ({domain}) นโยบายของหน่วยงานไม่อนุญาตให้ส่งอีเมลราชการถึงผู้รับนี้</translation>
+        </message>
+        <message>
+            <source>{address} is outside the government domains; mail classified “{secrecy}” may only be sent to internal recipients.</source>
+            <translation>{address} อยู่นอกโดเมนของภาครัฐ จดหมายชั้นความลับ “{secrecy}” ส่งได้เฉพาะผู้รับภายในเท่านั้น</translation>
+        </message>
+        <message>
+            <source>Your agency's policy does not allow mail classified “{secrecy}” to be sent by e-mail.</source>
+            <translation>นโยบายของหน่วยงานไม่อนุญาตให้ส่งจดหมายชั้นความลับ “{secrecy}” ทางอีเมล</translation>
+        </message>
+        <message>
+            <source>Sending is blocked because the agency's mail policy is invalid: {problem}.</source>
+            <translation>ไม่สามารถส่งได้ เนื่องจากนโยบายอีเมลของหน่วยงานไม่ถูกต้อง: {problem}</translation>
+        </message>
+        <message>
+            <source>confidential</source>
+            <translation>ลับ</translation>
+        </message>
+        <message>
+            <source>secret</source>
+            <translation>ลับมาก</translation>
+        </message>
+        <message>
+            <source>top secret</source>
+            <translation>ลับที่สุด</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message>
+            <source>Settings</source>
+            <extracomment>Each language is named in itself, so a user who cannot read the current UI language still finds their own (a common convention; deliberately not tr()).</extracomment>
+            <translation>การตั้งค่า</translation>
+        </message>
+        <message>
+            <source>&amp;Language:</source>
+            <translation>ภาษา(&amp;L):</translation>
+        </message>
+        <message>
+            <source>The new language is used at once and saved for the next start.</source>
+            <translation>ภาษาใหม่จะใช้ทันที และบันทึกไว้สำหรับการเปิดโปรแกรมครั้งต่อไป</translation>
+        </message>
+    </context>
+    <context>
+        <name>SetupWizard</name>
+        <message>
+            <source>Set up GovMail Desktop</source>
+            <translation>ตั้งค่า GovMail Desktop</translation>
+        </message>
+    </context>
+    <context>
+        <name>Storage</name>
+        <message>
+            <source>The disk is full, so mail could not be saved on this computer.</source>
+            <translation>ดิสก์เต็ม จึงไม่สามารถบันทึกจดหมายลงในเครื่องนี้ได้</translation>
+        </message>
+        <message>
+            <source>Please free some disk space. Mail already shown stays available.</source>
+            <translation>กรุณาเพิ่มพื้นที่ว่างในดิสก์ จดหมายที่แสดงอยู่แล้วยังใช้งานได้ตามปกติ</translation>
+        </message>
+        <message>
+            <source>GovMail may not write to its data folder {path}.</source>
+            <translation>GovMail ไม่มีสิทธิ์เขียนข้อมูลลงในโฟลเดอร์ข้อมูล {path}</translation>
+        </message>
+        <message>
+            <source>Please ask your IT staff to give your user account write access to this folder.</source>
+            <translation>กรุณาติดต่อเจ้าหน้าที่ไอทีเพื่อให้บัญชีผู้ใช้ของคุณมีสิทธิ์เขียนในโฟลเดอร์นี้</translation>
+        </message>
+        <message>
+            <source>The mail cache on this computer is damaged.</source>
+            <translation>ข้อมูลจดหมายที่เก็บไว้ในเครื่องนี้เสียหาย</translation>
+        </message>
+        <message>
+            <source>It will be rebuilt from the server automatically. No mail on the server is lost.</source>
+            <translation>ระบบจะสร้างขึ้นใหม่จากเซิร์ฟเวอร์โดยอัตโนมัติ จดหมายบนเซิร์ฟเวอร์ไม่สูญหาย</translation>
+        </message>
+        <message>
+            <source>The mail cache is in use by another program.</source>
+            <translation>ข้อมูลจดหมายในเครื่องกำลังถูกใช้งานโดยโปรแกรมอื่น</translation>
+        </message>
+        <message>
+            <source>Please close other copies of GovMail and try again.</source>
+            <translation>กรุณาปิดโปรแกรม GovMail ที่เปิดซ้อนอยู่ แล้วลองอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>Reading or writing the mail cache failed.</source>
+            <translation>ไม่สามารถอ่านหรือเขียนข้อมูลจดหมายในเครื่องได้</translation>
+        </message>
+    </context>
+    <context>
+        <name>Sync</name>
+        <message>
+            <source>The server {host} could not carry out the request.</source>
+            <extracomment>Thai legacy charsets: all decoded as cp874, the superset Outlook and Windows actually write (TIS-620 plus curly quotes and dashes at 0x91-0x97). Parsed address lists by their raw bytes: a mailbox repeats its correspondents. With QRESYNC: UIDs removed since the given modseq ... ... and messages whose flags changed since then. Bounds that protect memory against a hostile or broken server.</extracomment>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>ThaiDates</name>
+        <message>
+            <source>Today</source>
+            <translation>วันนี้</translation>
+        </message>
+        <message>
+            <source>Yesterday</source>
+            <translation>เมื่อวาน</translation>
+        </message>
+    </context>
+</TS>
