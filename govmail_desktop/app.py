@@ -50,6 +50,9 @@ class AppOverrides:
     #: Opens the account setup wizard; enables File → Add account… and is
     #: called at start-up when no account exists.
     setup_wizard_launcher: SetupWizardLauncher | None = None
+    #: Passwords to hold in memory for this run only (account id -> password), as
+    #: if the user had typed them for "ask each session" (the demo's accounts).
+    session_passwords: dict[str, str] = field(default_factory=dict)
     #: Called once the main window is shown (screenshots, start-up tests).
     on_window_shown: Callable[["AppContext"], None] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -358,6 +361,8 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
         paths=paths, settings=settings, app=app, language=language, bridge=bridge,
         policy=policy, font_family=font_family, session_passwords=SessionPasswords(),
     )
+    for account_id, password in overrides.session_passwords.items():
+        ctx.session_passwords.set(account_id, password)
     launcher = overrides.setup_wizard_launcher or make_setup_wizard_launcher(ctx)
     restore_hooks = _install_exception_hooks(bridge)
 

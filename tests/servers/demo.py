@@ -222,6 +222,7 @@ def app_overrides(app_module: Any, facts: dict[str, Any]) -> Any:
     wanted: dict[str, Any] = {
         "policy": demo_policy(facts),
         "on_window_shown": _keep_python_signals_alive,
+        "session_passwords": {DEMO_ACCOUNT_ID: facts["password"]},
     }
     extra = {"demo_account": facts}
     kwargs = {k: v for k, v in wanted.items() if k in fields and v is not None}
@@ -241,8 +242,39 @@ def _keep_python_signals_alive(_ctx: Any) -> None:
     timer.start(200)
 
 
+DEMO_ACCOUNT_ID = "demo-alice"
+
+
+def configure_demo_account(facts: dict[str, Any], home: Path) -> None:
+    """Put the demo account into the demo profile's settings (its password stays in memory)."""
+    from govmail_desktop.core.accounts import Account, AccountStore, ServerSettings
+    from govmail_desktop.core.paths import AppPaths
+    from govmail_desktop.core.settings import Settings
+
+    paths = AppPaths(home / "config", home / "data", home / "cache", home / "log")
+    settings = Settings.load(paths.settings_file)
+    store = AccountStore(settings)
+    # The account model accepts only real-looking domains (not "localhost"); the
+    # demo servers deliver to their users whatever the domain, as Dovecot does.
+    account = Account(
+        id=DEMO_ACCOUNT_ID,
+        address=f"{facts['login']}@demo.go.th",
+        display_name=facts["display_name"],
+        login=facts["login"],
+        imap=ServerSettings(**facts["imap"]),
+        smtp=ServerSettings(**facts["smtp"]),
+        ask_password_each_session=True,
+    )
+    if store.get(DEMO_ACCOUNT_ID) is None:
+        store.add(account)
+    else:  # ports may differ from the last run
+        store.update(account)
+    store.save()
+
+
 def run_app(facts: dict[str, Any], home: Path, app_args: list[str]) -> int:
     os.environ["GOVMAIL_HOME"] = str(home)
+    configure_demo_account(facts, home)
     from govmail_desktop import app as app_module
 
     overrides = app_overrides(app_module, facts)
