@@ -123,3 +123,17 @@ def test_installed_script(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert str(LOOPBACK) in result.stdout
+
+
+def test_policy_show_into_a_closed_pipe_is_quiet():
+    """`govmail-admin policy show | head -1` must not end in a traceback."""
+    import subprocess
+    import sys
+
+    script = "from govmail_desktop.admin.cli import main; import sys; sys.exit(main(['policy', 'show']))"
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.close()  # the reader is gone before the first line is written
+    _, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err
+    assert proc.returncode == 0
