@@ -1,0 +1,479 @@
+"""The fast IMAP response parser and command runner (net/imap_wire.py).
+
+Byte-level: responses are fed through a scripted transport (split into small
+chunks, so literal and line boundaries fall anywhere). The real Dovecot's
+ENVELOPEs are checked in tests/integration/test_imap_wire_dovecot.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+import pytest
+
+from govmail_desktop.core.errors import NetworkError, ServerError
+from govmail_desktop.net import imap_wire as w
+
+# "ทดสอบ" (test) in TIS-620 / windows-874 bytes, written out (not produced by a codec).
+THAI_TEST_TIS620 = b"\xb7\xb4\xca\xcd\xba"
+THAI_TEST = "ทดสอบ"
+
+RFC3501_FETCH = (
+    b'* 12 FETCH (UID 4827313 FLAGS (\\Seen $Forwarded) INTERNALDATE "17-Jul-1996 02:44:25 -0700" '
+    b'RFC822.SIZE 4286 ENVELOPE ("Wed, 17 Jul 1996 02:23:25 -0700 (PDT)" '
+    b'"IMAP4rev1 WG mtg summary and minutes" (("Terry Gray" NIL "gray" "cac.washington.edu")) '
+    b'(("Terry Gray" NIL "gray" "cac.washington.edu")) (("Terry Gray" NIL "gray" "cac.washington.edu")) '
+    b'((NIL NIL "imap" "cac.washington.edu")) ((NIL NIL "minutes" "CNRI.Reston.VA.US")'
+    b'("John Klensin" NIL "KLENSIN" "MIT.EDU")) NIL NIL "<B27397-0100000@cac.washington.edu>"))'
+)
+
+
+def envelope_line(subject: bytes, *, name: bytes = b'"Somchai"', seq: int = 1, uid: int = 1) -> bytes:
+    return (
+        b"* %d FETCH (UID %d FLAGS () ENVELOPE (NIL %s ((%s NIL \"somchai\" \"agency.go.th\")) "
+        b"NIL NIL NIL NIL NIL NIL NIL))" % (seq, uid, subject, name)
+    )
+
+
+# -- header text ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "charset",
+    ["TIS-620", "tis620", "windows-874", "x-windows-874", "ISO-8859-11", "cp874", "TIS-620*th"],
+)
+def test_thai_legacy_charsets_in_encoded_words(charset):
+    b64 = base64.b64encode(THAI_TEST_TIS620).decode()
+    assert w.decode_header_text(f"=?{charset}?B?{b64}?=".encode()) == THAI_TEST
+    qp = "".join(f"={b:02X}" for b in THAI_TEST_TIS620)
+    assert w.decode_header_text(f"=?{charset}?Q?{qp}?=".encode()) == THAI_TEST
+
+
+def test_outlook_curly_quotes_labelled_tis620_are_kept():
+    # Outlook writes cp874 bytes 0x93/0x94/0x85 but labels them tis-620.
+    raw = b"=?tis-620?Q?=93" + b"".join(b"=%02X" % b for b in THAI_TEST_TIS620) + b"=94=85?="
+    assert w.decode_header_text(raw) == "“" + THAI_TEST + "”…"
+
+
+def test_utf8_character_split_across_encoded_words_is_joined():
+    data = "หนังสือราชการ".encode()
+    first, second = data[:5], data[5:]  # splits a 3-byte Thai character
+    raw = (
+        b"=?UTF-8?B?" + base64.b64encode(first) + b"?=\r\n =?UTF-8?B?" + base64.b64encode(second) + b"?="
+    )
+    assert w.decode_header_text(raw) == "หนังสือราชการ"
+
+
+def test_text_between_encoded_words_is_kept_but_blanks_dropped():
+    raw = b"Re: =?utf-8?Q?a?= =?utf-8?Q?b?= and =?utf-8?Q?c_d?="
+    assert w.decode_header_text(raw) == "Re: ab and c d"
+
+
+def test_raw_8bit_header_text_is_guessed():
+    assert w.decode_header_text(THAI_TEST.encode("utf-8")) == THAI_TEST
+    assert w.decode_header_text(THAI_TEST_TIS620) == THAI_TEST  # not UTF-8 → Thai Windows
+
+
+def test_broken_encoded_words_do_not_raise():
+    assert w.decode_header_text(b"=?utf-8?B?####?=") in ("=?utf-8?B?####?=", "")
+    assert w.decode_header_text(b"=?no-such-charset?Q?abc?=") == "abc"
+    assert w.decode_header_text(b"=?base64?Q?abc?=") == "abc"  # a codec that is not a charset
+    assert "\x00" not in w.decode_header_text(b"a\x00b")
+    assert w.decode_header_text(b"folded\r\n line") == "folded line"
+    assert w.decode_header_text(None) == ""
+
+
+# -- modified UTF-7 ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["กล่องจดหมายเข้า", "งาน & เอกสาร", "A&B", "~peter/mail/台北/日本語", "plain"])
+def test_mutf7_round_trip(name):
+    wire = w.encode_mutf7(name)
+    assert wire.isascii()
+    assert w.decode_mutf7(wire) == name
+
+
+def test_mutf7_known_vectors():
+    # RFC 3501 5.1.3 example.
+    assert w.decode_mutf7(b"~peter/mail/&U,BTFw-/&ZeVnLIqe-") == "~peter/mail/台北/日本語"
+    assert w.encode_mutf7("&") == b"&-"
+
+
+def test_mutf7_malformed_is_kept(caplog):
+    with caplog.at_level(logging.WARNING):
+        assert w.decode_mutf7(b"bad&***-name") == "bad&***-name"
+        assert w.decode_mutf7(b"open&AGE") == "open&AGE"
+    assert "modified UTF-7" in caplog.text
+
+
+# -- dates -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)", 837595405),
+        (b"17 Jul 1996 09:23:25 +0000", 837595405),
+        (b"Wed, 17 Jul 96 16:23:25 +0700", 837595405),
+        (b"Wed,  17 JUL 1996 09:23:25 GMT", 837595405),
+        (b"Wed, 17 Jul 1996 02:23 -0700", 837595380),
+        (b"not a date", None),
+        (b"Wed, 45 Jul 1996 02:23:25 -0700", None),
+        (b"", None),
+    ],
+)
+def test_date_header(raw, expected):
+    assert w.parse_date_header(raw) == expected
+
+
+def test_internaldate_with_space_padded_day():
+    assert w.parse_internaldate(b" 7-Jul-1996 02:44:25 -0700") == w.parse_date_header(b"7 Jul 1996 02:44:25 -0700")
+
+
+# -- FETCH -------------------------------------------------------------------------------
+
+
+def test_rfc3501_fetch_example():
+    msg = w.parse_fetch(RFC3501_FETCH)
+    assert (msg.seq, msg.uid, msg.size) == (12, 4827313, 4286)
+    assert msg.flags == ("\\Seen", "$Forwarded")
+    assert msg.internaldate == 837596665
+    env = msg.envelope
+    assert env.date == 837595405
+    assert env.subject == "IMAP4rev1 WG mtg summary and minutes"
+    assert env.from_ == (w.Address("Terry Gray", "gray", "cac.washington.edu"),)
+    assert env.to[0].email == "imap@cac.washington.edu"
+    assert [a.email for a in env.cc] == ["minutes@CNRI.Reston.VA.US", "KLENSIN@MIT.EDU"]
+    assert env.bcc == () and env.in_reply_to == ""
+    assert env.message_id == "<B27397-0100000@cac.washington.edu>"
+
+
+def test_items_in_another_order_and_modseq():
+    msg = w.parse_fetch(b"* 3 FETCH (FLAGS (\\Flagged) MODSEQ (12345) UID 77)")
+    assert (msg.uid, msg.flags, msg.modseq, msg.envelope) == (77, ("\\Flagged",), 12345, None)
+
+
+def test_all_nil_envelope():
+    msg = w.parse_fetch(b"* 1 FETCH (UID 5 ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL))")
+    assert msg.envelope == w.Envelope(None, "", (), (), (), (), (), (), "", "")
+
+
+def test_quoted_strings_with_escapes():
+    msg = w.parse_fetch(envelope_line(b'"say \\"hi\\" \\\\ bye"', name=b'"\\"Boss\\" (IT)"'))
+    assert msg.envelope.subject == 'say "hi" \\ bye'
+    assert msg.envelope.from_[0].name == '"Boss" (IT)'
+
+
+def test_group_syntax_markers_are_dropped():
+    line = (
+        b'* 1 FETCH (UID 9 ENVELOPE (NIL "s" NIL NIL NIL ((NIL NIL "undisclosed-recipients" NIL)'
+        b'(NIL NIL "a" "b.go.th")(NIL NIL NIL NIL)) NIL NIL NIL NIL))'
+    )
+    assert w.parse_fetch(line).envelope.to == (w.Address("", "a", "b.go.th"),)
+
+
+def test_thai_subject_in_encoded_word_inside_fetch():
+    subject = b'"=?windows-874?B?' + base64.b64encode(THAI_TEST_TIS620) + b'?="'
+    name = b'"=?TIS-620?Q?' + b"".join(b"=%02X" % b for b in THAI_TEST_TIS620) + b'?="'
+    env = w.parse_fetch(envelope_line(subject, name=name)).envelope
+    assert env.subject == THAI_TEST
+    assert env.from_[0].name == THAI_TEST
+
+
+def test_literals_are_taken_in_order():
+    # Dovecot sends 8-bit or multi-line strings as literals.
+    subject = "ด่วนที่สุด: (วาระ) \"ลับ\"".encode()
+    name = THAI_TEST_TIS620
+    line = (
+        b'* 2 FETCH (UID 8 ENVELOPE (NIL {%d} (({%d} NIL "x" "y.go.th")) NIL NIL NIL NIL NIL NIL "<m@x>") '
+        b"BODY[HEADER.FIELDS (REFERENCES)] {%d})" % (len(subject), len(name), 20)
+    )
+    refs = b"References: <a@b>\r\n\r\n"
+    msg = w.parse_fetch(line, [subject, name, refs])
+    assert msg.envelope.subject == subject.decode()
+    assert msg.envelope.from_[0].name == THAI_TEST
+    assert msg.sections == {"BODY[HEADER.FIELDS (REFERENCES)]": refs}
+
+
+def test_unusual_spacing_goes_through_the_general_parser():
+    line = (
+        b'* 4 FETCH (UID 10 ENVELOPE ( NIL  "Spaced"  (("A" NIL "a" "x.th") ("B" NIL "b" "x.th")) '
+        b"NIL NIL NIL NIL NIL NIL NIL ) )"
+    )
+    env = w.parse_fetch(line).envelope
+    assert env.subject == "Spaced"
+    assert [a.name for a in env.from_] == ["A", "B"]
+
+
+def test_unknown_items_are_kept_in_extra():
+    msg = w.parse_fetch(b'* 1 FETCH (UID 1 X-GM-LABELS ("\\\\Inbox" "work") X-THING 7)')
+    assert msg.extra == {"X-GM-LABELS": [b"\\Inbox", b"work"], "X-THING": b"7"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"* 1 FETCH (UID abc)",
+        b"* 1 FETCH (UID 1 FLAGS (\\Seen)",  # unterminated
+        b"* 1 FETCH (UID 1 ENVELOPE (NIL NIL))",  # short envelope
+        b"* 1 FETCH (UID 1 ENVELOPE (NIL {5} NIL NIL NIL NIL NIL NIL NIL NIL))",  # literal missing
+        b"* 1 FETCH (UID 1 ENVELOPE ((((((((",
+        b"* 1 FETCH (UID 1) trailing",
+        b"* x FETCH (UID 1)",
+        b"",
+    ],
+)
+def test_malformed_fetch_raises_parse_error(line):
+    with pytest.raises(w.ParseError):
+        w.parse_fetch(line)
+
+
+# -- other responses ----------------------------------------------------------------------
+
+
+def test_list_with_thai_folder_and_special_use():
+    folder = w.parse_list(b'* LIST (\\HasNoChildren \\Trash) "/" "' + w.encode_mutf7("ถังขยะ") + b'"')
+    assert folder.name == "ถังขยะ"
+    assert folder.special_use == "\\trash"
+    assert folder.delimiter == "/"
+    assert folder.selectable
+    inbox = w.parse_list(b'* LIST (\\Noselect) "." inbox')
+    assert inbox.name == "INBOX" and not inbox.selectable
+    literal = w.parse_list(b'* LIST () NIL {5}', [b"a b c"])
+    assert literal.name == "a b c" and literal.delimiter is None
+
+
+def test_status_vanished_esearch_search():
+    assert w.parse_status(b'* STATUS "INBOX" (MESSAGES 231 UIDNEXT 44292 HIGHESTMODSEQ 7)') == (
+        b"INBOX",
+        {"MESSAGES": 231, "UIDNEXT": 44292, "HIGHESTMODSEQ": 7},
+    )
+    vanished = w.parse_vanished(b"* VANISHED (EARLIER) 300:302,405")
+    assert vanished.earlier and vanished.uids() == [300, 301, 302, 405]
+    assert not w.parse_vanished(b"* VANISHED 5").earlier
+    found = w.parse_esearch(b'* ESEARCH (TAG "W3") UID ALL 1:3,7 COUNT 4')
+    assert found.numbers() == [1, 2, 3, 7] and found.count == 4
+    assert w.parse_esearch(b'* ESEARCH (TAG "W3") UID COUNT 0').numbers() == []
+    assert w.parse_search(b"* SEARCH 2 5 (MODSEQ 9)") == ([2, 5], 9)
+
+
+def test_sequence_sets():
+    assert w.format_sequence_set([7, 1, 2, 3, 3, 9, 10]) == "1:3,7,9:10"
+    assert w.parse_sequence_set("9:8,1") == [1, 8, 9]
+    assert list(w.iter_sequence_ranges(b"1:3,7")) == [(1, 3), (7, 7)]
+    with pytest.raises(ValueError):
+        w.format_sequence_set([])
+
+
+def test_events():
+    assert w.parse_event(b"* 23 EXISTS") == w.Exists(23)
+    assert w.parse_event(b"* 4 EXPUNGE") == w.Expunge(4)
+    assert w.parse_event(b"* 4 FETCH (UID 9 FLAGS (\\Seen) MODSEQ (33))") == w.FlagsChanged(4, 9, ("\\Seen",), 33)
+    assert w.parse_event(b"* OK [HIGHESTMODSEQ 90] x") == w.ModseqChanged(90)
+    assert w.parse_event(b"* 2 RECENT") is None
+
+
+# -- the reader and the command runner ----------------------------------------------------
+
+
+class ScriptedTransport:
+    """A transport that plays back server bytes in small chunks and records what was sent."""
+
+    def __init__(self, server: bytes = b"", chunk: int = 7) -> None:
+        self.incoming = bytearray(server)
+        self.sent: list[bytes] = []
+        self.chunk = chunk
+        self.closed = False
+        self.timeouts = 0
+
+    def feed(self, data: bytes) -> None:
+        self.incoming += data
+
+    def send(self, data: bytes) -> None:
+        self.sent.append(data)
+
+    def recv(self, max_bytes: int, timeout: float | None) -> bytes:
+        if not self.incoming:
+            if timeout is not None and timeout < 5:
+                self.timeouts += 1
+                raise TimeoutError("nothing to read")
+            return b""  # the server closed
+        n = min(self.chunk, max_bytes, len(self.incoming))
+        data = bytes(self.incoming[:n])
+        del self.incoming[:n]
+        return data
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def wire_with(server: bytes, chunk: int = 7, **kwargs) -> tuple[w.ImapWire, ScriptedTransport]:
+    transport = ScriptedTransport(server, chunk)
+    caps = kwargs.pop("capabilities", ("IMAP4rev1", "ESEARCH", "CONDSTORE", "QRESYNC", "ENABLE", "MOVE", "UIDPLUS"))
+    return w.ImapWire(transport, host="mail.agency.go.th", capabilities=caps, **kwargs), transport
+
+
+def test_reader_cuts_literals_across_chunk_boundaries():
+    body = b"line one\r\nline two {3}\r\n)"
+    transport = ScriptedTransport(b"* 1 FETCH (UID 1 BODY[] {%d}\r\n%s)\r\n" % (len(body), body), chunk=3)
+    response = w.ResponseReader(transport).read_response()
+    assert response.literals == [body]
+    assert response.line == b"* 1 FETCH (UID 1 BODY[] {%d})" % len(body)
+
+
+def test_reader_refuses_a_huge_literal():
+    transport = ScriptedTransport(b"* 1 FETCH (BODY[] {999999999999}\r\n")
+    with pytest.raises(w.ParseError):
+        w.ResponseReader(transport).read_response()
+
+
+def test_select_with_qresync_reports_vanished_and_changes():
+    server = (
+        b"* ENABLED QRESYNC\r\nW1 OK enabled\r\n"
+        b"* OK [CLOSED] previous\r\n"
+        b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n"
+        b"* OK [PERMANENTFLAGS (\\Seen \\*)] ok\r\n"
+        b"* 120 EXISTS\r\n"
+        b"* OK [UIDVALIDITY 3857529045] UIDs valid\r\n"
+        b"* OK [UIDNEXT 4392] Predicted next UID\r\n"
+        b"* OK [HIGHESTMODSEQ 90060115205545359] Highest\r\n"
+        b"* VANISHED (EARLIER) 41,43:116,118,120:211,214:540\r\n"
+        b"* 49 FETCH (UID 117 FLAGS (\\Seen \\Answered) MODSEQ (90060115194045001))\r\n"
+        b"W2 OK [READ-WRITE] mailbox selected\r\n"
+    )
+    wire, transport = wire_with(server)
+    assert wire.enable("QRESYNC") == {"QRESYNC"}
+    info = wire.select("INBOX", qresync=(3857529045, 90060115194045000))
+    assert transport.sent[-1] == b'W2 SELECT "INBOX" (QRESYNC (3857529045 90060115194045000))\r\n'
+    assert (info.uidvalidity, info.uidnext, info.exists) == (3857529045, 4392, 120)
+    assert info.highest_modseq == 90060115205545359
+    assert info.vanished_uids()[:3] == [41, 43, 44] and len(info.vanished_uids()) == 1 + 74 + 1 + 92 + 327
+    assert [(m.uid, m.flags) for m in info.changed] == [(117, ("\\Seen", "\\Answered"))]
+    assert info.permanent_flags == ("\\Seen", "\\*") and not info.read_only
+    assert wire.events == []
+
+
+def test_select_of_thai_folder_uses_mutf7():
+    wire, transport = wire_with(b"* 0 EXISTS\r\nW1 OK [READ-ONLY] done\r\n")
+    info = wire.select("จดหมายที่ส่งแล้ว", readonly=True)
+    assert transport.sent[0] == b'W1 EXAMINE "' + w.encode_mutf7("จดหมายที่ส่งแล้ว") + b'"\r\n'
+    assert info.read_only and info.exists == 0
+
+
+def test_fetch_stream_batches_and_skips_bad_rows(caplog):
+    rows = [envelope_line(b'"Subject %d"' % i, seq=i, uid=100 + i) for i in range(1, 8)]
+    rows[3] = b"* 4 FETCH (UID 104 ENVELOPE (garbage"
+    literal_row = b'* 8 FETCH (UID 108 FLAGS () ENVELOPE (NIL {6} NIL NIL NIL NIL NIL NIL NIL NIL))\r\n'
+    server = b"\r\n".join(rows) + b"\r\n" + literal_row.replace(b"{6} ", b"{6}\r\nxy\r\nzw ") + b"* 9 EXISTS\r\nW1 OK done\r\n"
+    wire, _ = wire_with(server, chunk=11)
+    with caplog.at_level(logging.WARNING):
+        batches = list(wire.fetch_stream("101:108", batch_size=3))
+    uids = [m.uid for b in batches for m in b.messages]
+    assert uids == [101, 102, 103, 105, 106, 107, 108]
+    assert sum(b.skipped for b in batches) == 1
+    assert "FETCH row skipped" in caplog.text
+    assert [m for b in batches for m in b.messages][-1].envelope.subject == "xy zw"
+    assert wire.take_events() == [w.Exists(9)]
+    assert all(len(b.messages) <= 4 for b in batches)
+
+
+def test_fetch_stream_stopped_early_keeps_connection_usable():
+    rows = b"".join(envelope_line(b'"s"', seq=i, uid=i) + b"\r\n" for i in range(1, 50))
+    wire, _ = wire_with(rows + b"W1 OK done\r\n* OK still here\r\nW2 OK noop\r\n", chunk=64)
+    stream = wire.fetch_stream("1:*", batch_size=5)
+    next(stream)
+    stream.close()
+    assert wire.noop() == []
+    assert not wire.broken
+
+
+def test_no_answer_raises_command_error_with_code():
+    wire, _ = wire_with(b"W1 NO [NONEXISTENT] Mailbox doesn't exist: Nope\r\n")
+    with pytest.raises(w.ImapCommandError) as info:
+        wire.select("Nope")
+    assert info.value.response_code == "NONEXISTENT"
+    assert isinstance(info.value, ServerError)
+    assert "mail.agency.go.th" in info.value.user_text("en")
+
+
+def test_dropped_connection_raises_network_error_and_marks_broken():
+    wire, _ = wire_with(b"* 1 FETCH (UID 1 FLAGS ())\r\n")
+    with pytest.raises(NetworkError):
+        wire.fetch("1:*", "UID FLAGS")
+    assert wire.broken
+    with pytest.raises(NetworkError):
+        wire.noop()
+
+
+def test_garbage_stream_is_a_protocol_error():
+    wire, _ = wire_with(b"HTTP/1.1 400 Bad Request\r\n")
+    with pytest.raises(ServerError) as info:
+        wire.noop()
+    assert info.value.code == "protocol-error"
+
+
+def test_esearch_and_plain_search():
+    wire, transport = wire_with(b'* ESEARCH (TAG "W1") UID ALL 3:5,9 COUNT 4\r\nW1 OK done\r\n')
+    assert wire.uid_search().numbers() == [3, 4, 5, 9]
+    assert transport.sent[0] == b"W1 UID SEARCH RETURN (ALL COUNT) ALL\r\n"
+    wire, _ = wire_with(b"* SEARCH 4 2\r\n* SEARCH\r\nW1 OK done\r\n", capabilities=("IMAP4rev1",))
+    assert wire.uid_search().numbers() == [2, 4]
+
+
+def test_list_folders_with_list_status():
+    server = (
+        b'* LIST (\\HasNoChildren) "/" INBOX\r\n'
+        b'* STATUS INBOX (MESSAGES 3 UNSEEN 1 UIDNEXT 4 UIDVALIDITY 7)\r\n'
+        b'* LIST (\\HasNoChildren \\Sent) "/" "' + w.encode_mutf7("จดหมายที่ส่งแล้ว") + b'"\r\n'
+        b'* STATUS "' + w.encode_mutf7("จดหมายที่ส่งแล้ว") + b'" (MESSAGES 0 UNSEEN 0 UIDNEXT 1 UIDVALIDITY 8)\r\n'
+        b"* LIST (broken\r\n"
+        b"W1 OK done\r\n"
+    )
+    wire, transport = wire_with(
+        server, capabilities=("IMAP4rev1", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "CONDSTORE")
+    )
+    folders = wire.list_folders()
+    assert transport.sent[0].startswith(b'W1 LIST "" "*" RETURN (SUBSCRIBED SPECIAL-USE STATUS (MESSAGES UNSEEN')
+    assert [(f.name, f.special_use, f.status.get("UNSEEN")) for f in folders] == [
+        ("INBOX", None, 1),
+        ("จดหมายที่ส่งแล้ว", "\\sent", 0),
+    ]
+
+
+def test_store_move_and_append():
+    wire, transport = wire_with(
+        b"* 3 FETCH (UID 7 MODSEQ (50))\r\nW1 OK [MODIFIED 9] done\r\n"
+        b"* OK [COPYUID 38505 7:8 100:101] moved\r\n* 3 EXPUNGE\r\n* 3 EXPUNGE\r\nW2 OK done\r\n"
+        b"+ go ahead\r\nW3 OK [APPENDUID 38505 102] done\r\n"
+    )
+    changed, modified = wire.store_flags("7:9", "+", ["\\Seen"], unchangedsince=49)
+    assert transport.sent[0] == b"W1 UID STORE 7:9 (UNCHANGEDSINCE 49) +FLAGS.SILENT (\\Seen)\r\n"
+    assert modified == "9" and changed[0].modseq == 50
+    assert wire.uid_move("7:8", "Trash") == {7: 100, 8: 101}
+    assert wire.take_events()[-2:] == [w.Expunge(3), w.Expunge(3)]
+    assert wire.append("Drafts", b"Subject: x\r\n\r\nbody", flags=["\\Draft"]) == 102
+    assert transport.sent[-2] == b'W3 APPEND "Drafts" (\\Draft) {18}\r\n'
+
+
+def test_idle_events_and_done():
+    wire, transport = wire_with(b"+ idling\r\n", capabilities=("IMAP4rev1", "IDLE"))
+    wire.idle_start()
+    assert wire.idle_wait(0.01) == []  # nothing yet: a timeout, not an error
+    transport.feed(b"* 5 EXISTS\r\n* 2 FETCH (FLAGS (\\Seen))\r\n")
+    assert wire.idle_wait(0.01) == [w.Exists(5), w.FlagsChanged(2, None, ("\\Seen",), None)]
+    with pytest.raises(RuntimeError):
+        wire.noop()
+    transport.feed(b"* 1 EXPUNGE\r\nW1 OK idle done\r\n")
+    assert wire.idle_done() == [w.Expunge(1)]
+    assert transport.sent[-1] == b"DONE\r\n"
+
+
+def test_fetch_stream_closed_at_its_last_batch_does_not_wait_for_more():
+    rows = b"".join(envelope_line(b'"s"', seq=i, uid=i) + b"\r\n" for i in range(1, 4))
+    wire, transport = wire_with(rows + b"W1 OK done\r\n* OK still here\r\nW2 OK noop\r\n", chunk=4096)
+    stream = wire.fetch_stream("1:*", batch_size=100)
+    batch = next(stream)  # the whole answer, tagged line included
+    assert len(batch.messages) == 3
+    stream.close()  # must not try to read a tagged answer that was already read
+    assert wire.noop() == [] and transport.timeouts == 0 and not wire.broken
