@@ -1,0 +1,122 @@
+"""IDLE on its own connection and thread: "INBOX changed", as a signal for the sync service.
+
+The watcher reconnects with backoff when the network drops, and after every
+reconnect reports a change once (mail may have come while it was away). It
+never writes to the cache: the sync service's worker does that (a QRESYNC
+resync of INBOX, one round trip when nothing else changed).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from govmail_desktop.core.errors import GovMailError
+from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection, prepare
+from govmail_desktop.sync.control import Backoff, CancelToken
+from govmail_desktop.sync.idle import IdleLoop
+
+log = logging.getLogger(__name__)
+
+
+class IdleWatcher(QObject):
+    """Signals (emitted in this object's thread):
+    changed(str folder): the server reported new mail, expunges or flag changes.
+    watchingChanged(bool): IDLE runs / the connection was lost.
+    """
+
+    changed = Signal(str)
+    watchingChanged = Signal(bool)
+    _relay_changed = Signal(str)
+    _relay_watching = Signal(bool)
+
+    def __init__(
+        self,
+        connect: ConnectionFactory,
+        *,
+        folder: str = "INBOX",
+        backoff: Backoff | None = None,
+        wake_every: float = 1.0,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._connect = connect
+        self.folder = folder
+        self._backoff = backoff or Backoff(initial=2.0, maximum=300.0)
+        self._wake_every = wake_every
+        self._stop = CancelToken()
+        self._thread: threading.Thread | None = None
+        self.watching = False
+        queued = Qt.ConnectionType.QueuedConnection
+        self._relay_changed.connect(self.changed, queued)
+        self._relay_watching.connect(self._on_watching, queued)
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._run, name="sync-idle", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Ask the thread to end (it notices within ``wake_every`` seconds)."""
+        self._stop.cancel()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if self._thread is None:
+            return True
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    @Slot(bool)
+    def _on_watching(self, watching: bool) -> None:
+        if watching != self.watching:
+            self.watching = watching
+            self.watchingChanged.emit(watching)
+
+    def _emit(self, signal: object, value: object) -> None:
+        try:
+            signal.emit(value)  # type: ignore[attr-defined]
+        except RuntimeError:  # the Qt side is gone (shutdown)
+            self._stop.cancel()
+
+    def _run(self) -> None:
+        first = True
+        while not self._stop.cancelled:
+            conn: MailboxConnection | None = None
+            try:
+                conn = prepare(self._connect())
+                reconnected = not first
+
+                def ready() -> None:
+                    self._backoff.reset()
+                    self._emit(self._relay_watching, True)
+                    if reconnected:  # mail may have arrived while we were away
+                        self._emit(self._relay_changed, self.folder)
+
+                loop = IdleLoop(
+                    conn,
+                    lambda events: self._emit(self._relay_changed, self.folder),
+                    self._stop,
+                    folder=self.folder,
+                    wake_every=self._wake_every,
+                    on_ready=ready,
+                )
+                first = False
+                loop.run()
+            except GovMailError as exc:
+                log.info("IDLE connection ended (%s: %s)", type(exc).__name__, exc.detail or exc.code)
+            except Exception:  # noqa: BLE001 - keep watching; a bug goes to the log
+                log.exception("IDLE watcher failed unexpectedly")
+            finally:
+                if conn is not None:
+                    try:
+                        conn.logout() if not getattr(conn, "broken", False) else conn.close()
+                    except Exception:  # noqa: BLE001 - closing a dead connection
+                        pass
+            if self._stop.cancelled:
+                break
+            self._emit(self._relay_watching, False)
+            self._stop.wait(self._backoff.next_delay())
+        self._emit(self._relay_watching, False)

@@ -1,0 +1,97 @@
+"""What the sync algorithms need from an IMAP connection (and nothing more).
+
+``net.imap_wire.ImapWire`` implements this protocol on the policy-checked TLS
+socket that ``net.imap_session.ImapSession`` opened and logged in; unit tests
+use an in-memory fake server (tests/unit/sync/fake_server.py). Everything is
+typed (net/imap_wire's values), never raw protocol bytes.
+
+One connection belongs to one thread at a time (see ARCHITECTURE.md "Threads").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol
+
+from govmail_desktop.net.imap_wire import (
+    Event,
+    FetchBatch,
+    FetchedMessage,
+    FolderListing,
+    SearchResult,
+    SelectResult,
+)
+
+
+class MailboxConnection(Protocol):
+    """An authenticated IMAP connection, as the sync algorithms use it."""
+
+    capabilities: frozenset[str]
+    enabled: set[str]
+    broken: bool
+
+    def has(self, capability: str) -> bool: ...
+
+    def enable(self, *names: str) -> set[str]: ...
+
+    def list_folders(self, *, with_status: bool = True) -> list[FolderListing]: ...
+
+    def status(self, folder: str, items: str = ...) -> dict[str, int]: ...
+
+    def select(
+        self,
+        folder: str,
+        *,
+        readonly: bool = False,
+        qresync: tuple[int, int] | None = None,
+        condstore: bool = False,
+    ) -> SelectResult: ...
+
+    def uid_search(self, criteria: str = "ALL") -> SearchResult: ...
+
+    def fetch_stream(
+        self,
+        uid_set: str,
+        items: str = ...,
+        *,
+        changedsince: int | None = None,
+        vanished: bool = False,
+        batch_size: int = 1000,
+    ) -> Iterator[FetchBatch]: ...
+
+    def store_flags(
+        self, uid_set: str, mode: str, flags: Sequence[str], *, unchangedsince: int | None = None
+    ) -> tuple[list[FetchedMessage], str]: ...
+
+    def uid_move(self, uid_set: str, destination: str) -> dict[int, int]: ...
+
+    def uid_expunge(self, uid_set: str) -> None: ...
+
+    def noop(self) -> list[Event]: ...
+
+    def take_events(self) -> list[Event]: ...
+
+    def idle_start(self) -> None: ...
+
+    def idle_wait(self, timeout: float) -> list[Event]: ...
+
+    def idle_done(self) -> list[Event]: ...
+
+    def logout(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+#: Opens a new, logged-in connection (through the policy); raises GovMailError.
+ConnectionFactory = Callable[[], MailboxConnection]
+
+
+def prepare(conn: MailboxConnection) -> MailboxConnection:
+    """Per-connection set-up before any SELECT: turn on QRESYNC (RFC 7162) when offered.
+
+    ENABLE is only valid before a folder is selected, so this runs right after login.
+    CONDSTORE alone needs no ENABLE (SELECT ... (CONDSTORE) turns it on).
+    """
+    if conn.has("QRESYNC") and "QRESYNC" not in conn.enabled:
+        conn.enable("QRESYNC")
+    return conn

@@ -1,0 +1,38 @@
+"""How the sync algorithms report what they changed in the cache.
+
+The service turns these calls (made on its worker thread) into queued Qt
+signals for the models; tests record them. Every method has a do-nothing
+default so callers implement only what they need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from govmail_desktop.store.cache import RowKey
+
+
+class SyncListener:
+    def progress(self, done: int, total: int) -> None:
+        """Units of the current step done so far (messages for a folder sync)."""
+
+    def folders_changed(self) -> None:
+        """The folder list or the server's counts were written to the cache."""
+
+    def rows_inserted(self, folder_id: int, uids: Sequence[int]) -> None:
+        """New message summaries are in the cache."""
+
+    def rows_changed(self, folder_id: int, uids: Sequence[int]) -> None:
+        """Flags of cached messages changed."""
+
+    def rows_removed(self, folder_id: int, keys: Sequence[RowKey]) -> None:
+        """Messages were removed from the cache (``MailCache.expunge`` keys)."""
+
+    def folder_reset(self, folder_id: int) -> None:
+        """Everything cached for the folder was dropped (UIDVALIDITY changed)."""
+
+    def new_mail(self, folder_id: int, count: int) -> None:
+        """Messages arrived in a folder that had been synced before."""
+
+    def action_failed(self, message: str) -> None:
+        """An offline action was refused by the server and undone in the cache."""

@@ -1,0 +1,206 @@
+"""User actions (flag, move, delete): shown in the cache at once, sent to the server later.
+
+Every action takes the same path, online or not:
+
+1. :func:`record_action` (worker thread, no network) changes the cache at once
+   and appends the action to the durable queue (``store.op_queue``), so it
+   survives a crash or a power cut before the server has it;
+2. :func:`replay` (the connection's worker, when online) sends queued actions
+   in order. The server's OK removes an action from the queue. A NO rolls the
+   cache back to what the server has (flags fetched again, moved messages
+   fetched back) and is reported in plain words; a dropped connection leaves
+   the rest queued for the next connection.
+
+An action whose folder's UIDVALIDITY changed meanwhile is dropped: its UIDs
+no longer name the same messages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from govmail_desktop.core.entities import Flag, SpecialUse
+from govmail_desktop.core.errors import GovMailError
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
+from govmail_desktop.net.imap_wire import ImapCommandError
+from govmail_desktop.store.cache import MailCache
+from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind, PendingOp
+from govmail_desktop.store.uidset import UidSet
+from govmail_desktop.sync import convert
+from govmail_desktop.sync.connection import MailboxConnection
+from govmail_desktop.sync.control import CancelToken
+from govmail_desktop.sync.listener import SyncListener
+
+log = logging.getLogger(__name__)
+
+#: Server answers worth trying again later (RFC 5530); any other NO is final.
+TRANSIENT_CODES = frozenset({"INUSE", "UNAVAILABLE", "LIMIT", "SERVERBUG", "EXPUNGEISSUED"})
+MAX_ATTEMPTS = 3
+
+MSG_FLAGS_REFUSED = QT_TRANSLATE_NOOP(
+    "Sync", "The server did not accept the change of marks in the folder {folder}; the messages show the server's state again."
+)
+MSG_MOVE_REFUSED = QT_TRANSLATE_NOOP(
+    "Sync", "The server did not move the messages from {folder} to {target}; they are back in {folder}."
+)
+MSG_DELETE_REFUSED = QT_TRANSLATE_NOOP(
+    "Sync", "The server did not delete the messages in {folder}; they are back in the folder."
+)
+MSG_FOLDER_CHANGED = QT_TRANSLATE_NOOP(
+    "Sync", "An action made offline in the folder {folder} was not sent: the folder was rebuilt on the server."
+)
+
+
+@dataclass
+class ReplayResult:
+    done: int = 0
+    failed: int = 0
+    dropped: int = 0
+    postponed: int = 0
+    messages: list[Msg] = field(default_factory=list)
+
+
+def trash_folder(cache: MailCache) -> str | None:
+    """Name of the folder with the \\Trash special use, if the server has one."""
+    for cached in cache.folders():
+        if cached.folder.special_use == SpecialUse.TRASH:
+            return cached.name
+    return None
+
+
+def record_action(
+    cache: MailCache,
+    queue: OfflineOpQueue,
+    listener: SyncListener,
+    kind: OpKind,
+    folder: str,
+    uids: Iterable[int],
+    *,
+    add: Iterable[str] = (),
+    remove: Iterable[str] = (),
+    target: str | None = None,
+) -> int:
+    """Show an action in the cache now and queue it for the server; returns its queue number."""
+    uid_list = sorted(set(uids))
+    fid = cache.folder_id(folder)
+    cached = cache.folder(fid) if fid is not None else None
+    if fid is None or cached is None:
+        raise ValueError(f"unknown folder {folder!r}")
+    seq = queue.enqueue(
+        kind, folder, cached.uidvalidity, uid_list, add_flags=add, remove_flags=remove, target=target
+    )
+    if kind is OpKind.FLAGS:
+        changed = cache.change_flags(fid, uid_list, add=add, remove=remove)
+        if changed:
+            listener.rows_changed(fid, changed)
+    else:
+        keys = cache.expunge(fid, UidSet.of(uid_list))
+        if keys:
+            listener.rows_removed(fid, keys)
+    listener.folders_changed()  # unread counts
+    return seq
+
+
+def replay(
+    conn: MailboxConnection,
+    cache: MailCache,
+    queue: OfflineOpQueue,
+    listener: SyncListener | None = None,
+    cancel: CancelToken | None = None,
+) -> ReplayResult:
+    """Send queued actions in order. NetworkError propagates (the rest stays queued)."""
+    listener = listener or SyncListener()
+    result = ReplayResult()
+    for op in queue.pending():
+        if cancel is not None:
+            cancel.check()
+        try:
+            info = conn.select(op.folder)
+            if op.uidvalidity is not None and info.uidvalidity != op.uidvalidity:
+                log.warning("Offline action %d dropped: UIDVALIDITY of its folder changed", op.seq)
+                queue.complete(op.seq)
+                result.dropped += 1
+                result.messages.append(MSG_FOLDER_CHANGED.format(folder=op.folder))
+                continue
+            _apply(conn, cache, op)
+        except ImapCommandError as exc:
+            attempts = queue.record_failure(op.seq, exc.detail[:500])
+            if exc.response_code in TRANSIENT_CODES and attempts < MAX_ATTEMPTS:
+                log.info("Offline action %d postponed (%s)", op.seq, exc.detail)
+                result.postponed += 1
+                break  # keep the order: later actions may depend on this one
+            log.warning("Offline action %d refused by the server: %s", op.seq, exc.detail)
+            queue.complete(op.seq)
+            result.failed += 1
+            message = _refusal_message(op)
+            result.messages.append(message)
+            _roll_back(conn, cache, op, listener)
+            listener.action_failed(message.text())
+            continue
+        queue.complete(op.seq)
+        result.done += 1
+    if result.done or result.failed:
+        listener.folders_changed()
+    return result
+
+
+def _apply(conn: MailboxConnection, cache: MailCache, op: PendingOp) -> None:
+    uid_set = op.uids.to_imap()
+    if not uid_set:
+        return
+    if op.kind is OpKind.FLAGS:
+        if op.add_flags:
+            conn.store_flags(uid_set, "+", sorted(op.add_flags))
+        if op.remove_flags:
+            conn.store_flags(uid_set, "-", sorted(op.remove_flags))
+    elif op.kind is OpKind.MOVE:
+        assert op.target is not None
+        conn.uid_move(uid_set, op.target)
+    elif op.kind is OpKind.DELETE:
+        trash = trash_folder(cache)
+        if trash is None or trash == op.folder:
+            conn.store_flags(uid_set, "+", [Flag.DELETED])
+            conn.uid_expunge(uid_set)
+        else:
+            conn.uid_move(uid_set, trash)
+    # The server's own untagged answers (EXPUNGE/FETCH) describe what we already show.
+    conn.take_events()
+
+
+def _refusal_message(op: PendingOp) -> Msg:
+    if op.kind is OpKind.FLAGS:
+        return MSG_FLAGS_REFUSED.format(folder=op.folder)
+    if op.kind is OpKind.MOVE:
+        return MSG_MOVE_REFUSED.format(folder=op.folder, target=op.target or "")
+    return MSG_DELETE_REFUSED.format(folder=op.folder)
+
+
+def _roll_back(conn: MailboxConnection, cache: MailCache, op: PendingOp, listener: SyncListener) -> None:
+    """Make the cache show the server's state of the action's messages again."""
+    fid = cache.folder_id(op.folder)
+    uid_set = op.uids.to_imap()
+    if fid is None or not uid_set:
+        return
+    try:
+        if op.kind is OpKind.FLAGS:
+            changes: dict[int, frozenset[str]] = {}
+            with contextlib.closing(conn.fetch_stream(uid_set, convert.FLAG_ITEMS)) as stream:
+                for batch in stream:
+                    changes.update(convert.flags_of(batch.messages))
+            changed = cache.update_flags(fid, changes)
+            if changed:
+                listener.rows_changed(fid, changed)
+        else:
+            summaries = []
+            with contextlib.closing(conn.fetch_stream(uid_set, convert.SUMMARY_ITEMS)) as stream:
+                for batch in stream:
+                    summaries.extend(convert.summaries_of(batch.messages))
+            if summaries:
+                cache.insert_summaries(fid, summaries)
+                listener.rows_inserted(fid, [s.uid for s in summaries])
+    except GovMailError as exc:
+        # The next folder sync puts things right; say so in the log only.
+        log.warning("Rolling back offline action %d failed: %s", op.seq, exc)

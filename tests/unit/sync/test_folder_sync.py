@@ -1,0 +1,204 @@
+"""Folder sync algorithms against the in-memory server (sync/folder_sync.py).
+
+What a real Dovecot always offers (QRESYNC) is also covered by
+tests/integration/test_sync.py; here the fake server plays the servers and
+failures a test cannot get from Dovecot on demand.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from govmail_desktop.core.errors import Cancelled, NetworkError
+from govmail_desktop.sync.connection import prepare
+from govmail_desktop.sync.control import CancelToken
+from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
+from tests.unit.sync.conftest import cached_state
+from tests.unit.sync.fake_server import BASIC_CAPS, FakeServer
+
+SMALL = SyncOptions(first_batch=3, growth=2, max_chunk=8, write_batch=4)
+
+
+def run(server, cache, listener=None, cancel=None, options=SMALL, folder="INBOX"):
+    conn = prepare(server.connect())
+    return FolderSync(conn, cache, listener, cancel, options).run(folder), conn
+
+
+def test_initial_sync_fetches_newest_first_in_growing_batches(server, cache, listener):
+    server.add_messages("INBOX", 20, flags=["\\Seen"])
+    result, conn = run(server, cache, listener)
+    assert result.mode == "initial" and result.fetched == 20
+    assert cached_state(cache, "INBOX") == server.state("INBOX")
+    inserted = [c[2] for c in listener.of("inserted")]
+    assert inserted[0] == [18, 19, 20]  # the first screen: the newest messages, first
+    fetches = [c for c in conn.commands if c.startswith("FETCH")]
+    assert fetches[0].startswith("FETCH 18:20 ") and fetches[1].startswith("FETCH 12:17 ")
+    assert all(max(later) < 18 for later in inserted[1:])
+    assert len(fetches) == 4  # 3 + 6 + 8 + 3 (capped at max_chunk)
+    assert listener.of("progress")[-1][1:] == (20, 20)
+    summary = cache.summary(cache.folder_id("INBOX"), 20)
+    assert summary.subject == "ข้อความ 20" and summary.from_[0].name == "สมชาย ใจดี"
+
+
+def test_resync_without_changes_is_one_select(server, cache):
+    server.add_messages("INBOX", 10)
+    run(server, cache)
+    result, conn = run(server, cache)
+    assert result.mode == "qresync"
+    assert conn.commands == ["ENABLE QRESYNC", conn.commands[1]]
+    assert conn.commands[1].startswith("SELECT INBOX QRESYNC")
+    assert (result.fetched, result.flags_changed, result.removed) == (0, 0, 0)
+
+
+def test_qresync_brings_flags_expunges_and_new_mail(server, cache, listener):
+    server.add_messages("INBOX", 10)
+    run(server, cache)
+    server.set_flags("INBOX", 3, ["\\Seen", "\\Flagged"])
+    server.expunge("INBOX", [5, 6])
+    server.add_messages("INBOX", 2)
+    result, conn = run(server, cache, listener)
+    assert result.mode == "qresync"
+    assert (result.flags_changed, result.removed, result.fetched, result.new_mail) == (1, 2, 2, 2)
+    assert cached_state(cache, "INBOX") == server.state("INBOX")
+    assert ("removed", cache.folder_id("INBOX"), [5, 6]) in listener.calls
+    assert ("new_mail", cache.folder_id("INBOX"), 2) in listener.calls
+    assert not any(c == "SEARCH ALL" for c in conn.commands)
+
+
+@pytest.mark.parametrize("caps", [("IMAP4REV1", "CONDSTORE", "ESEARCH"), BASIC_CAPS], ids=["condstore", "plain"])
+def test_servers_without_qresync_get_the_same_result(cache, listener, caps):
+    server = FakeServer(caps)
+    server.add_messages("INBOX", 12)
+    first, _ = run(server, cache)
+    assert first.mode == "initial"
+    server.set_flags("INBOX", 2, ["\\Seen"])
+    server.set_flags("INBOX", 11, ["\\Answered"])
+    server.expunge("INBOX", [4, 12])
+    server.add_messages("INBOX", 3)
+    result, conn = run(server, cache, listener)
+    assert result.mode == ("condstore" if "CONDSTORE" in caps else "full")
+    assert cached_state(cache, "INBOX") == server.state("INBOX")
+    assert (result.flags_changed, result.removed, result.fetched) == (2, 2, 3)
+    if "CONDSTORE" in caps:
+        assert any("CHANGEDSINCE" in c for c in conn.commands)
+
+
+def test_condstore_without_changes_skips_the_flag_fetch(cache):
+    server = FakeServer(("IMAP4REV1", "CONDSTORE", "ESEARCH"))
+    server.add_messages("INBOX", 5)
+    run(server, cache)
+    result, conn = run(server, cache)
+    assert result.mode == "condstore"
+    assert not any(c.startswith("FETCH") for c in conn.commands)
+
+
+def test_uidvalidity_change_resets_the_folder(server, cache, listener):
+    server.add_messages("INBOX", 6, flags=["\\Seen"])
+    run(server, cache)
+    old = cache.folder(cache.folder_id("INBOX")).uidvalidity
+    server.set_flags("INBOX", 1, [])
+    server.recreate("INBOX")
+    result, _ = run(server, cache, listener)
+    assert result.reset and result.mode == "initial"
+    assert ("reset", cache.folder_id("INBOX")) in listener.calls
+    assert cache.folder(cache.folder_id("INBOX")).uidvalidity != old
+    assert cached_state(cache, "INBOX") == server.state("INBOX")
+
+
+def test_dropped_connection_mid_sync_then_resumed(server, cache):
+    server.add_messages("INBOX", 30)
+    server.drop_after_rows = 13
+    with pytest.raises(NetworkError):
+        run(server, cache)
+    fid = cache.folder_id("INBOX")
+    partial = cache.known_uids(fid)
+    assert 0 < len(partial) < 30 and max(partial) == 30  # newest first: the top is there
+    assert cache.folder(fid).uidnext is None  # not claimed complete
+    server.set_flags("INBOX", 30, ["\\Seen"])  # changed while we were away
+    server.expunge("INBOX", [29])
+    result, conn = run(server, cache)
+    assert result.mode == "initial"
+    assert cached_state(cache, "INBOX") == server.state("INBOX")
+    assert any(c == "SEARCH ALL" for c in conn.commands)
+
+
+def test_cancel_stops_between_batches_and_leaves_the_folder_incomplete(server, cache, listener):
+    server.add_messages("INBOX", 30)
+    cancel = CancelToken()
+
+    class CancelAfterFirst(type(listener)):
+        def rows_inserted(self, folder_id, uids):
+            super().rows_inserted(folder_id, uids)
+            cancel.cancel()
+
+    with pytest.raises(Cancelled):
+        run(server, cache, CancelAfterFirst(), cancel)
+    fid = cache.folder_id("INBOX")
+    assert 0 < cache.count(fid) < 30
+    assert cache.folder(fid).uidnext is None
+    result, _ = run(server, cache)
+    assert cached_state(cache, "INBOX") == server.state("INBOX") and result.fetched == 30 - 3
+
+
+def test_changes_announced_during_the_sync_are_applied(server, cache, listener):
+    server.add_messages("INBOX", 10)
+    run(server, cache)
+    conn = prepare(server.connect())
+
+    class Meddler(type(listener)):
+        done = False
+
+        def rows_inserted(self, folder_id, uids):
+            super().rows_inserted(folder_id, uids)
+            if not self.done:  # another client acts while this sync runs
+                self.done = True
+                server.add_messages("INBOX", 1)
+                server.set_flags("INBOX", 1, ["\\Flagged"])
+                server.expunge("INBOX", [2])
+
+    server.add_messages("INBOX", 4)
+    FolderSync(conn, cache, Meddler(), None, SMALL).run("INBOX")
+    assert cached_state(cache, "INBOX") == server.state("INBOX")
+
+
+def test_rows_without_envelope_during_a_header_fetch_are_flag_updates(server, cache):
+    from govmail_desktop.net.imap_wire import FetchBatch, FetchedMessage
+
+    server.add_messages("INBOX", 3)
+    run(server, cache)
+    server.add_messages("INBOX", 1)
+    conn = prepare(server.connect())
+    real_fetch = conn.fetch_stream
+
+    def fetch_with_unsolicited(uid_set, items, **kwargs):
+        yield FetchBatch([FetchedMessage(1, 1, ("\\Seen",), None, None, None, None)], skipped=1)
+        yield from real_fetch(uid_set, items, **kwargs)
+
+    conn.fetch_stream = fetch_with_unsolicited
+    result = FolderSync(conn, cache, options=SMALL).run("INBOX")
+    assert cache.flags_of(cache.folder_id("INBOX"), 1) == frozenset({"\\Seen"})
+    assert result.skipped == 1 and result.fetched == 1
+
+
+def test_resync_of_the_folder_still_selected_is_a_noop(server, cache, listener):
+    server.add_messages("INBOX", 10)
+    conn = prepare(server.connect())
+    FolderSync(conn, cache, options=SMALL).run("INBOX")
+    server.set_flags("INBOX", 2, ["\\Flagged"])
+    server.expunge("INBOX", [3])
+    server.add_messages("INBOX", 2)
+    conn.commands.clear()
+    result = FolderSync(conn, cache, listener, options=SMALL).run("INBOX")
+    assert result.mode == "qresync" and conn.commands[0] == "NOOP"
+    assert not any(c.startswith("SELECT") for c in conn.commands)
+    assert (result.flags_changed, result.removed, result.fetched, result.new_mail) == (1, 1, 2, 2)
+    assert cached_state(cache, "INBOX") == server.state("INBOX")
+    fid = cache.folder_id("INBOX")
+    assert cache.folder(fid).uidnext == 13  # the new messages are known: not fetched again
+    conn.commands.clear()
+    again = FolderSync(conn, cache, options=SMALL).run("INBOX")
+    assert conn.commands == ["NOOP"] and again.fetched == 0
+    # A fresh connection still gets everything right from the stored state.
+    server.set_flags("INBOX", 1, ["\\Seen"])
+    fresh, _ = run(server, cache)
+    assert fresh.mode == "qresync" and cached_state(cache, "INBOX") == server.state("INBOX")
