@@ -1,0 +1,959 @@
+"""Raw message bytes → a safe plain-text preview (headers, body text, attachment list).
+
+Why our own walk over the standard ``email`` package (``compat32`` policy):
+
+* **Thai legacy charsets.** Python has no ``windows-874``; Outlook labels its
+  Thai mail that way and often sends windows-874 bytes (curly quotes 0x93/0x94,
+  ellipsis 0x85) labelled ``tis-620``. Every Thai label is decoded as ``cp874``,
+  a superset of TIS-620 and ISO-8859-11 (:func:`codec_for`). Unlabelled 8-bit
+  text is UTF-8 if it is valid UTF-8, else cp874 (this is a Thai client).
+* **Spoofing (SECURITY.md item 6).** Address headers are split into mailboxes
+  *before* RFC 2047 words are decoded, so an encoded word can never invent an
+  address; decoded names lose control characters; odd From headers are flagged
+  (:attr:`ParsedMessage.warnings`). ``email.policy.default`` decodes first.
+* **Bounded time and memory (SECURITY.md item 8).** Before parsing, the input
+  is cut to :data:`MAX_PARSE_BYTES`, :data:`MAX_LINES` lines and lines of at
+  most :data:`MAX_LINE_BYTES`; messages with more MIME containers than
+  :data:`MAX_CONTAINERS` are not handed to the recursive parser at all. Each
+  text part decodes at most :data:`MAX_PART_BYTES`; HTML is cut to
+  :data:`MAX_HTML_CHARS` and, with more than :data:`MAX_HTML_TAGS` tags (where
+  the sanitiser's cost grows with nesting), reduced to text by stripping tags;
+  the whole text is capped at :data:`MAX_TEXT_CHARS` with lines of at most
+  :data:`MAX_LINE_CHARS` and collapsed whitespace. What is cut is said
+  (``truncated`` / warnings), and what can be shown is shown.
+* **No remote content, no glued parts (items 3 and 4).** HTML is sanitised by
+  nh3 (no images, styles, scripts, iframes) and converted to text by html2text,
+  which never fetches anything. Each MIME part is converted on its own and the
+  texts are joined with a separator line: no markup spans two parts.
+
+Nothing here touches the network, Qt or the disk.
+"""
+
+from __future__ import annotations
+
+import binascii
+import codecs
+import email
+import email.utils
+import html as html_lib
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import Message
+from email.policy import compat32
+from typing import Iterable
+
+from govmail_desktop.core.entities import Address
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
+from govmail_desktop.policy.attachments import BIDI_AND_HIDDEN, DECOY_EXTENSIONS, real_extension, safe_display_name
+
+log = logging.getLogger(__name__)
+
+# -- limits (SECURITY.md item 8) ------------------------------------------------
+#: Bytes of the raw message handed to the parser (the rest is not looked at).
+MAX_PARSE_BYTES = 16 * 1024 * 1024
+#: Lines of the raw message handed to the parser (each costs the parser memory).
+MAX_LINES = 250_000
+#: Longer raw lines are cut (a single 100 MB line cannot be shown anyway).
+MAX_LINE_BYTES = 256 * 1024
+#: Longer header fields (with their folded lines) are cut.
+MAX_FIELD_BYTES = 8 * 1024
+#: More multipart/message containers than this → no MIME tree (flat fallback);
+#: keeps the stdlib parser's recursion far below Python's limit.
+MAX_CONTAINERS = 100
+#: Nesting depth walked; deeper parts are skipped and said to be.
+MAX_DEPTH = 100
+#: Parts walked at most.
+MAX_PARTS = 500
+#: Encoded bytes of one text part that are decoded.
+MAX_PART_BYTES = 4 * 1024 * 1024
+#: Characters of one HTML part converted.
+MAX_HTML_CHARS = 1024 * 1024
+#: Above this many tags the HTML is reduced by stripping tags (sanitiser cost).
+MAX_HTML_TAGS = 10_000
+#: Characters of preview text in all.
+MAX_TEXT_CHARS = 200_000
+#: Longer lines are broken (the text widget lays out huge lines slowly).
+MAX_LINE_CHARS = 2_000
+#: Characters of one header value looked at.
+MAX_HEADER_CHARS = 16 * 1024
+#: Addresses kept per address header (the rest are counted).
+MAX_ADDRESSES = 100
+#: Link targets longer than this are shortened in the text.
+MAX_URL_CHARS = 512
+
+TRUNCATION_MARK = "…"
+PART_SEPARATOR = "\n\n" + "─" * 24 + "\n\n"
+
+# -- warnings -------------------------------------------------------------------
+W_SEVERAL_FROM = "several-from"
+W_FROM_MISSING = "from-missing"
+W_FROM_SEVERAL_ADDRESSES = "from-several-addresses"
+W_FROM_MALFORMED = "from-malformed-address"
+W_FROM_NAME_IS_OTHER_ADDRESS = "from-name-is-another-address"
+W_HIDDEN_CHARACTERS = "hidden-characters"
+W_TRUNCATED = "truncated"
+W_TOO_DEEP = "too-deep"
+W_TOO_MANY_PARTS = "too-many-parts"
+W_HTML_SIMPLIFIED = "html-simplified"
+W_ATTACHMENT_NAME = "attachment-deceptive-name"
+
+#: Warnings that mean "the sender may not be who the name says" (shown prominently).
+SENDER_WARNINGS = frozenset(
+    {W_SEVERAL_FROM, W_FROM_MISSING, W_FROM_SEVERAL_ADDRESSES, W_FROM_MALFORMED, W_FROM_NAME_IS_OTHER_ADDRESS}
+)
+
+WARNING_TEXT: dict[str, Msg] = {
+    W_SEVERAL_FROM: QT_TRANSLATE_NOOP(
+        "MimeParse", "This message has more than one sender line; the sender may be forged."
+    ),
+    W_FROM_MISSING: QT_TRANSLATE_NOOP("MimeParse", "This message does not say who sent it."),
+    W_FROM_SEVERAL_ADDRESSES: QT_TRANSLATE_NOOP(
+        "MimeParse", "This message names several senders; check the addresses carefully."
+    ),
+    W_FROM_MALFORMED: QT_TRANSLATE_NOOP(
+        "MimeParse", "The sender's address is malformed; the sender may be forged."
+    ),
+    W_FROM_NAME_IS_OTHER_ADDRESS: QT_TRANSLATE_NOOP(
+        "MimeParse",
+        "The sender's name looks like a different e-mail address than the real one; the sender may be forged.",
+    ),
+    W_HIDDEN_CHARACTERS: QT_TRANSLATE_NOOP(
+        "MimeParse", "Hidden control characters were removed from the sender's name."
+    ),
+    W_TRUNCATED: QT_TRANSLATE_NOOP("MimeParse", "This message is very large; only its beginning is shown."),
+    W_TOO_DEEP: QT_TRANSLATE_NOOP(
+        "MimeParse", "This message is nested too deeply; some of its parts are not shown."
+    ),
+    W_TOO_MANY_PARTS: QT_TRANSLATE_NOOP("MimeParse", "This message has too many parts; some are not shown."),
+    W_HTML_SIMPLIFIED: QT_TRANSLATE_NOOP(
+        "MimeParse", "The formatted (HTML) text was shown as plain text; remote content was not loaded."
+    ),
+    W_ATTACHMENT_NAME: QT_TRANSLATE_NOOP(
+        "MimeParse", "An attachment's name hides its real type. Do not open it unless you are sure."
+    ),
+}
+
+# -- charsets -------------------------------------------------------------------
+#: Every label of Thai single-byte text; decoded as cp874 (superset of all of them).
+THAI_CHARSETS = frozenset(
+    {
+        "windows-874", "x-windows-874", "cp874", "x-cp874", "ms874", "ibm874", "874",
+        "tis-620", "tis620", "tis_620", "x-tis-620", "tis-620-2533", "tis620-2533",
+        "iso-8859-11", "iso8859-11", "iso_8859-11", "iso8859_11", "iso-ir-166",
+    }
+)
+
+
+def codec_for(charset: str | None) -> str | None:
+    """The Python text codec for a MIME charset label, or None when unknown/absent."""
+    if not charset:
+        return None
+    label = charset.strip().strip("\"'").lower()
+    if "*" in label:  # RFC 2231 language suffix: utf-8*th
+        label = label.split("*", 1)[0]
+    if label in THAI_CHARSETS:
+        return "cp874"
+    if label in ("us-ascii", "ascii", "ansi_x3.4-1968"):
+        return "ascii"
+    try:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):
+        return None
+    if not getattr(info, "_is_text_encoding", True):  # base64_codec, zlib_codec, rot13 ...
+        return None
+    return info.name
+
+
+def decode_bytes(data: bytes, charset: str | None) -> str:
+    """Text of ``data`` in ``charset``; unlabelled or mislabelled ASCII is UTF-8, else cp874."""
+    codec = codec_for(charset)
+    if codec is not None and codec != "ascii":
+        try:
+            return data.decode(codec, errors="replace")
+        except (LookupError, ValueError):  # pragma: no cover - codec_for filtered these
+            pass
+    if data.isascii():
+        return data.decode("ascii")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp874", errors="replace")
+
+
+def _raw_bytes(value: str) -> bytes:
+    """A compat32 header/payload string back to its bytes (8-bit kept as surrogates)."""
+    return value.encode("ascii", "surrogateescape")
+
+
+def _to_bytes(value: str) -> bytes:
+    try:
+        return _raw_bytes(value)
+    except UnicodeEncodeError:  # real text (not from the byte parser)
+        return value.encode("utf-8", "surrogateescape")
+
+
+def _unescape_8bit(value: str) -> str:
+    """Raw 8-bit bytes in a header (no RFC 2047): UTF-8 if valid, else cp874."""
+    if value.isascii():
+        return value
+    try:
+        data = _raw_bytes(value)
+    except UnicodeEncodeError:
+        return value  # already real text
+    return decode_bytes(data, None)
+
+
+# -- RFC 2047 encoded words -------------------------------------------------------
+_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?\s]*)\?=")
+_WS_ONLY = re.compile(r"[ \t\r\n]*\Z")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/]+")
+
+
+def _base64_lenient(text: str) -> bytes:
+    """Base64 with junk characters ignored and missing padding tolerated."""
+    data = _NOT_BASE64.sub("", text)
+    rest = len(data) % 4
+    if rest == 1:
+        data = data[:-1]
+    elif rest:
+        data += "=" * (4 - rest)
+    try:
+        return binascii.a2b_base64(data.encode("ascii"))
+    except binascii.Error:
+        return b""
+
+
+def _decode_word(encoding: str, text: str) -> bytes:
+    if encoding in "bB":
+        return _base64_lenient(text)
+    return binascii.a2b_qp(text.encode("ascii", "replace"), header=True)
+
+
+def decode_words(value: str | None, *, limit: int = MAX_HEADER_CHARS) -> str:
+    """Decode RFC 2047 words (and raw 8-bit) of a header value into text.
+
+    Adjacent encoded words in one charset are joined *before* decoding, since
+    senders split multi-byte characters across words; whitespace between
+    encoded words is dropped (RFC 2047 §6.2). Folding is unfolded.
+    """
+    if not value:
+        return ""
+    value = _unescape_8bit(value[:limit])
+    value = re.sub(r"\r?\n[ \t]*", " ", value)
+    if "=?" not in value:
+        return value
+    out: list[str] = []
+    pending: list[bytes] = []
+    pending_charset: str | None = None
+    pos = 0
+
+    def flush() -> None:
+        nonlocal pending, pending_charset
+        if pending:
+            out.append(decode_bytes(b"".join(pending), pending_charset))
+        pending, pending_charset = [], None
+
+    for match in _ENCODED_WORD.finditer(value):
+        between = value[pos : match.start()]
+        charset, encoding, text = match.groups()
+        charset = charset.split("*", 1)[0]
+        if between and not (pending and _WS_ONLY.match(between)):
+            flush()
+            out.append(between)
+        elif pending and pending_charset != charset.lower():
+            flush()
+        pending.append(_decode_word(encoding, text))
+        pending_charset = charset.lower()
+        pos = match.end()
+    flush()
+    out.append(value[pos:])
+    return "".join(out)
+
+
+def clean_display_text(text: str) -> tuple[str, bool]:
+    """Text with control characters removed; True if any were there."""
+    cleaned = _CONTROL.sub("", text.replace("\t", " "))
+    return cleaned.strip(), cleaned != text.replace("\t", " ")
+
+
+# -- addresses --------------------------------------------------------------------
+_NAME_TOKEN_SPLIT = re.compile(r"[\s<>\"'(),;:\[\]]+")
+
+
+def _addresses_in_name(name: str) -> list[str]:
+    """Address-like words in a display name (split first: no backtracking regex)."""
+    return [t.strip(".") for t in _NAME_TOKEN_SPLIT.split(name) if "@" in t and "." in t.rpartition("@")[2]]
+
+
+@dataclass(frozen=True)
+class AddressList:
+    addresses: tuple[Address, ...] = ()
+    total: int = 0  # how many the header named (more than ``addresses`` when cut)
+    suspicious: frozenset[str] = frozenset()
+
+
+def parse_addresses(values: Iterable[str]) -> AddressList:
+    """Split address headers into mailboxes, then decode only the display names.
+
+    The address part is never decoded (an encoded word there is a forgery
+    attempt and is flagged); names lose control characters.
+    """
+    raw = [_unescape_8bit(v[:MAX_HEADER_CHARS]) for v in values if v]
+    if not raw:
+        return AddressList()
+    warnings: set[str] = set()
+    try:
+        pairs = email.utils.getaddresses(raw)
+    except Exception:  # noqa: BLE001 - a parser bug on hostile input must not stop the preview
+        log.debug("Address parse failed", exc_info=True)
+        pairs = [("", r) for r in raw]
+    result: list[Address] = []
+    total = 0
+    for name, addr in pairs:
+        if not name and not addr:
+            continue
+        total += 1
+        if len(result) >= MAX_ADDRESSES:
+            continue
+        decoded, had_controls = clean_display_text(decode_words(name))
+        if had_controls:
+            warnings.add(W_HIDDEN_CHARACTERS)
+        addr_clean, addr_controls = clean_display_text(addr)
+        if addr_controls or "=?" in addr or addr.count("@") != 1 or " " in addr_clean:
+            warnings.add(W_FROM_MALFORMED)
+        if decoded:
+            for seen in _addresses_in_name(decoded):
+                if seen.lower() != addr_clean.lower():
+                    warnings.add(W_FROM_NAME_IS_OTHER_ADDRESS)
+                    break
+        result.append(Address(decoded, addr_clean))
+    return AddressList(tuple(result), total, frozenset(warnings))
+
+
+# -- results ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One attached file as listed under the preview (never opened here)."""
+
+    filename: str  # decoded, exactly as sent (may hold bidi characters)
+    content_type: str
+    size: int  # decoded bytes (estimated from the encoded size)
+    part: str  # IMAP part number, "2" / "2.1"
+    suspicious_name: bool = False
+
+    @property
+    def display_name(self) -> str:
+        """The name with hidden/bidi characters made visible (``<U+202E>``)."""
+        return safe_display_name(self.filename)
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    """What the preview pane shows of one message."""
+
+    subject: str = ""
+    from_: tuple[Address, ...] = ()
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
+    reply_to: tuple[Address, ...] = ()
+    to_total: int = 0
+    cc_total: int = 0
+    date: datetime | None = None
+    message_id: str | None = None
+    text: str = ""
+    #: Where the text came from: "plain", "html", "mixed" or "none".
+    text_source: str = "none"
+    attachments: tuple[Attachment, ...] = ()
+    warnings: tuple[str, ...] = ()
+    truncated: bool = False
+
+    @property
+    def sender_warnings(self) -> tuple[str, ...]:
+        return tuple(w for w in self.warnings if w in SENDER_WARNINGS)
+
+
+@dataclass
+class _State:
+    """Budget and findings of one parse."""
+
+    chars_left: int = MAX_TEXT_CHARS
+    parts_seen: int = 0
+    warnings: set[str] = field(default_factory=set)
+    attachments: list[Attachment] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)
+    truncated: bool = False
+
+
+# -- pre-parse bounding ------------------------------------------------------------------
+_CONTAINER_HEADER = re.compile(rb"^content-type:[ \t]*(?:multipart|message)/", re.IGNORECASE | re.MULTILINE)
+
+
+def _cap_header_fields(lines: list[bytes]) -> tuple[list[bytes], bool]:
+    """Cut every header field (first line plus folded lines) to :data:`MAX_FIELD_BYTES`.
+
+    The stdlib re-parses a Content-Type's parameters on every look-up, in time
+    that grows with the square of its length; a few hundred kilobytes of
+    parameters would freeze the preview for seconds. Header blocks are: the
+    top, after a line starting with ``--`` (a boundary) and after the header
+    block of a ``message/*`` part, each up to its first empty line.
+    """
+    out: list[bytes] = []
+    cut = False
+    in_header = True
+    field_len = 0
+    field_is_ctype = False
+    block_has_message = False
+    for line in lines:
+        if not in_header:
+            if line.startswith(b"--"):
+                in_header, field_len, block_has_message = True, 0, False
+            out.append(line)
+            continue
+        body = line.rstrip(b"\r")
+        if not body:
+            in_header = block_has_message  # an embedded message's headers follow
+            block_has_message = False
+            out.append(line)
+            continue
+        if body[:1] in (b" ", b"\t"):
+            field_len += len(body)
+            if field_is_ctype and b"message/" in body[:256].lower():
+                block_has_message = True
+            if field_len > MAX_FIELD_BYTES:
+                cut = True
+                continue
+        else:
+            field_len = len(body)
+            head = body[:256].lower()
+            field_is_ctype = head.startswith(b"content-type:")
+            if field_is_ctype and b"message/" in head:
+                block_has_message = True
+            if field_len > MAX_FIELD_BYTES:
+                line, cut = line[:MAX_FIELD_BYTES], True
+        out.append(line)
+    return out, cut
+
+
+def bound_input(raw: bytes) -> tuple[bytes, bool]:
+    """Cut size, line count, line length and header fields so the parser's cost is bounded."""
+    truncated = False
+    if len(raw) > MAX_PARSE_BYTES:
+        raw, truncated = raw[:MAX_PARSE_BYTES], True
+    if raw.count(b"\n") > MAX_LINES:
+        raw, truncated = b"\n".join(raw.split(b"\n", MAX_LINES)[:MAX_LINES]), True
+    lines = raw.split(b"\n")
+    if any(len(line) > MAX_LINE_BYTES for line in lines):
+        lines = [line[:MAX_LINE_BYTES] for line in lines]
+        truncated = True
+    lines, fields_cut = _cap_header_fields(lines)
+    return b"\n".join(lines), truncated or fields_cut
+
+
+# -- text tidying ---------------------------------------------------------------------------
+_MANY_BLANK_LINES = re.compile(r"\n(?:[ \t\u00a0\u200b]*\n){3,}")
+_LONG_SPACE_RUN = re.compile(r"(?<![ \t\u00a0])[ \t\u00a0]{32,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def tidy_text(text: str, limit: int) -> tuple[str, bool]:
+    """Normalise newlines, drop control characters, collapse whitespace runs,
+    break very long lines, and cut to ``limit`` characters. Linear time."""
+    cut = False
+    # A generous first cut keeps every later step cheap on megabytes of input.
+    if len(text) > limit * 4:
+        text, cut = text[: limit * 4], True
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _LONG_SPACE_RUN.sub(" ", text)
+    text = _TRAILING_SPACE.sub("\n", text)
+    text = _MANY_BLANK_LINES.sub("\n\n\n", text)
+    text = text.strip("\n")
+    lines = text.split("\n")
+    if any(len(line) > MAX_LINE_CHARS for line in lines):
+        pieces = []
+        for line in lines:
+            pieces.extend(line[i : i + MAX_LINE_CHARS] for i in range(0, max(len(line), 1), MAX_LINE_CHARS))
+        text = "\n".join(pieces)
+    if len(text) > limit:
+        text, cut = text[:limit], True
+    return text + (TRUNCATION_MARK if cut else ""), cut
+
+
+# -- HTML → text ---------------------------------------------------------------------------------
+_SAFE_TAGS = frozenset(
+    "a abbr b blockquote br caption code dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i ins li ol p pre q s "
+    "small span strike strong sub sup table tbody td tfoot th thead tr tt u ul".split()
+)
+_DROP_WITH_CONTENT = frozenset({"script", "style", "title", "head", "noscript", "template", "svg", "math"})
+# "[^<>]" (not "[^>]"): a run of "<<<<" must not be rescanned from every "<".
+_TAG = re.compile(r"<[^<>]{0,4096}>")
+_BLOCK_TAG = re.compile(r"<(?:br|/p|/div|/tr|/li|/h[1-6]|/table|hr)\b[^<>]{0,4096}>", re.IGNORECASE)
+_DROPPED_OPEN = re.compile(r"<(script|style|title|head|noscript|template)\b", re.IGNORECASE)
+
+
+def _drop_blocks(html: str) -> str:
+    """Remove script/style/... elements with their content, in one pass (no regex
+    backtracking over unclosed elements)."""
+    out: list[str] = []
+    pos = 0
+    lower: str | None = None
+    while True:
+        match = _DROPPED_OPEN.search(html, pos)
+        if match is None:
+            out.append(html[pos:])
+            break
+        out.append(html[pos : match.start()])
+        if lower is None:
+            lower = html.lower()
+        end = lower.find("</" + match.group(1).lower(), match.end())
+        if end < 0:
+            break  # unclosed: the rest is inside it
+        close = html.find(">", end)
+        pos = close + 1 if close >= 0 else len(html)
+    return " ".join(out)
+
+
+def _short_url(value: str) -> str:
+    return value if len(value) <= MAX_URL_CHARS else value[:MAX_URL_CHARS] + TRUNCATION_MARK
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href":
+        return _short_url(value)
+    return None
+
+
+def _strip_tags(html: str) -> str:
+    """Cheap linear fallback for HTML too big to sanitise: tags out, entities decoded."""
+    html = _drop_blocks(html)
+    html = _BLOCK_TAG.sub("\n", html)
+    html = _TAG.sub("", html)
+    return html_lib.unescape(html)
+
+
+def html_to_text(html: str, state: _State | None = None) -> str:
+    """Sanitise (nh3) and convert (html2text) one HTML part; no resource is fetched."""
+    import html2text
+    import nh3
+
+    state = state or _State()
+    if len(html) > MAX_HTML_CHARS:
+        html = html[:MAX_HTML_CHARS]
+        state.truncated = True
+        state.warnings.add(W_TRUNCATED)
+    if html.count("<") > MAX_HTML_TAGS:
+        return _strip_tags(html)
+    try:
+        clean = nh3.clean(
+            html,
+            tags=set(_SAFE_TAGS),
+            clean_content_tags=set(_DROP_WITH_CONTENT),
+            attributes={"a": {"href"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}},
+            attribute_filter=_attribute_filter,
+            url_schemes={"http", "https", "mailto"},
+            strip_comments=True,
+            link_rel=None,
+        )
+    except Exception:  # noqa: BLE001 - hostile markup must not stop the preview
+        log.debug("nh3 failed; stripping tags instead", exc_info=True)
+        return _strip_tags(html)
+    converter = html2text.HTML2Text()
+    converter.body_width = 0  # no hard wrapping: the widget wraps (Thai has no spaces)
+    converter.ignore_images = True
+    converter.images_to_alt = True
+    converter.ignore_emphasis = True
+    converter.ignore_tables = False
+    converter.inline_links = True
+    converter.skip_internal_links = True
+    converter.unicode_snob = True
+    converter.protect_links = False
+    try:
+        return converter.handle(clean)
+    except Exception:  # noqa: BLE001
+        log.debug("html2text failed; stripping tags instead", exc_info=True)
+        return _strip_tags(clean)
+
+
+# -- parts ------------------------------------------------------------------------------------
+_TEXT_SHOWN = frozenset({"text/plain", "text/html", "text/enriched", "text/richtext", "text/rfc822-headers"})
+_SIGNATURE_TYPES = frozenset(
+    {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
+)
+
+
+def _content_type(part: Message) -> str:
+    try:
+        return part.get_content_type()
+    except Exception:  # noqa: BLE001
+        return "application/octet-stream"
+
+
+def _disposition(part: Message) -> str | None:
+    value = part.get("content-disposition")
+    if not value:
+        return None
+    return str(value).split(";", 1)[0].strip().lower() or None
+
+
+def _filename(part: Message) -> str:
+    try:
+        name = part.get_filename() or part.get_param("name") or ""
+    except Exception:  # noqa: BLE001
+        name = ""
+    if isinstance(name, tuple):  # undecodable RFC 2231 value
+        name = name[2] if len(name) == 3 else ""
+    name = decode_words(str(name))
+    # Keep bidi characters (they are what the warning is about); drop line breaks.
+    return _CONTROL.sub("", name).strip()
+
+
+def _payload_text(part: Message) -> str:
+    """The undecoded payload as parsed (8-bit bytes kept as surrogates).
+
+    ``get_payload()`` would already decode 8-bit text with the *declared*
+    charset (Python's tis-620, which lacks the windows-874 quotes), so the
+    stored payload is read instead.
+    """
+    payload = getattr(part, "_payload", None)
+    if payload is None:
+        payload = part.get_payload()
+    if isinstance(payload, bytes):
+        return payload.decode("ascii", "surrogateescape")
+    return payload if isinstance(payload, str) else ""
+
+
+def _decoded_size(part: Message) -> int:
+    payload = _payload_text(part)
+    cte = str(part.get("content-transfer-encoding", "")).strip().lower()
+    if cte == "base64":
+        data_chars = len(payload) - payload.count("\n") - payload.count("\r") - payload.count(" ")
+        return max(0, data_chars * 3 // 4 - payload.count("="))
+    return len(payload)
+
+
+def decode_part_bytes(part: Message, limit: int = MAX_PART_BYTES) -> tuple[bytes, bool]:
+    """The transfer-decoded bytes of a leaf part (at most ``limit``); True if cut."""
+    payload = _payload_text(part)
+    cut = False
+    cte = str(part.get("content-transfer-encoding", "")).strip().lower()
+    if cte == "base64":
+        if len(payload) > limit * 4 // 3 + 4096:
+            payload, cut = payload[: limit * 4 // 3 + 4096], True
+        out = _base64_lenient(payload)
+    elif cte == "quoted-printable":
+        if len(payload) > limit:
+            payload, cut = payload[:limit], True
+        out = binascii.a2b_qp(_to_bytes(payload))
+    else:
+        if len(payload) > limit:
+            payload, cut = payload[:limit], True
+        out = _to_bytes(payload)
+    if len(out) > limit:
+        out, cut = out[:limit], True
+    return out, cut
+
+
+def _part_text(part: Message, ctype: str, state: _State) -> str:
+    data, cut = decode_part_bytes(part)
+    if cut:
+        state.truncated = True
+        state.warnings.add(W_TRUNCATED)
+    try:
+        charset = part.get_content_charset()
+    except Exception:  # noqa: BLE001
+        charset = None
+    text = decode_bytes(data, charset)
+    if ctype == "text/html":
+        state.sources.add("html")
+        state.warnings.add(W_HTML_SIMPLIFIED)
+        return html_to_text(text, state)
+    if ctype in ("text/enriched", "text/richtext"):
+        text = _strip_tags(text)
+    state.sources.add("plain")
+    return text
+
+
+def _is_attachment(part: Message, ctype: str) -> bool:
+    disposition = _disposition(part)
+    if disposition == "attachment":
+        return True
+    if ctype in _TEXT_SHOWN:
+        return False
+    return not ctype.startswith("multipart/") and ctype != "message/rfc822"
+
+
+def _add_attachment(part: Message, ctype: str, number: str, state: _State) -> None:
+    name = _filename(part)
+    suspicious = False
+    if name:
+        if any(ch in BIDI_AND_HIDDEN for ch in name):
+            suspicious = True
+        else:
+            ext = real_extension(name)
+            stem = name.rstrip(" .").rpartition(".")[0].rstrip(" .")
+            inner = real_extension(stem) if stem else ""
+            suspicious = bool(ext and inner in DECOY_EXTENSIONS and ext not in DECOY_EXTENSIONS)
+    if suspicious:
+        state.warnings.add(W_ATTACHMENT_NAME)
+    state.attachments.append(Attachment(name, ctype, _decoded_size(part), number, suspicious))
+
+
+def _child_number(prefix: str, index: int) -> str:
+    return f"{prefix}.{index}" if prefix else str(index)
+
+
+def _alternative_choice(children: list[Message]) -> Message | None:
+    """text/plain first; else a multipart holding text; else HTML; else the last one."""
+    for wanted in ("text/plain", "multipart/", "text/html"):
+        for child in children:
+            ctype = _content_type(child)
+            if (ctype == wanted or (wanted.endswith("/") and ctype.startswith(wanted))) and _disposition(
+                child
+            ) != "attachment":
+                return child
+    return children[-1] if children else None
+
+
+def _render(root: Message, state: _State, prefix: str = "", depth: int = 0) -> list[str]:
+    """Text segments of one entity, each from a single part, in display order.
+
+    An explicit stack (not recursion) bounds the walk by :data:`MAX_DEPTH` and
+    :data:`MAX_PARTS`.
+    """
+    segments: list[str] = []
+    # Stack items: (part, its IMAP number, depth, header-of-embedded-message or None)
+    stack: list[tuple[Message, str, int]] = [(root, prefix, depth)]
+    while stack:
+        part, number, level = stack.pop()
+        state.parts_seen += 1
+        if state.parts_seen > MAX_PARTS:
+            state.warnings.add(W_TOO_MANY_PARTS)
+            break
+        if level > MAX_DEPTH:
+            state.warnings.add(W_TOO_DEEP)
+            continue
+        ctype = _content_type(part)
+        if part.is_multipart() and not ctype.startswith("message/"):
+            children = [c for c in part.get_payload() if isinstance(c, Message)]
+            numbered = [(c, _child_number(number, i + 1)) for i, c in enumerate(children)]
+            if ctype == "multipart/alternative":
+                chosen = _alternative_choice(children)
+                # Alternatives not chosen are other forms of the same text; files among them are listed.
+                for child, child_number in numbered:
+                    if child is chosen:
+                        stack.append((child, child_number, level + 1))
+                    elif _disposition(child) == "attachment":
+                        _add_attachment(child, _content_type(child), child_number, state)
+                continue
+            if ctype == "multipart/related" and numbered:
+                start = str(part.get_param("start") or "").strip()
+                root_child = next((c for c in numbered if start and str(c[0].get("content-id", "")).strip() == start), numbered[0])
+                for child, child_number in numbered:
+                    if child is root_child[0]:
+                        continue
+                    if _disposition(child) == "attachment":
+                        _add_attachment(child, _content_type(child), child_number, state)
+                stack.append((root_child[0], root_child[1], level + 1))
+                continue
+            # mixed, digest, report, signed, unknown: every child in order.
+            for child, child_number in reversed(numbered):
+                stack.append((child, child_number, level + 1))
+            continue
+        if ctype == "message/rfc822" or (part.is_multipart() and ctype.startswith("message/")):
+            inner = part.get_payload()
+            inner_msg = inner[0] if isinstance(inner, list) and inner and isinstance(inner[0], Message) else None
+            if inner_msg is None:
+                _add_attachment(part, ctype, number or "1", state)
+                continue
+            if _disposition(part) == "attachment":  # also offered as a file (forwarded.eml)
+                _add_attachment(part, ctype, number or "1", state)
+            segments.append(_embedded_header(inner_msg))
+            inner_number = number or "1"
+            if inner_msg.is_multipart():
+                stack.append((inner_msg, inner_number, level + 1))
+            else:
+                stack.append((inner_msg, _child_number(inner_number, 1), level + 1))
+            continue
+        if _is_attachment(part, ctype):
+            if ctype not in _SIGNATURE_TYPES or _filename(part):
+                _add_attachment(part, ctype, number or "1", state)
+            continue
+        if state.chars_left <= 0:
+            state.truncated = True
+            state.warnings.add(W_TRUNCATED)
+            continue
+        text, cut = tidy_text(_part_text(part, ctype, state), state.chars_left)
+        if cut:
+            state.truncated = True
+            state.warnings.add(W_TRUNCATED)
+        state.chars_left -= len(text)
+        if text.strip():
+            segments.append(text)
+    return segments
+
+
+_EMBEDDED_MARK = "\x00embedded\x00"
+
+
+def _embedded_header(inner: Message) -> str:
+    """A marker the caller replaces by the forwarded message's header lines."""
+    fields = []
+    for name in ("From", "Date", "Subject", "To"):
+        value = inner.get(name)
+        if value is None:
+            continue
+        if name in ("From", "To"):
+            shown = ", ".join(str(a) for a in parse_addresses([str(value)]).addresses)
+        else:
+            shown = clean_display_text(decode_words(str(value)))[0]
+        fields.append((name, shown))
+    return _EMBEDDED_MARK + "\n".join(f"{name}\x01{shown}" for name, shown in fields)
+
+
+# -- public entry point ------------------------------------------------------------------------
+
+_FORWARDED = QT_TRANSLATE_NOOP("MimeParse", "Forwarded message")
+_HEADER_NAMES = {
+    "From": QT_TRANSLATE_NOOP("MimeParse", "From"),
+    "Date": QT_TRANSLATE_NOOP("MimeParse", "Date"),
+    "Subject": QT_TRANSLATE_NOOP("MimeParse", "Subject"),
+    "To": QT_TRANSLATE_NOOP("MimeParse", "To"),
+}
+
+
+def _finish_segment(segment: str, lang: str | None) -> str:
+    if not segment.startswith(_EMBEDDED_MARK):
+        return segment
+    lines = [f"---------- {_FORWARDED.text(lang)} ----------"]
+    for row in segment[len(_EMBEDDED_MARK) :].split("\n"):
+        if "\x01" in row:
+            name, shown = row.split("\x01", 1)
+            lines.append(f"{_HEADER_NAMES[name].text(lang)}: {shown}")
+    return "\n".join(lines)
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(str(value)[:256])
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed is not None and parsed.tzinfo is None:
+        return None  # "-0000": unknown zone; better no date than a wrong one
+    return parsed
+
+
+def _flat_fallback(raw: bytes, state: _State) -> list[str]:
+    """Too many containers for a tree: show the body's text lines without MIME syntax."""
+    state.warnings.add(W_TOO_DEEP)
+    head_end = raw.find(b"\n\n")
+    body = raw[head_end + 2 :] if head_end >= 0 else b""
+    keep = []
+    for line in body.split(b"\n"):
+        stripped = line.strip()
+        if stripped.startswith(b"--") or re.match(rb"^[A-Za-z-]{1,64}:[ \t]", stripped):
+            continue
+        keep.append(line)
+    text, _ = tidy_text(decode_bytes(b"\n".join(keep), None), state.chars_left)
+    state.sources.add("plain")
+    return [text] if text.strip() else []
+
+
+def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
+    """Parse one raw message (RFC 5322 bytes) into what the preview shows.
+
+    Never raises on malformed or hostile input; ``lang`` chooses the language
+    of the few labels put into the text (forwarded-message headers).
+    """
+    state = _State()
+    raw, cut = bound_input(raw or b"")
+    if cut:
+        state.truncated = True
+        state.warnings.add(W_TRUNCATED)
+    flat = len(_CONTAINER_HEADER.findall(raw)) > MAX_CONTAINERS
+    msg: Message | None = None
+    if not flat:
+        try:
+            msg = email.message_from_bytes(raw, policy=compat32)
+        except RecursionError:
+            flat = True
+        except Exception:  # noqa: BLE001 - the stdlib parser is lenient, but never trust it fully
+            log.warning("Message could not be parsed as MIME; showing it flat", exc_info=True)
+            flat = True
+    if msg is None:
+        from email.parser import BytesHeaderParser
+
+        msg = BytesHeaderParser(policy=compat32).parsebytes(raw)
+        segments = _flat_fallback(raw, state)
+    else:
+        try:
+            segments = _render(msg, state)
+        except RecursionError:
+            segments = _flat_fallback(raw, state)
+
+    from_headers = msg.get_all("from") or []
+    sender = parse_addresses(str(v) for v in from_headers)
+    warnings = set(state.warnings) | set(sender.suspicious)
+    if len(from_headers) > 1:
+        warnings.add(W_SEVERAL_FROM)
+    if not from_headers or not sender.addresses:
+        warnings.add(W_FROM_MISSING)
+    elif sender.total > 1:
+        warnings.add(W_FROM_SEVERAL_ADDRESSES)
+    to = parse_addresses(str(v) for v in (msg.get_all("to") or []))
+    cc = parse_addresses(str(v) for v in (msg.get_all("cc") or []))
+    reply_to = parse_addresses(str(v) for v in (msg.get_all("reply-to") or []))
+    subject, _ = clean_display_text(decode_words(str(msg.get("subject", "") or "")))
+    message_id = msg.get("message-id")
+
+    text = PART_SEPARATOR.join(_finish_segment(s, lang) for s in segments)
+    sources = state.sources
+    source = "none" if not sources else ("mixed" if len(sources) > 1 else next(iter(sources)))
+    order = list(WARNING_TEXT)
+    return ParsedMessage(
+        subject=subject,
+        from_=sender.addresses,
+        to=to.addresses,
+        cc=cc.addresses,
+        reply_to=reply_to.addresses,
+        to_total=to.total,
+        cc_total=cc.total,
+        date=_parse_date(msg.get("date")),
+        message_id=str(message_id).strip()[:998] if message_id else None,
+        text=text,
+        text_source=source,
+        attachments=tuple(state.attachments),
+        warnings=tuple(sorted(warnings, key=lambda w: order.index(w) if w in order else len(order))),
+        truncated=state.truncated,
+    )
+
+
+def warning_text(code: str) -> Msg:
+    """The user's sentence for a warning code (translate with ``.text(lang)`` or tr)."""
+    return WARNING_TEXT.get(code, QT_TRANSLATE_NOOP("MimeParse", "This message is unusual."))
+
+
+__all__ = [
+    "Attachment",
+    "MAX_TEXT_CHARS",
+    "ParsedMessage",
+    "SENDER_WARNINGS",
+    "THAI_CHARSETS",
+    "codec_for",
+    "decode_bytes",
+    "decode_words",
+    "html_to_text",
+    "parse_addresses",
+    "parse_message",
+    "tidy_text",
+    "warning_text",
+]
