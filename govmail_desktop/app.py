@@ -75,6 +75,8 @@ class AppContext:
     #: Called with each account the setup wizard saves (per-account services hook in here).
     account_saved_handlers: list[Callable[[Any], None]] = field(default_factory=list)
     shutdown_hooks: list[Callable[[], None]] = field(default_factory=list)
+    #: Per-account caches, mailbox services and the tray (ui.mailbox_setup.Mailboxes).
+    mailboxes: Any = None
 
 
 # -- command line ------------------------------------------------------------
@@ -217,6 +219,35 @@ def build_main_window(
     )
     window.set_add_account_handler(setup_wizard_launcher)
     return window
+
+
+def attach_mailboxes(ctx: AppContext, overrides: AppOverrides) -> Any:
+    """Open each configured account's cache and mailbox service and show them.
+
+    Starts offline from the cache (the window shows the mail it had at once);
+    each account's sync service, when one can be built, connects afterwards.
+    Accounts the setup wizard saves later are added the same way.
+    ``overrides.extra["sync_factory"]`` replaces the real one (tests, demo).
+    """
+    from govmail_desktop.core.accounts import accounts_of
+    from govmail_desktop.services.sync_adapter import default_sync_factory
+    from govmail_desktop.ui.mailbox_setup import attach_mailboxes as attach
+
+    try:
+        accounts = accounts_of(ctx.settings)
+    except GovMailError as err:
+        ctx.bridge.report_error(err)
+        accounts = []
+    sync_factory = overrides.extra.get("sync_factory") or default_sync_factory(ctx)
+    rules = ctx.policy.attachment_rules() if ctx.policy is not None and ctx.policy.error is None else None
+    mailboxes = attach(
+        ctx.window, ctx.settings, ctx.bridge,
+        accounts=accounts, paths=ctx.paths, sync_factory=sync_factory, attachment_rules=rules,
+    )
+    ctx.shutdown_hooks.append(mailboxes.shutdown)
+    ctx.account_saved_handlers.append(mailboxes.add_account)
+    log.info("Mailboxes attached: %d account(s)", len(mailboxes.accounts))
+    return mailboxes
 
 
 def save_setting(settings: Settings, bridge: Any, key: str, value: Any) -> bool:
@@ -381,6 +412,7 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
     ctx.shutdown_hooks.append(restore_hooks)
     ctx.shutdown_hooks.append(language.uninstall)
 
+    ctx.mailboxes = attach_mailboxes(ctx, overrides)
     ctx.window.show()
     log.info("Main window shown")
     if policy.error is not None:

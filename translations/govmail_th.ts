@@ -383,7 +383,7 @@
         <name>App</name>
         <message>
             <source>GovMail Desktop: e-mail for Thai government officials.</source>
-            <extracomment>The setup wizard's contract (issue 3): open it non-blocking over ``parent``. Use this settings file instead of the one in the config directory. The policy to enforce instead of the machine policy (tests and the demo: a test policy allowing 127.0.0.1, never a bypass). An ``EffectivePolicy``. Opens the account setup wizard; enables File → Add account… and is called at start-up when no account exists. Called once the main window is shown (screenshots, start-up tests).</extracomment>
+            <extracomment>The setup wizard's contract (issue 3): open it non-blocking over ``parent``. Use this settings file instead of the one in the config directory. The policy to enforce instead of the machine policy (tests and the demo: a test policy allowing 127.0.0.1, never a bypass). An ``EffectivePolicy``. Opens the account setup wizard; enables File → Add account… and is called at start-up when no account exists. Passwords to hold in memory for this run only (account id -&gt; password), as if the user had typed them for "ask each session" (the demo's accounts). Called once the main window is shown (screenshots, start-up tests). Passwords of "ask each session" accounts, in memory only. Called with each account the setup wizard saves (per-account services hook in here). Per-account caches, mailbox services and the tray (ui.mailbox_setup.Mailboxes).</extracomment>
             <translation>GovMail Desktop: อีเมลสำหรับเจ้าหน้าที่ภาครัฐไทย</translation>
         </message>
         <message>
@@ -631,6 +631,93 @@
         </message>
     </context>
     <context>
+        <name>MailTray</name>
+        <message>
+            <source>Show GovMail</source>
+            <translation>แสดงหน้าต่าง GovMail</translation>
+        </message>
+        <message>
+            <source>{count} unread</source>
+            <translation>ยังไม่ได้อ่าน {count} ฉบับ</translation>
+        </message>
+        <message>
+            <source>no unread mail</source>
+            <translation>ไม่มีจดหมายที่ยังไม่ได้อ่าน</translation>
+        </message>
+        <message>
+            <source>{count} new message(s)</source>
+            <translation>จดหมายใหม่ {count} ฉบับ</translation>
+        </message>
+        <message>
+            <source>and {count} more</source>
+            <translation>และอีก {count} ฉบับ</translation>
+        </message>
+    </context>
+    <context>
+        <name>Mailbox</name>
+        <message>
+            <source>Could not mark the messages as read; the change was undone.</source>
+            <extracomment>The cache part under which a whole fetched message is kept (``BODY.PEEK[]``).</extracomment>
+            <translation>ไม่สามารถทำเครื่องหมายว่าอ่านแล้วได้ จึงคืนค่าเดิมแล้ว</translation>
+        </message>
+        <message>
+            <source>Could not mark the messages as unread; the change was undone.</source>
+            <translation>ไม่สามารถทำเครื่องหมายว่ายังไม่ได้อ่านได้ จึงคืนค่าเดิมแล้ว</translation>
+        </message>
+        <message>
+            <source>Could not flag the messages; the change was undone.</source>
+            <translation>ไม่สามารถติดธงจดหมายได้ จึงคืนค่าเดิมแล้ว</translation>
+        </message>
+        <message>
+            <source>Could not remove the flag; the change was undone.</source>
+            <translation>ไม่สามารถเอาธงออกได้ จึงคืนค่าเดิมแล้ว</translation>
+        </message>
+        <message>
+            <source>Could not change the messages; the change was undone.</source>
+            <translation>ไม่สามารถเปลี่ยนแปลงจดหมายได้ จึงคืนค่าเดิมแล้ว</translation>
+        </message>
+        <message>
+            <source>Could not move the messages to {folder}; they are back where they were.</source>
+            <translation>ไม่สามารถย้ายจดหมายไปที่ {folder} ได้ จดหมายกลับไปอยู่ที่เดิมแล้ว</translation>
+        </message>
+        <message>
+            <source>Could not archive the messages; they are back where they were.</source>
+            <translation>ไม่สามารถเก็บถาวรจดหมายได้ จดหมายกลับไปอยู่ที่เดิมแล้ว</translation>
+        </message>
+        <message>
+            <source>Could not delete the messages; they are back where they were.</source>
+            <translation>ไม่สามารถลบจดหมายได้ จดหมายกลับไปอยู่ที่เดิมแล้ว</translation>
+        </message>
+        <message>
+            <source>The action was cancelled and undone.</source>
+            <translation>ยกเลิกการดำเนินการและคืนค่าเดิมแล้ว</translation>
+        </message>
+        <message>
+            <source>This account has no Archive folder on the server, so nothing was archived.</source>
+            <translation>บัญชีนี้ไม่มีโฟลเดอร์เก็บถาวรบนเซิร์ฟเวอร์ จึงไม่ได้เก็บถาวรจดหมาย</translation>
+        </message>
+        <message>
+            <source>Not connected: the change is kept on this computer and sent when the connection returns.</source>
+            <translation>ออฟไลน์อยู่ การเปลี่ยนแปลงถูกบันทึกไว้ในเครื่องนี้ และจะส่งไปยังเซิร์ฟเวอร์เมื่อเชื่อมต่อได้อีกครั้ง</translation>
+        </message>
+        <message>
+            <source>This message has not been downloaded yet. It will be shown once connected.</source>
+            <translation>จดหมายฉบับนี้ยังไม่ได้ดาวน์โหลด จะแสดงเมื่อเชื่อมต่อเซิร์ฟเวอร์ได้</translation>
+        </message>
+    </context>
+    <context>
+        <name>MailboxController</name>
+        <message>
+            <source>Delete Permanently</source>
+            <extracomment>The preview loads once the selection rests this long (arrow-key scrolling through a list does not parse every message passed over). Selected rows whose flags decide what M and S say (enough for any real choice). Selections remembered across a model reset.</extracomment>
+            <translation>ลบถาวร</translation>
+        </message>
+        <message>
+            <source>Delete {count} message(s) permanently? They cannot be recovered.</source>
+            <translation>ลบจดหมาย {count} ฉบับอย่างถาวรหรือไม่ จดหมายที่ลบแล้วจะกู้คืนไม่ได้</translation>
+        </message>
+    </context>
+    <context>
         <name>MainWindow</name>
         <message>
             <source>GovMail Desktop — government e-mail</source>
@@ -710,6 +797,58 @@
             <translation>ลบ</translation>
         </message>
         <message>
+            <source>Move the selected messages to the Trash (Delete)</source>
+            <translation>ย้ายจดหมายที่เลือกไปที่ถังขยะ (Delete)</translation>
+        </message>
+        <message>
+            <source>Delete Permanently</source>
+            <translation>ลบถาวร</translation>
+        </message>
+        <message>
+            <source>Archive</source>
+            <translation>เก็บถาวร</translation>
+        </message>
+        <message>
+            <source>Move the selected messages to the Archive folder (A)</source>
+            <translation>ย้ายจดหมายที่เลือกไปที่โฟลเดอร์เก็บถาวร (A)</translation>
+        </message>
+        <message>
+            <source>Move To Folder…</source>
+            <translation>ย้ายไปที่โฟลเดอร์…</translation>
+        </message>
+        <message>
+            <source>Move To</source>
+            <translation>ย้ายไปที่</translation>
+        </message>
+        <message>
+            <source>Get Messages</source>
+            <translation>รับจดหมาย</translation>
+        </message>
+        <message>
+            <source>Check the server for new mail now (F5)</source>
+            <translation>ตรวจสอบจดหมายใหม่ที่เซิร์ฟเวอร์ทันที (F5)</translation>
+        </message>
+        <message>
+            <source>Group by &amp;Conversation</source>
+            <translation>จัดกลุ่มตามการสนทนา(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Go to Folder List</source>
+            <translation>ไปที่รายการโฟลเดอร์</translation>
+        </message>
+        <message>
+            <source>Go to Message List</source>
+            <translation>ไปที่รายการจดหมาย</translation>
+        </message>
+        <message>
+            <source>Go to Message Text</source>
+            <translation>ไปที่เนื้อหาจดหมาย</translation>
+        </message>
+        <message>
+            <source>Account whose folders are shown</source>
+            <translation>บัญชีที่กำลังแสดงโฟลเดอร์</translation>
+        </message>
+        <message>
             <source>Main Toolbar</source>
             <translation>แถบเครื่องมือหลัก</translation>
         </message>
@@ -738,6 +877,10 @@
             <translation>ไม่มีจดหมายที่จะแสดง จดหมายจะแสดงที่นี่เมื่อตั้งค่าบัญชีแล้ว</translation>
         </message>
         <message>
+            <source>There are no messages in this folder.</source>
+            <translation>ไม่มีจดหมายในโฟลเดอร์นี้</translation>
+        </message>
+        <message>
             <source>Select a message to read it here.</source>
             <translation>เลือกจดหมายเพื่ออ่านที่นี่</translation>
         </message>
@@ -748,6 +891,46 @@
         <message>
             <source>Not connected to a mail server.</source>
             <translation>ยังไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์จดหมาย</translation>
+        </message>
+        <message>
+            <source>Connecting…</source>
+            <translation>กำลังเชื่อมต่อ…</translation>
+        </message>
+        <message>
+            <source>Connecting to the mail server.</source>
+            <translation>กำลังเชื่อมต่อเซิร์ฟเวอร์อีเมล</translation>
+        </message>
+        <message>
+            <source>Synchronizing…</source>
+            <translation>กำลังซิงค์ข้อมูล…</translation>
+        </message>
+        <message>
+            <source>Connected; bringing the folders up to date.</source>
+            <translation>เชื่อมต่อแล้ว กำลังปรับปรุงข้อมูลในโฟลเดอร์ให้เป็นปัจจุบัน</translation>
+        </message>
+        <message>
+            <source>Connected</source>
+            <translation>เชื่อมต่อแล้ว</translation>
+        </message>
+        <message>
+            <source>Connected to the mail server; new mail appears by itself.</source>
+            <translation>เชื่อมต่อเซิร์ฟเวอร์อีเมลแล้ว จดหมายใหม่จะแสดงขึ้นเอง</translation>
+        </message>
+        <message>
+            <source>Mark as Read</source>
+            <translation>ทำเครื่องหมายว่าอ่านแล้ว</translation>
+        </message>
+        <message>
+            <source>Mark as Unread</source>
+            <translation>ทำเครื่องหมายว่ายังไม่ได้อ่าน</translation>
+        </message>
+        <message>
+            <source>Flag</source>
+            <translation>ติดธง</translation>
+        </message>
+        <message>
+            <source>Remove Flag</source>
+            <translation>เอาธงออก</translation>
         </message>
         <message>
             <source>About GovMail Desktop</source>
@@ -808,6 +991,79 @@
         <message>
             <source>Has attachments</source>
             <translation>มีไฟล์แนบ</translation>
+        </message>
+    </context>
+    <context>
+        <name>MimeParse</name>
+        <message>
+            <source>This message has more than one sender line; the sender may be forged.</source>
+            <extracomment>Bytes of the raw message handed to the parser (the rest is not looked at). Lines of the raw message handed to the parser (each costs the parser memory). Longer raw lines are cut (a single 100 MB line cannot be shown anyway). Longer header fields (with their folded lines) are cut. More multipart/message containers than this → no MIME tree (flat fallback); keeps the stdlib parser's recursion far below Python's limit. Nesting depth walked; deeper parts are skipped and said to be. Parts walked at most. Encoded bytes of one text part that are decoded. Characters of one HTML part converted. Above this many tags the HTML is reduced by stripping tags (sanitiser cost). Characters of preview text in all. Longer lines are broken (the text widget lays out huge lines slowly). Characters of one header value looked at. Addresses kept per address header (the rest are counted). Link targets longer than this are shortened in the text. Warnings that mean "the sender may not be who the name says" (shown prominently).</extracomment>
+            <translation>จดหมายฉบับนี้มีบรรทัดผู้ส่งมากกว่าหนึ่งบรรทัด ผู้ส่งอาจถูกปลอมแปลง</translation>
+        </message>
+        <message>
+            <source>This message does not say who sent it.</source>
+            <translation>จดหมายฉบับนี้ไม่ระบุผู้ส่ง</translation>
+        </message>
+        <message>
+            <source>This message names several senders; check the addresses carefully.</source>
+            <translation>จดหมายฉบับนี้ระบุผู้ส่งหลายราย กรุณาตรวจสอบที่อยู่อีเมลให้ดี</translation>
+        </message>
+        <message>
+            <source>The sender's address is malformed; the sender may be forged.</source>
+            <translation>ที่อยู่อีเมลของผู้ส่งผิดรูปแบบ ผู้ส่งอาจถูกปลอมแปลง</translation>
+        </message>
+        <message>
+            <source>The sender's name looks like a different e-mail address than the real one; the sender may be forged.</source>
+            <translation>ชื่อผู้ส่งดูเหมือนที่อยู่อีเมลอื่นซึ่งไม่ใช่ที่อยู่จริง ผู้ส่งอาจถูกปลอมแปลง</translation>
+        </message>
+        <message>
+            <source>Hidden control characters were removed from the sender's name.</source>
+            <translation>ได้ลบอักขระควบคุมที่ซ่อนอยู่ออกจากชื่อผู้ส่งแล้ว</translation>
+        </message>
+        <message>
+            <source>This message is very large; only its beginning is shown.</source>
+            <translation>จดหมายฉบับนี้มีขนาดใหญ่มาก จึงแสดงเฉพาะส่วนต้น</translation>
+        </message>
+        <message>
+            <source>This message is nested too deeply; some of its parts are not shown.</source>
+            <translation>จดหมายฉบับนี้ซ้อนกันหลายชั้นเกินไป บางส่วนจึงไม่ได้แสดง</translation>
+        </message>
+        <message>
+            <source>This message has too many parts; some are not shown.</source>
+            <translation>จดหมายฉบับนี้มีหลายส่วนเกินไป บางส่วนจึงไม่ได้แสดง</translation>
+        </message>
+        <message>
+            <source>The formatted (HTML) text was shown as plain text; remote content was not loaded.</source>
+            <translation>แสดงเนื้อหาแบบจัดรูปแบบ (HTML) เป็นข้อความธรรมดา และปิดกั้นเนื้อหาจากภายนอกแล้ว</translation>
+        </message>
+        <message>
+            <source>An attachment's name hides its real type. Do not open it unless you are sure.</source>
+            <translation>ชื่อไฟล์แนบปิดบังชนิดไฟล์ที่แท้จริง อย่าเปิดไฟล์นี้หากไม่แน่ใจ</translation>
+        </message>
+        <message>
+            <source>Forwarded message</source>
+            <extracomment>Every label of Thai single-byte text; decoded as cp874 (superset of all of them). Where the text came from: "plain", "html", "mixed" or "none".</extracomment>
+            <translation>จดหมายที่ส่งต่อ</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>จาก</translation>
+        </message>
+        <message>
+            <source>Date</source>
+            <translation>วันที่</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>เรื่อง</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>ถึง</translation>
+        </message>
+        <message>
+            <source>This message is unusual.</source>
+            <translation>จดหมายฉบับนี้มีลักษณะผิดปกติ</translation>
         </message>
     </context>
     <context>
@@ -1235,6 +1491,54 @@
         </message>
     </context>
     <context>
+        <name>PreviewPane</name>
+        <message>
+            <source>From:</source>
+            <extracomment>Addresses listed in the To/Cc lines before "and N more".</extracomment>
+            <translation>จาก:</translation>
+        </message>
+        <message>
+            <source>To:</source>
+            <translation>ถึง:</translation>
+        </message>
+        <message>
+            <source>Cc:</source>
+            <translation>สำเนาถึง:</translation>
+        </message>
+        <message>
+            <source>Date:</source>
+            <translation>วันที่:</translation>
+        </message>
+        <message>
+            <source>This message could not be shown.</source>
+            <translation>ไม่สามารถแสดงจดหมายฉบับนี้ได้</translation>
+        </message>
+        <message>
+            <source>(no subject)</source>
+            <translation>(ไม่มีเรื่อง)</translation>
+        </message>
+        <message>
+            <source>(unknown sender)</source>
+            <translation>(ไม่ทราบผู้ส่ง)</translation>
+        </message>
+        <message>
+            <source>Loading…</source>
+            <translation>กำลังโหลด…</translation>
+        </message>
+        <message>
+            <source>and {count} more</source>
+            <translation>และอีก {count} รายการ</translation>
+        </message>
+        <message>
+            <source>(unnamed)</source>
+            <translation>(ไม่มีชื่อ)</translation>
+        </message>
+        <message>
+            <source>Attachments: {files}</source>
+            <translation>ไฟล์แนบ: {files}</translation>
+        </message>
+    </context>
+    <context>
         <name>SettingsDialog</name>
         <message>
             <source>Settings</source>
@@ -1300,8 +1604,96 @@
         <name>Sync</name>
         <message>
             <source>The server {host} could not carry out the request.</source>
-            <extracomment>Thai legacy charsets: all decoded as cp874, the superset Outlook and Windows actually write (TIS-620 plus curly quotes and dashes at 0x91-0x97). Parsed address lists by their raw bytes: a mailbox repeats its correspondents. With QRESYNC: UIDs removed since the given modseq ... ... and messages whose flags changed since then. Bounds that protect memory against a hostile or broken server.</extracomment>
-            <translation type="unfinished" />
+            <extracomment>Thai legacy charsets: all decoded as cp874, the superset Outlook and Windows actually write (TIS-620 plus curly quotes and dashes at 0x91-0x97). Parsed address lists by their raw bytes: a mailbox repeats its correspondents. With QRESYNC: UIDs removed since the given modseq ... ... and messages whose flags changed since then. Bounds that protect memory against a hostile or broken server. Responses read ahead of the command they belong to (see :meth:`unread`).</extracomment>
+            <translation>เซิร์ฟเวอร์ {host} ไม่สามารถดำเนินการตามคำขอได้</translation>
+        </message>
+        <message>
+            <source>The server did not accept the change of marks in the folder {folder}; the messages show the server's state again.</source>
+            <extracomment>Server answers worth trying again later (RFC 5530); any other NO is final.</extracomment>
+            <translation>เซิร์ฟเวอร์ไม่ยอมรับการเปลี่ยนเครื่องหมายในโฟลเดอร์ {folder} จดหมายจึงแสดงตามสถานะบนเซิร์ฟเวอร์อีกครั้ง</translation>
+        </message>
+        <message>
+            <source>The server did not move the messages from {folder} to {target}; they are back in {folder}.</source>
+            <translation>เซิร์ฟเวอร์ไม่ได้ย้ายจดหมายจาก {folder} ไปที่ {target} จดหมายจึงกลับมาอยู่ใน {folder} ตามเดิม</translation>
+        </message>
+        <message>
+            <source>The server did not delete the messages in {folder}; they are back in the folder.</source>
+            <translation>เซิร์ฟเวอร์ไม่ได้ลบจดหมายใน {folder} จดหมายจึงกลับมาอยู่ในโฟลเดอร์ตามเดิม</translation>
+        </message>
+        <message>
+            <source>An action made offline in the folder {folder} was not sent: the folder was rebuilt on the server.</source>
+            <translation>การดำเนินการที่ทำไว้ขณะออฟไลน์ในโฟลเดอร์ {folder} ไม่ได้ส่งไปยังเซิร์ฟเวอร์ เนื่องจากโฟลเดอร์นี้ถูกสร้างใหม่บนเซิร์ฟเวอร์</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncAdapter</name>
+        <message>
+            <source>Downloading a message</source>
+            <extracomment>Bytes of a message fetched for the preview (the parser looks at no more). Body requests made offline wait in the engine's queue for the connection.</extracomment>
+            <translation>กำลังดาวน์โหลดจดหมาย</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncProgress</name>
+        <message>
+            <source>Cancel</source>
+            <translation>ยกเลิก</translation>
+        </message>
+        <message>
+            <source>Stop synchronising now</source>
+            <translation>หยุดการซิงค์ข้อมูลทันที</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncService</name>
+        <message>
+            <source>Offline. Reconnecting in {seconds} s…</source>
+            <extracomment>Progress signals at most this often per operation (a 100,000-row sync must not flood the GUI). New rows are announced to the models at most this often (see _RelayListener). The worker's pause after announcing rows, so the GUI thread repaints without waiting. The local worker asks for the server part of an action (submitting is a GUI-thread call).</extracomment>
+            <translation>ออฟไลน์ จะเชื่อมต่อใหม่ในอีก {seconds} วินาที…</translation>
+        </message>
+        <message>
+            <source>Connecting…</source>
+            <translation>กำลังเชื่อมต่อ…</translation>
+        </message>
+        <message>
+            <source>Offline</source>
+            <translation>ออฟไลน์</translation>
+        </message>
+        <message>
+            <source>Updating the folder list</source>
+            <translation>กำลังปรับปรุงรายการโฟลเดอร์</translation>
+        </message>
+        <message>
+            <source>Synchronizing {folder}</source>
+            <translation>กำลังซิงค์ข้อมูล {folder}</translation>
+        </message>
+        <message>
+            <source>Synchronizing all folders</source>
+            <translation>กำลังซิงค์ข้อมูลทุกโฟลเดอร์</translation>
+        </message>
+        <message>
+            <source>Sending your changes to the server</source>
+            <translation>กำลังส่งการเปลี่ยนแปลงของคุณไปยังเซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>Downloading a message</source>
+            <translation>กำลังดาวน์โหลดจดหมาย</translation>
+        </message>
+        <message>
+            <source>Marking {count} messages</source>
+            <translation>กำลังทำเครื่องหมายจดหมาย {count} ฉบับ</translation>
+        </message>
+        <message>
+            <source>Moving {count} messages</source>
+            <translation>กำลังย้ายจดหมาย {count} ฉบับ</translation>
+        </message>
+        <message>
+            <source>Deleting {count} messages</source>
+            <translation>กำลังลบจดหมาย {count} ฉบับ</translation>
+        </message>
+        <message>
+            <source>Inbox</source>
+            <translation>กล่องจดหมายเข้า</translation>
         </message>
     </context>
     <context>

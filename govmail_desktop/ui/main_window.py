@@ -1,15 +1,24 @@
 """The main window: lays out the panes and turns user actions into signals.
 
 Nothing here talks to a server, reads settings or decides anything: the
-composition root (``app.py``) connects the signals to the services. Later
-issues plug real models in through :meth:`MainWindow.set_folder_model` and
+composition root (``app.py``) connects the signals to the services, and the
+mailbox controller (``ui/mailbox_controller.py``) connects the mail actions,
+the views and the preview pane to each account's ``MailboxService``. Real
+models come in through :meth:`MainWindow.set_folder_model` and
 :meth:`MainWindow.set_message_model`; until then the folder pane shows the
 special folders marked as offline, and the mail actions are disabled (not faked).
+
+Keyboard (Thunderbird's keys where it has them): arrows, PageUp/PageDown,
+Home/End in the lists; Tab / Shift+Tab between folder list, message list and
+message text; Ctrl+1 / Ctrl+2 / Ctrl+3 jump to them; M read/unread, S flag,
+A archive, Delete to Trash, Shift+Delete delete for good, Ctrl+Shift+V move
+to a folder, F5 get messages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -23,6 +32,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -38,7 +48,10 @@ from PySide6.QtWidgets import (
 from govmail_desktop import APP_NAME, __version__
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.ui import icons
+from govmail_desktop.ui.message_delegate import MarksDelegate
+from govmail_desktop.ui.preview_pane import PreviewPane
 from govmail_desktop.ui.settings_dialog import LANGUAGE_AUTONYMS, SettingsDialog
+from govmail_desktop.ui.sync_status import CONNECTING, OFFLINE, ONLINE, SYNCING, SyncProgress, state_icon
 
 #: Special-use folders shown (offline) until the folder tree model exists:
 #: (role key, display name, icon).
@@ -91,6 +104,8 @@ class MainWindow(QMainWindow):
     Signals:
         language_requested(str): the user chose a UI language (``"th"``/``"en"``).
         preview_pane_toggled(bool): View → Preview pane was switched.
+        retranslated(): the texts were set again after a language switch
+            (the controller then retranslates the models).
 
     File → Add account… is enabled once :meth:`set_add_account_handler` gives it
     something to open (the setup wizard).
@@ -98,6 +113,7 @@ class MainWindow(QMainWindow):
 
     language_requested = Signal(str)
     preview_pane_toggled = Signal(bool)
+    retranslated = Signal()
 
     def __init__(
         self,
@@ -110,6 +126,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowIcon(icons.icon(icons.APP_ICON))
         self._language = language
+        self._connection_state = OFFLINE
         self._create_actions()
         self._create_menus()
         self._create_toolbar()
@@ -187,6 +204,42 @@ class MainWindow(QMainWindow):
         for action in (*self.mail_actions, self.find_action):
             action.setEnabled(False)
 
+        # Actions on the selected messages (enabled by the controller when a selection exists).
+        self.toggle_read_action = self._action("toggleReadAction", "mail-mark-read")
+        self.toggle_read_action.setShortcut(QKeySequence(Qt.Key.Key_M))
+        self.toggle_flag_action = self._action("toggleFlagAction", "mail-flag")
+        self.toggle_flag_action.setShortcut(QKeySequence(Qt.Key.Key_S))
+        self.archive_action = self._action("archiveAction", "mail-archive")
+        self.archive_action.setShortcut(QKeySequence(Qt.Key.Key_A))
+        self.move_action = self._action("moveAction")
+        self.move_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_V))
+        self.move_action.triggered.connect(self.popup_move_menu)
+        self.delete_permanently_action = self._action("deletePermanentlyAction")
+        self.delete_permanently_action.setShortcut(QKeySequence(Qt.Modifier.SHIFT | Qt.Key.Key_Delete))
+        self.message_actions = (
+            self.toggle_read_action,
+            self.toggle_flag_action,
+            self.archive_action,
+            self.move_action,
+            self.delete_action,
+            self.delete_permanently_action,
+        )
+        for action in self.message_actions:
+            action.setEnabled(False)
+
+        self.refresh_action = self._action("refreshAction", "view-refresh")
+        self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.refresh_action.setEnabled(False)
+        self.threading_action = self._action("threadingAction")
+        self.threading_action.setCheckable(True)
+        self.threading_action.setEnabled(False)
+        self.focus_folders_action = self._action("focusFoldersAction")
+        self.focus_folders_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_1))
+        self.focus_messages_action = self._action("focusMessagesAction")
+        self.focus_messages_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_2))
+        self.focus_preview_action = self._action("focusPreviewAction")
+        self.focus_preview_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_3))
+
         self.about_action = self._action("aboutAction", icons.APP_ICON)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
@@ -194,6 +247,8 @@ class MainWindow(QMainWindow):
     def _create_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.refresh_action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.add_account_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -205,6 +260,12 @@ class MainWindow(QMainWindow):
 
         self.view_menu = bar.addMenu("")
         self.view_menu.addAction(self.preview_action)
+        self.view_menu.addAction(self.threading_action)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.focus_folders_action)
+        self.view_menu.addAction(self.focus_messages_action)
+        self.view_menu.addAction(self.focus_preview_action)
+        self.view_menu.addSeparator()
         self.language_menu = QMenu(self.view_menu)
         self.language_menu.addActions(self.language_group.actions())
         self.view_menu.addMenu(self.language_menu)
@@ -216,7 +277,18 @@ class MainWindow(QMainWindow):
         self.message_menu.addAction(self.reply_all_action)
         self.message_menu.addAction(self.forward_action)
         self.message_menu.addSeparator()
+        self.message_menu.addAction(self.toggle_read_action)
+        self.message_menu.addAction(self.toggle_flag_action)
+        self.message_menu.addSeparator()
+        # Filled by the mailbox controller each time it opens (the folders of the account).
+        self.move_menu = QMenu(self.message_menu)
+        self.move_menu.setObjectName("moveMenu")
+        self.move_menu.menuAction().setEnabled(False)
+        self.message_menu.addMenu(self.move_menu)
+        self.message_menu.addAction(self.move_action)
+        self.message_menu.addAction(self.archive_action)
         self.message_menu.addAction(self.delete_action)
+        self.message_menu.addAction(self.delete_permanently_action)
 
         self.help_menu = bar.addMenu("")
         self.help_menu.addAction(self.about_action)
@@ -227,12 +299,14 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setIconSize(QSize(22, 22))
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.addAction(self.refresh_action)
         self.toolbar.addAction(self.compose_action)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.reply_action)
         self.toolbar.addAction(self.reply_all_action)
         self.toolbar.addAction(self.forward_action)
         self.toolbar.addSeparator()
+        self.toolbar.addAction(self.archive_action)
         self.toolbar.addAction(self.delete_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
@@ -248,6 +322,17 @@ class MainWindow(QMainWindow):
             item.setEditable(False)
             self.placeholder_folder_model.appendRow(item)
         self.folder_view.setModel(self.placeholder_folder_model)
+        # Several accounts: choose whose folders the pane shows (hidden with one account).
+        self.account_combo = QComboBox(self)
+        self.account_combo.setObjectName("accountCombo")
+        self.account_combo.hide()
+        self.folder_pane = QWidget(self)
+        self.folder_pane.setObjectName("folderPane")
+        folder_layout = QVBoxLayout(self.folder_pane)
+        folder_layout.setContentsMargins(0, 0, 0, 0)
+        folder_layout.setSpacing(2)
+        folder_layout.addWidget(self.account_combo)
+        folder_layout.addWidget(self.folder_view)
 
         self.message_view = EmptyStateTreeView(self)
         self.message_view.setObjectName("messageView")
@@ -255,6 +340,9 @@ class MainWindow(QMainWindow):
         self.message_view.setUniformRowHeights(True)
         self.message_view.setAlternatingRowColors(True)
         self.message_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.marks_delegate = MarksDelegate(self.message_view)
+        self.message_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.message_view.customContextMenuRequested.connect(self._show_message_context_menu)
         self.placeholder_message_model = QStandardItemModel(0, 3, self)
         self.message_view.setModel(self.placeholder_message_model)
         header = self.message_view.header()
@@ -269,8 +357,12 @@ class MainWindow(QMainWindow):
         self.preview_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview_placeholder.setWordWrap(True)
         self.preview_placeholder.setEnabled(False)  # drawn greyed: nothing to read yet
+        self.preview_view = PreviewPane(self.preview_pane)
+        self.preview_view.hide()
         preview_layout = QVBoxLayout(self.preview_pane)
+        preview_layout.setContentsMargins(0, 0, 0, 0)
         preview_layout.addWidget(self.preview_placeholder)
+        preview_layout.addWidget(self.preview_view)
 
         self.list_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.list_splitter.addWidget(self.message_view)
@@ -280,12 +372,29 @@ class MainWindow(QMainWindow):
 
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_splitter.setObjectName("mainSplitter")
-        self.main_splitter.addWidget(self.folder_view)
+        self.main_splitter.addWidget(self.folder_pane)
         self.main_splitter.addWidget(self.list_splitter)
         self.main_splitter.setStretchFactor(0, 0)
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([240, 860])
         self.setCentralWidget(self.main_splitter)
+        # Tab goes folder list → message list → message text.
+        QWidget.setTabOrder(self.account_combo, self.folder_view)
+        QWidget.setTabOrder(self.folder_view, self.message_view)
+        QWidget.setTabOrder(self.message_view, self.preview_view.body)
+        self.focus_folders_action.triggered.connect(self.folder_view.setFocus)
+        self.focus_messages_action.triggered.connect(self.message_view.setFocus)
+        self.focus_preview_action.triggered.connect(self._focus_preview)
+
+        self.message_context_menu = QMenu(self.message_view)
+        self.message_context_menu.setObjectName("messageContextMenu")
+        for action in (self.toggle_read_action, self.toggle_flag_action):
+            self.message_context_menu.addAction(action)
+        self.message_context_menu.addSeparator()
+        self.message_context_menu.addMenu(self.move_menu)
+        self.message_context_menu.addAction(self.archive_action)
+        self.message_context_menu.addAction(self.delete_action)
+        self.message_context_menu.addAction(self.delete_permanently_action)
 
     def _create_status_bar(self) -> None:
         status = self.statusBar()
@@ -297,6 +406,8 @@ class MainWindow(QMainWindow):
         self.connection_icon.setPixmap(icons.icon("network-offline").pixmap(QSize(16, 16)))
         self.connection_label = QLabel(status)
         self.connection_label.setObjectName("connectionLabel")
+        self.sync_progress = SyncProgress(status)
+        status.addPermanentWidget(self.sync_progress)
         status.addPermanentWidget(self.connection_icon)
         status.addPermanentWidget(self.connection_label)
         self._notice_timer = QTimer(self)
@@ -328,6 +439,20 @@ class MainWindow(QMainWindow):
         self.reply_all_action.setText(self.tr("Reply All"))
         self.forward_action.setText(self.tr("Forward"))
         self.delete_action.setText(self.tr("Delete"))
+        self.delete_action.setToolTip(self.tr("Move the selected messages to the Trash (Delete)"))
+        self.delete_permanently_action.setText(self.tr("Delete Permanently"))
+        self.archive_action.setText(self.tr("Archive"))
+        self.archive_action.setToolTip(self.tr("Move the selected messages to the Archive folder (A)"))
+        self.move_action.setText(self.tr("Move To Folder…"))
+        self.move_menu.setTitle(self.tr("Move To"))
+        self.set_toggle_texts(mark_read=True, flag=True)
+        self.refresh_action.setText(self.tr("Get Messages"))
+        self.refresh_action.setToolTip(self.tr("Check the server for new mail now (F5)"))
+        self.threading_action.setText(self.tr("Group by &Conversation"))
+        self.focus_folders_action.setText(self.tr("Go to Folder List"))
+        self.focus_messages_action.setText(self.tr("Go to Message List"))
+        self.focus_preview_action.setText(self.tr("Go to Message Text"))
+        self.account_combo.setToolTip(self.tr("Account whose folders are shown"))
         self.toolbar.setWindowTitle(self.tr("Main Toolbar"))
 
         if self.folder_view.model() is self.placeholder_folder_model:
@@ -346,13 +471,35 @@ class MainWindow(QMainWindow):
             self.message_view.set_empty_text(
                 self.tr("No messages to show. Mail appears here once an account is set up.")
             )
+        else:
+            self.message_view.set_empty_text(self.tr("There are no messages in this folder."))
         self.preview_placeholder.setText(self.tr("Select a message to read it here."))
-        self.connection_label.setText(self.tr("Offline"))
-        self.connection_label.setToolTip(self.tr("Not connected to a mail server."))
+        self._show_connection_state()
+
+    def _show_connection_state(self) -> None:
+        texts = {
+            OFFLINE: (self.tr("Offline"), self.tr("Not connected to a mail server.")),
+            CONNECTING: (self.tr("Connecting…"), self.tr("Connecting to the mail server.")),
+            SYNCING: (self.tr("Synchronizing…"), self.tr("Connected; bringing the folders up to date.")),
+            ONLINE: (self.tr("Connected"), self.tr("Connected to the mail server; new mail appears by itself.")),
+        }
+        text, tip = texts.get(self._connection_state, texts[OFFLINE])
+        self.connection_label.setText(text)
+        self.connection_label.setToolTip(tip)
+        self.connection_icon.setToolTip(tip)
+        self.connection_icon.setPixmap(state_icon(self._connection_state).pixmap(QSize(16, 16)))
+
+    def set_toggle_texts(self, *, mark_read: bool, flag: bool) -> None:
+        """Say what M and S will do to the selection ("Mark as Read" or "... Unread")."""
+        self.toggle_read_action.setText(self.tr("Mark as Read") if mark_read else self.tr("Mark as Unread"))
+        self.toggle_read_action.setToolTip(self.toggle_read_action.text() + " (M)")
+        self.toggle_flag_action.setText(self.tr("Flag") if flag else self.tr("Remove Flag"))
+        self.toggle_flag_action.setToolTip(self.toggle_flag_action.text() + " (S)")
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
+            self.retranslated.emit()
         super().changeEvent(event)
 
     # -- hooks for the composition root and later issues --------------------
@@ -369,10 +516,93 @@ class MainWindow(QMainWindow):
         self.add_account_action.setEnabled(handler is not None)
 
     def set_folder_model(self, model: QAbstractItemModel) -> None:
+        """Show an account's folder tree; messages dragged from the list can be dropped on it."""
         self.folder_view.setModel(model)
+        self.folder_view.setRootIsDecorated(True)
+        self.folder_view.setAcceptDrops(True)
+        self.folder_view.setDropIndicatorShown(True)
+        self.folder_view.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.folder_view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.folder_view.expandAll()
+        self.retranslate_ui()
 
     def set_message_model(self, model: QAbstractItemModel) -> None:
+        """Show a message list model; columns sort by a click on their header.
+
+        The sort indicator is set to the model's own order *before* sorting is
+        enabled: enabling it sorts by the indicator at once, and the matching
+        order makes that a no-op instead of a re-query.
+        """
         self.message_view.setModel(model)
+        header = self.message_view.header()
+        sort_column = getattr(model, "sort_column", None)
+        if sort_column is not None:
+            descending = getattr(model, "descending", True)
+            header.setSortIndicator(
+                sort_column(), Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+            )
+            self.message_view.setSortingEnabled(True)
+            header.setSectionsClickable(True)
+            header.setStretchLastSection(False)
+            if model.columnCount() >= 5:  # marks, subject, from, date, size
+                self.message_view.setItemDelegateForColumn(0, self.marks_delegate)
+                header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+                self.message_view.setColumnWidth(0, 44)
+                header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+                self.message_view.setColumnWidth(2, 200)
+                self.message_view.setColumnWidth(3, 140)
+                self.message_view.setColumnWidth(4, 70)
+        self.message_view.setDragEnabled(True)
+        self.message_view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.message_view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.retranslate_ui()
+
+    def set_accounts(self, names: list[str]) -> None:
+        """Fill the account chooser; it shows only with more than one account."""
+        self.account_combo.blockSignals(True)
+        self.account_combo.clear()
+        self.account_combo.addItems(names)
+        self.account_combo.blockSignals(False)
+        self.account_combo.setVisible(len(names) > 1)
+        self.refresh_action.setEnabled(bool(names))
+        self.threading_action.setEnabled(bool(names))
+
+    def set_message_actions_enabled(self, enabled: bool) -> None:
+        for action in self.message_actions:
+            action.setEnabled(enabled)
+        self.move_menu.menuAction().setEnabled(enabled)
+
+    def set_connection_state(self, state: str) -> None:
+        """Offline / connecting / synchronising / connected, in the status bar."""
+        self._connection_state = state
+        self._show_connection_state()
+
+    @property
+    def connection_state(self) -> str:
+        return self._connection_state
+
+    def show_preview_placeholder(self, placeholder: bool) -> None:
+        """The "select a message" text, or the preview of a message."""
+        self.preview_placeholder.setVisible(placeholder)
+        self.preview_view.setVisible(not placeholder)
+
+    def _focus_preview(self) -> None:
+        if not self.preview_pane.isVisible():
+            self.preview_action.setChecked(True)
+        self.preview_view.body.setFocus() if self.preview_view.isVisible() else self.preview_pane.setFocus()
+
+    @Slot()
+    def popup_move_menu(self) -> None:
+        """Ctrl+Shift+V: the "Move To" menu at the current message (keyboard friendly)."""
+        if not self.move_menu.menuAction().isEnabled():
+            return
+        view = self.message_view
+        rect = view.visualRect(view.currentIndex()) if view.currentIndex().isValid() else view.viewport().rect()
+        self.move_menu.popup(view.viewport().mapToGlobal(rect.bottomLeft()))
+
+    def _show_message_context_menu(self, pos: Any) -> None:
+        if self.message_view.indexAt(pos).isValid():
+            self.message_context_menu.popup(self.message_view.viewport().mapToGlobal(pos))
 
     @Slot(str, str)
     def show_message(self, level: str, text: str) -> None:

@@ -51,7 +51,7 @@ def test_window_opens_in_thai_by_default(make_main_window):
     assert w.message_view.empty_text().startswith("ไม่มีจดหมาย")
     assert w.connection_label.text() == "ออฟไลน์"
     toolbar = [a.text() for a in w.toolbar.actions() if not a.isSeparator()]
-    assert toolbar == ["เขียนจดหมาย", "ตอบกลับ", "ตอบกลับทั้งหมด", "ส่งต่อ", "ลบ"]
+    assert toolbar == ["รับจดหมาย", "เขียนจดหมาย", "ตอบกลับ", "ตอบกลับทั้งหมด", "ส่งต่อ", "เก็บถาวร", "ลบ"]
 
 
 def test_mail_actions_are_disabled_until_they_have_work(make_main_window):

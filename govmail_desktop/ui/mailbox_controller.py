@@ -1,0 +1,494 @@
+"""Wires the main window to each account's MailboxService (no mail logic here).
+
+The window lays out widgets and actions; :class:`MailboxService` owns models,
+preview loading and the optimistic actions. This controller only connects
+them: which account's models the views show, which UIDs are selected, when
+the preview loads, which actions are enabled and what they say, asking before
+deleting for good, the Move To menu, the status bar and the tray.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QMessageBox
+
+from govmail_desktop.core.entities import Address, FlagBits
+from govmail_desktop.i18n.thai_dates import DateFormatter
+from govmail_desktop.models.folder_tree import FolderIdRole, SelectableRole
+from govmail_desktop.services.mailbox import (
+    PREVIEW_EMPTY,
+    PREVIEW_READY,
+    MailboxService,
+    NewMail,
+    PreviewResult,
+)
+from govmail_desktop.ui.tray import MailTray, raise_window
+
+log = logging.getLogger(__name__)
+
+#: The preview loads once the selection rests this long (arrow-key scrolling
+#: through a list does not parse every message passed over).
+PREVIEW_DELAY_MS = 60
+#: Selected rows whose flags decide what M and S say (enough for any real choice).
+MAX_ROWS_FOR_TEXTS = 200
+#: Selections remembered across a model reset.
+MAX_REMEMBERED = 1000
+
+
+class MailboxController(QObject):
+    """Connects a MainWindow to the accounts' mailbox services."""
+
+    def __init__(
+        self,
+        window: Any,
+        services: list[MailboxService],
+        *,
+        bridge: Any = None,
+        tray: MailTray | None = None,
+        threaded: bool = False,
+        thai_digits: Callable[[], bool] = lambda: False,
+        notify_new_mail: Callable[[], bool] = lambda: True,
+        save_setting: Callable[[str, Any], Any] | None = None,
+        mark_read_on_view: bool = True,
+        preview_delay_ms: int = PREVIEW_DELAY_MS,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent or window)
+        self.window = window
+        self.services = list(services)
+        self.bridge = bridge
+        self.tray = tray
+        self._thai_digits = thai_digits
+        self._notify_new_mail = notify_new_mail
+        self._save_setting = save_setting
+        self.mark_read_on_view = mark_read_on_view
+        self.current: MailboxService | None = None
+        self._marked_read_for: tuple[int, int] | None = None
+        self._remembered: tuple[int | None, int | None, list[int]] | None = None
+        self._reselect_row: int | None = None
+        self._showing_folder = False
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(preview_delay_ms)
+        self._preview_timer.timeout.connect(self._load_preview)
+
+        self._threaded = threaded
+        for service in self.services:
+            self._connect_service(service)
+
+        w = window
+        w.toggle_read_action.triggered.connect(self.toggle_read)
+        w.toggle_flag_action.triggered.connect(self.toggle_flag)
+        w.archive_action.triggered.connect(self.archive)
+        w.delete_action.triggered.connect(self.delete)
+        w.delete_permanently_action.triggered.connect(self.delete_permanently)
+        w.refresh_action.triggered.connect(self.refresh)
+        w.threading_action.setChecked(threaded)
+        w.threading_action.toggled.connect(self.set_threaded)
+        w.move_menu.aboutToShow.connect(self._fill_move_menu)
+        w.sync_progress.cancel_requested.connect(self.cancel_sync)
+        w.account_combo.currentIndexChanged.connect(self._on_account_chosen)
+        w.retranslated.connect(self.retranslate)
+        if tray is not None:
+            tray.activated.connect(partial(raise_window, w))
+            tray.notified.connect(self._on_notified)
+
+        w.set_accounts([s.account_name for s in self.services])
+        if self.services:
+            self.activate(self.services[0])
+        self._on_counts()
+
+    # ------------------------------------------------------------------ accounts
+
+    def _connect_service(self, service: MailboxService) -> None:
+        service.preview_ready.connect(partial(self._on_preview, service))
+        service.connection_changed.connect(partial(self._on_connection, service))
+        service.progress_changed.connect(partial(self._on_progress, service))
+        service.counts_changed.connect(self._on_counts)
+        service.new_mail.connect(self._on_new_mail)
+        service.op_settled.connect(partial(self._on_op_settled, service))
+        service.message_model.modelAboutToBeReset.connect(partial(self._remember_selection, service))
+        service.message_model.modelReset.connect(partial(self._restore_selection, service))
+        service.message_model.rowsRemoved.connect(partial(self._on_rows_removed, service))
+        service.folder_model.modelReset.connect(partial(self._on_folders_reset, service))
+        service.folder_shown.connect(partial(self._on_folder_shown, service))
+        if self._threaded:
+            service.set_threaded(True)
+
+    def add_service(self, service: MailboxService) -> None:
+        """A new account (saved by the setup wizard): offer it in the window."""
+        self.services.append(service)
+        self._connect_service(service)
+        self.window.set_accounts([s.account_name for s in self.services])
+        if self.current is None:
+            self.activate(service)
+        else:
+            self.window.account_combo.setCurrentIndex(self.services.index(self.current))
+        self._on_counts()
+
+    def formatter(self) -> DateFormatter:
+        return DateFormatter(thai_digits=self._thai_digits())
+
+    def _on_account_chosen(self, index: int) -> None:
+        if 0 <= index < len(self.services):
+            self.activate(self.services[index])
+
+    def activate(self, service: MailboxService) -> None:
+        """Show this account's folders and messages in the window."""
+        w = self.window
+        self.current = service
+        service.message_model.set_formatter(self.formatter())
+        w.set_folder_model(service.folder_model)
+        w.set_message_model(service.message_model)
+        w.folder_view.selectionModel().currentChanged.connect(self._on_folder_current)
+        selection = w.message_view.selectionModel()
+        selection.selectionChanged.connect(self._on_selection_changed)
+        selection.currentChanged.connect(self._on_current_message)
+        index = self.services.index(service)
+        if w.account_combo.currentIndex() != index:
+            w.account_combo.setCurrentIndex(index)
+        w.set_connection_state(service.connection_state)
+        w.sync_progress.set_progress("", 0, 0)
+        self._select_current_folder_in_tree()
+        self._update_actions()
+        self._show_preview(PreviewResult(PREVIEW_EMPTY))
+
+    def _on_folder_shown(self, service: MailboxService, _folder_id: object) -> None:
+        if service is self.current:
+            self._reselect_row = None
+            self._select_current_folder_in_tree()
+            self.window.message_view.scrollToTop()
+
+    def _on_folders_reset(self, service: MailboxService) -> None:
+        if service is self.current:
+            # After the view has handled the reset itself (it clears its current index).
+            QTimer.singleShot(0, self, self._after_folders_reset)
+
+    def _after_folders_reset(self) -> None:
+        self.window.folder_view.expandAll()
+        self._select_current_folder_in_tree()
+
+    def _select_current_folder_in_tree(self) -> None:
+        service = self.current
+        if service is None or service.current_folder_id is None:
+            return
+        index = service.folder_model.index_for_folder(service.current_folder_id)
+        view = self.window.folder_view
+        if index.isValid() and view.currentIndex() != index:
+            self._showing_folder = True  # the tree follows the list: not a user's choice
+            try:
+                view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            finally:
+                self._showing_folder = False
+
+    # ------------------------------------------------------------------ folder and message selection
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_folder_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._showing_folder or self.current is None or not current.isValid() or not current.data(SelectableRole):
+            return
+        folder_id = current.data(FolderIdRole)
+        if folder_id is not None and folder_id != self.current.current_folder_id:
+            self.current.select_folder(int(folder_id))
+        elif folder_id is not None:
+            self.current.refresh()
+
+    def selected_rows(self) -> list[int]:
+        selection = self.window.message_view.selectionModel()
+        if selection is None:
+            return []
+        rows: set[int] = set()
+        for rng in selection.selection():
+            rows.update(range(rng.top(), rng.bottom() + 1))
+        return sorted(rows)
+
+    def selected_uids(self) -> list[int]:
+        """UIDs of the selected rows (big ranges are read in one query, not row by row)."""
+        selection = self.window.message_view.selectionModel()
+        if self.current is None or selection is None:
+            return []
+        uids: dict[int, None] = {}
+        for rng in selection.selection():
+            uids.update(dict.fromkeys(self.current.uids_in_rows(rng.top(), rng.bottom())))
+        return list(uids)
+
+    @Slot()
+    def _on_selection_changed(self, *_args: Any) -> None:
+        self._update_actions()
+        if not self.window.message_view.selectionModel().hasSelection():
+            self._preview_timer.stop()
+            if self.current is not None:
+                self.current.load_preview(None)
+
+    def _update_actions(self) -> None:
+        rows = self.selected_rows() if self.current is not None else []
+        self.window.set_message_actions_enabled(bool(rows))
+        if not rows or self.current is None:
+            self.window.set_toggle_texts(mark_read=True, flag=True)
+            return
+        model = self.current.message_model
+        any_unread = any_unflagged = False
+        for row in rows[:MAX_ROWS_FOR_TEXTS]:
+            data = model.row_data(row)
+            if data is None:
+                continue
+            any_unread = any_unread or not data.flags & FlagBits.SEEN
+            any_unflagged = any_unflagged or not data.flags & FlagBits.FLAGGED
+        self.window.set_toggle_texts(mark_read=any_unread, flag=any_unflagged)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_current_message(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._preview_timer.start()
+
+    def _load_preview(self) -> None:
+        if self.current is None:
+            return
+        view = self.window.message_view
+        index = view.currentIndex()
+        if not index.isValid() or not view.selectionModel().isSelected(index):
+            self.current.load_preview(None)
+            return
+        self.current.load_preview(self.current.message_model.uid_at(index.row()))
+
+    def _on_preview(self, service: MailboxService, result: PreviewResult) -> None:
+        if service is not self.current:
+            return
+        self._show_preview(result)
+        if (
+            self.mark_read_on_view
+            and result.state == PREVIEW_READY
+            and result.summary is not None
+            and result.folder_id is not None
+            and result.uid is not None
+            and self._marked_read_for != (result.folder_id, result.uid)
+        ):
+            self._marked_read_for = (result.folder_id, result.uid)
+            if not result.summary.seen:
+                service.mark_read([result.uid], True)
+        if result.state == PREVIEW_EMPTY:
+            self._marked_read_for = None
+
+    def _show_preview(self, result: PreviewResult) -> None:
+        self.window.preview_view.show_result(result, self.formatter())
+        self.window.show_preview_placeholder(result.state == PREVIEW_EMPTY)
+
+    # ------------------------------------------------------------------ selection across resets and removals
+
+    def _remember_selection(self, service: MailboxService) -> None:
+        if service is not self.current:
+            return
+        view = self.window.message_view
+        model = service.message_model
+        current = view.currentIndex()
+        rows = self.selected_rows()[:MAX_REMEMBERED]
+        self._remembered = (
+            model.folder_id,
+            model.uid_at(current.row()) if current.isValid() else None,
+            model.uids_at(rows),
+        )
+
+    def _restore_selection(self, service: MailboxService) -> None:
+        if service is not self.current or self._remembered is None:
+            return
+        folder_id, current_uid, uids = self._remembered
+        self._remembered = None
+        model = service.message_model
+        if folder_id != model.folder_id or folder_id is None:
+            return
+        if self._reselect_row is not None:  # a removal shown by a reset (conversation view)
+            QTimer.singleShot(0, self, self._select_after_removal)
+            return
+        selection = self.window.message_view.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for uid in uids:
+            row = model.row_of_uid(uid)
+            if row is not None:
+                selection.select(model.index(row, 0), flags)
+        if current_uid is not None:
+            row = model.row_of_uid(current_uid)
+            if row is not None:
+                selection.setCurrentIndex(model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    def _on_rows_removed(self, service: MailboxService, *_args: Any) -> None:
+        if service is self.current and self._reselect_row is not None:
+            QTimer.singleShot(0, self._select_after_removal)
+
+    def _select_after_removal(self) -> None:
+        """After delete/move/archive the next message is selected (as in Thunderbird)."""
+        row, self._reselect_row = self._reselect_row, None
+        if row is None or self.current is None:
+            return
+        model = self.current.message_model
+        if model.rowCount() == 0:
+            return
+        index = model.index(min(row, model.rowCount() - 1), 0)
+        self.window.message_view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+
+    # ------------------------------------------------------------------ actions
+
+    def _targets(self) -> list[int]:
+        return self.selected_uids() if self.current is not None else []
+
+    @Slot()
+    def toggle_read(self) -> None:
+        uids = self._targets()
+        if uids:
+            self.current.toggle_read(uids)  # type: ignore[union-attr]
+
+    @Slot()
+    def toggle_flag(self) -> None:
+        uids = self._targets()
+        if uids:
+            self.current.toggle_flagged(uids)  # type: ignore[union-attr]
+
+    def _prepare_removal(self) -> list[int]:
+        rows = self.selected_rows()
+        self._reselect_row = rows[0] if rows else None
+        return self._targets()
+
+    @Slot()
+    def archive(self) -> None:
+        uids = self._prepare_removal()
+        if uids:
+            self.current.archive(uids)  # type: ignore[union-attr]
+
+    @Slot()
+    def delete(self) -> None:
+        if self.current is None:
+            return
+        shift = bool(QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if self.current.delete_is_permanent(shift=shift):
+            self.delete_permanently()
+            return
+        uids = self._prepare_removal()
+        if uids:
+            self.current.delete(uids)
+
+    @Slot()
+    def delete_permanently(self) -> None:
+        """Ask first (non-modal for the event loop: QMessageBox.open), then delete for good."""
+        if self.current is None:
+            return
+        uids = self.selected_uids()
+        if not uids:
+            return
+        rows = self.selected_rows()
+        service = self.current
+        box = QMessageBox(self.window)
+        box.setObjectName("confirmDeleteBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Delete Permanently"))
+        box.setText(
+            self.tr("Delete {count} message(s) permanently? They cannot be recovered.").format(count=len(uids))
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Yes and service is self.current:
+                self._reselect_row = rows[0] if rows else None
+                service.delete(uids, permanent=True)
+
+        box.finished.connect(answered)
+        box.open()
+
+    def move_to(self, folder_id: int) -> None:
+        uids = self._prepare_removal()
+        if uids and self.current is not None:
+            self.current.move(uids, folder_id)
+
+    def _fill_move_menu(self) -> None:
+        menu = self.window.move_menu
+        menu.clear()
+        if self.current is None:
+            return
+        model = self.current.folder_model
+        current_folder = self.current.current_folder_id
+
+        def add(parent: QModelIndex, depth: int) -> None:
+            for row in range(model.rowCount(parent)):
+                index = model.index(row, 0, parent)
+                folder_id = index.data(FolderIdRole)
+                name = model.display_name(index.internalPointer())
+                action = QAction("    " * depth + name, menu)
+                action.setEnabled(bool(index.data(SelectableRole)) and folder_id != current_folder)
+                if folder_id is not None:
+                    action.triggered.connect(partial(self.move_to, int(folder_id)))
+                menu.addAction(action)
+                add(index, depth + 1)
+
+        add(QModelIndex(), 0)
+
+    @Slot()
+    def refresh(self) -> None:
+        if self.current is not None:
+            self.current.refresh()
+
+    @Slot()
+    def cancel_sync(self) -> None:
+        if self.current is not None:
+            self.current.cancel_sync()
+
+    @Slot(bool)
+    def set_threaded(self, threaded: bool) -> None:
+        self._threaded = threaded
+        for service in self.services:
+            service.set_threaded(threaded)
+        if self._save_setting is not None:
+            self._save_setting("mail.threading", bool(threaded))
+
+    def _on_op_settled(self, service: MailboxService, _op_id: int, _outcome: str) -> None:
+        if service is self.current:
+            self._update_actions()
+
+    # ------------------------------------------------------------------ status and tray
+
+    def _on_connection(self, service: MailboxService, state: str) -> None:
+        if service is self.current:
+            self.window.set_connection_state(state)
+
+    def _on_progress(self, service: MailboxService, text: str, done: int, total: int) -> None:
+        if service is self.current:
+            self.window.sync_progress.set_progress(text, done, total)
+
+    def _on_counts(self) -> None:
+        if self.tray is not None:
+            self.tray.set_unread(sum(s.inbox_unread() for s in self.services))
+        self._update_actions()
+
+    def _on_new_mail(self, news: NewMail) -> None:
+        if self.tray is None or not self._notify_new_mail():
+            return
+        items = []
+        for summary in news.messages:
+            sender: Address | None = summary.sender
+            items.append((str(sender) if sender else "", summary.subject))
+        self.tray.notify_new_mail(news.count, items, news.account_name if len(self.services) > 1 else "")
+
+    def _on_notified(self, title: str, _text: str) -> None:
+        """Without a system tray the new-mail notice goes to the status bar."""
+        if self.tray is not None and not self.tray.available and self.bridge is not None:
+            self.bridge.info(title)
+
+    @Slot()
+    def retranslate(self) -> None:
+        for service in self.services:
+            service.retranslate(self.formatter())
+        if self.tray is not None:
+            self.tray.retranslate_ui()
+        self._update_actions()
+
+    def shutdown(self) -> None:
+        self._preview_timer.stop()
+        if self.tray is not None:
+            self.tray.hide()
+

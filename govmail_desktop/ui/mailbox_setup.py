@@ -1,0 +1,160 @@
+"""Builds the per-account mailboxes and hooks them into the main window.
+
+Called by the composition root (``app.attach_mailboxes``) once the window
+exists: for each configured account its cache, offline queue, sync service
+(when one can be built) and :class:`MailboxService`, then one
+:class:`MailboxController` and the tray icon. Everything starts from the
+cache, so the window shows the mail it had at once, with no network.
+Accounts saved later by the setup wizard come in through
+:meth:`Mailboxes.add_account`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from govmail_desktop.core.errors import GovMailError
+from govmail_desktop.services.mailbox import AccountMailbox, MailboxService, open_account_mailbox
+from govmail_desktop.ui.mailbox_controller import MailboxController
+from govmail_desktop.ui.tray import MailTray
+
+log = logging.getLogger(__name__)
+
+#: ``factory(account, cache, offline_queue)`` → the account's sync service, or None (offline only).
+SyncFactory = Callable[[Any, Any, Any], Any]
+
+
+def account_label(account: Any) -> str:
+    name = getattr(account, "display_name", "")
+    address = getattr(account, "address", "")
+    return f"{name} <{address}>" if name and address else (address or name or account.id)
+
+
+class Mailboxes:
+    """The accounts' mailboxes, their controller and the tray (for the app, shutdown and tests)."""
+
+    def __init__(
+        self,
+        window: Any,
+        settings: Any,
+        bridge: Any,
+        *,
+        paths: Any = None,
+        sync_factory: SyncFactory | None = None,
+        attachment_rules: Any = None,
+        use_system_tray: bool | None = None,
+        mark_read_on_view: bool = True,
+    ) -> None:
+        self.window = window
+        self.settings = settings
+        self.bridge = bridge
+        self.paths = paths
+        self.sync_factory = sync_factory
+        self.use_system_tray = use_system_tray
+        self.mark_read_on_view = mark_read_on_view
+        self.accounts: list[AccountMailbox] = []
+        self.controller: MailboxController | None = None
+        self.tray: MailTray | None = None
+        window.preview_view.attachment_rules = attachment_rules
+
+    # ------------------------------------------------------------------ settings
+
+    def _get(self, key: str) -> Any:
+        try:
+            return self.settings.get(key)
+        except Exception:  # noqa: BLE001 - an unknown key must not stop the window
+            return None
+
+    def _save(self, key: str, value: Any) -> None:
+        try:
+            self.settings.set(key, value)
+            self.settings.save()
+        except GovMailError as err:
+            self.bridge.report_error(err)
+
+    # ------------------------------------------------------------------ accounts
+
+    def open(self, account: Any) -> AccountMailbox | None:
+        """Open one account's mailbox and start it from its cache; None if it cannot open."""
+        try:
+            mailbox = open_account_mailbox(
+                account, paths=self.paths, bridge=self.bridge, sync_factory=self.sync_factory, parent=self.window
+            )
+        except GovMailError as err:
+            log.error("Mailbox of %s could not be opened: %s", account.id, err)
+            self.bridge.report_error(err)
+            return None
+        mailbox.service.account_name = account_label(account)
+        for problem in mailbox.problems:
+            self.bridge.report_error(problem)
+        self.accounts.append(mailbox)
+        mailbox.service.start()  # cached mail first (Inbox), then the sync service
+        log.info("Mailbox of account %s opened (%s)", account.id, "with sync" if mailbox.sync else "offline only")
+        return mailbox
+
+    def connect_window(self, services: list[MailboxService]) -> None:
+        self.tray = MailTray(
+            self.window,
+            notifications_enabled=lambda: bool(self._get("notify.new_mail")),
+            use_system_tray=self.use_system_tray,
+        )
+        self.controller = MailboxController(
+            self.window,
+            services,
+            bridge=self.bridge,
+            tray=self.tray,
+            threaded=bool(self._get("mail.threading")),
+            thai_digits=lambda: bool(self._get("ui.thai_digits")),
+            notify_new_mail=lambda: bool(self._get("notify.new_mail")),
+            save_setting=self._save,
+            mark_read_on_view=self.mark_read_on_view,
+        )
+
+    def add_account(self, account: Any) -> None:
+        """An account the setup wizard just saved: open it and show it."""
+        if self.service_of(account.id) is not None:
+            return
+        mailbox = self.open(account)
+        if mailbox is None:
+            return
+        if self.controller is None:
+            self.connect_window([mailbox.service])
+        else:
+            self.controller.add_service(mailbox.service)
+
+    def service_of(self, account_id: str) -> MailboxService | None:
+        for mailbox in self.accounts:
+            if mailbox.account.id == account_id:
+                return mailbox.service
+        return None
+
+    def shutdown(self) -> None:
+        if self.controller is not None:
+            self.controller.shutdown()
+        for mailbox in self.accounts:
+            try:
+                mailbox.close()
+            except Exception:  # noqa: BLE001 - the others must still close
+                log.exception("Closing the mailbox of %s failed", mailbox.account.id)
+
+
+def attach_mailboxes(
+    window: Any,
+    settings: Any,
+    bridge: Any,
+    *,
+    accounts: list[Any],
+    **options: Any,
+) -> Mailboxes:
+    """Open every account's mailbox and connect them to ``window``.
+
+    No account → no models are set and the window keeps its placeholders.
+    An account that cannot open is reported; the others still open.
+    """
+    mailboxes = Mailboxes(window, settings, bridge, **options)
+    opened = [m for m in (mailboxes.open(a) for a in accounts) if m is not None]
+    if opened:
+        mailboxes.connect_window([m.service for m in opened])
+    return mailboxes

@@ -1,0 +1,236 @@
+"""The preview pane: the selected message's headers and plain text, nothing remote.
+
+Plain text only, in a read-only QPlainTextEdit: it has no links, no images
+and no resource loading at all, so showing a message cannot make a network
+request (SECURITY.md item 3). Header labels use Qt.PlainText so a display
+name can never be rendered as markup. The sender is always shown as
+"name <address>" (SECURITY.md item 6), and the parser's warnings about a
+forged-looking sender or a deceptive attachment name appear above the text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
+
+from govmail_desktop.core.entities import Address
+from govmail_desktop.i18n.catalog import Msg
+from govmail_desktop.i18n.thai_dates import DateFormatter
+from govmail_desktop.mime.parse import SENDER_WARNINGS, ParsedMessage, warning_text
+from govmail_desktop.services.mailbox import (
+    PREVIEW_EMPTY,
+    PREVIEW_FAILED,
+    PREVIEW_LOADING,
+    PREVIEW_READY,
+    PREVIEW_UNAVAILABLE,
+    MSG_BODY_OFFLINE,
+    PreviewResult,
+)
+
+#: Addresses listed in the To/Cc lines before "and N more".
+MAX_SHOWN_RECIPIENTS = 10
+
+
+def _qt_text(msg: Msg) -> str:
+    return QCoreApplication.translate(msg.context, msg.source)
+
+
+def address_text(address: Address) -> str:
+    """"name <address>" — the parsed address always beside the display name."""
+    if address.name and address.email:
+        return f"{address.name} <{address.email}>"
+    return address.email or address.name
+
+
+def _size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+class PreviewPane(QWidget):
+    """Headers, warnings, attachment list and body text of one message.
+
+    ``attachment_rules`` (``policy.attachments.AttachmentRules``) adds the
+    agency's blocked file types to the parser's own deceptive-name checks.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, attachment_rules: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewView")
+        self.attachment_rules = attachment_rules
+        self._result: PreviewResult | None = None
+        self._formatter: DateFormatter | None = None
+
+        self.subject_label = self._label("previewSubject")
+        font = QFont(self.subject_label.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.subject_label.setFont(font)
+        self.from_label = self._label("previewFrom")
+        self.to_label = self._label("previewTo")
+        self.cc_label = self._label("previewCc")
+        self.date_label = self._label("previewDate")
+        self.warning_label = self._label("previewWarnings")
+        self.warning_label.setStyleSheet(
+            "QLabel { background: #fff3e0; color: #8a3a00; border: 1px solid #e0a060; padding: 4px; }"
+        )
+        self.attachments_label = self._label("previewAttachments")
+
+        self.header_form = QFormLayout()
+        self.header_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.from_caption = QLabel(self)
+        self.to_caption = QLabel(self)
+        self.cc_caption = QLabel(self)
+        self.date_caption = QLabel(self)
+        self.header_form.addRow(self.from_caption, self.from_label)
+        self.header_form.addRow(self.to_caption, self.to_label)
+        self.header_form.addRow(self.cc_caption, self.cc_label)
+        self.header_form.addRow(self.date_caption, self.date_label)
+
+        self.body = QPlainTextEdit(self)
+        self.body.setObjectName("previewBody")
+        self.body.setReadOnly(True)
+        self.body.setTabChangesFocus(True)  # Tab leaves the pane (keyboard navigation)
+        self.body.setUndoRedoEnabled(False)
+        self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.body.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.subject_label)
+        layout.addLayout(self.header_form)
+        layout.addWidget(self.warning_label)
+        layout.addWidget(self.attachments_label)
+        layout.addWidget(self.body, 1)
+        self.retranslate_ui()
+        self.show_result(PreviewResult(PREVIEW_EMPTY))
+
+    def _label(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(name)
+        label.setTextFormat(Qt.TextFormat.PlainText)  # names are data, never markup
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        return label
+
+    # ------------------------------------------------------------------ texts
+
+    def retranslate_ui(self) -> None:
+        self.from_caption.setText(self.tr("From:"))
+        self.to_caption.setText(self.tr("To:"))
+        self.cc_caption.setText(self.tr("Cc:"))
+        self.date_caption.setText(self.tr("Date:"))
+        if self._result is not None:
+            # Dates in the new language (the old formatter spoke the old one).
+            digits = self._formatter.thai_digits if self._formatter is not None else False
+            self.show_result(self._result, DateFormatter(thai_digits=digits))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    # ------------------------------------------------------------------ showing
+
+    @property
+    def state(self) -> str:
+        return self._result.state if self._result else PREVIEW_EMPTY
+
+    def show_result(self, result: PreviewResult, formatter: DateFormatter | None = None) -> None:
+        """Show a preview (any state); keeps it for a language switch."""
+        self._result = result
+        self._formatter = formatter
+        formatter = formatter or DateFormatter()
+        summary = result.summary
+        parsed = result.parsed if result.state == PREVIEW_READY else None
+        if parsed is None and summary is None:
+            self._clear_headers()
+            if result.state == PREVIEW_FAILED:
+                self.body.setPlainText(self.tr("This message could not be shown."))
+            else:
+                self.body.clear()
+            return
+        subject = parsed.subject if parsed is not None else (summary.subject if summary else "")
+        self.subject_label.setText(subject or self.tr("(no subject)"))
+        senders = parsed.from_ if parsed is not None else (summary.from_ if summary else ())
+        self.from_label.setText(", ".join(address_text(a) for a in senders) or self.tr("(unknown sender)"))
+        to = parsed.to if parsed is not None else (summary.to if summary else ())
+        cc = parsed.cc if parsed is not None else (summary.cc if summary else ())
+        self._set_recipients(self.to_caption, self.to_label, to, parsed.to_total if parsed else len(to))
+        self._set_recipients(self.cc_caption, self.cc_label, cc, parsed.cc_total if parsed else len(cc))
+        when = None
+        if parsed is not None and parsed.date is not None:
+            when = parsed.date
+        elif summary is not None:
+            when = summary.date or summary.internaldate
+        self.date_label.setText(formatter.full(when) if when is not None else "")
+        self._show_warnings(parsed)
+        self._show_attachments(parsed)
+        if result.state == PREVIEW_READY and parsed is not None:
+            self.body.setPlainText(parsed.text)
+        elif result.state == PREVIEW_LOADING:
+            self.body.setPlainText(self.tr("Loading…"))
+        elif result.state == PREVIEW_UNAVAILABLE:
+            self.body.setPlainText(_qt_text(MSG_BODY_OFFLINE))
+        elif result.state == PREVIEW_FAILED:
+            self.body.setPlainText(self.tr("This message could not be shown."))
+        self.body.moveCursor(self.body.textCursor().MoveOperation.Start)
+
+    def _clear_headers(self) -> None:
+        for label in (self.subject_label, self.from_label, self.to_label, self.cc_label, self.date_label):
+            label.clear()
+        for caption, label in ((self.to_caption, self.to_label), (self.cc_caption, self.cc_label)):
+            caption.setVisible(True)
+            label.setVisible(True)
+        self.warning_label.hide()
+        self.attachments_label.hide()
+
+    def _set_recipients(self, caption: QLabel, label: QLabel, addresses: tuple[Address, ...], total: int) -> None:
+        shown = [address_text(a) for a in addresses[:MAX_SHOWN_RECIPIENTS]]
+        text = ", ".join(shown)
+        more = max(total, len(addresses)) - len(shown)
+        if more > 0:
+            text += " " + self.tr("and {count} more").format(count=more)
+        label.setText(text)
+        visible = bool(text) or caption is self.to_caption
+        caption.setVisible(visible)
+        label.setVisible(visible)
+
+    def _show_warnings(self, parsed: ParsedMessage | None) -> None:
+        if parsed is None:
+            self.warning_label.hide()
+            return
+        # Sender warnings first: they are what a user must not miss.
+        codes = [w for w in parsed.warnings if w in SENDER_WARNINGS] + [
+            w for w in parsed.warnings if w not in SENDER_WARNINGS
+        ]
+        lines = ["⚠ " + _qt_text(warning_text(code)) for code in codes]
+        self.warning_label.setText("\n".join(lines))
+        self.warning_label.setVisible(bool(lines))
+
+    def _show_attachments(self, parsed: ParsedMessage | None) -> None:
+        if parsed is None or not parsed.attachments:
+            self.attachments_label.hide()
+            return
+        items = []
+        tips = []
+        for attachment in parsed.attachments:
+            name = attachment.display_name or self.tr("(unnamed)")
+            findings = []
+            if self.attachment_rules is not None and attachment.filename:
+                findings = self.attachment_rules.check_name(attachment.filename)
+            warn = attachment.suspicious_name or bool(findings)
+            items.append(("⚠ " if warn else "") + f"{name} ({_size_text(attachment.size)})")
+            tips.extend(f.message.text() for f in findings)
+        self.attachments_label.setText(self.tr("Attachments: {files}").format(files=", ".join(items)))
+        self.attachments_label.setToolTip("\n".join(dict.fromkeys(tips)))
+        self.attachments_label.show()

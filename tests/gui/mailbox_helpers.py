@@ -1,0 +1,194 @@
+"""A fake sync service (``services.mailbox.SyncPort``) and a window wired to a filled cache.
+
+Why a fake here: the GUI tests must make the server answer *done*, *failed* or
+*cancelled* on demand, deliver a body or new mail at a chosen moment, and
+report progress — a real server cannot be told to refuse a STORE. The real
+engine is exercised against Dovecot in tests/integration/test_mailbox_live.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QObject, Signal
+
+from govmail_desktop.core.entities import MessageSummary
+from govmail_desktop.services.mailbox import BODY_PART, CANCELLED, DONE, FAILED, MailOp
+from govmail_desktop.store.cache import MailCache
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+class FakeSync(QObject):
+    """Records what the facade asks; the test decides what the "server" answers."""
+
+    op_finished = Signal(int, str, object)
+    progress = Signal(str, int, int)
+    connection_state = Signal(str)
+    folders_changed = Signal()
+    rows_inserted = Signal(int, list)
+    rows_changed = Signal(int, list)
+    rows_removed = Signal(int, list)
+    folder_reset = Signal(int)
+    new_mail = Signal(int, list)
+    body_ready = Signal(int, int)
+    body_failed = Signal(int, int, object)
+    problem = Signal(object)
+
+    def __init__(self, cache: MailCache) -> None:
+        super().__init__()
+        self.cache = cache
+        self.started = False
+        self.stopped = False
+        self.applied: list[MailOp] = []
+        self.sync_requests: list[int] = []
+        self.body_requests: list[tuple[int, int]] = []
+        self.cancels = 0
+
+    # -- SyncPort
+    def start(self) -> None:
+        self.started = True
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    def request_folder_sync(self, folder_id: int) -> None:
+        self.sync_requests.append(folder_id)
+
+    def fetch_body(self, folder_id: int, uid: int) -> None:
+        self.body_requests.append((folder_id, uid))
+
+    def apply(self, op: MailOp) -> None:
+        self.applied.append(op)
+
+    def cancel(self) -> None:
+        self.cancels += 1
+
+    # -- the "server" answers
+    def answer(self, outcome: str = DONE, error: Any = None, op: MailOp | None = None) -> MailOp:
+        op = op or self.applied[-1]
+        self.op_finished.emit(op.op_id, outcome, error)
+        return op
+
+    def done(self, op: MailOp | None = None) -> MailOp:
+        return self.answer(DONE, None, op)
+
+    def failed(self, error: Any, op: MailOp | None = None) -> MailOp:
+        return self.answer(FAILED, error, op)
+
+    def cancelled(self, op: MailOp | None = None) -> MailOp:
+        return self.answer(CANCELLED, None, op)
+
+    def deliver_body(self, folder_id: int, uid: int, raw: bytes) -> None:
+        self.cache.put_part(folder_id, uid, BODY_PART, raw)
+        self.body_ready.emit(folder_id, uid)
+
+    def deliver_new_mail(self, folder_id: int, summaries: list[MessageSummary]) -> None:
+        self.cache.insert_summaries(folder_id, summaries)
+        uids = [s.uid for s in summaries]
+        self.rows_inserted.emit(folder_id, uids)
+        self.new_mail.emit(folder_id, uids)
+
+
+@dataclass
+class MailboxWindow:
+    window: Any
+    controller: Any
+    service: Any
+    sync: FakeSync
+    cache: MailCache
+    inbox: int
+    bridge: Any
+    mailboxes: Any
+    settings: Any
+
+
+def select_rows(window: Any, rows: list[int]) -> None:
+    """Select list rows as a click / Ctrl+click would (current = the first)."""
+    view = window.message_view
+    model = view.model()
+    selection = view.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    selection.setCurrentIndex(model.index(rows[0], 0), flags)
+    for row in rows[1:]:
+        selection.select(
+            model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        )
+
+
+def select_uid(window: Any, uid: int) -> int:
+    model = window.message_view.model()
+    row = model.row_of_uid(uid)
+    assert row is not None, uid
+    select_rows(window, [row])
+    return row
+
+
+def row_of(window: Any, uid: int) -> int | None:
+    return window.message_view.model().row_of_uid(uid)
+
+
+def shown_uids(window: Any) -> list[int]:
+    model = window.message_view.model()
+    return [model.uid_at(r) for r in range(model.rowCount())]
+
+
+# ---------------------------------------------------------------- the window under test
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def open_mailbox(make_main_window, qtbot):
+    """A main window showing one account whose cache holds ``count`` Inbox messages.
+
+    The cache is filled before the window opens (as after an earlier session):
+    what the window shows comes from the cache alone. ``sync=False`` builds
+    no sync service (offline only). Returns a :class:`MailboxWindow`.
+    """
+    from types import SimpleNamespace
+
+    from govmail_desktop.ui.mailbox_setup import attach_mailboxes
+    from tests.unit.store.factories import fill
+
+    opened = []
+
+    def make(count: int = 300, *, sync: bool = True, fill_cache=None, lang: str = "th",
+             mark_read_on_view: bool = False, settings=None, **options: Any) -> MailboxWindow:
+        account = SimpleNamespace(id="acct1", address="alice@agency.go.th", display_name="อลิสา ศรีสุข")
+        cache = MailCache.for_account(account.id)
+        inbox = fill(cache, count=count)
+        if fill_cache is not None:
+            fill_cache(cache)
+        cache.close()
+        under = make_main_window(settings=settings, lang=lang)
+        fakes: list[FakeSync] = []
+
+        def factory(_account, account_cache, _queue):
+            if not sync:
+                return None
+            fake = FakeSync(account_cache)
+            fakes.append(fake)
+            return fake
+
+        mailboxes = attach_mailboxes(
+            under.window, under.settings, under.bridge, accounts=[account], sync_factory=factory,
+            use_system_tray=False, mark_read_on_view=mark_read_on_view, **options,
+        )
+        opened.append(mailboxes)
+        service = mailboxes.accounts[0].service
+        qtbot.waitUntil(lambda: under.window.message_view.model() is service.message_model)
+        # Keyboard shortcuts only reach an active window.
+        with qtbot.waitActive(under.window):
+            under.window.activateWindow()
+        under.window.message_view.setFocus()
+        return MailboxWindow(
+            under.window, mailboxes.controller, service, fakes[0] if fakes else None, service.cache,
+            inbox, under.bridge, mailboxes, under.settings,
+        )
+
+    yield make
+    for mailboxes in opened:
+        mailboxes.shutdown()
