@@ -105,6 +105,7 @@ def test_good_certificate_verifies_for_every_loopback_name(dovecot, certs):
     for host in ("localhost", "127.0.0.1"):
         with IMAPClient(host, port=dovecot.imaps_port, ssl=True, ssl_context=certs.client_context()) as c:
             c.login("carol", dovecot.users["carol"])
+            assert c.folder_exists("INBOX")
 
 
 def test_start_failure_reports_the_dovecot_log(fresh_dovecot):
