@@ -238,11 +238,14 @@ def attach_mailboxes(ctx: AppContext, overrides: AppOverrides) -> Any:
     except GovMailError as err:
         ctx.bridge.report_error(err)
         accounts = []
+    from govmail_desktop.credentials import CredentialStore
+
     sync_factory = overrides.extra.get("sync_factory") or default_sync_factory(ctx)
     rules = ctx.policy.attachment_rules() if ctx.policy is not None and ctx.policy.error is None else None
     mailboxes = attach(
         ctx.window, ctx.settings, ctx.bridge,
         accounts=accounts, paths=ctx.paths, sync_factory=sync_factory, attachment_rules=rules,
+        session_passwords=ctx.session_passwords, credential_store=CredentialStore(),
     )
     ctx.shutdown_hooks.append(mailboxes.shutdown)
     ctx.account_saved_handlers.append(mailboxes.add_account)

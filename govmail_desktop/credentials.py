@@ -250,14 +250,16 @@ def password_for(account: "Account", store: CredentialStore, session: SessionPas
     """The account's password if known without asking the user (``None``: ask).
 
     Accounts set to "ask each session" look only in memory; the others look in
-    the keyring, and then in memory (the user may have typed it this session
-    because the keyring was locked).
+    memory first (a password typed this session is newer than the keyring's:
+    the keyring was locked, or the server refused the stored one), then in the
+    keyring.
     """
-    if account.ask_password_each_session:
-        return session.get(account.id)
+    typed = session.get(account.id)
+    if account.ask_password_each_session or typed is not None:
+        return typed
     try:
         password = store.get_password(account.id)
     except CredentialsError as exc:
         log.warning("Keyring unavailable for account %s: %s", account.id, exc.code)
         password = None
-    return password if password is not None else session.get(account.id)
+    return password

@@ -1195,6 +1195,21 @@
         </message>
     </context>
     <context>
+        <name>PasswordPrompt</name>
+        <message>
+            <source>Password</source>
+            <translation>รหัสผ่าน</translation>
+        </message>
+        <message>
+            <source>Please enter the password of {address}.</source>
+            <translation>กรุณาใส่รหัสผ่านของบัญชี {address}</translation>
+        </message>
+        <message>
+            <source>Remember the password in the system's password store (keyring)</source>
+            <translation>จำรหัสผ่านไว้ในที่เก็บรหัสผ่านของระบบ (keyring)</translation>
+        </message>
+    </context>
+    <context>
         <name>Policy</name>
         <message>
             <source>“{host}” is not a valid server name.</source>
@@ -1648,7 +1663,7 @@
         <name>SyncService</name>
         <message>
             <source>Offline. Reconnecting in {seconds} s…</source>
-            <extracomment>Progress signals at most this often per operation (a 100,000-row sync must not flood the GUI). New rows are announced to the models at most this often (see _RelayListener). The worker's pause after announcing rows, so the GUI thread repaints without waiting. The local worker asks for the server part of an action (submitting is a GUI-thread call).</extracomment>
+            <extracomment>Progress signals at most this often per operation (a 100,000-row sync must not flood the GUI). New rows are announced to the models at most this often (see _RelayListener). Longest pause of the worker while the GUI thread applies announced rows and repaints. The local worker asks for the server part of an action (submitting is a GUI-thread call).</extracomment>
             <translation>ออฟไลน์ จะเชื่อมต่อใหม่ในอีก {seconds} วินาที…</translation>
         </message>
         <message>
@@ -1661,6 +1676,7 @@
         </message>
         <message>
             <source>Updating the folder list</source>
+            <extracomment>Set by the GUI thread once announced rows are applied and painted (see _RelayListener).</extracomment>
             <translation>กำลังปรับปรุงรายการโฟลเดอร์</translation>
         </message>
         <message>

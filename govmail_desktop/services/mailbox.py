@@ -41,7 +41,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from govmail_desktop.core.entities import Flag, MessageSummary, SpecialUse, decode_flags
-from govmail_desktop.core.errors import BugError, Cancelled, GovMailError, StorageError
+from govmail_desktop.core.errors import AuthError, BugError, Cancelled, GovMailError, StorageError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg, current_language
 from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.mime.parse import ParsedMessage, parse_message
@@ -230,8 +230,14 @@ def _as_error(exc: BaseException) -> GovMailError:
 
 
 class MailboxService(QObject):
-    """One account's models, preview and optimistic actions (see the module doc)."""
+    """One account's models, preview and optimistic actions (see the module doc).
 
+    ``password_needed(error)``: the server refused the password, or none is
+    known (an "ask each session" account after a restart); the UI asks the user
+    and calls :meth:`retry_connection`.
+    """
+
+    password_needed = Signal(object)
     preview_ready = Signal(object)
     folder_shown = Signal(object)
     counts_changed = Signal()
@@ -412,6 +418,16 @@ class MailboxService(QObject):
         """Check the shown folder for news now (F5)."""
         if self.sync is not None and self.message_model.folder_id is not None:
             self.sync.request_folder_sync(self.message_model.folder_id)
+
+    def retry_connection(self) -> None:
+        """Connect again now (after the user typed a password): sync everything."""
+        if self.sync is None:
+            return
+        sync_all = getattr(self.sync, "sync_all", None)
+        if sync_all is not None:
+            sync_all()
+        else:
+            self.refresh()
 
     def cancel_sync(self) -> None:
         if self.sync is not None:
@@ -817,6 +833,8 @@ class MailboxService(QObject):
     def _on_problem(self, error: object) -> None:
         if isinstance(error, Cancelled):
             return
+        if isinstance(error, AuthError):
+            self.password_needed.emit(error)
         self._report(error if isinstance(error, BaseException) else BugError(detail=str(error)))
 
     @Slot(str, int, int)

@@ -129,6 +129,10 @@ class EngineSyncAdapter(QObject):
     def stop(self) -> None:
         self.service.stop()
 
+    def sync_all(self) -> None:
+        """Offline actions, the folder list, then every folder (a fresh connection if needed)."""
+        self.service.sync_all()
+
     def request_folder_sync(self, folder_id: int) -> None:
         cached = self.cache.folder(folder_id)
         if cached is not None:

@@ -12,10 +12,15 @@ Accounts saved later by the setup wizard come in through
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from govmail_desktop.core.errors import GovMailError
+from govmail_desktop.i18n.catalog import current_language
 from govmail_desktop.services.mailbox import AccountMailbox, MailboxService, open_account_mailbox
 from govmail_desktop.ui.mailbox_controller import MailboxController
 from govmail_desktop.ui.tray import MailTray
@@ -46,6 +51,8 @@ class Mailboxes:
         attachment_rules: Any = None,
         use_system_tray: bool | None = None,
         mark_read_on_view: bool = True,
+        session_passwords: Any = None,
+        credential_store: Any = None,
     ) -> None:
         self.window = window
         self.settings = settings
@@ -54,6 +61,10 @@ class Mailboxes:
         self.sync_factory = sync_factory
         self.use_system_tray = use_system_tray
         self.mark_read_on_view = mark_read_on_view
+        #: Where typed passwords go: this session's memory, and the keyring if wanted.
+        self.session_passwords = session_passwords
+        self.credential_store = credential_store
+        self._prompts: dict[str, Any] = {}
         self.accounts: list[AccountMailbox] = []
         self.controller: MailboxController | None = None
         self.tray: MailTray | None = None
@@ -87,12 +98,51 @@ class Mailboxes:
             self.bridge.report_error(err)
             return None
         mailbox.service.account_name = account_label(account)
+        mailbox.service.password_needed.connect(partial(self.ask_password, mailbox))
         for problem in mailbox.problems:
             self.bridge.report_error(problem)
         self.accounts.append(mailbox)
         mailbox.service.start()  # cached mail first (Inbox), then the sync service
         log.info("Mailbox of account %s opened (%s)", account.id, "with sync" if mailbox.sync else "offline only")
         return mailbox
+
+    def ask_password(self, mailbox: AccountMailbox, error: Any) -> None:
+        """Ask for the password of ``mailbox``'s account (one prompt per account at a time)."""
+        account = mailbox.account
+        if self.session_passwords is None or account.id in self._prompts:
+            return
+        from govmail_desktop.ui.password_prompt import PasswordPrompt
+
+        reason = error.user_text(current_language()) if isinstance(error, GovMailError) else ""
+        can_remember = self.credential_store is not None and not getattr(
+            account, "ask_password_each_session", False
+        )
+        prompt = PasswordPrompt(account.address, reason, can_remember=can_remember, parent=self.window)
+        prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        prompt.password_entered.connect(partial(self._password_entered, mailbox))
+        prompt.finished.connect(partial(self._prompt_closed, account.id))
+        self._prompts[account.id] = prompt
+        prompt.open()
+
+    def _prompt_closed(self, account_id: str, _result: int) -> None:
+        self._prompts.pop(account_id, None)
+
+    def _password_entered(self, mailbox: AccountMailbox, password: str, remember: bool) -> None:
+        account_id = mailbox.account.id
+        self.session_passwords.set(account_id, password)
+        log.info("Password for account %s entered (%s)", account_id,
+                 "to be kept in the keyring" if remember else "kept in memory for this session")
+        if remember and self.credential_store is not None:
+            store, bridge = self.credential_store, self.bridge
+
+            def save() -> None:  # the keyring may block on D-Bus: never on the GUI thread
+                try:
+                    store.set_password(account_id, password)
+                except GovMailError as err:
+                    bridge.report_error(err)
+
+            threading.Thread(target=save, name="keyring-save", daemon=True).start()
+        mailbox.service.retry_connection()
 
     def connect_window(self, services: list[MailboxService]) -> None:
         self.tray = MailTray(

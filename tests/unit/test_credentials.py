@@ -175,3 +175,7 @@ def test_password_for_uses_memory_for_ask_each_session_accounts():
     broken = _store(MemoryKeyring(fail_with=keyring.errors.KeyringLocked("locked")))
     session.set(keyring_account.id, "typed-again")
     assert password_for(keyring_account, broken, session) == "typed-again"
+    # A password typed this session (the server refused the stored one) wins over the keyring.
+    assert password_for(keyring_account, store, session) == "typed-again"
+    session.forget(keyring_account.id)
+    assert password_for(keyring_account, store, session) == "from-keyring"
