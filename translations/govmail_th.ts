@@ -1647,6 +1647,10 @@
             <extracomment>Bytes of a message fetched for the preview (the parser looks at no more). Body requests made offline wait in the engine's queue for the connection.</extracomment>
             <translation>กำลังดาวน์โหลดจดหมาย</translation>
         </message>
+        <message>
+            <source>The password of this account is needed to connect.</source>
+            <translation>ต้องใส่รหัสผ่านของบัญชีนี้ก่อนจึงจะเชื่อมต่อได้</translation>
+        </message>
     </context>
     <context>
         <name>SyncProgress</name>

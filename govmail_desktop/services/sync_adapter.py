@@ -39,6 +39,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from govmail_desktop.core.errors import GovMailError, ServerError
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.services.mailbox import (
     BODY_PART,
     DONE,
@@ -338,6 +339,9 @@ class EngineSyncAdapter(QObject):
 SyncFactory = Callable[[Any, MailCache, "OfflineOpQueue | None"], "EngineSyncAdapter | None"]
 
 
+PASSWORD_NEEDED = QT_TRANSLATE_NOOP("SyncAdapter", "The password of this account is needed to connect.")
+
+
 def default_sync_factory(ctx: Any) -> SyncFactory | None:
     """Builds each account's engine + adapter; None when nothing may connect.
 
@@ -365,8 +369,11 @@ def default_sync_factory(ctx: Any) -> SyncFactory | None:
 
         def password() -> str:
             found = password_for(account, store, ctx.session_passwords)
-            if found is None:
-                raise AuthError(detail=f"no password known for account {account.id}")
+            if found is None:  # "ask each session" after a restart, or the keyring lost it
+                raise AuthError(
+                    PASSWORD_NEEDED, code="password-needed",
+                    detail=f"no password known for account {account.id}",
+                )
             return found
 
         server_policy = policy.server_policy()
