@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, TypeVar
 
 from govmail_desktop.core.entities import (
     FlagBits,
@@ -602,7 +602,17 @@ class MailCache:
     @_guarded
     def insert_summaries(self, folder_id: int, summaries: Iterable[MessageSummary]) -> int:
         """Insert (or refresh) a batch in ONE transaction; returns the number of rows."""
-        rows = [summary_row(folder_id, s) for s in summaries]
+        return self.insert_rows(folder_id, [summary_row(folder_id, s) for s in summaries])
+
+    @_guarded
+    def insert_rows(self, folder_id: int, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Insert (or refresh) ready-made ``messages`` rows in ONE transaction.
+
+        For the bulk header sync (``sync/rows.py``), which builds rows straight
+        from the wire with per-correspondent values memoised; each row must be
+        what :func:`summary_row` gives (19 columns, this ``folder_id`` first).
+        Returns the number of rows.
+        """
         if not rows:
             return 0
         with self._writing() as db:

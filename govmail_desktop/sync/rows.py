@@ -6,27 +6,20 @@ conversion costs more than a second of the sync, mostly recomputing the same
 sort keys and packed address lists for the same few hundred correspondents.
 This module produces *the same rows* (tests/unit/sync/test_rows.py compares
 them with ``summary_row`` over hostile input) with those per-correspondent
-values computed once, and writes them in one transaction like
-``insert_summaries`` does.
-
-It relies on two internals of store/cache.py (``_INSERT_SQL`` and
-``MailCache._writing``); if they are not there it falls back to the public
-``insert_summaries``, so a change in the store can only make the sync slower,
-never wrong. (A public ``MailCache.insert_rows`` would remove the coupling.)
+values computed once, and writes them with the public
+``MailCache.insert_rows`` (one transaction per batch).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 from govmail_desktop.core.entities import encode_flags
 from govmail_desktop.net.imap_wire import Address as WireAddress
 from govmail_desktop.net.imap_wire import FetchedMessage
-from govmail_desktop.store import cache as cache_module
 from govmail_desktop.store import keys
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.sync import convert
@@ -160,28 +153,7 @@ def prepare(folder_id: int, messages: Sequence[FetchedMessage]) -> tuple[list[tu
     return rows, flag_only
 
 
-def write(cache: MailCache, folder_id: int, rows: list[tuple[Any, ...]], messages: Sequence[FetchedMessage]) -> None:
-    """Insert prepared rows in one transaction (``messages``: their source, for the fallback)."""
+def write(cache: MailCache, folder_id: int, rows: list[tuple[Any, ...]]) -> None:
+    """Insert prepared rows in one transaction."""
     if rows:
-        _write(cache, folder_id, rows, messages)
-
-
-def _write(cache: MailCache, folder_id: int, rows: list[tuple[Any, ...]], messages: Sequence[FetchedMessage]) -> None:
-    public = getattr(cache, "insert_rows", None)
-    if public is not None:
-        public(folder_id, rows)
-        return
-    sql = getattr(cache_module, "_INSERT_SQL", None)
-    writing = getattr(cache, "_writing", None)
-    failure = getattr(cache, "_failure", None)
-    if sql is None or writing is None or failure is None:
-        cache.insert_summaries(folder_id, convert.summaries_of(messages))
-        return
-    try:
-        with writing() as db:
-            db.executemany(sql, rows)
-            db.execute("UPDATE folders SET thread_order_valid=0 WHERE id=? AND thread_order_valid", (folder_id,))
-    except (sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.InterfaceError):
-        raise
-    except (sqlite3.DatabaseError, OSError) as exc:
-        raise failure(exc) from exc
+        cache.insert_rows(folder_id, rows)
