@@ -202,3 +202,74 @@ def test_resync_of_the_folder_still_selected_is_a_noop(server, cache, listener):
     server.set_flags("INBOX", 1, ["\\Seen"])
     fresh, _ = run(server, cache)
     assert fresh.mode == "qresync" and cached_state(cache, "INBOX") == server.state("INBOX")
+
+
+BULK = SyncOptions(first_batch=3, growth=2, max_chunk=8, write_batch=4, bulk_min=10)
+
+
+def _sort_indexes(cache) -> set[str]:
+    from govmail_desktop.store.schema import TEXT_SORT_INDEXES
+
+    rows = cache._conn().execute("SELECT name FROM sqlite_master WHERE type='index'")  # noqa: SLF001
+    return {r[0] for r in rows} & set(TEXT_SORT_INDEXES)
+
+
+def test_big_initial_sync_bulk_loads_and_ends_fully_indexed(server, cache, listener, monkeypatch):
+    """Past the first screen the rows go in with the text sort indexes dropped; at the
+    end they are back and every sort order lists the whole folder."""
+    from govmail_desktop.store.cache import MailCache, SortKey
+
+    seen_during: list[set[str]] = []
+    original = MailCache.insert_rows
+
+    def spy(self, folder_id, rows):
+        seen_during.append(_sort_indexes(self))
+        return original(self, folder_id, rows)
+
+    monkeypatch.setattr(MailCache, "insert_rows", spy)
+    server.add_messages("INBOX", 30)
+    result, _ = run(server, cache, listener, options=BULK)
+    assert result.fetched == 30 and cached_state(cache, "INBOX") == server.state("INBOX")
+    assert seen_during[0] and not seen_during[-1]  # first screen indexed, the bulk part not
+    assert _sort_indexes(cache) == {"messages_by_sender", "messages_by_subject"}
+    fid = cache.folder_id("INBOX")
+    for key in SortKey:
+        assert sorted(r.uid for r in cache.page(fid, key, False, 0, 100)) == list(range(1, 31))
+
+
+def test_small_fetch_into_a_big_folder_keeps_the_indexes(server, cache, monkeypatch):
+    """New mail in a synced folder must not cost a drop and rebuild of its indexes."""
+    from govmail_desktop.store.cache import MailCache
+
+    server.add_messages("INBOX", 30)
+    run(server, cache, options=BULK)
+    calls: list[int] = []
+    monkeypatch.setattr(MailCache, "bulk_load", lambda self: calls.append(1))
+    server.add_messages("INBOX", 12)  # >= bulk_min, but fewer than the folder holds
+    result, _ = run(server, cache, options=BULK)
+    assert result.fetched == 12 and calls == []
+
+
+def test_bulk_sync_dying_midway_leaves_a_usable_cache_that_resumes(server, cache, tmp_path):
+    """The connection drops inside the bulk phase: the indexes come back at once (and a
+    process killed there gets them back at the next open); a new sync finishes the job."""
+    from govmail_desktop.store.cache import MailCache, SortKey
+
+    server.add_messages("INBOX", 40)
+    server.drop_after_rows = 20
+    with pytest.raises(NetworkError):
+        run(server, cache, options=BULK)
+    fid = cache.folder_id("INBOX")
+    assert 3 < cache.count(fid) < 40 and cache.folder(fid).uidnext is None
+    assert _sort_indexes(cache) == {"messages_by_sender", "messages_by_subject"}
+
+    cache._drop_sort_indexes()  # noqa: SLF001 - as if the process had died inside bulk_load()
+    cache.close()
+    reopened = MailCache(tmp_path / "cache.sqlite3")
+    try:
+        assert not reopened.rebuilt and _sort_indexes(reopened) == {"messages_by_sender", "messages_by_subject"}
+        result, _ = run(server, reopened, options=BULK)
+        assert result.mode == "initial" and cached_state(reopened, "INBOX") == server.state("INBOX")
+        assert len(reopened.page(fid, SortKey.SUBJECT, True, 0, 100)) == 40
+    finally:
+        reopened.close()
