@@ -105,11 +105,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def _language_for_help(argv: list[str]) -> None:
     """Honour ``--lang`` before parsing, so that ``--help`` is in that language."""
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv):
-            catalog.set_language(argv[i + 1])
-        elif arg.startswith("--lang="):
-            catalog.set_language(arg.split("=", 1)[1])
+    lang = catalog.language_from_argv(argv)
+    if lang is not None:
+        catalog.set_language(lang)
 
 
 # -- display check -------------------------------------------------------------

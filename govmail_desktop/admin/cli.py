@@ -15,6 +15,7 @@ import sys
 from govmail_desktop import __version__
 from govmail_desktop.admin import check_server, policy_cmd
 from govmail_desktop.i18n import normalize_language, set_language, translate
+from govmail_desktop.i18n.catalog import language_from_argv
 
 
 def _default_language() -> str:
@@ -44,13 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # Pick the language before building the parser so that --help is translated.
-    lang = _default_language()
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv):
-            lang = normalize_language(argv[i + 1])
-        elif arg.startswith("--lang="):
-            lang = normalize_language(arg.split("=", 1)[1])
-    set_language(lang)
+    set_language(language_from_argv(argv) or _default_language())
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

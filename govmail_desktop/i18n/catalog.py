@@ -54,6 +54,18 @@ def current_language() -> str:
     return _current_language
 
 
+def language_from_argv(argv: list[str]) -> str | None:
+    """The value of ``--lang`` in a command line, read before argparse runs
+    (so that ``--help`` itself comes out in that language); None if absent."""
+    lang = None
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    return normalize_language(lang) if lang is not None else None
+
+
 def parse_ts(path: Path) -> dict[str, dict[str, str]]:
     """Finished translations of a Qt Linguist ``.ts`` file: {context: {source: text}}."""
     result: dict[str, dict[str, str]] = {}
