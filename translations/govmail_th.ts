@@ -1667,7 +1667,7 @@
         <name>SyncService</name>
         <message>
             <source>Offline. Reconnecting in {seconds} s…</source>
-            <extracomment>Progress signals at most this often per operation (a 100,000-row sync must not flood the GUI). New rows are announced to the models at most this often (see _RelayListener). Longest pause of the worker while the GUI thread applies announced rows and repaints. The local worker asks for the server part of an action (submitting is a GUI-thread call).</extracomment>
+            <extracomment>Progress signals at most this often per operation (a 100,000-row sync must not flood the GUI). New rows are announced to the models at most this often (see _RelayListener). Longest pause of the worker while the GUI thread applies announced rows and repaints. Interpreter lock handover interval while the service runs (see SyncService.start). The local worker asks for the server part of an action (submitting is a GUI-thread call).</extracomment>
             <translation>ออฟไลน์ จะเชื่อมต่อใหม่ในอีก {seconds} วินาที…</translation>
         </message>
         <message>
@@ -1710,6 +1710,10 @@
         <message>
             <source>Deleting {count} messages</source>
             <translation>กำลังลบจดหมาย {count} ฉบับ</translation>
+        </message>
+        <message>
+            <source>Deleting {count} messages for good</source>
+            <translation>กำลังลบจดหมาย {count} ฉบับอย่างถาวร</translation>
         </message>
         <message>
             <source>Inbox</source>

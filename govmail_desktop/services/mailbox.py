@@ -701,9 +701,11 @@ class MailboxService(QObject):
             self._on_op_finished(op.op_id, DONE, None)
             return
 
+        kind = OpKind.EXPUNGE if op.kind is OpKind.DELETE and op.permanent else op.kind
+
         def enqueue() -> int:
             return queue.enqueue(
-                op.kind, op.folder, op.uidvalidity, op.uids,
+                kind, op.folder, op.uidvalidity, op.uids,
                 add_flags=op.add_flags, remove_flags=op.remove_flags, target=op.target,
             )
 

@@ -21,11 +21,10 @@ module only translates — it holds no sync logic:
   offline / connecting / syncing / online; operation titles and counts give
   the progress text.
 
-Mismatches with the engine's API are worked around here and listed in the
-issue note: no public ``fetch_body`` (a private ``_submit`` is used), no
-per-action server result (matched through the offline queue), ``newMail``
-carries a count (the newest UIDs are read from the cache), no permanent
-delete outside the Trash (sent as a delete, i.e. to the Trash).
+Where the engine's API differs from the facade's, it is bridged here: the
+engine reports no per-action server result (matched through the offline
+queue), and ``newMail`` carries a count (the newest UIDs are read from the
+cache). Older engines without ``fetch_body`` get a body fetch submitted here.
 """
 
 from __future__ import annotations
@@ -152,9 +151,7 @@ class EngineSyncAdapter(QObject):
             assert op.target is not None
             engine_id = s.move_messages(op.folder, op.uids, op.target)
         else:
-            if op.permanent:
-                log.warning("The sync engine has no permanent delete outside the Trash; op %d goes to the Trash", op.op_id)
-            engine_id = s.delete_messages(op.folder, op.uids)
+            engine_id = s.delete_messages(op.folder, op.uids, permanent=op.permanent)
         self._recording[engine_id] = _Action(op)
 
     def fetch_body(self, folder_id: int, uid: int) -> None:

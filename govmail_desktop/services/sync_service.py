@@ -584,9 +584,10 @@ class SyncService(QObject):
     def move_messages(self, folder: str, uids: Iterable[int], target: str) -> int:
         return self._action(OpKind.MOVE, folder, uids, target=target)
 
-    def delete_messages(self, folder: str, uids: Iterable[int]) -> int:
-        """To Trash (or removed for good when already in Trash)."""
-        return self._action(OpKind.DELETE, folder, uids)
+    def delete_messages(self, folder: str, uids: Iterable[int], *, permanent: bool = False) -> int:
+        """To Trash (or removed for good when already in Trash, or when ``permanent``:
+        the user confirmed deleting for good)."""
+        return self._action(OpKind.EXPUNGE if permanent else OpKind.DELETE, folder, uids)
 
     def _action(self, kind: OpKind, folder: str, uids: Iterable[int], **kwargs: Any) -> int:
         uid_list = sorted(set(uids))
@@ -594,6 +595,7 @@ class SyncService(QObject):
             OpKind.FLAGS: lambda: QCoreApplication.translate("SyncService", "Marking {count} messages").format(count=len(uid_list)),
             OpKind.MOVE: lambda: QCoreApplication.translate("SyncService", "Moving {count} messages").format(count=len(uid_list)),
             OpKind.DELETE: lambda: QCoreApplication.translate("SyncService", "Deleting {count} messages").format(count=len(uid_list)),
+            OpKind.EXPUNGE: lambda: QCoreApplication.translate("SyncService", "Deleting {count} messages for good").format(count=len(uid_list)),
         }
 
         def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:

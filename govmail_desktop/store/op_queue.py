@@ -46,6 +46,7 @@ class OpKind(str, Enum):
     FLAGS = "flags"  # add/remove flags
     MOVE = "move"  # to ``target`` (archive, drag and drop)
     DELETE = "delete"  # to Trash, or \Deleted + EXPUNGE in Trash itself (the sync decides)
+    EXPUNGE = "expunge"  # \Deleted + EXPUNGE where the messages are (delete for good, confirmed)
 
 
 @dataclass(frozen=True)

@@ -159,13 +159,11 @@ def _apply(conn: MailboxConnection, cache: MailCache, op: PendingOp) -> None:
     elif op.kind is OpKind.MOVE:
         assert op.target is not None
         conn.uid_move(uid_set, op.target)
-    elif op.kind is OpKind.DELETE:
-        trash = trash_folder(cache)
-        if trash is None or trash == op.folder:
-            conn.store_flags(uid_set, "+", [Flag.DELETED])
-            conn.uid_expunge(uid_set)
-        else:
-            conn.uid_move(uid_set, trash)
+    elif op.kind is OpKind.DELETE and trash_folder(cache) not in (None, op.folder):
+        conn.uid_move(uid_set, trash_folder(cache))
+    elif op.kind in (OpKind.DELETE, OpKind.EXPUNGE):  # for good: in Trash, no Trash, or asked for
+        conn.store_flags(uid_set, "+", [Flag.DELETED])
+        conn.uid_expunge(uid_set)
     # The server's own untagged answers (EXPUNGE/FETCH) describe what we already show.
     conn.take_events()
 

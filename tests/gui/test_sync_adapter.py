@@ -66,8 +66,8 @@ class Engine(QObject):
     def move_messages(self, folder, uids, target):
         return self._record(OpKind.MOVE, folder, uids, target=target)
 
-    def delete_messages(self, folder, uids):
-        return self._record(OpKind.DELETE, folder, uids)
+    def delete_messages(self, folder, uids, *, permanent=False):
+        return self._record(OpKind.EXPUNGE if permanent else OpKind.DELETE, folder, uids)
 
     def sync_folder(self, name):
         self.calls.append(("sync_folder", name))
@@ -173,3 +173,11 @@ def test_new_mail_count_becomes_the_newest_uids(parts, qtbot):
     assert signal.args == [inbox, [19, 20]]
     adapter.request_folder_sync(inbox)
     assert engine.calls[-1] == ("sync_folder", "INBOX")
+
+
+def test_a_permanent_delete_reaches_the_engine_as_an_expunge(parts, qtbot):
+    adapter, _engine, _cache, queue, _ = parts
+    adapter.apply(op(1, OpKind.DELETE, uids=(3,), permanent=True))
+    adapter.apply(op(2, OpKind.DELETE, uids=(4,)))
+    kinds = [p.kind for p in queue.pending()]
+    assert kinds == [OpKind.EXPUNGE, OpKind.DELETE]

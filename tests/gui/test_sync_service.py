@@ -303,3 +303,18 @@ def test_fetch_body_goes_first_and_lands_in_the_cache(qtbot, dovecot, stores):
         assert rec.outcome(missing) == FAILED
     finally:
         assert service.stop(15)
+
+
+def test_delete_for_good_expunges_and_a_plain_delete_goes_to_the_trash(qtbot, server, make_service, stores):
+    cache, queue = stores
+    server.add_messages("INBOX", 3)
+    service, rec = make_service(server)
+    service.start()
+    qtbot.waitUntil(lambda: service.pending_operations() == 0 and cache.count(cache.folder_id("INBOX") or 0) == 3,
+                    timeout=10000)
+    for_good = service.delete_messages("INBOX", [1], permanent=True)
+    to_trash = service.delete_messages("INBOX", [2])
+    wait_finished(qtbot, rec, for_good, to_trash)
+    qtbot.waitUntil(lambda: queue.count() == 0, timeout=10000)
+    assert set(server.state("INBOX")) == {3}
+    assert len(server.state("Trash")) == 1  # only the plain delete's copy

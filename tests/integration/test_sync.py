@@ -228,3 +228,26 @@ def test_resync_on_the_open_connection_sees_other_clients(dovecot, cache):
         assert cache_state(cache, folder) == server_state(dovecot, "alice", folder)
     finally:
         wire.logout()
+
+
+def test_delete_for_good_outside_the_trash_expunges_without_a_copy_in_the_trash(dovecot, cache, tmp_path):
+    folder = unique_folder("forgood")
+    uids = fill(dovecot, "alice", folder, 3)
+    sync(dovecot, cache, "Trash")
+    sync(dovecot, cache, folder)
+    trash_before = server_state(dovecot, "alice", "Trash")
+    queue = OfflineOpQueue(tmp_path / "ops.sqlite3")
+    listener = SyncListener()
+    offline.record_action(cache, queue, listener, OpKind.EXPUNGE, folder, [uids[0]])
+    offline.record_action(cache, queue, listener, OpKind.DELETE, folder, [uids[1]])
+    assert uids[0] not in cache_state(cache, folder)  # shown at once
+    wire = open_wire(dovecot, "alice")
+    try:
+        result = offline.replay(wire, cache, queue, listener)
+    finally:
+        wire.logout()
+    assert (result.done, result.failed) == (2, 0)
+    assert set(server_state(dovecot, "alice", folder)) == {uids[2]}
+    # The plain delete went to the Trash; the permanent one left no copy there.
+    assert len(server_state(dovecot, "alice", "Trash")) == len(trash_before) + 1
+    queue.close()
