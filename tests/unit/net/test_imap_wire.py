@@ -159,6 +159,43 @@ def test_all_nil_envelope():
     assert msg.envelope == w.Envelope(None, "", (), (), (), (), (), (), "", "")
 
 
+@pytest.mark.parametrize(
+    "sender, reply_to",
+    [
+        (b'(("Boss" NIL "boss" "a.go.th"))', b'(("Boss" NIL "boss" "a.go.th"))'),  # both repeat From
+        (b'(("Clerk" NIL "clerk" "a.go.th"))', b'(("Boss" NIL "boss" "a.go.th"))'),  # sender differs
+        (b"NIL", b'(("Boss" NIL "boss" "a.go.th")("Aide" NIL "aide" "a.go.th"))'),  # longer than From
+        (b'(("Boss" NIL "boss" "a.go.th"))', b'(("Boss" NIL "boss" "a.go.th")'),  # not closed: no row
+    ],
+)
+def test_sender_and_reply_to_repeating_from_or_not(sender, reply_to):
+    """The row pattern tries From's own bytes for Sender and Reply-To first."""
+    frm = b'(("Boss" NIL "boss" "a.go.th"))'
+    line = (
+        b'* 1 FETCH (UID 9 FLAGS () INTERNALDATE "17-Jul-1996 02:44:25 -0700" RFC822.SIZE 10 ENVELOPE (NIL "s" '
+        + frm + b" " + sender + b" " + reply_to + b' NIL NIL NIL NIL "<m@a.go.th>"))'
+    )
+    if not reply_to.endswith(b"))"):
+        with pytest.raises(w.ParseError):
+            w.parse_fetch(line)
+        return
+    expected = w.envelope_from_tree(w.tokenize(line[line.index(b"ENVELOPE ") + 9 : -1])[0])
+    env = w.parse_fetch(line).envelope
+    assert env == expected
+    assert env.from_ == (w.Address("Boss", "boss", "a.go.th"),)
+    assert [a.email for a in env.sender] == [a.email for a in expected.sender]
+
+
+def test_sender_repeating_a_from_with_literals_takes_its_own_literals():
+    # (as the reader hands it over: literal data cut out after each {n} marker)
+    line = (
+        b'* 1 FETCH (UID 9 FLAGS () INTERNALDATE "17-Jul-1996 02:44:25 -0700" RFC822.SIZE 10 ENVELOPE (NIL "s" '
+        b'(({4} NIL "boss" "a.go.th")) (({4} NIL "boss" "a.go.th")) NIL NIL NIL NIL NIL NIL))'
+    )
+    msg = w.parse_fetch(line, [b"Boss", b"Chef"])
+    assert msg.envelope.from_[0].name == "Boss" and msg.envelope.sender[0].name == "Chef"
+
+
 def test_quoted_strings_with_escapes():
     msg = w.parse_fetch(envelope_line(b'"say \\"hi\\" \\\\ bye"', name=b'"\\"Boss\\" (IT)"'))
     assert msg.envelope.subject == 'say "hi" \\ bye'
