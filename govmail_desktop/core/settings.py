@@ -60,6 +60,12 @@ SCHEMA: dict[str, Setting] = {
         Setting("mail.preview_pane", bool, True, "Show the preview pane under the message list."),
         Setting("mail.threading", bool, False, "Group messages into conversations."),
         Setting("sync.idle", bool, True, "Watch the inbox for new mail (IMAP IDLE)."),
+        Setting(
+            "sync.check_minutes",
+            int,
+            10,
+            "How often every folder is checked for changes, in minutes (0: only when asked).",
+        ),
         Setting("notify.new_mail", bool, True, "Show a desktop notification for new mail."),
     )
 }

@@ -285,6 +285,9 @@ class MailboxService(QObject):
         self._threaded = False
         self._thread_refresh_running = False
         self._thread_refresh_again = False
+        #: Checks every folder now and then (the Inbox is also watched by IDLE).
+        self._check_timer = QTimer(self)
+        self._check_timer.timeout.connect(self.retry_connection)
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(self.COUNTS_DELAY_MS)
@@ -331,6 +334,7 @@ class MailboxService(QObject):
         if self._closed:
             return
         self._closed = True
+        self._check_timer.stop()
         self._counts_timer.stop()
         if self.sync is not None:
             try:
@@ -418,6 +422,13 @@ class MailboxService(QObject):
         """Check the shown folder for news now (F5)."""
         if self.sync is not None and self.message_model.folder_id is not None:
             self.sync.request_folder_sync(self.message_model.folder_id)
+
+    def set_check_interval(self, minutes: float) -> None:
+        """Check every folder each ``minutes`` (0 or less: only when asked)."""
+        if minutes and minutes > 0 and self.sync is not None:
+            self._check_timer.start(max(1, int(minutes * 60_000)))
+        else:
+            self._check_timer.stop()
 
     def retry_connection(self) -> None:
         """Connect again now (after the user typed a password): sync everything."""

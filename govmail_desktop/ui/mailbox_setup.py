@@ -103,6 +103,7 @@ class Mailboxes:
             self.bridge.report_error(problem)
         self.accounts.append(mailbox)
         mailbox.service.start()  # cached mail first (Inbox), then the sync service
+        mailbox.service.set_check_interval(self._get("sync.check_minutes") or 0)
         log.info("Mailbox of account %s opened (%s)", account.id, "with sync" if mailbox.sync else "offline only")
         return mailbox
 

@@ -389,3 +389,21 @@ def test_the_composition_root_opens_configured_accounts_and_accounts_added_later
         assert len(fakes) == 2 and fakes[1].started
     finally:
         mailboxes.shutdown()
+
+
+def test_every_folder_is_checked_periodically_and_not_when_turned_off(open_mailbox, qtbot):
+    m = open_mailbox(5)
+    service = m.service
+    before = len(m.sync.sync_requests)
+    service.set_check_interval(0.0005)  # 30 ms, for the test
+    qtbot.waitUntil(lambda: len(m.sync.sync_requests) >= before + 2, timeout=5000)
+    service.set_check_interval(0)
+    settled = len(m.sync.sync_requests)
+    qtbot.wait(120)
+    assert len(m.sync.sync_requests) == settled
+
+
+def test_the_check_interval_comes_from_the_settings(open_mailbox):
+    m = open_mailbox(5)
+    timer = m.service._check_timer
+    assert timer.isActive() and timer.interval() == 10 * 60_000
