@@ -14,9 +14,9 @@ module only translates — it holds no sync logic:
   is reported by ``actionFailed(text)`` (the engine has already put the
   server's state back in the cache) and becomes ``failed`` here; the others
   become ``done`` once the replay finishes and they have left the queue.
-* **bodies** — ``fetch_body`` runs ``UID FETCH uid BODY.PEEK[]<0.16 MB>`` as an
-  operation on the engine's connection worker (an IMAP connection never
-  crosses threads) and keeps the bytes in the cache under ``BODY_PART``.
+* **bodies** — the engine's ``fetch_body`` (first in line on its connection
+  worker; an IMAP connection never crosses threads) keeps the message, up to
+  16 MB, in the cache under ``BODY_PART``.
 * **state and progress** — ``onlineChanged`` and running operations give
   offline / connecting / syncing / online; operation titles and counts give
   the progress text.
@@ -24,12 +24,11 @@ module only translates — it holds no sync logic:
 Where the engine's API differs from the facade's, it is bridged here: the
 engine reports no per-action server result (matched through the offline
 queue), and ``newMail`` carries a count (the newest UIDs are read from the
-cache). Older engines without ``fetch_body`` get a body fetch submitted here.
+cache).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,9 +52,6 @@ from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 
 log = logging.getLogger(__name__)
-
-#: Bytes of a message fetched for the preview (the parser looks at no more).
-BODY_FETCH_LIMIT = 16 * 1024 * 1024
 
 
 class ServerRefused(ServerError):
@@ -159,43 +155,7 @@ class EngineSyncAdapter(QObject):
         if cached is None:
             self.body_failed.emit(folder_id, uid, ServerError(detail="folder gone"))
             return
-        fetch = getattr(self.service, "fetch_body", None)
-        if fetch is not None:  # the engine's own, when it has one
-            engine_id = fetch(cached.name, uid)
-        else:
-            engine_id = self._submit_body_fetch(cached.name, folder_id, uid)
-        self._bodies[engine_id] = (folder_id, uid)
-
-    def _submit_body_fetch(self, folder: str, folder_id: int, uid: int) -> int:
-        """The body fetch as an operation on the engine's connection worker.
-
-        Uses the engine's private ``_submit`` until it offers ``fetch_body``;
-        ``run`` takes its arguments loosely because that private signature changes.
-        """
-        cache = self.cache
-
-        def run(*args: Any) -> int:
-            conn, cancel = args[-2], args[-1]
-            conn.select(folder)
-            data: bytes | None = None
-            with contextlib.closing(conn.fetch_stream(str(uid), f"UID BODY.PEEK[]<0.{BODY_FETCH_LIMIT}>")) as stream:
-                for batch in stream:
-                    for message in batch.messages:
-                        if message.uid == uid and message.sections:
-                            data = next((v for k, v in message.sections.items() if k.startswith("BODY[]")), None)
-            cancel.check()
-            if data is None:
-                raise ServerError(detail=f"no body returned for UID {uid}")
-            cache.put_part(folder_id, uid, BODY_PART, data)
-            return len(data)
-
-        return self.service._submit(  # noqa: SLF001 - see the docstring
-            self.service._worker,  # noqa: SLF001
-            ("body", folder, uid),
-            lambda: QCoreApplication.translate("SyncAdapter", "Downloading a message"),
-            run,
-            first=True,
-        )
+        self._bodies[self.service.fetch_body(cached.name, uid)] = (folder_id, uid)
 
     # ------------------------------------------------------------------ engine signals
 
