@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from govmail_desktop.core.errors import GovMailError, ServerError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
