@@ -734,6 +734,32 @@ def _envelope_of(groups: Sequence[bytes], lits: _Literals) -> Envelope:
     return envelope
 
 
+def envelope_subject_text(token: bytes) -> str:
+    """Subject text of a NIL or plain quoted (no escape) ENVELOPE token, as ``parse_fetch`` decodes it."""
+    if token == _NIL:
+        return ""
+    subject = token[1:-1]
+    if not subject:
+        return ""
+    if b"=?" in subject or b"\r" in subject or not subject.isascii():
+        return decode_header_text(subject)
+    return subject.decode("ascii")
+
+
+def plain_address_list(token: bytes) -> tuple[Address, ...]:
+    """An ENVELOPE address list without literals, as ``parse_fetch`` decodes it."""
+    return _fast_addresses(token, _NO_LITERALS)
+
+
+def envelope_id_text(raw: bytes, message_id: bool) -> str:
+    """In-Reply-To / Message-ID text of a plain quoted value, as ``parse_fetch`` decodes it."""
+    if not raw:
+        return ""
+    if message_id and raw.isascii() and b" " not in raw:
+        return raw.decode("ascii")
+    return _id_text(raw)
+
+
 def _skip_value(data: bytes, pos: int) -> int:
     """End of one value (atom, string, literal marker or balanced list) starting at pos."""
     depth = 0
@@ -1508,6 +1534,8 @@ class FetchBatch:
 
     messages: list[FetchedMessage]
     skipped: int = 0
+    #: What ``row_parser`` made of the rows it took (see :meth:`ImapWire.fetch_stream`).
+    rows: list[Any] = field(default_factory=list)
 
 
 def quote_mailbox(name: str | bytes) -> bytes:
@@ -1871,6 +1899,7 @@ class ImapWire:
         vanished: bool = False,
         batch_size: int = 1000,
         on_skip: Callable[[bytes, str], None] | None = None,
+        row_parser: Callable[[bytes, Sequence[bytes]], Any] | None = None,
     ) -> Iterator[FetchBatch]:
         """``UID FETCH uid_set (items)`` yielding parsed messages in batches as they arrive.
 
@@ -1878,6 +1907,9 @@ class ImapWire:
         the middle of a response until then). Rows that do not parse are skipped
         with a warning and counted in ``FetchBatch.skipped``. With ``vanished``
         (QRESYNC), VANISHED (EARLIER) responses go to :attr:`events`.
+        ``row_parser(line, literals)`` is offered each FETCH row first: what it
+        returns (not None) goes to ``FetchBatch.rows`` and the row is not parsed
+        here; on None the row takes the usual path (the bulk sync's shortcut).
         """
         self._check_usable("FETCH")
         modifiers = []
@@ -1892,7 +1924,7 @@ class ImapWire:
         self._send(tag + b" " + cmd.encode("ascii") + b"\r\n", "FETCH")
         finished = [False]  # set by _fetch_responses once the tagged answer is read
         try:
-            yield from self._fetch_responses(tag, batch_size, on_skip, finished)
+            yield from self._fetch_responses(tag, batch_size, on_skip, finished, row_parser)
         finally:
             if not finished[0] and not self.broken:
                 # The consumer stopped early: read the rest so the connection stays usable.
@@ -1916,9 +1948,11 @@ class ImapWire:
         batch_size: int,
         on_skip: Callable[[bytes, str], None] | None,
         finished: list[bool],
+        row_parser: Callable[[bytes, Sequence[bytes]], Any] | None = None,
     ) -> Iterator[FetchBatch]:
         prefix = tag + b" "
         batch: list[FetchedMessage] = []
+        rows: list[Any] = []
         skipped = 0
         reader = self.reader
         while True:
@@ -1931,6 +1965,11 @@ class ImapWire:
             done = False
             for index, (line, literals) in enumerate(responses):
                 if line[:2] == b"* " and b" FETCH (" in line[:32]:
+                    if row_parser is not None:
+                        row = row_parser(line, literals)
+                        if row is not None:
+                            rows.append(row)
+                            continue
                     try:
                         batch.append(parse_fetch(line, literals))
                     except (ParseError, ValueError, IndexError, TypeError) as exc:
@@ -1952,12 +1991,13 @@ class ImapWire:
                     raise self._protocol_error("FETCH", f"unexpected line {_excerpt(line, 60)}")
             if done:
                 finished[0] = True  # a consumer stopping at the last batch needs no draining
-                if batch or skipped:
-                    yield FetchBatch(batch, skipped)
+                if batch or skipped or rows:
+                    yield FetchBatch(batch, skipped, rows)
                 return
-            if len(batch) >= batch_size:
-                yield FetchBatch(batch, skipped)
+            if len(batch) + len(rows) >= batch_size:
+                yield FetchBatch(batch, skipped, rows)
                 batch = []
+                rows = []
                 skipped = 0
 
     def fetch(self, uid_set: str, items: str = FETCH_SUMMARY_ITEMS, **kwargs: Any) -> list[FetchedMessage]:

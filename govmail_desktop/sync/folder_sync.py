@@ -23,6 +23,7 @@ Untagged EXISTS/EXPUNGE/VANISHED/FETCH arriving meanwhile are applied too.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Iterable, Sequence
@@ -36,6 +37,7 @@ from govmail_desktop.net.imap_wire import (
     Expunge,
     FetchedMessage,
     FlagsChanged,
+    ImapWire,
     ModseqChanged,
     SelectResult,
     Vanished,
@@ -312,9 +314,19 @@ class FolderSync:
         # (Committing on a second thread while the next batch is parsed was measured
         # slower on 2 cores: the server, the parser and SQLite already fill them.)
         opts = self.options
-        with contextlib.closing(self.conn.fetch_stream(uid_set, opts.items, batch_size=opts.write_batch)) as stream:
+        if isinstance(self.conn, ImapWire):
+            # Rows in the common layout become cache rows straight from the line
+            # (rows.fast_row; the same rows as the general path): full sync of 100,000
+            # measured 4.39 s -> 3.53 s (medians of 3 alternating bench runs).
+            parser = functools.partial(rows.fast_row, self._fid)
+            stream = self.conn.fetch_stream(uid_set, opts.items, batch_size=opts.write_batch, row_parser=parser)
+        else:
+            stream = self.conn.fetch_stream(uid_set, opts.items, batch_size=opts.write_batch)
+        with contextlib.closing(stream):
             for batch in stream:
                 new_rows, flag_only = rows.prepare(self._fid, batch.messages)
+                if batch.rows:
+                    new_rows = batch.rows + new_rows
                 if new_rows:
                     rows.write(self.cache, self._fid, new_rows)
                 self._stored(new_rows, flag_only, batch.skipped)

@@ -415,6 +415,22 @@ def test_fetch_stream_batches_and_skips_bad_rows(caplog):
     assert all(len(b.messages) <= 4 for b in batches)
 
 
+def test_fetch_stream_row_parser_takes_rows_it_accepts_and_leaves_the_rest():
+    rows = [envelope_line(b'"Subject %d"' % i, seq=i, uid=100 + i) for i in range(1, 8)]
+    rows[3] = b"* 4 FETCH (UID 104 ENVELOPE (garbage"
+    wire, _ = wire_with(b"\r\n".join(rows) + b"\r\n* 9 EXISTS\r\nW1 OK done\r\n", chunk=13)
+
+    def odd_uids_only(line: bytes, literals) -> int | None:
+        uid = int(line.split(b" ")[4])
+        return uid if uid % 2 else None
+
+    batches = list(wire.fetch_stream("101:107", batch_size=3, row_parser=odd_uids_only))
+    assert [r for b in batches for r in b.rows] == [101, 103, 105, 107]
+    assert [m.uid for b in batches for m in b.messages] == [102, 106]
+    assert sum(b.skipped for b in batches) == 1  # 104 is not odd: the usual path skips it
+    assert wire.take_events() == [w.Exists(9)]
+
+
 def test_fetch_stream_stopped_early_keeps_connection_usable():
     rows = b"".join(envelope_line(b'"s"', seq=i, uid=i) + b"\r\n" for i in range(1, 50))
     wire, _ = wire_with(rows + b"W1 OK done\r\n* OK still here\r\nW2 OK noop\r\n", chunk=64)

@@ -92,3 +92,100 @@ def test_insert_rows_stores_what_insert_summaries_stores(cache):
     def dump(fid):
         return [r[2:] for r in db.execute("SELECT * FROM messages WHERE folder_id=? ORDER BY uid", (fid,))]
     assert dump(ids["A"]) == dump(ids["B"]) and len(dump(ids["A"])) == len(messages)
+
+
+# -- the fused path (rows.fast_row) must give the general path's rows, or step aside --------
+
+_DATES = [
+    b'"Wed, 15 Nov 2023 05:14:20 +0700"', b'"Wed, 15 Nov 2023 23:59:60 -0000"', b'"Wed, 15 Nov 2023 24:14:20 +0700"',
+    b'"Wed, 5 Nov 2023 05:14:20 +0700"', b'"15 Nov 2023 05:14:20 +0700"', b'"Wed, 15 nov 2023 05:14:20 +0700"',
+    b'"Wed, 15 Nov 23 05:14 ICT"', b'"Wed, 45 Nov 2023 05:14:20 +0700"', b'"Wed, 15 Nov 2023 05:1x:20 +0700"',
+    b'"Wed, 15 Nov 2023 -5:14:20 +0700 (ICT)"', b'"Wed, 15 Xyz 2023 05:14:20 +0700"', b'"garbage"', b'""', b"NIL",
+    b'"Wed, 15 Nov 2023 05:14:20 +0700 extra text here"', b'"Wed, 15 Nov 2023 05:14:07 +0700"',
+]
+_INTERNALS = [
+    b"14-Nov-2023 22:14:20 +0000", b"14-Nov-2023 22:14:59 -0730", b" 4-Nov-2023 02:14:20 +0700",
+    b"14-Nov-2023 25:14:20 +0000", b"14-nov-2023 22:14:20 +0000", b"14-Xyz-2023 22:14:20 +0000",
+    b"14-Nov-2023 2x:14:20 +0000", b"14-Nov-2023 -1:14:20 +0000", b"31-Feb-2023 22:14:20 +0000", b"bad",
+]
+_SUBJECTS_W = [
+    b'"Monthly report 1"', b'"=?utf-8?Q?=E0=B8=AA=E0=B8=B3?="', b'"=?TIS-620?B?t7TKzbo=?="', b"NIL", b'""',
+    '"ตอบ: งบ"'.encode("utf-8"), '"ตอบ: งบ"'.encode("cp874"), b'"say \\"hi\\""', b"{5}", b'"brace { in"',
+    b'"line\r\n break"',
+]
+_ALISTS = [
+    b"NIL", b'(("=?utf-8?Q?=E0=B8=81?=" NIL "user1" "agency0.go.th"))', b'((NIL NIL "alice" "localhost"))',
+    b'((NIL NIL "g" NIL)(NIL NIL "x" "y")(NIL NIL NIL NIL))', '(("สมชาย" NIL "s" "x.go.th"))'.encode("utf-8"),
+    b'(("a \\"q\\"" NIL "a" "b"))', b'((NIL NIL "a" "b")("Bee" NIL "b" "c"))', b'(({3} NIL "a" "b"))',
+]
+_IDS_W = [b"NIL", b'"<m@x>"', b'""', b'"<a@b> <c@d>"', b'"junk"', b'"<x\ty@z>"', b'"  <spaced@id>  "']
+_SECTIONS = [
+    b"", b" BODY[HEADER.FIELDS (REFERENCES CONTENT-TYPE)] {43}", b" BODY[HEADER.FIELDS (REFERENCES CONTENT-TYPE)] NIL",
+    b' BODY[HEADER.FIELDS (REFERENCES CONTENT-TYPE)] "References: <q@x>\r\n\r\n"', b" BODY[HEADER.FIELDS (OTHER)] {43}",
+    b' BODY[HEADER.FIELDS (REFERENCES CONTENT-TYPE)] "a \\"b\\""',
+]
+_BLOCKS = [
+    b"Content-Type: text/plain; charset=utf-8\r\n\r\n", b"Content-Type: multipart/mixed; boundary=x\r\n\r\n",
+    b"References: <r1@x>\r\n <r2@x> junk\r\nContent-Type: application/pdf\r\n\r\n", b"",
+]
+
+
+def _random_line(rng: random.Random, seq: int) -> tuple[bytes, list[bytes]]:
+    literals: list[bytes] = []
+    subject = rng.choice(_SUBJECTS_W)
+    if subject == b"{5}":
+        literals.append(b"Thai!")
+    frm = rng.choice(_ALISTS)
+    if b"{3}" in frm:
+        literals.append(b"Bob")
+    section = rng.choice(_SECTIONS)
+    if b"{43}" in section:
+        literals.append(rng.choice(_BLOCKS))
+    if rng.random() < 0.03:
+        literals.append(b"stray")
+    flags = rng.choice([b"", b"\\Seen", b"\\Seen \\Recent", b"\\Flagged $Forwarded work", b"  "])
+    modseq = rng.choice([b"", b"MODSEQ (12) "])
+    line = (
+        b"* %d FETCH (UID %d FLAGS (%s) INTERNALDATE \"%s\" RFC822.SIZE %d %sENVELOPE (%s %s %s %s %s %s %s %s %s %s)%s)"
+        % (seq, seq + 100, flags, rng.choice(_INTERNALS), rng.randrange(10000), modseq, rng.choice(_DATES), subject,
+           frm, rng.choice([frm, b"NIL"]), frm, rng.choice(_ALISTS[:5]), rng.choice(_ALISTS[:3]), b"NIL",
+           rng.choice(_IDS_W), rng.choice(_IDS_W), section)
+    )
+    return line, literals
+
+
+def _general_row(line: bytes, literals: list[bytes]):
+    try:
+        return rows.row_of(3, parse_fetch(line, literals))
+    except Exception:  # noqa: BLE001 - the general path skips such rows
+        return "skipped"
+
+
+def test_fast_rows_equal_general_rows_or_step_aside():
+    rng = random.Random(20261126)
+    fast_taken = 0
+    for seq in range(1, 6000):
+        line, literals = _random_line(rng, seq)
+        fast = rows.fast_row(3, line, literals)
+        if fast is not None:
+            fast_taken += 1
+            assert fast == _general_row(line, literals), line
+    assert fast_taken > 2000  # the shortcut really is taken for the plain rows
+
+
+def test_fast_rows_on_the_bench_layout_with_repeats():
+    # Same days, senders and subjects again and again: the memoised parts must not leak across rows.
+    rng = random.Random(7)
+    for seq in range(1, 3000):
+        line = (
+            b'* %d FETCH (UID %d FLAGS (\\Seen) INTERNALDATE "%02d-Nov-2023 %02d:%02d:%02d +0000" RFC822.SIZE 5 '
+            b'ENVELOPE ("Wed, %02d Nov 2023 %02d:%02d:%02d +0700" "=?utf-8?Q?=E0=B8=81?= %d" '
+            b'(("=?utf-8?Q?=E0=B8=AA?=" NIL "user%d" "agency.go.th")) NIL NIL ((NIL NIL "alice" "localhost")) '
+            b'NIL NIL NIL "<%d.1@agency.go.th>") BODY[HEADER.FIELDS (REFERENCES CONTENT-TYPE)] {43})'
+            % (seq, seq, rng.randrange(1, 29), rng.randrange(24), rng.randrange(60), rng.randrange(61),
+               rng.randrange(10, 29), rng.randrange(24), rng.randrange(60), rng.randrange(60), seq % 7, seq % 11, seq)
+        )
+        literals = [b"Content-Type: text/plain; charset=utf-8\r\n\r\n"]
+        fast = rows.fast_row(3, line, literals)
+        assert fast is not None
+        assert fast == _general_row(line, literals)
