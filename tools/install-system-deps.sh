@@ -42,7 +42,7 @@ if [ "$(id -u)" -eq 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   # shellcheck disable=SC2086
-  apt-get install -y -qq --no-install-recommends $missing
+  apt-get install -y -qq $missing  # with recommends, as tested (e.g. Xvfb's base fonts)
   # The distribution's Dovecot service is not used: tests run private instances.
   if command -v systemctl >/dev/null 2>&1; then systemctl disable --now dovecot >/dev/null 2>&1 || true; fi
 else
