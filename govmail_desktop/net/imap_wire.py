@@ -787,6 +787,36 @@ _ROW_RE = re.compile(
 )
 _NO_LITERALS = _Literals(())
 
+# The same row, matched where it lies in the read buffer (line break and the section's
+# literal marker included), for the bulk header sync: no line splitting, no second
+# match. Narrower than _ROW_RE on purpose — quoted strings without escapes or line
+# breaks, no literals inside the envelope — so every match is exactly one response
+# line; anything else takes the general path (``ResponseReader.read_bulk``).
+_QS_PLAIN = rb'"[^"\\\r\n]*"'
+_NS_PLAIN = rb"(NIL|" + _QS_PLAIN + rb")"
+_NS_PLAIN_NC = rb"(?:NIL|" + _QS_PLAIN + rb")"
+_ADDR_PLAIN = rb"\(" + rb" ".join([_NS_PLAIN_NC] * 4) + rb"\)"
+_ALIST_PLAIN_NC = rb"(?:NIL|\((?:" + _ADDR_PLAIN + rb" ?)+\))"
+_ALIST_PLAIN_OR_FROM = rb"(?:(?P=from_list)|" + _ALIST_PLAIN_NC + rb")"
+#: ``SUMMARY_ROW_RE.match(buffer, pos)``: one ``* n FETCH (UID FLAGS INTERNALDATE
+#: RFC822.SIZE [MODSEQ] ENVELOPE [BODY[...] value])`` response in the usual layout.
+#: Groups: 1 UID, 2 flags (inside the parentheses), 3 INTERNALDATE (unquoted),
+#: 4 RFC822.SIZE, then the ENVELOPE tokens 5 date, 6 subject, 7 from, 8 to, 9 cc,
+#: 10 in-reply-to, 11 message-id (``NIL`` or a quoted string, quotes kept; sender,
+#: reply-to and bcc are matched, not captured), 12 the section name (``BODY[...]``)
+#: or None, 13 the size of the section's literal when it is one (the literal follows
+#: the match and must be followed by ``)\r\n``), 14 the section's value otherwise.
+SUMMARY_ROW_RE = re.compile(
+    rb"\* \d+ FETCH \(UID (\d+) FLAGS \(([^()\r\n]*)\) INTERNALDATE \"([^\"\r\n]*)\" RFC822\.SIZE (\d+) "
+    rb"(?:MODSEQ \(\d+\) )?ENVELOPE \(" + _NS_PLAIN + rb" " + _NS_PLAIN
+    + rb" (?P<from_list>" + _ALIST_PLAIN_NC + rb")" + (rb" " + _ALIST_PLAIN_OR_FROM) * 2
+    + (rb" (" + _ALIST_PLAIN_NC + rb")") * 2 + rb" " + _ALIST_PLAIN_NC + rb" " + _NS_PLAIN + rb" " + _NS_PLAIN
+    + rb"\)(?: (BODY\[[^\]\r\n]*\]) (?:\{(\d{1,9})\}\r\n|" + _NS_PLAIN + rb"\)\r\n)|\)\r\n)"
+)
+#: Largest section literal the bulk path takes in place (bigger ones: the general path).
+_BULK_LITERAL_MAX = 1 << 16
+_SUMMARY_ROW_MATCH = SUMMARY_ROW_RE.match
+
 
 def parse_fetch(data: bytes, literals: Sequence[bytes] = ()) -> FetchedMessage:
     """One ``* n FETCH (...)`` response (literals cut out by the reader) -> FetchedMessage.
@@ -1450,11 +1480,97 @@ class ResponseReader:
             self._pos = pos
             if out:
                 return out
-            if end - pos > MAX_LINE:
-                raise ParseError("response line too long")
-            if self._needs_big_read():
-                return [self.read_response()]  # a huge literal: read it in parts
-            self._fill()
+            big = self._wait_for_more(end - pos)
+            if big is not None:
+                return [big]
+
+    def _wait_for_more(self, pending: int) -> Response | None:
+        """No complete response in the buffer: read more (or refuse an endless line).
+
+        Returns the pending response when it announces a literal bigger than the
+        buffer grows by (read in parts instead)."""
+        if pending > MAX_LINE:
+            raise ParseError("response line too long")
+        if self._needs_big_read():
+            return self.read_response()
+        self._fill()
+        return None
+
+    def read_bulk(
+        self,
+        match: Callable[[bytes, int], "re.Match[bytes] | None"],
+        build: Callable[["re.Match[bytes]", bytes | None], Any],
+        rows: list[Any],
+    ) -> list[tuple[bytes, Sequence[bytes]]]:
+        """Like :meth:`read_available`, with a shortcut for the common FETCH row.
+
+        At each response, ``match(buffer, pos)`` (``SUMMARY_ROW_RE.match``) is tried
+        first; for a match, ``build(match, literal)`` is called (``literal``: the
+        section's literal, or None) and what it returns, unless None, is appended to
+        ``rows``. Everything else — no match, ``build`` returned None, a cut-off or
+        oversized literal — is returned as (line, literals) exactly as
+        :meth:`read_available` would. Stops after a response that is not untagged
+        (a command's answer), so nothing after it is taken as a row of this command.
+        """
+        if self._pushed_back:
+            out, self._pushed_back = self._pushed_back, []
+            return out
+        out: list[tuple[bytes, Sequence[bytes]]] = []
+        append_row = rows.append
+        taken = len(rows)
+        while True:
+            buf = self._buf
+            pos = self._pos
+            end = len(buf)
+            stop = False
+            while pos < end:
+                m = match(buf, pos)
+                if m is not None:
+                    after = m.end()
+                    size = m.group(13)
+                    if size is None:
+                        row = build(m, None)
+                        if row is not None:
+                            append_row(row)
+                            pos = after
+                            continue
+                    else:
+                        n = int(size)
+                        close = after + n
+                        if n <= _BULK_LITERAL_MAX:
+                            if close + 3 > end:
+                                break  # the literal is not all here yet
+                            if buf[close : close + 3] == b")\r\n":
+                                row = build(m, buf[after:close])
+                                if row is not None:
+                                    append_row(row)
+                                    pos = close + 3
+                                    continue
+                parsed = self._one_response(buf, pos)
+                if parsed is None:
+                    break  # incomplete: wait for more data
+                line, literals, pos = parsed
+                out.append((line, literals))
+                if line[:1] != b"*":
+                    stop = True
+                    break
+            self._pos = pos
+            if out or len(rows) > taken or stop:
+                return out
+            big = self._wait_for_more(end - pos)
+            if big is not None:
+                return [big]
+
+    def _one_response(self, buf: bytes, pos: int) -> tuple[bytes, Sequence[bytes], int] | None:
+        """The response starting at ``pos`` if it is complete in ``buf``: (line, literals, end)."""
+        eol = buf.find(b"\r\n", pos)
+        if eol < 0:
+            return None
+        if eol > pos and buf[eol - 1] == 125:  # "}": perhaps a literal follows
+            m = _LITERAL_AT_END.search(buf, max(pos, eol - 24), eol)
+            if m is not None:
+                return self._literal_response(buf, pos, m)
+        return buf[pos:eol], (), eol + 2
 
     def _needs_big_read(self) -> bool:
         """The pending response announces a literal larger than the buffer grows by."""
@@ -1534,7 +1650,7 @@ class FetchBatch:
 
     messages: list[FetchedMessage]
     skipped: int = 0
-    #: What ``row_parser`` made of the rows it took (see :meth:`ImapWire.fetch_stream`).
+    #: What ``row_builder`` made of the rows it took (see :meth:`ImapWire.fetch_stream`).
     rows: list[Any] = field(default_factory=list)
 
 
@@ -1899,7 +2015,7 @@ class ImapWire:
         vanished: bool = False,
         batch_size: int = 1000,
         on_skip: Callable[[bytes, str], None] | None = None,
-        row_parser: Callable[[bytes, Sequence[bytes]], Any] | None = None,
+        row_builder: Callable[["re.Match[bytes]", bytes | None], Any] | None = None,
     ) -> Iterator[FetchBatch]:
         """``UID FETCH uid_set (items)`` yielding parsed messages in batches as they arrive.
 
@@ -1907,9 +2023,11 @@ class ImapWire:
         the middle of a response until then). Rows that do not parse are skipped
         with a warning and counted in ``FetchBatch.skipped``. With ``vanished``
         (QRESYNC), VANISHED (EARLIER) responses go to :attr:`events`.
-        ``row_parser(line, literals)`` is offered each FETCH row first: what it
-        returns (not None) goes to ``FetchBatch.rows`` and the row is not parsed
-        here; on None the row takes the usual path (the bulk sync's shortcut).
+        ``row_builder(match, literal)`` is offered each row in the common layout
+        first, as a :data:`SUMMARY_ROW_RE` match in the read buffer (see
+        :meth:`ResponseReader.read_bulk`): what it returns (not None) goes to
+        ``FetchBatch.rows`` and the row is not parsed here; on None, and for rows
+        in any other layout, the usual path (the bulk sync's shortcut).
         """
         self._check_usable("FETCH")
         modifiers = []
@@ -1924,7 +2042,7 @@ class ImapWire:
         self._send(tag + b" " + cmd.encode("ascii") + b"\r\n", "FETCH")
         finished = [False]  # set by _fetch_responses once the tagged answer is read
         try:
-            yield from self._fetch_responses(tag, batch_size, on_skip, finished, row_parser)
+            yield from self._fetch_responses(tag, batch_size, on_skip, finished, row_builder)
         finally:
             if not finished[0] and not self.broken:
                 # The consumer stopped early: read the rest so the connection stays usable.
@@ -1948,7 +2066,7 @@ class ImapWire:
         batch_size: int,
         on_skip: Callable[[bytes, str], None] | None,
         finished: list[bool],
-        row_parser: Callable[[bytes, Sequence[bytes]], Any] | None = None,
+        row_builder: Callable[["re.Match[bytes]", bytes | None], Any] | None = None,
     ) -> Iterator[FetchBatch]:
         prefix = tag + b" "
         batch: list[FetchedMessage] = []
@@ -1957,7 +2075,10 @@ class ImapWire:
         reader = self.reader
         while True:
             try:
-                responses = reader.read_available()
+                if row_builder is not None:
+                    responses = reader.read_bulk(_SUMMARY_ROW_MATCH, row_builder, rows)
+                else:
+                    responses = reader.read_available()
             except (OSError, EOFError, TimeoutError) as exc:
                 raise self._network_error(exc, "FETCH") from None
             except ParseError as exc:
@@ -1965,11 +2086,6 @@ class ImapWire:
             done = False
             for index, (line, literals) in enumerate(responses):
                 if line[:2] == b"* " and b" FETCH (" in line[:32]:
-                    if row_parser is not None:
-                        row = row_parser(line, literals)
-                        if row is not None:
-                            rows.append(row)
-                            continue
                     try:
                         batch.append(parse_fetch(line, literals))
                     except (ParseError, ValueError, IndexError, TypeError) as exc:

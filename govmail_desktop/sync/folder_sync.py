@@ -315,11 +315,10 @@ class FolderSync:
         # slower on 2 cores: the server, the parser and SQLite already fill them.)
         opts = self.options
         if isinstance(self.conn, ImapWire):
-            # Rows in the common layout become cache rows straight from the line
-            # (rows.fast_row; the same rows as the general path): full sync of 100,000
-            # measured 4.39 s -> 3.53 s (medians of 3 alternating bench runs).
-            parser = functools.partial(rows.fast_row, self._fid)
-            stream = self.conn.fetch_stream(uid_set, opts.items, batch_size=opts.write_batch, row_parser=parser)
+            # Rows in the common layout become cache rows straight from the read buffer
+            # (rows.fast_row; the same rows as the general path).
+            builder = functools.partial(rows.fast_row, self._fid)
+            stream = self.conn.fetch_stream(uid_set, opts.items, batch_size=opts.write_batch, row_builder=builder)
         else:
             stream = self.conn.fetch_stream(uid_set, opts.items, batch_size=opts.write_batch)
         with contextlib.closing(stream):

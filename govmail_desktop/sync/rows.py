@@ -160,23 +160,25 @@ def write(cache: MailCache, folder_id: int, rows: list[tuple[Any, ...]]) -> None
         cache.insert_rows(folder_id, rows)
 
 
-# -- the fused path: cache rows straight from the FETCH line -------------------------------
+# -- the fused path: cache rows straight from the read buffer -------------------------------
 #
 # For the bulk header sync, building Envelope/FetchedMessage/Address objects only to
-# take them apart again costs about as much as matching the line. ``fast_row`` reads
-# the same regular-expression groups ``imap_wire.parse_fetch`` reads and gives the row
-# ``row_of(folder_id, parse_fetch(line, literals))`` gives — or None whenever the line
-# is not the plain common case (literals or escapes in the envelope, unexpected
-# section, odd literal count), and the caller then takes the general path for it.
-# tests/unit/sync/test_rows.py compares both paths over Thai and hostile rows.
+# take them apart again costs about as much as matching the row. ``fast_row`` takes
+# the groups of ``imap_wire.SUMMARY_ROW_RE`` (matched in the read buffer by
+# ``ResponseReader.read_bulk``) and gives the row ``row_of(folder_id, parse_fetch(...))``
+# gives for the same response — or None when it is not sure, and the response then
+# takes the general path. tests/unit/sync/test_rows.py compares both paths over Thai
+# and hostile rows.
 
-_ROW_MATCH = imap_wire._ROW_RE.match  # noqa: SLF001 - the one row grammar, shared on purpose
 _NIL = b"NIL"
 _HEADER_SECTION_B = convert.HEADER_SECTION.encode("ascii")
 _RAW_FLAGS: dict[bytes, tuple[int, str]] = {}
 _RAW_SUBJECTS: dict[bytes, tuple[str, str]] = {}
 _RAW_FROM: dict[bytes, tuple[str, str, str]] = {}
 _RAW_PACKED: dict[bytes, str] = {}
+# str's \s also matches \x1c-\x1f, which bytes' \s does not: excluded here too, so
+# that what this accepts, _SIMPLE_ID accepts after decoding.
+_SIMPLE_ID_B = re.compile(rb"<[^<>\s\x1c-\x1f]+>\Z")
 
 
 def _raw_flags(raw: bytes) -> tuple[int, str]:
@@ -213,121 +215,150 @@ def _raw_packed(token: bytes) -> str:
 def _raw_id(token: bytes, message_id: bool) -> str | None:
     if token == _NIL:
         return None
-    return _first_id(imap_wire.envelope_id_text(token[1:-1], message_id))
+    value = token[1:-1]
+    if value.isascii() and _SIMPLE_ID_B.match(value):  # "<local@host>", by far the usual
+        return value.decode("ascii")
+    return _first_id(imap_wire.envelope_id_text(value, message_id))
 
 
-_NO_BASE = object()
-_DAY_BASES: dict[bytes, Any] = {}
+# Dates: a mailbox's dates share days, times of day and zones. Each part is worked out
+# once and the epoch is their sum — only for the strict fixed forms, where
+# imap_wire.parse_internaldate / parse_date_header compute exactly that sum; anything
+# else is handed to them.
+
+_INVALID = -1 << 62  # a day part that is not in the fixed form (never a real value)
+_SECONDS = {b"%02d" % s: s for s in range(61)}
+_HOURS_MINUTES: dict[bytes, int] = {}
+_ZONES: dict[bytes, int] = {}
+_INTERNAL_DAYS: dict[bytes, int] = {}
+_HEADER_DAYS: dict[bytes, int] = {}
+_HEADER_DAY_RE = re.compile(rb"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) \Z")
 
 
-def _hms(t: bytes) -> int | None:
-    """Seconds into the day of a strict ``HH:MM:SS``, or None."""
-    if t[2] != 58 or t[5] != 58:
-        return None
-    digits = t[:2] + t[3:5] + t[6:]
-    if not digits.isdigit():
-        return None
-    h, mi, sec = int(t[:2]), int(t[3:5]), int(t[6:])
-    if h > 23 or mi > 59 or sec > 60:
-        return None
-    return h * 3600 + mi * 60 + sec
+def _hours_minutes(t: bytes) -> int | None:
+    """Seconds of a strict ``HH:MM`` (as the fixed forms require), or None."""
+    found = _HOURS_MINUTES.get(t)
+    if found is None and len(t) == 5 and t[2] == 58 and t[:2].isdigit() and t[3:].isdigit():
+        h, m = int(t[:2]), int(t[3:])
+        if h <= 23 and m <= 59:
+            found = _HOURS_MINUTES[t] = h * 3600 + m * 60  # at most 1440 entries
+    return found
 
 
-def _epoch_by_day(raw: bytes, start: int, parse: Any, linear: Any) -> int | None:
-    """``parse(raw)``, reusing the day's part when only the time of day differs.
-
-    Dates of a mailbox share days: the epoch of the day (with its zone) is worked
-    out once per distinct ``raw`` with the time masked, and only where ``linear``
-    says ``parse`` takes its fixed-format path for that key (then the result is
-    exactly day base + seconds into the day). Anything else calls ``parse``.
-    """
-    t = raw[start : start + 8]
-    seconds = _hms(t) if len(t) == 8 else None
-    if seconds is None:
-        return parse(raw)
-    key = raw[:start] + raw[start + 8 :] + bytes((start,))
-    base = _DAY_BASES.get(key)
-    if base is None:
-        if linear(raw):
-            full = parse(raw)
-            base = _NO_BASE if full is None else full - seconds
-        else:
-            base = _NO_BASE
-        _remember(_DAY_BASES, key, base)
-    if base is _NO_BASE:
-        return parse(raw)
-    return base + seconds
+def _zone(z: bytes) -> int | None:
+    """Seconds east of UTC of a strict ``+hhmm`` / ``-hhmm``, or None."""
+    found = _ZONES.get(z)
+    if found is None and len(z) == 5 and z[0] in (43, 45) and z[1:].isdigit():
+        found = (int(z[1:3]) * 60 + int(z[3:5])) * 60
+        if z[0] == 45:
+            found = -found
+        _remember(_ZONES, z, found)
+    return found
 
 
-def _internal_linear(raw: bytes) -> bool:
-    # parse_internaldate's fixed-width branch succeeds for every time of day.
-    return (
-        len(raw) == 26 and raw[2] == 45 and raw[6] == 45 and raw[3:6].lower() in imap_wire._MONTHS  # noqa: SLF001
-        and raw[0:2].isdigit() and raw[7:11].isdigit() and raw[21] in (43, 45) and raw[22:26].isdigit()
-    )
+def _internal_day(d: bytes) -> int:
+    """Epoch of ``DD-Mon-YYYY`` as parse_internaldate's fixed-width branch reads it."""
+    if len(d) == 11 and d[2] == 45 and d[6] == 45:
+        month = imap_wire._MONTHS.get(d[3:6].lower())  # noqa: SLF001 - the same table, on purpose
+        if month is not None:
+            try:
+                year, day = int(d[7:11]), int(d[0:2])
+            except ValueError:
+                return _INVALID
+            if 1 <= day <= 31:
+                return (imap_wire._days_to_month(year, month) + day - 1) * 86400  # noqa: SLF001
+    return _INVALID
 
 
-def _header_linear(raw: bytes) -> bool:
-    # parse_date_header's canonical branch takes it, with the time at offset 17.
-    m = imap_wire._CANONICAL_DATE_RE.match(raw)  # noqa: SLF001
-    return (
-        m is not None and m.start(4) == 17 and imap_wire._MONTHS_CASED.get(m.group(2)) is not None  # noqa: SLF001
-        and 1 <= int(m.group(1)) <= 31
-    )
+def _header_day(d: bytes) -> int:
+    """Epoch of ``[Www, ]D[D] Mon YYYY `` as parse_date_header's canonical branch reads it."""
+    m = _HEADER_DAY_RE.match(d)
+    if m is not None:
+        month = imap_wire._MONTHS_CASED.get(m.group(2))  # noqa: SLF001
+        day = int(m.group(1))
+        if month is not None and 1 <= day <= 31:
+            return (imap_wire._days_to_month(int(m.group(3)), month) + day - 1) * 86400  # noqa: SLF001
+    return _INVALID
 
 
 def _internaldate(raw: bytes) -> int | None:
-    return _epoch_by_day(raw, 12, imap_wire.parse_internaldate, _internal_linear) if len(raw) == 26 else (
-        imap_wire.parse_internaldate(raw)
-    )
+    """``imap_wire.parse_internaldate(raw)``."""
+    if len(raw) == 26 and raw[11] == 32 and raw[17] == 58 and raw[20] == 32:
+        key = raw[:11]
+        day = _INTERNAL_DAYS.get(key)
+        if day is None:
+            day = _remember(_INTERNAL_DAYS, key, _internal_day(key))
+        hm = _HOURS_MINUTES.get(raw[12:17])
+        if hm is None:
+            hm = _hours_minutes(raw[12:17])
+        seconds = _SECONDS.get(raw[18:20])
+        zone = _ZONES.get(raw[21:])
+        if zone is None:
+            zone = _zone(raw[21:])
+        if day != _INVALID and hm is not None and seconds is not None and zone is not None:
+            return day + hm + seconds - zone
+    return imap_wire.parse_internaldate(raw)
 
 
 def _header_date(raw: bytes) -> int | None:
-    return _epoch_by_day(raw, 17, imap_wire.parse_date_header, _header_linear) if len(raw) >= 31 else (
-        imap_wire.parse_date_header(raw)
-    )
+    """``imap_wire.parse_date_header(raw)``."""
+    n = len(raw)
+    # Where the time of day starts: after "Www, DD Mon YYYY ", "Www, D Mon YYYY ",
+    # "DD Mon YYYY " or "D Mon YYYY " (the day part is checked in full below).
+    if n >= 31 and raw[19] == 58:
+        p = 17
+    elif n >= 30 and raw[18] == 58:
+        p = 16
+    elif n >= 26 and raw[14] == 58:
+        p = 12
+    elif n >= 25 and raw[13] == 58:
+        p = 11
+    else:
+        return imap_wire.parse_date_header(raw)
+    if raw[p + 5] == 58 and raw[p + 8] == 32:
+        key = raw[:p]
+        day = _HEADER_DAYS.get(key)
+        if day is None:
+            day = _remember(_HEADER_DAYS, key, _header_day(key))
+        hm = _HOURS_MINUTES.get(raw[p : p + 5])
+        if hm is None:
+            hm = _hours_minutes(raw[p : p + 5])
+        seconds = _SECONDS.get(raw[p + 6 : p + 8])
+        zone = _ZONES.get(raw[p + 9 : p + 14])
+        if zone is None:
+            zone = _zone(raw[p + 9 : p + 14])
+        if day != _INVALID and hm is not None and seconds is not None and zone is not None:
+            return day + hm + seconds - zone
+    return imap_wire.parse_date_header(raw)
 
 
-def fast_row(folder_id: int, line: bytes, literals: Sequence[bytes]) -> tuple[Any, ...] | None:
-    """The row ``row_of`` would give for this FETCH line, or None to take the general path."""
-    m = _ROW_MATCH(line)
-    if m is None:
-        return None
-    # The envelope must hold neither literals nor escapes (then every token is NIL or
-    # a plain quoted string, and no literal is consumed before the section's).
-    envelope = line[m.start(7) : m.end(16)]
-    if b"{" in envelope or b"\\" in envelope:
-        return None
-    (_seq, uid_b, flags_b, internal_b, size_b, _modseq, date_t, subj_t, frm, _sender, _reply, to, cc, _bcc,
-     irt_t, mid_t, section, value) = m.groups()
+def fast_row(folder_id: int, m: "re.Match[bytes]", literal: bytes | None) -> tuple[Any, ...] | None:
+    """The row ``row_of`` would give for this ``SUMMARY_ROW_RE`` match (see above), or None."""
+    (uid_b, flags_b, internal_b, size_b, date_t, subj_t, frm, to, cc, irt_t, mid_t, section, _size,
+     value) = m.groups()
     references = ""
     has_attachments = 0
     if section is not None:
-        if value[0] == 123:  # '{': the one literal of this line
-            if len(literals) != 1:
-                return None
-            block = literals[0]
-        elif literals:
-            return None
-        elif value[0] == 34:  # '"'
-            if b"\\" in value:
-                return None
-            block = value[1:-1]
-        else:
-            block = None
+        block = literal if literal is not None else (value[1:-1] if value != _NIL else None)
         if block and section == _HEADER_SECTION_B:
             refs, attached = convert._section_info(block)  # noqa: SLF001 - same module family
-            references = _references(refs)
-            has_attachments = 1 if attached else 0
-    elif literals:
-        return None
+            if refs:
+                references = _references(refs)
+            if attached:
+                has_attachments = 1
     date = _header_date(date_t[1:-1]) if date_t != _NIL else None
     internal = _internaldate(internal_b)
     if internal is None:
         internal = date if date is not None else 0
-    bits, keywords = _raw_flags(flags_b) if flags_b else (0, "")
-    subject, subject_key = _raw_subject(subj_t)
-    from_display, sender_key, from_packed = _raw_from(frm)
+    if flags_b:
+        found = _RAW_FLAGS.get(flags_b)
+        bits, keywords = found if found is not None else _raw_flags(flags_b)
+    else:
+        bits, keywords = 0, ""
+    found_s = _RAW_SUBJECTS.get(subj_t)
+    subject, subject_key = found_s if found_s is not None else _raw_subject(subj_t)
+    found_f = _RAW_FROM.get(frm)
+    from_display, sender_key, from_packed = found_f if found_f is not None else _raw_from(frm)
     return (
         folder_id,
         int(uid_b),
@@ -341,8 +372,8 @@ def fast_row(folder_id: int, line: bytes, literals: Sequence[bytes]) -> tuple[An
         from_display,
         sender_key,
         from_packed,
-        _raw_packed(to),
-        _raw_packed(cc),
+        _RAW_PACKED.get(to) or _raw_packed(to),
+        _RAW_PACKED.get(cc) or _raw_packed(cc),
         _raw_id(mid_t, True),
         _raw_id(irt_t, False),
         references,
