@@ -73,7 +73,8 @@ def encode_flags(flags: Iterable[str]) -> tuple[int, str]:
             bits |= bit
         elif flag.lower() != Flag.RECENT.lower() and flag:
             keywords.add(flag)
-    return bits, " ".join(sorted(keywords))
+    # A plain int: SQLite binds it directly (an IntFlag goes through adaptation first).
+    return int(bits), " ".join(sorted(keywords))
 
 
 def decode_flags(bits: int, keywords: str = "") -> frozenset[str]:

@@ -26,7 +26,8 @@ import contextlib
 import functools
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,6 +113,9 @@ class FolderSync:
         self._result: FolderSyncResult | None = None
         self._done = 0
         self._total = 0
+        #: MailCache.background_writer's submit while a bulk load runs, else None.
+        self._submit: Callable[[int, Sequence[tuple[Any, ...]]], Future[int]] | None = None
+        self._in_flight: tuple[Future[int] | None, list[tuple[Any, ...]], list[FetchedMessage], int] | None = None
 
     # -- entry point ---------------------------------------------------------------
     def run(self, name: str) -> FolderSyncResult:
@@ -303,16 +307,55 @@ class FolderSync:
                 self.cancel.check()
                 if bulk and index:  # the first screen is written with every index in place
                     stack.enter_context(self.cache.bulk_load())
+                    # Each batch is written on the cache's writer thread while the next
+                    # one is read and parsed (full sync of 100,000: -0.4 s, see
+                    # MailCache.background_writer).
+                    self._submit = stack.enter_context(self.cache.background_writer())
+                    stack.push(self._end_writes)
                     bulk = False
                 chunk = order[index : index + size]
                 index += len(chunk)
                 self._fetch_chunk(format_sequence_set(chunk))
                 size = min(opts.max_chunk, size * max(1, opts.growth))
+            self._finish_write()
         self.cancel.check()
 
+    def _write(self, new_rows: list[tuple[Any, ...]], flag_only: list[FetchedMessage], skipped: int) -> None:
+        """Store one batch: at once, or on the writer thread while the next batch is parsed."""
+        if self._submit is None:
+            if new_rows:
+                rows.write(self.cache, self._fid, new_rows)
+            self._stored(new_rows, flag_only, skipped)
+            return
+        self._finish_write()  # one batch in flight at a time, written in order
+        future = self._submit(self._fid, new_rows) if new_rows else None
+        # Flag updates wait with their batch: they must land after its rows.
+        self._in_flight = (future, new_rows, flag_only, skipped)
+
+    def _finish_write(self) -> None:
+        """Wait for the batch in flight (its errors are raised here) and announce it."""
+        if self._in_flight is None:
+            return
+        future, new_rows, flag_only, skipped = self._in_flight
+        self._in_flight = None
+        if future is not None:
+            future.result()
+        self._stored(new_rows, flag_only, skipped)
+
+    def _end_writes(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        """Leaving the bulk section: no more background writes; a batch still in
+        flight is finished (on an error path without masking that error)."""
+        self._submit = None
+        if exc_type is None:
+            self._finish_write()
+        else:
+            try:
+                self._finish_write()
+            except Exception:  # noqa: BLE001 - the first error is the one to report
+                log.warning("A cache write failed while the sync was ending on an error", exc_info=True)
+        return False
+
     def _fetch_chunk(self, uid_set: str) -> None:
-        # (Committing on a second thread while the next batch is parsed was measured
-        # slower on 2 cores: the server, the parser and SQLite already fill them.)
         opts = self.options
         if isinstance(self.conn, ImapWire):
             # Rows in the common layout become cache rows straight from the read buffer
@@ -326,9 +369,7 @@ class FolderSync:
                 new_rows, flag_only = rows.prepare(self._fid, batch.messages)
                 if batch.rows:
                     new_rows = batch.rows + new_rows
-                if new_rows:
-                    rows.write(self.cache, self._fid, new_rows)
-                self._stored(new_rows, flag_only, batch.skipped)
+                self._write(new_rows, flag_only, batch.skipped)
                 if self.cancel.cancelled:
                     break  # closing() reads the rest of this FETCH; the caller raises
 

@@ -208,16 +208,17 @@ BULK = SyncOptions(first_batch=3, growth=2, max_chunk=8, write_batch=4, bulk_min
 
 
 def _sort_indexes(cache) -> set[str]:
-    from govmail_desktop.store.schema import TEXT_SORT_INDEXES
+    from govmail_desktop.store.schema import BULK_SORT_INDEXES
 
     rows = cache._conn().execute("SELECT name FROM sqlite_master WHERE type='index'")  # noqa: SLF001
-    return {r[0] for r in rows} & set(TEXT_SORT_INDEXES)
+    return {r[0] for r in rows} & set(BULK_SORT_INDEXES)
 
 
 def test_big_initial_sync_bulk_loads_and_ends_fully_indexed(server, cache, listener, monkeypatch):
-    """Past the first screen the rows go in with the text sort indexes dropped; at the
+    """Past the first screen the rows go in with the sender, subject and size sort indexes dropped; at the
     end they are back and every sort order lists the whole folder."""
     from govmail_desktop.store.cache import MailCache, SortKey
+    from govmail_desktop.store.schema import BULK_SORT_INDEXES
 
     seen_during: list[set[str]] = []
     original = MailCache.insert_rows
@@ -231,7 +232,7 @@ def test_big_initial_sync_bulk_loads_and_ends_fully_indexed(server, cache, liste
     result, _ = run(server, cache, listener, options=BULK)
     assert result.fetched == 30 and cached_state(cache, "INBOX") == server.state("INBOX")
     assert seen_during[0] and not seen_during[-1]  # first screen indexed, the bulk part not
-    assert _sort_indexes(cache) == {"messages_by_sender", "messages_by_subject"}
+    assert _sort_indexes(cache) == set(BULK_SORT_INDEXES)
     fid = cache.folder_id("INBOX")
     for key in SortKey:
         assert sorted(r.uid for r in cache.page(fid, key, False, 0, 100)) == list(range(1, 31))
@@ -254,6 +255,7 @@ def test_bulk_sync_dying_midway_leaves_a_usable_cache_that_resumes(server, cache
     """The connection drops inside the bulk phase: the indexes come back at once (and a
     process killed there gets them back at the next open); a new sync finishes the job."""
     from govmail_desktop.store.cache import MailCache, SortKey
+    from govmail_desktop.store.schema import BULK_SORT_INDEXES
 
     server.add_messages("INBOX", 40)
     server.drop_after_rows = 20
@@ -261,13 +263,13 @@ def test_bulk_sync_dying_midway_leaves_a_usable_cache_that_resumes(server, cache
         run(server, cache, options=BULK)
     fid = cache.folder_id("INBOX")
     assert 3 < cache.count(fid) < 40 and cache.folder(fid).uidnext is None
-    assert _sort_indexes(cache) == {"messages_by_sender", "messages_by_subject"}
+    assert _sort_indexes(cache) == set(BULK_SORT_INDEXES)
 
     cache._drop_sort_indexes()  # noqa: SLF001 - as if the process had died inside bulk_load()
     cache.close()
     reopened = MailCache(tmp_path / "cache.sqlite3")
     try:
-        assert not reopened.rebuilt and _sort_indexes(reopened) == {"messages_by_sender", "messages_by_subject"}
+        assert not reopened.rebuilt and _sort_indexes(reopened) == set(BULK_SORT_INDEXES)
         result, _ = run(server, reopened, options=BULK)
         assert result.mode == "initial" and cached_state(reopened, "INBOX") == server.state("INBOX")
         assert len(reopened.page(fid, SortKey.SUBJECT, True, 0, 100)) == 40
