@@ -1267,10 +1267,14 @@ class SocketTransport:
     use poll/select, so a timeout never leaves a half-read buffer behind.
     """
 
+    #: Largest block one ``recv`` returns (the reused read buffer's size).
+    BLOCK_MAX = 1 << 20
+
     def __init__(self, sock: socket.socket, file: Any | None = None, *, timeout: float = 60.0) -> None:
         self.sock = sock
         self._file = file
         self._leftover = self._drain(sock, file) if file is not None else b""
+        self._block = bytearray()
         # A blocking socket with a timeout: a dead network ends a read with TimeoutError.
         sock.settimeout(timeout)
 
@@ -1303,20 +1307,24 @@ class SocketTransport:
         if not pending and timeout is not None:
             if not _wait_readable(sock, timeout):
                 raise TimeoutError(f"no data within {timeout:.0f} s")
-        first = sock.recv(max_bytes)
-        if not first or len(first) >= max_bytes:
-            return first
         # TLS hands out one record (<= 16 KiB) per read: take whatever else has
-        # arrived too, so that a 50 MB FETCH is parsed in big blocks.
-        parts = [first]
-        total = len(first)
-        while total < max_bytes and ((is_tls and sock.pending()) or _wait_readable(sock, 0)):
-            more = sock.recv(max_bytes - total)
-            if not more:
-                break  # end of stream: the next call reports it
-            parts.append(more)
-            total += len(more)
-        return b"".join(parts) if len(parts) > 1 else first
+        # arrived too, so that a 50 MB FETCH is parsed in big blocks. The records
+        # are read into one reused buffer (sock.recv(n) would allocate n bytes per
+        # record) and copied out once.
+        max_bytes = min(max_bytes, self.BLOCK_MAX)
+        if len(self._block) < max_bytes:
+            self._block = bytearray(max_bytes)
+        view = memoryview(self._block)
+        try:
+            total = sock.recv_into(view, max_bytes)
+            while total and total < max_bytes and ((is_tls and sock.pending()) or _wait_readable(sock, 0)):
+                more = sock.recv_into(view[total:], max_bytes - total)
+                if not more:
+                    break  # end of stream: the next call reports it
+                total += more
+            return bytes(view[:total])
+        finally:
+            view.release()
 
     def close(self) -> None:
         # The reader holds a reference to the descriptor: close both.

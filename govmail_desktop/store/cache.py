@@ -463,7 +463,7 @@ class MailCache:
     def bulk_load(self) -> Iterator["MailCache"]:
         """For a big first sync (thousands of new summaries): faster inserts.
 
-        Drops the sender, subject and size sort indexes for the duration and rebuilds them
+        Drops the sender/subject sort indexes for the duration and rebuilds them
         at the end (a sorted build is several times cheaper than row-by-row
         upkeep: 100,000 rows ≈ 0.3 s). Meanwhile sorting by sender or subject
         still works, by a temporary sort instead of an index walk; the date

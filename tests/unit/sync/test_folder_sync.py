@@ -215,7 +215,7 @@ def _sort_indexes(cache) -> set[str]:
 
 
 def test_big_initial_sync_bulk_loads_and_ends_fully_indexed(server, cache, listener, monkeypatch):
-    """Past the first screen the rows go in with the sender, subject and size sort indexes dropped; at the
+    """Past the first screen the rows go in with the text sort indexes dropped; at the
     end they are back and every sort order lists the whole folder."""
     from govmail_desktop.store.cache import MailCache, SortKey
     from govmail_desktop.store.schema import BULK_SORT_INDEXES
