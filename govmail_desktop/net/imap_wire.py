@@ -76,6 +76,7 @@ _SUPERSETS = {
 
 
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256)
 def codec_for(charset: str) -> str | None:
     """Python codec for a MIME charset label; ``None`` = unknown, guess from the bytes."""
     name = charset.strip().strip('"').lower().split("*", 1)[0]
@@ -126,7 +127,7 @@ def _decode_word_payload(encoding: bytes, text: bytes) -> bytes | None:
     try:
         if encoding in (b"B", b"b"):
             text = text.strip()
-            return base64.b64decode(text + b"=" * (-len(text) % 4))
+            return binascii.a2b_base64(text + b"=" * (-len(text) % 4))  # = base64.b64decode, fewer steps
         return binascii.a2b_qp(text, header=True)
     except (binascii.Error, ValueError):
         return None

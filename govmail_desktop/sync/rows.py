@@ -221,6 +221,29 @@ def _raw_id(token: bytes, message_id: bool) -> str | None:
     return _first_id(imap_wire.envelope_id_text(value, message_id))
 
 
+# A plain, unfolded first line "References: <a> <b> ..." (what mailers write): its
+# ids joined as they stand are what header_fields + references_of + _references give.
+_PLAIN_REFERENCES = re.compile(rb"<[^<>\s\x1c-\x1f]+>(?: <[^<>\s\x1c-\x1f]+>)*\Z")
+
+
+def _section_columns(block: bytes) -> tuple[str, int]:
+    """(references column, has_attachments column) of the fetched header fields.
+
+    The References line is nearly always unique and read here directly; the rest
+    of the block (Content-Type) repeats and goes through convert._section_info,
+    memoised there — the same values as ``convert._section_info(block)`` gives.
+    """
+    if block[:12] == b"References: ":
+        eol = block.find(b"\r\n")
+        if eol > 12 and block[eol + 2 : eol + 3] not in (b" ", b"\t"):
+            value = block[12:eol]
+            if value.isascii() and _PLAIN_REFERENCES.match(value):
+                attached = convert._section_info(block[eol + 2 :])[1]  # noqa: SLF001
+                return value.decode("ascii"), 1 if attached else 0
+    refs, attached = convert._section_info(block)  # noqa: SLF001 - same module family
+    return (_references(refs) if refs else ""), 1 if attached else 0
+
+
 # Dates: a mailbox's dates share days, times of day and zones. Each part is worked out
 # once and the epoch is their sum — only for the strict fixed forms, where
 # imap_wire.parse_internaldate / parse_date_header compute exactly that sum; anything
@@ -341,11 +364,7 @@ def fast_row(folder_id: int, m: "re.Match[bytes]", literal: bytes | None) -> tup
     if section is not None:
         block = literal if literal is not None else (value[1:-1] if value != _NIL else None)
         if block and section == _HEADER_SECTION_B:
-            refs, attached = convert._section_info(block)  # noqa: SLF001 - same module family
-            if refs:
-                references = _references(refs)
-            if attached:
-                has_attachments = 1
+            references, has_attachments = _section_columns(block)
     date = _header_date(date_t[1:-1]) if date_t != _NIL else None
     internal = _internaldate(internal_b)
     if internal is None:

@@ -297,3 +297,24 @@ def test_random_dates_give_the_parsers_value():
         )
         assert rows._internaldate(internal) == parse_internaldate(internal), internal
         assert rows._header_date(header) == parse_date_header(header), header
+
+
+_REF_LINES = [
+    b"References: <a@b> <c@d>\r\n", b"References: <a@b>\r\n", b"References: <a@b>  <c@d>\r\n", b"References: <a@b>\r\n <c@d>\r\n",
+    b"References: <a\x1cb@x>\r\n", b"References: <a@b> junk\r\n", b"References: \r\n", b"References: <\xe0@b>\r\n",
+    b"references: <a@b>\r\n", b"References:<a@b>\r\n", b"References: <a@b> \r\n", b"References: <a@b>\n", b"",
+]
+_REST_LINES = [
+    b"Content-Type: multipart/mixed; b=1\r\n", b"Content-Type: text/plain\r\n", b"References: <z@z>\r\n",
+    b"Content-Type: image/png\r\n", b"Content-Type:\r\n application/pdf\r\n", b"",
+]
+
+
+def test_section_columns_give_the_general_values():
+    rng = random.Random(31)
+    for _ in range(3000):
+        block = rng.choice(_REF_LINES) + b"".join(rng.choice(_REST_LINES) for _ in range(rng.randrange(3))) + rng.choice(
+            [b"\r\n", b""]
+        )
+        refs, attached = convert._section_info(block)
+        assert rows._section_columns(block) == (rows._references(refs) if refs else "", 1 if attached else 0), block
