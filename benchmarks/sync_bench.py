@@ -155,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     from govmail_desktop.services.sync_service import DONE, SyncService, imap_connector
     from govmail_desktop.store.cache import MailCache
     from govmail_desktop.store.op_queue import OfflineOpQueue
+    from govmail_desktop.sync import convert
     from govmail_desktop.sync.connection import prepare
     from tests.servers.certs import TestCertificates
     from tests.servers.dovecot import DovecotServer
@@ -197,9 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         warm = raw_wire()
         info = warm.select("INBOX")
-        for _ in range(2):  # Dovecot builds and then settles its cache file: both untimed
+        for _ in range(2):  # Dovecot builds and then settles its cache file (floor's and app's items): untimed
             warm.read_fetch_raw(summary_fetch)
-            warm.read_fetch_raw(b"UID FETCH 1:* (BODY.PEEK[HEADER.FIELDS (REFERENCES CONTENT-TYPE)])")
+            warm.read_fetch_raw(b"UID FETCH 1:* (" + convert.SUMMARY_ITEMS.encode("ascii") + b")")
         warm.logout()
         print(f"warm-up: Dovecot indexed {info.exists} messages in {time.perf_counter() - started:.1f} s", flush=True)
 

@@ -14,18 +14,23 @@ import re
 from typing import Any, Iterable
 
 from govmail_desktop.core.entities import Address, MessageSummary
+from govmail_desktop.mime.parse import parse_addresses
 from govmail_desktop.net.imap_wire import Address as WireAddress
-from govmail_desktop.net.imap_wire import FetchedMessage, decode_header_text
+from govmail_desktop.net.imap_wire import FetchedMessage, decode_header_text, envelope_id_text, parse_date_header
 
-#: Header fields fetched next to ENVELOPE: threading (References) and the
-#: attachment mark (Content-Type); ENVELOPE has neither.
-HEADER_FIELDS = ("REFERENCES", "CONTENT-TYPE")
+#: What the header sync asks for: the summary's header fields as raw text, with
+#: References (threading) and Content-Type (the attachment mark). Not ENVELOPE:
+#: it lacks those two, and Dovecot spends ~0.8 s of CPU per 100,000 messages
+#: building envelopes (measured beside this list: 1.2 s against 2.0 s, and 67 MB
+#: sent against 85 MB). Thunderbird asks for header fields the same way.
+HEADER_FIELDS = ("DATE", "FROM", "TO", "CC", "SUBJECT", "MESSAGE-ID", "IN-REPLY-TO", "REFERENCES", "CONTENT-TYPE")
 HEADER_SECTION = f"BODY[HEADER.FIELDS ({' '.join(HEADER_FIELDS)})]"
-SUMMARY_ITEMS = f"UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODY.PEEK[HEADER.FIELDS ({' '.join(HEADER_FIELDS)})]"
+SUMMARY_ITEMS = f"UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS ({' '.join(HEADER_FIELDS)})]"
 FLAG_ITEMS = "UID FLAGS"
 
 _ADDRESSES: dict[tuple[WireAddress, ...], tuple[Address, ...]] = {}
 _ADDRESSES_MAX = 20000
+_HEADER_ADDRESSES: dict[bytes, tuple[Address, ...]] = {}
 _MSGID = re.compile(rb"<[^<>\s]+>")
 _FIELD = re.compile(rb"^([A-Za-z-]+):[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.MULTILINE)
 # Content types that mean "this message carries files" for the list's paper-clip mark.
@@ -91,6 +96,40 @@ def header_fields(block: bytes | None) -> dict[str, bytes]:
     return result
 
 
+def header_addresses(value: bytes | None) -> tuple[Address, ...]:
+    """The mailboxes of a From/To/Cc value, parsed as the preview parses them
+    (mime.parse.parse_addresses: names decoded, controls dropped, at most 100);
+    once per distinct value — a mailbox repeats its correspondents."""
+    if not value:
+        return ()
+    found = _HEADER_ADDRESSES.get(value)
+    if found is None:
+        found = parse_addresses([value.decode("ascii", "surrogateescape")]).addresses
+        if len(_HEADER_ADDRESSES) >= _ADDRESSES_MAX:
+            _HEADER_ADDRESSES.clear()
+        _HEADER_ADDRESSES[value] = found
+    return found
+
+
+def header_block(sections: dict[str, bytes] | None) -> bytes | None:
+    """The HEADER.FIELDS block of a FETCH row (the section name in any case)."""
+    if not sections:
+        return None
+    block = sections.get(HEADER_SECTION)
+    if block is None:
+        for name, value in sections.items():
+            if name.upper() == HEADER_SECTION:
+                return value
+    return block
+
+
+def id_text(value: bytes | None, message_id: bool) -> str | None:
+    """Message-ID / In-Reply-To header text as the ENVELOPE path decodes it."""
+    if not value:
+        return None
+    return envelope_id_text(value, message_id) or None
+
+
 def references_of(value: bytes | None) -> tuple[str, ...]:
     if not value:
         return ()
@@ -106,9 +145,7 @@ def _section_info(block: bytes) -> tuple[tuple[str, ...], bool]:
     found = _SECTION_CACHE.get(block)
     if found is not None:
         return found
-    fields = header_fields(block)
-    content_type = fields.get("content-type")
-    found = (references_of(fields.get("references")), bool(content_type and _ATTACHMENT_TYPES.match(content_type)))
+    found = fields_info(header_fields(block))
     if len(block) < 512:
         if len(_SECTION_CACHE) >= _ADDRESSES_MAX:
             _SECTION_CACHE.clear()
@@ -116,19 +153,27 @@ def _section_info(block: bytes) -> tuple[tuple[str, ...], bool]:
     return found
 
 
-def summary_of(msg: FetchedMessage, section: str = HEADER_SECTION) -> MessageSummary | None:
-    """The summary of one FETCH row; None when the row lacks UID or ENVELOPE."""
-    env = msg.envelope
+def fields_info(fields: dict[str, bytes]) -> tuple[tuple[str, ...], bool]:
+    """(References, has attachments) of parsed header fields."""
+    content_type = fields.get("content-type")
+    return references_of(fields.get("references")), bool(content_type and _ATTACHMENT_TYPES.match(content_type))
+
+
+def summary_of(msg: FetchedMessage) -> MessageSummary | None:
+    """The summary of one FETCH row (of :data:`SUMMARY_ITEMS`, or with ENVELOPE);
+    None when the row lacks the UID or both (an unsolicited flag update)."""
     uid = msg.uid
-    if env is None or uid is None:
+    if uid is None:
         return None
+    env = msg.envelope
+    if env is None:
+        block = header_block(msg.sections)
+        return None if block is None else summary_from_headers(msg, block)
     references: tuple[str, ...] = ()
     has_attachments = False
-    sections = msg.sections
-    if sections:
-        block = sections.get(section)
-        if block:
-            references, has_attachments = _section_info(block)
+    block = header_block(msg.sections)
+    if block:
+        references, has_attachments = _section_info(block)
     internaldate = msg.internaldate if msg.internaldate is not None else env.date
     return new_summary(
         uid=uid,
@@ -146,6 +191,29 @@ def summary_of(msg: FetchedMessage, section: str = HEADER_SECTION) -> MessageSum
         has_attachments=has_attachments,
         modseq=msg.modseq,
         reply_to=addresses(env.reply_to) if env.reply_to != env.from_ else (),
+    )
+
+
+def summary_from_headers(msg: FetchedMessage, block: bytes) -> MessageSummary:
+    """The summary of a row that carries the header fields instead of ENVELOPE."""
+    fields = header_fields(block)
+    date = parse_date_header(fields.get("date"))
+    references, has_attachments = fields_info(fields)
+    return new_summary(
+        uid=msg.uid,
+        flags=frozenset(msg.flags) if msg.flags else frozenset(),
+        internaldate=msg.internaldate if msg.internaldate is not None else date,
+        date=date,
+        size=msg.size or 0,
+        subject=decode_header_text(fields.get("subject") or b""),
+        from_=header_addresses(fields.get("from")),
+        to=header_addresses(fields.get("to")),
+        cc=header_addresses(fields.get("cc")),
+        message_id=id_text(fields.get("message-id"), True),
+        in_reply_to=id_text(fields.get("in-reply-to"), False),
+        references=references,
+        has_attachments=has_attachments,
+        modseq=msg.modseq,
     )
 
 

@@ -22,7 +22,7 @@ from govmail_desktop.net import imap_wire
 from govmail_desktop.net.imap_wire import Address as WireAddress
 from govmail_desktop.net.imap_wire import FetchedMessage
 from govmail_desktop.store import keys
-from govmail_desktop.store.cache import MailCache
+from govmail_desktop.store.cache import MailCache, summary_row
 from govmail_desktop.sync import convert
 
 log = logging.getLogger(__name__)
@@ -102,15 +102,16 @@ def row_of(folder_id: int, msg: FetchedMessage) -> tuple[Any, ...] | None:
     """The ``messages`` row ``summary_row(folder_id, convert.summary_of(msg))`` would give."""
     env = msg.envelope
     uid = msg.uid
-    if env is None or uid is None:
+    if uid is None:
         return None
+    if env is None:  # header fields (the sync's own layout; the common rows take fast_row)
+        summary = convert.summary_of(msg)
+        return None if summary is None else summary_row(folder_id, summary)
     references: tuple[str, ...] = ()
     has_attachments = False
-    sections = msg.sections
-    if sections:
-        block = sections.get(convert.HEADER_SECTION)
-        if block:
-            references, has_attachments = convert._section_info(block)  # noqa: SLF001 - same module family
+    block = convert.header_block(msg.sections)
+    if block:
+        references, has_attachments = convert._section_info(block)  # noqa: SLF001 - same module family
     bits, keywords = _flag_columns(msg.flags) if msg.flags else (0, "")
     subject, subject_key = _subject_columns(env.subject)
     from_display, sender_key, from_packed = _from_columns(env.from_)
@@ -142,7 +143,7 @@ def row_of(folder_id: int, msg: FetchedMessage) -> tuple[Any, ...] | None:
 
 
 def prepare(folder_id: int, messages: Sequence[FetchedMessage]) -> tuple[list[tuple[Any, ...]], list[FetchedMessage]]:
-    """(rows, rows without ENVELOPE — unsolicited flag updates to apply separately)."""
+    """(rows, rows without a summary — unsolicited flag updates to apply separately)."""
     rows = []
     flag_only = []
     for msg in messages:
@@ -162,23 +163,31 @@ def write(cache: MailCache, folder_id: int, rows: list[tuple[Any, ...]]) -> None
 
 # -- the fused path: cache rows straight from the read buffer -------------------------------
 #
-# For the bulk header sync, building Envelope/FetchedMessage/Address objects only to
-# take them apart again costs about as much as matching the row. ``fast_row`` takes
-# the groups of ``imap_wire.SUMMARY_ROW_RE`` (matched in the read buffer by
-# ``ResponseReader.read_bulk``) and gives the row ``row_of(folder_id, parse_fetch(...))``
-# gives for the same response — or None when it is not sure, and the response then
-# takes the general path. tests/unit/sync/test_rows.py compares both paths over Thai
-# and hostile rows.
+# For the bulk header sync, building FetchedMessage/MessageSummary/Address objects only
+# to take them apart again costs about as much as reading the row. ``fast_row`` takes a
+# ``imap_wire.SUMMARY_ROW_RE`` match (in the read buffer, by ``ResponseReader.read_bulk``)
+# and the header block, and gives the row ``row_of(folder_id, parse_fetch(...))`` gives
+# for the same response — or None when it is not the sync's own layout, and the
+# response then takes the general path. Every header value is worked out once per
+# distinct value (correspondents, subjects, dates' days repeat).
+# tests/unit/sync/test_rows.py compares both paths over Thai and hostile rows.
 
-_NIL = b"NIL"
 _HEADER_SECTION_B = convert.HEADER_SECTION.encode("ascii")
 _RAW_FLAGS: dict[bytes, tuple[int, str]] = {}
-_RAW_SUBJECTS: dict[bytes, tuple[str, str]] = {}
-_RAW_FROM: dict[bytes, tuple[str, str, str]] = {}
-_RAW_PACKED: dict[bytes, str] = {}
+_HDR_SUBJECTS: dict[bytes, tuple[str, str]] = {}
+_HDR_FROM: dict[bytes, tuple[str, str, str]] = {}
+_HDR_PACKED: dict[bytes, str] = {}
+_HDR_ATTACHED: dict[bytes, int] = {}
 # str's \s also matches \x1c-\x1f, which bytes' \s does not: excluded here too, so
 # that what this accepts, _SIMPLE_ID accepts after decoding.
 _SIMPLE_ID_B = re.compile(rb"<[^<>\s\x1c-\x1f]+>\Z")
+# The slots of the fetched fields; names as sent (any case) -> slot, -1 for others.
+_SLOTS = {name.lower(): i for i, name in enumerate(convert.HEADER_FIELDS)}
+_DATE, _FROM_, _TO, _CC, _SUBJECT, _MESSAGE_ID, _IN_REPLY_TO, _REFERENCES, _CONTENT_TYPE = range(9)
+assert len(_SLOTS) == 9 and _SLOTS["content-type"] == _CONTENT_TYPE
+_SLOT_OF: dict[bytes, int] = {}
+_FIELDS = convert._FIELD.findall  # noqa: SLF001 - the one field grammar (header_fields)
+_FOLD = re.compile(rb"\r?\n[ \t]+")
 
 
 def _raw_flags(raw: bytes) -> tuple[int, str]:
@@ -189,59 +198,97 @@ def _raw_flags(raw: bytes) -> tuple[int, str]:
     return found
 
 
-def _raw_subject(token: bytes) -> tuple[str, str]:
-    found = _RAW_SUBJECTS.get(token)
+def _slot(name: bytes) -> int:
+    return _remember(_SLOT_OF, name, _SLOTS.get(name.decode("ascii").lower(), -1))
+
+
+# The field names as most mailers spell them, in slot order.
+_CANONICAL = (b"Date", b"From", b"To", b"Cc", b"Subject", b"Message-ID", b"In-Reply-To", b"References", b"Content-Type")
+_CANONICAL_SET = frozenset(_CANONICAL)
+assert [n.lower() for n in _CANONICAL] == [n.lower().encode() for n in convert.HEADER_FIELDS]
+
+
+def _header_values(block: bytes) -> list[bytes | None]:
+    """The fetched fields' values by slot, as ``convert.header_fields`` gives them
+    (first occurrence wins, unfolded, stripped)."""
+    pairs = _FIELDS(block)
+    found = dict(pairs)
+    if len(found) == len(pairs) and found.keys() <= _CANONICAL_SET and b"\n " not in block and b"\n\t" not in block:
+        # Each field once, names spelled as usual, nothing folded (the common case).
+        g = found.get
+        return [
+            v.strip() if (v := g(b"Date")) is not None else None,
+            v.strip() if (v := g(b"From")) is not None else None,
+            v.strip() if (v := g(b"To")) is not None else None,
+            v.strip() if (v := g(b"Cc")) is not None else None,
+            v.strip() if (v := g(b"Subject")) is not None else None,
+            v.strip() if (v := g(b"Message-ID")) is not None else None,
+            v.strip() if (v := g(b"In-Reply-To")) is not None else None,
+            v.strip() if (v := g(b"References")) is not None else None,
+            v.strip() if (v := g(b"Content-Type")) is not None else None,
+        ]
+    values: list[bytes | None] = [None] * 9
+    for name, value in pairs:
+        slot = _SLOT_OF.get(name)
+        if slot is None:
+            slot = _slot(name)
+        if slot >= 0 and values[slot] is None:
+            values[slot] = (_FOLD.sub(b" ", value) if b"\n" in value else value).strip()
+    return values
+
+
+def _hdr_subject(value: bytes) -> tuple[str, str]:
+    found = _HDR_SUBJECTS.get(value)
     if found is None:
-        found = _remember(_RAW_SUBJECTS, token, _subject_columns(imap_wire.envelope_subject_text(token)))
+        found = _remember(_HDR_SUBJECTS, value, _subject_columns(imap_wire.decode_header_text(value)))
     return found
 
 
-def _raw_from(token: bytes) -> tuple[str, str, str]:
-    found = _RAW_FROM.get(token)
+def _hdr_from(value: bytes) -> tuple[str, str, str]:
+    found = _HDR_FROM.get(value)
     if found is None:
-        found = _remember(_RAW_FROM, token, _from_columns(imap_wire.plain_address_list(token)))
+        entities = convert.header_addresses(value)
+        found = _remember(
+            _HDR_FROM, value, (keys.display_of(entities), keys.sender_sort_key(entities), keys.pack_addresses(entities))
+        )
     return found
 
 
-def _raw_packed(token: bytes) -> str:
-    if token == _NIL:
-        return ""
-    found = _RAW_PACKED.get(token)
+def _hdr_packed(value: bytes) -> str:
+    found = _HDR_PACKED.get(value)
     if found is None:
-        found = _remember(_RAW_PACKED, token, _packed(imap_wire.plain_address_list(token)))
+        found = _remember(_HDR_PACKED, value, keys.pack_addresses(convert.header_addresses(value)))
     return found
 
 
-def _raw_id(token: bytes, message_id: bool) -> str | None:
-    if token == _NIL:
+def _hdr_id(value: bytes | None, message_id: bool) -> str | None:
+    if not value:
         return None
-    value = token[1:-1]
     if value.isascii() and _SIMPLE_ID_B.match(value):  # "<local@host>", by far the usual
         return value.decode("ascii")
-    return _first_id(imap_wire.envelope_id_text(value, message_id))
+    return _first_id(convert.id_text(value, message_id))
 
 
-# A plain, unfolded first line "References: <a> <b> ..." (what mailers write): its
-# ids joined as they stand are what header_fields + references_of + _references give.
+# A plain References value "<a> <b> ...": its ids joined as they stand are what
+# references_of + _references give.
 _PLAIN_REFERENCES = re.compile(rb"<[^<>\s\x1c-\x1f]+>(?: <[^<>\s\x1c-\x1f]+>)*\Z")
 
 
-def _section_columns(block: bytes) -> tuple[str, int]:
-    """(references column, has_attachments column) of the fetched header fields.
+def _hdr_references(value: bytes | None) -> str:
+    if not value:
+        return ""
+    if value.isascii() and _PLAIN_REFERENCES.match(value):
+        return value.decode("ascii")
+    return _references(convert.references_of(value))
 
-    The References line is nearly always unique and read here directly; the rest
-    of the block (Content-Type) repeats and goes through convert._section_info,
-    memoised there — the same values as ``convert._section_info(block)`` gives.
-    """
-    if block[:12] == b"References: ":
-        eol = block.find(b"\r\n")
-        if eol > 12 and block[eol + 2 : eol + 3] not in (b" ", b"\t"):
-            value = block[12:eol]
-            if value.isascii() and _PLAIN_REFERENCES.match(value):
-                attached = convert._section_info(block[eol + 2 :])[1]  # noqa: SLF001
-                return value.decode("ascii"), 1 if attached else 0
-    refs, attached = convert._section_info(block)  # noqa: SLF001 - same module family
-    return (_references(refs) if refs else ""), 1 if attached else 0
+
+def _hdr_attached(value: bytes | None) -> int:
+    if not value:
+        return 0
+    found = _HDR_ATTACHED.get(value)
+    if found is None:
+        found = _remember(_HDR_ATTACHED, value, 1 if convert.fields_info({"content-type": value})[1] else 0)
+    return found
 
 
 # Dates: a mailbox's dates share days, times of day and zones. Each part is worked out
@@ -357,15 +404,12 @@ def _header_date(raw: bytes) -> int | None:
 
 def fast_row(folder_id: int, m: "re.Match[bytes]", literal: bytes | None) -> tuple[Any, ...] | None:
     """The row ``row_of`` would give for this ``SUMMARY_ROW_RE`` match (see above), or None."""
-    (uid_b, flags_b, internal_b, size_b, date_t, subj_t, frm, to, cc, irt_t, mid_t, section, _size,
-     value) = m.groups()
-    references = ""
-    has_attachments = 0
-    if section is not None:
-        block = literal if literal is not None else (value[1:-1] if value != _NIL else None)
-        if block and section == _HEADER_SECTION_B:
-            references, has_attachments = _section_columns(block)
-    date = _header_date(date_t[1:-1]) if date_t != _NIL else None
+    uid_b, flags_b, internal_b, size_b, section, _size = m.groups()
+    if literal is None or section != _HEADER_SECTION_B:
+        return None  # another section, or the name in another case: the general path
+    values = _header_values(literal)
+    date_v = values[_DATE]
+    date = _header_date(date_v) if date_v else None
     internal = _internaldate(internal_b)
     if internal is None:
         internal = date if date is not None else 0
@@ -374,10 +418,14 @@ def fast_row(folder_id: int, m: "re.Match[bytes]", literal: bytes | None) -> tup
         bits, keywords = found if found is not None else _raw_flags(flags_b)
     else:
         bits, keywords = 0, ""
-    found_s = _RAW_SUBJECTS.get(subj_t)
-    subject, subject_key = found_s if found_s is not None else _raw_subject(subj_t)
-    found_f = _RAW_FROM.get(frm)
-    from_display, sender_key, from_packed = found_f if found_f is not None else _raw_from(frm)
+    subject_v = values[_SUBJECT] or b""
+    found_s = _HDR_SUBJECTS.get(subject_v)
+    subject, subject_key = found_s if found_s is not None else _hdr_subject(subject_v)
+    from_v = values[_FROM_] or b""
+    found_f = _HDR_FROM.get(from_v)
+    from_display, sender_key, from_packed = found_f if found_f is not None else _hdr_from(from_v)
+    to_v = values[_TO]
+    cc_v = values[_CC]
     return (
         folder_id,
         int(uid_b),
@@ -391,11 +439,11 @@ def fast_row(folder_id: int, m: "re.Match[bytes]", literal: bytes | None) -> tup
         from_display,
         sender_key,
         from_packed,
-        _RAW_PACKED.get(to) or _raw_packed(to),
-        _RAW_PACKED.get(cc) or _raw_packed(cc),
-        _raw_id(mid_t, True),
-        _raw_id(irt_t, False),
-        references,
+        (_HDR_PACKED.get(to_v) or _hdr_packed(to_v)) if to_v else "",
+        (_HDR_PACKED.get(cc_v) or _hdr_packed(cc_v)) if cc_v else "",
+        _hdr_id(values[_MESSAGE_ID], True),
+        _hdr_id(values[_IN_REPLY_TO], False),
+        _hdr_references(values[_REFERENCES]),
         "",  # preview: not part of a header sync
-        has_attachments,
+        _hdr_attached(values[_CONTENT_TYPE]),
     )

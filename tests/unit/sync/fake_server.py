@@ -12,6 +12,9 @@ was asked for (``commands``) so tests can assert round trips.
 
 from __future__ import annotations
 
+import base64
+import email.utils
+
 import itertools
 import threading
 import time
@@ -358,6 +361,25 @@ class FakeConnection:
         msg = box.messages[uid]
         seq = box.seq_of(uid)
         modseq = msg.modseq if self.has("CONDSTORE") else None
+        if "HEADER.FIELDS" in items and "ENVELOPE" not in items:
+            # The sync's own items: the header fields as raw text, as Dovecot sends them.
+            def word(text: str) -> str:
+                return "=?utf-8?B?" + base64.b64encode(text.encode("utf-8")).decode("ascii") + "?="
+
+            lines = [
+                f"From: {word('สมชาย ใจดี')} <{msg.sender}>",
+                "To: alice@agency.go.th",
+                f"Subject: {word(msg.subject)}",
+                f"Date: {email.utils.formatdate(msg.date)}",
+                f"Message-ID: <m{uid}.{box.uidvalidity}@fake>",
+            ]
+            if msg.references:
+                lines.append("References: " + " ".join(msg.references))
+            lines.append("Content-Type: text/plain; charset=utf-8")
+            block = ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+            return FetchedMessage(
+                seq, uid, tuple(sorted(msg.flags)), msg.date, 1000 + uid, modseq, None, {convert.HEADER_SECTION: block}
+            )
         if "ENVELOPE" not in items:
             return FetchedMessage(seq, uid, tuple(sorted(msg.flags)), None, None, modseq, None)
         sender = Address("สมชาย ใจดี", *msg.sender.split("@"))
