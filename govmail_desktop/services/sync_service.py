@@ -27,6 +27,7 @@ background and the signals tell the models what changed.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import logging
 import sys
@@ -40,6 +41,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
 from govmail_desktop.core.errors import BugError, Cancelled, GovMailError, NetworkError, ServerError
+from govmail_desktop.core.threads import lower_current_thread_priority
 from govmail_desktop.store.cache import MailCache, RowKey
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from govmail_desktop.sync import offline
@@ -252,6 +254,7 @@ class Worker(threading.Thread):
 
     # -- the thread ---------------------------------------------------------------------
     def run(self) -> None:
+        lower_current_thread_priority()  # the window first (see core/threads.py)
         try:
             while True:
                 with self._cond:
@@ -437,6 +440,13 @@ class SyncService(QObject):
         # interpreter lock waits 5 ms per handover, and a repaint (hundreds of data()
         # callbacks) needs many: 1 ms halves the GUI's worst stall during a big sync.
         sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_INTERVAL))
+        # A big sync allocates millions of objects, so the collector's full passes
+        # come often; each one walks every object the process holds (modules, Qt
+        # wrappers, ...) with the interpreter lock held: 20-30 ms GUI stalls,
+        # measured. What exists now lives as long as the app: take it out of the
+        # collector's walks (the cyclic garbage made later is still collected).
+        gc.collect()
+        gc.freeze()
         self._worker.start()
         self._local.start()
         if initial_sync:

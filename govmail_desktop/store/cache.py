@@ -57,6 +57,7 @@ from govmail_desktop.core.entities import (
 )
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.core.paths import AppPaths
+from govmail_desktop.core.threads import lower_current_thread_priority
 from govmail_desktop.store import keys
 from govmail_desktop.store.db import ThreadConnections, is_corruption, storage_error, write_transaction
 from govmail_desktop.store.schema import SCHEMA_VERSION, BULK_SORT_INDEXES, migrate
@@ -659,7 +660,9 @@ class MailCache:
         come out of the future as :class:`StorageError`. Leaving the context
         waits for the writes and closes the writer's connection.
         """
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cache-writer")
+        pool = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="cache-writer", initializer=lower_current_thread_priority
+        )
         try:
             yield functools.partial(pool.submit, self.insert_rows)
         finally:

@@ -7,12 +7,15 @@ tests/integration/test_sync.py and the end-to-end test at the bottom.
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections import Counter, defaultdict
 
 import pytest
 
 from govmail_desktop.core.errors import ServerError
+from govmail_desktop.core.threads import BACKGROUND_NICE
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue
 from govmail_desktop.services.sync_service import CANCELLED, DONE, FAILED, SyncService
@@ -115,6 +118,23 @@ def test_results_arrive_as_queued_signals_in_the_gui_thread(qtbot, server, make_
     assert state(stores[0], "INBOX") == server.state("INBOX")
     titles = dict(rec.started)
     assert titles[ops[1]]  # translated title (Thai by default), never empty
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is a Linux feature")
+def test_the_sync_worker_runs_below_the_gui_thread(qtbot, server, make_service):
+    nice_seen = []
+    connect = server.connect
+
+    def connect_and_look(*args, **kwargs):
+        nice_seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return connect(*args, **kwargs)
+
+    server.connect = connect_and_look
+    service, rec = make_service(server)
+    service.start()
+    wait_finished(qtbot, rec, service.sync_folder_list())
+    gui = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert nice_seen and all(n == min(19, gui + BACKGROUND_NICE) for n in nice_seen)
 
 
 def test_every_operation_ends_exactly_once(qtbot, server, make_service):
