@@ -94,3 +94,45 @@ def test_hostile_envelopes_match_an_independent_parser(dovecot):
                 if a.mailbox is not None and a.host is not None
             ]
             assert [(a.name, a.mailbox, a.host) for a in getattr(mine, attr)] == their_addrs, (uid, attr)
+
+
+def test_hostile_messages_sync_into_the_cache_as_the_general_path_reads_them(dovecot, tmp_path):
+    """The header sync over real hostile messages: every one arrives, and the rows the
+    fused path wrote are the rows the general path (parse_fetch -> summary_of ->
+    summary_row) makes of the same server answer."""
+    from govmail_desktop.core.entities import Folder
+    from govmail_desktop.store.cache import MailCache, summary_row
+    from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
+
+    files = corpus_files()
+    folder = f"corpus-{uuid.uuid4().hex[:6]}"
+    wire = open_wire(dovecot, "bob")
+    appended = 0
+    try:
+        wire.create(folder)
+        for path in files:
+            try:
+                wire.append(folder, to_crlf(path.read_bytes()))
+                appended += 1
+            except ImapCommandError:
+                pass
+        cache = MailCache(tmp_path / "cache.sqlite3")
+        try:
+            cache.upsert_folders([Folder(folder)])
+            # Small batches and bulk_min: the bulk load and its writer thread are used too.
+            result = FolderSync(wire, cache, options=SyncOptions(first_batch=5, growth=4, write_batch=16, bulk_min=20)).run(folder)
+            assert result.fetched == appended >= 60 and result.skipped == 0
+            fid = cache.folder_id(folder)
+            wire.select(folder, readonly=True)
+            general = {m.uid: summary_row(fid, convert.summary_of(m)) for m in wire.fetch("1:*", convert.SUMMARY_ITEMS)}
+            conn = cache._conn()  # noqa: SLF001 - reading the stored rows back as they are
+            columns = "folder_id, uid, flags, keywords, internaldate, date, size, subject, subject_key, from_display, " \
+                "sender_key, from_addrs, to_addrs, cc_addrs, message_id, in_reply_to, refs, preview, has_attachments"
+            stored = {r[1]: tuple(r) for r in conn.execute(f"SELECT {columns} FROM messages WHERE folder_id=?", (fid,))}
+            assert stored.keys() == general.keys()
+            for uid, row in general.items():
+                assert stored[uid] == tuple(row), uid
+        finally:
+            cache.close()
+    finally:
+        wire.logout()
