@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Sync benchmark (issue 4, item 5): the app's own code paths against baselines of the same run.
 
-    python benchmarks/sync_bench.py [--messages 100000] [--runs 3] [--keep]
+    python benchmarks/sync_bench.py [--messages 100000] [--runs 5] [--keep]
 
 Starts the test Dovecot (tests/servers/dovecot.py), fills INBOX by writing
 Maildir files straight into cur/ (realistic Thai mail: encoded-word subjects
@@ -136,7 +136,7 @@ def median(values: list[float]) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=3, help="full syncs and floors (medians)")
+    parser.add_argument("--runs", type=int, default=5, help="full syncs and floors (medians)")
     parser.add_argument("--repeat", type=int, default=7, help="repetitions of the small figures")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args(argv)

@@ -60,8 +60,11 @@ CANCELLED = "cancelled"
 
 #: Progress signals at most this often per operation (a 100,000-row sync must not flood the GUI).
 PROGRESS_INTERVAL = 0.1
-#: New rows are announced to the models at most this often (see _RelayListener).
-INSERT_INTERVAL = 0.3
+#: New rows are announced to the models at most this often (see _RelayListener). The
+#: first screen is announced at once; later batches (older mail, usually below the
+#: visible rows) need no faster updates, and each costs a model update and a repaint
+#: (measured: 1 s instead of 0.3 s makes the full sync of 100,000 ~0.1 s faster).
+INSERT_INTERVAL = 1.0
 #: Longest pause of the worker while the GUI thread applies announced rows and repaints.
 GUI_WAIT_MAX = 0.1
 #: Interpreter lock handover interval while the service runs (see SyncService.start).
