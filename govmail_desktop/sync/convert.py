@@ -194,9 +194,14 @@ def summary_of(msg: FetchedMessage) -> MessageSummary | None:
     )
 
 
+#: Of a hostile, huge header block only this much is read for the summary (the
+#: bulk path takes literals up to this size in place, so both paths agree).
+MAX_HEADER_BLOCK = 64 * 1024
+
+
 def summary_from_headers(msg: FetchedMessage, block: bytes) -> MessageSummary:
     """The summary of a row that carries the header fields instead of ENVELOPE."""
-    fields = header_fields(block)
+    fields = header_fields(block[:MAX_HEADER_BLOCK])
     date = parse_date_header(fields.get("date"))
     references, has_attachments = fields_info(fields)
     return new_summary(

@@ -18,6 +18,7 @@ from govmail_desktop.net.imap_wire import (
     parse_fetch,
     parse_internaldate,
 )
+from govmail_desktop.net import imap_wire
 from govmail_desktop.store import keys
 from govmail_desktop.store.cache import summary_row
 from govmail_desktop.sync import convert, rows
@@ -299,3 +300,15 @@ def test_random_dates_give_the_parsers_value():
         assert rows._internaldate(internal) == parse_internaldate(internal), internal
         assert rows._header_date(header) == parse_date_header(header), header
 
+
+
+def test_a_huge_header_block_is_read_only_in_part():
+    refs = b" ".join(b"<%d@x>" % i for i in range(200_000))  # ~2 MB of References
+    block = b"Subject: big\r\nReferences: " + refs + b"\r\n\r\n"
+    line = b'* 1 FETCH (UID 5 FLAGS () INTERNALDATE "14-Nov-2023 22:14:20 +0000" RFC822.SIZE 9 %s {%d})' % (
+        _SECTION, len(block),
+    )
+    row = rows.row_of(3, parse_fetch(line, [block]))
+    assert row[7] == "big"
+    assert 0 < len(row[16]) <= convert.MAX_HEADER_BLOCK
+    assert convert.MAX_HEADER_BLOCK <= imap_wire._BULK_LITERAL_MAX  # noqa: SLF001 - bigger blocks take the general path
