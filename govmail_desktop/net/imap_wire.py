@@ -735,25 +735,9 @@ def _envelope_of(groups: Sequence[bytes], lits: _Literals) -> Envelope:
     return envelope
 
 
-def envelope_subject_text(token: bytes) -> str:
-    """Subject text of a NIL or plain quoted (no escape) ENVELOPE token, as ``parse_fetch`` decodes it."""
-    if token == _NIL:
-        return ""
-    subject = token[1:-1]
-    if not subject:
-        return ""
-    if b"=?" in subject or b"\r" in subject or not subject.isascii():
-        return decode_header_text(subject)
-    return subject.decode("ascii")
-
-
-def plain_address_list(token: bytes) -> tuple[Address, ...]:
-    """An ENVELOPE address list without literals, as ``parse_fetch`` decodes it."""
-    return _fast_addresses(token, _NO_LITERALS)
-
-
 def envelope_id_text(raw: bytes, message_id: bool) -> str:
-    """In-Reply-To / Message-ID text of a plain quoted value, as ``parse_fetch`` decodes it."""
+    """Message-ID / In-Reply-To text of a header value (or of a plain quoted ENVELOPE value), as
+    ``parse_fetch`` decodes the ENVELOPE's."""
     if not raw:
         return ""
     if message_id and raw.isascii() and b" " not in raw:
