@@ -23,6 +23,7 @@ from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.i18n.catalog import current_language
 from govmail_desktop.services.mailbox import AccountMailbox, MailboxService, open_account_mailbox
 from govmail_desktop.ui.mailbox_controller import MailboxController
+from govmail_desktop.ui.settings_dialog import MailSettings
 from govmail_desktop.ui.tray import MailTray
 
 log = logging.getLogger(__name__)
@@ -175,6 +176,28 @@ class Mailboxes:
         else:
             self.controller.add_service(mailbox.service)
 
+    # ------------------------------------------------------------------ mail settings
+
+    def mail_settings(self) -> MailSettings:
+        """The preferences Edit → Settings shows (and which of them the policy locks)."""
+        locked = getattr(self.settings, "is_locked", lambda key: False)
+        return MailSettings(
+            check_minutes=int(self._get("sync.check_minutes") or 0),
+            check_locked=bool(locked("sync.check_minutes")),
+            notify=bool(self._get("notify.new_mail")),
+            notify_locked=bool(locked("notify.new_mail")),
+        )
+
+    def apply_mail_settings(self, check_minutes: int, notify: bool) -> None:
+        """The user changed them in Edit → Settings: save, and check on the new schedule."""
+        current = self.mail_settings()
+        if check_minutes != current.check_minutes and not current.check_locked:
+            self._save("sync.check_minutes", int(check_minutes))
+            for mailbox in self.accounts:
+                mailbox.service.set_check_interval(self._get("sync.check_minutes") or 0)
+        if notify != current.notify and not current.notify_locked:
+            self._save("notify.new_mail", bool(notify))  # read at each new mail
+
     def service_of(self, account_id: str) -> MailboxService | None:
         for mailbox in self.accounts:
             if mailbox.account.id == account_id:
@@ -205,6 +228,9 @@ def attach_mailboxes(
     An account that cannot open is reported; the others still open.
     """
     mailboxes = Mailboxes(window, settings, bridge, **options)
+    if hasattr(window, "set_mail_settings_source"):
+        window.set_mail_settings_source(mailboxes.mail_settings)
+        window.mail_settings_requested.connect(mailboxes.apply_mail_settings)
     opened = [m for m in (mailboxes.open(a) for a in accounts) if m is not None]
     if opened:
         mailboxes.connect_window([m.service for m in opened])

@@ -50,7 +50,7 @@ from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.ui import icons
 from govmail_desktop.ui.message_delegate import MarksDelegate
 from govmail_desktop.ui.preview_pane import PreviewPane
-from govmail_desktop.ui.settings_dialog import LANGUAGE_AUTONYMS, SettingsDialog
+from govmail_desktop.ui.settings_dialog import LANGUAGE_AUTONYMS, MailSettings, SettingsDialog
 from govmail_desktop.ui.sync_status import CONNECTING, OFFLINE, ONLINE, SYNCING, SyncProgress, state_icon
 
 #: Special-use folders shown (offline) until the folder tree model exists:
@@ -103,6 +103,8 @@ class MainWindow(QMainWindow):
 
     Signals:
         language_requested(str): the user chose a UI language (``"th"``/``"en"``).
+        mail_settings_requested(int, bool): the user changed the minutes between
+            checks of every folder (0: only when asked) or the new-mail notification.
         preview_pane_toggled(bool): View → Preview pane was switched.
         retranslated(): the texts were set again after a language switch
             (the controller then retranslates the models).
@@ -112,6 +114,7 @@ class MainWindow(QMainWindow):
     """
 
     language_requested = Signal(str)
+    mail_settings_requested = Signal(int, bool)
     preview_pane_toggled = Signal(bool)
     retranslated = Signal()
 
@@ -151,6 +154,7 @@ class MainWindow(QMainWindow):
         self.add_account_action.setEnabled(False)
         self.add_account_action.triggered.connect(self._on_add_account)
         self._add_account_handler: Callable[[QWidget], None] | None = None
+        self._mail_settings_source: Callable[[], MailSettings] = MailSettings
 
         self.quit_action = self._action("quitAction")
         # StandardKey.Quit is empty on Windows and on plain X11 sessions.
@@ -636,13 +640,18 @@ class MainWindow(QMainWindow):
         self.preview_pane.setVisible(checked)
         self.preview_pane_toggled.emit(checked)
 
+    def set_mail_settings_source(self, source: Callable[[], MailSettings]) -> None:
+        """Where the Settings dialog reads the current mail preferences from."""
+        self._mail_settings_source = source
+
     @Slot()
     def show_settings(self) -> None:
-        dialog = SettingsDialog(self._language, self)
+        dialog = SettingsDialog(self._language, self, mail=self._mail_settings_source())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        # A bound method, not a lambda holding the dialog: a closure over an
-        # object deleted on close crashes PySide when the connection is freed.
+        # Bound methods and signals, not lambdas holding the dialog: a closure over
+        # an object deleted on close crashes PySide when the connection is freed.
         dialog.language_chosen.connect(self._on_settings_accepted)
+        dialog.mail_settings_chosen.connect(self.mail_settings_requested)
         dialog.open()
 
     def _on_settings_accepted(self, lang: str) -> None:

@@ -407,3 +407,57 @@ def test_the_check_interval_comes_from_the_settings(open_mailbox):
     m = open_mailbox(5)
     timer = m.service._check_timer
     assert timer.isActive() and timer.interval() == 10 * 60_000
+
+
+def _open_settings(window, qtbot):
+    from PySide6.QtWidgets import QSpinBox
+
+    # An earlier dialog is deleted on close, a turn of the event loop later.
+    qtbot.waitUntil(lambda: window.findChild(QSpinBox, "checkMinutesSpin") is None)
+    window.settings_action.trigger()
+    spin = window.findChild(QSpinBox, "checkMinutesSpin")
+    qtbot.waitUntil(lambda: spin.window().isVisible())
+    return spin.window(), spin
+
+
+def test_settings_change_how_often_folders_are_checked_and_notifications(open_mailbox, qtbot, tmp_path):
+    from PySide6.QtWidgets import QCheckBox, QDialogButtonBox
+
+    from govmail_desktop.core.settings import Settings
+
+    settings = Settings(tmp_path / "settings.json")
+    settings.set("sync.check_minutes", 10)
+    mw = open_mailbox(20, settings=settings)
+    timer = mw.service._check_timer  # noqa: SLF001 - the schedule the setting drives
+    assert timer.isActive() and timer.interval() == 10 * 60_000
+
+    dialog, spin = _open_settings(mw.window, qtbot)
+    notify = dialog.findChild(QCheckBox, "notifyNewMailBox")
+    assert spin.value() == 10 and spin.suffix() == " นาที" and spin.specialValueText() == "เฉพาะเมื่อสั่ง (F5)"
+    assert notify.isChecked() and notify.text() == "แสดงการแจ้งเตือนเมื่อมีจดหมายใหม่(&N)"
+    spin.setValue(3)
+    notify.setChecked(False)
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: timer.interval() == 3 * 60_000)
+    saved = Settings.load(tmp_path / "settings.json")
+    assert saved.get("sync.check_minutes") == 3 and saved.get("notify.new_mail") is False
+
+    dialog, spin = _open_settings(mw.window, qtbot)
+    spin.setValue(0)  # only when asked
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: not timer.isActive())
+    assert Settings.load(tmp_path / "settings.json").get("sync.check_minutes") == 0
+
+
+def test_settings_locked_by_the_policy_cannot_be_changed(open_mailbox, qtbot, tmp_path):
+    from PySide6.QtWidgets import QCheckBox, QDialogButtonBox
+
+    from govmail_desktop.core.settings import Settings
+
+    settings = Settings(tmp_path / "settings.json", locked={"sync.check_minutes": 5})
+    mw = open_mailbox(20, settings=settings)
+    dialog, spin = _open_settings(mw.window, qtbot)
+    assert spin.value() == 5 and not spin.isEnabled() and spin.toolTip() == "กำหนดโดยนโยบายของหน่วยงาน"
+    assert dialog.findChild(QCheckBox, "notifyNewMailBox").isEnabled()
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()
+    assert mw.service._check_timer.interval() == 5 * 60_000  # noqa: SLF001
