@@ -953,12 +953,16 @@
         <name>MessageListModel</name>
         <message>
             <source>Subject</source>
-            <extracomment>Above this many changed rows, a notification becomes a model reset.</extracomment>
+            <extracomment>Above this many changed rows, a notification becomes a model reset. Sent and Drafts: the correspondent column shows the recipients (To).</extracomment>
             <translation>เรื่อง</translation>
         </message>
         <message>
             <source>From</source>
             <translation>จาก</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>ถึง</translation>
         </message>
         <message>
             <source>Date</source>
@@ -975,6 +979,10 @@
         <message>
             <source>(no subject)</source>
             <translation>(ไม่มีเรื่อง)</translation>
+        </message>
+        <message>
+            <source>(no recipients)</source>
+            <translation>(ไม่มีผู้รับ)</translation>
         </message>
         <message>
             <source>(unknown sender)</source>

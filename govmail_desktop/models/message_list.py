@@ -50,7 +50,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from govmail_desktop.core.entities import FlagBits, MessageSummary
+from govmail_desktop.core.entities import FlagBits, MessageSummary, SpecialUse
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.store.cache import MailCache, PageRow, RowKey, SortKey
@@ -129,6 +129,8 @@ class MessageListModel(QAbstractTableModel):
         self._sort = SortKey.DATE
         self._descending = True
         self._threaded = False
+        #: Sent and Drafts: the correspondent column shows the recipients (To).
+        self._recipients = False
         self._row_count = 0
         # page number -> rows (final-layout coordinates); rows are (PageRow, depth)
         self._pages: OrderedDict[int, list[tuple[PageRow, int]]] = OrderedDict()
@@ -164,8 +166,23 @@ class MessageListModel(QAbstractTableModel):
         """Show another folder (a reset: nothing of the old one stays loaded)."""
         self.beginResetModel()
         self._folder_id = folder_id
+        self._recipients = self._is_outgoing(folder_id)
         self._reload_count()
         self.endResetModel()
+
+    @property
+    def shows_recipients(self) -> bool:
+        """True in Sent and Drafts, where the correspondent column shows To, not From."""
+        return self._recipients
+
+    def _is_outgoing(self, folder_id: int | None) -> bool:
+        if folder_id is None:
+            return False
+        try:
+            folder = self._cache.folder(folder_id)
+        except StorageError:
+            return False
+        return folder is not None and folder.folder.special_use in (SpecialUse.SENT, SpecialUse.DRAFTS)
 
     def set_formatter(self, formatter: DateFormatter) -> None:
         """Language or digit setting changed: redraw the date column."""
@@ -352,7 +369,7 @@ class MessageListModel(QAbstractTableModel):
             return {
                 Column.MARKS: "",
                 Column.SUBJECT: self.tr("Subject"),
-                Column.FROM: self.tr("From"),
+                Column.FROM: self.tr("To") if self._recipients else self.tr("From"),
                 Column.DATE: self.tr("Date"),
                 Column.SIZE: self.tr("Size"),
             }[column]
@@ -413,6 +430,8 @@ class MessageListModel(QAbstractTableModel):
                 return "  " * min(depth, 8) + "↳ " + subject
             return subject
         if column == Column.FROM:
+            if self._recipients:
+                return ", ".join(a.display for a in unpack_addresses(row.to_addrs)) or self.tr("(no recipients)")
             return row.from_display or self.tr("(unknown sender)")
         if column == Column.DATE:
             return self._formatter.short(row.internaldate)
@@ -434,7 +453,8 @@ class MessageListModel(QAbstractTableModel):
 
     def _tooltip(self, row: PageRow, column: int) -> str | None:
         if column == Column.FROM:
-            return ", ".join(str(a) for a in unpack_addresses(row.from_addrs)) or None
+            packed = row.to_addrs if self._recipients else row.from_addrs
+            return ", ".join(str(a) for a in unpack_addresses(packed)) or None
         if column == Column.SUBJECT:
             return row.subject or None
         if column == Column.DATE:

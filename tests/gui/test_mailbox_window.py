@@ -461,3 +461,31 @@ def test_settings_locked_by_the_policy_cannot_be_changed(open_mailbox, qtbot, tm
     assert dialog.findChild(QCheckBox, "notifyNewMailBox").isEnabled()
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()
     assert mw.service._check_timer.interval() == 5 * 60_000  # noqa: SLF001
+
+
+def test_sent_and_drafts_show_the_recipients_instead_of_the_sender(open_mailbox, qtbot):
+    from govmail_desktop.core.entities import Address
+
+    def add_sent(cache):
+        sent = cache.folder_id("Sent")
+        cache.insert_summaries(sent, [
+            summary(1, to=(Address("กองคลัง", "finance@agency.go.th"), Address("", "hr@agency.go.th"))),
+            summary(2, to=()),
+        ])
+
+    m = open_mailbox(10, fill_cache=add_sent)
+    w = m.window
+    model = w.message_view.model()
+    assert model.headerData(Column.FROM, Qt.Orientation.Horizontal) == "จาก"
+    click_folder(w, m.cache.folder_id("Sent"))
+    qtbot.waitUntil(lambda: model.rowCount() == 2)
+    assert model.shows_recipients
+    assert model.headerData(Column.FROM, Qt.Orientation.Horizontal) == "ถึง"
+    by_uid = {model.index(r, 0).data(UidRole): r for r in range(2)}
+    first = model.index(by_uid[1], Column.FROM)
+    assert first.data() == "กองคลัง, hr@agency.go.th"
+    assert first.data(Qt.ItemDataRole.ToolTipRole) == "กองคลัง <finance@agency.go.th>, hr@agency.go.th"
+    assert model.index(by_uid[2], Column.FROM).data() == "(ไม่มีผู้รับ)"
+    click_folder(w, m.inbox)
+    qtbot.waitUntil(lambda: model.rowCount() == 10)
+    assert not model.shows_recipients and model.headerData(Column.FROM, Qt.Orientation.Horizontal) == "จาก"
