@@ -104,6 +104,25 @@ class _Relay(QObject):
     replay = Signal()
 
 
+_frozen = False
+
+
+def _freeze_long_lived_objects() -> None:
+    """Once per process, when the first sync service starts.
+
+    A big sync allocates millions of objects, so the collector's full passes come
+    often; each one walks every object the process holds (modules, classes, Qt
+    wrappers, ...) with the interpreter lock held: 20-30 ms GUI stalls, measured.
+    What exists at this point lives as long as the app: take it out of the
+    collector's walks (cyclic garbage made later is still collected).
+    """
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
+
+
 class _RelayListener(SyncListener):
     """SyncListener → relay signals for one operation: progress throttled, inserts coalesced.
 
@@ -443,13 +462,7 @@ class SyncService(QObject):
         # interpreter lock waits 5 ms per handover, and a repaint (hundreds of data()
         # callbacks) needs many: 1 ms halves the GUI's worst stall during a big sync.
         sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_INTERVAL))
-        # A big sync allocates millions of objects, so the collector's full passes
-        # come often; each one walks every object the process holds (modules, Qt
-        # wrappers, ...) with the interpreter lock held: 20-30 ms GUI stalls,
-        # measured. What exists now lives as long as the app: take it out of the
-        # collector's walks (the cyclic garbage made later is still collected).
-        gc.collect()
-        gc.freeze()
+        _freeze_long_lived_objects()
         self._worker.start()
         self._local.start()
         if initial_sync:
