@@ -275,3 +275,38 @@ def test_bulk_sync_dying_midway_leaves_a_usable_cache_that_resumes(server, cache
         assert len(reopened.page(fid, SortKey.SUBJECT, True, 0, 100)) == 40
     finally:
         reopened.close()
+
+
+def test_a_failed_background_write_ends_the_sync_with_that_error_and_nothing_half_done(server, cache, tmp_path,
+                                                                                        monkeypatch):
+    """Disk full while the writer thread stores a bulk batch: the sync fails with the
+    StorageError (not a later one), no row of that batch is announced, the indexes come
+    back, and the next sync completes the folder."""
+    from govmail_desktop.core.errors import StorageError
+    from govmail_desktop.store.cache import MailCache
+    from govmail_desktop.store.schema import BULK_SORT_INDEXES
+    from tests.unit.sync.conftest import RecordingListener
+
+    server.add_messages("INBOX", 40)
+    original = MailCache.insert_rows
+    calls = []
+
+    def failing(self, folder_id, rows):
+        calls.append(len(rows))
+        if len(calls) == 4:  # a batch of the bulk part, on the writer thread
+            raise StorageError(detail="disk full (simulated)")
+        return original(self, folder_id, rows)
+
+    monkeypatch.setattr(MailCache, "insert_rows", failing)
+    listener = RecordingListener()
+    with pytest.raises(StorageError, match="simulated"):
+        run(server, cache, listener, options=BULK)
+    announced = {uid for c in listener.of("inserted") for uid in c[2]}
+    fid = cache.folder_id("INBOX")
+    assert announced == set(cache.known_uids(fid)) and 3 < len(announced) < 40
+    assert _sort_indexes(cache) == set(BULK_SORT_INDEXES)
+    assert cache.folder(fid).uidnext is None  # not claimed complete
+
+    monkeypatch.setattr(MailCache, "insert_rows", original)
+    result, _ = run(server, cache, options=BULK)
+    assert cached_state(cache, "INBOX") == server.state("INBOX") and result.mode == "initial"
