@@ -681,6 +681,10 @@
             <translation>ไม่สามารถย้ายจดหมายไปที่ {folder} ได้ จดหมายกลับไปอยู่ที่เดิมแล้ว</translation>
         </message>
         <message>
+            <source>Could not copy the messages to {folder}.</source>
+            <translation>ไม่สามารถคัดลอกจดหมายไปที่ {folder} ได้</translation>
+        </message>
+        <message>
             <source>Could not archive the messages; they are back where they were.</source>
             <translation>ไม่สามารถเก็บถาวรจดหมายได้ จดหมายกลับไปอยู่ที่เดิมแล้ว</translation>
         </message>
@@ -1661,6 +1665,10 @@
             <translation>เซิร์ฟเวอร์ไม่ได้ย้ายจดหมายจาก {folder} ไปที่ {target} จดหมายจึงกลับมาอยู่ใน {folder} ตามเดิม</translation>
         </message>
         <message>
+            <source>The server did not copy the messages from {folder} to {target}.</source>
+            <translation>เซิร์ฟเวอร์ไม่ได้คัดลอกจดหมายจาก {folder} ไปที่ {target}</translation>
+        </message>
+        <message>
             <source>The server did not delete the messages in {folder}; they are back in the folder.</source>
             <translation>เซิร์ฟเวอร์ไม่ได้ลบจดหมายใน {folder} จดหมายจึงกลับมาอยู่ในโฟลเดอร์ตามเดิม</translation>
         </message>
@@ -1731,6 +1739,10 @@
         <message>
             <source>Moving {count} messages</source>
             <translation>กำลังย้ายจดหมาย {count} ฉบับ</translation>
+        </message>
+        <message>
+            <source>Copying {count} messages</source>
+            <translation>กำลังคัดลอกจดหมาย {count} ฉบับ</translation>
         </message>
         <message>
             <source>Deleting {count} messages</source>

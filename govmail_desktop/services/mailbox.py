@@ -171,6 +171,7 @@ MSG_FLAGS_FAILED = QT_TRANSLATE_NOOP("Mailbox", "Could not change the messages; 
 MSG_MOVE_FAILED = QT_TRANSLATE_NOOP(
     "Mailbox", "Could not move the messages to {folder}; they are back where they were."
 )
+MSG_COPY_FAILED = QT_TRANSLATE_NOOP("Mailbox", "Could not copy the messages to {folder}.")
 MSG_ARCHIVE_FAILED = QT_TRANSLATE_NOOP("Mailbox", "Could not archive the messages; they are back where they were.")
 MSG_DELETE_FAILED = QT_TRANSLATE_NOOP("Mailbox", "Could not delete the messages; they are back where they were.")
 MSG_CANCELLED_UNDONE = QT_TRANSLATE_NOOP("Mailbox", "The action was cancelled and undone.")
@@ -623,6 +624,21 @@ class MailboxService(QObject):
         failure = MSG_MOVE_FAILED.format(folder=folder_display_name(self.folder_model, target_folder_id) or target.name)
         return self._remove(OpKind.MOVE, source, uids, target.name, failure)
 
+    def copy(self, uids: Sequence[int], target_folder_id: int, source_folder_id: int | None = None) -> int | None:
+        """Copies in another folder (the originals stay); they show there after its next sync."""
+        source = self.message_model.folder_id if source_folder_id is None else source_folder_id
+        if source is None or not uids or target_folder_id == source:
+            return None
+        target = self.folder(target_folder_id)
+        if target is None:
+            return None
+        op = self._new_op(OpKind.COPY, source, uids, target=target.name)
+        if op is None:
+            return None
+        failure = MSG_COPY_FAILED.format(folder=folder_display_name(self.folder_model, target_folder_id) or target.name)
+        self._send(_Pending(op, failure))
+        return op.op_id
+
     def archive(self, uids: Sequence[int]) -> int | None:
         archive = self.special_folder_id(SpecialUse.ARCHIVE)
         if archive is None:
@@ -637,9 +653,11 @@ class MailboxService(QObject):
 
     @Slot(int, int, list, bool)
     def _on_dropped(self, target_id: int, source_id: int, uids: list, copy: bool) -> None:
+        """Dropped on a folder: moved, or copied when Ctrl was held (as in every file manager)."""
         if copy:
-            log.info("Copy by drag and drop is not offered; moving instead")
-        self.move([int(u) for u in uids], target_id, source_id)
+            self.copy([int(u) for u in uids], target_id, source_id)
+        else:
+            self.move([int(u) for u in uids], target_id, source_id)
 
     def _new_op(self, kind: OpKind, folder_id: int, uids: Sequence[int], **fields: Any) -> MailOp | None:
         cached = self.folder(folder_id)
@@ -692,6 +710,12 @@ class MailboxService(QObject):
         self.worker.submit(work, shown, lambda exc: self._apply_failed(op, failure, exc))
         return op.op_id
 
+    def _folder_id_of(self, name: str) -> int | None:
+        try:
+            return self.cache.folder_id(name)
+        except GovMailError:
+            return None
+
     def _apply_failed(self, op: MailOp, failure: Msg, exc: BaseException) -> None:
         """The local change itself failed (disk full...): nothing is shown or sent."""
         self._report(ActionFailed(failure, _as_error(exc)))
@@ -733,6 +757,10 @@ class MailboxService(QObject):
         if pending is None:
             return  # not ours, or already settled
         if outcome == DONE:
+            if pending.op.kind is OpKind.COPY and pending.op.target and self.sync is not None:
+                target_id = self._folder_id_of(pending.op.target)
+                if target_id is not None:
+                    self.sync.request_folder_sync(target_id)  # the copies (and counts) show there
             self.op_settled.emit(op_id, DONE)
             return
         err = error if isinstance(error, GovMailError) else (

@@ -146,6 +146,9 @@ class EngineSyncAdapter(QObject):
         elif op.kind is OpKind.MOVE:
             assert op.target is not None
             engine_id = s.move_messages(op.folder, op.uids, op.target)
+        elif op.kind is OpKind.COPY:
+            assert op.target is not None
+            engine_id = s.copy_messages(op.folder, op.uids, op.target)
         else:
             engine_id = s.delete_messages(op.folder, op.uids, permanent=op.permanent)
         self._recording[engine_id] = _Action(op)
@@ -276,7 +279,9 @@ class EngineSyncAdapter(QObject):
         template = {
             OpKind.FLAGS: offline.MSG_FLAGS_REFUSED,
             OpKind.MOVE: offline.MSG_MOVE_REFUSED,
+            OpKind.COPY: offline.MSG_COPY_REFUSED,
             OpKind.DELETE: offline.MSG_DELETE_REFUSED,
+            OpKind.EXPUNGE: offline.MSG_DELETE_REFUSED,
         }[op.kind]
         message = template.format(folder=op.folder, target=op.target or "")
         return any(message.text(lang) == text for lang in ("th", "en"))

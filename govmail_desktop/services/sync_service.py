@@ -610,6 +610,10 @@ class SyncService(QObject):
     def move_messages(self, folder: str, uids: Iterable[int], target: str) -> int:
         return self._action(OpKind.MOVE, folder, uids, target=target)
 
+    def copy_messages(self, folder: str, uids: Iterable[int], target: str) -> int:
+        """Copies in ``target`` (UID COPY); the originals stay."""
+        return self._action(OpKind.COPY, folder, uids, target=target)
+
     def delete_messages(self, folder: str, uids: Iterable[int], *, permanent: bool = False) -> int:
         """To Trash (or removed for good when already in Trash, or when ``permanent``:
         the user confirmed deleting for good)."""
@@ -620,6 +624,7 @@ class SyncService(QObject):
         titles = {
             OpKind.FLAGS: lambda: QCoreApplication.translate("SyncService", "Marking {count} messages").format(count=len(uid_list)),
             OpKind.MOVE: lambda: QCoreApplication.translate("SyncService", "Moving {count} messages").format(count=len(uid_list)),
+            OpKind.COPY: lambda: QCoreApplication.translate("SyncService", "Copying {count} messages").format(count=len(uid_list)),
             OpKind.DELETE: lambda: QCoreApplication.translate("SyncService", "Deleting {count} messages").format(count=len(uid_list)),
             OpKind.EXPUNGE: lambda: QCoreApplication.translate("SyncService", "Deleting {count} messages for good").format(count=len(uid_list)),
         }

@@ -45,6 +45,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 class OpKind(str, Enum):
     FLAGS = "flags"  # add/remove flags
     MOVE = "move"  # to ``target`` (archive, drag and drop)
+    COPY = "copy"  # to ``target``, the originals stay (drag and drop with Ctrl)
     DELETE = "delete"  # to Trash, or \Deleted + EXPUNGE in Trash itself (the sync decides)
     EXPUNGE = "expunge"  # \Deleted + EXPUNGE where the messages are (delete for good, confirmed)
 
@@ -175,8 +176,8 @@ class OfflineOpQueue:
     ) -> int:
         """Append an action durably; returns its sequence number."""
         kind = OpKind(kind)
-        if kind is OpKind.MOVE and not target:
-            raise ValueError("a move needs a target folder")
+        if kind in (OpKind.MOVE, OpKind.COPY) and not target:
+            raise ValueError(f"a {kind.value} needs a target folder")
         uid_set = uids if isinstance(uids, UidSet) else UidSet.of(uids)
         with write_transaction(self._conns.get()) as db:
             cur = db.execute(

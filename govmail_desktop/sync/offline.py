@@ -46,6 +46,9 @@ MSG_FLAGS_REFUSED = QT_TRANSLATE_NOOP(
 MSG_MOVE_REFUSED = QT_TRANSLATE_NOOP(
     "Sync", "The server did not move the messages from {folder} to {target}; they are back in {folder}."
 )
+MSG_COPY_REFUSED = QT_TRANSLATE_NOOP(
+    "Sync", "The server did not copy the messages from {folder} to {target}."
+)
 MSG_DELETE_REFUSED = QT_TRANSLATE_NOOP(
     "Sync", "The server did not delete the messages in {folder}; they are back in the folder."
 )
@@ -96,6 +99,8 @@ def record_action(
         changed = cache.change_flags(fid, uid_list, add=add, remove=remove)
         if changed:
             listener.rows_changed(fid, changed)
+    elif kind is OpKind.COPY:
+        pass  # the originals stay; the copies show when the target folder is synced
     else:
         keys = cache.expunge(fid, UidSet.of(uid_list))
         if keys:
@@ -159,6 +164,9 @@ def _apply(conn: MailboxConnection, cache: MailCache, op: PendingOp) -> None:
     elif op.kind is OpKind.MOVE:
         assert op.target is not None
         conn.uid_move(uid_set, op.target)
+    elif op.kind is OpKind.COPY:
+        assert op.target is not None
+        conn.uid_copy(uid_set, op.target)
     elif op.kind is OpKind.DELETE and trash_folder(cache) not in (None, op.folder):
         conn.uid_move(uid_set, trash_folder(cache))
     elif op.kind in (OpKind.DELETE, OpKind.EXPUNGE):  # for good: in Trash, no Trash, or asked for
@@ -173,6 +181,8 @@ def _refusal_message(op: PendingOp) -> Msg:
         return MSG_FLAGS_REFUSED.format(folder=op.folder)
     if op.kind is OpKind.MOVE:
         return MSG_MOVE_REFUSED.format(folder=op.folder, target=op.target or "")
+    if op.kind is OpKind.COPY:
+        return MSG_COPY_REFUSED.format(folder=op.folder, target=op.target or "")
     return MSG_DELETE_REFUSED.format(folder=op.folder)
 
 
@@ -180,7 +190,7 @@ def _roll_back(conn: MailboxConnection, cache: MailCache, op: PendingOp, listene
     """Make the cache show the server's state of the action's messages again."""
     fid = cache.folder_id(op.folder)
     uid_set = op.uids.to_imap()
-    if fid is None or not uid_set:
+    if fid is None or not uid_set or op.kind is OpKind.COPY:  # a copy changed nothing here
         return
     try:
         if op.kind is OpKind.FLAGS:

@@ -212,7 +212,7 @@ def test_archive_moves_to_the_archive_folder_and_cancel_brings_it_back(open_mail
     assert w.notice_level == "info"
 
 
-def drop_on_folder(window, folder_id: int, mime: QMimeData) -> None:
+def drop_on_folder(window, folder_id: int, mime: QMimeData, action=Qt.DropAction.MoveAction) -> None:
     """What a drag from the list ends with: enter, move and drop events on the folder."""
     view = window.folder_view
     index = view.model().index_for_folder(folder_id)
@@ -228,7 +228,7 @@ def drop_on_folder(window, folder_id: int, mime: QMimeData) -> None:
     QApplication.sendEvent(view.viewport(), move)
     assert move.isAccepted()
     drop = QDropEvent(pos, actions, mime, buttons, mods)
-    drop.setDropAction(Qt.DropAction.MoveAction)
+    drop.setDropAction(action)
     QApplication.sendEvent(view.viewport(), drop)
 
 
@@ -249,6 +249,29 @@ def test_drag_and_drop_on_a_folder_moves_the_messages(open_mailbox, qtbot, qtmod
         m.sync.failed(ServerError())
     assert row_of(w, 20) is not None and row_of(w, 19) is not None
     assert "โครงการ" in w.notice_label.text()  # "could not move the messages to โครงการ"
+
+
+def test_drag_and_drop_with_ctrl_copies_the_messages(open_mailbox, qtbot):
+    m = open_mailbox(20)
+    w = m.window
+    select_rows(w, [row_of(w, 18)])
+    mime = w.message_view.model().mimeData(w.message_view.selectionModel().selectedIndexes())
+    target = m.cache.folder_id("โครงการ")
+    drop_on_folder(w, target, mime, Qt.DropAction.CopyAction)
+    qtbot.waitUntil(lambda: bool(m.sync.applied))
+    op = m.sync.applied[-1]
+    assert op.kind is OpKind.COPY and op.target == "โครงการ" and op.uids == (18,)
+    assert row_of(w, 18) is not None  # the original stays
+    with qtbot.waitSignal(m.service.op_settled):
+        m.sync.done()
+    assert m.sync.sync_requests[-1] == target  # the copies show in the target once it is synced
+
+    drop_on_folder(w, target, mime, Qt.DropAction.CopyAction)
+    qtbot.waitUntil(lambda: len(m.sync.applied) == 2)
+    with qtbot.waitSignal(m.service.op_settled):
+        m.sync.failed(ServerError())
+    assert row_of(w, 18) is not None
+    assert "คัดลอก" in w.notice_label.text() and "โครงการ" in w.notice_label.text()
 
 
 # A popup menu on the offscreen test platform: the platform says it cannot raise or grab.

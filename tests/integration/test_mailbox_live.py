@@ -103,3 +103,22 @@ def test_window_fills_from_the_server_and_a_read_mark_reaches_it(live_window, do
     assert settled.args[1] == DONE
     assert Flag.SEEN in server_state(dovecot, USER, folder)[newest]
     assert service.connection_state != STATE_OFFLINE
+
+
+def test_copy_from_the_window_reaches_the_server_and_shows_in_the_target(live_window, dovecot, qtbot):
+    service = live_window.service
+    folder = live_window.folder
+    qtbot.waitUntil(lambda: folder in folder_names(service.folder_model), timeout=20_000)
+    target = f"สำเนา-{uuid.uuid4().hex[:6]}"
+    fill(dovecot, USER, target, 0)
+    service.retry_connection()  # sync everything: the new folder is listed
+    qtbot.waitUntil(lambda: target in folder_names(service.folder_model), timeout=20_000)
+    source_id, target_id = service.cache.folder_id(folder), service.cache.folder_id(target)
+    picked = sorted(live_window.uids)[:2]
+    with qtbot.waitSignal(service.op_settled, timeout=20_000) as settled:
+        service.copy(picked, target_id, source_id)  # what a drop with Ctrl does
+    assert settled.args[1] == DONE
+    assert set(server_state(dovecot, USER, folder)) == set(live_window.uids)  # the originals stay
+    assert len(server_state(dovecot, USER, target)) == 2
+    # The facade asked for the target's sync: the copies arrive in its cache.
+    qtbot.waitUntil(lambda: service.cache.count(target_id) == 2, timeout=20_000)

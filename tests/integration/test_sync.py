@@ -205,6 +205,27 @@ def test_offline_actions_are_queued_and_replayed(dovecot, cache, tmp_path):
     queue.close()
 
 
+def test_copy_replayed_on_dovecot_keeps_the_originals(dovecot, cache, tmp_path):
+    folder, target = unique_folder("copyfrom"), unique_folder("copyto")
+    uids = fill(dovecot, "alice", folder, 3)
+    fill(dovecot, "alice", target, 0)
+    sync(dovecot, cache, folder)
+    sync(dovecot, cache, target)
+    queue = OfflineOpQueue(tmp_path / "ops.sqlite3")
+    offline.record_action(cache, queue, SyncListener(), OpKind.COPY, folder, uids[:2], target=target)
+    wire = open_wire(dovecot, "alice")
+    try:
+        result = offline.replay(wire, cache, queue, SyncListener())
+    finally:
+        wire.logout()
+    assert (result.done, result.failed) == (1, 0)
+    assert set(server_state(dovecot, "alice", folder)) == set(uids)
+    assert len(server_state(dovecot, "alice", target)) == 2
+    sync(dovecot, cache, target)
+    assert cache_state(cache, target) == server_state(dovecot, "alice", target)
+    queue.close()
+
+
 def test_resync_on_the_open_connection_sees_other_clients(dovecot, cache):
     folder = unique_folder("open")
     uids = fill(dovecot, "alice", folder, 12)

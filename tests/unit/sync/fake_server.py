@@ -411,6 +411,23 @@ class FakeConnection:
                 self.server.set_flags(self.selected, uid, current, origin=self)  # type: ignore[arg-type]
         return [], ""
 
+    def uid_copy(self, uid_set: str, destination: str) -> dict[int, int]:
+        self._command("COPY", f"{uid_set} {destination}")
+        with self.server.lock:
+            if destination not in self.server.folders:
+                raise ImapCommandError("fake.go.th", "COPY", "NO", b"[TRYCREATE] no such folder")
+            source = self._box()
+            target = self.server.folders[destination]
+            mapping = {}
+            for uid in self._uids(uid_set):
+                msg = source.messages[uid]
+                new_uid = target.uidnext
+                target.uidnext += 1
+                target.highestmodseq += 1
+                target.messages[new_uid] = FakeMessage(new_uid, msg.subject, set(msg.flags), target.highestmodseq, msg.date)
+                mapping[uid] = new_uid
+            return mapping
+
     def uid_move(self, uid_set: str, destination: str) -> dict[int, int]:
         self._command("MOVE", f"{uid_set} {destination}")
         with self.server.lock:

@@ -106,6 +106,30 @@ def test_actions_show_at_once_and_replay_in_order(server, cache, queue, listener
     assert cached_state(cache, "INBOX") == server.state("INBOX")
 
 
+def test_copy_keeps_the_originals_and_puts_copies_in_the_target(server, cache, queue, listener):
+    server.add_messages("INBOX", 3)
+    synced(server, cache)
+    fid = cache.folder_id("INBOX")
+    offline.record_action(cache, queue, listener, OpKind.COPY, "INBOX", [1, 3], target="Sent")
+    assert sorted(cache.known_uids(fid)) == [1, 2, 3] and not listener.of("removed")  # nothing to show here
+    result = offline.replay(prepare(server.connect()), cache, queue, listener)
+    assert (result.done, result.failed, queue.count()) == (1, 0, 0)
+    assert sorted(server.state("INBOX")) == [1, 2, 3]
+    assert sorted(m.subject for m in server.folders["Sent"].messages.values()) == sorted(
+        server.folders["INBOX"].messages[u].subject for u in (1, 3)
+    )
+
+
+def test_refused_copy_is_reported_and_changes_nothing(server, cache, queue, listener):
+    server.add_messages("INBOX", 2)
+    synced(server, cache)
+    offline.record_action(cache, queue, listener, OpKind.COPY, "INBOX", [1], target="Nope")
+    result = offline.replay(prepare(server.connect()), cache, queue, listener)
+    assert (result.done, result.failed, queue.count()) == (0, 1, 0)
+    assert [m.text("en") for m in result.messages] == ["The server did not copy the messages from INBOX to Nope."]
+    assert sorted(cache.known_uids(cache.folder_id("INBOX"))) == [1, 2]
+
+
 def test_delete_inside_trash_expunges(server, cache, queue, listener):
     server.add_messages("Trash", 2)
     synced(server, cache, "Trash")
