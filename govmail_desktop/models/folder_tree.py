@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, Sequence
 
 from PySide6.QtCore import (
@@ -90,7 +91,16 @@ class FolderTreeModel(QAbstractItemModel):
         self._collator = QCollator(QLocale(QLocale.Language.Thai, QLocale.Country.Thailand))
         self._collator.setNumericMode(True)
         self._collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        #: The view's icons by special use (None: a user folder); set by the UI.
+        self._icon_for: Callable[[str | None], Any] | None = None
         self.reload()
+
+    def set_icon_provider(self, icon_for: Callable[[str | None], Any] | None) -> None:
+        """Icons for the folders (DecorationRole), by special use; the UI owns the pictures."""
+        self._icon_for = icon_for
+        if self._root.children:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._root.children) - 1, 0),
+                                  [Qt.ItemDataRole.DecorationRole])
 
     # ------------------------------------------------------------------ building
 
@@ -286,6 +296,8 @@ class FolderTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             name = self.display_name(node)
             return f"{name} ({node.unread})" if node.unread > 0 else name
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icon_for(node.role) if self._icon_for is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if node.unread > 0:
                 return self.tr("{name}: {count} unread").format(name=node.full_name or node.label, count=node.unread)

@@ -24,6 +24,7 @@ from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QEvent, QSize, 
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
+    QIcon,
     QKeySequence,
     QPainter,
     QPaintEvent,
@@ -46,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from govmail_desktop import APP_NAME, __version__
+from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.ui import icons
 from govmail_desktop.ui.message_delegate import MarksDelegate
@@ -63,6 +65,19 @@ SPECIAL_FOLDERS: tuple[tuple[str, Msg, str], ...] = (
     ("junk", QT_TRANSLATE_NOOP("FolderPane", "Junk"), "folder-junk"),
 )
 FOLDER_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Folder icons by special use (resources/icons); other folders: "folder".
+FOLDER_ICONS = {
+    SpecialUse.INBOX: "folder-inbox",
+    SpecialUse.DRAFTS: "folder-drafts",
+    SpecialUse.SENT: "folder-sent",
+    SpecialUse.TRASH: "folder-trash",
+    SpecialUse.JUNK: "folder-junk",
+    SpecialUse.ARCHIVE: "mail-archive",
+}
+
+
+def folder_icon(special_use: str | None) -> QIcon:
+    return icons.icon(FOLDER_ICONS.get(special_use or "", "folder"))
 
 #: How long an information notice stays in the status bar (errors stay).
 INFO_TIMEOUT_MS = 10_000
@@ -521,6 +536,9 @@ class MainWindow(QMainWindow):
 
     def set_folder_model(self, model: QAbstractItemModel) -> None:
         """Show an account's folder tree; messages dragged from the list can be dropped on it."""
+        set_icons = getattr(model, "set_icon_provider", None)
+        if set_icons is not None:
+            set_icons(folder_icon)
         self.folder_view.setModel(model)
         self.folder_view.setRootIsDecorated(True)
         self.folder_view.setAcceptDrops(True)

@@ -489,3 +489,20 @@ def test_sent_and_drafts_show_the_recipients_instead_of_the_sender(open_mailbox,
     click_folder(w, m.inbox)
     qtbot.waitUntil(lambda: model.rowCount() == 10)
     assert not model.shows_recipients and model.headerData(Column.FROM, Qt.Orientation.Horizontal) == "จาก"
+
+
+def test_folders_have_icons_by_their_special_use(open_mailbox):
+    from govmail_desktop.models.folder_tree import FolderNameRole
+    from govmail_desktop.ui import icons
+
+    m = open_mailbox(5)
+    model = m.window.folder_view.model()
+    expected = {"INBOX": "folder-inbox", "Drafts": "folder-drafts", "Sent": "folder-sent", "Trash": "folder-trash",
+                "Junk": "folder-junk", "Archive": "mail-archive", "โครงการ": "folder"}
+    found = {}
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        found[index.data(FolderNameRole)] = index.data(Qt.ItemDataRole.DecorationRole)
+    for name, icon_name in expected.items():
+        icon = found[name]
+        assert not icon.isNull() and icon.cacheKey() == icons.icon(icon_name).cacheKey(), name
