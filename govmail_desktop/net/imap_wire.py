@@ -1427,34 +1427,22 @@ class ResponseReader:
 
     def read_available(self) -> list[tuple[bytes, Sequence[bytes]]]:
         """Every complete response now in the buffer, as (line, literals); waits for
-        data when there is not one complete response yet. The bulk path of FETCH:
-        one pass over the buffer, no per-response method calls.
+        data when there is not one complete response yet (one pass over the buffer).
         """
         if self._pushed_back:
             out, self._pushed_back = self._pushed_back, []
             return out
         out: list[tuple[bytes, Sequence[bytes]]] = []
-        no_literals: Sequence[bytes] = ()
         while True:
             buf = self._buf
             pos = self._pos
             end = len(buf)
-            find = buf.find
             while True:
-                eol = find(b"\r\n", pos)
-                if eol < 0:
-                    break
-                if eol > pos and buf[eol - 1] == 125:  # "}": perhaps a literal follows
-                    m = _LITERAL_AT_END.search(buf, max(pos, eol - 24), eol)
-                    if m is not None:
-                        parsed = self._literal_response(buf, pos, m)
-                        if parsed is None:
-                            break  # incomplete: wait for more data
-                        line, literals, pos = parsed
-                        out.append((line, literals))
-                        continue
-                out.append((buf[pos:eol], no_literals))
-                pos = eol + 2
+                parsed = self._one_response(buf, pos)
+                if parsed is None:
+                    break  # incomplete: wait for more data
+                line, literals, pos = parsed
+                out.append((line, literals))
             self._pos = pos
             if out:
                 return out

@@ -614,29 +614,35 @@ class MailboxService(QObject):
         permanent = permanent or trash is None or trash == folder_id
         return self._remove(OpKind.DELETE, folder_id, uids, None, MSG_DELETE_FAILED, permanent=permanent)
 
-    def move(self, uids: Sequence[int], target_folder_id: int, source_folder_id: int | None = None) -> int | None:
+    def _transfer(
+        self, uids: Sequence[int], target_folder_id: int, source_folder_id: int | None
+    ) -> tuple[int, str, str] | None:
+        """(source folder id, target name, target's shown name) of a move or copy, or None."""
         source = self.message_model.folder_id if source_folder_id is None else source_folder_id
         if source is None or not uids or target_folder_id == source:
             return None
         target = self.folder(target_folder_id)
         if target is None:
             return None
-        failure = MSG_MOVE_FAILED.format(folder=folder_display_name(self.folder_model, target_folder_id) or target.name)
-        return self._remove(OpKind.MOVE, source, uids, target.name, failure)
+        return source, target.name, folder_display_name(self.folder_model, target_folder_id) or target.name
+
+    def move(self, uids: Sequence[int], target_folder_id: int, source_folder_id: int | None = None) -> int | None:
+        transfer = self._transfer(uids, target_folder_id, source_folder_id)
+        if transfer is None:
+            return None
+        source, target, shown = transfer
+        return self._remove(OpKind.MOVE, source, uids, target, MSG_MOVE_FAILED.format(folder=shown))
 
     def copy(self, uids: Sequence[int], target_folder_id: int, source_folder_id: int | None = None) -> int | None:
         """Copies in another folder (the originals stay); they show there after its next sync."""
-        source = self.message_model.folder_id if source_folder_id is None else source_folder_id
-        if source is None or not uids or target_folder_id == source:
+        transfer = self._transfer(uids, target_folder_id, source_folder_id)
+        if transfer is None:
             return None
-        target = self.folder(target_folder_id)
-        if target is None:
-            return None
-        op = self._new_op(OpKind.COPY, source, uids, target=target.name)
+        source, target, shown = transfer
+        op = self._new_op(OpKind.COPY, source, uids, target=target)
         if op is None:
             return None
-        failure = MSG_COPY_FAILED.format(folder=folder_display_name(self.folder_model, target_folder_id) or target.name)
-        self._send(_Pending(op, failure))
+        self._send(_Pending(op, MSG_COPY_FAILED.format(folder=shown)))
         return op.op_id
 
     def archive(self, uids: Sequence[int]) -> int | None:

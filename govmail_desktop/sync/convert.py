@@ -153,10 +153,14 @@ def _section_info(block: bytes) -> tuple[tuple[str, ...], bool]:
     return found
 
 
+def is_attachment_type(content_type: bytes | None) -> bool:
+    """A Content-Type that means "this message carries files" (the list's paper clip)."""
+    return bool(content_type and _ATTACHMENT_TYPES.match(content_type))
+
+
 def fields_info(fields: dict[str, bytes]) -> tuple[tuple[str, ...], bool]:
     """(References, has attachments) of parsed header fields."""
-    content_type = fields.get("content-type")
-    return references_of(fields.get("references")), bool(content_type and _ATTACHMENT_TYPES.match(content_type))
+    return references_of(fields.get("references")), is_attachment_type(fields.get("content-type"))
 
 
 def summary_of(msg: FetchedMessage) -> MessageSummary | None:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from govmail_desktop.core.entities import encode_flags
+from govmail_desktop.core.entities import Address, encode_flags
 from govmail_desktop.net import imap_wire
 from govmail_desktop.net.imap_wire import Address as WireAddress
 from govmail_desktop.net.imap_wire import FetchedMessage
@@ -45,14 +45,16 @@ def _remember(table: dict[Any, Any], key: Any, value: Any) -> Any:
     return value
 
 
+def _from_triple(entities: tuple[Address, ...]) -> tuple[str, str, str]:
+    """(from_display, sender_key, packed From), as summary_row computes them."""
+    return keys.display_of(entities), keys.sender_sort_key(entities), keys.pack_addresses(entities)
+
+
 def _from_columns(wire: tuple[WireAddress, ...]) -> tuple[str, str, str]:
-    """(from_display, sender_key, packed From) — once per correspondent."""
+    """The From columns of an ENVELOPE address list — once per correspondent."""
     found = _FROM.get(wire)
     if found is None:
-        entities = convert.addresses(wire)
-        found = _remember(
-            _FROM, wire, (keys.display_of(entities), keys.sender_sort_key(entities), keys.pack_addresses(entities))
-        )
+        found = _remember(_FROM, wire, _from_triple(convert.addresses(wire)))
     return found
 
 
@@ -247,10 +249,7 @@ def _hdr_subject(value: bytes) -> tuple[str, str]:
 def _hdr_from(value: bytes) -> tuple[str, str, str]:
     found = _HDR_FROM.get(value)
     if found is None:
-        entities = convert.header_addresses(value)
-        found = _remember(
-            _HDR_FROM, value, (keys.display_of(entities), keys.sender_sort_key(entities), keys.pack_addresses(entities))
-        )
+        found = _remember(_HDR_FROM, value, _from_triple(convert.header_addresses(value)))
     return found
 
 
@@ -287,7 +286,7 @@ def _hdr_attached(value: bytes | None) -> int:
         return 0
     found = _HDR_ATTACHED.get(value)
     if found is None:
-        found = _remember(_HDR_ATTACHED, value, 1 if convert.fields_info({"content-type": value})[1] else 0)
+        found = _remember(_HDR_ATTACHED, value, 1 if convert.is_attachment_type(value) else 0)
     return found
 
 

@@ -228,9 +228,8 @@ def attach_mailboxes(
     An account that cannot open is reported; the others still open.
     """
     mailboxes = Mailboxes(window, settings, bridge, **options)
-    if hasattr(window, "set_mail_settings_source"):
-        window.set_mail_settings_source(mailboxes.mail_settings)
-        window.mail_settings_requested.connect(mailboxes.apply_mail_settings)
+    window.set_mail_settings_source(mailboxes.mail_settings)
+    window.mail_settings_requested.connect(mailboxes.apply_mail_settings)
     opened = [m for m in (mailboxes.open(a) for a in accounts) if m is not None]
     if opened:
         mailboxes.connect_window([m.service for m in opened])
