@@ -1,5 +1,6 @@
 # GovMail Desktop — developer commands. See README.md.
-PYTHON ?= python3
+# The interpreter Debian 12 ships (what a desk runs), not whatever python3 is first on PATH.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTEST_ARGS ?=
