@@ -13,8 +13,18 @@ import re
 from pathlib import Path
 
 # Spaces, not \s: a pattern must not run on into the next line of a traceback.
+# One IMAP argument: a quoted string (backslash escapes; to the end of the line if
+# the closing quote is missing) or an atom.
+_ARG = r'(?:"(?:[^"\\\r\n]|\\.)*"?|[^ \t\r\n]+)'
+# The IMAP command ``LOGIN userid password``. Clients write the keyword in upper
+# case, and upper case is always taken for the command; in any other case,
+# ``login`` followed by a preposition is prose ("IMAP login to HOST accepted")
+# and keeps the host name. ``AUTH=LOGIN`` is a capability, not the command.
+_LOGIN_COMMAND = (
+    r"(?<![=\w-])(?:LOGIN|(?i:login)(?![ \t]+(?i:to|for|as|at|on|from|via|with|into|in|of|by)\b))"
+)
 _REDACTIONS = [
-    (re.compile(r"(?i)(\bLOGIN[ \t]+\S+[ \t]+)(\"[^\"]*\"|\S+)"), r"\1<redacted>"),
+    (re.compile(rf"({_LOGIN_COMMAND}[ \t]+{_ARG}[ \t]+){_ARG}"), r"\1<redacted>"),
     (re.compile(r"(?i)(\bAUTH(?:ENTICATE)?[ \t]+(?:PLAIN|LOGIN|XOAUTH2)[ \t]+)\S+"), r"\1<redacted>"),
     (re.compile(r"(?i)((?:pass(?:word)?|passwd|secret|token)[ \t]*[=:][ \t]*)\S+"), r"\1<redacted>"),
 ]

@@ -46,6 +46,13 @@ def test_log_file_lives_in_the_log_directory(root_logger, _isolated_home):
         f"C: AUTHENTICATE PLAIN {PASSWORD}",
         f"password={PASSWORD}",
         f"keyring entry: Password: {PASSWORD}",
+        # the user name quoted with a space, the password with an escaped quote and a space
+        f'C: a001 LOGIN "alice smith" "{PASSWORD}"',
+        f'C: a001 LOGIN alice "x\\" {PASSWORD}"',
+        # a lower-case command, imaplib's debug form, and a user id that looks like English
+        f"C: a001 login alice {PASSWORD}",
+        f"> b'ABCD1 LOGIN alice \"{PASSWORD}\"'",
+        f"C: a001 LOGIN to {PASSWORD}",
     ],
 )
 def test_credentials_in_protocol_lines_are_redacted(root_logger, tmp_path, line):
@@ -63,6 +70,25 @@ def test_login_name_stays_readable_for_support(root_logger, tmp_path):
     logging.getLogger("govmail_desktop.net").info("C: a001 LOGIN %s %s", "alice@dwr.mail.go.th", PASSWORD)
     text = log_file.read_text(encoding="utf-8")
     assert "alice@dwr.mail.go.th" in text and PASSWORD not in text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "IMAP login to %s accepted",  # net/imap_session.py
+        "SMTP AUTH to %s accepted",  # net/smtp_session.py
+        "Login to %s refused",
+        "login at %s: server busy",
+        "capabilities of %s: IMAP4rev1 AUTH=LOGIN AUTH=PLAIN IDLE",
+    ],
+)
+def test_host_names_after_login_words_stay_in_the_log(root_logger, tmp_path, message):
+    log_file = tmp_path / "govmail.log"
+    setup_logging(log_file)
+    logging.getLogger("govmail_desktop.net").info(message, "imap.dwr.mail.go.th")
+    text = log_file.read_text(encoding="utf-8")
+    assert (message % "imap.dwr.mail.go.th") in text
+    assert "<redacted>" not in text
 
 
 def test_password_inside_a_traceback_is_redacted(root_logger, tmp_path):
