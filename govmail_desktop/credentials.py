@@ -124,6 +124,18 @@ def select_backend(
     raise CredentialsError(hint=HINT_ASK_EACH_SESSION, code="keyring", detail=f"no OS keyring; backend(s): {names}")
 
 
+def _failing_module(exc: BaseException) -> str:
+    """The keyring backend module in which ``exc`` was raised (its innermost frame), for logs."""
+    name = "the keyring backend"
+    tb = exc.__traceback__
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if module.startswith(("keyring.backends.", "keyrings.")):
+            name = module
+        tb = tb.tb_next
+    return name
+
+
 def _wrap(exc: BaseException, message=None, *, backend: object, action: str) -> CredentialsError:
     """A user-worded error for a keyring failure (the detail never holds a secret)."""
     where = f"{action} via {_backend_name(backend)}: {type(exc).__name__}"
@@ -158,8 +170,24 @@ class CredentialStore:
         self._trusted = trusted_backends
 
     def backend(self) -> KeyringBackend:
-        """The usable OS keyring, or :class:`CredentialsError` saying why there is none."""
-        chosen = self._backend if self._backend is not None else keyring.get_keyring()
+        """The usable OS keyring, or :class:`CredentialsError` saying why there is none.
+
+        ``keyring`` loads a backend named in ``PYTHON_KEYRING_BACKEND`` or
+        ``keyringrc.cfg`` by probing it, and lets the probe's exception through:
+        the Secret Service without a D-Bus session raises ``FileNotFoundError``
+        (a dead bus address) or ``RuntimeError`` (no address). That is "no
+        keyring", not a crash.
+        """
+        if self._backend is not None:
+            chosen = self._backend
+        else:
+            try:
+                chosen = keyring.get_keyring()
+            except Exception as exc:  # noqa: BLE001 - any failure to load means "no keyring"
+                raise CredentialsError(
+                    hint=HINT_ASK_EACH_SESSION, code="keyring",
+                    detail=f"loading {_failing_module(exc)} failed: {type(exc).__name__}",
+                ) from None
         return select_backend(chosen, trusted=self._trusted)
 
     def check_available(self) -> None:
@@ -175,9 +203,11 @@ class CredentialStore:
             raise _wrap(exc, backend=backend, action="check") from None
 
     def is_available(self) -> bool:
+        """Whether passwords can be stored; never raises (the reason is logged)."""
         try:
             self.check_available()
-        except CredentialsError:
+        except CredentialsError as exc:
+            log.info("No usable password store (keyring): %s (%s)", exc.code, exc.detail)
             return False
         return True
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import keyring.errors
 import pytest
@@ -14,6 +19,7 @@ from govmail_desktop.core.errors import CredentialsError
 from govmail_desktop.credentials import CredentialStore, SessionPasswords, password_for, select_backend
 
 PASSWORD = "Kh0ngLub-Pw9"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class MemoryKeyring(KeyringBackend):
@@ -179,3 +185,57 @@ def test_password_for_uses_memory_for_ask_each_session_accounts():
     assert password_for(keyring_account, store, session) == "typed-again"
     session.forget(keyring_account.id)
     assert password_for(keyring_account, store, session) == "from-keyring"
+
+
+_NO_DBUS_PROBE = """
+import logging, sys
+logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(name)s: %(message)s")
+from govmail_desktop.core.errors import CredentialsError
+from govmail_desktop.credentials import CredentialStore
+store = CredentialStore()
+print(store.is_available())
+try:
+    store.check_available()
+except CredentialsError as exc:
+    print(exc.code)
+"""
+
+
+@pytest.mark.parametrize(
+    ("bus", "configured_by"),
+    [
+        ("unix:path=/nonexistent/govmail-test-bus", "env"),
+        (None, "env"),
+        ("unix:path=/nonexistent/govmail-test-bus", "keyringrc"),
+    ],
+    ids=["dead-bus-env", "no-bus-env", "dead-bus-keyringrc"],
+)
+def test_is_available_is_false_without_a_dbus_session(tmp_path, bus, configured_by):
+    """The Secret Service keyring chosen by the admin (PYTHON_KEYRING_BACKEND or keyringrc.cfg) on a
+    desk without a D-Bus session: keyring raises while loading it; the store says "not available"."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "PYTHON_KEYRING", "XDG_"))}
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
+    if bus is not None:
+        env["DBUS_SESSION_BUS_ADDRESS"] = bus
+    if configured_by == "env":
+        env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.SecretService.Keyring"
+    else:
+        config = tmp_path / "config" / "python_keyring" / "keyringrc.cfg"
+        config.parent.mkdir(parents=True)
+        config.write_text("[backend]\ndefault-keyring=keyring.backends.SecretService.Keyring\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", _NO_DBUS_PROBE], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "keyring"]
+    assert "Traceback" not in proc.stderr
+    # The log says why (the backend and the exception type), once per check.
+    assert "govmail_desktop.credentials: No usable password store (keyring)" in proc.stderr
+    assert "SecretService" in proc.stderr
+
+
+def test_is_available_logs_why_a_probe_failed(caplog):
+    store = _store(MemoryKeyring(fail_with=ConnectionError(f"dbus gone {PASSWORD}")))
+    with caplog.at_level(logging.INFO, logger="govmail_desktop.credentials"):
+        assert store.is_available() is False
+    assert "No usable password store (keyring)" in caplog.text and "ConnectionError" in caplog.text
+    assert PASSWORD not in caplog.text
