@@ -111,14 +111,64 @@ def header_addresses(value: bytes | None) -> tuple[Address, ...]:
     return found
 
 
-def header_block(sections: dict[str, bytes] | None) -> bytes | None:
-    """The HEADER.FIELDS block of a FETCH row (the section name in any case)."""
+# -- body section names compared by their meaning -------------------------------------
+#
+# A server echoes the section it was asked for in its own spelling: Dovecot as asked
+# (``BODY[HEADER.FIELDS (DATE FROM ...)]``), Courier with the field names quoted
+# (``BODY[HEADER.FIELDS ("DATE" "FROM" ...)]``), which RFC 3501 allows (astring), and
+# any server may change their case or order. ``section_key`` gives every spelling of
+# one section the same key, worked out once per distinct name (a sync sees one or two).
+
+_SECTION_NAME = re.compile(r"(BODY|BINARY)(?:\.PEEK)?\[([^\]]*)\](<\d+(?:\.\d+)?>)?\Z", re.IGNORECASE)
+_FIELD_LIST = re.compile(r"((?:\d+\.)*HEADER\.FIELDS(?:\.NOT)?) ?\((.*)\)\Z", re.IGNORECASE | re.DOTALL)
+_FIELD_NAME = re.compile(r'"((?:[^"\\]|\\.)*)"|([^\s"()]+)|(\S)')
+_SECTION_KEYS: dict[str, str] = {}
+_SECTION_KEYS_MAX = 1000
+
+
+def section_key(name: str) -> str:
+    """The meaning of a body section name: ``BODY[HEADER.FIELDS ("Date" "from")]`` and
+    ``body[header.fields (FROM DATE)]`` -> ``BODY[HEADER.FIELDS (DATE FROM)]`` (field
+    names unquoted, upper case, sorted, once each; ``BODY.PEEK`` as ``BODY``). A name
+    outside this grammar is its upper-case self (equal only to the same spelling)."""
+    found = _SECTION_KEYS.get(name)
+    if found is None:
+        found = _section_key(name)
+        if len(_SECTION_KEYS) >= _SECTION_KEYS_MAX:
+            _SECTION_KEYS.clear()
+        _SECTION_KEYS[name] = found
+    return found
+
+
+def _section_key(name: str) -> str:
+    m = _SECTION_NAME.match(name.strip())
+    if m is None:
+        return name.upper()
+    kind, section, partial = m.group(1).upper(), m.group(2), m.group(3) or ""
+    fields = _FIELD_LIST.match(section.strip())
+    if fields is None:
+        return f"{kind}[{section.strip().upper()}]{partial}"
+    names = set()
+    for quoted, atom, stray in _FIELD_NAME.findall(fields.group(2)):
+        if stray:  # a parenthesis or quote out of place: not a field list
+            return name.upper()
+        names.add((re.sub(r"\\(.)", r"\1", quoted) if quoted else atom).upper())
+    return f"{kind}[{fields.group(1).upper()} ({' '.join(sorted(names))})]{partial}"
+
+
+#: The key of the section the header sync asks for (:data:`SUMMARY_ITEMS`).
+HEADER_SECTION_KEY = section_key(HEADER_SECTION)
+
+
+def header_block(sections: dict[str, bytes | None] | None) -> bytes | None:
+    """The HEADER.FIELDS block of a FETCH row, the section named in any spelling
+    the server chose (see :func:`section_key`)."""
     if not sections:
         return None
     block = sections.get(HEADER_SECTION)
     if block is None:
         for name, value in sections.items():
-            if name.upper() == HEADER_SECTION:
+            if section_key(name) == HEADER_SECTION_KEY:
                 return value
     return block
 

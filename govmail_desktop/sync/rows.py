@@ -192,6 +192,19 @@ _FIELDS = convert._FIELD.findall  # noqa: SLF001 - the one field grammar (header
 _FOLD = re.compile(rb"\r?\n[ \t]+")
 
 
+_HEADER_SECTIONS: dict[bytes, bool] = {}
+
+
+def _is_header_section(section: bytes) -> bool:
+    """The sync's own section in another spelling (Courier quotes the field names;
+    case and order may differ: ``convert.section_key``), once per distinct name."""
+    found = _HEADER_SECTIONS.get(section)
+    if found is None:
+        key = convert.section_key(section.decode("ascii", "replace"))
+        found = _remember(_HEADER_SECTIONS, section, key == convert.HEADER_SECTION_KEY)
+    return found
+
+
 def _raw_flags(raw: bytes) -> tuple[int, str]:
     found = _RAW_FLAGS.get(raw)
     if found is None:
@@ -404,8 +417,8 @@ def _header_date(raw: bytes) -> int | None:
 def fast_row(folder_id: int, m: "re.Match[bytes]", literal: bytes | None) -> tuple[Any, ...] | None:
     """The row ``row_of`` would give for this ``SUMMARY_ROW_RE`` match (see above), or None."""
     uid_b, flags_b, internal_b, size_b, section, _size = m.groups()
-    if literal is None or section != _HEADER_SECTION_B:
-        return None  # another section, or the name in another case: the general path
+    if literal is None or (section != _HEADER_SECTION_B and not _is_header_section(section)):
+        return None  # another section: the general path
     values = _header_values(literal)
     date_v = values[_DATE]
     date = _header_date(date_v) if date_v else None

@@ -45,6 +45,17 @@ FULL_CAPS = (
     "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS",
 )
 BASIC_CAPS = ("IMAP4REV1", "UIDPLUS")
+#: What Courier-IMAP 5.0 offers (no ESEARCH, CONDSTORE, QRESYNC, SPECIAL-USE, LIST-STATUS).
+COURIER_CAPS = (
+    "IMAP4REV1", "UIDPLUS", "CHILDREN", "NAMESPACE", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "SORT",
+    "QUOTA", "IDLE",
+)
+#: The header section as a Courier-like server echoes it: field names quoted (RFC 3501
+#: astrings), here also in another order and case than asked.
+COURIER_HEADER_ECHO = (
+    'BODY[HEADER.FIELDS ("Content-Type" "References" "In-Reply-To" "Message-ID" "Subject" "Cc" "To" "From" '
+    '"Date")]'
+)
 
 
 @dataclass
@@ -93,6 +104,12 @@ class FakeServer:
         #: Seconds of "server work" before each FETCH batch (to cancel a running sync).
         self.fetch_delay = 0.0
         self.connect_count = 0
+        #: The section name FETCH rows carry the header fields under (None: as asked).
+        self.header_echo: str | None = None
+        #: SELECT reports ``[UIDNEXT n]`` (Courier may not).
+        self.select_uidnext = True
+        #: The hierarchy delimiter LIST reports (Courier: ".", folders under "INBOX.").
+        self.delimiter = "/"
         self.add_folder("INBOX")
 
     # -- mailbox changes "by another client" -------------------------------------------
@@ -260,7 +277,7 @@ class FakeConnection:
                 status = {}
                 if with_status and self.has("LIST-STATUS"):
                     status = self._status_values(box)
-                out.append(FolderListing(box.name, box.name.encode(), "/", frozenset(attrs), status))
+                out.append(FolderListing(box.name, box.name.encode(), self.server.delimiter, frozenset(attrs), status))
             return out
 
     def _status_values(self, box: FakeFolder) -> dict[str, int]:
@@ -297,7 +314,7 @@ class FakeConnection:
             info = SelectResult(
                 folder=folder,
                 uidvalidity=box.uidvalidity,
-                uidnext=box.uidnext,
+                uidnext=box.uidnext if self.server.select_uidnext else None,
                 exists=len(box.messages),
                 highest_modseq=box.highestmodseq if modseq_on else None,
                 read_only=readonly,
@@ -377,9 +394,8 @@ class FakeConnection:
                 lines.append("References: " + " ".join(msg.references))
             lines.append("Content-Type: text/plain; charset=utf-8")
             block = ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
-            return FetchedMessage(
-                seq, uid, tuple(sorted(msg.flags)), msg.date, 1000 + uid, modseq, None, {convert.HEADER_SECTION: block}
-            )
+            section = self.server.header_echo or convert.HEADER_SECTION
+            return FetchedMessage(seq, uid, tuple(sorted(msg.flags)), msg.date, 1000 + uid, modseq, None, {section: block})
         if "ENVELOPE" not in items:
             return FetchedMessage(seq, uid, tuple(sorted(msg.flags)), None, None, modseq, None)
         sender = Address("สมชาย ใจดี", *msg.sender.split("@"))
@@ -490,3 +506,17 @@ class FakeConnection:
         with self.server.lock:
             if self in self.server.connections:
                 self.server.connections.remove(self)
+
+
+def courier_server() -> FakeServer:
+    """A FakeServer answering as Courier-IMAP does: its capabilities, the header
+    section echoed with quoted field names (another order and case than asked),
+    SELECT without ``[UIDNEXT]``, folders under ``INBOX.`` with ``.`` as delimiter
+    and no special-use attributes."""
+    server = FakeServer(COURIER_CAPS)
+    server.header_echo = COURIER_HEADER_ECHO
+    server.select_uidnext = False
+    server.delimiter = "."
+    for name in ("INBOX.Sent", "INBOX.Drafts", "INBOX.Trash"):
+        server.add_folder(name)
+    return server

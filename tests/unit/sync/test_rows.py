@@ -158,9 +158,25 @@ def _random_block(rng: random.Random) -> bytes:
     return b"\r\n".join(lines) + b"\r\n\r\n" if lines else b"\r\n"
 
 
+# The sync's section as other servers spell it (Courier quotes the field names; case and
+# order may differ): the same meaning, so the same rows on both paths.
+_OTHER_SPELLINGS = [
+    b'BODY[HEADER.FIELDS ("DATE" "FROM" "TO" "CC" "SUBJECT" "MESSAGE-ID" "IN-REPLY-TO" "REFERENCES" "CONTENT-TYPE")]',
+    b'BODY[HEADER.FIELDS ("Content-Type" References "in-reply-to" "Message-ID" Subject "Cc" To "From" "Date")]',
+    b"body[header.fields (date from to cc subject message-id in-reply-to references content-type)]",
+]
+# Sections that mean something else: never taken as the sync's own.
+_OTHER_SECTIONS = [
+    b"BODY[HEADER.FIELDS (SUBJECT)]",
+    b'BODY[HEADER.FIELDS ("DATE" "FROM" "TO" "CC" "SUBJECT" "MESSAGE-ID" "IN-REPLY-TO" "REFERENCES")]',
+    b"BODY[HEADER.FIELDS.NOT (DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE)]",
+    b"BODY[HEADER]",
+]
+
+
 def _random_response(rng: random.Random, seq: int) -> bytes:
     block = _random_block(rng)
-    section = _SECTION if rng.random() < 0.95 else b"BODY[HEADER.FIELDS (SUBJECT)]"
+    section = _SECTION if rng.random() < 0.85 else rng.choice(_OTHER_SPELLINGS + _OTHER_SECTIONS)
     flags = rng.choice([b"", b"\\Seen", b"\\Seen \\Recent", b"\\Flagged $Forwarded work", b"  "])
     modseq = rng.choice([b"", b"MODSEQ (12) "])
     head = b"* %d FETCH (UID %d FLAGS (%s) INTERNALDATE \"%s\" RFC822.SIZE %d %s%s " % (
@@ -312,3 +328,46 @@ def test_a_huge_header_block_is_read_only_in_part():
     assert row[7] == "big"
     assert 0 < len(row[16]) <= convert.MAX_HEADER_BLOCK
     assert convert.MAX_HEADER_BLOCK <= imap_wire._BULK_LITERAL_MAX  # noqa: SLF001 - bigger blocks take the general path
+
+
+@pytest.mark.parametrize("section", _OTHER_SPELLINGS)
+def test_other_spellings_of_the_section_take_the_fused_path(section):
+    block = b"Subject: =?utf-8?Q?=E0=B8=81?=\r\nFrom: a@b\r\n\r\n"
+    data = b'* 1 FETCH (UID 5 FLAGS (\\Seen) INTERNALDATE "14-Nov-2023 22:14:20 +0000" RFC822.SIZE 9 %s {%d}\r\n%s)\r\n' % (
+        section, len(block), block,
+    )
+    built, left, general = _both_paths(data)
+    if section.startswith(b"BODY["):  # as SUMMARY_ROW_RE spells the item (servers do)
+        assert left == [] and built == [_general_row(*general[0])]
+    else:  # another case of the item name: the general path, which must not drop it
+        assert built == [] and left == general
+    row = _general_row(*general[0])
+    plain = _general_row(*_both_paths(data.replace(section, _SECTION))[2][0])
+    assert row == plain and row[1] == 5 and row[7] == "ก"
+
+
+@pytest.mark.parametrize(
+    "name, same",
+    [
+        (convert.HEADER_SECTION, True),
+        (convert.HEADER_SECTION.lower(), True),
+        (convert.HEADER_SECTION.replace("BODY[", "BODY.PEEK["), True),
+        (_OTHER_SPELLINGS[0].decode(), True),
+        (_OTHER_SPELLINGS[1].decode(), True),
+        (_OTHER_SPELLINGS[1].decode().upper(), True),  # the general parser's key (upper case)
+        ('BODY[HEADER.FIELDS ( "DATE" "DATE" "FROM" "TO" "CC" "SUBJECT" "MESSAGE-ID" "IN-REPLY-TO" "REFERENCES"'
+         ' "CONTENT-TYPE")]', True),
+        # planted: not the sync's section
+        *((s.decode(), False) for s in _OTHER_SECTIONS),
+        (convert.HEADER_SECTION + "<0>", False),
+        (convert.HEADER_SECTION.replace("BODY[", "BODY[1."), False),
+        (convert.HEADER_SECTION.replace("(DATE", '(DATE "X)"'), False),
+        (convert.HEADER_SECTION.replace("(DATE", "((DATE"), False),
+        ("BODY[HEADER.FIELDS ({4}", False),
+        ("", False),
+    ],
+)
+def test_section_names_compare_by_meaning(name, same):
+    assert (convert.section_key(name) == convert.HEADER_SECTION_KEY) is same
+    block = b"Subject: s\r\n\r\n"
+    assert convert.header_block({name: block}) == (block if same else None)
