@@ -1819,13 +1819,18 @@ class ImapWire:
 
     # -- folders ------------------------------------------------------------------------------
     def list_folders(self, *, with_status: bool = True) -> list[FolderListing]:
-        """All folders, with SPECIAL-USE attributes and (LIST-STATUS) counts."""
+        """All folders, with SPECIAL-USE attributes and (LIST-STATUS) counts.
+
+        ``RETURN (SPECIAL-USE)`` only where SPECIAL-USE is advertised (a plain
+        LIST otherwise; attributes a server sends unasked are kept all the same);
+        ``CHILDREN`` with LIST-EXTENDED, so \\HasChildren / \\HasNoChildren come.
+        """
         status_items = "MESSAGES UNSEEN UIDNEXT UIDVALIDITY"
         if self.has("CONDSTORE") or self.has("QRESYNC"):
             status_items += " HIGHESTMODSEQ"
         returns = []
         if self.has("LIST-EXTENDED"):
-            returns.append("SUBSCRIBED")
+            returns += ["SUBSCRIBED", "CHILDREN"]
         if self.has("SPECIAL-USE"):
             returns.append("SPECIAL-USE")
         if with_status and self.has("LIST-STATUS"):
@@ -1854,6 +1859,22 @@ class ImapWire:
                 folder.status.update(values)
         return folders
 
+    def xlist_folders(self) -> list[FolderListing]:
+        """``XLIST "" "*"`` (Gmail's and Zimbra's special folders before RFC 6154).
+
+        Attributes as the server spells them (``\\spam``, ``\\allmail`` ...);
+        ``core.folder_roles.xlist_attributes`` gives their RFC 6154 names.
+        """
+        result = self.command(b'XLIST "" "*"', during="XLIST")
+        folders: list[FolderListing] = []
+        for resp in result.untagged:
+            if resp.line[:8].upper() == b"* XLIST ":
+                try:
+                    folders.append(parse_list(resp.line, resp.literals))
+                except (ParseError, ValueError, TypeError, IndexError) as exc:
+                    log.warning("Unreadable XLIST response skipped (%s): %s", exc, _excerpt(resp.line))
+        return folders
+
     def status(self, folder: str | bytes, items: str = "MESSAGES UNSEEN UIDNEXT UIDVALIDITY") -> dict[str, int]:
         result = self.command(b"STATUS " + quote_mailbox(folder) + b" (" + items.encode("ascii") + b")")
         for resp in result.untagged:
@@ -1864,8 +1885,15 @@ class ImapWire:
                     raise self._protocol_error("STATUS", str(exc)) from None
         return {}
 
-    def create(self, folder: str | bytes) -> None:
-        self.command(b"CREATE " + quote_mailbox(folder))
+    def create(self, folder: str | bytes, *, special_use: str | None = None) -> None:
+        """CREATE; with ``special_use`` (``"\\Trash"``) as ``(USE (...))`` where the
+        server offers CREATE-SPECIAL-USE (RFC 6154), else a plain CREATE."""
+        cmd = b"CREATE " + quote_mailbox(folder)
+        if special_use and self.has("CREATE-SPECIAL-USE"):
+            if not re.fullmatch(r"\\[A-Za-z]+", special_use):
+                raise ValueError(f"not a special-use attribute: {special_use!r}")
+            cmd += b" (USE (" + special_use.encode("ascii") + b"))"
+        self.command(cmd, during="CREATE")
 
     def delete(self, folder: str | bytes) -> None:
         self.command(b"DELETE " + quote_mailbox(folder))
@@ -2178,11 +2206,25 @@ class ImapWire:
         return mapping
 
     def uid_expunge(self, uid_set: str) -> None:
-        """Remove \\Deleted messages among ``uid_set`` (all of them without UIDPLUS)."""
+        """Remove the \\Deleted messages among ``uid_set``, and no others.
+
+        With UIDPLUS that is ``UID EXPUNGE``. Without it a plain EXPUNGE would
+        also erase messages marked \\Deleted elsewhere (by another mail program,
+        waiting to be expunged there): those are unmarked for the EXPUNGE and
+        marked again after it (a dropped connection in between leaves them
+        unmarked, never erased).
+        """
         if self.has("UIDPLUS"):
             self.command(b"UID EXPUNGE " + uid_set.encode("ascii"), during="EXPUNGE")
-        else:
-            self.command(b"EXPUNGE")
+            return
+        ours = set(parse_sequence_set(uid_set))
+        others = [uid for uid in self.uid_search("DELETED").numbers() if uid not in ours]
+        spared = format_sequence_set(others) if others else ""
+        if others:
+            self.store_flags(spared, "-", ["\\Deleted"])
+        self.command(b"EXPUNGE")
+        if others:
+            self.store_flags(spared, "+", ["\\Deleted"])
 
     def append(self, folder: str | bytes, message: bytes, flags: Sequence[str] = (), date: str | None = None) -> int | None:
         """APPEND; returns the new UID when the server has UIDPLUS."""

@@ -9,7 +9,7 @@ show a message the user has just moved away.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.store.cache import CachedFolder, MailCache
@@ -40,11 +40,15 @@ def sync_account(
     cancel: CancelToken,
     options: SyncOptions | None = None,
     on_folder: Callable[[str], None] | None = None,
+    chosen: Mapping[str, str] | None = None,
 ) -> list[FolderSyncResult]:
-    """Offline actions, folder list, then every folder; returns the folder results."""
+    """Offline actions, folder list, then every folder; returns the folder results.
+
+    ``chosen``: the special folders picked by the user or the policy (see sync_folder_list).
+    """
     if queue is not None and queue.count():
         offline.replay(conn, cache, queue, listener, cancel)
-    sync_folder_list(conn, cache, listener, cancel)
+    sync_folder_list(conn, cache, listener, cancel, chosen)
     results = []
     for cached in folders_in_sync_order(cache.folders()):
         cancel.check()

@@ -52,6 +52,9 @@ MSG_COPY_REFUSED = QT_TRANSLATE_NOOP(
 MSG_DELETE_REFUSED = QT_TRANSLATE_NOOP(
     "Sync", "The server did not delete the messages in {folder}; they are back in the folder."
 )
+MSG_NO_TRASH = QT_TRANSLATE_NOOP(
+    "Sync", "The messages in {folder} were not deleted: this account has no Trash folder. They are back in {folder}."
+)
 MSG_FOLDER_CHANGED = QT_TRANSLATE_NOOP(
     "Sync", "An action made offline in the folder {folder} was not sent: the folder was rebuilt on the server."
 )
@@ -69,9 +72,13 @@ class ReplayResult:
 def trash_folder(cache: MailCache) -> str | None:
     """Name of the folder with the \\Trash special use, if the server has one."""
     for cached in cache.folders():
-        if cached.folder.special_use == SpecialUse.TRASH:
+        if cached.folder.special_use == SpecialUse.TRASH and cached.folder.selectable:
             return cached.name
     return None
+
+
+class NoTrash(Exception):
+    """A delete to the Trash, and the account has none: nothing is erased instead."""
 
 
 def record_action(
@@ -131,6 +138,16 @@ def replay(
                 result.messages.append(MSG_FOLDER_CHANGED.format(folder=op.folder))
                 continue
             _apply(conn, cache, op)
+        except NoTrash:
+            # Erasing instead would lose mail the user meant to keep in a Trash.
+            log.warning("Offline action %d not sent: the account has no Trash folder", op.seq)
+            queue.complete(op.seq)
+            result.failed += 1
+            message = MSG_NO_TRASH.format(folder=op.folder)
+            result.messages.append(message)
+            _roll_back(conn, cache, op, listener)
+            listener.action_failed(message.text())
+            continue
         except ImapCommandError as exc:
             attempts = queue.record_failure(op.seq, exc.detail[:500])
             if exc.response_code in TRANSIENT_CODES and attempts < MAX_ATTEMPTS:
@@ -167,9 +184,11 @@ def _apply(conn: MailboxConnection, cache: MailCache, op: PendingOp) -> None:
     elif op.kind is OpKind.COPY:
         assert op.target is not None
         conn.uid_copy(uid_set, op.target)
-    elif op.kind is OpKind.DELETE and trash_folder(cache) not in (None, op.folder):
-        conn.uid_move(uid_set, trash_folder(cache))
-    elif op.kind in (OpKind.DELETE, OpKind.EXPUNGE):  # for good: in Trash, no Trash, or asked for
+    elif op.kind is OpKind.DELETE and trash_folder(cache) is None:
+        raise NoTrash(op.folder)
+    elif op.kind is OpKind.DELETE and trash_folder(cache) != op.folder:
+        conn.uid_move(uid_set, trash_folder(cache))  # type: ignore[arg-type]
+    elif op.kind in (OpKind.DELETE, OpKind.EXPUNGE):  # for good: in the Trash, or confirmed (EXPUNGE)
         conn.store_flags(uid_set, "+", [Flag.DELETED])
         conn.uid_expunge(uid_set)
     # The server's own untagged answers (EXPUNGE/FETCH) describe what we already show.
