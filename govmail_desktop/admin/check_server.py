@@ -10,8 +10,9 @@ TLS, and a verdict. No credentials are sent.
 Exit codes: 0 allowed; 1 refused (by the policy — host, address, broken
 policy — or by the TLS rules: no TLS/STARTTLS, version, certificate, pin;
 reason code printed); 2 could not check (DNS failure, timeout, connection
-refused, server error, unusable --ca-file). A refused address is never
-connected to.
+refused, server error, unusable --ca-file; an unusable --resolve value —
+malformed, ambiguous, for another host or port — before anything is
+checked). A refused address is never connected to.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from govmail_desktop.core.errors import GovMailError, PolicyError, PolicyRefused, TlsError
-from govmail_desktop.i18n import translate
+from govmail_desktop.i18n import QT_TRANSLATE_NOOP, Msg, translate
 from govmail_desktop.net.endpoint import (
     IMAP_STARTTLS_PORT,
     IMAP_TLS_PORT,
@@ -36,8 +37,13 @@ from govmail_desktop.net.endpoint import (
 from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.net.report import ConnectionReport
 from govmail_desktop.net.resolver import Resolver, StaticResolver, system_resolver
-from govmail_desktop.net.smtp_session import connect_first_with_auth, submission_candidates
+from govmail_desktop.net.smtp_session import (
+    DEFAULT_SUBMISSION_PORTS,
+    connect_first_with_auth,
+    submission_candidates,
+)
 from govmail_desktop.policy.api import ServerPolicy
+from govmail_desktop.policy.hosts import InvalidHost, display_host, normalize_host, parse_ip_literal
 from govmail_desktop.policy.sources import load_machine_policy, load_policy_file
 
 EXIT_ALLOWED = 0
@@ -146,41 +152,161 @@ def check_server(
     return result
 
 
-def parse_resolve(values: Sequence[str]) -> dict[str, list[str]]:
-    """``HOST:IP`` (curl's ``HOST:PORT:IP`` and ``[v6]`` forms accepted; repeat or comma-separate IPs)."""
+MSG_RESOLVE_INVALID = QT_TRANSLATE_NOOP(
+    "AdminCheckServer", "Invalid --resolve value: {value} (expected HOST:IP, HOST:PORT:IP or HOST:[IPv6])"
+)
+MSG_RESOLVE_NOT_A_NAME = QT_TRANSLATE_NOOP(
+    "AdminCheckServer", "Invalid --resolve value: {value} ({host} is not a server name)"
+)
+MSG_RESOLVE_AMBIGUOUS = QT_TRANSLATE_NOOP(
+    "AdminCheckServer",
+    "Ambiguous --resolve value: {value} (put IPv6 addresses in brackets: {as_address} or {as_port})",
+)
+MSG_RESOLVE_OTHER_HOST = QT_TRANSLATE_NOOP(
+    "AdminCheckServer", "The --resolve value {value} is for {name}, but the server checked is {host}"
+)
+MSG_RESOLVE_OTHER_PORT = QT_TRANSLATE_NOOP(
+    "AdminCheckServer", "The --resolve value {value} is for port {port}, but this check connects to port {ports}"
+)
+
+_PORT = re.compile(r"[0-9]{1,5}")
+
+
+class ResolveError(ValueError):
+    """An unusable ``--resolve`` value (exit 2, nothing checked); :meth:`text` is the one line to print."""
+
+    def __init__(self, message: Msg, **args: Any) -> None:
+        self.message = message.format(**args)
+        super().__init__(self.message.text("en"))
+
+    def text(self, lang: str | None = None) -> str:
+        return self.message.text(lang)
+
+
+@dataclass(frozen=True)
+class ResolveEntry:
+    """One ``--resolve`` value: the host in the policy's normal form, curl's optional port, the addresses."""
+
+    value: str
+    host: str
+    port: int | None
+    addresses: tuple[str, ...]
+
+
+def parse_resolve(values: Sequence[str]) -> list[ResolveEntry]:
+    """``HOST:IP``, ``HOST:PORT:IP``, ``HOST:[IPv6]``, ``HOST:PORT:[IPv6]`` (repeat or comma-separate IPs).
+
+    Nothing is guessed: a bare IPv6 address is accepted only where the value
+    cannot also be read as ``PORT:IP`` (``h:2001:db8::1`` is the address, or
+    port 2001 and ``db8::1``: refused, brackets asked for). HOST is normalised
+    as the policy normalises names (IDNA/UTS #46: full-width, case, trailing
+    dot), and must be a name. Raises :class:`ResolveError`.
+    """
+    return [_parse_resolve_value(value) for value in values]
+
+
+def _parse_resolve_value(value: str) -> ResolveEntry:
+    host, sep, rest = value.partition(":")
+    if not sep or not host or not rest:
+        raise ResolveError(MSG_RESOLVE_INVALID, value=value)
+    try:
+        name = normalize_host(host)
+    except InvalidHost:
+        raise ResolveError(MSG_RESOLVE_NOT_A_NAME, value=value, host=host) from None
+    if parse_ip_literal(name) is not None:
+        raise ResolveError(MSG_RESOLVE_NOT_A_NAME, value=value, host=host)
+    as_address = _address_list(rest)
+    as_port: tuple[int, list[ipaddress.IPv4Address | ipaddress.IPv6Address]] | None = None
+    head, colon, tail = rest.partition(":")
+    if colon and _PORT.fullmatch(head) and 1 <= int(head) <= 65535:
+        addresses = _address_list(tail)
+        if addresses is not None:
+            as_port = (int(head), addresses)
+    if as_address is not None and as_port is not None:
+        raise ResolveError(
+            MSG_RESOLVE_AMBIGUOUS, value=value, as_address=f"{host}:{_bracketed(as_address)}",
+            as_port=f"{host}:{as_port[0]}:{_bracketed(as_port[1])}",
+        )
+    if as_address is not None:
+        return ResolveEntry(value, name, None, tuple(str(ip) for ip in as_address))
+    if as_port is not None:
+        return ResolveEntry(value, name, as_port[0], tuple(str(ip) for ip in as_port[1]))
+    raise ResolveError(MSG_RESOLVE_INVALID, value=value)
+
+
+def _address_list(text: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address] | None:
+    """``IP[,IP...]`` with IPv6 bare or in brackets (IPv4 never in brackets); None if it is not that."""
+    addresses = []
+    for item in text.split(","):
+        item = item.strip()
+        bracketed = item.startswith("[") and item.endswith("]")
+        candidate = item[1:-1] if bracketed else item
+        if "[" in candidate or "]" in candidate:
+            return None
+        try:
+            ip = ipaddress.ip_address(candidate)
+        except ValueError:
+            return None
+        if bracketed and ip.version != 6:
+            return None
+        addresses.append(ip)
+    return addresses
+
+
+def _bracketed(addresses: Sequence[ipaddress.IPv4Address | ipaddress.IPv6Address]) -> str:
+    return ",".join(f"[{ip}]" if ip.version == 6 else str(ip) for ip in addresses)
+
+
+def checked_ports(port: int | None, smtp: bool) -> tuple[int, ...]:
+    """The ports :func:`check_server` connects to with these options."""
+    if port:
+        return (port,)
+    return tuple(DEFAULT_SUBMISSION_PORTS) if smtp else (IMAP_TLS_PORT,)
+
+
+def resolve_table(values: Sequence[str], host: str, ports: Sequence[int]) -> dict[str, list[str]]:
+    """The ``--resolve`` values as a resolver table for checking ``host`` on ``ports``.
+
+    A value for another host or another port is an error, not ignored (curl
+    ignores it and asks DNS, which would check an address the admin did not
+    mean). Raises :class:`ResolveError`.
+    """
+    try:
+        checked = normalize_host(host)
+    except InvalidHost:
+        checked = host  # the check reports the name itself; no --resolve value can match it
     table: dict[str, list[str]] = {}
-    for value in values:
-        host, sep, rest = value.partition(":")
-        if not sep or not host:
-            raise ValueError(value)
-        match = re.fullmatch(r"\d+:(.+)", rest)
-        if match and _all_ips(match.group(1)):
-            rest = match.group(1)
-        if not _all_ips(rest):
-            raise ValueError(value)
-        table.setdefault(host, []).extend(str(ipaddress.ip_address(ip.strip().strip("[]"))) for ip in rest.split(","))
+    for entry in parse_resolve(values):
+        if entry.host != checked:
+            raise ResolveError(MSG_RESOLVE_OTHER_HOST, value=entry.value, name=display_host(entry.host), host=host)
+        if entry.port is not None and entry.port not in ports:
+            raise ResolveError(MSG_RESOLVE_OTHER_PORT, value=entry.value, port=entry.port,
+                               ports=", ".join(str(p) for p in ports))
+        table.setdefault(entry.host, []).extend(entry.addresses)
     return table
 
 
-def _all_ips(text: str) -> bool:
+def _resolve_key(host: str) -> str:
     try:
-        for ip in text.split(","):
-            ipaddress.ip_address(ip.strip().strip("[]"))
-    except ValueError:
-        return False
-    return bool(text)
+        return normalize_host(host.strip())
+    except InvalidHost:
+        return host.strip().rstrip(".").lower()
 
 
 class PinnedResolver:
-    """``--resolve`` entries first (never DNS for those names), the system resolver for the rest."""
+    """``--resolve`` entries first (never DNS for those names), the system resolver for the rest.
+
+    Names are compared in the policy's normal form (``resolve_table`` keys are already in it).
+    """
 
     def __init__(self, table: dict[str, list[str]]) -> None:
-        self._static = StaticResolver(table)
-        self._names = {h.strip().rstrip(".").lower() for h in table}
+        self._static = StaticResolver({_resolve_key(h): ips for h, ips in table.items()})
+        self._names = {_resolve_key(h) for h in table}
 
     def __call__(self, host: str, port: int) -> list[str]:
-        if host.strip().rstrip(".").lower() in self._names:
-            return self._static(host, port)
+        key = _resolve_key(host)
+        if key in self._names:
+            return self._static(key, port)
         return system_resolver(host, port)
 
 
@@ -209,7 +335,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # noqa: SLF001
     )
     parser.add_argument(
         "--resolve", action="append", default=[], metavar="HOST:IP",
-        help=translate("AdminCheckServer", "Use IP for HOST instead of DNS (may be repeated)."),
+        help=translate(
+            "AdminCheckServer",
+            "Use IP for HOST (the server checked) instead of DNS; also HOST:PORT:IP, IPv6 as [IP] "
+            "(may be repeated).",
+        ),
     )
     parser.add_argument(
         "--ca-file", action="append", default=[], metavar="FILE",
@@ -227,10 +357,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # noqa: SLF001
 
 def run(args: argparse.Namespace) -> int:
     try:
-        table = parse_resolve(args.resolve)
-    except ValueError as exc:
-        print(translate("AdminCheckServer", "Invalid --resolve value: {value} (expected HOST:IP)").format(
-            value=str(exc)), file=sys.stderr)
+        table = resolve_table(args.resolve, args.host, checked_ports(args.port, args.smtp))
+    except ResolveError as exc:
+        print(exc.text(), file=sys.stderr)
         return EXIT_NOT_CHECKED
     if args.policy:
         effective = load_policy_file(args.policy)

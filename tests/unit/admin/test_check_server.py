@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from govmail_desktop.admin.check_server import check_server, parse_resolve
+from govmail_desktop.admin import check_server as check_server_module
+from govmail_desktop.admin.check_server import (
+    PinnedResolver,
+    ResolveError,
+    check_server,
+    checked_ports,
+    parse_resolve,
+    resolve_table,
+)
 from govmail_desktop.admin.cli import main
 from govmail_desktop.i18n import set_language
 from govmail_desktop.net import failures
@@ -125,18 +133,36 @@ def test_english_text_output_for_a_refusal(capsys):
     [
         (["mail.go.th:10.0.0.1"], {"mail.go.th": ["10.0.0.1"]}),
         (["mail.go.th:993:10.0.0.1"], {"mail.go.th": ["10.0.0.1"]}),
-        (["h:[::1]"], {"h": ["::1"]}),
-        (["h:::1"], {"h": ["::1"]}),
-        (["h:10.0.0.1,10.0.0.2", "h:10.0.0.3"], {"h": ["10.0.0.1", "10.0.0.2", "10.0.0.3"]}),
+        (["mail.go.th:[::1]"], {"mail.go.th": ["::1"]}),
+        (["mail.go.th:::1"], {"mail.go.th": ["::1"]}),
+        (["mail.go.th:993:::1"], {"mail.go.th": ["::1"]}),
+        (["mail.go.th:fe80::1"], {"mail.go.th": ["fe80::1"]}),  # "fe80" is no port
+        (["mail.go.th:2001:db8:0:0:0:0:0:1"], {"mail.go.th": ["2001:db8::1"]}),  # 7 groups are no address
+        (["mail.go.th:[2600:2001:c00::1]"], {"mail.go.th": ["2600:2001:c00::1"]}),
+        (["mail.go.th:993:[2600:2001:c00::1]"], {"mail.go.th": ["2600:2001:c00::1"]}),
+        (["mail.go.th:[2001:db8::1],10.0.0.1"], {"mail.go.th": ["2001:db8::1", "10.0.0.1"]}),
+        (["mail.go.th:10.0.0.1,10.0.0.2", "mail.go.th:10.0.0.3"],
+         {"mail.go.th": ["10.0.0.1", "10.0.0.2", "10.0.0.3"]}),
+        (["ｍａｉｌ.go.th:10.0.0.1", "MAIL.GO.TH.:10.0.0.2"], {"mail.go.th": ["10.0.0.1", "10.0.0.2"]}),
     ],
 )
 def test_resolve_forms(value, expected):
-    assert parse_resolve(value) == expected
+    assert resolve_table(value, "mail.go.th", (993,)) == expected
+
+
+def test_resolve_table_keys_match_the_name_the_policy_checks(monkeypatch):
+    def no_dns(host, port):
+        raise AssertionError(f"DNS asked for {host}")
+
+    monkeypatch.setattr(check_server_module, "system_resolver", no_dns)
+    resolver = PinnedResolver(resolve_table(["ｍａｉｌ.go.th:10.0.0.1"], "ｍａｉｌ.go.th", (993,)))
+    assert resolver("mail.go.th", 993) == ["10.0.0.1"]
+    assert resolver("MAIL.go.th.", 993) == ["10.0.0.1"]
 
 
 @pytest.mark.parametrize("value", ["mail.go.th", "mail.go.th:nothing", ":10.0.0.1"])
 def test_bad_resolve_values_are_rejected(value):
-    with pytest.raises(ValueError):
+    with pytest.raises(ResolveError):
         parse_resolve([value])
 
 
@@ -151,3 +177,109 @@ def test_unusable_ca_file_could_not_be_checked(tmp_path: Path, capsys):
                              str(tmp_path / "missing.pem"), "--resolve", "localhost:127.0.0.1")
         assert not listener.connection_attempted()
     assert code == 2 and out["reason_code"] == "ca-file"
+
+
+# -- --resolve: parsed without guessing, for the server checked (issue 8, item 6) -----------
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "mail.go.th:2600:2001:c00::1",  # read as port 2600 + 2001:c00::1 before: the wrong address was checked
+        "mail.go.th:2001:db8::1",  # port 2001 + db8::1, or the address 2001:db8::1
+        "mail.go.th:2001:db8::1,10.0.0.1",
+    ],
+)
+def test_resolve_with_a_leading_all_digit_ipv6_group_is_ambiguous(value):
+    with pytest.raises(ValueError, match="brackets"):
+        parse_resolve([value])
+
+
+def test_ambiguous_resolve_exits_2_asking_for_brackets(capsys):
+    code = main(["--lang", "en", "check-server", "mail.go.th", "--policy", str(TEST_POLICY_FILE),
+                 "--resolve", "mail.go.th:2001:db8::1"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "mail.go.th:[2001:db8::1]" in err and "mail.go.th:2001:[db8::1]" in err
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "bad_host:10.0.0.1",  # not a host name
+        "10.0.0.9:10.0.0.1",  # an address, not a name
+        "h:[10.0.0.1]",  # brackets are for IPv6 only
+        "h:[::1",
+        "h:::1]",
+        "h:10.0.0.1,",
+        "h:0:10.0.0.1",  # port 0
+        "h:65536:10.0.0.1",
+        "h:993:",
+    ],
+)
+def test_malformed_resolve_values_are_rejected(value):
+    with pytest.raises(ValueError):
+        parse_resolve([value])
+
+
+def test_resolve_host_is_normalised_like_the_policy(capsys):
+    """A full-width spelling names the same host: its address is used (it was ignored, and DNS asked)."""
+    with SilentListener("127.0.0.2") as listener:
+        code, out = run_json(capsys, "localhost", "--port", str(listener.port), "--timeout", "0.5",
+                             "--resolve", "ｌｏｃａｌｈｏｓｔ:127.0.0.2")
+        assert listener.connection_attempted()
+    assert [a["ip"] for a in out["attempts"][0]["addresses"]] == ["127.0.0.2"]
+    assert code == 2 and out["reason_code"] == failures.TIMEOUT
+
+
+def test_resolve_for_another_host_is_an_error(capsys):
+    with SilentListener("127.0.0.2") as listener:
+        code = main(["--lang", "en", "check-server", "localhost", "--port", str(listener.port), "--timeout", "0.5",
+                     "--policy", str(TEST_POLICY_FILE), "--resolve", "other.example:127.0.0.2"])
+        assert not listener.connection_attempted()
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert "other.example" in err and "localhost" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "value"),
+    [
+        (["--port", "{port}"], "localhost:993:127.0.0.2"),
+        (["--smtp"], "localhost:993:127.0.0.2"),  # probing 465, 587, 25
+        ([], "localhost:143:127.0.0.2"),  # IMAP default: 993
+    ],
+)
+def test_resolve_for_another_port_is_an_error(capsys, args, value):
+    with SilentListener("127.0.0.2") as listener:
+        args = [a.format(port=listener.port) for a in args]
+        code = main(["--lang", "en", "check-server", "localhost", *args, "--timeout", "0.5",
+                     "--policy", str(TEST_POLICY_FILE), "--resolve", value])
+        assert not listener.connection_attempted()
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert "port" in err and len(err.strip().splitlines()) == 1
+
+
+def test_resolve_port_may_be_any_port_the_check_connects_to():
+    assert checked_ports(None, False) == (993,) and checked_ports(None, True) == (465, 587, 25)
+    assert checked_ports(10993, True) == (10993,)
+    table = resolve_table(["mail.go.th:587:10.0.0.1", "mail.go.th:25:[2001:db8::1]"], "mail.go.th",
+                          checked_ports(None, True))
+    assert table == {"mail.go.th": ["10.0.0.1", "2001:db8::1"]}
+
+
+@pytest.mark.parametrize(
+    ("value", "thai"),
+    [
+        ("mail.go.th:2001:db8::1", "วงเล็บเหลี่ยม"),
+        ("other.go.th:10.0.0.1", "เซิร์ฟเวอร์ที่ตรวจคือ mail.go.th"),
+        ("mail.go.th:25:10.0.0.1", "พอร์ต 25"),
+        ("mail.go.th:nothing", "ไม่ถูกต้อง"),
+    ],
+)
+def test_resolve_errors_are_one_thai_line(capsys, value, thai):
+    code = main(["--lang", "th", "check-server", "mail.go.th", "--resolve", value])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert thai in err and len(err.strip().splitlines()) == 1
