@@ -41,6 +41,7 @@ from PySide6.QtGui import QFont
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.models.message_list import MESSAGES_MIME_TYPE
+from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.store.cache import CachedFolder, MailCache
 
 log = logging.getLogger(__name__)
@@ -299,9 +300,12 @@ class FolderTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon_for(node.role) if self._icon_for is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
+            # Folder names are the server's text: never rich text (issue 8).
             if node.unread > 0:
-                return self.tr("{name}: {count} unread").format(name=node.full_name or node.label, count=node.unread)
-            return node.full_name or node.label
+                return plain_tooltip(
+                    self.tr("{name}: {count} unread").format(name=node.full_name or node.label, count=node.unread)
+                )
+            return plain_tooltip(node.full_name or node.label)
         if role == Qt.ItemDataRole.FontRole:
             if node.unread > 0:
                 if self._bold is None:

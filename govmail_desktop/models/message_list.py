@@ -53,6 +53,7 @@ from PySide6.QtGui import QFont
 from govmail_desktop.core.entities import FlagBits, MessageSummary, SpecialUse
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.i18n.thai_dates import DateFormatter
+from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.store.cache import MailCache, PageRow, RowKey, SortKey
 from govmail_desktop.store.keys import unpack_addresses
 
@@ -400,7 +401,8 @@ class MessageListModel(QAbstractTableModel):
                 return self._bold
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
+            # Subjects and names are the sender's text: never rich text (issue 8).
+            return plain_tooltip(self._tooltip(row, column))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column == Column.SIZE:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

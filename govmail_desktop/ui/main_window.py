@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 from govmail_desktop import APP_NAME, __version__
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
+from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.ui import icons
 from govmail_desktop.ui.message_delegate import MarksDelegate
 from govmail_desktop.ui.preview_pane import PreviewPane
@@ -417,7 +418,8 @@ class MainWindow(QMainWindow):
 
     def _create_status_bar(self) -> None:
         status = self.statusBar()
-        self.notice_label = QLabel(status)
+        # Notices carry server, folder and file names: plain text (issue 8).
+        self.notice_label = plain_label(QLabel(status))
         self.notice_label.setObjectName("noticeLabel")
         self.notice_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         status.addWidget(self.notice_label, 1)
@@ -631,7 +633,7 @@ class MainWindow(QMainWindow):
         """Show a notice from the message bridge in the status bar (never a dialog)."""
         self.notice_level = level
         self.notice_label.setText(text)
-        self.notice_label.setToolTip(text)
+        self.notice_label.setToolTip(plain_tooltip(text))
         colours = {"error": "#b71c1c", "warning": "#8a5a00"}
         self.notice_label.setStyleSheet(f"color: {colours[level]};" if level in colours else "")
         if level == "info":

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from govmail_desktop.models.plain_text import plain_label
+
 
 class PasswordPrompt(QDialog):
     """Signals: ``password_entered(password: str, remember: bool)`` when confirmed."""
@@ -38,9 +40,10 @@ class PasswordPrompt(QDialog):
         self.setObjectName("passwordPrompt")
         self._address = address
         self._reason = reason
-        self.intro = QLabel(self)
+        # The address and the server's reason are data: plain text (issue 8).
+        self.intro = plain_label(QLabel(self))
         self.intro.setWordWrap(True)
-        self.reason_label = QLabel(self)
+        self.reason_label = plain_label(QLabel(self))
         self.reason_label.setObjectName("reason")
         self.reason_label.setWordWrap(True)
         self.password = QLineEdit(self)

@@ -2,8 +2,9 @@
 
 Plain text only, in a read-only QPlainTextEdit: it has no links, no images
 and no resource loading at all, so showing a message cannot make a network
-request (SECURITY.md item 3). Header labels use Qt.PlainText so a display
-name can never be rendered as markup. The sender is always shown as
+request (SECURITY.md item 3). Header labels are plain text and the
+attachment tooltip is escaped (``models/plain_text.py``), so a display name or
+file name can never be rendered as markup. The sender is always shown as
 "name <address>" (SECURITY.md item 6), and the parser's warnings about a
 forged-looking sender or a deceptive attachment name appear above the text.
 """
@@ -20,6 +21,7 @@ from govmail_desktop.core.entities import Address
 from govmail_desktop.i18n.catalog import Msg
 from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.mime.parse import SENDER_WARNINGS, ParsedMessage, warning_text
+from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.services.mailbox import (
     PREVIEW_EMPTY,
     PREVIEW_FAILED,
@@ -114,9 +116,8 @@ class PreviewPane(QWidget):
         self.show_result(PreviewResult(PREVIEW_EMPTY))
 
     def _label(self, name: str) -> QLabel:
-        label = QLabel(self)
+        label = plain_label(QLabel(self))  # names are data, never markup
         label.setObjectName(name)
-        label.setTextFormat(Qt.TextFormat.PlainText)  # names are data, never markup
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -232,5 +233,5 @@ class PreviewPane(QWidget):
             items.append(("⚠ " if warn else "") + f"{name} ({_size_text(attachment.size)})")
             tips.extend(f.message.text() for f in findings)
         self.attachments_label.setText(self.tr("Attachments: {files}").format(files=", ".join(items)))
-        self.attachments_label.setToolTip("\n".join(dict.fromkeys(tips)))
+        self.attachments_label.setToolTip(plain_tooltip("\n".join(dict.fromkeys(tips))))  # they name the file
         self.attachments_label.show()

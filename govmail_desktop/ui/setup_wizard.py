@@ -65,6 +65,7 @@ from govmail_desktop.core.errors import GovMailError, PolicyRefused
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.credentials import CredentialStore, SessionPasswords
 from govmail_desktop.i18n.catalog import current_language
+from govmail_desktop.models.plain_text import plain_label
 from govmail_desktop.services.account_setup import AccountSetupService, SetupResult, Verifier
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,8 @@ class AccountPage(QWizardPage):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.display_name = QLineEdit(self)
         self.display_name.setObjectName("display_name")
-        self.service_label = QLabel(self)
+        # Labels that show names, host names or errors (which quote them): plain text (issue 8).
+        self.service_label = plain_label(QLabel(self))
         self.service_label.setObjectName("service_label")
         self.service_label.setWordWrap(True)
         self.ask_each_session = QCheckBox(self)
@@ -126,7 +128,7 @@ class AccountPage(QWizardPage):
         self.locked_note = QLabel(self)
         self.locked_note.setObjectName("locked_note")
         self.locked_note.setWordWrap(True)
-        self.error_label = QLabel(self)
+        self.error_label = plain_label(QLabel(self))
         self.error_label.setObjectName("page_error")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(_ERROR_STYLE)
@@ -396,15 +398,16 @@ class CheckPage(QWizardPage):
         self.busy.setObjectName("busy")
         self.busy.setRange(0, 0)  # indeterminate: "working"
         self.busy.setTextVisible(False)
-        self.step_label = QLabel(self)
+        # Steps, server errors and the saved servers quote host names: plain text (issue 8).
+        self.step_label = plain_label(QLabel(self))
         self.step_label.setObjectName("step")
         self.step_label.setWordWrap(True)
-        self.error_label = QLabel(self)
+        self.error_label = plain_label(QLabel(self))
         self.error_label.setObjectName("error")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(_ERROR_STYLE)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.done_label = QLabel(self)
+        self.done_label = plain_label(QLabel(self))
         self.done_label.setObjectName("done")
         self.done_label.setWordWrap(True)
 

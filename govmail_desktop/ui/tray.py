@@ -8,6 +8,8 @@ controller turns into a status-bar notice instead.
 
 Notifications show the sender and subject (what every mail client shows),
 never the message text, and only when the ``notify.new_mail`` setting is on.
+Both are the sender's text, and freedesktop notification servers may render
+markup, so they pass through ``notification_text`` (no ``<``, ``>``, ``&``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from govmail_desktop import APP_NAME
+from govmail_desktop.models.plain_text import notification_text
 from govmail_desktop.ui import icons
 
 
@@ -59,7 +62,7 @@ class MailTray(QObject):
 
     Signals:
         activated(): the user clicked the icon or a notification (raise the window).
-        notified(str, str): a new-mail notification was given (title, text).
+        notified(str, str): a new-mail notification was given (title, text as shown).
     """
 
     activated = Signal()
@@ -146,7 +149,7 @@ class MailTray(QObject):
             lines.append(f"{sender}: {subject}" if subject else sender)
         if count > len(lines) and lines:
             lines.append(self.tr("and {count} more").format(count=count - len(lines)))
-        text = "\n".join(lines)
+        title, text = notification_text(title), notification_text("\n".join(lines))
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage(title, text, self._icon, 10_000)
         self.notified.emit(title, text)

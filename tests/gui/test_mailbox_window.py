@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from govmail_desktop.core.entities import Address, Flag, Folder
 from govmail_desktop.models.folder_tree import FolderIdRole
 from govmail_desktop.models.message_list import Column, UidRole
+from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.services.mailbox import (
     PREVIEW_LOADING,
     PREVIEW_READY,
@@ -484,7 +485,7 @@ def test_sent_and_drafts_show_the_recipients_instead_of_the_sender(open_mailbox,
     by_uid = {model.index(r, 0).data(UidRole): r for r in range(2)}
     first = model.index(by_uid[1], Column.FROM)
     assert first.data() == "กองคลัง, hr@agency.go.th"
-    assert first.data(Qt.ItemDataRole.ToolTipRole) == "กองคลัง <finance@agency.go.th>, hr@agency.go.th"
+    assert first.data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip("กองคลัง <finance@agency.go.th>, hr@agency.go.th")
     assert model.index(by_uid[2], Column.FROM).data() == "(ไม่มีผู้รับ)"
     click_folder(w, m.inbox)
     qtbot.waitUntil(lambda: model.rowCount() == 10)

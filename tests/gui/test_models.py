@@ -30,6 +30,7 @@ from govmail_desktop.models.message_list import (
     ThreadDepthRole,
     UidRole,
 )
+from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.store import MailCache, SortKey
 from tests.unit.store.factories import BASE_TIME, fill, summaries, summary
 
@@ -129,7 +130,7 @@ def test_dates_are_thai_with_the_buddhist_era(cache):
     dates = [model.index(r, Column.DATE).data() for r in range(model.rowCount())]
     assert dates[:5] == ["วันนี้ 14:04", "วันนี้ 14:03", "วันนี้ 14:02", "วันนี้ 14:01", "วันนี้ 14:00"]
     assert dates[5] == "2 พ.ย. 2568"
-    assert model.index(5, Column.DATE).data(Qt.ItemDataRole.ToolTipRole) == "2 พฤศจิกายน พ.ศ. 2568 14:00"
+    assert model.index(5, Column.DATE).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip("2 พฤศจิกายน พ.ศ. 2568 14:00")
 
 
 def test_columns_marks_tooltips_and_translated_headers(cache, language_controller):
@@ -141,7 +142,10 @@ def test_columns_marks_tooltips_and_translated_headers(cache, language_controlle
     row = model.row_of_uid(35)  # flagged (÷7) with an attachment (÷5)
     assert model.index(row, Column.MARKS).data() == "⚑📎"
     assert model.index(row, Column.FROM).data() == "สมชาย ใจดี"
-    assert model.index(row, Column.FROM).data(Qt.ItemDataRole.ToolTipRole) == "สมชาย ใจดี <somchai@dwr.mail.go.th>"
+    # Shown literally (tests/gui/test_plain_text.py): the address is text, not a tag.
+    assert model.index(row, Column.FROM).data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
+        "สมชาย ใจดี <somchai@dwr.mail.go.th>"
+    )
     assert model.index(row, Column.SIZE).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
     assert model.summary_at(row).uid == 35 and model.summary_at(row).preview == "เนื้อหาตัวอย่าง 35"
     language_controller.apply("en")
