@@ -149,10 +149,10 @@ class MailTray(QObject):
             lines.append(f"{sender}: {subject}" if subject else sender)
         if count > len(lines) and lines:
             lines.append(self.tr("and {count} more").format(count=count - len(lines)))
-        title, text = notification_text(title), notification_text("\n".join(lines))
+        shown_title, shown_text = notification_text(title), notification_text("\n".join(lines))
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
-            self.tray.showMessage(title, text, self._icon, 10_000)
-        self.notified.emit(title, text)
+            self.tray.showMessage(shown_title, shown_text, self._icon, 10_000)
+        self.notified.emit(shown_title, shown_text)
         return True
 
     def _on_activated(self, reason: Any) -> None:
