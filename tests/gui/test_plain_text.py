@@ -200,7 +200,7 @@ def test_the_probe_sees_qt_open_a_file_named_in_rich_text(qtbot, probe):
     "text",
     ["a & b", "&lt;b&gt; is not bold", "<b>not bold</b>", 'x <y@z.th>', "two\nlines", "สมชาย <somchai@agency.go.th>"],
 )
-def test_a_plain_tooltip_shows_exactly_the_text(text):
+def test_a_plain_tooltip_shows_exactly_the_text(qapp, text):
     assert rendered(plain_tooltip(text)) == text
     assert plain_tooltip("") == "" and plain_tooltip(None) is None
 
