@@ -270,11 +270,14 @@ def main(argv: list[str] | None = None) -> int:
                 self.finished: dict[int, str] = {}
                 self.finished_at: dict[int, float] = {}
                 self.first_rows_at: float | None = None
+                #: FETCH responses a sync could not use (must stay empty: nothing dropped).
+                self.unreadable: list[tuple[int, int]] = []
                 self.t0 = 0.0
                 self.awaited: int | None = None
                 self.waiter = Waiter()
                 self.service.operationFinished.connect(self.on_finished)
                 self.service.messagesInserted.connect(self.inserted)
+                self.service.messagesUnreadable.connect(lambda f, n: self.unreadable.append((f, n)))
                 self.service.messagesChanged.connect(lambda f, u: self.model.messages_changed(u))
                 self.service.messagesRemoved.connect(lambda f, k: self.model.messages_removed(k))
                 self.service.start(initial_sync=False)
@@ -327,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
             stalls.append(probe.stop())
             firsts.append(session.first_rows_at or float("nan"))
             assert session.cache.count(session.cache.folder_id("INBOX")) == args.messages
+            assert session.unreadable == [], f"messages skipped by the sync: {session.unreadable}"
             print(f"run {run + 1}: wire floor {floors[-1]:.2f} s, full sync {fulls[-1]:.2f} s, "
                   f"first rows {firsts[-1]:.3f} s, GUI stall {stalls[-1]:.1f} ms", flush=True)
         assert session is not None
@@ -369,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
             changes.append(session.run(lambda: session.service.sync_folder("INBOX")) * 1000)
         other.logout()
         results["resync_changes_ms"] = median(changes)
+        assert session.unreadable == [], f"messages skipped by a resync: {session.unreadable}"
+        assert sorted(session.cache.known_uids(fid)) == uids  # the cache equals the server after the changes
         cache_path = session.cache.path
         session.close()
 

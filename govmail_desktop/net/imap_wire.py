@@ -432,6 +432,12 @@ def _excerpt(data: bytes, limit: int = 120) -> str:
     return repr(data[:limit]) + ("…" if len(data) > limit else "")
 
 
+def _shape(line: bytes, limit: int = 200) -> str:
+    """A response's shape for the log: its text with quoted strings emptied (literals
+    are cut out already), so the server's item names show and message content does not."""
+    return _excerpt(_QUOTED_RE.sub(b'"..."', line), limit)
+
+
 # -- the general tokenizer ---------------------------------------------------------------
 
 _QUOTED = rb'"[^"\\]*(?:\\.[^"\\]*)*"'
@@ -2070,6 +2076,7 @@ class ImapWire:
         batch: list[FetchedMessage] = []
         rows: list[Any] = []
         skipped = 0
+        logged = False
         reader = self.reader
         while True:
             try:
@@ -2088,7 +2095,11 @@ class ImapWire:
                         batch.append(parse_fetch(line, literals))
                     except (ParseError, ValueError, IndexError, TypeError) as exc:
                         skipped += 1
-                        log.warning("FETCH row skipped (%s): %s", exc, _excerpt(line))
+                        if not logged:  # once per FETCH: a server answers its rows alike
+                            logged = True
+                            log.warning("FETCH row skipped (%s; more are only counted): %s", exc, _shape(line))
+                        else:
+                            log.debug("FETCH row skipped (%s)", exc)
                         if on_skip is not None:
                             on_skip(line, str(exc))
                 elif line.startswith(prefix):

@@ -112,6 +112,8 @@ class SyncPort(Protocol):
         rows_removed(int folder_id, list RowKey), folder_reset(int folder_id):
             the cache changed (the models are told).
         new_mail(int folder_id, list uids): messages arrived (already in the cache).
+        messages_unreadable(int folder_id, int count): a sync of the folder could not
+            read this many messages from the server (the user is told).
         body_ready(int folder_id, int uid): the whole message is in the cache (BODY_PART).
         body_failed(int folder_id, int uid, object error).
         problem(object error): a GovMailError not tied to an action (login refused,
@@ -133,7 +135,7 @@ class SyncPort(Protocol):
 
 _SYNC_SIGNALS = (
     "op_finished", "progress", "connection_state", "folders_changed", "rows_inserted", "rows_changed",
-    "rows_removed", "folder_reset", "new_mail", "body_ready", "body_failed", "problem",
+    "rows_removed", "folder_reset", "new_mail", "messages_unreadable", "body_ready", "body_failed", "problem",
 )
 
 
@@ -180,6 +182,9 @@ MSG_NO_ARCHIVE = QT_TRANSLATE_NOOP(
 )
 MSG_QUEUED_OFFLINE = QT_TRANSLATE_NOOP(
     "Mailbox", "Not connected: the change is kept on this computer and sent when the connection returns."
+)
+MSG_UNREADABLE = QT_TRANSLATE_NOOP(
+    "Mailbox", "{count} messages in {folder} could not be read from the server; they are not shown."
 )
 MSG_BODY_OFFLINE = QT_TRANSLATE_NOOP(
     "Mailbox", "This message has not been downloaded yet. It will be shown once connected."
@@ -313,6 +318,7 @@ class MailboxService(QObject):
             "rows_removed": self._on_rows_removed,
             "folder_reset": self._on_folder_reset,
             "new_mail": self._on_new_mail,
+            "messages_unreadable": self._on_messages_unreadable,
             "body_ready": self._on_body_ready,
             "body_failed": self._on_body_failed,
             "problem": self._on_problem,
@@ -925,6 +931,17 @@ class MailboxService(QObject):
             else:
                 self.message_model.folder_reset()
         self._schedule_counts()
+
+    @Slot(int, int)
+    def _on_messages_unreadable(self, folder_id: int, count: int) -> None:
+        """Say that a sync left messages out (the log has the server's answer)."""
+        cached = self.folder(folder_id)
+        name = folder_display_name(self.folder_model, folder_id) or (cached.name if cached else "")
+        message = MSG_UNREADABLE.format(count=count, folder=name)
+        if self.bridge is None:
+            log.warning("Mailbox %s: %s", self.account_id, message.text("en"))
+        else:
+            self.bridge.warning(message)
 
     @Slot(int, list)
     def _on_new_mail(self, folder_id: int, uids: list) -> None:

@@ -85,6 +85,7 @@ class EngineSyncAdapter(QObject):
     rows_removed = Signal(int, list)
     folder_reset = Signal(int)
     new_mail = Signal(int, list)
+    messages_unreadable = Signal(int, int)
     body_ready = Signal(int, int)
     body_failed = Signal(int, int, object)
     problem = Signal(object)
@@ -111,6 +112,7 @@ class EngineSyncAdapter(QObject):
         s.messagesRemoved.connect(lambda fid, keys: self.rows_removed.emit(int(fid), list(keys)))
         s.folderReset.connect(self.folder_reset)
         s.newMail.connect(self._on_new_mail)
+        s.messagesUnreadable.connect(self.messages_unreadable)
         s.actionFailed.connect(self._on_action_failed)
 
     # ------------------------------------------------------------------ SyncPort

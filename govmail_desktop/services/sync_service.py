@@ -99,6 +99,7 @@ class _Relay(QObject):
     removed = Signal(int, object)
     reset = Signal(int)
     new_mail = Signal(int, int)
+    unreadable = Signal(int, int)
     action_failed = Signal(str)
     #: The local worker asks for the server part of an action (submitting is a GUI-thread call).
     replay = Signal()
@@ -196,6 +197,10 @@ class _RelayListener(SyncListener):
 
     def new_mail(self, folder_id: int, count: int) -> None:
         self._emit(self.relay.new_mail, folder_id, count)
+
+    def messages_unreadable(self, folder_id: int, count: int) -> None:
+        self.flush()
+        self._emit(self.relay.unreadable, folder_id, count)
 
     def action_failed(self, message: str) -> None:
         self._emit(self.relay.action_failed, message)
@@ -388,6 +393,8 @@ class SyncService(QObject):
         messagesRemoved(int folder_id, list RowKey) / folderReset(int folder_id):
             for ``MessageListModel.messages_inserted/changed/removed/folder_reset``.
         newMail(int folder_id, int count): mail arrived in a folder synced before.
+        messagesUnreadable(int folder_id, int count): a folder sync could not use this
+            many of the server's FETCH responses (the log has the first one's shape).
         actionFailed(str): the server refused an action; the cache shows its state again.
     """
 
@@ -402,6 +409,7 @@ class SyncService(QObject):
     messagesRemoved = Signal(int, object)
     folderReset = Signal(int)
     newMail = Signal(int, int)
+    messagesUnreadable = Signal(int, int)
     actionFailed = Signal(str)
 
     def __init__(
@@ -449,6 +457,7 @@ class SyncService(QObject):
         r.removed.connect(self.messagesRemoved, queued)
         r.reset.connect(self.folderReset, queued)
         r.new_mail.connect(self.newMail, queued)
+        r.unreadable.connect(self.messagesUnreadable, queued)
         r.action_failed.connect(self.actionFailed, queued)
         r.replay.connect(self.send_offline_actions, queued)
 

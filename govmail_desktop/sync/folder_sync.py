@@ -85,7 +85,9 @@ class FolderSyncResult:
     flags_changed: int = 0
     removed: int = 0
     new_mail: int = 0  # messages that arrived since the previous complete sync
-    skipped: int = 0  # rows the server sent in a form we could not read
+    #: FETCH responses the client could not use (unparsable, or a summary without a
+    #: UID or a header section it recognises): logged once, told to the listener.
+    skipped: int = 0
     seconds: float = 0.0
     uidvalidity: int | None = None
     stages: dict[str, float] = field(default_factory=dict)
@@ -116,6 +118,7 @@ class FolderSync:
         #: MailCache.background_writer's submit while a bulk load runs, else None.
         self._submit: Callable[[int, Sequence[tuple[Any, ...]]], Future[int]] | None = None
         self._in_flight: tuple[Future[int] | None, list[tuple[Any, ...]], list[FetchedMessage], int] | None = None
+        self._unusable_logged = False
 
     # -- entry point ---------------------------------------------------------------
     def run(self, name: str) -> FolderSyncResult:
@@ -192,6 +195,7 @@ class FolderSync:
             )
         if result.new_mail and result.mode != "initial":
             self.listener.new_mail(fid, result.new_mail)
+        self._report_skipped()
         result.seconds = time.perf_counter() - started
         log.info(
             "Folder synced (%s): %d fetched, %d flag changes, %d removed in %.3f s",
@@ -231,8 +235,19 @@ class FolderSync:
             self.cache.set_folder_state(self._fid, uidnext=new_uidnext, highestmodseq=new_modseq)
         if result.new_mail:
             self.listener.new_mail(self._fid, result.new_mail)
+        self._report_skipped()
         result.seconds = time.perf_counter() - started
         return result
+
+    def _report_skipped(self) -> None:
+        """Say how many FETCH responses could not be used (never dropped in silence)."""
+        result = self._result
+        assert result is not None
+        if result.skipped:
+            log.warning(
+                "Folder sync (%s): %d messages could not be read from the server", result.mode, result.skipped
+            )
+            self.listener.messages_unreadable(self._fid, result.skipped)
 
     # -- steps ------------------------------------------------------------------------
     def _uids_from(self, first: int, server_uidnext: int | None) -> list[int]:
@@ -366,10 +381,18 @@ class FolderSync:
             stream = self.conn.fetch_stream(uid_set, opts.items, batch_size=opts.write_batch)
         with contextlib.closing(stream):
             for batch in stream:
-                new_rows, flag_only = rows.prepare(self._fid, batch.messages)
+                new_rows, flag_only, unusable = rows.prepare(self._fid, batch.messages)
+                if unusable and not self._unusable_logged:
+                    self._unusable_logged = True  # once per sync: the server answers them all alike
+                    log.warning(
+                        "A FETCH response could not be used for the message list (%d in this batch; "
+                        "further ones are only counted): %s",
+                        len(unusable),
+                        rows.shape_of(unusable[0]),
+                    )
                 if batch.rows:
                     new_rows = batch.rows + new_rows
-                self._write(new_rows, flag_only, batch.skipped)
+                self._write(new_rows, flag_only, batch.skipped + len(unusable))
                 if self.cancel.cancelled:
                     break  # closing() reads the rest of this FETCH; the caller raises
 

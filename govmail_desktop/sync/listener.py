@@ -34,5 +34,8 @@ class SyncListener:
     def new_mail(self, folder_id: int, count: int) -> None:
         """Messages arrived in a folder that had been synced before."""
 
+    def messages_unreadable(self, folder_id: int, count: int) -> None:
+        """A folder sync ended with ``count`` FETCH responses it could not use (the user is told)."""
+
     def action_failed(self, message: str) -> None:
         """An offline action was refused by the server and undone in the cache."""

@@ -144,17 +144,54 @@ def row_of(folder_id: int, msg: FetchedMessage) -> tuple[Any, ...] | None:
     )
 
 
-def prepare(folder_id: int, messages: Sequence[FetchedMessage]) -> tuple[list[tuple[Any, ...]], list[FetchedMessage]]:
-    """(rows, rows without a summary — unsolicited flag updates to apply separately)."""
+def is_update(msg: FetchedMessage) -> bool:
+    """A FETCH that carries no summary item (only FLAGS, UID, MODSEQ or the like): the
+    server telling of a change, not a summary the sync asked for."""
+    return msg.envelope is None and not msg.sections and msg.internaldate is None and msg.size is None
+
+
+def prepare(
+    folder_id: int, messages: Sequence[FetchedMessage]
+) -> tuple[list[tuple[Any, ...]], list[FetchedMessage], list[FetchedMessage]]:
+    """(rows, unsolicited flag updates to apply separately, unusable rows).
+
+    An unusable row is a summary the client cannot store (no UID, or no header
+    section it recognises): the caller counts it and says so — never dropped in silence.
+    """
     rows = []
     flag_only = []
+    unusable = []
     for msg in messages:
         row = row_of(folder_id, msg)
         if row is not None:
             rows.append(row)
+        elif not is_update(msg):
+            unusable.append(msg)
         elif msg.flags is not None and msg.uid is not None:
             flag_only.append(msg)
-    return rows, flag_only
+    return rows, flag_only, unusable
+
+
+def shape_of(msg: FetchedMessage, limit: int = 300) -> str:
+    """What the server sent, for the log: item names and section names as the server
+    wrote them, sizes instead of values (no message content)."""
+    items = [] if msg.uid is None else [f"UID {msg.uid}"]
+    if msg.flags is not None:
+        items.append(f"FLAGS ({len(msg.flags)} flags)")
+    if msg.internaldate is not None:
+        items.append("INTERNALDATE")
+    if msg.size is not None:
+        items.append(f"RFC822.SIZE {msg.size}")
+    if msg.modseq is not None:
+        items.append("MODSEQ")
+    if msg.envelope is not None:
+        items.append("ENVELOPE")
+    for name, value in (msg.sections or {}).items():
+        items.append(f"{name} " + ("NIL" if value is None else f"{{{len(value)} bytes}}"))
+    items.extend(msg.extra or ())
+    text = f"* {msg.seq} FETCH ({' '.join(items)})"
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)  # the server's text, escaped
 
 
 def write(cache: MailCache, folder_id: int, rows: list[tuple[Any, ...]]) -> None:

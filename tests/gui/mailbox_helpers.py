@@ -33,6 +33,7 @@ class FakeSync(QObject):
     rows_removed = Signal(int, list)
     folder_reset = Signal(int)
     new_mail = Signal(int, list)
+    messages_unreadable = Signal(int, int)
     body_ready = Signal(int, int)
     body_failed = Signal(int, int, object)
     problem = Signal(object)

@@ -7,6 +7,7 @@ would have left it, so everything shown comes from it.
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -283,6 +284,20 @@ def test_status_bar_shows_connection_state_and_sync_progress_with_cancel(open_ma
     assert m.sync.cancels == 1
     m.sync.progress.emit("", 0, 0)
     assert not w.sync_progress.isVisible()
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("th", "อ่านจดหมาย 3 ฉบับในโฟลเดอร์ กล่องจดหมายเข้า จากเซิร์ฟเวอร์ไม่ได้ จึงไม่แสดงในรายการ"),
+        ("en", "3 messages in Inbox could not be read from the server; they are not shown."),
+    ],
+)
+def test_messages_the_server_could_not_give_are_said_in_the_status_bar(open_mailbox, qtbot, lang, text):
+    m = open_mailbox(5, lang=lang)
+    m.sync.messages_unreadable.emit(m.inbox, 3)
+    qtbot.waitUntil(lambda: m.window.notice_label.text() == text)
+    assert m.window.notice_level == "warning" and m.window.notice_label.textFormat() == Qt.TextFormat.PlainText
 
 
 def test_new_folders_from_the_server_appear_in_the_tree(open_mailbox, qtbot):

@@ -45,6 +45,7 @@ class Engine(QObject):
     messagesRemoved = Signal(int, object)
     folderReset = Signal(int)
     newMail = Signal(int, int)
+    messagesUnreadable = Signal(int, int)
     actionFailed = Signal(str)
 
     def __init__(self, cache: MailCache, queue: OfflineOpQueue) -> None:
@@ -173,6 +174,13 @@ def test_new_mail_count_becomes_the_newest_uids(parts, qtbot):
     assert signal.args == [inbox, [19, 20]]
     adapter.request_folder_sync(inbox)
     assert engine.calls[-1] == ("sync_folder", "INBOX")
+
+
+def test_messages_the_engine_could_not_read_are_passed_on(parts, qtbot):
+    adapter, engine, _cache, _queue, inbox = parts
+    with qtbot.waitSignal(adapter.messages_unreadable) as signal:
+        engine.messagesUnreadable.emit(inbox, 3)
+    assert signal.args == [inbox, 3]
 
 
 def test_a_permanent_delete_reaches_the_engine_as_an_expunge(parts, qtbot):

@@ -45,6 +45,7 @@ class Recorder:
         self.online: list[bool] = []
         self.status: list[str] = []
         self.new_mail: list[tuple[int, int]] = []
+        self.unreadable: list[tuple[int, int]] = []
         self.action_failed: list[str] = []
         self.threads: set[str] = set()
         service.operationFinished.connect(lambda i, o, e: self._add(self.finished[i], (o, e)))
@@ -55,6 +56,7 @@ class Recorder:
         service.onlineChanged.connect(lambda v: self._add(self.online, v))
         service.statusChanged.connect(lambda t: self._add(self.status, t))
         service.newMail.connect(lambda f, n: self._add(self.new_mail, (f, n)))
+        service.messagesUnreadable.connect(lambda f, n: self._add(self.unreadable, (f, n)))
         service.actionFailed.connect(lambda t: self._add(self.action_failed, t))
 
     def _add(self, target: list, item: object) -> None:
@@ -118,6 +120,18 @@ def test_results_arrive_as_queued_signals_in_the_gui_thread(qtbot, server, make_
     assert state(stores[0], "INBOX") == server.state("INBOX")
     titles = dict(rec.started)
     assert titles[ops[1]]  # translated title (Thai by default), never empty
+
+
+def test_messages_the_server_sent_unreadably_are_reported_in_the_gui_thread(qtbot, server, make_service, stores):
+    server.add_messages("INBOX", 9)
+    server.header_echo = "BODY[HEADER.FIELDS (SUBJECT)]"  # not the section the sync asked for
+    service, rec = make_service(server)
+    service.start(initial_sync=False)
+    op = service.sync_folder("INBOX")
+    wait_finished(qtbot, rec, op)
+    assert rec.unreadable == [(stores[0].folder_id("INBOX"), 9)]
+    assert rec.threads == {threading.main_thread().name}
+    assert rec.outcome(op) == DONE and state(stores[0], "INBOX") == {}
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is a Linux feature")

@@ -64,7 +64,7 @@ def test_initial_sync_of_a_thai_folder(dovecot, cache):
     assert cached.uidvalidity and cached.uidnext and cached.highestmodseq  # complete: QRESYNC next time
     # A second sync with nothing changed is a QRESYNC SELECT only.
     again = sync(dovecot, cache, folder, "bob")
-    assert (again.mode, again.fetched, again.flags_changed, again.removed) == ("qresync", 0, 0, 0)
+    assert (again.mode, again.fetched, again.flags_changed, again.removed, again.skipped) == ("qresync", 0, 0, 0, 0)
 
 
 def test_lmtp_delivery_appears_through_idle(dovecot, cache):
@@ -245,7 +245,7 @@ def test_resync_on_the_open_connection_sees_other_clients(dovecot, cache):
         sent.clear()
         result = FolderSync(wire, cache, None, None, SMALL).run(folder)
         assert not any(b" SELECT " in line for line in sent)
-        assert result.mode == "qresync" and result.removed == 2 and result.fetched == 2
+        assert result.mode == "qresync" and result.removed == 2 and result.fetched == 2 and result.skipped == 0
         assert cache_state(cache, folder) == server_state(dovecot, "alice", folder)
     finally:
         wire.logout()

@@ -36,6 +36,9 @@ class RecordingListener(SyncListener):
     def new_mail(self, folder_id, count):
         self.calls.append(("new_mail", folder_id, count))
 
+    def messages_unreadable(self, folder_id, count):
+        self.calls.append(("unreadable", folder_id, count))
+
     def action_failed(self, message):
         self.calls.append(("action_failed", message))
 

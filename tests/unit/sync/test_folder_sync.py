@@ -27,7 +27,7 @@ def run(server, cache, listener=None, cancel=None, options=SMALL, folder="INBOX"
 def test_initial_sync_fetches_newest_first_in_growing_batches(server, cache, listener):
     server.add_messages("INBOX", 20, flags=["\\Seen"])
     result, conn = run(server, cache, listener)
-    assert result.mode == "initial" and result.fetched == 20
+    assert result.mode == "initial" and (result.fetched, result.skipped) == (20, 0)
     assert cached_state(cache, "INBOX") == server.state("INBOX")
     inserted = [c[2] for c in listener.of("inserted")]
     assert inserted[0] == [18, 19, 20]  # the first screen: the newest messages, first
@@ -47,7 +47,7 @@ def test_resync_without_changes_is_one_select(server, cache):
     assert result.mode == "qresync"
     assert conn.commands == ["ENABLE QRESYNC", conn.commands[1]]
     assert conn.commands[1].startswith("SELECT INBOX QRESYNC")
-    assert (result.fetched, result.flags_changed, result.removed) == (0, 0, 0)
+    assert (result.fetched, result.flags_changed, result.removed, result.skipped) == (0, 0, 0, 0)
 
 
 def test_qresync_brings_flags_expunges_and_new_mail(server, cache, listener):
@@ -58,7 +58,7 @@ def test_qresync_brings_flags_expunges_and_new_mail(server, cache, listener):
     server.add_messages("INBOX", 2)
     result, conn = run(server, cache, listener)
     assert result.mode == "qresync"
-    assert (result.flags_changed, result.removed, result.fetched, result.new_mail) == (1, 2, 2, 2)
+    assert (result.flags_changed, result.removed, result.fetched, result.new_mail, result.skipped) == (1, 2, 2, 2, 0)
     assert cached_state(cache, "INBOX") == server.state("INBOX")
     assert ("removed", cache.folder_id("INBOX"), [5, 6]) in listener.calls
     assert ("new_mail", cache.folder_id("INBOX"), 2) in listener.calls
@@ -78,7 +78,7 @@ def test_servers_without_qresync_get_the_same_result(cache, listener, caps):
     result, conn = run(server, cache, listener)
     assert result.mode == ("condstore" if "CONDSTORE" in caps else "full")
     assert cached_state(cache, "INBOX") == server.state("INBOX")
-    assert (result.flags_changed, result.removed, result.fetched) == (2, 2, 3)
+    assert (result.flags_changed, result.removed, result.fetched, result.skipped) == (2, 2, 3, 0)
     if "CONDSTORE" in caps:
         assert any("CHANGEDSINCE" in c for c in conn.commands)
 
@@ -137,7 +137,7 @@ def test_cancel_stops_between_batches_and_leaves_the_folder_incomplete(server, c
     assert 0 < cache.count(fid) < 30
     assert cache.folder(fid).uidnext is None
     result, _ = run(server, cache)
-    assert cached_state(cache, "INBOX") == server.state("INBOX") and result.fetched == 30 - 3
+    assert cached_state(cache, "INBOX") == server.state("INBOX") and (result.fetched, result.skipped) == (30 - 3, 0)
 
 
 def test_changes_announced_during_the_sync_are_applied(server, cache, listener):
@@ -191,7 +191,7 @@ def test_resync_of_the_folder_still_selected_is_a_noop(server, cache, listener):
     result = FolderSync(conn, cache, listener, options=SMALL).run("INBOX")
     assert result.mode == "qresync" and conn.commands[0] == "NOOP"
     assert not any(c.startswith("SELECT") for c in conn.commands)
-    assert (result.flags_changed, result.removed, result.fetched, result.new_mail) == (1, 1, 2, 2)
+    assert (result.flags_changed, result.removed, result.fetched, result.new_mail, result.skipped) == (1, 1, 2, 2, 0)
     assert cached_state(cache, "INBOX") == server.state("INBOX")
     fid = cache.folder_id("INBOX")
     assert cache.folder(fid).uidnext == 13  # the new messages are known: not fetched again
@@ -230,7 +230,7 @@ def test_big_initial_sync_bulk_loads_and_ends_fully_indexed(server, cache, liste
     monkeypatch.setattr(MailCache, "insert_rows", spy)
     server.add_messages("INBOX", 30)
     result, _ = run(server, cache, listener, options=BULK)
-    assert result.fetched == 30 and cached_state(cache, "INBOX") == server.state("INBOX")
+    assert (result.fetched, result.skipped) == (30, 0) and cached_state(cache, "INBOX") == server.state("INBOX")
     assert seen_during[0] and not seen_during[-1]  # first screen indexed, the bulk part not
     assert _sort_indexes(cache) == set(BULK_SORT_INDEXES)
     fid = cache.folder_id("INBOX")
@@ -248,7 +248,7 @@ def test_small_fetch_into_a_big_folder_keeps_the_indexes(server, cache, monkeypa
     monkeypatch.setattr(MailCache, "bulk_load", lambda self: calls.append(1))
     server.add_messages("INBOX", 12)  # >= bulk_min, but fewer than the folder holds
     result, _ = run(server, cache, options=BULK)
-    assert result.fetched == 12 and calls == []
+    assert (result.fetched, result.skipped) == (12, 0) and calls == []
 
 
 def test_bulk_sync_dying_midway_leaves_a_usable_cache_that_resumes(server, cache, tmp_path):

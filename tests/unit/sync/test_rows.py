@@ -71,8 +71,8 @@ def test_rows_equal_summary_row_on_varied_and_hostile_input():
         assert rows.row_of(7, msg) == summary_row(7, convert.summary_of(msg)), msg
 
 def test_rows_without_envelope_are_flag_updates():
-    new_rows, flag_only = rows.prepare(1, [FetchedMessage(1, 5, ("\\Seen",), None, None, None, None)])
-    assert new_rows == [] and [m.uid for m in flag_only] == [5]
+    new_rows, flag_only, unusable = rows.prepare(1, [FetchedMessage(1, 5, ("\\Seen",), None, None, None, None)])
+    assert new_rows == [] and [m.uid for m in flag_only] == [5] and unusable == []
 
 def test_written_rows_read_back_the_same(cache):
     from govmail_desktop.core.entities import Folder
@@ -80,7 +80,8 @@ def test_written_rows_read_back_the_same(cache):
     fid = cache.upsert_folders([Folder("INBOX")])["INBOX"]
     rng = random.Random(3)
     messages = [random_message(rng, uid) for uid in range(1, 200)]
-    new_rows, _ = rows.prepare(fid, messages)
+    new_rows, _, unusable = rows.prepare(fid, messages)
+    assert unusable == []
     rows.write(cache, fid, new_rows)
     assert sorted(cache.known_uids(fid)) == [r[1] for r in new_rows]
     for msg in messages:
