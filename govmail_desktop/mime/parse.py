@@ -694,6 +694,11 @@ def _shown_domain(domain: str) -> tuple[str, str | None]:
     skeleton: list[str] = []
     lookalike = odd = False
     for label in domain.split("."):
+        if not label:
+            odd = True  # "a@ไทย..th": an empty label is no domain
+            shown.append(label)
+            skeleton.append(label)
+            continue
         if label.isascii():
             shown.append(label)
             decoded = _u_label(label) if label[:4].lower() == "xn--" else None

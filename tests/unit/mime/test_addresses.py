@@ -162,6 +162,9 @@ CYRILLIC_O = "\u043e"
         ("it@\u0430\u0440\u0440\u04cf\u0435.com", "it@xn--80ak6aa92e.com", P.W_FROM_LOOKALIKE_DOMAIN),
         # Latin mixed with Thai in one label.
         ("x@ba\u0e19k.example", "x@xn--bak-5ml.example", P.W_FROM_LOOKALIKE_DOMAIN),
+        # Punctuation that reads as a dot or a slash: no domain label has it.
+        ("admin@mail.go\u2024th", "admin@mail.xn--goth-hc7a", P.W_FROM_LOOKALIKE_INTERNAL),  # one dot leader
+        ("x@go.th\u2044evil.example", "x@go.xn--thevil-qq0c.example", P.W_FROM_LOOKALIKE_DOMAIN),  # fraction slash
         # Already in punycode: shown as it is, still recognised.
         ("admin@mail.xn--g-1tb.th", "admin@mail.xn--g-1tb.th", P.W_FROM_LOOKALIKE_INTERNAL),
     ],
