@@ -16,6 +16,9 @@ Four ways, chosen from what the cache knows and what the server offers:
 
 A folder's sync state (UIDNEXT, HIGHESTMODSEQ) is written only after a pass
 completed, so an interrupted sync never claims changes it has not got. A
+server whose SELECT gives no UIDNEXT (Courier) gets one past the highest UID
+the pass saw or cached: UIDs are given out in ascending order, so every UID
+below it is then cached or gone, and the folder is complete (new mail is told). A
 UIDVALIDITY change drops the folder's cache (its UIDs name other messages now).
 Untagged EXISTS/EXPUNGE/VANISHED/FETCH arriving meanwhile are applied too.
 """
@@ -119,6 +122,8 @@ class FolderSync:
         self._submit: Callable[[int, Sequence[tuple[Any, ...]]], Future[int]] | None = None
         self._in_flight: tuple[Future[int] | None, list[tuple[Any, ...]], list[FetchedMessage], int] | None = None
         self._unusable_logged = False
+        #: The highest UID the server listed in this pass (SEARCH), for servers without UIDNEXT.
+        self._highest_seen = 0
 
     # -- entry point ---------------------------------------------------------------
     def run(self, name: str) -> FolderSyncResult:
@@ -185,7 +190,12 @@ class FolderSync:
         else:
             result.mode = "initial"
             self._fetch_missing(self._full_diff(refresh_flags=cache.count(fid) > 0))
+        derived = info.uidnext is None
+        if derived:  # SELECT said nothing (Courier): what this pass has seen and cached
+            info.uidnext = self._uidnext_seen(cached.uidnext if complete else None)
         self._catch_up(info)
+        if derived:
+            info.uidnext = self._uidnext_seen(info.uidnext)
 
         # Only now does the cache hold everything up to these values.
         new_state = (info.uidvalidity, info.uidnext, info.highest_modseq)
@@ -250,11 +260,18 @@ class FolderSync:
             self.listener.messages_unreadable(self._fid, result.skipped)
 
     # -- steps ------------------------------------------------------------------------
+    def _uidnext_seen(self, previous: int | None) -> int:
+        """A UIDNEXT for a server whose SELECT gave none: one past the highest UID this
+        pass saw on the server or the cache holds (never below ``previous``)."""
+        return max(previous or 1, self._highest_seen + 1, self.cache.max_uid(self._fid) + 1)
+
     def _uids_from(self, first: int, server_uidnext: int | None) -> list[int]:
         """UIDs >= first on the server (new since the last complete sync)."""
         if server_uidnext is not None and server_uidnext <= first:
             return []
         found = self.conn.uid_search(f"UID {first}:*").numbers()
+        if found:
+            self._highest_seen = max(self._highest_seen, max(found))
         # "n:*" always includes the highest UID, even when it is below n (RFC 3501).
         return [uid for uid in found if uid >= first]
 
@@ -262,6 +279,7 @@ class FolderSync:
         """Drop what the server no longer has; return the UIDs the cache lacks (ascending)."""
         self.cancel.check()
         server = UidSet.from_imap(self.conn.uid_search("ALL").uid_set)
+        self._highest_seen = max(self._highest_seen, server.max or 0)
         known = self.cache.known_uids(self._fid)
         gone = known - server
         if gone:

@@ -22,7 +22,7 @@ from govmail_desktop.services.sync_service import CANCELLED, DONE, FAILED, SyncS
 from govmail_desktop.sync.control import Backoff
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
 from govmail_desktop.sync.connection import prepare
-from tests.unit.sync.fake_server import FakeServer
+from tests.unit.sync.fake_server import FakeServer, courier_server
 
 pytestmark = pytest.mark.gui
 
@@ -220,6 +220,21 @@ def test_idle_reports_new_mail_and_the_inbox_is_resynced(qtbot, server, make_ser
     fid = stores[0].folder_id("INBOX")
     qtbot.waitUntil(lambda: (fid, 2) in rec.new_mail, timeout=10000)
     assert state(stores[0], "INBOX") == server.state("INBOX")
+
+
+def test_idle_reports_new_mail_on_a_courier_like_server(qtbot, make_service, stores):
+    """Courier: no UIDNEXT in SELECT, quoted header echo, no QRESYNC/CONDSTORE (issue 9, item 3)."""
+    server = courier_server()
+    server.add_messages("INBOX", 3)
+    service, rec = make_service(server, idle_connect=server.connect)
+    service.start()
+    qtbot.waitUntil(lambda: service._idle is not None and service._idle.watching, timeout=10000)
+    qtbot.waitUntil(lambda: service.pending_operations() == 0 and len(rec.finished) >= 2, timeout=10000)
+    fid = stores[0].folder_id("INBOX")
+    assert state(stores[0], "INBOX") == server.state("INBOX") and rec.new_mail == []
+    server.add_messages("INBOX", 2)
+    qtbot.waitUntil(lambda: (fid, 2) in rec.new_mail, timeout=10000)
+    assert state(stores[0], "INBOX") == server.state("INBOX") and rec.unreadable == []
 
 
 def test_actions_show_at_once_then_reach_the_server(qtbot, server, make_service, stores):

@@ -176,3 +176,71 @@ def test_courier_inbox_sync_on_the_wire_stores_every_sample(tmp_path, layout):
     _, plain_cache, plain_rows = _wire_sync(tmp_path, "plain", CourierWire(messages, quoted=False, layout=layout))
     plain_cache.close()
     assert rows == plain_rows and len(rows) == len(samples)
+
+
+# -- SELECT without [UIDNEXT] ---------------------------------------------------------------
+
+
+def test_without_uidnext_in_select_the_folder_is_complete_after_one_sync(cache, listener):
+    server = courier_server()
+    server.add_messages("INBOX", 12)
+    first = run(server, cache, listener)
+    assert (first.mode, first.fetched, first.skipped) == ("initial", 12, 0)
+    cached = cache.folder(cache.folder_id("INBOX"))
+    assert cached.uidvalidity == server.folders["INBOX"].uidvalidity
+    assert cached.uidnext == 13  # the highest UID + 1: every UID below it is cached
+    server.add_messages("INBOX", 2)
+    server.set_flags("INBOX", 3, ["\\Seen"])
+    server.expunge("INBOX", [5])
+    second = run(server, cache, listener)
+    assert second.mode == "full"  # Courier has neither QRESYNC nor CONDSTORE
+    assert (second.fetched, second.new_mail, second.removed, second.flags_changed, second.skipped) == (2, 2, 1, 1, 0)
+    assert listener.of("new_mail") == [("new_mail", cache.folder_id("INBOX"), 2)]
+    assert cached_state(cache, "INBOX") == server.state("INBOX")
+    assert cache.folder(cache.folder_id("INBOX")).uidnext == 15
+
+
+def test_without_uidnext_the_newest_messages_expunged_still_leave_a_safe_uidnext(cache, listener):
+    server = courier_server()
+    server.add_messages("INBOX", 6)
+    server.expunge("INBOX", [5, 6])  # the server's UIDNEXT is 7, its highest UID 4
+    run(server, cache)
+    assert cache.folder(cache.folder_id("INBOX")).uidnext == 5  # below the real one: never misses mail
+    server.add_messages("INBOX", 1)  # UID 7
+    again = run(server, cache, listener)
+    assert (again.fetched, again.new_mail) == (1, 1)
+    assert cached_state(cache, "INBOX") == server.state("INBOX")
+
+
+def test_a_folder_left_incomplete_by_an_older_version_completes_without_refetching(cache, listener):
+    server = courier_server()
+    server.add_messages("INBOX", 8)
+    run(server, cache)
+    fid = cache.folder_id("INBOX")
+    cache.set_folder_state(fid, uidnext=None)  # as the old code left every Courier folder
+    again = run(server, cache, listener)
+    assert (again.mode, again.fetched) == ("initial", 0)
+    assert cache.folder(fid).uidnext == 9
+    server.add_messages("INBOX", 1)
+    assert run(server, cache, listener).new_mail == 1
+
+
+def test_mail_arriving_during_the_first_sync_is_counted_in_and_the_state_covers_it(cache, listener):
+    server = courier_server()
+    server.add_messages("INBOX", 10)
+    conn = prepare(server.connect())
+    real_fetch = conn.fetch_stream
+    delivered = []
+
+    def fetch_then_deliver(uid_set, items, **kwargs):
+        yield from real_fetch(uid_set, items, **kwargs)
+        if not delivered:
+            delivered.extend(server.add_messages("INBOX", 2))  # announced as EXISTS meanwhile
+
+    conn.fetch_stream = fetch_then_deliver
+    result = FolderSync(conn, cache, listener, None, SMALL).run("INBOX")
+    assert result.fetched == 12 and delivered == [11, 12]
+    assert cached_state(cache, "INBOX") == server.state("INBOX")
+    assert cache.folder(cache.folder_id("INBOX")).uidnext == 13
+    again = run(server, cache, listener)
+    assert (again.fetched, again.new_mail) == (0, 0)  # not announced twice
