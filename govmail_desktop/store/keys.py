@@ -54,9 +54,24 @@ def sender_sort_key(addresses: Iterable[Address]) -> str:
     return ""
 
 
+_AT_SIGNS = ("@", "\uff20", "\ufe6b")  # @, fullwidth ＠, small ﹫
+
+
+def _shown(a: Address) -> str:
+    name = one_line(a.name)
+    if not name:
+        return one_line(a.email)
+    # A name that looks like an address ("admin@agency.go.th" <x@evil.example>)
+    # never stands alone: the real address is shown beside it.
+    if a.email and any(at in name for at in _AT_SIGNS) and name.lower() != a.email.lower():
+        return f"{name} <{one_line(a.email)}>"
+    return name
+
+
 def display_of(addresses: Iterable[Address]) -> str:
-    """What the From column shows: the names (or addresses), comma-separated."""
-    return ", ".join(one_line(a.name or a.email) for a in addresses if a.name or a.email)
+    """What the From column shows: the names (or addresses), comma-separated;
+    a name that holds an address other than the real one is followed by the real one."""
+    return ", ".join(_shown(a) for a in addresses if a.name or a.email)
 
 
 def pack_addresses(addresses: Iterable[Address]) -> str:

@@ -7,6 +7,7 @@ import pytest
 from govmail_desktop.core.entities import Address, Flag, FlagBits, decode_flags, encode_flags
 from govmail_desktop.store import UidSet
 from govmail_desktop.store.keys import (
+    display_of,
     message_ids,
     one_line,
     pack_addresses,
@@ -135,3 +136,21 @@ def test_every_message_appears_exactly_once():
     rows.append(T(999, 5, "<1@x>"))  # duplicate Message-ID
     order = thread_order(rows)
     assert sorted(uid for uid, _ in order) == sorted(r.uid for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("header", "shown"),
+    [
+        # issue 8: a display name holding another address never stands alone in the list
+        ('"admin@agency.go.th\r\n  " <x@evil.example>', "admin@agency.go.th <x@evil.example>"),
+        ('"admin\uff20agency.go.th" <x@evil.example>', "admin\uff20agency.go.th <x@evil.example>"),
+        ('"admin\ufe6bagency.go.th" <x@evil.example>', "admin\ufe6bagency.go.th <x@evil.example>"),
+        ('"Admin@Agency.go.th" <admin@agency.go.th>', "Admin@Agency.go.th"),
+        ("สมชาย ใจดี <somchai@agency.go.th>", "สมชาย ใจดี"),
+        ("somchai@agency.go.th", "somchai@agency.go.th"),
+    ],
+)
+def test_the_from_column_shows_the_real_address_beside_an_address_like_name(header, shown):
+    from govmail_desktop.mime.parse import parse_addresses
+
+    assert display_of(parse_addresses([header]).addresses) == shown
