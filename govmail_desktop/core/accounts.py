@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable, Literal, Mapping
 import idna
 
 from govmail_desktop.core.errors import ConfigError
+from govmail_desktop.core.folder_roles import ROLE_KEYS, chosen_roles
 from govmail_desktop.core.settings import Setting, Settings
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 
@@ -55,6 +56,12 @@ ACCOUNT_LOCK_KEYS: tuple[str, ...] = (
     LOCK_SMTP_PORT,
     LOCK_SMTP_SECURITY,
 )
+#: The folder the policy sets for a role on every account (``account.folder_trash`` ...),
+#: by role key (``core.folder_roles.ROLE_KEYS``); a folder the server does not have is ignored.
+LOCK_FOLDER_PREFIX = "account.folder_"
+FOLDER_LOCK_KEYS: dict[str, str] = {key: LOCK_FOLDER_PREFIX + key for key in ROLE_KEYS}
+#: Longest folder name accepted in a choice (IMAP names are far shorter in practice).
+MAX_FOLDER_NAME = 1000
 
 
 
@@ -77,11 +84,35 @@ class _PortSetting(Setting):
         return value
 
 
+def check_folder_name(name: Any) -> str:
+    """A folder name chosen for a role (as the server spells it), or ValueError."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("a folder name is needed")
+    if len(name) > MAX_FOLDER_NAME or _CONTROL.search(name):
+        raise ValueError("not a folder name (too long, or a control character)")
+    return name
+
+
+@dataclass(frozen=True)
+class _FolderSetting(Setting):
+    def validate(self, value: Any) -> Any:
+        super().validate(value)
+        try:
+            return check_folder_name(value)
+        except ValueError as exc:
+            raise ValueError(f"{self.key}: {exc}") from None
+
+
 def _account_lock_specs() -> dict[str, Setting]:
     sec = SECURITY_CHOICES
+    folders = tuple(
+        _FolderSetting(lock, str, "", f"Folder used as {key} on every account (the server's name, e.g. INBOX.Trash).")
+        for key, lock in FOLDER_LOCK_KEYS.items()
+    )
     return {
         s.key: s
         for s in (
+            *folders,
             _HostSetting(LOCK_IMAP_HOST, str, "", "Incoming mail server (IMAP) host for every account."),
             _PortSetting(LOCK_IMAP_PORT, int, 993, "IMAP port for every account."),
             Setting(LOCK_IMAP_SECURITY, str, "tls", "IMAP encryption: tls (implicit) or starttls.", sec),
@@ -302,6 +333,9 @@ class Account:
     smtp: ServerSettings | SmtpProbe
     ask_password_each_session: bool = False
     profile: str = PROFILE_CUSTOM
+    #: The user's own choice of special folders: ((role key, folder name), ...), e.g.
+    #: (("trash", "INBOX.Trash"),); roles not listed are detected (core/folder_roles.py).
+    special_folders: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", self.id):
@@ -332,6 +366,7 @@ class Account:
             raise InvalidAccount(field="ask_password_each_session", detail="not a bool")
         if self.profile not in (PROFILE_MAIL_GO_TH, PROFILE_CUSTOM):
             raise InvalidAccount(field="profile", detail=f"unknown profile {self.profile!r}")
+        object.__setattr__(self, "special_folders", _check_special_folders(self.special_folders))
 
     @property
     def name_for_display(self) -> str:
@@ -351,6 +386,15 @@ class Account:
         """This account with the SMTP server the connection test found working."""
         return replace(self, smtp=smtp)
 
+    @property
+    def special_folder_choice(self) -> dict[str, str]:
+        """{role key: folder name} the user picked (see :attr:`special_folders`)."""
+        return dict(self.special_folders)
+
+    def with_special_folders(self, choice: Mapping[str, str]) -> "Account":
+        """This account with the user's choice of special folders (empty names: detect)."""
+        return replace(self, special_folders=tuple(sorted((k, v) for k, v in choice.items() if v)))
+
     def to_dict(self) -> dict[str, Any]:
         # Explicit keys only: nothing that is not listed here reaches the file.
         return {
@@ -362,6 +406,7 @@ class Account:
             "smtp": self.smtp.to_dict(),
             "ask_password_each_session": self.ask_password_each_session,
             "profile": self.profile,
+            "special_folders": dict(self.special_folders),
         }
 
     @classmethod
@@ -386,7 +431,40 @@ class Account:
             smtp=smtp_value,
             ask_password_each_session=data.get("ask_password_each_session", False),
             profile=data.get("profile", PROFILE_CUSTOM),
+            special_folders=_special_folders_from(data.get("special_folders", {})),
         )
+
+
+def _special_folders_from(raw: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, Mapping):
+        raise InvalidAccount(field="special_folders", detail="special_folders is not an object")
+    return tuple((str(k), v) for k, v in raw.items() if v != "")
+
+
+def _check_special_folders(value: Any) -> tuple[tuple[str, str], ...]:
+    try:
+        pairs = tuple(sorted((str(k), check_folder_name(v)) for k, v in value))
+    except (TypeError, ValueError) as exc:
+        raise InvalidAccount(field="special_folders", detail=f"special folders: {exc}") from None
+    unknown = sorted(k for k, _ in pairs if k not in ROLE_KEYS)
+    if unknown or len({k for k, _ in pairs}) != len(pairs):
+        raise InvalidAccount(field="special_folders", detail=f"special folders: bad roles {unknown}")
+    return pairs
+
+
+def locked_folder_choice(locked: Mapping[str, Any]) -> dict[str, str]:
+    """{role key: folder name} the policy sets for every account (``account.folder_trash`` ...)."""
+    return {key: locked[lock] for key, lock in FOLDER_LOCK_KEYS.items() if isinstance(locked.get(lock), str)}
+
+
+def special_folder_roles(account: Any, locked: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """{role: folder name} in force for ``account``: the policy's choice over the user's.
+
+    What ``sync/folder_list.py`` gets as ``chosen`` (see core/folder_roles.py for
+    how it ranks against the server's attributes and the folder names).
+    """
+    user = dict(getattr(account, "special_folders", ()) or ())
+    return chosen_roles(user, locked_folder_choice(locked or {}))
 
 
 def new_account_id() -> str:
@@ -672,8 +750,10 @@ __all__: Iterable[str] = (
     "ServiceProfile",
     "SmtpProbe",
     "build_account",
+    "locked_folder_choice",
     "needs_setup",
     "normalize_address",
     "normalize_host",
     "recognise_profile",
+    "special_folder_roles",
 )

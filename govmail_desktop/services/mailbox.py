@@ -69,6 +69,11 @@ DONE = "done"
 FAILED = "failed"
 CANCELLED = "cancelled"
 
+# What Delete does in a folder (see MailboxService.delete_mode).
+DELETE_TO_TRASH = "to-trash"
+DELETE_FOR_GOOD = "for-good"  # Shift+Delete, or in the Trash: only after the user confirms
+DELETE_NO_TRASH = "no-trash"  # the account has no Trash: ask (create one / delete for good / cancel)
+
 # Preview states.
 PREVIEW_EMPTY = "empty"  # nothing selected
 PREVIEW_LOADING = "loading"  # headers known, body being fetched
@@ -179,6 +184,16 @@ MSG_DELETE_FAILED = QT_TRANSLATE_NOOP("Mailbox", "Could not delete the messages;
 MSG_CANCELLED_UNDONE = QT_TRANSLATE_NOOP("Mailbox", "The action was cancelled and undone.")
 MSG_NO_ARCHIVE = QT_TRANSLATE_NOOP(
     "Mailbox", "This account has no Archive folder on the server, so nothing was archived."
+)
+MSG_NO_TRASH_NOTHING_DELETED = QT_TRANSLATE_NOOP(
+    "Mailbox", "This account has no Trash folder, so nothing was deleted."
+)
+MSG_TRASH_CREATED = QT_TRANSLATE_NOOP("Mailbox", "The Trash folder was created on the server.")
+MSG_TRASH_NOT_CREATED = QT_TRANSLATE_NOOP(
+    "Mailbox", "Could not create the Trash folder, so nothing was deleted."
+)
+MSG_TRASH_NEEDS_SERVER = QT_TRANSLATE_NOOP(
+    "Mailbox", "A Trash folder can only be created while connected to the server; nothing was deleted."
 )
 MSG_QUEUED_OFFLINE = QT_TRANSLATE_NOOP(
     "Mailbox", "Not connected: the change is kept on this computer and sent when the connection returns."
@@ -299,6 +314,11 @@ class MailboxService(QObject):
         self._counts_timer.setInterval(self.COUNTS_DELAY_MS)
         self._counts_timer.timeout.connect(self._refresh_counts)
         self._closed = False
+        #: The special folders picked by the user ({"trash": name} ...) and by the policy.
+        self.user_folder_choice: dict[str, str] = {}
+        self.policy_folder_choice: dict[str, str] = {}
+        #: Deletes waiting for a Trash being created: (folder id, uids).
+        self._waiting_for_trash: list[tuple[int, tuple[int, ...]]] = []
         if sync is not None:
             self._connect_sync(sync)
 
@@ -327,6 +347,9 @@ class MailboxService(QObject):
             signal = getattr(sync, name, None)
             if signal is not None:
                 signal.connect(slot)
+        created = getattr(sync, "special_folder_created", None)  # optional: creating a missing Trash
+        if created is not None:
+            created.connect(self._on_special_folder_created)
 
     def start(self) -> None:
         """Show the cached mail (no network) and let the sync service start."""
@@ -602,23 +625,115 @@ class MailboxService(QObject):
         _, unflagged = self.uids_with_flag(uids, Flag.FLAGGED)
         return self.set_flagged(uids, flagged=bool(unflagged))
 
-    def delete_is_permanent(self, folder_id: int | None = None, *, shift: bool = False) -> bool:
-        """Shift+Delete, a message in the Trash, or no Trash at all: deleted for good."""
+    def delete_mode(self, folder_id: int | None = None, *, shift: bool = False) -> str:
+        """What Delete does here: DELETE_TO_TRASH; DELETE_FOR_GOOD (Shift+Delete, or in
+        the Trash: ask the user first); DELETE_NO_TRASH (the account has no Trash: ask
+        whether to create one or to delete for good — never erase by default)."""
         folder_id = self.message_model.folder_id if folder_id is None else folder_id
         if shift:
-            return True
+            return DELETE_FOR_GOOD
         trash = self.special_folder_id(SpecialUse.TRASH)
-        return trash is None or trash == folder_id
+        if trash is None:
+            return DELETE_NO_TRASH
+        return DELETE_FOR_GOOD if trash == folder_id else DELETE_TO_TRASH
+
+    def delete_is_permanent(self, folder_id: int | None = None, *, shift: bool = False) -> bool:
+        """Shift+Delete or a message in the Trash: deleted for good (after the user confirms)."""
+        return self.delete_mode(folder_id, shift=shift) == DELETE_FOR_GOOD
 
     def delete(self, uids: Sequence[int], *, permanent: bool = False) -> int | None:
         """To the Trash (the server moves them), or for good when ``permanent``
-        (the caller has asked the user first; see :meth:`delete_is_permanent`)."""
+        (the caller has asked the user first; see :meth:`delete_mode`).
+
+        Without a Trash and without ``permanent`` nothing is deleted (the user is told):
+        erasing mail the user meant to keep in a Trash is never a default.
+        """
         folder_id = self.message_model.folder_id
         if folder_id is None or not uids:
             return None
         trash = self.special_folder_id(SpecialUse.TRASH)
-        permanent = permanent or trash is None or trash == folder_id
+        if trash is None and not permanent:
+            if self.bridge is not None:
+                self.bridge.warning(MSG_NO_TRASH_NOTHING_DELETED)
+            return None
+        permanent = permanent or trash == folder_id
         return self._remove(OpKind.DELETE, folder_id, uids, None, MSG_DELETE_FAILED, permanent=permanent)
+
+    def create_trash_and_delete(self, uids: Sequence[int]) -> bool:
+        """The user chose "Create a Trash folder": create it on the server, then move
+        ``uids`` (of the folder shown now) there. False when it cannot be done now."""
+        folder_id = self.message_model.folder_id
+        create = getattr(self.sync, "create_special_folder", None)
+        if create is None or self.connection_state == STATE_OFFLINE:
+            if self.bridge is not None:
+                self.bridge.warning(MSG_TRASH_NEEDS_SERVER)
+            return False
+        if folder_id is not None and uids:
+            self._waiting_for_trash.append((folder_id, tuple(uids)))
+        create(SpecialUse.TRASH)
+        return True
+
+    @Slot(str, str, object)
+    def _on_special_folder_created(self, role: str, outcome: str, error: object) -> None:
+        if role != SpecialUse.TRASH:
+            return
+        waiting, self._waiting_for_trash = self._waiting_for_trash, []
+        trash = self.special_folder_id(SpecialUse.TRASH)
+        if outcome != DONE or trash is None:
+            if outcome == CANCELLED or isinstance(error, Cancelled):
+                if self.bridge is not None:
+                    self.bridge.info(MSG_CANCELLED_UNDONE)
+                return
+            cause = error if isinstance(error, GovMailError) else None
+            self._report(ActionFailed(MSG_TRASH_NOT_CREATED, cause))
+            return
+        if self.bridge is not None:
+            self.bridge.info(MSG_TRASH_CREATED)
+        for folder_id, uids in waiting:
+            if folder_id != trash:
+                self._remove(OpKind.DELETE, folder_id, uids, None, MSG_DELETE_FAILED)
+
+    def special_folder_overview(self) -> tuple[list[str], dict[str, str]]:
+        """(names of the folders that can hold mail, {role key: folder name} in force now),
+        for the Special Folders dialog."""
+        from govmail_desktop.core.folder_roles import KEY_OF_ROLE
+
+        try:
+            folders = self.cache.folders()
+        except StorageError as exc:
+            self._report(exc)
+            return [], {}
+        names = [c.name for c in folders if c.folder.selectable and not c.folder.is_inbox]
+        in_force = {
+            KEY_OF_ROLE[c.folder.special_use]: c.name for c in folders if c.folder.special_use in KEY_OF_ROLE
+        }
+        return names, in_force
+
+    def set_folder_choice(
+        self, user: dict[str, str], policy: dict[str, str] | None = None, *, apply: bool = True
+    ) -> None:
+        """Which folders the user (and the policy) made Sent, Drafts, Trash, Junk, Archive
+        ({"trash": name} ...). With ``apply`` the folder tree shows it at once (no network)
+        and the sync keeps it."""
+        from govmail_desktop.core.folder_roles import chosen_roles
+
+        self.user_folder_choice = dict(user)
+        if policy is not None:
+            self.policy_folder_choice = dict(policy)
+        if not apply:
+            return
+        chosen = chosen_roles(self.user_folder_choice, self.policy_folder_choice)
+        setter = getattr(self.sync, "set_chosen_folders", None)
+        if setter is not None:
+            setter(chosen)
+            return
+        from govmail_desktop.sync.folder_list import apply_chosen_folders
+
+        self.worker.submit(
+            lambda: apply_chosen_folders(self.cache, chosen),
+            lambda changed: self._on_folders_changed() if changed else None,
+            self._on_worker_error,
+        )
 
     def _transfer(
         self, uids: Sequence[int], target_folder_id: int, source_folder_id: int | None

@@ -89,6 +89,8 @@ class EngineSyncAdapter(QObject):
     body_ready = Signal(int, int)
     body_failed = Signal(int, int, object)
     problem = Signal(object)
+    #: (role, outcome, error): a folder the user asked for (a Trash) was created, or not.
+    special_folder_created = Signal(str, str, object)
 
     def __init__(self, service: Any, cache: MailCache, queue: OfflineOpQueue, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +101,8 @@ class EngineSyncAdapter(QObject):
         self._awaiting: list[_Action] = []  # recorded, waiting for the server (queue order)
         self._bodies: dict[int, tuple[int, int]] = {}  # engine op id → (folder id, uid)
         self._titles: dict[int, str] = {}  # running sync operations → their titles
+        self._creating: dict[int, str] = {}  # engine op id → role of the folder being created
+        self._quiet: set[int] = set()  # cache-only operations: no progress, no state change
         self._online = False
         self._state = STATE_OFFLINE
         s = service
@@ -155,6 +159,14 @@ class EngineSyncAdapter(QObject):
             engine_id = s.delete_messages(op.folder, op.uids, permanent=op.permanent)
         self._recording[engine_id] = _Action(op)
 
+    def set_chosen_folders(self, chosen: dict[str, str]) -> None:
+        """{role: folder name} picked by the user or the policy: shown now, kept by every LIST."""
+        self._quiet.add(self.service.set_chosen_folders(chosen))
+
+    def create_special_folder(self, role: str) -> None:
+        """Create the missing folder for ``role``; ``special_folder_created`` tells how it went."""
+        self._creating[self.service.create_special_folder(role)] = role
+
     def fetch_body(self, folder_id: int, uid: int) -> None:
         cached = self.cache.folder(folder_id)
         if cached is None:
@@ -177,7 +189,7 @@ class EngineSyncAdapter(QObject):
 
     @Slot(int, str)
     def _on_started(self, op_id: int, title: str) -> None:
-        if op_id in self._recording or op_id in self._bodies:
+        if op_id in self._recording or op_id in self._bodies or op_id in self._quiet:
             return
         self._titles[op_id] = title
         self.progress.emit(title, 0, 0)
@@ -207,8 +219,16 @@ class EngineSyncAdapter(QObject):
             else:
                 self.body_failed.emit(body[0], body[1], error)
             return
+        if op_id in self._quiet:
+            self._quiet.discard(op_id)
+            if outcome == FAILED and isinstance(error, GovMailError):
+                self.problem.emit(error)
+            return
         self._titles.pop(op_id, None)
-        if outcome == FAILED and isinstance(error, GovMailError):
+        role = self._creating.pop(op_id, None)
+        if role is not None:
+            self.special_folder_created.emit(role, outcome, error)  # the mailbox says what failed
+        elif outcome == FAILED and isinstance(error, GovMailError):
             self.problem.emit(error)
         self._settle_replayed()
         if not self._titles:
@@ -285,8 +305,12 @@ class EngineSyncAdapter(QObject):
             OpKind.DELETE: offline.MSG_DELETE_REFUSED,
             OpKind.EXPUNGE: offline.MSG_DELETE_REFUSED,
         }[op.kind]
-        message = template.format(folder=op.folder, target=op.target or "")
-        return any(message.text(lang) == text for lang in ("th", "en"))
+        templates = [template] + ([offline.MSG_NO_TRASH] if op.kind is OpKind.DELETE else [])
+        return any(
+            t.format(folder=op.folder, target=op.target or "").text(lang) == text
+            for t in templates
+            for lang in ("th", "en")
+        )
 
     @Slot(int, int)
     def _on_new_mail(self, folder_id: int, count: int) -> None:
@@ -321,6 +345,7 @@ def default_sync_factory(ctx: Any) -> SyncFactory | None:
     except ImportError:  # pragma: no cover - the engine is part of the app
         log.warning("No sync engine available; mailboxes stay offline")
         return None
+    from govmail_desktop.core.accounts import special_folder_roles
     from govmail_desktop.core.errors import AuthError
     from govmail_desktop.credentials import CredentialStore, password_for
 
@@ -343,7 +368,8 @@ def default_sync_factory(ctx: Any) -> SyncFactory | None:
         server_policy = policy.server_policy()
         connect = imap_connector(account, password, server_policy)
         idle = imap_connector(account, password, server_policy) if settings.get("sync.idle") else None
-        service = SyncService(cache, queue, connect, idle_connect=idle)
+        chosen = special_folder_roles(account, getattr(settings, "locked", {}))
+        service = SyncService(cache, queue, connect, idle_connect=idle, chosen_folders=chosen)
         adapter = EngineSyncAdapter(service, cache, queue)
         service.setParent(adapter)
         return adapter

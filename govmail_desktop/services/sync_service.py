@@ -34,12 +34,13 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
+from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.errors import BugError, Cancelled, GovMailError, NetworkError, ServerError
 from govmail_desktop.core.threads import lower_current_thread_priority
 from govmail_desktop.store.cache import MailCache, RowKey
@@ -48,7 +49,7 @@ from govmail_desktop.sync import offline
 from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection, prepare
 from govmail_desktop.sync.control import Backoff, CancelToken
 from govmail_desktop.sync.engine import sync_account
-from govmail_desktop.sync.folder_list import sync_folder_list
+from govmail_desktop.sync.folder_list import apply_chosen_folders, create_special_folder, sync_folder_list
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
 from govmail_desktop.sync.listener import SyncListener
 
@@ -421,12 +422,15 @@ class SyncService(QObject):
         idle_connect: ConnectionFactory | None = None,
         options: SyncOptions | None = None,
         backoff: Callable[[], Backoff] = Backoff,
+        chosen_folders: Mapping[str, str] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.cache = cache
         self.queue = queue
         self.options = options or SyncOptions()
+        #: {role: folder name} the user or the policy picked (core/folder_roles.py); replaced, never changed.
+        self._chosen: dict[str, str] = dict(chosen_folders or {})
         self._ids = itertools.count(1)
         self._ops: dict[int, Operation] = {}
         self._online = False
@@ -534,7 +538,7 @@ class SyncService(QObject):
 
     def sync_folder_list(self) -> int:
         def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
-            return sync_folder_list(conn, self.cache, listener, cancel)  # type: ignore[arg-type]
+            return sync_folder_list(conn, self.cache, listener, cancel, self._chosen)  # type: ignore[arg-type]
 
         return self._submit(self._worker, ("folders",), lambda: QCoreApplication.translate("SyncService", "Updating the folder list"), run)
 
@@ -555,7 +559,9 @@ class SyncService(QObject):
         """Offline actions, folder list, then every subscribed folder (INBOX first)."""
 
         def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
-            return sync_account(conn, self.cache, self.queue, listener, cancel, self.options)  # type: ignore[arg-type]
+            return sync_account(  # type: ignore[arg-type]
+                conn, self.cache, self.queue, listener, cancel, self.options, chosen=self._chosen
+            )
 
         return self._submit(self._worker, ("all",), lambda: QCoreApplication.translate("SyncService", "Synchronizing all folders"), run)
 
@@ -567,6 +573,34 @@ class SyncService(QObject):
 
         return self._submit(
             self._worker, ("replay",), lambda: QCoreApplication.translate("SyncService", "Sending your changes to the server"), run, first=True
+        )
+
+    def set_chosen_folders(self, chosen: Mapping[str, str]) -> int:
+        """The special folders picked by the user or the policy changed: the cached folder
+        list shows them at once (local worker, no network) and every later LIST keeps them."""
+        self._chosen = dict(chosen)
+
+        def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
+            return apply_chosen_folders(self.cache, self._chosen, listener)  # the newest (requests join)
+
+        return self._submit(
+            self._local, ("chosen-folders",),
+            lambda: QCoreApplication.translate("SyncService", "Applying the choice of special folders"),
+            run, needs_connection=False,
+        )
+
+    def create_special_folder(self, role: str) -> int:
+        """Create the missing folder for ``role`` (the user asked for a Trash) and list the
+        folders again; ``failed`` with the server's refusal."""
+
+        def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
+            return create_special_folder(conn, self.cache, role, listener, cancel, self._chosen)  # type: ignore[arg-type]
+
+        return self._submit(
+            self._worker, ("create-folder", role),
+            lambda: QCoreApplication.translate("SyncService", "Creating the Trash folder")
+            if role == SpecialUse.TRASH else QCoreApplication.translate("SyncService", "Creating a folder"),
+            run, first=True,
         )
 
     def fetch_body(self, folder: str, uid: int, *, part: str = "", limit: int = 16 * 1024 * 1024) -> int:

@@ -22,12 +22,15 @@ from govmail_desktop.core.entities import Address, FlagBits
 from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.models.folder_tree import FolderIdRole, SelectableRole
 from govmail_desktop.services.mailbox import (
+    DELETE_FOR_GOOD,
+    DELETE_NO_TRASH,
     PREVIEW_EMPTY,
     PREVIEW_READY,
     MailboxService,
     NewMail,
     PreviewResult,
 )
+from govmail_desktop.ui.special_folders_dialog import SpecialFoldersDialog
 from govmail_desktop.ui.tray import MailTray, raise_window
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,7 @@ class MailboxController(QObject):
         thai_digits: Callable[[], bool] = lambda: False,
         notify_new_mail: Callable[[], bool] = lambda: True,
         save_setting: Callable[[str, Any], Any] | None = None,
+        save_folder_choice: Callable[[MailboxService, dict[str, str]], Any] | None = None,
         mark_read_on_view: bool = True,
         preview_delay_ms: int = PREVIEW_DELAY_MS,
         parent: QObject | None = None,
@@ -67,6 +71,7 @@ class MailboxController(QObject):
         self._thai_digits = thai_digits
         self._notify_new_mail = notify_new_mail
         self._save_setting = save_setting
+        self._save_folder_choice = save_folder_choice
         self.mark_read_on_view = mark_read_on_view
         self.current: MailboxService | None = None
         self._marked_read_for: tuple[int, int] | None = None
@@ -88,6 +93,7 @@ class MailboxController(QObject):
         w.archive_action.triggered.connect(self.archive)
         w.delete_action.triggered.connect(self.delete)
         w.delete_permanently_action.triggered.connect(self.delete_permanently)
+        w.special_folders_action.triggered.connect(self.choose_special_folders)
         w.refresh_action.triggered.connect(self.refresh)
         w.threading_action.setChecked(threaded)
         w.threading_action.toggled.connect(self.set_threaded)
@@ -154,6 +160,7 @@ class MailboxController(QObject):
         if w.account_combo.currentIndex() != index:
             w.account_combo.setCurrentIndex(index)
         w.set_connection_state(service.connection_state)
+        w.special_folders_action.setEnabled(self._save_folder_choice is not None)
         w.sync_progress.set_progress("", 0, 0)
         self._select_current_folder_in_tree()
         self._update_actions()
@@ -365,12 +372,63 @@ class MailboxController(QObject):
         if self.current is None:
             return
         shift = bool(QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)
-        if self.current.delete_is_permanent(shift=shift):
+        mode = self.current.delete_mode(shift=shift)
+        if mode == DELETE_FOR_GOOD:
             self.delete_permanently()
+            return
+        if mode == DELETE_NO_TRASH:
+            self.ask_without_trash()
             return
         uids = self._prepare_removal()
         if uids:
             self.current.delete(uids)
+
+    @Slot()
+    def ask_without_trash(self) -> None:
+        """Delete where the account has no Trash: say so, and let the user create one,
+        delete for good, or cancel (the default never erases anything)."""
+        if self.current is None:
+            return
+        uids = self.selected_uids()
+        if not uids:
+            return
+        rows = self.selected_rows()
+        service = self.current
+        box = QMessageBox(self.window)
+        box.setObjectName("noTrashBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setWindowTitle(self.tr("No Trash Folder"))
+        box.setText(self.tr("This account has no Trash folder, so deleted messages cannot be kept there."))
+        box.setInformativeText(
+            self.tr(
+                "Create a Trash folder on the server and move the {count} message(s) there, or delete "
+                "them permanently? Permanently deleted messages cannot be recovered."
+            ).format(count=len(uids))
+        )
+        create = box.addButton(self.tr("&Create Trash Folder"), QMessageBox.ButtonRole.AcceptRole)
+        create.setObjectName("createTrashButton")
+        for_good = box.addButton(self.tr("&Delete Permanently"), QMessageBox.ButtonRole.DestructiveRole)
+        for_good.setObjectName("deleteForGoodButton")
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(create)
+        box.setEscapeButton(cancel)
+
+        # Bound to the clicked button's name, not to the box or its buttons: a closure over
+        # an object deleted on close crashes PySide when the connection is freed.
+        def answered(button: Any) -> None:
+            choice = button.objectName() if button is not None else ""
+            if service is not self.current or choice not in ("createTrashButton", "deleteForGoodButton"):
+                return
+            self._reselect_row = rows[0] if rows else None
+            if choice == "createTrashButton":
+                service.create_trash_and_delete(uids)
+            else:
+                service.delete(uids, permanent=True)
+
+        box.buttonClicked.connect(answered)
+        box.open()
 
     @Slot()
     def delete_permanently(self) -> None:
@@ -400,6 +458,21 @@ class MailboxController(QObject):
 
         box.finished.connect(answered)
         box.open()
+
+    @Slot()
+    def choose_special_folders(self) -> None:
+        """File → Special Folders: the account's choice of Sent, Drafts, Trash, Junk, Archive."""
+        service = self.current
+        if service is None or self._save_folder_choice is None:
+            return
+        folders, in_force = service.special_folder_overview()
+        dialog = SpecialFoldersDialog(
+            service.account_name, folders, service.user_folder_choice, service.policy_folder_choice,
+            in_force, self.window,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(partial(self._save_folder_choice, service))
+        dialog.open()
 
     def move_to(self, folder_id: int) -> None:
         uids = self._prepare_removal()

@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from govmail_desktop.core.accounts import Account, AccountStore, locked_folder_choice
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.i18n.catalog import current_language
 from govmail_desktop.services.mailbox import AccountMailbox, MailboxService, open_account_mailbox
@@ -99,6 +100,11 @@ class Mailboxes:
             self.bridge.report_error(err)
             return None
         mailbox.service.account_name = account_label(account)
+        mailbox.service.set_folder_choice(  # the sync service was given the same choice
+            dict(getattr(account, "special_folders", ()) or ()),
+            locked_folder_choice(getattr(self.settings, "locked", {}) or {}),
+            apply=False,
+        )
         mailbox.service.password_needed.connect(partial(self.ask_password, mailbox))
         for problem in mailbox.problems:
             self.bridge.report_error(problem)
@@ -161,6 +167,7 @@ class Mailboxes:
             thai_digits=lambda: bool(self._get("ui.thai_digits")),
             notify_new_mail=lambda: bool(self._get("notify.new_mail")),
             save_setting=self._save,
+            save_folder_choice=self.save_folder_choice,
             mark_read_on_view=self.mark_read_on_view,
         )
 
@@ -175,6 +182,28 @@ class Mailboxes:
             self.connect_window([mailbox.service])
         else:
             self.controller.add_service(mailbox.service)
+
+    def save_folder_choice(self, service: MailboxService, choice: dict[str, str]) -> None:
+        """The user picked special folders (File → Special Folders): keep them with the
+        account in the settings file and show them at once."""
+        mailbox = next((m for m in self.accounts if m.service is service), None)
+        if mailbox is None:
+            return
+        account = mailbox.account
+        if isinstance(account, Account):
+            try:
+                updated = account.with_special_folders(choice)
+                store = AccountStore(self.settings)
+                store.update(updated)
+                store.save()
+            except (GovMailError, KeyError) as err:
+                if isinstance(err, GovMailError):
+                    self.bridge.report_error(err)
+                else:
+                    log.error("Account %s is no longer in the settings", account.id)
+                return
+            mailbox.account = updated
+        service.set_folder_choice(choice)
 
     # ------------------------------------------------------------------ mail settings
 

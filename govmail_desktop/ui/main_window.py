@@ -170,6 +170,8 @@ class MainWindow(QMainWindow):
         self.add_account_action.setEnabled(False)
         self.add_account_action.triggered.connect(self._on_add_account)
         self._add_account_handler: Callable[[QWidget], None] | None = None
+        self.special_folders_action = self._action("specialFoldersAction")
+        self.special_folders_action.setEnabled(False)  # the mailbox controller enables it
         self._mail_settings_source: Callable[[], MailSettings] = MailSettings
 
         self.quit_action = self._action("quitAction")
@@ -270,6 +272,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.refresh_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.add_account_action)
+        self.file_menu.addAction(self.special_folders_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
@@ -448,6 +451,10 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
 
         self.add_account_action.setText(self.tr("&Add Account…"))
+        self.special_folders_action.setText(self.tr("Special &Folders…"))
+        self.special_folders_action.setToolTip(
+            self.tr("Choose which folders of the account are Sent, Drafts, Trash, Junk and Archive")
+        )
         self.quit_action.setText(self.tr("&Quit"))
         self.find_action.setText(self.tr("&Search…"))
         self.settings_action.setText(self.tr("Se&ttings…"))

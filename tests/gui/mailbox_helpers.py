@@ -37,6 +37,7 @@ class FakeSync(QObject):
     body_ready = Signal(int, int)
     body_failed = Signal(int, int, object)
     problem = Signal(object)
+    special_folder_created = Signal(str, str, object)
 
     def __init__(self, cache: MailCache) -> None:
         super().__init__()
@@ -47,6 +48,7 @@ class FakeSync(QObject):
         self.sync_requests: list[int] = []
         self.body_requests: list[tuple[int, int]] = []
         self.cancels = 0
+        self.created_roles: list[str] = []
 
     # -- SyncPort
     def start(self) -> None:
@@ -66,6 +68,9 @@ class FakeSync(QObject):
 
     def cancel(self) -> None:
         self.cancels += 1
+
+    def create_special_folder(self, role: str) -> None:
+        self.created_roles.append(role)
 
     # -- the "server" answers
     def answer(self, outcome: str = DONE, error: Any = None, op: MailOp | None = None) -> MailOp:

@@ -207,7 +207,7 @@ def test_policy_locked_servers_override_profile_and_user():
 
 def test_lock_settings_validate_like_user_settings():
     specs = acc.ACCOUNT_LOCK_SETTINGS
-    assert set(specs) == set(acc.ACCOUNT_LOCK_KEYS)
+    assert set(specs) == set(acc.ACCOUNT_LOCK_KEYS) | set(acc.FOLDER_LOCK_KEYS.values())
     assert specs["account.imap_host"].validate("Mail.Agency.Go.Th") == "mail.agency.go.th"
     for key, value in [
         ("account.imap_host", "not a host"),
@@ -304,4 +304,5 @@ def test_no_secret_key_can_reach_the_settings_file():
     assert "Sup3rSecretPw" not in path.read_text(encoding="utf-8")
     assert set(store.list()[0].to_dict()) == {
         "id", "address", "display_name", "login", "imap", "smtp", "ask_password_each_session", "profile",
+        "special_folders",
     }
