@@ -119,6 +119,37 @@ P_LOCKED_HOST_REFUSED = QT_TRANSLATE_NOOP(
 )
 P_REGISTRY_TYPE = QT_TRANSLATE_NOOP("Policy", "the registry value has type {found}; expected {expected}")
 P_REGISTRY_UNREADABLE = QT_TRANSLATE_NOOP("Policy", "the registry key cannot be read: {reason}")
+P_REGISTRY_EXPAND = QT_TRANSLATE_NOOP(
+    "Policy",
+    "“{value}” uses {variable}, which is not a system folder; a REG_EXPAND_SZ value may use only {known}",
+)
+P_CA_NOT_LOCAL = QT_TRANSLATE_NOOP(
+    "Policy", "the CA file must be on this computer's own disk, not a network or device path: {path}"
+)
+
+# -- who may change the machine policy (sources.py, winsec.py) ----------------
+P_INSECURE_FOLDER = QT_TRANSLATE_NOOP(
+    "Policy",
+    "the folder {path} can be changed by users other than the administrator (owner uid {uid}, "
+    "mode {mode}); every folder above the policy file must be owned by root and writable only by root",
+)
+P_WIN_OWNER = QT_TRANSLATE_NOOP(
+    "Policy", "{path} is owned by {owner}; it must be owned by Administrators or SYSTEM"
+)
+P_WIN_WRITABLE = QT_TRANSLATE_NOOP(
+    "Policy",
+    "{who} may change {path} (rights {rights}); only Administrators and SYSTEM may change the policy",
+)
+P_WIN_NULL_DACL = QT_TRANSLATE_NOOP(
+    "Policy", "{path} has no access list (a NULL DACL), so everyone may change it"
+)
+P_WIN_LINK = QT_TRANSLATE_NOOP(
+    "Policy", "{path} is a link (reparse point); the policy folder and file must be real ones"
+)
+P_WIN_SECURITY_UNREADABLE = QT_TRANSLATE_NOOP(
+    "Policy", "the owner and permissions of {path} cannot be read ({reason}), so the policy is not trusted"
+)
+T_UNKNOWN_ACCOUNT = QT_TRANSLATE_NOOP("Policy", "an unknown account")
 
 # Type names used in P_EXPECTED.
 T_OBJECT = QT_TRANSLATE_NOOP("Policy", "an object {{ … }}")

@@ -5,26 +5,30 @@ Mapping to policy keys (documented in docs/admin.md):
 * one subkey per section: ``servers``, ``addresses``, ``tls``, ``accounts``,
   ``recipients``, ``content``, ``attachments``; value name = key name
   (``HKLM\SOFTWARE\Policies\GovMail\servers`` value ``allow``);
-* lists are ``REG_MULTI_SZ``; text is ``REG_SZ`` (``REG_EXPAND_SZ`` also accepted,
-  environment variables expanded); numbers are ``REG_DWORD``;
+* lists are ``REG_MULTI_SZ``; text is ``REG_SZ`` (``REG_EXPAND_SZ`` also accepted:
+  only the system folders ``%ProgramData%``, ``%SystemRoot%`` … are expanded, as
+  the system knows them (winsec.py) — never from the user's environment; any
+  other ``%name%`` is a problem); numbers are ``REG_DWORD``;
 * ``locked_settings`` subkey: value name = setting key (``mail.remote_content``),
   ``REG_SZ`` for text settings, ``REG_DWORD`` 0/1 for on/off settings;
 * values on the ``GovMail`` key itself: ``schema_version`` (``REG_DWORD``, optional),
   ``description`` (``REG_SZ``).
 
 Names are compared case-insensitively (as Windows does). A value of the wrong
-type, an unknown subkey or value name, or an unreadable key is a problem and
-the policy fails closed. The reader is injected (:class:`RegistryReader`) so
-this is tested on Linux with :class:`InMemoryRegistry`; on Windows,
-:class:`WindowsRegistryReader` imports ``winreg`` lazily.
+type, an unknown subkey or value name, an unreadable key, or an enumeration
+that ends with any error but "no more items" is a problem and the policy fails
+closed (a value that cannot be read is never just skipped). The reader is
+injected (:class:`RegistryReader`) so this is tested on Linux with
+:class:`InMemoryRegistry`; on Windows, :class:`WindowsRegistryReader` imports
+``winreg`` lazily (tests give it a fake winreg).
 """
 
 from __future__ import annotations
 
-import os
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Callable, Iterable, Mapping, Protocol
 
 from govmail_desktop.policy import messages as m
+from govmail_desktop.policy import winsec
 from govmail_desktop.policy.model import Problem
 from govmail_desktop.policy.schema import (
     KEYS,
@@ -46,6 +50,9 @@ REG_DWORD = 4
 REG_MULTI_SZ = 7
 REG_QWORD = 11
 
+#: winerror of RegEnumValue/RegEnumKeyEx past the last item; every other error is a failure
+ERROR_NO_MORE_ITEMS = 259
+
 TYPE_NAMES = {
     REG_SZ: "REG_SZ", REG_EXPAND_SZ: "REG_EXPAND_SZ", REG_BINARY: "REG_BINARY",
     REG_DWORD: "REG_DWORD", REG_MULTI_SZ: "REG_MULTI_SZ", REG_QWORD: "REG_QWORD",
@@ -62,7 +69,10 @@ class RegistryReader(Protocol):
         """
 
     def subkeys(self, subkey: str) -> list[str]:
-        """Names of the direct subkeys ([] when the key does not exist)."""
+        """Names of the direct subkeys ([] when the key does not exist).
+
+        Raises OSError when the key exists but cannot be read.
+        """
 
 
 class InMemoryRegistry:
@@ -93,11 +103,22 @@ class InMemoryRegistry:
 
 
 class WindowsRegistryReader:
-    """The real registry (64-bit view), via winreg imported only when used."""
+    """The real registry (64-bit view), via winreg imported only when used (tests inject a fake)."""
+
+    def __init__(self, winreg_module: Any = None) -> None:
+        self._winreg = winreg_module
+
+    def _module(self) -> Any:
+        if self._winreg is None:
+            try:
+                import winreg  # noqa: PLC0415 (Windows only)
+            except ImportError as exc:  # not Windows: fail closed, never raise out of the loader
+                raise OSError(f"the Windows registry is not available ({exc})") from None
+            self._winreg = winreg
+        return self._winreg
 
     def _open(self, subkey: str) -> Any:
-        import winreg  # noqa: PLC0415 (Windows only)
-
+        winreg = self._module()
         path = _SUBKEY + ("\\" + subkey if subkey else "")
         try:
             return winreg.OpenKey(
@@ -106,55 +127,53 @@ class WindowsRegistryReader:
         except FileNotFoundError:
             return None
 
-    def values(self, subkey: str) -> list[tuple[str, Any, int]] | None:
-        import winreg  # noqa: PLC0415
+    @staticmethod
+    def _enumerate(read: Callable[[Any, int], Any], key: Any) -> list[Any]:
+        """Every item up to "no more items" (259); any other error is raised, never a short list."""
+        out = []
+        index = 0
+        while True:
+            try:
+                item = read(key, index)
+            except OSError as exc:
+                if getattr(exc, "winerror", None) == ERROR_NO_MORE_ITEMS:
+                    return out
+                raise
+            out.append(item)
+            index += 1
 
+    def values(self, subkey: str) -> list[tuple[str, Any, int]] | None:
         key = self._open(subkey)
         if key is None:
             return None
-        out = []
         with key:
-            i = 0
-            while True:
-                try:
-                    name, data, kind = winreg.EnumValue(key, i)
-                except OSError:
-                    break
-                out.append((name, data, kind))
-                i += 1
-        return out
+            return [tuple(item) for item in self._enumerate(self._module().EnumValue, key)]
 
     def subkeys(self, subkey: str) -> list[str]:
-        import winreg  # noqa: PLC0415
-
         key = self._open(subkey)
         if key is None:
             return []
-        out = []
         with key:
-            i = 0
-            while True:
-                try:
-                    out.append(winreg.EnumKey(key, i))
-                except OSError:
-                    break
-                i += 1
-        return out
+            return list(self._enumerate(self._module().EnumKey, key))
 
 
 def _expected_type(path: str) -> str:
     return KEYS[path].registry_type
 
 
-def _convert(data: Any, kind: int, expected: str) -> Any:
-    """Registry data -> JSON-shaped value; raises TypeError when the type is wrong."""
+def _convert(data: Any, kind: int, expected: str, expand: Callable[[str], str]) -> Any:
+    """Registry data -> JSON-shaped value.
+
+    Raises TypeError when the type is wrong, winsec.ExpansionError when a
+    REG_EXPAND_SZ value names anything but a system folder.
+    """
     if expected == "REG_MULTI_SZ" and kind == REG_MULTI_SZ:
         items = list(data or [])
         while items and items[-1] == "":
             items.pop()
         return items
     if expected == "REG_SZ" and kind in (REG_SZ, REG_EXPAND_SZ) and isinstance(data, str):
-        return os.path.expandvars(data) if kind == REG_EXPAND_SZ else data
+        return expand(data) if kind == REG_EXPAND_SZ else data
     if expected == "REG_DWORD" and kind in (REG_DWORD, REG_QWORD) and isinstance(data, int):
         return data
     raise TypeError
@@ -167,10 +186,38 @@ def _type_problem(source: str, key: str, kind: int, expected: str) -> Problem:
     )
 
 
+_BAD = object()
+
+
+def _checked(
+    value: Any, kind: int, expected: str, expand: Callable[[str], str],
+    where: str, key: str, problems: list[Problem],
+) -> Any:
+    """The converted value, or _BAD with the problem recorded."""
+    try:
+        return _convert(value, kind, expected, expand)
+    except TypeError:
+        problems.append(_type_problem(where, key, kind, expected))
+    except winsec.ExpansionError as exc:
+        problems.append(Problem(where, key, exc.message))
+    return _BAD
+
+
 def read_registry_policy(
     reader: RegistryReader,
+    *,
+    windows: winsec.WindowsPlatform | None = None,
 ) -> tuple[dict[str, Any] | None, list[Problem], dict[str, str]]:
-    """(JSON-shaped policy data or None if no GovMail key, problems, key path -> value label)."""
+    """(JSON-shaped policy data or None if no GovMail key, problems, key path -> value label).
+
+    ``windows`` answers where the system folders of REG_EXPAND_SZ values are
+    (the real system when None).
+    """
+    platform = windows if windows is not None else winsec.SystemWindows()
+
+    def expand(text: str) -> str:
+        return winsec.expand_system_folders(text, platform)
+
     problems: list[Problem] = []
     labels: dict[str, str] = {}
     try:
@@ -188,12 +235,16 @@ def read_registry_policy(
             problems.append(Problem(REGISTRY_ROOT, name, m.P_UNKNOWN_KEY.format(
                 known=", ".join([*TOP_LEVEL_VALUES, *SECTIONS, LOCKED_SETTINGS]))))
             continue
-        try:
-            data[key] = _convert(value, kind, _expected_type(key))
+        converted = _checked(value, kind, _expected_type(key), expand, REGISTRY_ROOT, key, problems)
+        if converted is not _BAD:
+            data[key] = converted
             labels[key] = f"{REGISTRY_ROOT}\\{name}"
-        except TypeError:
-            problems.append(_type_problem(REGISTRY_ROOT, key, kind, _expected_type(key)))
-    for sub in _sorted(reader.subkeys("")):
+    try:
+        subkeys = reader.subkeys("")
+    except OSError as exc:
+        problems.append(Problem(REGISTRY_ROOT, "", m.P_REGISTRY_UNREADABLE.format(reason=str(exc))))
+        subkeys = []
+    for sub in _sorted(subkeys):
         section = sub.lower()
         where = f"{REGISTRY_ROOT}\\{sub}"
         if section not in (*SECTIONS, LOCKED_SETTINGS):
@@ -206,7 +257,7 @@ def read_registry_policy(
             problems.append(Problem(where, "", m.P_REGISTRY_UNREADABLE.format(reason=str(exc))))
             continue
         if section == LOCKED_SETTINGS:
-            _read_locked(values, where, data, problems, labels)
+            _read_locked(values, where, data, problems, labels, expand)
             continue
         target = data.setdefault(section, {})
         known = section_keys(section)
@@ -218,10 +269,8 @@ def read_registry_policy(
             if path not in KEYS:
                 problems.append(Problem(where, path, m.P_UNKNOWN_KEY.format(known=", ".join(known))))
                 continue
-            try:
-                converted = _convert(value, kind, _expected_type(path))
-            except TypeError:
-                problems.append(_type_problem(where, path, kind, _expected_type(path)))
+            converted = _checked(value, kind, _expected_type(path), expand, where, path, problems)
+            if converted is _BAD:
                 continue
             if path == "tls.ca_file" and converted == "":
                 converted = None  # an empty text box in the GPO editor means "not set"
@@ -236,6 +285,7 @@ def _read_locked(
     data: dict[str, Any],
     problems: list[Problem],
     labels: dict[str, str],
+    expand: Callable[[str], str],
 ) -> None:
     specs = lockable_settings()
     by_lower = {k.lower(): k for k in specs}
@@ -256,10 +306,8 @@ def _read_locked(
             value = bool(value)
         else:
             expected = "REG_DWORD" if spec.type is int else "REG_SZ"
-            try:
-                value = _convert(value, kind, expected)
-            except TypeError:
-                problems.append(_type_problem(where, path, kind, expected))
+            value = _checked(value, kind, expected, expand, where, path, problems)
+            if value is _BAD:
                 continue
         target[setting] = value
         labels[path] = f"{where}\\{name}"

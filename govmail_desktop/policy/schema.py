@@ -160,6 +160,10 @@ def _cidrs(value: Any, ctx: Context) -> Any:
     return out
 
 
+#: how a network (UNC) or device path starts, with either slash
+_NETWORK_OR_DEVICE = frozenset({"\\\\", "//", "\\/", "/\\"})
+
+
 def _ca_file(value: Any, ctx: Context) -> Any:
     if value is None:
         return None
@@ -167,6 +171,10 @@ def _ca_file(value: Any, ctx: Context) -> Any:
         raise _expect(m.T_TEXT_OR_NULL, value)
     if not value.strip():
         raise BadValue(m.P_EMPTY_TEXT)
+    if value[:2] in _NETWORK_OR_DEVICE:
+        # \\server\share (SMB: hangs the start while offline, and hands the server the
+        # user's credentials hash), \\?\UNC\..., \\.\device, //server: never touched
+        raise BadValue(m.P_CA_NOT_LOCAL.format(path=value))
     path = Path(value)
     if not path.is_absolute():
         if ctx.base_dir is None:

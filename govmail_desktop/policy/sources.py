@@ -4,7 +4,8 @@ Precedence (later wins, per key; a list replaces the whole list below it):
 
 1. the built-in default (defaults.py);
 2. the machine policy file: Linux ``/etc/govmail/policy.json``; Windows
-   ``%ProgramData%\GovMail\policy.json``;
+   ``<ProgramData>\GovMail\policy.json``, the folder asked of the system
+   (known-folder API, winsec.py), never of the environment;
 3. Windows only: Group Policy values under ``HKLM\SOFTWARE\Policies\GovMail``
    (registry.py) — they win over the Windows file, key by key.
 
@@ -16,8 +17,13 @@ with ``POLICY_INVALID``. A missing file (or registry key) just means "no
 machine policy".
 
 Nothing here reads a path from the environment or from user settings: the
-user must not be able to point the app at a looser policy. Test and demo
-policies are loaded explicitly with :func:`load_policy_file`.
+user must not be able to point the app at a looser policy. Nor may a user
+change or create the machine file: on Linux the file and every folder above
+it must be root's and writable only by root; on Windows the file and its
+folder must be owned by Administrators/SYSTEM and no one else may change them
+(owner and DACL, winsec.py). Otherwise the file is not applied at all and the
+policy fails closed. Test and demo policies are loaded explicitly with
+:func:`load_policy_file`.
 """
 
 from __future__ import annotations
@@ -27,11 +33,11 @@ import os
 import stat
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Mapping
+from pathlib import Path, PureWindowsPath
+from typing import Any, Callable, Mapping
 
 from govmail_desktop.core.errors import PolicyError, PolicyRefused
-from govmail_desktop.policy import api
+from govmail_desktop.policy import api, winsec
 from govmail_desktop.policy import messages as m
 from govmail_desktop.policy.defaults import default_policy_data
 from govmail_desktop.policy.hosts import InvalidHost, display_host, first_match, split_address
@@ -43,9 +49,12 @@ LINUX_POLICY_PATH = Path("/etc/govmail/policy.json")
 DEFAULT_SOURCE = "built-in default"
 
 
-def windows_policy_path() -> Path:
-    program_data = os.environ.get("ProgramData") or r"C:\ProgramData"
-    return Path(program_data) / "GovMail" / "policy.json"
+def windows_policy_path(windows: winsec.WindowsPlatform | None = None) -> Path:
+    r"""``<ProgramData>\GovMail\policy.json``: ProgramData asked of the system, never of
+    the environment (``%ProgramData%``, platformdirs' ``WIN_PD_OVERRIDE_COMMON_APPDATA``),
+    ``C:\ProgramData`` when the system gives no usable answer."""
+    folder = winsec.program_data(windows if windows is not None else winsec.SystemWindows())
+    return Path(str(PureWindowsPath(folder, "GovMail", "policy.json")))
 
 
 @dataclass(frozen=True)
@@ -222,8 +231,8 @@ class _Stack:
         self.problems.extend(problems)
         self.apply(layer, source)
 
-    def apply_registry(self, reader: RegistryReader) -> None:
-        data, problems, labels = read_registry_policy(reader)
+    def apply_registry(self, reader: RegistryReader, windows: winsec.WindowsPlatform) -> None:
+        data, problems, labels = read_registry_policy(reader, windows=windows)
         self.problems.extend(problems)
         if data is None:
             return
@@ -279,24 +288,109 @@ def load_machine_policy(
     windows_file: Path | None = None,
     registry: RegistryReader | None = None,
     check_permissions: bool = True,
+    windows: winsec.WindowsPlatform | None = None,
+    stat_path: Callable[[Path], os.stat_result] = os.stat,
 ) -> EffectivePolicy:
     """The policy the app runs with: built-in default < machine file < registry.
 
-    ``check_permissions`` (POSIX): the file must be owned by root and writable
-    by no one else, or a user could loosen the policy; tests of other things
-    turn it off for files in a temp dir.
+    ``check_permissions``: only an administrator may be able to change the
+    machine file (:func:`posix_file_problems`, :func:`windows_file_problems`),
+    or a user could loosen the policy; tests of other things turn it off for
+    files in a temp dir. ``windows`` (the known-folder and owner/DACL layer)
+    and ``stat_path`` are injected by tests; by default the system answers.
     """
     stack = _Stack.defaults()
     if platform.startswith("win"):
-        stack.apply_file(windows_file or windows_policy_path(), missing_ok=True, check_permissions=False)
+        if windows is None:
+            windows = winsec.SystemWindows()
+        path = windows_file or windows_policy_path(windows)
+        trust = windows_file_problems(path, windows) if check_permissions else []
+    else:
+        path = Path(linux_path)
+        trust = posix_file_problems(path, stat_path=stat_path) if check_permissions else []
+    if trust:
+        stack.problems.extend(trust)  # not applied: an untrusted file must not set anything
+    elif trust is not None:
+        stack.apply_file(path, missing_ok=True, check_permissions=False)
+    if platform.startswith("win"):
         if registry is None:
             from govmail_desktop.policy.registry import WindowsRegistryReader
 
             registry = WindowsRegistryReader()
-        stack.apply_registry(registry)
-    else:
-        stack.apply_file(Path(linux_path), missing_ok=True, check_permissions=check_permissions)
+        stack.apply_registry(registry, windows)
     return stack.result()
+
+
+def _root_only(st: os.stat_result) -> bool:
+    mode = stat.S_IMODE(st.st_mode)
+    return st.st_uid == 0 and not mode & 0o002 and not (mode & 0o020 and st.st_gid != 0)
+
+
+def posix_file_problems(
+    path: Path, *, stat_path: Callable[[Path], os.stat_result] = os.stat
+) -> list[Problem] | None:
+    """Why a user could change or replace the machine file (None: there is no file).
+
+    The file must be owned by root and writable by no one else, and so must
+    every folder above it, up to ``/`` — both the folders as written and,
+    when a link leads elsewhere, the folders where the file really is. A
+    world-writable folder is refused even with the sticky bit: a user could
+    create the file while it is missing.
+    """
+    source = str(path)
+    try:
+        st = stat_path(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return [Problem(source, "", m.P_UNREADABLE.format(reason=exc.strerror or str(exc)))]
+    problems: list[Problem] = []
+    if not _root_only(st):
+        mode = stat.S_IMODE(st.st_mode)
+        problems.append(Problem(source, "", m.P_INSECURE_FILE.format(uid=st.st_uid, mode=oct(mode))))
+    folders: list[Path] = []
+    for start in (Path(os.path.abspath(path)), Path(os.path.realpath(path))):
+        for folder in start.parents:
+            if folder not in folders:
+                folders.append(folder)
+    for folder in folders:
+        try:
+            fst = stat_path(folder)
+        except OSError as exc:
+            problems.append(Problem(source, "", m.P_UNREADABLE.format(reason=f"{folder}: {exc.strerror or exc}")))
+            continue
+        if not _root_only(fst):
+            problems.append(Problem(source, "", m.P_INSECURE_FOLDER.format(
+                path=str(folder), uid=fst.st_uid, mode=oct(stat.S_IMODE(fst.st_mode)))))
+    return problems
+
+
+def windows_file_problems(path: Path, windows: winsec.WindowsPlatform) -> list[Problem] | None:
+    """Why someone other than an administrator could change the machine file (None: no file).
+
+    The file and its folder (which would let a user create the file while it is
+    missing, or replace it) must be owned by Administrators/SYSTEM and grant
+    no one else a right to change them. An owner and DACL that cannot be read
+    fail closed.
+    """
+    source = str(path)
+    problems: list[Problem] = []
+    for target in (path, path.parent):
+        try:
+            security = windows.file_security(str(target))
+        except FileNotFoundError:
+            if target == path:
+                return None  # no machine file
+            security = None
+            problems.append(Problem(source, "", m.P_WIN_SECURITY_UNREADABLE.format(
+                path=str(target), reason="not found")))
+        except OSError as exc:
+            security = None
+            problems.append(Problem(source, "", m.P_WIN_SECURITY_UNREADABLE.format(
+                path=str(target), reason=exc.strerror or str(exc))))
+        if security is not None:
+            problems.extend(Problem(source, "", msg) for msg in winsec.security_problems(security, str(target)))
+    return problems
 
 
 def load_policy_file(path: Path | str, *, overrides: Mapping[str, Any] | None = None) -> EffectivePolicy:

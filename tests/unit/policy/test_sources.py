@@ -13,6 +13,8 @@ from govmail_desktop.policy import api
 from govmail_desktop.policy.registry import REG_DWORD, REG_MULTI_SZ, REG_SZ, InMemoryRegistry
 from govmail_desktop.policy.sources import DEFAULT_SOURCE, load_machine_policy, load_policy_file
 
+from tests.unit.policy.winfakes import FakeWindows
+
 
 def write(path: Path, data) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,12 +136,21 @@ def test_world_writable_machine_file_fails_closed(etc):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to own a file as root")
-def test_root_owned_machine_file_is_trusted(etc):
+def test_root_owned_machine_file_is_trusted(etc, tmp_path):
     write(etc, {"schema_version": 1})
     os.chmod(etc, 0o644)
-    assert load_machine_policy(platform="linux", linux_path=etc).error is None
+    for folder in (etc.parent, etc.parent.parent, etc.parent.parent.parent):
+        os.chmod(folder, 0o755)
+
+    def stat_root_above(path):  # the folders above tmp_path (/tmp is 1777) as root's 0755
+        real = os.stat(path)
+        if str(tmp_path) in os.path.abspath(path):
+            return real
+        return os.stat_result((real.st_mode & ~0o7777 | 0o755, *real[1:4], 0, 0, *real[6:]))
+
+    assert load_machine_policy(platform="linux", linux_path=etc, stat_path=stat_root_above).error is None
     os.chown(etc, 1000, 1000)
-    assert load_machine_policy(platform="linux", linux_path=etc).error is not None
+    assert load_machine_policy(platform="linux", linux_path=etc, stat_path=stat_root_above).error is not None
 
 
 def test_ca_file_relative_to_the_policy_file(etc):
@@ -156,7 +167,8 @@ def win(tmp_path, tree, file_data=None):
     path = tmp_path / "ProgramData" / "GovMail" / "policy.json"
     if file_data is not None:
         write(path, file_data)
-    return load_machine_policy(platform="win32", windows_file=path, registry=InMemoryRegistry(tree)), path
+    return load_machine_policy(platform="win32", windows_file=path, registry=InMemoryRegistry(tree),
+                               windows=FakeWindows()), path
 
 
 def test_windows_precedence_registry_over_file_over_default(tmp_path):
