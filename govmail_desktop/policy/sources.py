@@ -384,10 +384,11 @@ def windows_file_problems(path: Path, windows: winsec.WindowsPlatform) -> list[P
             security = None
             problems.append(Problem(source, "", m.P_WIN_SECURITY_UNREADABLE.format(
                 path=str(target), reason="not found")))
-        except OSError as exc:
+        except Exception as exc:  # noqa: BLE001 - any fault of the layer fails closed, never crashes start-up
             security = None
+            reason = (exc.strerror if isinstance(exc, OSError) else None) or f"{type(exc).__name__}: {exc}"
             problems.append(Problem(source, "", m.P_WIN_SECURITY_UNREADABLE.format(
-                path=str(target), reason=exc.strerror or str(exc))))
+                path=str(target), reason=reason)))
         if security is not None:
             problems.extend(Problem(source, "", msg) for msg in winsec.security_problems(security, str(target)))
     return problems

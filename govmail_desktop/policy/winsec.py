@@ -139,7 +139,7 @@ def resolve_known_folder(platform: WindowsPlatform, name: str) -> str:
     folder = KNOWN_FOLDERS[name]
     try:
         path = platform.known_folder(name)
-    except OSError:
+    except Exception:  # noqa: BLE001 - any failure of the lookup means "no answer": the fixed folder
         return folder.fallback
     if not isinstance(path, str) or not is_local_folder(path):
         return folder.fallback

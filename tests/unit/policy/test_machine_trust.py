@@ -145,12 +145,17 @@ def test_windows_null_dacl_fails_closed(program_data):
 
 
 @pytest.mark.parametrize("which", ["file", "folder"])
-def test_windows_security_lookup_failure_fails_closed(program_data, which):
+@pytest.mark.parametrize(
+    ("error", "needle"),
+    [(PermissionError(13, "Access is denied"), "Access is denied"),
+     (ValueError("ctypes argument 3: wrong type"), "wrong type")],  # a fault of the layer itself
+)
+def test_windows_security_lookup_failure_fails_closed(program_data, which, error, needle):
     path = write(program_data / "GovMail" / "policy.json", PERMISSIVE)
     target = path if which == "file" else path.parent
-    layer = FakeWindows(security={str(target): PermissionError(13, "Access is denied")})
+    layer = FakeWindows(security={str(target): error})
     eff = win_load(program_data, layer)
-    assert_fails_closed(eff, str(target), "Access is denied")
+    assert_fails_closed(eff, str(target), needle)
     assert_not_applied(eff)
 
 

@@ -152,6 +152,7 @@ def test_policy_path_comes_from_the_known_folder_not_the_environment(monkeypatch
     "answer",
     [
         OSError(-2147024894, "SHGetKnownFolderPath failed"),
+        RuntimeError("ctypes fault"),
         "",
         "ProgramData",  # not absolute
         r"\\fileserver\share\ProgramData",  # not on this computer

@@ -40,24 +40,24 @@ SECURE = FileSecurity(
 
 @dataclass
 class FakeWindows:
-    #: known folder name ("ProgramData", "Windows", ...) -> path, or an OSError to raise
-    folders: dict[str, str | OSError] = field(default_factory=dict)
-    #: str(path) -> its security, or an OSError to raise
-    security: dict[str, FileSecurity | OSError] = field(default_factory=dict)
+    #: known folder name ("ProgramData", "Windows", ...) -> path, or an exception to raise
+    folders: dict[str, str | Exception] = field(default_factory=dict)
+    #: str(path) -> its security, or an exception to raise
+    security: dict[str, FileSecurity | Exception] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
 
     def known_folder(self, name: str) -> str:
         found = self.folders.get(name)
         if found is None:
             raise OSError(2, f"no known folder {name} in this fake")
-        if isinstance(found, OSError):
+        if isinstance(found, Exception):
             raise found
         return found
 
     def file_security(self, path: str) -> FileSecurity:
         self.asked.append(str(path))
         found = self.security.get(str(path))
-        if isinstance(found, OSError):
+        if isinstance(found, Exception):
             raise found
         if found is not None:
             return found
