@@ -117,6 +117,26 @@ P_BAD_SETTING_VALUE = QT_TRANSLATE_NOOP("Policy", "{value} is not a valid value 
 P_LOCKED_HOST_REFUSED = QT_TRANSLATE_NOOP(
     "Policy", "the locked server {host} is refused by this policy's own server rules ({reason})"
 )
+P_TOO_LARGE = QT_TRANSLATE_NOOP(
+    "Policy", "the file is larger than {maximum} KiB (a policy file is a few kilobytes)"
+)
+P_NOT_REGULAR_FILE = QT_TRANSLATE_NOOP("Policy", "not a regular file")
+P_TOO_DEEP = QT_TRANSLATE_NOOP("Policy", "values are nested more than {maximum} levels deep")
+P_NUMBER_TOO_LONG = QT_TRANSLATE_NOOP("Policy", "a number has more than {maximum} digits")
+P_NOT_UNICODE = QT_TRANSLATE_NOOP("Policy", "contains text that is not valid Unicode (an unpaired surrogate escape)")
+P_TOO_MANY_ENTRIES = QT_TRANSLATE_NOOP("Policy", "the list has {count} entries; at most {maximum} are allowed")
+P_CIDR_TRANSLATION = QT_TRANSLATE_NOOP(
+    "Policy",
+    "“{value}” overlaps {prefix} ({kind}), whose addresses lead to IPv4 addresses; "
+    "list the IPv4 range itself instead",
+)
+P_CIDRS_TOO_BROAD_TOGETHER = QT_TRANSLATE_NOOP(
+    "Policy",
+    "the {family} ranges together cover more addresses outside local and private networks "
+    "than one /{minimum} range; that would switch off the Thailand check",
+)
+P_MORE_PROBLEMS = QT_TRANSLATE_NOOP("Policy", "{count} more problems (fix the ones above first)")
+P_UNEXPECTED = QT_TRANSLATE_NOOP("Policy", "the policy could not be checked ({reason})")
 P_REGISTRY_TYPE = QT_TRANSLATE_NOOP("Policy", "the registry value has type {found}; expected {expected}")
 P_REGISTRY_UNREADABLE = QT_TRANSLATE_NOOP("Policy", "the registry key cannot be read: {reason}")
 P_REGISTRY_EXPAND = QT_TRANSLATE_NOOP(

@@ -37,9 +37,44 @@ from govmail_desktop.policy.model import (
     TlsSection,
 )
 
-#: Address ranges broader than this would make the Thailand check meaningless.
+#: Address ranges broader than this would make the Thailand check meaningless; the
+#: listed ranges *together* may not cover more addresses than one such range either
+#: (addresses of the agency's own networks, _LOCAL_RANGES, do not count).
 MIN_PREFIX_V4 = 8
 MIN_PREFIX_V6 = 16
+
+#: The most entries a list may have. A fleet policy lists tens to a few hundred
+#: servers and domains; the bound keeps loading (and every check at run time,
+#: which walks the lists) fast whatever the file holds.
+MAX_LIST_ENTRIES = 10_000
+#: The deepest nesting of a policy document (a valid one is 3 levels deep).
+MAX_NESTING = 32
+#: Longest value or key quoted in a problem; longer ones are cut with "…".
+MAX_SHOWN = 100
+
+#: IPv6 prefixes whose addresses lead to IPv4 addresses (the IPv4 address is inside):
+#: listing one would allow every IPv4 address abroad. The server check judges such
+#: addresses by the IPv4 address inside, so an admin lists the IPv4 range instead.
+TRANSLATION_PREFIXES: tuple[tuple[ipaddress.IPv6Network, str], ...] = tuple(
+    (ipaddress.IPv6Network(prefix), kind)
+    for prefix, kind in (
+        ("::ffff:0:0/96", "IPv4-mapped"),
+        ("::ffff:0:0:0/96", "IPv4-translated"),
+        ("64:ff9b::/96", "NAT64"),
+        ("64:ff9b:1::/48", "local NAT64"),
+        ("2002::/16", "6to4"),
+        ("2001::/32", "Teredo"),
+    )
+)
+
+#: The agency's own kinds of network (RFC 1918 private, carrier-grade NAT, loopback,
+#: link-local, unique local): refused unless listed, and never a foreign server on
+#: the internet, so listing them does not count towards the limit on the ranges.
+_LOCAL_RANGES: dict[int, tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]] = {
+    4: tuple(ipaddress.IPv4Network(n) for n in (
+        "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16")),
+    6: tuple(ipaddress.IPv6Network(n) for n in ("::1/128", "fc00::/7", "fe80::/10")),
+}
 
 LOCKED_SETTINGS = "locked_settings"
 SECTIONS = ("servers", "addresses", "tls", "accounts", "recipients", "content", "attachments")
@@ -82,9 +117,23 @@ def _expect(expected: Msg, value: Any) -> BadValue:
     return BadValue(m.P_EXPECTED.format(expected=expected, found=_type_name(value)))
 
 
+def shown(text: str) -> str:
+    """``text`` as quoted in a problem: printable (no lone surrogates) and at most MAX_SHOWN long."""
+    if len(text) > MAX_SHOWN:
+        text = text[: MAX_SHOWN - 1] + "…"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _unique(items: list[str]) -> list[str]:
+    """``items`` without repeats, in order (one hash per item: loading stays linear)."""
+    return list(dict.fromkeys(items))
+
+
 def _text_list(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise _expect(m.T_LIST_OF_TEXT, value)
+    if len(value) > MAX_LIST_ENTRIES:
+        raise BadValue(m.P_TOO_MANY_ENTRIES.format(count=len(value), maximum=MAX_LIST_ENTRIES))
     return value
 
 
@@ -93,7 +142,7 @@ def _choice(*choices: str) -> Callable[[Any, Context], Any]:
         if not isinstance(value, str):
             raise _expect(m.T_TEXT, value)
         if value not in choices:
-            raise BadValue(m.P_NOT_ONE_OF.format(value=value, choices=", ".join(choices)))
+            raise BadValue(m.P_NOT_ONE_OF.format(value=shown(value), choices=", ".join(choices)))
         return value
 
     return check
@@ -118,10 +167,9 @@ def _patterns(*, allow_ip: bool, allow_any_tld: bool, domain: bool) -> Callable[
                 pattern = parse_pattern(item, allow_ip=allow_ip, allow_any_tld=allow_any_tld)
             except InvalidHost as exc:
                 msg = m.P_BAD_DOMAIN if domain else m.P_BAD_HOST
-                raise BadValue(msg.format(value=item, reason=str(exc))) from None
-            if pattern.text not in out:
-                out.append(pattern.text)
-        return out
+                raise BadValue(msg.format(value=shown(item), reason=shown(str(exc)))) from None
+            out.append(pattern.text)
+        return _unique(out)
 
     return check
 
@@ -140,8 +188,16 @@ def _description(value: Any, ctx: Context) -> Any:
     return value
 
 
+def _outside_local(nets: list, version: int) -> int:
+    """How many addresses the union of ``nets`` holds outside _LOCAL_RANGES."""
+    local = _LOCAL_RANGES[version]
+    union = ipaddress.collapse_addresses([*nets, *local])
+    return sum(n.num_addresses for n in union) - sum(n.num_addresses for n in local)
+
+
 def _cidrs(value: Any, ctx: Context) -> Any:
     out: list[str] = []
+    nets: dict[int, list] = {4: [], 6: []}
     for item in _text_list(value):
         text = item.strip()
         try:
@@ -150,14 +206,22 @@ def _cidrs(value: Any, ctx: Context) -> Any:
             try:
                 loose = ipaddress.ip_network(text, strict=False)
             except ValueError:
-                raise BadValue(m.P_BAD_CIDR.format(value=item)) from None
-            raise BadValue(m.P_CIDR_HOST_BITS.format(value=item, suggestion=loose.compressed)) from None
+                raise BadValue(m.P_BAD_CIDR.format(value=shown(item))) from None
+            raise BadValue(m.P_CIDR_HOST_BITS.format(value=shown(item), suggestion=loose.compressed)) from None
         minimum = MIN_PREFIX_V4 if net.version == 4 else MIN_PREFIX_V6
         if net.prefixlen < minimum:
-            raise BadValue(m.P_CIDR_TOO_BROAD.format(value=item, minimum=minimum))
-        if net.compressed not in out:
-            out.append(net.compressed)
-    return out
+            raise BadValue(m.P_CIDR_TOO_BROAD.format(value=shown(item), minimum=minimum))
+        if net.version == 6:
+            for prefix, kind in TRANSLATION_PREFIXES:
+                if net.overlaps(prefix):
+                    raise BadValue(m.P_CIDR_TRANSLATION.format(
+                        value=shown(item), prefix=prefix.compressed, kind=kind))
+        nets[net.version].append(net)
+        out.append(net.compressed)
+    for version, family, minimum, bits in ((4, "IPv4", MIN_PREFIX_V4, 32), (6, "IPv6", MIN_PREFIX_V6, 128)):
+        if nets[version] and _outside_local(nets[version], version) > 2 ** (bits - minimum):
+            raise BadValue(m.P_CIDRS_TOO_BROAD_TOGETHER.format(family=family, minimum=minimum))
+    return _unique(out)
 
 
 #: how a network (UNC) or device path starts, with either slash
@@ -174,14 +238,18 @@ def _ca_file(value: Any, ctx: Context) -> Any:
     if value[:2] in _NETWORK_OR_DEVICE:
         # \\server\share (SMB: hangs the start while offline, and hands the server the
         # user's credentials hash), \\?\UNC\..., \\.\device, //server: never touched
-        raise BadValue(m.P_CA_NOT_LOCAL.format(path=value))
+        raise BadValue(m.P_CA_NOT_LOCAL.format(path=shown(value)))
     path = Path(value)
     if not path.is_absolute():
         if ctx.base_dir is None:
-            raise BadValue(m.P_CA_RELATIVE.format(path=value))
+            raise BadValue(m.P_CA_RELATIVE.format(path=shown(value)))
         path = ctx.base_dir / path
-    if not path.is_file():
-        raise BadValue(m.P_CA_MISSING.format(path=str(path)))
+    try:
+        found = path.is_file()
+    except OSError:  # e.g. a name too long for the system: is_file() raises instead of saying no
+        found = False
+    if not found:
+        raise BadValue(m.P_CA_MISSING.format(path=shown(str(path))))
     return str(path)
 
 
@@ -194,13 +262,11 @@ def _pins(value: Any, ctx: Context) -> Any:
         try:
             raw = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
-            raise BadValue(m.P_BAD_PIN.format(value=item)) from None
+            raise BadValue(m.P_BAD_PIN.format(value=shown(item))) from None
         if len(raw) != 32:
-            raise BadValue(m.P_BAD_PIN.format(value=item))
-        normal = base64.b64encode(raw).decode("ascii")
-        if normal not in out:
-            out.append(normal)
-    return out
+            raise BadValue(m.P_BAD_PIN.format(value=shown(item)))
+        out.append(base64.b64encode(raw).decode("ascii"))
+    return _unique(out)
 
 
 _EXTENSION = re.compile(r"^\.[a-z0-9][a-z0-9_+-]{0,15}$")
@@ -213,10 +279,9 @@ def _extensions(value: Any, ctx: Context) -> Any:
         if text and not text.startswith("."):
             text = "." + text
         if not _EXTENSION.match(text):
-            raise BadValue(m.P_BAD_EXTENSION.format(value=item))
-        if text not in out:
-            out.append(text)
-    return out
+            raise BadValue(m.P_BAD_EXTENSION.format(value=shown(item)))
+        out.append(text)
+    return _unique(out)
 
 
 @dataclass(frozen=True)
@@ -347,7 +412,35 @@ def check_locked_setting(name: str, value: Any) -> Any:
     try:
         return spec.validate(value)
     except ValueError as exc:
-        raise BadValue(m.P_BAD_SETTING_VALUE.format(value=repr(value), reason=str(exc))) from None
+        raise BadValue(m.P_BAD_SETTING_VALUE.format(value=shown(repr(value)), reason=shown(str(exc)))) from None
+
+
+def structure_problem(data: Any) -> tuple[str, Msg] | None:
+    """(key path, problem) for nesting deeper than MAX_NESTING or text that is not Unicode.
+
+    Checked before anything else looks at the data: JSON allows an unpaired
+    surrogate escape (``"\\ud800"``), which is no character and cannot be
+    printed or logged. Iterative, so any depth is safe.
+    """
+    todo: list[tuple[Any, str, int]] = [(data, "", 1)]
+    while todo:
+        value, path, depth = todo.pop()
+        if depth > MAX_NESTING and isinstance(value, (dict, list)):
+            return path, m.P_TOO_DEEP.format(maximum=MAX_NESTING)
+        if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    return path, m.P_NOT_UNICODE
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                sub = f"{path}.{key}" if path else str(key)
+                todo.append((key, sub, depth))
+                todo.append((item, sub, depth + 1))
+        elif isinstance(value, list):
+            todo.extend((item, path, depth + 1) for item in value)
+    return None
 
 
 def parse_layer(
@@ -368,6 +461,10 @@ def parse_layer(
     def problem(key: str, msg: Msg) -> None:
         problems.append(Problem(source, key, msg))
 
+    found = structure_problem(data)
+    if found is not None:
+        problem(shown(found[0]), found[1])
+        return layer, problems
     if not isinstance(data, dict):
         problem("", m.P_TOP_NOT_OBJECT)
         return layer, problems
@@ -389,12 +486,12 @@ def parse_layer(
                 path = f"{name}.{key}"
                 spec = KEYS.get(path)
                 if spec is None:
-                    problem(path, m.P_UNKNOWN_KEY.format(known=", ".join(known)))
+                    problem(shown(path), m.P_UNKNOWN_KEY.format(known=", ".join(known)))
                     continue
                 try:
                     layer[path] = spec.check(item, ctx)
                 except BadValue as exc:
-                    problem(path, exc.message)
+                    problem(shown(path), exc.message)
         elif name == LOCKED_SETTINGS:
             if not isinstance(value, dict):
                 problem(name, _expect(m.T_OBJECT, value).message)
@@ -404,9 +501,9 @@ def parse_layer(
                 try:
                     layer[path] = check_locked_setting(key, item)
                 except BadValue as exc:
-                    problem(path, exc.message)
+                    problem(shown(path), exc.message)
         else:
-            problem(str(name), m.P_UNKNOWN_KEY.format(known=", ".join(known_top)))
+            problem(shown(str(name)), m.P_UNKNOWN_KEY.format(known=", ".join(known_top)))
     return layer, problems
 
 

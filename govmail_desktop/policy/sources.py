@@ -28,8 +28,11 @@ policy fails closed. Test and demo policies are loaded explicitly with
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
 import os
+import re
 import stat
 import sys
 from dataclasses import dataclass, field
@@ -37,16 +40,29 @@ from pathlib import Path, PureWindowsPath
 from typing import Any, Callable, Mapping
 
 from govmail_desktop.core.errors import PolicyError, PolicyRefused
+from govmail_desktop.i18n.catalog import Msg
 from govmail_desktop.policy import api, winsec
 from govmail_desktop.policy import messages as m
 from govmail_desktop.policy.defaults import default_policy_data
 from govmail_desktop.policy.hosts import InvalidHost, display_host, first_match, split_address
 from govmail_desktop.policy.model import Policy, Problem
 from govmail_desktop.policy.registry import REGISTRY_ROOT, RegistryReader, read_registry_policy
-from govmail_desktop.policy.schema import Context, build_policy, nest, parse_layer
+from govmail_desktop.policy.schema import MAX_NESTING, Context, build_policy, nest, parse_layer, shown
+
+log = logging.getLogger(__name__)
 
 LINUX_POLICY_PATH = Path("/etc/govmail/policy.json")
 DEFAULT_SOURCE = "built-in default"
+
+#: Largest policy file read: a real one is a few kilobytes (the built-in default ~3 KB,
+#: a list of 10,000 domains ~300 KB); the app reads the file at every start.
+MAX_POLICY_BYTES = 1024 * 1024
+#: Longest whole number in a policy file: every number in the schema is small, and
+#: Python refuses to convert one of more than 4,300 digits (a ValueError, not a syntax error).
+MAX_NUMBER_DIGITS = 20
+#: Problems listed one by one; the rest are counted (a file of 60,000 unknown keys
+#: would otherwise give a report of 60,000 lines).
+MAX_PROBLEMS = 50
 
 
 def windows_policy_path(windows: winsec.WindowsPlatform | None = None) -> Path:
@@ -150,18 +166,63 @@ class EffectivePolicy:
 
 # -- reading sources -------------------------------------------------------------
 
+class _Refused(Exception):
+    """A policy file refused before or while parsing it (too large, too deep, not a file...)."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.text("en"))
+        self.message = message
+
+
+def _read_bounded(path: Path) -> tuple[bytes, os.stat_result]:
+    """At most MAX_POLICY_BYTES + 1 bytes of a regular file, and its status.
+
+    Opened without waiting: a named pipe would otherwise block the start until
+    someone writes to it; anything but a regular file is refused.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb", closefd=True) as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise _Refused(m.P_NOT_REGULAR_FILE)
+        raw = f.read(MAX_POLICY_BYTES + 1)
+    if len(raw) > MAX_POLICY_BYTES:
+        raise _Refused(m.P_TOO_LARGE.format(maximum=MAX_POLICY_BYTES // 1024))
+    return raw, st
+
+
+#: A JSON string, or the rest of the text when a string is not closed: always
+#: matches from a quote, so the scan stays linear on any input.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\[\s\S][^"\\]*)*(?:"|\\?\Z)')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _nesting(text: str) -> int:
+    """How deeply the JSON text nests arrays and objects, without parsing it (no recursion)."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    steps = itertools.accumulate(1 if b in "[{" else -1 for b in brackets)
+    return max(steps, default=0)
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _Refused(m.P_NUMBER_TOO_LONG.format(maximum=MAX_NUMBER_DIGITS))
+    return int(text)
+
+
 def _read_json(path: Path, *, missing_ok: bool, check_permissions: bool) -> tuple[Any, list[Problem]]:
     """(parsed JSON or None, problems) for one policy file."""
     source = str(path)
     try:
-        raw = path.read_bytes()
-        st = path.stat()
+        raw, st = _read_bounded(path)
     except FileNotFoundError:
         if missing_ok:
             return None, []
         return None, [Problem(source, "", m.P_UNREADABLE.format(reason="file not found"))]
     except OSError as exc:  # permission denied, a directory, I/O error: fail closed
         return None, [Problem(source, "", m.P_UNREADABLE.format(reason=exc.strerror or str(exc)))]
+    except _Refused as exc:  # too large, not a regular file
+        return None, [Problem(source, "", exc.message)]
     problems: list[Problem] = []
     if check_permissions and os.name == "posix":
         mode = stat.S_IMODE(st.st_mode)
@@ -181,15 +242,22 @@ def _read_json(path: Path, *, missing_ok: bool, check_permissions: bool) -> tupl
             seen[key] = value
         return seen
 
+    too_deep = Problem(source, "", m.P_TOO_DEEP.format(maximum=MAX_NESTING))
+    if _nesting(text) > MAX_NESTING:  # json.loads recurses: RecursionError at ~1000 levels
+        return None, [*problems, too_deep]
     try:
-        data = json.loads(text, object_pairs_hook=pairs)
+        data = json.loads(text, object_pairs_hook=pairs, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         return None, [*problems, Problem(
             source, "", m.P_JSON_SYNTAX.format(line=exc.lineno, column=exc.colno, reason=exc.msg),
             line=exc.lineno, column=exc.colno,
         )]
-    for key in duplicates:
-        problems.append(Problem(source, "", m.P_DUPLICATE_KEY.format(name=key)))
+    except _Refused as exc:  # a number too long
+        return None, [*problems, Problem(source, "", exc.message)]
+    except RecursionError:  # not reached after the nesting check; kept so it can never escape
+        return None, [*problems, too_deep]
+    for key in dict.fromkeys(duplicates):
+        problems.append(Problem(source, "", m.P_DUPLICATE_KEY.format(name=shown(key))))
     return data, problems
 
 
@@ -213,21 +281,35 @@ class _Stack:
             self.values[key] = value
             self.sources[key] = labels if isinstance(labels, str) else labels.get(key, REGISTRY_ROOT)
 
+    def unexpected(self, source: str, exc: Exception) -> None:
+        """A check raised: a bug to fix, but the policy still fails closed with a reason."""
+        log.error("The policy %s could not be checked", source, exc_info=exc)
+        reason = shown(f"{type(exc).__name__}: {exc}")
+        self.problems.append(Problem(source, "", m.P_UNEXPECTED.format(reason=reason)))
+
     def apply_file(self, path: Path, *, missing_ok: bool, check_permissions: bool) -> bool:
-        data, problems = _read_json(path, missing_ok=missing_ok, check_permissions=check_permissions)
-        self.problems.extend(problems)
-        if data is None:
+        try:
+            data, problems = _read_json(path, missing_ok=missing_ok, check_permissions=check_permissions)
+            self.problems.extend(problems)
+            if data is None:
+                return False
+            layer, layer_problems = parse_layer(data, str(path), ctx=Context(base_dir=path.parent))
+        except Exception as exc:  # noqa: BLE001 - the loader never raises (safety net)
+            self.unexpected(str(path), exc)
             return False
-        layer, layer_problems = parse_layer(data, str(path), ctx=Context(base_dir=path.parent))
         self.problems.extend(layer_problems)
         self.apply(layer, str(path))
         return True
 
     def apply_data(self, data: Any, source: str, *, base_dir: Path | None = None,
                    require_version: bool = False) -> None:
-        layer, problems = parse_layer(
-            data, source, ctx=Context(base_dir=base_dir), require_version=require_version
-        )
+        try:
+            layer, problems = parse_layer(
+                data, source, ctx=Context(base_dir=base_dir), require_version=require_version
+            )
+        except Exception as exc:  # noqa: BLE001 - the loader never raises (safety net)
+            self.unexpected(source, exc)
+            return
         self.problems.extend(problems)
         self.apply(layer, source)
 
@@ -261,6 +343,10 @@ class _Stack:
     def result(self) -> EffectivePolicy:
         policy = build_policy(self.values)
         self.check_consistency(policy)
+        if len(self.problems) > MAX_PROBLEMS:
+            hidden = len(self.problems) - MAX_PROBLEMS
+            more = Problem(self.problems[MAX_PROBLEMS].source, "", m.P_MORE_PROBLEMS.format(count=hidden))
+            self.problems[MAX_PROBLEMS:] = [more]
         error = None
         if self.problems:
             first = self.problems[0]

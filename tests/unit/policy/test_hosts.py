@@ -147,3 +147,29 @@ def test_split_address_refuses_ambiguous_addresses(address):
 
 def test_split_address_normalises_the_domain():
     assert split_address("Somchai@Agency.MAIL.go.th.") == ("Somchai", "agency.mail.go.th")
+
+
+def test_plain_ascii_names_take_the_short_way_with_the_same_result(monkeypatch):
+    """normalize_host skips IDNA for names already in normal form: same answer, or same refusal."""
+    import random
+
+    from govmail_desktop.policy import hosts
+
+    rng = random.Random(8)
+    names = ["mail.go.th", "a", "a.b", "a-b.c-d", "ab--cd.go.th", "xn--g-1tb.th", "-a.go.th", "a-.go.th",
+             "a..go.th", ".a.go.th", "a.go.th.", "1.go.th", "go.123", "a" * 63 + ".th", "a" * 64 + ".th",
+             ".".join(["a" * 63] * 4), ".".join(["a" * 49] * 5) + ".th", "Mail.go.th", "mail.go.th\n"]
+    names += ["".join(rng.choice("ab09-.") for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+
+    def outcome(name: str) -> str:
+        try:
+            return "=" + hosts.normalize_host(name)
+        except InvalidHost as exc:
+            return "!" + str(exc)
+
+    with monkeypatch.context() as m:  # the short way is taken: IDNA is not even asked
+        m.setattr(hosts.idna, "encode", lambda *a, **kw: pytest.fail("IDNA asked for a plain name"))
+        assert hosts.normalize_host("m1.agency.go.th") == "m1.agency.go.th"
+    short = [outcome(n) for n in names]
+    monkeypatch.setattr(hosts, "_PLAIN_NAME", hosts.re.compile(r"(?!)"))  # never the short way
+    assert [outcome(n) for n in names] == short
