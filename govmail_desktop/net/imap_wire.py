@@ -1869,12 +1869,13 @@ class ImapWire:
         """``XLIST "" "*"`` (Gmail's and Zimbra's special folders before RFC 6154).
 
         Attributes as the server spells them (``\\spam``, ``\\allmail`` ...);
-        ``core.folder_roles.xlist_attributes`` gives their RFC 6154 names.
+        ``core.folder_roles.xlist_attributes`` gives their RFC 6154 names. Some
+        servers (Dovecot) answer XLIST with ``* LIST`` lines: those count too.
         """
         result = self.command(b'XLIST "" "*"', during="XLIST")
         folders: list[FolderListing] = []
         for resp in result.untagged:
-            if resp.line[:8].upper() == b"* XLIST ":
+            if resp.line[:8].upper() == b"* XLIST " or resp.line[:7].upper() == b"* LIST ":
                 try:
                     folders.append(parse_list(resp.line, resp.literals))
                 except (ParseError, ValueError, TypeError, IndexError) as exc:

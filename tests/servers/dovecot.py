@@ -38,6 +38,31 @@ DEFAULT_USERS: dict[str, str] = {
 #: Mail domain of the test users (any domain reaches them: auth_username_format=%Ln).
 MAIL_DOMAIN = "localhost"
 
+#: What mail.go.th's Zimbra advertises after login (TESTING.md "Other IMAP servers"):
+#: XLIST, but neither SPECIAL-USE nor MOVE.
+ZIMBRA_CAPABILITY = (
+    "IMAP4rev1 ACL BINARY CATENATE CHILDREN CONDSTORE ENABLE ESEARCH ESORT I18NLEVEL=1 ID IDLE "
+    "LIST-EXTENDED LIST-STATUS LITERAL+ LOGIN-REFERRALS MULTIAPPEND NAMESPACE QRESYNC QUOTA "
+    "RIGHTS=ektx SASL-IR SEARCHRES SORT THREAD=ORDEREDSUBJECT UIDPLUS UNSELECT WITHIN XLIST"
+)
+#: The folders every test mailbox has (created and subscribed by Dovecot at first login).
+SPECIAL_FOLDERS = ("Drafts", "Sent", "Trash", "Junk")
+
+
+def zimbra_profile(*, special_use: bool = True, trash: bool = True) -> dict[str, object]:
+    """DovecotServer arguments for a Dovecot that answers as mail.go.th's Zimbra does:
+    Zimbra's capabilities (no SPECIAL-USE, no MOVE); ``special_use=False`` also drops the
+    RFC 6154 attributes from the folders (only their names say what they are);
+    ``trash=False`` gives mailboxes with no Trash at all. Dovecot answers XLIST as a
+    plain LIST (``* LIST`` lines with its special-use attributes, none without them);
+    Zimbra's own ``* XLIST`` answers are covered by tests/unit/net/test_imap_wire_special_folders.py
+    and the scripted fake of tests/unit/sync/fake_special.py."""
+    return {
+        "capabilities": ZIMBRA_CAPABILITY,
+        "special_use": special_use,
+        "special_folders": tuple(f for f in SPECIAL_FOLDERS if trash or f != "Trash"),
+    }
+
 DOVECOT_BIN = "/usr/sbin/dovecot"
 DOVEADM_BIN = "/usr/bin/doveadm"
 
@@ -155,6 +180,9 @@ class DovecotServer:
         imap_port: int | None = None,
         imaps_port: int | None = None,
         mail_uid: int | None = None,
+        capabilities: str | None = None,
+        special_use: bool = True,
+        special_folders: Iterable[str] = SPECIAL_FOLDERS,
     ) -> None:
         """Prepare (not start) an instance.
 
@@ -163,7 +191,15 @@ class DovecotServer:
         ``cert_file``/``key_file``; ``ca_file`` defaults to ``certs.ca_file``. Without either, a fresh
         TestCertificates is made. ``workdir`` defaults to a new temp dir that ``cleanup``
         removes; it must be traversable by the mail uid (not under a 0700 directory).
+
+        Other servers' profiles (see :func:`zimbra_profile`): ``capabilities`` replaces what
+        Dovecot advertises after login (``imap_capability``); ``special_folders`` are created
+        and subscribed at first login, with their RFC 6154 attribute unless ``special_use``
+        is False.
         """
+        self.capabilities = capabilities
+        self.special_use = special_use
+        self.special_folders = tuple(special_folders)
         self._owns_certs = False
         if cert is not None:
             cert_file, key_file = cert.cert_file, cert.key_file
@@ -249,10 +285,12 @@ class DovecotServer:
     def _config_text(self) -> str:
         dh = "/usr/share/dovecot/dh.pem"
         dh_line = f"ssl_dh = <{dh}" if os.path.exists(dh) else ""
+        use = "    special_use = \\{name}\n" if self.special_use else ""
         special = "\n".join(
-            f"  mailbox {name} {{\n    special_use = \\{name}\n    auto = subscribe\n  }}"
-            for name in ("Drafts", "Sent", "Trash", "Junk")
+            f"  mailbox {name} {{\n" + use.format(name=name) + "    auto = subscribe\n  }"
+            for name in self.special_folders
         )
+        capability = f"imap_capability = {self.capabilities}" if self.capabilities else ""
         return f"""# Private test instance written by tests/servers/dovecot.py
 instance_name = {self.instance_name}
 {self._unprivileged_config()}
@@ -283,6 +321,7 @@ userdb {{
 first_valid_uid = 1
 mail_location = maildir:~/Maildir
 mail_fsync = never
+{capability}
 namespace inbox {{
   inbox = yes
   separator = /
