@@ -210,11 +210,15 @@ def _parse_int(text: str) -> int:
     return int(text)
 
 
-def _read_json(path: Path, *, missing_ok: bool, check_permissions: bool) -> tuple[Any, list[Problem]]:
-    """(parsed JSON or None, problems) for one policy file."""
+def _read_json(path: Path, *, missing_ok: bool) -> tuple[Any, list[Problem]]:
+    """(parsed JSON or None, problems) for one policy file.
+
+    Who may change a machine file is judged before it is read
+    (:func:`posix_file_problems`, :func:`windows_file_problems`).
+    """
     source = str(path)
     try:
-        raw, st = _read_bounded(path)
+        raw, _ = _read_bounded(path)
     except FileNotFoundError:
         if missing_ok:
             return None, []
@@ -224,10 +228,6 @@ def _read_json(path: Path, *, missing_ok: bool, check_permissions: bool) -> tupl
     except _Refused as exc:  # too large, not a regular file
         return None, [Problem(source, "", exc.message)]
     problems: list[Problem] = []
-    if check_permissions and os.name == "posix":
-        mode = stat.S_IMODE(st.st_mode)
-        if st.st_uid != 0 or mode & 0o002 or (mode & 0o020 and st.st_gid != 0):
-            problems.append(Problem(source, "", m.P_INSECURE_FILE.format(uid=st.st_uid, mode=oct(mode))))
     try:
         text = raw.decode("utf-8-sig")  # Notepad writes a BOM
     except UnicodeDecodeError:
@@ -287,9 +287,9 @@ class _Stack:
         reason = shown(f"{type(exc).__name__}: {exc}")
         self.problems.append(Problem(source, "", m.P_UNEXPECTED.format(reason=reason)))
 
-    def apply_file(self, path: Path, *, missing_ok: bool, check_permissions: bool) -> bool:
+    def apply_file(self, path: Path, *, missing_ok: bool) -> bool:
         try:
-            data, problems = _read_json(path, missing_ok=missing_ok, check_permissions=check_permissions)
+            data, problems = _read_json(path, missing_ok=missing_ok)
             self.problems.extend(problems)
             if data is None:
                 return False
@@ -397,7 +397,7 @@ def load_machine_policy(
     if trust:
         stack.problems.extend(trust)  # not applied: an untrusted file must not set anything
     elif trust is not None:
-        stack.apply_file(path, missing_ok=True, check_permissions=False)
+        stack.apply_file(path, missing_ok=True)
     if platform.startswith("win"):
         if registry is None:
             from govmail_desktop.policy.registry import WindowsRegistryReader
@@ -489,7 +489,7 @@ def load_policy_file(path: Path | str, *, overrides: Mapping[str, Any] | None = 
     """
     stack = _Stack.defaults()
     path = Path(path)
-    stack.apply_file(path, missing_ok=False, check_permissions=False)
+    stack.apply_file(path, missing_ok=False)
     if overrides:
         stack.apply_data(overrides, "overrides", base_dir=path.parent)
     return stack.result()
@@ -509,5 +509,5 @@ def validate_file(path: Path | str) -> list[Problem]:
     (the candidate may sit anywhere until it is installed).
     """
     stack = _Stack.defaults()
-    stack.apply_file(Path(path), missing_ok=False, check_permissions=False)
+    stack.apply_file(Path(path), missing_ok=False)
     return list(stack.result().problems)
