@@ -5,19 +5,25 @@ It calls exactly what the app calls (``ImapSession.connect`` /
 policy or ``--policy FILE``, and prints every step: the host rule, every
 resolved address and why it is allowed (country or admin range) or refused,
 the TLS version and cipher, the certificate, the capabilities learned over
-TLS, and a verdict. No credentials are sent.
+TLS with what each means for the app (``admin/capabilities.py``), and a
+verdict. No credentials are sent, unless ``--user`` asks to log in (IMAP
+only, over the verified TLS connection, as the app does) to see the
+capabilities the server offers after login.
 
 Exit codes: 0 allowed; 1 refused (by the policy — host, address, broken
 policy — or by the TLS rules: no TLS/STARTTLS, version, certificate, pin;
 reason code printed); 2 could not check (DNS failure, timeout, connection
 refused, server error, unusable --ca-file; an unusable --resolve value —
 malformed, ambiguous, for another host or port — before anything is
-checked). A refused address is never connected to.
+checked; ``--user`` with ``--smtp`` or without a password). A refused
+address is never connected to. Capabilities, and a login that fails, never
+change the exit code.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import ipaddress
 import json
 import re
@@ -26,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
+from govmail_desktop.admin.capabilities import CapabilityNote, imap_notes, smtp_notes
 from govmail_desktop.core.errors import GovMailError, PolicyError, PolicyRefused, TlsError
 from govmail_desktop.i18n import QT_TRANSLATE_NOOP, Msg, translate
 from govmail_desktop.net.endpoint import (
@@ -63,6 +70,41 @@ class CheckResult:
     errors: list[GovMailError] = field(default_factory=list)
     selected: Endpoint | None = None
     final_error: GovMailError | None = None
+    #: ``--user``: who logged in (never the password), and how it went (no effect on the exit code).
+    login_user: str | None = None
+    logged_in: bool = False
+    login_error: GovMailError | None = None
+    #: The IMAP capabilities the server listed after login (the list the app works with).
+    capabilities_after_login: tuple[str, ...] = ()
+
+    @property
+    def capability_stage(self) -> str | None:
+        """Where the capabilities shown come from: "after-login", "before-login" (IMAP), "ehlo" (SMTP)."""
+        if self.final_error is not None or self.selected is None:
+            return None
+        if self.protocol == "smtp":
+            return "ehlo"
+        return "after-login" if self.logged_in else "before-login"
+
+    @property
+    def offered_capabilities(self) -> tuple[str, ...]:
+        """The capability list of the server the app would use (after login where it logged in)."""
+        if self.capability_stage is None:
+            return ()
+        if self.logged_in:
+            return self.capabilities_after_login
+        for report in reversed(self.attempts):
+            if report.endpoint == self.selected:
+                return report.capabilities
+        return ()
+
+    def capability_notes(self) -> list[CapabilityNote]:
+        """What the offered capabilities mean for the app (none when the server is not allowed)."""
+        if self.capability_stage is None:
+            return []
+        if self.protocol == "smtp":
+            return smtp_notes(self.offered_capabilities)
+        return imap_notes(self.offered_capabilities)
 
     @property
     def exit_code(self) -> int:
@@ -96,6 +138,21 @@ class CheckResult:
                 else None
             ),
             "attempts": attempts,
+            "login": (
+                {"user": self.login_user, "ok": self.logged_in,
+                 "error": self.login_error.as_dict() if self.login_error else None}
+                if self.login_user is not None
+                else None
+            ),
+            "capabilities": (
+                {
+                    "stage": self.capability_stage,
+                    "offered": list(self.offered_capabilities),
+                    "notes": {note.name: note.as_dict() for note in self.capability_notes()},
+                }
+                if self.capability_stage is not None
+                else None
+            ),
         }
 
 
@@ -119,7 +176,12 @@ def check_server(
     resolver: Resolver | None = None,
     ca_files: Sequence[Path] = (),
     timeout: float = 10.0,
+    login: tuple[str, str] | None = None,
 ) -> CheckResult:
+    """Check ``host`` as the app would; ``login=(user, password)`` (IMAP only) then logs in
+    over the verified connection to learn the capabilities offered after login."""
+    if login is not None and smtp:
+        raise ValueError("login is for IMAP checks only")
     result = CheckResult(host, "smtp" if smtp else "imap", policy_source)
     try:
         if smtp:
@@ -145,11 +207,24 @@ def check_server(
             except GovMailError as exc:
                 result.errors.append(exc)
                 raise
+            if login is not None:
+                _log_in(session, result, *login)
             session.logout()
             result.selected = endpoint
     except GovMailError as exc:
         result.final_error = exc
     return result
+
+
+def _log_in(session: ImapSession, result: CheckResult, user: str, password: str) -> None:
+    """LOGIN as the app does (``ImapSession.login``: only over verified TLS); a failure is reported, not raised."""
+    result.login_user = user
+    try:
+        session.login(user, password)
+        result.capabilities_after_login = session.capabilities()
+        result.logged_in = True
+    except GovMailError as exc:
+        result.login_error = exc
 
 
 MSG_RESOLVE_INVALID = QT_TRANSLATE_NOOP(
@@ -352,6 +427,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # noqa: SLF001
     parser.add_argument(
         "--json", action="store_true", help=translate("AdminCheckServer", "Machine-readable output (JSON).")
     )
+    parser.add_argument(
+        "--user", metavar="NAME",
+        help=translate(
+            "AdminCheckServer",
+            "IMAP only: also log in as NAME, over the verified TLS connection, to see the capabilities the "
+            "server offers after login (the password is asked for, or read from the first line of standard "
+            "input). Without it no credentials are sent.",
+        ),
+    )
     parser.set_defaults(func=run)
 
 
@@ -361,6 +445,18 @@ def run(args: argparse.Namespace) -> int:
     except ResolveError as exc:
         print(exc.text(), file=sys.stderr)
         return EXIT_NOT_CHECKED
+    login = None
+    if args.user is not None:
+        if args.smtp:
+            print(translate("AdminCheckServer", "--user is for IMAP checks only (an SMTP server shows its "
+                            "capabilities before login)."), file=sys.stderr)
+            return EXIT_NOT_CHECKED
+        password = read_password(args.user)
+        if not password:
+            print(translate("AdminCheckServer", "No password for {user}: type it when asked, or give it on the "
+                            "first line of standard input.").format(user=args.user), file=sys.stderr)
+            return EXIT_NOT_CHECKED
+        login = (args.user, password)
     if args.policy:
         effective = load_policy_file(args.policy)
         source = str(args.policy)
@@ -377,12 +473,27 @@ def run(args: argparse.Namespace) -> int:
         resolver=PinnedResolver(table) if table else None,
         ca_files=[Path(p) for p in args.ca_file],
         timeout=args.timeout,
+        login=login,
     )
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         print_text(result, sys.stdout, policy_problems=[p.text() for p in effective.problems])
     return result.exit_code
+
+
+def read_password(user: str) -> str:
+    """The password for ``--user``: asked on the terminal (not echoed), else the first line of stdin."""
+    stdin = sys.stdin
+    if stdin is not None and stdin.isatty():
+        prompt = translate("AdminCheckServer", "Password for {user}: ").format(user=user)
+        try:
+            return getpass.getpass(prompt)
+        except EOFError:
+            return ""
+    if stdin is None:
+        return ""
+    return stdin.readline().rstrip("\r\n")
 
 
 def _security_text(security: str) -> str:
@@ -445,6 +556,7 @@ def print_text(result: CheckResult, out: TextIO, *, policy_problems: Sequence[st
             err = result.errors[i]
             print("  " + translate("AdminCheckServer", "Result: {code}: {text}").format(
                 code=err.code, text=err.user_text()), file=out)
+    print_capabilities(result, out)
     print(file=out)
     if result.final_error is None:
         assert result.selected is not None
@@ -459,3 +571,34 @@ def print_text(result: CheckResult, out: TextIO, *, policy_problems: Sequence[st
         print(translate("AdminCheckServer", "Verdict: COULD NOT CHECK ({code}).").format(
             code=result.final_error.code), file=out)
         print(result.final_error.user_text(), file=out)
+
+
+def print_capabilities(result: CheckResult, out: TextIO) -> None:
+    """The login (``--user``) and what the server's capabilities mean for the app, one line each."""
+    if result.login_user is not None and result.final_error is None:
+        print(file=out)
+        if result.logged_in:
+            print(translate("AdminCheckServer", "Login as {user}: accepted").format(user=result.login_user),
+                  file=out)
+            print("  " + translate("AdminCheckServer", "Capabilities after login: {value}").format(
+                value=" ".join(result.capabilities_after_login)), file=out)
+        elif result.login_error is not None:
+            print(translate("AdminCheckServer", "Login as {user}: failed ({code}): {text}").format(
+                user=result.login_user, code=result.login_error.code, text=result.login_error.user_text()),
+                file=out)
+    notes = result.capability_notes()
+    if not notes:
+        return
+    print(file=out)
+    if result.capability_stage == "before-login":
+        print(translate("AdminCheckServer", "What the capabilities advertised before login mean for the app "
+                        "(+ offered, - not advertised):"), file=out)
+    else:
+        print(translate("AdminCheckServer", "What the server's capabilities mean for the app "
+                        "(+ offered, - not offered):"), file=out)
+    for note in notes:
+        name = f"{note.name} {note.value}" if note.value else note.name
+        print(f"  {'+' if note.present else '-'} {name}: {note.meaning.text()}", file=out)
+    if result.capability_stage == "before-login" and result.login_user is None:
+        print("  " + translate("AdminCheckServer", "Many servers (Dovecot, Cyrus) list more after login: check "
+                               "again with --user NAME to see what the app works with."), file=out)
