@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import ssl
@@ -183,3 +184,76 @@ def test_text_output_lists_addresses_tls_certificate_and_capabilities(capsys, do
                      "Names: DNS:localhost", "Capabilities (over TLS): ", "Verdict: ALLOWED"):
         assert expected in text
     assert re.search(r"Valid from \d{4}-\d\d-\d\d .* until \d{4}-\d\d-\d\d", text)
+
+
+# -- what the capabilities mean for the app (issue 9, item 5) ---------------------------------
+
+def test_dovecot_before_login_shows_its_short_list_and_asks_for_user(capsys, dovecot):
+    """Dovecot lists SPECIAL-USE, QRESYNC, MOVE only after login: without --user it says so."""
+    code, out = check(capsys, "localhost", "--port", str(dovecot.imaps_port), "--resolve", "localhost:127.0.0.1",
+                      ca_file=dovecot.ca_file)
+    assert code == 0 and out["login"] is None
+    report = out["capabilities"]
+    assert report["stage"] == "before-login" and report["offered"] == out["attempts"][0]["capabilities"]
+    assert report["notes"]["IDLE"]["present"] and not report["notes"]["SPECIAL-USE"]["present"]
+
+
+@pytest.mark.parametrize("security", ["tls", "starttls"])
+def test_dovecot_after_login_has_special_use_qresync_idle_move(capsys, dovecot, monkeypatch, security):
+    monkeypatch.setattr("sys.stdin", io.StringIO(dovecot.users["alice"] + "\n"))
+    port = dovecot.imaps_port if security == "tls" else dovecot.imap_port
+    mark = dovecot.log_file.stat().st_size
+    code, out = check(capsys, "localhost", "--port", str(port), "--security", security,
+                      "--resolve", "localhost:127.0.0.1", "--user", "alice", ca_file=dovecot.ca_file)
+    assert code == 0 and out["login"] == {"user": "alice", "ok": True, "error": None}
+    report = out["capabilities"]
+    assert report["stage"] == "after-login"
+    notes = report["notes"]
+    for name in ("SPECIAL-USE", "QRESYNC", "CONDSTORE", "IDLE", "MOVE", "UIDPLUS", "LIST-STATUS", "ESEARCH"):
+        assert notes[name]["present"], name
+    assert not notes["XLIST"]["present"] and "not needed" in notes["XLIST"]["meaning"]
+    assert notes["QRESYNC"]["meaning"].startswith("Quick resync")
+    assert dovecot.users["alice"] not in json.dumps(out)
+    deadline = time.monotonic() + 10
+    while not any("Login: user=<alice>" in line for line in imap_logins_since(dovecot, mark)):
+        assert time.monotonic() < deadline, "Dovecot logged no login"
+        time.sleep(0.02)
+    assert any("TLS" in line for line in imap_logins_since(dovecot, mark) if "Login: user=<alice>" in line)
+
+
+def test_dovecot_wrong_password_is_reported_with_the_same_exit_code(capsys, dovecot, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("not-the-password\n"))
+    code, out = check(capsys, "localhost", "--port", str(dovecot.imaps_port), "--resolve", "localhost:127.0.0.1",
+                      "--user", "alice", ca_file=dovecot.ca_file)
+    assert code == 0 and out["verdict"] == "allowed"
+    assert out["login"]["ok"] is False and out["login"]["error"]["code"] == failures.AUTH_FAILED
+    assert out["capabilities"]["stage"] == "before-login"
+
+
+def test_installed_command_in_thai_logs_in_with_the_password_on_stdin(dovecot):
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("govmail-admin")), "--lang", "th", "check-server", "localhost",
+         "--port", str(dovecot.imaps_port), "--policy", str(TEST_POLICY_FILE), "--ca-file", str(dovecot.ca_file),
+         "--resolve", "localhost:127.0.0.1", "--user", "alice"],
+        input=dovecot.users["alice"] + "\n", capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "เข้าสู่ระบบเป็น alice: สำเร็จ" in proc.stdout
+    assert "ความสามารถของเซิร์ฟเวอร์มีผลต่อโปรแกรมอย่างไร (+ มี, - ไม่มี):" in proc.stdout
+    assert "  + SPECIAL-USE: " in proc.stdout and "  + MOVE: " in proc.stdout and "ถังขยะ" in proc.stdout
+    assert dovecot.users["alice"] not in proc.stdout + proc.stderr
+
+
+def test_smtp_server_capabilities(capsys, smtp_server):
+    code, out = check(capsys, "localhost", "--smtp", "--port", str(smtp_server.tls_port), "--security", "tls",
+                      "--resolve", "localhost:127.0.0.1", ca_file=smtp_server.ca_file)
+    assert code == 0
+    report = out["capabilities"]
+    assert report["stage"] == "ehlo"
+    notes = report["notes"]
+    assert list(notes) == ["AUTH", "SIZE", "8BITMIME", "SMTPUTF8"]
+    assert notes["AUTH"]["present"] and "PLAIN" in notes["AUTH"]["value"].split()
+    assert notes["SIZE"]["value"] == "33554432" and "32 MB" in notes["SIZE"]["meaning"]  # aiosmtpd's default
+    offered = {c.split()[0] for c in report["offered"]}
+    for name, note in notes.items():
+        assert note["present"] == (name in offered), name
