@@ -12,7 +12,11 @@ Classification (documented in docs/admin-check-server.md):
   certificate untrusted/expired/wrong host, SPKI pin mismatch;
 * :class:`NetworkError` — the server could not be reached (``dns``,
   ``connection-refused``, ``timeout``, ``unreachable``, ``connection-closed``);
-* :class:`ServerError` — the server answered, but not usefully;
+* :class:`ServerError` — the server answered, but not usefully; ``server-too-much-data``
+  when it sent more than a mail server would (a flood of responses, an endless line,
+  a huge literal, an endless multi-line reply): every read is bounded, the
+  connection is ended, and this is never reported as a wrong password or a
+  policy refusal;
 * :class:`AuthError` — wrong login name or password.
 
 Server text received before TLS is never put into a message or a detail: it
@@ -41,6 +45,7 @@ SERVER_REFUSED_SESSION = "server-refused-session"
 PROTOCOL = "protocol-error"
 SMTP_NO_AUTH = "smtp-auth-unavailable"
 SMTP_REJECTED = "smtp-rejected"
+TOO_MUCH_DATA = "server-too-much-data"
 # AuthError code
 AUTH_FAILED = "auth"
 
@@ -138,6 +143,16 @@ _SERVER = {
         QT_TRANSLATE_NOOP("Net", "The mail-sending server {host} refused the message."),
         None,
     ),
+    TOO_MUCH_DATA: (
+        QT_TRANSLATE_NOOP(
+            "Net", "The server {host} sent more data than a mail server would, so the connection was closed."
+        ),
+        QT_TRANSLATE_NOOP(
+            "Net",
+            "This is a fault (or an attack) on the server's side, not a problem with your password. "
+            "Please contact your IT staff.",
+        ),
+    ),
 }
 
 
@@ -154,6 +169,11 @@ def tls_error(code: str, host: str, port: int, detail: str = "", minimum: str = 
 def server_error(code: str, host: str, port: int, detail: str = "") -> ServerError:
     message, hint = _SERVER[code]
     return ServerError(message, hint=hint, code=code, detail=detail, host=host, port=port)
+
+
+def too_much_data(host: str, port: int, detail: str) -> ServerError:
+    """The server sent more than any mail server would; the caller has ended the connection."""
+    return server_error(TOO_MUCH_DATA, host, port, detail)
 
 
 def auth_error(host: str, detail: str = "") -> AuthError:

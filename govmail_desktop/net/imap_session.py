@@ -18,6 +18,12 @@ STARTTLS (SECURITY.md item 2) is negotiated here on the plaintext channel
 * imaplib then starts on the TLS socket from a synthetic ``* OK`` greeting and
   asks CAPABILITY again over TLS, so nothing learned in plaintext survives.
 
+Reads are bounded (issue 8, item 4): imaplib accepts lines of a million bytes,
+reads any literal whole (``{99999999999999}`` was a MemoryError) and keeps every
+untagged response, so :class:`_CheckedIMAP4` bounds its ``readline``/``read`` by the
+``LOGIN_PHASE_*`` limits below. Beyond them the connection is closed and the
+caller gets ServerError ``server-too-much-data`` — never AuthError.
+
 One :class:`ImapSession` belongs to one thread (imapclient is not thread-safe).
 """
 
@@ -29,7 +35,7 @@ import re
 import ssl
 import threading
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from imapclient import IMAPClient
 from imapclient import exceptions as imap_exc
@@ -50,6 +56,16 @@ _TAG_STARTTLS = b"GM2"
 _CAPABILITY_CODE = re.compile(rb"\[CAPABILITY ([^\]]*)\]", re.IGNORECASE)
 # Response codes after which a NO to LOGIN is the server's problem, not the password (RFC 5530).
 _SERVER_SIDE_CODES = ("[UNAVAILABLE]", "[SERVERBUG]", "[CONTACTADMIN]", "[LIMIT]", "[INUSE]")
+
+#: What imaplib may read here (greeting, CAPABILITY, LOGIN/AUTHENTICATE, LOGOUT; the
+#: mailbox work runs on net/imap_wire.py with its own bounds). A real server answers
+#: each of these in a few lines of a few hundred bytes.
+LOGIN_PHASE_MAX_LINE = 64 * 1024
+#: A literal in these answers is already odd; message data never comes here.
+LOGIN_PHASE_MAX_LITERAL = 64 * 1024
+#: Lines (responses and literal ends) and bytes per command sent.
+LOGIN_PHASE_MAX_LINES = 1000
+LOGIN_PHASE_MAX_BYTES = 1024 * 1024
 
 
 def _tagged_status(line: bytes, tag: bytes) -> str | None:
@@ -117,6 +133,8 @@ class _CheckedIMAP4(imaplib.IMAP4):
         # After STARTTLS there is no new greeting: start imaplib from a synthetic
         # one so that it asks CAPABILITY afresh over TLS.
         self._synthetic_greeting = self._AFTER_STARTTLS_GREETING if after_starttls else None
+        self._lines_left = LOGIN_PHASE_MAX_LINES  # for the greeting; each send() renews them
+        self._bytes_left = LOGIN_PHASE_MAX_BYTES
         super().__init__(host, port)
         self._tls_established = True
 
@@ -126,11 +144,42 @@ class _CheckedIMAP4(imaplib.IMAP4):
             raise self.abort("GovMail connects only once, through the policy")
         return sock
 
+    def send(self, data: bytes) -> None:
+        # A command (or a literal of one) from us: a new allowance for the answer.
+        self._lines_left = LOGIN_PHASE_MAX_LINES
+        self._bytes_left = LOGIN_PHASE_MAX_BYTES
+        super().send(data)
+
     def readline(self) -> bytes:
         if self._synthetic_greeting is not None:
             line, self._synthetic_greeting = self._synthetic_greeting, None
             return line
-        return super().readline()
+        # imaplib's own readline takes up to 1,000,000 bytes; b"" at EOF is its business.
+        line = self.file.readline(LOGIN_PHASE_MAX_LINE + 1)
+        if len(line) > LOGIN_PHASE_MAX_LINE:
+            self._too_much(f"a line longer than {LOGIN_PHASE_MAX_LINE} bytes")
+        self._lines_left -= 1
+        self._bytes_left -= len(line)
+        if self._lines_left < 0 or self._bytes_left < 0:
+            self._too_much("more responses to one command than a mail server would send")
+        return line
+
+    def read(self, size: int) -> bytes:
+        """A literal of ``size`` bytes: refused before reading when it is too big."""
+        if size > LOGIN_PHASE_MAX_LITERAL or size > self._bytes_left:
+            self._too_much(f"a literal of {size} bytes")
+        self._bytes_left -= size
+        return super().read(size)
+
+    def _too_much(self, detail: str) -> NoReturn:
+        """End the connection: nothing more is read from a server that sends this much."""
+        log.warning("%s sent more than a mail server would while logging in (%s); connection closed",
+                    self.host, detail)
+        try:
+            self.shutdown()
+        except OSError:
+            pass
+        raise failures.too_much_data(self.host, self.port, f"login phase: {detail}")
 
     def starttls(self, ssl_context: ssl.SSLContext | None = None):  # noqa: ARG002
         raise self.abort("TLS is established by GovMail before imaplib starts")

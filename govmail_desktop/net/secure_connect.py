@@ -77,7 +77,7 @@ class PlainChannel:
                 del self._buffer[: end + 1]
                 return line
             if len(self._buffer) > PLAIN_MAX_LINE:
-                raise failures.server_error(failures.PROTOCOL, self.host, self.port, "over-long line before TLS")
+                raise failures.too_much_data(self.host, self.port, "over-long line before TLS")
             try:
                 chunk = self.sock.recv(4096)
             except OSError as exc:
@@ -88,7 +88,7 @@ class PlainChannel:
                 )
             self._total += len(chunk)
             if self._total > PLAIN_MAX_TOTAL:
-                raise failures.server_error(failures.PROTOCOL, self.host, self.port, "too much data before TLS")
+                raise failures.too_much_data(self.host, self.port, "too much data before TLS")
             self._buffer += chunk
 
     def drain_pending(self) -> int:

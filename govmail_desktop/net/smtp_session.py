@@ -9,6 +9,11 @@ TLS socket with a fresh EHLO, so no extension learned in plaintext is kept.
 :func:`connect_first_with_auth` / :func:`probe_submission` implement the
 built-in mail.go.th profile: 465 implicit TLS → 587 STARTTLS → 25 STARTTLS,
 first one with TLS + AUTH wins.
+
+Replies are bounded (issue 8, item 4): smtplib cuts each line at 8 KiB but raises
+its own exception for a longer one, and reads a multi-line reply (``250-...``)
+without end. :class:`_BoundedReplies` bounds both; beyond them the connection is
+closed with ServerError ``server-too-much-data`` (never AuthError).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import smtplib
 import ssl
 import threading
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from govmail_desktop.core.errors import (
     Cancelled,
@@ -46,6 +51,11 @@ from govmail_desktop.policy.api import ServerPolicy
 log = logging.getLogger(__name__)
 
 DEFAULT_SUBMISSION_PORTS = (SMTP_TLS_PORT, SMTP_SUBMISSION_PORT, SMTP_RELAY_PORT)
+
+#: Longest reply line taken (smtplib's own limit, RFC 5321 asks for 512).
+SMTP_MAX_LINE = smtplib._MAXLINE  # noqa: SLF001
+#: Lines of one reply: a real EHLO reply has a few dozen.
+SMTP_MAX_REPLY_LINES = 1000
 
 
 def _local_name(sock) -> str:
@@ -90,14 +100,37 @@ def negotiate_starttls(channel: PlainChannel) -> None:
         raise failures.tls_error(api.TLS_REQUIRED, host, port, f"STARTTLS answered {code}")
 
 
+class _BoundedReplies:
+    """smtplib's reply file (it calls ``readline`` and ``close`` only), with bounds on
+    the line length and on the number of lines since our last command."""
+
+    def __init__(self, raw, owner: "_CheckedSMTP") -> None:
+        self._raw = raw
+        self._owner = owner
+        self.lines = 0
+
+    def readline(self, size: int = -1) -> bytes:  # noqa: ARG002 - the bound is ours
+        line = self._raw.readline(SMTP_MAX_LINE + 1)
+        self.lines += 1
+        if len(line) > SMTP_MAX_LINE:
+            self._owner.too_much(f"a reply line longer than {SMTP_MAX_LINE} bytes")
+        if self.lines > SMTP_MAX_REPLY_LINES:
+            self._owner.too_much(f"a reply of more than {SMTP_MAX_REPLY_LINES} lines")
+        return line
+
+    def close(self) -> None:
+        self._raw.close()
+
+
 class _CheckedSMTP(smtplib.SMTP):
     """smtplib on a socket that is already connected, checked and TLS-verified."""
 
-    def __init__(self, sock: ssl.SSLSocket, host: str, timeout: float, expect_greeting: bool) -> None:
+    def __init__(self, sock: ssl.SSLSocket, host: str, port: int, timeout: float, expect_greeting: bool) -> None:
         super().__init__(host="", local_hostname=_local_name(sock), timeout=timeout)
         self._host = host
+        self._port = port
         self.sock = sock
-        self.file = None
+        self.file = _BoundedReplies(sock.makefile("rb"), self)
         if expect_greeting:
             code, msg = self.getreply()
             if code != 220:
@@ -106,6 +139,20 @@ class _CheckedSMTP(smtplib.SMTP):
 
     def connect(self, host: str = "localhost", port: int = 0, source_address=None):  # noqa: ARG002
         raise smtplib.SMTPServerDisconnected("GovMail connects only through the policy")
+
+    def send(self, s) -> None:
+        if isinstance(self.file, _BoundedReplies):
+            self.file.lines = 0  # a new command: a new reply to bound
+        super().send(s)
+
+    def too_much(self, detail: str) -> NoReturn:
+        """End the connection: nothing more is read from a server that sends this much."""
+        log.warning("%s sent more than a mail server would (%s); connection closed", self._host, detail)
+        try:
+            self.close()
+        except OSError:
+            pass
+        raise failures.too_much_data(self._host, self._port, f"SMTP: {detail}")
 
     def starttls(self, *args, **kwargs):  # noqa: ARG002
         raise smtplib.SMTPNotSupportedError("TLS is established by GovMail before smtplib starts")
@@ -146,7 +193,7 @@ class SmtpSession:
         )
         host, port = endpoint.host, endpoint.port
         try:
-            smtp = _CheckedSMTP(conn.sock, host, timeout, expect_greeting=endpoint.security == "tls")
+            smtp = _CheckedSMTP(conn.sock, host, port, timeout, expect_greeting=endpoint.security == "tls")
             code, _ = smtp.ehlo()
             if code != 250:
                 smtp.close()
