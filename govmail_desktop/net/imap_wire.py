@@ -1216,11 +1216,53 @@ class SelectResult:
 # 3. Reading and commands
 # --------------------------------------------------------------------------------------
 
-#: Bounds that protect memory against a hostile or broken server.
+# Bounds that protect memory and time against a hostile or broken server (a server the
+# policy allows is still untrusted). A real server stays far below each; one that goes
+# beyond gets :class:`TooMuchData` from the reader, and ImapWire ends the connection with
+# ServerError ``server-too-much-data`` (see ``net/failures.py``).
+
+#: One response line (literals cut out): a plain SEARCH of two million UIDs is ~16 MB.
 MAX_LINE = 16 * 1024 * 1024
+#: Literals of one FETCH response (message bodies; the app asks for 16 MB of a message at most).
 MAX_LITERAL = 256 * 1024 * 1024
+#: Literals of any other response (folder names in LIST/STATUS, ID strings, ...).
+MAX_SMALL_LITERAL = 1024 * 1024
+#: Responses one command (or one IDLE wait) may bring: UNTAGGED_BASE, plus
+#: UNTAGGED_PER_MESSAGE for each message of the largest folder (EXISTS) the server has
+#: announced on this connection, counted up to MAX_COUNTED_MESSAGES. Per message a real
+#: server sends at most the FETCH asked for and one change (a flag FETCH, an EXPUNGE): a
+#: NOOP after another client marked every message of a million-message folder as read
+#: brings a million FETCH responses, well within 2,010,000. The same bound applies to
+#: the events gathered and not yet taken.
+UNTAGGED_BASE = 10_000
+UNTAGGED_PER_MESSAGE = 2
+MAX_COUNTED_MESSAGES = 2_000_000
+#: LIST: one LIST and one STATUS (LIST-STATUS) response per folder, at most this many folders.
+MAX_FOLDERS = 100_000
+#: Bytes of the responses a command keeps until its tagged answer (FETCH streams hand
+#: their rows on in batches and are not counted): RETAINED_BASE, plus
+#: RETAINED_PER_MESSAGE per counted message, plus RETAINED_PER_FOLDER per folder for LIST.
+RETAINED_BASE = 32 * 1024 * 1024
+RETAINED_PER_MESSAGE = 128
+RETAINED_PER_FOLDER = 512
 
 _LITERAL_AT_END = re.compile(rb"\{(\d+)\+?\}\Z")
+
+
+class TooMuchData(Exception):
+    """The server sent more than a mail server would (see the bounds above).
+
+    Deliberately not a ParseError: code that skips an unreadable row must never
+    swallow it.
+    """
+
+
+_FETCH_RESPONSE = re.compile(rb"\* \d+ FETCH ", re.IGNORECASE)
+
+
+def _literal_limit(buf: bytes, start: int) -> int:
+    """Literal bytes the response at ``start`` may carry: message data only in a FETCH."""
+    return MAX_LITERAL if _FETCH_RESPONSE.match(buf, start) is not None else MAX_SMALL_LITERAL
 
 
 class Transport(Protocol):
@@ -1356,6 +1398,30 @@ class ResponseReader:
         self.bytes_read = 0
         #: Responses read ahead of the command they belong to (see :meth:`unread`).
         self._pushed_back: list[tuple[bytes, Sequence[bytes]]] = []
+        # What the responses of the current command may still add up to (see budget()).
+        self._responses_left = UNTAGGED_BASE
+        self._bytes_left: int | None = RETAINED_BASE
+
+    def budget(self, responses: int, retained_bytes: int | None) -> None:
+        """Start counting a new command's responses: at most ``responses`` of them and
+        ``retained_bytes`` bytes (None: not counted, for streams) before TooMuchData."""
+        self._responses_left = responses
+        self._bytes_left = retained_bytes
+
+    def extend_budget(self, responses: int, retained_bytes: int) -> None:
+        """More allowance for the current command (the folder turned out bigger)."""
+        self._responses_left += responses
+        if self._bytes_left is not None:
+            self._bytes_left += retained_bytes
+
+    def _spend(self, responses: int, size: int) -> None:
+        self._responses_left -= responses
+        if self._responses_left < 0:
+            raise TooMuchData("more responses to one command than a mail server would send")
+        if self._bytes_left is not None:
+            self._bytes_left -= size
+            if self._bytes_left < 0:
+                raise TooMuchData("more response data for one command than a mail server would send")
 
     def unread(self, responses: Sequence[tuple[bytes, Sequence[bytes]]]) -> None:
         """Give back responses that followed a command's tagged answer (bulk reading
@@ -1384,7 +1450,7 @@ class ResponseReader:
                 self._pos = idx + 2
                 return line
             if len(self._buf) - self._pos > MAX_LINE:
-                raise ParseError("response line too long")
+                raise TooMuchData(f"a response line longer than {MAX_LINE} bytes")
             self._fill()
 
     def _readexact(self, n: int) -> bytes:
@@ -1412,24 +1478,29 @@ class ResponseReader:
         """One response (a line plus the literals it announces)."""
         if self._pushed_back:
             line, literals = self._pushed_back.pop(0)
+            self._spend(1, len(line) + sum(map(len, literals)))
             return Response(line, list(literals))
         line = self._readline()
         m = _LITERAL_AT_END.search(line)
         if m is None:
+            self._spend(1, len(line))
             return Response(line, [])
         parts = [line]
         literals: list[bytes] = []
+        limit = _literal_limit(line, 0)
         total = 0
         while m is not None:
             size = int(m.group(1))
             total += size
-            if size > MAX_LITERAL or total > MAX_LITERAL:
-                raise ParseError(f"literal of {size} bytes refused")
+            if total > limit:
+                raise TooMuchData(f"a literal of {size} bytes in {_excerpt(parts[0], 40)}")
             literals.append(self._readexact(size))
             line = self._readline()
             parts.append(line)
             m = _LITERAL_AT_END.search(line)
-        return Response(b"".join(parts), literals)
+        response = Response(b"".join(parts), literals)
+        self._spend(1, len(response.line) + total)
+        return response
 
     def read_available(self) -> list[tuple[bytes, Sequence[bytes]]]:
         """Every complete response now in the buffer, as (line, literals); waits for
@@ -1437,11 +1508,12 @@ class ResponseReader:
         """
         if self._pushed_back:
             out, self._pushed_back = self._pushed_back, []
+            self._spend(len(out), sum(len(line) + sum(map(len, lits)) for line, lits in out))
             return out
         out: list[tuple[bytes, Sequence[bytes]]] = []
         while True:
             buf = self._buf
-            pos = self._pos
+            pos = start = self._pos
             end = len(buf)
             while True:
                 parsed = self._one_response(buf, pos)
@@ -1451,6 +1523,7 @@ class ResponseReader:
                 out.append((line, literals))
             self._pos = pos
             if out:
+                self._spend(len(out), pos - start)
                 return out
             big = self._wait_for_more(end - pos)
             if big is not None:
@@ -1462,7 +1535,7 @@ class ResponseReader:
         Returns the pending response when it announces a literal bigger than the
         buffer grows by (read in parts instead)."""
         if pending > MAX_LINE:
-            raise ParseError("response line too long")
+            raise TooMuchData(f"a response line longer than {MAX_LINE} bytes")
         if self._needs_big_read():
             return self.read_response()
         self._fill()
@@ -1488,6 +1561,7 @@ class ResponseReader:
         """
         if self._pushed_back:
             out, self._pushed_back = self._pushed_back, []
+            self._spend(len(out), sum(len(line) + sum(map(len, lits)) for line, lits in out))
             return out
         out: list[tuple[bytes, Sequence[bytes]]] = []
         append_row = rows.append
@@ -1496,7 +1570,7 @@ class ResponseReader:
         literal_group = pattern.groupindex["literal"]
         while True:
             buf = self._buf
-            pos = self._pos
+            pos = start = self._pos
             end = len(buf)
             stop = False
             while pos < end:
@@ -1532,6 +1606,8 @@ class ResponseReader:
                     break
             self._pos = pos
             if out or len(rows) > taken or stop:
+                # Rows a builder declined (None) are not counted: they come back in ``out``.
+                self._spend(len(out) + len(rows) - taken, pos - start)
                 return out
             big = self._wait_for_more(end - pos)
             if big is not None:
@@ -1565,12 +1641,13 @@ class ResponseReader:
         literals = []
         pos = start
         total = 0
+        limit = _literal_limit(buf, start)
         while True:
             eol = m.end() if m is not None else -1
             size = int(m.group(1))  # type: ignore[union-attr]
             total += size
-            if size > MAX_LITERAL or total > MAX_LITERAL:
-                raise ParseError(f"literal of {size} bytes refused")
+            if total > limit:
+                raise TooMuchData(f"a literal of {size} bytes in {_excerpt(buf[start:eol], 40)}")
             parts.append(buf[pos:eol])
             data_start = eol + 2
             data_end = data_start + size
@@ -1675,6 +1752,9 @@ class ImapWire:
         self._tags = itertools.count(1)
         self._idle_tag: bytes | None = None
         self.broken = False
+        #: The largest folder size (EXISTS) announced on this connection, up to
+        #: MAX_COUNTED_MESSAGES: what the bounds on responses per command grow with.
+        self._counted_messages = 0
 
     # -- errors -----------------------------------------------------------------------
     def _network_error(self, exc: BaseException, during: str) -> NetworkError:
@@ -1685,11 +1765,43 @@ class ImapWire:
         self.broken = True
         return failures.server_error(failures.PROTOCOL, self.host, self.port, f"{during}: {detail}")
 
+    def _too_much(self, during: str, detail: str) -> ServerError:
+        """The server went beyond a bound: end the connection (nothing more is read)."""
+        self.broken = True
+        log.warning("%s sent more than a mail server would during %s (%s); connection closed",
+                    self.host, during, detail)
+        try:
+            self.transport.close()
+        except OSError:
+            pass
+        return failures.too_much_data(self.host, self.port, f"{during}: {detail}")
+
+    # -- bounds (see UNTAGGED_BASE and the others above) --------------------------------
+    def _response_limit(self) -> int:
+        return UNTAGGED_BASE + UNTAGGED_PER_MESSAGE * self._counted_messages
+
+    def _begin(self, *, streamed: bool = False, folders: int = 0) -> None:
+        """A command (or an IDLE wait) starts: bound what its responses may add up to."""
+        self.reader.budget(
+            self._response_limit() + 2 * folders,
+            None if streamed
+            else RETAINED_BASE + RETAINED_PER_MESSAGE * self._counted_messages + RETAINED_PER_FOLDER * folders,
+        )
+
+    def _folder_grew(self, count: int) -> None:
+        counted = min(count, MAX_COUNTED_MESSAGES)
+        if counted > self._counted_messages:
+            more = counted - self._counted_messages
+            self._counted_messages = counted
+            self.reader.extend_budget(UNTAGGED_PER_MESSAGE * more, RETAINED_PER_MESSAGE * more)
+
     def has(self, capability: str) -> bool:
         return capability.upper() in self.capabilities
 
     # -- the command loop -------------------------------------------------------------
-    def _next_tag(self) -> bytes:
+    def _next_tag(self, *, streamed: bool = False, folders: int = 0) -> bytes:
+        """The next command's tag; its responses are counted from here (see :meth:`_begin`)."""
+        self._begin(streamed=streamed, folders=folders)
         return b"W%d" % next(self._tags)
 
     def _send(self, data: bytes, during: str) -> None:
@@ -1703,6 +1815,8 @@ class ImapWire:
             return self.reader.read_response()
         except (OSError, EOFError, TimeoutError) as exc:
             raise self._network_error(exc, during) from None
+        except TooMuchData as exc:
+            raise self._too_much(during, str(exc)) from None
         except ParseError as exc:
             raise self._protocol_error(during, str(exc)) from None
 
@@ -1718,6 +1832,10 @@ class ImapWire:
             log.warning("Unreadable unsolicited response skipped (%s): %s", exc, _excerpt(line))
             event = None
         if event is not None:
+            if type(event) is Exists and event.count > self._counted_messages:
+                self._folder_grew(event.count)
+            if len(self.events) >= self._response_limit():
+                raise self._too_much("unsolicited responses", f"more than {len(self.events)} changes not yet taken")
             self.events.append(event)
             if sink is not None and isinstance(event, FlagsChanged):
                 sink.append(resp)
@@ -1742,11 +1860,14 @@ class ImapWire:
         if self._idle_tag is not None:
             raise RuntimeError("command while IDLE")
 
-    def command(self, command: bytes, *, during: str | None = None) -> CommandResult:
-        """Send one command, collect its untagged responses, return on tagged OK."""
+    def command(self, command: bytes, *, during: str | None = None, folders: int = 0) -> CommandResult:
+        """Send one command, collect its untagged responses, return on tagged OK.
+
+        ``folders``: how many folders the answer may list (LIST), on top of the usual bounds.
+        """
         self._check_usable(during or "command")
         label = during or command.split(b" ", 1)[0].decode("ascii", "replace")
-        tag = self._next_tag()
+        tag = self._next_tag(folders=folders)
         self._send(tag + b" " + command + b"\r\n", label)
         untagged: list[Response] = []
         return self._finish(tag, label, untagged)
@@ -1844,7 +1965,7 @@ class ImapWire:
         cmd = b'LIST "" "*"'
         if returns and (self.has("LIST-EXTENDED") or self.has("LIST-STATUS")):
             cmd += b" RETURN (" + " ".join(returns).encode("ascii") + b")"
-        result = self.command(cmd, during="LIST")
+        result = self._folder_listing(cmd, "LIST")
         folders: list[FolderListing] = []
         statuses: dict[bytes, dict[str, int]] = {}
         for resp in result.untagged:
@@ -1872,7 +1993,7 @@ class ImapWire:
         ``core.folder_roles.xlist_attributes`` gives their RFC 6154 names. Some
         servers (Dovecot) answer XLIST with ``* LIST`` lines: those count too.
         """
-        result = self.command(b'XLIST "" "*"', during="XLIST")
+        result = self._folder_listing(b'XLIST "" "*"', "XLIST")
         folders: list[FolderListing] = []
         for resp in result.untagged:
             if resp.line[:8].upper() == b"* XLIST " or resp.line[:7].upper() == b"* LIST ":
@@ -1881,6 +2002,15 @@ class ImapWire:
                 except (ParseError, ValueError, TypeError, IndexError) as exc:
                     log.warning("Unreadable XLIST response skipped (%s): %s", exc, _excerpt(resp.line))
         return folders
+
+    def _folder_listing(self, cmd: bytes, verb: str) -> CommandResult:
+        """LIST/XLIST: room for MAX_FOLDERS folders (and their STATUS), and no more."""
+        result = self.command(cmd, during=verb, folders=MAX_FOLDERS)
+        # XLIST is answered with * XLIST lines, or * LIST lines (Dovecot): count both.
+        listed = sum(1 for resp in result.untagged if resp.line[:7].upper() in (b"* LIST ", b"* XLIST"))
+        if listed > MAX_FOLDERS:
+            raise self._too_much(verb, f"more than {MAX_FOLDERS} folders")
+        return result
 
     def status(self, folder: str | bytes, items: str = "MESSAGES UNSEEN UIDNEXT UIDVALIDITY") -> dict[str, int]:
         result = self.command(b"STATUS " + quote_mailbox(folder) + b" (" + items.encode("ascii") + b")")
@@ -2043,7 +2173,7 @@ class ImapWire:
         cmd = f"UID FETCH {uid_set} ({items})"
         if modifiers:
             cmd += " (" + " ".join(modifiers) + ")"
-        tag = self._next_tag()
+        tag = self._next_tag(streamed=True)
         self._send(tag + b" " + cmd.encode("ascii") + b"\r\n", "FETCH")
         finished = [False]  # set by _fetch_responses once the tagged answer is read
         try:
@@ -2087,6 +2217,8 @@ class ImapWire:
                     responses = reader.read_available()
             except (OSError, EOFError, TimeoutError) as exc:
                 raise self._network_error(exc, "FETCH") from None
+            except TooMuchData as exc:
+                raise self._too_much("FETCH", str(exc)) from None
             except ParseError as exc:
                 raise self._protocol_error("FETCH", str(exc)) from None
             done = False
@@ -2272,6 +2404,7 @@ class ImapWire:
         """Wait up to ``timeout`` seconds for events in IDLE; [] when nothing happened."""
         if self._idle_tag is None:
             raise RuntimeError("not in IDLE")
+        self._begin()  # each wait may bring what one command may
         try:
             if not self.reader.wait_readable(timeout):
                 return self.take_events()
@@ -2304,6 +2437,7 @@ class ImapWire:
         if tag is None:
             return self.take_events()
         self._send(b"DONE\r\n", "IDLE")
+        self._begin()
         self._finish(tag, "IDLE", [])
         return self.take_events()
 

@@ -361,7 +361,7 @@ def test_reader_cuts_literals_across_chunk_boundaries():
 
 def test_reader_refuses_a_huge_literal():
     transport = ScriptedTransport(b"* 1 FETCH (BODY[] {999999999999}\r\n")
-    with pytest.raises(w.ParseError):
+    with pytest.raises(w.TooMuchData):
         w.ResponseReader(transport).read_response()
 
 
