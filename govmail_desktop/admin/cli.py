@@ -3,17 +3,25 @@
 Subcommands live in their own modules, each with ``register(subparsers)``
 that adds its parser and sets ``func`` (called with the parsed args, returns
 the exit code).
+
+It never prints a traceback: an unexpected error (a bug, MemoryError ...) exits
+with :data:`EXIT_UNEXPECTED` and one line naming the error and the log file that
+holds the traceback (``govmail-admin.log`` in the app's log folder).
 """
 
 from __future__ import annotations
 
 import argparse
 import locale
+import logging
 import os
 import sys
+from pathlib import Path
 
 from govmail_desktop import __version__
 from govmail_desktop.admin import check_server, policy_cmd
+from govmail_desktop.core.logging_setup import RedactingFormatter, redact
+from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.i18n import normalize_language, set_language, translate
 from govmail_desktop.i18n.catalog import language_from_argv
 
@@ -42,8 +50,58 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit code of an unexpected error (as "could not check" in check-server).
+EXIT_UNEXPECTED = 2
+#: Exit code after Ctrl+C.
+EXIT_INTERRUPTED = 130
+
+
+def log_file() -> Path:
+    """Where govmail-admin writes the traceback of an unexpected error."""
+    return AppPaths.default().log_dir / "govmail-admin.log"
+
+
+def _log_unexpected(exc: BaseException, argv: list[str]) -> bool:
+    """Append the traceback to :func:`log_file`, redacted like the app's log; False if
+    it cannot be written (written directly: logging would print its own errors)."""
+    record = logging.LogRecord(
+        "govmail_desktop.admin", logging.ERROR, __file__, 0, "govmail-admin %s failed unexpectedly",
+        (" ".join(argv[:2]),), (type(exc), exc, exc.__traceback__),
+    )
+    text = RedactingFormatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s").format(record)
+    path = log_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as out:
+            out.write(text + "\n")
+    except OSError:
+        return False
+    return True
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:200]
+    return redact(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - never a traceback on the terminal
+        if _log_unexpected(exc, argv):
+            text = translate("AdminCli", "govmail-admin stopped on an unexpected error ({error}). Details are in {log}.")
+        else:
+            text = translate(
+                "AdminCli", "govmail-admin stopped on an unexpected error ({error}). The log {log} could not be written."
+            )
+        print(text.format(error=_one_line(exc), log=log_file()), file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+def _main(argv: list[str]) -> int:
     # Pick the language before building the parser so that --help is translated.
     set_language(language_from_argv(argv) or _default_language())
     parser = build_parser()
