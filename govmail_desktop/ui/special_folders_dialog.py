@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from govmail_desktop.models.plain_text import plain_label
+
 #: Role keys (core.folder_roles.ROLE_KEYS) in the order shown.
 ROLE_ORDER = ("sent", "drafts", "trash", "junk", "archive")
 
@@ -48,9 +50,8 @@ class SpecialFoldersDialog(QDialog):
         self._account_name = account_name
         self._policy = dict(policy_choice or {})
         self._in_force = dict(in_force or {})
-        self._intro = QLabel(self)
+        self._intro = plain_label(QLabel(self))  # the account name is the user's text
         self._intro.setWordWrap(True)
-        self._intro.setTextFormat(Qt.TextFormat.PlainText)  # the account name is the user's text
         self.combos: dict[str, QComboBox] = {}
         self._labels: dict[str, QLabel] = {}
         form = QFormLayout()
@@ -66,7 +67,7 @@ class SpecialFoldersDialog(QDialog):
                 combo.addItem(wanted, wanted)  # chosen earlier, not on the server (now)
             combo.setCurrentIndex(max(0, combo.findData(wanted)))
             combo.setEnabled(not locked)
-            label = QLabel(self)
+            label = plain_label(QLabel(self))
             label.setBuddy(combo)
             form.addRow(label, combo)
             self.combos[key] = combo

@@ -228,6 +228,12 @@ def is_own_text(expr: ast.expr | None, scope: FunctionScope, rule: str, _seen: f
         return own(expr.operand)
     if isinstance(expr, ast.Compare):
         return True  # a bool
+    if isinstance(expr, ast.Subscript):  # an item of a container of own texts
+        return own(expr.value)
+    if isinstance(expr, ast.Dict):
+        return all(map(own, expr.values))
+    if isinstance(expr, (ast.Tuple, ast.List)):
+        return all(map(own, expr.elts))
     return False
 
 
@@ -459,6 +465,11 @@ PLANTED_BAD = {
         "def show(self, summary):\n    text = 'From: ' + summary.sender\n    self.label.setText(text)\n",
         LABEL,
     ),
+    "an item of a table that holds message data": (
+        "ui/table2.py",
+        "def show(self, m, key):\n    texts = {'from': m.sender, 'title': self.tr('Title')}\n    self.label.setText(texts[key])\n",
+        LABEL,
+    ),
     "string formatting of a name with a text format spec": (
         "ui/spec.py",
         "def show(self, name):\n    self.label.setText(f'{name:>20}')\n",
@@ -522,6 +533,13 @@ PLANTED_GOOD = {
         "    self.label.setText(f'{done:,}/{total:,}')\n"
         "    self.box.setText(f'<h3>{APP_NAME}</h3>' + self.tr('Version {v}').format(v=__version__))\n"
         "    item.setText(_qt_text(name))\n",
+    ),
+    "an item of a table of translations": (
+        "ui/table.py",
+        "def retranslate(self, key):\n"
+        "    labels = {'sent': self.tr('&Sent:'), 'trash': self.tr('&Trash:')}\n"
+        "    self.label.setText(labels[key])\n"
+        "    self.label.setText((self.tr('One'), self.tr('Two'))[key])\n",
     ),
     "helpers for tooltips and notifications": (
         "ui/helpers.py",
