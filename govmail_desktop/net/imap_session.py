@@ -348,8 +348,13 @@ class ImapSession:
     def __enter__(self) -> "ImapSession":
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.logout()
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
+        try:
+            self.logout()
+        except GovMailError:
+            self.close()
+            if exc_type is None:  # never hide the error that ended the block
+                raise
 
     def _map(self, exc: BaseException, during: str) -> GovMailError:
         host, port = self.endpoint.host, self.endpoint.port

@@ -358,3 +358,19 @@ def test_every_session_read_path_is_bounded(certs, policy, key):
         with bounded(server), pytest.raises(ServerError) as info:
             drive(server, policy)
     _assert_too_much(info.value)
+
+
+def test_a_flood_at_logout_never_hides_the_error_that_ended_a_with_block(certs, policy):
+    class Ended(Exception):
+        pass
+
+    options = {"attack_at": "LOGOUT", "flood": LINES}
+    with HostileImapServer(certs.server, cap=LINE_FLOOD_CAP, **options) as server:
+        with bounded(server), pytest.raises(Ended):
+            with _imap_login(server, policy):
+                raise Ended
+    with HostileImapServer(certs.server, cap=LINE_FLOOD_CAP, **options) as server:
+        with bounded(server), pytest.raises(ServerError) as info:
+            with _imap_login(server, policy):
+                pass
+    _assert_too_much(info.value)
