@@ -120,6 +120,7 @@
         <name>Accounts</name>
         <message>
             <source>The account settings are not valid.</source>
+            <extracomment>The folder the policy sets for a role on every account (``account.folder_trash`` ...), by role key (``core.folder_roles.ROLE_KEYS``); a folder the server does not have is ignored. Longest folder name accepted in a choice (IMAP names are far shorter in practice).</extracomment>
             <translation>การตั้งค่าบัญชีไม่ถูกต้อง</translation>
         </message>
         <message>
@@ -140,7 +141,7 @@
         </message>
         <message>
             <source>The name must not contain line breaks or control characters.</source>
-            <extracomment>Validation of the account keys a policy may lock, in the shape of ``core.settings.SCHEMA`` so the policy schema can check them the same way (``ACCOUNT_LOCK_SETTINGS.get(key)`` next to ``SCHEMA.get(key)``). mail.go.th's SMTP ports in the order to try them (GOVERNMENT.md: only port 25 with STARTTLS is seen in public code; 465 and 587 are usual for Zimbra).</extracomment>
+            <extracomment>Validation of the account keys a policy may lock, in the shape of ``core.settings.SCHEMA`` so the policy schema can check them the same way (``ACCOUNT_LOCK_SETTINGS.get(key)`` next to ``SCHEMA.get(key)``). mail.go.th's SMTP ports in the order to try them (GOVERNMENT.md: only port 25 with STARTTLS is seen in public code; 465 and 587 are usual for Zimbra). The user's own choice of special folders: ((role key, folder name), ...), e.g. (("trash", "INBOX.Trash"),); roles not listed are detected (core/folder_roles.py).</extracomment>
             <translation>ชื่อต้องไม่มีการขึ้นบรรทัดใหม่หรืออักขระควบคุม</translation>
         </message>
         <message>
@@ -165,7 +166,6 @@
         <name>AdminCheckServer</name>
         <message>
             <source>Check whether the app may connect to a mail server, as the app would.</source>
-            <extracomment>one per failed attempt, same order as ``attempts``</extracomment>
             <translation>ตรวจสอบว่าโปรแกรมจะเชื่อมต่อกับเซิร์ฟเวอร์อีเมลได้หรือไม่ โดยใช้การตรวจสอบเดียวกับที่โปรแกรมใช้</translation>
         </message>
         <message>
@@ -189,10 +189,6 @@
             <translation>ใช้ไฟล์นโยบายนี้แทนนโยบายของเครื่อง</translation>
         </message>
         <message>
-            <source>Use IP for HOST instead of DNS (may be repeated).</source>
-            <translation>ใช้หมายเลข IP ที่ระบุสำหรับ HOST แทนการค้นหา DNS (ระบุได้หลายครั้ง)</translation>
-        </message>
-        <message>
             <source>Also trust the CA certificates in FILE (PEM).</source>
             <translation>เชื่อถือใบรับรอง CA ในไฟล์ FILE (PEM) เพิ่มเติม</translation>
         </message>
@@ -205,8 +201,45 @@
             <translation>แสดงผลในรูปแบบที่โปรแกรมอ่านได้ (JSON)</translation>
         </message>
         <message>
-            <source>Invalid --resolve value: {value} (expected HOST:IP)</source>
-            <translation>ค่า --resolve ไม่ถูกต้อง: {value} (ต้องอยู่ในรูป HOST:IP)</translation>
+            <source>Invalid --resolve value: {value} (expected HOST:IP, HOST:PORT:IP or HOST:[IPv6])</source>
+            <extracomment>one per failed attempt, same order as ``attempts`` ``--user``: who logged in (never the password), and how it went (no effect on the exit code). The IMAP capabilities the server listed after login (the list the app works with).</extracomment>
+            <translation>ค่า --resolve ไม่ถูกต้อง: {value} (ต้องอยู่ในรูป HOST:IP, HOST:PORT:IP หรือ HOST:[IPv6])</translation>
+        </message>
+        <message>
+            <source>Invalid --resolve value: {value} ({host} is not a server name)</source>
+            <translation>ค่า --resolve ไม่ถูกต้อง: {value} ({host} ไม่ใช่ชื่อเซิร์ฟเวอร์)</translation>
+        </message>
+        <message>
+            <source>Ambiguous --resolve value: {value} (put IPv6 addresses in brackets: {as_address} or {as_port})</source>
+            <translation>ค่า --resolve อ่านได้มากกว่าหนึ่งแบบ: {value} (กรุณาเขียนหมายเลข IPv6 ในวงเล็บเหลี่ยม: {as_address} หรือ {as_port})</translation>
+        </message>
+        <message>
+            <source>The --resolve value {value} is for {name}, but the server checked is {host}</source>
+            <translation>ค่า --resolve {value} ใช้สำหรับ {name} แต่เซิร์ฟเวอร์ที่ตรวจคือ {host}</translation>
+        </message>
+        <message>
+            <source>The --resolve value {value} is for port {port}, but this check connects to port {ports}</source>
+            <translation>ค่า --resolve {value} ใช้สำหรับพอร์ต {port} แต่การตรวจนี้เชื่อมต่อกับพอร์ต {ports}</translation>
+        </message>
+        <message>
+            <source>Use IP for HOST (the server checked) instead of DNS; also HOST:PORT:IP, IPv6 as [IP] (may be repeated).</source>
+            <translation>ใช้หมายเลข IP ที่ระบุสำหรับ HOST (เซิร์ฟเวอร์ที่ตรวจ) แทนการค้นหา DNS ใช้รูปแบบ HOST:PORT:IP ได้ และเขียน IPv6 ในวงเล็บเหลี่ยม [IP] (ระบุได้หลายครั้ง)</translation>
+        </message>
+        <message>
+            <source>IMAP only: also log in as NAME, over the verified TLS connection, to see the capabilities the server offers after login (the password is asked for, or read from the first line of standard input). Without it no credentials are sent.</source>
+            <translation>เฉพาะ IMAP: เข้าสู่ระบบเป็น NAME ด้วย ผ่านการเชื่อมต่อ TLS ที่ตรวจสอบแล้ว เพื่อดูความสามารถที่เซิร์ฟเวอร์มีหลังเข้าสู่ระบบ (โปรแกรมจะถามรหัสผ่าน หรืออ่านจากบรรทัดแรกของ standard input) ถ้าไม่ระบุตัวเลือกนี้จะไม่ส่งข้อมูลบัญชีใด ๆ</translation>
+        </message>
+        <message>
+            <source>--user is for IMAP checks only (an SMTP server shows its capabilities before login).</source>
+            <translation>--user ใช้กับการตรวจ IMAP เท่านั้น (เซิร์ฟเวอร์ SMTP แสดงความสามารถก่อนเข้าสู่ระบบอยู่แล้ว)</translation>
+        </message>
+        <message>
+            <source>No password for {user}: type it when asked, or give it on the first line of standard input.</source>
+            <translation>ไม่มีรหัสผ่านสำหรับ {user}: กรุณาพิมพ์เมื่อโปรแกรมถาม หรือใส่ไว้ในบรรทัดแรกของ standard input</translation>
+        </message>
+        <message>
+            <source>Password for {user}: </source>
+            <translation>รหัสผ่านของ {user}: </translation>
         </message>
         <message>
             <source>implicit TLS</source>
@@ -304,6 +337,179 @@
             <source>Verdict: COULD NOT CHECK ({code}).</source>
             <translation>สรุป: ตรวจสอบไม่ได้ ({code})</translation>
         </message>
+        <message>
+            <source>Login as {user}: accepted</source>
+            <translation>เข้าสู่ระบบเป็น {user}: สำเร็จ</translation>
+        </message>
+        <message>
+            <source>Capabilities after login: {value}</source>
+            <translation>ความสามารถของเซิร์ฟเวอร์หลังเข้าสู่ระบบ: {value}</translation>
+        </message>
+        <message>
+            <source>Login as {user}: failed ({code}): {text}</source>
+            <translation>เข้าสู่ระบบเป็น {user}: ไม่สำเร็จ ({code}): {text}</translation>
+        </message>
+        <message>
+            <source>What the capabilities advertised before login mean for the app (+ offered, - not advertised):</source>
+            <translation>ความสามารถที่เซิร์ฟเวอร์แจ้งก่อนเข้าสู่ระบบมีผลต่อโปรแกรมอย่างไร (+ มี, - ไม่ได้แจ้ง):</translation>
+        </message>
+        <message>
+            <source>What the server's capabilities mean for the app (+ offered, - not offered):</source>
+            <translation>ความสามารถของเซิร์ฟเวอร์มีผลต่อโปรแกรมอย่างไร (+ มี, - ไม่มี):</translation>
+        </message>
+        <message>
+            <source>Many servers (Dovecot, Cyrus) list more after login: check again with --user NAME to see what the app works with.</source>
+            <translation>เซิร์ฟเวอร์หลายแบบ (Dovecot, Cyrus) แจ้งความสามารถเพิ่มเติมหลังเข้าสู่ระบบ กรุณาตรวจอีกครั้งด้วย --user NAME เพื่อดูรายการที่โปรแกรมจะใช้จริง</translation>
+        </message>
+        <message>
+            <source>Special folders (Sent, Drafts, Trash, Junk, Archive) are the ones the server marks; well-known names fill in the rest.</source>
+            <extracomment>How often the Inbox is asked for news on a server without IDLE (IdleLoop's own default). The IMAP extensions whose presence changes what the app does, in the order they are shown. The SMTP (EHLO) extensions shown.</extracomment>
+            <translation>โฟลเดอร์พิเศษ (จดหมายที่ส่งแล้ว ร่างจดหมาย ถังขยะ จดหมายขยะ เก็บถาวร) คือโฟลเดอร์ที่เซิร์ฟเวอร์ระบุไว้ ส่วนที่ไม่ได้ระบุจะหาจากชื่อที่ใช้กันทั่วไป</translation>
+        </message>
+        <message>
+            <source>Not offered: special folders come from XLIST, and from their well-known names where XLIST marks none.</source>
+            <translation>ไม่มี: โฟลเดอร์พิเศษจะได้จาก XLIST และหาจากชื่อที่ใช้กันทั่วไปสำหรับโฟลเดอร์ที่ XLIST ไม่ได้ระบุ</translation>
+        </message>
+        <message>
+            <source>Not offered: special folders are found by their well-known English or Thai names (Sent, Drafts, Trash, Junk, Archive ...); others can be chosen in the account settings or by the policy.</source>
+            <translation>ไม่มี: โฟลเดอร์พิเศษจะหาจากชื่อที่ใช้กันทั่วไปทั้งภาษาอังกฤษและภาษาไทย (Sent, Drafts, Trash, Junk, Archive ...) โฟลเดอร์ชื่ออื่นเลือกได้ในการตั้งค่าบัญชีหรือกำหนดโดยนโยบาย</translation>
+        </message>
+        <message>
+            <source>Not used: the app takes the special folders from SPECIAL-USE.</source>
+            <translation>ไม่ใช้: โปรแกรมใช้โฟลเดอร์พิเศษตาม SPECIAL-USE</translation>
+        </message>
+        <message>
+            <source>Special folders come from XLIST (Spam is Junk, Starred is Flagged, AllMail is All Mail).</source>
+            <translation>โฟลเดอร์พิเศษได้จาก XLIST (Spam คือจดหมายขยะ, Starred คือติดธง, AllMail คือจดหมายทั้งหมด)</translation>
+        </message>
+        <message>
+            <source>Not offered (not needed: SPECIAL-USE is offered).</source>
+            <translation>ไม่มี (ไม่จำเป็น เพราะมี SPECIAL-USE)</translation>
+        </message>
+        <message>
+            <source>Not offered: special folders are found by their names only.</source>
+            <translation>ไม่มี: โฟลเดอร์พิเศษจะหาจากชื่อเท่านั้น</translation>
+        </message>
+        <message>
+            <source>A special folder the app creates (a missing Trash) is marked as such on the server too.</source>
+            <translation>โฟลเดอร์พิเศษที่โปรแกรมสร้างให้ (เช่น ถังขยะที่ยังไม่มี) จะถูกระบุบนเซิร์ฟเวอร์ด้วย</translation>
+        </message>
+        <message>
+            <source>Not offered: a special folder the app creates (a missing Trash) is known by its name only.</source>
+            <translation>ไม่มี: โฟลเดอร์พิเศษที่โปรแกรมสร้างให้ (เช่น ถังขยะที่ยังไม่มี) จะรู้จักได้จากชื่อเท่านั้น</translation>
+        </message>
+        <message>
+            <source>Quick resync: one round trip tells which messages were expunged and which flags changed.</source>
+            <translation>ซิงค์ข้อมูลซ้ำได้เร็ว: ถามเซิร์ฟเวอร์ครั้งเดียวก็รู้ว่าจดหมายใดถูกลบออกไปและสถานะใดเปลี่ยน</translation>
+        </message>
+        <message>
+            <source>Cannot be turned on (the server does not offer ENABLE): resync as without QRESYNC.</source>
+            <translation>เปิดใช้ไม่ได้ (เซิร์ฟเวอร์ไม่มี ENABLE): ซิงค์ข้อมูลซ้ำแบบเดียวกับเมื่อไม่มี QRESYNC</translation>
+        </message>
+        <message>
+            <source>Not offered: a resync takes several round trips instead of one (see CONDSTORE).</source>
+            <translation>ไม่มี: การซิงค์ข้อมูลซ้ำต้องถามเซิร์ฟเวอร์หลายรอบแทนรอบเดียว (ดู CONDSTORE)</translation>
+        </message>
+        <message>
+            <source>Offered (QRESYNC builds on it).</source>
+            <translation>มี (QRESYNC ทำงานต่อยอดจากส่วนนี้)</translation>
+        </message>
+        <message>
+            <source>A resync fetches only the flags changed since the last one; all UIDs are compared only when the message count differs.</source>
+            <translation>การซิงค์ข้อมูลซ้ำดึงเฉพาะสถานะที่เปลี่ยนตั้งแต่ครั้งก่อน และเทียบ UID ทั้งหมดเฉพาะเมื่อจำนวนจดหมายไม่ตรงกัน</translation>
+        </message>
+        <message>
+            <source>Not offered: every resync fetches the flags of all messages and compares all UIDs: slower on big folders.</source>
+            <translation>ไม่มี: การซิงค์ข้อมูลซ้ำทุกครั้งต้องดึงสถานะของจดหมายทุกฉบับและเทียบ UID ทั้งหมด จึงช้าในโฟลเดอร์ที่มีจดหมายมาก</translation>
+        </message>
+        <message>
+            <source>New mail in the Inbox shows within seconds: the server tells the app at once.</source>
+            <translation>จดหมายใหม่ในกล่องจดหมายเข้าแสดงภายในไม่กี่วินาที เพราะเซิร์ฟเวอร์แจ้งโปรแกรมทันที</translation>
+        </message>
+        <message>
+            <source>Not offered: new mail in the Inbox is found by asking the server every {seconds} seconds; all folders are still checked as often as the setting sync.check_minutes says.</source>
+            <translation>ไม่มี: โปรแกรมจะรู้ว่ามีจดหมายใหม่ในกล่องจดหมายเข้าโดยถามเซิร์ฟเวอร์ทุก {seconds} วินาที ส่วนทุกโฟลเดอร์ยังตรวจตามความถี่ในการตั้งค่า sync.check_minutes เช่นเดิม</translation>
+        </message>
+        <message>
+            <source>Moving, and deleting to the Trash, is one command (UID MOVE).</source>
+            <translation>การย้ายจดหมายและการลบไปที่ถังขยะใช้คำสั่งเดียว (UID MOVE)</translation>
+        </message>
+        <message>
+            <source>Not offered: moving, and deleting to the Trash, copies the messages, marks them deleted and expunges only those (UID EXPUNGE).</source>
+            <translation>ไม่มี: การย้ายจดหมายและการลบไปที่ถังขยะจะคัดลอกจดหมาย ทำเครื่องหมายว่าลบ แล้วลบออกจากเซิร์ฟเวอร์เฉพาะจดหมายเหล่านั้น (UID EXPUNGE)</translation>
+        </message>
+        <message>
+            <source>Not offered: moving, and deleting to the Trash, copies the messages, marks them deleted and expunges (see UIDPLUS).</source>
+            <translation>ไม่มี: การย้ายจดหมายและการลบไปที่ถังขยะจะคัดลอกจดหมาย ทำเครื่องหมายว่าลบ แล้วลบออกจากเซิร์ฟเวอร์ (ดู UIDPLUS)</translation>
+        </message>
+        <message>
+            <source>An expunge removes only the messages the app names (UID EXPUNGE).</source>
+            <translation>การลบออกจากเซิร์ฟเวอร์ (expunge) ลบเฉพาะจดหมายที่โปรแกรมระบุ (UID EXPUNGE)</translation>
+        </message>
+        <message>
+            <source>Not offered: around each expunge the app takes the deleted mark off messages other programs marked, and puts it back after (a connection lost in between leaves them unmarked, never erased).</source>
+            <translation>ไม่มี: ทุกครั้งที่ลบออกจากเซิร์ฟเวอร์ (expunge) โปรแกรมจะเอาเครื่องหมายว่าลบออกจากจดหมายที่โปรแกรมอื่นทำเครื่องหมายไว้ก่อน แล้วใส่คืนภายหลัง (ถ้าการเชื่อมต่อหลุดระหว่างนั้น จดหมายเหล่านั้นจะไม่มีเครื่องหมาย แต่ไม่ถูกลบ)</translation>
+        </message>
+        <message>
+            <source>The folder list brings the message counts of every folder in one command.</source>
+            <translation>รายการโฟลเดอร์ได้จำนวนจดหมายของทุกโฟลเดอร์มาในคำสั่งเดียว</translation>
+        </message>
+        <message>
+            <source>Not offered: one STATUS command per folder for the counts (none with more than {limit} folders).</source>
+            <translation>ไม่มี: ต้องใช้คำสั่ง STATUS หนึ่งครั้งต่อโฟลเดอร์เพื่อดูจำนวนจดหมาย (ไม่แสดงจำนวนเมื่อมีมากกว่า {limit} โฟลเดอร์)</translation>
+        </message>
+        <message>
+            <source>A folder's UID list comes in compact form.</source>
+            <translation>รายการ UID ของโฟลเดอร์ได้มาในรูปแบบย่อ</translation>
+        </message>
+        <message>
+            <source>Not offered: a folder's UID list comes as one number per message (more data on big folders).</source>
+            <translation>ไม่มี: รายการ UID ของโฟลเดอร์ได้มาทีละหมายเลขต่อจดหมายหนึ่งฉบับ (ข้อมูลมากขึ้นในโฟลเดอร์ที่มีจดหมายมาก)</translation>
+        </message>
+        <message>
+            <source>Sign-in over TLS works, also with a user name or password in Thai characters (AUTH PLAIN).</source>
+            <translation>เข้าสู่ระบบผ่าน TLS ได้ รวมถึงชื่อผู้ใช้หรือรหัสผ่านที่มีอักษรไทย (AUTH PLAIN)</translation>
+        </message>
+        <message>
+            <source>Sign-in over TLS works, but not with a user name or password in Thai characters (that needs AUTH PLAIN).</source>
+            <translation>เข้าสู่ระบบผ่าน TLS ได้ แต่ใช้ชื่อผู้ใช้หรือรหัสผ่านที่มีอักษรไทยไม่ได้ (ต้องมี AUTH PLAIN)</translation>
+        </message>
+        <message>
+            <source>Not offered over TLS: the app cannot send mail through this server.</source>
+            <translation>ไม่มีผ่าน TLS: โปรแกรมส่งจดหมายผ่านเซิร์ฟเวอร์นี้ไม่ได้</translation>
+        </message>
+        <message>
+            <source>The server refuses messages larger than {size} MB (attachments grow by about a third when sent).</source>
+            <translation>เซิร์ฟเวอร์ไม่รับจดหมายที่ใหญ่กว่า {size} MB (ไฟล์แนบจะใหญ่ขึ้นประมาณหนึ่งในสามเมื่อส่ง)</translation>
+        </message>
+        <message>
+            <source>The server announces no size limit.</source>
+            <translation>เซิร์ฟเวอร์ไม่ได้แจ้งขนาดจดหมายสูงสุด</translation>
+        </message>
+        <message>
+            <source>The server announces a size limit that cannot be read.</source>
+            <translation>เซิร์ฟเวอร์แจ้งขนาดจดหมายสูงสุดในรูปแบบที่อ่านไม่ได้</translation>
+        </message>
+        <message>
+            <source>Not announced: a message too large for the server is refused only after it was sent in full.</source>
+            <translation>ไม่ได้แจ้ง: จดหมายที่ใหญ่เกินกว่าที่เซิร์ฟเวอร์รับจะถูกปฏิเสธหลังจากส่งไปทั้งฉบับแล้วเท่านั้น</translation>
+        </message>
+        <message>
+            <source>The server takes 8-bit message text (Thai in UTF-8 as it is).</source>
+            <translation>เซิร์ฟเวอร์รับเนื้อหาจดหมายแบบ 8 บิต (ภาษาไทยแบบ UTF-8 ได้โดยตรง)</translation>
+        </message>
+        <message>
+            <source>Not offered: message text must be 7-bit (Thai text encoded as base64 or quoted-printable).</source>
+            <translation>ไม่มี: เนื้อหาจดหมายต้องเป็นแบบ 7 บิต (ข้อความภาษาไทยต้องเข้ารหัสแบบ base64 หรือ quoted-printable)</translation>
+        </message>
+        <message>
+            <source>The server takes addresses with Thai characters before the @.</source>
+            <translation>เซิร์ฟเวอร์รับที่อยู่อีเมลที่มีอักษรไทยหน้า @</translation>
+        </message>
+        <message>
+            <source>Not offered: addresses with Thai characters before the @ cannot be used through this server (Thai domain names work in their xn-- form).</source>
+            <translation>ไม่มี: ที่อยู่อีเมลที่มีอักษรไทยหน้า @ ใช้กับเซิร์ฟเวอร์นี้ไม่ได้ (ชื่อโดเมนภาษาไทยใช้ได้ในรูปแบบ xn--)</translation>
+        </message>
     </context>
     <context>
         <name>AdminCli</name>
@@ -314,6 +520,15 @@
         <message>
             <source>Language of the output (default: from the locale).</source>
             <translation>ภาษาของผลลัพธ์ (ค่าเริ่มต้น: ตาม locale ของระบบ)</translation>
+        </message>
+        <message>
+            <source>govmail-admin stopped on an unexpected error ({error}). Details are in {log}.</source>
+            <extracomment>Exit code of an unexpected error (as "could not check" in check-server). Exit code after Ctrl+C.</extracomment>
+            <translation>govmail-admin หยุดทำงานเนื่องจากเกิดข้อผิดพลาดที่ไม่คาดคิด ({error}) ดูรายละเอียดได้ในไฟล์บันทึกการทำงาน {log}</translation>
+        </message>
+        <message>
+            <source>govmail-admin stopped on an unexpected error ({error}). The log {log} could not be written.</source>
+            <translation>govmail-admin หยุดทำงานเนื่องจากเกิดข้อผิดพลาดที่ไม่คาดคิด ({error}) และเขียนไฟล์บันทึกการทำงาน {log} ไม่ได้</translation>
         </message>
     </context>
     <context>
@@ -599,6 +814,7 @@
         <name>FolderTreeModel</name>
         <message>
             <source>Inbox</source>
+            <extracomment>The view's icons by special use (None: a user folder); set by the UI.</extracomment>
             <translation>กล่องจดหมายเข้า</translation>
         </message>
         <message>
@@ -701,8 +917,28 @@
             <translation>บัญชีนี้ไม่มีโฟลเดอร์เก็บถาวรบนเซิร์ฟเวอร์ จึงไม่ได้เก็บถาวรจดหมาย</translation>
         </message>
         <message>
+            <source>This account has no Trash folder, so nothing was deleted.</source>
+            <translation>บัญชีนี้ไม่มีโฟลเดอร์ถังขยะ จึงไม่ได้ลบจดหมาย</translation>
+        </message>
+        <message>
+            <source>The Trash folder was created on the server.</source>
+            <translation>สร้างโฟลเดอร์ถังขยะบนเซิร์ฟเวอร์แล้ว</translation>
+        </message>
+        <message>
+            <source>Could not create the Trash folder, so nothing was deleted.</source>
+            <translation>ไม่สามารถสร้างโฟลเดอร์ถังขยะได้ จึงไม่ได้ลบจดหมาย</translation>
+        </message>
+        <message>
+            <source>A Trash folder can only be created while connected to the server; nothing was deleted.</source>
+            <translation>สร้างโฟลเดอร์ถังขยะได้เฉพาะเมื่อเชื่อมต่อกับเซิร์ฟเวอร์อยู่ จึงยังไม่ได้ลบจดหมาย</translation>
+        </message>
+        <message>
             <source>Not connected: the change is kept on this computer and sent when the connection returns.</source>
             <translation>ออฟไลน์อยู่ การเปลี่ยนแปลงถูกบันทึกไว้ในเครื่องนี้ และจะส่งไปยังเซิร์ฟเวอร์เมื่อเชื่อมต่อได้อีกครั้ง</translation>
+        </message>
+        <message>
+            <source>{count} messages in {folder} could not be read from the server; they are not shown.</source>
+            <translation>อ่านจดหมาย {count} ฉบับในโฟลเดอร์ {folder} จากเซิร์ฟเวอร์ไม่ได้ จึงไม่แสดงในรายการ</translation>
         </message>
         <message>
             <source>This message has not been downloaded yet. It will be shown once connected.</source>
@@ -712,8 +948,28 @@
     <context>
         <name>MailboxController</name>
         <message>
-            <source>Delete Permanently</source>
+            <source>No Trash Folder</source>
             <extracomment>The preview loads once the selection rests this long (arrow-key scrolling through a list does not parse every message passed over). Selected rows whose flags decide what M and S say (enough for any real choice). Selections remembered across a model reset.</extracomment>
+            <translation>ไม่มีโฟลเดอร์ถังขยะ</translation>
+        </message>
+        <message>
+            <source>This account has no Trash folder, so deleted messages cannot be kept there.</source>
+            <translation>บัญชีนี้ไม่มีโฟลเดอร์ถังขยะ จึงเก็บจดหมายที่ลบไว้ในถังขยะไม่ได้</translation>
+        </message>
+        <message>
+            <source>Create a Trash folder on the server and move the {count} message(s) there, or delete them permanently? Permanently deleted messages cannot be recovered.</source>
+            <translation>ต้องการสร้างโฟลเดอร์ถังขยะบนเซิร์ฟเวอร์แล้วย้ายจดหมาย {count} ฉบับไปไว้ในนั้น หรือลบถาวรหรือไม่ จดหมายที่ลบถาวรแล้วจะกู้คืนไม่ได้</translation>
+        </message>
+        <message>
+            <source>&amp;Create Trash Folder</source>
+            <translation>สร้างโฟลเดอร์ถังขยะ(&amp;C)</translation>
+        </message>
+        <message>
+            <source>&amp;Delete Permanently</source>
+            <translation>ลบถาวร(&amp;D)</translation>
+        </message>
+        <message>
+            <source>Delete Permanently</source>
             <translation>ลบถาวร</translation>
         </message>
         <message>
@@ -725,7 +981,7 @@
         <name>MainWindow</name>
         <message>
             <source>GovMail Desktop — government e-mail</source>
-            <extracomment>How long an information notice stays in the status bar (errors stay).</extracomment>
+            <extracomment>Folder icons by special use (resources/icons); other folders: "folder". How long an information notice stays in the status bar (errors stay).</extracomment>
             <translation>GovMail Desktop — อีเมลภาครัฐ</translation>
         </message>
         <message>
@@ -755,6 +1011,14 @@
         <message>
             <source>&amp;Add Account…</source>
             <translation>เพิ่มบัญชี(&amp;A)…</translation>
+        </message>
+        <message>
+            <source>Special &amp;Folders…</source>
+            <translation>โฟลเดอร์พิเศษ(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Choose which folders of the account are Sent, Drafts, Trash, Junk and Archive</source>
+            <translation>เลือกว่าโฟลเดอร์ใดของบัญชีเป็นจดหมายที่ส่งแล้ว ร่างจดหมาย ถังขยะ จดหมายขยะ และเก็บถาวร</translation>
         </message>
         <message>
             <source>&amp;Quit</source>
@@ -1029,8 +1293,16 @@
             <translation>ชื่อผู้ส่งดูเหมือนที่อยู่อีเมลอื่นซึ่งไม่ใช่ที่อยู่จริง ผู้ส่งอาจถูกปลอมแปลง</translation>
         </message>
         <message>
-            <source>Hidden control characters were removed from the sender's name.</source>
-            <translation>ได้ลบอักขระควบคุมที่ซ่อนอยู่ออกจากชื่อผู้ส่งแล้ว</translation>
+            <source>The sender's domain imitates a government domain with look-alike letters from another alphabet; its real form (xn--…) is shown. This message is not from a government address.</source>
+            <translation>โดเมนของผู้ส่งเลียนแบบโดเมนของหน่วยงานราชการด้วยตัวอักษรหน้าตาคล้ายกันจากอักษรภาษาอื่น จึงแสดงในรูปแบบจริง (xn--…) จดหมายฉบับนี้ไม่ได้มาจากที่อยู่อีเมลของหน่วยงานราชการ</translation>
+        </message>
+        <message>
+            <source>The sender's domain uses look-alike letters from another alphabet; its real form (xn--…) is shown. The sender may be forged.</source>
+            <translation>โดเมนของผู้ส่งใช้ตัวอักษรหน้าตาคล้ายกันจากอักษรภาษาอื่น จึงแสดงในรูปแบบจริง (xn--…) ผู้ส่งอาจถูกปลอมแปลง</translation>
+        </message>
+        <message>
+            <source>Hidden control or text-direction characters were removed from the sender's name.</source>
+            <translation>ได้ลบอักขระควบคุมหรืออักขระกำหนดทิศทางข้อความที่ซ่อนอยู่ออกจากชื่อผู้ส่งแล้ว</translation>
         </message>
         <message>
             <source>This message is very large; only its beginning is shown.</source>
@@ -1054,7 +1326,7 @@
         </message>
         <message>
             <source>Forwarded message</source>
-            <extracomment>Every label of Thai single-byte text; decoded as cp874 (superset of all of them). Where the text came from: "plain", "html", "mixed" or "none".</extracomment>
+            <extracomment>Every label of Thai single-byte text; decoded as cp874 (superset of all of them). Header folding (RFC 5322 §2.2.3), as the header sync unfolds the fetched fields. Every character outside a comment starts one of these, or is a stray one. The same without quoted strings and domain literals (after an unclosed one). The shape of an addr-spec by token kinds: word *("." word) "@" (dot-atom / domain literal). Invisible format characters (bidi embeddings, overrides and isolates, marks, zero-width characters, word joiner, BOM, soft hyphen, tags): removed from names and addresses, and flagged (they can reorder or hide what is shown). Letters of other scripts (and non-ASCII Latin ones) that look like an ASCII letter, after NFKC and lower-casing: the look-alikes of homograph attacks (after the lists browsers use for their IDN display policy). Characters whose NFKC form is ASCII (fullwidth, mathematical, ſ, ℓ) are look-alikes too. Scripts that may share one label (UTS #39 "highly restrictive"): Latin with Japanese, Chinese or Korean; no other mix is a real-world domain label. Look-alikes of these (and of the domains below them) get the stronger warning. Where the text came from: "plain", "html", "mixed" or "none".</extracomment>
             <translation>จดหมายที่ส่งต่อ</translation>
         </message>
         <message>
@@ -1187,6 +1459,14 @@
         <message>
             <source>The mail-sending server {host} refused the message.</source>
             <translation>เซิร์ฟเวอร์ส่งอีเมล {host} ไม่รับจดหมายนี้</translation>
+        </message>
+        <message>
+            <source>The server {host} sent more data than a mail server would, so the connection was closed.</source>
+            <translation>เซิร์ฟเวอร์ {host} ส่งข้อมูลมามากเกินกว่าที่เซิร์ฟเวอร์อีเมลจะส่ง จึงตัดการเชื่อมต่อแล้ว</translation>
+        </message>
+        <message>
+            <source>This is a fault (or an attack) on the server's side, not a problem with your password. Please contact your IT staff.</source>
+            <translation>เป็นความผิดปกติ (หรือการโจมตี) จากฝั่งเซิร์ฟเวอร์ ไม่ใช่ปัญหาที่รหัสผ่านของท่าน กรุณาติดต่อเจ้าหน้าที่ไอทีของหน่วยงาน</translation>
         </message>
         <message>
             <source>The server {host} did not accept the login name or password.</source>
@@ -1416,12 +1696,88 @@
             <translation>เซิร์ฟเวอร์ {host} ที่ล็อกไว้ถูกปฏิเสธโดยกฎเซิร์ฟเวอร์ของนโยบายนี้เอง ({reason})</translation>
         </message>
         <message>
+            <source>the file is larger than {maximum} KiB (a policy file is a few kilobytes)</source>
+            <translation>ไฟล์มีขนาดใหญ่กว่า {maximum} KiB (ไฟล์นโยบายปกติมีขนาดเพียงไม่กี่กิโลไบต์)</translation>
+        </message>
+        <message>
+            <source>not a regular file</source>
+            <translation>ไม่ใช่ไฟล์ปกติ</translation>
+        </message>
+        <message>
+            <source>values are nested more than {maximum} levels deep</source>
+            <translation>ค่าซ้อนกันลึกเกิน {maximum} ชั้น</translation>
+        </message>
+        <message>
+            <source>a number has more than {maximum} digits</source>
+            <translation>มีตัวเลขที่ยาวเกิน {maximum} หลัก</translation>
+        </message>
+        <message>
+            <source>contains text that is not valid Unicode (an unpaired surrogate escape)</source>
+            <translation>มีข้อความที่ไม่ใช่ Unicode ที่ถูกต้อง (รหัส surrogate ที่ไม่มีคู่)</translation>
+        </message>
+        <message>
+            <source>the list has {count} entries; at most {maximum} are allowed</source>
+            <translation>รายการนี้มี {count} รายการ แต่ใส่ได้ไม่เกิน {maximum} รายการ</translation>
+        </message>
+        <message>
+            <source>“{value}” overlaps {prefix} ({kind}), whose addresses lead to IPv4 addresses; list the IPv4 range itself instead</source>
+            <translation>“{value}” ซ้อนทับกับ {prefix} ({kind}) ซึ่งหมายเลขในช่วงนี้นำไปสู่หมายเลข IPv4 กรุณาระบุช่วงหมายเลข IPv4 นั้นโดยตรงแทน</translation>
+        </message>
+        <message>
+            <source>the {family} ranges together cover more addresses outside local and private networks than one /{minimum} range; that would switch off the Thailand check</source>
+            <translation>ช่วงหมายเลข {family} ทั้งหมดรวมกันครอบคลุมหมายเลขนอกเครือข่ายภายในและเครือข่ายส่วนตัวมากกว่าหนึ่งช่วง /{minimum} จะทำให้การตรวจสอบว่าอยู่ในประเทศไทยไม่มีผล</translation>
+        </message>
+        <message>
+            <source>{count} more problems (fix the ones above first)</source>
+            <translation>ยังมีปัญหาอีก {count} รายการ (กรุณาแก้ไขรายการข้างต้นก่อน)</translation>
+        </message>
+        <message>
+            <source>the policy could not be checked ({reason})</source>
+            <translation>ไม่สามารถตรวจสอบนโยบายได้ ({reason})</translation>
+        </message>
+        <message>
             <source>the registry value has type {found}; expected {expected}</source>
             <translation>ค่าในรีจิสทรีมีชนิด {found} แต่ต้องเป็น {expected}</translation>
         </message>
         <message>
             <source>the registry key cannot be read: {reason}</source>
             <translation>ไม่สามารถอ่านคีย์รีจิสทรีได้: {reason}</translation>
+        </message>
+        <message>
+            <source>“{value}” uses {variable}, which is not a system folder; a REG_EXPAND_SZ value may use only {known}</source>
+            <translation>“{value}” ใช้ {variable} ซึ่งไม่ใช่โฟลเดอร์ของระบบ ค่าชนิด REG_EXPAND_SZ ใช้ได้เฉพาะ {known}</translation>
+        </message>
+        <message>
+            <source>the CA file must be on this computer's own disk, not a network or device path: {path}</source>
+            <translation>ไฟล์ CA ต้องอยู่บนดิสก์ของเครื่องนี้เอง ไม่ใช่พาธเครือข่ายหรือพาธอุปกรณ์: {path}</translation>
+        </message>
+        <message>
+            <source>the folder {path} can be changed by users other than the administrator (owner uid {uid}, mode {mode}); every folder above the policy file must be owned by root and writable only by root</source>
+            <translation>ผู้ใช้อื่นที่ไม่ใช่ผู้ดูแลระบบสามารถแก้ไขโฟลเดอร์ {path} ได้ (uid เจ้าของ {uid}, สิทธิ์ {mode}) ทุกโฟลเดอร์ที่อยู่เหนือไฟล์นโยบายต้องเป็นของ root และให้ root เขียนได้เท่านั้น</translation>
+        </message>
+        <message>
+            <source>{path} is owned by {owner}; it must be owned by Administrators or SYSTEM</source>
+            <translation>{path} เป็นของ {owner} แต่ต้องเป็นของ Administrators หรือ SYSTEM</translation>
+        </message>
+        <message>
+            <source>{who} may change {path} (rights {rights}); only Administrators and SYSTEM may change the policy</source>
+            <translation>{who} แก้ไข {path} ได้ (สิทธิ์ {rights}) ต้องให้เฉพาะ Administrators และ SYSTEM แก้ไขนโยบายได้</translation>
+        </message>
+        <message>
+            <source>{path} has no access list (a NULL DACL), so everyone may change it</source>
+            <translation>{path} ไม่มีรายการสิทธิ์การเข้าถึง (NULL DACL) ทุกคนจึงแก้ไขได้</translation>
+        </message>
+        <message>
+            <source>{path} is a link (reparse point); the policy folder and file must be real ones</source>
+            <translation>{path} เป็นลิงก์ (reparse point) โฟลเดอร์และไฟล์นโยบายต้องเป็นของจริง ไม่ใช่ลิงก์</translation>
+        </message>
+        <message>
+            <source>the owner and permissions of {path} cannot be read ({reason}), so the policy is not trusted</source>
+            <translation>ไม่สามารถอ่านเจ้าของและสิทธิ์ของ {path} ได้ ({reason}) จึงไม่เชื่อถือนโยบายนี้</translation>
+        </message>
+        <message>
+            <source>an unknown account</source>
+            <translation>บัญชีที่ไม่ทราบชื่อ</translation>
         </message>
         <message>
             <source>an object {{ … }}</source>
@@ -1609,6 +1965,50 @@
         </message>
     </context>
     <context>
+        <name>SpecialFoldersDialog</name>
+        <message>
+            <source>Special Folders</source>
+            <extracomment>Role keys (core.folder_roles.ROLE_KEYS) in the order shown.</extracomment>
+            <translation>โฟลเดอร์พิเศษ</translation>
+        </message>
+        <message>
+            <source>Choose the folders of {account} that are used as Sent, Drafts, Trash, Junk and Archive. "Detect automatically" uses what the server says, or the usual folder names.</source>
+            <translation>เลือกโฟลเดอร์ของ {account} ที่ใช้เป็นจดหมายที่ส่งแล้ว ร่างจดหมาย ถังขยะ จดหมายขยะ และเก็บถาวร "ตรวจหาอัตโนมัติ" จะใช้ข้อมูลจากเซิร์ฟเวอร์ หรือชื่อโฟลเดอร์ที่ใช้กันทั่วไป</translation>
+        </message>
+        <message>
+            <source>&amp;Sent:</source>
+            <translation>จดหมายที่ส่งแล้ว(&amp;S):</translation>
+        </message>
+        <message>
+            <source>&amp;Drafts:</source>
+            <translation>ร่างจดหมาย(&amp;D):</translation>
+        </message>
+        <message>
+            <source>&amp;Trash:</source>
+            <translation>ถังขยะ(&amp;T):</translation>
+        </message>
+        <message>
+            <source>&amp;Junk:</source>
+            <translation>จดหมายขยะ(&amp;J):</translation>
+        </message>
+        <message>
+            <source>A&amp;rchive:</source>
+            <translation>เก็บถาวร(&amp;R):</translation>
+        </message>
+        <message>
+            <source>Set by your agency's policy</source>
+            <translation>กำหนดโดยนโยบายของหน่วยงาน</translation>
+        </message>
+        <message>
+            <source>Detect automatically (now: {folder})</source>
+            <translation>ตรวจหาอัตโนมัติ (ขณะนี้: {folder})</translation>
+        </message>
+        <message>
+            <source>Detect automatically (none found)</source>
+            <translation>ตรวจหาอัตโนมัติ (ยังไม่พบ)</translation>
+        </message>
+    </context>
+    <context>
         <name>Storage</name>
         <message>
             <source>The disk is full, so mail could not be saved on this computer.</source>
@@ -1652,7 +2052,7 @@
         <message>
             <source>The server {host} could not carry out the request.</source>
             <extracomment>Thai legacy charsets: all decoded as cp874, the superset Outlook and Windows actually write (TIS-620 plus curly quotes and dashes at 0x91-0x97). Parsed address lists by their raw bytes: a mailbox repeats its correspondents. Groups: 1 UID, 2 flags (inside the parentheses), 3 INTERNALDATE (unquoted), 4 RFC822.SIZE, 5 the section name (``BODY[...]``), ``literal`` (6) the size of the section's literal, which follows the match and must end in ``)<byte value="xd" />
-``. Largest section literal the bulk path takes in place (bigger ones: the general path). With QRESYNC: UIDs removed since the given modseq ... ... and messages whose flags changed since then. Bounds that protect memory against a hostile or broken server. Largest block one ``recv`` returns (the reused read buffer's size). Responses read ahead of the command they belong to (see :meth:`unread`).</extracomment>
+``. Largest section literal the bulk path takes in place (bigger ones: the general path). With QRESYNC: UIDs removed since the given modseq ... ... and messages whose flags changed since then. One response line (literals cut out): a plain SEARCH of two million UIDs is ~16 MB. Literals of one FETCH response (message bodies; the app asks for 16 MB of a message at most). Literals of any other response (folder names in LIST/STATUS, ID strings, ...). Responses one command (or one IDLE wait) may bring: UNTAGGED_BASE, plus UNTAGGED_PER_MESSAGE for each message of the largest folder (EXISTS) the server has announced on this connection, counted up to MAX_COUNTED_MESSAGES. Per message a real server sends at most the FETCH asked for and one change (a flag FETCH, an EXPUNGE): a NOOP after another client marked every message of a million-message folder as read brings a million FETCH responses, well within 2,010,000. The same bound applies to the events gathered and not yet taken. LIST: one LIST and one STATUS (LIST-STATUS) response per folder, at most this many folders. Bytes of the responses a command keeps until its tagged answer (FETCH streams hand their rows on in batches and are not counted): RETAINED_BASE, plus RETAINED_PER_MESSAGE per counted message, plus RETAINED_PER_FOLDER per folder for LIST. Largest block one ``recv`` returns (the reused read buffer's size). Responses read ahead of the command they belong to (see :meth:`unread`).</extracomment>
             <translation>เซิร์ฟเวอร์ {host} ไม่สามารถดำเนินการตามคำขอได้</translation>
         </message>
         <message>
@@ -1673,6 +2073,10 @@
             <translation>เซิร์ฟเวอร์ไม่ได้ลบจดหมายใน {folder} จดหมายจึงกลับมาอยู่ในโฟลเดอร์ตามเดิม</translation>
         </message>
         <message>
+            <source>The messages in {folder} were not deleted: this account has no Trash folder. They are back in {folder}.</source>
+            <translation>ไม่ได้ลบจดหมายใน {folder} เพราะบัญชีนี้ไม่มีโฟลเดอร์ถังขยะ จดหมายกลับไปอยู่ใน {folder} แล้ว</translation>
+        </message>
+        <message>
             <source>An action made offline in the folder {folder} was not sent: the folder was rebuilt on the server.</source>
             <translation>การดำเนินการที่ทำไว้ขณะออฟไลน์ในโฟลเดอร์ {folder} ไม่ได้ส่งไปยังเซิร์ฟเวอร์ เนื่องจากโฟลเดอร์นี้ถูกสร้างใหม่บนเซิร์ฟเวอร์</translation>
         </message>
@@ -1681,7 +2085,7 @@
         <name>SyncAdapter</name>
         <message>
             <source>The password of this account is needed to connect.</source>
-            <extracomment>Body requests made offline wait in the engine's queue for the connection.</extracomment>
+            <extracomment>(role, outcome, error): a folder the user asked for (a Trash) was created, or not. Body requests made offline wait in the engine's queue for the connection.</extracomment>
             <translation>ต้องใส่รหัสผ่านของบัญชีนี้ก่อนจึงจะเชื่อมต่อได้</translation>
         </message>
     </context>
@@ -1713,7 +2117,7 @@
         </message>
         <message>
             <source>Updating the folder list</source>
-            <extracomment>Set by the GUI thread once announced rows are applied and painted (see _RelayListener).</extracomment>
+            <extracomment>{role: folder name} the user or the policy picked (core/folder_roles.py); replaced, never changed. Set by the GUI thread once announced rows are applied and painted (see _RelayListener).</extracomment>
             <translation>กำลังปรับปรุงรายการโฟลเดอร์</translation>
         </message>
         <message>
@@ -1727,6 +2131,18 @@
         <message>
             <source>Sending your changes to the server</source>
             <translation>กำลังส่งการเปลี่ยนแปลงของคุณไปยังเซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>Applying the choice of special folders</source>
+            <translation>กำลังใช้โฟลเดอร์พิเศษที่เลือกไว้</translation>
+        </message>
+        <message>
+            <source>Creating the Trash folder</source>
+            <translation>กำลังสร้างโฟลเดอร์ถังขยะ</translation>
+        </message>
+        <message>
+            <source>Creating a folder</source>
+            <translation>กำลังสร้างโฟลเดอร์</translation>
         </message>
         <message>
             <source>Downloading a message</source>
