@@ -1749,6 +1749,8 @@ class ImapWire:
         self.enabled: set[str] = set()
         self.events: list[Event] = []
         self.selected: str | None = None
+        #: What the SELECT of the selected folder reported (None when none is selected).
+        self.selected_info: SelectResult | None = None
         self._tags = itertools.count(1)
         self._idle_tag: bytes | None = None
         self.broken = False
@@ -2061,6 +2063,7 @@ class ImapWire:
         elif condstore and self.has("CONDSTORE"):
             cmd += b" (CONDSTORE)"
         self.selected = None
+        self.selected_info = None
         self.events.clear()
         name = folder if isinstance(folder, str) else decode_mutf7(folder)
         result = self.command(cmd, during="SELECT")
@@ -2103,6 +2106,7 @@ class ImapWire:
         code = response_code(result.text)
         info.read_only = readonly or (code is not None and code[0] == "READ-ONLY")
         self.selected = name
+        self.selected_info = info
         return info
 
     def unselect(self) -> None:
@@ -2113,6 +2117,7 @@ class ImapWire:
         else:
             self.command(b"CLOSE")
         self.selected = None
+        self.selected_info = None
 
     # -- searching ---------------------------------------------------------------------------
     def uid_search(self, criteria: str = "ALL") -> SearchResult:

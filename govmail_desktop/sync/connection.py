@@ -29,6 +29,9 @@ class MailboxConnection(Protocol):
     capabilities: frozenset[str]
     enabled: set[str]
     broken: bool
+    #: The selected folder, and what its SELECT reported (None when none is selected).
+    selected: str | None
+    selected_info: SelectResult | None
 
     def has(self, capability: str) -> bool: ...
 

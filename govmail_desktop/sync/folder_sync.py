@@ -141,9 +141,9 @@ class FolderSync:
         if (
             complete
             and cached.highestmodseq
-            and getattr(conn, "selected", None) == name
             and "QRESYNC" in conn.enabled
             and not conn.broken
+            and self._selection_in_step(cached, name)
         ):
             return self._resync_selected(cached, started)
         qresync = None
@@ -217,8 +217,32 @@ class FolderSync:
         )
         return result
 
+    def _selection_in_step(self, cached: CachedFolder, name: str) -> bool:
+        """Whether the connection's selection of ``name`` has told everything a re-SELECT
+        would: then a NOOP brings the rest (:meth:`_resync_selected`).
+
+        Not when its UIDVALIDITY is not the cache's (the folder was recreated on the
+        server, e.g. selected again by an offline replay: the cache must be dropped), nor
+        when the SELECT was made at a HIGHESTMODSEQ beyond the cache's (by a replay or a
+        message download, without QRESYNC): the changes made before it came in no
+        response, and only a QRESYNC SELECT from the cache's state brings them.
+        """
+        conn = self.conn
+        info = conn.selected_info
+        if conn.selected != name or info is None or info.folder != name:
+            return False
+        if info.uidvalidity != cached.uidvalidity:
+            log.info("The selected folder's UIDVALIDITY is not the cached one: it is selected again")
+            return False
+        return (
+            info.highest_modseq is not None
+            and cached.highestmodseq is not None
+            and info.highest_modseq <= cached.highestmodseq
+        )
+
     def _resync_selected(self, cached: CachedFolder, started: float) -> FolderSyncResult:
-        """The folder is still selected on this connection: a NOOP brings every change.
+        """The folder is still selected on this connection, since a SELECT whose state
+        the cache holds (:meth:`_selection_in_step`): a NOOP brings every change.
 
         With QRESYNC enabled the server reports expunges as VANISHED and flag
         changes as FETCH with UID and MODSEQ to a selected folder, so a re-SELECT

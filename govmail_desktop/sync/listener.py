@@ -38,4 +38,5 @@ class SyncListener:
         """A folder sync ended with ``count`` FETCH responses it could not use (the user is told)."""
 
     def action_failed(self, message: str) -> None:
-        """An offline action was refused by the server and undone in the cache."""
+        """An offline action was refused by the server and undone in the cache, or
+        dropped unsent because its folder was rebuilt on the server (UIDVALIDITY)."""

@@ -135,7 +135,10 @@ def replay(
                 log.warning("Offline action %d dropped: UIDVALIDITY of its folder changed", op.seq)
                 queue.complete(op.seq)
                 result.dropped += 1
-                result.messages.append(MSG_FOLDER_CHANGED.format(folder=op.folder))
+                message = MSG_FOLDER_CHANGED.format(folder=op.folder)
+                result.messages.append(message)
+                # The user is told; the folder sync drops the cache of the rebuilt folder.
+                listener.action_failed(message.text())
                 continue
             _apply(conn, cache, op)
         except NoTrash:

@@ -130,6 +130,50 @@ def test_uidvalidity_change_resets_the_folder_cache(dovecot, cache):
     assert subjects == {"ใหม่ 0", "ใหม่ 1", "ใหม่ 2"}
 
 
+class RecordingNotices(SyncListener):
+    def __init__(self) -> None:
+        self.resets: list[int] = []
+        self.notices: list[str] = []
+
+    def folder_reset(self, folder_id: int) -> None:
+        self.resets.append(folder_id)
+
+    def action_failed(self, message: str) -> None:
+        self.notices.append(message)
+
+
+def test_offline_replay_into_a_recreated_thai_folder_drops_the_action_and_resets_the_cache(dovecot, cache, tmp_path):
+    """An action queued offline, the folder deleted and recreated with the same name on the
+    server (new UIDVALIDITY), then back online: the replay SELECTs the folder on the same
+    connection the folder sync then uses. The action is dropped with a notice for the user
+    and the sync sees the new UIDVALIDITY despite the folder being selected already."""
+    folder = unique_folder("หนังสือราชการ")
+    uids = fill(dovecot, "alice", folder, 5)
+    sync(dovecot, cache, folder)
+    fid = cache.folder_id(folder)
+    old_validity = cache.folder(fid).uidvalidity
+    queue = OfflineOpQueue(tmp_path / "ops.sqlite3")
+    listener = RecordingNotices()
+    offline.record_action(cache, queue, listener, OpKind.FLAGS, folder, uids[:2], add=["\\Flagged"])
+    with dovecot.imap("alice") as other:
+        other.delete_folder(folder)
+    fill(dovecot, "alice", folder, 3, prefix="ใหม่")
+    wire = open_wire(dovecot, "alice")
+    try:
+        replayed = offline.replay(wire, cache, queue, listener)
+        assert (replayed.dropped, replayed.done, queue.count(), wire.selected) == (1, 0, 0, folder)
+        assert listener.notices == [offline.MSG_FOLDER_CHANGED.format(folder=folder).text()]
+        result = FolderSync(wire, cache, listener, None, SMALL).run(folder)
+    finally:
+        wire.logout()
+        queue.close()
+    assert result.reset and listener.resets == [fid]
+    assert cache.folder(fid).uidvalidity != old_validity
+    state = server_state(dovecot, "alice", folder)
+    assert cache_state(cache, folder) == state and not any("\\Flagged" in f for f in state.values())
+    assert {cache.summary(fid, uid).subject for uid in cache.known_uids(fid)} == {"ใหม่ 0", "ใหม่ 1", "ใหม่ 2"}
+
+
 class RecordingResets(SyncListener):
     def __init__(self) -> None:
         self.resets: list[int] = []

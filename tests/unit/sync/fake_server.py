@@ -209,6 +209,7 @@ class FakeConnection:
         self.enabled: set[str] = set()
         self.broken = False
         self.selected: str | None = None
+        self.selected_info: SelectResult | None = None
         self.events: list[Event] = []
         self.commands: list[str] = []
         self._cond = threading.Condition(server.lock)
@@ -330,6 +331,7 @@ class FakeConnection:
                     for m in box.messages.values()
                     if m.modseq > since
                 ]
+            self.selected_info = info
             return info
 
     def uid_search(self, criteria: str = "ALL") -> SearchResult:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 
 from govmail_desktop.core.errors import Cancelled, NetworkError
+from govmail_desktop.store.op_queue import OpKind
+from govmail_desktop.sync import offline
 from govmail_desktop.sync.connection import prepare
 from govmail_desktop.sync.control import CancelToken
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
@@ -202,6 +204,48 @@ def test_resync_of_the_folder_still_selected_is_a_noop(server, cache, listener):
     server.set_flags("INBOX", 1, ["\\Seen"])
     fresh, _ = run(server, cache)
     assert fresh.mode == "qresync" and cached_state(cache, "INBOX") == server.state("INBOX")
+
+
+def test_folder_selected_again_by_an_offline_replay_after_it_was_recreated_is_reset(server, cache, queue, listener):
+    """The replay of an action queued offline SELECTs a folder whose UIDVALIDITY changed:
+    the folder sync that follows on that connection must not trust the selection (the
+    "still selected" shortcut) but see the new UIDVALIDITY, drop the old cache and show
+    the messages the server has now."""
+    server.add_messages("INBOX", 4)
+    FolderSync(prepare(server.connect()), cache, options=SMALL).run("INBOX")
+    offline.record_action(cache, queue, listener, OpKind.FLAGS, "INBOX", [1], add=["\\Seen"])
+    server.recreate("INBOX")  # UIDs 1..4 again, now naming other messages
+    server.add_messages("INBOX", 2, subject="ใหม่")
+    conn = prepare(server.connect())  # back online: the queue is sent first
+    replayed = offline.replay(conn, cache, queue, listener)
+    assert (replayed.dropped, queue.count(), conn.selected) == (1, 0, "INBOX")
+    result = FolderSync(conn, cache, listener, options=SMALL).run("INBOX")
+    fid = cache.folder_id("INBOX")
+    assert result.reset and result.mode == "initial"
+    assert ("reset", fid) in listener.calls
+    assert cache.folder(fid).uidvalidity == server.folders["INBOX"].uidvalidity
+    assert cached_state(cache, "INBOX") == server.state("INBOX")
+    assert cache.summary(fid, 6).subject == "ใหม่ 6"
+    # Now the selection is the sync's own: the next resync is the one-NOOP shortcut again.
+    conn.commands.clear()
+    FolderSync(conn, cache, options=SMALL).run("INBOX")
+    assert conn.commands == ["NOOP"]
+
+
+def test_folder_selected_by_something_else_than_the_sync_is_selected_again(server, cache, listener):
+    """A plain SELECT (message download, offline replay) reports no changes made since the
+    cache's state: changes from before it are fetched by a QRESYNC re-SELECT, not lost."""
+    server.add_messages("INBOX", 6)
+    FolderSync(prepare(server.connect()), cache, options=SMALL).run("INBOX")
+    server.set_flags("INBOX", 2, ["\\Flagged"])
+    server.expunge("INBOX", [3])
+    conn = prepare(server.connect())
+    conn.select("INBOX")  # e.g. a message opened in the preview
+    conn.commands.clear()
+    result = FolderSync(conn, cache, listener, options=SMALL).run("INBOX")
+    assert conn.commands[0].startswith("SELECT INBOX QRESYNC")
+    assert (result.mode, result.flags_changed, result.removed) == ("qresync", 1, 1)
+    assert cached_state(cache, "INBOX") == server.state("INBOX")
 
 
 BULK = SyncOptions(first_batch=3, growth=2, max_chunk=8, write_batch=4, bulk_min=10)

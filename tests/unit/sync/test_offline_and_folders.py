@@ -189,6 +189,20 @@ def test_action_on_a_rebuilt_folder_is_dropped(server, cache, queue, listener):
     assert server.state("INBOX")[1] == frozenset()
 
 
+def test_action_dropped_on_a_rebuilt_folder_is_told_to_the_user(server, cache, queue, listener):
+    server.add_messages("INBOX", 2)
+    synced(server, cache)
+    offline.record_action(cache, queue, listener, OpKind.MOVE, "INBOX", [2], target="Sent")
+    server.recreate("INBOX")
+    result = offline.replay(prepare(server.connect()), cache, queue, listener)
+    assert (result.dropped, result.done, result.failed) == (1, 0, 0)
+    expected = "An action made offline in the folder INBOX was not sent: the folder was rebuilt on the server."
+    assert [m.text("en") for m in result.messages] == [expected]
+    # Not only in the log: the listener carries it to the status bar.
+    assert [c[1] for c in listener.of("action_failed")] == [result.messages[0].text()]
+    assert len(server.folders["Sent"].messages) == 0
+
+
 # -- IDLE -------------------------------------------------------------------------------------
 
 
