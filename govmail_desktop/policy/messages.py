@@ -169,6 +169,17 @@ P_WIN_LINK = QT_TRANSLATE_NOOP(
 P_WIN_SECURITY_UNREADABLE = QT_TRANSLATE_NOOP(
     "Policy", "the owner and permissions of {path} cannot be read ({reason}), so the policy is not trusted"
 )
+# -- who may change the CA file the machine policy names (sources.py) ---------
+P_CA_UNTRUSTED = QT_TRANSLATE_NOOP(
+    "Policy",
+    "the CA file {path} is not protected: a user who could change or replace it could make the app "
+    "trust a certificate authority of their own ({reason})",
+)
+P_CA_INSECURE_FOLDER = QT_TRANSLATE_NOOP(
+    "Policy",
+    "the folder {path} can be changed by users other than the administrator (owner uid {uid}, "
+    "mode {mode}); every folder above the CA file must be owned by root and writable only by root",
+)
 T_UNKNOWN_ACCOUNT = QT_TRANSLATE_NOOP("Policy", "an unknown account")
 
 # Type names used in P_EXPECTED.

@@ -22,8 +22,11 @@ change or create the machine file: on Linux the file and every folder above
 it must be root's and writable only by root; on Windows the file and its
 folder must be owned by Administrators/SYSTEM and no one else may change them
 (owner and DACL, winsec.py). Otherwise the file is not applied at all and the
-policy fails closed. Test and demo policies are loaded explicitly with
-:func:`load_policy_file`.
+policy fails closed. The same holds for the CA file the machine policy names
+(``tls.ca_file``): a user who could change it could add a certificate authority
+of their own, so it must be protected like the policy file, or the policy fails
+closed (:func:`ca_file_problems`). Test and demo policies are loaded explicitly
+with :func:`load_policy_file`.
 """
 
 from __future__ import annotations
@@ -322,6 +325,17 @@ class _Stack:
         self.problems.extend(layer_problems)
         self.apply(layer, labels)
 
+    def check_ca_file(self, trust: Callable[[Path, str], list[Problem]]) -> None:
+        """Refuse the CA file a machine source named if a user could change it (``trust``)."""
+        ca = self.values.get("tls.ca_file")
+        source = self.sources.get("tls.ca_file", DEFAULT_SOURCE)
+        if ca is None or source == DEFAULT_SOURCE:
+            return
+        try:
+            self.problems.extend(trust(Path(ca), source))
+        except Exception as exc:  # noqa: BLE001 - the loader never raises (safety net)
+            self.unexpected(source, exc)
+
     def check_consistency(self, policy: Policy) -> None:
         """Problems that only show once the layers are stacked (e.g. a locked, forbidden host)."""
         from govmail_desktop.policy.server import DomesticServerPolicy
@@ -380,10 +394,11 @@ def load_machine_policy(
     """The policy the app runs with: built-in default < machine file < registry.
 
     ``check_permissions``: only an administrator may be able to change the
-    machine file (:func:`posix_file_problems`, :func:`windows_file_problems`),
-    or a user could loosen the policy; tests of other things turn it off for
-    files in a temp dir. ``windows`` (the known-folder and owner/DACL layer)
-    and ``stat_path`` are injected by tests; by default the system answers.
+    machine file (:func:`posix_file_problems`, :func:`windows_file_problems`)
+    and the CA file it names (:func:`ca_file_problems`), or a user could loosen
+    the policy; tests of other things turn it off for files in a temp dir.
+    ``windows`` (the known-folder and owner/DACL layer) and ``stat_path`` are
+    injected by tests; by default the system answers.
     """
     stack = _Stack.defaults()
     if platform.startswith("win"):
@@ -404,6 +419,9 @@ def load_machine_policy(
 
             registry = WindowsRegistryReader()
         stack.apply_registry(registry, windows)
+    if check_permissions:
+        stack.check_ca_file(lambda ca, source: ca_file_problems(
+            ca, source, platform=platform, windows=windows, stat_path=stat_path))
     return stack.result()
 
 
@@ -413,7 +431,8 @@ def _root_only(st: os.stat_result) -> bool:
 
 
 def posix_file_problems(
-    path: Path, *, stat_path: Callable[[Path], os.stat_result] = os.stat
+    path: Path, *, stat_path: Callable[[Path], os.stat_result] = os.stat,
+    folder_message: Msg = m.P_INSECURE_FOLDER,
 ) -> list[Problem] | None:
     """Why a user could change or replace the machine file (None: there is no file).
 
@@ -446,7 +465,7 @@ def posix_file_problems(
             problems.append(Problem(source, "", m.P_UNREADABLE.format(reason=f"{folder}: {exc.strerror or exc}")))
             continue
         if not _root_only(fst):
-            problems.append(Problem(source, "", m.P_INSECURE_FOLDER.format(
+            problems.append(Problem(source, "", folder_message.format(
                 path=str(folder), uid=fst.st_uid, mode=oct(stat.S_IMODE(fst.st_mode)))))
     return problems
 
@@ -478,6 +497,35 @@ def windows_file_problems(path: Path, windows: winsec.WindowsPlatform) -> list[P
         if security is not None:
             problems.extend(Problem(source, "", msg) for msg in winsec.security_problems(security, str(target)))
     return problems
+
+
+def ca_file_problems(
+    ca: Path,
+    source: str,
+    *,
+    platform: str = sys.platform,
+    windows: winsec.WindowsPlatform | None = None,
+    stat_path: Callable[[Path], os.stat_result] = os.stat,
+) -> list[Problem]:
+    """Why a user could change or replace the CA file a machine source named ([] = they cannot).
+
+    The rules of the machine policy file: Linux — the file and every folder above
+    it (where a link leads too) owned by root and writable only by root; Windows —
+    the file and its folder owned by Administrators/SYSTEM, changeable by no one
+    else. Each problem is reported at ``source`` (the policy file or registry value
+    that named the file), key ``tls.ca_file``, naming the CA file. It runs at start
+    on the GUI thread: only stat calls (or owner/DACL lookups) on a local path — the
+    schema refuses ``\\\\server`` and device paths —; the file is read only when a
+    connection's TLS context is made, on a worker thread.
+    """
+    if platform.startswith("win"):
+        found = windows_file_problems(ca, windows if windows is not None else winsec.SystemWindows())
+    else:
+        found = posix_file_problems(ca, stat_path=stat_path, folder_message=m.P_CA_INSECURE_FOLDER)
+    if found is None:  # gone since the schema saw it: still not a CA file to trust
+        return [Problem(source, "tls.ca_file", m.P_CA_MISSING.format(path=shown(str(ca))))]
+    return [Problem(source, "tls.ca_file", m.P_CA_UNTRUSTED.format(path=shown(str(ca)), reason=p.message))
+            for p in found]
 
 
 def load_policy_file(path: Path | str, *, overrides: Mapping[str, Any] | None = None) -> EffectivePolicy:
