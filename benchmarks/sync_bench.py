@@ -75,7 +75,7 @@ def encoded_word(text: str, charset: str, use_base64: bool) -> str:
 
 
 def fill_maildir(maildir: Path, count: int, seed: int = 1) -> None:
-    """Write ``count`` messages into Maildir/cur (the fast way TESTING.md describes)."""
+    """Write ``count`` messages into Maildir/cur (about 7 s for 100,000; one APPEND at a time takes minutes)."""
     rng = random.Random(seed)
     cur = maildir / "cur"
     for sub in ("cur", "new", "tmp"):

@@ -1,5 +1,5 @@
 """The preview pane shows the parsed sender's real address and the spoof warnings in Thai
-(issue 8, item 2; SECURITY.md items 6 and 7)."""
+(a name that looks like an address, hidden characters)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Two checks: the Thai samples of tests/data decode to what seed.json expects
 (TIS-620 8-bit headers, windows-874 with Outlook quotes, ISO-8859-11, UTF-8),
-and for a spread of hostile messages from ../shared/corpora the ENVELOPE
+and for a spread of hostile messages from the public corpora (tests/corpora.py) the ENVELOPE
 structure equals what imapclient's parser (a different implementation) reads
 from the same server.
 """
@@ -16,12 +16,12 @@ import pytest
 
 from govmail_desktop.net.imap_wire import FETCH_SUMMARY_ITEMS, ImapCommandError, decode_header_text
 from govmail_desktop.sync import convert
+from tests.corpora import CORPORA, require_corpora
 from tests.integration.sync_helpers import open_wire
 from tests.servers.dovecot import to_crlf
 
 pytestmark = pytest.mark.integration
 
-CORPORA = Path("/work/shared/corpora")
 CORPUS_GLOBS = (
     "apache-james-mime4j/core/src/test/resources/testmsgs/*.msg",
     "python-cpython/**/msg_*.txt",
@@ -33,6 +33,8 @@ MAX_CORPUS_MESSAGES = 120
 
 
 def corpus_files() -> list[Path]:
+    """A spread of the corpora's messages; skips the calling test when the corpora are absent."""
+    require_corpora()
     files: list[Path] = []
     for pattern in CORPUS_GLOBS:
         files.extend(sorted(p for p in CORPORA.glob(pattern) if p.is_file())[:40])
@@ -61,7 +63,7 @@ def test_thai_samples_decode_as_expected(seeded_dovecot):
 
 def test_hostile_envelopes_match_an_independent_parser(dovecot):
     files = corpus_files()
-    assert len(files) >= 60, "the shared corpora are missing"
+    assert len(files) >= 60, f"the corpora at {CORPORA} hold too few of the messages this test reads"
     folder = f"corpus-{uuid.uuid4().hex[:6]}"
     wire = open_wire(dovecot, "bob")
     appended = 0

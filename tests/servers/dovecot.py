@@ -38,7 +38,7 @@ DEFAULT_USERS: dict[str, str] = {
 #: Mail domain of the test users (any domain reaches them: auth_username_format=%Ln).
 MAIL_DOMAIN = "localhost"
 
-#: What mail.go.th's Zimbra advertises after login (TESTING.md "Other IMAP servers"):
+#: What mail.go.th's Zimbra advertises after login (taken from Zimbra's server source):
 #: XLIST, but neither SPECIAL-USE nor MOVE.
 ZIMBRA_CAPABILITY = (
     "IMAP4rev1 ACL BINARY CATENATE CHILDREN CONDSTORE ENABLE ESEARCH ESORT I18NLEVEL=1 ID IDLE "

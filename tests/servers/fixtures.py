@@ -2,7 +2,7 @@
 
 Loaded by tests/conftest.py (``pytest_plugins``). Servers start lazily — only when a test
 asks for them — listen on free 127.0.0.1 ports and are stopped at the end even when
-tests fail. See /work/coord/servers-api.md or the docstrings below for the attributes.
+tests fail. The attributes are in the docstrings below and in tests/servers/README.md.
 
 - ``certs``            session: TestCertificates (test CA + loopback cert; expired(),
                        wrong_host(), untrusted() for refusal tests)

@@ -1,4 +1,4 @@
-"""The import rules of ARCHITECTURE.md ("Boundaries"), checked on the real source tree.
+"""The import rules between the layers (docs/architecture.md), checked on the real source tree.
 
 Each rule is a function of (module, imported name). The checker is also run on
 small synthetic trees, so a broken rule is proven to fail.

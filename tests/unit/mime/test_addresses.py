@@ -1,8 +1,7 @@
 """mime.parse.parse_addresses: the one address-list parser (preview, message list, sync).
 
-Issue 8 items 2 and 9 (SECURITY.md items 6 and 7): a folded quoted name could
-hide the real address; ``email.utils.getaddresses`` answered hostile headers
-differently on Python 3.11.2 (Debian 12) and 3.11.7, so the spoof warnings
+A folded quoted name could hide the real address (a spoofed sender);
+``email.utils.getaddresses`` answered hostile headers differently on Python 3.11.2 (Debian 12) and 3.11.7, so the spoof warnings
 depended on the interpreter's patch release. The answers below are fixed
 expectations — the same on every interpreter — not "whatever the stdlib says".
 """
@@ -11,7 +10,6 @@ from __future__ import annotations
 
 import email.utils
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -19,8 +17,8 @@ import pytest
 from govmail_desktop.mime import parse as P
 from govmail_desktop.mime import parse_message
 from govmail_desktop.sync import convert
+from tests.corpora import CORPORA, corpus_params, require_corpora
 
-CORPORA = Path(os.environ.get("GOVMAIL_CORPORA", "/work/shared/corpora"))
 STALWART = CORPORA / "stalwartlabs-mail-parser" / "resources" / "eml"
 
 MALFORMED = P.W_FROM_MALFORMED
@@ -145,7 +143,7 @@ def test_an_rfc2047_encoded_right_to_left_override_is_stripped_too():
     assert HIDDEN in message.sender_warnings
 
 
-# ---------------------------------------------------------------- look-alike domains (SECURITY.md item 7)
+# ---------------------------------------------------------------- look-alike domains
 
 CYRILLIC_O = "\u043e"
 
@@ -260,7 +258,7 @@ def _stalwart_expectations() -> list[tuple[Path, str, list[tuple[str, str]]]]:
 
 @pytest.mark.parametrize(
     ("eml", "field", "expected"),
-    _stalwart_expectations(),
+    corpus_params(_stalwart_expectations(), argcount=3),
     ids=lambda v: str(v.relative_to(STALWART)) if isinstance(v, Path) else None,
 )
 def test_addresses_match_the_corpus_expectations(eml, field, expected):
@@ -270,7 +268,7 @@ def test_addresses_match_the_corpus_expectations(eml, field, expected):
 
 
 def test_the_corpus_expectations_are_there():
-    if not STALWART.is_dir():
-        pytest.skip(f"corpora not found at {CORPORA}")
+    require_corpora()
+    assert STALWART.is_dir(), f"{STALWART} is missing from the corpora"
     assert len(_stalwart_expectations()) > 20
 

@@ -1,24 +1,24 @@
 """mime.parse: Thai charsets, safe plain text, spoof warnings, and bounded cost on hostile input.
 
 The Thai samples are tests/data (their expected text is in seed.json); the
-hostile ones are generated here (SECURITY.md items 3, 4, 6, 8, 9) or read from
-the public corpora in /work/shared/corpora (never copied into the repository).
+hostile ones are generated here (spoofed senders, hidden characters, bombs of
+size and nesting, deceptive attachment names) or read from the public corpora
+(tests/corpora.py says where; they are never copied into the repository).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from govmail_desktop.mime import parse as P
 from govmail_desktop.mime import parse_message
+from tests.corpora import corpus_id, corpus_messages, corpus_params, require_corpora
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 MANIFEST = json.loads((DATA / "seed.json").read_text(encoding="utf-8"))["messages"]
-CORPORA = Path(os.environ.get("GOVMAIL_CORPORA", "/work/shared/corpora"))
 
 
 def sample(name: str) -> bytes:
@@ -140,7 +140,7 @@ def test_forwarded_message_is_shown_with_its_own_headers():
     assert "forwarded.eml" in [a.filename for a in parsed.attachments]
 
 
-# ---------------------------------------------------------------- From spoofing (SECURITY.md item 6)
+# ---------------------------------------------------------------- From spoofing
 
 
 def spoof(from_lines: str) -> P.ParsedMessage:
@@ -178,7 +178,7 @@ def test_control_characters_in_names_are_removed_and_flagged():
     assert P.W_HIDDEN_CHARACTERS in parsed.warnings
 
 
-# ---------------------------------------------------------------- bounded cost (SECURITY.md item 8)
+# ---------------------------------------------------------------- bounded cost
 
 
 def bounded(parsed: P.ParsedMessage) -> P.ParsedMessage:
@@ -265,24 +265,6 @@ def test_tidy_text_collapses_blank_lines_and_breaks_long_lines():
 
 # ---------------------------------------------------------------- public hostile corpora
 
-_NOT_MESSAGES = {
-    ".xml", ".json", ".out", ".bin", ".tnef", ".list", ".rtf", ".png", ".jpg", ".html", ".htm", ".doc",
-    ".dat", ".pdf", ".mp3", ".md", ".ini", ".cfg", ".SYS", ".BAT", ".src", ".1", ".2", ".3", ".4",
-}
-_NOT_MESSAGE_NAMES = {"COPYING", "SOURCES.md", "README.txt", "ARTISTIC-LICENSE.txt"}
-
-
-def corpus_messages() -> list[Path]:
-    """Every message file of the corpora (not the expected outputs that sit next to them)."""
-    if not CORPORA.is_dir():
-        return []
-    return sorted(
-        p for p in CORPORA.rglob("*")
-        if p.is_file() and p.suffix not in _NOT_MESSAGES and p.name not in _NOT_MESSAGE_NAMES
-        and "_decoded_" not in p.name and "/tnef/" not in str(p)
-    )
-
-
 def split_mbox(data: bytes) -> list[bytes]:
     messages, current = [], []
     for line in data.split(b"\n"):
@@ -297,13 +279,11 @@ def split_mbox(data: bytes) -> list[bytes]:
 
 
 def test_the_corpora_are_there():
-    files = corpus_messages()
-    if not files:
-        pytest.skip(f"corpora not found at {CORPORA}")
-    assert len(files) > 300
+    require_corpora()
+    assert len(corpus_messages()) > 300
 
 
-@pytest.mark.parametrize("path", corpus_messages(), ids=lambda p: str(p.relative_to(CORPORA)))
+@pytest.mark.parametrize("path", corpus_params(corpus_messages()), ids=corpus_id)
 def test_every_corpus_message_parses_within_bounds(path):
     data = path.read_bytes()
     messages = split_mbox(data) if path.suffix == ".mbox" else [data]

@@ -1,4 +1,4 @@
-"""Guard for the class "unbounded reads" (issue 8, item 4; SECURITY.md item 8).
+"""Guard for the class "unbounded reads": a hostile server cannot make the app read without limit.
 
 Every public method of ImapWire that reads from the server is driven into endless
 floods of each kind — untagged lines, unsolicited changes, an endless line, huge

@@ -14,7 +14,7 @@ from govmail_desktop.net import failures
 from govmail_desktop.net.imap_wire import FolderListing, ImapCommandError, SearchResult, format_sequence_set
 from tests.unit.sync.fake_server import FakeConnection, FakeServer
 
-#: What mail.go.th's Zimbra advertises (TESTING.md "Other IMAP servers"): XLIST, no SPECIAL-USE, no MOVE.
+#: What mail.go.th's Zimbra advertises (from Zimbra's server source): XLIST, no SPECIAL-USE, no MOVE.
 ZIMBRA_CAPS = (
     "IMAP4REV1", "ACL", "BINARY", "CATENATE", "CHILDREN", "CONDSTORE", "ENABLE", "ESEARCH", "ESORT",
     "I18NLEVEL=1", "ID", "IDLE", "LIST-EXTENDED", "LIST-STATUS", "LITERAL+", "LOGIN-REFERRALS",
