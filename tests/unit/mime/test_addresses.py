@@ -1,8 +1,9 @@
 """mime.parse.parse_addresses: the one address-list parser (preview, message list, sync).
 
 A folded quoted name could hide the real address (a spoofed sender);
-``email.utils.getaddresses`` answered hostile headers differently on Python 3.11.2 (Debian 12) and 3.11.7, so the spoof warnings
-depended on the interpreter's patch release. The answers below are fixed
+``email.utils.getaddresses`` answered hostile headers differently on Python
+3.11.2 (Debian 12) and 3.11.7, so the spoof warnings depended on the
+interpreter's patch release. The answers below are fixed
 expectations — the same on every interpreter — not "whatever the stdlib says".
 """
 
