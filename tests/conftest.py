@@ -18,3 +18,14 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("govmail-home")
     monkeypatch.setenv("GOVMAIL_HOME", str(home))
     yield home
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Thai), whatever an earlier test chose
+    (govmail-admin --lang en, a language switch in the window)."""
+    from govmail_desktop.i18n import catalog
+
+    catalog.set_language(catalog.DEFAULT_LANGUAGE)
+    yield
+    catalog.set_language(catalog.DEFAULT_LANGUAGE)
