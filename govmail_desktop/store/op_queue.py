@@ -11,6 +11,15 @@ folder ids, which a rebuild renumbers); the sync replays them in sequence
 order and drops an action whose folder's UIDVALIDITY changed (its UIDs no
 longer mean the same messages).
 
+Each row carries the id of the user action it is (``op_id``, see
+``core/actions.py``): the sync reports the action's end under that id, and a
+row is found by it (:meth:`OfflineOpQueue.get`), never by comparing contents.
+The queue hands out the ids (:meth:`OfflineOpQueue.new_op_id`), above every id
+still queued from an earlier session.
+
+Schema changes migrate the rows in place (they are the user's work): version 1
+had no ``op_id``; its rows are given their sequence number as id.
+
 If this file itself is damaged it is moved aside with a time stamp (kept for
 the IT staff, never deleted) and an empty queue is started;
 ``recovered_from_damage`` is then True so the UI can say that some offline
@@ -20,10 +29,12 @@ actions may be lost.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import os
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from enum import Enum
@@ -38,7 +49,7 @@ from govmail_desktop.store.uidset import UidSet
 log = logging.getLogger(__name__)
 
 QUEUE_FILE = "ops.sqlite3"
-QUEUE_SCHEMA_VERSION = 1
+QUEUE_SCHEMA_VERSION = 2
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -63,6 +74,8 @@ class PendingOp:
     created_at: float = 0.0
     attempts: int = 0
     last_error: str | None = None
+    #: The user action this row is (``action_settled`` reports it under this id).
+    op_id: int = 0
 
 
 def _guarded(method: F) -> F:
@@ -87,7 +100,12 @@ class OfflineOpQueue:
         self.path = Path(path)
         self.recovered_from_damage = False
         self._conns = ThreadConnections(self.path, self._configure)
+        #: Held while an action is recorded (row + cache change) and while a replay takes
+        #: its list of rows: a replay never sees an action half recorded.
+        self.lock = threading.RLock()
         self._open()
+        self._ids_lock = threading.Lock()
+        self._ids = itertools.count(self._last_op_id() + 1)
 
     @classmethod
     def for_account(cls, account_id: str, paths: AppPaths | None = None) -> "OfflineOpQueue":
@@ -99,7 +117,10 @@ class OfflineOpQueue:
         conn.execute("PRAGMA synchronous = FULL")
 
     def _create(self) -> None:
+        """Create the table, or bring an older schema's table up to date keeping its rows."""
         with write_transaction(self._conns.get()) as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            exists = db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='ops'").fetchone()
             db.execute(
                 """CREATE TABLE IF NOT EXISTS ops (
                        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -112,9 +133,17 @@ class OfflineOpQueue:
                        target      TEXT,
                        created_at  REAL NOT NULL,
                        attempts    INTEGER NOT NULL DEFAULT 0,
-                       last_error  TEXT
+                       last_error  TEXT,
+                       op_id       INTEGER
                    )"""
             )
+            if exists and version < 2:
+                # Version 1 rows: the user's actions from before action ids; each keeps its
+                # place in the queue and is given its sequence number as id.
+                db.execute("ALTER TABLE ops ADD COLUMN op_id INTEGER")
+                migrated = db.execute("UPDATE ops SET op_id = seq WHERE op_id IS NULL").rowcount
+                log.info("Offline action queue %s migrated to schema 2 (%d queued actions kept)", self.path, migrated)
+            db.execute("CREATE UNIQUE INDEX IF NOT EXISTS ops_op_id ON ops(op_id)")
             db.execute(f"PRAGMA user_version = {QUEUE_SCHEMA_VERSION:d}")
 
     def _open(self) -> None:
@@ -173,16 +202,20 @@ class OfflineOpQueue:
         add_flags: Iterable[str] = (),
         remove_flags: Iterable[str] = (),
         target: str | None = None,
+        op_id: int | None = None,
     ) -> int:
-        """Append an action durably; returns its sequence number."""
+        """Append an action durably; returns its sequence number.
+
+        ``op_id``: the id of the user action (from :meth:`new_op_id`); a new one if None.
+        """
         kind = OpKind(kind)
         if kind in (OpKind.MOVE, OpKind.COPY) and not target:
             raise ValueError(f"a {kind.value} needs a target folder")
         uid_set = uids if isinstance(uids, UidSet) else UidSet.of(uids)
         with write_transaction(self._conns.get()) as db:
             cur = db.execute(
-                """INSERT INTO ops (kind, folder, uidvalidity, uids, add_flags, remove_flags, target, created_at)
-                   VALUES (?,?,?,?,?,?,?,?)""",
+                """INSERT INTO ops (kind, folder, uidvalidity, uids, add_flags, remove_flags, target, created_at, op_id)
+                   VALUES (?,?,?,?,?,?,?,?,?)""",
                 (
                     kind.value,
                     folder,
@@ -192,36 +225,55 @@ class OfflineOpQueue:
                     json.dumps(sorted(remove_flags)),
                     target,
                     time.time(),
+                    self.new_op_id() if op_id is None else int(op_id),
                 ),
             )
             return int(cur.lastrowid or 0)
 
+    def new_op_id(self) -> int:
+        """A new action id: above every id queued now or handed out before (any thread)."""
+        with self._ids_lock:
+            return next(self._ids)
+
+    @_guarded
+    def _last_op_id(self) -> int:
+        row = self._conns.get().execute("SELECT max(op_id) FROM ops").fetchone()
+        return int(row[0] or 0)
+
+    _COLUMNS = "seq, kind, folder, uidvalidity, uids, add_flags, remove_flags, target, created_at, attempts, last_error, op_id"
+
+    @staticmethod
+    def _row(r: tuple[Any, ...]) -> PendingOp:
+        return PendingOp(
+            seq=r[0],
+            kind=OpKind(r[1]),
+            folder=r[2],
+            uidvalidity=r[3],
+            uids=UidSet.from_imap(r[4]),
+            add_flags=frozenset(json.loads(r[5] or "[]")),
+            remove_flags=frozenset(json.loads(r[6] or "[]")),
+            target=r[7],
+            created_at=r[8],
+            attempts=r[9],
+            last_error=r[10],
+            op_id=r[11],
+        )
+
     @_guarded
     def pending(self, limit: int | None = None) -> list[PendingOp]:
         """Actions in the order they were made."""
-        sql = "SELECT seq, kind, folder, uidvalidity, uids, add_flags, remove_flags, target, created_at, attempts, last_error FROM ops ORDER BY seq"
+        sql = f"SELECT {self._COLUMNS} FROM ops ORDER BY seq"
         params: tuple[Any, ...] = ()
         if limit is not None:
             sql += " LIMIT ?"
             params = (limit,)
-        out = []
-        for r in self._conns.get().execute(sql, params).fetchall():
-            out.append(
-                PendingOp(
-                    seq=r[0],
-                    kind=OpKind(r[1]),
-                    folder=r[2],
-                    uidvalidity=r[3],
-                    uids=UidSet.from_imap(r[4]),
-                    add_flags=frozenset(json.loads(r[5] or "[]")),
-                    remove_flags=frozenset(json.loads(r[6] or "[]")),
-                    target=r[7],
-                    created_at=r[8],
-                    attempts=r[9],
-                    last_error=r[10],
-                )
-            )
-        return out
+        return [self._row(r) for r in self._conns.get().execute(sql, params).fetchall()]
+
+    @_guarded
+    def get(self, op_id: int) -> PendingOp | None:
+        """The queued row of action ``op_id``; None once it has left the queue."""
+        row = self._conns.get().execute(f"SELECT {self._COLUMNS} FROM ops WHERE op_id=?", (op_id,)).fetchone()
+        return self._row(row) if row is not None else None
 
     @_guarded
     def complete(self, seq: int) -> None:
