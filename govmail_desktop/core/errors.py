@@ -112,6 +112,17 @@ class AuthError(GovMailError):
     default_hint = QT_TRANSLATE_NOOP("Errors", "Please check your password and try again.")
 
 
+class PasswordNeeded(AuthError):
+    """No password is known for the account (asked each session, or none in the keyring).
+
+    Nothing was refused: the user is asked for it, and no connection is made until then.
+    """
+
+    code = "password-needed"
+    default_message = QT_TRANSLATE_NOOP("Errors", "The password of this account is needed to connect.")
+    default_hint = None
+
+
 class ServerError(GovMailError):
     """The server answered with an error (NO/BAD, 4xx/5xx)."""
 

@@ -1,7 +1,10 @@
 """IDLE on its own connection and thread: "INBOX changed", as a signal for the sync service.
 
 The watcher reconnects with backoff when the network drops, and after every
-reconnect reports a change once (mail may have come while it was away). It
+reconnect reports a change once (mail may have come while it was away). When
+the password is missing or refused it does not retry (that would only fail
+again, and repeated refused logins can lock the account): it waits until
+:meth:`IdleWatcher.resume` says a password may be known now. It
 never writes to the cache: the sync service's worker does that (a QRESYNC
 resync of INBOX, one round trip when nothing else changed).
 """
@@ -13,7 +16,7 @@ import threading
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from govmail_desktop.core.errors import GovMailError
+from govmail_desktop.core.errors import AuthError, GovMailError
 from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection, prepare
 from govmail_desktop.sync.control import Backoff, CancelToken
 from govmail_desktop.sync.idle import IdleLoop
@@ -47,6 +50,8 @@ class IdleWatcher(QObject):
         self._backoff = backoff or Backoff(initial=2.0, maximum=300.0)
         self._wake_every = wake_every
         self._stop = CancelToken()
+        #: Set by resume() (a password may be known now) and by stop().
+        self._resume = threading.Event()
         self._thread: threading.Thread | None = None
         self.watching = False
         queued = Qt.ConnectionType.QueuedConnection
@@ -62,6 +67,11 @@ class IdleWatcher(QObject):
     def stop(self) -> None:
         """Ask the thread to end (it notices within ``wake_every`` seconds)."""
         self._stop.cancel()
+        self._resume.set()
+
+    def resume(self) -> None:
+        """A password may be known now: a watcher waiting for one connects again."""
+        self._resume.set()
 
     def wait(self, timeout: float | None = None) -> bool:
         if self._thread is None:
@@ -85,6 +95,8 @@ class IdleWatcher(QObject):
         first = True
         while not self._stop.cancelled:
             conn: MailboxConnection | None = None
+            needs_password = False
+            self._resume.clear()
             try:
                 conn = prepare(self._connect())
                 reconnected = not first
@@ -105,6 +117,9 @@ class IdleWatcher(QObject):
                 )
                 first = False
                 loop.run()
+            except AuthError as exc:
+                needs_password = True
+                log.info("IDLE waits for the password (%s)", exc.code)
             except GovMailError as exc:
                 log.info("IDLE connection ended (%s: %s)", type(exc).__name__, exc.detail or exc.code)
             except Exception:  # noqa: BLE001 - keep watching; a bug goes to the log
@@ -118,5 +133,9 @@ class IdleWatcher(QObject):
             if self._stop.cancelled:
                 break
             self._emit(self._relay_watching, False)
-            self._stop.wait(self._backoff.next_delay())
+            if needs_password:
+                self._resume.wait()
+                self._backoff.reset()
+            else:
+                self._stop.wait(self._backoff.next_delay())
         self._emit(self._relay_watching, False)

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal, Slot
 
 from govmail_desktop.core.entities import Flag, MessageSummary, SpecialUse, decode_flags
 from govmail_desktop.core.errors import AuthError, BugError, Cancelled, GovMailError, StorageError
@@ -255,7 +255,8 @@ class MailboxService(QObject):
 
     ``password_needed(error)``: the server refused the password, or none is
     known (an "ask each session" account after a restart); the UI asks the user
-    and calls :meth:`retry_connection`.
+    and calls :meth:`retry_connection` (and reports the error itself if the user
+    cancels). Without a receiver, the error is reported like any other.
     """
 
     password_needed = Signal(object)
@@ -1001,8 +1002,10 @@ class MailboxService(QObject):
     def _on_problem(self, error: object) -> None:
         if isinstance(error, Cancelled):
             return
-        if isinstance(error, AuthError):
+        if isinstance(error, AuthError) and self.isSignalConnected(QMetaMethod.fromSignal(self.password_needed)):
+            # The prompt says why it asks; the UI reports it only if the user cancels.
             self.password_needed.emit(error)
+            return
         self._report(error if isinstance(error, BaseException) else BugError(detail=str(error)))
 
     @Slot(str, int, int)

@@ -37,7 +37,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from govmail_desktop.core.errors import GovMailError, ServerError
-from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.services.mailbox import (
     BODY_PART,
     DONE,
@@ -327,8 +326,6 @@ class EngineSyncAdapter(QObject):
 SyncFactory = Callable[[Any, MailCache, "OfflineOpQueue | None"], "EngineSyncAdapter | None"]
 
 
-PASSWORD_NEEDED = QT_TRANSLATE_NOOP("SyncAdapter", "The password of this account is needed to connect.")
-
 
 def default_sync_factory(ctx: Any) -> SyncFactory | None:
     """Builds each account's engine + adapter; None when nothing may connect.
@@ -346,7 +343,7 @@ def default_sync_factory(ctx: Any) -> SyncFactory | None:
         log.warning("No sync engine available; mailboxes stay offline")
         return None
     from govmail_desktop.core.accounts import special_folder_roles
-    from govmail_desktop.core.errors import AuthError
+    from govmail_desktop.core.errors import PasswordNeeded
     from govmail_desktop.credentials import CredentialStore, password_for
 
     store = CredentialStore()
@@ -359,10 +356,7 @@ def default_sync_factory(ctx: Any) -> SyncFactory | None:
         def password() -> str:
             found = password_for(account, store, ctx.session_passwords)
             if found is None:  # "ask each session" after a restart, or the keyring lost it
-                raise AuthError(
-                    PASSWORD_NEEDED, code="password-needed",
-                    detail=f"no password known for account {account.id}",
-                )
+                raise PasswordNeeded(detail=f"no password known for account {account.id}")
             return found
 
         server_policy = policy.server_policy()

@@ -556,7 +556,13 @@ class SyncService(QObject):
         )
 
     def sync_all(self) -> int:
-        """Offline actions, folder list, then every subscribed folder (INBOX first)."""
+        """Offline actions, folder list, then every subscribed folder (INBOX first).
+
+        Also what the app calls after the user typed a password: an IDLE watcher
+        waiting for one connects again.
+        """
+        if self._idle is not None:
+            self._idle.resume()
 
         def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
             return sync_account(  # type: ignore[arg-type]
@@ -730,7 +736,9 @@ def imap_connector(
 ) -> ConnectionFactory:
     """A ConnectionFactory for an ``core.accounts.Account``: policy → TLS → login → wire.
 
-    ``password`` is asked each time (keyring or the session's memory), never stored here.
+    ``password`` is asked each time (keyring or the session's memory), never stored here,
+    and before anything is opened: with none known (it raises PasswordNeeded) no
+    connection is made only to fail.
     """
     from govmail_desktop.net.endpoint import Endpoint
     from govmail_desktop.net.imap_session import ImapSession
@@ -738,6 +746,7 @@ def imap_connector(
 
     def connect() -> MailboxConnection:
         server = account.imap
+        secret = password()
         session = ImapSession.connect(
             Endpoint(server.host, server.port, server.security),
             policy,
@@ -746,7 +755,7 @@ def imap_connector(
             extra_ca_files=extra_ca_files,
         )
         try:
-            session.login(account.login, password())
+            session.login(account.login, secret)
             return wire_from_session(session, timeout=timeout)
         except BaseException:
             session.close()

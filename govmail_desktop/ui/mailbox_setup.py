@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from govmail_desktop.core.accounts import Account, AccountStore, locked_folder_choice
-from govmail_desktop.core.errors import GovMailError
+from govmail_desktop.core.errors import GovMailError, PasswordNeeded
 from govmail_desktop.i18n.catalog import current_language
 from govmail_desktop.services.mailbox import AccountMailbox, MailboxService, open_account_mailbox
 from govmail_desktop.ui.mailbox_controller import MailboxController
@@ -117,11 +117,20 @@ class Mailboxes:
     def ask_password(self, mailbox: AccountMailbox, error: Any) -> None:
         """Ask for the password of ``mailbox``'s account (one prompt per account at a time)."""
         account = mailbox.account
-        if self.session_passwords is None or account.id in self._prompts:
+        if account.id in self._prompts:
+            return  # the open prompt already says it
+        if self.session_passwords is None:  # nowhere to keep a typed password: say it instead
+            if isinstance(error, GovMailError):
+                self.bridge.report_error(error)
             return
         from govmail_desktop.ui.password_prompt import PasswordPrompt
 
-        reason = error.user_text(current_language()) if isinstance(error, GovMailError) else ""
+        # None known yet: the intro says all there is. Refused: the server's reason.
+        reason = (
+            error.user_text(current_language())
+            if isinstance(error, GovMailError) and not isinstance(error, PasswordNeeded)
+            else ""
+        )
         can_remember = self.credential_store is not None and not getattr(
             account, "ask_password_each_session", False
         )
@@ -129,11 +138,17 @@ class Mailboxes:
         prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         prompt.password_entered.connect(partial(self._password_entered, mailbox))
         prompt.finished.connect(partial(self._prompt_closed, account.id))
+        prompt.rejected.connect(partial(self._prompt_cancelled, error))
         self._prompts[account.id] = prompt
         prompt.open()
 
     def _prompt_closed(self, account_id: str, _result: int) -> None:
         self._prompts.pop(account_id, None)
+
+    def _prompt_cancelled(self, error: Any) -> None:
+        """No password given: the status bar says why the account stays offline."""
+        if isinstance(error, GovMailError):
+            self.bridge.report_error(error)
 
     def _password_entered(self, mailbox: AccountMailbox, password: str, remember: bool) -> None:
         account_id = mailbox.account.id

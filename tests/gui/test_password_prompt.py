@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from govmail_desktop.core.errors import AuthError, NetworkError
+from govmail_desktop.core.errors import AuthError, NetworkError, PasswordNeeded
 from govmail_desktop.credentials import SessionPasswords
 from tests.gui.mailbox_helpers import open_mailbox  # noqa: F401
 from tests.unit.test_credentials import MemoryKeyring, _store
@@ -78,3 +78,55 @@ def test_cancelled_prompt_changes_nothing_and_other_errors_do_not_ask(open_mailb
     m.sync.problem.emit(AuthError())
     qtbot.waitUntil(lambda: len(visible_prompts()) == 1)
     visible_prompts()[0].reject()
+
+
+def error_texts(bridge) -> list[str]:
+    texts: list[str] = []
+    bridge.message.connect(lambda level, text: texts.append(text) if level == "error" else None)
+    return texts
+
+
+def test_first_prompt_for_an_unknown_password_asks_plainly_and_shows_no_red_error(open_mailbox, qtbot):
+    """No password known yet ("ask each session", or nothing in the keyring): the prompt
+    asks for it without "check your password and try again" (nothing was refused), and
+    the status bar does not repeat it in red while the prompt is open."""
+    session = SessionPasswords()
+    m = open_mailbox(5, session_passwords=session, credential_store=_store(MemoryKeyring()))
+    errors = error_texts(m.bridge)
+    m.sync.problem.emit(PasswordNeeded(detail="no password known for account acct1"))
+    qtbot.waitUntil(lambda: len(visible_prompts()) == 1)
+    prompt = visible_prompts()[0]
+    shown = prompt.intro.text() + " " + prompt.reason_label.text()
+    assert "alice@agency.go.th" in prompt.intro.text() and "รหัสผ่าน" in prompt.intro.text()
+    for lang in ("th", "en"):
+        assert AuthError.default_hint.text(lang) not in shown
+    assert not prompt.reason_label.isVisible()  # the intro says all there is to say
+    assert errors == []
+    # Cancelled: the status bar now says why the account stays offline (once).
+    prompt.reject()
+    qtbot.waitUntil(lambda: not visible_prompts())
+    assert errors == [PasswordNeeded().user_text("th")]
+    assert AuthError.default_hint.text("th") not in errors[0]
+
+
+def test_a_refused_password_is_told_in_the_prompt_not_twice(open_mailbox, qtbot):
+    session = SessionPasswords()
+    m = open_mailbox(5, session_passwords=session, credential_store=_store(MemoryKeyring()))
+    errors = error_texts(m.bridge)
+    m.sync.problem.emit(AuthError(detail="LOGIN failed"))
+    qtbot.waitUntil(lambda: len(visible_prompts()) == 1)
+    prompt = visible_prompts()[0]
+    assert prompt.reason_label.text() == AuthError().user_text("th")
+    assert errors == []
+    answer(prompt, PASSWORD, remember=False)
+    qtbot.waitUntil(lambda: not visible_prompts())
+    assert errors == []  # answered: nothing to report
+
+
+def test_without_a_prompt_the_missing_password_is_reported(open_mailbox, qtbot):
+    """An app built without session passwords cannot ask: the status bar says it instead."""
+    m = open_mailbox(5)
+    errors = error_texts(m.bridge)
+    m.sync.problem.emit(PasswordNeeded())
+    qtbot.waitUntil(lambda: bool(errors))
+    assert errors == [PasswordNeeded().user_text("th")] and not visible_prompts()

@@ -8,9 +8,11 @@ tests/integration/test_sync.py and the end-to-end test at the bottom.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import threading
 from collections import Counter, defaultdict
+from types import SimpleNamespace
 
 import pytest
 
@@ -367,3 +369,76 @@ def test_delete_for_good_expunges_and_a_plain_delete_goes_to_the_trash(qtbot, se
     qtbot.waitUntil(lambda: queue.count() == 0, timeout=10000)
     assert set(server.state("INBOX")) == {3}
     assert len(server.state("Trash")) == 1  # only the plain delete's copy
+
+
+class CountingPort:
+    """A loopback TCP port that counts the connections made to it (and closes each)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="counting-port", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            self.accepted += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.sock.close()
+
+
+def test_without_a_password_nothing_connects_and_idle_waits_for_one(qtbot, stores):
+    """No password known: neither the sync nor the IDLE watcher opens a connection (TLS
+    only to fail); the watcher waits for the password instead of retrying, and tries again
+    once one is given (the prompt's answer ends in sync_all)."""
+    from govmail_desktop.core.errors import PasswordNeeded
+    from govmail_desktop.services.sync_service import imap_connector
+    from tests.servers.fake_net import loopback_policy
+
+    cache, queue = stores
+    port = CountingPort()
+    account = SimpleNamespace(
+        id="acct1", login="alice", imap=SimpleNamespace(host="127.0.0.1", port=port.port, security="tls")
+    )
+    known = threading.Event()
+    asked: Counter[str] = Counter()
+
+    def password_of(who: str):
+        def password() -> str:
+            asked[who] += 1
+            if not known.is_set():
+                raise PasswordNeeded(detail="no password known for account acct1")
+            return "secret"
+
+        return password
+
+    policy = loopback_policy()
+    service = SyncService(
+        cache, queue, imap_connector(account, password_of("sync"), policy, timeout=2),
+        idle_connect=imap_connector(account, password_of("idle"), policy, timeout=2),
+        options=SMALL, backoff=quick_backoff,
+    )
+    rec = Recorder(service)
+    try:
+        service.start()
+        qtbot.waitUntil(lambda: len(rec.finished) == 2 and asked["idle"] >= 1, timeout=10000)
+        assert [(o, type(e)) for (o, e), in rec.finished.values()] == [(FAILED, PasswordNeeded)] * 2
+        qtbot.wait(500)  # the watcher's reconnect delays here are 0.02-0.1 s
+        assert (port.accepted, asked["sync"], asked["idle"]) == (0, 2, 1)
+        known.set()  # the user typed it
+        service.sync_all()
+        qtbot.waitUntil(lambda: asked["idle"] >= 2 and port.accepted >= 2, timeout=10000)
+    finally:
+        assert service.stop(10)
+        port.close()
