@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from govmail_desktop.admin.output import safe_text
 from govmail_desktop.i18n import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.sync.folder_list import MAX_STATUS_COMMANDS
 from govmail_desktop.sync.idle import IdleLoop
@@ -207,8 +208,8 @@ def imap_notes(capabilities: Iterable[str]) -> list[CapabilityNote]:
 
 
 def _printable(words: Iterable[str]) -> str:
-    """Server-sent parameters as shown: printable ASCII only (no terminal control sequences), bounded."""
-    return re.sub(r"[^\x20-\x7e]", "?", " ".join(words))[:80]
+    """Server-sent parameters as shown: control and format characters escaped (admin/output.py), bounded."""
+    return safe_text(" ".join(words))[:80]
 
 
 def _megabytes(size: int) -> str:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import ipaddress
-import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from govmail_desktop.admin.capabilities import CapabilityNote, imap_notes, smtp_notes
+from govmail_desktop.admin.output import emit, emit_json, safe_text
 from govmail_desktop.core.errors import GovMailError, PolicyError, PolicyRefused, TlsError
 from govmail_desktop.i18n import QT_TRANSLATE_NOOP, Msg, translate
 from govmail_desktop.net.endpoint import (
@@ -443,17 +443,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         table = resolve_table(args.resolve, args.host, checked_ports(args.port, args.smtp))
     except ResolveError as exc:
-        print(exc.text(), file=sys.stderr)
+        emit(exc.text(), file=sys.stderr)
         return EXIT_NOT_CHECKED
     login = None
     if args.user is not None:
         if args.smtp:
-            print(translate("AdminCheckServer", "--user is for IMAP checks only (an SMTP server shows its "
+            emit(translate("AdminCheckServer", "--user is for IMAP checks only (an SMTP server shows its "
                             "capabilities before login)."), file=sys.stderr)
             return EXIT_NOT_CHECKED
         password = read_password(args.user)
         if not password:
-            print(translate("AdminCheckServer", "No password for {user}: type it when asked, or give it on the "
+            emit(translate("AdminCheckServer", "No password for {user}: type it when asked, or give it on the "
                             "first line of standard input.").format(user=args.user), file=sys.stderr)
             return EXIT_NOT_CHECKED
         login = (args.user, password)
@@ -476,7 +476,7 @@ def run(args: argparse.Namespace) -> int:
         login=login,
     )
     if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        emit_json(result.as_dict())
     else:
         print_text(result, sys.stdout, policy_problems=[p.text() for p in effective.problems])
     return result.exit_code
@@ -488,7 +488,7 @@ def read_password(user: str) -> str:
     if stdin is not None and stdin.isatty():
         prompt = translate("AdminCheckServer", "Password for {user}: ").format(user=user)
         try:
-            return getpass.getpass(prompt)
+            return getpass.getpass(safe_text(prompt))
         except EOFError:
             return ""
     if stdin is None:
@@ -504,101 +504,101 @@ def _security_text(security: str) -> str:
 
 def print_text(result: CheckResult, out: TextIO, *, policy_problems: Sequence[str] = ()) -> None:
     if result.policy_source == "machine":
-        print(translate("AdminCheckServer", "Policy: the machine policy"), file=out)
+        emit(translate("AdminCheckServer", "Policy: the machine policy"), file=out)
     else:
-        print(translate("AdminCheckServer", "Policy: {file}").format(file=result.policy_source), file=out)
+        emit(translate("AdminCheckServer", "Policy: {file}").format(file=result.policy_source), file=out)
     for problem in policy_problems:
-        print(f"  ! {problem}", file=out)
+        emit(f"  ! {problem}", file=out)
     for i, report in enumerate(result.attempts):
         ep = report.endpoint
-        print(file=out)
+        emit(file=out)
         if result.protocol == "smtp":
             head = translate("AdminCheckServer", "SMTP server {host} port {port} ({security})")
         else:
             head = translate("AdminCheckServer", "IMAP server {host} port {port} ({security})")
-        print(head.format(host=ep.host, port=ep.port, security=_security_text(ep.security)), file=out)
+        emit(head.format(host=ep.host, port=ep.port, security=_security_text(ep.security)), file=out)
         if report.host_allowed is True:
-            print("  " + translate("AdminCheckServer", "Host name: allowed by the policy"), file=out)
+            emit("  " + translate("AdminCheckServer", "Host name: allowed by the policy"), file=out)
         elif report.host_allowed is False:
-            print("  " + translate("AdminCheckServer", "Host name: REFUSED by the policy"), file=out)
+            emit("  " + translate("AdminCheckServer", "Host name: REFUSED by the policy"), file=out)
         for address in report.addresses:
             if address.allowed:
                 line = translate("AdminCheckServer", "Address {ip}: allowed ({reason})")
             else:
                 line = translate("AdminCheckServer", "Address {ip}: REFUSED ({reason})")
-            print("  " + line.format(ip=address.ip, reason=address.reason or address.code), file=out)
+            emit("  " + line.format(ip=address.ip, reason=address.reason or address.code), file=out)
         if report.connected_ip:
-            print("  " + translate("AdminCheckServer", "Connected to {ip}").format(ip=report.connected_ip), file=out)
+            emit("  " + translate("AdminCheckServer", "Connected to {ip}").format(ip=report.connected_ip), file=out)
         if report.discarded_plaintext_bytes:
-            print("  " + translate(
+            emit("  " + translate(
                 "AdminCheckServer", "Warning: the server sent {count} bytes after its STARTTLS reply (discarded)"
             ).format(count=report.discarded_plaintext_bytes), file=out)
         if report.tls_version:
-            print("  " + translate("AdminCheckServer", "TLS: {version}, cipher {cipher}").format(
+            emit("  " + translate("AdminCheckServer", "TLS: {version}, cipher {cipher}").format(
                 version=report.tls_version, cipher=report.cipher), file=out)
         cert = report.certificate
         if cert is not None:
-            print("  " + translate("AdminCheckServer", "Certificate:"), file=out)
-            print("    " + translate("AdminCheckServer", "Subject: {value}").format(value=cert.subject), file=out)
-            print("    " + translate("AdminCheckServer", "Issuer: {value}").format(value=cert.issuer), file=out)
-            print("    " + translate("AdminCheckServer", "Valid from {start} until {end}").format(
+            emit("  " + translate("AdminCheckServer", "Certificate:"), file=out)
+            emit("    " + translate("AdminCheckServer", "Subject: {value}").format(value=cert.subject), file=out)
+            emit("    " + translate("AdminCheckServer", "Issuer: {value}").format(value=cert.issuer), file=out)
+            emit("    " + translate("AdminCheckServer", "Valid from {start} until {end}").format(
                 start=cert.not_before.strftime("%Y-%m-%d %H:%M UTC"),
                 end=cert.not_after.strftime("%Y-%m-%d %H:%M UTC")), file=out)
-            print("    " + translate("AdminCheckServer", "Names: {value}").format(value=", ".join(cert.sans)),
+            emit("    " + translate("AdminCheckServer", "Names: {value}").format(value=", ".join(cert.sans)),
                   file=out)
-            print("    " + translate("AdminCheckServer", "SPKI pin (SHA-256): {value}").format(
+            emit("    " + translate("AdminCheckServer", "SPKI pin (SHA-256): {value}").format(
                 value=cert.spki_sha256), file=out)
         if report.capabilities:
-            print("  " + translate("AdminCheckServer", "Capabilities (over TLS): {value}").format(
+            emit("  " + translate("AdminCheckServer", "Capabilities (over TLS): {value}").format(
                 value=" ".join(report.capabilities)), file=out)
         # With one attempt the verdict below says it; with several, each says why it was skipped.
         if i < len(result.errors) and len(result.attempts) > 1:
             err = result.errors[i]
-            print("  " + translate("AdminCheckServer", "Result: {code}: {text}").format(
+            emit("  " + translate("AdminCheckServer", "Result: {code}: {text}").format(
                 code=err.code, text=err.user_text()), file=out)
     print_capabilities(result, out)
-    print(file=out)
+    emit(file=out)
     if result.final_error is None:
         assert result.selected is not None
-        print(translate("AdminCheckServer", "Verdict: ALLOWED. The app would use {host} port {port} ({security}).")
+        emit(translate("AdminCheckServer", "Verdict: ALLOWED. The app would use {host} port {port} ({security}).")
               .format(host=result.selected.host, port=result.selected.port,
                       security=_security_text(result.selected.security)), file=out)
     elif result.exit_code == EXIT_REFUSED:
-        print(translate("AdminCheckServer", "Verdict: REFUSED ({code}).").format(code=result.final_error.code),
+        emit(translate("AdminCheckServer", "Verdict: REFUSED ({code}).").format(code=result.final_error.code),
               file=out)
-        print(result.final_error.user_text(), file=out)
+        emit(result.final_error.user_text(), file=out)
     else:
-        print(translate("AdminCheckServer", "Verdict: COULD NOT CHECK ({code}).").format(
+        emit(translate("AdminCheckServer", "Verdict: COULD NOT CHECK ({code}).").format(
             code=result.final_error.code), file=out)
-        print(result.final_error.user_text(), file=out)
+        emit(result.final_error.user_text(), file=out)
 
 
 def print_capabilities(result: CheckResult, out: TextIO) -> None:
     """The login (``--user``) and what the server's capabilities mean for the app, one line each."""
     if result.login_user is not None and result.final_error is None:
-        print(file=out)
+        emit(file=out)
         if result.logged_in:
-            print(translate("AdminCheckServer", "Login as {user}: accepted").format(user=result.login_user),
+            emit(translate("AdminCheckServer", "Login as {user}: accepted").format(user=result.login_user),
                   file=out)
-            print("  " + translate("AdminCheckServer", "Capabilities after login: {value}").format(
+            emit("  " + translate("AdminCheckServer", "Capabilities after login: {value}").format(
                 value=" ".join(result.capabilities_after_login)), file=out)
         elif result.login_error is not None:
-            print(translate("AdminCheckServer", "Login as {user}: failed ({code}): {text}").format(
+            emit(translate("AdminCheckServer", "Login as {user}: failed ({code}): {text}").format(
                 user=result.login_user, code=result.login_error.code, text=result.login_error.user_text()),
                 file=out)
     notes = result.capability_notes()
     if not notes:
         return
-    print(file=out)
+    emit(file=out)
     if result.capability_stage == "before-login":
-        print(translate("AdminCheckServer", "What the capabilities advertised before login mean for the app "
+        emit(translate("AdminCheckServer", "What the capabilities advertised before login mean for the app "
                         "(+ offered, - not advertised):"), file=out)
     else:
-        print(translate("AdminCheckServer", "What the server's capabilities mean for the app "
+        emit(translate("AdminCheckServer", "What the server's capabilities mean for the app "
                         "(+ offered, - not offered):"), file=out)
     for note in notes:
         name = f"{note.name} {note.value}" if note.value else note.name
-        print(f"  {'+' if note.present else '-'} {name}: {note.meaning.text()}", file=out)
+        emit(f"  {'+' if note.present else '-'} {name}: {note.meaning.text()}", file=out)
     if result.capability_stage == "before-login" and result.login_user is None:
-        print("  " + translate("AdminCheckServer", "Many servers (Dovecot, Cyrus) list more after login: check "
+        emit("  " + translate("AdminCheckServer", "Many servers (Dovecot, Cyrus) list more after login: check "
                                "again with --user NAME to see what the app works with."), file=out)

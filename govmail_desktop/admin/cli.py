@@ -20,6 +20,7 @@ from pathlib import Path
 
 from govmail_desktop import __version__
 from govmail_desktop.admin import check_server, policy_cmd
+from govmail_desktop.admin.output import emit
 from govmail_desktop.core.logging_setup import RedactingFormatter, redact
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.i18n import normalize_language, set_language, translate
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             text = translate(
                 "AdminCli", "govmail-admin stopped on an unexpected error ({error}). The log {log} could not be written."
             )
-        print(text.format(error=_one_line(exc), log=log_file()), file=sys.stderr)
+        emit(text.format(error=_one_line(exc), log=log_file()), file=sys.stderr)
         return EXIT_UNEXPECTED
 
 

@@ -13,10 +13,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
+from govmail_desktop.admin.output import emit, emit_json
 from govmail_desktop.i18n import translate
 from govmail_desktop.policy import messages as m
 from govmail_desktop.policy.schema import KEYS, LOCKED_SETTINGS
@@ -84,38 +84,38 @@ def _value_text(value: Any) -> str:
 
 def _print_problems(problems, out) -> None:
     for problem in problems:
-        print("  - " + problem.text(), file=out)
+        emit("  - " + problem.text(), file=out)
 
 
 def run_show(args: argparse.Namespace) -> int:
     eff: EffectivePolicy = load_policy_file(args.file) if args.file else load_machine_policy()
     if args.json:
-        print(json.dumps(eff.as_json(), ensure_ascii=False, indent=2))
+        emit_json(eff.as_json())
         return 0 if eff.ok else 1
     out = sys.stdout
-    print(translate("AdminPolicy", "Effective mail policy (schema version {version})").format(
+    emit(translate("AdminPolicy", "Effective mail policy (schema version {version})").format(
         version=eff.policy.schema_version), file=out)
     if eff.ok:
-        print(translate("AdminPolicy", "Status: valid"), file=out)
+        emit(translate("AdminPolicy", "Status: valid"), file=out)
     else:
-        print(translate("AdminPolicy", "Status: INVALID — the app will connect to no server until this is fixed:"),
+        emit(translate("AdminPolicy", "Status: INVALID — the app will connect to no server until this is fixed:"),
               file=out)
         _print_problems(eff.problems, out)
-    print(file=out)
+    emit(file=out)
     for path, spec in KEYS.items():
         if path not in eff.values:
             continue
-        print(f"{path} = {_value_text(eff.values[path])}", file=out)
-        print("    " + translate("AdminPolicy", "source: {source}").format(
+        emit(f"{path} = {_value_text(eff.values[path])}", file=out)
+        emit("    " + translate("AdminPolicy", "source: {source}").format(
             source=_source_label(eff.sources.get(path, DEFAULT_SOURCE))), file=out)
     locked = eff.locked_settings()
-    print(f"{LOCKED_SETTINGS}:", file=out)
+    emit(f"{LOCKED_SETTINGS}:", file=out)
     if not locked:
-        print("    " + translate("AdminPolicy", "(no settings are locked)"), file=out)
+        emit("    " + translate("AdminPolicy", "(no settings are locked)"), file=out)
     for key, value in locked.items():
         path = f"{LOCKED_SETTINGS}.{key}"
-        print(f"    {key} = {_value_text(value)}", file=out)
-        print("        " + translate("AdminPolicy", "source: {source}").format(
+        emit(f"    {key} = {_value_text(value)}", file=out)
+        emit("        " + translate("AdminPolicy", "source: {source}").format(
             source=_source_label(eff.sources.get(path, DEFAULT_SOURCE))), file=out)
     return 0 if eff.ok else 1
 
@@ -123,12 +123,11 @@ def run_show(args: argparse.Namespace) -> int:
 def run_validate(args: argparse.Namespace) -> int:
     problems = validate_file(args.file)
     if args.json:
-        print(json.dumps({"file": args.file, "valid": not problems,
-                          "problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2))
+        emit_json({"file": args.file, "valid": not problems, "problems": [p.as_dict() for p in problems]})
         return 0 if not problems else 1
     if not problems:
-        print(translate("AdminPolicy", "{file}: the policy is valid.").format(file=args.file))
+        emit(translate("AdminPolicy", "{file}: the policy is valid.").format(file=args.file))
         return 0
-    print(translate("AdminPolicy", "{file}: {count} problem(s) found:").format(file=args.file, count=len(problems)))
+    emit(translate("AdminPolicy", "{file}: {count} problem(s) found:").format(file=args.file, count=len(problems)))
     _print_problems(problems, sys.stdout)
     return 1
