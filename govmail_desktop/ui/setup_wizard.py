@@ -62,6 +62,8 @@ from govmail_desktop.core.accounts import (
     recognise_profile,
 )
 from govmail_desktop.core.errors import GovMailError, PolicyRefused
+from govmail_desktop.policy import api
+from govmail_desktop.policy import messages as policy_messages
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.credentials import CredentialStore, SessionPasswords
 from govmail_desktop.i18n.catalog import current_language
@@ -133,6 +135,7 @@ class AccountPage(QWizardPage):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(_ERROR_STYLE)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()  # shown with an error only: no empty row taking room
 
         form = QFormLayout()
         self._address_label = QLabel(self)
@@ -190,7 +193,7 @@ class AccountPage(QWizardPage):
         self.smtp_security.currentIndexChanged.connect(self._smtp_security_changed)
         self.smtp_port.valueChanged.connect(self._smtp_port_changed)
         self._smtp_port_changed()
-        self.advanced.toggled.connect(lambda _on: self.error_label.clear())
+        self.advanced.toggled.connect(self._advanced_toggled)
         self.retranslate_ui()
 
     def _security_combo(self, name: str) -> QComboBox:
@@ -219,6 +222,7 @@ class AccountPage(QWizardPage):
         self._security_header.setText(self.tr("Encryption"))
         self.smtp_port.setSpecialValueText(self.tr("Automatic"))
         self.smtp_port.setToolTip(self.tr("Automatic: try ports 465, 587 and 25 and use the first that works."))
+        self._size_server_fields()
         for combo in (self.imap_security, self.smtp_security):
             combo.setItemText(0, "TLS")
             combo.setItemText(1, "STARTTLS")
@@ -240,6 +244,27 @@ class AccountPage(QWizardPage):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)
+
+    def _size_server_fields(self) -> None:
+        """Room for what the fields hold: a usual server name, and a port field wide enough
+        for "Automatic" in the UI language (Qt sizes a spin box for its numbers only)."""
+        metrics = self.imap_host.fontMetrics()
+        host_width = metrics.horizontalAdvance("imap.mail.agency.go.th") + 16
+        self.imap_host.setMinimumWidth(host_width)
+        self.smtp_host.setMinimumWidth(host_width)
+        for spin in (self.imap_port, self.smtp_port):
+            spin.setMinimumWidth(0)
+            numbers = spin.fontMetrics().horizontalAdvance(str(spin.maximum()))
+            chrome = spin.sizeHint().width() - numbers  # buttons, frame, margins
+            special = spin.fontMetrics().horizontalAdvance(spin.specialValueText())
+            # Thai vowel and tone marks may reach past the advance: a few pixels more.
+            spin.setMinimumWidth(max(numbers, special) + chrome + 8)
+
+    @Slot(bool)
+    def _advanced_toggled(self, _on: bool) -> None:
+        self.error_label.clear()
+        self.error_label.hide()
+        self._wizard.grow_to_fit()
 
     # -- policy locks -------------------------------------------------------------
     def _lock_widget(self, key: str) -> QWidget:
@@ -353,6 +378,7 @@ class AccountPage(QWizardPage):
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt's name)
         self.error_label.clear()
+        self.error_label.hide()
         if not self.password.text():
             self._show_error(self.tr("Please enter your password."), self.password)
             return False
@@ -379,9 +405,13 @@ class AccountPage(QWizardPage):
         return True
 
     def _show_error(self, text: str, widget: QWidget | None) -> None:
-        self.error_label.setText(text)
+        # The hint above already says it (an address outside mail.go.th, no servers yet):
+        # not twice, once in red.
+        self.error_label.setText("" if text == self.service_label.text() else text)
+        self.error_label.setVisible(bool(self.error_label.text()))
         if widget is not None:
             widget.setFocus()
+        self._wizard.grow_to_fit()
 
 
 class CheckPage(QWizardPage):
@@ -407,9 +437,15 @@ class CheckPage(QWizardPage):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(_ERROR_STYLE)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # What IT staff must change when the policy refused (quotes host names): plain text.
+        self.advice_label = plain_label(QLabel(self))
+        self.advice_label.setObjectName("advice")
+        self.advice_label.setWordWrap(True)
+        self.advice_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.done_label = plain_label(QLabel(self))
         self.done_label.setObjectName("done")
         self.done_label.setWordWrap(True)
+        self._state = "idle"
 
         self.cancel_button = QPushButton(self)
         self.cancel_button.setObjectName("cancel_check")
@@ -428,6 +464,7 @@ class CheckPage(QWizardPage):
         layout.addWidget(self.busy)
         layout.addWidget(self.step_label)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.advice_label)
         layout.addWidget(self.done_label)
         layout.addLayout(buttons)
         layout.addStretch(1)
@@ -445,12 +482,33 @@ class CheckPage(QWizardPage):
         self._show_state("idle")
 
     def retranslate_ui(self) -> None:
-        self.setTitle(self.tr("Checking the connection"))
-        self.setSubTitle(self.tr("Signing in to your mail servers through the agency's policy."))
+        self._retranslate_heading()
         self.cancel_button.setText(self.tr("Cancel the check"))
         self.retry_button.setText(self.tr("Try again"))
         self.change_button.setText(self.tr("Change the details"))
         self.session_button.setText(self.tr("Ask for the password each session"))
+
+    def _retranslate_heading(self) -> None:
+        """Title and subtitle say where the check is: running, or how it ended."""
+        state = self._state
+        if state == "saved":
+            self.setTitle(self.tr("Account set up"))
+            self.setSubTitle(self.tr("Your account is ready."))
+        elif state == "refused":
+            self.setTitle(self.tr("Not allowed by the agency's policy"))
+            self.setSubTitle(self.tr("The agency's mail policy does not allow this account or its servers."))
+        elif state == "failed":
+            self.setTitle(self.tr("The connection check failed"))
+            self.setSubTitle(self.tr("You can try again, or change the details."))
+        elif state == "cancelled":
+            self.setTitle(self.tr("The check was cancelled"))
+            self.setSubTitle(self.tr("You can try again, or change the details."))
+        elif state == "keyring":
+            self.setTitle(self.tr("The password cannot be saved"))
+            self.setSubTitle(self.tr("The connection works, but this computer has no usable password store."))
+        else:
+            self.setTitle(self.tr("Checking the connection"))
+            self.setSubTitle(self.tr("Signing in to your mail servers through the agency's policy."))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -477,6 +535,7 @@ class CheckPage(QWizardPage):
         self.saved_account = None
         self._pending = None
         self.error_label.clear()
+        self.advice_label.clear()
         self.done_label.clear()
         self.step_label.setText(self.tr("Starting…"))
         self._show_state("running")
@@ -495,14 +554,19 @@ class CheckPage(QWizardPage):
             self._wizard.service.cancel()
 
     def _show_state(self, state: str) -> None:
+        self._state = state
         running = state == "running"
         self.busy.setVisible(running)
         self.cancel_button.setVisible(running)
         self.cancel_button.setEnabled(running)
+        # After a policy refusal trying again cannot help: the details or the policy must change.
         self.retry_button.setVisible(state in ("failed", "cancelled", "keyring"))
-        self.change_button.setVisible(state in ("failed", "cancelled", "keyring"))
+        self.change_button.setVisible(state in ("failed", "refused", "cancelled", "keyring"))
         self.session_button.setVisible(state == "keyring")
         self.step_label.setVisible(state in ("running", "cancelled"))
+        self.advice_label.setVisible(state == "refused")
+        self.error_label.setVisible(state in ("failed", "refused", "keyring"))
+        self._retranslate_heading()
 
     # -- outcomes (GUI thread, queued from the worker) ---------------------------
     @Slot(str)
@@ -525,8 +589,47 @@ class CheckPage(QWizardPage):
     def _on_failed(self, error: GovMailError) -> None:
         if self._wizard.abandoned:
             return
-        self._show_state("failed")
+        refused = isinstance(error, PolicyRefused)
+        self.advice_label.setText(self._policy_advice(error) if refused else "")
+        self._show_state("refused" if refused else "failed")
         self.error_label.setText(self._wizard.error_text(error))
+
+    def _policy_advice(self, error: PolicyRefused) -> str:
+        """Why "Try again" is not offered, and what IT staff would have to change (with the
+        policy key they change, for govmail-admin), by the refusal's reason code."""
+        args = error.message.args
+        host = str(args.get("host", ""))
+        if error.code == api.HOST_NOT_ALLOWED:
+            return self.tr(
+                "Trying again will not help. If {host} is your agency's mail server, your IT staff "
+                "must add it to the servers the policy allows (servers.allow)."
+            ).format(host=host)
+        if error.code == api.HOST_DENIED or error.message.source == policy_messages.ACCOUNT_DENIED.source:
+            return self.tr(
+                "Trying again will not help: the policy blocks this mail service for official mail "
+                "(servers.deny). Please set up your agency's e-mail account instead."
+            )
+        if error.code in (api.ADDRESS_NOT_THAILAND, api.ADDRESS_UNKNOWN, api.ADDRESS_PRIVATE):
+            return self.tr(
+                "Trying again will not help. If {host} is your agency's mail server, your IT staff "
+                "must add its address range to the policy (addresses.allow_cidrs)."
+            ).format(host=host)
+        if error.code == api.ACCOUNT_DOMAIN:
+            address = str(args.get("address", ""))
+            return self.tr(
+                "Trying again will not help. If {domain} is your agency's mail domain, your IT staff "
+                "must add it to the domains the policy allows for accounts (accounts.allowed_domains)."
+            ).format(domain=address.rpartition("@")[2] or address)
+        if error.code == api.HOST_INVALID:
+            return self.tr("Trying again will not help: please correct the server name (Change the details).")
+        if error.code == api.POLICY_INVALID:
+            return self.tr(
+                "Trying again will not help: your IT staff must first correct the policy file "
+                "(govmail-admin policy validate shows what is wrong)."
+            )
+        return self.tr(
+            "Trying again will not help: the agency's mail policy refused this. Please contact your IT staff."
+        )
 
     @Slot()
     def _on_cancelled(self) -> None:
@@ -570,9 +673,8 @@ class CheckPage(QWizardPage):
         self._show_state("saved")
         self.error_label.clear()
         lines = [
-            self.tr("Your account is ready."),
-            self.tr("Incoming mail (IMAP): {server}").format(server=str(account.imap)),
-            self.tr("Outgoing mail (SMTP): {server}").format(server=str(account.smtp)),
+            self.tr("Incoming mail (IMAP): {server}").format(server=self._server_text(account.imap)),
+            self.tr("Outgoing mail (SMTP): {server}").format(server=self._server_text(account.smtp)),
             self.tr("You will be asked for the password each time you start GovMail Desktop.")
             if ask_each_session
             else self.tr("The password is saved in the system password store (keyring)."),
@@ -580,6 +682,16 @@ class CheckPage(QWizardPage):
         self.done_label.setText("\n".join(lines))
         self.completeChanged.emit()
         wizard.account_saved.emit(account)
+
+    def _server_text(self, server: Any) -> str:
+        """"imap.mail.go.th, port 993, encrypted (TLS)": the words, not the settings' codes."""
+        security = {"tls": "TLS", "starttls": "STARTTLS"}.get(getattr(server, "security", None) or "")
+        port = getattr(server, "port", None)
+        if security is None or port is None:  # not verified yet (probing): the name only
+            return str(getattr(server, "host", server))
+        return self.tr("{host}, port {port}, encrypted ({security})").format(
+            host=server.host, port=port, security=security
+        )
 
 
 class SetupWizard(QWizard):
@@ -656,6 +768,19 @@ class SetupWizard(QWizard):
 
     def saved_account(self) -> Account | None:
         return self.check_page.saved_account
+
+    def grow_to_fit(self) -> None:
+        """Grow the window when a page needs more room than it has (a hint or an error
+        appeared, the own-servers section opened): Qt would squash the fields instead,
+        clipping their text. Never beyond the screen."""
+        hint = self.sizeHint()
+        width, height = max(hint.width(), self.width()), max(hint.height(), self.height())
+        screen = self.screen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width()), min(height, room.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
 
     def discard(self, result: SetupResult) -> None:
         """Forget the password a check stored for an account that will not be saved

@@ -9,13 +9,15 @@ connection proves that a refusal happens before any network.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QLabel, QLineEdit, QWizard
 
 from govmail_desktop.core.accounts import AccountStore
-from govmail_desktop.core.errors import AuthError
+from govmail_desktop.core.errors import AuthError, PolicyRefused
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.credentials import CredentialStore, SessionPasswords
@@ -53,6 +55,12 @@ def _wizard(qtbot, policy, *, settings=None, store=None, verifier=None, session=
     wizard.show()
     qtbot.waitExposed(wizard)
     return wizard
+
+
+def _memory_store() -> CredentialStore:
+    from tests.unit.test_credentials import MemoryKeyring, _store
+
+    return _store(MemoryKeyring())
 
 
 def _click(qtbot, button) -> None:
@@ -128,6 +136,106 @@ def test_fields_locked_by_policy_are_read_only(qtbot):
     assert page.imap_host.text() == "imap2.mail.go.th"
 
 
+def test_own_server_hint_is_shown_once_and_the_server_fields_keep_their_size(qtbot):
+    """An address outside mail.go.th and no servers given: the hint is on the page once
+    (not again as the red error), the own-servers section opens with the cursor in the
+    IMAP server field, and the wizard grows so that no field is squashed (clipped text)."""
+    wizard = _wizard(qtbot, loopback_policy())
+    page = wizard.account_page
+    fill_account_page(wizard, "somchai@agency.example")
+    hint = page.service_label.text()
+    assert "mail.go.th" in hint
+    _next(qtbot, wizard, expect_check=False)
+    assert wizard.currentPage() is page
+    qtbot.waitUntil(lambda: page.imap_host.hasFocus())
+    shown = [label.text() for label in page.findChildren(QLabel) if label.isVisible()]
+    assert shown.count(hint) == 1
+    assert page.advanced.isChecked()
+    fields = (page.login, page.imap_host, page.imap_port, page.imap_security,
+              page.smtp_host, page.smtp_port, page.smtp_security)
+    qtbot.waitUntil(lambda: all(f.height() >= f.minimumSizeHint().height() for f in fields))
+    for field in fields:
+        assert field.width() >= field.minimumSizeHint().width(), field.objectName()
+    # "Automatic" fits the port field (a long Thai word in a box sized for 65535).
+    inner = page.smtp_port.findChild(QLineEdit)
+    assert inner.width() >= inner.fontMetrics().horizontalAdvance(page.smtp_port.specialValueText()) + 4
+    # A different mistake in the section is said in red.
+    page.imap_host.setText("bad host name")
+    _next(qtbot, wizard, expect_check=False)
+    assert page.error_label.isVisible() and page.error_label.text() != hint
+    qtbot.waitUntil(lambda: all(f.height() >= f.minimumSizeHint().height() for f in fields))
+
+
+def _ok_verifier(imap, smtp_candidates, login, password, policy, **kwargs):
+    """The servers answered (no network here: what comes after the check is tested)."""
+    return SimpleNamespace(smtp=smtp_candidates[0])
+
+
+def test_saved_page_drops_the_signing_in_subtitle_and_words_the_servers(qtbot):
+    store = _memory_store()
+    wizard = _wizard(qtbot, loopback_policy(), store=store, verifier=_ok_verifier)
+    fill_account_page(wizard, "somchai@dwr.mail.go.th", imap=("imap.mail.go.th", 993, "tls"),
+                      smtp=("smtp.mail.go.th", 587, "starttls"))
+    with qtbot.waitSignal(wizard.account_saved, timeout=10000):
+        _next(qtbot, wizard)
+    page = wizard.check_page
+    assert page.subTitle() != page.tr("Signing in to your mail servers through the agency's policy.")
+    assert page.subTitle() == page.tr("Your account is ready.")
+    text = page.done_label.text()
+    assert "(tls)" not in text and "(starttls)" not in text
+    assert "imap.mail.go.th" in text and "993" in text and "TLS" in text
+    assert "smtp.mail.go.th" in text and "587" in text and "STARTTLS" in text
+    assert text.count(page.tr("Your account is ready.")) == 0  # said once, in the subtitle
+
+
+def test_failed_check_drops_the_signing_in_subtitle(qtbot, silent):
+    wizard = _wizard(qtbot, loopback_policy())
+    fill_account_page(wizard, "somchai@agency.go.th", imap=("imap.example.com", 993, "tls"),
+                      smtp=("smtp.example.com", 465, "tls"))
+    page = wizard.check_page
+    with qtbot.waitSignal(wizard.service.failed, timeout=10000):
+        _next(qtbot, wizard)
+    assert page.subTitle() != page.tr("Signing in to your mail servers through the agency's policy.")
+    assert page.subTitle()
+
+
+@pytest.mark.parametrize(
+    ("address", "imap", "expected"),
+    [
+        ("somchai@agency.go.th", ("imap.example.com", 993, "tls"), ("servers.allow", "imap.example.com")),
+        ("somchai@agency.example", ("imap.mail.go.th", 993, "tls"), ("accounts.allowed_domains", "agency.example")),
+        ("someone@gmail.com", ("127.0.0.1", 993, "tls"), ("servers.deny",)),
+    ],
+    ids=["server-not-allowed", "domain-not-allowed", "denied-service"],
+)
+def test_policy_refusal_offers_no_retry_and_says_what_it_staff_must_change(qtbot, address, imap, expected):
+    wizard = _wizard(qtbot, loopback_policy())
+    fill_account_page(wizard, address, imap=imap, smtp=(imap[0], 465, "tls"))
+    with qtbot.waitSignal(wizard.service.failed, timeout=10000) as blocker:
+        _next(qtbot, wizard)
+    assert isinstance(blocker.args[0], PolicyRefused)
+    page = wizard.check_page
+    assert not page.retry_button.isVisible() and page.change_button.isVisible()
+    advice = page.advice_label.text()
+    assert page.advice_label.isVisible() and advice
+    for word in expected:
+        assert word in advice
+    assert page.error_label.text() == blocker.args[0].user_text("th")
+
+
+def test_other_failures_still_offer_retry(qtbot, hanging):
+    wizard = _wizard(qtbot, loopback_policy())
+    fill_account_page(wizard, "somchai@agency.go.th", imap=("127.0.0.1", hanging.port, "tls"),
+                      smtp=("127.0.0.1", hanging.port, "tls"))
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: len(hanging.connections) == 1, timeout=10000)
+    hanging.close()  # the connection drops: a network error, worth trying again
+    with qtbot.waitSignal(wizard.service.failed, timeout=30000):
+        pass
+    page = wizard.check_page
+    assert page.retry_button.isVisible() and not page.advice_label.isVisible()
+
+
 # -- page 2: refusals, cancel, responsiveness -------------------------------------------
 
 
@@ -143,7 +251,8 @@ def test_policy_refusal_of_the_address_connects_nowhere(qtbot, silent):
     assert "gmail.com" in text
     assert not silent.connection_attempted()
     assert events == []  # no lookup, no connection: the verifier never ran
-    assert page.retry_button.isVisible() and not page.busy.isVisible()
+    # Trying again cannot help: no "Try again", only "Change the details".
+    assert not page.retry_button.isVisible() and page.change_button.isVisible() and not page.busy.isVisible()
     assert needs_setup(_settings())
 
 
