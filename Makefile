@@ -9,13 +9,19 @@ BENCH_ARGS ?=
 TS_FILES := $(wildcard translations/*.ts)
 QM_FILES := $(patsubst translations/%.ts,govmail_desktop/_generated/%.qm,$(TS_FILES))
 
-.PHONY: run test demo bench translations i18n-update clean system-deps-run system-deps-test
+.PHONY: run test test-interop demo bench translations i18n-update clean system-deps-run system-deps-test system-deps-interop
 
 run: system-deps-run $(VENV)/.stamp-run translations
 	$(PY) -m govmail_desktop $(ARGS)
 
-test: system-deps-test $(VENV)/.stamp-test translations
+test: system-deps-test system-deps-interop $(VENV)/.stamp-test translations
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The user scenarios on every kind of IMAP server: Dovecot, Dovecot with Zimbra's
+# capabilities, Cyrus, Courier, and the Zimbra XLIST transcript (`make test` runs a
+# short Cyrus/Courier slice of it).
+test-interop: system-deps-test system-deps-interop $(VENV)/.stamp-test translations
+	$(PY) -m pytest -m interop $(wildcard tests/integration/test_interop*.py) $(PYTEST_ARGS)
 
 demo: system-deps-test $(VENV)/.stamp-test translations
 	$(PY) -m tests.servers.demo $(ARGS)
@@ -28,6 +34,9 @@ system-deps-run:
 
 system-deps-test:
 	@sh tools/install-system-deps.sh test
+
+system-deps-interop:
+	@sh tools/install-system-deps.sh interop
 
 $(VENV)/.stamp-created:
 	$(PYTHON) -m venv $(VENV)
