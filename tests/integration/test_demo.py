@@ -82,3 +82,30 @@ def test_check_notices_a_mailbox_that_was_not_seeded(tmp_path):
         servers.stop()
     assert any("01-utf8-qp.eml" in p for p in problems)
     assert any("welcome" in p for p in problems)
+
+
+def test_demo_servers_write_their_own_log_not_the_apps(tmp_path):
+    """The app runs in the demo's process and sends the root logger to its log file; the
+    demo's servers (aiosmtpd's "mail.log", tests.servers) log to <demo dir>/servers.log."""
+    import logging
+
+    from govmail_desktop.core.logging_setup import setup_logging
+    from tests.servers import demo
+
+    app_log = tmp_path / "app" / "govmail.log"
+    setup_logging(app_log)  # what the app's start-up does
+    root = logging.getLogger()
+    try:
+        assert demo.main(["--check", "--dir", str(tmp_path / "demo")]) == 0
+        logging.getLogger("govmail_desktop.test").info("the app's own line")
+    finally:
+        for handler in [h for h in root.handlers if getattr(h, "_govmail", False)]:
+            root.removeHandler(handler)
+            handler.close()
+    app_text = app_log.read_text(encoding="utf-8")
+    assert "the app's own line" in app_text
+    assert " mail.log: " not in app_text and " tests.servers." not in app_text
+    servers_text = (tmp_path / "demo" / "servers.log").read_text(encoding="utf-8")
+    assert " mail.log: " in servers_text  # the welcome message went through SMTP submission
+    # Logging is as before once the demo has ended (a later run in this process starts clean).
+    assert logging.getLogger("mail.log").propagate and not logging.getLogger("mail.log").handlers

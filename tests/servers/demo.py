@@ -8,6 +8,8 @@ The same server code as the test suite (tests/servers/). Everything listens on 1
 only. Mailboxes are fresh each run (a temp dir, removed at exit); the app's own files
 live in ``.demo/home`` (GOVMAIL_HOME), and ``.demo/demo-account.json`` holds the account
 facts (host, ports, CA file, user, password) for wiring the app to the demo servers.
+The servers log to ``.demo/servers.log``: the app runs in the same process, and its log
+file holds only the app's own lines.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import contextlib
 import email
 import email.utils
 import json
+import logging
 import os
 import shutil
 import signal
@@ -48,6 +51,40 @@ WELCOME_BODY = (
     "ข้อความนี้ส่งผ่านเซิร์ฟเวอร์ SMTP ทดลองในเครื่องนี้ และส่งต่อเข้ากล่องจดหมาย IMAP\n"
     "This message went through the local demo SMTP server into the IMAP INBOX.\n"
 )
+
+
+#: Loggers of the demo's servers (aiosmtpd's and ours); Dovecot logs to its own files.
+SERVER_LOGGERS = ("mail.log", "aiosmtpd", "tests.servers")
+
+
+@contextlib.contextmanager
+def server_logs_apart(demo_dir: Path) -> Iterator[Path]:
+    """Send the servers' log records to ``<demo_dir>/servers.log``, not up to the root logger.
+
+    The app runs in this process and sends the root logger to its own log file
+    (core/logging_setup.py); without this, SMTP sessions of the demo server would
+    appear there as if the app had written them. Restored on exit.
+    """
+    demo_dir.mkdir(parents=True, exist_ok=True)
+    path = demo_dir / "servers.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"))
+    saved = []
+    for name in SERVER_LOGGERS:
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.propagate, logger.level))
+        logger.addHandler(handler)
+        logger.propagate = False
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.INFO)
+    try:
+        yield path
+    finally:
+        for logger, propagate, level in saved:
+            logger.removeHandler(handler)
+            logger.propagate = propagate
+            logger.setLevel(level)
+        handler.close()
 
 
 class DemoStop(Exception):
@@ -158,6 +195,7 @@ def banner(facts: dict[str, Any], facts_file: Path) -> str:
             f"  ใบรับรอง CA / CA certificate: {facts['ca_file']}",
             f"  ผู้ใช้ / users (อีเมล / รหัสผ่าน, email / password): {users}",
             f"  ข้อมูลบัญชีทดลอง / demo account facts: {facts_file}",
+            f"  บันทึกของเซิร์ฟเวอร์ / server log: {facts_file.parent / 'servers.log'}",
             "  กล่องจดหมายของ alice มีจดหมายตัวอย่างภาษาไทยแล้ว / alice's mailbox holds the Thai sample mail",
         ]
     )
@@ -321,33 +359,35 @@ def main(argv: list[str] | None = None) -> int:
 
     demo_dir: Path = args.dir.resolve()
     servers = DemoServers(demo_dir)
-    try:
-        with stop_on_signals():
-            servers.start()
-            seeded = servers.seed()
-            facts = servers.account_facts()
-            facts_file = write_account_facts(demo_dir, facts)
-            print(banner(facts, facts_file), flush=True)
-            if args.check:
-                problems = check_seeded(servers)
-                for problem in problems:
-                    print(f"ตรวจไม่ผ่าน / check failed: {problem}", file=sys.stderr)
-                if not problems:
-                    print(f"ตรวจผ่าน / check passed: {len(seeded)} sample messages + 1 sent over SMTP")
-                return 1 if problems else 0
-            if args.no_app:
-                print("กด Ctrl-C เพื่อหยุด / press Ctrl-C to stop", flush=True)
-                threading.Event().wait()  # until a signal raises DemoStop
-                return 0
-            home = demo_dir / "home"
-            if args.fresh:
-                shutil.rmtree(home, ignore_errors=True)
-            return run_app(facts, home, app_args)
-    except (DemoStop, KeyboardInterrupt):
-        return 0
-    finally:
-        servers.stop()
-        print("หยุดเซิร์ฟเวอร์ทดลองแล้ว / demo servers stopped", flush=True)
+    # Until the servers have stopped: their last words do not go into the app's log either.
+    with server_logs_apart(demo_dir):
+        try:
+            with stop_on_signals():
+                servers.start()
+                seeded = servers.seed()
+                facts = servers.account_facts()
+                facts_file = write_account_facts(demo_dir, facts)
+                print(banner(facts, facts_file), flush=True)
+                if args.check:
+                    problems = check_seeded(servers)
+                    for problem in problems:
+                        print(f"ตรวจไม่ผ่าน / check failed: {problem}", file=sys.stderr)
+                    if not problems:
+                        print(f"ตรวจผ่าน / check passed: {len(seeded)} sample messages + 1 sent over SMTP")
+                    return 1 if problems else 0
+                if args.no_app:
+                    print("กด Ctrl-C เพื่อหยุด / press Ctrl-C to stop", flush=True)
+                    threading.Event().wait()  # until a signal raises DemoStop
+                    return 0
+                home = demo_dir / "home"
+                if args.fresh:
+                    shutil.rmtree(home, ignore_errors=True)
+                return run_app(facts, home, app_args)
+        except (DemoStop, KeyboardInterrupt):
+            return 0
+        finally:
+            servers.stop()
+            print("หยุดเซิร์ฟเวอร์ทดลองแล้ว / demo servers stopped", flush=True)
 
 
 if __name__ == "__main__":
