@@ -796,9 +796,12 @@ class Attachment:
 
     filename: str  # decoded, exactly as sent (may hold bidi characters)
     content_type: str
-    size: int  # decoded bytes (estimated from the encoded size)
+    size: int  # decoded bytes (estimated from the encoded size); an attached message: its bytes as sent
     part: str  # IMAP part number, "2" / "2.1"
     suspicious_name: bool = False
+    #: An attached message (message/rfc822): its own Subject, decoded ("" if it has none);
+    #: None for every other attachment.
+    subject: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -836,6 +839,8 @@ class _State:
     """Budget and findings of one parse."""
 
     chars_left: int = MAX_TEXT_CHARS
+    #: Bytes of a line break in the raw message (CRLF as IMAP serves it, LF in files).
+    eol: int = 2
     parts_seen: int = 0
     warnings: set[str] = field(default_factory=set)
     attachments: list[Attachment] = field(default_factory=list)
@@ -1091,6 +1096,35 @@ def _decoded_size(part: Message) -> int:
     return len(payload)
 
 
+def _entity_size(entity: Message, eol: int) -> int:
+    """Bytes of a whole entity as it was sent: header lines, blank line, body.
+
+    For an attached message (message/rfc822), whose payload the parser turned
+    into a message tree: the tree is measured back (header lines, boundary lines,
+    preamble and epilogue, leaf payloads as stored), with an explicit stack so a
+    deep nesting cannot recurse.
+    """
+    total = 0
+    stack = [entity]
+    while stack:
+        part = stack.pop()
+        total += sum(len(name) + 2 + len(value) + eol for name, value in part.raw_items()) + eol
+        payload = part.get_payload()
+        if not isinstance(payload, list):
+            total += len(_payload_text(part))
+            continue
+        children = [child for child in payload if isinstance(child, Message)]
+        if part.is_multipart() and not _content_type(part).startswith("message/"):
+            boundary = len(part.get_boundary() or "")
+            # "--b" EOL before each child, EOL ending each child, "--b--" EOL at the end
+            total += (boundary + 2 + eol) * len(children) + eol * len(children) + boundary + 4 + eol
+            if part.preamble is not None:  # the line break before the first "--b" ends it
+                total += len(part.preamble) + eol
+            total += len(part.epilogue or "")
+        stack.extend(children)
+    return total
+
+
 def decode_part_bytes(part: Message, limit: int = MAX_PART_BYTES) -> tuple[bytes, bool]:
     """The transfer-decoded bytes of a leaf part (at most ``limit``); True if cut."""
     payload = _payload_text(part)
@@ -1142,7 +1176,10 @@ def _is_attachment(part: Message, ctype: str) -> bool:
     return not ctype.startswith("multipart/") and ctype != "message/rfc822"
 
 
-def _add_attachment(part: Message, ctype: str, number: str, state: _State) -> None:
+def _add_attachment(
+    part: Message, ctype: str, number: str, state: _State, embedded: Message | None = None
+) -> None:
+    """List a part as a file; ``embedded`` is the message an attached message/rfc822 holds."""
     name = _filename(part)
     suspicious = False
     if name:
@@ -1155,7 +1192,12 @@ def _add_attachment(part: Message, ctype: str, number: str, state: _State) -> No
             suspicious = bool(ext and inner in DECOY_EXTENSIONS and ext not in DECOY_EXTENSIONS)
     if suspicious:
         state.warnings.add(W_ATTACHMENT_NAME)
-    state.attachments.append(Attachment(name, ctype, _decoded_size(part), number, suspicious))
+    if embedded is None:
+        state.attachments.append(Attachment(name, ctype, _decoded_size(part), number, suspicious))
+        return
+    subject = clean_display_text(decode_words((header_values(embedded, "subject") or [""])[0]))[0]
+    size = _entity_size(embedded, state.eol)
+    state.attachments.append(Attachment(name, ctype, size, number, suspicious, subject=subject))
 
 
 def _child_number(prefix: str, index: int) -> str:
@@ -1226,7 +1268,7 @@ def _render(root: Message, state: _State, prefix: str = "", depth: int = 0) -> l
                 _add_attachment(part, ctype, number or "1", state)
                 continue
             if _disposition(part) == "attachment":  # also offered as a file (forwarded.eml)
-                _add_attachment(part, ctype, number or "1", state)
+                _add_attachment(part, ctype, number or "1", state, embedded=inner_msg)
             segments.append(_embedded_header(inner_msg))
             inner_number = number or "1"
             if inner_msg.is_multipart():
@@ -1339,6 +1381,7 @@ def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
     """
     state = _State()
     raw, cut = bound_input(raw or b"")
+    state.eol = 2 if b"\r\n" in raw[:65536] else 1
     if cut:
         state.truncated = True
         state.warnings.add(W_TRUNCATED)
