@@ -9,7 +9,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-pytest_plugins = ["tests.servers.fixtures"]
+# tests.netguard_plugin: no test reaches beyond loopback (tests/netguard.py says how);
+# pytester: the guard's own tests run an inner pytest to show a swallowed violation fails.
+pytest_plugins = ["tests.netguard_plugin", "tests.servers.fixtures", "pytester"]
 
 
 @pytest.fixture(autouse=True)

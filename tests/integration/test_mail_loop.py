@@ -71,7 +71,7 @@ def _assert_thai_intact(raw: bytes) -> None:
 @pytest.mark.parametrize("cte", ["quoted-printable", "base64", "8bit"])
 def test_send_over_starttls_arrives_in_recipients_inbox(dovecot, smtp_server, cte):
     msg, message_id = _thai_message(cte)
-    with smtplib.SMTP(smtp_server.host, smtp_server.starttls_port, timeout=30) as smtp:
+    with smtplib.SMTP(smtp_server.host, smtp_server.starttls_port, local_hostname="localhost", timeout=30) as smtp:
         smtp.starttls(context=_client_context(dovecot))
         smtp.login("alice", dovecot.users["alice"])
         refused = smtp.send_message(msg)
@@ -87,7 +87,8 @@ def test_send_over_starttls_arrives_in_recipients_inbox(dovecot, smtp_server, ct
 def test_send_over_implicit_tls_arrives_in_recipients_inbox(dovecot, smtp_server):
     msg, message_id = _thai_message("base64")
     with smtplib.SMTP_SSL(
-        smtp_server.host, smtp_server.tls_port, context=_client_context(dovecot), timeout=30
+        smtp_server.host, smtp_server.tls_port, context=_client_context(dovecot), local_hostname="localhost",
+        timeout=30
     ) as smtp:
         smtp.login("alice@localhost", dovecot.users["alice"])  # full address works too
         smtp.send_message(msg)
@@ -98,7 +99,7 @@ def test_send_over_implicit_tls_arrives_in_recipients_inbox(dovecot, smtp_server
 
 
 def test_auth_is_not_offered_before_starttls(dovecot, smtp_server):
-    with smtplib.SMTP(smtp_server.host, smtp_server.starttls_port, timeout=30) as smtp:
+    with smtplib.SMTP(smtp_server.host, smtp_server.starttls_port, local_hostname="localhost", timeout=30) as smtp:
         smtp.ehlo()
         assert smtp.has_extn("starttls")
         assert not smtp.has_extn("auth")
@@ -113,7 +114,7 @@ def test_auth_is_not_offered_before_starttls(dovecot, smtp_server):
 
 
 def test_mail_without_auth_is_refused_after_starttls(dovecot, smtp_server):
-    with smtplib.SMTP(smtp_server.host, smtp_server.starttls_port, timeout=30) as smtp:
+    with smtplib.SMTP(smtp_server.host, smtp_server.starttls_port, local_hostname="localhost", timeout=30) as smtp:
         smtp.starttls(context=_client_context(dovecot))
         smtp.ehlo()
         code, _ = smtp.mail("alice@localhost")
@@ -124,10 +125,11 @@ def test_mail_without_auth_is_refused_after_starttls(dovecot, smtp_server):
 def test_bad_password_is_refused_with_535(dovecot, smtp_server, listener):
     ctx = _client_context(dovecot)
     if listener == "starttls":
-        smtp = smtplib.SMTP(smtp_server.host, smtp_server.starttls_port, timeout=30)
+        smtp = smtplib.SMTP(smtp_server.host, smtp_server.starttls_port, local_hostname="localhost", timeout=30)
         smtp.starttls(context=ctx)
     else:
-        smtp = smtplib.SMTP_SSL(smtp_server.host, smtp_server.tls_port, context=ctx, timeout=30)
+        smtp = smtplib.SMTP_SSL(smtp_server.host, smtp_server.tls_port, context=ctx, local_hostname="localhost",
+                                timeout=30)
     with smtp:
         with pytest.raises(smtplib.SMTPAuthenticationError) as excinfo:
             smtp.login("alice", "Wrong2569pass")
@@ -139,7 +141,8 @@ def test_unknown_recipient_is_refused(dovecot, smtp_server):
     del msg["To"]
     msg["To"] = "nobody@localhost"
     with smtplib.SMTP_SSL(
-        smtp_server.host, smtp_server.tls_port, context=_client_context(dovecot), timeout=30
+        smtp_server.host, smtp_server.tls_port, context=_client_context(dovecot), local_hostname="localhost",
+        timeout=30
     ) as smtp:
         smtp.login("alice", dovecot.users["alice"])
         with pytest.raises(smtplib.SMTPRecipientsRefused) as excinfo:

@@ -152,7 +152,9 @@ class DemoServers:
         msg["Date"] = email.utils.formatdate(localtime=True)
         msg.set_content(WELCOME_BODY)
         ctx = self.dovecot.client_ssl_context()
-        with smtplib.SMTP(self.smtp.host, self.smtp.starttls_port, timeout=30) as smtp:
+        # local_hostname: smtplib would otherwise look this machine's name up (getfqdn).
+        with smtplib.SMTP(self.smtp.host, self.smtp.starttls_port, local_hostname="localhost",
+                          timeout=30) as smtp:
             smtp.starttls(context=ctx)
             smtp.login("bob", self.dovecot.users["bob"])
             smtp.send_message(msg)

@@ -121,7 +121,7 @@ def lmtp_deliver(
     so the remaining replies are read here.
     """
     results: dict[str, tuple[int, bytes]] = {}
-    with smtplib.LMTP(str(socket_path)) as lmtp:
+    with smtplib.LMTP(str(socket_path), local_hostname="localhost") as lmtp:  # no getfqdn(): no DNS
         lmtp.ehlo_or_helo_if_needed()
         code, text = lmtp.mail(mail_from)
         if code != 250:
