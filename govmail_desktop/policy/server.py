@@ -5,12 +5,15 @@ refused. Address rules, for every resolved address: an admin-listed range
 allows it; otherwise loopback/private/link-local/multicast/reserved addresses
 are refused, and a public address must be registered to Thailand per the
 offline RIR data in ``iptocc`` (registration country, not physical location).
+Which addresses are public and where they are registered is an injectable
+:class:`AddressRegistry`, so that tests can give loopback addresses a country
+(127.0.0.2 "abroad") and never need a real foreign address.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from typing import Callable
+from typing import Protocol
 
 import iptocc
 
@@ -25,13 +28,6 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 #: RFC 6052 well-known NAT64 prefix: the packet really goes to the embedded IPv4 address.
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-CountryLookup = Callable[[str], "str | None"]
-
-
-def _lookup_country(ip: str) -> str | None:
-    return iptocc.country_code(ip)
-
 
 def effective_address(ip: Address) -> Address:
     """The IPv4 address an IPv4-mapped or NAT64 IPv6 address really reaches."""
@@ -62,12 +58,37 @@ def _is_special(ip: Address) -> bool:
     )
 
 
+class AddressRegistry(Protocol):
+    """Where an address belongs: is it a public Internet address, and to which country is it
+    registered (ISO 3166 code, or None when the registration data does not cover it)."""
+
+    def is_public(self, ip: Address) -> bool: ...
+
+    def country_of(self, ip: Address) -> str | None: ...
+
+
+class RirRegistry:
+    """The real world: loopback, private, link-local, multicast and reserved addresses are
+    never public; a public address's country comes from the offline RIR data (iptocc)."""
+
+    def is_public(self, ip: Address) -> bool:
+        return not _is_special(ip)
+
+    def country_of(self, ip: Address) -> str | None:
+        return iptocc.country_code(str(ip))
+
+
+#: The registry a :class:`DomesticServerPolicy` consults when none is given (the real world;
+#: tests that run the whole app or ``govmail-admin`` in-process replace it for a test).
+DEFAULT_REGISTRY: AddressRegistry = RirRegistry()
+
+
 class DomesticServerPolicy:
     """api.ServerPolicy built from a valid :class:`Policy`."""
 
-    def __init__(self, policy: Policy, *, country_of: CountryLookup = _lookup_country) -> None:
+    def __init__(self, policy: Policy, *, registry: AddressRegistry | None = None) -> None:
         self.policy = policy
-        self._country_of = country_of
+        self._registry = registry if registry is not None else DEFAULT_REGISTRY
 
     # -- 1. host -------------------------------------------------------------
     def check_host(self, host: str) -> str:
@@ -112,12 +133,12 @@ class DomesticServerPolicy:
         if listed is not None:
             return listed.compressed
         shown_ip = real.compressed if real is not address else address.compressed
-        if _is_special(real):
+        if not self._registry.is_public(real):
             raise PolicyRefused(
                 m.ADDRESS_PRIVATE, hint=m.ADDRESS_PRIVATE_HINT, code=api.ADDRESS_PRIVATE,
                 detail=f"{host} -> {address} is not a public address", host=shown, ip=shown_ip,
             )
-        country = self._country_of(str(real))
+        country = self._registry.country_of(real)
         if not country:
             raise PolicyRefused(
                 m.ADDRESS_UNKNOWN, hint=m.ADDRESS_NOT_THAILAND_HINT, code=api.ADDRESS_UNKNOWN,

@@ -40,7 +40,7 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from govmail_desktop.core.errors import PolicyError, PolicyRefused
 from govmail_desktop.i18n.catalog import Msg
@@ -51,6 +51,9 @@ from govmail_desktop.policy.hosts import InvalidHost, display_host, first_match,
 from govmail_desktop.policy.model import Policy, Problem
 from govmail_desktop.policy.registry import REGISTRY_ROOT, RegistryReader, read_registry_policy
 from govmail_desktop.policy.schema import MAX_NESTING, Context, build_policy, nest, parse_layer, shown
+
+if TYPE_CHECKING:
+    from govmail_desktop.policy.server import AddressRegistry
 
 log = logging.getLogger(__name__)
 
@@ -93,13 +96,14 @@ class EffectivePolicy:
     def ok(self) -> bool:
         return self.error is None
 
-    def server_policy(self) -> api.ServerPolicy:
-        """What net/ enforces: the real checks, or refuse-everything when broken."""
+    def server_policy(self, registry: AddressRegistry | None = None) -> api.ServerPolicy:
+        """What net/ enforces: the real checks, or refuse-everything when broken.
+        ``registry`` says which addresses are public and where (default: the RIR data)."""
         from govmail_desktop.policy.server import DomesticServerPolicy, FailClosedPolicy
 
         if self.error is not None:
             return FailClosedPolicy(self.problems[0].as_msg())
-        return DomesticServerPolicy(self.policy)
+        return DomesticServerPolicy(self.policy, registry=registry)
 
     def locked_settings(self) -> dict[str, Any]:
         """User settings the agency locked (pass to core.settings.Settings(locked=...))."""

@@ -19,7 +19,7 @@ from govmail_desktop.net import failures
 from govmail_desktop.policy import api
 from tests.servers.fake_base import SilentListener
 from tests.servers.fake_imap import FakeImapServer
-from tests.servers.fake_net import TEST_POLICY_FILE
+from tests.servers.fake_net import ABROAD_IP, TEST_POLICY_FILE, THAI_IP, abroad_policy_file
 
 pytestmark = pytest.mark.integration
 
@@ -121,15 +121,16 @@ def test_denylisted_provider_pointed_at_dovecot_is_refused_without_connecting(ca
     assert len(imap_logins_since(dovecot, mark)) == 1
 
 
-def test_foreign_address_is_refused_and_never_connected(capsys, dovecot):
-    with SilentListener("127.0.0.2") as listener:
-        code, out = check(capsys, "mail.go.th", "--port", str(listener.port),
-                          "--resolve", f"mail.go.th:{listener.host}", "--resolve", "mail.go.th:8.8.8.8",
-                          ca_file=dovecot.ca_file)
-        assert not listener.connection_attempted()
+def test_foreign_address_is_refused_and_never_connected(capsys, dovecot, planted_countries, tmp_path):
+    """127.0.0.3 is registered to Thailand and 127.0.0.2 to the US (planted_countries)."""
+    with SilentListener(THAI_IP) as thai, SilentListener(ABROAD_IP, thai.port) as abroad:
+        code, out = check(capsys, "mail.go.th", "--port", str(thai.port),
+                          "--resolve", f"mail.go.th:{THAI_IP}", "--resolve", f"mail.go.th:{ABROAD_IP}",
+                          ca_file=dovecot.ca_file, policy=abroad_policy_file(tmp_path))
+        assert not thai.connection_attempted() and not abroad.connection_attempted()
     assert code == 1 and out["reason_code"] == api.ADDRESS_NOT_THAILAND
-    assert [(a["ip"], a["allowed"]) for a in out["attempts"][0]["addresses"]] == [
-        ("127.0.0.2", True), ("8.8.8.8", False)]
+    assert [(a["ip"], a["allowed"], a["reason"]) for a in out["attempts"][0]["addresses"]] == [
+        (THAI_IP, True, "TH"), (ABROAD_IP, False, "")]
 
 
 def test_tls_below_the_policy_minimum_is_refused(capsys, certs, dovecot, tmp_path):

@@ -29,7 +29,7 @@ from govmail_desktop.net.smtp_session import SmtpSession, connect_first_with_aut
 from govmail_desktop.policy import api
 from tests.servers.fake_base import SilentListener
 from tests.servers.fake_imap import FakeImapServer
-from tests.servers.fake_net import RecordingResolver, loopback_policy
+from tests.servers.fake_net import ABROAD_IP, THAI_IP, RecordingResolver, abroad_policy, loopback_policy
 from tests.servers.fake_smtp import FakeSmtpServer
 
 pytestmark = pytest.mark.integration
@@ -195,18 +195,22 @@ def test_host_refused_by_name_is_never_resolved_or_connected(dovecot, policy, ho
 
 # -- refused by the address rules: every address checked before any connection -------
 
-def test_address_outside_thailand_is_refused_and_never_connected(dovecot, policy, log):
+def test_address_outside_thailand_is_refused_and_never_connected(dovecot, log):
+    """127.0.0.2 is registered to the US and 127.0.0.3 to Thailand (fake_net.PlannedRegistry):
+    a regressed policy would reach only the listeners here."""
+    policy = abroad_policy(ca_file=dovecot.ca_file)
     mark = log.mark()
-    with SilentListener("127.0.0.2") as listener:
-        resolver = StaticResolver({"imap.mail.go.th": ["8.8.8.8"], "mail.mail.go.th": [listener.host, "8.8.8.8"]})
+    with SilentListener(THAI_IP) as thai, SilentListener(ABROAD_IP, thai.port) as abroad:
+        resolver = StaticResolver({"imap.mail.go.th": [ABROAD_IP], "mail.mail.go.th": [THAI_IP, ABROAD_IP]})
         with pytest.raises(PolicyRefused) as only_foreign:
-            verify_account(Endpoint("imap.mail.go.th", 993, "tls"), [Endpoint("imap.mail.go.th", 465, "tls")],
+            verify_account(Endpoint("imap.mail.go.th", abroad.port, "tls"),
+                           [Endpoint("imap.mail.go.th", abroad.port, "tls")],
                            "alice", dovecot.users["alice"], policy, resolver=resolver)
         with pytest.raises(PolicyRefused) as mixed:
-            ImapSession.connect(Endpoint("mail.mail.go.th", listener.port, "tls"), policy, resolver=resolver)
-        assert not listener.connection_attempted()
+            ImapSession.connect(Endpoint("mail.mail.go.th", thai.port, "tls"), policy, resolver=resolver)
+        assert not thai.connection_attempted() and not abroad.connection_attempted()
     assert only_foreign.value.code == mixed.value.code == api.ADDRESS_NOT_THAILAND
-    assert "8.8.8.8" in only_foreign.value.user_text("th")
+    assert ABROAD_IP in only_foreign.value.user_text("th") and "US" in only_foreign.value.user_text("en")
     assert_no_auth_in(log.since(mark), dovecot.users["alice"])
 
 

@@ -15,6 +15,9 @@ tests fail. The attributes are in the docstrings below and in tests/servers/READ
 - ``secret_service_daemon`` session: the same, not activated (use ``.activated()``)
 - ``fresh_dovecot``    function: factory making private Dovecots (stop/restart, custom
                        certificates, own users); all cleaned up after the test
+- ``planted_countries`` function: for this test, every policy built without a registry
+                       (the app, ``govmail-admin`` in-process) sees 127.0.0.2 in the US and
+                       127.0.0.3 in Thailand (tests/servers/fake_net.py)
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import pytest
 
 from tests.servers.certs import CertFiles, TestCertificates
 from tests.servers.dovecot import DovecotServer
+from tests.servers.fake_net import PlannedRegistry
 from tests.servers.seed import seed_mailbox
 from tests.servers.secret_service import SecretServiceError, SecretServiceSession
 from tests.servers.smtp import SmtpSubmissionServer
@@ -154,3 +158,13 @@ def fresh_smtp_server() -> Iterator[Callable[..., SmtpSubmissionServer]]:
     finally:
         for server in made:
             server.stop()
+
+
+@pytest.fixture
+def planted_countries(monkeypatch: pytest.MonkeyPatch) -> PlannedRegistry:
+    """Loopback addresses with countries for policies built inside the code under test."""
+    from govmail_desktop.policy import server
+
+    registry = PlannedRegistry()
+    monkeypatch.setattr(server, "DEFAULT_REGISTRY", registry)
+    return registry

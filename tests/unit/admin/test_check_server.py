@@ -23,7 +23,7 @@ from govmail_desktop.net.resolver import StaticResolver
 from govmail_desktop.policy import api
 from tests.servers.fake_base import SilentListener
 from tests.servers.fake_imap import FakeImapServer
-from tests.servers.fake_net import TEST_POLICY_FILE, loopback_policy
+from tests.servers.fake_net import ABROAD_IP, TEST_POLICY_FILE, THAI_IP, abroad_policy_file, loopback_policy
 from tests.servers.fake_smtp import FakeSmtpServer
 
 
@@ -33,8 +33,8 @@ def _restore_language():
     set_language("th")
 
 
-def run_json(capsys, *args: str) -> tuple[int, dict]:
-    code = main(["--lang", "en", "check-server", *args, "--policy", str(TEST_POLICY_FILE), "--json"])
+def run_json(capsys, *args: str, policy: Path = TEST_POLICY_FILE) -> tuple[int, dict]:
+    code = main(["--lang", "en", "check-server", *args, "--policy", str(policy), "--json"])
     return code, json.loads(capsys.readouterr().out)
 
 
@@ -68,14 +68,16 @@ def test_denylisted_provider_is_refused_without_connecting(capsys):
     assert out["attempts"][0]["addresses"] == []  # refused by name: not even resolved
 
 
-def test_foreign_address_refuses_the_host_and_no_address_is_contacted(capsys):
-    with SilentListener("127.0.0.2") as listener:
-        code, out = run_json(capsys, "mail.go.th", "--port", str(listener.port),
-                             "--resolve", f"mail.go.th:{listener.host},8.8.8.8")
-        assert not listener.connection_attempted()
+def test_foreign_address_refuses_the_host_and_no_address_is_contacted(capsys, planted_countries, tmp_path):
+    """127.0.0.3 is registered to Thailand and 127.0.0.2 to the US (planted_countries)."""
+    policy = abroad_policy_file(tmp_path)
+    with SilentListener(THAI_IP) as thai, SilentListener(ABROAD_IP, thai.port) as abroad:
+        code, out = run_json(capsys, "mail.go.th", "--port", str(thai.port),
+                             "--resolve", f"mail.go.th:{THAI_IP},{ABROAD_IP}", policy=policy)
+        assert not thai.connection_attempted() and not abroad.connection_attempted()
     assert code == 1 and out["reason_code"] == api.ADDRESS_NOT_THAILAND
-    verdicts = {a["ip"]: (a["allowed"], a["code"]) for a in out["attempts"][0]["addresses"]}
-    assert verdicts == {"127.0.0.2": (True, None), "8.8.8.8": (False, api.ADDRESS_NOT_THAILAND)}
+    verdicts = {a["ip"]: (a["allowed"], a["reason"], a["code"]) for a in out["attempts"][0]["addresses"]}
+    assert verdicts == {THAI_IP: (True, "TH", None), ABROAD_IP: (False, "", api.ADDRESS_NOT_THAILAND)}
 
 
 def test_server_without_starttls_is_refused(certs, capsys):

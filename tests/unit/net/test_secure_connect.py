@@ -15,7 +15,14 @@ from govmail_desktop.net.secure_connect import secure_connect
 from govmail_desktop.policy import api
 from tests.servers.fake_base import SilentListener
 from tests.servers.fake_imap import FakeImapServer
-from tests.servers.fake_net import RecordingPolicy, RecordingResolver, loopback_policy
+from tests.servers.fake_net import (
+    ABROAD_IP,
+    THAI_IP,
+    RecordingPolicy,
+    RecordingResolver,
+    abroad_policy,
+    loopback_policy,
+)
 
 
 @pytest.fixture
@@ -54,12 +61,14 @@ def test_a_refused_host_is_never_resolved_nor_connected(policy):
 
 
 def test_every_address_is_checked_before_any_connection(certs):
-    """127.0.0.2 is allowed and listening; 8.8.8.8 (foreign) in the same answer refuses all."""
-    policy = loopback_policy(ca_file=certs.ca_file, allow_hosts=["mail.example.go.th"])
+    """A Thai address, allowed and listening, and one abroad in the same answer: all refused.
+    Both are loopback addresses given a country (fake_net.PlannedRegistry), so even a
+    regressed policy would only reach the listeners here, which would notice."""
+    policy = abroad_policy(ca_file=certs.ca_file, allow_hosts=["mail.example.go.th"])
     events: list[tuple[str, ...]] = []
-    with SilentListener("127.0.0.2") as listener:
-        resolver = StaticResolver({"mail.example.go.th": [listener.host, "8.8.8.8"]})
-        report = ConnectionReport(Endpoint("mail.example.go.th", listener.port, "tls"))
+    with SilentListener(THAI_IP) as thai, SilentListener(ABROAD_IP, thai.port) as abroad:
+        resolver = StaticResolver({"mail.example.go.th": [THAI_IP, ABROAD_IP]})
+        report = ConnectionReport(Endpoint("mail.example.go.th", thai.port, "tls"))
         with pytest.raises(PolicyRefused) as info:
             secure_connect(
                 report.endpoint,
@@ -68,13 +77,13 @@ def test_every_address_is_checked_before_any_connection(certs):
                 report=report,
             )
         assert info.value.code == api.ADDRESS_NOT_THAILAND
-        assert not listener.connection_attempted()
+        assert not thai.connection_attempted() and not abroad.connection_attempted()
     assert [e for e in events if e[0] == "check_address"] == [
-        ("check_address", "127.0.0.2"),
-        ("check_address", "8.8.8.8"),
+        ("check_address", THAI_IP),
+        ("check_address", ABROAD_IP),
     ]
-    assert [(a.ip, a.allowed) for a in report.addresses] == [("127.0.0.2", True), ("8.8.8.8", False)]
-    assert report.addresses[0].reason == "127.0.0.0/8"
+    assert [(a.ip, a.allowed) for a in report.addresses] == [(THAI_IP, True), (ABROAD_IP, False)]
+    assert report.addresses[0].reason == "TH"
     assert report.addresses[1].code == api.ADDRESS_NOT_THAILAND
 
 

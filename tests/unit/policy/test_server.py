@@ -10,6 +10,7 @@ import pytest
 from govmail_desktop.core.errors import PolicyRefused
 from govmail_desktop.policy import api
 from govmail_desktop.policy.sources import default_effective_policy, load_policy_file, policy_from_dict
+from tests.servers.fake_net import ABROAD_IP, THAI_IP, PlannedRegistry, abroad_policy, loopback_policy
 
 TEST_LOOPBACK = Path(__file__).resolve().parents[2] / "data" / "policy" / "test-loopback.json"
 
@@ -51,11 +52,47 @@ def test_private_and_special_addresses_are_refused_unless_listed(sp, ip):
 
 
 def test_unregistered_public_address_is_unknown():
-    sp = policy_from_dict({}).server_policy()
-    sp._country_of = lambda ip: None  # an address the RIR data does not cover
+    # An address the RIR data does not cover.
+    sp = policy_from_dict({}).server_policy(PlannedRegistry({"203.150.62.10": None}))
     with pytest.raises(PolicyRefused) as info:
         sp.check_address("imap.mail.go.th", "203.150.62.10")
     assert info.value.code == api.ADDRESS_UNKNOWN
+
+
+# -- loopback addresses given a country: how tests of "an address abroad" stay on this machine
+
+def test_a_loopback_address_planted_abroad_is_refused_with_its_country():
+    sp = abroad_policy()
+    with pytest.raises(PolicyRefused) as info:
+        sp.check_address("mail.go.th", ABROAD_IP)
+    assert info.value.code == api.ADDRESS_NOT_THAILAND
+    assert "US" in info.value.user_text("en") and ABROAD_IP in info.value.user_text("th")
+    assert sp.check_address("mail.go.th", THAI_IP) == "TH"
+    assert sp.check_address("localhost", "127.0.0.1") == "127.0.0.1/32"  # the admin's range
+    with pytest.raises(PolicyRefused) as other:
+        sp.check_address("localhost", "127.0.0.4")  # not planted: loopback is never public
+    assert other.value.code == api.ADDRESS_PRIVATE
+
+
+def test_the_admin_range_wins_over_a_planted_country():
+    sp = loopback_policy(registry=PlannedRegistry())  # lists 127.0.0.0/8
+    assert sp.check_address("mail.go.th", ABROAD_IP) == "127.0.0.0/8"
+
+
+def test_without_a_planted_world_loopback_is_never_a_country():
+    sp = policy_from_dict({}).server_policy()
+    for ip in (ABROAD_IP, THAI_IP):
+        with pytest.raises(PolicyRefused) as info:
+            sp.check_address("mail.go.th", ip)
+        assert info.value.code == api.ADDRESS_PRIVATE
+
+
+def test_planted_countries_reach_policies_built_inside_the_code_under_test(planted_countries):
+    sp = load_policy_file(TEST_LOOPBACK, overrides={"addresses": {"allow_cidrs": ["127.0.0.1/32"]}}).server_policy()
+    with pytest.raises(PolicyRefused) as info:
+        sp.check_address("mail.go.th", ABROAD_IP)
+    assert info.value.code == api.ADDRESS_NOT_THAILAND
+    assert sp.check_address("mail.go.th", THAI_IP) == "TH"
 
 
 def test_garbage_address_is_refused(sp):
