@@ -31,6 +31,7 @@ from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.i18n import catalog
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, translate
+from govmail_desktop.i18n.cli import argparse_speaks
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="govmail",
         description=translate("App", "GovMail Desktop: e-mail for Thai government officials."),
     )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"{APP_NAME} {__version__}",
+        help=translate("App", "Show the version number and exit."),
+    )
     parser.add_argument(
         "--lang",
         choices=catalog.SUPPORTED_LANGUAGES,
@@ -100,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    return build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    """The command line; --help and errors in the current language, argparse's words too."""
+    with argparse_speaks():
+        return build_parser().parse_args(sys.argv[1:] if argv is None else argv)
 
 
 def _language_for_help(argv: list[str]) -> None:
