@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -26,6 +27,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+XVFB_MISSING = (
+    "Xvfb is not installed: the tests that need a real X screen cannot run. `make test` installs it "
+    "(Debian package xvfb, via tools/install-system-deps.sh test); a missing one is a set-up bug, "
+    "not a reason to skip."
+)
+
+
+def require_xvfb(which: Any = shutil.which) -> str:
+    """The Xvfb program; fails the calling test (never skips) when it is missing, as a
+    missing Secret Service does."""
+    found = which("Xvfb")
+    if found is None:
+        pytest.fail(XVFB_MISSING, pytrace=False)
+    return found
+
+
+@pytest.fixture(scope="session")
+def xvfb_binary() -> str:
+    """Xvfb for the tests marked ``xvfb`` (a real X screen)."""
+    return require_xvfb()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -217,7 +216,7 @@ print(app.style().name(), "|".join(sorted(b.text() for b in box.buttons())))
 
 
 @pytest.mark.xvfb
-@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed")
+@pytest.mark.usefixtures("xvfb_binary")
 def test_gnome_desktop_button_texts_are_thai_too(compiled_translations, tmp_path):
     """On a GNOME desktop Qt asks its GNOME theme (context QGnomeTheme) instead."""
     sys.path.insert(0, str(ROOT / "tools"))

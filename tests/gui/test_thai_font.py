@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,8 +61,7 @@ def test_without_the_bundled_font_the_same_labels_are_boxes(tmp_path):
 
 
 @pytest.mark.xvfb
-@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed")
-@pytest.mark.usefixtures("compiled_translations")
+@pytest.mark.usefixtures("compiled_translations", "xvfb_binary")
 def test_screenshot_under_xvfb_shows_rendered_thai(tmp_path, qapp):
     output = tmp_path / "main-window.png"
     report = screenshot.take(output, "th")

@@ -119,3 +119,47 @@ def test_no_test_file_points_outside_the_repository():
         if (problems := outside_references(path.read_text(encoding="utf-8"), path, documents))
     }
     assert found == {}
+
+
+# -- a missing program fails loudly: `make test` installs it ------------------------------
+
+_SKIPS_ON_XVFB = re.compile(r"skip[^\n]*Xvfb")
+_XVFB_TEST = re.compile(r"@pytest\.mark\.xvfb\n(.*?)\ndef \w+\((.*?)\):", re.DOTALL)
+
+
+def xvfb_problems(text: str) -> list[str]:
+    """Tests that skip without Xvfb, or need it without asking for ``xvfb_binary``."""
+    problems = [f"skips: {m.group(0)}" for m in _SKIPS_ON_XVFB.finditer(text)]
+    problems += [
+        f"marked xvfb without the xvfb_binary fixture: {m.group(0).splitlines()[-1]}"
+        for m in _XVFB_TEST.finditer(text)
+        if "xvfb_binary" not in m.group(1) + m.group(2)
+    ]
+    return problems
+
+
+def test_a_missing_xvfb_fails_the_test_instead_of_skipping():
+    from tests.gui.conftest import require_xvfb
+
+    with pytest.raises(pytest.fail.Exception, match="Xvfb is not installed.*make test"):
+        require_xvfb(lambda name: None)
+    assert require_xvfb(lambda name: f"/usr/bin/{name}") == "/usr/bin/Xvfb"
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        '@pytest.mark.xvfb\n@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed")\n'
+        "@pytest.mark.usefixtures(\"xvfb_binary\")\ndef test_x(tmp_path):",
+        '@pytest.mark.xvfb\n@pytest.mark.usefixtures("compiled_translations")\ndef test_x(tmp_path, qapp):',
+        '    if shutil.which("Xvfb") is None:\n        pytest.skip("no Xvfb")',
+    ],
+)
+def test_the_xvfb_guard_catches_a_planted_skip(planted):
+    assert len(xvfb_problems(planted)) == 1
+
+
+def test_no_test_skips_for_want_of_xvfb():
+    texts = {str(p.relative_to(REPO_ROOT)): p.read_text(encoding="utf-8") for p in _suite_files()}
+    assert sum(t.count("@pytest.mark.xvfb") for t in texts.values()) >= 2  # the guard has something to check
+    assert {name: found for name, text in texts.items() if (found := xvfb_problems(text))} == {}
