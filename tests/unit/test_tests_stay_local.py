@@ -163,3 +163,11 @@ def test_no_test_skips_for_want_of_xvfb():
     texts = {str(p.relative_to(REPO_ROOT)): p.read_text(encoding="utf-8") for p in _suite_files()}
     assert sum(t.count("@pytest.mark.xvfb") for t in texts.values()) >= 2  # the guard has something to check
     assert {name: found for name, text in texts.items() if (found := xvfb_problems(text))} == {}
+
+
+def test_the_readme_brings_make_before_the_first_make_command():
+    """A minimal Debian 12 root (debootstrap) has no make: the set-up says how to get it first."""
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    setup = text[text.index("## Set-up"):]
+    assert "apt-get install -y make git" in setup
+    assert setup.index("apt-get install -y make git") < setup.index("make run") < setup.index("make test")
