@@ -20,8 +20,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from govmail_desktop.core.errors import AuthError, PolicyRefused, TlsError
+from govmail_desktop.core.errors import AuthError, PolicyRefused, ServerError, TlsError
 from govmail_desktop.net.account_check import verify_account
+from govmail_desktop.net import failures
 from govmail_desktop.net.endpoint import Endpoint
 from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.net.resolver import StaticResolver
@@ -146,12 +147,14 @@ def test_wrong_password_is_an_auth_error_for_imap_and_smtp(fresh_dovecot, smtp_s
     log = DovecotLog(server)
     mark = log.mark()
     with ImapSession.connect(imap_endpoint(server, "tls"), policy, resolver=LOCAL, timeout=10) as session:
-        with pytest.raises(AuthError):
+        with pytest.raises(AuthError) as imap_info:
             session.login("alice", "Not-Alice-2569")
     log.wait_for(mark, r"auth failed")
     with SmtpSession.connect(smtp_endpoint(smtp_server, "starttls"), policy, resolver=LOCAL) as session:
-        with pytest.raises(AuthError):
+        with pytest.raises(AuthError) as smtp_info:
             session.login("alice", "Not-Alice-2569")
+    for info in (imap_info, smtp_info):
+        assert type(info.value) is AuthError and info.value.code == failures.AUTH_FAILED
 
 
 def test_tls13_minimum_is_met_by_dovecot(dovecot):
@@ -276,18 +279,26 @@ def test_tls_below_the_minimum_is_refused(certs, dovecot):
     assert info.value.code == api.TLS_VERSION
 
 
-@pytest.mark.parametrize("behaviour", ["no-starttls", "starttls-no", "starttls-bad", "preauth", "bye"])
-def test_imap_server_without_usable_starttls_never_gets_the_password(certs, dovecot, behaviour):
+@pytest.mark.parametrize(
+    ("behaviour", "error", "code"),
+    [
+        ("no-starttls", TlsError, api.TLS_REQUIRED),
+        ("starttls-no", TlsError, api.TLS_REQUIRED),
+        ("starttls-bad", TlsError, api.TLS_REQUIRED),
+        ("preauth", TlsError, api.TLS_REQUIRED),
+        ("bye", ServerError, failures.SERVER_REFUSED_SESSION),  # the server ends the session at once
+    ],
+)
+def test_imap_server_without_usable_starttls_never_gets_the_password(certs, dovecot, behaviour, error, code):
     policy = loopback_policy(ca_file=certs.ca_file)
     password = dovecot.users["alice"]
     with FakeImapServer(behaviour, certs.server, users=dict(dovecot.users)) as server:
-        with pytest.raises((TlsError, Exception)) as info:
+        with pytest.raises(error) as info:
             verify_account(Endpoint("localhost", server.port, "starttls"), [], "alice", password, policy,
                            resolver=LOCAL)
         assert server.logins == [] and not server.received.saw(password)
         assert server.received.tls_handshakes == 0
-    if behaviour != "bye":
-        assert isinstance(info.value, TlsError) and info.value.code == api.TLS_REQUIRED
+    assert type(info.value) is error and info.value.code == code
     assert "evil.example" not in info.value.user_text("th") + info.value.user_text("en")
 
 

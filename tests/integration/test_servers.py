@@ -70,7 +70,7 @@ def test_restart_keeps_mail_and_ports(fresh_dovecot):
     ports = (server.imap_port, server.imaps_port)
     server.deliver("bob", b"Subject: before restart\n\nhello\n")
     server.stop()
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         socket.create_connection((server.host, server.imaps_port), timeout=2).close()
     server.start()
     assert (server.imap_port, server.imaps_port) == ports

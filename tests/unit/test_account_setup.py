@@ -183,7 +183,7 @@ def test_starting_twice_is_a_bug(qtbot, policy):
     verifier = GatedVerifier()
     service, _ = _service(policy, verifier)
     service.start(build_account("a@agency.go.th"), PASSWORD, save_password=False)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="a connection test is already running"):
         service.start(build_account("a@agency.go.th"), PASSWORD, save_password=False)
     with qtbot.waitSignal(service.cancelled, timeout=5000):
         service.cancel()

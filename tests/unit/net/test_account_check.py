@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from govmail_desktop.core.errors import AuthError, Cancelled, PolicyRefused
+from govmail_desktop.net import failures
 from govmail_desktop.net.account_check import verify_account
 from govmail_desktop.net.endpoint import Endpoint
 from govmail_desktop.net.resolver import StaticResolver
@@ -43,11 +44,12 @@ def test_verified_account_names_the_endpoints_that_worked(policy, servers):
 
 def test_wrong_password_stops_at_imap(policy, servers):
     imap, smtp_no_auth, smtp = servers
-    with pytest.raises(AuthError):
+    with pytest.raises(AuthError) as info:
         verify_account(
             Endpoint("localhost", imap.port, "tls"), _candidates(smtp_no_auth, smtp), "alice", "nope", policy,
             resolver=LOCAL, timeout=5,
         )
+    assert type(info.value) is AuthError and info.value.code == failures.AUTH_FAILED
     assert smtp.received.connections == 0
 
 

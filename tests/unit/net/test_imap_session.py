@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from govmail_desktop.core.errors import AuthError, ServerError, TlsError
+from govmail_desktop.net import failures
 from govmail_desktop.net.endpoint import Endpoint
 from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.net.resolver import StaticResolver
@@ -38,6 +39,7 @@ def test_plaintext_bye_alert_text_is_never_shown(certs, policy):
         with pytest.raises(ServerError) as info:
             _connect(server, policy)
     err = info.value
+    assert type(err) is ServerError and err.code == failures.SERVER_REFUSED_SESSION
     for lang in ("th", "en"):
         assert "evil.example" not in err.user_text(lang)
     assert "evil.example" not in err.detail and BAIT_TEXT not in str(err)
@@ -69,6 +71,7 @@ def test_login_over_implicit_tls_and_wrong_password(certs, policy):
             with pytest.raises(AuthError) as info:
                 session.login("alice", "wrong-password")
             assert "wrong-password" not in info.value.detail
+            assert type(info.value) is AuthError and info.value.code == failures.AUTH_FAILED
         with _connect(server, policy, "tls") as session:
             session.login("alice", PASSWORD)
             assert session.logged_in
@@ -88,8 +91,9 @@ def test_password_never_reaches_the_log(certs, policy, caplog):
     caplog.set_level(logging.DEBUG)
     with FakeImapServer("ok", certs.server, users={"alice": good}) as server:
         with _connect(server, policy) as session:
-            with pytest.raises(AuthError):
+            with pytest.raises(AuthError) as info:
                 session.login("alice", bad)
+            assert type(info.value) is AuthError and info.value.code == failures.AUTH_FAILED
         with _connect(server, policy) as session:
             session.login("alice", good)
     assert server.logins == [("alice", True), ("alice", True)]

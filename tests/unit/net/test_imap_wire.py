@@ -13,6 +13,7 @@ import logging
 import pytest
 
 from govmail_desktop.core.errors import NetworkError, ServerError
+from govmail_desktop.net import failures
 from govmail_desktop.net import imap_wire as w
 
 # "ทดสอบ" (test) in TIS-620 / windows-874 bytes, written out (not produced by a codec).
@@ -500,11 +501,12 @@ def test_no_answer_raises_command_error_with_code():
 
 def test_dropped_connection_raises_network_error_and_marks_broken():
     wire, _ = wire_with(b"* 1 FETCH (UID 1 FLAGS ())\r\n")
-    with pytest.raises(NetworkError):
+    with pytest.raises(NetworkError) as dropped:
         wire.fetch("1:*", "UID FLAGS")
     assert wire.broken
-    with pytest.raises(NetworkError):
+    with pytest.raises(NetworkError) as after:
         wire.noop()
+    assert dropped.value.code == after.value.code == failures.CONNECTION_CLOSED
 
 
 def test_garbage_stream_is_a_protocol_error():
@@ -563,7 +565,7 @@ def test_idle_events_and_done():
     assert wire.idle_wait(0.01) == []  # nothing yet: a timeout, not an error
     transport.feed(b"* 5 EXISTS\r\n* 2 FETCH (FLAGS (\\Seen))\r\n")
     assert wire.idle_wait(0.01) == [w.Exists(5), w.FlagsChanged(2, None, ("\\Seen",), None)]
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="command while IDLE"):
         wire.noop()
     transport.feed(b"* 1 EXPUNGE\r\nW1 OK idle done\r\n")
     assert wire.idle_done() == [w.Expunge(1)]

@@ -47,6 +47,7 @@ def test_refused_greeting_text_is_not_shown(certs, policy):
     with FakeSmtpServer("refuse-greeting", certs.server) as server:
         with pytest.raises(ServerError) as info:
             _connect(server, policy)
+    assert type(info.value) is ServerError and info.value.code == failures.SERVER_REFUSED_SESSION
     assert "evil.example" not in info.value.user_text("en") + info.value.detail
 
 
@@ -55,8 +56,9 @@ def test_starttls_login_send_and_ehlo_again_over_tls(certs, policy):
         with _connect(server, policy) as session:
             assert "STARTTLS" not in session.extensions()  # plaintext EHLO was dropped
             assert session.offers_auth and session.auth_mechanisms() == ("PLAIN",)
-            with pytest.raises(AuthError):
+            with pytest.raises(AuthError) as info:
                 session.login("alice", "wrong")
+            assert type(info.value) is AuthError and info.value.code == failures.AUTH_FAILED
             session.login("alice", PASSWORD)
             refused = session.send(b"Subject: hi\r\n\r\nbody\r\n", "alice@localhost", ["bob@localhost"])
         assert refused == {}
@@ -126,9 +128,10 @@ def test_certificate_failure_stops_probing(certs, policy):
 def test_policy_refusal_stops_probing_and_connects_nowhere(policy):
     with SilentListener("127.0.0.2") as listener:
         resolver = StaticResolver({"smtp.gmail.com": [listener.host]})
-        with pytest.raises(PolicyRefused):
+        with pytest.raises(PolicyRefused) as info:
             probe_submission("smtp.gmail.com", policy, ports=(listener.port, listener.port), resolver=resolver)
         assert not listener.connection_attempted()
+    assert info.value.code == api.HOST_DENIED
 
 
 def test_when_no_port_works_the_useful_error_is_raised(certs, policy):

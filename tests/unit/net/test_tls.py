@@ -155,8 +155,9 @@ def test_unreadable_policy_ca_fails_closed_before_connecting(certs, tmp_path):
     bogus.write_text("not a certificate")
     policy = loopback_policy(ca_file=certs.ca_file)
     rules = policy.tls_rules()
-    with pytest.raises(PolicyError):
+    with pytest.raises(PolicyError) as info:
         tls.make_context(api.TlsRules(ca_file=bogus, min_version=rules.min_version))
+    assert type(info.value) is PolicyError and info.value.code == api.POLICY_INVALID
 
 
 def test_context_always_verifies(certs):

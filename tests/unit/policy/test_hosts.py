@@ -96,8 +96,9 @@ def test_ip_literal_allowed_only_when_listed_exactly():
     sp = policy_from_dict({"servers": {"allow": ["127.0.0.1", "::1"]}}).server_policy()
     assert sp.check_host("127.0.0.1") == "127.0.0.1"
     assert sp.check_host("[0::1]") == "::1"
-    with pytest.raises(PolicyRefused):
+    with pytest.raises(PolicyRefused) as info:
         sp.check_host("127.0.0.2")
+    assert info.value.code == api.HOST_NOT_ALLOWED
 
 
 def test_idn_rule_matches_its_unicode_and_ascii_forms():

@@ -89,8 +89,9 @@ def test_locked_settings_cannot_be_loosened_by_the_user(tmp_path):
     settings_file.write_text(json.dumps({"settings": {"mail.remote_content": "allow"}}), encoding="utf-8")
     settings = Settings.load(settings_file, locked=eff.locked_settings())
     assert settings.get("mail.remote_content") == "block"  # the user's "allow" is ignored
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="mail.remote_content is locked") as info:
         settings.set("mail.remote_content", "allow")
+    assert type(info.value) is ConfigError and "locked by the agency" in info.value.user_text("en")
 
 
 def test_default_locks_nothing_but_sets_the_remote_content_default():

@@ -110,10 +110,10 @@ def test_listed_ranges_are_allowed_and_named():
     assert sp.check_address("mail.agency.go.th", "2001:db8::5") == "2001:db8::/32"
     assert sp.check_address("localhost", "127.0.0.1") == "127.0.0.1/32"
     assert sp.check_address("localhost", "::ffff:127.0.0.1") == "127.0.0.1/32"
-    with pytest.raises(PolicyRefused):
-        sp.check_address("mail.agency.go.th", "10.21.0.1")
-    with pytest.raises(PolicyRefused):
-        sp.check_address("localhost", "127.0.0.2")
+    for host, ip in (("mail.agency.go.th", "10.21.0.1"), ("localhost", "127.0.0.2")):
+        with pytest.raises(PolicyRefused) as info:
+            sp.check_address(host, ip)
+        assert info.value.code == api.ADDRESS_PRIVATE
 
 
 def test_loopback_test_policy_allows_local_servers_only():
@@ -127,8 +127,9 @@ def test_loopback_test_policy_allows_local_servers_only():
     with pytest.raises(PolicyRefused) as info:
         sp.check_address("localhost", "8.8.8.8")
     assert info.value.code == api.ADDRESS_NOT_THAILAND
-    with pytest.raises(PolicyRefused):
+    with pytest.raises(PolicyRefused) as info:
         sp.check_host("imap.gmail.com")
+    assert info.value.code == api.HOST_DENIED
 
 
 def test_tls_rules_default_and_configured(tmp_path):
@@ -149,6 +150,7 @@ def test_tls_rules_default_and_configured(tmp_path):
 def test_refusal_messages_name_the_host_in_thai_and_english(sp):
     with pytest.raises(PolicyRefused) as info:
         sp.check_host("mail.example.com")
+    assert info.value.code == api.HOST_NOT_ALLOWED
     assert "mail.example.com" in info.value.user_text("en")
     assert "mail.example.com" in info.value.user_text("th")
     assert info.value.hint is not None

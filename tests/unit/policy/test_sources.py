@@ -46,8 +46,9 @@ def assert_fails_closed(eff, *needles: str):
     with pytest.raises(PolicyRefused) as info:
         sp.check_address("imap.mail.go.th", "203.150.62.10")
     assert info.value.code == api.POLICY_INVALID
-    with pytest.raises(PolicyRefused):
+    with pytest.raises(PolicyRefused) as info:
         eff.check_account_address("a@agency.go.th")
+    assert info.value.code == api.POLICY_INVALID
     assert eff.error.user_text("th") != text  # translated
 
 
@@ -68,8 +69,9 @@ def test_machine_file_overrides_defaults_per_key(etc):
     assert eff.sources["servers.deny"] == DEFAULT_SOURCE  # untouched keys keep the default
     sp = eff.server_policy()
     sp.check_host("mail.agency.go.th")
-    with pytest.raises(PolicyRefused):
+    with pytest.raises(PolicyRefused) as info:
         sp.check_host("imap.mail.go.th")  # the list replaced the default list
+    assert info.value.code == api.HOST_NOT_ALLOWED
 
 
 @pytest.mark.parametrize(
@@ -189,8 +191,9 @@ def test_windows_precedence_registry_over_file_over_default(tmp_path):
     assert eff.locked_settings() == {"mail.remote_content": "block", "ui.thai_digits": True}
     sp = eff.server_policy()
     sp.check_host("mail.agency.go.th")
-    with pytest.raises(PolicyRefused):
+    with pytest.raises(PolicyRefused) as info:
         sp.check_host("from-file.go.th")
+    assert info.value.code == api.HOST_NOT_ALLOWED
 
 
 def test_windows_without_registry_key_uses_the_file(tmp_path):

@@ -6,6 +6,7 @@ injected platform layer (tests/unit/policy/winfakes.py).
 
 from __future__ import annotations
 
+import errno
 import subprocess
 import sys
 from pathlib import PureWindowsPath
@@ -72,10 +73,11 @@ def test_winsec_imports_on_linux_and_its_system_layer_fails_with_oserror():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "SystemWindows"]
     layer = winsec.SystemWindows()
-    with pytest.raises(OSError):
-        layer.known_folder("ProgramData")
-    with pytest.raises(OSError):
-        layer.file_security(r"C:\ProgramData\GovMail\policy.json")
+    for call in (lambda: layer.known_folder("ProgramData"),
+                 lambda: layer.file_security(r"C:\ProgramData\GovMail\policy.json")):
+        with pytest.raises(OSError, match="exist only on Windows") as info:
+            call()
+        assert type(info.value) is OSError and info.value.errno == errno.ENOSYS
     # and the loader built on it falls back instead of failing
     assert resolve_known_folder(layer, "ProgramData") == r"C:\ProgramData"
 
