@@ -130,6 +130,25 @@ class ServerError(GovMailError):
     default_message = QT_TRANSLATE_NOOP("Errors", "The server reported an error.")
 
 
+class ActionRefused(ServerError):
+    """A user action the server did not carry out; the cache shows the server's state again.
+
+    ``reason`` says why, for code (never the text): :attr:`REFUSED` (the server
+    answered NO), :attr:`NO_TRASH` (a delete to the Trash, and the account has
+    none: nothing was erased instead) or :attr:`FOLDER_REBUILT` (the folder was
+    recreated on the server, its UIDs name other messages now: not sent).
+    """
+
+    code = "action-refused"
+    REFUSED = "refused"
+    NO_TRASH = "no-trash"
+    FOLDER_REBUILT = "folder-rebuilt"
+
+    def __init__(self, message: Msg, *, reason: str, detail: str = "") -> None:
+        super().__init__(message, detail=detail)
+        self.reason = reason
+
+
 class StorageError(GovMailError):
     """A local file or database could not be read or written (disk full, permissions)."""
 

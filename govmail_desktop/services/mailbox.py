@@ -4,16 +4,21 @@
 account's cache, loads the preview of the selected message (off the GUI
 thread) and carries out the user's actions:
 
-1. **at once** — the cache is changed on a local worker thread (a short
-   SQLite write, never behind the network) and the models are told, so the
-   row turns bold/normal, gets its flag, or disappears immediately;
-2. **sent** — the action goes to the sync service as a :class:`MailOp`
-   (without a sync service, e.g. before H7's engine runs or with a broken
-   policy, it is written to the durable offline queue for later replay);
-3. **settled** — when the server answers *done*, nothing more happens; on
-   *failed* or *cancelled* the change is **rolled back** in the cache and the
-   models (flags return, removed rows come back) and the failure is said in
-   plain Thai/English through the message bridge.
+1. **an id** — the action gets its id (``OfflineOpQueue.new_op_id``) when the
+   user starts it; the method returns it;
+2. **at once** — on a local worker thread (a short SQLite write, never behind
+   the network) ``sync/offline.record_action`` queues the action durably under
+   that id and changes the cache, and the models are told, so the row turns
+   bold/normal, gets its flag, or disappears immediately. This is the only way
+   an action is queued, with or without a sync service;
+3. **sent** — the sync service is asked to send the queue
+   (:meth:`SyncPort.apply`); without one (a broken policy) the action stays
+   queued on disk for later and ends *done* here;
+4. **settled** — every action ends exactly once with
+   ``action_settled(op_id, outcome, error)`` (an :class:`~govmail_desktop.core.actions.Outcome`
+   and a typed error), routed by the id alone. On *failed* the sync has already
+   made the cache show the server's state again (``sync/offline.roll_back``,
+   the only undo); the failure is worded by the message bridge, never here.
 
 What this needs from the sync service is the narrow :class:`SyncPort` below
 (``services/sync_adapter.py`` adapts the real engine to it; GUI tests use a
@@ -27,7 +32,12 @@ Signals of :class:`MailboxService`:
     new_mail(NewMail): messages arrived (notifications).
     connection_changed(str): one of the ``STATE_*`` values.
     progress_changed(str, int, int): text, done, total (total 0 = unknown; "" = idle).
-    op_settled(int, str): an action ended ``done``/``failed``/``cancelled``.
+    action_settled(int, Outcome, object): an action ended (its id, the outcome, for
+        FAILED an :class:`ActionFailed` whose ``cause`` is the typed reason, else None).
+
+Status-bar notices about an action (a failure, "no Archive folder") are
+cleared once a later action has ended *done*; those about the connection
+(a password needed, a refused certificate) once the account is connected.
 """
 
 from __future__ import annotations
@@ -38,8 +48,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QMetaMethod, QObject, Qt, QTimer, Signal, Slot
 
+from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import Flag, MessageSummary, SpecialUse, decode_flags
 from govmail_desktop.core.errors import AuthError, BugError, Cancelled, GovMailError, StorageError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg, current_language
@@ -50,6 +61,8 @@ from govmail_desktop.models.message_list import MessageListModel
 from govmail_desktop.services.local_worker import LocalWorker
 from govmail_desktop.store.cache import CachedFolder, MailCache, RowKey
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
+from govmail_desktop.sync import offline
+from govmail_desktop.sync.listener import SyncListener
 
 
 log = logging.getLogger(__name__)
@@ -65,9 +78,9 @@ STATE_ONLINE = "online"
 STATES = (STATE_OFFLINE, STATE_CONNECTING, STATE_SYNCING, STATE_ONLINE)
 
 # Outcomes of an action (ARCHITECTURE.md: every operation ends in exactly one).
-DONE = "done"
-FAILED = "failed"
-CANCELLED = "cancelled"
+DONE = Outcome.DONE
+FAILED = Outcome.FAILED
+CANCELLED = Outcome.CANCELLED
 
 # What Delete does in a folder (see MailboxService.delete_mode).
 DELETE_TO_TRASH = "to-trash"
@@ -103,20 +116,28 @@ class MailOp:
     target: str | None = None
     permanent: bool = False
 
+    @property
+    def queue_kind(self) -> OpKind:
+        """The kind queued for the server: a delete for good is an EXPUNGE."""
+        return OpKind.EXPUNGE if self.kind is OpKind.DELETE and self.permanent else self.kind
+
 
 class SyncPort(Protocol):
     """What the mailbox facade needs from an account's sync service.
 
     Signals (Qt, delivered queued in the GUI thread):
-        op_finished(int op_id, str outcome, object error): DONE / FAILED / CANCELLED;
-            ``error`` is a GovMailError for FAILED, else None.
+        action_settled(int op_id, Outcome outcome, object error): the action recorded
+            and queued under ``op_id`` ended, once; ``error`` is a GovMailError for
+            FAILED (an ``ActionRefused`` from the server), else None. On FAILED or
+            CANCELLED the cache already shows the server's state again.
         progress(str text, int done, int total): "" text = idle.
         connection_state(str): one of STATES.
         folders_changed(): folder list or counts were written to the cache.
         rows_inserted(int folder_id, list uids), rows_changed(int folder_id, list uids),
         rows_removed(int folder_id, list RowKey), folder_reset(int folder_id):
             the cache changed (the models are told).
-        new_mail(int folder_id, list uids): messages arrived (already in the cache).
+        new_mail(int folder_id, list uids): the UIDs that arrived (in the cache unless
+            unreadable).
         messages_unreadable(int folder_id, int count): a sync of the folder could not
             read this many messages from the server (the user is told).
         body_ready(int folder_id, int uid): the whole message is in the cache (BODY_PART).
@@ -133,13 +154,14 @@ class SyncPort(Protocol):
 
     def fetch_body(self, folder_id: int, uid: int) -> None: ...
 
-    def apply(self, op: MailOp) -> None: ...
+    def apply(self, op: MailOp) -> None:
+        """``op`` is recorded and queued under its id: send it (and the rest of the queue)."""
 
     def cancel(self) -> None: ...
 
 
 _SYNC_SIGNALS = (
-    "op_finished", "progress", "connection_state", "folders_changed", "rows_inserted", "rows_changed",
+    "action_settled", "progress", "connection_state", "folders_changed", "rows_inserted", "rows_changed",
     "rows_removed", "folder_reset", "new_mail", "messages_unreadable", "body_ready", "body_failed", "problem",
 )
 
@@ -163,8 +185,14 @@ class NewMail:
     account_name: str
     folder_id: int
     folder_role: str | None
+    #: The UIDs that arrived (what the sync reported, not a guess from the cache).
+    uids: tuple[int, ...]
+    #: The newest few of them, for the notification text.
     messages: tuple[MessageSummary, ...]
-    count: int
+
+    @property
+    def count(self) -> int:
+        return len(self.uids)
 
 
 # -- user-facing wording of failures ------------------------------------------------------
@@ -232,14 +260,29 @@ class ActionFailed(GovMailError):
 
 @dataclass
 class _Pending:
-    """An action shown in the cache and not yet confirmed by the server."""
+    """An action started and not yet settled."""
 
     op: MailOp
     failure: Msg
-    #: FLAGS: the UIDs whose flags this action really changed (only those are undone).
-    changed: tuple[int, ...] = ()
-    #: MOVE/DELETE: the removed rows, to put back.
-    removed: tuple[MessageSummary, ...] = ()
+
+
+class _RecordRelay(QObject):
+    """What recording an action changed in the cache, for the models (queued to the GUI
+    thread while the queue's lock is held: before the sync can settle the action)."""
+
+    changed = Signal(int, list)
+    removed = Signal(int, list)
+
+
+class _RecordListener(SyncListener):
+    def __init__(self, relay: _RecordRelay) -> None:
+        self.relay = relay
+
+    def rows_changed(self, folder_id: int, uids: Sequence[int]) -> None:
+        self.relay.changed.emit(folder_id, list(uids))
+
+    def rows_removed(self, folder_id: int, keys: Sequence[RowKey]) -> None:
+        self.relay.removed.emit(folder_id, list(keys))
 
 
 def _as_error(exc: BaseException) -> GovMailError:
@@ -266,12 +309,10 @@ class MailboxService(QObject):
     new_mail = Signal(object)
     connection_changed = Signal(str)
     progress_changed = Signal(str, int, int)
-    op_settled = Signal(int, str)
+    action_settled = Signal(int, object, object)
 
     #: Coalescing delay of unread-count refreshes during a big sync (ms).
     COUNTS_DELAY_MS = 150
-
-    _op_ids = itertools.count(1)
 
     def __init__(
         self,
@@ -302,6 +343,18 @@ class MailboxService(QObject):
         self.folder_model.messagesDropped.connect(self._on_dropped)
         self.connection_state = STATE_OFFLINE
         self._pending: dict[int, _Pending] = {}
+        #: Ids of actions when there is no queue to hand them out (nothing can be recorded then).
+        self._local_ids = itertools.count(1)
+        self._last_op_id = 0
+        self._record_relay = _RecordRelay(self)
+        queued = Qt.ConnectionType.QueuedConnection
+        self._record_relay.changed.connect(self._on_rows_changed, queued)
+        self._record_relay.removed.connect(self._on_rows_removed, queued)
+        #: Keys of this account's status-bar notices (MessageBridge.clear ends them).
+        self.action_notice_key = f"actions:{account_id}"
+        self.connection_notice_key = f"connection:{account_id}"
+        #: An action notice is cleared by an action newer than this one ending done.
+        self._action_notice_after: int | None = None
         self._preview_key: tuple[int, int] | None = None
         self._preview_generation = 0
         self._threaded = False
@@ -318,8 +371,8 @@ class MailboxService(QObject):
         #: The special folders picked by the user ({"trash": name} ...) and by the policy.
         self.user_folder_choice: dict[str, str] = {}
         self.policy_folder_choice: dict[str, str] = {}
-        #: Deletes waiting for a Trash being created: (folder id, uids).
-        self._waiting_for_trash: list[tuple[int, tuple[int, ...]]] = []
+        #: Deletes waiting for a Trash being created: (action id, folder id, uids).
+        self._waiting_for_trash: list[tuple[int, int, tuple[int, ...]]] = []
         if sync is not None:
             self._connect_sync(sync)
 
@@ -330,7 +383,7 @@ class MailboxService(QObject):
             if not hasattr(sync, name):
                 log.warning("Sync service has no %s signal; that part of the mailbox stays idle", name)
         connections = {
-            "op_finished": self._on_op_finished,
+            "action_settled": self._on_action_settled,
             "progress": self._on_progress,
             "connection_state": self._on_connection_state,
             "folders_changed": self._on_folders_changed,
@@ -379,13 +432,30 @@ class MailboxService(QObject):
         if self.offline_queue is not None:
             self.offline_queue.close_thread()
 
-    def _report(self, error: BaseException) -> None:
+    def _report(self, error: BaseException, *, key: str | None = None) -> None:
         if self.bridge is None:
             log.warning("Mailbox %s: %s", self.account_id, error)
         elif isinstance(error, GovMailError):
-            self.bridge.report_error(error)
+            self.bridge.report_error(error, key=key)
         else:
             self.bridge.report_exception(error)
+
+    def report_connection_problem(self, error: GovMailError) -> None:
+        """Say why the account cannot connect; the notice ends when it is connected."""
+        self._report(error, key=self.connection_notice_key)
+
+    def _action_notice(self, text: Msg | GovMailError, *, level: str = "warning", about: int | None = None) -> None:
+        """A notice about an action (``about``: its id; else the latest one): it ends
+        when a later action has ended done."""
+        self._action_notice_after = self._last_op_id if about is None else about
+        if self.bridge is None:
+            log.warning("Mailbox %s: %s", self.account_id, text if isinstance(text, GovMailError) else text.text("en"))
+        elif isinstance(text, GovMailError):
+            self.bridge.report_error(text, key=self.action_notice_key)
+        elif level == "info":
+            self.bridge.info(text, key=self.action_notice_key)
+        else:
+            self.bridge.warning(text, key=self.action_notice_key)
 
     # ------------------------------------------------------------------ folders
 
@@ -654,25 +724,29 @@ class MailboxService(QObject):
             return None
         trash = self.special_folder_id(SpecialUse.TRASH)
         if trash is None and not permanent:
-            if self.bridge is not None:
-                self.bridge.warning(MSG_NO_TRASH_NOTHING_DELETED)
+            self._action_notice(MSG_NO_TRASH_NOTHING_DELETED)
             return None
         permanent = permanent or trash == folder_id
-        return self._remove(OpKind.DELETE, folder_id, uids, None, MSG_DELETE_FAILED, permanent=permanent)
+        return self._start(OpKind.DELETE, folder_id, uids, MSG_DELETE_FAILED, permanent=permanent)
 
-    def create_trash_and_delete(self, uids: Sequence[int]) -> bool:
+    def create_trash_and_delete(self, uids: Sequence[int]) -> int | None:
         """The user chose "Create a Trash folder": create it on the server, then move
-        ``uids`` (of the folder shown now) there. False when it cannot be done now."""
+        ``uids`` (of the folder shown now) there, as one action: its id is returned
+        (None when it cannot be done now) and it settles once, after the move."""
         folder_id = self.message_model.folder_id
         create = getattr(self.sync, "create_special_folder", None)
         if create is None or self.connection_state == STATE_OFFLINE:
-            if self.bridge is not None:
-                self.bridge.warning(MSG_TRASH_NEEDS_SERVER)
-            return False
+            self._action_notice(MSG_TRASH_NEEDS_SERVER)
+            return None
+        op_id = None
         if folder_id is not None and uids:
-            self._waiting_for_trash.append((folder_id, tuple(uids)))
+            op = self._new_op(OpKind.DELETE, folder_id, uids)
+            if op is not None:
+                op_id = op.op_id
+                self._pending[op_id] = _Pending(op, MSG_DELETE_FAILED)
+                self._waiting_for_trash.append((op_id, folder_id, op.uids))
         create(SpecialUse.TRASH)
-        return True
+        return op_id
 
     @Slot(str, str, object)
     def _on_special_folder_created(self, role: str, outcome: str, error: object) -> None:
@@ -681,18 +755,23 @@ class MailboxService(QObject):
         waiting, self._waiting_for_trash = self._waiting_for_trash, []
         trash = self.special_folder_id(SpecialUse.TRASH)
         if outcome != DONE or trash is None:
-            if outcome == CANCELLED or isinstance(error, Cancelled):
-                if self.bridge is not None:
-                    self.bridge.info(MSG_CANCELLED_UNDONE)
-                return
+            cancelled = outcome == CANCELLED or isinstance(error, Cancelled)
             cause = error if isinstance(error, GovMailError) else None
-            self._report(ActionFailed(MSG_TRASH_NOT_CREATED, cause))
+            for op_id, _folder_id, _uids in waiting:  # nothing was deleted: each ends here
+                pending = self._pending.get(op_id)
+                if pending is not None:
+                    pending.failure = MSG_TRASH_NOT_CREATED
+                self._on_action_settled(op_id, CANCELLED if cancelled else FAILED, None if cancelled else cause)
+            if not waiting and not cancelled:
+                self._action_notice(ActionFailed(MSG_TRASH_NOT_CREATED, cause))
             return
-        if self.bridge is not None:
-            self.bridge.info(MSG_TRASH_CREATED)
-        for folder_id, uids in waiting:
-            if folder_id != trash:
-                self._remove(OpKind.DELETE, folder_id, uids, None, MSG_DELETE_FAILED)
+        self._action_notice(MSG_TRASH_CREATED, level="info")
+        for op_id, folder_id, uids in waiting:
+            pending = self._pending.get(op_id)
+            if pending is not None and folder_id != trash:
+                self._record(pending)
+            elif pending is not None:  # it was the Trash itself that was shown: nothing to move
+                self._on_action_settled(op_id, DONE, None)
 
     def special_folder_overview(self) -> tuple[list[str], dict[str, str]]:
         """(names of the folders that can hold mail, {role key: folder name} in force now),
@@ -753,7 +832,7 @@ class MailboxService(QObject):
         if transfer is None:
             return None
         source, target, shown = transfer
-        return self._remove(OpKind.MOVE, source, uids, target, MSG_MOVE_FAILED.format(folder=shown))
+        return self._start(OpKind.MOVE, source, uids, MSG_MOVE_FAILED.format(folder=shown), target=target)
 
     def copy(self, uids: Sequence[int], target_folder_id: int, source_folder_id: int | None = None) -> int | None:
         """Copies in another folder (the originals stay); they show there after its next sync."""
@@ -761,23 +840,18 @@ class MailboxService(QObject):
         if transfer is None:
             return None
         source, target, shown = transfer
-        op = self._new_op(OpKind.COPY, source, uids, target=target)
-        if op is None:
-            return None
-        self._send(_Pending(op, MSG_COPY_FAILED.format(folder=shown)))
-        return op.op_id
+        return self._start(OpKind.COPY, source, uids, MSG_COPY_FAILED.format(folder=shown), target=target)
 
     def archive(self, uids: Sequence[int]) -> int | None:
         archive = self.special_folder_id(SpecialUse.ARCHIVE)
         if archive is None:
-            if self.bridge is not None:
-                self.bridge.warning(MSG_NO_ARCHIVE)
+            self._action_notice(MSG_NO_ARCHIVE)
             return None
         target = self.folder(archive)
         source = self.message_model.folder_id
         if target is None or source is None or source == archive or not uids:
             return None
-        return self._remove(OpKind.MOVE, source, uids, target.name, MSG_ARCHIVE_FAILED)
+        return self._start(OpKind.MOVE, source, uids, MSG_ARCHIVE_FAILED, target=target.name)
 
     @Slot(int, int, list, bool)
     def _on_dropped(self, target_id: int, source_id: int, uids: list, copy: bool) -> None:
@@ -787,12 +861,18 @@ class MailboxService(QObject):
         else:
             self.move([int(u) for u in uids], target_id, source_id)
 
+    def _new_op_id(self) -> int:
+        queue = self.offline_queue
+        op_id = queue.new_op_id() if queue is not None else next(self._local_ids)
+        self._last_op_id = max(self._last_op_id, op_id)
+        return op_id
+
     def _new_op(self, kind: OpKind, folder_id: int, uids: Sequence[int], **fields: Any) -> MailOp | None:
         cached = self.folder(folder_id)
         if cached is None:
             return None
         return MailOp(
-            op_id=next(self._op_ids),
+            op_id=self._new_op_id(),
             kind=kind,
             folder=cached.name,
             folder_id=folder_id,
@@ -805,38 +885,53 @@ class MailboxService(QObject):
         folder_id = self.message_model.folder_id
         if folder_id is None or not uids:
             return None
-        op = self._new_op(OpKind.FLAGS, folder_id, uids, add_flags=frozenset(add), remove_flags=frozenset(remove))
+        return self._start(
+            OpKind.FLAGS, folder_id, uids, failure, add_flags=frozenset(add), remove_flags=frozenset(remove)
+        )
+
+    def _start(self, kind: OpKind, folder_id: int, uids: Sequence[int], failure: Msg, **fields: Any) -> int | None:
+        """Give the action its id and record it; returns the id (None: nothing to do)."""
+        if not uids:
+            return None
+        op = self._new_op(kind, folder_id, uids, **fields)
         if op is None:
             return None
-
-        def work() -> list[int]:
-            return self.cache.change_flags(folder_id, op.uids, add=op.add_flags, remove=op.remove_flags)
-
-        def shown(changed: list[int]) -> None:
-            self._notify_changed(folder_id, changed)
-            self._send(_Pending(op, failure, changed=tuple(changed)))
-
-        self.worker.submit(work, shown, lambda exc: self._apply_failed(op, failure, exc))
+        pending = _Pending(op, failure)
+        self._pending[op.op_id] = pending  # before the sync can settle it
+        self._record(pending)
         return op.op_id
 
-    def _remove(
-        self, kind: OpKind, folder_id: int, uids: Sequence[int], target: str | None, failure: Msg, *, permanent: bool = False
-    ) -> int | None:
-        op = self._new_op(kind, folder_id, uids, target=target, permanent=permanent)
-        if op is None:
-            return None
+    def _record(self, pending: _Pending) -> None:
+        """Worker: queue the action under its id and show it in the cache (the one path,
+        ``offline.record_action``); then ask the sync service to send it."""
+        op = pending.op
+        queue = self.offline_queue
+        if queue is None:  # the queue could not be opened (reported then): nothing can be kept
+            self._on_action_settled(op.op_id, FAILED, StorageError(detail="no offline action queue"))
+            return
+        listener = _RecordListener(self._record_relay)
 
-        def work() -> tuple[list[MessageSummary], list[RowKey]]:
-            kept = [s for s in (self.cache.summary(folder_id, uid) for uid in op.uids) if s is not None]
-            return kept, self.cache.expunge(folder_id, op.uids)
+        def record() -> int:
+            return offline.record_action(
+                self.cache, queue, listener, op.queue_kind, op.folder, op.uids,
+                add=sorted(op.add_flags), remove=sorted(op.remove_flags), target=op.target, op_id=op.op_id,
+            )
 
-        def shown(result: tuple[list[MessageSummary], list[RowKey]]) -> None:
-            kept, keys = result
-            self._notify_removed(folder_id, keys)
-            self._send(_Pending(op, failure, removed=tuple(kept)))
+        self.worker.submit(record, lambda _op_id: self._recorded(op), lambda exc: self._on_action_settled(
+            op.op_id, FAILED, _as_error(exc)
+        ))
 
-        self.worker.submit(work, shown, lambda exc: self._apply_failed(op, failure, exc))
-        return op.op_id
+    def _recorded(self, op: MailOp) -> None:
+        if self.sync is not None:
+            try:
+                self.sync.apply(op)
+            except GovMailError as exc:  # it stays queued: sent with the next connection
+                self._report(exc, key=self.connection_notice_key)
+            return
+        # No sync service: kept on disk, sent by the engine when there is one.
+        if self.bridge is not None:
+            self.bridge.info(MSG_QUEUED_OFFLINE, key=self.connection_notice_key)
+        self._on_action_settled(op.op_id, DONE, None)
 
     def _folder_id_of(self, name: str) -> int | None:
         try:
@@ -844,94 +939,38 @@ class MailboxService(QObject):
         except GovMailError:
             return None
 
-    def _apply_failed(self, op: MailOp, failure: Msg, exc: BaseException) -> None:
-        """The local change itself failed (disk full...): nothing is shown or sent."""
-        self._report(ActionFailed(failure, _as_error(exc)))
-        self.op_settled.emit(op.op_id, FAILED)
-
-    def _send(self, pending: _Pending) -> None:
-        op = pending.op
-        self._pending[op.op_id] = pending
-        if self.sync is not None:
-            try:
-                self.sync.apply(op)
-            except GovMailError as exc:
-                self._on_op_finished(op.op_id, FAILED, exc)
-            return
-        # No sync service: keep the action durably for the engine to replay later.
-        queue = self.offline_queue
-        if queue is None:
-            self._on_op_finished(op.op_id, DONE, None)
-            return
-
-        kind = OpKind.EXPUNGE if op.kind is OpKind.DELETE and op.permanent else op.kind
-
-        def enqueue() -> int:
-            return queue.enqueue(
-                kind, op.folder, op.uidvalidity, op.uids,
-                add_flags=op.add_flags, remove_flags=op.remove_flags, target=op.target,
-            )
-
-        def queued(_seq: int) -> None:
-            if self.bridge is not None:
-                self.bridge.info(MSG_QUEUED_OFFLINE)
-            self._on_op_finished(op.op_id, DONE, None)
-
-        self.worker.submit(enqueue, queued, lambda exc: self._on_op_finished(op.op_id, FAILED, _as_error(exc)))
-
-    @Slot(int, str, object)
-    def _on_op_finished(self, op_id: int, outcome: str, error: object) -> None:
-        pending = self._pending.pop(op_id, None)
-        if pending is None:
-            return  # not ours, or already settled
-        if outcome == DONE:
-            if pending.op.kind is OpKind.COPY and pending.op.target and self.sync is not None:
-                target_id = self._folder_id_of(pending.op.target)
-                if target_id is not None:
-                    self.sync.request_folder_sync(target_id)  # the copies (and counts) show there
-            self.op_settled.emit(op_id, DONE)
-            return
+    @Slot(int, object, object)
+    def _on_action_settled(self, op_id: int, outcome: object, error: object) -> None:
+        """The one end of every action, routed by its id (never by text): once."""
+        outcome = Outcome(outcome)
         err = error if isinstance(error, GovMailError) else (
             _as_error(error) if isinstance(error, BaseException) else None
         )
-        self._roll_back(pending, outcome, err)
-
-    def _roll_back(self, pending: _Pending, outcome: str, error: GovMailError | None) -> None:
+        pending = self._pending.pop(op_id, None)
+        if pending is None:
+            # An action queued in an earlier session (or already settled): say a failure.
+            if outcome is FAILED and err is not None:
+                self._action_notice(err, about=op_id)
+            self.action_settled.emit(op_id, outcome, err if outcome is FAILED else None)
+            return
         op = pending.op
-        folder_id = op.folder_id
-
-        if op.kind is OpKind.FLAGS:
-            def work() -> tuple[str, list[int]]:
-                changed = self.cache.change_flags(
-                    folder_id, pending.changed, add=op.remove_flags, remove=op.add_flags
-                ) if pending.changed else []
-                return "changed", changed
-        else:
-            def work() -> tuple[str, list[int]]:
-                # The sync may have put some back already (it refetches what the server has).
-                present = {k.uid for k in self.cache.row_keys(folder_id, [s.uid for s in pending.removed])}
-                missing = [s for s in pending.removed if s.uid not in present]
-                self.cache.insert_summaries(folder_id, missing)
-                return "inserted", [s.uid for s in missing]
-
-        def undone(result: tuple[str, list[int]]) -> None:
-            what, uids = result
-            if what == "changed":
-                self._notify_changed(folder_id, uids)
-            else:
-                self._notify_inserted(folder_id, uids)
-            if outcome == CANCELLED or isinstance(error, Cancelled):
-                if self.bridge is not None:
-                    self.bridge.info(MSG_CANCELLED_UNDONE)
-            else:
-                self._report(ActionFailed(pending.failure, error))
-            self.op_settled.emit(op.op_id, outcome)
-
-        def undo_failed(exc: BaseException) -> None:
-            self._report(ActionFailed(pending.failure, _as_error(exc)))
-            self.op_settled.emit(op.op_id, outcome)
-
-        self.worker.submit(work, undone, undo_failed)
+        if outcome is DONE:
+            if op.kind is OpKind.COPY and op.target and self.sync is not None:
+                target_id = self._folder_id_of(op.target)
+                if target_id is not None:
+                    self.sync.request_folder_sync(target_id)  # the copies (and counts) show there
+            if self._action_notice_after is not None and op_id > self._action_notice_after and self.bridge is not None:
+                self._action_notice_after = None
+                self.bridge.clear(self.action_notice_key)  # what an earlier action left said has ended
+            self.action_settled.emit(op_id, DONE, None)
+            return
+        if outcome is CANCELLED or isinstance(err, Cancelled):
+            self._action_notice(MSG_CANCELLED_UNDONE, level="info", about=op_id)
+            self.action_settled.emit(op_id, CANCELLED, None)
+            return
+        failure = ActionFailed(pending.failure, err)
+        self._action_notice(failure, about=op_id)
+        self.action_settled.emit(op_id, FAILED, failure)
 
     @property
     def pending_ops(self) -> int:
@@ -1006,7 +1045,9 @@ class MailboxService(QObject):
             # The prompt says why it asks; the UI reports it only if the user cancels.
             self.password_needed.emit(error)
             return
-        self._report(error if isinstance(error, BaseException) else BugError(detail=str(error)))
+        # Problems of the sync (login, certificate, server): they end once connected.
+        self._report(error if isinstance(error, BaseException) else BugError(detail=str(error)),
+                     key=self.connection_notice_key)
 
     @Slot(str, int, int)
     def _on_progress(self, text: str, done: int, total: int) -> None:
@@ -1017,6 +1058,8 @@ class MailboxService(QObject):
         was_offline = self.connection_state == STATE_OFFLINE
         self.connection_state = state if state in STATES else STATE_OFFLINE
         self.connection_changed.emit(self.connection_state)
+        if self.connection_state in (STATE_SYNCING, STATE_ONLINE) and self.bridge is not None:
+            self.bridge.clear(self.connection_notice_key)  # connected: "password needed"... has ended
         if was_offline and self.connection_state != STATE_OFFLINE and self._preview_key is not None:
             self.load_preview(self._preview_key[1])  # a body that was unavailable offline can come now
 
@@ -1067,14 +1110,14 @@ class MailboxService(QObject):
         if not uids:
             return
         cached = self.folder(folder_id)
-        newest = sorted((int(u) for u in uids), reverse=True)[:3]
+        arrived = tuple(sorted({int(u) for u in uids}))
+        newest = arrived[::-1][:3]
         try:
             messages = tuple(s for s in (self.cache.summary(folder_id, u) for u in newest) if s is not None)
         except StorageError as exc:
             self._report(exc)
             messages = ()
-        self.new_mail.emit(NewMail(self.account_name, folder_id, cached.folder.role if cached else None, messages, len(uids))
-        )
+        self.new_mail.emit(NewMail(self.account_name, folder_id, cached.folder.role if cached else None, arrived, messages))
 
 
 def folder_display_name(model: FolderTreeModel, folder_id: int) -> str:

@@ -8,6 +8,11 @@ here (no QMessageBox from deep code or worker threads).
 
 Environment problems (server down, disk full, wrong password) are worded as
 what to do; bugs get a short "please report" and their traceback goes to the log.
+
+A notice may name the state it is about with a ``key`` (e.g. an account's
+connection, or its last action): when that state ends, :meth:`MessageBridge.clear`
+takes the notice away if it is still the one shown (``message("", "")``), so a
+red "password needed" does not outlive the connection it was about.
 The ``report_*`` methods may be called from any thread: a Qt signal emitted in a
 worker thread reaches the GUI thread's slots as a queued call.
 """
@@ -30,6 +35,8 @@ INFO = "info"
 WARNING = "warning"
 ERROR = "error"
 LEVELS = (INFO, WARNING, ERROR)
+#: ``message(CLEARED, "")``: the notice shown has ended (see :meth:`MessageBridge.clear`).
+CLEARED = ""
 
 
 class MessageBridge(QObject):
@@ -37,7 +44,8 @@ class MessageBridge(QObject):
 
     Signals:
         message(level, text): ``level`` is ``"info"``, ``"warning"`` or ``"error"``;
-            ``text`` is ready to show (already translated).
+            ``text`` is ready to show (already translated). ``("", "")``
+            (:data:`CLEARED`): the notice shown ended; show none.
     """
 
     message = Signal(str, str)
@@ -50,20 +58,27 @@ class MessageBridge(QObject):
     ) -> None:
         super().__init__(parent)
         self._language = language
+        self._shown_key: str | None = None  # what the notice shown now is about
 
     # -- notices --------------------------------------------------------------
-    def info(self, text: Msg | str) -> None:
-        self._emit(INFO, text)
+    def info(self, text: Msg | str, *, key: str | None = None) -> None:
+        self._emit(INFO, text, key)
 
-    def warning(self, text: Msg | str) -> None:
-        self._emit(WARNING, text)
+    def warning(self, text: Msg | str, *, key: str | None = None) -> None:
+        self._emit(WARNING, text, key)
+
+    def clear(self, key: str) -> None:
+        """The state ``key`` names has ended: take its notice away if it is still shown."""
+        if key and self._shown_key == key:
+            self._shown_key = None
+            self.message.emit(CLEARED, "")
 
     # -- errors ---------------------------------------------------------------
-    def report_error(self, err: GovMailError) -> None:
+    def report_error(self, err: GovMailError, *, key: str | None = None) -> None:
         """Show a typed error; log it (with a traceback if it is a bug)."""
         if isinstance(err, Cancelled):
             log.info("Cancelled [%s] %s", err.code, err.detail)
-            self._emit(INFO, err.user_text(self._language()))
+            self._emit(INFO, err.user_text(self._language()), key)
             return
         if err.is_environment:
             log.warning("%s [%s]: %s", type(err).__name__, err.code, err.detail or err)
@@ -75,7 +90,7 @@ class MessageBridge(QObject):
                 err.detail or err,
                 "".join(traceback.format_exception(type(cause), cause, cause.__traceback__)),
             )
-        self._emit(ERROR, err.user_text(self._language()))
+        self._emit(ERROR, err.user_text(self._language()), key)
 
     def report_exception(
         self,
@@ -98,7 +113,8 @@ class MessageBridge(QObject):
         bug.__cause__ = exc
         self.report_error(bug)
 
-    def _emit(self, level: str, text: Msg | str) -> None:
+    def _emit(self, level: str, text: Msg | str, key: str | None = None) -> None:
         if isinstance(text, Msg):
             text = text.text(self._language())
+        self._shown_key = key
         self.message.emit(level, text)

@@ -4,16 +4,13 @@ The mailbox facade speaks in folder ids, whole-action results and a connection
 state; the engine speaks in folder names, operations and an online flag. This
 module only translates — it holds no sync logic:
 
-* **actions** — ``apply(op)`` calls ``set_flags`` / ``move_messages`` /
-  ``delete_messages``. The engine records the action on its local worker (the
-  cache already shows it: its own cache change finds nothing left to do) and
-  appends it to the durable offline queue, then replays the queue on the
-  connection. Its *record* operation finishing ``failed``/``cancelled`` fails
-  the action at once; ``done`` means "queued on disk". The server's answer is
-  then known when the replay operation has run: an action the server refused
-  is reported by ``actionFailed(text)`` (the engine has already put the
-  server's state back in the cache) and becomes ``failed`` here; the others
-  become ``done`` once the replay finishes and they have left the queue.
+* **actions** — the mailbox has recorded the action under its id (cache
+  changed, row queued on disk: ``sync/offline.record_action``); ``apply(op)``
+  asks the engine to send the queue (``send_offline_actions``), and the
+  engine's ``actionSettled(op_id, outcome, error)`` for each row it sent is
+  passed on as ``action_settled``: the id is the one stored with the row, so
+  nothing is matched by contents or by text. An action the server refused is
+  already undone in the cache when it arrives.
 * **bodies** — the engine's ``fetch_body`` (first in line on its connection
   worker; an IMAP connection never crosses threads) keeps the message, up to
   16 MB, in the cache under ``BODY_PART``.
@@ -21,21 +18,19 @@ module only translates — it holds no sync logic:
   offline / connecting / syncing / online; operation titles and counts give
   the progress text.
 
-Where the engine's API differs from the facade's, it is bridged here: the
-engine reports no per-action server result (matched through the offline
-queue), and ``newMail`` carries a count (the newest UIDs are read from the
-cache).
+* **new mail** — the engine's ``newMail`` carries the UIDs that arrived, passed on as
+  they are.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.errors import GovMailError, ServerError
 from govmail_desktop.services.mailbox import (
     BODY_PART,
@@ -48,34 +43,16 @@ from govmail_desktop.services.mailbox import (
     MailOp,
 )
 from govmail_desktop.store.cache import MailCache
-from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
+from govmail_desktop.store.op_queue import OfflineOpQueue
 
 log = logging.getLogger(__name__)
-
-
-class ServerRefused(ServerError):
-    """The server refused an action; the engine's own sentence (already translated) says how."""
-
-    code = "server-refused"
-
-    def __init__(self, text: str) -> None:
-        super().__init__(detail=text)
-        self.text = text
-
-    def user_text(self, lang: str | None = None) -> str:
-        return self.text
-
-
-@dataclass
-class _Action:
-    op: MailOp
-    seq: int | None = None  # its row in the durable offline queue, once recorded
 
 
 class EngineSyncAdapter(QObject):
     """``SyncPort`` over the engine's ``SyncService`` (see the module doc for the mapping)."""
 
-    op_finished = Signal(int, str, object)
+    #: (op_id, Outcome, error): a user action ended (see ``mailbox.SyncPort``).
+    action_settled = Signal(int, object, object)
     progress = Signal(str, int, int)
     connection_state = Signal(str)
     folders_changed = Signal()
@@ -96,8 +73,6 @@ class EngineSyncAdapter(QObject):
         self.service = service
         self.cache = cache
         self.queue = queue
-        self._recording: dict[int, _Action] = {}  # engine op id → action being recorded
-        self._awaiting: list[_Action] = []  # recorded, waiting for the server (queue order)
         self._bodies: dict[int, tuple[int, int]] = {}  # engine op id → (folder id, uid)
         self._titles: dict[int, str] = {}  # running sync operations → their titles
         self._creating: dict[int, str] = {}  # engine op id → role of the folder being created
@@ -114,9 +89,9 @@ class EngineSyncAdapter(QObject):
         s.messagesChanged.connect(lambda fid, uids: self.rows_changed.emit(int(fid), list(uids)))
         s.messagesRemoved.connect(lambda fid, keys: self.rows_removed.emit(int(fid), list(keys)))
         s.folderReset.connect(self.folder_reset)
-        s.newMail.connect(self._on_new_mail)
+        s.newMail.connect(lambda fid, uids: self.new_mail.emit(int(fid), list(uids)))
         s.messagesUnreadable.connect(self.messages_unreadable)
-        s.actionFailed.connect(self._on_action_failed)
+        s.actionSettled.connect(self._on_action_settled)
 
     # ------------------------------------------------------------------ SyncPort
 
@@ -145,18 +120,8 @@ class EngineSyncAdapter(QObject):
             self.service.cancel(op_id)
 
     def apply(self, op: MailOp) -> None:
-        s = self.service
-        if op.kind is OpKind.FLAGS:
-            engine_id = s.set_flags(op.folder, op.uids, add=sorted(op.add_flags), remove=sorted(op.remove_flags))
-        elif op.kind is OpKind.MOVE:
-            assert op.target is not None
-            engine_id = s.move_messages(op.folder, op.uids, op.target)
-        elif op.kind is OpKind.COPY:
-            assert op.target is not None
-            engine_id = s.copy_messages(op.folder, op.uids, op.target)
-        else:
-            engine_id = s.delete_messages(op.folder, op.uids, permanent=op.permanent)
-        self._recording[engine_id] = _Action(op)
+        """``op`` is recorded and queued under its id: send the queue (first in line)."""
+        self.service.send_offline_actions()
 
     def set_chosen_folders(self, chosen: dict[str, str]) -> None:
         """{role: folder name} picked by the user or the policy: shown now, kept by every LIST."""
@@ -188,7 +153,7 @@ class EngineSyncAdapter(QObject):
 
     @Slot(int, str)
     def _on_started(self, op_id: int, title: str) -> None:
-        if op_id in self._recording or op_id in self._bodies or op_id in self._quiet:
+        if op_id in self._bodies or op_id in self._quiet:
             return
         self._titles[op_id] = title
         self.progress.emit(title, 0, 0)
@@ -207,10 +172,6 @@ class EngineSyncAdapter(QObject):
 
     @Slot(int, str, object)
     def _on_finished(self, op_id: int, outcome: str, error: object) -> None:
-        action = self._recording.pop(op_id, None)
-        if action is not None:
-            self._recorded(action, outcome, error)
-            return
         body = self._bodies.pop(op_id, None)
         if body is not None:
             if outcome == DONE:
@@ -229,96 +190,13 @@ class EngineSyncAdapter(QObject):
             self.special_folder_created.emit(role, outcome, error)  # the mailbox says what failed
         elif outcome == FAILED and isinstance(error, GovMailError):
             self.problem.emit(error)
-        self._settle_replayed()
         if not self._titles:
             self.progress.emit("", 0, 0)
         self._update_state()
 
-    def _recorded(self, action: _Action, outcome: str, error: object) -> None:
-        if outcome != DONE:
-            self.op_finished.emit(action.op.op_id, outcome, error)
-            return
-        action.seq = self._find_seq(action.op)
-        if action.seq is None:  # already replayed and gone (a fast server)
-            self.op_finished.emit(action.op.op_id, DONE, None)
-            return
-        self._awaiting.append(action)
-
-    def _find_seq(self, op: MailOp) -> int | None:
-        """The newest queued row that is this action (kind, folder, UIDs, flags, target)."""
-        taken = {a.seq for a in self._awaiting}
-        for pending in reversed(self.queue.pending()):
-            if (
-                pending.seq not in taken
-                and pending.kind is op.kind
-                and pending.folder == op.folder
-                and list(pending.uids) == list(op.uids)
-                and pending.add_flags == op.add_flags
-                and pending.remove_flags == op.remove_flags
-                and (pending.target or None) == (op.target or None)
-            ):
-                return pending.seq
-        return None
-
-    def _left_queue(self) -> set[int]:
-        queued = {p.seq for p in self.queue.pending()}
-        return {a.seq for a in self._awaiting if a.seq is not None and a.seq not in queued}
-
-    def _settle_replayed(self) -> None:
-        """A replay has run: what left the queue without a refusal was done."""
-        if not self._awaiting:
-            return
-        gone = self._left_queue()
-        still = []
-        for action in self._awaiting:
-            if action.seq in gone:
-                self.op_finished.emit(action.op.op_id, DONE, None)
-            else:
-                still.append(action)
-        self._awaiting = still
-
-    @Slot(str)
-    def _on_action_failed(self, text: str) -> None:
-        """The engine's refusal names kind and folder; match the oldest such action that left the queue."""
-        gone = self._left_queue()
-        candidates = [a for a in self._awaiting if a.seq in gone]
-        chosen = next((a for a in candidates if self._refusal_matches(a.op, text)), None)
-        if chosen is None and candidates:
-            chosen = candidates[0]
-        if chosen is None:
-            self.problem.emit(ServerRefused(text))  # an action from an earlier session
-            return
-        self._awaiting.remove(chosen)
-        self.op_finished.emit(chosen.op.op_id, FAILED, ServerRefused(text))
-
-    @staticmethod
-    def _refusal_matches(op: MailOp, text: str) -> bool:
-        try:
-            from govmail_desktop.sync import offline
-        except ImportError:  # pragma: no cover
-            return False
-        template = {
-            OpKind.FLAGS: offline.MSG_FLAGS_REFUSED,
-            OpKind.MOVE: offline.MSG_MOVE_REFUSED,
-            OpKind.COPY: offline.MSG_COPY_REFUSED,
-            OpKind.DELETE: offline.MSG_DELETE_REFUSED,
-            OpKind.EXPUNGE: offline.MSG_DELETE_REFUSED,
-        }[op.kind]
-        templates = [template] + ([offline.MSG_NO_TRASH] if op.kind is OpKind.DELETE else [])
-        return any(
-            t.format(folder=op.folder, target=op.target or "").text(lang) == text
-            for t in templates
-            for lang in ("th", "en")
-        )
-
-    @Slot(int, int)
-    def _on_new_mail(self, folder_id: int, count: int) -> None:
-        try:
-            uids = list(self.cache.known_uids(folder_id))[-max(0, count):] if count else []
-        except GovMailError as exc:
-            log.warning("New mail in folder %d, but the cache could not be read: %s", folder_id, exc)
-            return
-        self.new_mail.emit(folder_id, uids)
+    @Slot(int, object, object)
+    def _on_action_settled(self, op_id: int, outcome: object, error: object) -> None:
+        self.action_settled.emit(op_id, Outcome(outcome), error)
 
 
 # -- the factory the composition root uses ------------------------------------------------------

@@ -5,10 +5,10 @@ Threads (ARCHITECTURE.md "Threads"):
 * one **connection worker** owns the IMAP connection and runs operations one
   after another from a serial queue (Anki's single-worker executor, aerc's
   worker loop): folder list, folder syncs, sending offline actions;
-* one **local worker** applies the user's actions to the cache at once (no
-  network), so marking 3 messages read shows immediately even while a
-  100,000-message sync runs; the server part is then queued, first in line,
-  on the connection worker;
+* one **local worker** for cache-only work (no network), such as showing the
+  special folders the user picked; the user's actions are recorded by the
+  mailbox (``sync/offline.record_action``) and sent here, first in line on
+  the connection worker, by :meth:`SyncService.send_offline_actions`;
 * the **IDLE watcher** (services/idle_watcher.py) has its own connection and
   thread and asks for an INBOX resync when the server reports a change.
 
@@ -34,17 +34,18 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
+from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.errors import BugError, Cancelled, GovMailError, NetworkError, ServerError
 from govmail_desktop.core.threads import lower_current_thread_priority
 from govmail_desktop.store.cache import MailCache, RowKey
-from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
+from govmail_desktop.store.op_queue import OfflineOpQueue
 from govmail_desktop.sync import offline
 from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection, prepare
 from govmail_desktop.sync.control import Backoff, CancelToken
@@ -55,9 +56,9 @@ from govmail_desktop.sync.listener import SyncListener
 
 log = logging.getLogger(__name__)
 
-DONE = "done"
-FAILED = "failed"
-CANCELLED = "cancelled"
+DONE = Outcome.DONE
+FAILED = Outcome.FAILED
+CANCELLED = Outcome.CANCELLED
 
 #: Progress signals at most this often per operation (a 100,000-row sync must not flood the GUI).
 PROGRESS_INTERVAL = 0.1
@@ -99,11 +100,9 @@ class _Relay(QObject):
     changed = Signal(int, object)
     removed = Signal(int, object)
     reset = Signal(int)
-    new_mail = Signal(int, int)
+    new_mail = Signal(int, object)
     unreadable = Signal(int, int)
-    action_failed = Signal(str)
-    #: The local worker asks for the server part of an action (submitting is a GUI-thread call).
-    replay = Signal()
+    action_settled = Signal(int, object, object)
 
 
 _frozen = False
@@ -196,15 +195,17 @@ class _RelayListener(SyncListener):
         self.flush()
         self._emit(self.relay.reset, folder_id)
 
-    def new_mail(self, folder_id: int, count: int) -> None:
-        self._emit(self.relay.new_mail, folder_id, count)
+    def new_mail(self, folder_id: int, uids: Sequence[int]) -> None:
+        self.flush()
+        self._emit(self.relay.new_mail, folder_id, list(uids))
 
     def messages_unreadable(self, folder_id: int, count: int) -> None:
         self.flush()
         self._emit(self.relay.unreadable, folder_id, count)
 
-    def action_failed(self, message: str) -> None:
-        self._emit(self.relay.action_failed, message)
+    def action_settled(self, op_id: int, outcome: Outcome, error: GovMailError | None) -> None:
+        self.flush()
+        self._emit(self.relay.action_settled, op_id, outcome, error)
 
 
 class Worker(threading.Thread):
@@ -393,10 +394,14 @@ class SyncService(QObject):
         messagesInserted(int folder_id, list uids) / messagesChanged(int, list uids) /
         messagesRemoved(int folder_id, list RowKey) / folderReset(int folder_id):
             for ``MessageListModel.messages_inserted/changed/removed/folder_reset``.
-        newMail(int folder_id, int count): mail arrived in a folder synced before.
+        newMail(int folder_id, list uids): mail arrived in a folder synced before (the
+            UIDs that arrived, already in the cache unless unreadable).
         messagesUnreadable(int folder_id, int count): a folder sync could not use this
             many of the server's FETCH responses (the log has the first one's shape).
-        actionFailed(str): the server refused an action; the cache shows its state again.
+        actionSettled(int op_id, Outcome outcome, object error): a user action sent by
+            :meth:`send_offline_actions` ended (its id is the one stored with its queued
+            row): DONE, or FAILED with an ``ActionRefused`` once the cache shows the
+            server's state again. Actions the connection could not send stay queued.
     """
 
     operationStarted = Signal(int, str)
@@ -409,9 +414,9 @@ class SyncService(QObject):
     messagesChanged = Signal(int, object)
     messagesRemoved = Signal(int, object)
     folderReset = Signal(int)
-    newMail = Signal(int, int)
+    newMail = Signal(int, object)
     messagesUnreadable = Signal(int, int)
-    actionFailed = Signal(str)
+    actionSettled = Signal(int, object, object)
 
     def __init__(
         self,
@@ -462,8 +467,7 @@ class SyncService(QObject):
         r.reset.connect(self.folderReset, queued)
         r.new_mail.connect(self.newMail, queued)
         r.unreadable.connect(self.messagesUnreadable, queued)
-        r.action_failed.connect(self.actionFailed, queued)
-        r.replay.connect(self.send_offline_actions, queued)
+        r.action_settled.connect(self.actionSettled, queued)
 
     # -- life cycle ----------------------------------------------------------------------
     def start(self, *, initial_sync: bool = True) -> None:
@@ -572,7 +576,8 @@ class SyncService(QObject):
         return self._submit(self._worker, ("all",), lambda: QCoreApplication.translate("SyncService", "Synchronizing all folders"), run)
 
     def send_offline_actions(self) -> int:
-        """Send queued actions to the server (first in line: they are the user's work)."""
+        """Send queued actions to the server (first in line: they are the user's work);
+        each ends with ``actionSettled`` under its id."""
 
         def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
             return offline.replay(conn, self.cache, self.queue, listener, cancel)  # type: ignore[arg-type]
@@ -650,42 +655,6 @@ class SyncService(QObject):
     def cancel_all(self) -> None:
         self._worker.cancel_all()
         self._local.cancel_all()
-
-    # -- user actions: at once in the cache, then to the server --------------------------------
-    def set_flags(self, folder: str, uids: Iterable[int], *, add: Iterable[str] = (), remove: Iterable[str] = ()) -> int:
-        """Mark read/unread, flag/unflag."""
-        return self._action(OpKind.FLAGS, folder, uids, add=tuple(add), remove=tuple(remove))
-
-    def move_messages(self, folder: str, uids: Iterable[int], target: str) -> int:
-        return self._action(OpKind.MOVE, folder, uids, target=target)
-
-    def copy_messages(self, folder: str, uids: Iterable[int], target: str) -> int:
-        """Copies in ``target`` (UID COPY); the originals stay."""
-        return self._action(OpKind.COPY, folder, uids, target=target)
-
-    def delete_messages(self, folder: str, uids: Iterable[int], *, permanent: bool = False) -> int:
-        """To Trash (or removed for good when already in Trash, or when ``permanent``:
-        the user confirmed deleting for good)."""
-        return self._action(OpKind.EXPUNGE if permanent else OpKind.DELETE, folder, uids)
-
-    def _action(self, kind: OpKind, folder: str, uids: Iterable[int], **kwargs: Any) -> int:
-        uid_list = sorted(set(uids))
-        titles = {
-            OpKind.FLAGS: lambda: QCoreApplication.translate("SyncService", "Marking {count} messages").format(count=len(uid_list)),
-            OpKind.MOVE: lambda: QCoreApplication.translate("SyncService", "Moving {count} messages").format(count=len(uid_list)),
-            OpKind.COPY: lambda: QCoreApplication.translate("SyncService", "Copying {count} messages").format(count=len(uid_list)),
-            OpKind.DELETE: lambda: QCoreApplication.translate("SyncService", "Deleting {count} messages").format(count=len(uid_list)),
-            OpKind.EXPUNGE: lambda: QCoreApplication.translate("SyncService", "Deleting {count} messages for good").format(count=len(uid_list)),
-        }
-
-        def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
-            seq = offline.record_action(self.cache, self.queue, listener, kind, folder, uid_list, **kwargs)
-            self._relay.replay.emit()
-            return seq
-
-        return self._submit(
-            self._local, ("action", next(self._ids)), titles[kind], run, needs_connection=False
-        )
 
     # -- slots (GUI thread) ------------------------------------------------------------------------
     @Slot(int, str)

@@ -87,13 +87,19 @@ class FolderSyncResult:
     fetched: int = 0
     flags_changed: int = 0
     removed: int = 0
-    new_mail: int = 0  # messages that arrived since the previous complete sync
+    #: UIDs of the messages that arrived since the previous complete sync (ascending).
+    new_uids: list[int] = field(default_factory=list)
     #: FETCH responses the client could not use (unparsable, or a summary without a
     #: UID or a header section it recognises): logged once, told to the listener.
     skipped: int = 0
     seconds: float = 0.0
     uidvalidity: int | None = None
     stages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def new_mail(self) -> int:
+        """How many messages arrived since the previous complete sync."""
+        return len(self.new_uids)
 
 
 class FolderSync:
@@ -170,7 +176,7 @@ class FolderSync:
             self._apply_vanished(info.vanished)
             self._apply_flags(info.changed)
             new_uids = self._uids_from(cached.uidnext, info.uidnext)  # type: ignore[arg-type]
-            result.new_mail = len(new_uids)
+            result.new_uids = list(new_uids)
             self._fetch_missing(new_uids)
         elif complete and cached.highestmodseq and info.highest_modseq is not None:
             result.mode = "condstore"
@@ -179,13 +185,13 @@ class FolderSync:
             new_uids = self._uids_from(cached.uidnext, info.uidnext)  # type: ignore[arg-type]
             if info.exists != cache.count(fid) + len(new_uids):
                 new_uids = self._full_diff(refresh_flags=False)
-            result.new_mail = len(new_uids)
+            result.new_uids = [uid for uid in new_uids if uid >= (cached.uidnext or 0)]
             self._fetch_missing(new_uids)
         elif complete:
             result.mode = "full"
             before = cached.uidnext or 0
             missing = self._full_diff(refresh_flags=True)
-            result.new_mail = sum(1 for uid in missing if uid >= before)
+            result.new_uids = [uid for uid in missing if uid >= before]
             self._fetch_missing(missing)
         else:
             result.mode = "initial"
@@ -203,8 +209,8 @@ class FolderSync:
             cache.set_folder_state(
                 fid, uidvalidity=info.uidvalidity, uidnext=info.uidnext, highestmodseq=info.highest_modseq
             )
-        if result.new_mail and result.mode != "initial":
-            self.listener.new_mail(fid, result.new_mail)
+        if result.new_uids and result.mode != "initial":
+            self.listener.new_mail(fid, sorted(result.new_uids))
         self._report_skipped()
         result.seconds = time.perf_counter() - started
         log.info(
@@ -267,8 +273,8 @@ class FolderSync:
         new_modseq = modseq if modseq is not None and modseq > (cached.highestmodseq or 0) else cached.highestmodseq
         if (new_uidnext, new_modseq) != (cached.uidnext, cached.highestmodseq):
             self.cache.set_folder_state(self._fid, uidnext=new_uidnext, highestmodseq=new_modseq)
-        if result.new_mail:
-            self.listener.new_mail(self._fid, result.new_mail)
+        if result.new_uids:
+            self.listener.new_mail(self._fid, sorted(result.new_uids))
         self._report_skipped()
         result.seconds = time.perf_counter() - started
         return result
@@ -492,6 +498,6 @@ class FolderSync:
                 start = max(info.uidnext or 1, known_max + 1)
                 missing = self._uids_from(start, None) if exists else []
             if missing and self._result is not None and self._result.mode != "initial":
-                self._result.new_mail += len([uid for uid in missing if uid >= (info.uidnext or 1)])
+                self._result.new_uids.extend(uid for uid in missing if uid >= (info.uidnext or 1))
             self._fetch_missing(missing)
         self._drain_events()

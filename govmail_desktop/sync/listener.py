@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from govmail_desktop.core.actions import Outcome
+from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.store.cache import RowKey
 
 
@@ -31,12 +33,14 @@ class SyncListener:
     def folder_reset(self, folder_id: int) -> None:
         """Everything cached for the folder was dropped (UIDVALIDITY changed)."""
 
-    def new_mail(self, folder_id: int, count: int) -> None:
-        """Messages arrived in a folder that had been synced before."""
+    def new_mail(self, folder_id: int, uids: Sequence[int]) -> None:
+        """Messages arrived in a folder that had been synced before: their UIDs."""
 
     def messages_unreadable(self, folder_id: int, count: int) -> None:
         """A folder sync ended with ``count`` FETCH responses it could not use (the user is told)."""
 
-    def action_failed(self, message: str) -> None:
-        """An offline action was refused by the server and undone in the cache, or
-        dropped unsent because its folder was rebuilt on the server (UIDVALIDITY)."""
+    def action_settled(self, op_id: int, outcome: Outcome, error: GovMailError | None) -> None:
+        """The user action ``op_id`` (its queued row) has ended: DONE once the server
+        confirmed it; FAILED with an :class:`~govmail_desktop.core.errors.ActionRefused`
+        when the server refused it (then undone in the cache) or it was dropped unsent
+        because its folder was rebuilt on the server (UIDVALIDITY)."""

@@ -1,32 +1,38 @@
-"""User actions (flag, move, delete): shown in the cache at once, sent to the server later.
+"""User actions (flag, move, copy, delete): shown in the cache at once, sent to the server later.
 
-Every action takes the same path, online or not:
+Every action takes the same path, online or not, under the id it was given
+when the user started it (``core/actions.py``):
 
-1. :func:`record_action` (worker thread, no network) changes the cache at once
-   and appends the action to the durable queue (``store.op_queue``), so it
-   survives a crash or a power cut before the server has it;
+1. :func:`record_action` (a local worker thread, no network) appends the
+   action with its id to the durable queue (``store.op_queue``), so it
+   survives a crash or a power cut before the server has it, and changes the
+   cache at once. It is the only way an action enters the queue;
 2. :func:`replay` (the connection's worker, when online) sends queued actions
-   in order. The server's OK removes an action from the queue. A NO rolls the
-   cache back to what the server has (flags fetched again, moved messages
-   fetched back) and is reported in plain words; a dropped connection leaves
-   the rest queued for the next connection.
+   in order and ends each one with ``listener.action_settled(op_id, outcome,
+   error)``: the server's OK removes it from the queue (DONE); a NO removes it
+   too, and :func:`roll_back` — the only undo of an action — makes the cache
+   show the server's state again (flags fetched again, moved messages fetched
+   back) before it ends FAILED with a typed
+   :class:`~govmail_desktop.core.errors.ActionRefused`. A dropped connection or
+   a cancel leaves the rest queued for the next connection.
 
-An action whose folder's UIDVALIDITY changed meanwhile is dropped: its UIDs
-no longer name the same messages.
+An action whose folder's UIDVALIDITY changed meanwhile is dropped (FAILED,
+``ActionRefused.FOLDER_REBUILT``): its UIDs no longer name the same messages.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from govmail_desktop.core.entities import Flag, SpecialUse
-from govmail_desktop.core.errors import GovMailError
+from govmail_desktop.core.actions import Outcome
+from govmail_desktop.core.entities import Flag, MessageSummary, SpecialUse
+from govmail_desktop.core.errors import ActionRefused, GovMailError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.net.imap_wire import ImapCommandError
-from govmail_desktop.store.cache import MailCache
+from govmail_desktop.store.cache import MailCache, RowKey
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind, PendingOp
 from govmail_desktop.store.uidset import UidSet
 from govmail_desktop.sync import convert
@@ -92,28 +98,44 @@ def record_action(
     add: Iterable[str] = (),
     remove: Iterable[str] = (),
     target: str | None = None,
+    op_id: int | None = None,
 ) -> int:
-    """Show an action in the cache now and queue it for the server; returns its queue number."""
+    """Queue an action for the server and show it in the cache now; returns its id.
+
+    ``op_id`` is the id the user's action was given (``queue.new_op_id()``; a new
+    one if None). Queue row and cache change are made under the queue's lock, so
+    a replay never sends an action whose cache change is not made yet; if the
+    cache cannot be changed the row is taken out again and nothing was done.
+    """
     uid_list = sorted(set(uids))
+    add, remove = tuple(add), tuple(remove)
     fid = cache.folder_id(folder)
     cached = cache.folder(fid) if fid is not None else None
     if fid is None or cached is None:
         raise ValueError(f"unknown folder {folder!r}")
-    seq = queue.enqueue(
-        kind, folder, cached.uidvalidity, uid_list, add_flags=add, remove_flags=remove, target=target
-    )
-    if kind is OpKind.FLAGS:
-        changed = cache.change_flags(fid, uid_list, add=add, remove=remove)
+    op_id = queue.new_op_id() if op_id is None else op_id
+    with queue.lock:
+        seq = queue.enqueue(
+            kind, folder, cached.uidvalidity, uid_list, add_flags=add, remove_flags=remove, target=target, op_id=op_id
+        )
+        try:
+            changed: list[int] = []
+            keys: list[RowKey] = []
+            if kind is OpKind.FLAGS:
+                changed = cache.change_flags(fid, uid_list, add=add, remove=remove)
+            elif kind is not OpKind.COPY:  # a copy: the originals stay, the copies show after a sync
+                keys = cache.expunge(fid, UidSet.of(uid_list))
+        except BaseException:
+            with contextlib.suppress(GovMailError):
+                queue.complete(seq)
+            raise
+        # Told while the lock is held: before a replay can end the action.
         if changed:
             listener.rows_changed(fid, changed)
-    elif kind is OpKind.COPY:
-        pass  # the originals stay; the copies show when the target folder is synced
-    else:
-        keys = cache.expunge(fid, UidSet.of(uid_list))
         if keys:
             listener.rows_removed(fid, keys)
-    listener.folders_changed()  # unread counts
-    return seq
+        listener.folders_changed()  # unread counts
+    return op_id
 
 
 def replay(
@@ -123,10 +145,15 @@ def replay(
     listener: SyncListener | None = None,
     cancel: CancelToken | None = None,
 ) -> ReplayResult:
-    """Send queued actions in order. NetworkError propagates (the rest stays queued)."""
+    """Send queued actions in order, ending each with ``listener.action_settled``.
+
+    NetworkError propagates, and a cancel stops: the rest stays queued, unsettled.
+    """
     listener = listener or SyncListener()
     result = ReplayResult()
-    for op in queue.pending():
+    with queue.lock:  # only actions recorded completely
+        pending = queue.pending()
+    for op in pending:
         if cancel is not None:
             cancel.check()
         try:
@@ -135,10 +162,11 @@ def replay(
                 log.warning("Offline action %d dropped: UIDVALIDITY of its folder changed", op.seq)
                 queue.complete(op.seq)
                 result.dropped += 1
-                message = MSG_FOLDER_CHANGED.format(folder=op.folder)
-                result.messages.append(message)
                 # The user is told; the folder sync drops the cache of the rebuilt folder.
-                listener.action_failed(message.text())
+                _failed(result, listener, op, ActionRefused(
+                    MSG_FOLDER_CHANGED.format(folder=op.folder), reason=ActionRefused.FOLDER_REBUILT,
+                    detail=f"UIDVALIDITY {op.uidvalidity} -> {info.uidvalidity}",
+                ))
                 continue
             _apply(conn, cache, op)
         except NoTrash:
@@ -146,10 +174,10 @@ def replay(
             log.warning("Offline action %d not sent: the account has no Trash folder", op.seq)
             queue.complete(op.seq)
             result.failed += 1
-            message = MSG_NO_TRASH.format(folder=op.folder)
-            result.messages.append(message)
-            _roll_back(conn, cache, op, listener)
-            listener.action_failed(message.text())
+            roll_back(conn, cache, op, listener)
+            _failed(result, listener, op, ActionRefused(
+                MSG_NO_TRASH.format(folder=op.folder), reason=ActionRefused.NO_TRASH, detail="no Trash folder"
+            ))
             continue
         except ImapCommandError as exc:
             attempts = queue.record_failure(op.seq, exc.detail[:500])
@@ -160,16 +188,22 @@ def replay(
             log.warning("Offline action %d refused by the server: %s", op.seq, exc.detail)
             queue.complete(op.seq)
             result.failed += 1
-            message = _refusal_message(op)
-            result.messages.append(message)
-            _roll_back(conn, cache, op, listener)
-            listener.action_failed(message.text())
+            roll_back(conn, cache, op, listener)
+            _failed(result, listener, op, ActionRefused(
+                _refusal_message(op), reason=ActionRefused.REFUSED, detail=exc.detail[:500]
+            ))
             continue
         queue.complete(op.seq)
         result.done += 1
+        listener.action_settled(op.op_id, Outcome.DONE, None)
     if result.done or result.failed:
         listener.folders_changed()
     return result
+
+
+def _failed(result: ReplayResult, listener: SyncListener, op: PendingOp, error: ActionRefused) -> None:
+    result.messages.append(error.message)
+    listener.action_settled(op.op_id, Outcome.FAILED, error)
 
 
 def _apply(conn: MailboxConnection, cache: MailCache, op: PendingOp) -> None:
@@ -208,11 +242,14 @@ def _refusal_message(op: PendingOp) -> Msg:
     return MSG_DELETE_REFUSED.format(folder=op.folder)
 
 
-def _roll_back(conn: MailboxConnection, cache: MailCache, op: PendingOp, listener: SyncListener) -> None:
-    """Make the cache show the server's state of the action's messages again."""
-    fid = cache.folder_id(op.folder)
+def roll_back(conn: MailboxConnection, cache: MailCache, op: PendingOp, listener: SyncListener) -> None:
+    """Undo an action the server did not carry out: the only undo of a user action.
+
+    Reads the server's state of the action's messages and shows it
+    (:func:`show_server_state`); the connection has the folder selected.
+    """
     uid_set = op.uids.to_imap()
-    if fid is None or not uid_set or op.kind is OpKind.COPY:  # a copy changed nothing here
+    if not uid_set or op.kind is OpKind.COPY:  # a copy changed nothing here
         return
     try:
         if op.kind is OpKind.FLAGS:
@@ -220,17 +257,36 @@ def _roll_back(conn: MailboxConnection, cache: MailCache, op: PendingOp, listene
             with contextlib.closing(conn.fetch_stream(uid_set, convert.FLAG_ITEMS)) as stream:
                 for batch in stream:
                     changes.update(convert.flags_of(batch.messages))
-            changed = cache.update_flags(fid, changes)
-            if changed:
-                listener.rows_changed(fid, changed)
+            show_server_state(cache, op, listener, flags=changes)
         else:
-            summaries = []
+            summaries: list[MessageSummary] = []
             with contextlib.closing(conn.fetch_stream(uid_set, convert.SUMMARY_ITEMS)) as stream:
                 for batch in stream:
                     summaries.extend(convert.summaries_of(batch.messages))
-            if summaries:
-                cache.insert_summaries(fid, summaries)
-                listener.rows_inserted(fid, [s.uid for s in summaries])
+            show_server_state(cache, op, listener, summaries=summaries)
     except GovMailError as exc:
         # The next folder sync puts things right; say so in the log only.
         log.warning("Rolling back offline action %d failed: %s", op.seq, exc)
+
+
+def show_server_state(
+    cache: MailCache,
+    op: PendingOp,
+    listener: SyncListener,
+    *,
+    flags: Mapping[int, frozenset[str]] | None = None,
+    summaries: Sequence[MessageSummary] = (),
+) -> None:
+    """Write what the server has for an undone action's messages into the cache and tell
+    the listener: their ``flags`` (a flag change), or the ``summaries`` of the messages a
+    move or delete had taken out of the folder."""
+    fid = cache.folder_id(op.folder)
+    if fid is None:
+        return
+    if op.kind is OpKind.FLAGS:
+        changed = cache.update_flags(fid, dict(flags or {}))
+        if changed:
+            listener.rows_changed(fid, changed)
+    elif summaries:
+        cache.insert_summaries(fid, list(summaries))
+        listener.rows_inserted(fid, [s.uid for s in summaries])

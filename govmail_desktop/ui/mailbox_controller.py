@@ -118,7 +118,7 @@ class MailboxController(QObject):
         service.progress_changed.connect(partial(self._on_progress, service))
         service.counts_changed.connect(self._on_counts)
         service.new_mail.connect(self._on_new_mail)
-        service.op_settled.connect(partial(self._on_op_settled, service))
+        service.action_settled.connect(partial(self._on_action_settled, service))
         service.message_model.modelAboutToBeReset.connect(partial(self._remember_selection, service))
         service.message_model.modelReset.connect(partial(self._restore_selection, service))
         service.message_model.rowsRemoved.connect(partial(self._on_rows_removed, service))
@@ -519,7 +519,7 @@ class MailboxController(QObject):
         if self._save_setting is not None:
             self._save_setting("mail.threading", bool(threaded))
 
-    def _on_op_settled(self, service: MailboxService, _op_id: int, _outcome: str) -> None:
+    def _on_action_settled(self, service: MailboxService, _op_id: int, _outcome: object, _error: object) -> None:
         if service is self.current:
             self._update_actions()
 

@@ -121,7 +121,7 @@ class Mailboxes:
             return  # the open prompt already says it
         if self.session_passwords is None:  # nowhere to keep a typed password: say it instead
             if isinstance(error, GovMailError):
-                self.bridge.report_error(error)
+                mailbox.service.report_connection_problem(error)  # ends once connected
             return
         from govmail_desktop.ui.password_prompt import PasswordPrompt
 
@@ -138,17 +138,18 @@ class Mailboxes:
         prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         prompt.password_entered.connect(partial(self._password_entered, mailbox))
         prompt.finished.connect(partial(self._prompt_closed, account.id))
-        prompt.rejected.connect(partial(self._prompt_cancelled, error))
+        prompt.rejected.connect(partial(self._prompt_cancelled, mailbox, error))
         self._prompts[account.id] = prompt
         prompt.open()
 
     def _prompt_closed(self, account_id: str, _result: int) -> None:
         self._prompts.pop(account_id, None)
 
-    def _prompt_cancelled(self, error: Any) -> None:
-        """No password given: the status bar says why the account stays offline."""
+    def _prompt_cancelled(self, mailbox: AccountMailbox, error: Any) -> None:
+        """No password given: the status bar says why the account stays offline (until
+        it is connected)."""
         if isinstance(error, GovMailError):
-            self.bridge.report_error(error)
+            mailbox.service.report_connection_problem(error)
 
     def _password_entered(self, mailbox: AccountMailbox, password: str, remember: bool) -> None:
         account_id = mailbox.account.id

@@ -4,11 +4,17 @@ Why a fake here: the GUI tests must make the server answer *done*, *failed* or
 *cancelled* on demand, deliver a body or new mail at a chosen moment, and
 report progress — a real server cannot be told to refuse a STORE. The real
 engine is exercised against Dovecot in tests/integration/test_mailbox_live.py.
+
+The fake keeps the SyncPort's promise as the engine does: the action's queued
+row (found by its id) leaves the queue, and before a *failed* or *cancelled*
+is said the cache shows the "server's" state again through the one undo of
+``sync/offline.py`` (``show_server_state``). The "server" holds what the cache
+held when the fake was made, plus the actions it answered *done*.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +23,9 @@ from PySide6.QtCore import QItemSelectionModel, QObject, Signal
 from govmail_desktop.core.entities import MessageSummary
 from govmail_desktop.services.mailbox import BODY_PART, CANCELLED, DONE, FAILED, MailOp
 from govmail_desktop.store.cache import MailCache
+from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
+from govmail_desktop.sync import offline
+from govmail_desktop.sync.listener import SyncListener
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -24,7 +33,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 class FakeSync(QObject):
     """Records what the facade asks; the test decides what the "server" answers."""
 
-    op_finished = Signal(int, str, object)
+    action_settled = Signal(int, object, object)
     progress = Signal(str, int, int)
     connection_state = Signal(str)
     folders_changed = Signal()
@@ -39,9 +48,15 @@ class FakeSync(QObject):
     problem = Signal(object)
     special_folder_created = Signal(str, str, object)
 
-    def __init__(self, cache: MailCache) -> None:
+    def __init__(self, cache: MailCache, queue: OfflineOpQueue | None = None) -> None:
         super().__init__()
         self.cache = cache
+        self.queue = queue
+        #: The "server": {folder name: {uid: summary}} as the cache held them now.
+        self.server: dict[str, dict[int, MessageSummary]] = {}
+        for cached in cache.folders():
+            found = (cache.summary(cached.id, uid) for uid in cache.known_uids(cached.id))
+            self.server[cached.name] = {s.uid: s for s in found if s is not None}
         self.started = False
         self.stopped = False
         self.applied: list[MailOp] = []
@@ -75,8 +90,34 @@ class FakeSync(QObject):
     # -- the "server" answers
     def answer(self, outcome: str = DONE, error: Any = None, op: MailOp | None = None) -> MailOp:
         op = op or self.applied[-1]
-        self.op_finished.emit(op.op_id, outcome, error)
+        row = self.queue.get(op.op_id) if self.queue is not None else None
+        if row is not None:
+            self.queue.complete(row.seq)
+            if outcome == DONE:
+                self._carried_out(op)
+            else:
+                self._undo(row)
+        self.action_settled.emit(op.op_id, outcome, error)
         return op
+
+    def _carried_out(self, op: MailOp) -> None:
+        box = self.server.get(op.folder, {})
+        for uid in op.uids:
+            if uid not in box:
+                continue
+            if op.kind is OpKind.FLAGS:
+                box[uid] = replace(box[uid], flags=(box[uid].flags | op.add_flags) - op.remove_flags)
+            elif op.kind is not OpKind.COPY:
+                del box[uid]
+
+    def _undo(self, row: Any) -> None:
+        """What the engine does before a failure is said: the server's state shown again."""
+        box = self.server.get(row.folder, {})
+        here = [box[uid] for uid in row.uids if uid in box]
+        offline.show_server_state(
+            self.cache, row, _Relaying(self),
+            flags={s.uid: s.flags for s in here}, summaries=here,
+        )
 
     def done(self, op: MailOp | None = None) -> MailOp:
         return self.answer(DONE, None, op)
@@ -96,6 +137,17 @@ class FakeSync(QObject):
         uids = [s.uid for s in summaries]
         self.rows_inserted.emit(folder_id, uids)
         self.new_mail.emit(folder_id, uids)
+
+
+class _Relaying(SyncListener):
+    def __init__(self, fake: FakeSync) -> None:
+        self.fake = fake
+
+    def rows_changed(self, folder_id: int, uids: Any) -> None:
+        self.fake.rows_changed.emit(folder_id, list(uids))
+
+    def rows_inserted(self, folder_id: int, uids: Any) -> None:
+        self.fake.rows_inserted.emit(folder_id, list(uids))
 
 
 @dataclass
@@ -172,10 +224,10 @@ def open_mailbox(make_main_window, qtbot):
         under = make_main_window(settings=settings, lang=lang)
         fakes: list[FakeSync] = []
 
-        def factory(_account, account_cache, _queue):
+        def factory(_account, account_cache, queue):
             if not sync:
                 return None
-            fake = FakeSync(account_cache)
+            fake = FakeSync(account_cache, queue)
             fakes.append(fake)
             return fake
 

@@ -71,7 +71,7 @@ def test_mark_read_shows_at_once_and_stays_when_the_server_agrees(open_mailbox, 
     assert op.kind is OpKind.FLAGS and op.add_flags == {Flag.SEEN} and op.uids == (28, 30)
     assert op.folder == "INBOX" and op.uidvalidity == 1234
     qtbot.waitUntil(lambda: w.folder_view.model().index(0, 0).data() == "กล่องจดหมายเข้า (13)")
-    with qtbot.waitSignal(m.service.op_settled) as signal:
+    with qtbot.waitSignal(m.service.action_settled) as signal:
         m.sync.done(op)
     assert signal.args[1] == DONE and m.service.pending_ops == 0
     assert Flag.SEEN in m.cache.flags_of(m.inbox, 30)
@@ -86,7 +86,7 @@ def test_mark_read_is_rolled_back_with_a_plain_error_when_the_server_refuses(ope
     w.toggle_read_action.trigger()
     qtbot.waitUntil(lambda: len(m.sync.applied) == 1)
     assert not bold(w, 30)
-    with qtbot.waitSignal(m.service.op_settled) as signal:
+    with qtbot.waitSignal(m.service.action_settled) as signal:
         m.sync.failed(ServerError(detail="NO [CANNOT] STORE refused"))
     assert signal.args[1] == FAILED
     assert bold(w, 30)  # the flag came back
@@ -106,7 +106,7 @@ def test_unread_toggle_and_flag_toggle_with_keys_roll_back_only_what_they_change
     qtbot.waitUntil(lambda: marks(w, 20).startswith("⚑"))
     op = m.sync.applied[-1]
     assert op.add_flags == {Flag.FLAGGED} and op.uids == (20, 21)
-    with qtbot.waitSignal(m.service.op_settled):
+    with qtbot.waitSignal(m.service.action_settled):
         m.sync.failed(NetworkError())
     assert not marks(w, 20).startswith("⚑")
     assert marks(w, 21).startswith("⚑")  # was flagged before: stays flagged
@@ -116,7 +116,7 @@ def test_unread_toggle_and_flag_toggle_with_keys_roll_back_only_what_they_change
     press(w, Qt.Key.Key_M)
     qtbot.waitUntil(lambda: bold(w, 21))
     assert m.sync.applied[-1].remove_flags == {Flag.SEEN}
-    with qtbot.waitSignal(m.service.op_settled) as signal:
+    with qtbot.waitSignal(m.service.action_settled) as signal:
         m.sync.cancelled()
     assert signal.args[1] == CANCELLED and not bold(w, 21)
     assert w.notice_level == "info" and "ยกเลิก" in w.notice_label.text()
@@ -137,7 +137,7 @@ def test_delete_removes_at_once_selects_the_next_and_comes_back_on_failure(open_
     assert op.kind is OpKind.DELETE and op.uids == (25,) and not op.permanent
     qtbot.waitUntil(lambda: w.message_view.currentIndex().row() == row)  # the next message is selected
     assert w.message_view.currentIndex().row() == row_of(w, 24)
-    with qtbot.waitSignal(m.service.op_settled):
+    with qtbot.waitSignal(m.service.action_settled):
         m.sync.failed(ServerError())
     assert row_of(w, 25) is not None and w.message_view.model().rowCount() == 30
     assert m.cache.summary(m.inbox, 25).subject.endswith("25")
@@ -150,7 +150,7 @@ def test_delete_confirmed_by_the_server_stays_deleted(open_mailbox, qtbot):
     select_rows(w, [0, 1, 2])
     w.delete_action.trigger()
     qtbot.waitUntil(lambda: w.message_view.model().rowCount() == 7)
-    with qtbot.waitSignal(m.service.op_settled) as signal:
+    with qtbot.waitSignal(m.service.action_settled) as signal:
         m.sync.done()
     assert signal.args[1] == DONE
     assert shown_uids(w) == [7, 6, 5, 4, 3, 2, 1] and m.cache.count(m.inbox) == 7
@@ -176,7 +176,10 @@ def test_shift_delete_asks_first_and_no_means_nothing_happens(open_mailbox, qtbo
     press(w, Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier)
     answer_confirmation(qtbot, yes=True)
     qtbot.waitUntil(lambda: row_of(w, 5) is None)
-    assert m.sync.applied[-1].permanent and m.sync.applied[-1].kind is OpKind.DELETE
+    op = m.sync.applied[-1]
+    assert op.permanent and op.kind is OpKind.DELETE
+    row = m.mailboxes.accounts[0].offline_queue.get(op.op_id)  # its queued row, by its id
+    assert row.kind is OpKind.EXPUNGE and list(row.uids) == [5]  # for good: never to a Trash
 
 
 def test_delete_in_the_trash_is_permanent_after_confirmation(open_mailbox, qtbot):
@@ -206,7 +209,7 @@ def test_archive_moves_to_the_archive_folder_and_cancel_brings_it_back(open_mail
     qtbot.waitUntil(lambda: row_of(w, 12) is None)
     op = m.sync.applied[-1]
     assert op.kind is OpKind.MOVE and op.target == "Archive" and op.uids == (12,)
-    with qtbot.waitSignal(m.service.op_settled):
+    with qtbot.waitSignal(m.service.action_settled):
         m.sync.cancelled()
     assert row_of(w, 12) is not None
     assert w.notice_level == "info"
@@ -245,7 +248,7 @@ def test_drag_and_drop_on_a_folder_moves_the_messages(open_mailbox, qtbot, qtmod
     qtbot.waitUntil(lambda: row_of(w, 20) is None and row_of(w, 19) is None)
     op = m.sync.applied[-1]
     assert op.kind is OpKind.MOVE and op.target == "โครงการ" and op.uids == (19, 20)
-    with qtbot.waitSignal(m.service.op_settled):
+    with qtbot.waitSignal(m.service.action_settled):
         m.sync.failed(ServerError())
     assert row_of(w, 20) is not None and row_of(w, 19) is not None
     assert "โครงการ" in w.notice_label.text()  # "could not move the messages to โครงการ"
@@ -262,13 +265,13 @@ def test_drag_and_drop_with_ctrl_copies_the_messages(open_mailbox, qtbot):
     op = m.sync.applied[-1]
     assert op.kind is OpKind.COPY and op.target == "โครงการ" and op.uids == (18,)
     assert row_of(w, 18) is not None  # the original stays
-    with qtbot.waitSignal(m.service.op_settled):
+    with qtbot.waitSignal(m.service.action_settled):
         m.sync.done()
     assert m.sync.sync_requests[-1] == target  # the copies show in the target once it is synced
 
     drop_on_folder(w, target, mime, Qt.DropAction.CopyAction)
     qtbot.waitUntil(lambda: len(m.sync.applied) == 2)
-    with qtbot.waitSignal(m.service.op_settled):
+    with qtbot.waitSignal(m.service.action_settled):
         m.sync.failed(ServerError())
     assert row_of(w, 18) is not None
     assert "คัดลอก" in w.notice_label.text() and "โครงการ" in w.notice_label.text()
@@ -303,7 +306,7 @@ def test_without_a_sync_service_actions_are_kept_on_disk_for_later(open_mailbox,
     w = m.window
     select_uid(w, 10)
     queue = m.mailboxes.accounts[0].offline_queue
-    with qtbot.waitSignal(m.service.op_settled) as signal:
+    with qtbot.waitSignal(m.service.action_settled) as signal:
         press(w, Qt.Key.Key_M)
     assert signal.args[1] == DONE and not bold(w, 10)
     assert "ออฟไลน์" in w.notice_label.text()
@@ -334,7 +337,7 @@ def test_actions_in_the_conversation_view(open_mailbox, qtbot, qtmodeltester):
     qtbot.waitUntil(lambda: row_of(w, 15) is None)
     qtbot.waitUntil(lambda: w.message_view.currentIndex().row() == row)  # the next one is selected
     assert w.message_view.model().rowCount() == 19
-    with qtbot.waitSignal(m.service.op_settled):
+    with qtbot.waitSignal(m.service.action_settled):
         m.sync.failed(ServerError())
     qtbot.waitUntil(lambda: w.message_view.model().rowCount() == 20)
     assert row_of(w, 15) is not None

@@ -1,10 +1,10 @@
 """services/sync_adapter.py: the engine's operations and signals → the mailbox's SyncPort.
 
-The engine here is a stand-in with the real engine's signal names and methods
-that writes the real durable offline queue, so the adapter's matching of an
-action to its queue row, and of the engine's refusal sentence to an action,
-run against the same data as in the app. (The whole chain against Dovecot is
-tests/integration/test_mailbox_live.py.)
+The engine here is a stand-in with the real engine's signal names and methods.
+An action reaches the adapter already recorded under its id (the mailbox did
+it); the adapter asks the engine to send the queue and passes the engine's
+settlement on by that id, untouched. (The whole chain: test_action_routing.py
+on the in-memory server, tests/integration/test_mailbox_live.py on Dovecot.)
 """
 
 from __future__ import annotations
@@ -14,22 +14,21 @@ import itertools
 import pytest
 from PySide6.QtCore import QObject, Signal
 
+from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import Flag
-from govmail_desktop.core.errors import StorageError
+from govmail_desktop.core.errors import ActionRefused
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.services.mailbox import (
     CANCELLED,
-    DONE,
-    FAILED,
     STATE_CONNECTING,
     STATE_OFFLINE,
     STATE_ONLINE,
     STATE_SYNCING,
     MailOp,
 )
-from govmail_desktop.services.sync_adapter import EngineSyncAdapter, ServerRefused
+from govmail_desktop.services.sync_adapter import EngineSyncAdapter
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
-from govmail_desktop.sync import offline
 from tests.unit.store.factories import fill
 
 
@@ -44,31 +43,19 @@ class Engine(QObject):
     messagesChanged = Signal(int, object)
     messagesRemoved = Signal(int, object)
     folderReset = Signal(int)
-    newMail = Signal(int, int)
+    newMail = Signal(int, object)
     messagesUnreadable = Signal(int, int)
-    actionFailed = Signal(str)
+    actionSettled = Signal(int, object, object)
 
     def __init__(self, cache: MailCache, queue: OfflineOpQueue) -> None:
         super().__init__()
         self.cache, self.queue = cache, queue
         self._ids = itertools.count(100)
-        self.seqs: dict[int, int] = {}
         self.calls: list[tuple] = []
 
-    def _record(self, kind, folder, uids, **kw) -> int:
-        op_id = next(self._ids)
-        cached = self.cache.folder(self.cache.folder_id(folder))
-        self.seqs[op_id] = self.queue.enqueue(kind, folder, cached.uidvalidity, uids, **kw)
-        return op_id
-
-    def set_flags(self, folder, uids, *, add=(), remove=()):
-        return self._record(OpKind.FLAGS, folder, uids, add_flags=add, remove_flags=remove)
-
-    def move_messages(self, folder, uids, target):
-        return self._record(OpKind.MOVE, folder, uids, target=target)
-
-    def delete_messages(self, folder, uids, *, permanent=False):
-        return self._record(OpKind.EXPUNGE if permanent else OpKind.DELETE, folder, uids)
+    def send_offline_actions(self):
+        self.calls.append(("send",))
+        return next(self._ids)
 
     def sync_folder(self, name):
         self.calls.append(("sync_folder", name))
@@ -102,49 +89,19 @@ def op(op_id, kind=OpKind.FLAGS, uids=(1, 2), **kw) -> MailOp:
     return MailOp(op_id, kind, "INBOX", 1, 1234, tuple(uids), **fields)
 
 
-def test_an_action_is_done_once_the_replay_has_sent_it(parts, qtbot):
-    adapter, engine, cache, queue, _ = parts
-    results = []
-    adapter.op_finished.connect(lambda *a: results.append(a))
-    adapter.apply(op(1))
-    [engine_id] = engine.seqs
-    engine.operationFinished.emit(engine_id, DONE, None)  # recorded: queued on disk
-    assert results == []  # not yet confirmed by the server
-    queue.complete(engine.seqs[engine_id])  # the replay sent it
-    engine.operationFinished.emit(999, DONE, None)  # the replay operation ends
-    assert results == [(1, DONE, None)]
-
-
-def test_a_refused_action_fails_with_the_engines_sentence(parts, qtbot):
-    adapter, engine, cache, queue, _ = parts
-    results = []
-    adapter.op_finished.connect(lambda *a: results.append(a))
-    adapter.apply(op(1))  # flags, kept
-    adapter.apply(op(2, OpKind.MOVE, uids=(5,), target="Archive"))  # refused
-    ids = list(engine.seqs)
-    for engine_id in ids:
-        engine.operationFinished.emit(engine_id, DONE, None)
-    for engine_id in ids:
-        queue.complete(engine.seqs[engine_id])
-    text = offline.MSG_MOVE_REFUSED.format(folder="INBOX", target="Archive").text("th")
-    engine.actionFailed.emit(text)
-    engine.operationFinished.emit(999, DONE, None)
-    assert results[0][:2] == (2, FAILED) and isinstance(results[0][2], ServerRefused)
-    assert results[0][2].user_text("th") == text
-    assert results[1] == (1, DONE, None)
-
-
-def test_recording_failures_and_cancels_end_the_action_at_once(parts, qtbot):
+def test_an_action_is_sent_and_settled_by_its_id(parts, qtbot):
     adapter, engine, *_ = parts
     results = []
-    adapter.op_finished.connect(lambda *a: results.append(a[:2]))
-    adapter.apply(op(1))
-    adapter.apply(op(2, OpKind.DELETE, uids=(3,)))
-    first, second = engine.seqs
-    error = StorageError()
-    engine.operationFinished.emit(first, FAILED, error)
-    engine.operationFinished.emit(second, CANCELLED, None)
-    assert results == [(1, FAILED), (2, CANCELLED)]
+    adapter.action_settled.connect(lambda *a: results.append(a))
+    adapter.apply(op(7))
+    adapter.apply(op(8, OpKind.MOVE, uids=(5,), target="Archive"))
+    assert engine.calls == [("send",), ("send",)]  # the queue is sent; nothing recorded twice
+    assert results == []  # not yet confirmed by the server
+    refusal = ActionRefused(QT_TRANSLATE_NOOP("Sync", "whatever words"), reason=ActionRefused.REFUSED)
+    engine.actionSettled.emit(8, "failed", refusal)  # ids, not texts, say which action it was
+    engine.actionSettled.emit(7, Outcome.DONE, None)
+    assert results == [(8, Outcome.FAILED, refusal), (7, Outcome.DONE, None)]
+    assert all(type(outcome) is Outcome for _, outcome, _ in results)
 
 
 def test_connection_state_and_progress_follow_the_engine(parts, qtbot):
@@ -167,11 +124,12 @@ def test_connection_state_and_progress_follow_the_engine(parts, qtbot):
     assert states[-1] == STATE_OFFLINE
 
 
-def test_new_mail_count_becomes_the_newest_uids(parts, qtbot):
+def test_new_mail_is_the_uids_that_arrived_not_the_newest_in_the_cache(parts, qtbot):
     adapter, engine, cache, queue, inbox = parts
+    assert max(cache.known_uids(inbox)) == 20
     with qtbot.waitSignal(adapter.new_mail) as signal:
-        engine.newMail.emit(inbox, 2)
-    assert signal.args == [inbox, [19, 20]]
+        engine.newMail.emit(inbox, [7, 12])
+    assert signal.args == [inbox, [7, 12]]
     adapter.request_folder_sync(inbox)
     assert engine.calls[-1] == ("sync_folder", "INBOX")
 
@@ -183,9 +141,6 @@ def test_messages_the_engine_could_not_read_are_passed_on(parts, qtbot):
     assert signal.args == [inbox, 3]
 
 
-def test_a_permanent_delete_reaches_the_engine_as_an_expunge(parts, qtbot):
-    adapter, _engine, _cache, queue, _ = parts
-    adapter.apply(op(1, OpKind.DELETE, uids=(3,), permanent=True))
-    adapter.apply(op(2, OpKind.DELETE, uids=(4,)))
-    kinds = [p.kind for p in queue.pending()]
-    assert kinds == [OpKind.EXPUNGE, OpKind.DELETE]
+def test_a_permanent_delete_is_queued_as_an_expunge():
+    assert op(1, OpKind.DELETE, uids=(3,), permanent=True).queue_kind is OpKind.EXPUNGE
+    assert op(2, OpKind.DELETE, uids=(4,)).queue_kind is OpKind.DELETE

@@ -16,14 +16,17 @@ from types import SimpleNamespace
 
 import pytest
 
-from govmail_desktop.core.errors import ServerError
+from govmail_desktop.core.actions import Outcome
+from govmail_desktop.core.errors import ActionRefused, ServerError
 from govmail_desktop.core.threads import BACKGROUND_NICE
 from govmail_desktop.store.cache import MailCache
-from govmail_desktop.store.op_queue import OfflineOpQueue
+from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
+from govmail_desktop.sync import offline
 from govmail_desktop.services.sync_service import CANCELLED, DONE, FAILED, SyncService
 from govmail_desktop.sync.control import Backoff
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
 from govmail_desktop.sync.connection import prepare
+from govmail_desktop.sync.listener import SyncListener
 from tests.unit.sync.fake_server import FakeServer, courier_server
 
 pytestmark = pytest.mark.gui
@@ -46,9 +49,9 @@ class Recorder:
         self.removed: list[tuple[int, list]] = []
         self.online: list[bool] = []
         self.status: list[str] = []
-        self.new_mail: list[tuple[int, int]] = []
+        self.new_mail: list[tuple[int, list[int]]] = []
         self.unreadable: list[tuple[int, int]] = []
-        self.action_failed: list[str] = []
+        self.settled: list[tuple[int, Outcome, object]] = []
         self.threads: set[str] = set()
         service.operationFinished.connect(lambda i, o, e: self._add(self.finished[i], (o, e)))
         service.operationStarted.connect(lambda i, t: self._add(self.started, (i, t)))
@@ -57,9 +60,9 @@ class Recorder:
         service.messagesRemoved.connect(lambda f, k: self._add(self.removed, (f, k)))
         service.onlineChanged.connect(lambda v: self._add(self.online, v))
         service.statusChanged.connect(lambda t: self._add(self.status, t))
-        service.newMail.connect(lambda f, n: self._add(self.new_mail, (f, n)))
+        service.newMail.connect(lambda f, u: self._add(self.new_mail, (f, list(u))))
         service.messagesUnreadable.connect(lambda f, n: self._add(self.unreadable, (f, n)))
-        service.actionFailed.connect(lambda t: self._add(self.action_failed, t))
+        service.actionSettled.connect(lambda i, o, e: self._add(self.settled, (i, o, e)))
 
     def _add(self, target: list, item: object) -> None:
         self.threads.add(threading.current_thread().name)
@@ -98,6 +101,11 @@ def make_service(qapp, stores):
     yield make
     for service in made:
         assert service.stop(10)
+
+
+def record(cache, queue, kind, folder, uids, **kwargs) -> int:
+    """What the mailbox does when the user acts: the action shown and queued under its id."""
+    return offline.record_action(cache, queue, SyncListener(), kind, folder, uids, **kwargs)
 
 
 def wait_finished(qtbot, rec, *op_ids, timeout=10000):
@@ -220,7 +228,7 @@ def test_idle_reports_new_mail_and_the_inbox_is_resynced(qtbot, server, make_ser
     qtbot.waitUntil(lambda: service.pending_operations() == 0 and len(rec.finished) >= 2, timeout=10000)
     server.add_messages("INBOX", 2)
     fid = stores[0].folder_id("INBOX")
-    qtbot.waitUntil(lambda: (fid, 2) in rec.new_mail, timeout=10000)
+    qtbot.waitUntil(lambda: (fid, [4, 5]) in rec.new_mail, timeout=10000)
     assert state(stores[0], "INBOX") == server.state("INBOX")
 
 
@@ -235,7 +243,7 @@ def test_idle_reports_new_mail_on_a_courier_like_server(qtbot, make_service, sto
     fid = stores[0].folder_id("INBOX")
     assert state(stores[0], "INBOX") == server.state("INBOX") and rec.new_mail == []
     server.add_messages("INBOX", 2)
-    qtbot.waitUntil(lambda: (fid, 2) in rec.new_mail, timeout=10000)
+    qtbot.waitUntil(lambda: (fid, [4, 5]) in rec.new_mail, timeout=10000)
     assert state(stores[0], "INBOX") == server.state("INBOX") and rec.unreadable == []
 
 
@@ -247,20 +255,24 @@ def test_actions_show_at_once_then_reach_the_server(qtbot, server, make_service,
     qtbot.waitUntil(lambda: service.pending_operations() == 0 and cache.count(cache.folder_id("INBOX") or 0) == 5,
                     timeout=10000)
     fid = cache.folder_id("INBOX")
-    op = service.set_flags("INBOX", [1, 2], add=["\\Seen"])
-    wait_finished(qtbot, rec, op)
-    assert (fid, [1, 2]) in rec.changed
-    move = service.move_messages("INBOX", [3], "Trash")
-    wait_finished(qtbot, rec, move)
-    assert any(f == fid and [k.uid for k in keys] == [3] for f, keys in rec.removed)
-    qtbot.waitUntil(lambda: queue.count() == 0, timeout=10000)
+    read = record(cache, queue, OpKind.FLAGS, "INBOX", [1, 2], add=["\\Seen"])
+    assert cache.flags_of(fid, 1) == {"\\Seen"}  # shown before the server has it
+    move = record(cache, queue, OpKind.MOVE, "INBOX", [3], target="Trash")
+    assert 3 not in cache.known_uids(fid)
+    service.send_offline_actions()
+    qtbot.waitUntil(lambda: len(rec.settled) == 2, timeout=10000)
+    assert rec.settled == [(read, Outcome.DONE, None), (move, Outcome.DONE, None)]
+    assert queue.count() == 0
     assert server.state("INBOX")[1] == {"\\Seen"} and 3 not in server.state("INBOX")
-    # A refusal is undone and said plainly.
+    # A refusal is undone, then the action ends FAILED under its id with a typed reason.
     server.refuse["STORE"] = None
-    service.set_flags("INBOX", [4], add=["\\Flagged"])
-    qtbot.waitUntil(lambda: bool(rec.action_failed), timeout=10000)
-    qtbot.waitUntil(lambda: cache.flags_of(fid, 4) == frozenset(), timeout=10000)
-    assert "INBOX" in rec.action_failed[0]
+    flag = record(cache, queue, OpKind.FLAGS, "INBOX", [4], add=["\\Flagged"])
+    service.send_offline_actions()
+    qtbot.waitUntil(lambda: len(rec.settled) == 3, timeout=10000)
+    op_id, outcome, error = rec.settled[-1]
+    assert (op_id, outcome, error.reason) == (flag, Outcome.FAILED, ActionRefused.REFUSED)
+    assert cache.flags_of(fid, 4) == frozenset()  # already undone when it ends
+    assert (fid, [4]) in rec.changed and "INBOX" in error.user_text("en")
 
 
 def test_actions_made_offline_are_sent_after_reconnecting(qtbot, server, make_service, stores):
@@ -270,13 +282,16 @@ def test_actions_made_offline_are_sent_after_reconnecting(qtbot, server, make_se
     server.down = True
     service, rec = make_service(server)
     service.start()
-    op = service.set_flags("INBOX", [2], add=["\\Flagged"])
-    wait_finished(qtbot, rec, op)
-    assert rec.outcome(op) == DONE and queue.count() == 1
+    op = record(cache, queue, OpKind.FLAGS, "INBOX", [2], add=["\\Flagged"])
+    service.send_offline_actions()
+    qtbot.waitUntil(lambda: rec.status != [], timeout=10000)  # offline: it waits for the connection
+    assert queue.count() == 1 and rec.settled == []
     assert cache.flags_of(cache.folder_id("INBOX"), 2) == frozenset({"\\Flagged"})
     server.down = False
     qtbot.waitUntil(lambda: queue.count() == 0, timeout=10000)
+    qtbot.waitUntil(lambda: rec.settled == [(op, Outcome.DONE, None)], timeout=10000)
     assert server.state("INBOX")[2] == {"\\Flagged"}
+    qtbot.waitUntil(lambda: service.pending_operations() == 0 and bool(rec.finished), timeout=10000)
     counts = Counter(len(v) for v in rec.finished.values())
     assert set(counts) == {1}
 
@@ -313,7 +328,8 @@ def test_end_to_end_new_mail_from_lmtp_through_idle(qtbot, dovecot, stores, qapp
 
         qtbot.waitUntil(arrived, timeout=15000)
         qtbot.waitUntil(lambda: bool(rec.new_mail), timeout=15000)  # at the end of that sync
-        assert rec.new_mail[-1] == (fid, 1)
+        [arrived_uid] = [u for _, uids in rec.inserted for u in uids if cache.summary(fid, u).message_id == message_id]
+        assert rec.new_mail[-1] == (fid, [arrived_uid])
         assert rec.threads == {threading.main_thread().name}
     finally:
         stopped = service.stop(5)
@@ -363,10 +379,12 @@ def test_delete_for_good_expunges_and_a_plain_delete_goes_to_the_trash(qtbot, se
     service.start()
     qtbot.waitUntil(lambda: service.pending_operations() == 0 and cache.count(cache.folder_id("INBOX") or 0) == 3,
                     timeout=10000)
-    for_good = service.delete_messages("INBOX", [1], permanent=True)
-    to_trash = service.delete_messages("INBOX", [2])
-    wait_finished(qtbot, rec, for_good, to_trash)
-    qtbot.waitUntil(lambda: queue.count() == 0, timeout=10000)
+    for_good = record(cache, queue, OpKind.EXPUNGE, "INBOX", [1])
+    to_trash = record(cache, queue, OpKind.DELETE, "INBOX", [2])
+    service.send_offline_actions()
+    qtbot.waitUntil(lambda: len(rec.settled) == 2, timeout=10000)
+    assert [(i, o) for i, o, _ in rec.settled] == [(for_good, Outcome.DONE), (to_trash, Outcome.DONE)]
+    assert queue.count() == 0
     assert set(server.state("INBOX")) == {3}
     assert len(server.state("Trash")) == 1  # only the plain delete's copy
 

@@ -95,7 +95,7 @@ def test_window_fills_from_the_server_and_a_read_mark_reaches_it(live_window, do
     assert "เนื้อความ" in w.preview_view.body.toPlainText()
     assert w.preview_view.from_label.text() == "สมชาย ใจดี <somchai@agency.go.th>"
     # Mark it read in the UI: shown at once, then confirmed by the server.
-    with qtbot.waitSignal(service.op_settled, timeout=20_000) as settled:
+    with qtbot.waitSignal(service.action_settled, timeout=20_000) as settled:
         w.toggle_read_action.trigger()
         qtbot.waitUntil(
             lambda: w.message_view.model().index(0, Column.SUBJECT).data(Qt.ItemDataRole.FontRole) is None
@@ -115,7 +115,7 @@ def test_copy_from_the_window_reaches_the_server_and_shows_in_the_target(live_wi
     qtbot.waitUntil(lambda: target in folder_names(service.folder_model), timeout=20_000)
     source_id, target_id = service.cache.folder_id(folder), service.cache.folder_id(target)
     picked = sorted(live_window.uids)[:2]
-    with qtbot.waitSignal(service.op_settled, timeout=20_000) as settled:
+    with qtbot.waitSignal(service.action_settled, timeout=20_000) as settled:
         service.copy(picked, target_id, source_id)  # what a drop with Ctrl does
     assert settled.args[1] == DONE
     assert set(server_state(dovecot, USER, folder)) == set(live_window.uids)  # the originals stay

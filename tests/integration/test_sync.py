@@ -14,7 +14,8 @@ import uuid
 
 import pytest
 
-from govmail_desktop.core.errors import NetworkError
+from govmail_desktop.core.actions import Outcome
+from govmail_desktop.core.errors import ActionRefused, GovMailError, NetworkError
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from govmail_desktop.sync import offline
@@ -138,8 +139,9 @@ class RecordingNotices(SyncListener):
     def folder_reset(self, folder_id: int) -> None:
         self.resets.append(folder_id)
 
-    def action_failed(self, message: str) -> None:
-        self.notices.append(message)
+    def action_settled(self, op_id: int, outcome: Outcome, error: GovMailError | None) -> None:
+        assert outcome is Outcome.FAILED and isinstance(error, ActionRefused)
+        self.notices.append(error.reason)
 
 
 def test_offline_replay_into_a_recreated_thai_folder_drops_the_action_and_resets_the_cache(dovecot, cache, tmp_path):
@@ -162,7 +164,7 @@ def test_offline_replay_into_a_recreated_thai_folder_drops_the_action_and_resets
     try:
         replayed = offline.replay(wire, cache, queue, listener)
         assert (replayed.dropped, replayed.done, queue.count(), wire.selected) == (1, 0, 0, folder)
-        assert listener.notices == [offline.MSG_FOLDER_CHANGED.format(folder=folder).text()]
+        assert listener.notices == [ActionRefused.FOLDER_REBUILT]
         result = FolderSync(wire, cache, listener, None, SMALL).run(folder)
     finally:
         wire.logout()

@@ -164,7 +164,7 @@ def test_create_trash_from_the_window_then_the_messages_move_there(fresh_dovecot
         assert service.special_folder_id(SpecialUse.TRASH) is None
         assert service.delete(uids[:1]) is None  # no Trash, not confirmed: nothing happens
         qtbot.waitUntil(lambda: service.connection_state != "offline", timeout=20_000)
-        with qtbot.waitSignal(service.op_settled, timeout=20_000) as settled:  # the delete, once created
+        with qtbot.waitSignal(service.action_settled, timeout=20_000) as settled:  # the delete, once created
             assert service.create_trash_and_delete([uids[0], uids[3]])
         assert settled.args[1] == DONE
         assert service.special_folder_id(SpecialUse.TRASH) == service.cache.folder_id("Trash")

@@ -33,14 +33,14 @@ class RecordingListener(SyncListener):
     def folder_reset(self, folder_id):
         self.calls.append(("reset", folder_id))
 
-    def new_mail(self, folder_id, count):
-        self.calls.append(("new_mail", folder_id, count))
+    def new_mail(self, folder_id, uids):
+        self.calls.append(("new_mail", folder_id, list(uids)))
 
     def messages_unreadable(self, folder_id, count):
         self.calls.append(("unreadable", folder_id, count))
 
-    def action_failed(self, message):
-        self.calls.append(("action_failed", message))
+    def action_settled(self, op_id, outcome, error):
+        self.calls.append(("settled", op_id, outcome, error))
 
     def of(self, kind):
         return [c for c in self.calls if c[0] == kind]

@@ -8,8 +8,9 @@ import threading
 
 import pytest
 
+from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import MessageSummary, SpecialUse
-from govmail_desktop.core.errors import NetworkError
+from govmail_desktop.core.errors import ActionRefused, NetworkError
 from govmail_desktop.net.imap_wire import Address as WireAddress
 from govmail_desktop.net.imap_wire import Envelope, Exists, FetchedMessage, FolderListing
 from govmail_desktop.store.cache import summary_row
@@ -142,16 +143,57 @@ def test_refused_action_is_rolled_back_and_reported(server, cache, queue, listen
     server.add_messages("INBOX", 3)
     synced(server, cache)
     fid = cache.folder_id("INBOX")
-    offline.record_action(cache, queue, listener, OpKind.MOVE, "INBOX", [2], target="Sent")
-    offline.record_action(cache, queue, listener, OpKind.FLAGS, "INBOX", [1], add=["\\Flagged"])
+    move = offline.record_action(cache, queue, listener, OpKind.MOVE, "INBOX", [2], target="Sent")
+    flag = offline.record_action(cache, queue, listener, OpKind.FLAGS, "INBOX", [1], add=["\\Flagged"])
     server.refuse["MOVE"] = None
     server.refuse["STORE"] = "CANNOT"
     result = offline.replay(prepare(server.connect()), cache, queue, listener)
     assert (result.done, result.failed, queue.count()) == (0, 2, 0)
     assert 2 in cache.known_uids(fid)  # the move was undone in the cache
     assert cache.flags_of(fid, 1) == frozenset()  # and the flag
-    texts = [c[1] for c in listener.of("action_failed")]
-    assert len(texts) == 2 and "INBOX" in texts[0]
+    settled = listener.of("settled")
+    assert [(op_id, outcome) for _, op_id, outcome, _ in settled] == [(move, Outcome.FAILED), (flag, Outcome.FAILED)]
+    assert all(isinstance(e, ActionRefused) and e.reason == ActionRefused.REFUSED for *_, e in settled)
+    assert "INBOX" in settled[0][3].user_text("en") and "Sent" in settled[0][3].user_text("th")
+
+
+def test_a_refused_move_is_rolled_back_exactly_once_and_settles_once_under_its_id(server, cache, queue, listener):
+    """One undo for an action: the replay's (from the server's state). The moved message is
+    put back once, the action ends once, and the actions around it end DONE under theirs."""
+    server.add_messages("INBOX", 4)
+    synced(server, cache)
+    fid = cache.folder_id("INBOX")
+    before = listener.calls[:]
+    read = offline.record_action(cache, queue, listener, OpKind.FLAGS, "INBOX", [1], add=["\\Seen"])
+    move = offline.record_action(cache, queue, listener, OpKind.MOVE, "INBOX", [3], target="Sent")
+    again = offline.record_action(cache, queue, listener, OpKind.FLAGS, "INBOX", [1], add=["\\Seen"])
+    assert len({read, move, again}) == 3 and [op.op_id for op in queue.pending()] == [read, move, again]
+    assert 3 not in cache.known_uids(fid)
+    server.refuse["MOVE"] = None
+    offline.replay(prepare(server.connect()), cache, queue, listener)
+    new_calls = listener.calls[len(before):]
+    assert [c for c in new_calls if c[0] == "inserted"] == [("inserted", fid, [3])]  # put back once
+    assert [(c[1], c[2]) for c in new_calls if c[0] == "settled"] == [
+        (read, Outcome.DONE), (move, Outcome.FAILED), (again, Outcome.DONE)
+    ]
+    assert sorted(cache.known_uids(fid)) == [1, 2, 3, 4] and queue.count() == 0
+    offline.replay(prepare(server.connect()), cache, queue, listener)  # nothing left: nothing settles twice
+    assert len(listener.of("settled")) == 3
+
+
+def test_an_action_whose_cache_change_fails_is_not_left_in_the_queue(server, cache, queue, listener, monkeypatch):
+    from govmail_desktop.core.errors import StorageError
+
+    server.add_messages("INBOX", 2)
+    synced(server, cache)
+
+    def disk_full(*args, **kwargs):
+        raise StorageError(detail="disk full")
+
+    monkeypatch.setattr(cache, "expunge", disk_full)
+    with pytest.raises(StorageError):
+        offline.record_action(cache, queue, listener, OpKind.DELETE, "INBOX", [2])
+    assert queue.count() == 0 and not listener.of("removed")  # nothing done, nothing to send
 
 
 def test_transient_refusal_keeps_the_action_queued(server, cache, queue, listener):
@@ -192,14 +234,16 @@ def test_action_on_a_rebuilt_folder_is_dropped(server, cache, queue, listener):
 def test_action_dropped_on_a_rebuilt_folder_is_told_to_the_user(server, cache, queue, listener):
     server.add_messages("INBOX", 2)
     synced(server, cache)
-    offline.record_action(cache, queue, listener, OpKind.MOVE, "INBOX", [2], target="Sent")
+    moved = offline.record_action(cache, queue, listener, OpKind.MOVE, "INBOX", [2], target="Sent")
     server.recreate("INBOX")
     result = offline.replay(prepare(server.connect()), cache, queue, listener)
     assert (result.dropped, result.done, result.failed) == (1, 0, 0)
     expected = "An action made offline in the folder INBOX was not sent: the folder was rebuilt on the server."
     assert [m.text("en") for m in result.messages] == [expected]
-    # Not only in the log: the listener carries it to the status bar.
-    assert [c[1] for c in listener.of("action_failed")] == [result.messages[0].text()]
+    # Not only in the log: the action ends FAILED, for the status bar, with a typed reason.
+    [(_, op_id, outcome, error)] = listener.of("settled")
+    assert (op_id, outcome, error.reason) == (moved, Outcome.FAILED, ActionRefused.FOLDER_REBUILT)
+    assert error.message == result.messages[0]
     assert len(server.folders["Sent"].messages) == 0
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pytest
 
+from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import SpecialUse
+from govmail_desktop.core.errors import ActionRefused
 from govmail_desktop.net.imap_wire import ImapCommandError
 from govmail_desktop.store.op_queue import OpKind
 from govmail_desktop.sync import offline
@@ -144,8 +146,9 @@ def test_delete_without_a_trash_erases_nothing(cache, queue, listener):
     assert sorted(server.state("INBOX")) == [1, 2, 3]  # nothing expunged, nothing marked
     assert not any(c.startswith(("STORE", "EXPUNGE", "MOVE")) for c in replay_conn.commands)
     assert cached_state(cache, "INBOX") == server.state("INBOX")  # shown again
-    (text,) = [c[1] for c in listener.of("action_failed")]
-    assert "Trash" in text or "ถังขยะ" in text
+    ((_, _op_id, outcome, error),) = listener.of("settled")
+    assert outcome is Outcome.FAILED and error.reason == ActionRefused.NO_TRASH
+    assert "Trash" in error.user_text("en") and "ถังขยะ" in error.user_text("th")
 
 
 def test_confirmed_permanent_delete_without_a_trash_expunges(cache, queue, listener):
