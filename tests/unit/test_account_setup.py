@@ -100,7 +100,7 @@ def test_success_reports_the_smtp_port_found_and_saves_the_password(qtbot, polic
     assert [e.port for e in verifier.calls[0][1]] == [465, 587, 25]
     assert verifier.thread_is_gui is False  # the check ran off the GUI thread
     assert seen.threads == {True}  # ...and its outcome arrived on the GUI thread
-    assert len(seen.steps) >= 2
+    assert len(seen.steps) == 4  # policy, keyring, sign-in, saving the password
     assert service.wait(5)
     qtbot.wait(10)
     assert seen.total == 1
