@@ -218,3 +218,28 @@ def test_zimbra_sent_and_drafts_from_xlist_show_recipients(qtbot, tmp_path):
             assert messages.shows_recipients, name
     finally:
         cache.close()
+
+
+def test_create_trash_then_move_is_one_action_that_ends_once_under_its_id(open_mailbox, qtbot):
+    """The no-Trash flow is one user action (issue 10, item 2): its id is returned when it
+    starts, and it ends once — failed when the Trash could not be made (nothing deleted),
+    else after the move the creation led to."""
+    m = open_mailbox(10, fill_cache=without_trash)
+    m.sync.connection_state.emit("online")
+    m.service.select_folder(m.inbox)
+    settled = []
+    m.service.action_settled.connect(lambda op_id, outcome, _error: settled.append((op_id, outcome)))
+    refused = m.service.create_trash_and_delete([5])
+    m.sync.special_folder_created.emit(SpecialUse.TRASH, FAILED, ServerError(detail="CREATE refused"))
+    assert settled == [(refused, FAILED)] and m.sync.applied == [] and row_of(m.window, 5) is not None
+    created = m.service.create_trash_and_delete([6])
+    assert created > refused
+    m.cache.upsert_folders(list(STANDARD_FOLDERS), remove_missing=False)
+    m.sync.folders_changed.emit()
+    m.sync.special_folder_created.emit(SpecialUse.TRASH, DONE, None)
+    qtbot.waitUntil(lambda: bool(m.sync.applied))
+    [op] = m.sync.applied
+    assert (op.op_id, op.kind, op.uids) == (created, OpKind.DELETE, (6,))
+    with qtbot.waitSignal(m.service.action_settled):
+        m.sync.done(op)
+    assert settled == [(refused, FAILED), (created, DONE)]
