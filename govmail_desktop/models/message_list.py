@@ -13,11 +13,21 @@ reads pages of :attr:`PAGE_SIZE` rows on demand, keeping at most
 sort). ``pages_loaded`` / ``rows_loaded`` count what was read, for tests and
 benchmarks.
 
+Conversation view (:meth:`set_threaded`): rows come from the store's
+materialised thread order, which only the worker writes (about a second per
+100,000 messages). When the order for the folder and sort shown is missing
+or stale, the model emits :attr:`threadOrderNeeded`; the mailbox service
+builds it on its worker and calls :meth:`thread_order_ready`. Until a first
+order exists the list is empty and :attr:`building` is true (the view says
+"building conversations…"); a stale order stays shown until the new one is
+ready. Clicking a column header in this view orders the conversations by it.
+
 Change notifications (GUI thread slots; the sync service connects to them):
 
 * :meth:`messages_changed` — flags of some UIDs changed → ``dataChanged``;
 * :meth:`messages_inserted` — new UIDs are in the cache → ``rowsInserted``
-  at their sorted positions (a reset when very many, or in threaded mode);
+  at their sorted positions (a reset when very many; in the conversation
+  view a new order is asked for, then a reset);
 * :meth:`messages_removed` — rows were expunged; give the ``RowKey``s that
   ``MailCache.expunge`` returned, so their old positions can be found;
 * :meth:`refresh` — something changed, unknown what.
@@ -27,8 +37,7 @@ persistent indexes). On a reset, views may remember ``uid_at(row)`` of their
 selection on ``modelAboutToBeReset`` (pages are still valid then) and find the
 rows again with :meth:`row_of_uid` on ``modelReset``.
 
-Conversation threading (:meth:`set_threaded`) pages through the store's
-materialised thread order; when it is off nothing about threads is computed.
+When the conversation view is off nothing about threads is computed.
 """
 
 from __future__ import annotations
@@ -54,7 +63,7 @@ from govmail_desktop.core.entities import FlagBits, MessageSummary, SpecialUse
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.models.plain_text import plain_tooltip
-from govmail_desktop.store.cache import MailCache, PageRow, RowKey, SortKey
+from govmail_desktop.store.cache import MailCache, PageRow, RowKey, SortKey, thread_sort_name
 from govmail_desktop.store.keys import unpack_addresses
 
 log = logging.getLogger(__name__)
@@ -101,9 +110,16 @@ class MessageListModel(QAbstractTableModel):
     Signals:
         storageFailed(object): a StorageError while reading the cache (the
             rows concerned show empty); emitted from the event loop, once per burst.
+        threadOrderNeeded(int, str, bool): folder id, ``SortKey`` value and
+            descending: build this conversation order off the GUI thread
+            (``MailCache.ensure_thread_order``), then call :meth:`thread_order_ready`.
+        buildingChanged(bool): the conversation view started or stopped
+            waiting for its first order (see :attr:`building`).
     """
 
     storageFailed = Signal(object)
+    threadOrderNeeded = Signal(int, str, bool)
+    buildingChanged = Signal(bool)
 
     PAGE_SIZE = 256
     MAX_PAGES = 32
@@ -142,6 +158,15 @@ class MessageListModel(QAbstractTableModel):
         self._phantoms: list[tuple[int, int]] = []  # (row, count) removed from the store, not yet from the view
         self._bold: QFont | None = None
         self._error_pending = False
+        #: Conversation view: nothing to show until the worker has built an order.
+        self._building = False
+        #: The order asked for and not answered yet (folder, sort, descending).
+        self._order_asked: tuple[int, SortKey, bool] | None = None
+        #: The cache changed (or the sort did) while an order was being built.
+        self._order_again = False
+        #: Inside a model reset the request waits until the reset has ended.
+        self._resetting = False
+        self._ask_after_reset = False
         self.pages_loaded = 0
         self.rows_loaded = 0
 
@@ -163,13 +188,14 @@ class MessageListModel(QAbstractTableModel):
     def threaded(self) -> bool:
         return self._threaded
 
+    @property
+    def building(self) -> bool:
+        """True while the conversation view waits for its first order (the list is empty)."""
+        return self._building
+
     def set_folder(self, folder_id: int | None) -> None:
         """Show another folder (a reset: nothing of the old one stays loaded)."""
-        self.beginResetModel()
-        self._folder_id = folder_id
-        self._recipients = self._is_outgoing(folder_id)
-        self._reload_count()
-        self.endResetModel()
+        self._reset(folder_id=folder_id)
 
     @property
     def shows_recipients(self) -> bool:
@@ -201,30 +227,79 @@ class MessageListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self._row_count - 1, len(Column) - 1))
 
     def set_threaded(self, threaded: bool) -> None:
-        """Group by conversation (References/In-Reply-To). Builds the thread order
-        in the store if stale — about a second per 100,000 messages."""
+        """Group by conversation (References/In-Reply-To). Shows the stored order
+        at once when it is current; else the list waits (:attr:`building`) for
+        the order asked for with :attr:`threadOrderNeeded`."""
         if threaded == self._threaded:
             return
-        self.beginResetModel()
         self._threaded = threaded
-        self._reload_count()
-        self.endResetModel()
+        self._reset()
 
     def _reload_count(self) -> None:
+        """Count the rows to show (reads only); in the conversation view, ask for
+        a new order when the stored one is stale or for another sort."""
         self._clear_pages()
         self._hidden, self._phantoms = [], []
+        self._building = False
         if self._folder_id is None:
             self._row_count = 0
             return
         try:
             if self._threaded:
-                self._cache.ensure_thread_order(self._folder_id)
-                self._row_count = self._cache.thread_count(self._folder_id)
+                state = self._cache.thread_order_state(self._folder_id)
+                if state is None:  # the folder is gone from the cache
+                    self._row_count = 0
+                    return
+                valid, built_for = state
+                same_sort = built_for == thread_sort_name(self._sort, self._descending)
+                self._row_count = self._cache.thread_count(self._folder_id) if same_sort else 0
+                if not (valid and same_sort):
+                    # A stale order of this sort stays shown; none (or another sort's): wait.
+                    self._building = not same_sort or (self._row_count == 0 and not valid)
+                    self._ask_thread_order()
             else:
                 self._row_count = self._cache.count(self._folder_id)
         except StorageError as exc:
             self._report(exc)
             self._row_count = 0
+            self._building = False
+
+    # ------------------------------------------------------------------ conversation order
+
+    def _ask_thread_order(self) -> None:
+        """Ask for the order of the folder and sort shown (one request at a time)."""
+        if self._folder_id is None or not self._threaded:
+            return
+        if self._order_asked is not None:
+            self._order_again = True  # asked again when the answer comes
+            return
+        self._order_asked = (self._folder_id, self._sort, self._descending)
+        if self._resetting:  # a listener answering at once must not re-enter the reset
+            self._ask_after_reset = True
+            return
+        self.threadOrderNeeded.emit(self._folder_id, self._sort.value, self._descending)
+
+    def thread_order_ready(self, folder_id: int, sort: str, descending: bool) -> None:
+        """The worker built the order asked for: show it (or ask again if things moved on)."""
+        asked = (folder_id, SortKey(sort), bool(descending))
+        if self._order_asked is not None and self._order_asked != asked:
+            return  # an answer to an older request (a folder shown before)
+        self._order_asked = None
+        again, self._order_again = self._order_again, False
+        if not self._threaded or self._folder_id is None:
+            return
+        if again or asked != (self._folder_id, self._sort, self._descending):
+            self._ask_thread_order()  # the folder, the cache or the sort changed meanwhile
+            return
+        self._reset()
+
+    def thread_order_failed(self, folder_id: int) -> None:
+        """Building the order failed (reported by the caller): stop waiting, show what is stored."""
+        self._order_asked = None
+        self._order_again = False
+        if self._building and folder_id == self._folder_id:
+            self._building = False
+            self.buildingChanged.emit(False)
 
     def _clear_pages(self) -> None:
         self._pages.clear()
@@ -484,8 +559,11 @@ class MessageListModel(QAbstractTableModel):
 
     def set_sort(self, key: SortKey, descending: bool) -> None:
         key = SortKey(key)
-        if self._threaded:  # conversations have their own order; keep the choice for later
+        if self._threaded:
+            # Conversations ordered by this column: the list shows the new order once
+            # the worker has built it (a reset; the selection is found again by UID).
             self._sort, self._descending = key, descending
+            self._ask_thread_order()
             return
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
@@ -526,7 +604,8 @@ class MessageListModel(QAbstractTableModel):
     # ------------------------------------------------------------------ change notifications
 
     def refresh(self) -> None:
-        """The cache changed in unknown ways: redraw, or reset if the row count changed."""
+        """The cache changed in unknown ways: redraw, or reset if the row count changed
+        (in the conversation view: a reset, which asks for a new order if needed)."""
         if self._folder_id is None:
             return
         if self._threaded:
@@ -563,7 +642,10 @@ class MessageListModel(QAbstractTableModel):
         uids = list(uids)
         if not uids:
             return
-        if self._threaded or len(uids) > 4 * self.MAX_INCREMENTAL:
+        if self._threaded:
+            self._ask_thread_order()  # shown by a reset once the new order is built
+            return
+        if len(uids) > 4 * self.MAX_INCREMENTAL:
             self._reset()
             return
         try:
@@ -604,7 +686,10 @@ class MessageListModel(QAbstractTableModel):
         """Rows were expunged from the cache; ``removed`` are their keys from ``MailCache.expunge``."""
         if self._folder_id is None or not removed:
             return
-        if self._threaded or len(removed) > 4 * self.MAX_INCREMENTAL:
+        if self._threaded:
+            self._ask_thread_order()  # the removed rows drop out of the stored order's pages at once
+            return
+        if len(removed) > 4 * self.MAX_INCREMENTAL:
             self._reset()
             return
         keys = sorted(removed, key=lambda k: k.sort_values(self._sort), reverse=self._descending)
@@ -642,10 +727,26 @@ class MessageListModel(QAbstractTableModel):
         """The folder was emptied and refetched (UIDVALIDITY change, cache rebuild)."""
         self._reset()
 
-    def _reset(self) -> None:
+    _KEEP = object()
+
+    def _reset(self, folder_id: Any = _KEEP) -> None:
+        was_building = self._building
         self.beginResetModel()
-        self._reload_count()
-        self.endResetModel()
+        self._resetting = True
+        try:
+            if folder_id is not MessageListModel._KEEP:
+                self._folder_id = folder_id
+                self._recipients = self._is_outgoing(folder_id)
+            self._reload_count()
+        finally:
+            self._resetting = False
+            self.endResetModel()
+        if self._building != was_building:
+            self.buildingChanged.emit(self._building)
+        if self._ask_after_reset and self._order_asked is not None:
+            self._ask_after_reset = False
+            folder, sort, descending = self._order_asked
+            self.threadOrderNeeded.emit(folder, sort.value, descending)
 
 
 _ROLES_SERVED = frozenset(

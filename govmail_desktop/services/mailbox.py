@@ -59,7 +59,7 @@ from govmail_desktop.mime.parse import ParsedMessage, parse_message
 from govmail_desktop.models.folder_tree import FolderTreeModel
 from govmail_desktop.models.message_list import MessageListModel
 from govmail_desktop.services.local_worker import LocalWorker
-from govmail_desktop.store.cache import CachedFolder, MailCache, RowKey
+from govmail_desktop.store.cache import CachedFolder, MailCache, RowKey, SortKey
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from govmail_desktop.sync import offline
 from govmail_desktop.sync.listener import SyncListener
@@ -340,6 +340,7 @@ class MailboxService(QObject):
         self.message_model = MessageListModel(cache, self, formatter=formatter)
         self.folder_model.storageFailed.connect(self._report)
         self.message_model.storageFailed.connect(self._report)
+        self.message_model.threadOrderNeeded.connect(self._build_thread_order)
         self.folder_model.messagesDropped.connect(self._on_dropped)
         self.connection_state = STATE_OFFLINE
         self._pending: dict[int, _Pending] = {}
@@ -357,9 +358,6 @@ class MailboxService(QObject):
         self._action_notice_after: int | None = None
         self._preview_key: tuple[int, int] | None = None
         self._preview_generation = 0
-        self._threaded = False
-        self._thread_refresh_running = False
-        self._thread_refresh_again = False
         #: Checks every folder now and then (the Inbox is also watched by IDLE).
         self._check_timer = QTimer(self)
         self._check_timer.timeout.connect(self.retry_connection)
@@ -489,16 +487,7 @@ class MailboxService(QObject):
                 self.sync.request_folder_sync(folder_id)
             return
         self.load_preview(None)
-        if folder_id is not None and self._threaded:
-            # The conversation order costs ~1 s per 100,000 messages: build it off the GUI thread.
-            self.message_model.set_folder(None)
-            self.worker.submit(
-                lambda: self.cache.ensure_thread_order(folder_id),
-                lambda _rebuilt: self._show_folder(folder_id),
-                self._on_worker_error,
-            )
-        else:
-            self._show_folder(folder_id)
+        self._show_folder(folder_id)  # in the conversation view: "building" until its order is ready
         if folder_id is not None and self.sync is not None:
             self.sync.request_folder_sync(folder_id)
 
@@ -507,16 +496,24 @@ class MailboxService(QObject):
         self.folder_shown.emit(folder_id)
 
     def set_threaded(self, threaded: bool) -> None:
-        """Group the list by conversation (the order is built on the worker first)."""
-        self._threaded = threaded
-        folder_id = self.message_model.folder_id
-        if not threaded or folder_id is None:
-            self.message_model.set_threaded(threaded)
-            return
+        """Group the list by conversation (the order is built on the worker, see below)."""
+        self.message_model.set_threaded(threaded)
+
+    @Slot(int, str, bool)
+    def _build_thread_order(self, folder_id: int, sort: str, descending: bool) -> None:
+        """The message list needs a conversation order: a write of about a second per
+        100,000 messages, so it is built on the worker, never on the GUI thread."""
+        model = self.message_model
+        key = SortKey(sort)
+
+        def failed(exc: BaseException) -> None:
+            model.thread_order_failed(folder_id)
+            self._on_worker_error(exc)
+
         self.worker.submit(
-            lambda: self.cache.ensure_thread_order(folder_id),
-            lambda _rebuilt: self.message_model.set_threaded(self._threaded),
-            self._on_worker_error,
+            lambda: self.cache.ensure_thread_order(folder_id, key, descending),
+            lambda _rebuilt: model.thread_order_ready(folder_id, sort, descending),
+            failed,
         )
 
     def refresh(self) -> None:
@@ -988,41 +985,13 @@ class MailboxService(QObject):
 
     def _notify_removed(self, folder_id: int, keys: Sequence[RowKey]) -> None:
         if keys and self._shown(folder_id):
-            if self.message_model.threaded:
-                self._refresh_threads(folder_id)
-            else:
-                self.message_model.messages_removed(keys)
+            self.message_model.messages_removed(keys)  # conversation view: a new order is built first
         self._schedule_counts()
 
     def _notify_inserted(self, folder_id: int, uids: Sequence[int]) -> None:
         if uids and self._shown(folder_id):
-            if self.message_model.threaded:
-                self._refresh_threads(folder_id)
-            else:
-                self.message_model.messages_inserted(uids)
+            self.message_model.messages_inserted(uids)
         self._schedule_counts()
-
-    def _refresh_threads(self, folder_id: int) -> None:
-        """Rebuild the conversation order on the worker, then reset the list once."""
-        if self._thread_refresh_running:
-            self._thread_refresh_again = True
-            return
-        self._thread_refresh_running = True
-
-        def rebuilt(_changed: bool) -> None:
-            self._thread_refresh_running = False
-            if self._thread_refresh_again:
-                self._thread_refresh_again = False
-                self._refresh_threads(folder_id)
-                return
-            if self._shown(folder_id) and self.message_model.threaded:
-                self.message_model.folder_reset()
-
-        def failed(exc: BaseException) -> None:
-            self._thread_refresh_running = False
-            self._on_worker_error(exc)
-
-        self.worker.submit(lambda: self.cache.ensure_thread_order(folder_id), rebuilt, failed)
 
     def _schedule_counts(self) -> None:
         if not self._counts_timer.isActive():
@@ -1087,10 +1056,7 @@ class MailboxService(QObject):
     @Slot(int)
     def _on_folder_reset(self, folder_id: int) -> None:
         if self._shown(folder_id):
-            if self.message_model.threaded:
-                self._refresh_threads(folder_id)
-            else:
-                self.message_model.folder_reset()
+            self.message_model.folder_reset()
         self._schedule_counts()
 
     @Slot(int, int)

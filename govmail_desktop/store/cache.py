@@ -96,6 +96,11 @@ SORT_COLUMNS: dict[SortKey, tuple[str, ...]] = {
 }
 
 
+def thread_sort_name(sort: SortKey, descending: bool) -> str:
+    """How the conversation order's sort is stored: "date desc", "subject asc" ..."""
+    return f"{SortKey(sort).value} {'desc' if descending else 'asc'}"
+
+
 class RowKey(NamedTuple):
     """The values that place a row in every sort order (kept for removed rows)."""
 
@@ -902,32 +907,52 @@ class MailCache:
         return [ThreadInput._make(r) for r in rows]
 
     @_guarded
-    def ensure_thread_order(self, folder_id: int) -> bool:
-        """Materialise the conversation order if stale; True if it was rebuilt.
+    def ensure_thread_order(self, folder_id: int, sort: SortKey = SortKey.DATE, descending: bool = True) -> bool:
+        """Materialise the conversation order for this sort if stale; True if it was rebuilt.
 
         Reads and writes in one transaction so that no message inserted
         meanwhile is missing from the order. Costs about a second per 100,000
-        messages: call it from a worker for big folders.
+        messages: a write, so never from the GUI thread (the mailbox service
+        runs it on its worker; the message list only reads the result).
         """
+        wanted = thread_sort_name(sort, descending)
         db = self._conn()
-        valid = db.execute("SELECT thread_order_valid FROM folders WHERE id=?", (folder_id,)).fetchone()
-        if valid is None or valid[0]:
+        state = db.execute(
+            "SELECT thread_order_valid, thread_order_sort FROM folders WHERE id=?", (folder_id,)
+        ).fetchone()
+        if state is None or (state[0] and state[1] == wanted):
             return False
         started = time.perf_counter()
+        columns = SORT_COLUMNS[SortKey(sort)]
         with self._writing() as db:
             rows = db.execute(
-                "SELECT uid, internaldate, message_id, in_reply_to, refs FROM messages WHERE folder_id=?",
+                f"SELECT uid, internaldate, message_id, in_reply_to, refs, {', '.join(columns)} "
+                "FROM messages WHERE folder_id=?",
                 (folder_id,),
             ).fetchall()
-            order = thread_order(ThreadInput._make(r) for r in rows)
+            # Date: conversations by their newest message; other columns: by their first one.
+            values = None if sort == SortKey.DATE else {r[0]: tuple(r[5:]) for r in rows}
+            order = thread_order((ThreadInput._make(r[:5]) for r in rows), values, descending=descending)
             db.execute("DELETE FROM thread_order WHERE folder_id=?", (folder_id,))
             db.executemany(
                 "INSERT INTO thread_order (folder_id, pos, uid, depth) VALUES (?,?,?,?)",
                 ((folder_id, pos, uid, depth) for pos, (uid, depth) in enumerate(order)),
             )
-            db.execute("UPDATE folders SET thread_order_valid=1 WHERE id=?", (folder_id,))
-        log.debug("Thread order of folder %d: %d rows in %.3f s", folder_id, len(order), time.perf_counter() - started)
+            db.execute(
+                "UPDATE folders SET thread_order_valid=1, thread_order_sort=? WHERE id=?", (wanted, folder_id)
+            )
+        log.debug("Thread order of folder %d (%s): %d rows in %.3f s",
+                  folder_id, wanted, len(order), time.perf_counter() - started)
         return True
+
+    @_guarded
+    def thread_order_state(self, folder_id: int) -> tuple[bool, str] | None:
+        """(still valid, the sort it was built for) of a folder's conversation order
+        (a read); None if the folder is not in the cache."""
+        row = self._conn().execute(
+            "SELECT thread_order_valid, thread_order_sort FROM folders WHERE id=?", (folder_id,)
+        ).fetchone()
+        return (bool(row[0]), str(row[1])) if row else None
 
     @_guarded
     def thread_page(self, folder_id: int, offset: int, limit: int) -> list[tuple[PageRow, int]]:

@@ -137,8 +137,15 @@ def _v2_unread_and_threads(db: sqlite3.Connection) -> None:
     )
 
 
+def _v3_thread_order_sort(db: sqlite3.Connection) -> None:
+    # The conversation view sorts by a column too: the order materialised in
+    # thread_order is for this sort ("date desc", "subject asc" ...); the orders
+    # built before were all newest activity first.
+    db.execute("ALTER TABLE folders ADD COLUMN thread_order_sort TEXT NOT NULL DEFAULT 'date desc'")
+
+
 #: Ordered: MIGRATIONS[0] makes version 1, MIGRATIONS[1] version 2, ...
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_unread_and_threads)
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_unread_and_threads, _v3_thread_order_sort)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -4,14 +4,15 @@ Messages that share any Message-ID through their References/In-Reply-To chain
 form one conversation (union-find, so a missing middle message does not split
 it). Inside a conversation a message hangs under its nearest ancestor present
 in the folder; replies are in date order. Conversations are listed newest
-activity first. The result is materialised in the store's ``thread_order``
-table, so the threaded list pages like the flat one and threading costs
-nothing while it is switched off.
+activity first, or by a column the user chose (subject, sender, size: the
+value of the conversation's first message). The result is materialised in the
+store's ``thread_order`` table, so the threaded list pages like the flat one
+and threading costs nothing while it is switched off.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from typing import Any, Iterable, Mapping, NamedTuple
 
 
 class ThreadInput(NamedTuple):
@@ -25,8 +26,20 @@ class ThreadInput(NamedTuple):
     refs: str
 
 
-def thread_order(rows: Iterable[ThreadInput]) -> list[tuple[int, int]]:
-    """``[(uid, depth), ...]`` in display order (newest conversation first)."""
+def thread_order(
+    rows: Iterable[ThreadInput],
+    sort_values: Mapping[int, tuple[Any, ...]] | None = None,
+    *,
+    descending: bool = True,
+) -> list[tuple[int, int]]:
+    """``[(uid, depth), ...]`` in display order.
+
+    Without ``sort_values`` conversations are ordered by their newest message
+    (newest activity first when ``descending``). With them (uid → the values
+    that sort the flat list by a column, ending in the uid), each conversation
+    is placed by the values of its first message, as the flat list would place
+    that message. Inside a conversation replies stay in date order.
+    """
     items = list(rows)
     parent_of: dict[str, str] = {}  # union-find over Message-IDs and "uid:N" nodes
 
@@ -94,11 +107,13 @@ def thread_order(rows: Iterable[ThreadInput]) -> list[tuple[int, int]]:
     for kids in children.values():
         kids.sort(key=order_key)
 
-    threads = sorted(
-        conversations.values(),
-        key=lambda members: max(order_key(u) for u in members),
-        reverse=True,
-    )
+    def conversation_key(members: list[int]) -> tuple[Any, ...]:
+        if sort_values is None:
+            return max(order_key(u) for u in members)
+        first = min((u for u in members if tree_parent[u] is None), key=order_key, default=None)
+        return sort_values[first if first is not None else min(members, key=order_key)]
+
+    threads = sorted(conversations.values(), key=conversation_key, reverse=descending)
     out: list[tuple[int, int]] = []
     for members in threads:
         member_set = set(members)

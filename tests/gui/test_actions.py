@@ -330,7 +330,7 @@ def test_actions_in_the_conversation_view(open_mailbox, qtbot, qtmodeltester):
     m = open_mailbox(20)
     w = m.window
     w.threading_action.trigger()
-    qtbot.waitUntil(lambda: m.service.message_model.threaded)
+    qtbot.waitUntil(lambda: m.service.message_model.threaded and not m.service.message_model.building)
     qtmodeltester.check(m.service.message_model)
     row = select_uid(w, 15)
     press(w, Qt.Key.Key_Delete)

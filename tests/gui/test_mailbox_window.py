@@ -135,7 +135,8 @@ def test_conversation_view_is_built_off_the_gui_thread_and_saved(open_mailbox, q
 
     m = open_mailbox(5, fill_cache=thread)
     m.window.threading_action.trigger()
-    qtbot.waitUntil(lambda: m.service.message_model.threaded)
+    model = m.service.message_model
+    qtbot.waitUntil(lambda: model.threaded and not model.building and model.rowCount() == 7)
     uids = shown_uids(m.window)
     assert uids.index(1002) == uids.index(1001) + 1  # the reply sits under its root
     assert m.settings.get("mail.threading") is True

@@ -8,6 +8,7 @@ a 20,000-row folder is read a page at a time.
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -54,6 +55,29 @@ def make_list(cache, folder_id, **kwargs) -> MessageListModel:
     model = MessageListModel(cache, formatter=thai_formatter(), **kwargs)
     model.set_folder(folder_id)
     return model
+
+
+def build_orders_off_this_thread(model: MessageListModel, cache) -> list[tuple[int, str, bool]]:
+    """Answer the list's requests for a conversation order as the mailbox service does:
+    the order is written on another thread, then the list is told. Returns the requests."""
+    asked: list[tuple[int, str, bool]] = []
+
+    def build(folder_id: int, sort: str, descending: bool) -> None:
+        asked.append((folder_id, sort, descending))
+
+        def write() -> None:
+            try:
+                cache.ensure_thread_order(folder_id, SortKey(sort), descending)
+            finally:
+                cache.close_thread()
+
+        worker = threading.Thread(target=write)
+        worker.start()
+        worker.join()
+        model.thread_order_ready(folder_id, sort, descending)
+
+    model.threadOrderNeeded.connect(build)
+    return asked
 
 
 def column_uids(model: MessageListModel) -> list[int]:
@@ -283,6 +307,7 @@ def test_threaded_view_orders_conversations_and_indents_replies(qtmodeltester, c
         ],
     )
     model = make_list(cache, folder_id)
+    build_orders_off_this_thread(model, cache)
     model.set_threaded(True)
     qtmodeltester.check(model)
     assert column_uids(model) == [1, 3, 2]
