@@ -7,15 +7,30 @@ attachment tooltip is escaped (``models/plain_text.py``), so a display name or
 file name can never be rendered as markup. The sender is always shown as
 "name <address>" (SECURITY.md item 6), and the parser's warnings about a
 forged-looking sender or a deceptive attachment name appear above the text.
+
+The pane's minimum height never depends on the message: the headers,
+warnings and attachment list sit in a scroll area that is as tall as they
+need when there is room and scrolls when there is not, so showing a message
+never moves the splitter the user placed between the list and the preview.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from govmail_desktop.core.entities import Address
 from govmail_desktop.i18n.catalog import Msg
@@ -34,6 +49,10 @@ from govmail_desktop.services.mailbox import (
 
 #: Addresses listed in the To/Cc lines before "and N more".
 MAX_SHOWN_RECIPIENTS = 10
+#: Characters of an attached message's subject shown in the attachment list.
+MAX_ATTACHED_SUBJECT = 120
+#: The headers take at most this share of the pane's height when the text needs room.
+HEADER_SHARE = 0.6
 
 
 def _qt_text(msg: Msg) -> str:
@@ -53,6 +72,66 @@ def _size_text(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+class _HeaderContent(QWidget):
+    """The widget inside the header area: as tall as its wrapped lines at its width.
+
+    A word-wrapped label's own minimum is its height at a narrow width (many
+    lines); the scroll area would take that for the content's height and
+    scroll over blank space. The height at the real width (``heightForWidth``)
+    is what counts, so the minimum here is nothing.
+    """
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(0, 0)
+
+
+class HeaderArea(QScrollArea):
+    """The headers block: its full height when there is room, scrolling when not.
+
+    Its minimum (two lines of text) is the same for every message, unlike the
+    word-wrapped labels inside it, whose height grows with the warnings and
+    attachments they hold.
+    """
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewHeaderArea")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidgetResizable(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setWidget(content)
+        content.installEventFilter(self)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(0, 2 * self.fontMetrics().lineSpacing() + 2 * self.frameWidth())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        content = self.widget()
+        layout = content.layout() if content is not None else None
+        if layout is None:
+            return self.minimumSizeHint()
+        # The width left beside a scroll bar: a height that fits there fits without one,
+        # so the bar never appears only because it took the width the text needed.
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        width = max(1, self.width() - 2 * self.frameWidth() - bar)
+        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else content.sizeHint().height()
+        parent = self.parentWidget()
+        if parent is not None and parent.height() > 0:
+            height = min(height, int(parent.height() * HEADER_SHARE))
+        return QSize(content.sizeHint().width(), max(height, self.minimumSizeHint().height()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # new headers: ask the pane's layout for room again
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the wrapped labels need another height
 
 
 class PreviewPane(QWidget):
@@ -105,15 +184,26 @@ class PreviewPane(QWidget):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
 
+        self.header_content = _HeaderContent()
+        self.header_content.setObjectName("previewHeaders")
+        headers = QVBoxLayout(self.header_content)
+        headers.setContentsMargins(0, 0, 0, 0)
+        headers.addWidget(self.subject_label)
+        headers.addLayout(self.header_form)
+        headers.addWidget(self.warning_label)
+        headers.addWidget(self.attachments_label)
+        self.header_area = HeaderArea(self.header_content, self)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.subject_label)
-        layout.addLayout(self.header_form)
-        layout.addWidget(self.warning_label)
-        layout.addWidget(self.attachments_label)
+        layout.addWidget(self.header_area)
         layout.addWidget(self.body, 1)
         self.retranslate_ui()
         self.show_result(PreviewResult(PREVIEW_EMPTY))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.header_area.updateGeometry()  # its share of the height changed
 
     def _label(self, name: str) -> QLabel:
         label = plain_label(QLabel(self))  # names are data, never markup
@@ -145,6 +235,11 @@ class PreviewPane(QWidget):
     @property
     def state(self) -> str:
         return self._result.state if self._result else PREVIEW_EMPTY
+
+    @property
+    def uid(self) -> int | None:
+        """The UID of the message shown (None when none is)."""
+        return self._result.uid if self._result else None
 
     def show_result(self, result: PreviewResult, formatter: DateFormatter | None = None) -> None:
         """Show a preview (any state); keeps it for a language switch."""
@@ -230,8 +325,22 @@ class PreviewPane(QWidget):
             if self.attachment_rules is not None and attachment.filename:
                 findings = self.attachment_rules.check_name(attachment.filename)
             warn = attachment.suspicious_name or bool(findings)
-            items.append(("⚠ " if warn else "") + f"{name} ({_size_text(attachment.size)})")
+            items.append(("⚠ " if warn else "") + self._attachment_text(attachment, name))
             tips.extend(f.message.text() for f in findings)
         self.attachments_label.setText(self.tr("Attachments: {files}").format(files=", ".join(items)))
+        self.header_area.updateGeometry()
         self.attachments_label.setToolTip(plain_tooltip("\n".join(dict.fromkeys(tips))))  # they name the file
         self.attachments_label.show()
+
+    def _attachment_text(self, attachment: Any, name: str) -> str:
+        """"report.pdf (12 KB)"; an attached message by its subject:
+        "message “subject” (forwarded.eml, 3 KB)"."""
+        size = _size_text(attachment.size)
+        if attachment.subject is None:
+            return f"{name} ({size})"
+        subject = attachment.subject or self.tr("(no subject)")
+        if len(subject) > MAX_ATTACHED_SUBJECT:
+            subject = subject[: MAX_ATTACHED_SUBJECT - 1] + "…"
+        if attachment.filename:
+            return self.tr("message “{subject}” ({name}, {size})").format(subject=subject, name=name, size=size)
+        return self.tr("message “{subject}” ({size})").format(subject=subject, size=size)
