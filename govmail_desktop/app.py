@@ -215,6 +215,9 @@ def build_main_window(
         language=language.language,
         show_preview=bool(settings.get("mail.preview_pane")),
     )
+    # The size, place and pane sizes the user left last time (else chosen for the screen).
+    window.restore_layout(settings.get("ui.window_geometry"), settings.get("ui.pane_sizes"))
+    window.layout_changed.connect(partial(save_window_layout, settings, bridge))
     bridge.message.connect(window.show_message)
     window.language_requested.connect(partial(switch_language, settings, language, bridge))
     language.language_changed.connect(window.set_current_language)
@@ -267,6 +270,24 @@ def save_setting(settings: Settings, bridge: Any, key: str, value: Any) -> bool:
         return False
     log.info("Setting %s changed", key)
     return True
+
+
+def save_window_layout(settings: Settings, bridge: Any, geometry: str, pane_sizes: str) -> None:
+    """Keep the window's geometry and pane sizes for the next start (written only when changed)."""
+    changed = False
+    for key, value in (("ui.window_geometry", geometry), ("ui.pane_sizes", pane_sizes)):
+        if settings.get(key) != value and not settings.is_locked(key):
+            try:
+                settings.set(key, value)
+            except GovMailError as err:
+                log.warning("Window layout not kept: %s", err)
+                return
+            changed = True
+    if changed:
+        try:
+            settings.save()
+        except GovMailError as err:
+            bridge.report_error(err)
 
 
 def switch_language(settings: Settings, language: Any, bridge: Any, lang: str) -> None:

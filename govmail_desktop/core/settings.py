@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ class Setting:
     default: Any
     description: str
     choices: tuple[Any, ...] | None = None
+    #: For text: the whole value must match this regular expression.
+    pattern: str | None = None
 
     def validate(self, value: Any) -> Any:
         if self.type is bool and not isinstance(value, bool):
@@ -42,6 +45,8 @@ class Setting:
             raise ValueError(f"{self.key}: expected text, got {value!r}")
         if self.choices is not None and value not in self.choices:
             raise ValueError(f"{self.key}: {value!r} is not one of {list(self.choices)}")
+        if self.pattern is not None and not re.fullmatch(self.pattern, value):
+            raise ValueError(f"{self.key}: {value[:80]!r} is not in the expected form")
         return value
 
 
@@ -50,6 +55,22 @@ SCHEMA: dict[str, Setting] = {
     for s in (
         Setting("ui.language", str, "th", "Language of the user interface.", ("th", "en")),
         Setting("ui.thai_digits", bool, False, "Show numbers in dates with Thai digits."),
+        Setting(
+            "ui.window_geometry",
+            str,
+            "",
+            "Size, place and maximised state of the main window as the user left it "
+            "(Qt's saved geometry, base64); empty: chosen for the screen.",
+            pattern=r"[A-Za-z0-9+/]{0,4096}={0,2}",
+        ),
+        Setting(
+            "ui.pane_sizes",
+            str,
+            "",
+            "Sizes in pixels of the folder pane, the message side, the message list and the "
+            "preview pane, as 'folders,messages,list,preview'; empty: the defaults.",
+            pattern=r"(\d{1,5}(,\d{1,5}){3})?",
+        ),
         Setting(
             "mail.remote_content",
             str,

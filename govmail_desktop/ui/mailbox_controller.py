@@ -18,7 +18,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
-from govmail_desktop.core.entities import Address, FlagBits
+from govmail_desktop.core.entities import Address, FlagBits, SpecialUse
 from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.models.folder_tree import FolderIdRole, SelectableRole
 from govmail_desktop.services.mailbox import (
@@ -29,6 +29,12 @@ from govmail_desktop.services.mailbox import (
     MailboxService,
     NewMail,
     PreviewResult,
+)
+from govmail_desktop.ui.main_window import (
+    REASON_IN_ARCHIVE,
+    REASON_NO_ACCOUNT,
+    REASON_NO_ARCHIVE_FOLDER,
+    REASON_NO_SELECTION,
 )
 from govmail_desktop.ui.special_folders_dialog import SpecialFoldersDialog
 from govmail_desktop.ui.tray import MailTray, raise_window
@@ -76,6 +82,7 @@ class MailboxController(QObject):
         self.current: MailboxService | None = None
         self._marked_read_for: tuple[int, int] | None = None
         self._remembered: tuple[int | None, int | None, list[int]] | None = None
+        self._restore_pending = False
         self._reselect_row: int | None = None
         self._showing_folder = False
         self._preview_timer = QTimer(self)
@@ -122,6 +129,12 @@ class MailboxController(QObject):
         service.message_model.modelAboutToBeReset.connect(partial(self._remember_selection, service))
         service.message_model.modelReset.connect(partial(self._restore_selection, service))
         service.message_model.rowsRemoved.connect(partial(self._on_rows_removed, service))
+        # A reset clears the view's selection without a selectionChanged: look again
+        # once the view has handled it.
+        for changed in (service.message_model.modelReset, service.message_model.rowsRemoved,
+                        service.message_model.layoutChanged):
+            changed.connect(partial(self._update_actions_later, service))
+        service.message_model.buildingChanged.connect(partial(self._on_building, service))
         service.folder_model.modelReset.connect(partial(self._on_folders_reset, service))
         service.folder_shown.connect(partial(self._on_folder_shown, service))
         if self._threaded:
@@ -160,7 +173,8 @@ class MailboxController(QObject):
         if w.account_combo.currentIndex() != index:
             w.account_combo.setCurrentIndex(index)
         w.set_connection_state(service.connection_state)
-        w.special_folders_action.setEnabled(self._save_folder_choice is not None)
+        w.set_list_building(service.message_model.building)
+        w.set_action_state(w.special_folders_action, self._save_folder_choice is not None, REASON_NO_ACCOUNT)
         w.sync_progress.set_progress("", 0, 0)
         self._select_current_folder_in_tree()
         self._update_actions()
@@ -227,18 +241,37 @@ class MailboxController(QObject):
 
     @Slot()
     def _on_selection_changed(self, *_args: Any) -> None:
+        if self._restore_pending:
+            self._remembered = None  # the user chose before the old selection came back
         self._update_actions()
         if not self.window.message_view.selectionModel().hasSelection():
             self._preview_timer.stop()
             if self.current is not None:
                 self.current.load_preview(None)
 
+    def _update_actions_later(self, service: MailboxService, *_args: Any) -> None:
+        if service is self.current:
+            QTimer.singleShot(0, self, self._update_actions)
+
+    def _on_building(self, service: MailboxService, building: bool) -> None:
+        if service is self.current:
+            self.window.set_list_building(building)
+
     def _update_actions(self) -> None:
+        """Each action enabled by what is selected now; a disabled one says why."""
+        w = self.window
         rows = self.selected_rows() if self.current is not None else []
-        self.window.set_message_actions_enabled(bool(rows))
+        w.set_message_actions_enabled(
+            bool(rows), REASON_NO_ACCOUNT if self.current is None else REASON_NO_SELECTION
+        )
         if not rows or self.current is None:
-            self.window.set_toggle_texts(mark_read=True, flag=True)
+            w.set_toggle_texts(mark_read=True, flag=True)
             return
+        archive = self.current.special_folder_id(SpecialUse.ARCHIVE)
+        if archive is None:
+            w.set_action_state(w.archive_action, False, REASON_NO_ARCHIVE_FOLDER)
+        elif archive == self.current.current_folder_id:
+            w.set_action_state(w.archive_action, False, REASON_IN_ARCHIVE)
         model = self.current.message_model
         any_unread = any_unflagged = False
         for row in rows[:MAX_ROWS_FOR_TEXTS]:
@@ -288,8 +321,10 @@ class MailboxController(QObject):
     # ------------------------------------------------------------------ selection across resets and removals
 
     def _remember_selection(self, service: MailboxService) -> None:
-        if service is not self.current:
-            return
+        if service is not self.current or self._restore_pending:
+            return  # a selection remembered before is still to be restored: keep it
+        if service.message_model.building and self._remembered is not None:
+            return  # the conversation view is being built: the selection before it counts
         view = self.window.message_view
         model = service.message_model
         current = view.currentIndex()
@@ -301,15 +336,28 @@ class MailboxController(QObject):
         )
 
     def _restore_selection(self, service: MailboxService) -> None:
-        if service is not self.current or self._remembered is None:
+        """After a reset: select the remembered messages again, once the view and its
+        selection model have handled the reset (they clear the selection after this slot)."""
+        if service is not self.current or self._remembered is None or self._restore_pending:
             return
-        folder_id, current_uid, uids = self._remembered
-        self._remembered = None
+        self._restore_pending = True
+        QTimer.singleShot(0, self, self._apply_remembered_selection)
+
+    def _apply_remembered_selection(self) -> None:
+        self._restore_pending = False
+        remembered, self._remembered = self._remembered, None
+        service = self.current
+        if remembered is None or service is None:
+            return
+        folder_id, current_uid, uids = remembered
         model = service.message_model
+        if model.building:  # nothing shown yet: select them when the conversations are
+            self._remembered = remembered
+            return
         if folder_id != model.folder_id or folder_id is None:
             return
         if self._reselect_row is not None:  # a removal shown by a reset (conversation view)
-            QTimer.singleShot(0, self, self._select_after_removal)
+            self._select_after_removal()
             return
         selection = self.window.message_view.selectionModel()
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows

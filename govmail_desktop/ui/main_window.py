@@ -8,6 +8,12 @@ models come in through :meth:`MainWindow.set_folder_model` and
 :meth:`MainWindow.set_message_model`; until then the folder pane shows the
 special folders marked as offline, and the mail actions are disabled (not faked).
 
+Every action that cannot be used now is disabled and says why in its tooltip
+(:meth:`MainWindow.set_action_state`); its keyboard shortcut says it in the
+status bar instead of doing nothing. The window opens maximised on a small
+screen, and its size, place and pane sizes are the user's: they come back at
+the next start (:meth:`MainWindow.restore_layout`, :attr:`MainWindow.layout_changed`).
+
 Keyboard (Thunderbird's keys where it has them): arrows, PageUp/PageDown,
 Home/End in the lists; Tab / Shift+Tab between folder list, message list and
 message text; Ctrl+1 / Ctrl+2 / Ctrl+3 jump to them; M read/unread, S flag,
@@ -20,14 +26,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QEvent, QSize, Qt, QTimer, Signal, Slot
+import re
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
+    QCloseEvent,
     QIcon,
     QKeySequence,
     QPainter,
     QPaintEvent,
+    QShortcut,
     QStandardItem,
     QStandardItemModel,
 )
@@ -83,6 +104,32 @@ def folder_icon(special_use: str | None) -> QIcon:
 #: How long an information notice stays in the status bar (errors stay).
 INFO_TIMEOUT_MS = 10_000
 
+#: Why an action is disabled: its tooltip says so, and so does the status bar
+#: when its shortcut is pressed.
+REASON_NO_SELECTION = QT_TRANSLATE_NOOP("MainWindow", "Select a message first")
+REASON_NO_ACCOUNT = QT_TRANSLATE_NOOP("MainWindow", "Set up an account first")
+REASON_NO_COMPOSER = QT_TRANSLATE_NOOP(
+    "MainWindow", "Not available yet: writing mail comes in a later version"
+)
+REASON_NO_SEARCH = QT_TRANSLATE_NOOP("MainWindow", "Not available yet: search comes in a later version")
+REASON_NO_ARCHIVE_FOLDER = QT_TRANSLATE_NOOP(
+    "MainWindow", "This account has no Archive folder (choose one in File → Special Folders)"
+)
+REASON_IN_ARCHIVE = QT_TRANSLATE_NOOP("MainWindow", "The selected messages are already in the Archive folder")
+REASON_NO_SETUP = QT_TRANSLATE_NOOP("MainWindow", "Adding an account is not available in this window")
+
+#: A window this size fits a screen with room to spare; a smaller screen gets
+#: the window maximised (1100×720 was cramped on the common 1366×768 laptop).
+COMFORTABLE_SIZE = QSize(1280, 800)
+#: Room left around the comfortable size before a screen counts as big enough.
+SCREEN_MARGIN = QSize(80, 60)
+#: Folder pane, message list and preview sizes at the first start (pixels, relative).
+DEFAULT_PANE_SIZES = (240, 1040, 300, 420)
+#: "folders,messages,list,preview": the two splitters' sizes as saved in the settings.
+PANE_SIZES_PATTERN = re.compile(r"\d{1,5}(,\d{1,5}){3}")
+#: Pane sizes are saved this long after the user stops dragging a splitter.
+LAYOUT_SAVE_DELAY_MS = 800
+
 
 def _qt_text(msg: Msg) -> str:
     """Render a marked message through Qt's translators (same catalogue as tr())."""
@@ -124,6 +171,9 @@ class MainWindow(QMainWindow):
         preview_pane_toggled(bool): View → Preview pane was switched.
         retranslated(): the texts were set again after a language switch
             (the controller then retranslates the models).
+        layout_changed(str, str): the window geometry (Qt's saved geometry in
+            base64) and the pane sizes ("folders,messages,list,preview") the
+            user left; emitted when a splitter was moved and when the window closes.
 
     File → Add account… is enabled once :meth:`set_add_account_handler` gives it
     something to open (the setup wizard).
@@ -133,6 +183,7 @@ class MainWindow(QMainWindow):
     mail_settings_requested = Signal(int, bool)
     preview_pane_toggled = Signal(bool)
     retranslated = Signal()
+    layout_changed = Signal(str, str)
 
     def __init__(
         self,
@@ -146,6 +197,11 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icons.icon(icons.APP_ICON))
         self._language = language
         self._connection_state = OFFLINE
+        self._list_building = False
+        #: Base tooltips, reasons for being disabled, and shortcuts that say the reason.
+        self._tips: dict[QAction, str] = {}
+        self._reasons: dict[QAction, Msg] = {}
+        self._explainers: dict[QAction, QShortcut] = {}
         self._create_actions()
         self._create_menus()
         self._create_toolbar()
@@ -154,7 +210,15 @@ class MainWindow(QMainWindow):
         self.preview_action.setChecked(show_preview)
         self.preview_pane.setVisible(show_preview)
         self.set_current_language(language)
-        self.resize(1100, 720)
+        self.resize(COMFORTABLE_SIZE)
+        self._pane_sizes = list(DEFAULT_PANE_SIZES)
+        self._layout_timer = QTimer(self)
+        self._layout_timer.setSingleShot(True)
+        self._layout_timer.setInterval(LAYOUT_SAVE_DELAY_MS)
+        self._layout_timer.timeout.connect(self._emit_layout)
+        self.main_splitter.splitterMoved.connect(self._on_splitter_moved)
+        self.list_splitter.splitterMoved.connect(self._on_splitter_moved)
+        self._set_initial_action_states()
         self.retranslate_ui()
 
     # -- construction -------------------------------------------------------
@@ -266,6 +330,17 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
 
+    def _set_initial_action_states(self) -> None:
+        """Nothing works before an account is set up; writing and search not yet at all."""
+        self.set_action_state(self.add_account_action, False, REASON_NO_SETUP)
+        for action in (self.compose_action, self.reply_action, self.reply_all_action, self.forward_action):
+            self.set_action_state(action, False, REASON_NO_COMPOSER)
+        self.set_action_state(self.find_action, False, REASON_NO_SEARCH)
+        for action in (*self.message_actions, self.refresh_action, self.threading_action,
+                       self.special_folders_action):
+            self.set_action_state(action, False, REASON_NO_ACCOUNT)
+        self.set_action_state(self.move_menu.menuAction(), False, REASON_NO_ACCOUNT)
+
     def _create_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
@@ -315,6 +390,8 @@ class MainWindow(QMainWindow):
 
         self.help_menu = bar.addMenu("")
         self.help_menu.addAction(self.about_action)
+        for menu in (self.file_menu, self.edit_menu, self.view_menu, self.message_menu, self.help_menu):
+            menu.setToolTipsVisible(True)  # a disabled item says why
 
     def _create_toolbar(self) -> None:
         self.toolbar = QToolBar(self)
@@ -382,12 +459,16 @@ class MainWindow(QMainWindow):
         self.preview_placeholder.setEnabled(False)  # drawn greyed: nothing to read yet
         self.preview_view = PreviewPane(self.preview_pane)
         self.preview_view.hide()
+        # The same minimum whatever the pane shows: showing a message never moves the splitter.
+        self.preview_pane.setMinimumHeight(self.preview_view.minimumSizeHint().height())
         preview_layout = QVBoxLayout(self.preview_pane)
         preview_layout.setContentsMargins(0, 0, 0, 0)
         preview_layout.addWidget(self.preview_placeholder)
         preview_layout.addWidget(self.preview_view)
 
         self.list_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.list_splitter.setObjectName("listSplitter")
+        self.list_splitter.setChildrenCollapsible(False)
         self.list_splitter.addWidget(self.message_view)
         self.list_splitter.addWidget(self.preview_pane)
         self.list_splitter.setStretchFactor(0, 2)
@@ -399,7 +480,9 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(self.list_splitter)
         self.main_splitter.setStretchFactor(0, 0)
         self.main_splitter.setStretchFactor(1, 1)
-        self.main_splitter.setSizes([240, 860])
+        self.main_splitter.setChildrenCollapsible(False)
+        self.main_splitter.setSizes(list(DEFAULT_PANE_SIZES[:2]))
+        self.list_splitter.setSizes(list(DEFAULT_PANE_SIZES[2:]))
         self.setCentralWidget(self.main_splitter)
         # Tab goes folder list → message list → message text.
         QWidget.setTabOrder(self.account_combo, self.folder_view)
@@ -452,8 +535,9 @@ class MainWindow(QMainWindow):
 
         self.add_account_action.setText(self.tr("&Add Account…"))
         self.special_folders_action.setText(self.tr("Special &Folders…"))
-        self.special_folders_action.setToolTip(
-            self.tr("Choose which folders of the account are Sent, Drafts, Trash, Junk and Archive")
+        self._set_tip(
+            self.special_folders_action,
+            self.tr("Choose which folders of the account are Sent, Drafts, Trash, Junk and Archive"),
         )
         self.quit_action.setText(self.tr("&Quit"))
         self.find_action.setText(self.tr("&Search…"))
@@ -462,20 +546,20 @@ class MainWindow(QMainWindow):
         self.about_action.setText(self.tr("&About GovMail Desktop"))
 
         self.compose_action.setText(self.tr("Write"))
-        self.compose_action.setToolTip(self.tr("Write a new message"))
+        self._set_tip(self.compose_action, self.tr("Write a new message"))
         self.reply_action.setText(self.tr("Reply"))
         self.reply_all_action.setText(self.tr("Reply All"))
         self.forward_action.setText(self.tr("Forward"))
         self.delete_action.setText(self.tr("Delete"))
-        self.delete_action.setToolTip(self.tr("Move the selected messages to the Trash (Delete)"))
+        self._set_tip(self.delete_action, self.tr("Move the selected messages to the Trash (Delete)"))
         self.delete_permanently_action.setText(self.tr("Delete Permanently"))
         self.archive_action.setText(self.tr("Archive"))
-        self.archive_action.setToolTip(self.tr("Move the selected messages to the Archive folder (A)"))
+        self._set_tip(self.archive_action, self.tr("Move the selected messages to the Archive folder (A)"))
         self.move_action.setText(self.tr("Move To Folder…"))
         self.move_menu.setTitle(self.tr("Move To"))
         self.set_toggle_texts(mark_read=True, flag=True)
         self.refresh_action.setText(self.tr("Get Messages"))
-        self.refresh_action.setToolTip(self.tr("Check the server for new mail now (F5)"))
+        self._set_tip(self.refresh_action, self.tr("Check the server for new mail now (F5)"))
         self.threading_action.setText(self.tr("Group by &Conversation"))
         self.focus_folders_action.setText(self.tr("Go to Folder List"))
         self.focus_messages_action.setText(self.tr("Go to Message List"))
@@ -499,10 +583,14 @@ class MainWindow(QMainWindow):
             self.message_view.set_empty_text(
                 self.tr("No messages to show. Mail appears here once an account is set up.")
             )
+        elif self._list_building:
+            self.message_view.set_empty_text(self.tr("Building conversations…"))
         else:
             self.message_view.set_empty_text(self.tr("There are no messages in this folder."))
         self.preview_placeholder.setText(self.tr("Select a message to read it here."))
         self._show_connection_state()
+        for action in self._all_actions():
+            self._apply_tip(action)
 
     def _show_connection_state(self) -> None:
         texts = {
@@ -520,9 +608,53 @@ class MainWindow(QMainWindow):
     def set_toggle_texts(self, *, mark_read: bool, flag: bool) -> None:
         """Say what M and S will do to the selection ("Mark as Read" or "... Unread")."""
         self.toggle_read_action.setText(self.tr("Mark as Read") if mark_read else self.tr("Mark as Unread"))
-        self.toggle_read_action.setToolTip(self.toggle_read_action.text() + " (M)")
+        self._set_tip(self.toggle_read_action, self.toggle_read_action.text() + " (M)")
         self.toggle_flag_action.setText(self.tr("Flag") if flag else self.tr("Remove Flag"))
-        self.toggle_flag_action.setToolTip(self.toggle_flag_action.text() + " (S)")
+        self._set_tip(self.toggle_flag_action, self.toggle_flag_action.text() + " (S)")
+
+    # -- enabled states and why ------------------------------------------------
+    def _all_actions(self) -> list[QAction]:
+        actions = [a for a in self.findChildren(QAction) if a.parent() is self]
+        return actions + [self.move_menu.menuAction()]
+
+    def set_action_state(self, action: QAction, enabled: bool, reason: Msg | None = None) -> None:
+        """Enable an action, or disable it saying why (``reason``) in its tooltip; its
+        shortcut then shows the reason in the status bar instead of doing nothing."""
+        action.setEnabled(enabled)
+        if enabled or reason is None:
+            self._reasons.pop(action, None)
+        else:
+            self._reasons[action] = reason
+        explainer = self._explainers.get(action)
+        explain = not enabled and reason is not None and bool(action.shortcuts())
+        if explain and explainer is None:
+            explainer = QShortcut(self)
+            explainer.setKeys(action.shortcuts())
+            explainer.setContext(Qt.ShortcutContext.WindowShortcut)
+            explainer.activated.connect(lambda a=action: self._explain(a))
+            self._explainers[action] = explainer
+        if explainer is not None:
+            explainer.setEnabled(explain)
+        self._apply_tip(action)
+
+    def disabled_reason(self, action: QAction) -> str:
+        """Why the action is disabled, in the current language ("" when it is enabled)."""
+        reason = self._reasons.get(action)
+        return _qt_text(reason) if reason is not None and not action.isEnabled() else ""
+
+    def _set_tip(self, action: QAction, tip: str) -> None:
+        self._tips[action] = tip
+        self._apply_tip(action)
+
+    def _apply_tip(self, action: QAction) -> None:
+        base = self._tips.get(action) or action.text().replace("&&", "\x00").replace("&", "").replace("\x00", "&")
+        reason = self.disabled_reason(action)
+        action.setToolTip(plain_tooltip(f"{base}\n{reason}" if reason else base))
+
+    def _explain(self, action: QAction) -> None:
+        reason = self.disabled_reason(action)
+        if reason:
+            self.show_message("info", reason)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.LanguageChange:
@@ -541,7 +673,7 @@ class MainWindow(QMainWindow):
     def set_add_account_handler(self, handler: Callable[[QWidget], None] | None) -> None:
         """What File → Add account… opens; it is called with this window as parent."""
         self._add_account_handler = handler
-        self.add_account_action.setEnabled(handler is not None)
+        self.set_action_state(self.add_account_action, handler is not None, REASON_NO_SETUP)
 
     def set_folder_model(self, model: QAbstractItemModel) -> None:
         """Show an account's folder tree; messages dragged from the list can be dropped on it."""
@@ -595,13 +727,19 @@ class MainWindow(QMainWindow):
         self.account_combo.addItems(names)
         self.account_combo.blockSignals(False)
         self.account_combo.setVisible(len(names) > 1)
-        self.refresh_action.setEnabled(bool(names))
-        self.threading_action.setEnabled(bool(names))
+        self.set_action_state(self.refresh_action, bool(names), REASON_NO_ACCOUNT)
+        self.set_action_state(self.threading_action, bool(names), REASON_NO_ACCOUNT)
 
-    def set_message_actions_enabled(self, enabled: bool) -> None:
+    def set_message_actions_enabled(self, enabled: bool, reason: Msg | None = REASON_NO_SELECTION) -> None:
+        """All actions on the selected messages at once (disabled: ``reason`` says why)."""
         for action in self.message_actions:
-            action.setEnabled(enabled)
-        self.move_menu.menuAction().setEnabled(enabled)
+            self.set_action_state(action, enabled, reason)
+        self.set_action_state(self.move_menu.menuAction(), enabled, reason)
+
+    def set_list_building(self, building: bool) -> None:
+        """The conversation view is being built: the empty list says so."""
+        self._list_building = building
+        self.retranslate_ui()
 
     def set_connection_state(self, state: str) -> None:
         """Offline / connecting / synchronising / connected, in the status bar."""
@@ -652,6 +790,67 @@ class MainWindow(QMainWindow):
         self.notice_label.clear()
         self.notice_label.setToolTip("")
         self.notice_level = ""
+
+    # -- size, place and pane sizes -----------------------------------------
+    def restore_layout(self, geometry: str = "", pane_sizes: str = "", available: QRect | None = None) -> None:
+        """Before the window is shown: the size, place and pane sizes the user left
+        (from the settings), else a size chosen for the screen (``available`` is
+        the screen's free area; tests give one)."""
+        if PANE_SIZES_PATTERN.fullmatch(pane_sizes or ""):
+            sizes = [int(n) for n in pane_sizes.split(",")]
+            if all(sizes):
+                self._pane_sizes = sizes
+                self.main_splitter.setSizes(sizes[:2])
+                self.list_splitter.setSizes(sizes[2:])
+        if geometry and self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii"))):
+            return
+        if available is None:
+            available = self.screen().availableGeometry()
+        self.place_for_screen(available)
+
+    def place_for_screen(self, available: QRect) -> None:
+        """Maximised on a small screen; else the comfortable size, centred."""
+        small = (
+            available.width() < COMFORTABLE_SIZE.width() + SCREEN_MARGIN.width()
+            or available.height() < COMFORTABLE_SIZE.height() + SCREEN_MARGIN.height()
+        )
+        if small:
+            # The size it returns to when the user un-maximises it: what fits.
+            self.resize(COMFORTABLE_SIZE.boundedTo(available.size() * 0.9))
+            self.move(available.topLeft())
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMaximized)
+        self.resize(COMFORTABLE_SIZE)
+        frame = QRect(available.topLeft(), COMFORTABLE_SIZE)
+        frame.moveCenter(available.center())
+        self.move(frame.topLeft())
+
+    def layout_state(self) -> tuple[str, str]:
+        """(geometry in base64, "folders,messages,list,preview") as they are now."""
+        self._remember_pane_sizes()
+        geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        return geometry, ",".join(str(n) for n in self._pane_sizes)
+
+    def _remember_pane_sizes(self) -> None:
+        # A hidden preview pane (F8) has no size to keep: its last one stays.
+        main = self.main_splitter.sizes()
+        listed = self.list_splitter.sizes() if self.preview_pane.isVisible() else self._pane_sizes[2:]
+        sizes = [*main, *listed]
+        if self.isVisible() and len(sizes) == 4 and all(sizes):
+            self._pane_sizes = sizes
+
+    def _on_splitter_moved(self, _pos: int, _index: int) -> None:
+        self._remember_pane_sizes()
+        self._layout_timer.start()
+
+    def _emit_layout(self) -> None:
+        self.layout_changed.emit(*self.layout_state())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self._layout_timer.stop()
+        self._emit_layout()
+        super().closeEvent(event)
 
     # -- user actions -------------------------------------------------------
     def _on_add_account(self) -> None:

@@ -66,10 +66,6 @@ NUMERIC_ANNOTATIONS = {"int", "float", "bool"}
 ALLOWED: dict[tuple[str, str, str], str] = {
     ("ui/main_window.py", "_create_actions", "autonym"):
         "QAction.setText in a menu (plain); LANGUAGE_AUTONYMS is a constant table of language names",
-    ("ui/main_window.py", "set_toggle_texts", "self.toggle_read_action.text() + ' (M)'"):
-        "the action's own text, set from tr() on the line before",
-    ("ui/main_window.py", "set_toggle_texts", "self.toggle_flag_action.text() + ' (S)'"):
-        "the action's own text, set from tr() on the line before",
     ("ui/main_window.py", "_show_connection_state", "text"):
         "unpacked from the texts dict right above, tr() literals only",
     ("ui/main_window.py", "_show_connection_state", "tip"):
