@@ -602,6 +602,10 @@
             <translation>GovMail Desktop: อีเมลสำหรับเจ้าหน้าที่ภาครัฐไทย</translation>
         </message>
         <message>
+            <source>Show the version number and exit.</source>
+            <translation>แสดงหมายเลขรุ่นของโปรแกรมแล้วออก</translation>
+        </message>
+        <message>
             <source>Language of the user interface for this run (th or en).</source>
             <translation>ภาษาของหน้าจอโปรแกรมสำหรับการเปิดครั้งนี้ (th หรือ en)</translation>
         </message>
@@ -612,6 +616,108 @@
         <message>
             <source>Some settings could not be read and were reset to their defaults. Details are in the log file.</source>
             <translation>อ่านการตั้งค่าบางรายการไม่ได้ จึงคืนค่าเป็นค่าเริ่มต้นแล้ว ดูรายละเอียดได้ในไฟล์บันทึกการทำงาน (log)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ArgParse</name>
+        <message>
+            <source>usage: </source>
+            <extracomment>Context of argparse's own texts in the catalog.</extracomment>
+            <translation>รูปแบบคำสั่ง: </translation>
+        </message>
+        <message>
+            <source>positional arguments</source>
+            <translation>ค่าที่ระบุตามลำดับ</translation>
+        </message>
+        <message>
+            <source>options</source>
+            <translation>ตัวเลือก</translation>
+        </message>
+        <message>
+            <source>show this help message and exit</source>
+            <translation>แสดงวิธีใช้นี้แล้วออก</translation>
+        </message>
+        <message>
+            <source>%(prog)s: error: %(message)s
+</source>
+            <translation>%(prog)s: ข้อผิดพลาด: %(message)s
+</translation>
+        </message>
+        <message>
+            <source>argument %(argument_name)s: %(message)s</source>
+            <translation>ตัวเลือก %(argument_name)s: %(message)s</translation>
+        </message>
+        <message>
+            <source>unrecognized arguments: %s</source>
+            <translation>ไม่รู้จักตัวเลือกหรือค่าต่อไปนี้: %s</translation>
+        </message>
+        <message>
+            <source>ambiguous option: %(option)s could match %(matches)s</source>
+            <translation>ตัวเลือก %(option)s กำกวม อาจหมายถึง %(matches)s</translation>
+        </message>
+        <message>
+            <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+            <translation>ค่า %(value)r ใช้ไม่ได้ (เลือกจาก %(choices)s)</translation>
+        </message>
+        <message>
+            <source>can't open '%(filename)s': %(error)s</source>
+            <translation>เปิดไฟล์ '%(filename)s' ไม่ได้: %(error)s</translation>
+        </message>
+        <message>
+            <source>expected one argument</source>
+            <translation>ต้องระบุค่าหนึ่งค่า</translation>
+        </message>
+        <message>
+            <source>expected at most one argument</source>
+            <translation>ระบุค่าได้ไม่เกินหนึ่งค่า</translation>
+        </message>
+        <message>
+            <source>expected at least one argument</source>
+            <translation>ต้องระบุค่าอย่างน้อยหนึ่งค่า</translation>
+        </message>
+        <message>
+            <source>expected %s argument</source>
+            <translation>ต้องระบุค่า %s ค่า</translation>
+        </message>
+        <message>
+            <source>expected %s arguments</source>
+            <translation>ต้องระบุค่า %s ค่า</translation>
+        </message>
+        <message>
+            <source>invalid %(type)s value: %(value)r</source>
+            <translation>ค่า %(value)r ไม่ใช่ค่าแบบ %(type)s ที่ถูกต้อง</translation>
+        </message>
+        <message>
+            <source>unknown parser %(parser_name)r (choices: %(choices)s)</source>
+            <translation>ไม่รู้จักคำสั่ง %(parser_name)r (เลือกจาก: %(choices)s)</translation>
+        </message>
+        <message>
+            <source>the following arguments are required: %s</source>
+            <translation>ต้องระบุค่าต่อไปนี้: %s</translation>
+        </message>
+        <message>
+            <source>one of the arguments %s is required</source>
+            <translation>ต้องระบุตัวเลือกใดตัวเลือกหนึ่งใน %s</translation>
+        </message>
+        <message>
+            <source>not allowed with argument %s</source>
+            <translation>ใช้ร่วมกับ %s ไม่ได้</translation>
+        </message>
+        <message>
+            <source>ignored explicit argument %r</source>
+            <translation>ตัวเลือกนี้ไม่รับค่า %r</translation>
+        </message>
+        <message>
+            <source>unexpected option string: %s</source>
+            <translation>ไม่คาดว่าจะมีตัวเลือก %s</translation>
+        </message>
+        <message>
+            <source>argument "-" with mode %r</source>
+            <translation>ใช้ "-" กับโหมด %r ไม่ได้</translation>
+        </message>
+        <message>
+            <source>show program's version number and exit</source>
+            <translation>แสดงหมายเลขรุ่นของโปรแกรมแล้วออก</translation>
         </message>
     </context>
     <context>
@@ -641,6 +747,38 @@
             <translation>ถามรหัสผ่านทุกครั้งที่เปิดโปรแกรม</translation>
         </message>
         <message>
+            <source>Account set up</source>
+            <translation>ตั้งค่าบัญชีเรียบร้อยแล้ว</translation>
+        </message>
+        <message>
+            <source>Not allowed by the agency's policy</source>
+            <translation>นโยบายของหน่วยงานไม่อนุญาต</translation>
+        </message>
+        <message>
+            <source>The agency's mail policy does not allow this account or its servers.</source>
+            <translation>นโยบายอีเมลของหน่วยงานไม่อนุญาตบัญชีนี้หรือเซิร์ฟเวอร์ของบัญชีนี้</translation>
+        </message>
+        <message>
+            <source>The connection check failed</source>
+            <translation>ตรวจสอบการเชื่อมต่อไม่สำเร็จ</translation>
+        </message>
+        <message>
+            <source>You can try again, or change the details.</source>
+            <translation>ท่านสามารถลองใหม่อีกครั้ง หรือแก้ไขข้อมูลได้</translation>
+        </message>
+        <message>
+            <source>The check was cancelled</source>
+            <translation>ยกเลิกการตรวจสอบแล้ว</translation>
+        </message>
+        <message>
+            <source>The password cannot be saved</source>
+            <translation>ไม่สามารถบันทึกรหัสผ่านได้</translation>
+        </message>
+        <message>
+            <source>The connection works, but this computer has no usable password store.</source>
+            <translation>เชื่อมต่อได้แล้ว แต่เครื่องนี้ไม่มีที่เก็บรหัสผ่านที่ใช้งานได้</translation>
+        </message>
+        <message>
             <source>Starting…</source>
             <translation>กำลังเริ่ม…</translation>
         </message>
@@ -649,8 +787,40 @@
             <translation>กำลังยกเลิก…</translation>
         </message>
         <message>
+            <source>Trying again will not help. If {host} is your agency's mail server, your IT staff must add it to the servers the policy allows (servers.allow).</source>
+            <translation>ลองใหม่อีกครั้งก็จะไม่สำเร็จ หาก {host} เป็นเซิร์ฟเวอร์อีเมลของหน่วยงาน เจ้าหน้าที่ไอทีต้องเพิ่มเซิร์ฟเวอร์นี้ในรายการเซิร์ฟเวอร์ที่นโยบายอนุญาต (servers.allow)</translation>
+        </message>
+        <message>
+            <source>Trying again will not help: the policy blocks this mail service for official mail (servers.deny). Please set up your agency's e-mail account instead.</source>
+            <translation>ลองใหม่อีกครั้งก็จะไม่สำเร็จ เพราะนโยบายห้ามใช้บริการอีเมลนี้กับอีเมลราชการ (servers.deny) กรุณาตั้งค่าบัญชีอีเมลของหน่วยงานแทน</translation>
+        </message>
+        <message>
+            <source>Trying again will not help. If {host} is your agency's mail server, your IT staff must add its address range to the policy (addresses.allow_cidrs).</source>
+            <translation>ลองใหม่อีกครั้งก็จะไม่สำเร็จ หาก {host} เป็นเซิร์ฟเวอร์อีเมลของหน่วยงาน เจ้าหน้าที่ไอทีต้องเพิ่มช่วงที่อยู่ไอพีของเซิร์ฟเวอร์นี้ในนโยบาย (addresses.allow_cidrs)</translation>
+        </message>
+        <message>
+            <source>Trying again will not help. If {domain} is your agency's mail domain, your IT staff must add it to the domains the policy allows for accounts (accounts.allowed_domains).</source>
+            <translation>ลองใหม่อีกครั้งก็จะไม่สำเร็จ หาก {domain} เป็นโดเมนอีเมลของหน่วยงาน เจ้าหน้าที่ไอทีต้องเพิ่มโดเมนนี้ในรายการโดเมนที่นโยบายอนุญาตให้ใช้เป็นบัญชี (accounts.allowed_domains)</translation>
+        </message>
+        <message>
+            <source>Trying again will not help: please correct the server name (Change the details).</source>
+            <translation>ลองใหม่อีกครั้งก็จะไม่สำเร็จ กรุณาแก้ไขชื่อเซิร์ฟเวอร์ (แก้ไขข้อมูล)</translation>
+        </message>
+        <message>
+            <source>Trying again will not help: your IT staff must first correct the policy file (govmail-admin policy validate shows what is wrong).</source>
+            <translation>ลองใหม่อีกครั้งก็จะไม่สำเร็จ เจ้าหน้าที่ไอทีต้องแก้ไขไฟล์นโยบายก่อน (คำสั่ง govmail-admin policy validate แสดงสิ่งที่ผิด)</translation>
+        </message>
+        <message>
+            <source>Trying again will not help: the agency's mail policy refused this. Please contact your IT staff.</source>
+            <translation>ลองใหม่อีกครั้งก็จะไม่สำเร็จ เพราะนโยบายอีเมลของหน่วยงานไม่อนุญาต กรุณาติดต่อเจ้าหน้าที่ไอที</translation>
+        </message>
+        <message>
             <source>The check was cancelled.</source>
             <translation>ยกเลิกการตรวจสอบแล้ว</translation>
+        </message>
+        <message>
+            <source>{host}, port {port}, encrypted ({security})</source>
+            <translation>{host} พอร์ต {port} เข้ารหัสแบบ {security}</translation>
         </message>
         <message>
             <source>Your account is ready.</source>
@@ -745,6 +915,10 @@
             <translation>กรุณาตรวจสอบรหัสผ่านแล้วลองใหม่อีกครั้ง</translation>
         </message>
         <message>
+            <source>The password of this account is needed to connect.</source>
+            <translation>ต้องใส่รหัสผ่านของบัญชีนี้ก่อนจึงจะเชื่อมต่อได้</translation>
+        </message>
+        <message>
             <source>The server reported an error.</source>
             <translation>เซิร์ฟเวอร์แจ้งข้อผิดพลาด</translation>
         </message>
@@ -782,7 +956,7 @@
         </message>
         <message>
             <source>This setting is locked by the agency's policy.</source>
-            <extracomment>Defaults set by the agency's policy (the user may still change them). Problems found while loading (shown to the user, never fatal).</extracomment>
+            <extracomment>For text: the whole value must match this regular expression. Defaults set by the agency's policy (the user may still change them). Problems found while loading (shown to the user, never fatal).</extracomment>
             <translation>การตั้งค่านี้ถูกล็อกไว้ตามนโยบายของหน่วยงาน</translation>
         </message>
     </context>
@@ -873,7 +1047,7 @@
         <name>Mailbox</name>
         <message>
             <source>Could not mark the messages as read; the change was undone.</source>
-            <extracomment>The cache part under which a whole fetched message is kept (``BODY.PEEK[]``).</extracomment>
+            <extracomment>The cache part under which a whole fetched message is kept (``BODY.PEEK[]``). The UIDs that arrived (what the sync reported, not a guess from the cache). The newest few of them, for the notification text.</extracomment>
             <translation>ไม่สามารถทำเครื่องหมายว่าอ่านแล้วได้ จึงคืนค่าเดิมแล้ว</translation>
         </message>
         <message>
@@ -980,8 +1154,37 @@
     <context>
         <name>MainWindow</name>
         <message>
+            <source>Select a message first</source>
+            <extracomment>Folder icons by special use (resources/icons); other folders: "folder". How long an information notice stays in the status bar (errors stay). Why an action is disabled: its tooltip says so, and so does the status bar when its shortcut is pressed.</extracomment>
+            <translation>กรุณาเลือกจดหมายก่อน</translation>
+        </message>
+        <message>
+            <source>Set up an account first</source>
+            <translation>กรุณาตั้งค่าบัญชีก่อน</translation>
+        </message>
+        <message>
+            <source>Not available yet: writing mail comes in a later version</source>
+            <translation>ยังใช้ไม่ได้: การเขียนจดหมายจะมีในรุ่นถัดไป</translation>
+        </message>
+        <message>
+            <source>Not available yet: search comes in a later version</source>
+            <translation>ยังใช้ไม่ได้: การค้นหาจะมีในรุ่นถัดไป</translation>
+        </message>
+        <message>
+            <source>This account has no Archive folder (choose one in File → Special Folders)</source>
+            <translation>บัญชีนี้ไม่มีโฟลเดอร์เก็บถาวร (เลือกได้ที่ ไฟล์ → โฟลเดอร์พิเศษ)</translation>
+        </message>
+        <message>
+            <source>The selected messages are already in the Archive folder</source>
+            <translation>จดหมายที่เลือกอยู่ในโฟลเดอร์เก็บถาวรแล้ว</translation>
+        </message>
+        <message>
+            <source>Adding an account is not available in this window</source>
+            <translation>เพิ่มบัญชีจากหน้าต่างนี้ไม่ได้</translation>
+        </message>
+        <message>
             <source>GovMail Desktop — government e-mail</source>
-            <extracomment>Folder icons by special use (resources/icons); other folders: "folder". How long an information notice stays in the status bar (errors stay).</extracomment>
+            <extracomment>A window this size fits a screen with room to spare; a smaller screen gets the window maximised (1100×720 was cramped on the common 1366×768 laptop). Room left around the comfortable size before a screen counts as big enough. Folder pane, message list and preview sizes at the first start (pixels, relative). "folders,messages,list,preview": the two splitters' sizes as saved in the settings. Pane sizes are saved this long after the user stops dragging a splitter. Base tooltips, reasons for being disabled, and shortcuts that say the reason.</extracomment>
             <translation>GovMail Desktop — อีเมลภาครัฐ</translation>
         </message>
         <message>
@@ -1145,6 +1348,10 @@
             <translation>ไม่มีจดหมายที่จะแสดง จดหมายจะแสดงที่นี่เมื่อตั้งค่าบัญชีแล้ว</translation>
         </message>
         <message>
+            <source>Building conversations…</source>
+            <translation>กำลังจัดกลุ่มตามการสนทนา…</translation>
+        </message>
+        <message>
             <source>There are no messages in this folder.</source>
             <translation>ไม่มีจดหมายในโฟลเดอร์นี้</translation>
         </message>
@@ -1221,7 +1428,7 @@
         <name>MessageListModel</name>
         <message>
             <source>Subject</source>
-            <extracomment>Above this many changed rows, a notification becomes a model reset. Sent and Drafts: the correspondent column shows the recipients (To).</extracomment>
+            <extracomment>Above this many changed rows, a notification becomes a model reset. Sent and Drafts: the correspondent column shows the recipients (To). Conversation view: nothing to show until the worker has built an order. The order asked for and not answered yet (folder, sort, descending). The cache changed (or the sort did) while an order was being built. Inside a model reset the request waits until the reset has ended.</extracomment>
             <translation>เรื่อง</translation>
         </message>
         <message>
@@ -1326,7 +1533,7 @@
         </message>
         <message>
             <source>Forwarded message</source>
-            <extracomment>Every label of Thai single-byte text; decoded as cp874 (superset of all of them). Header folding (RFC 5322 §2.2.3), as the header sync unfolds the fetched fields. Every character outside a comment starts one of these, or is a stray one. The same without quoted strings and domain literals (after an unclosed one). The shape of an addr-spec by token kinds: word *("." word) "@" (dot-atom / domain literal). Invisible format characters (bidi embeddings, overrides and isolates, marks, zero-width characters, word joiner, BOM, soft hyphen, tags): removed from names and addresses, and flagged (they can reorder or hide what is shown). Letters of other scripts (and non-ASCII Latin ones) that look like an ASCII letter, after NFKC and lower-casing: the look-alikes of homograph attacks (after the lists browsers use for their IDN display policy). Characters whose NFKC form is ASCII (fullwidth, mathematical, ſ, ℓ) are look-alikes too. Scripts that may share one label (UTS #39 "highly restrictive"): Latin with Japanese, Chinese or Korean; no other mix is a real-world domain label. Look-alikes of these (and of the domains below them) get the stronger warning. Where the text came from: "plain", "html", "mixed" or "none".</extracomment>
+            <extracomment>Every label of Thai single-byte text; decoded as cp874 (superset of all of them). Header folding (RFC 5322 §2.2.3), as the header sync unfolds the fetched fields. Every character outside a comment starts one of these, or is a stray one. The same without quoted strings and domain literals (after an unclosed one). The shape of an addr-spec by token kinds: word *("." word) "@" (dot-atom / domain literal). Invisible format characters (bidi embeddings, overrides and isolates, marks, zero-width characters, word joiner, BOM, soft hyphen, tags): removed from names and addresses, and flagged (they can reorder or hide what is shown). Letters of other scripts (and non-ASCII Latin ones) that look like an ASCII letter, after NFKC and lower-casing: the look-alikes of homograph attacks (after the lists browsers use for their IDN display policy). Characters whose NFKC form is ASCII (fullwidth, mathematical, ſ, ℓ) are look-alikes too. Scripts that may share one label (UTS #39 "highly restrictive"): Latin with Japanese, Chinese or Korean; no other mix is a real-world domain label. Look-alikes of these (and of the domains below them) get the stronger warning. An attached message (message/rfc822): its own Subject, decoded ("" if it has none); None for every other attachment. Where the text came from: "plain", "html", "mixed" or "none". Bytes of a line break in the raw message (CRLF as IMAP serves it, LF in files).</extracomment>
             <translation>จดหมายที่ส่งต่อ</translation>
         </message>
         <message>
@@ -1776,6 +1983,14 @@
             <translation>ไม่สามารถอ่านเจ้าของและสิทธิ์ของ {path} ได้ ({reason}) จึงไม่เชื่อถือนโยบายนี้</translation>
         </message>
         <message>
+            <source>the CA file {path} is not protected: a user who could change or replace it could make the app trust a certificate authority of their own ({reason})</source>
+            <translation>ไฟล์ CA {path} ไม่ได้รับการป้องกัน ผู้ใช้ที่แก้ไขหรือแทนที่ไฟล์นี้ได้จะทำให้โปรแกรมเชื่อถือผู้ออกใบรับรอง (CA) ของตนเองได้ ({reason})</translation>
+        </message>
+        <message>
+            <source>the folder {path} can be changed by users other than the administrator (owner uid {uid}, mode {mode}); every folder above the CA file must be owned by root and writable only by root</source>
+            <translation>ผู้ใช้อื่นที่ไม่ใช่ผู้ดูแลระบบสามารถแก้ไขโฟลเดอร์ {path} ได้ (uid เจ้าของ {uid}, สิทธิ์ {mode}) ทุกโฟลเดอร์ที่อยู่เหนือไฟล์ CA ต้องเป็นของ root และให้ root เขียนได้เท่านั้น</translation>
+        </message>
+        <message>
             <source>an unknown account</source>
             <translation>บัญชีที่ไม่ทราบชื่อ</translation>
         </message>
@@ -1877,7 +2092,7 @@
         <name>PreviewPane</name>
         <message>
             <source>From:</source>
-            <extracomment>Addresses listed in the To/Cc lines before "and N more".</extracomment>
+            <extracomment>Addresses listed in the To/Cc lines before "and N more". Characters of an attached message's subject shown in the attachment list. The headers take at most this share of the pane's height when the text needs room.</extracomment>
             <translation>จาก:</translation>
         </message>
         <message>
@@ -1919,6 +2134,14 @@
         <message>
             <source>Attachments: {files}</source>
             <translation>ไฟล์แนบ: {files}</translation>
+        </message>
+        <message>
+            <source>message “{subject}” ({name}, {size})</source>
+            <translation>จดหมาย “{subject}” ({name}, {size})</translation>
+        </message>
+        <message>
+            <source>message “{subject}” ({size})</source>
+            <translation>จดหมาย “{subject}” ({size})</translation>
         </message>
     </context>
     <context>
@@ -2082,14 +2305,6 @@
         </message>
     </context>
     <context>
-        <name>SyncAdapter</name>
-        <message>
-            <source>The password of this account is needed to connect.</source>
-            <extracomment>(role, outcome, error): a folder the user asked for (a Trash) was created, or not. Body requests made offline wait in the engine's queue for the connection.</extracomment>
-            <translation>ต้องใส่รหัสผ่านของบัญชีนี้ก่อนจึงจะเชื่อมต่อได้</translation>
-        </message>
-    </context>
-    <context>
         <name>SyncProgress</name>
         <message>
             <source>Cancel</source>
@@ -2104,7 +2319,7 @@
         <name>SyncService</name>
         <message>
             <source>Offline. Reconnecting in {seconds} s…</source>
-            <extracomment>Progress signals at most this often per operation (a 100,000-row sync must not flood the GUI). New rows are announced to the models at most this often (see _RelayListener). The first screen is announced at once; later batches (older mail, usually below the visible rows) need no faster updates, and each costs a model update and a repaint (measured: 1 s instead of 0.3 s makes the full sync of 100,000 ~0.1 s faster). Longest pause of the worker while the GUI thread applies announced rows and repaints. Interpreter lock handover interval while the service runs (see SyncService.start). The local worker asks for the server part of an action (submitting is a GUI-thread call).</extracomment>
+            <extracomment>Progress signals at most this often per operation (a 100,000-row sync must not flood the GUI). New rows are announced to the models at most this often (see _RelayListener). The first screen is announced at once; later batches (older mail, usually below the visible rows) need no faster updates, and each costs a model update and a repaint (measured: 1 s instead of 0.3 s makes the full sync of 100,000 ~0.1 s faster). Longest pause of the worker while the GUI thread applies announced rows and repaints. Interpreter lock handover interval while the service runs (see SyncService.start).</extracomment>
             <translation>ออฟไลน์ จะเชื่อมต่อใหม่ในอีก {seconds} วินาที…</translation>
         </message>
         <message>
@@ -2147,26 +2362,6 @@
         <message>
             <source>Downloading a message</source>
             <translation>กำลังดาวน์โหลดจดหมาย</translation>
-        </message>
-        <message>
-            <source>Marking {count} messages</source>
-            <translation>กำลังทำเครื่องหมายจดหมาย {count} ฉบับ</translation>
-        </message>
-        <message>
-            <source>Moving {count} messages</source>
-            <translation>กำลังย้ายจดหมาย {count} ฉบับ</translation>
-        </message>
-        <message>
-            <source>Copying {count} messages</source>
-            <translation>กำลังคัดลอกจดหมาย {count} ฉบับ</translation>
-        </message>
-        <message>
-            <source>Deleting {count} messages</source>
-            <translation>กำลังลบจดหมาย {count} ฉบับ</translation>
-        </message>
-        <message>
-            <source>Deleting {count} messages for good</source>
-            <translation>กำลังลบจดหมาย {count} ฉบับอย่างถาวร</translation>
         </message>
         <message>
             <source>Inbox</source>
