@@ -1,7 +1,7 @@
 """Other IMAP servers from their Debian packages' files, without installing them.
 
-Cyrus and Courier conflict with ``dovecot-imapd`` as installed packages (TESTING.md,
-"Other IMAP servers"). ``tools/install-system-deps.sh interop`` (run by ``make test``)
+Cyrus and Courier conflict with ``dovecot-imapd`` as installed packages (each
+provides and conflicts with ``imap-server``). ``tools/install-system-deps.sh interop`` (run by ``make test``)
 installs their non-conflicting libraries with apt and keeps the servers' own packages
 as ``.deb`` files in ``.interop/debs/`` (``apt-get download``). Here those files are
 unpacked (``dpkg-deb -x``) into a private folder under /tmp, once per test process:

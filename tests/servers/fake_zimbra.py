@@ -4,7 +4,7 @@ No server this suite can run implements XLIST as Zimbra does (the Dovecot with
 Zimbra's capabilities answers ``XLIST`` with ``* LIST`` lines; Cyrus advertises
 SPECIAL-USE besides XLIST, so a client never needs its XLIST). This transcript
 server covers that part of the interoperability matrix: CAPABILITY (Zimbra's list,
-TESTING.md "Other IMAP servers": XLIST, no SPECIAL-USE, no MOVE), STARTTLS or
+from its server source: XLIST, no SPECIAL-USE, no MOVE), STARTTLS or
 implicit TLS with the trustme certificate, LOGIN, ID, ENABLE, LIST (LIST-EXTENDED
 and LIST-STATUS, never a special-use attribute), XLIST (``\\Inbox``, ``\\Sent``,
 ``\\Drafts``, ``\\Trash``, ``\\Spam``), STATUS, SELECT/EXAMINE and LOGOUT, with
