@@ -58,7 +58,7 @@ _CAPABILITY_CODE = re.compile(rb"\[CAPABILITY ([^\]]*)\]", re.IGNORECASE)
 _SERVER_SIDE_CODES = ("[UNAVAILABLE]", "[SERVERBUG]", "[CONTACTADMIN]", "[LIMIT]", "[INUSE]")
 
 #: What imaplib may read here (greeting, CAPABILITY, LOGIN/AUTHENTICATE, LOGOUT; the
-#: mailbox work runs on net/imap_wire.py with its own bounds). A real server answers
+#: mailbox work runs on net/imap/ with its own bounds). A real server answers
 #: each of these in a few lines of a few hundred bytes.
 LOGIN_PHASE_MAX_LINE = 64 * 1024
 #: A literal in these answers is already odd; message data never comes here.
@@ -313,7 +313,7 @@ class ImapSession:
         log.info("IMAP login to %s accepted", host)
 
     def take_socket(self) -> tuple[ssl.SSLSocket, object]:
-        """Hand the verified TLS socket over to another IMAP reader (net/imap_wire.py).
+        """Hand the verified TLS socket over to another IMAP reader (net/imap/client.py).
 
         Returns ``(socket, buffered_reader)``: imaplib may already have buffered
         bytes in the reader, which the new owner must consume first, and must close

@@ -711,7 +711,7 @@ def imap_connector(
     """
     from govmail_desktop.net.endpoint import Endpoint
     from govmail_desktop.net.imap_session import ImapSession
-    from govmail_desktop.net.imap_wire import wire_from_session
+    from govmail_desktop.net.imap.client import wire_from_session
 
     def connect() -> MailboxConnection:
         server = account.imap

@@ -1,9 +1,9 @@
 """What the sync algorithms need from an IMAP connection (and nothing more).
 
-``net.imap_wire.ImapWire`` implements this protocol on the policy-checked TLS
+``net.imap.client.ImapWire`` implements this protocol on the policy-checked TLS
 socket that ``net.imap_session.ImapSession`` opened and logged in; unit tests
 use an in-memory fake server (tests/unit/sync/fake_server.py). Everything is
-typed (net/imap_wire's values), never raw protocol bytes.
+typed (the values of net/imap), never raw protocol bytes.
 
 One connection belongs to one thread at a time (see ARCHITECTURE.md "Threads").
 """
@@ -13,14 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-from govmail_desktop.net.imap_wire import (
-    Event,
-    FetchBatch,
-    FetchedMessage,
-    FolderListing,
-    SearchResult,
-    SelectResult,
-)
+from govmail_desktop.net.imap.client import FetchBatch
+from govmail_desktop.net.imap.fetch import FetchedMessage
+from govmail_desktop.net.imap.responses import Event, FolderListing, SearchResult, SelectResult
 
 
 class MailboxConnection(Protocol):

@@ -1,4 +1,4 @@
-"""Wire values (net/imap_wire) to the shared entities (core/entities) the cache stores.
+"""Wire values (net/imap) to the shared entities (core/entities) the cache stores.
 
 This runs once per message in a 100,000-message sync, so it is written for
 speed: address tuples repeat (a mailbox has few correspondents) and are
@@ -15,8 +15,9 @@ from typing import Any, Iterable
 
 from govmail_desktop.core.entities import Address, MessageSummary
 from govmail_desktop.mime.parse import parse_addresses
-from govmail_desktop.net.imap_wire import Address as WireAddress
-from govmail_desktop.net.imap_wire import FetchedMessage, decode_header_text, envelope_id_text, parse_date_header
+from govmail_desktop.net.imap.fetch import Address as WireAddress
+from govmail_desktop.net.imap.fetch import FetchedMessage, envelope_id_text
+from govmail_desktop.net.imap.text import decode_header_text, parse_date_header
 
 #: What the header sync asks for: the summary's header fields as raw text, with
 #: References (threading) and Content-Type (the attachment mark). Not ENVELOPE:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from govmail_desktop.core.entities import Folder, FolderStatus, SpecialUse
 from govmail_desktop.core.errors import ServerError
 from govmail_desktop.core.folder_roles import WELL_KNOWN_NAMES, resolve_special_folders, xlist_attributes
-from govmail_desktop.net.imap_wire import FolderListing, ImapCommandError
+from govmail_desktop.net.imap.client import ImapCommandError
+from govmail_desktop.net.imap.responses import FolderListing
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.sync.connection import MailboxConnection
 from govmail_desktop.sync.control import CancelToken

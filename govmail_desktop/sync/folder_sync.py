@@ -35,18 +35,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govmail_desktop.core.entities import Folder
-from govmail_desktop.net.imap_wire import (
+from govmail_desktop.net.imap.client import ImapWire
+from govmail_desktop.net.imap.fetch import FetchedMessage
+from govmail_desktop.net.imap.grammar import format_sequence_set, iter_sequence_ranges
+from govmail_desktop.net.imap.responses import (
     Event,
     Exists,
     Expunge,
-    FetchedMessage,
     FlagsChanged,
-    ImapWire,
     ModseqChanged,
     SelectResult,
     Vanished,
-    format_sequence_set,
-    iter_sequence_ranges,
 )
 from govmail_desktop.store.cache import CachedFolder, MailCache
 from govmail_desktop.store.uidset import UidSet

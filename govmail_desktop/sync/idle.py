@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from govmail_desktop.net.imap_wire import Event
+from govmail_desktop.net.imap.responses import Event
 from govmail_desktop.sync.connection import MailboxConnection
 from govmail_desktop.sync.control import CancelToken
 

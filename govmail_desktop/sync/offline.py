@@ -31,7 +31,7 @@ from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import Flag, MessageSummary, SpecialUse
 from govmail_desktop.core.errors import ActionRefused, GovMailError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
-from govmail_desktop.net.imap_wire import ImapCommandError
+from govmail_desktop.net.imap.client import ImapCommandError
 from govmail_desktop.store.cache import MailCache, RowKey
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind, PendingOp
 from govmail_desktop.store.uidset import UidSet

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from govmail_desktop.core.entities import Address, encode_flags
-from govmail_desktop.net import imap_wire
-from govmail_desktop.net.imap_wire import Address as WireAddress
-from govmail_desktop.net.imap_wire import FetchedMessage
+from govmail_desktop.net.imap import text as imap_text
+from govmail_desktop.net.imap.fetch import Address as WireAddress
+from govmail_desktop.net.imap.fetch import FetchedMessage
 from govmail_desktop.store import keys
 from govmail_desktop.store.cache import MailCache, summary_row
 from govmail_desktop.sync import convert
@@ -204,7 +204,7 @@ def write(cache: MailCache, folder_id: int, rows: list[tuple[Any, ...]]) -> None
 #
 # For the bulk header sync, building FetchedMessage/MessageSummary/Address objects only
 # to take them apart again costs about as much as reading the row. ``fast_row`` takes a
-# ``imap_wire.SUMMARY_ROW_RE`` match (in the read buffer, by ``ResponseReader.read_bulk``)
+# ``net.imap.fetch.SUMMARY_ROW_RE`` match (in the read buffer, by ``ResponseReader.read_bulk``)
 # and the header block, and gives the row ``row_of(folder_id, parse_fetch(...))`` gives
 # for the same response — or None when it is not the sync's own layout, and the
 # response then takes the general path. Every header value is worked out once per
@@ -292,7 +292,7 @@ def _header_values(block: bytes) -> list[bytes | None]:
 def _hdr_subject(value: bytes) -> tuple[str, str]:
     found = _HDR_SUBJECTS.get(value)
     if found is None:
-        found = _remember(_HDR_SUBJECTS, value, _subject_columns(imap_wire.decode_header_text(value)))
+        found = _remember(_HDR_SUBJECTS, value, _subject_columns(imap_text.decode_header_text(value)))
     return found
 
 
@@ -342,7 +342,7 @@ def _hdr_attached(value: bytes | None) -> int:
 
 # Dates: a mailbox's dates share days, times of day and zones. Each part is worked out
 # once and the epoch is their sum — only for the strict fixed forms, where
-# imap_wire.parse_internaldate / parse_date_header compute exactly that sum; anything
+# net.imap.text.parse_internaldate / parse_date_header compute exactly that sum; anything
 # else is handed to them.
 
 _INVALID = -1 << 62  # a day part that is not in the fixed form (never a real value)
@@ -378,14 +378,14 @@ def _zone(z: bytes) -> int | None:
 def _internal_day(d: bytes) -> int:
     """Epoch of ``DD-Mon-YYYY`` as parse_internaldate's fixed-width branch reads it."""
     if len(d) == 11 and d[2] == 45 and d[6] == 45:
-        month = imap_wire._MONTHS.get(d[3:6].lower())  # noqa: SLF001 - the same table, on purpose
+        month = imap_text._MONTHS.get(d[3:6].lower())  # noqa: SLF001 - the same table, on purpose
         if month is not None:
             try:
                 year, day = int(d[7:11]), int(d[0:2])
             except ValueError:
                 return _INVALID
             if 1 <= day <= 31:
-                return (imap_wire._days_to_month(year, month) + day - 1) * 86400  # noqa: SLF001
+                return (imap_text._days_to_month(year, month) + day - 1) * 86400  # noqa: SLF001
     return _INVALID
 
 
@@ -393,15 +393,15 @@ def _header_day(d: bytes) -> int:
     """Epoch of ``[Www, ]D[D] Mon YYYY `` as parse_date_header's canonical branch reads it."""
     m = _HEADER_DAY_RE.match(d)
     if m is not None:
-        month = imap_wire._MONTHS_CASED.get(m.group(2))  # noqa: SLF001
+        month = imap_text._MONTHS_CASED.get(m.group(2))  # noqa: SLF001
         day = int(m.group(1))
         if month is not None and 1 <= day <= 31:
-            return (imap_wire._days_to_month(int(m.group(3)), month) + day - 1) * 86400  # noqa: SLF001
+            return (imap_text._days_to_month(int(m.group(3)), month) + day - 1) * 86400  # noqa: SLF001
     return _INVALID
 
 
 def _internaldate(raw: bytes) -> int | None:
-    """``imap_wire.parse_internaldate(raw)``."""
+    """``imap_text.parse_internaldate(raw)``."""
     if len(raw) == 26 and raw[11] == 32 and raw[17] == 58 and raw[20] == 32:
         key = raw[:11]
         day = _INTERNAL_DAYS.get(key)
@@ -416,11 +416,11 @@ def _internaldate(raw: bytes) -> int | None:
             zone = _zone(raw[21:])
         if day != _INVALID and hm is not None and seconds is not None and zone is not None:
             return day + hm + seconds - zone
-    return imap_wire.parse_internaldate(raw)
+    return imap_text.parse_internaldate(raw)
 
 
 def _header_date(raw: bytes) -> int | None:
-    """``imap_wire.parse_date_header(raw)``."""
+    """``imap_text.parse_date_header(raw)``."""
     n = len(raw)
     # Where the time of day starts: after "Www, DD Mon YYYY ", "Www, D Mon YYYY ",
     # "DD Mon YYYY " or "D Mon YYYY " (the day part is checked in full below).
@@ -433,7 +433,7 @@ def _header_date(raw: bytes) -> int | None:
     elif n >= 25 and raw[13] == 58:
         p = 11
     else:
-        return imap_wire.parse_date_header(raw)
+        return imap_text.parse_date_header(raw)
     if raw[p + 5] == 58 and raw[p + 8] == 32:
         key = raw[:p]
         day = _HEADER_DAYS.get(key)
@@ -448,7 +448,7 @@ def _header_date(raw: bytes) -> int | None:
             zone = _zone(raw[p + 9 : p + 14])
         if day != _INVALID and hm is not None and seconds is not None and zone is not None:
             return day + hm + seconds - zone
-    return imap_wire.parse_date_header(raw)
+    return imap_text.parse_date_header(raw)
 
 
 def fast_row(folder_id: int, m: "re.Match[bytes]", literal: bytes | None) -> tuple[Any, ...] | None:

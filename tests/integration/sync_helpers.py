@@ -1,7 +1,7 @@
 """Helpers for the sync integration tests: the app's own connection path and an independent oracle.
 
 Connections go through the real policy (loopback test policy + the test CA) and
-``ImapSession`` → ``imap_wire.wire_from_session``, exactly as the app connects.
+``ImapSession`` → ``net.imap.client.wire_from_session``, exactly as the app connects.
 The oracle reading the server's state is imapclient (a different parser), with
 explicit UID lists (imapclient 4.1.0 breaks on range FETCH).
 """
@@ -13,7 +13,7 @@ import uuid
 
 from govmail_desktop.net.endpoint import Endpoint
 from govmail_desktop.net.imap_session import ImapSession
-from govmail_desktop.net.imap_wire import ImapWire, wire_from_session
+from govmail_desktop.net.imap.client import ImapWire, wire_from_session
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.sync.connection import prepare
 from tests.servers.dovecot import DovecotServer

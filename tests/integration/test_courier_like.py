@@ -21,7 +21,7 @@ import pytest
 
 from govmail_desktop.net.endpoint import Endpoint
 from govmail_desktop.net.imap_session import ImapSession
-from govmail_desktop.net.imap_wire import wire_from_session
+from govmail_desktop.net.imap.client import wire_from_session
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.sync import convert
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions

@@ -27,7 +27,7 @@ from govmail_desktop.net import failures
 from govmail_desktop.net.account_check import verify_account
 from govmail_desktop.net.endpoint import Endpoint
 from govmail_desktop.net.imap_session import ImapSession
-from govmail_desktop.net.imap_wire import wire_from_session
+from govmail_desktop.net.imap.client import wire_from_session
 from govmail_desktop.net.resolver import StaticResolver
 from govmail_desktop.net.smtp_session import SmtpSession
 from tests.servers.fake_hostile import Flood, HostileImapServer, HostileSmtpServer
@@ -318,7 +318,7 @@ SESSION_READ_PATHS = {
 }
 SESSION_EXEMPT = {
     (ImapSession, "has_capability"): "asks capabilities()",
-    (ImapSession, "take_socket"): "reads nothing (hands the socket to imap_wire, which has its own guard)",
+    (ImapSession, "take_socket"): "reads nothing (hands the socket to net/imap, which has its own guard)",
     (ImapSession, "close"): "reads nothing",
     (SmtpSession, "extensions"): "reads nothing (the EHLO answer already read)",
     (SmtpSession, "auth_mechanisms"): "reads nothing (the EHLO answer already read)",

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from govmail_desktop.net.imap_wire import FETCH_SUMMARY_ITEMS, ImapCommandError, decode_header_text
+from govmail_desktop.net.imap.client import FETCH_SUMMARY_ITEMS, ImapCommandError
+from govmail_desktop.net.imap.text import decode_header_text
 from govmail_desktop.sync import convert
 from tests.corpora import CORPORA, require_corpora
 from tests.integration.sync_helpers import open_wire

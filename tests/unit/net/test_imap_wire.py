@@ -1,4 +1,4 @@
-"""The fast IMAP response parser and command runner (net/imap_wire.py).
+"""The fast IMAP response parser and command runner (net/imap/).
 
 Byte-level: responses are fed through a scripted transport (split into small
 chunks, so literal and line boundaries fall anywhere). The real Dovecot's
@@ -14,7 +14,12 @@ import pytest
 
 from govmail_desktop.core.errors import NetworkError, ServerError
 from govmail_desktop.net import failures
-from govmail_desktop.net import imap_wire as w
+from govmail_desktop.net.imap.client import ImapCommandError, ImapWire
+from govmail_desktop.net.imap.fetch import Address, Envelope, envelope_from_tree, parse_fetch
+from govmail_desktop.net.imap.grammar import ParseError, format_sequence_set, iter_sequence_ranges, parse_sequence_set, tokenize
+from govmail_desktop.net.imap.reader import BULK_LITERAL_MAX, ResponseReader, TooMuchData
+from govmail_desktop.net.imap.responses import Exists, Expunge, FlagsChanged, ModseqChanged, parse_esearch, parse_event, parse_list, parse_search, parse_status, parse_vanished
+from govmail_desktop.net.imap.text import decode_header_text, decode_mutf7, encode_mutf7, parse_date_header, parse_internaldate
 
 # "ทดสอบ" (test) in TIS-620 / windows-874 bytes, written out (not produced by a codec).
 THAI_TEST_TIS620 = b"\xb7\xb4\xca\xcd\xba"
@@ -46,15 +51,15 @@ def envelope_line(subject: bytes, *, name: bytes = b'"Somchai"', seq: int = 1, u
 )
 def test_thai_legacy_charsets_in_encoded_words(charset):
     b64 = base64.b64encode(THAI_TEST_TIS620).decode()
-    assert w.decode_header_text(f"=?{charset}?B?{b64}?=".encode()) == THAI_TEST
+    assert decode_header_text(f"=?{charset}?B?{b64}?=".encode()) == THAI_TEST
     qp = "".join(f"={b:02X}" for b in THAI_TEST_TIS620)
-    assert w.decode_header_text(f"=?{charset}?Q?{qp}?=".encode()) == THAI_TEST
+    assert decode_header_text(f"=?{charset}?Q?{qp}?=".encode()) == THAI_TEST
 
 
 def test_outlook_curly_quotes_labelled_tis620_are_kept():
     # Outlook writes cp874 bytes 0x93/0x94/0x85 but labels them tis-620.
     raw = b"=?tis-620?Q?=93" + b"".join(b"=%02X" % b for b in THAI_TEST_TIS620) + b"=94=85?="
-    assert w.decode_header_text(raw) == "“" + THAI_TEST + "”…"
+    assert decode_header_text(raw) == "“" + THAI_TEST + "”…"
 
 
 def test_utf8_character_split_across_encoded_words_is_joined():
@@ -63,26 +68,26 @@ def test_utf8_character_split_across_encoded_words_is_joined():
     raw = (
         b"=?UTF-8?B?" + base64.b64encode(first) + b"?=\r\n =?UTF-8?B?" + base64.b64encode(second) + b"?="
     )
-    assert w.decode_header_text(raw) == "หนังสือราชการ"
+    assert decode_header_text(raw) == "หนังสือราชการ"
 
 
 def test_text_between_encoded_words_is_kept_but_blanks_dropped():
     raw = b"Re: =?utf-8?Q?a?= =?utf-8?Q?b?= and =?utf-8?Q?c_d?="
-    assert w.decode_header_text(raw) == "Re: ab and c d"
+    assert decode_header_text(raw) == "Re: ab and c d"
 
 
 def test_raw_8bit_header_text_is_guessed():
-    assert w.decode_header_text(THAI_TEST.encode("utf-8")) == THAI_TEST
-    assert w.decode_header_text(THAI_TEST_TIS620) == THAI_TEST  # not UTF-8 → Thai Windows
+    assert decode_header_text(THAI_TEST.encode("utf-8")) == THAI_TEST
+    assert decode_header_text(THAI_TEST_TIS620) == THAI_TEST  # not UTF-8 → Thai Windows
 
 
 def test_broken_encoded_words_do_not_raise():
-    assert w.decode_header_text(b"=?utf-8?B?####?=") in ("=?utf-8?B?####?=", "")
-    assert w.decode_header_text(b"=?no-such-charset?Q?abc?=") == "abc"
-    assert w.decode_header_text(b"=?base64?Q?abc?=") == "abc"  # a codec that is not a charset
-    assert "\x00" not in w.decode_header_text(b"a\x00b")
-    assert w.decode_header_text(b"folded\r\n line") == "folded line"
-    assert w.decode_header_text(None) == ""
+    assert decode_header_text(b"=?utf-8?B?####?=") in ("=?utf-8?B?####?=", "")
+    assert decode_header_text(b"=?no-such-charset?Q?abc?=") == "abc"
+    assert decode_header_text(b"=?base64?Q?abc?=") == "abc"  # a codec that is not a charset
+    assert "\x00" not in decode_header_text(b"a\x00b")
+    assert decode_header_text(b"folded\r\n line") == "folded line"
+    assert decode_header_text(None) == ""
 
 
 # -- modified UTF-7 ------------------------------------------------------------------------
@@ -90,21 +95,21 @@ def test_broken_encoded_words_do_not_raise():
 
 @pytest.mark.parametrize("name", ["กล่องจดหมายเข้า", "งาน & เอกสาร", "A&B", "~peter/mail/台北/日本語", "plain"])
 def test_mutf7_round_trip(name):
-    wire = w.encode_mutf7(name)
+    wire = encode_mutf7(name)
     assert wire.isascii()
-    assert w.decode_mutf7(wire) == name
+    assert decode_mutf7(wire) == name
 
 
 def test_mutf7_known_vectors():
     # RFC 3501 5.1.3 example.
-    assert w.decode_mutf7(b"~peter/mail/&U,BTFw-/&ZeVnLIqe-") == "~peter/mail/台北/日本語"
-    assert w.encode_mutf7("&") == b"&-"
+    assert decode_mutf7(b"~peter/mail/&U,BTFw-/&ZeVnLIqe-") == "~peter/mail/台北/日本語"
+    assert encode_mutf7("&") == b"&-"
 
 
 def test_mutf7_malformed_is_kept(caplog):
     with caplog.at_level(logging.WARNING):
-        assert w.decode_mutf7(b"bad&***-name") == "bad&***-name"
-        assert w.decode_mutf7(b"open&AGE") == "open&AGE"
+        assert decode_mutf7(b"bad&***-name") == "bad&***-name"
+        assert decode_mutf7(b"open&AGE") == "open&AGE"
     assert "modified UTF-7" in caplog.text
 
 
@@ -125,25 +130,25 @@ def test_mutf7_malformed_is_kept(caplog):
     ],
 )
 def test_date_header(raw, expected):
-    assert w.parse_date_header(raw) == expected
+    assert parse_date_header(raw) == expected
 
 
 def test_internaldate_with_space_padded_day():
-    assert w.parse_internaldate(b" 7-Jul-1996 02:44:25 -0700") == w.parse_date_header(b"7 Jul 1996 02:44:25 -0700")
+    assert parse_internaldate(b" 7-Jul-1996 02:44:25 -0700") == parse_date_header(b"7 Jul 1996 02:44:25 -0700")
 
 
 # -- FETCH -------------------------------------------------------------------------------
 
 
 def test_rfc3501_fetch_example():
-    msg = w.parse_fetch(RFC3501_FETCH)
+    msg = parse_fetch(RFC3501_FETCH)
     assert (msg.seq, msg.uid, msg.size) == (12, 4827313, 4286)
     assert msg.flags == ("\\Seen", "$Forwarded")
     assert msg.internaldate == 837596665
     env = msg.envelope
     assert env.date == 837595405
     assert env.subject == "IMAP4rev1 WG mtg summary and minutes"
-    assert env.from_ == (w.Address("Terry Gray", "gray", "cac.washington.edu"),)
+    assert env.from_ == (Address("Terry Gray", "gray", "cac.washington.edu"),)
     assert env.to[0].email == "imap@cac.washington.edu"
     assert [a.email for a in env.cc] == ["minutes@CNRI.Reston.VA.US", "KLENSIN@MIT.EDU"]
     assert env.bcc == () and env.in_reply_to == ""
@@ -151,13 +156,13 @@ def test_rfc3501_fetch_example():
 
 
 def test_items_in_another_order_and_modseq():
-    msg = w.parse_fetch(b"* 3 FETCH (FLAGS (\\Flagged) MODSEQ (12345) UID 77)")
+    msg = parse_fetch(b"* 3 FETCH (FLAGS (\\Flagged) MODSEQ (12345) UID 77)")
     assert (msg.uid, msg.flags, msg.modseq, msg.envelope) == (77, ("\\Flagged",), 12345, None)
 
 
 def test_all_nil_envelope():
-    msg = w.parse_fetch(b"* 1 FETCH (UID 5 ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL))")
-    assert msg.envelope == w.Envelope(None, "", (), (), (), (), (), (), "", "")
+    msg = parse_fetch(b"* 1 FETCH (UID 5 ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL))")
+    assert msg.envelope == Envelope(None, "", (), (), (), (), (), (), "", "")
 
 
 @pytest.mark.parametrize(
@@ -177,13 +182,13 @@ def test_sender_and_reply_to_repeating_from_or_not(sender, reply_to):
         + frm + b" " + sender + b" " + reply_to + b' NIL NIL NIL NIL "<m@a.go.th>"))'
     )
     if not reply_to.endswith(b"))"):
-        with pytest.raises(w.ParseError):
-            w.parse_fetch(line)
+        with pytest.raises(ParseError):
+            parse_fetch(line)
         return
-    expected = w.envelope_from_tree(w.tokenize(line[line.index(b"ENVELOPE ") + 9 : -1])[0])
-    env = w.parse_fetch(line).envelope
+    expected = envelope_from_tree(tokenize(line[line.index(b"ENVELOPE ") + 9 : -1])[0])
+    env = parse_fetch(line).envelope
     assert env == expected
-    assert env.from_ == (w.Address("Boss", "boss", "a.go.th"),)
+    assert env.from_ == (Address("Boss", "boss", "a.go.th"),)
     assert [a.email for a in env.sender] == [a.email for a in expected.sender]
 
 
@@ -193,12 +198,12 @@ def test_sender_repeating_a_from_with_literals_takes_its_own_literals():
         b'* 1 FETCH (UID 9 FLAGS () INTERNALDATE "17-Jul-1996 02:44:25 -0700" RFC822.SIZE 10 ENVELOPE (NIL "s" '
         b'(({4} NIL "boss" "a.go.th")) (({4} NIL "boss" "a.go.th")) NIL NIL NIL NIL NIL NIL))'
     )
-    msg = w.parse_fetch(line, [b"Boss", b"Chef"])
+    msg = parse_fetch(line, [b"Boss", b"Chef"])
     assert msg.envelope.from_[0].name == "Boss" and msg.envelope.sender[0].name == "Chef"
 
 
 def test_quoted_strings_with_escapes():
-    msg = w.parse_fetch(envelope_line(b'"say \\"hi\\" \\\\ bye"', name=b'"\\"Boss\\" (IT)"'))
+    msg = parse_fetch(envelope_line(b'"say \\"hi\\" \\\\ bye"', name=b'"\\"Boss\\" (IT)"'))
     assert msg.envelope.subject == 'say "hi" \\ bye'
     assert msg.envelope.from_[0].name == '"Boss" (IT)'
 
@@ -208,13 +213,13 @@ def test_group_syntax_markers_are_dropped():
         b'* 1 FETCH (UID 9 ENVELOPE (NIL "s" NIL NIL NIL ((NIL NIL "undisclosed-recipients" NIL)'
         b'(NIL NIL "a" "b.go.th")(NIL NIL NIL NIL)) NIL NIL NIL NIL))'
     )
-    assert w.parse_fetch(line).envelope.to == (w.Address("", "a", "b.go.th"),)
+    assert parse_fetch(line).envelope.to == (Address("", "a", "b.go.th"),)
 
 
 def test_thai_subject_in_encoded_word_inside_fetch():
     subject = b'"=?windows-874?B?' + base64.b64encode(THAI_TEST_TIS620) + b'?="'
     name = b'"=?TIS-620?Q?' + b"".join(b"=%02X" % b for b in THAI_TEST_TIS620) + b'?="'
-    env = w.parse_fetch(envelope_line(subject, name=name)).envelope
+    env = parse_fetch(envelope_line(subject, name=name)).envelope
     assert env.subject == THAI_TEST
     assert env.from_[0].name == THAI_TEST
 
@@ -228,7 +233,7 @@ def test_literals_are_taken_in_order():
         b"BODY[HEADER.FIELDS (REFERENCES)] {%d})" % (len(subject), len(name), 20)
     )
     refs = b"References: <a@b>\r\n\r\n"
-    msg = w.parse_fetch(line, [subject, name, refs])
+    msg = parse_fetch(line, [subject, name, refs])
     assert msg.envelope.subject == subject.decode()
     assert msg.envelope.from_[0].name == THAI_TEST
     assert msg.sections == {"BODY[HEADER.FIELDS (REFERENCES)]": refs}
@@ -239,13 +244,13 @@ def test_unusual_spacing_goes_through_the_general_parser():
         b'* 4 FETCH (UID 10 ENVELOPE ( NIL  "Spaced"  (("A" NIL "a" "x.th") ("B" NIL "b" "x.th")) '
         b"NIL NIL NIL NIL NIL NIL NIL ) )"
     )
-    env = w.parse_fetch(line).envelope
+    env = parse_fetch(line).envelope
     assert env.subject == "Spaced"
     assert [a.name for a in env.from_] == ["A", "B"]
 
 
 def test_unknown_items_are_kept_in_extra():
-    msg = w.parse_fetch(b'* 1 FETCH (UID 1 X-GM-LABELS ("\\\\Inbox" "work") X-THING 7)')
+    msg = parse_fetch(b'* 1 FETCH (UID 1 X-GM-LABELS ("\\\\Inbox" "work") X-THING 7)')
     assert msg.extra == {"X-GM-LABELS": [b"\\Inbox", b"work"], "X-THING": b"7"}
 
 
@@ -263,53 +268,53 @@ def test_unknown_items_are_kept_in_extra():
     ],
 )
 def test_malformed_fetch_raises_parse_error(line):
-    with pytest.raises(w.ParseError):
-        w.parse_fetch(line)
+    with pytest.raises(ParseError):
+        parse_fetch(line)
 
 
 # -- other responses ----------------------------------------------------------------------
 
 
 def test_list_with_thai_folder_and_special_use():
-    folder = w.parse_list(b'* LIST (\\HasNoChildren \\Trash) "/" "' + w.encode_mutf7("ถังขยะ") + b'"')
+    folder = parse_list(b'* LIST (\\HasNoChildren \\Trash) "/" "' + encode_mutf7("ถังขยะ") + b'"')
     assert folder.name == "ถังขยะ"
     assert folder.special_use == "\\trash"
     assert folder.delimiter == "/"
     assert folder.selectable
-    inbox = w.parse_list(b'* LIST (\\Noselect) "." inbox')
+    inbox = parse_list(b'* LIST (\\Noselect) "." inbox')
     assert inbox.name == "INBOX" and not inbox.selectable
-    literal = w.parse_list(b'* LIST () NIL {5}', [b"a b c"])
+    literal = parse_list(b'* LIST () NIL {5}', [b"a b c"])
     assert literal.name == "a b c" and literal.delimiter is None
 
 
 def test_status_vanished_esearch_search():
-    assert w.parse_status(b'* STATUS "INBOX" (MESSAGES 231 UIDNEXT 44292 HIGHESTMODSEQ 7)') == (
+    assert parse_status(b'* STATUS "INBOX" (MESSAGES 231 UIDNEXT 44292 HIGHESTMODSEQ 7)') == (
         b"INBOX",
         {"MESSAGES": 231, "UIDNEXT": 44292, "HIGHESTMODSEQ": 7},
     )
-    vanished = w.parse_vanished(b"* VANISHED (EARLIER) 300:302,405")
+    vanished = parse_vanished(b"* VANISHED (EARLIER) 300:302,405")
     assert vanished.earlier and vanished.uids() == [300, 301, 302, 405]
-    assert not w.parse_vanished(b"* VANISHED 5").earlier
-    found = w.parse_esearch(b'* ESEARCH (TAG "W3") UID ALL 1:3,7 COUNT 4')
+    assert not parse_vanished(b"* VANISHED 5").earlier
+    found = parse_esearch(b'* ESEARCH (TAG "W3") UID ALL 1:3,7 COUNT 4')
     assert found.numbers() == [1, 2, 3, 7] and found.count == 4
-    assert w.parse_esearch(b'* ESEARCH (TAG "W3") UID COUNT 0').numbers() == []
-    assert w.parse_search(b"* SEARCH 2 5 (MODSEQ 9)") == ([2, 5], 9)
+    assert parse_esearch(b'* ESEARCH (TAG "W3") UID COUNT 0').numbers() == []
+    assert parse_search(b"* SEARCH 2 5 (MODSEQ 9)") == ([2, 5], 9)
 
 
 def test_sequence_sets():
-    assert w.format_sequence_set([7, 1, 2, 3, 3, 9, 10]) == "1:3,7,9:10"
-    assert w.parse_sequence_set("9:8,1") == [1, 8, 9]
-    assert list(w.iter_sequence_ranges(b"1:3,7")) == [(1, 3), (7, 7)]
+    assert format_sequence_set([7, 1, 2, 3, 3, 9, 10]) == "1:3,7,9:10"
+    assert parse_sequence_set("9:8,1") == [1, 8, 9]
+    assert list(iter_sequence_ranges(b"1:3,7")) == [(1, 3), (7, 7)]
     with pytest.raises(ValueError):
-        w.format_sequence_set([])
+        format_sequence_set([])
 
 
 def test_events():
-    assert w.parse_event(b"* 23 EXISTS") == w.Exists(23)
-    assert w.parse_event(b"* 4 EXPUNGE") == w.Expunge(4)
-    assert w.parse_event(b"* 4 FETCH (UID 9 FLAGS (\\Seen) MODSEQ (33))") == w.FlagsChanged(4, 9, ("\\Seen",), 33)
-    assert w.parse_event(b"* OK [HIGHESTMODSEQ 90] x") == w.ModseqChanged(90)
-    assert w.parse_event(b"* 2 RECENT") is None
+    assert parse_event(b"* 23 EXISTS") == Exists(23)
+    assert parse_event(b"* 4 EXPUNGE") == Expunge(4)
+    assert parse_event(b"* 4 FETCH (UID 9 FLAGS (\\Seen) MODSEQ (33))") == FlagsChanged(4, 9, ("\\Seen",), 33)
+    assert parse_event(b"* OK [HIGHESTMODSEQ 90] x") == ModseqChanged(90)
+    assert parse_event(b"* 2 RECENT") is None
 
 
 # -- the reader and the command runner ----------------------------------------------------
@@ -346,24 +351,24 @@ class ScriptedTransport:
         self.closed = True
 
 
-def wire_with(server: bytes, chunk: int = 7, **kwargs) -> tuple[w.ImapWire, ScriptedTransport]:
+def wire_with(server: bytes, chunk: int = 7, **kwargs) -> tuple[ImapWire, ScriptedTransport]:
     transport = ScriptedTransport(server, chunk)
     caps = kwargs.pop("capabilities", ("IMAP4rev1", "ESEARCH", "CONDSTORE", "QRESYNC", "ENABLE", "MOVE", "UIDPLUS"))
-    return w.ImapWire(transport, host="mail.agency.go.th", capabilities=caps, **kwargs), transport
+    return ImapWire(transport, host="mail.agency.go.th", capabilities=caps, **kwargs), transport
 
 
 def test_reader_cuts_literals_across_chunk_boundaries():
     body = b"line one\r\nline two {3}\r\n)"
     transport = ScriptedTransport(b"* 1 FETCH (UID 1 BODY[] {%d}\r\n%s)\r\n" % (len(body), body), chunk=3)
-    response = w.ResponseReader(transport).read_response()
+    response = ResponseReader(transport).read_response()
     assert response.literals == [body]
     assert response.line == b"* 1 FETCH (UID 1 BODY[] {%d})" % len(body)
 
 
 def test_reader_refuses_a_huge_literal():
     transport = ScriptedTransport(b"* 1 FETCH (BODY[] {999999999999}\r\n")
-    with pytest.raises(w.TooMuchData):
-        w.ResponseReader(transport).read_response()
+    with pytest.raises(TooMuchData):
+        ResponseReader(transport).read_response()
 
 
 def test_select_with_qresync_reports_vanished_and_changes():
@@ -395,7 +400,7 @@ def test_select_with_qresync_reports_vanished_and_changes():
 def test_select_of_thai_folder_uses_mutf7():
     wire, transport = wire_with(b"* 0 EXISTS\r\nW1 OK [READ-ONLY] done\r\n")
     info = wire.select("จดหมายที่ส่งแล้ว", readonly=True)
-    assert transport.sent[0] == b'W1 EXAMINE "' + w.encode_mutf7("จดหมายที่ส่งแล้ว") + b'"\r\n'
+    assert transport.sent[0] == b'W1 EXAMINE "' + encode_mutf7("จดหมายที่ส่งแล้ว") + b'"\r\n'
     assert info.read_only and info.exists == 0
 
 
@@ -412,7 +417,7 @@ def test_fetch_stream_batches_and_skips_bad_rows(caplog):
     assert sum(b.skipped for b in batches) == 1
     assert "FETCH row skipped" in caplog.text
     assert [m for b in batches for m in b.messages][-1].envelope.subject == "xy zw"
-    assert wire.take_events() == [w.Exists(9)]
+    assert wire.take_events() == [Exists(9)]
     assert all(len(b.messages) <= 4 for b in batches)
 
 
@@ -431,7 +436,7 @@ def summary_line(uid: int, block: bytes = b"Subject: s\r\n\r\n", *, value: bytes
 
 def test_fetch_stream_row_builder_takes_rows_it_accepts_and_leaves_the_rest():
     block = b"References: <r@x>\r\n\r\n"
-    big = b"Subject: " + b"p" * (w._BULK_LITERAL_MAX + 10) + b"\r\n\r\n"  # noqa: SLF001
+    big = b"Subject: " + b"p" * (BULK_LITERAL_MAX + 10) + b"\r\n\r\n"  # noqa: SLF001
     stream = [
         summary_line(101),
         summary_line(102, block),
@@ -465,7 +470,7 @@ def test_fetch_stream_row_builder_takes_rows_it_accepts_and_leaves_the_rest():
     assert general[2].sections == {SECTION.decode(): big}
     assert general[5].sections == {SECTION.decode(): b"Subject: x\r\n\r\n) trailing\r\n"}
     assert sum(b.skipped for b in batches) == 1  # 104: garbage
-    assert wire.take_events() == [w.Exists(9)]
+    assert wire.take_events() == [Exists(9)]
     # 108 arrived after the FETCH's answer: left to the next command, not taken as a row.
     assert [e.uid for e in wire.noop()] == [108]
 
@@ -492,7 +497,7 @@ def test_fetch_stream_stopped_early_keeps_connection_usable():
 
 def test_no_answer_raises_command_error_with_code():
     wire, _ = wire_with(b"W1 NO [NONEXISTENT] Mailbox doesn't exist: Nope\r\n")
-    with pytest.raises(w.ImapCommandError) as info:
+    with pytest.raises(ImapCommandError) as info:
         wire.select("Nope")
     assert info.value.response_code == "NONEXISTENT"
     assert isinstance(info.value, ServerError)
@@ -528,8 +533,8 @@ def test_list_folders_with_list_status():
     server = (
         b'* LIST (\\HasNoChildren) "/" INBOX\r\n'
         b'* STATUS INBOX (MESSAGES 3 UNSEEN 1 UIDNEXT 4 UIDVALIDITY 7)\r\n'
-        b'* LIST (\\HasNoChildren \\Sent) "/" "' + w.encode_mutf7("จดหมายที่ส่งแล้ว") + b'"\r\n'
-        b'* STATUS "' + w.encode_mutf7("จดหมายที่ส่งแล้ว") + b'" (MESSAGES 0 UNSEEN 0 UIDNEXT 1 UIDVALIDITY 8)\r\n'
+        b'* LIST (\\HasNoChildren \\Sent) "/" "' + encode_mutf7("จดหมายที่ส่งแล้ว") + b'"\r\n'
+        b'* STATUS "' + encode_mutf7("จดหมายที่ส่งแล้ว") + b'" (MESSAGES 0 UNSEEN 0 UIDNEXT 1 UIDVALIDITY 8)\r\n'
         b"* LIST (broken\r\n"
         b"W1 OK done\r\n"
     )
@@ -554,7 +559,7 @@ def test_store_move_and_append():
     assert transport.sent[0] == b"W1 UID STORE 7:9 (UNCHANGEDSINCE 49) +FLAGS.SILENT (\\Seen)\r\n"
     assert modified == "9" and changed[0].modseq == 50
     assert wire.uid_move("7:8", "Trash") == {7: 100, 8: 101}
-    assert wire.take_events()[-2:] == [w.Expunge(3), w.Expunge(3)]
+    assert wire.take_events()[-2:] == [Expunge(3), Expunge(3)]
     assert wire.append("Drafts", b"Subject: x\r\n\r\nbody", flags=["\\Draft"]) == 102
     assert transport.sent[-2] == b'W3 APPEND "Drafts" (\\Draft) {18}\r\n'
 
@@ -564,11 +569,11 @@ def test_idle_events_and_done():
     wire.idle_start()
     assert wire.idle_wait(0.01) == []  # nothing yet: a timeout, not an error
     transport.feed(b"* 5 EXISTS\r\n* 2 FETCH (FLAGS (\\Seen))\r\n")
-    assert wire.idle_wait(0.01) == [w.Exists(5), w.FlagsChanged(2, None, ("\\Seen",), None)]
+    assert wire.idle_wait(0.01) == [Exists(5), FlagsChanged(2, None, ("\\Seen",), None)]
     with pytest.raises(RuntimeError, match="command while IDLE"):
         wire.noop()
     transport.feed(b"* 1 EXPUNGE\r\nW1 OK idle done\r\n")
-    assert wire.idle_done() == [w.Expunge(1)]
+    assert wire.idle_done() == [Expunge(1)]
     assert transport.sent[-1] == b"DONE\r\n"
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.folder_roles import xlist_attributes
-from govmail_desktop.net import imap_wire as w
+from govmail_desktop.net.imap.text import encode_mutf7
 from tests.unit.net.test_imap_wire import wire_with
 from tests.unit.sync.fake_special import ZIMBRA_CAPS
 
@@ -28,7 +28,7 @@ ZIMBRA_XLIST = (
     b'* XLIST (\\HasNoChildren \\Inbox) "/" "INBOX"\r\n'
     b'* XLIST (\\HasNoChildren \\Sent) "/" "Sent"\r\n'
     b'* XLIST (\\HasNoChildren \\Trash) "/" "Trash"\r\n'
-    b'* XLIST (\\HasNoChildren \\Spam) "/" "' + w.encode_mutf7("จดหมายขยะ") + b'"\r\n'
+    b'* XLIST (\\HasNoChildren \\Spam) "/" "' + encode_mutf7("จดหมายขยะ") + b'"\r\n'
     b'* XLIST (\\HasChildren) "/" "Projects"\r\n'
     b"* XLIST (broken\r\n"
     b"W2 OK XLIST completed\r\n"

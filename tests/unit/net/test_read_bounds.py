@@ -28,8 +28,8 @@ import pytest
 
 from govmail_desktop.core.errors import ServerError
 from govmail_desktop.net import failures
-from govmail_desktop.net import imap_wire as w
-from govmail_desktop.net.imap_wire import ImapWire
+from govmail_desktop.net.imap import bounds as imap_bounds
+from govmail_desktop.net.imap.client import ImapWire
 
 #: A flood the reader took this much of is not bounded (every bound in SMALL_BOUNDS is far below it).
 FLOOD_CAP = 1024 * 1024
@@ -197,8 +197,8 @@ def flood_verdict(drive: Callable[[ImapWire], object], flood: Flood, prelude: by
 @pytest.fixture
 def small_bounds(monkeypatch):
     for name, value in SMALL_BOUNDS.items():
-        assert value < getattr(w, name)
-        monkeypatch.setattr(w, name, value)
+        assert value < getattr(imap_bounds, name)
+        monkeypatch.setattr(imap_bounds, name, value)
 
 
 def test_every_public_method_of_the_wire_is_driven_into_floods_or_exempt():
@@ -253,7 +253,7 @@ def test_guard_catches_a_read_past_the_bounded_reader(small_bounds):
 )
 def test_guard_catches_a_bound_switched_off(small_bounds, monkeypatch, bounds, path, flood):
     for bound in bounds:
-        monkeypatch.setattr(w, bound, 10**13)
+        monkeypatch.setattr(imap_bounds, bound, 10**13)
     drive, prelude = READ_PATHS[path]
     assert "without stopping" in flood_verdict(drive, flood, prelude)
 
@@ -302,14 +302,14 @@ def test_literals_outside_a_fetch_are_small():
     name = b"x" * 1000
     wire = _wire(b'* LIST () "/" {%d}\r\n%s\r\nW1 OK done\r\n' % (len(name), name))
     assert [f.wire_name for f in wire.list_folders(with_status=False)] == [name]
-    big = w.MAX_SMALL_LITERAL + 1
+    big = imap_bounds.MAX_SMALL_LITERAL + 1
     wire = _wire(b'* LIST () "/" {%d}\r\n' % big + b"x" * big + b"\r\nW1 OK done\r\n")
     _refused(lambda: wire.list_folders(with_status=False))
     assert wire.broken and wire.transport.closed
 
 
 def test_responses_per_command_grow_with_the_folder_the_server_announced(monkeypatch):
-    monkeypatch.setattr(w, "UNTAGGED_BASE", 10)
+    monkeypatch.setattr(imap_bounds, "UNTAGGED_BASE", 10)
     messages = 3000
     changes = b"".join(b"* %d FETCH (FLAGS (\\Seen))\r\n* 1 EXPUNGE\r\n" % n for n in range(1, messages + 1))
     select = b"* %d EXISTS\r\n* OK [UIDVALIDITY 7] x\r\nW1 OK [READ-WRITE] done\r\n" % messages
@@ -322,15 +322,15 @@ def test_responses_per_command_grow_with_the_folder_the_server_announced(monkeyp
 
 
 def test_what_a_folder_claims_is_counted_up_to_a_limit(monkeypatch):
-    monkeypatch.setattr(w, "UNTAGGED_BASE", 10)
-    monkeypatch.setattr(w, "MAX_COUNTED_MESSAGES", 100)
+    monkeypatch.setattr(imap_bounds, "UNTAGGED_BASE", 10)
+    monkeypatch.setattr(imap_bounds, "MAX_COUNTED_MESSAGES", 100)
     wire = _wire(b"* 4000000000 EXISTS\r\nW1 OK done\r\n" + b"* 1 EXPUNGE\r\n" * 211 + b"W2 OK done\r\n")
     wire.select("INBOX")
     _refused(wire.noop)  # 10 + 2 x 100 allowed, not 2 x 4,000,000,000
 
 
 def test_changes_left_untaken_across_commands_are_bounded(monkeypatch):
-    monkeypatch.setattr(w, "UNTAGGED_BASE", 100)
+    monkeypatch.setattr(imap_bounds, "UNTAGGED_BASE", 100)
     flood = b"".join(b"* 1 FETCH (FLAGS (\\Seen))\r\n" * 40 + b"W%d OK done\r\n" % tag for tag in range(1, 4))
     wire = _wire(flood)
     wire.command(b"CHECK")  # 40 changes: well under the bound of one command
@@ -340,8 +340,8 @@ def test_changes_left_untaken_across_commands_are_bounded(monkeypatch):
 
 
 def test_list_has_room_for_many_folders_and_not_more(monkeypatch):
-    monkeypatch.setattr(w, "UNTAGGED_BASE", 10)
-    monkeypatch.setattr(w, "MAX_FOLDERS", 500)
+    monkeypatch.setattr(imap_bounds, "UNTAGGED_BASE", 10)
+    monkeypatch.setattr(imap_bounds, "MAX_FOLDERS", 500)
 
     def listing(count: int) -> bytes:
         return b"".join(
@@ -354,8 +354,8 @@ def test_list_has_room_for_many_folders_and_not_more(monkeypatch):
 
 @pytest.mark.parametrize("kind", [b"XLIST", b"LIST"])  # Dovecot answers XLIST with LIST lines
 def test_xlist_has_room_for_many_folders_and_not_more(monkeypatch, kind):
-    monkeypatch.setattr(w, "UNTAGGED_BASE", 10)
-    monkeypatch.setattr(w, "MAX_FOLDERS", 500)
+    monkeypatch.setattr(imap_bounds, "UNTAGGED_BASE", 10)
+    monkeypatch.setattr(imap_bounds, "MAX_FOLDERS", 500)
 
     def listing(count: int) -> bytes:
         return b"".join(b'* %s () "/" "F%d"\r\n' % (kind, n) for n in range(count)) + b"W1 OK done\r\n"
@@ -365,7 +365,7 @@ def test_xlist_has_room_for_many_folders_and_not_more(monkeypatch, kind):
 
 
 def test_a_fetch_of_a_big_folder_has_room_for_its_rows(monkeypatch):
-    monkeypatch.setattr(w, "UNTAGGED_BASE", 10)
+    monkeypatch.setattr(imap_bounds, "UNTAGGED_BASE", 10)
     rows = 5000
     data = b"* %d EXISTS\r\nW1 OK done\r\n" % rows + b"".join(
         b"* %d FETCH (UID %d FLAGS ())\r\n" % (n, n) for n in range(1, rows + 1)

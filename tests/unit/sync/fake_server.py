@@ -6,7 +6,7 @@ chosen command, changes injected between two precise steps. Integration
 tests use the real Dovecot.
 
 :class:`FakeConnection` implements ``sync.connection.MailboxConnection`` with
-the same typed values as ``net.imap_wire.ImapWire``; it records the commands it
+the same typed values as ``net.imap.client.ImapWire``; it records the commands it
 was asked for (``commands``) so tests can assert round trips.
 """
 
@@ -22,21 +22,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from govmail_desktop.net import failures
-from govmail_desktop.net.imap_wire import (
-    Address,
-    Envelope,
+from govmail_desktop.net.imap.client import FetchBatch, ImapCommandError
+from govmail_desktop.net.imap.fetch import Address, Envelope, FetchedMessage
+from govmail_desktop.net.imap.grammar import format_sequence_set
+from govmail_desktop.net.imap.responses import (
     Event,
     Exists,
     Expunge,
-    FetchBatch,
-    FetchedMessage,
     FlagsChanged,
     FolderListing,
-    ImapCommandError,
     SearchResult,
     SelectResult,
     Vanished,
-    format_sequence_set,
 )
 from govmail_desktop.sync import convert
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from govmail_desktop.net import failures
-from govmail_desktop.net.imap_wire import FolderListing, ImapCommandError, SearchResult, format_sequence_set
+from govmail_desktop.net.imap.client import ImapCommandError
+from govmail_desktop.net.imap.grammar import format_sequence_set
+from govmail_desktop.net.imap.responses import FolderListing, SearchResult
 from tests.unit.sync.fake_server import FakeConnection, FakeServer
 
 #: What mail.go.th's Zimbra advertises (from Zimbra's server source): XLIST, no SPECIAL-USE, no MOVE.

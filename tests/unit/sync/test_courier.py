@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from govmail_desktop.net.imap_wire import ImapWire, parse_sequence_set
+from govmail_desktop.net.imap.client import ImapWire
+from govmail_desktop.net.imap.grammar import parse_sequence_set
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.sync.connection import prepare
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions

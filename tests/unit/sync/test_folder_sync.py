@@ -164,7 +164,8 @@ def test_changes_announced_during_the_sync_are_applied(server, cache, listener):
 
 
 def test_rows_without_envelope_during_a_header_fetch_are_flag_updates(server, cache):
-    from govmail_desktop.net.imap_wire import FetchBatch, FetchedMessage
+    from govmail_desktop.net.imap.client import FetchBatch
+    from govmail_desktop.net.imap.fetch import FetchedMessage
 
     server.add_messages("INBOX", 3)
     run(server, cache)

@@ -11,8 +11,9 @@ import pytest
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import MessageSummary, SpecialUse
 from govmail_desktop.core.errors import ActionRefused, NetworkError
-from govmail_desktop.net.imap_wire import Address as WireAddress
-from govmail_desktop.net.imap_wire import Envelope, Exists, FetchedMessage, FolderListing
+from govmail_desktop.net.imap.fetch import Address as WireAddress
+from govmail_desktop.net.imap.fetch import Envelope, FetchedMessage
+from govmail_desktop.net.imap.responses import Exists, FolderListing
 from govmail_desktop.store.cache import summary_row
 from govmail_desktop.store.op_queue import OpKind
 from govmail_desktop.sync import convert, offline

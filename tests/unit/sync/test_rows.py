@@ -8,17 +8,9 @@ import re
 
 import pytest
 
-from govmail_desktop.net.imap_wire import (
-    SUMMARY_ROW_RE,
-    Address,
-    Envelope,
-    FetchedMessage,
-    ResponseReader,
-    parse_date_header,
-    parse_fetch,
-    parse_internaldate,
-)
-from govmail_desktop.net import imap_wire
+from govmail_desktop.net.imap.fetch import SUMMARY_ROW_RE, Address, Envelope, FetchedMessage, parse_fetch
+from govmail_desktop.net.imap.reader import BULK_LITERAL_MAX, ResponseReader
+from govmail_desktop.net.imap.text import parse_date_header, parse_internaldate
 from govmail_desktop.store import keys
 from govmail_desktop.store.cache import summary_row
 from govmail_desktop.sync import convert, rows
@@ -328,7 +320,7 @@ def test_a_huge_header_block_is_read_only_in_part():
     row = rows.row_of(3, parse_fetch(line, [block]))
     assert row[7] == "big"
     assert 0 < len(row[16]) <= convert.MAX_HEADER_BLOCK
-    assert convert.MAX_HEADER_BLOCK <= imap_wire._BULK_LITERAL_MAX  # noqa: SLF001 - bigger blocks take the general path
+    assert convert.MAX_HEADER_BLOCK <= BULK_LITERAL_MAX  # bigger blocks take the general path
 
 
 @pytest.mark.parametrize("section", _OTHER_SPELLINGS)

@@ -13,7 +13,7 @@ import pytest
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.errors import ActionRefused
-from govmail_desktop.net.imap_wire import ImapCommandError
+from govmail_desktop.net.imap.client import ImapCommandError
 from govmail_desktop.store.op_queue import OpKind
 from govmail_desktop.sync import offline
 from govmail_desktop.sync.connection import prepare

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from govmail_desktop.net.imap_wire import FetchBatch, FetchedMessage
+from govmail_desktop.net.imap.client import FetchBatch
+from govmail_desktop.net.imap.fetch import FetchedMessage
 from govmail_desktop.sync import rows
 from govmail_desktop.sync.connection import prepare
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
@@ -92,7 +93,7 @@ def test_unparsable_fetch_rows_are_logged_once_per_fetch_without_content(caplog)
     good = b"* %d FETCH (UID %d FLAGS (\\Seen))\r\n"
     stream = b"".join((bad if i % 2 else good) % (i, 100 + i) for i in range(1, 9)) + b"W1 OK done\r\n"
     wire, _ = wire_with(stream, chunk=16)
-    with caplog.at_level(logging.DEBUG, logger="govmail_desktop.net.imap_wire"):
+    with caplog.at_level(logging.DEBUG, logger="govmail_desktop.net.imap"):
         batches = list(wire.fetch_stream("101:108", batch_size=2))
     assert sum(b.skipped for b in batches) == 4
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "FETCH row skipped" in r.getMessage()]
