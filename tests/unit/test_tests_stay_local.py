@@ -149,8 +149,10 @@ def test_a_missing_xvfb_fails_the_test_instead_of_skipping():
 @pytest.mark.parametrize(
     "planted",
     [
-        '@pytest.mark.xvfb\n@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed")\n'
-        "@pytest.mark.usefixtures(\"xvfb_binary\")\ndef test_x(tmp_path):",
+        (
+            '@pytest.mark.xvfb\n@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed")\n'
+            '@pytest.mark.usefixtures("xvfb_binary")\ndef test_x(tmp_path):'
+        ),
         '@pytest.mark.xvfb\n@pytest.mark.usefixtures("compiled_translations")\ndef test_x(tmp_path, qapp):',
         '    if shutil.which("Xvfb") is None:\n        pytest.skip("no Xvfb")',
     ],
