@@ -5,12 +5,22 @@ secret. Values the machine policy locks are passed in as ``locked``: reading
 them returns the policy's value and writing them is refused, so no user
 setting can loosen the policy.
 
+Every setting is declared once, in :class:`SettingsSchema`; each declaration is
+also the setting's typed accessor: ``settings.sync_check_minutes`` is an ``int``
+read under the policy's lock and defaults (the attribute is the key with its dot
+made an underscore). Code reads settings that way, never by a key string, so a
+misspelt or removed setting is an ``AttributeError`` at once (and a mypy error),
+not a value silently missing. Code that walks every setting (the policy's
+lockable settings, loading the file) uses :data:`SCHEMA`, made from the same
+declarations.
+
 Structured data that is not a single value (the list of accounts) is kept in
 named *sections*, validated by the module that owns them (``core/accounts.py``).
 """
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 import os
@@ -18,21 +28,30 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Generic, Mapping, TypeVar, cast, overload
 
 from govmail_desktop.core.errors import ConfigError, StorageError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
-class Setting:
+class Setting(Generic[T]):
+    """One setting of the schema, and its typed accessor on :class:`Settings`.
+
+    As a class attribute of :class:`SettingsSchema` it is a descriptor:
+    ``settings.<name>`` reads the value (a ``T``), ``Settings.<name>`` is the
+    declaration itself (for :meth:`Settings.set` and :meth:`Settings.is_locked`).
+    """
+
     key: str
-    type: type
-    default: Any
+    type: type[T]
+    default: T
     description: str
-    choices: tuple[Any, ...] | None = None
+    choices: tuple[T, ...] | None = None
     #: For text: the whole value must match this regular expression.
     pattern: str | None = None
 
@@ -49,53 +68,95 @@ class Setting:
             raise ValueError(f"{self.key}: {value[:80]!r} is not in the expected form")
         return value
 
+    @property
+    def attribute(self) -> str:
+        """The accessor's name: the key with its dots made underscores."""
+        return self.key.replace(".", "_")
 
-SCHEMA: dict[str, Setting] = {
-    s.key: s
-    for s in (
-        Setting("ui.language", str, "th", "Language of the user interface.", ("th", "en")),
-        Setting("ui.thai_digits", bool, False, "Show numbers in dates with Thai digits."),
-        Setting(
+    @overload
+    def __get__(self, obj: None, owner: builtins.type | None = None) -> "Setting[T]": ...
+
+    @overload
+    def __get__(self, obj: "Settings", owner: builtins.type | None = None) -> T: ...
+
+    def __get__(self, obj: "Settings | None", owner: builtins.type | None = None) -> "T | Setting[T]":
+        if obj is None:
+            return self
+        return obj.value(self)
+
+    def __set__(self, obj: "Settings", value: T) -> None:
+        # Writing is explicit (it can be refused: locked, invalid) and followed by save().
+        raise AttributeError(f"{self.key}: change it with Settings.set(), then save()")
+
+
+class SettingsSchema:
+    """Every user setting, declared once: key, type, default, description, allowed values.
+
+    Each entry is the typed accessor of :class:`Settings` named after its key
+    (``sync.check_minutes`` → ``sync_check_minutes``); :data:`SCHEMA` is made from
+    these declarations.
+    """
+
+    ui_language = Setting("ui.language", str, "th", "Language of the user interface.", ("th", "en"))
+    ui_thai_digits = Setting("ui.thai_digits", bool, False, "Show numbers in dates with Thai digits.")
+    ui_window_geometry = Setting(
             "ui.window_geometry",
-            str,
-            "",
-            "Size, place and maximised state of the main window as the user left it "
-            "(Qt's saved geometry, base64); empty: chosen for the screen.",
-            pattern=r"[A-Za-z0-9+/]{0,4096}={0,2}",
-        ),
-        Setting(
-            "ui.pane_sizes",
-            str,
-            "",
-            "Sizes in pixels of the folder pane, the message side, the message list and the "
-            "preview pane, as 'folders,messages,list,preview'; empty: the defaults.",
-            pattern=r"(\d{1,5}(,\d{1,5}){3})?",
-        ),
-        Setting(
-            "mail.remote_content",
-            str,
-            "block",
-            "Whether images and other content from the Internet load in messages.",
-            ("block", "ask", "allow"),
-        ),
-        Setting("mail.preview_pane", bool, True, "Show the preview pane under the message list."),
-        Setting("mail.threading", bool, False, "Group messages into conversations."),
-        Setting("sync.idle", bool, True, "Watch the inbox for new mail (IMAP IDLE)."),
-        Setting(
-            "sync.check_minutes",
-            int,
-            10,
-            "How often every folder is checked for changes, in minutes (0: only when asked).",
-        ),
-        Setting("notify.new_mail", bool, True, "Show a desktop notification for new mail."),
+        str,
+        "",
+        "Size, place and maximised state of the main window as the user left it "
+        "(Qt's saved geometry, base64); empty: chosen for the screen.",
+        pattern=r"[A-Za-z0-9+/]{0,4096}={0,2}",
     )
-}
+    ui_pane_sizes = Setting(
+        "ui.pane_sizes",
+        str,
+        "",
+        "Sizes in pixels of the folder pane, the message side, the message list and the "
+        "preview pane, as 'folders,messages,list,preview'; empty: the defaults.",
+        pattern=r"(\d{1,5}(,\d{1,5}){3})?",
+    )
+    mail_remote_content = Setting(
+        "mail.remote_content",
+        str,
+        "block",
+        "Whether images and other content from the Internet load in messages.",
+        ("block", "ask", "allow"),
+    )
+    mail_preview_pane = Setting("mail.preview_pane", bool, True, "Show the preview pane under the message list.")
+    mail_threading = Setting("mail.threading", bool, False, "Group messages into conversations.")
+    sync_idle = Setting("sync.idle", bool, True, "Watch the inbox for new mail (IMAP IDLE).")
+    sync_check_minutes = Setting(
+        "sync.check_minutes",
+        int,
+        10,
+        "How often every folder is checked for changes, in minutes (0: only when asked).",
+    )
+    notify_new_mail = Setting("notify.new_mail", bool, True, "Show a desktop notification for new mail.")
+
+
+def schema_of(declarations: type) -> dict[str, Setting[Any]]:
+    """{key: setting} of a schema class; each accessor must be named after its key."""
+    found: dict[str, Setting[Any]] = {}
+    for name, value in vars(declarations).items():
+        if not isinstance(value, Setting):
+            continue
+        if name != value.attribute:
+            raise TypeError(f"setting {value.key!r} must be declared as {value.attribute!r}, not {name!r}")
+        found[value.key] = value
+    return found
+
+
+SCHEMA: dict[str, Setting[Any]] = schema_of(SettingsSchema)
 
 SECTIONS = ("accounts",)
 
 
-class Settings:
-    """The user's settings file, with policy-locked keys applied on top."""
+class Settings(SettingsSchema):
+    """The user's settings file, with policy-locked keys applied on top.
+
+    Read a setting through its typed accessor (``settings.mail_threading``);
+    change one with ``settings.set(Settings.mail_threading, True)`` then ``save()``.
+    """
 
     def __init__(
         self,
@@ -164,16 +225,25 @@ class Settings:
         atomic_write_text(self.path, text)
 
     # -- values -------------------------------------------------------------
+    def value(self, setting: Setting[T]) -> T:
+        """The value in force: the policy's lock, else the user's, the agency's default,
+        the schema's default (what the typed accessors return)."""
+        key = setting.key
+        if key in self.locked:  # validated against this schema by the policy's loader
+            return cast(T, self.locked[key])
+        return cast(T, self._values.get(key, self.defaults.get(key, setting.default)))
+
     def get(self, key: str) -> Any:
-        spec = SCHEMA[key]
-        if key in self.locked:
-            return self.locked[key]
-        return self._values.get(key, self.defaults.get(key, spec.default))
+        """The value of a setting named by its key (for code that walks the schema;
+        everything else reads the typed accessor)."""
+        return self.value(SCHEMA[key])
 
-    def is_locked(self, key: str) -> bool:
-        return key in self.locked
+    def is_locked(self, key: "str | Setting[Any]") -> bool:
+        return (key.key if isinstance(key, Setting) else key) in self.locked
 
-    def set(self, key: str, value: Any) -> None:
+    def set(self, key: "str | Setting[Any]", value: Any) -> None:
+        if isinstance(key, Setting):
+            key = key.key
         spec = SCHEMA.get(key)
         if spec is None:
             raise KeyError(key)

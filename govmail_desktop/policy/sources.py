@@ -111,7 +111,9 @@ class EffectivePolicy:
 
     def setting_defaults(self) -> dict[str, Any]:
         """Policy-chosen defaults for user settings that are not locked."""
-        return {"mail.remote_content": self.policy.content.remote_content}
+        from govmail_desktop.core.settings import SettingsSchema
+
+        return {SettingsSchema.mail_remote_content.key: self.policy.content.remote_content}
 
     def check_account_address(self, address: str) -> str:
         """Refuse (ACCOUNT_DOMAIN) unless the address may be set up as an account.
