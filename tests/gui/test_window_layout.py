@@ -123,10 +123,12 @@ def test_a_hidden_preview_pane_keeps_its_size_for_later(make_main_window, qtbot,
 @pytest.mark.parametrize("bad", ["1,2,3", "a,b,c,d", "1,2,3,4,5", "999999,1,1,1"])
 def test_malformed_pane_sizes_are_refused_by_the_settings(tmp_path, bad):
     settings = Settings(tmp_path / "settings.json")
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError) as sizes:
         settings.set("ui.pane_sizes", bad)
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError) as geometry:
         settings.set("ui.window_geometry", "<not base64>")
+    assert (type(sizes.value), type(geometry.value)) == (ConfigError, ConfigError)
+    assert sizes.value.code == geometry.value.code == "settings"  # ConfigError, refused by the schema
 
 
 # ---------------------------------------------------------------- the first start fits the screen

@@ -23,6 +23,7 @@ import pytest
 
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.errors import AuthError
+from govmail_desktop.net import failures
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from govmail_desktop.sync import offline
@@ -310,5 +311,6 @@ def test_a_wrong_password_is_refused(interop):
     # The server really checks passwords (its private user database is the one in use).
     # Last, and only in `make test-interop`: after a failed login, servers slow down the
     # following ones from the address for seconds (Dovecot's auth penalty, Courier, Cyrus).
-    with pytest.raises(AuthError):
+    with pytest.raises(AuthError) as info:
         open_app_wire(interop, "login", password="Wrong2569pass").logout()
+    assert (type(info.value), info.value.code) == (AuthError, failures.AUTH_FAILED)

@@ -16,6 +16,7 @@ import pytest
 
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.errors import ActionRefused, GovMailError, NetworkError
+from govmail_desktop.net import failures
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from govmail_desktop.sync import offline
@@ -203,8 +204,9 @@ def test_server_stopped_mid_sync_then_restarted(fresh_dovecot, cache):
     wire = open_wire(server, "alice")
     sync_folder_list(wire, cache)
     listener = StopServerAfterFirstRows(server)
-    with pytest.raises(NetworkError):
+    with pytest.raises(NetworkError) as info:
         FolderSync(wire, cache, listener, None, SMALL).run(folder)
+    assert (type(info.value), info.value.code) == (NetworkError, failures.CONNECTION_CLOSED)
     wire.close()
     fid = cache.folder_id(folder)
     assert 0 < cache.count(fid) < 120

@@ -11,6 +11,7 @@ import pytest
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import MessageSummary, SpecialUse
 from govmail_desktop.core.errors import ActionRefused, NetworkError
+from govmail_desktop.net import failures
 from govmail_desktop.net.imap.fetch import Address as WireAddress
 from govmail_desktop.net.imap.fetch import Envelope, FetchedMessage
 from govmail_desktop.net.imap.responses import Exists, FolderListing
@@ -192,8 +193,9 @@ def test_an_action_whose_cache_change_fails_is_not_left_in_the_queue(server, cac
         raise StorageError(detail="disk full")
 
     monkeypatch.setattr(cache, "expunge", disk_full)
-    with pytest.raises(StorageError):
+    with pytest.raises(StorageError) as info:
         offline.record_action(cache, queue, listener, OpKind.DELETE, "INBOX", [2])
+    assert (type(info.value), info.value.detail) == (StorageError, "disk full")  # the cache's own error
     assert queue.count() == 0 and not listener.of("removed")  # nothing done, nothing to send
 
 
@@ -214,8 +216,9 @@ def test_network_failure_keeps_the_rest_queued(server, cache, queue, listener):
     offline.record_action(cache, queue, listener, OpKind.FLAGS, "INBOX", [1], add=["\\Seen"])
     conn = prepare(server.connect())
     server.down = True
-    with pytest.raises(NetworkError):
+    with pytest.raises(NetworkError) as info:
         offline.replay(conn, cache, queue, listener)
+    assert (type(info.value), info.value.code) == (NetworkError, failures.CONNECTION_CLOSED)
     assert queue.count() == 1
     server.down = False
     offline.replay(prepare(server.connect()), cache, queue, listener)
@@ -275,8 +278,9 @@ def test_idle_loop_raises_when_the_server_goes_away():
     conn = prepare(server.connect())
     loop = IdleLoop(conn, lambda events: None, CancelToken(), wake_every=0.01)
     server.down = True
-    with pytest.raises(NetworkError):
+    with pytest.raises(NetworkError) as info:
         loop.run()
+    assert (type(info.value), info.value.code) == (NetworkError, failures.CONNECTION_CLOSED)
 
 
 # -- reconnect timing ----------------------------------------------------------------------
