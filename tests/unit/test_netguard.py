@@ -9,6 +9,7 @@ the guard is on, so a broken guard fails the test instead of letting a packet ou
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -95,9 +96,7 @@ def test_the_guard_names_every_way_off_the_machine(event, args, named):
 def test_the_guard_is_on_for_the_whole_suite_and_its_subprocesses():
     assert netguard.STATE.installed and netguard.STATE.enabled
     env = netguard.subprocess_environment("/dev/null", str(SITE_DIR))
-    assert env[netguard.ENV_SWITCH] == "1" and env["PYTHONPATH"].split(":")[0] == str(SITE_DIR)
-    import os
-
+    assert env[netguard.ENV_SWITCH] == "1" and env["PYTHONPATH"].split(os.pathsep)[0] == str(SITE_DIR)
     assert os.environ[netguard.ENV_SWITCH] == "1"
     assert os.environ["PYTHONPATH"].split(os.pathsep)[0] == str(SITE_DIR)
     assert os.environ[netguard.ENV_LOG] == netguard.STATE.log_path
@@ -109,12 +108,12 @@ def test_the_hook_consults_the_switch():
     with netguard.expect_violations() as seen:
         netguard.STATE.enabled = False
         try:
-            netguard._hook(*event)  # noqa: SLF001 - the hook itself, fed a planted event
+            netguard._hook(*event)  # the hook itself, fed a planted event
         finally:
             netguard.STATE.enabled = True
         assert seen == [] and netguard.STATE.pending == []
         with pytest.raises(netguard.NetworkGuardViolation, match=DOC_ADDRESS):
-            netguard._hook(*event)  # noqa: SLF001
+            netguard._hook(*event)
     assert len(seen) == 1 and DOC_ADDRESS in seen[0]
 
 
