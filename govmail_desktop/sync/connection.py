@@ -15,6 +15,7 @@ from typing import Protocol
 
 from govmail_desktop.net.imap.client import FetchBatch
 from govmail_desktop.net.imap.fetch import FetchedMessage
+from govmail_desktop.net.imap.reader import RowBuilder
 from govmail_desktop.net.imap.responses import Event, FolderListing, SearchResult, SelectResult
 
 
@@ -61,7 +62,13 @@ class MailboxConnection(Protocol):
         changedsince: int | None = None,
         vanished: bool = False,
         batch_size: int = 1000,
-    ) -> Iterator[FetchBatch]: ...
+        row_builder: RowBuilder | None = None,
+    ) -> Iterator[FetchBatch]:
+        """``UID FETCH`` in batches. ``row_builder`` is offered each row in the common
+        summary layout (``net.imap.fetch.SUMMARY_ROW_RE``) straight from the read buffer;
+        what it returns goes to ``FetchBatch.rows``, a row it declines (None) and every
+        other row to ``FetchBatch.messages``."""
+        ...
 
     def store_flags(
         self, uid_set: str, mode: str, flags: Sequence[str], *, unchangedsince: int | None = None

@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govmail_desktop.core.entities import Folder
-from govmail_desktop.net.imap.client import ImapWire
 from govmail_desktop.net.imap.fetch import FetchedMessage
 from govmail_desktop.net.imap.grammar import format_sequence_set, iter_sequence_ranges
 from govmail_desktop.net.imap.responses import (
@@ -419,13 +418,10 @@ class FolderSync:
 
     def _fetch_chunk(self, uid_set: str) -> None:
         opts = self.options
-        if isinstance(self.conn, ImapWire):
-            # Rows in the common layout become cache rows straight from the read buffer
-            # (rows.fast_row; the same rows as the general path).
-            builder = functools.partial(rows.fast_row, self._fid)
-            stream = self.conn.fetch_stream(uid_set, opts.items, batch_size=opts.write_batch, row_builder=builder)
-        else:
-            stream = self.conn.fetch_stream(uid_set, opts.items, batch_size=opts.write_batch)
+        # Rows in the common layout become cache rows straight from the read buffer
+        # (rows.fast_row; the same rows as the general path).
+        builder = functools.partial(rows.fast_row, self._fid)
+        stream = self.conn.fetch_stream(uid_set, opts.items, batch_size=opts.write_batch, row_builder=builder)
         with contextlib.closing(stream):
             for batch in stream:
                 new_rows, flag_only, unusable = rows.prepare(self._fid, batch.messages)

@@ -28,7 +28,14 @@ from govmail_desktop.net.imap.grammar import (
     response_code,
     shape,
 )
-from govmail_desktop.net.imap.reader import Response, ResponseReader, SocketTransport, TooMuchData, Transport
+from govmail_desktop.net.imap.reader import (
+    Response,
+    ResponseReader,
+    RowBuilder,
+    SocketTransport,
+    TooMuchData,
+    Transport,
+)
 from govmail_desktop.net.imap.responses import (
     Event,
     Exists,
@@ -532,7 +539,7 @@ class ImapWire:
         vanished: bool = False,
         batch_size: int = 1000,
         on_skip: Callable[[bytes, str], None] | None = None,
-        row_builder: Callable[["re.Match[bytes]", bytes | None], Any] | None = None,
+        row_builder: RowBuilder | None = None,
     ) -> Iterator[FetchBatch]:
         """``UID FETCH uid_set (items)`` yielding parsed messages in batches as they arrive.
 
@@ -583,7 +590,7 @@ class ImapWire:
         batch_size: int,
         on_skip: Callable[[bytes, str], None] | None,
         finished: list[bool],
-        row_builder: Callable[["re.Match[bytes]", bytes | None], Any] | None = None,
+        row_builder: RowBuilder | None = None,
     ) -> Iterator[FetchBatch]:
         prefix = tag + b" "
         batch: list[FetchedMessage] = []
@@ -657,10 +664,7 @@ class ImapWire:
         end = b"\r\n" + tag + b" "
         total = 0
         tail = b""
-        reader = self.reader
-        leftover = reader._buf[reader._pos :]
-        reader._buf, reader._pos = b"", 0
-        chunk = leftover
+        chunk = self.reader.take_buffered()
         while True:
             if chunk:
                 total += len(chunk)
@@ -752,7 +756,9 @@ class ImapWire:
         if others:
             self.store_flags(spared, "+", ["\\Deleted"])
 
-    def append(self, folder: str | bytes, message: bytes, flags: Sequence[str] = (), date: str | None = None) -> int | None:
+    def append(
+        self, folder: str | bytes, message: bytes, flags: Sequence[str] = (), date: str | None = None
+    ) -> int | None:
         """APPEND; returns the new UID when the server has UIDPLUS."""
         head = b"APPEND " + quote_mailbox(folder)
         if flags:
@@ -839,10 +845,10 @@ def _copyuid_map(text: bytes) -> dict[int, int]:
     # RFC 4315: both sets are in the same order; ranges are ascending here.
     if len(old) != len(new):
         return {}
-    return dict(zip(old, new))
+    return dict(zip(old, new, strict=True))
 
 
-def wire_from_session(session: Any, *, timeout: float = 60.0) -> "ImapWire":
+def wire_from_session(session: Any, *, timeout: float = 60.0) -> ImapWire:
     """Take over a logged-in ``net.imap_session.ImapSession`` (policy-checked, TLS verified).
 
     Uses the session's ``take_socket()`` hand-over; the session is unusable afterwards.

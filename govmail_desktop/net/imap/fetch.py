@@ -466,7 +466,7 @@ def _parse_fetch_items(data: bytes, literals: Sequence[bytes]) -> FetchedMessage
                     raise
                 envelope = envelope_from_tree(tree[0])
                 pos = new_pos
-        elif name.startswith(b"BODY[") or name.startswith(b"BINARY[") or name.startswith(b"RFC822"):
+        elif name.startswith((b"BODY[", b"BINARY[", b"RFC822")):
             v = _NSTRING_RE.match(data, pos)
             if v is None:
                 raise ParseError(f"bad {name!r}")

@@ -19,6 +19,10 @@ from typing import Any, NamedTuple, Protocol
 from govmail_desktop.net.imap import bounds
 from govmail_desktop.net.imap.grammar import excerpt
 
+#: Makes what the caller keeps of one FETCH row in the common layout, from the pattern's
+#: match in the read buffer and the row's literal (None: the row takes the general path).
+#: See :meth:`ResponseReader.read_bulk`.
+RowBuilder = Callable[["re.Match[bytes]", "bytes | None"], Any]
 
 #: Largest section literal the bulk path takes in place (bigger ones: the general path).
 BULK_LITERAL_MAX = 1 << 16
@@ -305,8 +309,8 @@ class ResponseReader:
 
     def read_bulk(
         self,
-        pattern: "re.Pattern[bytes]",
-        build: Callable[["re.Match[bytes]", bytes | None], Any],
+        pattern: re.Pattern[bytes],
+        build: RowBuilder,
         rows: list[Any],
     ) -> list[tuple[bytes, Sequence[bytes]]]:
         """Like :meth:`read_available`, with a shortcut for the common FETCH row.
@@ -424,6 +428,13 @@ class ResponseReader:
             if m is None:
                 parts.append(buf[pos:eol])
                 return b"".join(parts), literals, eol + 2
+
+    def take_buffered(self) -> bytes:
+        """The bytes read and not yet taken as responses, handed over and forgotten (for a
+        caller that reads the rest of a command's answer by itself)."""
+        data = self._buf[self._pos :]
+        self._buf, self._pos = b"", 0
+        return data
 
     def wait_readable(self, timeout: float) -> bool:
         """True when a response (or part of one) arrived within ``timeout`` seconds."""

@@ -13,7 +13,6 @@ from govmail_desktop.net.imap.fetch import FetchedMessage, parse_fetch
 from govmail_desktop.net.imap.grammar import Atom, ParseError, parse_sequence_set, response_code, tokenize
 from govmail_desktop.net.imap.text import decode_mutf7
 
-
 # -- other responses -----------------------------------------------------------------------
 
 
@@ -72,7 +71,7 @@ def parse_status(data: bytes, literals: Sequence[bytes] = ()) -> tuple[bytes, di
         raise ParseError("not a STATUS response")
     items = tree[3]
     values: dict[str, int] = {}
-    for key, value in zip(items[::2], items[1::2]):
+    for key, value in zip(items[::2], items[1::2], strict=False):
         try:
             values[bytes(key).decode("ascii").upper()] = int(value)
         except (TypeError, ValueError):
@@ -120,7 +119,7 @@ def parse_esearch(data: bytes) -> SearchResult:
     if items and isinstance(items[0], Atom) and items[0].upper() == b"UID":
         items = items[1:]
     uid_set, count, modseq = "", None, None
-    for key, value in zip(items[::2], items[1::2]):
+    for key, value in zip(items[::2], items[1::2], strict=False):
         k = bytes(key).upper()
         if k == b"ALL":
             uid_set = bytes(value).decode("ascii")

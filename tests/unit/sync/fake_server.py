@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import base64
 import email.utils
-
 import itertools
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from govmail_desktop.net import failures
 from govmail_desktop.net.imap.client import FetchBatch, ImapCommandError
-from govmail_desktop.net.imap.fetch import Address, Envelope, FetchedMessage
+from govmail_desktop.net.imap.fetch import SUMMARY_ROW_RE, FetchedMessage, parse_fetch
 from govmail_desktop.net.imap.grammar import format_sequence_set
+from govmail_desktop.net.imap.reader import ResponseReader, RowBuilder
 from govmail_desktop.net.imap.responses import (
     Event,
     Exists,
@@ -350,65 +351,82 @@ class FakeConnection:
         changedsince: int | None = None,
         vanished: bool = False,
         batch_size: int = 1000,
+        row_builder: RowBuilder | None = None,
     ) -> Iterator[FetchBatch]:
+        """The FETCH responses as a server writes them, read by the app's own
+        ``ResponseReader``: with ``row_builder`` the bulk path (``read_bulk``, rows in the
+        common layout built from the read buffer), else the general one, as ImapWire does."""
         self._command("FETCH", f"{uid_set} ({items})" + (f" CHANGEDSINCE {changedsince}" if changedsince else ""))
         with self.server.lock:
             box = self._box()
-            rows = [self._row(box, uid, items) for uid in self._uids(uid_set)]
+            messages = [box.messages[uid] for uid in self._uids(uid_set)]
             if changedsince is not None:
-                rows = [r for r in rows if (r.modseq or 0) > changedsince]
+                messages = [m for m in messages if self._modseq(m) is not None and m.modseq > changedsince]
+            responses = [self._fetch_response(box, m, items) for m in messages]
+        feed = _Feed()
+        reader = ResponseReader(feed, timeout=None)
+        reader.budget(len(responses), None)
         batch: list[FetchedMessage] = []
-        for row in rows:
+        built: list[Any] = []
+        for response in responses:
             if self.server.drop_after_rows is not None:
                 if self.server.drop_after_rows <= 0:
                     self.server.drop_after_rows = None
                     self._break("dropped mid-FETCH")
                 self.server.drop_after_rows -= 1
-            batch.append(row)
-            if len(batch) >= batch_size:
+            feed.data = response
+            if row_builder is not None:
+                read = reader.read_bulk(SUMMARY_ROW_RE, row_builder, built)
+            else:
+                read = reader.read_available()
+            batch.extend(parse_fetch(line, literals) for line, literals in read)
+            if len(batch) + len(built) >= batch_size:
                 if self.server.fetch_delay:
                     time.sleep(self.server.fetch_delay)
-                yield FetchBatch(batch)
+                yield FetchBatch(batch, rows=built)
                 batch = []
-        if batch:
-            yield FetchBatch(batch)
+                built = []
+        if batch or built:
+            yield FetchBatch(batch, rows=built)
 
-    def _row(self, box: FakeFolder, uid: int, items: str) -> FetchedMessage:
-        msg = box.messages[uid]
-        seq = box.seq_of(uid)
-        modseq = msg.modseq if self.has("CONDSTORE") else None
-        if "HEADER.FIELDS" in items and "ENVELOPE" not in items:
-            # The sync's own items: the header fields as raw text, as Dovecot sends them.
-            def word(text: str) -> str:
-                return "=?utf-8?B?" + base64.b64encode(text.encode("utf-8")).decode("ascii") + "?="
+    def _modseq(self, msg: FakeMessage) -> int | None:
+        return msg.modseq if self.has("CONDSTORE") else None
 
-            lines = [
-                f"From: {word('สมชาย ใจดี')} <{msg.sender}>",
-                "To: alice@agency.go.th",
-                f"Subject: {word(msg.subject)}",
-                f"Date: {email.utils.formatdate(msg.date)}",
-                f"Message-ID: <m{uid}.{box.uidvalidity}@fake>",
-            ]
-            if msg.references:
-                lines.append("References: " + " ".join(msg.references))
-            lines.append("Content-Type: text/plain; charset=utf-8")
-            block = ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
-            section = self.server.header_echo or convert.HEADER_SECTION
-            return FetchedMessage(seq, uid, tuple(sorted(msg.flags)), msg.date, 1000 + uid, modseq, None, {section: block})
-        if "ENVELOPE" not in items:
-            return FetchedMessage(seq, uid, tuple(sorted(msg.flags)), None, None, modseq, None)
-        sender = Address("สมชาย ใจดี", *msg.sender.split("@"))
-        envelope = Envelope(
-            msg.date, msg.subject, (sender,), (sender,), (sender,), (Address("", "alice", "agency.go.th"),),
-            (), (), "", f"<m{uid}.{box.uidvalidity}@fake>",
-        )
-        header = b"Content-Type: text/plain; charset=utf-8\r\n"
+    def _fetch_response(self, box: FakeFolder, msg: FakeMessage, items: str) -> bytes:
+        """One FETCH response in the layout Dovecot writes: the header fields (the sync's
+        own items) as a literal, or UID and FLAGS (and MODSEQ) only."""
+        uid = msg.uid
+        response = b"* %d FETCH (UID %d FLAGS (%s)" % (box.seq_of(uid), uid, " ".join(sorted(msg.flags)).encode())
+        headers = "HEADER.FIELDS" in items
+        if headers:
+            response += b' INTERNALDATE "%s" RFC822.SIZE %d' % (_internaldate(msg.date), 1000 + uid)
+        modseq = self._modseq(msg)
+        if modseq is not None:
+            response += b" MODSEQ (%d)" % modseq
+        if headers:
+            block = self._header_block(box, msg)
+            section = (self.server.header_echo or convert.HEADER_SECTION).encode("ascii")
+            response += b" %s {%d}\r\n%s" % (section, len(block), block)
+        return response + b")\r\n"
+
+    @staticmethod
+    def _header_block(box: FakeFolder, msg: FakeMessage) -> bytes:
+        """The header fields the sync asks for, as Dovecot sends them (encoded words)."""
+
+        def word(text: str) -> str:
+            return "=?utf-8?B?" + base64.b64encode(text.encode("utf-8")).decode("ascii") + "?="
+
+        lines = [
+            f"From: {word('สมชาย ใจดี')} <{msg.sender}>",
+            "To: alice@agency.go.th",
+            f"Subject: {word(msg.subject)}",
+            f"Date: {email.utils.formatdate(msg.date)}",
+            f"Message-ID: <m{msg.uid}.{box.uidvalidity}@fake>",
+        ]
         if msg.references:
-            header = b"References: " + " ".join(msg.references).encode() + b"\r\n" + header
-        return FetchedMessage(
-            seq, uid, tuple(sorted(msg.flags)), msg.date, 1000 + uid, modseq, envelope,
-            {convert.HEADER_SECTION: header + b"\r\n"},
-        )
+            lines.append("References: " + " ".join(msg.references))
+        lines.append("Content-Type: text/plain; charset=utf-8")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
 
     def store_flags(
         self, uid_set: str, mode: str, flags: Sequence[str], *, unchangedsince: int | None = None
@@ -505,6 +523,35 @@ class FakeConnection:
         with self.server.lock:
             if self in self.server.connections:
                 self.server.connections.remove(self)
+
+
+class _Feed:
+    """The transport the fake's FETCH responses reach the app's ResponseReader through:
+    each ``recv`` hands over the response set in ``data`` (one at a time)."""
+
+    def __init__(self) -> None:
+        self.data = b""
+
+    def send(self, data: bytes) -> None:  # pragma: no cover - the reader never writes
+        raise AssertionError("the reader sent something")
+
+    def recv(self, max_bytes: int, timeout: float | None) -> bytes:
+        data, self.data = self.data, b""
+        return data
+
+    def close(self) -> None:
+        self.data = b""
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _internaldate(epoch: int) -> bytes:
+    """``17-Jul-1996 09:44:25 +0000`` (IMAP INTERNALDATE, in UTC)."""
+    t = time.gmtime(epoch)
+    return b"%02d-%s-%04d %02d:%02d:%02d +0000" % (
+        t.tm_mday, _MONTHS[t.tm_mon - 1].encode(), t.tm_year, t.tm_hour, t.tm_min, t.tm_sec
+    )
 
 
 def courier_server() -> FakeServer:

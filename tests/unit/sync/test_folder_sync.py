@@ -11,7 +11,7 @@ import pytest
 
 from govmail_desktop.core.errors import Cancelled, NetworkError
 from govmail_desktop.store.op_queue import OpKind
-from govmail_desktop.sync import offline
+from govmail_desktop.sync import offline, rows
 from govmail_desktop.sync.connection import prepare
 from govmail_desktop.sync.control import CancelToken
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
@@ -355,3 +355,25 @@ def test_a_failed_background_write_ends_the_sync_with_that_error_and_nothing_hal
     monkeypatch.setattr(MailCache, "insert_rows", original)
     result, _ = run(server, cache, options=BULK)
     assert cached_state(cache, "INBOX") == server.state("INBOX") and result.mode == "initial"
+
+
+def test_the_fake_servers_rows_take_the_fused_row_path(server, cache, monkeypatch):
+    """The sync offers every connection its row builder (it does not ask which kind of
+    connection it has), so the fake server's rows take the path a real server's take:
+    each built by rows.fast_row from the response's bytes, the same as the general path."""
+    built = []
+    fast_row = rows.fast_row
+
+    def counted(folder_id, match, literal):
+        row = fast_row(folder_id, match, literal)
+        built.append(None if row is None else row[1])
+        return row
+
+    monkeypatch.setattr(rows, "fast_row", counted)
+    server.add_messages("INBOX", 20, flags=["\\Seen"])
+    result, _ = run(server, cache)
+    assert sorted(built) == list(range(1, 21))
+    assert (result.fetched, result.skipped) == (20, 0)
+    assert cached_state(cache, "INBOX") == server.state("INBOX")
+    summary = cache.summary(cache.folder_id("INBOX"), 20)
+    assert (summary.subject, summary.from_[0].name, summary.flags) == ("ข้อความ 20", "สมชาย ใจดี", {"\\Seen"})
