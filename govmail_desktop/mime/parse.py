@@ -4,9 +4,11 @@ Why our own walk over the standard ``email`` package (``compat32`` policy):
 
 * **Thai legacy charsets.** Python has no ``windows-874``; Outlook labels its
   Thai mail that way and often sends windows-874 bytes (curly quotes 0x93/0x94,
-  ellipsis 0x85) labelled ``tis-620``. Every Thai label is decoded as ``cp874``,
-  a superset of TIS-620 and ISO-8859-11 (:func:`codec_for`). Unlabelled 8-bit
-  text is UTF-8 if it is valid UTF-8, else cp874 (this is a Thai client).
+  ellipsis 0x85) labelled ``tis-620``. Header text, charset labels and dates are
+  read by the one decoder the message list uses too (:mod:`mime.charsets`,
+  :mod:`mime.dates`): every Thai label is decoded as ``cp874``, a superset of
+  TIS-620 and ISO-8859-11; unlabelled 8-bit text is UTF-8 if it is valid UTF-8,
+  else cp874 (this is a Thai client).
 * **Spoofing (SECURITY.md items 6 and 7).** Address headers are unfolded and
   split into mailboxes by our own RFC 5322 parser (:func:`split_address_list`:
   the same answer on every Python release, unlike ``email.utils.getaddresses``)
@@ -35,15 +37,13 @@ Nothing here touches the network, Qt or the disk.
 from __future__ import annotations
 
 import binascii
-import codecs
 import email
-import email.utils
 import html as html_lib
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import Message
 from email.policy import compat32
 from typing import Iterable
@@ -52,6 +52,17 @@ import idna
 
 from govmail_desktop.core.entities import Address
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
+from govmail_desktop.mime.charsets import (
+    THAI_CHARSETS,
+    codec_for,
+    decode_bytes,
+    decode_header,
+    decode_param,
+    guess_decode,
+    to_bytes,
+    unfold,
+)
+from govmail_desktop.mime.dates import parse_date
 from govmail_desktop.policy.attachments import BIDI_AND_HIDDEN, DECOY_EXTENSIONS, real_extension, safe_display_name
 
 log = logging.getLogger(__name__)
@@ -156,63 +167,12 @@ WARNING_TEXT: dict[str, Msg] = {
     ),
 }
 
-# -- charsets -------------------------------------------------------------------
-#: Every label of Thai single-byte text; decoded as cp874 (superset of all of them).
-THAI_CHARSETS = frozenset(
-    {
-        "windows-874", "x-windows-874", "cp874", "x-cp874", "ms874", "ibm874", "874",
-        "tis-620", "tis620", "tis_620", "x-tis-620", "tis-620-2533", "tis620-2533",
-        "iso-8859-11", "iso8859-11", "iso_8859-11", "iso8859_11", "iso-ir-166",
-    }
-)
-
-
-def codec_for(charset: str | None) -> str | None:
-    """The Python text codec for a MIME charset label, or None when unknown/absent."""
-    if not charset:
-        return None
-    label = charset.strip().strip("\"'").lower()
-    if "*" in label:  # RFC 2231 language suffix: utf-8*th
-        label = label.split("*", 1)[0]
-    if label in THAI_CHARSETS:
-        return "cp874"
-    if label in ("us-ascii", "ascii", "ansi_x3.4-1968"):
-        return "ascii"
-    try:
-        info = codecs.lookup(label)
-    except (LookupError, ValueError):
-        return None
-    if not getattr(info, "_is_text_encoding", True):  # base64_codec, zlib_codec, rot13 ...
-        return None
-    return info.name
-
-
-def decode_bytes(data: bytes, charset: str | None) -> str:
-    """Text of ``data`` in ``charset``; unlabelled or mislabelled ASCII is UTF-8, else cp874."""
-    codec = codec_for(charset)
-    if codec is not None and codec != "ascii":
-        try:
-            return data.decode(codec, errors="replace")
-        except (LookupError, ValueError):  # pragma: no cover - codec_for filtered these
-            pass
-    if data.isascii():
-        return data.decode("ascii")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp874", errors="replace")
+# -- header text (the decoding itself is mime.charsets, shared with the message list) ----
 
 
 def _raw_bytes(value: str) -> bytes:
     """A compat32 header/payload string back to its bytes (8-bit kept as surrogates)."""
     return value.encode("ascii", "surrogateescape")
-
-
-def _to_bytes(value: str) -> bytes:
-    try:
-        return _raw_bytes(value)
-    except UnicodeEncodeError:  # real text (not from the byte parser)
-        return value.encode("utf-8", "surrogateescape")
 
 
 def _unescape_8bit(value: str) -> str:
@@ -223,12 +183,9 @@ def _unescape_8bit(value: str) -> str:
         data = _raw_bytes(value)
     except UnicodeEncodeError:
         return value  # already real text
-    return decode_bytes(data, None)
+    return guess_decode(data)
 
 
-# -- RFC 2047 encoded words -------------------------------------------------------
-_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?\s]*)\?=")
-_WS_ONLY = re.compile(r"[ \t\r\n]*\Z")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
@@ -249,51 +206,13 @@ def _base64_lenient(text: str) -> bytes:
         return b""
 
 
-def _decode_word(encoding: str, text: str) -> bytes:
-    if encoding in "bB":
-        return _base64_lenient(text)
-    return binascii.a2b_qp(text.encode("ascii", "replace"), header=True)
-
-
 def decode_words(value: str | None, *, limit: int = MAX_HEADER_CHARS) -> str:
-    """Decode RFC 2047 words (and raw 8-bit) of a header value into text.
-
-    Adjacent encoded words in one charset are joined *before* decoding, since
-    senders split multi-byte characters across words; whitespace between
-    encoded words is dropped (RFC 2047 §6.2). Folding is unfolded.
-    """
+    """Decoded text of a header value as parsed (8-bit bytes kept as surrogates): at most
+    ``limit`` characters of it, read by :func:`mime.charsets.decode_header`, the decoder
+    the message list uses (RFC 2047 words, Thai and superset charsets, folding)."""
     if not value:
         return ""
-    value = _unescape_8bit(value[:limit])
-    value = re.sub(r"\r?\n[ \t]*", " ", value)
-    if "=?" not in value:
-        return value
-    out: list[str] = []
-    pending: list[bytes] = []
-    pending_charset: str | None = None
-    pos = 0
-
-    def flush() -> None:
-        nonlocal pending, pending_charset
-        if pending:
-            out.append(decode_bytes(b"".join(pending), pending_charset))
-        pending, pending_charset = [], None
-
-    for match in _ENCODED_WORD.finditer(value):
-        between = value[pos : match.start()]
-        charset, encoding, text = match.groups()
-        charset = charset.split("*", 1)[0]
-        if between and not (pending and _WS_ONLY.match(between)):
-            flush()
-            out.append(between)
-        elif pending and pending_charset != charset.lower():
-            flush()
-        pending.append(_decode_word(encoding, text))
-        pending_charset = charset.lower()
-        pos = match.end()
-    flush()
-    out.append(value[pos:])
-    return "".join(out)
+    return decode_header(value[:limit])
 
 
 def clean_display_text(text: str) -> tuple[str, bool]:
@@ -315,8 +234,6 @@ def clean_display_text(text: str) -> tuple[str, bool]:
 # comments and brackets) every address-like piece is kept, so the real address is
 # always shown, and the list is flagged.
 
-#: Header folding (RFC 5322 §2.2.3), as the header sync unfolds the fetched fields.
-_FOLD = re.compile(r"\r?\n[ \t]+")
 #: Every character outside a comment starts one of these, or is a stray one.
 _ADDRESS_TOKEN = re.compile(
     r'(?P<ws>[ \t\r\n]+)|(?P<q>"(?:[^"\\]|\\.)*")|(?P<lit>\[(?:[^\[\]\\]|\\.)*\])'
@@ -754,8 +671,7 @@ def parse_addresses(values: Iterable[str]) -> AddressList:
     result: list[Address] = []
     total = 0
     for value in raw:
-        if "\n" in value:
-            value = _FOLD.sub(" ", value)
+        value = unfold(value)  # as the header sync unfolds the fetched fields
         mailboxes, broken = split_address_list(value)
         if broken:
             warnings.add(W_FROM_MALFORMED)
@@ -1062,12 +978,10 @@ def _disposition(part: Message) -> str | None:
 
 def _filename(part: Message) -> str:
     try:
-        name = part.get_filename() or part.get_param("name") or ""
+        name = part.get_param("filename", None, "content-disposition") or part.get_param("name") or ""
     except Exception:  # noqa: BLE001
         name = ""
-    if isinstance(name, tuple):  # undecodable RFC 2231 value
-        name = name[2] if len(name) == 3 else ""
-    name = decode_words(str(name))
+    name = decode_param(name)  # RFC 2231 (charset, language, text) or RFC 2047 words
     # Keep bidi characters (they are what the warning is about); drop line breaks.
     return _CONTROL.sub("", name).strip()
 
@@ -1137,11 +1051,11 @@ def decode_part_bytes(part: Message, limit: int = MAX_PART_BYTES) -> tuple[bytes
     elif cte == "quoted-printable":
         if len(payload) > limit:
             payload, cut = payload[:limit], True
-        out = binascii.a2b_qp(_to_bytes(payload))
+        out = binascii.a2b_qp(to_bytes(payload))
     else:
         if len(payload) > limit:
             payload, cut = payload[:limit], True
-        out = _to_bytes(payload)
+        out = to_bytes(payload)
     if len(out) > limit:
         out, cut = out[:limit], True
     return out, cut
@@ -1345,16 +1259,18 @@ def _finish_segment(segment: str, lang: str | None) -> str:
     return "\n".join(lines)
 
 
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
+def _parse_date(values: list[str]) -> datetime | None:
+    """The first Date header, read as the message list reads it (:func:`mime.dates.parse_date`
+    of the unfolded, stripped value): ``-0000`` and zone names such as ``ICT`` give a date."""
+    if not values:
+        return None
+    epoch = parse_date(to_bytes(unfold(values[0])).strip())
+    if epoch is None:
         return None
     try:
-        parsed = email.utils.parsedate_to_datetime(str(value)[:256])
-    except (TypeError, ValueError, IndexError, OverflowError):
+        return datetime.fromtimestamp(epoch, UTC)
+    except (OverflowError, OSError, ValueError):  # year 0 or 10000: no date rather than a crash
         return None
-    if parsed is not None and parsed.tzinfo is None:
-        return None  # "-0000": unknown zone; better no date than a wrong one
-    return parsed
 
 
 def _flat_fallback(raw: bytes, state: _State) -> list[str]:
@@ -1433,7 +1349,7 @@ def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
         reply_to=reply_to.addresses,
         to_total=to.total,
         cc_total=cc.total,
-        date=_parse_date(msg.get("date")),
+        date=_parse_date(header_values(msg, "date")),
         message_id=str(message_id).strip()[:998] if message_id else None,
         text=text,
         text_source=source,
