@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import keyring
 import keyring.errors
@@ -276,7 +277,7 @@ class SessionPasswords:
         raise TypeError("SessionPasswords cannot be pickled")
 
 
-def password_for(account: "Account", store: CredentialStore, session: SessionPasswords) -> str | None:
+def password_for(account: Account, store: CredentialStore, session: SessionPasswords) -> str | None:
     """The account's password if known without asking the user (``None``: ask).
 
     Accounts set to "ask each session" look only in memory; the others look in

@@ -7,7 +7,7 @@ import os
 # Qt must not look for a display (without one, Qt aborts the whole run).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
 # tests.netguard_plugin: no test reaches beyond loopback (tests/netguard.py says how);
 # pytester: the guard's own tests run an inner pytest to show a swallowed violation fails.

@@ -89,7 +89,7 @@ def hostile_corpus() -> dict[str, bytes]:
             accounts={"allowed_domains": ["\u202ego.th", "go.th\u202c"]},
             attachments={"blocked_extensions": [".ｅｘｅ", ".\u202eexe", "." + "\u0301" * 1000]},
         ),
-        "thai-keys": _doc(**{"นโยบาย": {"อนุญาต": ["mail.go.th"]}}),
+        "thai-keys": _doc(นโยบาย={"อนุญาต": ["mail.go.th"]}),
         # very long strings
         "long-host": _doc(servers={"allow": ["a" * 1_000_000]}),
         "long-key": ('{"schema_version": 1, "' + "k" * 1_000_000 + '": 1}').encode(),

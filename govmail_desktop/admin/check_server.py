@@ -27,9 +27,10 @@ import getpass
 import ipaddress
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence, TextIO
+from typing import Any, TextIO
 
 from govmail_desktop.admin.capabilities import CapabilityNote, imap_notes, smtp_notes
 from govmail_desktop.admin.output import emit, emit_json, safe_text
@@ -387,7 +388,7 @@ class PinnedResolver:
 
 # -- command line ---------------------------------------------------------------
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # noqa: SLF001
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``check-server`` to govmail-admin."""
     text = translate("AdminCheckServer", "Check whether the app may connect to a mail server, as the app would.")
     parser = subparsers.add_parser("check-server", help=text, description=text)

@@ -29,7 +29,7 @@ from govmail_desktop.policy.sources import (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # noqa: SLF001
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``policy show`` and ``policy validate`` to govmail-admin."""
     policy = subparsers.add_parser(
         "policy",

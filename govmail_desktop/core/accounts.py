@@ -19,8 +19,9 @@ import ipaddress
 import logging
 import re
 import uuid
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable, Literal, Mapping
+from typing import Any, Literal
 
 import idna
 
@@ -262,7 +263,7 @@ class ServerSettings:
         return {"host": self.host, "port": self.port, "security": self.security}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "ServerSettings":
+    def from_dict(cls, data: Mapping[str, Any]) -> ServerSettings:
         return cls(data.get("host", ""), data.get("port"), data.get("security"))  # type: ignore[arg-type]
 
     def __str__(self) -> str:
@@ -303,7 +304,7 @@ class SmtpProbe:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "SmtpProbe":
+    def from_dict(cls, data: Mapping[str, Any]) -> SmtpProbe:
         probe = data.get("probe")
         if not isinstance(probe, list):
             raise InvalidAccount(field="smtp_port", detail="probe is not a list")
@@ -382,7 +383,7 @@ class Account:
             return self.smtp.candidates()
         return (self.smtp,)
 
-    def with_smtp(self, smtp: ServerSettings) -> "Account":
+    def with_smtp(self, smtp: ServerSettings) -> Account:
         """This account with the SMTP server the connection test found working."""
         return replace(self, smtp=smtp)
 
@@ -391,7 +392,7 @@ class Account:
         """{role key: folder name} the user picked (see :attr:`special_folders`)."""
         return dict(self.special_folders)
 
-    def with_special_folders(self, choice: Mapping[str, str]) -> "Account":
+    def with_special_folders(self, choice: Mapping[str, str]) -> Account:
         """This account with the user's choice of special folders (empty names: detect)."""
         return replace(self, special_folders=tuple(sorted((k, v) for k, v in choice.items() if v)))
 
@@ -410,7 +411,7 @@ class Account:
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> "Account":
+    def from_dict(cls, data: Any) -> Account:
         if not isinstance(data, Mapping):
             raise InvalidAccount(detail="account entry is not an object")
         imap = data.get("imap")

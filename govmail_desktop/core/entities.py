@@ -8,10 +8,10 @@ datetimes are timezone-aware.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntFlag
-from typing import Iterable
 
 
 class Flag:

@@ -33,7 +33,7 @@ class AppPaths:
         return self.log_dir / "govmail.log"
 
     @classmethod
-    def default(cls) -> "AppPaths":
+    def default(cls) -> AppPaths:
         home = os.environ.get("GOVMAIL_HOME")
         if home:
             root = Path(home)

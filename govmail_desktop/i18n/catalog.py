@@ -19,9 +19,10 @@ import json
 import logging
 import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ class Msg:
     source: str
     args: Mapping[str, Any] = field(default_factory=dict)
 
-    def format(self, **kwargs: Any) -> "Msg":
+    def format(self, **kwargs: Any) -> Msg:
         return Msg(self.context, self.source, {**self.args, **kwargs})
 
     def text(self, lang: str | None = None) -> str:
@@ -146,6 +147,6 @@ class Msg:
         return self.text()
 
 
-def QT_TRANSLATE_NOOP(context: str, source: str) -> Msg:  # noqa: N802 (lupdate's name)
+def QT_TRANSLATE_NOOP(context: str, source: str) -> Msg:  # the name lupdate looks for
     """Mark a string for translation and keep it as a :class:`Msg`."""
     return Msg(context, source)

@@ -88,7 +88,7 @@ def argparse_speaks() -> Iterator[None]:
     Parse, print help and errors inside this block; the names are restored on exit.
     Not for threads: the command line is read before any start.
     """
-    saved = (getattr(argparse, "_"), getattr(argparse, "ngettext"))
+    saved = (argparse._, argparse.ngettext)
     argparse._ = _gettext  # type: ignore[attr-defined]
     argparse.ngettext = _ngettext  # type: ignore[attr-defined]
     try:

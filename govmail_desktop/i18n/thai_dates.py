@@ -18,8 +18,8 @@ computer's local time.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Callable
 
 from babel.dates import get_month_names
 

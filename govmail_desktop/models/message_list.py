@@ -45,8 +45,9 @@ from __future__ import annotations
 import json
 import logging
 from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from enum import IntEnum
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -419,10 +420,10 @@ class MessageListModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ Qt model API
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 (Qt name)
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else self._row_count
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(Column)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -435,7 +436,7 @@ class MessageListModel(QAbstractTableModel):
             | Qt.ItemFlag.ItemNeverHasChildren
         )
 
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
@@ -588,17 +589,17 @@ class MessageListModel(QAbstractTableModel):
     def sort_column(self) -> int:
         return int(_COLUMN_OF_SORT[self._sort])
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802
+    def mimeTypes(self) -> list[str]:
         return [MESSAGES_MIME_TYPE]
 
-    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         """Dragged messages: ``{"folder_id": n, "uids": [...]}`` (dropped on the folder tree)."""
         uids = sorted({uid for uid in (self.uid_at(i.row()) for i in indexes if i.isValid()) if uid is not None})
         mime = QMimeData()
         mime.setData(MESSAGES_MIME_TYPE, json.dumps({"folder_id": self._folder_id, "uids": uids}).encode())
         return mime
 
-    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+    def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
     # ------------------------------------------------------------------ change notifications

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import ipaddress
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from govmail_desktop.i18n.catalog import Msg
 from govmail_desktop.policy.hosts import HostPattern

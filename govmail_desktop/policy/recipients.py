@@ -15,8 +15,8 @@ send. Rules (policy keys under ``recipients``):
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.policy import api
@@ -91,7 +91,7 @@ _SECRECY_NAMES = {
 _NOT_CLASSIFIED = {"", "none", "normal", "unclassified", "ปกติ"}
 
 
-def parse_secrecy(value: "Secrecy | str | None") -> Secrecy | None:
+def parse_secrecy(value: Secrecy | str | None) -> Secrecy | None:
     """Secrecy from the enum, its English name or the Thai word; None = not classified."""
     if value is None or isinstance(value, Secrecy):
         return value
@@ -145,7 +145,7 @@ class RecipientPolicy:
         return first_match(self.rules.internal_domains, domain) is not None
 
     def check(
-        self, recipients: Iterable[str], secrecy: "Secrecy | str | None" = None
+        self, recipients: Iterable[str], secrecy: Secrecy | str | None = None
     ) -> list[RecipientFinding]:
         """Findings for these recipients (To, Cc and Bcc together); [] = nothing to say."""
         level_secrecy = parse_secrecy(secrecy)

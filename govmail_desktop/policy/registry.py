@@ -25,7 +25,8 @@ injected (:class:`RegistryReader`) so this is tested on Linux with
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Mapping, Protocol
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
 
 from govmail_desktop.policy import messages as m
 from govmail_desktop.policy import winsec
@@ -111,7 +112,7 @@ class WindowsRegistryReader:
     def _module(self) -> Any:
         if self._winreg is None:
             try:
-                import winreg  # noqa: PLC0415 (Windows only)
+                import winreg  # Windows only
             except ImportError as exc:  # not Windows: fail closed, never raise out of the loader
                 raise OSError(f"the Windows registry is not available ({exc})") from None
             self._winreg = winreg

@@ -15,10 +15,11 @@ import base64
 import binascii
 import ipaddress
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from govmail_desktop.core import settings as user_settings
 from govmail_desktop.i18n.catalog import Msg

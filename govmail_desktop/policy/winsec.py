@@ -291,8 +291,8 @@ class _Win32:
     OBJECT_TYPES = {0x05, 0x06, 0x0B, 0x0C}  # the SID follows optional GUIDs
 
     def __init__(self) -> None:
-        import ctypes  # noqa: PLC0415 (Windows only)
-        from ctypes import wintypes  # noqa: PLC0415
+        import ctypes  # Windows only
+        from ctypes import wintypes
 
         self.ctypes = ctypes
         self.wintypes = wintypes
@@ -305,7 +305,7 @@ class _Win32:
                 ("Data4", ctypes.c_ubyte * 8),
             ]
 
-        class ACE_HEADER(ctypes.Structure):  # noqa: N801 (the SDK's name)
+        class ACE_HEADER(ctypes.Structure):  # the SDK's name
             _fields_ = [("AceType", ctypes.c_ubyte), ("AceFlags", ctypes.c_ubyte), ("AceSize", wintypes.WORD)]
 
         class ACL(ctypes.Structure):
@@ -361,7 +361,7 @@ class _Win32:
     # -- folders
 
     def known_folder_path(self, guid_text: str) -> str:
-        import uuid  # noqa: PLC0415
+        import uuid
 
         ctypes = self.ctypes
         u = uuid.UUID(guid_text)

@@ -8,11 +8,11 @@
 
 from govmail_desktop.store.cache import (
     CACHE_FILE,
+    SORT_COLUMNS,
     CachedFolder,
     MailCache,
     PageRow,
     RowKey,
-    SORT_COLUMNS,
     SortKey,
     account_dir,
 )

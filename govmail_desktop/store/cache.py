@@ -39,12 +39,13 @@ import re
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from govmail_desktop.core.entities import (
     FlagBits,
@@ -60,7 +61,7 @@ from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.threads import lower_current_thread_priority
 from govmail_desktop.store import keys
 from govmail_desktop.store.db import ThreadConnections, is_corruption, storage_error, write_transaction
-from govmail_desktop.store.schema import SCHEMA_VERSION, BULK_SORT_INDEXES, migrate
+from govmail_desktop.store.schema import BULK_SORT_INDEXES, SCHEMA_VERSION, migrate
 from govmail_desktop.store.threads import ThreadInput, thread_order
 from govmail_desktop.store.uidset import UidSet
 
@@ -182,7 +183,7 @@ def _to_epoch(value: datetime | int | float | None) -> int | None:
 
 
 def _from_epoch(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, timezone.utc)
+    return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
 def summary_row(folder_id: int, s: MessageSummary) -> tuple[Any, ...]:
@@ -263,7 +264,7 @@ def _guarded(method: F) -> F:
     """Turn SQLite/OS failures of a public method into StorageError (bugs stay bugs)."""
 
     @functools.wraps(method)
-    def wrapper(self: "MailCache", *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: MailCache, *args: Any, **kwargs: Any) -> Any:
         try:
             with self._conns.in_use():
                 return method(self, *args, **kwargs)
@@ -305,7 +306,7 @@ class MailCache:
         self._open(verify)
 
     @classmethod
-    def for_account(cls, account_id: str, paths: AppPaths | None = None, **kwargs: Any) -> "MailCache":
+    def for_account(cls, account_id: str, paths: AppPaths | None = None, **kwargs: Any) -> MailCache:
         return cls(account_dir(account_id, paths) / CACHE_FILE, **kwargs)
 
     # ------------------------------------------------------------------ opening
@@ -466,7 +467,7 @@ class MailCache:
             log.info("Mail cache sort indexes built in %.2f s", time.perf_counter() - started)
 
     @contextlib.contextmanager
-    def bulk_load(self) -> Iterator["MailCache"]:
+    def bulk_load(self) -> Iterator[MailCache]:
         """For a big first sync (thousands of new summaries): faster inserts.
 
         Drops the sender/subject sort indexes for the duration and rebuilds them
@@ -654,7 +655,7 @@ class MailCache:
         return len(rows)
 
     @contextlib.contextmanager
-    def background_writer(self) -> Iterator[Callable[[int, Sequence[tuple[Any, ...]]], "Future[int]"]]:
+    def background_writer(self) -> Iterator[Callable[[int, Sequence[tuple[Any, ...]]], Future[int]]]:
         """``submit(folder_id, rows) -> Future`` running :meth:`insert_rows` on a thread of its own.
 
         For the bulk header sync: SQLite does the page and index work of a

@@ -16,8 +16,8 @@ import contextlib
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP

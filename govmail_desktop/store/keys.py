@@ -10,7 +10,7 @@ unit/record separators, which are scrubbed from the (hostile) input first.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from govmail_desktop.core.entities import Address
 

@@ -36,10 +36,11 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.store.cache import account_dir
@@ -80,7 +81,7 @@ class PendingOp:
 
 def _guarded(method: F) -> F:
     @functools.wraps(method)
-    def wrapper(self: "OfflineOpQueue", *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: OfflineOpQueue, *args: Any, **kwargs: Any) -> Any:
         try:
             with self._conns.in_use():
                 return method(self, *args, **kwargs)
@@ -108,7 +109,7 @@ class OfflineOpQueue:
         self._ids = itertools.count(self._last_op_id() + 1)
 
     @classmethod
-    def for_account(cls, account_id: str, paths: AppPaths | None = None) -> "OfflineOpQueue":
+    def for_account(cls, account_id: str, paths: AppPaths | None = None) -> OfflineOpQueue:
         return cls(account_dir(account_id, paths) / QUEUE_FILE)
 
     @staticmethod

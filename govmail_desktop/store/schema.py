@@ -22,7 +22,7 @@ Design notes (why the columns look like this):
 from __future__ import annotations
 
 import sqlite3
-from typing import Callable
+from collections.abc import Callable
 
 Migration = Callable[[sqlite3.Connection], None]
 

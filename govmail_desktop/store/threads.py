@@ -12,7 +12,8 @@ and threading costs nothing while it is switched off.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 
 class ThreadInput(NamedTuple):

@@ -8,7 +8,7 @@ ranges instead of 100,000 Python ints; it prints as an IMAP sequence set
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 
 class UidSet:
@@ -31,7 +31,7 @@ class UidSet:
         self._len = sum(e - s + 1 for s, e in zip(self._starts, self._ends))
 
     @classmethod
-    def from_sorted(cls, uids: Iterable[int]) -> "UidSet":
+    def from_sorted(cls, uids: Iterable[int]) -> UidSet:
         """Build from ascending UIDs (duplicates allowed) in one pass."""
         ranges: list[tuple[int, int]] = []
         start = prev = None
@@ -47,11 +47,11 @@ class UidSet:
         return cls(ranges)
 
     @classmethod
-    def of(cls, uids: Iterable[int]) -> "UidSet":
+    def of(cls, uids: Iterable[int]) -> UidSet:
         return cls.from_sorted(sorted(uids))
 
     @classmethod
-    def from_imap(cls, text: str) -> "UidSet":
+    def from_imap(cls, text: str) -> UidSet:
         """Parse ``1:5,7,9:12`` (no ``*``: a cache only holds known UIDs)."""
         ranges = []
         for item in text.split(","):
@@ -108,10 +108,10 @@ class UidSet:
     def max(self) -> int | None:
         return self._ends[-1] if self._ends else None
 
-    def union(self, other: "UidSet") -> "UidSet":
+    def union(self, other: UidSet) -> UidSet:
         return UidSet(self.ranges + other.ranges)
 
-    def difference(self, other: "UidSet") -> "UidSet":
+    def difference(self, other: UidSet) -> UidSet:
         """UIDs here and not in ``other`` (e.g. known locally, gone on the server)."""
         out: list[tuple[int, int]] = []
         others = other.ranges
@@ -133,8 +133,8 @@ class UidSet:
                 out.append((cur, e))
         return UidSet(out)
 
-    def __sub__(self, other: "UidSet") -> "UidSet":
+    def __sub__(self, other: UidSet) -> UidSet:
         return self.difference(other)
 
-    def __or__(self, other: "UidSet") -> "UidSet":
+    def __or__(self, other: UidSet) -> UidSet:
         return self.union(other)

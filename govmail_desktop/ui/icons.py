@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
+from functools import cache
 
 from PySide6.QtGui import QIcon
 
@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 APP_ICON = "govmail-desktop"
 
 
-@lru_cache(maxsize=None)
+@cache
 def icon(name: str) -> QIcon:
     """The named icon, or an empty icon (never an error: icons are decoration)."""
     path = resources_dir() / "icons" / f"{name}.svg"

@@ -38,12 +38,12 @@ from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.mime.parse import SENDER_WARNINGS, ParsedMessage, warning_text
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.services.mailbox import (
+    MSG_BODY_OFFLINE,
     PREVIEW_EMPTY,
     PREVIEW_FAILED,
     PREVIEW_LOADING,
     PREVIEW_READY,
     PREVIEW_UNAVAILABLE,
-    MSG_BODY_OFFLINE,
     PreviewResult,
 )
 
@@ -83,7 +83,7 @@ class _HeaderContent(QWidget):
     is what counts, so the minimum here is nothing.
     """
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def minimumSizeHint(self) -> QSize:
         return QSize(0, 0)
 
 
@@ -105,10 +105,10 @@ class HeaderArea(QScrollArea):
         self.setWidget(content)
         content.installEventFilter(self)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def minimumSizeHint(self) -> QSize:
         return QSize(0, 2 * self.fontMetrics().lineSpacing() + 2 * self.frameWidth())
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         content = self.widget()
         layout = content.layout() if content is not None else None
         if layout is None:
@@ -123,12 +123,12 @@ class HeaderArea(QScrollArea):
             height = min(height, int(parent.height() * HEADER_SHARE))
         return QSize(content.sizeHint().width(), max(height, self.minimumSizeHint().height()))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()  # new headers: ask the pane's layout for room again
         return super().eventFilter(watched, event)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self.updateGeometry()  # the wrapped labels need another height
@@ -201,7 +201,7 @@ class PreviewPane(QWidget):
         self.retranslate_ui()
         self.show_result(PreviewResult(PREVIEW_EMPTY))
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.header_area.updateGeometry()  # its share of the height changed
 
@@ -225,7 +225,7 @@ class PreviewPane(QWidget):
             digits = self._formatter.thai_digits if self._formatter is not None else False
             self.show_result(self._result, DateFormatter(thai_digits=digits))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)

@@ -120,7 +120,7 @@ class SettingsDialog(QDialog):
         self.notify_box.setToolTip(locked if self._mail.notify_locked else "")
         self._note.setText(self.tr("The new language is used at once and saved for the next start."))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)

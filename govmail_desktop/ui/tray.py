@@ -26,7 +26,6 @@ from govmail_desktop import APP_NAME
 from govmail_desktop.models.plain_text import notification_text
 from govmail_desktop.ui import icons
 
-
 log = logging.getLogger(__name__)
 
 ICON_SIZE = 64

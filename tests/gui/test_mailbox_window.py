@@ -445,7 +445,7 @@ def test_settings_change_how_often_folders_are_checked_and_notifications(open_ma
     settings = Settings(tmp_path / "settings.json")
     settings.set("sync.check_minutes", 10)
     mw = open_mailbox(20, settings=settings)
-    timer = mw.service._check_timer  # noqa: SLF001 - the schedule the setting drives
+    timer = mw.service._check_timer  # the schedule the setting drives
     assert timer.isActive() and timer.interval() == 10 * 60_000
 
     dialog, spin = _open_settings(mw.window, qtbot)
@@ -477,7 +477,7 @@ def test_settings_locked_by_the_policy_cannot_be_changed(open_mailbox, qtbot, tm
     assert spin.value() == 5 and not spin.isEnabled() and spin.toolTip() == "กำหนดโดยนโยบายของหน่วยงาน"
     assert dialog.findChild(QCheckBox, "notifyNewMailBox").isEnabled()
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()
-    assert mw.service._check_timer.interval() == 5 * 60_000  # noqa: SLF001
+    assert mw.service._check_timer.interval() == 5 * 60_000
 
 
 def test_sent_and_drafts_show_the_recipients_instead_of_the_sender(open_mailbox, qtbot):

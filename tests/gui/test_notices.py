@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from govmail_desktop.core.errors import PasswordNeeded, ServerError, TlsError
 from govmail_desktop.core.actions import Outcome
+from govmail_desktop.core.errors import PasswordNeeded, ServerError, TlsError
 from tests.gui.mailbox_helpers import open_mailbox, select_uid  # noqa: F401
 from tests.unit.store.factories import STANDARD_FOLDERS
 

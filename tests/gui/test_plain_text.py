@@ -22,10 +22,10 @@ import email.policy
 import os
 import struct
 import sys
+from collections.abc import Iterator
 from email.message import EmailMessage
 from email.utils import formataddr
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPoint, Qt
@@ -351,7 +351,6 @@ def test_hostile_server_texts_in_the_password_prompt_and_setup_wizard_open_no_fi
     from govmail_desktop.net.failures import DNS, network_error
     from govmail_desktop.ui.password_prompt import PasswordPrompt
     from govmail_desktop.ui.setup_wizard import SetupWizard
-
     from tests.gui.wizard_helpers import loopback_policy
 
     leaks = {}

@@ -127,11 +127,11 @@ class RecordingTranslator(QTranslator):
         super().__init__()
         self.lookups: set[tuple[str, str, str | None]] = set()
 
-    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: D102
+    def translate(self, context, source, disambiguation=None, n=-1):
         self.lookups.add((context, source, disambiguation))
         return None  # a null string: Qt goes on to the next translator
 
-    def isEmpty(self) -> bool:  # noqa: N802, D102
+    def isEmpty(self) -> bool:
         return False
 
 

@@ -23,14 +23,13 @@ from govmail_desktop.core.settings import Settings
 from govmail_desktop.credentials import CredentialStore, SessionPasswords
 from govmail_desktop.policy.sources import policy_from_dict
 from govmail_desktop.ui.setup_wizard import SetupWizard, needs_setup
-
 from tests.gui.wizard_helpers import (  # noqa: F401 (fixtures)
     PASSWORD,
+    HangingServer,
     fill_account_page,
     keyring_store,
     loopback_policy,
     mail_servers,
-    HangingServer,
     recording_verifier,
 )
 from tests.servers.fake_base import SilentListener

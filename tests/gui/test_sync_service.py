@@ -19,13 +19,13 @@ import pytest
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.errors import ActionRefused, ServerError
 from govmail_desktop.core.threads import BACKGROUND_NICE
+from govmail_desktop.services.sync_service import CANCELLED, DONE, FAILED, SyncService
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from govmail_desktop.sync import offline
-from govmail_desktop.services.sync_service import CANCELLED, DONE, FAILED, SyncService
+from govmail_desktop.sync.connection import prepare
 from govmail_desktop.sync.control import Backoff
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
-from govmail_desktop.sync.connection import prepare
 from govmail_desktop.sync.listener import SyncListener
 from tests.unit.sync.fake_server import FakeServer, courier_server
 
@@ -334,7 +334,8 @@ def test_end_to_end_new_mail_from_lmtp_through_idle(qtbot, dovecot, stores, qapp
     finally:
         stopped = service.stop(5)
         if not stopped:
-            import faulthandler, sys
+            import faulthandler
+            import sys
             faulthandler.dump_traceback(sys.stderr, all_threads=True)
         assert stopped
 

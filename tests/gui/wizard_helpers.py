@@ -13,11 +13,9 @@ from typing import Any
 import pytest
 
 from govmail_desktop.credentials import CredentialStore
-
 from govmail_desktop.net.account_check import verify_account
 from govmail_desktop.net.resolver import system_resolver
 from govmail_desktop.policy.sources import EffectivePolicy, load_policy_file
-
 from tests.servers.fake_net import RecordingResolver
 
 #: H3's loopback test policy: localhost / 127.0.0.1 / ::1 and mail.go.th; account domains go.th.

@@ -29,8 +29,8 @@ import pytest
 
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.net.endpoint import Endpoint
-from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.net.imap.client import ImapWire, wire_from_session
+from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.sync.connection import prepare
 from tests.integration.sync_helpers import make_message
@@ -39,9 +39,9 @@ from tests.servers.courier import CourierServer
 from tests.servers.cyrus import CyrusServer
 from tests.servers.debian_pkgs import MissingPrerequisite
 from tests.servers.dovecot import DEFAULT_USERS, DovecotError, DovecotServer, append_message, zimbra_profile
+from tests.servers.fake_net import loopback_policy
 from tests.servers.packaged import ServerStartError, ensure_mailbox
 from tests.servers.seed import SeededMessage, _internal_date, load_manifest, sample_bytes
-from tests.servers.fake_net import loopback_policy
 
 KINDS = ("dovecot", "zimbra-profile", "zimbra-profile-names", "cyrus", "courier")
 #: Kinds run from unpacked Debian packages: beyond the short slice, only in `make test-interop`.

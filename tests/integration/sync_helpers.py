@@ -12,8 +12,8 @@ import email.utils
 import uuid
 
 from govmail_desktop.net.endpoint import Endpoint
-from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.net.imap.client import ImapWire, wire_from_session
+from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.sync.connection import prepare
 from tests.servers.dovecot import DovecotServer

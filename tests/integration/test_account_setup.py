@@ -14,7 +14,6 @@ from govmail_desktop.core.accounts import Account, ServerSettings, SmtpProbe, ne
 from govmail_desktop.core.errors import AuthError, NetworkError, PolicyRefused, TlsError
 from govmail_desktop.credentials import CredentialStore
 from govmail_desktop.services.account_setup import AccountSetupService, SetupResult
-
 from tests.gui.wizard_helpers import (  # noqa: F401 (fixtures)
     keyring_store,
     loopback_policy,

@@ -20,12 +20,12 @@ import uuid
 import pytest
 
 from govmail_desktop.net.endpoint import Endpoint
-from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.net.imap.client import wire_from_session
+from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.sync import convert
-from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
 from govmail_desktop.sync.control import CancelToken
+from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
 from govmail_desktop.sync.idle import IdleLoop
 from tests.integration.sync_helpers import cache_state, fill, make_message, open_wire, server_state
 from tests.servers.fake_net import loopback_policy
@@ -48,7 +48,7 @@ def _sync(server, path, items):
         result = FolderSync(wire, cache, None, None, options).run("INBOX")
     finally:
         wire.logout()
-    db = cache._conn()  # noqa: SLF001 - every stored column is compared
+    db = cache._conn()  # every stored column is compared
     rows = [r[2:] for r in db.execute("SELECT * FROM messages ORDER BY uid")]
     return result, cache, rows
 

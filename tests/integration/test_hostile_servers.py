@@ -26,8 +26,8 @@ from govmail_desktop.core.errors import ServerError
 from govmail_desktop.net import failures
 from govmail_desktop.net.account_check import verify_account
 from govmail_desktop.net.endpoint import Endpoint
-from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.net.imap.client import wire_from_session
+from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.net.resolver import StaticResolver
 from govmail_desktop.net.smtp_session import SmtpSession
 from tests.servers.fake_hostile import Flood, HostileImapServer, HostileSmtpServer

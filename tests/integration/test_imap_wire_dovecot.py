@@ -128,7 +128,7 @@ def test_hostile_messages_sync_into_the_cache_as_the_general_path_reads_them(dov
             fid = cache.folder_id(folder)
             wire.select(folder, readonly=True)
             general = {m.uid: summary_row(fid, convert.summary_of(m)) for m in wire.fetch("1:*", convert.SUMMARY_ITEMS)}
-            conn = cache._conn()  # noqa: SLF001 - reading the stored rows back as they are
+            conn = cache._conn()  # reading the stored rows back as they are
             columns = "folder_id, uid, flags, keywords, internaldate, date, size, subject, subject_key, from_display, " \
                 "sender_key, from_addrs, to_addrs, cc_addrs, message_id, in_reply_to, refs, preview, has_attachments"
             stored = {r[1]: tuple(r) for r in conn.execute(f"SELECT {columns} FROM messages WHERE folder_id=?", (fid,))}

@@ -14,8 +14,8 @@ import pytest
 
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.net.endpoint import Endpoint
-from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.net.imap.client import wire_from_session
+from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.sync.connection import prepare
 from govmail_desktop.sync.engine import folders_in_sync_order

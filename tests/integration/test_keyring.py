@@ -23,7 +23,6 @@ from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.credentials import SERVICE_NAME, CredentialStore, SessionPasswords
 from govmail_desktop.ui.setup_wizard import SetupWizard
-
 from tests.gui.wizard_helpers import fill_account_page, mail_servers  # noqa: F401 (fixture)
 
 pytestmark = [

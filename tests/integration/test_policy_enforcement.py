@@ -21,8 +21,8 @@ from email.message import EmailMessage
 import pytest
 
 from govmail_desktop.core.errors import AuthError, PolicyRefused, ServerError, TlsError
-from govmail_desktop.net.account_check import verify_account
 from govmail_desktop.net import failures
+from govmail_desktop.net.account_check import verify_account
 from govmail_desktop.net.endpoint import Endpoint
 from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.net.resolver import StaticResolver

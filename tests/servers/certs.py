@@ -102,7 +102,7 @@ class TestCertificates:
 
     def expired(self) -> CertFiles:
         """A loopback certificate from the trusted CA that expired yesterday."""
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         return self.issue(
             "expired",
             *LOOPBACK_IDENTITIES,
@@ -112,7 +112,7 @@ class TestCertificates:
 
     def not_yet_valid(self) -> CertFiles:
         """A loopback certificate from the trusted CA that becomes valid tomorrow."""
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         return self.issue(
             "future",
             *LOOPBACK_IDENTITIES,

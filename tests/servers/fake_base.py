@@ -97,7 +97,7 @@ class FakeServer:
         self._accept_thread.start()
 
     # -- life cycle -----------------------------------------------------------------
-    def __enter__(self) -> "FakeServer":
+    def __enter__(self) -> FakeServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -186,7 +186,7 @@ class SilentListener:
     def close(self) -> None:
         self._sock.close()
 
-    def __enter__(self) -> "SilentListener":
+    def __enter__(self) -> SilentListener:
         return self
 
     def __exit__(self, *exc: object) -> None:

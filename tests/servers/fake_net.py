@@ -16,8 +16,9 @@ the connection still stays on this machine (and a listener there notices it).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from govmail_desktop.net.resolver import Resolver
 from govmail_desktop.policy import api

@@ -30,8 +30,8 @@ import pytest
 from tests.servers.certs import CertFiles, TestCertificates
 from tests.servers.dovecot import DovecotServer
 from tests.servers.fake_net import PlannedRegistry
-from tests.servers.seed import seed_mailbox
 from tests.servers.secret_service import SecretServiceError, SecretServiceSession
+from tests.servers.seed import seed_mailbox
 from tests.servers.smtp import SmtpSubmissionServer
 
 

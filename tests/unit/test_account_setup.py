@@ -11,13 +11,13 @@ import threading
 from dataclasses import dataclass
 
 import pytest
+
 from govmail_desktop.core.accounts import ServerFields, build_account
 from govmail_desktop.core.errors import AuthError, PolicyRefused
 from govmail_desktop.credentials import CredentialStore
 from govmail_desktop.net.endpoint import Endpoint
 from govmail_desktop.policy.sources import policy_from_dict
 from govmail_desktop.services.account_setup import AccountSetupService, SetupResult
-
 from tests.unit.test_credentials import MemoryKeyring
 
 PASSWORD = "Pw-for-Setup-1"

@@ -126,7 +126,7 @@ class FunctionScope:
     plain_locals: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, node: ast.FunctionDef | ast.AsyncFunctionDef | None) -> "FunctionScope":
+    def of(cls, node: ast.FunctionDef | ast.AsyncFunctionDef | None) -> FunctionScope:
         scope = cls(node.name if node is not None else "<module>")
         if node is None:
             return scope
@@ -294,21 +294,21 @@ class SinkChecker(ast.NodeVisitor):
         return found
 
     # -- walking -------------------------------------------------------------------
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:  # noqa: N802
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.class_plain.append(self._plain_receivers(node))
         self.generic_visit(node)
         self.class_plain.pop()
 
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:  # noqa: N802
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.scopes.append(FunctionScope.of(node))
         self.local_plain.append(self._plain_receivers(node, names=True))
         self.generic_visit(node)
         self.scopes.pop()
         self.local_plain.pop()
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815
+    visit_AsyncFunctionDef = visit_FunctionDef
 
-    def visit_If(self, node: ast.If) -> None:  # noqa: N802
+    def visit_If(self, node: ast.If) -> None:
         if any(role in ast.unparse(node.test) for role in RICH_ROLES):
             for statement in node.body:
                 for sub in [statement, *_own_nodes(statement)]:
@@ -316,7 +316,7 @@ class SinkChecker(ast.NodeVisitor):
                         self._check(sub.value, TOOLTIP, sub)
         self.generic_visit(node)
 
-    def visit_Call(self, node: ast.Call) -> None:  # noqa: N802
+    def visit_Call(self, node: ast.Call) -> None:
         func = _name_of(node.func)
         receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
         receiver_name = ast.unparse(receiver) if receiver is not None else ""

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from govmail_desktop.admin import check_server
-from govmail_desktop.admin import cli
+from govmail_desktop.admin import check_server, cli
 from govmail_desktop.i18n import set_language
 
 
@@ -20,7 +19,7 @@ def _restore_language():
 
 
 def _failing(exc: BaseException):
-    def run(args):  # noqa: ARG001
+    def run(args):
         raise exc
 
     return run

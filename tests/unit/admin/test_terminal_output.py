@@ -132,14 +132,14 @@ def unsafe_output_calls(source: str, module: str) -> list[str]:
         def __init__(self) -> None:
             self.function = ""
 
-        def visit_FunctionDef(self, node: ast.FunctionDef) -> None:  # noqa: N802
+        def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
             outer, self.function = self.function, node.name
             self.generic_visit(node)
             self.function = outer
 
-        visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815
+        visit_AsyncFunctionDef = visit_FunctionDef
 
-        def visit_Call(self, node: ast.Call) -> None:  # noqa: N802
+        def visit_Call(self, node: ast.Call) -> None:
             func = node.func
             name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
             where = f"{module}:{node.lineno} in {self.function or '<module>'}: {name}()"
@@ -306,7 +306,7 @@ HOSTILE_CAPABILITIES = ["IMAP4rev1", "IDLE", "X-\x1b[2J\x07", "X-\x1b]8;;https:/
 class HostileLoginServer(CapabilityImapServer):
     """Refuses LOGIN with a hostile text (UTF-8: C1 CSI, bidi override)."""
 
-    def serve(self, io):  # noqa: ANN001
+    def serve(self, io):
         io.send(b"* OK IMAP4rev1 \x1b[2J ready\r\n")
         while True:
             parts = self.readline(io).rstrip(b"\r\n").split(b" ", 2)

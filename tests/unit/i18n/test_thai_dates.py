@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -84,12 +84,12 @@ def test_thai_digits_are_optional():
 
 def test_dates_are_shown_in_local_time_whatever_zone_they_come_in():
     # 17:30 UTC on 2 Nov is 00:30 on 3 Nov in Bangkok: "today", not "yesterday".
-    utc = datetime(2026, 11, 2, 17, 30, tzinfo=timezone.utc)
+    utc = datetime(2026, 11, 2, 17, 30, tzinfo=UTC)
     assert formatter(NOW).short(utc) == "วันนี้ 00:30"
     # The cache stores Unix seconds.
     assert formatter(NOW).short(int(utc.timestamp())) == "วันนี้ 00:30"
     # "now" given in another zone is still compared in local time.
-    f = DateFormatter("th", tz=BANGKOK, now=lambda: datetime(2026, 11, 2, 18, 0, tzinfo=timezone.utc))
+    f = DateFormatter("th", tz=BANGKOK, now=lambda: datetime(2026, 11, 2, 18, 0, tzinfo=UTC))
     assert f.short(utc) == "วันนี้ 00:30"
 
 

@@ -16,10 +16,33 @@ from govmail_desktop.core.errors import NetworkError, ServerError
 from govmail_desktop.net import failures
 from govmail_desktop.net.imap.client import ImapCommandError, ImapWire
 from govmail_desktop.net.imap.fetch import Address, Envelope, envelope_from_tree, parse_fetch
-from govmail_desktop.net.imap.grammar import ParseError, format_sequence_set, iter_sequence_ranges, parse_sequence_set, tokenize
+from govmail_desktop.net.imap.grammar import (
+    ParseError,
+    format_sequence_set,
+    iter_sequence_ranges,
+    parse_sequence_set,
+    tokenize,
+)
 from govmail_desktop.net.imap.reader import BULK_LITERAL_MAX, ResponseReader, TooMuchData
-from govmail_desktop.net.imap.responses import Exists, Expunge, FlagsChanged, ModseqChanged, parse_esearch, parse_event, parse_list, parse_search, parse_status, parse_vanished
-from govmail_desktop.net.imap.text import decode_header_text, decode_mutf7, encode_mutf7, parse_date_header, parse_internaldate
+from govmail_desktop.net.imap.responses import (
+    Exists,
+    Expunge,
+    FlagsChanged,
+    ModseqChanged,
+    parse_esearch,
+    parse_event,
+    parse_list,
+    parse_search,
+    parse_status,
+    parse_vanished,
+)
+from govmail_desktop.net.imap.text import (
+    decode_header_text,
+    decode_mutf7,
+    encode_mutf7,
+    parse_date_header,
+    parse_internaldate,
+)
 
 # "ทดสอบ" (test) in TIS-620 / windows-874 bytes, written out (not produced by a codec).
 THAI_TEST_TIS620 = b"\xb7\xb4\xca\xcd\xba"
@@ -436,7 +459,7 @@ def summary_line(uid: int, block: bytes = b"Subject: s\r\n\r\n", *, value: bytes
 
 def test_fetch_stream_row_builder_takes_rows_it_accepts_and_leaves_the_rest():
     block = b"References: <r@x>\r\n\r\n"
-    big = b"Subject: " + b"p" * (BULK_LITERAL_MAX + 10) + b"\r\n\r\n"  # noqa: SLF001
+    big = b"Subject: " + b"p" * (BULK_LITERAL_MAX + 10) + b"\r\n\r\n"
     stream = [
         summary_line(101),
         summary_line(102, block),

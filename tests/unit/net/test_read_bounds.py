@@ -73,7 +73,7 @@ class FloodTransport:
         if self.closed:
             raise OSError("closed")
 
-    def recv(self, max_bytes: int, timeout: float | None) -> bytes:  # noqa: ARG002
+    def recv(self, max_bytes: int, timeout: float | None) -> bytes:
         if self.closed:
             raise OSError("closed")
         if self.delivered >= FLOOD_CAP:
@@ -271,7 +271,7 @@ class Script:
     def send(self, data: bytes) -> None:
         pass
 
-    def recv(self, max_bytes: int, timeout: float | None) -> bytes:  # noqa: ARG002
+    def recv(self, max_bytes: int, timeout: float | None) -> bytes:
         out = bytes(self.data[:max_bytes])
         self.data = self.data[len(out) :]
         return out

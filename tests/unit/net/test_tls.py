@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import socket
 import ssl
 import subprocess
 
@@ -181,7 +180,7 @@ def test_verify_codes_map_to_reason_codes(verify_code, code):
 @pytest.mark.parametrize(
     ("exc", "code"),
     [
-        (socket.timeout("timed out"), failures.TIMEOUT),
+        (TimeoutError("timed out"), failures.TIMEOUT),
         (ConnectionRefusedError(111, "refused"), failures.CONNECTION_REFUSED),
         (ConnectionResetError(104, "reset"), failures.CONNECTION_CLOSED),
         (OSError(101, "Network is unreachable"), failures.UNREACHABLE),

@@ -24,7 +24,6 @@ from govmail_desktop.admin.cli import main
 from govmail_desktop.policy.registry import REG_SZ, InMemoryRegistry
 from govmail_desktop.policy.sources import ca_file_problems, load_machine_policy
 from govmail_desktop.policy.winsec import ADMINISTRATORS, SYSTEM, Ace, FileSecurity
-
 from tests.unit.policy.test_machine_trust import assert_fails_closed, stat_as_root_above, write
 from tests.unit.policy.winfakes import A_USER, FULL_CONTROL, READ_EXECUTE, USERS, FakeWindows
 

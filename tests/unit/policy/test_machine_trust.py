@@ -27,7 +27,6 @@ from govmail_desktop.policy.registry import (
 )
 from govmail_desktop.policy.sources import DEFAULT_SOURCE, load_machine_policy, load_policy_file
 from govmail_desktop.policy.winsec import ADMINISTRATORS, SYSTEM, Ace, FileSecurity
-
 from tests.unit.policy.winfakes import A_USER, FULL_CONTROL, READ_EXECUTE, USERS, FakeWindows
 
 FILE_ADD_FILE = 0x0002
@@ -268,7 +267,7 @@ class FakeWinreg:
         exc.winerror = winerror
         return exc
 
-    def OpenKey(self, root, path, reserved, access):  # noqa: N802 (winreg's name)
+    def OpenKey(self, root, path, reserved, access):  # winreg's name
         assert root == self.HKEY_LOCAL_MACHINE and access & self.KEY_WOW64_64KEY
         if path in self.open_errors:
             raise self.open_errors[path]
@@ -285,10 +284,10 @@ class FakeWinreg:
             raise self._error(259)  # ERROR_NO_MORE_ITEMS
         return items[index]
 
-    def EnumValue(self, key, index):  # noqa: N802
+    def EnumValue(self, key, index):
         return self._enum(key, index, "values", self.value_errors)
 
-    def EnumKey(self, key, index):  # noqa: N802
+    def EnumKey(self, key, index):
         return self._enum(key, index, "keys", self.key_errors)
 
 

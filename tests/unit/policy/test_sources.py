@@ -12,7 +12,6 @@ from govmail_desktop.core.errors import PolicyRefused
 from govmail_desktop.policy import api
 from govmail_desktop.policy.registry import REG_DWORD, REG_MULTI_SZ, REG_SZ, InMemoryRegistry
 from govmail_desktop.policy.sources import DEFAULT_SOURCE, load_machine_policy, load_policy_file
-
 from tests.unit.policy.winfakes import FakeWindows
 
 

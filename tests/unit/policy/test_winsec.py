@@ -28,7 +28,6 @@ from govmail_desktop.policy.winsec import (
     resolve_known_folder,
     security_problems,
 )
-
 from tests.unit.policy.winfakes import (
     A_USER,
     AUTHENTICATED_USERS,

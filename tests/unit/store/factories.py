@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 
 from govmail_desktop.core.entities import Address, Flag, Folder, MessageSummary, SpecialUse
 
 BANGKOK = timezone(timedelta(hours=7))
 #: Message 1 arrives at this instant; message n arrives (n-1) minutes later.
-BASE_TIME = datetime(2026, 11, 3, 7, 0, tzinfo=timezone.utc)
+BASE_TIME = datetime(2026, 11, 3, 7, 0, tzinfo=UTC)
 
 SENDERS = (
     Address("สมชาย ใจดี", "somchai@dwr.mail.go.th"),

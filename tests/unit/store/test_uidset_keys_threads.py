@@ -17,7 +17,6 @@ from govmail_desktop.store.keys import (
 )
 from govmail_desktop.store.threads import ThreadInput, thread_order
 
-
 # ---------------------------------------------------------------- UidSet
 
 

@@ -38,7 +38,7 @@ class SpecialFoldersServer(FakeServer):
         self.create_refused: set[str] = set()
         self.subscribed: set[str] = set()
 
-    def connect(self) -> "SpecialFoldersConnection":
+    def connect(self) -> SpecialFoldersConnection:
         with self.lock:
             if self.down:
                 raise failures.network_error(failures.CONNECTION_REFUSED, "fake.go.th", 993, "server down")

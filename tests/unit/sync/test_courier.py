@@ -151,7 +151,7 @@ def _wire_sync(tmp_path: Path, name: str, transport: CourierWire, capabilities=C
     cache = MailCache(tmp_path / f"{name}.sqlite3")
     wire = ImapWire(transport, host="courier.agency.go.th", capabilities=capabilities)
     result = FolderSync(wire, cache, None, None, SMALL).run("INBOX")
-    db = cache._conn()  # noqa: SLF001 - every stored column is compared
+    db = cache._conn()  # every stored column is compared
     rows = [r[2:] for r in db.execute("SELECT * FROM messages ORDER BY uid")]
     return result, cache, rows
 

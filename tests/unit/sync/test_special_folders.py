@@ -17,10 +17,10 @@ from govmail_desktop.net.imap.client import ImapCommandError
 from govmail_desktop.store.op_queue import OpKind
 from govmail_desktop.sync import offline
 from govmail_desktop.sync.connection import prepare
+from govmail_desktop.sync.control import CancelToken
 from govmail_desktop.sync.engine import sync_account
 from govmail_desktop.sync.folder_list import apply_chosen_folders, create_special_folder, sync_folder_list
 from govmail_desktop.sync.folder_sync import FolderSync
-from govmail_desktop.sync.control import CancelToken
 from tests.unit.sync.conftest import cached_state
 from tests.unit.sync.fake_server import BASIC_CAPS, FULL_CAPS
 from tests.unit.sync.fake_special import SpecialFoldersServer, zimbra_server
