@@ -102,7 +102,7 @@ def run_show(args: argparse.Namespace) -> int:
               file=out)
         _print_problems(eff.problems, out)
     emit(file=out)
-    for path, spec in KEYS.items():
+    for path in KEYS:
         if path not in eff.values:
             continue
         emit(f"{path} = {_value_text(eff.values[path])}", file=out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import re
+import weakref
 from pathlib import Path
 
 # Spaces, not \s: a pattern must not run on into the next line of a traceback.
@@ -40,7 +41,7 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a broken format string must not kill logging
+        except Exception:  # noqa: BLE001 - a broken format string or __str__ must not kill logging
             message = str(record.msg)
         cleaned = redact(message)
         if cleaned != message:
@@ -58,6 +59,20 @@ class RedactingFormatter(logging.Formatter):
 
 _FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 
+# The handlers setup_logging() installed, so that a second call (or a test) removes
+# exactly those and leaves the handlers of anyone else sharing the process.
+_APP_HANDLERS: weakref.WeakSet[logging.Handler] = weakref.WeakSet()
+
+
+def remove_app_handlers() -> None:
+    """Flush, detach and close the handlers setup_logging() put on the root logger."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if handler in _APP_HANDLERS:
+            handler.flush()
+            root.removeHandler(handler)
+            handler.close()
+
 
 def setup_logging(
     log_file: Path,
@@ -71,10 +86,7 @@ def setup_logging(
     log_file.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
     root.setLevel(level)
-    for handler in list(root.handlers):
-        if getattr(handler, "_govmail", False):
-            root.removeHandler(handler)
-            handler.close()
+    remove_app_handlers()
     handler = logging.handlers.RotatingFileHandler(
         log_file, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
     )
@@ -82,7 +94,7 @@ def setup_logging(
     if console:
         handlers.append(logging.StreamHandler())
     for h in handlers:
-        h._govmail = True  # type: ignore[attr-defined]
+        _APP_HANDLERS.add(h)
         h.setFormatter(RedactingFormatter(_FORMAT))
         h.addFilter(RedactingFilter())
         root.addHandler(h)

@@ -157,7 +157,7 @@ def parse_pattern(text: str, *, allow_ip: bool = False, allow_any_tld: bool = Fa
         if parse_ip_literal(body) is not None:
             raise InvalidHost("'name.*' needs a name, not an address")
         return HostPattern(ANY_TLD, body)
-    if text.startswith("*.") or text.startswith("."):
+    if text.startswith(("*.", ".")):
         body = normalize_host(text[2:] if text.startswith("*.") else text[1:])
         if parse_ip_literal(body) is not None:
             raise InvalidHost("a suffix rule needs a name, not an address")

@@ -28,7 +28,7 @@ class UidSet:
                 merged.append([first, last])
         self._starts = [r[0] for r in merged]
         self._ends = [r[1] for r in merged]
-        self._len = sum(e - s + 1 for s, e in zip(self._starts, self._ends))
+        self._len = sum(e - s + 1 for s, e in zip(self._starts, self._ends, strict=True))
 
     @classmethod
     def from_sorted(cls, uids: Iterable[int]) -> UidSet:
@@ -67,10 +67,10 @@ class UidSet:
 
     @property
     def ranges(self) -> list[tuple[int, int]]:
-        return list(zip(self._starts, self._ends))
+        return list(zip(self._starts, self._ends, strict=True))
 
     def to_imap(self) -> str:
-        return ",".join(f"{s}" if s == e else f"{s}:{e}" for s, e in zip(self._starts, self._ends))
+        return ",".join(f"{s}" if s == e else f"{s}:{e}" for s, e in zip(self._starts, self._ends, strict=True))
 
     def __contains__(self, uid: object) -> bool:
         if not isinstance(uid, int):
@@ -85,7 +85,7 @@ class UidSet:
         return self._len > 0
 
     def __iter__(self) -> Iterator[int]:
-        for s, e in zip(self._starts, self._ends):
+        for s, e in zip(self._starts, self._ends, strict=True):
             yield from range(s, e + 1)
 
     def __eq__(self, other: object) -> bool:
@@ -116,7 +116,7 @@ class UidSet:
         out: list[tuple[int, int]] = []
         others = other.ranges
         j = 0
-        for s, e in zip(self._starts, self._ends):
+        for s, e in zip(self._starts, self._ends, strict=True):
             cur = s
             while j < len(others) and others[j][1] < cur:
                 j += 1

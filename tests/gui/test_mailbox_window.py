@@ -343,7 +343,7 @@ def test_two_accounts_are_offered_and_each_shows_its_own_folders(make_main_windo
         SimpleNamespace(id="first", address="alice@agency.go.th", display_name="อลิสา"),
         SimpleNamespace(id="second", address="bob@agency.go.th", display_name="บ็อบ"),
     ]
-    for account, count in zip(accounts, (4, 9)):
+    for account, count in zip(accounts, (4, 9), strict=True):
         cache = MailCache.for_account(account.id)
         fill(cache, count=count)
         cache.close()

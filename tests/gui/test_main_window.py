@@ -301,8 +301,10 @@ def test_exception_escaping_a_slot_becomes_a_please_report_notice(tmp_path):
     assert proc.returncode == 0, proc.stderr
     notice = [ln for ln in proc.stdout.splitlines() if ln.startswith("NOTICE:")]
     assert notice == [
-        "NOTICE:error:เกิดข้อผิดพลาดที่ไม่คาดคิด รายละเอียดถูกบันทึกไว้ในไฟล์บันทึกการทำงาน (log) แล้ว "
-        "กรุณาแจ้งเจ้าหน้าที่ไอทีของหน่วยงาน"
+        (
+            "NOTICE:error:เกิดข้อผิดพลาดที่ไม่คาดคิด รายละเอียดถูกบันทึกไว้ในไฟล์บันทึกการทำงาน (log) แล้ว "
+            "กรุณาแจ้งเจ้าหน้าที่ไอทีของหน่วยงาน"
+        )
     ]
     log_text = (tmp_path / "log" / "govmail.log").read_text(encoding="utf-8")
     assert "Traceback" in log_text and "broken_slot" in log_text and "folder-counter" in log_text

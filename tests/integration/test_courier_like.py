@@ -62,8 +62,10 @@ def test_quoted_header_field_echo_stores_every_sample(seeded_dovecot, tmp_path):
         wire.select("INBOX", readonly=True)
         (msg,) = wire.fetch(str(inbox[0].uid), QUOTED_ITEMS)
         assert list(msg.sections) == [
-            'BODY[HEADER.FIELDS ("CONTENT-TYPE" "REFERENCES" "IN-REPLY-TO" "MESSAGE-ID" "SUBJECT" "CC" "TO" "FROM" '
-            '"DATE")]'
+            (
+                'BODY[HEADER.FIELDS ("CONTENT-TYPE" "REFERENCES" "IN-REPLY-TO" "MESSAGE-ID" "SUBJECT" "CC" "TO" "FROM" '
+                '"DATE")]'
+            )
         ]
     finally:
         wire.logout()

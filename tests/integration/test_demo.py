@@ -89,19 +89,16 @@ def test_demo_servers_write_their_own_log_not_the_apps(tmp_path):
     demo's servers (aiosmtpd's "mail.log", tests.servers) log to <demo dir>/servers.log."""
     import logging
 
-    from govmail_desktop.core.logging_setup import setup_logging
+    from govmail_desktop.core.logging_setup import remove_app_handlers, setup_logging
     from tests.servers import demo
 
     app_log = tmp_path / "app" / "govmail.log"
     setup_logging(app_log)  # what the app's start-up does
-    root = logging.getLogger()
     try:
         assert demo.main(["--check", "--dir", str(tmp_path / "demo")]) == 0
         logging.getLogger("govmail_desktop.test").info("the app's own line")
     finally:
-        for handler in [h for h in root.handlers if getattr(h, "_govmail", False)]:
-            root.removeHandler(handler)
-            handler.close()
+        remove_app_handlers()
     app_text = app_log.read_text(encoding="utf-8")
     assert "the app's own line" in app_text
     assert " mail.log: " not in app_text and " tests.servers." not in app_text

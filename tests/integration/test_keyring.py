@@ -18,7 +18,7 @@ from keyring.backends import SecretService, fail
 
 from govmail_desktop.core.accounts import AccountStore
 from govmail_desktop.core.errors import CredentialsError
-from govmail_desktop.core.logging_setup import setup_logging
+from govmail_desktop.core.logging_setup import remove_app_handlers, setup_logging
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.credentials import SERVICE_NAME, CredentialStore, SessionPasswords
@@ -97,7 +97,6 @@ def test_a_wizard_session_leaves_the_password_only_in_the_keyring(
     paths = AppPaths.default()
     paths.ensure()
     setup_logging(paths.log_file, level=logging.DEBUG)
-    root = logging.getLogger()
     try:
         store = CredentialStore()
         settings = Settings.load(paths.settings_file)
@@ -111,11 +110,7 @@ def test_a_wizard_session_leaves_the_password_only_in_the_keyring(
         account = blocker.args[0]
         assert wizard.service.wait(30)
     finally:
-        for handler in list(root.handlers):
-            if getattr(handler, "_govmail", False):
-                handler.flush()
-                root.removeHandler(handler)
-                handler.close()
+        remove_app_handlers()
     try:
         assert store.get_password(account.id) == mail_servers.password
         assert AccountStore(Settings.load(paths.settings_file)).list() == [account]

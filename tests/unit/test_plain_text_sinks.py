@@ -156,7 +156,7 @@ class FunctionScope:
             self.assigned.setdefault(target.id, []).append(value)
         elif isinstance(target, (ast.Tuple, ast.List)):
             if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts):
-                for t, v in zip(target.elts, value.elts):
+                for t, v in zip(target.elts, value.elts, strict=True):
                     self._bind(t, v)
             else:
                 self._opaque(target)
@@ -392,16 +392,20 @@ def test_text_from_data_reaches_qt_only_through_the_plain_text_helpers():
 PLANTED_BAD = {
     "model tooltip of a subject": (
         "models/list.py",
-        "def data(self, index, role):\n"
-        "    if role == Qt.ItemDataRole.ToolTipRole:\n"
-        "        return row.subject\n",
+        (
+            "def data(self, index, role):\n"
+            "    if role == Qt.ItemDataRole.ToolTipRole:\n"
+            "        return row.subject\n"
+        ),
         TOOLTIP,
     ),
     "translated tooltip quoting a folder name": (
         "models/tree.py",
-        "def data(self, index, role):\n"
-        "    if role == Qt.ItemDataRole.ToolTipRole and node.unread:\n"
-        "        return self.tr('{name}: {count} unread').format(name=node.full_name, count=node.unread)\n",
+        (
+            "def data(self, index, role):\n"
+            "    if role == Qt.ItemDataRole.ToolTipRole and node.unread:\n"
+            "        return self.tr('{name}: {count} unread').format(name=node.full_name, count=node.unread)\n"
+        ),
         TOOLTIP,
     ),
     "widget tooltip of a file name": (
@@ -411,9 +415,11 @@ PLANTED_BAD = {
     ),
     "tooltip of a plain label (a plain label does not make its tooltip plain)": (
         "ui/pane.py",
-        "class Pane:\n"
-        "    def __init__(self):\n        self.label = plain_label(QLabel(self))\n"
-        "    def show(self, text):\n        self.label.setToolTip(text)\n",
+        (
+            "class Pane:\n"
+            "    def __init__(self):\n        self.label = plain_label(QLabel(self))\n"
+            "    def show(self, text):\n        self.label.setToolTip(text)\n"
+        ),
         TOOLTIP,
     ),
     "QToolTip.showText of a subject": (
@@ -428,22 +434,28 @@ PLANTED_BAD = {
     ),
     "AutoText label showing a server error": (
         "ui/status.py",
-        "class Bar:\n"
-        "    def __init__(self):\n        self.notice = QLabel(self)\n"
-        "    def show(self, error):\n        self.notice.setText(error.user_text('th'))\n",
+        (
+            "class Bar:\n"
+            "    def __init__(self):\n        self.notice = QLabel(self)\n"
+            "    def show(self, error):\n        self.notice.setText(error.user_text('th'))\n"
+        ),
         LABEL,
     ),
     "label plain in another class only": (
         "ui/two.py",
-        "class A:\n    def __init__(self):\n        self.label = plain_label(QLabel(self))\n"
-        "class B:\n    def __init__(self):\n        self.label = QLabel(self)\n"
-        "    def show(self, name):\n        self.label.setText(name)\n",
+        (
+            "class A:\n    def __init__(self):\n        self.label = plain_label(QLabel(self))\n"
+            "class B:\n    def __init__(self):\n        self.label = QLabel(self)\n"
+            "    def show(self, name):\n        self.label.setText(name)\n"
+        ),
         LABEL,
     ),
     "local label made plain in another function only": (
         "ui/local.py",
-        "def a(parent):\n    label = plain_label(QLabel(parent))\n"
-        "def b(parent, subject):\n    label = QLabel(parent)\n    label.setText(subject)\n",
+        (
+            "def a(parent):\n    label = plain_label(QLabel(parent))\n"
+            "def b(parent, subject):\n    label = QLabel(parent)\n    label.setText(subject)\n"
+        ),
         LABEL,
     ),
     "message box text quoting a host": (
@@ -498,51 +510,61 @@ def test_a_planted_instance_is_reported(tmp_path, case):
 PLANTED_GOOD = {
     "model tooltip through the helper": (
         "models/list.py",
-        "def data(self, index, role):\n"
-        "    if role == Qt.ItemDataRole.ToolTipRole:\n"
-        "        return plain_tooltip(self._tooltip(row))\n"
-        "    if role == Qt.ItemDataRole.ToolTipRole and column == 0:\n"
-        "        return self.tr('Flag and attachment')\n",
+        (
+            "def data(self, index, role):\n"
+            "    if role == Qt.ItemDataRole.ToolTipRole:\n"
+            "        return plain_tooltip(self._tooltip(row))\n"
+            "    if role == Qt.ItemDataRole.ToolTipRole and column == 0:\n"
+            "        return self.tr('Flag and attachment')\n"
+        ),
     ),
     "labels made plain directly, by setTextFormat and by a factory method": (
         "ui/pane.py",
-        "class Pane:\n"
-        "    def __init__(self):\n"
-        "        self.a = plain_label(QLabel(self))\n"
-        "        self.b = QLabel(self)\n"
-        "        self.b.setTextFormat(Qt.TextFormat.PlainText)\n"
-        "        self.c = self._label('c')\n"
-        "    def _label(self, name):\n"
-        "        label = plain_label(QLabel(self))\n"
-        "        return label\n"
-        "    def show(self, m):\n"
-        "        self.a.setText(m.subject)\n        self.b.setText(m.sender)\n        self.c.setText(m.to)\n"
-        "        local = plain_label(QLabel(self))\n        local.setText(m.cc)\n",
+        (
+            "class Pane:\n"
+            "    def __init__(self):\n"
+            "        self.a = plain_label(QLabel(self))\n"
+            "        self.b = QLabel(self)\n"
+            "        self.b.setTextFormat(Qt.TextFormat.PlainText)\n"
+            "        self.c = self._label('c')\n"
+            "    def _label(self, name):\n"
+            "        label = plain_label(QLabel(self))\n"
+            "        return label\n"
+            "    def show(self, m):\n"
+            "        self.a.setText(m.subject)\n        self.b.setText(m.sender)\n        self.c.setText(m.to)\n"
+            "        local = plain_label(QLabel(self))\n        local.setText(m.cc)\n"
+        ),
     ),
     "own text: translations, numbers, constants, locals built from them": (
         "ui/own.py",
-        "def show(self, count: int, uids, done, total):\n"
-        "    self.label.setText(self.tr('Delete {n} message(s)?').format(n=len(uids)))\n"
-        "    self.label.setText(f'{APP_NAME} — ' + self.tr('{count} unread').format(count=f'{count:,}'))\n"
-        "    tip = self.tr('Offline') if count else QCoreApplication.translate('Ctx', 'Online')\n"
-        "    self.icon.setToolTip(tip)\n"
-        "    self.label.setText(f'{done:,}/{total:,}')\n"
-        "    self.box.setText(f'<h3>{APP_NAME}</h3>' + self.tr('Version {v}').format(v=__version__))\n"
-        "    item.setText(_qt_text(name))\n",
+        (
+            "def show(self, count: int, uids, done, total):\n"
+            "    self.label.setText(self.tr('Delete {n} message(s)?').format(n=len(uids)))\n"
+            "    self.label.setText(f'{APP_NAME} — ' + self.tr('{count} unread').format(count=f'{count:,}'))\n"
+            "    tip = self.tr('Offline') if count else QCoreApplication.translate('Ctx', 'Online')\n"
+            "    self.icon.setToolTip(tip)\n"
+            "    self.label.setText(f'{done:,}/{total:,}')\n"
+            "    self.box.setText(f'<h3>{APP_NAME}</h3>' + self.tr('Version {v}').format(v=__version__))\n"
+            "    item.setText(_qt_text(name))\n"
+        ),
     ),
     "an item of a table of translations": (
         "ui/table.py",
-        "def retranslate(self, key):\n"
-        "    labels = {'sent': self.tr('&Sent:'), 'trash': self.tr('&Trash:')}\n"
-        "    self.label.setText(labels[key])\n"
-        "    self.label.setText((self.tr('One'), self.tr('Two'))[key])\n",
+        (
+            "def retranslate(self, key):\n"
+            "    labels = {'sent': self.tr('&Sent:'), 'trash': self.tr('&Trash:')}\n"
+            "    self.label.setText(labels[key])\n"
+            "    self.label.setText((self.tr('One'), self.tr('Two'))[key])\n"
+        ),
     ),
     "helpers for tooltips and notifications": (
         "ui/helpers.py",
-        "def show(self, m):\n"
-        "    self.label.setToolTip(plain_tooltip(m.subject))\n"
-        "    QToolTip.showText(pos, plain_tooltip(m.sender))\n"
-        "    self.tray.showMessage(notification_text(m.title), notification_text(m.text), icon, 1000)\n",
+        (
+            "def show(self, m):\n"
+            "    self.label.setToolTip(plain_tooltip(m.subject))\n"
+            "    QToolTip.showText(pos, plain_tooltip(m.sender))\n"
+            "    self.tray.showMessage(notification_text(m.title), notification_text(m.text), icon, 1000)\n"
+        ),
     ),
     "QLabel(parent) and plain_label(QLabel(text))": (
         "ui/ctor.py",

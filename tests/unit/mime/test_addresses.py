@@ -77,8 +77,10 @@ HOSTILE = [
     # RFC 5322 appendix A examples (comments, groups, obsolete forms): well-formed, no warning.
     ("Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>", [("Pete", "pete@silly.test")], set()),
     (
-        "A Group(Some people):Chris Jones <c@(Chris's host.)public.example>, joe@example.org,"
-        " John <jdoe@one.test> (my dear friend); (the end of the group)",
+        (
+            "A Group(Some people):Chris Jones <c@(Chris's host.)public.example>, joe@example.org,"
+            " John <jdoe@one.test> (my dear friend); (the end of the group)"
+        ),
         [("Chris Jones", "c@public.example"), ("", "joe@example.org"), ("John", "jdoe@one.test")],
         set(),
     ),

@@ -183,7 +183,7 @@ def flood_verdict(drive: Callable[[ImapWire], object], flood: Flood, prelude: by
         if exc.code != failures.TOO_MUCH_DATA:
             return f"reported {exc.code}: {exc.detail}"
         return "" if transport.closed and wire.broken else "did not end the connection"
-    except Exception as exc:  # noqa: BLE001 - anything else is a finding
+    except Exception as exc:  # anything else is a finding
         return f"raised {type(exc).__name__}: {exc}"
     # LOGOUT swallows errors: it must still have ended the connection at the bound.
     if transport.closed and wire.broken:
