@@ -186,7 +186,38 @@ def _from_epoch(value: int | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
-def summary_row(folder_id: int, s: MessageSummary) -> tuple[Any, ...]:
+class SummaryRow(NamedTuple):
+    """One ``messages`` row as the cache writes it: the columns the INSERT names, in
+    its order (the INSERT statement is generated from these fields; a test checks
+    them against the table). Built by :func:`summary_row` and, for the bulk header
+    sync, by ``sync/rows.py``."""
+
+    folder_id: int
+    uid: int
+    flags: int
+    keywords: str
+    internaldate: int
+    date: int | None
+    size: int
+    subject: str
+    subject_key: str
+    from_display: str
+    sender_key: str
+    from_addrs: str
+    to_addrs: str
+    cc_addrs: str
+    message_id: str | None
+    in_reply_to: str | None
+    refs: str
+    preview: str
+    has_attachments: int
+
+
+#: Columns of a :class:`SummaryRow`.
+ROW_COLUMNS = len(SummaryRow._fields)
+
+
+def summary_row(folder_id: int, s: MessageSummary) -> SummaryRow:
     """A MessageSummary as the ``messages`` columns (sort keys computed here, once)."""
     bits, kw = encode_flags(s.flags)
     subject = keys.one_line(s.subject)
@@ -196,50 +227,40 @@ def summary_row(folder_id: int, s: MessageSummary) -> tuple[Any, ...]:
         internal = date if date is not None else 0
     msgids = keys.message_ids(s.message_id)
     irt = keys.message_ids(s.in_reply_to)
-    return (
-        folder_id,
-        s.uid,
-        bits,
-        kw,
-        internal,
-        date,
-        int(s.size or 0),
-        subject,
-        keys.subject_sort_key(subject),
-        keys.display_of(s.from_),
-        keys.sender_sort_key(s.from_),
-        keys.pack_addresses(s.from_),
-        keys.pack_addresses(s.to),
-        keys.pack_addresses(s.cc),
-        msgids[0] if msgids else None,
-        irt[0] if irt else None,
-        " ".join(keys.message_ids(s.references)),
-        keys.preview_text(s.preview),
-        1 if s.has_attachments else 0,
+    return SummaryRow(
+        folder_id=folder_id,
+        uid=s.uid,
+        flags=bits,
+        keywords=kw,
+        internaldate=internal,
+        date=date,
+        size=int(s.size or 0),
+        subject=subject,
+        subject_key=keys.subject_sort_key(subject),
+        from_display=keys.display_of(s.from_),
+        sender_key=keys.sender_sort_key(s.from_),
+        from_addrs=keys.pack_addresses(s.from_),
+        to_addrs=keys.pack_addresses(s.to),
+        cc_addrs=keys.pack_addresses(s.cc),
+        message_id=msgids[0] if msgids else None,
+        in_reply_to=irt[0] if irt else None,
+        refs=" ".join(keys.message_ids(s.references)),
+        preview=keys.preview_text(s.preview),
+        has_attachments=1 if s.has_attachments else 0,
     )
 
 
-_INSERT_SQL = """
-INSERT INTO messages (folder_id, uid, flags, keywords, internaldate, date, size, subject,
-    subject_key, from_display, sender_key, from_addrs, to_addrs, cc_addrs, message_id,
-    in_reply_to, refs, preview, has_attachments)
-VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-ON CONFLICT (folder_id, uid) DO UPDATE SET
-    flags=excluded.flags, keywords=excluded.keywords, internaldate=excluded.internaldate,
-    date=excluded.date, size=excluded.size, subject=excluded.subject,
-    subject_key=excluded.subject_key, from_display=excluded.from_display,
-    sender_key=excluded.sender_key, from_addrs=excluded.from_addrs, to_addrs=excluded.to_addrs,
-    cc_addrs=excluded.cc_addrs, message_id=excluded.message_id,
-    in_reply_to=excluded.in_reply_to, refs=excluded.refs, preview=excluded.preview,
-    has_attachments=excluded.has_attachments
-"""
-
+# The INSERT of SummaryRows, made from its fields: a row refreshes every column but its key.
+_INSERT_VALUES = "VALUES (" + ",".join("?" * ROW_COLUMNS) + ")"
+_INSERT_HEAD = f"INSERT INTO messages ({', '.join(SummaryRow._fields)})\n"
+_INSERT_TAIL = "\nON CONFLICT (folder_id, uid) DO UPDATE SET " + ", ".join(
+    f"{column}=excluded.{column}" for column in SummaryRow._fields if column not in ("folder_id", "uid")
+)
+_INSERT_SQL = _INSERT_HEAD + _INSERT_VALUES + _INSERT_TAIL
 
 #: Rows per INSERT statement: each statement binds its rows at once and runs
 #: them in one step (faster than executemany, and see MailCache.background_writer).
 _ROWS_PER_INSERT = 500
-_INSERT_VALUES = "VALUES (" + ",".join("?" * 19) + ")"
-_INSERT_HEAD, _INSERT_TAIL = _INSERT_SQL.split(_INSERT_VALUES)
 _MULTI_INSERT: dict[int, str] = {}
 
 
@@ -251,9 +272,9 @@ def _multi_insert_sql(n: int) -> str:
     return sql
 
 
-def _insert_many(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+def _insert_many(db: sqlite3.Connection, rows: Sequence[SummaryRow]) -> None:
     """``executemany(_INSERT_SQL, rows)``, as a few multi-row statements."""
-    per = max(1, min(_ROWS_PER_INSERT, db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 19))
+    per = max(1, min(_ROWS_PER_INSERT, db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // ROW_COLUMNS))
     chain = itertools.chain.from_iterable
     for start in range(0, len(rows), per):
         part = rows[start : start + per]
@@ -639,12 +660,12 @@ class MailCache:
         return self.insert_rows(folder_id, [summary_row(folder_id, s) for s in summaries])
 
     @_guarded
-    def insert_rows(self, folder_id: int, rows: Sequence[tuple[Any, ...]]) -> int:
+    def insert_rows(self, folder_id: int, rows: Sequence[SummaryRow]) -> int:
         """Insert (or refresh) ready-made ``messages`` rows in ONE transaction.
 
         For the bulk header sync (``sync/rows.py``), which builds rows straight
         from the wire with per-correspondent values memoised; each row must be
-        what :func:`summary_row` gives (19 columns, this ``folder_id`` first).
+        what :func:`summary_row` gives (a :class:`SummaryRow` of this ``folder_id``).
         Returns the number of rows.
         """
         if not rows:
@@ -655,7 +676,7 @@ class MailCache:
         return len(rows)
 
     @contextlib.contextmanager
-    def background_writer(self) -> Iterator[Callable[[int, Sequence[tuple[Any, ...]]], Future[int]]]:
+    def background_writer(self) -> Iterator[Callable[[int, Sequence[SummaryRow]], Future[int]]]:
         """``submit(folder_id, rows) -> Future`` running :meth:`insert_rows` on a thread of its own.
 
         For the bulk header sync: SQLite does the page and index work of a
@@ -1016,6 +1037,7 @@ __all__ = [
     "RowKey",
     "SORT_COLUMNS",
     "SortKey",
+    "SummaryRow",
     "account_dir",
     "summary_row",
 ]
