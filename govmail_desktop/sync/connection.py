@@ -57,7 +57,7 @@ class MailboxConnection(Protocol):
     def fetch_stream(
         self,
         uid_set: str,
-        items: str = ...,
+        items: str,
         *,
         changedsince: int | None = None,
         vanished: bool = False,

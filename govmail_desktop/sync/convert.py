@@ -15,9 +15,8 @@ from typing import Any, Iterable
 
 from govmail_desktop.core.entities import Address, MessageSummary
 from govmail_desktop.mime.parse import parse_addresses
-from govmail_desktop.net.imap.fetch import Address as WireAddress
-from govmail_desktop.net.imap.fetch import FetchedMessage, envelope_id_text
-from govmail_desktop.net.imap.text import decode_header_text, parse_date_header
+from govmail_desktop.net.imap.fetch import FetchedMessage
+from govmail_desktop.net.imap.text import decode_header_text, message_id_text, parse_date_header
 
 #: What the header sync asks for: the summary's header fields as raw text, with
 #: References (threading) and Content-Type (the attachment mark). Not ENVELOPE:
@@ -29,7 +28,6 @@ HEADER_SECTION = f"BODY[HEADER.FIELDS ({' '.join(HEADER_FIELDS)})]"
 SUMMARY_ITEMS = f"UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS ({' '.join(HEADER_FIELDS)})]"
 FLAG_ITEMS = "UID FLAGS"
 
-_ADDRESSES: dict[tuple[WireAddress, ...], tuple[Address, ...]] = {}
 _ADDRESSES_MAX = 20000
 _HEADER_ADDRESSES: dict[bytes, tuple[Address, ...]] = {}
 _MSGID = re.compile(rb"<[^<>\s]+>")
@@ -68,19 +66,6 @@ def new_summary(**values: Any) -> MessageSummary:
     state.update(values)
     summary.__dict__.update(state)
     return summary
-
-
-def addresses(wire: tuple[WireAddress, ...]) -> tuple[Address, ...]:
-    """Entity addresses, converted once per distinct list."""
-    if not wire:
-        return ()
-    found = _ADDRESSES.get(wire)
-    if found is None:
-        found = tuple([Address(a.name, a.email) for a in wire])
-        if len(_ADDRESSES) >= _ADDRESSES_MAX:
-            _ADDRESSES.clear()
-        _ADDRESSES[wire] = found
-    return found
 
 
 def header_fields(block: bytes | None) -> dict[str, bytes]:
@@ -175,33 +160,16 @@ def header_block(sections: dict[str, bytes | None] | None) -> bytes | None:
 
 
 def id_text(value: bytes | None, message_id: bool) -> str | None:
-    """Message-ID / In-Reply-To header text as the ENVELOPE path decodes it."""
+    """Message-ID / In-Reply-To header text (``net.imap.text.message_id_text``), None when empty."""
     if not value:
         return None
-    return envelope_id_text(value, message_id) or None
+    return message_id_text(value, message_id) or None
 
 
 def references_of(value: bytes | None) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(m.decode("ascii", "replace") for m in _MSGID.findall(value))
-
-
-_SECTION_CACHE: dict[bytes, tuple[tuple[str, ...], bool]] = {}
-
-
-def _section_info(block: bytes) -> tuple[tuple[str, ...], bool]:
-    """(References, has attachments) of the fetched header fields; the many
-    identical blocks (same Content-Type, no References) are worked out once."""
-    found = _SECTION_CACHE.get(block)
-    if found is not None:
-        return found
-    found = fields_info(header_fields(block))
-    if len(block) < 512:
-        if len(_SECTION_CACHE) >= _ADDRESSES_MAX:
-            _SECTION_CACHE.clear()
-        _SECTION_CACHE[block] = found
-    return found
 
 
 def is_attachment_type(content_type: bytes | None) -> bool:
@@ -215,38 +183,12 @@ def fields_info(fields: dict[str, bytes]) -> tuple[tuple[str, ...], bool]:
 
 
 def summary_of(msg: FetchedMessage) -> MessageSummary | None:
-    """The summary of one FETCH row (of :data:`SUMMARY_ITEMS`, or with ENVELOPE);
-    None when the row lacks the UID or both (an unsolicited flag update)."""
-    uid = msg.uid
-    if uid is None:
+    """The summary of one FETCH row of :data:`SUMMARY_ITEMS`; None when the row lacks
+    the UID or the header fields (an unsolicited flag update)."""
+    if msg.uid is None:
         return None
-    env = msg.envelope
-    if env is None:
-        block = header_block(msg.sections)
-        return None if block is None else summary_from_headers(msg, block)
-    references: tuple[str, ...] = ()
-    has_attachments = False
     block = header_block(msg.sections)
-    if block:
-        references, has_attachments = _section_info(block)
-    internaldate = msg.internaldate if msg.internaldate is not None else env.date
-    return new_summary(
-        uid=uid,
-        flags=frozenset(msg.flags) if msg.flags else frozenset(),
-        internaldate=internaldate,  # int seconds: see module doc
-        date=env.date,
-        size=msg.size or 0,
-        subject=env.subject,
-        from_=addresses(env.from_),
-        to=addresses(env.to),
-        cc=addresses(env.cc),
-        message_id=env.message_id or None,
-        in_reply_to=env.in_reply_to or None,
-        references=references,
-        has_attachments=has_attachments,
-        modseq=msg.modseq,
-        reply_to=addresses(env.reply_to) if env.reply_to != env.from_ else (),
-    )
+    return None if block is None else summary_from_headers(msg, block)
 
 
 #: Of a hostile, huge header block only this much is read for the summary (the
@@ -255,7 +197,7 @@ MAX_HEADER_BLOCK = 64 * 1024
 
 
 def summary_from_headers(msg: FetchedMessage, block: bytes) -> MessageSummary:
-    """The summary of a row that carries the header fields instead of ENVELOPE."""
+    """The summary of a row that carries the header fields."""
     fields = header_fields(block[:MAX_HEADER_BLOCK])
     date = parse_date_header(fields.get("date"))
     references, has_attachments = fields_info(fields)

@@ -463,7 +463,7 @@ class FolderSync:
                 vanished.append(event.uid_set)
             elif isinstance(event, FlagsChanged):
                 if event.uid is not None and event.flags is not None:
-                    flags.append(FetchedMessage(event.seq, event.uid, event.flags, None, None, event.modseq, None))
+                    flags.append(FetchedMessage(event.seq, event.uid, event.flags, None, None, event.modseq))
                 else:
                     self._saw_expunge = True  # no UID: only a full diff can place it
             elif isinstance(event, Exists):

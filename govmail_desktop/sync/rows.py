@@ -19,7 +19,6 @@ from typing import Any
 
 from govmail_desktop.core.entities import Address, encode_flags
 from govmail_desktop.net.imap import text as imap_text
-from govmail_desktop.net.imap.fetch import Address as WireAddress
 from govmail_desktop.net.imap.fetch import FetchedMessage
 from govmail_desktop.store import keys
 from govmail_desktop.store.cache import MailCache, summary_row
@@ -30,9 +29,6 @@ log = logging.getLogger(__name__)
 _SIMPLE_ID = re.compile(r"<[^<>\s]+>\Z")
 
 
-# Keyed by the wire tuples (NamedTuples hash in C; the entity dataclasses do not).
-_FROM: dict[tuple[WireAddress, ...], tuple[str, str, str]] = {}
-_PACKED: dict[tuple[WireAddress, ...], str] = {}
 _SUBJECTS: dict[str, tuple[str, str]] = {}
 _FLAGS: dict[tuple[str, ...], tuple[int, str]] = {}
 _CACHE_MAX = 20000
@@ -48,23 +44,6 @@ def _remember(table: dict[Any, Any], key: Any, value: Any) -> Any:
 def _from_triple(entities: tuple[Address, ...]) -> tuple[str, str, str]:
     """(from_display, sender_key, packed From), as summary_row computes them."""
     return keys.display_of(entities), keys.sender_sort_key(entities), keys.pack_addresses(entities)
-
-
-def _from_columns(wire: tuple[WireAddress, ...]) -> tuple[str, str, str]:
-    """The From columns of an ENVELOPE address list — once per correspondent."""
-    found = _FROM.get(wire)
-    if found is None:
-        found = _remember(_FROM, wire, _from_triple(convert.addresses(wire)))
-    return found
-
-
-def _packed(wire: tuple[WireAddress, ...]) -> str:
-    if not wire:
-        return ""
-    found = _PACKED.get(wire)
-    if found is None:
-        found = _remember(_PACKED, wire, keys.pack_addresses(convert.addresses(wire)))
-    return found
 
 
 def _subject_columns(subject: str) -> tuple[str, str]:
@@ -101,53 +80,16 @@ def _references(refs: tuple[str, ...]) -> str:
 
 
 def row_of(folder_id: int, msg: FetchedMessage) -> tuple[Any, ...] | None:
-    """The ``messages`` row ``summary_row(folder_id, convert.summary_of(msg))`` would give."""
-    env = msg.envelope
-    uid = msg.uid
-    if uid is None:
-        return None
-    if env is None:  # header fields (the sync's own layout; the common rows take fast_row)
-        summary = convert.summary_of(msg)
-        return None if summary is None else summary_row(folder_id, summary)
-    references: tuple[str, ...] = ()
-    has_attachments = False
-    block = convert.header_block(msg.sections)
-    if block:
-        references, has_attachments = convert._section_info(block)  # noqa: SLF001 - same module family
-    bits, keywords = _flag_columns(msg.flags) if msg.flags else (0, "")
-    subject, subject_key = _subject_columns(env.subject)
-    from_display, sender_key, from_packed = _from_columns(env.from_)
-    date = env.date
-    internal = msg.internaldate
-    if internal is None:
-        internal = date if date is not None else 0
-    return (
-        folder_id,
-        uid,
-        bits,
-        keywords,
-        internal,
-        date,
-        int(msg.size or 0),
-        subject,
-        subject_key,
-        from_display,
-        sender_key,
-        from_packed,
-        _packed(env.to),
-        _packed(env.cc),
-        _first_id(env.message_id),
-        _first_id(env.in_reply_to),
-        _references(references),
-        "",  # preview: not part of a header sync
-        1 if has_attachments else 0,
-    )
+    """The ``messages`` row ``summary_row(folder_id, convert.summary_of(msg))`` gives: the
+    general path, for rows the fused one (:func:`fast_row`) leaves to it."""
+    summary = convert.summary_of(msg)
+    return None if summary is None else summary_row(folder_id, summary)
 
 
 def is_update(msg: FetchedMessage) -> bool:
     """A FETCH that carries no summary item (only FLAGS, UID, MODSEQ or the like): the
     server telling of a change, not a summary the sync asked for."""
-    return msg.envelope is None and not msg.sections and msg.internaldate is None and msg.size is None
+    return not msg.sections and msg.internaldate is None and msg.size is None
 
 
 def prepare(
@@ -184,8 +126,6 @@ def shape_of(msg: FetchedMessage, limit: int = 300) -> str:
         items.append(f"RFC822.SIZE {msg.size}")
     if msg.modseq is not None:
         items.append("MODSEQ")
-    if msg.envelope is not None:
-        items.append("ENVELOPE")
     for name, value in (msg.sections or {}).items():
         items.append(f"{name} " + ("NIL" if value is None else f"{{{len(value)} bytes}}"))
     items.extend(msg.extra or ())

@@ -2,9 +2,8 @@
 
 Two checks: the Thai samples of tests/data decode to what seed.json expects
 (TIS-620 8-bit headers, windows-874 with Outlook quotes, ISO-8859-11, UTF-8),
-and for a spread of hostile messages from the public corpora (tests/corpora.py) the ENVELOPE
-structure equals what imapclient's parser (a different implementation) reads
-from the same server.
+and a spread of hostile messages from the public corpora (tests/corpora.py) syncs
+into the cache as the general path reads the same server answer.
 """
 
 from __future__ import annotations
@@ -14,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from govmail_desktop.net.imap.client import FETCH_SUMMARY_ITEMS, ImapCommandError
-from govmail_desktop.net.imap.text import decode_header_text
+from govmail_desktop.net.imap.client import ImapCommandError
 from govmail_desktop.sync import convert
 from tests.corpora import CORPORA, require_corpora
 from tests.integration.sync_helpers import open_wire
@@ -60,43 +58,6 @@ def test_thai_samples_decode_as_expected(seeded_dovecot):
     finally:
         wire.logout()
     assert checked == len(samples) == 14  # every sample of tests/data/seed.json
-
-
-def test_hostile_envelopes_match_an_independent_parser(dovecot):
-    files = corpus_files()
-    assert len(files) >= 60, f"the corpora at {CORPORA} hold too few of the messages this test reads"
-    folder = f"corpus-{uuid.uuid4().hex[:6]}"
-    wire = open_wire(dovecot, "bob")
-    appended = 0
-    try:
-        wire.create(folder)
-        for path in files:
-            data = to_crlf(path.read_bytes())
-            try:
-                wire.append(folder, data)
-                appended += 1
-            except ImapCommandError:
-                pass  # Dovecot refuses a few (e.g. NUL bytes): nothing to compare then
-        wire.select(folder, readonly=True)
-        ours = {m.uid: m for m in wire.fetch("1:*", FETCH_SUMMARY_ITEMS)}
-    finally:
-        wire.logout()
-    assert len(ours) == appended >= 60
-    with dovecot.imap("bob") as client:
-        client.select_folder(folder, readonly=True)
-        theirs = client.fetch(sorted(ours), ["ENVELOPE"])
-    for uid, data in theirs.items():
-        env = data[b"ENVELOPE"]
-        mine = ours[uid].envelope
-        assert mine.subject == decode_header_text(env.subject), uid
-        assert mine.message_id == " ".join((env.message_id or b"").decode("ascii", "replace").split()), uid
-        for attr, their_list in (("from_", env.from_), ("to", env.to), ("cc", env.cc)):
-            their_addrs = [
-                (decode_header_text(a.name), (a.mailbox or b"").decode("utf-8", "replace"), (a.host or b"").decode("utf-8", "replace"))
-                for a in (their_list or ())
-                if a.mailbox is not None and a.host is not None
-            ]
-            assert [(a.name, a.mailbox, a.host) for a in getattr(mine, attr)] == their_addrs, (uid, attr)
 
 
 def test_hostile_messages_sync_into_the_cache_as_the_general_path_reads_them(dovecot, tmp_path):

@@ -102,9 +102,6 @@ def quote_string(text: str) -> bytes:
     return b'"' + data.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'
 
 
-FETCH_SUMMARY_ITEMS = "UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE"
-
-
 class ImapWire:
     """Tagged IMAP commands over a transport, for one thread at a time.
 
@@ -483,7 +480,7 @@ class ImapWire:
                 info.vanished.append(event.uid_set)
             elif isinstance(event, FlagsChanged):
                 info.changed.append(
-                    FetchedMessage(event.seq, event.uid, event.flags, None, None, event.modseq, None)
+                    FetchedMessage(event.seq, event.uid, event.flags, None, None, event.modseq)
                 )
             elif isinstance(event, ModseqChanged):
                 info.highest_modseq = event.highest_modseq
@@ -533,7 +530,7 @@ class ImapWire:
     def fetch_stream(
         self,
         uid_set: str,
-        items: str = FETCH_SUMMARY_ITEMS,
+        items: str,
         *,
         changedsince: int | None = None,
         vanished: bool = False,
@@ -647,7 +644,7 @@ class ImapWire:
                 rows = []
                 skipped = 0
 
-    def fetch(self, uid_set: str, items: str = FETCH_SUMMARY_ITEMS, **kwargs: Any) -> list[FetchedMessage]:
+    def fetch(self, uid_set: str, items: str, **kwargs: Any) -> list[FetchedMessage]:
         """Whole FETCH into one list (small sets)."""
         result: list[FetchedMessage] = []
         for batch in self.fetch_stream(uid_set, items, **kwargs):

@@ -166,6 +166,18 @@ def _decode_encoded_words(raw: bytes) -> str:
     return "".join(parts)
 
 
+def message_id_text(raw: bytes, message_id: bool) -> str:
+    """Message-ID (``message_id``) or In-Reply-To text of a header value: 8-bit bytes
+    guessed as UTF-8 then cp874, folding and runs of blanks as one space. A Message-ID
+    of plain ASCII without a space (nearly all of them) is taken as it is."""
+    if not raw:
+        return ""
+    if message_id and raw.isascii() and b" " not in raw:
+        return raw.decode("ascii")
+    text = raw.decode("ascii") if raw.isascii() else guess_decode(raw)
+    return " ".join(text.split())
+
+
 # -- modified UTF-7 (RFC 3501 5.1.3) ------------------------------------------------
 
 

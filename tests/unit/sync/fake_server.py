@@ -325,7 +325,7 @@ class FakeConnection:
                 if gone:
                     info.vanished.append(format_sequence_set(gone))
                 info.changed = [
-                    FetchedMessage(box.seq_of(m.uid), m.uid, tuple(sorted(m.flags)), None, None, m.modseq, None)
+                    FetchedMessage(box.seq_of(m.uid), m.uid, tuple(sorted(m.flags)), None, None, m.modseq)
                     for m in box.messages.values()
                     if m.modseq > since
                 ]
@@ -346,7 +346,7 @@ class FakeConnection:
     def fetch_stream(
         self,
         uid_set: str,
-        items: str = convert.SUMMARY_ITEMS,
+        items: str,
         *,
         changedsince: int | None = None,
         vanished: bool = False,

@@ -163,7 +163,7 @@ def test_changes_announced_during_the_sync_are_applied(server, cache, listener):
     assert cached_state(cache, "INBOX") == server.state("INBOX")
 
 
-def test_rows_without_envelope_during_a_header_fetch_are_flag_updates(server, cache):
+def test_rows_without_header_fields_during_a_header_fetch_are_flag_updates(server, cache):
     from govmail_desktop.net.imap.client import FetchBatch
     from govmail_desktop.net.imap.fetch import FetchedMessage
 
@@ -174,7 +174,7 @@ def test_rows_without_envelope_during_a_header_fetch_are_flag_updates(server, ca
     real_fetch = conn.fetch_stream
 
     def fetch_with_unsolicited(uid_set, items, **kwargs):
-        yield FetchBatch([FetchedMessage(1, 1, ("\\Seen",), None, None, None, None)], skipped=1)
+        yield FetchBatch([FetchedMessage(1, 1, ("\\Seen",), None, None, None)], skipped=1)
         yield from real_fetch(uid_set, items, **kwargs)
 
     conn.fetch_stream = fetch_with_unsolicited

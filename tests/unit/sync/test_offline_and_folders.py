@@ -12,8 +12,7 @@ from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import MessageSummary, SpecialUse
 from govmail_desktop.core.errors import ActionRefused, NetworkError
 from govmail_desktop.net import failures
-from govmail_desktop.net.imap.fetch import Address as WireAddress
-from govmail_desktop.net.imap.fetch import Envelope, FetchedMessage
+from govmail_desktop.net.imap.fetch import FetchedMessage
 from govmail_desktop.net.imap.responses import Exists, FolderListing
 from govmail_desktop.store.cache import summary_row
 from govmail_desktop.store.op_queue import OpKind
@@ -300,10 +299,12 @@ def test_backoff_grows_caps_jitters_and_resets():
 
 
 def _message(header: bytes = b"") -> FetchedMessage:
-    sender = WireAddress("ผู้อำนวยการ", "director", "agency.go.th")
-    envelope = Envelope(1_700_000_000, "วาระการประชุม", (sender,), (sender,), (sender,), (), (), (), "<p@x>", "<m@x>")
-    return FetchedMessage(4, 42, ("\\Seen", "$Forwarded"), 1_700_000_100, 2048, 7, envelope,
-                          {convert.HEADER_SECTION: header} if header else None)
+    block = (
+        "From: =?utf-8?B?4Lic4Li54LmJ4Lit4Liz4LiZ4Lin4Lii4LiB4Liy4Lij?= <director@agency.go.th>\r\n"
+        "Subject: =?utf-8?B?4Lin4Liy4Lij4Liw4LiB4Liy4Lij4Lib4Lij4Liw4LiK4Li44Lih?=\r\n"
+        "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\nMessage-ID: <m@x>\r\nIn-Reply-To: <p@x>\r\n"
+    ).encode("ascii") + header
+    return FetchedMessage(4, 42, ("\\Seen", "$Forwarded"), 1_700_000_100, 2048, 7, {convert.HEADER_SECTION: block})
 
 
 def test_summary_matches_the_dataclass_constructor():
@@ -317,6 +318,6 @@ def test_summary_matches_the_dataclass_constructor():
         convert.new_summary(uid=1, nonsense=2)
 
 
-def test_rows_without_uid_or_envelope_are_not_summaries():
-    assert convert.summary_of(FetchedMessage(1, None, (), None, None, None, None)) is None
-    assert convert.summary_of(_message()._replace(envelope=None)) is None
+def test_rows_without_uid_or_header_fields_are_not_summaries():
+    assert convert.summary_of(FetchedMessage(1, None, (), None, None, None)) is None
+    assert convert.summary_of(_message()._replace(sections=None)) is None

@@ -38,7 +38,7 @@ def test_unusable_rows_are_counted_logged_once_and_reported(server, cache, liste
                 out.append(m)
             last = 1 in [m.uid for m in out]  # the last batch (newest first)
             if last:
-                out.append(FetchedMessage(9, 9, ("\\Flagged",), None, None, None, None))  # an update: not counted
+                out.append(FetchedMessage(9, 9, ("\\Flagged",), None, None, None))  # an update: not counted
             yield FetchBatch(out, skipped=1 if last else 0)  # and one unparsable row
 
     conn.fetch_stream = fetch_with_unusable_rows
@@ -66,9 +66,9 @@ def test_a_sync_without_unusable_rows_reports_nothing(server, cache, listener):
 def test_prepare_sorts_rows_updates_and_unusable_rows():
     from govmail_desktop.sync import convert
 
-    good = FetchedMessage(1, 11, ("\\Seen",), 1_700_000_000, 10, None, None, {convert.HEADER_SECTION: SECRET})
-    update = FetchedMessage(2, 12, ("\\Seen",), None, None, 7, None)
-    no_uid_update = FetchedMessage(3, None, ("\\Seen",), None, None, None, None)
+    good = FetchedMessage(1, 11, ("\\Seen",), 1_700_000_000, 10, None, {convert.HEADER_SECTION: SECRET})
+    update = FetchedMessage(2, 12, ("\\Seen",), None, None, 7)
+    no_uid_update = FetchedMessage(3, None, ("\\Seen",), None, None, None)
     other = good._replace(uid=13, sections={OTHER_SECTION: SECRET})
     nil = good._replace(uid=14, sections={convert.HEADER_SECTION: None})
     no_uid = good._replace(uid=None)
@@ -80,7 +80,7 @@ def test_prepare_sorts_rows_updates_and_unusable_rows():
 
 def test_the_shape_of_a_row_names_items_and_sections_but_no_content():
     msg = FetchedMessage(
-        4, 13, ("\\Seen", "ลับมาก"), 1_700_000_000, 321, 9, None, {'BODY[HEADER.FIELDS ("SUBJECT")]\n': SECRET}
+        4, 13, ("\\Seen", "ลับมาก"), 1_700_000_000, 321, 9, {'BODY[HEADER.FIELDS ("SUBJECT")]\n': SECRET}
     )
     shape = rows.shape_of(msg)
     assert shape.startswith("* 4 FETCH (UID 13 FLAGS (2 flags) INTERNALDATE RFC822.SIZE 321 MODSEQ ")
@@ -95,7 +95,7 @@ def test_unparsable_fetch_rows_are_logged_once_per_fetch_without_content(caplog)
     stream = b"".join((bad if i % 2 else good) % (i, 100 + i) for i in range(1, 9)) + b"W1 OK done\r\n"
     wire, _ = wire_with(stream, chunk=16)
     with caplog.at_level(logging.DEBUG, logger="govmail_desktop.net.imap"):
-        batches = list(wire.fetch_stream("101:108", batch_size=2))
+        batches = list(wire.fetch_stream("101:108", "UID FLAGS", batch_size=2))
     assert sum(b.skipped for b in batches) == 4
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "FETCH row skipped" in r.getMessage()]
     assert len(warnings) == 1
