@@ -93,10 +93,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - never a traceback on the terminal
         if _log_unexpected(exc, argv):
-            text = translate("AdminCli", "govmail-admin stopped on an unexpected error ({error}). Details are in {log}.")
+            text = translate(
+                "AdminCli", "govmail-admin stopped on an unexpected error ({error}). Details are in {log}."
+            )
         else:
             text = translate(
-                "AdminCli", "govmail-admin stopped on an unexpected error ({error}). The log {log} could not be written."
+                "AdminCli",
+                "govmail-admin stopped on an unexpected error ({error}). The log {log} could not be written.",
             )
         emit(text.format(error=_one_line(exc), log=log_file()), file=sys.stderr)
         return EXIT_UNEXPECTED

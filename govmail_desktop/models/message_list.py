@@ -357,7 +357,8 @@ class MessageListModel(QAbstractTableModel):
             if self._threaded:
                 page = self._cache.thread_page(self._folder_id, start, self.PAGE_SIZE)
             else:
-                page = [(r, 0) for r in self._cache.page(self._folder_id, self._sort, self._descending, start, self.PAGE_SIZE)]
+                rows = self._cache.page(self._folder_id, self._sort, self._descending, start, self.PAGE_SIZE)
+                page = [(r, 0) for r in rows]
         except StorageError as exc:
             self._report(exc)
             return []
@@ -664,8 +665,9 @@ class MessageListModel(QAbstractTableModel):
                 if last - first + 1 == len(keys):
                     positions = list(range(first, last + 1))  # one block (new mail on top, older batch at the end)
                 elif len(keys) <= self.MAX_INCREMENTAL:
+                    position_of = self._cache.position_of_key
                     positions = [first] + [
-                        self._cache.position_of_key(self._folder_id, k, self._sort, self._descending) for k in keys[1:-1]
+                        position_of(self._folder_id, k, self._sort, self._descending) for k in keys[1:-1]
                     ] + [last]
                 else:
                     self._reset()

@@ -50,7 +50,8 @@ _MSG = {
     ),
     ATTACHMENT_BIDI: QT_TRANSLATE_NOOP(
         "Policy",
-        "The name of “{name}” contains hidden characters that change how it is displayed; its real type is {extension}.",
+        "The name of “{name}” contains hidden characters that change how it is displayed; "
+        "its real type is {extension}.",
     ),
     ATTACHMENT_TOO_LARGE: QT_TRANSLATE_NOOP(
         "Policy", "The attachments are {size} MB; your agency's limit is {limit} MB."

@@ -44,15 +44,18 @@ _MSG = {
     ),
     (RECIPIENT_FREE_MAIL, WARN): QT_TRANSLATE_NOOP(
         "Policy",
-        "{address} is a free e-mail service ({domain}), not a government address. Please check before sending official mail.",
+        "{address} is a free e-mail service ({domain}), not a government address. "
+        "Please check before sending official mail.",
     ),
     (RECIPIENT_FREE_MAIL, BLOCK): QT_TRANSLATE_NOOP(
         "Policy",
-        "{address} is a free e-mail service ({domain}); your agency's policy does not allow sending official mail to it.",
+        "{address} is a free e-mail service ({domain}); "
+        "your agency's policy does not allow sending official mail to it.",
     ),
     (RECIPIENT_CLASSIFIED_EXTERNAL, BLOCK): QT_TRANSLATE_NOOP(
         "Policy",
-        "{address} is outside the government domains; mail classified “{secrecy}” may only be sent to internal recipients.",
+        "{address} is outside the government domains; "
+        "mail classified “{secrecy}” may only be sent to internal recipients.",
     ),
     (CLASSIFIED_BLOCKED, BLOCK): QT_TRANSLATE_NOOP(
         "Policy", "Your agency's policy does not allow mail classified “{secrecy}” to be sent by e-mail."

@@ -241,7 +241,9 @@ class OfflineOpQueue:
         row = self._conns.get().execute("SELECT max(op_id) FROM ops").fetchone()
         return int(row[0] or 0)
 
-    _COLUMNS = "seq, kind, folder, uidvalidity, uids, add_flags, remove_flags, target, created_at, attempts, last_error, op_id"
+    _COLUMNS = (
+        "seq, kind, folder, uidvalidity, uids, add_flags, remove_flags, target, created_at, attempts, last_error, op_id"
+    )
 
     @staticmethod
     def _row(r: tuple[Any, ...]) -> PendingOp:

@@ -127,7 +127,9 @@ def sync_folder_list(
     return result
 
 
-def apply_chosen_folders(cache: MailCache, chosen: Mapping[str, str] | None, listener: SyncListener | None = None) -> bool:
+def apply_chosen_folders(
+    cache: MailCache, chosen: Mapping[str, str] | None, listener: SyncListener | None = None
+) -> bool:
     """The user changed which folder has which role: apply it to the cached list (no network).
 
     Returns True when a folder's role changed (the listener is told).

@@ -47,7 +47,8 @@ TRANSIENT_CODES = frozenset({"INUSE", "UNAVAILABLE", "LIMIT", "SERVERBUG", "EXPU
 MAX_ATTEMPTS = 3
 
 MSG_FLAGS_REFUSED = QT_TRANSLATE_NOOP(
-    "Sync", "The server did not accept the change of marks in the folder {folder}; the messages show the server's state again."
+    "Sync",
+    "The server did not accept the change of marks in the folder {folder}; the messages show the server's state again.",
 )
 MSG_MOVE_REFUSED = QT_TRANSLATE_NOOP(
     "Sync", "The server did not move the messages from {folder} to {target}; they are back in {folder}."

@@ -62,8 +62,8 @@ def test_cached_mail_shows_at_once_without_network(open_mailbox, qtmodeltester):
     assert headers == ["", "เรื่อง", "จาก", "วันที่", "ขนาด"]
     assert m.sync.started and m.sync.sync_requests == [m.inbox]
     assert w.connection_label.text() == "ออฟไลน์"
-    qtmodeltester.check(m.service.message_model)
-    qtmodeltester.check(m.service.folder_model)
+    qtmodeltester.check(m.models.message_model)
+    qtmodeltester.check(m.models.folder_model)
 
 
 def test_unread_rows_are_bold_with_flag_and_attachment_marks(open_mailbox):
@@ -130,18 +130,20 @@ def test_conversation_view_is_built_off_the_gui_thread_and_saved(open_mailbox, q
         inbox = cache.folder_id("INBOX")
         cache.insert_summaries(inbox, [
             summary(1001, message_id="<root@x>", subject="งบประมาณ"),
-            summary(1002, message_id="<r1@x>", in_reply_to="<root@x>", references=("<root@x>",), subject="Re: งบประมาณ"),
+            summary(
+                1002, message_id="<r1@x>", in_reply_to="<root@x>", references=("<root@x>",), subject="Re: งบประมาณ"
+            ),
         ])
 
     m = open_mailbox(5, fill_cache=thread)
     m.window.threading_action.trigger()
-    model = m.service.message_model
+    model = m.models.message_model
     qtbot.waitUntil(lambda: model.threaded and not model.building and model.rowCount() == 7)
     uids = shown_uids(m.window)
     assert uids.index(1002) == uids.index(1001) + 1  # the reply sits under its root
     assert m.settings.get("mail.threading") is True
     m.window.threading_action.trigger()
-    qtbot.waitUntil(lambda: not m.service.message_model.threaded)
+    qtbot.waitUntil(lambda: not m.models.message_model.threaded)
     assert shown_uids(m.window)[:2] == [1002, 1001]
 
 

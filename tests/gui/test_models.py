@@ -123,7 +123,13 @@ def test_newest_first_and_sorting_by_each_column_requeries_the_cache(cache):
     folder_id = fill(cache, count=300)
     model = make_list(cache, folder_id)
     assert column_uids(model)[:3] == [300, 299, 298]
-    for column, key in ((Column.SUBJECT, SortKey.SUBJECT), (Column.FROM, SortKey.SENDER), (Column.SIZE, SortKey.SIZE), (Column.DATE, SortKey.DATE)):
+    columns = (
+        (Column.SUBJECT, SortKey.SUBJECT),
+        (Column.FROM, SortKey.SENDER),
+        (Column.SIZE, SortKey.SIZE),
+        (Column.DATE, SortKey.DATE),
+    )
+    for column, key in columns:
         for order, descending in ((Qt.SortOrder.AscendingOrder, False), (Qt.SortOrder.DescendingOrder, True)):
             model.sort(column, order)
             expected = [r.uid for r in cache.page(folder_id, key, descending, 0, 300)]

@@ -310,7 +310,8 @@ def test_end_to_end_new_mail_from_lmtp_through_idle(qtbot, dovecot, stores, qapp
     account = SimpleNamespace(
         imap=SimpleNamespace(host="127.0.0.1", port=dovecot.imaps_port, security="tls"), login="carol"
     )
-    connect = imap_connector(account, lambda: dovecot.users["carol"], loopback_policy(ca_file=dovecot.ca_file), timeout=15)
+    policy = loopback_policy(ca_file=dovecot.ca_file)
+    connect = imap_connector(account, lambda: dovecot.users["carol"], policy, timeout=15)
     service = SyncService(cache, queue, connect, idle_connect=connect, backoff=quick_backoff)
     rec = Recorder(service)
     try:
@@ -353,8 +354,11 @@ def test_fetch_body_goes_first_and_lands_in_the_cache(qtbot, dovecot, stores):
 
     folder = f"body-{uuid.uuid4().hex[:6]}"
     uids = fill(dovecot, "bob", folder, 2, prefix="ไฟล์แนบ")
-    account = SimpleNamespace(imap=SimpleNamespace(host="127.0.0.1", port=dovecot.imaps_port, security="tls"), login="bob")
-    connect = imap_connector(account, lambda: dovecot.users["bob"], loopback_policy(ca_file=dovecot.ca_file), timeout=15)
+    account = SimpleNamespace(
+        imap=SimpleNamespace(host="127.0.0.1", port=dovecot.imaps_port, security="tls"), login="bob"
+    )
+    policy = loopback_policy(ca_file=dovecot.ca_file)
+    connect = imap_connector(account, lambda: dovecot.users["bob"], policy, timeout=15)
     service = SyncService(cache, queue, connect, backoff=quick_backoff)
     rec = Recorder(service)
     try:

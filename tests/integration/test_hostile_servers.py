@@ -311,10 +311,14 @@ SESSION_READ_PATHS = {
     ),
     (SmtpSession, "connect"): ("smtp", {"attack_at": "GREETING", "flood": Flood(unit=b"220-hello\r\n")}, _smtp),
     (SmtpSession, "login"): (
-        "smtp", {"attack_at": "AUTH", "flood": SMTP_LINES}, lambda server, policy: _smtp(server, policy).login("alice", "x")
+        "smtp",
+        {"attack_at": "AUTH", "flood": SMTP_LINES},
+        lambda server, policy: _smtp(server, policy).login("alice", "x"),
     ),
     (SmtpSession, "send"): ("smtp", {"attack_at": "MAIL", "flood": SMTP_LINES}, _smtp_send),
-    (SmtpSession, "quit"): ("smtp", {"attack_at": "QUIT", "flood": SMTP_LINES}, lambda server, policy: _smtp(server, policy).quit()),
+    (SmtpSession, "quit"): (
+        "smtp", {"attack_at": "QUIT", "flood": SMTP_LINES}, lambda server, policy: _smtp(server, policy).quit()
+    ),
 }
 SESSION_EXEMPT = {
     (ImapSession, "has_capability"): "asks capabilities()",

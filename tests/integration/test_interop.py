@@ -297,7 +297,8 @@ def test_new_mail_delivered_while_idle_is_announced(interop, cache):
         fid = cache.folder_id("INBOX")
         assert message_id in {cache.summary(fid, uid).message_id for uid in cache.known_uids(fid)}
         # Announced: the window shows a notification for the Inbox.
-        assert result.new_mail == 1 and listener.new_mail_in == [fid], (result.mode, result.new_mail, listener.new_mail_in)
+        announced = (result.mode, result.new_mail, listener.new_mail_in)
+        assert result.new_mail == 1 and listener.new_mail_in == [fid], announced
     finally:
         stop.cancel()
         watcher.join(10)

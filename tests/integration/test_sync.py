@@ -129,7 +129,8 @@ def test_uidvalidity_change_resets_the_folder_cache(dovecot, cache):
     assert result.reset and listener.resets == [cache.folder_id(folder)]
     assert cache.folder(cache.folder_id(folder)).uidvalidity != old_validity
     assert cache_state(cache, folder) == server_state(dovecot, "alice", folder)
-    subjects = {cache.summary(cache.folder_id(folder), uid).subject for uid in cache.known_uids(cache.folder_id(folder))}
+    fid = cache.folder_id(folder)
+    subjects = {cache.summary(fid, uid).subject for uid in cache.known_uids(fid)}
     assert subjects == {"ใหม่ 0", "ใหม่ 1", "ใหม่ 2"}
 
 

@@ -79,7 +79,9 @@ class AuthDaemon:
     (type, user, accepted) for tests.
     """
 
-    def __init__(self, socket_path: Path, users: Mapping[str, str], home_root: Path, uid: int = -1, gid: int = -1) -> None:
+    def __init__(
+        self, socket_path: Path, users: Mapping[str, str], home_root: Path, uid: int = -1, gid: int = -1
+    ) -> None:
         self.socket_path = socket_path
         self.users = users
         self.uid, self.gid = uid, gid  # of the mail files
@@ -197,7 +199,9 @@ class CourierServer(PackagedServer):
         account = debian_pkgs.require_user("Courier", "courier", "courier-authlib")
         self.mail_uid, self.mail_gid = account.pw_uid, account.pw_gid
         self.authdaemon.uid, self.authdaemon.gid = account.pw_uid, account.pw_gid
-        self.tools = debian_pkgs.require_programs("Courier", {"unshare": "util-linux", "mount": "mount", "bash": "bash"})
+        self.tools = debian_pkgs.require_programs(
+            "Courier", {"unshare": "util-linux", "mount": "mount", "bash": "bash"}
+        )
         return root
 
     def _bin(self, name: str) -> str:

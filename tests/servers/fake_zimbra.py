@@ -230,7 +230,8 @@ class ZimbraImapServer(FakeServer):
             b"* %d EXISTS\r\n* 0 RECENT\r\n" % folder.messages
             + b"* OK [UIDVALIDITY %d] UIDs are valid for this mailbox\r\n" % folder.uidvalidity
             + b"* OK [UIDNEXT %d] next expected UID is %d\r\n" % (folder.uidnext, folder.uidnext)
-            + b"* FLAGS (\\Answered \\Deleted \\Draft \\Flagged \\Seen $Forwarded $MDNSent Forwarded $Junk $NotJunk)\r\n"
+            + b"* FLAGS (\\Answered \\Deleted \\Draft \\Flagged \\Seen $Forwarded $MDNSent Forwarded"
+            b" $Junk $NotJunk)\r\n"
             + b"* OK [PERMANENTFLAGS (\\Answered \\Deleted \\Draft \\Flagged \\Seen $Forwarded $MDNSent Forwarded"
             b" \\*)] junk-related flags are not permanent\r\n"
             + b"* OK [HIGHESTMODSEQ %d] modseq tracked on this mailbox\r\n" % folder.highestmodseq

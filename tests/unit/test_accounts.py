@@ -232,7 +232,8 @@ def test_accounts_round_trip_through_the_settings_file():
     store = AccountStore(settings)
     first = _account()
     second = build_account(
-        "nid@agency.example", servers=ServerFields("imap.agency.example", 993, "tls", "smtp.agency.example", 465, "tls"),
+        "nid@agency.example",
+        servers=ServerFields("imap.agency.example", 993, "tls", "smtp.agency.example", 465, "tls"),
         ask_password_each_session=True,
     )
     store.add(first)

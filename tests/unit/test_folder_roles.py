@@ -79,7 +79,10 @@ def test_one_role_per_folder_and_one_folder_per_role():
 
 
 def test_inbox_and_unselectable_folders_never_take_a_role():
-    listed = [Folder("INBOX", "/", attributes=frozenset({"\\trash"})), Folder("Trash", "/", attributes=frozenset({"\\noselect"}))]
+    listed = [
+        Folder("INBOX", "/", attributes=frozenset({"\\trash"})),
+        Folder("Trash", "/", attributes=frozenset({"\\noselect"})),
+    ]
     assert roles(resolve_special_folders(listed, {SpecialUse.SENT: "INBOX"})) == {}
 
 

@@ -245,7 +245,8 @@ def _plain_factories(tree: ast.AST) -> set[str]:
             continue
         plain_names = set()
         for sub in _own_nodes(node):
-            if isinstance(sub, ast.Assign) and isinstance(sub.value, ast.Call) and _name_of(sub.value.func) == "plain_label":
+            is_call = isinstance(sub, ast.Assign) and isinstance(sub.value, ast.Call)
+            if is_call and _name_of(sub.value.func) == "plain_label":
                 plain_names.update(t.id for t in sub.targets if isinstance(t, ast.Name))
             if isinstance(sub, ast.Call) and _is_plain_format(sub) and isinstance(sub.func, ast.Attribute):
                 if isinstance(sub.func.value, ast.Name):
@@ -475,7 +476,11 @@ PLANTED_BAD = {
     ),
     "an item of a table that holds message data": (
         "ui/table2.py",
-        "def show(self, m, key):\n    texts = {'from': m.sender, 'title': self.tr('Title')}\n    self.label.setText(texts[key])\n",
+        (
+            "def show(self, m, key):\n"
+            "    texts = {'from': m.sender, 'title': self.tr('Title')}\n"
+            "    self.label.setText(texts[key])\n"
+        ),
         LABEL,
     ),
     "string formatting of a name with a text format spec": (

@@ -37,7 +37,10 @@ def test_the_cache_writer_thread_runs_lowered(tmp_path, monkeypatch):
     from govmail_desktop.store.cache import MailCache
 
     seen = []
-    monkeypatch.setattr(MailCache, "insert_rows", lambda self, fid, rows: seen.append(_nice_of(threading.get_native_id())))
+    def record_nice(self, fid, rows):
+        seen.append(_nice_of(threading.get_native_id()))
+
+    monkeypatch.setattr(MailCache, "insert_rows", record_nice)
     cache = MailCache(tmp_path / "cache.sqlite3")
     try:
         with cache.background_writer() as submit:

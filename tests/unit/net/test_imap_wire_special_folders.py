@@ -55,7 +55,11 @@ def test_zimbra_list_asks_children_not_special_use_and_xlist_gives_the_roles():
 
 def test_xlist_answered_with_list_lines_counts_too():
     # Dovecot answers XLIST as a LIST, with its special-use attributes.
-    server = b'* LIST (\\HasNoChildren \\Trash) "/" Trash\r\n* LIST (\\HasNoChildren) "/" INBOX\r\nW1 OK List completed\r\n'
+    server = (
+        b'* LIST (\\HasNoChildren \\Trash) "/" Trash\r\n'
+        b'* LIST (\\HasNoChildren) "/" INBOX\r\n'
+        b"W1 OK List completed\r\n"
+    )
     wire, _ = wire_with(server, capabilities=ZIMBRA_CAPS)
     assert [(f.name, f.special_use) for f in wire.xlist_folders()] == [("Trash", "\\trash"), ("INBOX", None)]
 

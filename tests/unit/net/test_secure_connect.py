@@ -125,7 +125,8 @@ def test_connection_refused_everywhere_is_a_network_error(policy):
     with SilentListener("127.0.0.1") as free:
         port = free.port
     with pytest.raises(NetworkError) as info:
-        secure_connect(Endpoint("localhost", port, "tls"), policy, resolver=StaticResolver({"localhost": ["127.0.0.1"]}))
+        resolver = StaticResolver({"localhost": ["127.0.0.1"]})
+        secure_connect(Endpoint("localhost", port, "tls"), policy, resolver=resolver)
     assert info.value.code == failures.CONNECTION_REFUSED
 
 

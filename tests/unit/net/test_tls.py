@@ -100,7 +100,9 @@ def _openssl_pin(pem_path) -> str:
     der = subprocess.run(
         ["openssl", "pkey", "-pubin", "-outform", "der"], input=pubkey, check=True, capture_output=True
     ).stdout
-    digest = subprocess.run(["openssl", "dgst", "-sha256", "-binary"], input=der, check=True, capture_output=True).stdout
+    digest = subprocess.run(
+        ["openssl", "dgst", "-sha256", "-binary"], input=der, check=True, capture_output=True
+    ).stdout
     return base64.b64encode(digest).decode()
 
 

@@ -124,8 +124,8 @@ def test_lone_surrogate_escape_fails_closed(tmp_path):
 
 def test_unusable_ca_file_path_fails_closed(tmp_path):
     """Path.is_file() raises for a name too long for the system (it crashed the loader)."""
-    assert_fails_closed(load_policy_file(write(tmp_path, {"schema_version": 1, "tls": {"ca_file": "/" + "a" * 100_000}})),
-                        "tls.ca_file")
+    path = write(tmp_path, {"schema_version": 1, "tls": {"ca_file": "/" + "a" * 100_000}})
+    assert_fails_closed(load_policy_file(path), "tls.ca_file")
 
 
 def test_long_values_are_shortened_in_problems(tmp_path):

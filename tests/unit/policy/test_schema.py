@@ -110,7 +110,8 @@ def test_locked_settings_are_typed():
 
 @pytest.mark.parametrize("address", ["somchai@dwr.mail.go.th", "Somchai@Agency.GO.TH", "a@go.th"])
 def test_government_accounts_allowed(address):
-    assert default_effective_policy().check_account_address(address) == address.split("@")[0] + "@" + address.split("@")[1].lower()
+    local, domain = address.split("@")
+    assert default_effective_policy().check_account_address(address) == local + "@" + domain.lower()
 
 
 @pytest.mark.parametrize(

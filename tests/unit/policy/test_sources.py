@@ -83,7 +83,10 @@ def test_machine_file_overrides_defaults_per_key(etc):
         ({"schema_version": 1, "sever": {}}, ["sever", "unknown key"]),
         ({"schema_version": 1, "servers": {"allow": "mail.go.th"}}, ["servers.allow", "list"]),
         ({"schema_version": 1, "servers": ["mail.go.th"]}, ["servers", "object"]),
-        ({"schema_version": 1, "addresses": {"allow_cidrs": ["10.0.0.0/33"]}}, ["addresses.allow_cidrs", "10.0.0.0/33"]),
+        (
+            {"schema_version": 1, "addresses": {"allow_cidrs": ["10.0.0.0/33"]}},
+            ["addresses.allow_cidrs", "10.0.0.0/33"],
+        ),
         ({"schema_version": 1, "addresses": {"allow_cidrs": ["10.0.0.1/8"]}}, ["did you mean 10.0.0.0/8"]),
         ({"schema_version": 1, "addresses": {"allow_cidrs": ["0.0.0.0/0"]}}, ["too broad"]),
         ({"schema_version": 1, "tls": {"min_version": "1.1"}}, ["tls.min_version", "1.1", "1.2, 1.3"]),
@@ -95,8 +98,14 @@ def test_machine_file_overrides_defaults_per_key(etc):
         ({"servers": {}}, ["schema_version is missing"]),
         ({"schema_version": 1, "attachments": {"max_size_mb": True}}, ["attachments.max_size_mb"]),
         ({"schema_version": 1, "locked_settings": {"mail.remote_contnet": "block"}}, ["mail.remote_contnet"]),
-        ({"schema_version": 1, "locked_settings": {"mail.remote_content": "always"}}, ["mail.remote_content", "always"]),
-        ('{"schema_version": 1, "tls": {"min_version": "1.3", "min_version": "1.2"}}', ["min_version", "more than once"]),
+        (
+            {"schema_version": 1, "locked_settings": {"mail.remote_content": "always"}},
+            ["mail.remote_content", "always"],
+        ),
+        (
+            '{"schema_version": 1, "tls": {"min_version": "1.3", "min_version": "1.2"}}',
+            ["min_version", "more than once"],
+        ),
         (b"\xff\xfe{}".decode("latin-1"), ["UTF-8"]),
     ],
 )

@@ -421,7 +421,9 @@ def test_closing_waits_for_a_call_in_progress_on_another_thread(cache):
         try:
             conn = cache._conn()
             conn.create_function("slow", 1, slow)
-            conn.execute("CREATE TEMP TRIGGER slow_insert AFTER INSERT ON main.messages BEGIN SELECT slow(new.uid); END")
+            conn.execute(
+                "CREATE TEMP TRIGGER slow_insert AFTER INSERT ON main.messages BEGIN SELECT slow(new.uid); END"
+            )
             cache.insert_summaries(fid, [summary(11)])
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
@@ -465,7 +467,9 @@ def test_the_offline_queue_survives_a_cache_rebuild(tmp_path):
     queue = OfflineOpQueue(path.with_name("ops.sqlite3"))
     try:
         [op] = queue.pending()
-        assert (op.seq, op.kind, op.folder, op.target, list(op.uids)) == (seq, OpKind.MOVE, "INBOX", "Archive", [5, 6, 7])
+        assert (op.seq, op.kind, op.folder, op.target, list(op.uids)) == (
+            seq, OpKind.MOVE, "INBOX", "Archive", [5, 6, 7]
+        )
         assert not queue.recovered_from_damage
     finally:
         queue.close()
@@ -596,7 +600,8 @@ def test_summaries_may_carry_unix_seconds_and_any_name_email_address(cache):
         email: str
 
     fid = cache.upsert_folders([Folder("INBOX")])["INBOX"]
-    cache.insert_summaries(fid, [summary(1, internaldate=1_793_700_000, date=None, from_=(WireAddress("", "x@y.go.th"),))])
+    sender = (WireAddress("", "x@y.go.th"),)
+    cache.insert_summaries(fid, [summary(1, internaldate=1_793_700_000, date=None, from_=sender)])
     back = cache.summary(fid, 1)
     assert int(back.internaldate.timestamp()) == 1_793_700_000 and back.date is None
     assert back.from_[0].email == "x@y.go.th"

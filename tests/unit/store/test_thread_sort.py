@@ -81,8 +81,12 @@ def test_an_order_built_by_schema_2_is_kept_as_newest_first(tmp_path):
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     migrate(db, target=2)
-    db.execute("INSERT INTO folders (id, name, delimiter, uidvalidity, thread_order_valid) VALUES (1, 'INBOX', '/', 7, 1)")
-    db.execute("INSERT INTO messages (folder_id, uid, flags, internaldate, size, subject) VALUES (1, 1, 0, 100, 10, 'x')")
+    db.execute(
+        "INSERT INTO folders (id, name, delimiter, uidvalidity, thread_order_valid) VALUES (1, 'INBOX', '/', 7, 1)"
+    )
+    db.execute(
+        "INSERT INTO messages (folder_id, uid, flags, internaldate, size, subject) VALUES (1, 1, 0, 100, 10, 'x')"
+    )
     db.execute("INSERT INTO thread_order (folder_id, pos, uid, depth) VALUES (1, 0, 1, 0)")
     db.close()
     cache = MailCache(path)

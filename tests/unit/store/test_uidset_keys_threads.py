@@ -120,7 +120,9 @@ def test_replies_follow_their_parent_and_newest_conversation_comes_first():
 
 def test_a_missing_middle_message_does_not_split_the_conversation():
     # 3 replies to <gone@x> (not in this folder) whose root is 1.
-    order = thread_order([T(1, 100, "<root@x>"), T(2, 500, "<other@x>"), T(3, 300, "<r@x>", "<gone@x>", "<root@x> <gone@x>")])
+    order = thread_order(
+        [T(1, 100, "<root@x>"), T(2, 500, "<other@x>"), T(3, 300, "<r@x>", "<gone@x>", "<root@x> <gone@x>")]
+    )
     assert order == [(2, 0), (1, 0), (3, 1)]
 
 

@@ -108,7 +108,8 @@ _INTERNALS = [
 _FIELD_LINES = {
     "Date": [
         b"Wed, 15 Nov 2023 05:14:20 +0700", b"Wed, 5 Nov 2023 05:14:20 +0700", b"15 Nov 2023 05:14:20 +0700",
-        b"Wed, 15 Nov 23 05:14 ICT", b"Wed, 45 Nov 2023 05:14:20 +0700", b"garbage", b"", b"Wed, 15 Nov 2023 05:14:20 +0700 (ICT)",
+        b"Wed, 15 Nov 23 05:14 ICT", b"Wed, 45 Nov 2023 05:14:20 +0700", b"garbage", b"",
+        b"Wed, 15 Nov 2023 05:14:20 +0700 (ICT)",
     ],
     "From": [
         b"=?utf-8?Q?=E0=B8=AA=E0=B8=B3?= <user1@agency0.go.th>", b"alice@localhost", b"\"Somchai, IT\" <s@x.go.th>",
@@ -125,7 +126,9 @@ _FIELD_LINES = {
     "Message-ID": [b"<m@x>", b"", b"<a@b> <c@d>", b"junk", b"<x\ty@z>", b"  <spaced@id>  ", b"<a\x1cb@x>", b"<\xe0@x>"],
     "In-Reply-To": [b"<p@x>", b"<a@b> (comment)", b"", b"no-brackets@x"],
     "References": [b"<a@b> <c@d>", b"<a@b>  <c@d>", b"<a@b> junk", b"no-brackets@x", b"<\xe0@b>", b""],
-    "Content-Type": [b"text/plain; charset=utf-8", b"multipart/mixed; boundary=x", b"application/pdf", b"", b"image/png"],
+    "Content-Type": [
+        b"text/plain; charset=utf-8", b"multipart/mixed; boundary=x", b"application/pdf", b"", b"image/png"
+    ],
 }
 _NAME_SPELLINGS = {"Message-ID": ["Message-Id", "MESSAGE-ID"], "Cc": ["CC", "cc"], "Content-Type": ["Content-type"]}
 
@@ -322,9 +325,8 @@ def test_a_huge_header_block_is_read_only_in_part():
 @pytest.mark.parametrize("section", _OTHER_SPELLINGS)
 def test_other_spellings_of_the_section_take_the_fused_path(section):
     block = b"Subject: =?utf-8?Q?=E0=B8=81?=\r\nFrom: a@b\r\n\r\n"
-    data = b'* 1 FETCH (UID 5 FLAGS (\\Seen) INTERNALDATE "14-Nov-2023 22:14:20 +0000" RFC822.SIZE 9 %s {%d}\r\n%s)\r\n' % (
-        section, len(block), block,
-    )
+    data = b'* 1 FETCH (UID 5 FLAGS (\\Seen) INTERNALDATE "14-Nov-2023 22:14:20 +0000" RFC822.SIZE 9 %s {%d}\r\n%s)\r\n'
+    data %= (section, len(block), block)
     built, left, general = _both_paths(data)
     if section.startswith(b"BODY["):  # as SUMMARY_ROW_RE spells the item (servers do)
         assert left == [] and built == [_general_row(*general[0])]
