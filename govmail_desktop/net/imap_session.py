@@ -4,7 +4,10 @@ How imapclient gets a socket it did not open: :class:`_CheckedIMAP4` is an
 ``imaplib.IMAP4`` whose ``_create_socket`` returns the socket that
 ``secure_connect`` already verified, and :class:`_CheckedIMAPClient` hands that
 object to IMAPClient through ``_create_IMAP4``. Neither library ever resolves
-or connects by itself, and neither ever runs its own ``starttls()``.
+or connects by itself, and neither ever runs its own ``starttls()``. That hook (and
+``_starttls_done``) is the one use of imapclient's internals, in ``_CheckedIMAPClient``;
+after login :meth:`ImapSession.take_socket` hands the socket and imaplib's read-ahead
+buffer to ``net/imap`` from the imaplib object made here, not through imapclient.
 
 STARTTLS (SECURITY.md item 2) is negotiated here on the plaintext channel
 *before* imaplib sees the connection:
@@ -35,7 +38,7 @@ import re
 import ssl
 import threading
 from pathlib import Path
-from typing import NoReturn, Sequence
+from typing import BinaryIO, NoReturn, Sequence, cast
 
 from imapclient import IMAPClient
 from imapclient import exceptions as imap_exc
@@ -130,6 +133,8 @@ class _CheckedIMAP4(imaplib.IMAP4):
 
     def __init__(self, sock: ssl.SSLSocket, host: str, port: int, after_starttls: bool) -> None:
         self._checked_sock: ssl.SSLSocket | None = sock
+        #: The socket secure_connect verified: the only one this object ever reads.
+        self.verified_socket = sock
         # After STARTTLS there is no new greeting: start imaplib from a synthetic
         # one so that it asks CAPABILITY afresh over TLS.
         self._synthetic_greeting = self._AFTER_STARTTLS_GREETING if after_starttls else None
@@ -184,14 +189,34 @@ class _CheckedIMAP4(imaplib.IMAP4):
     def starttls(self, ssl_context: ssl.SSLContext | None = None):  # noqa: ARG002
         raise self.abort("TLS is established by GovMail before imaplib starts")
 
+    def hand_over(self) -> tuple[ssl.SSLSocket, BinaryIO]:
+        """The verified socket and the buffered reader this object reads it through
+        (``readline`` above): bytes imaplib read past the last answer it parsed are in
+        that reader, so the new owner takes them first, and closes both."""
+        return self.verified_socket, cast(BinaryIO, self.file)
+
 
 class _CheckedIMAPClient(IMAPClient):
-    """IMAPClient that uses the prepared imaplib object instead of connecting."""
+    """IMAPClient that uses the prepared imaplib object instead of connecting.
+
+    imapclient has no public way to start on a connection it did not open, so this class
+    is the one place that relies on its internals: ``IMAPClient.__init__`` takes its
+    imaplib object from ``_create_IMAP4()``, and ``_starttls_done`` makes it refuse a
+    STARTTLS of its own and ask CAPABILITY again before login. Checked against the
+    imapclient release pyproject.toml allows (4.1); tests/unit/net/test_imapclient_seam.py
+    fails when a release changes either.
+    """
 
     def __init__(self, imap4: _CheckedIMAP4, endpoint: Endpoint, timeout: float) -> None:
         self._prepared_imap4: _CheckedIMAP4 | None = imap4
         implicit = endpoint.security == "tls"
         super().__init__(endpoint.host, port=endpoint.port, ssl=implicit, timeout=timeout)
+        if self.socket() is not imap4.verified_socket:
+            # A release that no longer asks _create_IMAP4: never run on a connection of its own.
+            self.shutdown()
+            raise failures.server_error(
+                failures.PROTOCOL, endpoint.host, endpoint.port, "imapclient did not take the checked connection"
+            )
         if not implicit:
             # Makes IMAPClient refuse its own starttls() and re-ask capabilities before login.
             self._starttls_done = True
@@ -210,8 +235,10 @@ def _text(value: object) -> str:
 class ImapSession:
     """One authenticated-or-not IMAP connection that went through the full policy path."""
 
-    def __init__(self, client: IMAPClient, endpoint: Endpoint, report: ConnectionReport) -> None:
+    def __init__(self, client: IMAPClient, imap4: _CheckedIMAP4, endpoint: Endpoint, report: ConnectionReport) -> None:
         self._client = client
+        #: The imaplib object the client runs on (made here, so read here: its state, its socket).
+        self._imap4 = imap4
         self.endpoint = endpoint
         self.report = report
         self.logged_in = False
@@ -255,7 +282,7 @@ class ImapSession:
         except BaseException:
             conn.close()
             raise
-        session = cls(client, endpoint, report)
+        session = cls(client, imap4, endpoint, report)
         report.capabilities = session.capabilities()
         log.info(
             "IMAP connected to %s (%s) port %d, %s", host, report.connected_ip, port, report.tls_version
@@ -288,7 +315,7 @@ class ImapSession:
         host, port = self.endpoint.host, self.endpoint.port
         if not self.report.secure:  # defence in depth: connect() only builds secure sessions
             raise failures.tls_error(api.TLS_REQUIRED, host, port, "login on an unverified connection")
-        if self._client._imap.state != "NONAUTH":  # noqa: SLF001
+        if self._imap4.state != "NONAUTH":
             # PREAUTH over TLS: the server did not check the password we were asked to verify.
             raise failures.server_error(failures.PROTOCOL, host, port, "server pre-authenticated the session")
         caps = self.capabilities()
@@ -312,7 +339,7 @@ class ImapSession:
         self.logged_in = True
         log.info("IMAP login to %s accepted", host)
 
-    def take_socket(self) -> tuple[ssl.SSLSocket, object]:
+    def take_socket(self) -> tuple[ssl.SSLSocket, BinaryIO]:
         """Hand the verified TLS socket over to another IMAP reader (net/imap/client.py).
 
         Returns ``(socket, buffered_reader)``: imaplib may already have buffered
@@ -321,9 +348,8 @@ class ImapSession:
         reader exists). This session is unusable afterwards (it neither logs out
         nor closes anything).
         """
-        imap4 = self._client._imap  # noqa: SLF001
-        sock, reader = imap4.sock, imap4.file
-        self._client = None  # type: ignore[assignment]
+        sock, reader = self._imap4.hand_over()
+        self._client = None
         return sock, reader
 
     def logout(self) -> None:

@@ -11,7 +11,9 @@ Behaviours (``behaviour=``):
   same packet (the STARTTLS command-injection attack), then works over TLS.
 
 With ``implicit_tls=True`` the whole session is TLS (993 style) and ``max_tls``
-caps the server's TLS version (the minimum-version test).
+caps the server's TLS version (the minimum-version test). ``after_login``: untagged
+responses sent in the same packet as the OK to a good LOGIN (they reach imaplib's
+read-ahead buffer before anyone asks).
 """
 
 from __future__ import annotations
@@ -40,12 +42,14 @@ class FakeImapServer(FakeServer):
         implicit_tls: bool = False,
         max_tls: ssl.TLSVersion | None = None,
         host: str = "127.0.0.1",
+        after_login: bytes = b"",
     ) -> None:
         ctx = cert.server_context()
         if max_tls is not None:
             ctx.minimum_version = ssl.TLSVersion.TLSv1_2
             ctx.maximum_version = max_tls
         self.behaviour = behaviour
+        self.after_login = after_login
         self.users = users if users is not None else {"alice": "secret"}
         self.logins: list[tuple[str, bool]] = []  # (user, over_tls)
         super().__init__(host=host, tls_context=ctx, implicit_tls=implicit_tls)
@@ -108,6 +112,6 @@ class FakeImapServer(FakeServer):
     def _login(self, io: LineSocket, tag: bytes, user: str, password: str, tls: bool) -> None:
         self.logins.append((user, tls))
         if self.users.get(user) == password:
-            io.send(tag + b" OK [CAPABILITY IMAP4rev1 IDLE] Logged in\r\n")
+            io.send(tag + b" OK [CAPABILITY IMAP4rev1 IDLE] Logged in\r\n" + self.after_login)
         else:
             io.send(tag + b" NO [AUTHENTICATIONFAILED] Authentication failed.\r\n")
