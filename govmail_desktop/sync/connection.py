@@ -10,7 +10,7 @@ One connection belongs to one thread at a time (see ARCHITECTURE.md "Threads").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Protocol
 
 from govmail_desktop.net.imap.client import FetchBatch
@@ -63,7 +63,7 @@ class MailboxConnection(Protocol):
         vanished: bool = False,
         batch_size: int = 1000,
         row_builder: RowBuilder | None = None,
-    ) -> Iterator[FetchBatch]:
+    ) -> Generator[FetchBatch, None, None]:
         """``UID FETCH`` in batches. ``row_builder`` is offered each row in the common
         summary layout (``net.imap.fetch.SUMMARY_ROW_RE``) straight from the read buffer;
         what it returns goes to ``FetchBatch.rows``, a row it declines (None) and every

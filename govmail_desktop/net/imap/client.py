@@ -11,7 +11,7 @@ import itertools
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -537,7 +537,7 @@ class ImapWire:
         batch_size: int = 1000,
         on_skip: Callable[[bytes, str], None] | None = None,
         row_builder: RowBuilder | None = None,
-    ) -> Iterator[FetchBatch]:
+    ) -> Generator[FetchBatch, None, None]:
         """``UID FETCH uid_set (items)`` yielding parsed messages in batches as they arrive.
 
         The caller must consume the iterator to the end (the connection is in
@@ -588,7 +588,7 @@ class ImapWire:
         on_skip: Callable[[bytes, str], None] | None,
         finished: list[bool],
         row_builder: RowBuilder | None = None,
-    ) -> Iterator[FetchBatch]:
+    ) -> Generator[FetchBatch, None, None]:
         prefix = tag + b" "
         batch: list[FetchedMessage] = []
         rows: list[Any] = []

@@ -17,7 +17,7 @@ import email.utils
 import itertools
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -352,7 +352,7 @@ class FakeConnection:
         vanished: bool = False,
         batch_size: int = 1000,
         row_builder: RowBuilder | None = None,
-    ) -> Iterator[FetchBatch]:
+    ) -> Generator[FetchBatch, None, None]:
         """The FETCH responses as a server writes them, read by the app's own
         ``ResponseReader``: with ``row_builder`` the bulk path (``read_bulk``, rows in the
         common layout built from the read buffer), else the general one, as ImapWire does."""
