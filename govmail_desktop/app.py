@@ -1,12 +1,28 @@
 """Composition root: builds every part of the desktop app in a fixed order.
 
 ``main()`` is the only place that knows how the parts fit together (in the
-manner of qutebrowser's ``app.py``): arguments → paths → logging → settings →
-language → QApplication → translators → Thai font → message bridge → main
-window → show → event loop → shutdown hooks. Each step is logged, never a secret.
+manner of qutebrowser's ``app.py``), and this module is the only one that wires
+services to the window. In order, each step logged (never a secret):
 
-Tests and ``make demo`` reach the seams through :class:`AppOverrides`, which
-neither the command line nor the environment can set.
+ 1. arguments, paths, logging;
+ 2. the policy (the machine's, fail closed), the settings under its locks;
+ 3. the language, the QApplication, its translators, the Thai font;
+ 4. the message bridge (the one place errors become words) and the exception hooks;
+ 5. the passwords: the OS keyring (one :class:`CredentialStore`) and this session's
+    memory, behind one :class:`PasswordKeeper`;
+ 6. the main window (layout restored);
+ 7. the mailboxes (:func:`attach_mailboxes`): for each configured account its cache,
+    offline queue, sync engine (:func:`engine_sync_factory`), :class:`MailboxService`
+    and the UI's models over it (:class:`MailboxModels`); then the tray, the password
+    prompts and the :class:`MailboxController` that joins them to the window;
+ 8. the setup wizard's launcher (an :class:`AccountSetupService` per wizard; a saved
+    account joins the mailboxes);
+ 9. show, report start-up problems, first run, the event loop; shutdown hooks in
+    reverse order.
+
+Tests and ``make demo`` reach the seams through :class:`AppOverrides` (or the
+parameters of :func:`attach_mailboxes`): the policy, the sync factory, the
+credential store, the tray. Neither the command line nor the environment can set them.
 """
 
 from __future__ import annotations
@@ -17,26 +33,56 @@ import os
 import platform
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from govmail_desktop import APP_ID, APP_NAME, __version__
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.core.logging_setup import setup_logging
 from govmail_desktop.core.paths import AppPaths
-from govmail_desktop.core.settings import Settings
+from govmail_desktop.core.settings import Setting, Settings
 from govmail_desktop.i18n import catalog
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, translate
 from govmail_desktop.i18n.cli import argparse_speaks
 
+if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (--help stays fast)
+    from PySide6.QtCore import QMessageLogContext, QtMsgType
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from govmail_desktop.core.accounts import Account
+    from govmail_desktop.credentials import CredentialStore
+    from govmail_desktop.policy.attachments import AttachmentRules
+    from govmail_desktop.policy.sources import EffectivePolicy
+    from govmail_desktop.services.account_setup import PasswordKeeper
+    from govmail_desktop.services.mailbox import MailboxService, SyncPort
+    from govmail_desktop.services.message_bridge import MessageBridge
+    from govmail_desktop.store.cache import MailCache
+    from govmail_desktop.store.op_queue import OfflineOpQueue
+    from govmail_desktop.ui.mailbox_controller import MailboxController
+    from govmail_desktop.ui.mailbox_models import MailboxModels
+    from govmail_desktop.ui.main_window import MainWindow
+    from govmail_desktop.ui.password_prompt import PasswordPrompts
+    from govmail_desktop.ui.qt_i18n import LanguageController
+    from govmail_desktop.ui.settings_dialog import MailSettings
+    from govmail_desktop.ui.tray import MailTray
+
 log = logging.getLogger(__name__)
 
-#: The setup wizard's contract (issue 3): open it non-blocking over ``parent``.
-SetupWizardLauncher = Callable[[Any], None]
+T = TypeVar("T")
+
+# -- the seams (parameters of the root; tests and the demo pass their own) ----------------
+#: Opens the setup wizard non-blocking over ``parent``.
+SetupWizardLauncher = Callable[["QWidget"], None]
+#: ``factory(account, cache, offline_queue)`` → the account's sync service (None: offline only).
+SyncFactory = Callable[["Account", "MailCache", "OfflineOpQueue | None"], "SyncPort | None"]
+#: The OS keyring for this run (None: none, passwords live in memory only).
+CredentialStoreFactory = Callable[[], "CredentialStore | None"]
+#: ``factory(window, notifications_enabled)`` → the tray icon.
+TrayFactory = Callable[["MainWindow", Callable[[], bool]], "MailTray"]
 
 
 @dataclass
@@ -46,8 +92,8 @@ class AppOverrides:
     #: Use this settings file instead of the one in the config directory.
     settings_path: Path | None = None
     #: The policy to enforce instead of the machine policy (tests and the demo:
-    #: a test policy allowing 127.0.0.1, never a bypass). An ``EffectivePolicy``.
-    policy: Any = None
+    #: a test policy allowing 127.0.0.1, never a bypass).
+    policy: EffectivePolicy | None = None
     #: Opens the account setup wizard; enables File → Add account… and is
     #: called at start-up when no account exists.
     setup_wizard_launcher: SetupWizardLauncher | None = None
@@ -55,8 +101,13 @@ class AppOverrides:
     #: if the user had typed them for "ask each session" (the demo's accounts).
     session_passwords: dict[str, str] = field(default_factory=dict)
     #: Called once the main window is shown (screenshots, start-up tests).
-    on_window_shown: Callable[["AppContext"], None] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    on_window_shown: Callable[[AppContext], None] | None = None
+    #: Builds each account's sync service instead of :func:`engine_sync_factory`.
+    sync_factory: SyncFactory | None = None
+    #: The keyring for this run instead of the system's.
+    credential_store_factory: CredentialStoreFactory | None = None
+    #: The tray icon instead of :func:`system_tray`.
+    tray_factory: TrayFactory | None = None
 
 
 @dataclass
@@ -65,19 +116,16 @@ class AppContext:
 
     paths: AppPaths
     settings: Settings
-    app: Any  # QApplication
-    language: Any  # ui.qt_i18n.LanguageController
-    bridge: Any  # services.message_bridge.MessageBridge
-    window: Any = None  # ui.main_window.MainWindow
-    policy: Any = None  # policy.sources.EffectivePolicy
+    app: QApplication
+    language: LanguageController
+    bridge: MessageBridge
+    policy: EffectivePolicy
+    passwords: PasswordKeeper
+    window: MainWindow | None = None
     font_family: str | None = None
-    #: Passwords of "ask each session" accounts, in memory only.
-    session_passwords: Any = None  # credentials.SessionPasswords
-    #: Called with each account the setup wizard saves (per-account services hook in here).
-    account_saved_handlers: list[Callable[[Any], None]] = field(default_factory=list)
+    #: The accounts' mailboxes, their controller and the tray.
+    mailboxes: Mailboxes | None = None
     shutdown_hooks: list[Callable[[], None]] = field(default_factory=list)
-    #: Per-account caches, mailbox services and the tray (ui.mailbox_setup.Mailboxes).
-    mailboxes: Any = None
 
 
 # -- command line ------------------------------------------------------------
@@ -147,7 +195,7 @@ def display_problem(environ: dict[str, str] | None = None, plat: str = sys.platf
 
 
 # -- building blocks (also used by tests) ----------------------------------------
-def load_settings(path: Path, policy: Any = None) -> tuple[Settings, list[GovMailError]]:
+def load_settings(path: Path, policy: EffectivePolicy | None = None) -> tuple[Settings, list[GovMailError]]:
     """The user's settings under the policy's locks and defaults.
 
     An unreadable file gives defaults plus an error to show.
@@ -161,7 +209,7 @@ def load_settings(path: Path, policy: Any = None) -> tuple[Settings, list[GovMai
         return Settings(None, locked=locked, defaults=defaults), [err]
 
 
-def load_policy(overrides: AppOverrides) -> Any:
+def load_policy(overrides: AppOverrides) -> EffectivePolicy:
     """The policy in force: the machine policy, or the one a test/demo supplied.
 
     Never raises: a broken machine policy comes back with ``error`` set and a
@@ -181,14 +229,15 @@ def load_policy(overrides: AppOverrides) -> Any:
     return policy
 
 
-def create_application(argv0: str = "govmail") -> Any:
+def create_application(argv0: str = "govmail") -> QApplication:
     """The QApplication (reused if one exists, as under pytest-qt)."""
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from govmail_desktop.ui import icons
 
-    app = QApplication.instance() or QApplication([argv0])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([argv0])
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -200,85 +249,50 @@ def create_application(argv0: str = "govmail") -> Any:
 
 def build_main_window(
     settings: Settings,
-    language: Any,
-    bridge: Any,
+    language: LanguageController,
+    bridge: MessageBridge,
     *,
     setup_wizard_launcher: SetupWizardLauncher | None = None,
-) -> Any:
+) -> MainWindow:
     """The main window wired to the language controller, the settings and the bridge.
 
     Needs a QApplication; does not show the window or run the event loop.
     """
     from govmail_desktop.ui.main_window import MainWindow
 
-    window = MainWindow(
-        language=language.language,
-        show_preview=bool(settings.get("mail.preview_pane")),
-    )
+    window = MainWindow(language=language.language, show_preview=settings.mail_preview_pane)
     # The size, place and pane sizes the user left last time (else chosen for the screen).
-    window.restore_layout(settings.get("ui.window_geometry"), settings.get("ui.pane_sizes"))
+    window.restore_layout(settings.ui_window_geometry, settings.ui_pane_sizes)
     window.layout_changed.connect(partial(save_window_layout, settings, bridge))
     bridge.message.connect(window.show_message)
     window.language_requested.connect(partial(switch_language, settings, language, bridge))
     language.language_changed.connect(window.set_current_language)
     window.preview_pane_toggled.connect(
-        lambda on: save_setting(settings, bridge, "mail.preview_pane", bool(on))
+        lambda on: save_setting(settings, bridge, Settings.mail_preview_pane, bool(on))
     )
     window.set_add_account_handler(setup_wizard_launcher)
     return window
 
 
-def attach_mailboxes(ctx: AppContext, overrides: AppOverrides) -> Any:
-    """Open each configured account's cache and mailbox service and show them.
-
-    Starts offline from the cache (the window shows the mail it had at once);
-    each account's sync service, when one can be built, connects afterwards.
-    Accounts the setup wizard saves later are added the same way.
-    ``overrides.extra["sync_factory"]`` replaces the real one (tests, demo).
-    """
-    from govmail_desktop.core.accounts import accounts_of
-    from govmail_desktop.services.sync_adapter import default_sync_factory
-    from govmail_desktop.ui.mailbox_setup import attach_mailboxes as attach
-
-    try:
-        accounts = accounts_of(ctx.settings)
-    except GovMailError as err:
-        ctx.bridge.report_error(err)
-        accounts = []
-    from govmail_desktop.credentials import CredentialStore
-
-    sync_factory = overrides.extra.get("sync_factory") or default_sync_factory(ctx)
-    rules = ctx.policy.attachment_rules() if ctx.policy is not None and ctx.policy.error is None else None
-    mailboxes = attach(
-        ctx.window, ctx.settings, ctx.bridge,
-        accounts=accounts, paths=ctx.paths, sync_factory=sync_factory, attachment_rules=rules,
-        session_passwords=ctx.session_passwords, credential_store=CredentialStore(),
-    )
-    ctx.shutdown_hooks.append(mailboxes.shutdown)
-    ctx.account_saved_handlers.append(mailboxes.add_account)
-    log.info("Mailboxes attached: %d account(s)", len(mailboxes.accounts))
-    return mailboxes
-
-
-def save_setting(settings: Settings, bridge: Any, key: str, value: Any) -> bool:
+def save_setting(settings: Settings, bridge: MessageBridge, setting: Setting[T], value: T) -> bool:
     """Change one setting and write the file; problems go to the message bridge."""
     try:
-        settings.set(key, value)
+        settings.set(setting, value)
         settings.save()
     except GovMailError as err:
         bridge.report_error(err)
         return False
-    log.info("Setting %s changed", key)
+    log.info("Setting %s changed", setting.key)
     return True
 
 
-def save_window_layout(settings: Settings, bridge: Any, geometry: str, pane_sizes: str) -> None:
+def save_window_layout(settings: Settings, bridge: MessageBridge, geometry: str, pane_sizes: str) -> None:
     """Keep the window's geometry and pane sizes for the next start (written only when changed)."""
     changed = False
-    for key, value in (("ui.window_geometry", geometry), ("ui.pane_sizes", pane_sizes)):
-        if settings.get(key) != value and not settings.is_locked(key):
+    for setting, value in ((Settings.ui_window_geometry, geometry), (Settings.ui_pane_sizes, pane_sizes)):
+        if settings.value(setting) != value and not settings.is_locked(setting):
             try:
-                settings.set(key, value)
+                settings.set(setting, value)
             except GovMailError as err:
                 log.warning("Window layout not kept: %s", err)
                 return
@@ -290,10 +304,10 @@ def save_window_layout(settings: Settings, bridge: Any, geometry: str, pane_size
             bridge.report_error(err)
 
 
-def switch_language(settings: Settings, language: Any, bridge: Any, lang: str) -> None:
+def switch_language(settings: Settings, language: LanguageController, bridge: MessageBridge, lang: str) -> None:
     """Use ``lang`` now (live retranslation) and keep it for the next start."""
     language.apply(lang)
-    save_setting(settings, bridge, "ui.language", language.language)
+    save_setting(settings, bridge, Settings.ui_language, language.language)
 
 
 SETTINGS_PROBLEMS = QT_TRANSLATE_NOOP(
@@ -302,48 +316,373 @@ SETTINGS_PROBLEMS = QT_TRANSLATE_NOOP(
 )
 
 
-def make_setup_wizard_launcher(ctx: AppContext) -> SetupWizardLauncher:
-    """Opens the setup wizard (non-modal) under the policy in force."""
+# -- the passwords --------------------------------------------------------------------------
+def build_passwords(overrides: AppOverrides, bridge: MessageBridge) -> PasswordKeeper:
+    """The one keyring of this run and this session's memory, behind one keeper; what the
+    keyring cannot keep is said through the bridge."""
     from govmail_desktop.credentials import CredentialStore
+    from govmail_desktop.services.account_setup import PasswordKeeper
 
-    credential_store = CredentialStore()
+    factory = overrides.credential_store_factory
+    store = factory() if factory is not None else CredentialStore()
+    passwords = PasswordKeeper(store, parent=bridge)
+    for account_id, password in overrides.session_passwords.items():
+        passwords.session.set(account_id, password)
+    passwords.failed.connect(bridge.report_error)
+    return passwords
 
-    def launch(parent: Any) -> None:
+
+# -- the mailboxes ----------------------------------------------------------------------------
+def system_tray(window: MainWindow, notifications_enabled: Callable[[], bool]) -> MailTray:
+    """The tray icon (a system tray when the desktop has one; else notices in the status bar)."""
+    from govmail_desktop.ui.tray import MailTray
+
+    return MailTray(window, notifications_enabled=notifications_enabled)
+
+
+def engine_sync_factory(policy: EffectivePolicy, settings: Settings, passwords: PasswordKeeper) -> SyncFactory | None:
+    """Builds each account's sync engine and its adapter; None when nothing may connect.
+
+    A broken machine policy fails closed: no sync service at all (the window
+    shows the cache, offline). The password comes from the keyring or the
+    session's memory, asked on the engine's worker thread at connect time.
+    """
+    if policy.error is not None:
+        return None
+    from govmail_desktop.core.accounts import special_folder_roles
+    from govmail_desktop.core.errors import PasswordNeeded
+    from govmail_desktop.services.sync_adapter import EngineSyncAdapter
+    from govmail_desktop.services.sync_service import SyncService, imap_connector
+
+    def factory(account: Account, cache: MailCache, queue: OfflineOpQueue | None) -> SyncPort | None:
+        if queue is None:  # nowhere to keep the user's actions: offline only
+            return None
+
+        def password() -> str:
+            found = passwords.password_for(account)
+            if found is None:  # "ask each session" after a restart, or the keyring lost it
+                raise PasswordNeeded(detail=f"no password known for account {account.id}")
+            return found
+
+        server_policy = policy.server_policy()
+        connect = imap_connector(account, password, server_policy)
+        idle = imap_connector(account, password, server_policy) if settings.sync_idle else None
+        chosen = special_folder_roles(account, settings.locked)
+        service = SyncService(cache, queue, connect, idle_connect=idle, chosen_folders=chosen)
+        adapter = EngineSyncAdapter(service, cache, queue)
+        service.setParent(adapter)
+        return adapter
+
+    return factory
+
+
+def account_label(account: Account) -> str:
+    """"Name <address>" as the account list shows it."""
+    name = getattr(account, "display_name", "")
+    address = getattr(account, "address", "")
+    return f"{name} <{address}>" if name and address else (address or name or account.id)
+
+
+@dataclass
+class AccountMailbox:
+    """What the root built for one account (closed at shutdown)."""
+
+    account: Account
+    cache: MailCache
+    offline_queue: OfflineOpQueue | None
+    sync: SyncPort | None
+    service: MailboxService
+    models: MailboxModels
+
+    def close(self) -> None:
+        self.service.shutdown()
+        self.cache.close()
+        if self.offline_queue is not None:
+            self.offline_queue.close()
+
+
+class Mailboxes:
+    """The accounts' mailboxes joined to the window: their controller, the tray and the
+    password prompts (built by :func:`attach_mailboxes`; accounts saved later by the setup
+    wizard come in through :meth:`add_account`)."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        settings: Settings,
+        bridge: MessageBridge,
+        *,
+        paths: AppPaths | None,
+        sync_factory: SyncFactory | None,
+        passwords: PasswordKeeper | None,
+        tray_factory: TrayFactory,
+        mark_read_on_view: bool,
+    ) -> None:
+        from govmail_desktop.ui.password_prompt import PasswordPrompts
+
+        self.window = window
+        self.settings = settings
+        self.bridge = bridge
+        self.paths = paths
+        self.sync_factory = sync_factory
+        self.tray_factory = tray_factory
+        self.mark_read_on_view = mark_read_on_view
+        self.prompts: PasswordPrompts = PasswordPrompts(window, passwords)
+        self.accounts: list[AccountMailbox] = []
+        self.controller: MailboxController | None = None
+        self.tray: MailTray | None = None
+
+    def open(self, account: Account) -> AccountMailbox | None:
+        """One account, in order: cache → offline queue → sync service → mailbox service →
+        the UI's models → password prompts; then it starts from its cache (no network first).
+        None (reported) when its cache cannot open."""
+        from govmail_desktop.core.accounts import locked_folder_choice
+        from govmail_desktop.core.errors import StorageError
+        from govmail_desktop.services.mailbox import MailboxService
+        from govmail_desktop.store.cache import MailCache
+        from govmail_desktop.store.op_queue import OfflineOpQueue
+        from govmail_desktop.ui.mailbox_models import MailboxModels
+
+        try:
+            cache = MailCache.for_account(account.id, self.paths)
+        except GovMailError as err:
+            log.error("Mailbox of %s could not be opened: %s", account.id, err)
+            self.bridge.report_error(err)
+            return None
+        if cache.rebuilt:
+            log.warning("Cache of account %s was rebuilt: %s", account.id, cache.rebuild_reason)
+        problems: list[GovMailError] = []
+        queue: OfflineOpQueue | None
+        try:
+            queue = OfflineOpQueue.for_account(account.id, self.paths)
+        except StorageError as exc:
+            log.error("Offline queue of %s unusable: %s", account.id, exc)
+            problems.append(exc)
+            queue = None
+        sync: SyncPort | None = None
+        if self.sync_factory is not None:
+            try:
+                sync = self.sync_factory(account, cache, queue)
+            except GovMailError as exc:
+                problems.append(exc)
+                log.error("Sync service of %s could not be built: %s", account.id, exc)
+        service = MailboxService(
+            account.id, account_label(account), cache, sync=sync, offline_queue=queue, bridge=self.bridge,
+            parent=self.window,
+        )
+        service.set_folder_choice(  # the sync service was given the same choice
+            dict(getattr(account, "special_folders", ()) or ()),
+            locked_folder_choice(self.settings.locked),
+            apply=False,
+        )
+        models = MailboxModels(service)
+        self.prompts.watch(account, service)
+        for problem in problems:
+            self.bridge.report_error(problem)
+        mailbox = AccountMailbox(account, cache, queue, sync, service, models)
+        self.accounts.append(mailbox)
+        service.start()  # cached mail first (Inbox), then the sync service
+        service.set_check_interval(self.settings.sync_check_minutes)
+        log.info("Mailbox of account %s opened (%s)", account.id, "with sync" if sync else "offline only")
+        return mailbox
+
+    def connect_window(self, opened: Sequence[AccountMailbox]) -> None:
+        """The tray and the controller that joins the accounts' models to the window."""
+        from govmail_desktop.ui.mailbox_controller import MailboxController
+
+        settings = self.settings
+        self.tray = self.tray_factory(self.window, lambda: settings.notify_new_mail)
+        self.controller = MailboxController(
+            self.window,
+            [m.models for m in opened],
+            bridge=self.bridge,
+            tray=self.tray,
+            threaded=settings.mail_threading,
+            thai_digits=lambda: settings.ui_thai_digits,
+            notify_new_mail=lambda: settings.notify_new_mail,
+            save_threading=partial(save_setting, settings, self.bridge, Settings.mail_threading),
+            save_folder_choice=self.save_folder_choice,
+            mark_read_on_view=self.mark_read_on_view,
+        )
+        log.info("Window connected to %d account(s)", len(opened))
+
+    def add_account(self, account: Account) -> None:
+        """An account the setup wizard just saved: open it and show it."""
+        if self.service_of(account.id) is not None:
+            return
+        mailbox = self.open(account)
+        if mailbox is None:
+            return
+        if self.controller is None:
+            self.connect_window([mailbox])
+        else:
+            self.controller.add_mailbox(mailbox.models)
+
+    def save_folder_choice(self, service: MailboxService, choice: dict[str, str]) -> None:
+        """The user picked special folders (File → Special Folders): keep them with the
+        account in the settings file and show them at once."""
+        from govmail_desktop.core.accounts import Account, AccountStore
+
+        mailbox = next((m for m in self.accounts if m.service is service), None)
+        if mailbox is None:
+            return
+        account = mailbox.account
+        if isinstance(account, Account):
+            try:
+                updated = account.with_special_folders(choice)
+                store = AccountStore(self.settings)
+                store.update(updated)
+                store.save()
+            except GovMailError as err:
+                self.bridge.report_error(err)
+                return
+            except KeyError:
+                log.error("Account %s is no longer in the settings", account.id)
+                return
+            mailbox.account = updated
+        service.set_folder_choice(choice)
+
+    def mail_settings(self) -> MailSettings:
+        """The preferences Edit → Settings shows (and which of them the policy locks)."""
+        from govmail_desktop.ui.settings_dialog import MailSettings
+
+        settings = self.settings
+        return MailSettings(
+            check_minutes=settings.sync_check_minutes,
+            check_locked=settings.is_locked(Settings.sync_check_minutes),
+            notify=settings.notify_new_mail,
+            notify_locked=settings.is_locked(Settings.notify_new_mail),
+        )
+
+    def apply_mail_settings(self, check_minutes: int, notify: bool) -> None:
+        """The user changed them in Edit → Settings: save, and check on the new schedule."""
+        current = self.mail_settings()
+        if check_minutes != current.check_minutes and not current.check_locked:
+            save_setting(self.settings, self.bridge, Settings.sync_check_minutes, int(check_minutes))
+            for mailbox in self.accounts:
+                mailbox.service.set_check_interval(self.settings.sync_check_minutes)
+        if notify != current.notify and not current.notify_locked:
+            save_setting(self.settings, self.bridge, Settings.notify_new_mail, bool(notify))  # read at each new mail
+
+    def service_of(self, account_id: str) -> MailboxService | None:
+        for mailbox in self.accounts:
+            if mailbox.account.id == account_id:
+                return mailbox.service
+        return None
+
+    def shutdown(self) -> None:
+        if self.controller is not None:
+            self.controller.shutdown()
+        for mailbox in self.accounts:
+            try:
+                mailbox.close()
+            except Exception:  # the others must still close
+                log.exception("Closing the mailbox of %s failed", mailbox.account.id)
+
+
+def attach_mailboxes(
+    window: MainWindow,
+    settings: Settings,
+    bridge: MessageBridge,
+    accounts: Sequence[Account],
+    *,
+    paths: AppPaths | None = None,
+    sync_factory: SyncFactory | None = None,
+    passwords: PasswordKeeper | None = None,
+    tray_factory: TrayFactory = system_tray,
+    attachment_rules: AttachmentRules | None = None,
+    mark_read_on_view: bool = True,
+) -> Mailboxes:
+    """Open every account's mailbox and join them to ``window`` (step 7 of :func:`main`).
+
+    Starts offline from the cache (the window shows the mail it had at once);
+    each account's sync service, when one can be built, connects afterwards.
+    No account → no models are set and the window keeps its placeholders. An
+    account that cannot open is reported; the others still open.
+
+    Tests build their window through this too: their seams are the parameters
+    (``sync_factory``, ``passwords`` with its credential store, ``tray_factory``).
+    """
+    window.preview_view.attachment_rules = attachment_rules
+    mailboxes = Mailboxes(
+        window, settings, bridge, paths=paths, sync_factory=sync_factory, passwords=passwords,
+        tray_factory=tray_factory, mark_read_on_view=mark_read_on_view,
+    )
+    window.set_mail_settings_source(mailboxes.mail_settings)
+    window.mail_settings_requested.connect(mailboxes.apply_mail_settings)
+    opened = [m for m in (mailboxes.open(a) for a in accounts) if m is not None]
+    if opened:
+        mailboxes.connect_window(opened)
+    return mailboxes
+
+
+def open_mailboxes(ctx: AppContext, overrides: AppOverrides) -> Mailboxes:
+    """Step 7: the configured accounts' mailboxes in the window, closed at shutdown."""
+    from govmail_desktop.core.accounts import accounts_of
+
+    assert ctx.window is not None, "the window is built before the mailboxes"
+    try:
+        accounts = accounts_of(ctx.settings)
+    except GovMailError as err:
+        ctx.bridge.report_error(err)
+        accounts = []
+    policy = ctx.policy
+    sync_factory = overrides.sync_factory or engine_sync_factory(policy, ctx.settings, ctx.passwords)
+    mailboxes = attach_mailboxes(
+        ctx.window, ctx.settings, ctx.bridge, accounts,
+        paths=ctx.paths, sync_factory=sync_factory, passwords=ctx.passwords,
+        tray_factory=overrides.tray_factory or system_tray,
+        attachment_rules=policy.attachment_rules() if policy.error is None else None,
+    )
+    ctx.shutdown_hooks.append(mailboxes.shutdown)
+    log.info("Mailboxes attached: %d account(s)", len(mailboxes.accounts))
+    return mailboxes
+
+
+# -- adding an account --------------------------------------------------------------------------
+def make_setup_wizard_launcher(
+    policy: EffectivePolicy, settings: Settings, passwords: PasswordKeeper, on_saved: Callable[[Account], None]
+) -> SetupWizardLauncher:
+    """Opens the setup wizard (non-modal) under the policy in force; each wizard gets its
+    own :class:`AccountSetupService` (no Qt parent: its check thread may outlive the
+    wizard), and a saved account goes to ``on_saved``."""
+
+    def launch(parent: QWidget) -> None:
         from PySide6.QtCore import Qt
 
+        from govmail_desktop.services.account_setup import AccountSetupService
         from govmail_desktop.ui.setup_wizard import SetupWizard
 
-        wizard = SetupWizard(
-            ctx.policy, ctx.settings, credential_store, parent=parent,
-            session_passwords=ctx.session_passwords,
-        )
+        service = AccountSetupService(policy, passwords.store, settings=settings, passwords=passwords)
+        wizard = SetupWizard(service, parent=parent)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        wizard.account_saved.connect(ctx_account_saved_slot(ctx))
+        wizard.account_saved.connect(on_saved)
         wizard.open()
 
     return launch
 
 
-def ctx_account_saved_slot(ctx: AppContext) -> Callable[[Any], None]:
-    def on_saved(account: Any) -> None:
+def account_saved_handler(mailboxes: Mailboxes) -> Callable[[Account], None]:
+    """What the setup wizard's "saved" does: the new account joins the window."""
+
+    def on_saved(account: Account) -> None:
         log.info("Account %s added", account.id)
-        for handler in ctx.account_saved_handlers:
-            handler(account)
+        mailboxes.add_account(account)
 
     return on_saved
 
 
-def first_run(ctx: AppContext, launcher: SetupWizardLauncher | None) -> None:
-    """With no usable account yet, open the setup wizard (the lead connects the launcher)."""
+def first_run(settings: Settings, window: QWidget, launcher: SetupWizardLauncher | None) -> None:
+    """With no usable account yet, open the setup wizard."""
     from govmail_desktop.core.accounts import needs_setup
 
-    if not needs_setup(ctx.settings):
+    if not needs_setup(settings):
         return
     if launcher is None:
-        log.info("No account configured; no setup wizard connected yet")
+        log.info("No account configured; no setup wizard connected")
         return
     log.info("No account configured: opening the setup wizard")
-    launcher(ctx.window)
+    launcher(window)
 
 
 # -- main ------------------------------------------------------------------------
@@ -391,11 +730,11 @@ def main(argv: list[str] | None = None, overrides: AppOverrides | None = None) -
 
 
 def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> int:
-    from govmail_desktop.credentials import SessionPasswords
     from govmail_desktop.services.message_bridge import MessageBridge
     from govmail_desktop.ui.fonts import install_thai_font
     from govmail_desktop.ui.qt_i18n import LanguageController
 
+    # 2. The policy, then the settings under its locks and defaults.
     policy = load_policy(overrides)
     settings_path = overrides.settings_path or paths.settings_file
     settings, settings_errors = load_settings(settings_path, policy)
@@ -403,30 +742,28 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
     for problem in settings.problems:
         log.warning("Settings: %s", problem)
 
-    lang = args.lang or settings.get("ui.language")
+    # 3. The language, the application, its translators, the Thai font.
+    lang = args.lang or settings.ui_language
     catalog.set_language(lang)
     log.info("Language: %s%s", lang, " (from --lang)" if args.lang else "")
-
     app = create_application()
     log.info("Qt application created (platform %s)", app.platformName())
     restore_qt_handler = _route_qt_messages_to_log()
-
     language = LanguageController(app, parent=app)
     language.apply(lang)
-
     font_family = install_thai_font(app)
+
+    # 4. Where errors become words, also for exceptions escaping a slot or a thread.
     bridge = MessageBridge(app)
-    ctx = AppContext(
-        paths=paths, settings=settings, app=app, language=language, bridge=bridge,
-        policy=policy, font_family=font_family, session_passwords=SessionPasswords(),
-    )
-    for account_id, password in overrides.session_passwords.items():
-        ctx.session_passwords.set(account_id, password)
-    launcher = overrides.setup_wizard_launcher or make_setup_wizard_launcher(ctx)
     restore_hooks = _install_exception_hooks(bridge)
 
-    ctx.window = build_main_window(settings, language, bridge, setup_wizard_launcher=launcher)
-    log.info("Main window built")
+    # 5. The passwords: one keyring, this session's memory.
+    passwords = build_passwords(overrides, bridge)
+    log.info("Passwords: %s", "keyring and session memory" if passwords.can_keep else "session memory only")
+    ctx = AppContext(
+        paths=paths, settings=settings, app=app, language=language, bridge=bridge, policy=policy,
+        passwords=passwords, font_family=font_family,
+    )
 
     def shutdown() -> None:
         log.info("Shutting down")
@@ -439,9 +776,23 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
     app.aboutToQuit.connect(shutdown)
     ctx.shutdown_hooks.append(restore_hooks)
     ctx.shutdown_hooks.append(language.uninstall)
+    ctx.shutdown_hooks.append(passwords.shutdown)
 
-    ctx.mailboxes = attach_mailboxes(ctx, overrides)
-    ctx.window.show()
+    # 6. The main window.
+    window = ctx.window = build_main_window(settings, language, bridge)
+    log.info("Main window built")
+
+    # 7. The mailboxes: per account cache → queue → sync → service → models; tray, controller.
+    mailboxes = ctx.mailboxes = open_mailboxes(ctx, overrides)
+
+    # 8. Adding an account: the setup wizard, whose saved account joins the mailboxes.
+    launcher = overrides.setup_wizard_launcher or make_setup_wizard_launcher(
+        policy, settings, passwords, on_saved=account_saved_handler(mailboxes)
+    )
+    window.set_add_account_handler(launcher)
+
+    # 9. Show, say what went wrong at start-up, first run, the event loop.
+    window.show()
     log.info("Main window shown")
     if policy.error is not None:
         bridge.report_error(policy.error)
@@ -451,7 +802,7 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
         bridge.warning(SETTINGS_PROBLEMS)
     if language.missing:
         log.warning("Missing translation files: %s", ", ".join(language.missing))
-    first_run(ctx, launcher)
+    first_run(settings, window, launcher)
     if overrides.on_window_shown is not None:
         overrides.on_window_shown(ctx)
 
@@ -476,14 +827,18 @@ def _route_qt_messages_to_log() -> Callable[[], None]:
         QtMsgType.QtFatalMsg: logging.CRITICAL,
     }
 
-    def handler(mode: Any, context: Any, message: str) -> None:
+    def handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
         qt_log.log(levels.get(mode, logging.WARNING), "%s", message)
 
     previous = qInstallMessageHandler(handler)
-    return lambda: qInstallMessageHandler(previous)
+
+    def restore() -> None:
+        qInstallMessageHandler(previous)
+
+    return restore
 
 
-def _install_exception_hooks(bridge: Any) -> Callable[[], None]:
+def _install_exception_hooks(bridge: MessageBridge) -> Callable[[], None]:
     """An exception escaping a slot or a thread becomes a "please report" notice."""
     old_sys, old_thread = sys.excepthook, threading.excepthook
 

@@ -38,6 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from govmail_desktop.core.entities import Folder, SpecialUse
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,16 @@ ROLE_KEYS: dict[str, str] = {
     "archive": SpecialUse.ARCHIVE,
 }
 KEY_OF_ROLE: dict[str, str] = {role: key for key, role in ROLE_KEYS.items()}
+
+#: What the folder tree calls the special folders (and messages about them), in any language.
+ROLE_NAMES: dict[str, Msg] = {
+    SpecialUse.INBOX: QT_TRANSLATE_NOOP("FolderTreeModel", "Inbox"),
+    SpecialUse.DRAFTS: QT_TRANSLATE_NOOP("FolderTreeModel", "Drafts"),
+    SpecialUse.SENT: QT_TRANSLATE_NOOP("FolderTreeModel", "Sent"),
+    SpecialUse.ARCHIVE: QT_TRANSLATE_NOOP("FolderTreeModel", "Archive"),
+    SpecialUse.JUNK: QT_TRANSLATE_NOOP("FolderTreeModel", "Junk"),
+    SpecialUse.TRASH: QT_TRANSLATE_NOOP("FolderTreeModel", "Trash"),
+}
 
 #: XLIST (Gmail's and Zimbra's pre-RFC 6154 command) attributes that differ from RFC 6154.
 XLIST_ALIASES: dict[str, str | None] = {

@@ -40,6 +40,8 @@ from PySide6.QtGui import QFont
 
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.errors import StorageError
+from govmail_desktop.core.folder_roles import ROLE_NAMES
+from govmail_desktop.i18n.catalog import current_language
 from govmail_desktop.models.message_list import MESSAGES_MIME_TYPE
 from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.store.cache import CachedFolder, MailCache
@@ -106,14 +108,8 @@ class FolderTreeModel(QAbstractItemModel):
     # ------------------------------------------------------------------ building
 
     def _special_name(self, role: str) -> str:
-        return {
-            SpecialUse.INBOX: self.tr("Inbox"),
-            SpecialUse.DRAFTS: self.tr("Drafts"),
-            SpecialUse.SENT: self.tr("Sent"),
-            SpecialUse.ARCHIVE: self.tr("Archive"),
-            SpecialUse.JUNK: self.tr("Junk"),
-            SpecialUse.TRASH: self.tr("Trash"),
-        }.get(role, "")
+        name = ROLE_NAMES.get(role)  # the one table, also used by messages about folders
+        return name.text(current_language()) if name is not None else ""
 
     def _build(self, folders: Sequence[CachedFolder], unread: dict[int, int]) -> _Node:
         root = _Node(None, "", "")

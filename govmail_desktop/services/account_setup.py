@@ -1,30 +1,42 @@
-"""The setup wizard's connection test, run off the GUI thread.
+"""Adding an account: the setup wizard's connection test, the account's commit, and
+where typed passwords go — everything the wizard and the password prompt need
+that is not a widget.
 
 One run = policy pre-check (no network) → IMAP login and SMTP AUTH through
 the full policy (``net.account_check.verify_account``, which probes the SMTP
 ports in order) → the password saved in the OS keyring (when asked to). Each
 run ends with exactly one of :attr:`AccountSetupService.finished`,
 :attr:`~AccountSetupService.failed` or :attr:`~AccountSetupService.cancelled`,
-delivered to the GUI thread by queued signals.
+delivered to the GUI thread by queued signals. :meth:`AccountSetupService.commit`
+then writes the tested account to the settings file (or :meth:`~AccountSetupService.discard`
+forgets it).
 
 "No usable keyring" is not a failure of the test: the account works, only the
 password cannot be kept. It comes back inside :class:`SetupResult` so the
 wizard can offer "ask for the password each session".
+
+:class:`PasswordKeeper` keeps a typed password in this session's memory and,
+when wanted, in the OS keyring. A keyring call may block (D-Bus, a locked
+keyring waiting to be unlocked), so every one runs on its worker thread,
+never on the GUI thread; the UI starts no thread of its own.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
-from govmail_desktop.core.accounts import Account, ServerSettings
+from govmail_desktop.core.accounts import Account, AccountStore, ServerSettings
 from govmail_desktop.core.errors import BugError, Cancelled, CredentialsError, GovMailError
-from govmail_desktop.credentials import CredentialStore
+from govmail_desktop.core.settings import Settings
+from govmail_desktop.credentials import CredentialStore, SessionPasswords, password_for
 from govmail_desktop.net.endpoint import Endpoint
+from govmail_desktop.services.local_worker import LocalWorker
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +50,78 @@ class AccountPolicy(Protocol):
     def server_policy(self) -> Any: ...
 
     def check_account_address(self, address: str) -> Any: ...
+
+
+class PasswordKeeper(QObject):
+    """Where the passwords a user types go: this session's memory, and the OS keyring
+    when the user wants it kept there (see the module doc: keyring calls run on the
+    keeper's worker thread).
+
+    Signals:
+        failed(GovMailError): the keyring could not keep a password (the user is told;
+            the password stays in memory for this session).
+    """
+
+    failed = Signal(object)
+
+    def __init__(
+        self,
+        store: CredentialStore | None,
+        session: SessionPasswords | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        #: The OS keyring (None: no keyring for this run, passwords live in memory only).
+        self.store = store
+        self.session = session if session is not None else SessionPasswords()
+        self._worker: LocalWorker | None = None
+
+    @property
+    def can_keep(self) -> bool:
+        """Whether a password can be kept beyond this session (a keyring is there)."""
+        return self.store is not None
+
+    def password_for(self, account: Account) -> str | None:
+        """The account's password if known without asking the user (None: ask).
+
+        Called on the sync engine's worker thread at connect time (it may wait for the keyring).
+        """
+        if self.store is None:
+            return self.session.get(account.id)
+        return password_for(account, self.store, self.session)
+
+    def remember(self, account_id: str, password: str, *, keep: bool) -> None:
+        """Use ``password`` from now on; with ``keep``, also save it in the keyring."""
+        self.session.set(account_id, password)
+        store = self.store
+        log.info("Password for account %s entered (%s)", account_id,
+                 "to be kept in the keyring" if keep and store is not None else "kept in memory for this session")
+        if keep and store is not None:
+            self._submit(lambda: store.set_password(account_id, password), self._keep_failed)
+
+    def forget(self, account_id: str) -> None:
+        """Remove the account's password from the keyring (an account that was not saved)."""
+        store = self.store
+        if store is not None:
+            self._submit(lambda: store.delete_password(account_id), self._forget_failed)
+
+    def shutdown(self) -> None:
+        if self._worker is not None:
+            self._worker.shutdown()
+
+    def _submit(self, job: Callable[[], None], on_error: Callable[[BaseException], None]) -> None:
+        if self._worker is None:
+            self._worker = LocalWorker("keyring", parent=self)
+        self._worker.submit(job, None, on_error)
+
+    def _keep_failed(self, exc: BaseException) -> None:
+        error = exc if isinstance(exc, GovMailError) else BugError(detail=f"{type(exc).__name__} saving a password")
+        self.failed.emit(error)
+
+    @staticmethod
+    def _forget_failed(exc: BaseException) -> None:
+        code = exc.code if isinstance(exc, GovMailError) else type(exc).__name__
+        log.warning("Could not remove the password of an abandoned setup: %s", code)
 
 
 @dataclass(frozen=True)
@@ -98,12 +182,17 @@ class AccountSetupService(QObject):
         credential_store: CredentialStore | None,
         verifier: Verifier | None = None,
         *,
+        settings: Settings | None = None,
+        passwords: PasswordKeeper | None = None,
         timeout: float = 20.0,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._policy = policy
+        self.policy = policy
         self._credentials = credential_store
+        #: Where accounts are saved (None: a check only, nothing can be committed).
+        self._accounts = AccountStore(settings) if settings is not None else None
+        self.passwords = passwords if passwords is not None else PasswordKeeper(credential_store, parent=self)
         self._verifier = verifier
         self._timeout = timeout
         self._lock = threading.Lock()
@@ -114,6 +203,45 @@ class AccountSetupService(QObject):
         self._threads: list[threading.Thread] = []
         self._worker_step.connect(self._on_worker_step, Qt.ConnectionType.QueuedConnection)
         self._worker_end.connect(self._on_worker_end, Qt.ConnectionType.QueuedConnection)
+
+    # -- the account (GUI thread) -------------------------------------------------
+    def find_account(self, address: str) -> Account | None:
+        """The account already set up for this address, if any."""
+        return self._accounts.find(address) if self._accounts is not None else None
+
+    def commit(self, result: SetupResult, password: str, *, ask_each_session: bool) -> Account:
+        """Save the tested account in the settings file and return it as saved.
+
+        An "ask each session" account's password is kept in this session's memory.
+        When the account cannot be written (disk full...) the error is raised and
+        nothing is left behind: a password the check stored in the keyring for an
+        account that does not exist would only be litter there.
+        """
+        store = self._accounts
+        if store is None:
+            raise BugError(detail="account setup without settings to save the account in")
+        account = replace(result.account, ask_password_each_session=ask_each_session)
+        try:
+            store.add(account)
+        except GovMailError:
+            self.discard(result)
+            raise
+        try:
+            store.save()
+        except GovMailError:
+            store.remove(account.id)  # not on disk: not in the list either
+            self.discard(result)
+            raise
+        if ask_each_session:
+            self.passwords.session.set(account.id, password)
+        log.info("Account %s saved", account.id)
+        return account
+
+    def discard(self, result: SetupResult) -> None:
+        """Forget the password a check stored for an account that will not be saved (the
+        wizard was closed meanwhile, or the settings could not be written)."""
+        if result.password_saved:
+            self.passwords.forget(result.account.id)
 
     # -- control (GUI thread) -------------------------------------------------
     def is_running(self) -> bool:
@@ -182,7 +310,7 @@ class AccountSetupService(QObject):
             outcome = ("cancelled", None)
         except GovMailError as exc:
             outcome = ("failed", exc)
-        except Exception as exc:  # noqa: BLE001 - a bug: traceback to the log, short text to the user
+        except Exception as exc:
             log.exception("Account setup check failed unexpectedly")
             outcome = ("failed", BugError(detail=f"{type(exc).__name__} in account setup"))
         if outcome[0] == "failed" and cancel.is_set():
@@ -210,8 +338,8 @@ class AccountSetupService(QObject):
     ) -> tuple[str, object]:
         # 1. Policy first, before any network: the address's domain and every host name.
         self._step(run, STEP_POLICY)
-        self._policy.check_account_address(account.address)
-        server_policy = self._policy.server_policy()
+        self.policy.check_account_address(account.address)
+        server_policy = self.policy.server_policy()
         for server in (account.imap, *account.smtp_candidates()):
             server_policy.check_host(server.host)
         if cancel.is_set():

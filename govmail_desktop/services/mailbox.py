@@ -1,8 +1,10 @@
-"""The GUI-side facade of one account's mailbox: models, preview, and user actions.
+"""The GUI-side facade of one account's mailbox: the folder shown, preview, and user actions.
 
-:class:`MailboxService` owns the folder tree and message list models over the
-account's cache, loads the preview of the selected message (off the GUI
-thread) and carries out the user's actions:
+:class:`MailboxService` knows which folder of the account's cache is shown,
+says what changed in the cache (the Qt item models over it are the UI's:
+``ui/mailbox_models.py`` owns them and follows these signals), loads the
+preview of the selected message (off the GUI thread) and carries out the
+user's actions:
 
 1. **an id** — the action gets its id (``OfflineOpQueue.new_op_id``) when the
    user starts it; the method returns it;
@@ -23,12 +25,23 @@ thread) and carries out the user's actions:
 What this needs from the sync service is the narrow :class:`SyncPort` below
 (``services/sync_adapter.py`` adapts the real engine to it; GUI tests use a
 fake). Nothing here blocks on the network or does slow disk work in the GUI
-thread: model reads are indexed SQLite reads (see ``models/message_list.py``).
+thread: the models' reads are indexed SQLite reads (see ``models/message_list.py``),
+writes (an action, a conversation order) run on the local worker. This module
+holds no Qt GUI type (``tests/unit/test_boundaries.py`` checks it, also through
+other modules).
 
 Signals of :class:`MailboxService`:
     preview_ready(PreviewResult): what the preview pane should show now.
     folder_shown(int | None): the message list now shows this folder.
-    counts_changed(): unread counts may have changed (folder labels, tray).
+    folders_changed(): the folder list was written to the cache (the tree is read again).
+    unread_changed(): unread counts in the cache changed (the tree's labels).
+    counts_changed(): unread counts may have changed (after the two above: the tray).
+    messages_inserted(int, list), messages_changed(int, list), messages_removed(int, list),
+    folder_reset(int): the shown folder's rows changed in the cache (folder id, UIDs or
+        RowKeys); only the folder shown is announced.
+    thread_order_ready(int, str, bool), thread_order_failed(int): a conversation order
+        asked for with :meth:`build_thread_order` is in the cache (folder, sort,
+        descending), or could not be built.
     new_mail(NewMail): messages arrived (notifications).
     connection_changed(str): one of the ``STATE_*`` values.
     progress_changed(str, int, int): text, done, total (total 0 = unknown; "" = idle).
@@ -45,25 +58,22 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from PySide6.QtCore import QMetaMethod, QObject, Qt, QTimer, Signal, Slot
 
 from govmail_desktop.core.actions import Outcome
-from govmail_desktop.core.entities import Flag, MessageSummary, SpecialUse, decode_flags
+from govmail_desktop.core.entities import Flag, MessageSummary, SpecialUse
 from govmail_desktop.core.errors import AuthError, BugError, Cancelled, GovMailError, StorageError
+from govmail_desktop.core.folder_roles import ROLE_NAMES
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg, current_language
-from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.mime.parse import ParsedMessage, parse_message
-from govmail_desktop.models.folder_tree import FolderTreeModel
-from govmail_desktop.models.message_list import MessageListModel
 from govmail_desktop.services.local_worker import LocalWorker
 from govmail_desktop.store.cache import CachedFolder, MailCache, RowKey, SortKey
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from govmail_desktop.sync import offline
 from govmail_desktop.sync.listener import SyncListener
-
 
 log = logging.getLogger(__name__)
 
@@ -294,7 +304,7 @@ def _as_error(exc: BaseException) -> GovMailError:
 
 
 class MailboxService(QObject):
-    """One account's models, preview and optimistic actions (see the module doc).
+    """One account's shown folder, preview and optimistic actions (see the module doc).
 
     ``password_needed(error)``: the server refused the password, or none is
     known (an "ask each session" account after a restart); the UI asks the user
@@ -305,7 +315,15 @@ class MailboxService(QObject):
     password_needed = Signal(object)
     preview_ready = Signal(object)
     folder_shown = Signal(object)
+    folders_changed = Signal()
+    unread_changed = Signal()
     counts_changed = Signal()
+    messages_inserted = Signal(int, list)
+    messages_changed = Signal(int, list)
+    messages_removed = Signal(int, list)
+    folder_reset = Signal(int)
+    thread_order_ready = Signal(int, str, bool)
+    thread_order_failed = Signal(int)
     new_mail = Signal(object)
     connection_changed = Signal(str)
     progress_changed = Signal(str, int, int)
@@ -323,7 +341,6 @@ class MailboxService(QObject):
         sync: SyncPort | None = None,
         offline_queue: OfflineOpQueue | None = None,
         bridge: Any = None,
-        formatter: DateFormatter | None = None,
         language: Callable[[], str] = current_language,
         parent: QObject | None = None,
     ) -> None:
@@ -336,12 +353,8 @@ class MailboxService(QObject):
         self.bridge = bridge
         self._language = language
         self.worker = LocalWorker(f"mailbox-{account_id}", on_thread_exit=self._close_thread_connections, parent=self)
-        self.folder_model = FolderTreeModel(cache, self)
-        self.message_model = MessageListModel(cache, self, formatter=formatter)
-        self.folder_model.storageFailed.connect(self._report)
-        self.message_model.storageFailed.connect(self._report)
-        self.message_model.threadOrderNeeded.connect(self._build_thread_order)
-        self.folder_model.messagesDropped.connect(self._on_dropped)
+        #: The folder the message list shows (None: none yet).
+        self._folder_id: int | None = None
         self.connection_state = STATE_OFFLINE
         self._pending: dict[int, _Pending] = {}
         #: Ids of actions when there is no queue to hand them out (nothing can be recorded then).
@@ -406,7 +419,7 @@ class MailboxService(QObject):
     def start(self) -> None:
         """Show the cached mail (no network) and let the sync service start."""
         inbox = self.special_folder_id(SpecialUse.INBOX)
-        if inbox is not None and self.message_model.folder_id is None:
+        if inbox is not None and self._folder_id is None:
             self.select_folder(inbox)
         if self.sync is not None:
             self.sync.start()
@@ -421,7 +434,7 @@ class MailboxService(QObject):
         if self.sync is not None:
             try:
                 self.sync.stop()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("Stopping the sync service of %s failed", self.account_id)
         self.worker.shutdown()
 
@@ -429,6 +442,10 @@ class MailboxService(QObject):
         self.cache.close_thread()
         if self.offline_queue is not None:
             self.offline_queue.close_thread()
+
+    def report_problem(self, error: BaseException) -> None:
+        """A problem met while reading the cache for this account (the models' reads)."""
+        self._report(error)
 
     def _report(self, error: BaseException, *, key: str | None = None) -> None:
         if self.bridge is None:
@@ -478,48 +495,57 @@ class MailboxService(QObject):
 
     @property
     def current_folder_id(self) -> int | None:
-        return self.message_model.folder_id
+        return self._folder_id
+
+    def folder_label(self, folder_id: int) -> Msg | str:
+        """The folder's name as the folder tree shows it: a special folder by its role
+        (translated when shown), any other by the last part of its name."""
+        cached = self.folder(folder_id)
+        if cached is None:
+            return ""
+        role = cached.folder.role
+        if role in ROLE_NAMES and self.special_folder_id(role) == folder_id:
+            return ROLE_NAMES[role]
+        parts = cached.folder.parts
+        return parts[-1] if parts else cached.name
 
     def select_folder(self, folder_id: int | None) -> None:
         """Show a folder's cached messages now, and ask the server for its news."""
-        if folder_id == self.message_model.folder_id:
+        if folder_id == self._folder_id:
             if folder_id is not None and self.sync is not None:
                 self.sync.request_folder_sync(folder_id)
             return
         self.load_preview(None)
-        self._show_folder(folder_id)  # in the conversation view: "building" until its order is ready
+        self.show_folder(folder_id)  # in the conversation view: "building" until its order is ready
         if folder_id is not None and self.sync is not None:
             self.sync.request_folder_sync(folder_id)
 
-    def _show_folder(self, folder_id: int | None) -> None:
-        self.message_model.set_folder(folder_id)
+    def show_folder(self, folder_id: int | None) -> None:
+        """Show a folder's cached messages, without asking the server (:meth:`select_folder` does both)."""
+        self._folder_id = folder_id
         self.folder_shown.emit(folder_id)
 
-    def set_threaded(self, threaded: bool) -> None:
-        """Group the list by conversation (the order is built on the worker, see below)."""
-        self.message_model.set_threaded(threaded)
-
     @Slot(int, str, bool)
-    def _build_thread_order(self, folder_id: int, sort: str, descending: bool) -> None:
+    def build_thread_order(self, folder_id: int, sort: str, descending: bool) -> None:
         """The message list needs a conversation order: a write of about a second per
-        100,000 messages, so it is built on the worker, never on the GUI thread."""
-        model = self.message_model
+        100,000 messages, so it is built on the worker, never on the GUI thread;
+        ``thread_order_ready`` or ``thread_order_failed`` follows."""
         key = SortKey(sort)
 
         def failed(exc: BaseException) -> None:
-            model.thread_order_failed(folder_id)
+            self.thread_order_failed.emit(folder_id)
             self._on_worker_error(exc)
 
         self.worker.submit(
             lambda: self.cache.ensure_thread_order(folder_id, key, descending),
-            lambda _rebuilt: model.thread_order_ready(folder_id, sort, descending),
+            lambda _rebuilt: self.thread_order_ready.emit(folder_id, sort, descending),
             failed,
         )
 
     def refresh(self) -> None:
         """Check the shown folder for news now (F5)."""
-        if self.sync is not None and self.message_model.folder_id is not None:
-            self.sync.request_folder_sync(self.message_model.folder_id)
+        if self.sync is not None and self._folder_id is not None:
+            self.sync.request_folder_sync(self._folder_id)
 
     def set_check_interval(self, minutes: float) -> None:
         """Check every folder each ``minutes`` (0 or less: only when asked)."""
@@ -542,10 +568,6 @@ class MailboxService(QObject):
         if self.sync is not None:
             self.sync.cancel()
 
-    def retranslate(self, formatter: DateFormatter | None = None) -> None:
-        self.folder_model.retranslate()
-        self.message_model.retranslate(formatter)
-
     def inbox_unread(self) -> int:
         """Unread messages in the Inbox (what the tray shows)."""
         inbox = self.special_folder_id(SpecialUse.INBOX)
@@ -566,7 +588,7 @@ class MailboxService(QObject):
         not cached yet is asked of the sync service (PREVIEW_LOADING meanwhile).
         """
         self._preview_generation += 1
-        folder_id = self.message_model.folder_id
+        folder_id = self._folder_id
         if uid is None or folder_id is None:
             self._preview_key = None
             self.preview_ready.emit(PreviewResult(PREVIEW_EMPTY))
@@ -629,75 +651,31 @@ class MailboxService(QObject):
 
     # ------------------------------------------------------------------ actions (optimistic)
 
-    #: Selections up to this many rows are read from the model's pages; bigger
-    #: ones (Ctrl+A in a big folder) in one indexed query.
-    SMALL_SELECTION = 512
-
-    def uids_in_rows(self, first: int, last: int) -> list[int]:
-        """UIDs of the list rows ``first..last`` as shown now."""
-        model = self.message_model
-        last = min(last, model.rowCount() - 1)
-        if last < first:
-            return []
-        folder_id = model.folder_id
-        if last - first < self.SMALL_SELECTION or folder_id is None:
-            return model.uids_at(range(first, last + 1))
+    def flags_of(self, uid: int) -> frozenset[str] | None:
+        """The flags of message ``uid`` of the folder shown, read from the cache (None: gone)."""
+        if self._folder_id is None:
+            return None
         try:
-            if model.threaded:
-                rows = [r for r, _depth in self.cache.thread_page(folder_id, first, last - first + 1)]
-            else:
-                rows = self.cache.page(folder_id, model.sort_key, model.descending, first, last - first + 1)
+            return self.cache.flags_of(self._folder_id, uid)
         except StorageError as exc:
             self._report(exc)
-            return []
-        return [r.uid for r in rows]
-
-    #: A toggle (M, S) decides from at most this many of the selected messages.
-    TOGGLE_SAMPLE = 200
-
-    def uids_with_flag(self, uids: Iterable[int], flag: str) -> tuple[list[int], list[int]]:
-        """(with, without) the flag among the first :attr:`TOGGLE_SAMPLE` UIDs, read
-        from the model's pages (a cache query only for rows not loaded)."""
-        with_flag: list[int] = []
-        without: list[int] = []
-        for uid in itertools.islice(uids, self.TOGGLE_SAMPLE):
-            row = self.message_model.row_of_uid(uid)
-            data = self.message_model.row_data(row) if row is not None else None
-            flags = None
-            if data is not None:
-                flags = decode_flags(data.flags, data.keywords)
-            elif self.message_model.folder_id is not None:
-                flags = self.cache.flags_of(self.message_model.folder_id, uid)
-            (with_flag if flags is not None and flag in flags else without).append(uid)
-        return with_flag, without
+            return None
 
     def mark_read(self, uids: Sequence[int], read: bool = True) -> int | None:
         if read:
             return self._change_flags(uids, add={Flag.SEEN}, failure=MSG_MARK_READ_FAILED)
         return self._change_flags(uids, remove={Flag.SEEN}, failure=MSG_MARK_UNREAD_FAILED)
 
-    def toggle_read(self, uids: Sequence[int]) -> int | None:
-        """Thunderbird's M: any unread among them → all read; else all unread.
-
-        A huge selection (Ctrl+A) decides by its first messages, as the menu text does.
-        """
-        _, unread = self.uids_with_flag(uids, Flag.SEEN)
-        return self.mark_read(uids, read=bool(unread))
-
     def set_flagged(self, uids: Sequence[int], flagged: bool = True) -> int | None:
         if flagged:
             return self._change_flags(uids, add={Flag.FLAGGED}, failure=MSG_FLAG_FAILED)
         return self._change_flags(uids, remove={Flag.FLAGGED}, failure=MSG_UNFLAG_FAILED)
 
-    def toggle_flagged(self, uids: Sequence[int]) -> int | None:
-        _, unflagged = self.uids_with_flag(uids, Flag.FLAGGED)
-        return self.set_flagged(uids, flagged=bool(unflagged))
-
     def delete_mode(self, folder_id: int | None = None, *, shift: bool = False) -> str:
         """What Delete does here: DELETE_TO_TRASH; DELETE_FOR_GOOD (Shift+Delete, or in
         the Trash: ask the user first); DELETE_NO_TRASH (the account has no Trash: ask
         whether to create one or to delete for good — never erase by default)."""
-        folder_id = self.message_model.folder_id if folder_id is None else folder_id
+        folder_id = self._folder_id if folder_id is None else folder_id
         if shift:
             return DELETE_FOR_GOOD
         trash = self.special_folder_id(SpecialUse.TRASH)
@@ -716,7 +694,7 @@ class MailboxService(QObject):
         Without a Trash and without ``permanent`` nothing is deleted (the user is told):
         erasing mail the user meant to keep in a Trash is never a default.
         """
-        folder_id = self.message_model.folder_id
+        folder_id = self._folder_id
         if folder_id is None or not uids:
             return None
         trash = self.special_folder_id(SpecialUse.TRASH)
@@ -730,7 +708,7 @@ class MailboxService(QObject):
         """The user chose "Create a Trash folder": create it on the server, then move
         ``uids`` (of the folder shown now) there, as one action: its id is returned
         (None when it cannot be done now) and it settles once, after the move."""
-        folder_id = self.message_model.folder_id
+        folder_id = self._folder_id
         create = getattr(self.sync, "create_special_folder", None)
         if create is None or self.connection_state == STATE_OFFLINE:
             self._action_notice(MSG_TRASH_NEEDS_SERVER)
@@ -763,7 +741,7 @@ class MailboxService(QObject):
                 self._action_notice(ActionFailed(MSG_TRASH_NOT_CREATED, cause))
             return
         self._action_notice(MSG_TRASH_CREATED, level="info")
-        for op_id, folder_id, uids in waiting:
+        for op_id, folder_id, _uids in waiting:
             pending = self._pending.get(op_id)
             if pending is not None and folder_id != trash:
                 self._record(pending)
@@ -814,15 +792,15 @@ class MailboxService(QObject):
 
     def _transfer(
         self, uids: Sequence[int], target_folder_id: int, source_folder_id: int | None
-    ) -> tuple[int, str, str] | None:
+    ) -> tuple[int, str, Msg | str] | None:
         """(source folder id, target name, target's shown name) of a move or copy, or None."""
-        source = self.message_model.folder_id if source_folder_id is None else source_folder_id
+        source = self._folder_id if source_folder_id is None else source_folder_id
         if source is None or not uids or target_folder_id == source:
             return None
         target = self.folder(target_folder_id)
         if target is None:
             return None
-        return source, target.name, folder_display_name(self.folder_model, target_folder_id) or target.name
+        return source, target.name, self.folder_label(target_folder_id) or target.name
 
     def move(self, uids: Sequence[int], target_folder_id: int, source_folder_id: int | None = None) -> int | None:
         transfer = self._transfer(uids, target_folder_id, source_folder_id)
@@ -845,13 +823,13 @@ class MailboxService(QObject):
             self._action_notice(MSG_NO_ARCHIVE)
             return None
         target = self.folder(archive)
-        source = self.message_model.folder_id
+        source = self._folder_id
         if target is None or source is None or source == archive or not uids:
             return None
         return self._start(OpKind.MOVE, source, uids, MSG_ARCHIVE_FAILED, target=target.name)
 
     @Slot(int, int, list, bool)
-    def _on_dropped(self, target_id: int, source_id: int, uids: list, copy: bool) -> None:
+    def drop(self, target_id: int, source_id: int, uids: list, copy: bool) -> None:
         """Dropped on a folder: moved, or copied when Ctrl was held (as in every file manager)."""
         if copy:
             self.copy([int(u) for u in uids], target_id, source_id)
@@ -878,8 +856,10 @@ class MailboxService(QObject):
             **fields,
         )
 
-    def _change_flags(self, uids: Sequence[int], *, add: Iterable[str] = (), remove: Iterable[str] = (), failure: Msg) -> int | None:
-        folder_id = self.message_model.folder_id
+    def _change_flags(
+        self, uids: Sequence[int], *, add: Iterable[str] = (), remove: Iterable[str] = (), failure: Msg
+    ) -> int | None:
+        folder_id = self._folder_id
         if folder_id is None or not uids:
             return None
         return self._start(
@@ -976,21 +956,21 @@ class MailboxService(QObject):
     # ------------------------------------------------------------------ model notifications
 
     def _shown(self, folder_id: int) -> bool:
-        return self.message_model.folder_id == folder_id
+        return self._folder_id == folder_id
 
     def _notify_changed(self, folder_id: int, uids: Sequence[int]) -> None:
         if uids and self._shown(folder_id):
-            self.message_model.messages_changed(uids)
+            self.messages_changed.emit(folder_id, list(uids))
         self._schedule_counts()
 
     def _notify_removed(self, folder_id: int, keys: Sequence[RowKey]) -> None:
         if keys and self._shown(folder_id):
-            self.message_model.messages_removed(keys)  # conversation view: a new order is built first
+            self.messages_removed.emit(folder_id, list(keys))  # conversation view: a new order is built first
         self._schedule_counts()
 
     def _notify_inserted(self, folder_id: int, uids: Sequence[int]) -> None:
         if uids and self._shown(folder_id):
-            self.message_model.messages_inserted(uids)
+            self.messages_inserted.emit(folder_id, list(uids))
         self._schedule_counts()
 
     def _schedule_counts(self) -> None:
@@ -998,7 +978,7 @@ class MailboxService(QObject):
             self._counts_timer.start()
 
     def _refresh_counts(self) -> None:
-        self.folder_model.update_counts()
+        self.unread_changed.emit()
         self.counts_changed.emit()
 
     def _on_worker_error(self, exc: BaseException) -> None:
@@ -1034,8 +1014,8 @@ class MailboxService(QObject):
 
     @Slot()
     def _on_folders_changed(self) -> None:
-        self.folder_model.reload()
-        if self.message_model.folder_id is None:
+        self.folders_changed.emit()
+        if self._folder_id is None:
             inbox = self.special_folder_id(SpecialUse.INBOX)
             if inbox is not None:
                 self.select_folder(inbox)
@@ -1056,14 +1036,14 @@ class MailboxService(QObject):
     @Slot(int)
     def _on_folder_reset(self, folder_id: int) -> None:
         if self._shown(folder_id):
-            self.message_model.folder_reset()
+            self.folder_reset.emit(folder_id)
         self._schedule_counts()
 
     @Slot(int, int)
     def _on_messages_unreadable(self, folder_id: int, count: int) -> None:
         """Say that a sync left messages out (the log has the server's answer)."""
         cached = self.folder(folder_id)
-        name = folder_display_name(self.folder_model, folder_id) or (cached.name if cached else "")
+        name = self.folder_label(folder_id) or (cached.name if cached else "")
         message = MSG_UNREADABLE.format(count=count, folder=name)
         if self.bridge is None:
             log.warning("Mailbox %s: %s", self.account_id, message.text("en"))
@@ -1083,71 +1063,5 @@ class MailboxService(QObject):
         except StorageError as exc:
             self._report(exc)
             messages = ()
-        self.new_mail.emit(NewMail(self.account_name, folder_id, cached.folder.role if cached else None, arrived, messages))
-
-
-def folder_display_name(model: FolderTreeModel, folder_id: int) -> str:
-    """The name the folder tree shows for a folder (Thai for special folders), without counts."""
-    index = model.index_for_folder(folder_id)
-    if not index.isValid():
-        return ""
-    return model.display_name(index.internalPointer())
-
-
-# -- composition (used by app.py) -------------------------------------------------------
-
-
-@dataclass
-class AccountMailbox:
-    """What was built for one account (kept by the composition root for shutdown)."""
-
-    account: Any
-    service: MailboxService
-    cache: MailCache
-    offline_queue: OfflineOpQueue | None
-    sync: Any = None
-    problems: list[GovMailError] = field(default_factory=list)
-
-    def close(self) -> None:
-        self.service.shutdown()
-        self.cache.close()
-        if self.offline_queue is not None:
-            self.offline_queue.close()
-
-
-def open_account_mailbox(
-    account: Any,
-    *,
-    paths: Any = None,
-    bridge: Any = None,
-    sync_factory: Callable[[Any, MailCache, OfflineOpQueue | None], SyncPort | None] | None = None,
-    parent: QObject | None = None,
-) -> AccountMailbox:
-    """Open an account's cache and offline queue and build its facade (no network).
-
-    ``sync_factory(account, cache, queue)`` gives the account's sync service
-    (None: offline only). Opening the cache may rebuild a damaged file; that
-    is logged and the sync refetches.
-    """
-    cache = MailCache.for_account(account.id, paths)
-    if cache.rebuilt:
-        log.warning("Cache of account %s was rebuilt: %s", account.id, cache.rebuild_reason)
-    problems: list[GovMailError] = []
-    try:
-        queue: OfflineOpQueue | None = OfflineOpQueue.for_account(account.id, paths)
-    except StorageError as exc:
-        log.error("Offline queue of %s unusable: %s", account.id, exc)
-        problems.append(exc)
-        queue = None
-    sync = None
-    if sync_factory is not None:
-        try:
-            sync = sync_factory(account, cache, queue)
-        except GovMailError as exc:
-            problems.append(exc)
-            log.error("Sync service of %s could not be built: %s", account.id, exc)
-    name = getattr(account, "display_name", "") or getattr(account, "address", account.id)
-    service = MailboxService(
-        account.id, name, cache, sync=sync, offline_queue=queue, bridge=bridge, parent=parent
-    )
-    return AccountMailbox(account, service, cache, queue, sync, problems)
+        role = cached.folder.role if cached else None
+        self.new_mail.emit(NewMail(self.account_name, folder_id, role, arrived, messages))

@@ -20,12 +20,14 @@ module only translates — it holds no sync logic:
 
 * **new mail** — the engine's ``newMail`` carries the UIDs that arrived, passed on as
   they are.
+
+The composition root (``app.engine_sync_factory``) builds the engine and this
+adapter for each account.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -33,7 +35,6 @@ from PySide6.QtCore import QObject, Signal, Slot
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.errors import GovMailError, ServerError
 from govmail_desktop.services.mailbox import (
-    BODY_PART,
     DONE,
     FAILED,
     STATE_CONNECTING,
@@ -197,53 +198,3 @@ class EngineSyncAdapter(QObject):
     @Slot(int, object, object)
     def _on_action_settled(self, op_id: int, outcome: object, error: object) -> None:
         self.action_settled.emit(op_id, Outcome(outcome), error)
-
-
-# -- the factory the composition root uses ------------------------------------------------------
-
-SyncFactory = Callable[[Any, MailCache, "OfflineOpQueue | None"], "EngineSyncAdapter | None"]
-
-
-
-def default_sync_factory(ctx: Any) -> SyncFactory | None:
-    """Builds each account's engine + adapter; None when nothing may connect.
-
-    A broken machine policy fails closed: no sync service at all (the window
-    shows the cache, offline). The password comes from the keyring or the
-    session's memory, asked on the engine's worker thread at connect time.
-    """
-    policy = getattr(ctx, "policy", None)
-    if policy is None or getattr(policy, "error", None) is not None:
-        return None
-    try:
-        from govmail_desktop.services.sync_service import SyncService, imap_connector
-    except ImportError:  # pragma: no cover - the engine is part of the app
-        log.warning("No sync engine available; mailboxes stay offline")
-        return None
-    from govmail_desktop.core.accounts import special_folder_roles
-    from govmail_desktop.core.errors import PasswordNeeded
-    from govmail_desktop.credentials import CredentialStore, password_for
-
-    store = CredentialStore()
-    settings = ctx.settings
-
-    def factory(account: Any, cache: MailCache, queue: OfflineOpQueue | None) -> EngineSyncAdapter | None:
-        if queue is None:
-            return None
-
-        def password() -> str:
-            found = password_for(account, store, ctx.session_passwords)
-            if found is None:  # "ask each session" after a restart, or the keyring lost it
-                raise PasswordNeeded(detail=f"no password known for account {account.id}")
-            return found
-
-        server_policy = policy.server_policy()
-        connect = imap_connector(account, password, server_policy)
-        idle = imap_connector(account, password, server_policy) if settings.get("sync.idle") else None
-        chosen = special_folder_roles(account, getattr(settings, "locked", {}))
-        service = SyncService(cache, queue, connect, idle_connect=idle, chosen_folders=chosen)
-        adapter = EngineSyncAdapter(service, cache, queue)
-        service.setParent(adapter)
-        return adapter
-
-    return factory

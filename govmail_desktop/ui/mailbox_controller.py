@@ -1,7 +1,9 @@
-"""Wires the main window to each account's MailboxService (no mail logic here).
+"""Wires the main window to each account's mailbox (no mail logic here).
 
-The window lays out widgets and actions; :class:`MailboxService` owns models,
-preview loading and the optimistic actions. This controller only connects
+The window lays out widgets and actions; :class:`MailboxService` owns the
+shown folder, preview loading and the optimistic actions, and
+:class:`~govmail_desktop.ui.mailbox_models.MailboxModels` the Qt models over
+the account's cache. This controller only connects
 them: which account's models the views show, which UIDs are selected, when
 the preview loads, which actions are enabled and what they say, asking before
 deleting for good, the Move To menu, the status bar and the tray.
@@ -30,6 +32,7 @@ from govmail_desktop.services.mailbox import (
     NewMail,
     PreviewResult,
 )
+from govmail_desktop.ui.mailbox_models import MailboxModels
 from govmail_desktop.ui.main_window import (
     REASON_IN_ARCHIVE,
     REASON_NO_ACCOUNT,
@@ -51,19 +54,19 @@ MAX_REMEMBERED = 1000
 
 
 class MailboxController(QObject):
-    """Connects a MainWindow to the accounts' mailbox services."""
+    """Connects a MainWindow to the accounts' mailboxes (their models and services)."""
 
     def __init__(
         self,
         window: Any,
-        services: list[MailboxService],
+        mailboxes: list[MailboxModels],
         *,
         bridge: Any = None,
         tray: MailTray | None = None,
         threaded: bool = False,
         thai_digits: Callable[[], bool] = lambda: False,
         notify_new_mail: Callable[[], bool] = lambda: True,
-        save_setting: Callable[[str, Any], Any] | None = None,
+        save_threading: Callable[[bool], Any] | None = None,
         save_folder_choice: Callable[[MailboxService, dict[str, str]], Any] | None = None,
         mark_read_on_view: bool = True,
         preview_delay_ms: int = PREVIEW_DELAY_MS,
@@ -71,15 +74,15 @@ class MailboxController(QObject):
     ) -> None:
         super().__init__(parent or window)
         self.window = window
-        self.services = list(services)
+        self.mailboxes = list(mailboxes)
         self.bridge = bridge
         self.tray = tray
         self._thai_digits = thai_digits
         self._notify_new_mail = notify_new_mail
-        self._save_setting = save_setting
+        self._save_threading = save_threading
         self._save_folder_choice = save_folder_choice
         self.mark_read_on_view = mark_read_on_view
-        self.current: MailboxService | None = None
+        self.current: MailboxModels | None = None
         self._marked_read_for: tuple[int, int] | None = None
         self._remembered: tuple[int | None, int | None, list[int]] | None = None
         self._restore_pending = False
@@ -91,8 +94,8 @@ class MailboxController(QObject):
         self._preview_timer.timeout.connect(self._load_preview)
 
         self._threaded = threaded
-        for service in self.services:
-            self._connect_service(service)
+        for mailbox in self.mailboxes:
+            self._connect(mailbox)
 
         w = window
         w.toggle_read_action.triggered.connect(self.toggle_read)
@@ -112,82 +115,83 @@ class MailboxController(QObject):
             tray.activated.connect(partial(raise_window, w))
             tray.notified.connect(self._on_notified)
 
-        w.set_accounts([s.account_name for s in self.services])
-        if self.services:
-            self.activate(self.services[0])
+        w.set_accounts([m.account_name for m in self.mailboxes])
+        if self.mailboxes:
+            self.activate(self.mailboxes[0])
         self._on_counts()
 
     # ------------------------------------------------------------------ accounts
 
-    def _connect_service(self, service: MailboxService) -> None:
-        service.preview_ready.connect(partial(self._on_preview, service))
-        service.connection_changed.connect(partial(self._on_connection, service))
-        service.progress_changed.connect(partial(self._on_progress, service))
+    def _connect(self, mailbox: MailboxModels) -> None:
+        service = mailbox.service
+        service.preview_ready.connect(partial(self._on_preview, mailbox))
+        service.connection_changed.connect(partial(self._on_connection, mailbox))
+        service.progress_changed.connect(partial(self._on_progress, mailbox))
         service.counts_changed.connect(self._on_counts)
         service.new_mail.connect(self._on_new_mail)
-        service.action_settled.connect(partial(self._on_action_settled, service))
-        service.message_model.modelAboutToBeReset.connect(partial(self._remember_selection, service))
-        service.message_model.modelReset.connect(partial(self._restore_selection, service))
-        service.message_model.rowsRemoved.connect(partial(self._on_rows_removed, service))
+        service.action_settled.connect(partial(self._on_action_settled, mailbox))
+        model = mailbox.message_model
+        model.modelAboutToBeReset.connect(partial(self._remember_selection, mailbox))
+        model.modelReset.connect(partial(self._restore_selection, mailbox))
+        model.rowsRemoved.connect(partial(self._on_rows_removed, mailbox))
         # A reset clears the view's selection without a selectionChanged: look again
         # once the view has handled it.
-        for changed in (service.message_model.modelReset, service.message_model.rowsRemoved,
-                        service.message_model.layoutChanged):
-            changed.connect(partial(self._update_actions_later, service))
-        service.message_model.buildingChanged.connect(partial(self._on_building, service))
-        service.folder_model.modelReset.connect(partial(self._on_folders_reset, service))
-        service.folder_shown.connect(partial(self._on_folder_shown, service))
+        for changed in (model.modelReset, model.rowsRemoved, model.layoutChanged):
+            changed.connect(partial(self._update_actions_later, mailbox))
+        model.buildingChanged.connect(partial(self._on_building, mailbox))
+        mailbox.folder_model.modelReset.connect(partial(self._on_folders_reset, mailbox))
+        service.folder_shown.connect(partial(self._on_folder_shown, mailbox))
         if self._threaded:
-            service.set_threaded(True)
+            mailbox.set_threaded(True)
 
-    def add_service(self, service: MailboxService) -> None:
+    def add_mailbox(self, mailbox: MailboxModels) -> None:
         """A new account (saved by the setup wizard): offer it in the window."""
-        self.services.append(service)
-        self._connect_service(service)
-        self.window.set_accounts([s.account_name for s in self.services])
+        self.mailboxes.append(mailbox)
+        self._connect(mailbox)
+        self.window.set_accounts([m.account_name for m in self.mailboxes])
         if self.current is None:
-            self.activate(service)
+            self.activate(mailbox)
         else:
-            self.window.account_combo.setCurrentIndex(self.services.index(self.current))
+            self.window.account_combo.setCurrentIndex(self.mailboxes.index(self.current))
         self._on_counts()
 
     def formatter(self) -> DateFormatter:
         return DateFormatter(thai_digits=self._thai_digits())
 
     def _on_account_chosen(self, index: int) -> None:
-        if 0 <= index < len(self.services):
-            self.activate(self.services[index])
+        if 0 <= index < len(self.mailboxes):
+            self.activate(self.mailboxes[index])
 
-    def activate(self, service: MailboxService) -> None:
+    def activate(self, mailbox: MailboxModels) -> None:
         """Show this account's folders and messages in the window."""
         w = self.window
-        self.current = service
-        service.message_model.set_formatter(self.formatter())
-        w.set_folder_model(service.folder_model)
-        w.set_message_model(service.message_model)
+        self.current = mailbox
+        mailbox.message_model.set_formatter(self.formatter())
+        w.set_folder_model(mailbox.folder_model)
+        w.set_message_model(mailbox.message_model)
         w.folder_view.selectionModel().currentChanged.connect(self._on_folder_current)
         selection = w.message_view.selectionModel()
         selection.selectionChanged.connect(self._on_selection_changed)
         selection.currentChanged.connect(self._on_current_message)
-        index = self.services.index(service)
+        index = self.mailboxes.index(mailbox)
         if w.account_combo.currentIndex() != index:
             w.account_combo.setCurrentIndex(index)
-        w.set_connection_state(service.connection_state)
-        w.set_list_building(service.message_model.building)
+        w.set_connection_state(mailbox.service.connection_state)
+        w.set_list_building(mailbox.message_model.building)
         w.set_action_state(w.special_folders_action, self._save_folder_choice is not None, REASON_NO_ACCOUNT)
         w.sync_progress.set_progress("", 0, 0)
         self._select_current_folder_in_tree()
         self._update_actions()
         self._show_preview(PreviewResult(PREVIEW_EMPTY))
 
-    def _on_folder_shown(self, service: MailboxService, _folder_id: object) -> None:
-        if service is self.current:
+    def _on_folder_shown(self, mailbox: MailboxModels, _folder_id: object) -> None:
+        if mailbox is self.current:
             self._reselect_row = None
             self._select_current_folder_in_tree()
             self.window.message_view.scrollToTop()
 
-    def _on_folders_reset(self, service: MailboxService) -> None:
-        if service is self.current:
+    def _on_folders_reset(self, mailbox: MailboxModels) -> None:
+        if mailbox is self.current:
             # After the view has handled the reset itself (it clears its current index).
             QTimer.singleShot(0, self, self._after_folders_reset)
 
@@ -196,10 +200,10 @@ class MailboxController(QObject):
         self._select_current_folder_in_tree()
 
     def _select_current_folder_in_tree(self) -> None:
-        service = self.current
-        if service is None or service.current_folder_id is None:
+        mailbox = self.current
+        if mailbox is None or mailbox.service.current_folder_id is None:
             return
-        index = service.folder_model.index_for_folder(service.current_folder_id)
+        index = mailbox.folder_model.index_for_folder(mailbox.service.current_folder_id)
         view = self.window.folder_view
         if index.isValid() and view.currentIndex() != index:
             self._showing_folder = True  # the tree follows the list: not a user's choice
@@ -215,10 +219,11 @@ class MailboxController(QObject):
         if self._showing_folder or self.current is None or not current.isValid() or not current.data(SelectableRole):
             return
         folder_id = current.data(FolderIdRole)
-        if folder_id is not None and folder_id != self.current.current_folder_id:
-            self.current.select_folder(int(folder_id))
+        service = self.current.service
+        if folder_id is not None and folder_id != service.current_folder_id:
+            service.select_folder(int(folder_id))
         elif folder_id is not None:
-            self.current.refresh()
+            service.refresh()
 
     def selected_rows(self) -> list[int]:
         selection = self.window.message_view.selectionModel()
@@ -247,14 +252,14 @@ class MailboxController(QObject):
         if not self.window.message_view.selectionModel().hasSelection():
             self._preview_timer.stop()
             if self.current is not None:
-                self.current.load_preview(None)
+                self.current.service.load_preview(None)
 
-    def _update_actions_later(self, service: MailboxService, *_args: Any) -> None:
-        if service is self.current:
+    def _update_actions_later(self, mailbox: MailboxModels, *_args: Any) -> None:
+        if mailbox is self.current:
             QTimer.singleShot(0, self, self._update_actions)
 
-    def _on_building(self, service: MailboxService, building: bool) -> None:
-        if service is self.current:
+    def _on_building(self, mailbox: MailboxModels, building: bool) -> None:
+        if mailbox is self.current:
             self.window.set_list_building(building)
 
     def _update_actions(self) -> None:
@@ -267,10 +272,10 @@ class MailboxController(QObject):
         if not rows or self.current is None:
             w.set_toggle_texts(mark_read=True, flag=True)
             return
-        archive = self.current.special_folder_id(SpecialUse.ARCHIVE)
+        archive = self.current.service.special_folder_id(SpecialUse.ARCHIVE)
         if archive is None:
             w.set_action_state(w.archive_action, False, REASON_NO_ARCHIVE_FOLDER)
-        elif archive == self.current.current_folder_id:
+        elif archive == self.current.service.current_folder_id:
             w.set_action_state(w.archive_action, False, REASON_IN_ARCHIVE)
         model = self.current.message_model
         any_unread = any_unflagged = False
@@ -292,12 +297,12 @@ class MailboxController(QObject):
         view = self.window.message_view
         index = view.currentIndex()
         if not index.isValid() or not view.selectionModel().isSelected(index):
-            self.current.load_preview(None)
+            self.current.service.load_preview(None)
             return
-        self.current.load_preview(self.current.message_model.uid_at(index.row()))
+        self.current.service.load_preview(self.current.message_model.uid_at(index.row()))
 
-    def _on_preview(self, service: MailboxService, result: PreviewResult) -> None:
-        if service is not self.current:
+    def _on_preview(self, mailbox: MailboxModels, result: PreviewResult) -> None:
+        if mailbox is not self.current:
             return
         self._show_preview(result)
         if (
@@ -310,7 +315,7 @@ class MailboxController(QObject):
         ):
             self._marked_read_for = (result.folder_id, result.uid)
             if not result.summary.seen:
-                service.mark_read([result.uid], True)
+                mailbox.service.mark_read([result.uid], True)
         if result.state == PREVIEW_EMPTY:
             self._marked_read_for = None
 
@@ -320,13 +325,13 @@ class MailboxController(QObject):
 
     # ------------------------------------------------------------------ selection across resets and removals
 
-    def _remember_selection(self, service: MailboxService) -> None:
-        if service is not self.current or self._restore_pending:
+    def _remember_selection(self, mailbox: MailboxModels) -> None:
+        if mailbox is not self.current or self._restore_pending:
             return  # a selection remembered before is still to be restored: keep it
-        if service.message_model.building and self._remembered is not None:
+        if mailbox.message_model.building and self._remembered is not None:
             return  # the conversation view is being built: the selection before it counts
         view = self.window.message_view
-        model = service.message_model
+        model = mailbox.message_model
         current = view.currentIndex()
         rows = self.selected_rows()[:MAX_REMEMBERED]
         self._remembered = (
@@ -335,10 +340,10 @@ class MailboxController(QObject):
             model.uids_at(rows),
         )
 
-    def _restore_selection(self, service: MailboxService) -> None:
+    def _restore_selection(self, mailbox: MailboxModels) -> None:
         """After a reset: select the remembered messages again, once the view and its
         selection model have handled the reset (they clear the selection after this slot)."""
-        if service is not self.current or self._remembered is None or self._restore_pending:
+        if mailbox is not self.current or self._remembered is None or self._restore_pending:
             return
         self._restore_pending = True
         QTimer.singleShot(0, self, self._apply_remembered_selection)
@@ -346,11 +351,11 @@ class MailboxController(QObject):
     def _apply_remembered_selection(self) -> None:
         self._restore_pending = False
         remembered, self._remembered = self._remembered, None
-        service = self.current
-        if remembered is None or service is None:
+        mailbox = self.current
+        if remembered is None or mailbox is None:
             return
         folder_id, current_uid, uids = remembered
-        model = service.message_model
+        model = mailbox.message_model
         if model.building:  # nothing shown yet: select them when the conversations are
             self._remembered = remembered
             return
@@ -370,8 +375,8 @@ class MailboxController(QObject):
             if row is not None:
                 selection.setCurrentIndex(model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
 
-    def _on_rows_removed(self, service: MailboxService, *_args: Any) -> None:
-        if service is self.current and self._reselect_row is not None:
+    def _on_rows_removed(self, mailbox: MailboxModels, *_args: Any) -> None:
+        if mailbox is self.current and self._reselect_row is not None:
             QTimer.singleShot(0, self._select_after_removal)
 
     def _select_after_removal(self) -> None:
@@ -395,14 +400,14 @@ class MailboxController(QObject):
     @Slot()
     def toggle_read(self) -> None:
         uids = self._targets()
-        if uids:
-            self.current.toggle_read(uids)  # type: ignore[union-attr]
+        if uids and self.current is not None:
+            self.current.toggle_read(uids)
 
     @Slot()
     def toggle_flag(self) -> None:
         uids = self._targets()
-        if uids:
-            self.current.toggle_flagged(uids)  # type: ignore[union-attr]
+        if uids and self.current is not None:
+            self.current.toggle_flagged(uids)
 
     def _prepare_removal(self) -> list[int]:
         rows = self.selected_rows()
@@ -412,15 +417,15 @@ class MailboxController(QObject):
     @Slot()
     def archive(self) -> None:
         uids = self._prepare_removal()
-        if uids:
-            self.current.archive(uids)  # type: ignore[union-attr]
+        if uids and self.current is not None:
+            self.current.service.archive(uids)
 
     @Slot()
     def delete(self) -> None:
         if self.current is None:
             return
         shift = bool(QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)
-        mode = self.current.delete_mode(shift=shift)
+        mode = self.current.service.delete_mode(shift=shift)
         if mode == DELETE_FOR_GOOD:
             self.delete_permanently()
             return
@@ -429,7 +434,7 @@ class MailboxController(QObject):
             return
         uids = self._prepare_removal()
         if uids:
-            self.current.delete(uids)
+            self.current.service.delete(uids)
 
     @Slot()
     def ask_without_trash(self) -> None:
@@ -441,7 +446,8 @@ class MailboxController(QObject):
         if not uids:
             return
         rows = self.selected_rows()
-        service = self.current
+        mailbox = self.current
+        service = mailbox.service
         box = QMessageBox(self.window)
         box.setObjectName("noTrashBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -467,7 +473,7 @@ class MailboxController(QObject):
         # an object deleted on close crashes PySide when the connection is freed.
         def answered(button: Any) -> None:
             choice = button.objectName() if button is not None else ""
-            if service is not self.current or choice not in ("createTrashButton", "deleteForGoodButton"):
+            if mailbox is not self.current or choice not in ("createTrashButton", "deleteForGoodButton"):
                 return
             self._reselect_row = rows[0] if rows else None
             if choice == "createTrashButton":
@@ -487,7 +493,8 @@ class MailboxController(QObject):
         if not uids:
             return
         rows = self.selected_rows()
-        service = self.current
+        mailbox = self.current
+        service = mailbox.service
         box = QMessageBox(self.window)
         box.setObjectName("confirmDeleteBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -500,7 +507,7 @@ class MailboxController(QObject):
         box.setDefaultButton(QMessageBox.StandardButton.No)
 
         def answered(button: int) -> None:
-            if button == QMessageBox.StandardButton.Yes and service is self.current:
+            if button == QMessageBox.StandardButton.Yes and mailbox is self.current:
                 self._reselect_row = rows[0] if rows else None
                 service.delete(uids, permanent=True)
 
@@ -510,9 +517,9 @@ class MailboxController(QObject):
     @Slot()
     def choose_special_folders(self) -> None:
         """File → Special Folders: the account's choice of Sent, Drafts, Trash, Junk, Archive."""
-        service = self.current
-        if service is None or self._save_folder_choice is None:
+        if self.current is None or self._save_folder_choice is None:
             return
+        service = self.current.service
         folders, in_force = service.special_folder_overview()
         dialog = SpecialFoldersDialog(
             service.account_name, folders, service.user_folder_choice, service.policy_folder_choice,
@@ -525,7 +532,7 @@ class MailboxController(QObject):
     def move_to(self, folder_id: int) -> None:
         uids = self._prepare_removal()
         if uids and self.current is not None:
-            self.current.move(uids, folder_id)
+            self.current.service.move(uids, folder_id)
 
     def _fill_move_menu(self) -> None:
         menu = self.window.move_menu
@@ -533,7 +540,7 @@ class MailboxController(QObject):
         if self.current is None:
             return
         model = self.current.folder_model
-        current_folder = self.current.current_folder_id
+        current_folder = self.current.service.current_folder_id
 
         def add(parent: QModelIndex, depth: int) -> None:
             for row in range(model.rowCount(parent)):
@@ -552,38 +559,38 @@ class MailboxController(QObject):
     @Slot()
     def refresh(self) -> None:
         if self.current is not None:
-            self.current.refresh()
+            self.current.service.refresh()
 
     @Slot()
     def cancel_sync(self) -> None:
         if self.current is not None:
-            self.current.cancel_sync()
+            self.current.service.cancel_sync()
 
     @Slot(bool)
     def set_threaded(self, threaded: bool) -> None:
         self._threaded = threaded
-        for service in self.services:
-            service.set_threaded(threaded)
-        if self._save_setting is not None:
-            self._save_setting("mail.threading", bool(threaded))
+        for mailbox in self.mailboxes:
+            mailbox.set_threaded(threaded)
+        if self._save_threading is not None:
+            self._save_threading(bool(threaded))
 
-    def _on_action_settled(self, service: MailboxService, _op_id: int, _outcome: object, _error: object) -> None:
-        if service is self.current:
+    def _on_action_settled(self, mailbox: MailboxModels, _op_id: int, _outcome: object, _error: object) -> None:
+        if mailbox is self.current:
             self._update_actions()
 
     # ------------------------------------------------------------------ status and tray
 
-    def _on_connection(self, service: MailboxService, state: str) -> None:
-        if service is self.current:
+    def _on_connection(self, mailbox: MailboxModels, state: str) -> None:
+        if mailbox is self.current:
             self.window.set_connection_state(state)
 
-    def _on_progress(self, service: MailboxService, text: str, done: int, total: int) -> None:
-        if service is self.current:
+    def _on_progress(self, mailbox: MailboxModels, text: str, done: int, total: int) -> None:
+        if mailbox is self.current:
             self.window.sync_progress.set_progress(text, done, total)
 
     def _on_counts(self) -> None:
         if self.tray is not None:
-            self.tray.set_unread(sum(s.inbox_unread() for s in self.services))
+            self.tray.set_unread(sum(m.service.inbox_unread() for m in self.mailboxes))
         self._update_actions()
 
     def _on_new_mail(self, news: NewMail) -> None:
@@ -593,7 +600,7 @@ class MailboxController(QObject):
         for summary in news.messages:
             sender: Address | None = summary.sender
             items.append((str(sender) if sender else "", summary.subject))
-        self.tray.notify_new_mail(news.count, items, news.account_name if len(self.services) > 1 else "")
+        self.tray.notify_new_mail(news.count, items, news.account_name if len(self.mailboxes) > 1 else "")
 
     def _on_notified(self, title: str, _text: str) -> None:
         """Without a system tray the new-mail notice goes to the status bar."""
@@ -602,8 +609,8 @@ class MailboxController(QObject):
 
     @Slot()
     def retranslate(self) -> None:
-        for service in self.services:
-            service.retranslate(self.formatter())
+        for mailbox in self.mailboxes:
+            mailbox.retranslate(self.formatter())
         if self.tray is not None:
             self.tray.retranslate_ui()
         self._update_actions()

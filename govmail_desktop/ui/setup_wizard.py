@@ -6,22 +6,22 @@ agencies with their own servers; fields the agency's policy locks are shown
 read-only. Page 2 runs the connection test through the full policy on a
 worker thread (:class:`~govmail_desktop.services.account_setup.AccountSetupService`)
 with a busy indicator, the current step and a working Cancel button, then
-either saves the account (settings + keyring, or "ask each session") or shows
-one specific error.
+either saves the account through the service (settings + keyring, or "ask
+each session") or shows one specific error. The wizard holds no account logic
+and starts no thread: it shows what the service does.
 
-The app starts it when :func:`needs_setup` is true::
+The composition root (``app.py``) builds the service and opens the wizard, also
+when :func:`needs_setup` is true::
 
-    wizard = SetupWizard(policy, settings, credential_store, verifier)
+    wizard = SetupWizard(AccountSetupService(policy, store, settings=settings, passwords=keeper))
     wizard.account_saved.connect(...)
-    wizard.show()
+    wizard.open()
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -51,7 +51,6 @@ from govmail_desktop.core.accounts import (
     LOCK_SMTP_PORT,
     LOCK_SMTP_SECURITY,
     Account,
-    AccountStore,
     InvalidAccount,
     ServerFields,
     ServerSettings,
@@ -62,13 +61,11 @@ from govmail_desktop.core.accounts import (
     recognise_profile,
 )
 from govmail_desktop.core.errors import GovMailError, PolicyRefused
-from govmail_desktop.policy import api
-from govmail_desktop.policy import messages as policy_messages
-from govmail_desktop.core.settings import Settings
-from govmail_desktop.credentials import CredentialStore, SessionPasswords
 from govmail_desktop.i18n.catalog import current_language
 from govmail_desktop.models.plain_text import plain_label
-from govmail_desktop.services.account_setup import AccountSetupService, SetupResult, Verifier
+from govmail_desktop.policy import api
+from govmail_desktop.policy import messages as policy_messages
+from govmail_desktop.services.account_setup import AccountSetupService, SetupResult
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +82,7 @@ def _policy_locks(policy: Any) -> dict[str, Any]:
 class AccountPage(QWizardPage):
     """Address, password, name; the recognised service; own servers (advanced)."""
 
-    def __init__(self, wizard: "SetupWizard") -> None:
+    def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
         self._wizard = wizard
         self.setObjectName("accountPage")
@@ -376,7 +373,7 @@ class AccountPage(QWizardPage):
             smtp_security=self.smtp_security.currentData(),
         )
 
-    def validatePage(self) -> bool:  # noqa: N802 (Qt's name)
+    def validatePage(self) -> bool:
         self.error_label.clear()
         self.error_label.hide()
         if not self.password.text():
@@ -392,7 +389,7 @@ class AccountPage(QWizardPage):
                 domain_allowed=self._wizard.domain_allowed,
                 ask_password_each_session=self.ask_each_session.isChecked(),
             )
-            if self._wizard.store.find(account.address) is not None:
+            if self._wizard.service.find_account(account.address) is not None:
                 raise InvalidAccount(
                     DUPLICATE_ADDRESS, field="address", detail="duplicate address"
                 )
@@ -417,7 +414,7 @@ class AccountPage(QWizardPage):
 class CheckPage(QWizardPage):
     """The connection test: busy indicator, current step, Cancel; then saved or one error."""
 
-    def __init__(self, wizard: "SetupWizard") -> None:
+    def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
         self._wizard = wizard
         self.setObjectName("checkPage")
@@ -516,13 +513,13 @@ class CheckPage(QWizardPage):
         super().changeEvent(event)
 
     # -- running ------------------------------------------------------------------
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         self._start()
 
-    def cleanupPage(self) -> None:  # noqa: N802
+    def cleanupPage(self) -> None:
         self.cancel_check()
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return self.saved_account is not None
 
     @Slot()
@@ -576,7 +573,7 @@ class CheckPage(QWizardPage):
     @Slot(object)
     def _on_finished(self, result: SetupResult) -> None:
         if self._wizard.abandoned:
-            self._wizard.discard(result)
+            self._wizard.service.discard(result)
             return
         if result.keyring_error is not None:
             self._pending = result
@@ -638,10 +635,9 @@ class CheckPage(QWizardPage):
         self._show_state("cancelled")
         self.step_label.setText(self.tr("The check was cancelled."))
 
-    def _commit_failed(self, result: SetupResult, error: GovMailError) -> None:
-        # The settings could not be written (disk full...): a password saved for an
-        # account that does not exist would only be litter in the keyring.
-        self._wizard.discard(result)
+    def _commit_failed(self, error: GovMailError) -> None:
+        # The settings could not be written (disk full...): the service has removed the
+        # password a check kept for the account.
         self._show_state("failed")
         self.error_label.setText(error.user_text(self._wizard.language()))
 
@@ -653,20 +649,13 @@ class CheckPage(QWizardPage):
 
     def _commit(self, result: SetupResult, *, ask_each_session: bool) -> None:
         wizard = self._wizard
-        account = replace(result.account, ask_password_each_session=ask_each_session)
         try:
-            wizard.store.add(account)
+            account = wizard.service.commit(
+                result, wizard.account_page.password.text(), ask_each_session=ask_each_session
+            )
         except GovMailError as exc:
-            self._commit_failed(result, exc)
+            self._commit_failed(exc)
             return
-        try:
-            wizard.store.save()
-        except GovMailError as exc:
-            wizard.store.remove(account.id)  # not on disk: not in the list either
-            self._commit_failed(result, exc)
-            return
-        if ask_each_session:
-            wizard.session_passwords.set(account.id, wizard.account_page.password.text())
         wizard.account_page.password.clear()  # it lives in the keyring or the session now
         self._pending = None
         self.saved_account = account
@@ -701,37 +690,23 @@ class SetupWizard(QWizard):
         account_saved(Account): the account is in the settings file (and its
             password in the keyring, unless it asks each session).
 
-    ``policy`` is the effective policy (``check_account_address``,
-    ``server_policy()``, ``locked_settings()``); ``verifier`` has the signature
-    of ``net.account_check.verify_account`` (``None``: that function).
+    ``service`` runs the check and saves the account; its ``policy`` (the effective
+    policy: ``check_account_address``, ``server_policy()``, ``locked_settings()``)
+    decides what the pages lock and accept. The service should have no Qt parent:
+    its worker thread holds a reference until it ends, so it outlives a wizard
+    closed mid-check.
     """
 
     account_saved = Signal(object)
 
-    def __init__(
-        self,
-        policy: Any,
-        settings: Settings,
-        credential_store: CredentialStore | None,
-        verifier: Verifier | None = None,
-        parent: QWidget | None = None,
-        *,
-        session_passwords: SessionPasswords | None = None,
-        timeout: float = 20.0,
-    ) -> None:
+    def __init__(self, service: AccountSetupService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("setupWizard")
-        self.policy = policy
-        self.settings = settings
-        self.credential_store = credential_store
-        self.session_passwords = session_passwords if session_passwords is not None else SessionPasswords()
-        self.store = AccountStore(settings)
-        self.locks = _policy_locks(policy)
+        self.service = service
+        self.policy = service.policy
+        self.locks = _policy_locks(self.policy)
         self.draft: Account | None = None
         self.abandoned = False
-        # No Qt parent: the worker thread holds a reference until it ends, so the
-        # object outlives a wizard closed mid-check.
-        self.service = AccountSetupService(policy, credential_store, verifier, timeout=timeout)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.account_page = AccountPage(self)
@@ -782,22 +757,6 @@ class SetupWizard(QWizard):
         if (width, height) != (self.width(), self.height()):
             self.resize(width, height)
 
-    def discard(self, result: SetupResult) -> None:
-        """Forget the password a check stored for an account that will not be saved
-        (the wizard was closed meanwhile, or the settings could not be written)."""
-        store = self.credential_store
-        if not result.password_saved or store is None:
-            return
-        account_id = result.account.id
-
-        def forget() -> None:
-            try:
-                store.delete_password(account_id)
-            except GovMailError as exc:
-                log.warning("Could not remove the password of an abandoned setup: %s", exc.code)
-
-        threading.Thread(target=forget, name="setup-discard", daemon=True).start()
-
     def done(self, result: int) -> None:
         """Closing (Cancel, Esc, window close) during a check cancels it; nothing is saved."""
         if result != QWizard.DialogCode.Accepted and self.service.is_running():
@@ -805,18 +764,3 @@ class SetupWizard(QWizard):
             self.service.cancel()
         super().done(result)
 
-
-def run_setup_wizard(
-    policy: Any,
-    settings: Settings,
-    credential_store: CredentialStore | None,
-    verifier: Verifier | None = None,
-    parent: QWidget | None = None,
-    on_saved: Callable[[Account], None] | None = None,
-) -> SetupWizard:
-    """Build and show the wizard (non-blocking); the caller keeps the returned object."""
-    wizard = SetupWizard(policy, settings, credential_store, verifier, parent)
-    if on_saved is not None:
-        wizard.account_saved.connect(on_saved)
-    wizard.show()
-    return wizard

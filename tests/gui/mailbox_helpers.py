@@ -161,6 +161,16 @@ class MailboxWindow:
     bridge: Any
     mailboxes: Any
     settings: Any
+    #: The account's Qt models (ui/mailbox_models.MailboxModels): folder_model, message_model.
+    models: Any = None
+
+
+def offscreen_tray(window: Any, notifications_enabled: Any) -> Any:
+    """The tray seam of the composition root: a tray icon that never asks the desktop for a
+    system tray (tests run offscreen; notifications go to the status bar)."""
+    from govmail_desktop.ui.tray import MailTray
+
+    return MailTray(window, notifications_enabled=notifications_enabled, use_system_tray=False)
 
 
 def select_rows(window: Any, rows: list[int]) -> None:
@@ -202,13 +212,16 @@ import pytest  # noqa: E402
 def open_mailbox(make_main_window, qtbot):
     """A main window showing one account whose cache holds ``count`` Inbox messages.
 
+    Built as the app builds it (``app.build_main_window`` then ``app.attach_mailboxes``),
+    through the root's seams only: a :class:`FakeSync` from the sync factory, the
+    offscreen tray, and ``passwords`` (a ``PasswordKeeper``, e.g. over a memory keyring).
     The cache is filled before the window opens (as after an earlier session):
     what the window shows comes from the cache alone. ``sync=False`` builds
     no sync service (offline only). Returns a :class:`MailboxWindow`.
     """
     from types import SimpleNamespace
 
-    from govmail_desktop.ui.mailbox_setup import attach_mailboxes
+    from govmail_desktop.app import attach_mailboxes
     from tests.unit.store.factories import fill
 
     opened = []
@@ -232,19 +245,20 @@ def open_mailbox(make_main_window, qtbot):
             return fake
 
         mailboxes = attach_mailboxes(
-            under.window, under.settings, under.bridge, accounts=[account], sync_factory=factory,
-            use_system_tray=False, mark_read_on_view=mark_read_on_view, **options,
+            under.window, under.settings, under.bridge, [account], sync_factory=factory,
+            tray_factory=offscreen_tray, mark_read_on_view=mark_read_on_view, **options,
         )
         opened.append(mailboxes)
         service = mailboxes.accounts[0].service
-        qtbot.waitUntil(lambda: under.window.message_view.model() is service.message_model)
+        models = mailboxes.accounts[0].models
+        qtbot.waitUntil(lambda: under.window.message_view.model() is models.message_model)
         # Keyboard shortcuts only reach an active window.
         with qtbot.waitActive(under.window):
             under.window.activateWindow()
         under.window.message_view.setFocus()
         return MailboxWindow(
             under.window, mailboxes.controller, service, fakes[0] if fakes else None, service.cache,
-            inbox, under.bridge, mailboxes, under.settings,
+            inbox, under.bridge, mailboxes, under.settings, models,
         )
 
     yield make

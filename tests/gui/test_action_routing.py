@@ -27,6 +27,7 @@ from govmail_desktop.sync.connection import prepare
 from govmail_desktop.sync.control import Backoff
 from govmail_desktop.sync.folder_list import sync_folder_list
 from govmail_desktop.sync.folder_sync import FolderSync
+from govmail_desktop.ui.mailbox_models import MailboxModels
 from tests.unit.sync.fake_server import FakeConnection, FakeServer
 
 pytestmark = pytest.mark.gui
@@ -38,6 +39,7 @@ class Account:
     engine: SyncService
     adapter: EngineSyncAdapter
     mailbox: MailboxService
+    models: MailboxModels
     bridge: MessageBridge
     cache: MailCache
     queue: OfflineOpQueue
@@ -70,12 +72,13 @@ def open_account(qapp, tmp_path):
         mailbox = MailboxService(
             "acct", "Alice", cache, sync=adapter, offline_queue=queue, bridge=bridge, language=lambda: lang
         )
+        models = MailboxModels(mailbox)
         inbox = cache.folder_id("INBOX")
-        account = Account(server, engine, adapter, mailbox, bridge, cache, queue, inbox, [], [])
+        account = Account(server, engine, adapter, mailbox, models, bridge, cache, queue, inbox, [], [])
         mailbox.action_settled.connect(lambda *args: account.settled.append(args))
         bridge.message.connect(lambda level, text: account.notices.append((level, text)))
         engine.start(initial_sync=False)
-        mailbox.message_model.set_folder(inbox)  # shown from the cache, no sync asked
+        mailbox.show_folder(inbox)  # shown from the cache, no sync asked
         opened.append(account)
         return account
 
@@ -146,7 +149,7 @@ def test_a_refused_action_is_undone_once_from_the_servers_state(open_account, qt
 
 def test_a_refused_move_comes_back_once_and_the_next_action_still_ends_done(open_account, qtbot):
     account = open_account()
-    model = account.mailbox.message_model
+    model = account.models.message_model
     qtbot.waitUntil(lambda: model.rowCount() == 5)
     account.server.refuse["MOVE"] = None
     inserted = []

@@ -143,6 +143,6 @@ def test_delete_with_nothing_selected_says_select_a_message_first(open_mailbox):
     w.message_view.selectionModel().clearSelection()
     QTest.keyClick(w.message_view, Qt.Key.Key_Delete)
     assert w.notice_label.text() == SELECT_FIRST
-    assert m.service.message_model.rowCount() == 20  # nothing was deleted
+    assert m.models.message_model.rowCount() == 20  # nothing was deleted
     QTest.keySequence(w.message_view, QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_N))
     assert w.notice_label.text() == NO_COMPOSER

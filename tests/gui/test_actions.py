@@ -62,7 +62,7 @@ def test_message_actions_follow_the_selection_and_say_what_they_will_do(open_mai
 def test_mark_read_shows_at_once_and_stays_when_the_server_agrees(open_mailbox, qtbot, qtmodeltester):
     m = open_mailbox(30)
     w = m.window
-    qtmodeltester.check(m.service.message_model)
+    qtmodeltester.check(m.models.message_model)
     assert bold(w, 30) and w.folder_view.model().index(0, 0).data() == "กล่องจดหมายเข้า (15)"
     select_rows(w, [row_of(w, 30), row_of(w, 28)])
     press(w, Qt.Key.Key_M)
@@ -81,7 +81,7 @@ def test_mark_read_shows_at_once_and_stays_when_the_server_agrees(open_mailbox, 
 def test_mark_read_is_rolled_back_with_a_plain_error_when_the_server_refuses(open_mailbox, qtbot, qtmodeltester):
     m = open_mailbox(30)
     w = m.window
-    qtmodeltester.check(m.service.message_model)
+    qtmodeltester.check(m.models.message_model)
     select_uid(w, 30)
     w.toggle_read_action.trigger()
     qtbot.waitUntil(lambda: len(m.sync.applied) == 1)
@@ -128,7 +128,7 @@ def test_unread_toggle_and_flag_toggle_with_keys_roll_back_only_what_they_change
 def test_delete_removes_at_once_selects_the_next_and_comes_back_on_failure(open_mailbox, qtbot, qtmodeltester):
     m = open_mailbox(30)
     w = m.window
-    qtmodeltester.check(m.service.message_model)
+    qtmodeltester.check(m.models.message_model)
     row = select_uid(w, 25)
     press(w, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: row_of(w, 25) is None)
@@ -238,8 +238,8 @@ def drop_on_folder(window, folder_id: int, mime: QMimeData, action=Qt.DropAction
 def test_drag_and_drop_on_a_folder_moves_the_messages(open_mailbox, qtbot, qtmodeltester):
     m = open_mailbox(20)
     w = m.window
-    qtmodeltester.check(m.service.message_model)
-    qtmodeltester.check(m.service.folder_model)
+    qtmodeltester.check(m.models.message_model)
+    qtmodeltester.check(m.models.folder_model)
     select_rows(w, [row_of(w, 20), row_of(w, 19)])
     list_model = w.message_view.model()
     mime = list_model.mimeData(w.message_view.selectionModel().selectedIndexes())
@@ -330,8 +330,8 @@ def test_actions_in_the_conversation_view(open_mailbox, qtbot, qtmodeltester):
     m = open_mailbox(20)
     w = m.window
     w.threading_action.trigger()
-    qtbot.waitUntil(lambda: m.service.message_model.threaded and not m.service.message_model.building)
-    qtmodeltester.check(m.service.message_model)
+    qtbot.waitUntil(lambda: m.models.message_model.threaded and not m.models.message_model.building)
+    qtmodeltester.check(m.models.message_model)
     row = select_uid(w, 15)
     press(w, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: row_of(w, 15) is None)

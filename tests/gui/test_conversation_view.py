@@ -120,7 +120,7 @@ def test_the_message_list_never_writes_on_the_gui_thread(qtbot, tmp_path, write_
 def test_conversation_view_says_it_is_being_built_then_shows_the_list(open_mailbox, qtbot, write_threads):
     m = open_mailbox(300, fill_cache=add_conversations)
     w = m.window
-    model = m.service.message_model
+    model = m.models.message_model
     write_threads.clear()
     w.threading_action.trigger()
     assert model.building and model.rowCount() == 0
@@ -136,7 +136,7 @@ def test_conversation_view_says_it_is_being_built_then_shows_the_list(open_mailb
 def test_clicking_a_column_header_in_the_conversation_view_reorders_the_conversations(open_mailbox, qtbot):
     m = open_mailbox(0, fill_cache=add_conversations)
     w = m.window
-    model = m.service.message_model
+    model = m.models.message_model
     header = w.message_view.header()
     w.threading_action.trigger()
     qtbot.waitUntil(lambda: ready(model))
@@ -163,7 +163,7 @@ def test_clicking_a_column_header_in_the_conversation_view_reorders_the_conversa
 def test_new_mail_in_the_conversation_view_appears_under_its_conversation(open_mailbox, qtbot, write_threads):
     m = open_mailbox(0, fill_cache=add_conversations)
     w = m.window
-    model = m.service.message_model
+    model = m.models.message_model
     w.threading_action.trigger()
     qtbot.waitUntil(lambda: ready(model))
     m.cache.insert_summaries(m.inbox, [summary(6, message_id="<b1@x>", in_reply_to="<b@x>", references=("<b@x>",))])

@@ -337,8 +337,9 @@ def test_switching_to_english_retranslates_folders_list_preview_and_status(open_
 def test_two_accounts_are_offered_and_each_shows_its_own_folders(make_main_window, qtbot):
     from types import SimpleNamespace
 
+    from govmail_desktop.app import attach_mailboxes
     from govmail_desktop.store.cache import MailCache
-    from govmail_desktop.ui.mailbox_setup import attach_mailboxes
+    from tests.gui.mailbox_helpers import offscreen_tray
     from tests.unit.store.factories import fill
 
     accounts = [
@@ -350,8 +351,8 @@ def test_two_accounts_are_offered_and_each_shows_its_own_folders(make_main_windo
         fill(cache, count=count)
         cache.close()
     under = make_main_window()
-    mailboxes = attach_mailboxes(under.window, under.settings, under.bridge, accounts=accounts,
-                                 sync_factory=None, use_system_tray=False)
+    mailboxes = attach_mailboxes(under.window, under.settings, under.bridge, accounts,
+                                 sync_factory=None, tray_factory=offscreen_tray)
     try:
         w = under.window
         combo = w.account_combo
@@ -359,22 +360,26 @@ def test_two_accounts_are_offered_and_each_shows_its_own_folders(make_main_windo
         assert combo.itemText(1) == "บ็อบ <bob@agency.go.th>"
         assert w.message_view.model().rowCount() == 4
         combo.setCurrentIndex(1)
-        qtbot.waitUntil(lambda: w.message_view.model() is mailboxes.service_of("second").message_model)
+        second = mailboxes.accounts[1].models
+        qtbot.waitUntil(lambda: w.message_view.model() is second.message_model)
         assert w.message_view.model().rowCount() == 9
-        assert w.folder_view.model() is mailboxes.service_of("second").folder_model
+        assert w.folder_view.model() is second.folder_model
         assert mailboxes.tray.unread == 2 + 4  # both Inboxes
     finally:
         mailboxes.shutdown()
 
 
 def test_the_composition_root_opens_configured_accounts_and_accounts_added_later(make_main_window, qtbot):
-    """app.attach_mailboxes: accounts from the settings (AccountStore), offline from the cache,
-    and an account the setup wizard saves later is added to the window."""
-    from govmail_desktop.app import AppContext, AppOverrides, attach_mailboxes
+    """app.open_mailboxes: accounts from the settings (AccountStore), offline from the cache,
+    closed at shutdown; and an account the setup wizard saves later joins the window."""
+    from govmail_desktop.app import AppContext, AppOverrides, account_saved_handler, open_mailboxes
     from govmail_desktop.core.accounts import Account, AccountStore, ServerSettings
     from govmail_desktop.core.paths import AppPaths
+    from govmail_desktop.policy.sources import load_policy_file
+    from govmail_desktop.services.account_setup import PasswordKeeper
     from govmail_desktop.store.cache import MailCache
-    from tests.gui.mailbox_helpers import FakeSync
+    from tests.gui.mailbox_helpers import FakeSync, offscreen_tray
+    from tests.servers.fake_net import TEST_POLICY_FILE
     from tests.unit.store.factories import fill
 
     def account(account_id: str, user: str) -> Account:
@@ -396,14 +401,14 @@ def test_the_composition_root_opens_configured_accounts_and_accounts_added_later
         return fakes[-1]
 
     ctx = AppContext(paths=AppPaths.default(), settings=under.settings, app=QApplication.instance(),
-                     language=under.language, bridge=under.bridge, window=under.window)
-    mailboxes = attach_mailboxes(ctx, AppOverrides(extra={"sync_factory": factory}))
+                     language=under.language, bridge=under.bridge, policy=load_policy_file(TEST_POLICY_FILE),
+                     passwords=PasswordKeeper(None), window=under.window)
+    mailboxes = open_mailboxes(ctx, AppOverrides(sync_factory=factory, tray_factory=offscreen_tray))
     try:
         w = under.window
         assert w.message_view.model().rowCount() == 6 and fakes[0].started
-        assert mailboxes.shutdown in ctx.shutdown_hooks
-        for handler in ctx.account_saved_handlers:  # what the setup wizard's "saved" does
-            handler(account("second", "wilai"))
+        assert ctx.shutdown_hooks == [mailboxes.shutdown]
+        account_saved_handler(mailboxes)(account("second", "wilai"))  # what the setup wizard's "saved" does
         assert w.account_combo.count() == 2 and w.account_combo.isVisibleTo(w)
         assert len(fakes) == 2 and fakes[1].started
     finally:

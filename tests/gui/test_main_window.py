@@ -263,13 +263,11 @@ def test_display_problem_is_detected_before_qt_aborts(env, plat, problem):
 
 
 def test_first_run_opens_the_setup_wizard_only_without_accounts(make_main_window):
-    from govmail_desktop.app import AppContext, first_run
+    from govmail_desktop.app import first_run
 
     opened = []
     under = make_main_window(setup_wizard_launcher=opened.append)
-    ctx = AppContext(paths=None, settings=under.settings, app=None, language=under.language,
-                     bridge=under.bridge, window=under.window)
-    first_run(ctx, opened.append)
+    first_run(under.settings, under.window, opened.append)
     assert opened == [under.window]
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from govmail_desktop.core.errors import AuthError, NetworkError, PasswordNeeded
 from govmail_desktop.credentials import SessionPasswords
+from govmail_desktop.services.account_setup import PasswordKeeper
 from tests.gui.mailbox_helpers import open_mailbox  # noqa: F401
 from tests.unit.test_credentials import MemoryKeyring, _store
 
@@ -29,7 +30,7 @@ def answer(prompt, password: str, *, remember: bool) -> None:
 
 def test_refused_password_prompts_in_thai_and_reconnects_with_the_typed_one(open_mailbox, qtbot):
     session, backend = SessionPasswords(), MemoryKeyring()
-    m = open_mailbox(20, session_passwords=session, credential_store=_store(backend))
+    m = open_mailbox(20, passwords=PasswordKeeper(_store(backend), session))
     requests_before = len(m.sync.sync_requests)
 
     m.sync.problem.emit(AuthError())
@@ -53,7 +54,7 @@ def test_refused_password_prompts_in_thai_and_reconnects_with_the_typed_one(open
 
 def test_password_not_remembered_stays_in_memory_only(open_mailbox, qtbot):
     session, backend = SessionPasswords(), MemoryKeyring()
-    m = open_mailbox(5, session_passwords=session, credential_store=_store(backend))
+    m = open_mailbox(5, passwords=PasswordKeeper(_store(backend), session))
     m.sync.problem.emit(AuthError())
     qtbot.waitUntil(lambda: len(visible_prompts()) == 1)
     answer(visible_prompts()[0], PASSWORD, remember=False)
@@ -64,7 +65,7 @@ def test_password_not_remembered_stays_in_memory_only(open_mailbox, qtbot):
 
 def test_cancelled_prompt_changes_nothing_and_other_errors_do_not_ask(open_mailbox, qtbot):
     session = SessionPasswords()
-    m = open_mailbox(5, session_passwords=session, credential_store=_store(MemoryKeyring()))
+    m = open_mailbox(5, passwords=PasswordKeeper(_store(MemoryKeyring()), session))
     m.sync.problem.emit(NetworkError())
     qtbot.wait(20)
     assert not visible_prompts()
@@ -91,7 +92,7 @@ def test_first_prompt_for_an_unknown_password_asks_plainly_and_shows_no_red_erro
     asks for it without "check your password and try again" (nothing was refused), and
     the status bar does not repeat it in red while the prompt is open."""
     session = SessionPasswords()
-    m = open_mailbox(5, session_passwords=session, credential_store=_store(MemoryKeyring()))
+    m = open_mailbox(5, passwords=PasswordKeeper(_store(MemoryKeyring()), session))
     errors = error_texts(m.bridge)
     m.sync.problem.emit(PasswordNeeded(detail="no password known for account acct1"))
     qtbot.waitUntil(lambda: len(visible_prompts()) == 1)
@@ -111,7 +112,7 @@ def test_first_prompt_for_an_unknown_password_asks_plainly_and_shows_no_red_erro
 
 def test_a_refused_password_is_told_in_the_prompt_not_twice(open_mailbox, qtbot):
     session = SessionPasswords()
-    m = open_mailbox(5, session_passwords=session, credential_store=_store(MemoryKeyring()))
+    m = open_mailbox(5, passwords=PasswordKeeper(_store(MemoryKeyring()), session))
     errors = error_texts(m.bridge)
     m.sync.problem.emit(AuthError(detail="LOGIN failed"))
     qtbot.waitUntil(lambda: len(visible_prompts()) == 1)

@@ -349,6 +349,7 @@ def test_hostile_text_in_notices_progress_and_new_mail_opens_no_file(hostile, pr
 def test_hostile_server_texts_in_the_password_prompt_and_setup_wizard_open_no_file(qtbot, probe, tmp_path):
     from govmail_desktop.core.settings import Settings
     from govmail_desktop.net.failures import DNS, network_error
+    from govmail_desktop.services.account_setup import AccountSetupService
     from govmail_desktop.ui.password_prompt import PasswordPrompt
     from govmail_desktop.ui.setup_wizard import SetupWizard
     from tests.gui.wizard_helpers import loopback_policy
@@ -363,7 +364,9 @@ def test_hostile_server_texts_in_the_password_prompt_and_setup_wizard_open_no_fi
     def never_called(*_args, **_kwargs):
         raise AssertionError("no connection in this test")
 
-    wizard = SetupWizard(loopback_policy(), Settings(tmp_path / "settings.json"), None, never_called)
+    wizard = SetupWizard(
+        AccountSetupService(loopback_policy(), None, never_called, settings=Settings(tmp_path / "settings.json"))
+    )
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.service.progress.emit(probe.hostile("step"))

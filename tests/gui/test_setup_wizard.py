@@ -22,6 +22,7 @@ from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.credentials import CredentialStore, SessionPasswords
 from govmail_desktop.policy.sources import policy_from_dict
+from govmail_desktop.services.account_setup import AccountSetupService, PasswordKeeper
 from govmail_desktop.ui.setup_wizard import SetupWizard, needs_setup
 from tests.gui.wizard_helpers import (  # noqa: F401 (fixtures)
     PASSWORD,
@@ -42,14 +43,12 @@ def _settings() -> Settings:
 
 
 def _wizard(qtbot, policy, *, settings=None, store=None, verifier=None, session=None) -> SetupWizard:
-    wizard = SetupWizard(
-        policy,
-        settings or _settings(),
-        store if store is not None else CredentialStore(fail.Keyring()),
-        verifier,
-        session_passwords=session,
+    store = store if store is not None else CredentialStore(fail.Keyring())
+    service = AccountSetupService(
+        policy, store, verifier, settings=settings or _settings(), passwords=PasswordKeeper(store, session),
         timeout=30.0,
     )
+    wizard = SetupWizard(service)
     qtbot.addWidget(wizard)
     wizard.show()
     qtbot.waitExposed(wizard)

@@ -135,8 +135,8 @@ def test_the_service_never_erases_by_default_without_a_trash(open_mailbox, qtbot
 
 
 def test_special_folders_dialog_saves_the_choice_with_the_account(make_main_window, qtbot, tmp_path):
-    from govmail_desktop.ui.mailbox_setup import attach_mailboxes
-    from tests.gui.mailbox_helpers import FakeSync
+    from govmail_desktop.app import attach_mailboxes
+    from tests.gui.mailbox_helpers import FakeSync, offscreen_tray
     from tests.unit.store.factories import fill
 
     settings = Settings(tmp_path / "settings.json", locked={"account.folder_junk": "Junk"})
@@ -149,8 +149,8 @@ def test_special_folders_dialog_saves_the_choice_with_the_account(make_main_wind
     cache.close()
     under = make_main_window(settings=settings, lang="th")
     mailboxes = attach_mailboxes(
-        under.window, settings, under.bridge, accounts=[account],
-        sync_factory=lambda _a, c, _q: FakeSync(c), use_system_tray=False,
+        under.window, settings, under.bridge, [account],
+        sync_factory=lambda _a, c, _q: FakeSync(c), tray_factory=offscreen_tray,
     )
     try:
         service = mailboxes.accounts[0].service
@@ -170,7 +170,7 @@ def test_special_folders_dialog_saves_the_choice_with_the_account(make_main_wind
         assert saved.special_folder_choice == {"trash": "โครงการ/2569"}
         assert mailboxes.accounts[0].account.special_folder_choice == {"trash": "โครงการ/2569"}
         # The tree shows the chosen folder as ถังขยะ, and no other folder as the Trash.
-        model = service.folder_model
+        model = mailboxes.accounts[0].models.folder_model
         roles = [model.index(r, 0).data(SpecialUseRole) for r in range(model.rowCount())]
         assert roles.count(SpecialUse.TRASH) == 1
     finally:

@@ -68,7 +68,7 @@ def test_showing_messages_never_moves_the_splitter(open_mailbox, qtbot):
     qtbot.waitUntil(lambda: w.preview_placeholder.isVisible())
     assert w.list_splitter.sizes() == placed
     w.threading_action.trigger()
-    qtbot.waitUntil(lambda: not m.service.message_model.building)
+    qtbot.waitUntil(lambda: not m.models.message_model.building)
     show(m, qtbot, 901)
     assert w.list_splitter.sizes() == placed
 

@@ -22,6 +22,7 @@ from govmail_desktop.core.logging_setup import remove_app_handlers, setup_loggin
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.credentials import SERVICE_NAME, CredentialStore, SessionPasswords
+from govmail_desktop.services.account_setup import AccountSetupService, PasswordKeeper
 from govmail_desktop.ui.setup_wizard import SetupWizard
 from tests.gui.wizard_helpers import fill_account_page, mail_servers  # noqa: F401 (fixture)
 
@@ -100,7 +101,7 @@ def test_a_wizard_session_leaves_the_password_only_in_the_keyring(
     try:
         store = CredentialStore()
         settings = Settings.load(paths.settings_file)
-        wizard = SetupWizard(mail_servers.policy, settings, store)
+        wizard = SetupWizard(AccountSetupService(mail_servers.policy, store, settings=settings))
         qtbot.addWidget(wizard)
         wizard.show()
         fill_account_page(wizard, mail_servers.address, imap=mail_servers.imap, smtp=mail_servers.smtp,
@@ -134,8 +135,10 @@ def test_without_a_keyring_nothing_is_written_anywhere(qtbot, tmp_path, mail_ser
 
         session = SessionPasswords()
         paths = AppPaths.default()
-        wizard = SetupWizard(mail_servers.policy, Settings.load(paths.settings_file), store,
-                             session_passwords=session)
+        wizard = SetupWizard(AccountSetupService(
+            mail_servers.policy, store, settings=Settings.load(paths.settings_file),
+            passwords=PasswordKeeper(store, session),
+        ))
         qtbot.addWidget(wizard)
         wizard.show()
         fill_account_page(wizard, mail_servers.address, imap=mail_servers.imap, smtp=mail_servers.smtp,

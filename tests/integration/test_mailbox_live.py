@@ -14,15 +14,15 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtCore import Qt
 
+from govmail_desktop.app import attach_mailboxes
 from govmail_desktop.core.entities import Flag
 from govmail_desktop.models.folder_tree import FolderNameRole
 from govmail_desktop.models.message_list import Column
 from govmail_desktop.services.mailbox import DONE, PREVIEW_READY, STATE_OFFLINE
 from govmail_desktop.services.sync_adapter import EngineSyncAdapter
 from govmail_desktop.services.sync_service import SyncService, imap_connector
-from govmail_desktop.ui.mailbox_setup import attach_mailboxes
 from tests.gui.conftest import OFFSCREEN_NOISE, compiled_translations, language_controller, make_main_window  # noqa: F401
-from tests.gui.mailbox_helpers import select_uid
+from tests.gui.mailbox_helpers import offscreen_tray, select_uid
 from tests.integration.sync_helpers import fill, server_state
 from tests.servers.fake_net import loopback_policy
 
@@ -62,13 +62,14 @@ def live_window(dovecot, make_main_window, qtbot):
 
     under = make_main_window()
     mailboxes = attach_mailboxes(
-        under.window, under.settings, under.bridge, accounts=[account], sync_factory=factory,
-        use_system_tray=False, mark_read_on_view=False,
+        under.window, under.settings, under.bridge, [account], sync_factory=factory,
+        tray_factory=offscreen_tray, mark_read_on_view=False,
     )
     with qtbot.waitActive(under.window):
         under.window.activateWindow()
     yield SimpleNamespace(window=under.window, mailboxes=mailboxes, folder=folder, uids=uids,
-                          service=mailboxes.accounts[0].service, cache=mailboxes.accounts[0].cache)
+                          service=mailboxes.accounts[0].service, cache=mailboxes.accounts[0].cache,
+                          models=mailboxes.accounts[0].models)
     mailboxes.shutdown()
 
 
@@ -77,12 +78,12 @@ def test_window_fills_from_the_server_and_a_read_mark_reaches_it(live_window, do
     service = live_window.service
     folder = live_window.folder
     # Folder tree from the server (LIST + SPECIAL-USE), the Inbox first, in Thai.
-    qtbot.waitUntil(lambda: folder in folder_names(service.folder_model), timeout=20_000)
+    qtbot.waitUntil(lambda: folder in folder_names(live_window.models.folder_model), timeout=20_000)
     assert w.folder_view.model().index(0, 0).data().startswith("กล่องจดหมายเข้า")
     assert w.connection_label.text() != "ออฟไลน์"
     # Open the folder: its messages come from the server into the list.
     folder_id = service.cache.folder_id(folder)
-    index = service.folder_model.index_for_folder(folder_id)
+    index = live_window.models.folder_model.index_for_folder(folder_id)
     w.folder_view.selectionModel().setCurrentIndex(index, w.folder_view.selectionModel().SelectionFlag.ClearAndSelect)
     qtbot.waitUntil(lambda: w.message_view.model().rowCount() == 12, timeout=20_000)
     newest = max(live_window.uids)
@@ -108,11 +109,11 @@ def test_window_fills_from_the_server_and_a_read_mark_reaches_it(live_window, do
 def test_copy_from_the_window_reaches_the_server_and_shows_in_the_target(live_window, dovecot, qtbot):
     service = live_window.service
     folder = live_window.folder
-    qtbot.waitUntil(lambda: folder in folder_names(service.folder_model), timeout=20_000)
+    qtbot.waitUntil(lambda: folder in folder_names(live_window.models.folder_model), timeout=20_000)
     target = f"สำเนา-{uuid.uuid4().hex[:6]}"
     fill(dovecot, USER, target, 0)
     service.retry_connection()  # sync everything: the new folder is listed
-    qtbot.waitUntil(lambda: target in folder_names(service.folder_model), timeout=20_000)
+    qtbot.waitUntil(lambda: target in folder_names(live_window.models.folder_model), timeout=20_000)
     source_id, target_id = service.cache.folder_id(folder), service.cache.folder_id(target)
     picked = sorted(live_window.uids)[:2]
     with qtbot.waitSignal(service.action_settled, timeout=20_000) as settled:

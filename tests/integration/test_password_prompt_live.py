@@ -1,24 +1,24 @@
 """An "ask each session" account after a restart: the real engine needs a password it
 does not have, the window asks for it, and the mail then arrives from the real Dovecot.
 
-Nothing is faked: the app's own sync factory (services/sync_adapter.default_sync_factory)
-connects through the test policy (loopback allowed, the test CA) with verified TLS.
+Nothing is faked: the app's own sync factory (app.engine_sync_factory) and password
+keeper connect through the test policy (loopback allowed, the test CA) with verified TLS.
 """
 
 from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from govmail_desktop.app import attach_mailboxes, engine_sync_factory
 from govmail_desktop.core.accounts import Account, ServerSettings
 from govmail_desktop.credentials import SessionPasswords
 from govmail_desktop.policy.sources import load_policy_file
-from govmail_desktop.services.sync_adapter import default_sync_factory
-from govmail_desktop.ui.mailbox_setup import attach_mailboxes
+from govmail_desktop.services.account_setup import PasswordKeeper
+from tests.gui.mailbox_helpers import offscreen_tray
 from tests.gui.conftest import OFFSCREEN_NOISE, compiled_translations, language_controller, make_main_window  # noqa: F401
 from tests.integration.sync_helpers import fill
 
@@ -42,14 +42,12 @@ def test_ask_each_session_account_prompts_then_syncs(dovecot, make_main_window, 
     )
     under = make_main_window()
     session = SessionPasswords()  # a new session: nothing typed yet
-    ctx = SimpleNamespace(
-        policy=load_policy_file(LOOPBACK_POLICY, overrides={"tls": {"ca_file": str(dovecot.ca_file)}}),
-        settings=under.settings, session_passwords=session,
-    )
+    passwords = PasswordKeeper(None, session)  # no keyring for this account: it asks each session
+    policy = load_policy_file(LOOPBACK_POLICY, overrides={"tls": {"ca_file": str(dovecot.ca_file)}})
     mailboxes = attach_mailboxes(
-        under.window, under.settings, under.bridge, accounts=[account],
-        sync_factory=default_sync_factory(ctx), use_system_tray=False, mark_read_on_view=False,
-        session_passwords=session, credential_store=None,
+        under.window, under.settings, under.bridge, [account],
+        sync_factory=engine_sync_factory(policy, under.settings, passwords), tray_factory=offscreen_tray,
+        mark_read_on_view=False, passwords=passwords,
     )
     try:
         qtbot.waitUntil(lambda: len(prompts()) == 1, timeout=20_000)
@@ -57,8 +55,8 @@ def test_ask_each_session_account_prompts_then_syncs(dovecot, make_main_window, 
         assert not prompt.remember.isVisible()  # ask-each-session: never offered for the keyring
         prompt.password.setText(dovecot.users[USER])
         prompt.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-        service = mailboxes.accounts[0].service
-        qtbot.waitUntil(lambda: service.message_model.rowCount() >= 3, timeout=20_000)
+        model = mailboxes.accounts[0].models.message_model
+        qtbot.waitUntil(lambda: model.rowCount() >= 3, timeout=20_000)
         assert session.get(account.id) == dovecot.users[USER]
     finally:
         mailboxes.shutdown()

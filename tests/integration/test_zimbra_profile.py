@@ -136,7 +136,8 @@ def test_without_a_trash_nothing_is_expunged_until_the_user_confirms(fresh_dovec
 @pytest.mark.gui
 @pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 def test_create_trash_from_the_window_then_the_messages_move_there(fresh_dovecot, make_main_window, qtbot):
-    from govmail_desktop.ui.mailbox_setup import attach_mailboxes
+    from govmail_desktop.app import attach_mailboxes
+    from tests.gui.mailbox_helpers import offscreen_tray
 
     server = fresh_dovecot(**zimbra_profile(trash=False))
     uids = fill(server, USER, "INBOX", 5, prefix="หนังสือด่วน")
@@ -155,12 +156,13 @@ def test_create_trash_from_the_window_then_the_messages_move_there(fresh_dovecot
 
     under = make_main_window()
     mailboxes = attach_mailboxes(
-        under.window, under.settings, under.bridge, accounts=[account], sync_factory=factory,
-        use_system_tray=False, mark_read_on_view=False,
+        under.window, under.settings, under.bridge, [account], sync_factory=factory,
+        tray_factory=offscreen_tray, mark_read_on_view=False,
     )
     try:
         service = mailboxes.accounts[0].service
-        qtbot.waitUntil(lambda: service.message_model.rowCount() == 5, timeout=20_000)
+        model = mailboxes.accounts[0].models.message_model
+        qtbot.waitUntil(lambda: model.rowCount() == 5, timeout=20_000)
         assert service.special_folder_id(SpecialUse.TRASH) is None
         assert service.delete(uids[:1]) is None  # no Trash, not confirmed: nothing happens
         qtbot.waitUntil(lambda: service.connection_state != "offline", timeout=20_000)
