@@ -26,9 +26,10 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, Mapping, TypeVar, cast, overload
+from typing import Any, Generic, TypeVar, cast, overload
 
 from govmail_desktop.core.errors import ConfigError, StorageError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
@@ -74,17 +75,17 @@ class Setting(Generic[T]):
         return self.key.replace(".", "_")
 
     @overload
-    def __get__(self, obj: None, owner: builtins.type | None = None) -> "Setting[T]": ...
+    def __get__(self, obj: None, owner: builtins.type | None = None) -> Setting[T]: ...
 
     @overload
-    def __get__(self, obj: "Settings", owner: builtins.type | None = None) -> T: ...
+    def __get__(self, obj: Settings, owner: builtins.type | None = None) -> T: ...
 
-    def __get__(self, obj: "Settings | None", owner: builtins.type | None = None) -> "T | Setting[T]":
+    def __get__(self, obj: Settings | None, owner: builtins.type | None = None) -> T | Setting[T]:
         if obj is None:
             return self
         return obj.value(self)
 
-    def __set__(self, obj: "Settings", value: T) -> None:
+    def __set__(self, obj: Settings, value: T) -> None:
         # Writing is explicit (it can be refused: locked, invalid) and followed by save().
         raise AttributeError(f"{self.key}: change it with Settings.set(), then save()")
 
@@ -180,7 +181,7 @@ class Settings(SettingsSchema):
         path: Path,
         locked: Mapping[str, Any] | None = None,
         defaults: Mapping[str, Any] | None = None,
-    ) -> "Settings":
+    ) -> Settings:
         settings = cls(path, locked, defaults)
         try:
             raw = path.read_text(encoding="utf-8")
@@ -238,10 +239,10 @@ class Settings(SettingsSchema):
         everything else reads the typed accessor)."""
         return self.value(SCHEMA[key])
 
-    def is_locked(self, key: "str | Setting[Any]") -> bool:
+    def is_locked(self, key: str | Setting[Any]) -> bool:
         return (key.key if isinstance(key, Setting) else key) in self.locked
 
-    def set(self, key: "str | Setting[Any]", value: Any) -> None:
+    def set(self, key: str | Setting[Any], value: Any) -> None:
         if isinstance(key, Setting):
             key = key.key
         spec = SCHEMA.get(key)
