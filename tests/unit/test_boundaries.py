@@ -1,12 +1,23 @@
 """The import rules between the layers (docs/architecture.md), checked on the real source tree.
 
-Each rule is a function of (module, imported name). The checker is also run on
-small synthetic trees, so a broken rule is proven to fail.
+Two kinds of rule:
+
+* **direct** — a function of (module, imported name): no Qt in the pure layers,
+  no network in ui/ and models/, one importer each of imapclient and smtplib;
+* **graph** — over every import of the package (lazy imports inside functions
+  and ``TYPE_CHECKING`` blocks included): no layer imports a layer above it
+  (:data:`LAYER_RANK`), and what a module reaches *through other modules*
+  obeys the same Qt rules as its own imports — services/ never reach QtGui or
+  QtWidgets, the pure layers never reach Qt at all.
+
+The checkers are also run on small synthetic trees, so a broken rule is proven
+to fail.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +26,26 @@ PACKAGE = Path(__file__).resolve().parents[2] / "govmail_desktop"
 
 PURE_LAYERS = ("core", "policy", "net", "mime", "store", "sync", "i18n", "admin")
 GUI_LAYERS = ("ui", "models")
+
+#: Qt's modules for widgets and painting: services/ must not reach them at all.
+QT_GUI_MODULES = ("PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtSvg", "PySide6.QtSvgWidgets",
+                  "PySide6.QtPrintSupport")
+
+#: Data flows up: a layer imports only layers of a lower rank (or itself). The package
+#: root (``govmail_desktop/__init__.py``: the name and version) is at the bottom.
+ROOT = ""
+LAYER_RANK = {
+    ROOT: 0, "i18n": 0,
+    "core": 1,
+    "policy": 2, "store": 2, "credentials": 2,
+    "mime": 3, "net": 3,
+    "sync": 4,
+    "services": 5, "admin": 5,
+    "models": 6,
+    "ui": 7,
+    "app": 8,
+    "__main__": 9,
+}
 
 
 def imports_of(source: str, module: str) -> list[tuple[str, int]]:
@@ -83,10 +114,128 @@ def check_tree(root: Path, package: str = "govmail_desktop") -> list[str]:
     return report
 
 
+# -- the import graph: upward imports, and Qt reached through other modules ----------------
+
+
+def module_of(root: Path, path: Path, package: str = "govmail_desktop") -> str:
+    """``govmail_desktop.services.mailbox``; a package's ``__init__`` is the package."""
+    parts = [package, *path.relative_to(root).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def layer_of(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ROOT
+
+
+class ImportGraph:
+    """Every import of every module of a package tree, resolved to the package's modules."""
+
+    def __init__(self, root: Path, package: str = "govmail_desktop") -> None:
+        self.package = package
+        self.files: dict[str, Path] = {module_of(root, p, package): p for p in sorted(root.rglob("*.py"))}
+        #: module -> [(imported name, line)] as written (external names too)
+        self.raw: dict[str, list[tuple[str, int]]] = {}
+        #: module -> {module of the package it runs by importing: line}
+        self.edges: dict[str, dict[str, int]] = {}
+        for module, path in self.files.items():
+            named = module + ".__init__" if path.name == "__init__.py" else module
+            self.raw[module] = imports_of(path.read_text(encoding="utf-8"), named)
+            self.edges[module] = {}
+            for imported, line in self.raw[module]:
+                for target in self._modules_run_by(imported):
+                    if target != module:
+                        self.edges[module].setdefault(target, line)
+
+    def _modules_run_by(self, name: str) -> Iterator[str]:
+        """The package's modules executed by importing ``name``: each package on the way
+        (its ``__init__``) and the module itself; a name inside a module is that module."""
+        parts = name.split(".")
+        if parts[0] != self.package:
+            return
+        for end in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:end])
+            if prefix in self.files:
+                yield prefix
+
+    def path_to(self, start: str, found: Callable[[str], bool]) -> list[str] | None:
+        """The shortest chain of imports from ``start`` to a module where ``found`` holds."""
+        seen = {start}
+        frontier = [[start]]
+        while frontier:
+            chain = frontier.pop(0)
+            if found(chain[-1]):
+                return chain
+            for target in sorted(self.edges.get(chain[-1], {})):
+                if target not in seen:
+                    seen.add(target)
+                    frontier.append([*chain, target])
+        return None
+
+    def imports_external(self, module: str, banned: tuple[str, ...]) -> str | None:
+        for imported, _line in self.raw.get(module, []):
+            if any(_is(imported, b) for b in banned):
+                return imported
+        return None
+
+
+def upward_imports(graph: ImportGraph) -> list[str]:
+    report = []
+    for module, targets in graph.edges.items():
+        layer = layer_of(module)
+        rank = LAYER_RANK.get(layer)
+        if rank is None:
+            report.append(f"{module}: layer {layer!r} has no rank in LAYER_RANK (add it where it belongs)")
+            continue
+        for target, line in sorted(targets.items()):
+            target_layer = layer_of(target)
+            target_rank = LAYER_RANK.get(target_layer)
+            if target_rank is not None and target_rank > rank:
+                report.append(f"{module}:{line}: imports {target}: {layer or 'the package root'}/ must not "
+                              f"import the layer above it ({target_layer}/)")
+    return report
+
+
+def qt_reached_through_others(graph: ImportGraph) -> list[str]:
+    """Modules that reach banned Qt modules through the package's other modules."""
+    report = []
+    for module in sorted(graph.files):
+        layer = layer_of(module)
+        if layer in PURE_LAYERS:
+            banned: tuple[str, ...] = ("PySide6",)
+            what = "Qt"
+        elif layer == "services":
+            banned = QT_GUI_MODULES
+            what = "QtGui/QtWidgets"
+        else:
+            continue
+        chain = graph.path_to(module, lambda m: m != module and graph.imports_external(m, banned) is not None)
+        if chain is not None:
+            imported = graph.imports_external(chain[-1], banned)
+            report.append(f"{module} reaches {what} through {' -> '.join(chain[1:])} (imports {imported}): "
+                          f"{layer}/ must not depend on it, even indirectly")
+    return report
+
+
+def check_graph(root: Path, package: str = "govmail_desktop") -> list[str]:
+    graph = ImportGraph(root, package)
+    return upward_imports(graph) + qt_reached_through_others(graph)
+
+
 def test_source_tree_respects_the_boundaries():
     assert PACKAGE.is_dir()
     assert list(PACKAGE.rglob("*.py")), "no source files found"
     assert check_tree(PACKAGE) == []
+
+
+def test_no_layer_imports_a_layer_above_it():
+    assert upward_imports(ImportGraph(PACKAGE)) == []
+
+
+def test_services_and_pure_layers_reach_no_gui_qt_through_other_modules():
+    graph = ImportGraph(PACKAGE)
+    assert "govmail_desktop.services.mailbox" in graph.files
+    assert qt_reached_through_others(graph) == []
 
 
 @pytest.mark.parametrize(
@@ -128,3 +277,94 @@ def test_allowed_imports_pass(tmp_path, relpath, source):
     target.parent.mkdir(parents=True)
     target.write_text(source, encoding="utf-8")
     assert check_tree(tmp_path) == []
+
+
+def _plant(root: Path, files: dict[str, str]) -> Path:
+    for relpath, source in files.items():
+        target = root / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(source, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(  # the case of the issue: a service using a Qt item model
+            {
+                "services/mailbox.py": "from govmail_desktop.models.folder_tree import FolderTreeModel\n",
+                "models/folder_tree.py": "from PySide6.QtGui import QFont\n",
+            },
+            "govmail_desktop.services.mailbox reaches QtGui/QtWidgets through govmail_desktop.models.folder_tree "
+            "(imports PySide6.QtGui)",
+            id="service-through-a-model",
+        ),
+        pytest.param(  # two hops, the last one a lazy import inside a function
+            {
+                "services/preview.py": "from govmail_desktop.services import render\n",
+                "services/render.py": "def draw():\n    from govmail_desktop.ui import fonts\n",
+                "ui/fonts.py": "from PySide6 import QtWidgets\n",
+            },
+            "through govmail_desktop.services.render -> govmail_desktop.ui.fonts (imports PySide6.QtWidgets)",
+            id="lazy-import-two-hops",
+        ),
+        pytest.param(  # a package's __init__ runs when a module inside it is imported
+            {
+                "services/sync.py": "import govmail_desktop.helpers.text\n",
+                "helpers/__init__.py": "import PySide6.QtGui\n",
+                "helpers/text.py": "X = 1\n",
+            },
+            "govmail_desktop.services.sync reaches QtGui/QtWidgets through govmail_desktop.helpers "
+            "(imports PySide6.QtGui)",
+            id="through-a-package-init",
+        ),
+        pytest.param(  # a pure layer must not reach even QtCore
+            {
+                "store/cache.py": "from govmail_desktop.core import clock\n",
+                "core/clock.py": "from govmail_desktop.services.timer import tick\n",
+                "services/timer.py": "from PySide6.QtCore import QTimer\n",
+            },
+            "govmail_desktop.store.cache reaches Qt through govmail_desktop.core.clock -> "
+            "govmail_desktop.services.timer (imports PySide6.QtCore)",
+            id="pure-layer-through-services",
+        ),
+    ],
+)
+def test_a_planted_transitive_qt_import_is_reported(tmp_path, files, expected):
+    report = qt_reached_through_others(ImportGraph(_plant(tmp_path, files)))
+    assert any(expected in line for line in report), report
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"services/mailbox.py": "from govmail_desktop.models import folder_tree\n", "models/folder_tree.py": ""},
+         "govmail_desktop.services.mailbox:1: imports govmail_desktop.models.folder_tree: services/ must not "
+         "import the layer above it (models/)"),
+        ({"core/x.py": "def f():\n    from govmail_desktop.services.mailbox import M\n", "services/mailbox.py": ""},
+         "govmail_desktop.core.x:2: imports govmail_desktop.services.mailbox: core/ must not import the layer "
+         "above it (services/)"),
+        ({"store/cache.py": "from ..sync import engine\n", "sync/engine.py": ""},
+         "govmail_desktop.store.cache:1: imports govmail_desktop.sync.engine: store/ must not import"),
+        ({"models/list.py": "from govmail_desktop.ui.main_window import MainWindow\n", "ui/main_window.py": ""},
+         "models/ must not import the layer above it (ui/)"),
+        ({"ui/window.py": "import govmail_desktop.app\n", "app.py": ""},
+         "govmail_desktop.ui.window:1: imports govmail_desktop.app: ui/ must not import the layer above it (app/)"),
+        ({"gadgets/x.py": "X = 1\n"}, "layer 'gadgets' has no rank in LAYER_RANK"),
+    ],
+)
+def test_a_planted_upward_import_is_reported(tmp_path, files, expected):
+    report = upward_imports(ImportGraph(_plant(tmp_path, files)))
+    assert any(expected in line for line in report), report
+
+
+def test_the_graph_rules_pass_a_tree_that_keeps_them(tmp_path):
+    _plant(tmp_path, {
+        "__init__.py": "APP_NAME = 'x'\n",
+        "core/errors.py": "from govmail_desktop import APP_NAME\n",
+        "services/mailbox.py": "from PySide6.QtCore import QObject\nfrom govmail_desktop.core import errors\n",
+        "models/tree.py": "from PySide6.QtGui import QFont\nfrom govmail_desktop.services import mailbox\n",
+        "ui/window.py": "from PySide6.QtWidgets import QWidget\nfrom govmail_desktop.models import tree\n",
+        "app.py": "from govmail_desktop.ui import window\n",
+    })
+    assert check_graph(tmp_path) == []
