@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.servers.demo import DemoServers, check_seeded
+from tests.servers.seed import load_manifest
 
 pytestmark = pytest.mark.integration
 
@@ -106,3 +107,50 @@ def test_demo_servers_write_their_own_log_not_the_apps(tmp_path):
     assert " mail.log: " in servers_text  # the welcome message went through SMTP submission
     # Logging is as before once the demo has ended (a later run in this process starts clean).
     assert logging.getLogger("mail.log").propagate and not logging.getLogger("mail.log").handlers
+
+
+_DEMO_APP_PROBE = """
+import sys
+import tests.servers.demo as demo
+
+keep_signals = demo._keep_python_signals_alive
+
+
+def shown(ctx):
+    keep_signals(ctx)
+    from PySide6.QtCore import QTimer
+
+    def look(tries=[0]):
+        tries[0] += 1
+        mailboxes = ctx.mailboxes
+        rows = mailboxes.accounts[0].models.message_model.rowCount() if mailboxes.accounts else 0
+        state = mailboxes.accounts[0].service.connection_state if mailboxes.accounts else ""
+        if (rows and state == "online") or tries[0] > 300:
+            print(f"DEMO-APP accounts={len(mailboxes.accounts)} rows={rows} state={state}", flush=True)
+            ctx.app.quit()
+        else:
+            QTimer.singleShot(100, look)
+
+    QTimer.singleShot(100, look)
+
+
+demo._keep_python_signals_alive = shown
+sys.exit(demo.main(["--dir", sys.argv[1], "--fresh"]))
+"""
+
+
+@pytest.mark.gui
+def test_make_demo_starts_the_app_on_its_servers_and_shows_the_seeded_mail(tmp_path):
+    """`make demo` as a user runs it: the servers, then the app's own start-up (the
+    composition root with the demo's seams: the loopback policy with the demo CA, the
+    account's password for this session), connected, the Inbox shown from the server."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-c", _DEMO_APP_PROBE, str(tmp_path / "demo")],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    [line] = [ln for ln in proc.stdout.splitlines() if ln.startswith("DEMO-APP")]
+    inbox = sum(1 for e in load_manifest()["messages"] if e["user"] == "alice" and e["folder"] == "INBOX")
+    assert line == f"DEMO-APP accounts=1 rows={inbox + 1} state=online"  # the samples + the welcome
+    assert "demo servers stopped" in proc.stdout

@@ -251,24 +251,17 @@ def demo_policy(facts: dict[str, Any]) -> Any:
 
 
 def app_overrides(app_module: Any, facts: dict[str, Any]) -> Any:
-    """AppOverrides for the demo, using only the fields this version of the app has.
+    """The app's seams for the demo: the loopback policy with the demo CA, the demo
+    account's password in this session's memory, Ctrl-C kept working.
 
-    To wire more (e.g. an account made from ``facts``), add it to ``wanted``.
+    Built with the app's own ``AppOverrides``: a seam renamed there fails here at once,
+    instead of the demo silently starting without it.
     """
-    overrides_cls = getattr(app_module, "AppOverrides", None)
-    if overrides_cls is None:
-        return None
-    fields = getattr(overrides_cls, "__dataclass_fields__", {})
-    wanted: dict[str, Any] = {
-        "policy": demo_policy(facts),
-        "on_window_shown": _keep_python_signals_alive,
-        "session_passwords": {DEMO_ACCOUNT_ID: facts["password"]},
-    }
-    extra = {"demo_account": facts}
-    kwargs = {k: v for k, v in wanted.items() if k in fields and v is not None}
-    if "extra" in fields:
-        kwargs["extra"] = extra
-    return overrides_cls(**kwargs)
+    return app_module.AppOverrides(
+        policy=demo_policy(facts),
+        on_window_shown=_keep_python_signals_alive,
+        session_passwords={DEMO_ACCOUNT_ID: facts["password"]},
+    )
 
 
 def _keep_python_signals_alive(_ctx: Any) -> None:
@@ -317,10 +310,7 @@ def run_app(facts: dict[str, Any], home: Path, app_args: list[str]) -> int:
     configure_demo_account(facts, home)
     from govmail_desktop import app as app_module
 
-    overrides = app_overrides(app_module, facts)
-    if overrides is None:
-        return int(app_module.main(app_args) or 0)
-    return int(app_module.main(app_args, overrides=overrides) or 0)
+    return int(app_module.main(app_args, overrides=app_overrides(app_module, facts)) or 0)
 
 
 @contextlib.contextmanager
