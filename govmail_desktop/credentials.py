@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import keyring
 import keyring.errors
@@ -32,7 +31,7 @@ from keyring.backends.chainer import ChainerBackend
 
 from govmail_desktop import APP_NAME
 from govmail_desktop.core.errors import CredentialsError
-from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 
 try:  # Secret Service: an item deleted by another client between search and read
     from secretstorage.exceptions import ItemNotFoundException as _SecretVanished
@@ -103,14 +102,14 @@ def select_backend(
     A chainer (several viable backends) is narrowed to its best OS keyring, so
     a higher-priority file-based backend is skipped rather than written to.
     """
-    candidates: Iterable[object]
+    candidates: list[KeyringBackend]
     if isinstance(backend, ChainerBackend):
         candidates = list(backend.backends)
     else:
         candidates = [backend]
     for candidate in candidates:
         if _is_os_keyring(candidate, trusted):
-            return candidate  # type: ignore[return-value]
+            return candidate
     names = ", ".join(_backend_name(c) for c in candidates) or "none"
     module = type(backend).__module__
     if module.startswith("keyrings.alt") or any(
@@ -137,7 +136,7 @@ def _failing_module(exc: BaseException) -> str:
     return name
 
 
-def _wrap(exc: BaseException, message=None, *, backend: object, action: str) -> CredentialsError:
+def _wrap(exc: BaseException, message: Msg | None = None, *, backend: object, action: str) -> CredentialsError:
     """A user-worded error for a keyring failure (the detail never holds a secret)."""
     where = f"{action} via {_backend_name(backend)}: {type(exc).__name__}"
     if isinstance(exc, keyring.errors.NoKeyringError):
@@ -236,7 +235,9 @@ class CredentialStore:
         backend = self.backend()
         try:
             backend.delete_password(self.service_name, account_id)
-        except (keyring.errors.PasswordDeleteError, *_VANISHED):
+        except keyring.errors.PasswordDeleteError:
+            return
+        except _VANISHED:
             return
         except Exception as exc:  # noqa: BLE001
             raise _wrap(exc, MSG_KEYRING_SAVE_FAILED, backend=backend, action="delete") from None
@@ -273,7 +274,7 @@ class SessionPasswords:
         with self._lock:
             return f"<SessionPasswords for {len(self._passwords)} account(s)>"
 
-    def __reduce__(self):  # refuse pickling (a crash reporter must not serialise them)
+    def __reduce__(self) -> NoReturn:  # refuse pickling (a crash reporter must not serialise them)
         raise TypeError("SessionPasswords cannot be pickled")
 
 

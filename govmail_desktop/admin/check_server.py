@@ -41,6 +41,7 @@ from govmail_desktop.net.endpoint import (
     IMAP_TLS_PORT,
     SMTP_TLS_PORT,
     Endpoint,
+    Security,
 )
 from govmail_desktop.net.imap_session import ImapSession
 from govmail_desktop.net.report import ConnectionReport
@@ -159,7 +160,7 @@ class CheckResult:
 
 # -- the check itself (no printing) ----------------------------------------------
 
-def default_security(port: int, smtp: bool) -> str:
+def default_security(port: int, smtp: bool) -> Security:
     """993/465 are implicit TLS; 143, 587, 25 and other SMTP ports use STARTTLS."""
     if smtp:
         return "tls" if port == SMTP_TLS_PORT else "starttls"
@@ -173,7 +174,7 @@ def check_server(
     policy_source: str,
     port: int | None = None,
     smtp: bool = False,
-    security: str | None = None,
+    security: Security | None = None,
     resolver: Resolver | None = None,
     ca_files: Sequence[Path] = (),
     timeout: float = 10.0,
@@ -189,16 +190,16 @@ def check_server(
             if port is None:
                 candidates = submission_candidates(host)
             else:
-                candidates = [Endpoint(host, port, security or default_security(port, True))]  # type: ignore[arg-type]
-            session = connect_first_with_auth(
+                candidates = [Endpoint(host, port, security or default_security(port, True))]
+            smtp_session = connect_first_with_auth(
                 candidates, policy, resolver=resolver, timeout=timeout, reports=result.attempts,
                 errors=result.errors, extra_ca_files=ca_files,
             )
-            session.quit()
-            result.selected = session.endpoint
+            smtp_session.quit()
+            result.selected = smtp_session.endpoint
         else:
             port = port or IMAP_TLS_PORT
-            endpoint = Endpoint(host, port, security or default_security(port, False))  # type: ignore[arg-type]
+            endpoint = Endpoint(host, port, security or default_security(port, False))
             report = ConnectionReport(endpoint)
             result.attempts.append(report)
             try:
@@ -388,7 +389,7 @@ class PinnedResolver:
 
 # -- command line ---------------------------------------------------------------
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``check-server`` to govmail-admin."""
     text = translate("AdminCheckServer", "Check whether the app may connect to a mail server, as the app would.")
     parser = subparsers.add_parser("check-server", help=text, description=text)

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from govmail_desktop.admin.output import emit, emit_json
 from govmail_desktop.i18n import translate
 from govmail_desktop.policy import messages as m
+from govmail_desktop.policy.model import Problem
 from govmail_desktop.policy.schema import KEYS, LOCKED_SETTINGS
 from govmail_desktop.policy.sources import (
     DEFAULT_SOURCE,
@@ -29,7 +31,7 @@ from govmail_desktop.policy.sources import (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``policy show`` and ``policy validate`` to govmail-admin."""
     policy = subparsers.add_parser(
         "policy",
@@ -82,7 +84,7 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
-def _print_problems(problems, out) -> None:
+def _print_problems(problems: Iterable[Problem], out: TextIO) -> None:
     for problem in problems:
         emit("  - " + problem.text(), file=out)
 

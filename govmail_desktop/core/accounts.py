@@ -19,9 +19,9 @@ import ipaddress
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import idna
 
@@ -67,7 +67,7 @@ MAX_FOLDER_NAME = 1000
 
 
 @dataclass(frozen=True)
-class _HostSetting(Setting):
+class _HostSetting(Setting[str]):
     def validate(self, value: Any) -> Any:
         super().validate(value)
         try:
@@ -77,7 +77,7 @@ class _HostSetting(Setting):
 
 
 @dataclass(frozen=True)
-class _PortSetting(Setting):
+class _PortSetting(Setting[int]):
     def validate(self, value: Any) -> Any:
         super().validate(value)
         if not 0 < value < 65536:
@@ -95,7 +95,7 @@ def check_folder_name(name: Any) -> str:
 
 
 @dataclass(frozen=True)
-class _FolderSetting(Setting):
+class _FolderSetting(Setting[str]):
     def validate(self, value: Any) -> Any:
         super().validate(value)
         try:
@@ -104,24 +104,22 @@ class _FolderSetting(Setting):
             raise ValueError(f"{self.key}: {exc}") from None
 
 
-def _account_lock_specs() -> dict[str, Setting]:
+def _account_lock_specs() -> dict[str, Setting[Any]]:
     sec = SECURITY_CHOICES
     folders = tuple(
         _FolderSetting(lock, str, "", f"Folder used as {key} on every account (the server's name, e.g. INBOX.Trash).")
         for key, lock in FOLDER_LOCK_KEYS.items()
     )
-    return {
-        s.key: s
-        for s in (
-            *folders,
-            _HostSetting(LOCK_IMAP_HOST, str, "", "Incoming mail server (IMAP) host for every account."),
-            _PortSetting(LOCK_IMAP_PORT, int, 993, "IMAP port for every account."),
-            Setting(LOCK_IMAP_SECURITY, str, "tls", "IMAP encryption: tls (implicit) or starttls.", sec),
-            _HostSetting(LOCK_SMTP_HOST, str, "", "Outgoing mail server (SMTP) host for every account."),
-            _PortSetting(LOCK_SMTP_PORT, int, 465, "SMTP port for every account (no probing)."),
-            Setting(LOCK_SMTP_SECURITY, str, "tls", "SMTP encryption: tls (implicit) or starttls.", sec),
-        )
-    }
+    specs: tuple[Setting[Any], ...] = (
+        *folders,
+        _HostSetting(LOCK_IMAP_HOST, str, "", "Incoming mail server (IMAP) host for every account."),
+        _PortSetting(LOCK_IMAP_PORT, int, 993, "IMAP port for every account."),
+        Setting(LOCK_IMAP_SECURITY, str, "tls", "IMAP encryption: tls (implicit) or starttls.", sec),
+        _HostSetting(LOCK_SMTP_HOST, str, "", "Outgoing mail server (SMTP) host for every account."),
+        _PortSetting(LOCK_SMTP_PORT, int, 465, "SMTP port for every account (no probing)."),
+        Setting(LOCK_SMTP_SECURITY, str, "tls", "SMTP encryption: tls (implicit) or starttls.", sec),
+    )
+    return {s.key: s for s in specs}
 
 
 # Keys that must never be written to the settings file, even when found in it.
@@ -234,13 +232,13 @@ def check_security(security: Any, *, field: str = "security") -> Security:
             field=field,
             detail=f"{field}={security!r}",
         )
-    return security  # type: ignore[return-value]
+    return cast(Security, security)
 
 
 #: Validation of the account keys a policy may lock, in the shape of
 #: ``core.settings.SCHEMA`` so the policy schema can check them the same way
 #: (``ACCOUNT_LOCK_SETTINGS.get(key)`` next to ``SCHEMA.get(key)``).
-ACCOUNT_LOCK_SETTINGS: dict[str, Setting] = _account_lock_specs()
+ACCOUNT_LOCK_SETTINGS: dict[str, Setting[Any]] = _account_lock_specs()
 
 
 # -- the model ------------------------------------------------------------------
@@ -741,7 +739,7 @@ def accounts_of(settings: Settings) -> list[Account]:
     return AccountStore(settings).list()
 
 
-__all__: Iterable[str] = (
+__all__ = (
     "Account",
     "AccountStore",
     "InvalidAccount",

@@ -109,7 +109,7 @@ class AuthError(GovMailError):
 
     code = "auth"
     default_message = QT_TRANSLATE_NOOP("Errors", "The e-mail address or password is incorrect.")
-    default_hint = QT_TRANSLATE_NOOP("Errors", "Please check your password and try again.")
+    default_hint: Msg | None = QT_TRANSLATE_NOOP("Errors", "Please check your password and try again.")
 
 
 class PasswordNeeded(AuthError):

@@ -88,13 +88,13 @@ def argparse_speaks() -> Iterator[None]:
     Parse, print help and errors inside this block; the names are restored on exit.
     Not for threads: the command line is read before any start.
     """
-    saved = (argparse._, argparse.ngettext)
-    argparse._ = _gettext  # type: ignore[attr-defined]
-    argparse.ngettext = _ngettext  # type: ignore[attr-defined]
+    names = vars(argparse)  # its _ and ngettext are module globals its type stubs do not declare
+    saved = (names["_"], names["ngettext"])
+    names["_"], names["ngettext"] = _gettext, _ngettext
     try:
         yield
     finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+        names["_"], names["ngettext"] = saved
 
 
 __all__ = ["ARGPARSE_DEVELOPER_TEXTS", "ARGPARSE_TEXTS", "CONTEXT", "argparse_speaks"]

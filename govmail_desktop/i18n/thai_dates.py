@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Literal
 
 from babel.dates import get_month_names
 
@@ -51,7 +52,7 @@ def to_arabic_digits(text: str) -> str:
 
 
 @functools.cache
-def month_names(lang: str, width: str = "abbreviated") -> tuple[str, ...]:
+def month_names(lang: str, width: Literal["abbreviated", "wide"] = "abbreviated") -> tuple[str, ...]:
     """Month names from Babel, index 1..12 (index 0 is empty); cached per language."""
     names = get_month_names(width, locale="th" if lang == "th" else "en")
     return ("",) + tuple(names[i] for i in range(1, 13))

@@ -131,7 +131,7 @@ class WindowsRegistryReader:
     @staticmethod
     def _enumerate(read: Callable[[Any, int], Any], key: Any) -> list[Any]:
         """Every item up to "no more items" (259); any other error is raised, never a short list."""
-        out = []
+        out: list[Any] = []
         index = 0
         while True:
             try:

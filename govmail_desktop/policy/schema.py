@@ -15,16 +15,16 @@ import base64
 import binascii
 import ipaddress
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from govmail_desktop.core import settings as user_settings
 from govmail_desktop.i18n.catalog import Msg
 from govmail_desktop.policy import messages as m
-from govmail_desktop.policy.hosts import InvalidHost, parse_pattern
+from govmail_desktop.policy.hosts import HostPattern, InvalidHost, parse_pattern
 from govmail_desktop.policy.model import (
     SCHEMA_VERSION,
     AccountsSection,
@@ -40,7 +40,7 @@ from govmail_desktop.policy.model import (
 
 #: Address ranges broader than this would make the Thailand check meaningless; the
 #: listed ranges *together* may not cover more addresses than one such range either
-#: (addresses of the agency's own networks, _LOCAL_RANGES, do not count).
+#: (addresses of the agency's own networks, _LOCAL_V4 and _LOCAL_V6, do not count).
 MIN_PREFIX_V4 = 8
 MIN_PREFIX_V6 = 16
 
@@ -71,11 +71,10 @@ TRANSLATION_PREFIXES: tuple[tuple[ipaddress.IPv6Network, str], ...] = tuple(
 #: The agency's own kinds of network (RFC 1918 private, carrier-grade NAT, loopback,
 #: link-local, unique local): refused unless listed, and never a foreign server on
 #: the internet, so listing them does not count towards the limit on the ranges.
-_LOCAL_RANGES: dict[int, tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]] = {
-    4: tuple(ipaddress.IPv4Network(n) for n in (
-        "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16")),
-    6: tuple(ipaddress.IPv6Network(n) for n in ("::1/128", "fc00::/7", "fe80::/10")),
-}
+_LOCAL_V4 = tuple(ipaddress.IPv4Network(n) for n in (
+    "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"))
+_LOCAL_V6 = tuple(ipaddress.IPv6Network(n) for n in ("::1/128", "fc00::/7", "fe80::/10"))
+_N = TypeVar("_N", ipaddress.IPv4Network, ipaddress.IPv6Network)
 
 LOCKED_SETTINGS = "locked_settings"
 SECTIONS = ("servers", "addresses", "tls", "accounts", "recipients", "content", "attachments")
@@ -189,16 +188,16 @@ def _description(value: Any, ctx: Context) -> Any:
     return value
 
 
-def _outside_local(nets: list, version: int) -> int:
-    """How many addresses the union of ``nets`` holds outside _LOCAL_RANGES."""
-    local = _LOCAL_RANGES[version]
+def _outside_local(nets: Sequence[_N], local: Sequence[_N]) -> int:
+    """How many addresses the union of ``nets`` holds outside ``local`` (_LOCAL_V4, _LOCAL_V6)."""
     union = ipaddress.collapse_addresses([*nets, *local])
     return sum(n.num_addresses for n in union) - sum(n.num_addresses for n in local)
 
 
 def _cidrs(value: Any, ctx: Context) -> Any:
     out: list[str] = []
-    nets: dict[int, list] = {4: [], 6: []}
+    nets_v4: list[ipaddress.IPv4Network] = []
+    nets_v6: list[ipaddress.IPv6Network] = []
     for item in _text_list(value):
         text = item.strip()
         try:
@@ -217,10 +216,17 @@ def _cidrs(value: Any, ctx: Context) -> Any:
                 if net.overlaps(prefix):
                     raise BadValue(m.P_CIDR_TRANSLATION.format(
                         value=shown(item), prefix=prefix.compressed, kind=kind))
-        nets[net.version].append(net)
+        if isinstance(net, ipaddress.IPv4Network):
+            nets_v4.append(net)
+        else:
+            nets_v6.append(net)
         out.append(net.compressed)
-    for version, family, minimum, bits in ((4, "IPv4", MIN_PREFIX_V4, 32), (6, "IPv6", MIN_PREFIX_V6, 128)):
-        if nets[version] and _outside_local(nets[version], version) > 2 ** (bits - minimum):
+    outside = (
+        ("IPv4", MIN_PREFIX_V4, 32, _outside_local(nets_v4, _LOCAL_V4) if nets_v4 else 0),
+        ("IPv6", MIN_PREFIX_V6, 128, _outside_local(nets_v6, _LOCAL_V6) if nets_v6 else 0),
+    )
+    for family, minimum, bits, count in outside:
+        if count > 2 ** (bits - minimum):
             raise BadValue(m.P_CIDRS_TOO_BROAD_TOGETHER.format(family=family, minimum=minimum))
     return _unique(out)
 
@@ -392,7 +398,7 @@ def section_keys(section: str) -> list[str]:
     return [p.split(".", 1)[1] for p in KEYS if p.startswith(section + ".")]
 
 
-def lockable_settings() -> dict[str, user_settings.Setting]:
+def lockable_settings() -> dict[str, user_settings.Setting[Any]]:
     """Settings a policy may lock: user preferences (core/settings.py SCHEMA) and
     the account server fields (core/accounts.py ACCOUNT_LOCK_SETTINGS)."""
     specs = dict(user_settings.SCHEMA)
@@ -515,7 +521,7 @@ def validate(data: Any, source: str = "", *, base_dir: Path | None = None) -> li
 
 def build_policy(flat: Mapping[str, Any]) -> Policy:
     """A Policy from a complete flat layer stack (defaults + sources, all validated)."""
-    def patterns(key: str, **kw: bool) -> tuple:
+    def patterns(key: str, **kw: bool) -> tuple[HostPattern, ...]:
         return tuple(parse_pattern(t, **kw) for t in flat[key])
 
     locked = {

@@ -38,9 +38,10 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from govmail_desktop.core.errors import PolicyError, PolicyRefused
 from govmail_desktop.i18n.catalog import Msg
@@ -279,7 +280,7 @@ class _Stack:
     problems: list[Problem]
 
     @classmethod
-    def defaults(cls) -> "_Stack":
+    def defaults(cls) -> _Stack:
         values, problems = parse_layer(default_policy_data(), DEFAULT_SOURCE)
         if problems:  # a bug in defaults.py, caught by the unit tests
             raise AssertionError([p.text("en") for p in problems])
@@ -322,7 +323,7 @@ class _Stack:
         self.problems.extend(problems)
         self.apply(layer, source)
 
-    def apply_registry(self, reader: RegistryReader, windows: winsec.WindowsPlatform) -> None:
+    def apply_registry(self, reader: RegistryReader, windows: winsec.WindowsPlatform | None) -> None:
         data, problems, labels = read_registry_policy(reader, windows=windows)
         self.problems.extend(problems)
         if data is None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import errno
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PureWindowsPath
@@ -269,7 +270,7 @@ class SystemWindows:
 
 
 @cache
-def _api() -> Any:
+def _api() -> _Win32:
     if sys.platform != "win32":
         raise OSError(errno.ENOSYS, "the Windows security functions exist only on Windows")
     return _Win32()
@@ -322,10 +323,12 @@ class _Win32:
         self.ACL = ACL
         p = ctypes.c_void_p
 
-        self.shell32 = ctypes.WinDLL("shell32", use_last_error=True)
-        self.ole32 = ctypes.WinDLL("ole32", use_last_error=True)
-        self.kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-        self.advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
+        # WinDLL (stdcall) is in Windows' ctypes only, and so only in the type stubs for Windows.
+        windll: Callable[..., ctypes.CDLL] = vars(ctypes)["WinDLL"]
+        self.shell32 = windll("shell32", use_last_error=True)
+        self.ole32 = windll("ole32", use_last_error=True)
+        self.kernel32 = windll("kernel32", use_last_error=True)
+        self.advapi32 = windll("advapi32", use_last_error=True)
 
         f = self.shell32.SHGetKnownFolderPath
         f.argtypes = [ctypes.POINTER(GUID), wintypes.DWORD, wintypes.HANDLE, ctypes.POINTER(p)]

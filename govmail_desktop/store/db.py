@@ -103,7 +103,7 @@ class ThreadConnections:
         self.generation = 0
 
     def get(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None and (self._local.generation == self.generation or getattr(self._local, "depth", 0)):
             return conn  # (a call in progress keeps its connection until it returns)
         if conn is not None:

@@ -155,7 +155,7 @@ def migrate(db: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     Each step runs in its own transaction together with its version bump, so a
     crash leaves the file at a consistent version.
     """
-    current = db.execute("PRAGMA user_version").fetchone()[0]
+    current: int = db.execute("PRAGMA user_version").fetchone()[0]
     if current > SCHEMA_VERSION:
         raise ValueError(f"cache schema {current} is newer than {SCHEMA_VERSION}")
     for version in range(current + 1, target + 1):

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from govmail_desktop.core.entities import Address
 from govmail_desktop.i18n.catalog import Msg
-from govmail_desktop.i18n.thai_dates import DateFormatter
+from govmail_desktop.i18n.thai_dates import DateFormatter, When
 from govmail_desktop.mime.parse import SENDER_WARNINGS, ParsedMessage, warning_text
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.services.mailbox import (
@@ -111,7 +111,7 @@ class HeaderArea(QScrollArea):
     def sizeHint(self) -> QSize:
         content = self.widget()
         layout = content.layout() if content is not None else None
-        if layout is None:
+        if content is None or layout is None:
             return self.minimumSizeHint()
         # The width left beside a scroll bar: a height that fits there fits without one,
         # so the bar never appears only because it took the width the text needed.
@@ -263,7 +263,7 @@ class PreviewPane(QWidget):
         cc = parsed.cc if parsed is not None else (summary.cc if summary else ())
         self._set_recipients(self.to_caption, self.to_label, to, parsed.to_total if parsed else len(to))
         self._set_recipients(self.cc_caption, self.cc_label, cc, parsed.cc_total if parsed else len(cc))
-        when = None
+        when: When | None = None
         if parsed is not None and parsed.date is not None:
             when = parsed.date
         elif summary is not None:
@@ -318,7 +318,7 @@ class PreviewPane(QWidget):
             self.attachments_label.hide()
             return
         items = []
-        tips = []
+        tips: list[str] = []
         for attachment in parsed.attachments:
             name = attachment.display_name or self.tr("(unnamed)")
             findings = []

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class MemoryKeyring(KeyringBackend):
     """Stands in for an OS keyring in unit tests (passed as trusted explicitly)."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self, fail_with: BaseException | None = None) -> None:
         super().__init__()

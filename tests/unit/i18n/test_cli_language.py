@@ -80,10 +80,10 @@ def thai():
 
 
 def test_argparse_words_are_restored_after_parsing(thai):
-    before = argparse._  # type: ignore[attr-defined]
+    before = argparse._
     with argparse_speaks():
-        assert argparse._("options") != "options"  # type: ignore[attr-defined]
-    assert argparse._ is before  # type: ignore[attr-defined]
+        assert argparse._("options") != "options"
+    assert argparse._ is before
 
 
 def argparse_texts(source: str) -> set[str]:
