@@ -148,9 +148,9 @@ def resolve_special_folders(
     # 2. the server's attributes (SPECIAL-USE, or XLIST turned into its names)
     by_depth = sorted(usable.values(), key=lambda f: (_depth(f), f.name))
     for folder in by_depth:
-        role = SpecialUse.from_attributes(folder.attributes)
-        if role is not None:
-            give(role, folder.name)
+        announced = SpecialUse.from_attributes(folder.attributes)
+        if announced is not None:
+            give(announced, folder.name)
     # 3. well-known names
     candidates = []
     for folder in usable.values():

@@ -346,7 +346,7 @@ class FolderTreeModel(QAbstractItemModel):
         if not self.canDropMimeData(data, action, row, column, parent):
             return False
         try:
-            payload = json.loads(bytes(data.data(MESSAGES_MIME_TYPE)).decode())
+            payload = json.loads(bytes(data.data(MESSAGES_MIME_TYPE).data()).decode())
             source, uids = int(payload["folder_id"]), [int(u) for u in payload["uids"]]
         except (ValueError, KeyError, TypeError):
             return False
