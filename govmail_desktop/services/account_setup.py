@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
@@ -36,20 +36,36 @@ from govmail_desktop.core.errors import BugError, Cancelled, CredentialsError, G
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.credentials import CredentialStore, SessionPasswords, password_for
 from govmail_desktop.net.endpoint import Endpoint
+from govmail_desktop.policy.api import ServerPolicy
 from govmail_desktop.services.local_worker import LocalWorker
+
+if TYPE_CHECKING:
+    from govmail_desktop.net.account_check import VerifiedAccount
 
 log = logging.getLogger(__name__)
 
-#: ``verify_account(imap, smtp_candidates, login, password, policy, *, cancel, timeout)``.
-Verifier = Callable[..., Any]
+class Verifier(Protocol):
+    """The connection test: ``net.account_check.verify_account``'s signature."""
+
+    def __call__(
+        self,
+        imap: Endpoint,
+        smtp_candidates: Sequence[Endpoint],
+        login: str,
+        password: str,
+        policy: ServerPolicy,
+        *,
+        cancel: threading.Event | None = None,
+        timeout: float = 20.0,
+    ) -> VerifiedAccount: ...
 
 
 class AccountPolicy(Protocol):
     """What the setup needs from the effective policy (policy/)."""
 
-    def server_policy(self) -> Any: ...
+    def server_policy(self) -> ServerPolicy: ...
 
-    def check_account_address(self, address: str) -> Any: ...
+    def check_account_address(self, address: str) -> str: ...
 
 
 class PasswordKeeper(QObject):
@@ -134,7 +150,7 @@ class SetupResult:
     """
 
     account: Account
-    verified: Any
+    verified: VerifiedAccount
     password_saved: bool
     keyring_error: CredentialsError | None = None
 

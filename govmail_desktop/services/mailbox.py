@@ -59,7 +59,7 @@ import itertools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QMetaMethod, QObject, Qt, QTimer, Signal, Slot
 
@@ -70,6 +70,7 @@ from govmail_desktop.core.folder_roles import ROLE_NAMES
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg, current_language
 from govmail_desktop.mime.parse import ParsedMessage, parse_message
 from govmail_desktop.services.local_worker import LocalWorker
+from govmail_desktop.services.message_bridge import MessageBridge
 from govmail_desktop.store.cache import CachedFolder, MailCache, RowKey, SortKey
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from govmail_desktop.sync import offline
@@ -254,8 +255,8 @@ class ActionFailed(GovMailError):
     code = "action-failed"
     default_message = MSG_FLAGS_FAILED
 
-    def __init__(self, message: Msg, cause: GovMailError | None = None, **kwargs: Any) -> None:
-        super().__init__(message, detail=(cause.detail if cause is not None else ""), **kwargs)
+    def __init__(self, message: Msg, cause: GovMailError | None = None) -> None:
+        super().__init__(message, detail=(cause.detail if cause is not None else ""))
         self.cause = cause
         if cause is not None:
             self.code = f"action-failed:{cause.code}"
@@ -340,7 +341,7 @@ class MailboxService(QObject):
         *,
         sync: SyncPort | None = None,
         offline_queue: OfflineOpQueue | None = None,
-        bridge: Any = None,
+        bridge: MessageBridge | None = None,
         language: Callable[[], str] = current_language,
         parent: QObject | None = None,
     ) -> None:
@@ -389,7 +390,7 @@ class MailboxService(QObject):
 
     # ------------------------------------------------------------------ wiring
 
-    def _connect_sync(self, sync: Any) -> None:
+    def _connect_sync(self, sync: SyncPort) -> None:
         for name in _SYNC_SIGNALS:
             if not hasattr(sync, name):
                 log.warning("Sync service has no %s signal; that part of the mailbox stays idle", name)
@@ -829,7 +830,7 @@ class MailboxService(QObject):
         return self._start(OpKind.MOVE, source, uids, MSG_ARCHIVE_FAILED, target=target.name)
 
     @Slot(int, int, list, bool)
-    def drop(self, target_id: int, source_id: int, uids: list, copy: bool) -> None:
+    def drop(self, target_id: int, source_id: int, uids: list[int], copy: bool) -> None:
         """Dropped on a folder: moved, or copied when Ctrl was held (as in every file manager)."""
         if copy:
             self.copy([int(u) for u in uids], target_id, source_id)
@@ -842,7 +843,17 @@ class MailboxService(QObject):
         self._last_op_id = max(self._last_op_id, op_id)
         return op_id
 
-    def _new_op(self, kind: OpKind, folder_id: int, uids: Sequence[int], **fields: Any) -> MailOp | None:
+    def _new_op(
+        self,
+        kind: OpKind,
+        folder_id: int,
+        uids: Sequence[int],
+        *,
+        add_flags: frozenset[str] = frozenset(),
+        remove_flags: frozenset[str] = frozenset(),
+        target: str | None = None,
+        permanent: bool = False,
+    ) -> MailOp | None:
         cached = self.folder(folder_id)
         if cached is None:
             return None
@@ -853,7 +864,10 @@ class MailboxService(QObject):
             folder_id=folder_id,
             uidvalidity=cached.uidvalidity,
             uids=tuple(sorted(set(int(u) for u in uids))),
-            **fields,
+            add_flags=add_flags,
+            remove_flags=remove_flags,
+            target=target,
+            permanent=permanent,
         )
 
     def _change_flags(
@@ -866,11 +880,24 @@ class MailboxService(QObject):
             OpKind.FLAGS, folder_id, uids, failure, add_flags=frozenset(add), remove_flags=frozenset(remove)
         )
 
-    def _start(self, kind: OpKind, folder_id: int, uids: Sequence[int], failure: Msg, **fields: Any) -> int | None:
+    def _start(
+        self,
+        kind: OpKind,
+        folder_id: int,
+        uids: Sequence[int],
+        failure: Msg,
+        *,
+        add_flags: frozenset[str] = frozenset(),
+        remove_flags: frozenset[str] = frozenset(),
+        target: str | None = None,
+        permanent: bool = False,
+    ) -> int | None:
         """Give the action its id and record it; returns the id (None: nothing to do)."""
         if not uids:
             return None
-        op = self._new_op(kind, folder_id, uids, **fields)
+        op = self._new_op(
+            kind, folder_id, uids, add_flags=add_flags, remove_flags=remove_flags, target=target, permanent=permanent
+        )
         if op is None:
             return None
         pending = _Pending(op, failure)
@@ -1022,15 +1049,15 @@ class MailboxService(QObject):
         self.counts_changed.emit()
 
     @Slot(int, list)
-    def _on_rows_inserted(self, folder_id: int, uids: list) -> None:
+    def _on_rows_inserted(self, folder_id: int, uids: list[int]) -> None:
         self._notify_inserted(folder_id, uids)
 
     @Slot(int, list)
-    def _on_rows_changed(self, folder_id: int, uids: list) -> None:
+    def _on_rows_changed(self, folder_id: int, uids: list[int]) -> None:
         self._notify_changed(folder_id, uids)
 
     @Slot(int, list)
-    def _on_rows_removed(self, folder_id: int, keys: list) -> None:
+    def _on_rows_removed(self, folder_id: int, keys: list[RowKey]) -> None:
         self._notify_removed(folder_id, keys)
 
     @Slot(int)
@@ -1051,7 +1078,7 @@ class MailboxService(QObject):
             self.bridge.warning(message)
 
     @Slot(int, list)
-    def _on_new_mail(self, folder_id: int, uids: list) -> None:
+    def _on_new_mail(self, folder_id: int, uids: list[int]) -> None:
         """Tell the user (notification) about new messages; reads at most a few summaries."""
         if not uids:
             return

@@ -28,7 +28,6 @@ adapter for each account.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -43,6 +42,7 @@ from govmail_desktop.services.mailbox import (
     STATE_SYNCING,
     MailOp,
 )
+from govmail_desktop.services.sync_service import SyncService
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue
 
@@ -69,7 +69,9 @@ class EngineSyncAdapter(QObject):
     #: (role, outcome, error): a folder the user asked for (a Trash) was created, or not.
     special_folder_created = Signal(str, str, object)
 
-    def __init__(self, service: Any, cache: MailCache, queue: OfflineOpQueue, parent: QObject | None = None) -> None:
+    def __init__(
+        self, service: SyncService, cache: MailCache, queue: OfflineOpQueue, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.service = service
         self.cache = cache

@@ -586,9 +586,8 @@ class CheckPage(QWizardPage):
     def _on_failed(self, error: GovMailError) -> None:
         if self._wizard.abandoned:
             return
-        refused = isinstance(error, PolicyRefused)
-        self.advice_label.setText(self._policy_advice(error) if refused else "")
-        self._show_state("refused" if refused else "failed")
+        self.advice_label.setText(self._policy_advice(error) if isinstance(error, PolicyRefused) else "")
+        self._show_state("refused" if isinstance(error, PolicyRefused) else "failed")
         self.error_label.setText(self._wizard.error_text(error))
 
     def _policy_advice(self, error: PolicyRefused) -> str:
