@@ -189,3 +189,110 @@ def test_starting_twice_is_a_bug(qtbot, policy):
         service.cancel()
     verifier.release.set()
     assert service.wait(5)
+
+
+# -- where typed passwords go (PasswordKeeper) and the account's commit -------------------------
+
+
+class BlockingKeyring(MemoryKeyring):
+    """A keyring that waits, as one locked behind a D-Bus unlock prompt does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.entered = threading.Event()
+        self.on_gui_thread: bool | None = None
+
+    def set_password(self, service, username, password):
+        self.on_gui_thread = threading.current_thread() is threading.main_thread()
+        self.entered.set()
+        self.release.wait(10)
+        super().set_password(service, username, password)
+
+
+def test_the_keyring_is_written_on_the_keepers_worker_and_the_gui_thread_never_waits(qtbot):
+    from govmail_desktop.services.account_setup import PasswordKeeper
+
+    backend = BlockingKeyring()
+    keeper = PasswordKeeper(CredentialStore(backend, trusted_backends=(BlockingKeyring,)))
+    try:
+        keeper.remember("acct", PASSWORD, keep=True)  # returns while the keyring still waits
+        assert keeper.session.get("acct") == PASSWORD  # usable at once
+        assert backend.entered.wait(10) and backend.items == {}
+        assert backend.on_gui_thread is False
+        backend.release.set()
+        qtbot.waitUntil(lambda: backend.items == {("GovMail Desktop", "acct"): PASSWORD})
+    finally:
+        backend.release.set()
+        keeper.shutdown()
+
+
+def test_a_keyring_that_cannot_keep_the_password_is_said_and_the_session_keeps_it(qtbot):
+    from govmail_desktop.core.errors import CredentialsError
+    from govmail_desktop.services.account_setup import PasswordKeeper
+
+    keeper = PasswordKeeper(_service(None, None, MemoryKeyring(fail_with=RuntimeError("locked")))[1])
+    try:
+        with qtbot.waitSignal(keeper.failed, timeout=10000) as failed:
+            keeper.remember("acct", PASSWORD, keep=True)
+        assert isinstance(failed.args[0], CredentialsError) and failed.args[0].code == "keyring-failed"
+        assert keeper.session.get("acct") == PASSWORD
+    finally:
+        keeper.shutdown()
+
+
+def test_without_a_keyring_a_password_lives_in_this_sessions_memory_only():
+    from govmail_desktop.services.account_setup import PasswordKeeper
+
+    keeper = PasswordKeeper(None)
+    account = build_account("somchai@dwr.mail.go.th")
+    assert not keeper.can_keep and keeper.password_for(account) is None
+    keeper.remember(account.id, PASSWORD, keep=True)
+    assert keeper.password_for(account) == PASSWORD
+    keeper.forget(account.id)  # nothing to forget in a keyring there is not
+    assert keeper.password_for(account) == PASSWORD
+
+
+def _checked(account, *, password_saved: bool) -> SetupResult:
+    verified = Verified(Endpoint("imap.mail.go.th", 993, "tls"), Endpoint("smtp.mail.go.th", 465, "tls"))
+    return SetupResult(account, verified, password_saved)
+
+
+def test_commit_saves_the_account_and_an_ask_each_session_password_stays_in_memory(qtbot, policy, tmp_path):
+    from govmail_desktop.core.accounts import AccountStore
+    from govmail_desktop.core.settings import Settings
+    from govmail_desktop.services.account_setup import PasswordKeeper
+
+    settings = Settings(tmp_path / "settings.json")
+    keeper = PasswordKeeper(None)
+    service = AccountSetupService(policy, None, settings=settings, passwords=keeper)
+    account = build_account("somchai@dwr.mail.go.th")
+    saved = service.commit(_checked(account, password_saved=False), PASSWORD, ask_each_session=True)
+    assert saved.ask_password_each_session and saved.id == account.id
+    assert AccountStore(Settings.load(tmp_path / "settings.json")).list() == [saved]
+    assert keeper.session.get(account.id) == PASSWORD
+    assert service.find_account("somchai@dwr.mail.go.th") == saved
+
+
+def test_a_commit_that_cannot_write_the_settings_removes_the_checked_password_again(qtbot, policy, tmp_path):
+    from govmail_desktop.core.accounts import AccountStore
+    from govmail_desktop.core.errors import StorageError
+    from govmail_desktop.core.settings import Settings
+    from govmail_desktop.services.account_setup import PasswordKeeper
+
+    (tmp_path / "not-a-folder").write_text("x")
+    settings = Settings(tmp_path / "not-a-folder" / "settings.json")  # its folder cannot be made
+    backend = MemoryKeyring()
+    store = _service(policy, None, backend)[1]
+    account = build_account("somchai@dwr.mail.go.th")
+    store.set_password(account.id, PASSWORD)  # what the check did before the commit
+    keeper = PasswordKeeper(store)
+    service = AccountSetupService(policy, store, settings=settings, passwords=keeper)
+    try:
+        with pytest.raises(StorageError):
+            service.commit(_checked(account, password_saved=True), PASSWORD, ask_each_session=False)
+        assert AccountStore(settings).list() == []  # not on disk: not in the list either
+        qtbot.waitUntil(lambda: backend.items == {}, timeout=10000)
+        assert keeper.session.get(account.id) is None
+    finally:
+        keeper.shutdown()
