@@ -306,3 +306,74 @@ def test_exception_escaping_a_slot_becomes_a_please_report_notice(tmp_path):
     ]
     log_text = (tmp_path / "log" / "govmail.log").read_text(encoding="utf-8")
     assert "Traceback" in log_text and "broken_slot" in log_text and "folder-counter" in log_text
+
+
+_ROOT_ORDER_PROBE = """
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from govmail_desktop.app import AppOverrides, main
+from govmail_desktop.core.accounts import AccountStore, build_account
+from govmail_desktop.core.settings import Settings
+from govmail_desktop.ui.tray import MailTray
+
+settings_path = Path(sys.argv[1])
+settings = Settings(settings_path)
+store = AccountStore(settings)
+store.add(build_account("somchai@dwr.mail.go.th"))
+store.save()
+built = []
+
+def sync_factory(account, cache, queue):
+    built.append((account.id, queue is not None))
+    return None  # offline: this test connects nowhere
+
+def tray_factory(window, notifications_enabled):
+    return MailTray(window, notifications_enabled=notifications_enabled, use_system_tray=False)
+
+def shown(ctx):
+    mailbox = ctx.mailboxes.accounts[0]
+    print(json.dumps({
+        "passwords": type(ctx.passwords).__name__,
+        "keyring": ctx.passwords.can_keep,
+        "built": built,
+        "accounts": [m.account.address for m in ctx.mailboxes.accounts],
+        "list_shows_its_model": ctx.window.message_view.model() is mailbox.models.message_model,
+        "tray": ctx.mailboxes.tray is not None and not ctx.mailboxes.tray.available,
+        "add_account": ctx.window.add_account_action.isEnabled(),
+    }))
+    QTimer.singleShot(0, ctx.app.quit)
+
+sys.exit(main([], AppOverrides(
+    settings_path=settings_path, on_window_shown=shown, sync_factory=sync_factory,
+    credential_store_factory=lambda: None, tray_factory=tray_factory,
+)))
+"""
+
+
+@pytest.mark.usefixtures("compiled_translations")
+def test_the_composition_root_builds_in_order_through_its_seams_and_logs_each_step(tmp_path):
+    """app.main builds the parts in a fixed order (policy, settings, language, Qt, passwords,
+    window, per account its mailbox, the window's controller) and logs each step; the
+    seams it takes (sync factory, credential store factory, tray factory) are the ones used."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GOVMAIL_HOME=str(tmp_path / "home"))
+    proc = subprocess.run(
+        [sys.executable, "-c", _ROOT_ORDER_PROBE, str(tmp_path / "settings.json")],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    built = json.loads(proc.stdout.strip().splitlines()[-1])
+    account_id = built["built"][0][0]
+    assert built == {
+        "passwords": "PasswordKeeper", "keyring": False, "built": [[account_id, True]],
+        "accounts": ["somchai@dwr.mail.go.th"], "list_shows_its_model": True, "tray": True, "add_account": True,
+    }
+    log_text = (tmp_path / "home" / "log" / "govmail.log").read_text(encoding="utf-8")
+    steps = [
+        "Machine policy", "Settings loaded", "Language: th", "Qt application created", "Registered bundled font",
+        "Passwords: session memory only", "Main window built", f"Mailbox of account {account_id} opened (offline only)",
+        "Window connected to 1 account(s)", "Mailboxes attached: 1 account(s)", "Main window shown", "Shutting down",
+    ]
+    positions = [log_text.find(step) for step in steps]
+    assert -1 not in positions, [s for s, p in zip(steps, positions, strict=True) if p == -1]
+    assert positions == sorted(positions), steps
