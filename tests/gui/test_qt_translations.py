@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QSpinBox,
     QTextEdit,
+    QWidget,
     QWizard,
     QWizardPage,
 )
@@ -142,7 +143,7 @@ def exercise_standard_widgets(qtbot, empty_dir) -> None:
                    SB.Abort, SB.Retry, SB.Ignore, SB.Close, SB.Cancel, SB.Discard, SB.Help,
                    SB.Apply, SB.Reset, SB.RestoreDefaults):
         all_buttons |= button
-    widgets = [QDialogButtonBox(all_buttons)]
+    widgets: list[QWidget] = [QDialogButtonBox(all_buttons)]
     box = QMessageBox(QMessageBox.Icon.Information, "t", "x", MB.Ok)
     box.setDetailedText("d")
     widgets.append(box)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 
 from govmail_desktop.core.accounts import AccountStore, build_account
 from govmail_desktop.core.entities import SpecialUse
@@ -36,12 +36,12 @@ def press_delete(window) -> None:
 def no_trash_box(qtbot) -> QMessageBox:
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox))
     box = QApplication.activeModalWidget()
-    assert box.objectName() == "noTrashBox"
+    assert isinstance(box, QMessageBox) and box.objectName() == "noTrashBox"
     return box
 
 
 def click(qtbot, box: QMessageBox, name: str | None) -> None:
-    button = box.button(QMessageBox.StandardButton.Cancel) if name is None else box.findChild(object, name)
+    button = box.button(QMessageBox.StandardButton.Cancel) if name is None else box.findChild(QAbstractButton, name)
     button.click()
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
 

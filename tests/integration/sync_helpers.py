@@ -65,6 +65,7 @@ def fill(server: DovecotServer, user: str, folder: str, count: int, *, prefix: s
         for i in range(count):
             flags = ["\\Seen"] if i % 3 == 0 else []
             uid = wire.append(folder, make_message(f"{prefix} {i}"), flags)
+            assert uid is not None, "the server did not say the new message's UID (APPENDUID)"
             uids.append(uid)
         return uids
     finally:
@@ -85,7 +86,7 @@ def server_state(server: DovecotServer, user: str, folder: str) -> dict[int, fro
         return state
 
 
-def cache_state(cache: MailCache, folder: str) -> dict[int, frozenset[str]]:
+def cache_state(cache: MailCache, folder: str) -> dict[int, frozenset[str] | None]:
     fid = cache.folder_id(folder)
     assert fid is not None, f"{folder} not in the cache"
     return {uid: cache.flags_of(fid, uid) for uid in cache.known_uids(fid)}

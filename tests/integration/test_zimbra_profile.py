@@ -61,7 +61,12 @@ def message_ids(server, folder: str) -> dict[int, str]:
 def recording(wire) -> list[bytes]:
     sent: list[bytes] = []
     real_send = wire.transport.send
-    wire.transport.send = lambda data: (sent.append(data), real_send(data))[1]
+
+    def send(data: bytes) -> object:
+        sent.append(data)
+        return real_send(data)
+
+    wire.transport.send = send
     return sent
 
 

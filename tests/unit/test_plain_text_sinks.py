@@ -243,7 +243,7 @@ def _plain_factories(tree: ast.AST) -> set[str]:
     for node in ast.walk(tree):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        plain_names = set()
+        plain_names: set[str] = set()
         for sub in _own_nodes(node):
             is_call = isinstance(sub, ast.Assign) and isinstance(sub.value, ast.Call)
             if is_call and _name_of(sub.value.func) == "plain_label":

@@ -56,7 +56,7 @@ def _text(part: Message) -> str:
     return payload.decode(_codec(part.get_content_charset())).replace("\r\n", "\n")
 
 
-def _attachment_names(msg: Message) -> list[str]:
+def _attachment_names(msg: Message) -> list[str | None]:
     names = []
     for part in msg.walk():
         if part.get_content_type() == "message/rfc822":

@@ -132,7 +132,7 @@ def unsafe_output_calls(source: str, module: str) -> list[str]:
         def __init__(self) -> None:
             self.function = ""
 
-        def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
             outer, self.function = self.function, node.name
             self.generic_visit(node)
             self.function = outer

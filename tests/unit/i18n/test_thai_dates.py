@@ -18,8 +18,8 @@ from govmail_desktop.i18n.thai_dates import (
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
-def bkk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=BANGKOK)
+def bkk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=BANGKOK)
 
 
 def formatter(now: datetime, lang: str = "th", **kwargs) -> DateFormatter:

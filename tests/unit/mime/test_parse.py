@@ -266,7 +266,8 @@ def test_tidy_text_collapses_blank_lines_and_breaks_long_lines():
 # ---------------------------------------------------------------- public hostile corpora
 
 def split_mbox(data: bytes) -> list[bytes]:
-    messages, current = [], []
+    messages: list[bytes] = []
+    current: list[bytes] = []
     for line in data.split(b"\n"):
         if line.startswith(b"From ") and current:
             messages.append(b"\n".join(current))

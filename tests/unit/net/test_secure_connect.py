@@ -153,4 +153,4 @@ def test_starttls_endpoint_without_negotiator_is_a_programming_error(policy):
 
 def test_plaintext_endpoint_does_not_exist():
     with pytest.raises(ValueError):
-        Endpoint("localhost", 143, "plain")  # type: ignore[arg-type]
+        Endpoint("localhost", 143, "plain")

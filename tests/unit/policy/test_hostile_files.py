@@ -11,6 +11,7 @@ import ipaddress
 import json
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,9 @@ import pytest
 from govmail_desktop.core.errors import PolicyRefused
 from govmail_desktop.policy import api, hosts, schema, sources
 from govmail_desktop.policy import messages as m
+from govmail_desktop.policy.model import Problem
 from govmail_desktop.policy.sources import (
+    EffectivePolicy,
     load_machine_policy,
     load_policy_file,
     policy_from_dict,
@@ -286,7 +289,7 @@ def test_duplicate_checks_compare_each_pattern_a_fixed_number_of_times(tmp_path,
 
 # -- the guard: no hostile file makes the loader raise ---------------------------------
 
-ENTRY_POINTS = {
+ENTRY_POINTS: dict[str, Callable[[Path], EffectivePolicy | list[Problem]]] = {
     "load_policy_file": lambda path: load_policy_file(path),
     "load_policy_file+overrides": lambda path: load_policy_file(path, overrides={"tls": {"min_version": "1.3"}}),
     "machine (linux)": lambda path: load_machine_policy(platform="linux", linux_path=path, check_permissions=False),

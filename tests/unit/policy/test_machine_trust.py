@@ -238,6 +238,14 @@ def test_network_or_device_ca_path_is_refused_without_touching_it(tmp_path, ca_f
     assert_fails_closed(load_policy_file(path), "tls.ca_file", "network or device path")
 
 
+class _WindowsError(OSError):
+    """OSError as Windows raises it: with the system's error code in ``winerror``."""
+
+    def __init__(self, winerror: int) -> None:
+        super().__init__(22, f"[WinError {winerror}]")
+        self.winerror = winerror
+
+
 class FakeWinreg:
     """Just enough of the winreg module for WindowsRegistryReader: errors injected by index."""
 
@@ -263,9 +271,7 @@ class FakeWinreg:
 
     @staticmethod
     def _error(winerror: int) -> OSError:
-        exc = OSError(22, f"[WinError {winerror}]")
-        exc.winerror = winerror
-        return exc
+        return _WindowsError(winerror)
 
     def OpenKey(self, root, path, reserved, access):  # winreg's name
         assert root == self.HKEY_LOCAL_MACHINE and access & self.KEY_WOW64_64KEY
@@ -336,14 +342,14 @@ def stat_as_root_above(top: Path, overrides: dict[Path, tuple[int, int, int]] | 
     """os.stat, but folders above ``top`` (/tmp: 1777) read as root's 0755, and the test
     user plays root; ``overrides`` sets (uid, gid, mode bits) for chosen paths."""
     me = os.geteuid()
-    overrides = {str(p): v for p, v in (overrides or {}).items()}
+    by_name = {str(p): v for p, v in (overrides or {}).items()}
 
     def fake(path, *args, **kwargs):
         real = os.stat(path, *args, **kwargs)
         key = os.path.abspath(path)
         fields = list(real)
-        if key in overrides:
-            uid, gid, bits = overrides[key]
+        if key in by_name:
+            uid, gid, bits = by_name[key]
             fields[0] = (real.st_mode & ~0o7777) | bits
             fields[4], fields[5] = uid, gid
         elif not key.startswith(str(top) + os.sep) and key != str(top):

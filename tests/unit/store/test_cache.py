@@ -335,7 +335,7 @@ def _assert_rebuilt_and_usable(path: Path, reason_part: str) -> None:
     cache = MailCache(path)
     try:
         assert cache.rebuilt, "the damaged cache should have been rebuilt"
-        assert reason_part in cache.rebuild_reason
+        assert reason_part in (cache.rebuild_reason or "")
         assert cache.schema_version() == SCHEMA_VERSION
         assert cache.folders() == []
         fid = fill(cache, count=5)

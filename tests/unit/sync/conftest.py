@@ -73,7 +73,7 @@ def listener():
     return RecordingListener()
 
 
-def cached_state(cache: MailCache, folder: str) -> dict[int, frozenset[str]]:
+def cached_state(cache: MailCache, folder: str) -> dict[int, frozenset[str] | None]:
     """{uid: flags} of a folder in the cache (compare with FakeServer.state)."""
     fid = cache.folder_id(folder)
     return {uid: cache.flags_of(fid, uid) for uid in cache.known_uids(fid)}
