@@ -9,13 +9,19 @@ BENCH_ARGS ?=
 TS_FILES := $(wildcard translations/*.ts)
 QM_FILES := $(patsubst translations/%.ts,govmail_desktop/_generated/%.qm,$(TS_FILES))
 
-.PHONY: run test test-interop demo bench translations i18n-update clean system-deps-run system-deps-test system-deps-interop
+.PHONY: run test lint test-interop demo bench translations i18n-update clean system-deps-run system-deps-test system-deps-interop
 
 run: system-deps-run $(VENV)/.stamp-run translations
 	$(PY) -m govmail_desktop $(ARGS)
 
 test: system-deps-test system-deps-interop $(VENV)/.stamp-test translations
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Static checks, configured in pyproject.toml: ruff (style and likely bugs) and mypy
+# (types; strict for the application, no Any in the composition root).
+lint: $(VENV)/.stamp-test
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 # The user scenarios on every kind of IMAP server: Dovecot, Dovecot with Zimbra's
 # capabilities, Cyrus, Courier, and the Zimbra XLIST transcript (`make test` runs a
@@ -62,4 +68,4 @@ i18n-update: $(VENV)/.stamp-run
 	$(PY) tools/i18n_update.py $(FILL)
 
 clean:
-	rm -rf $(VENV) govmail_desktop/_generated build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) govmail_desktop/_generated build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
