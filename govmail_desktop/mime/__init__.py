@@ -8,10 +8,10 @@ bounded time and memory whatever the input.
 """
 
 from govmail_desktop.mime.parse import (
-    Attachment,
-    ParsedMessage,
     SENDER_WARNINGS,
     THAI_CHARSETS,
+    Attachment,
+    ParsedMessage,
     codec_for,
     decode_bytes,
     decode_words,

@@ -32,6 +32,9 @@ import codecs
 import re
 from typing import AnyStr
 
+#: Bytes of one (unfolded) header value that are decoded; the rest is not looked at.
+MAX_HEADER_CHARS = 16 * 1024
+
 # -- charset labels ------------------------------------------------------------------
 
 #: Every label of Thai single-byte text, in the normalised form :func:`label_key`
@@ -175,7 +178,7 @@ def _word_bytes(encoding: bytes, text: bytes) -> bytes | None:
         return None
 
 
-def decode_header(raw: bytes | str | None) -> str:
+def decode_header(raw: bytes | str | None, limit: int = MAX_HEADER_CHARS) -> str:
     """Decoded text of a header value (subject, display name, file name).
 
     Folding is unfolded; RFC 2047 encoded words are decoded (adjacent ones in one
@@ -185,13 +188,15 @@ def decode_header(raw: bytes | str | None) -> str:
     characters an encoded word carries (a line break, NUL) are left to the display,
     which removes them (``parse.clean_display_text``, ``store.keys.one_line``).
     Accepts the bytes of a fetched field or a parsed header string (8-bit bytes as
-    surrogates). Never raises.
+    surrogates); at most ``limit`` bytes of the unfolded value are read. Never raises.
     """
     if not raw:
         return ""
     if isinstance(raw, str):
         raw = to_bytes(raw)
     raw = unfold(raw)
+    if len(raw) > limit:
+        raw = raw[:limit]
     if b"=?" not in raw:
         return raw.decode("ascii") if raw.isascii() else guess_decode(raw)
     return _decode_encoded_words(raw)
@@ -265,6 +270,7 @@ def decode_param(value: str | tuple[str | None, str | None, str] | None) -> str:
 
 __all__ = [
     "GUESS_LABELS",
+    "MAX_HEADER_CHARS",
     "SUPERSETS",
     "THAI_CHARSETS",
     "codec_for",

@@ -42,17 +42,18 @@ import html as html_lib
 import logging
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 from email.policy import compat32
-from typing import Iterable
 
 import idna
 
 from govmail_desktop.core.entities import Address
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.mime.charsets import (
+    MAX_HEADER_CHARS,
     THAI_CHARSETS,
     codec_for,
     decode_bytes,
@@ -63,6 +64,7 @@ from govmail_desktop.mime.charsets import (
     unfold,
 )
 from govmail_desktop.mime.dates import parse_date
+from govmail_desktop.mime.headers import ADDRESS_FIELDS, header_fields, header_section, occurrences
 from govmail_desktop.policy.attachments import BIDI_AND_HIDDEN, DECOY_EXTENSIONS, real_extension, safe_display_name
 
 log = logging.getLogger(__name__)
@@ -93,8 +95,6 @@ MAX_HTML_TAGS = 10_000
 MAX_TEXT_CHARS = 200_000
 #: Longer lines are broken (the text widget lays out huge lines slowly).
 MAX_LINE_CHARS = 2_000
-#: Characters of one header value looked at.
-MAX_HEADER_CHARS = 16 * 1024
 #: Addresses kept per address header (the rest are counted).
 MAX_ADDRESSES = 100
 #: Link targets longer than this are shortened in the text.
@@ -664,14 +664,14 @@ def parse_addresses(values: Iterable[str]) -> AddressList:
     word there is a forgery attempt and is flagged); names lose control and
     invisible format characters; look-alike domains are shown in punycode.
     """
-    raw = [_unescape_8bit(v[:MAX_HEADER_CHARS]) for v in values if v]
+    # Unfolded before the cut, as the header sync's fetched fields are.
+    raw = [_unescape_8bit(unfold(v)[:MAX_HEADER_CHARS]) for v in values if v]
     if not raw:
         return AddressList()
     warnings: set[str] = set()
     result: list[Address] = []
     total = 0
     for value in raw:
-        value = unfold(value)  # as the header sync unfolds the fetched fields
         mailboxes, broken = split_address_list(value)
         if broken:
             warnings.add(W_FROM_MALFORMED)
@@ -851,7 +851,7 @@ def tidy_text(text: str, limit: int) -> tuple[str, bool]:
     text = text.strip("\n")
     lines = text.split("\n")
     if any(len(line) > MAX_LINE_CHARS for line in lines):
-        pieces = []
+        pieces: list[str] = []
         for line in lines:
             pieces.extend(line[i : i + MAX_LINE_CHARS] for i in range(0, max(len(line), 1), MAX_LINE_CHARS))
         text = "\n".join(pieces)
@@ -935,7 +935,7 @@ def html_to_text(html: str, state: _State | None = None) -> str:
             strip_comments=True,
             link_rel=None,
         )
-    except Exception:  # noqa: BLE001 - hostile markup must not stop the preview
+    except Exception:
         log.debug("nh3 failed; stripping tags instead", exc_info=True)
         return _strip_tags(html)
     converter = html2text.HTML2Text()
@@ -950,7 +950,7 @@ def html_to_text(html: str, state: _State | None = None) -> str:
     converter.protect_links = False
     try:
         return converter.handle(clean)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.debug("html2text failed; stripping tags instead", exc_info=True)
         return _strip_tags(clean)
 
@@ -1163,7 +1163,9 @@ def _render(root: Message, state: _State, prefix: str = "", depth: int = 0) -> l
                 continue
             if ctype == "multipart/related" and numbered:
                 start = str(part.get_param("start") or "").strip()
-                root_child = next((c for c in numbered if start and str(c[0].get("content-id", "")).strip() == start), numbered[0])
+                root_child = next(
+                    (c for c in numbered if start and str(c[0].get("content-id", "")).strip() == start), numbered[0]
+                )
                 for child, child_number in numbered:
                     if child is root_child[0]:
                         continue
@@ -1259,8 +1261,24 @@ def _finish_segment(segment: str, lang: str | None) -> str:
     return "\n".join(lines)
 
 
+def _top_fields(raw: bytes) -> Callable[[str], list[str]]:
+    """``values(name)``: the values of a top-level header field as :func:`mime.headers.header_fields`
+    gives them (unfolded, stripped; every occurrence of an address field, else the first),
+    as strings with 8-bit bytes kept as surrogates for :func:`decode_words` / :func:`parse_addresses`."""
+    fields = header_fields(header_section(raw))
+
+    def values(name: str) -> list[str]:
+        value = fields.get(name)
+        if value is None:
+            return []
+        found = occurrences(value) if name in ADDRESS_FIELDS else [value]
+        return [v.decode("ascii", "surrogateescape") for v in found]
+
+    return values
+
+
 def _parse_date(values: list[str]) -> datetime | None:
-    """The first Date header, read as the message list reads it (:func:`mime.dates.parse_date`
+    """The first Date field, read as the message list reads it (:func:`mime.dates.parse_date`
     of the unfolded, stripped value): ``-0000`` and zone names such as ``ICT`` give a date."""
     if not values:
         return None
@@ -1296,7 +1314,12 @@ def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
     of the few labels put into the text (forwarded-message headers).
     """
     state = _State()
-    raw, cut = bound_input(raw or b"")
+    raw = raw or b""
+    # The fields the message list shows, read from the header as the header sync reads
+    # the server's copy of them (one field grammar, mime.headers): the same subject,
+    # senders and date in both, even where the MIME parser gives up on a broken header.
+    top = _top_fields(raw[:MAX_PARSE_BYTES])
+    raw, cut = bound_input(raw)
     state.eol = 2 if b"\r\n" in raw[:65536] else 1
     if cut:
         state.truncated = True
@@ -1308,7 +1331,7 @@ def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
             msg = email.message_from_bytes(raw, policy=compat32)
         except RecursionError:
             flat = True
-        except Exception:  # noqa: BLE001 - the stdlib parser is lenient, but never trust it fully
+        except Exception:
             log.warning("Message could not be parsed as MIME; showing it flat", exc_info=True)
             flat = True
     if msg is None:
@@ -1322,7 +1345,7 @@ def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
         except RecursionError:
             segments = _flat_fallback(raw, state)
 
-    from_headers = header_values(msg, "from")
+    from_headers = top("from")
     sender = parse_addresses(from_headers)
     warnings = set(state.warnings) | set(sender.suspicious)
     if len(from_headers) > 1:
@@ -1331,11 +1354,11 @@ def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
         warnings.add(W_FROM_MISSING)
     elif sender.total > 1:
         warnings.add(W_FROM_SEVERAL_ADDRESSES)
-    to = parse_addresses(header_values(msg, "to"))
-    cc = parse_addresses(header_values(msg, "cc"))
-    reply_to = parse_addresses(header_values(msg, "reply-to"))
-    subject, _ = clean_display_text(decode_words((header_values(msg, "subject") or [""])[0]))
-    message_id = msg.get("message-id")
+    to = parse_addresses(top("to"))
+    cc = parse_addresses(top("cc"))
+    reply_to = parse_addresses(top("reply-to"))
+    subject, _ = clean_display_text(decode_words((top("subject") or [""])[0]))
+    message_id = (top("message-id") or [""])[0]
 
     text = PART_SEPARATOR.join(_finish_segment(s, lang) for s in segments)
     sources = state.sources
@@ -1349,7 +1372,7 @@ def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
         reply_to=reply_to.addresses,
         to_total=to.total,
         cc_total=cc.total,
-        date=_parse_date(header_values(msg, "date")),
+        date=_parse_date(top("date")),
         message_id=str(message_id).strip()[:998] if message_id else None,
         text=text,
         text_source=source,

@@ -261,15 +261,17 @@ _INSERT_SQL = _INSERT_HEAD + _INSERT_VALUES + _INSERT_TAIL
 #: Rows per INSERT statement: each statement binds its rows at once and runs
 #: them in one step (faster than executemany, and see MailCache.background_writer).
 _ROWS_PER_INSERT = 500
-_MULTI_INSERT: dict[int, str] = {}
 
 
 def _multi_insert_sql(n: int) -> str:
-    sql = _MULTI_INSERT.get(n)
-    if sql is None:
-        row = _INSERT_VALUES[len("VALUES ") :]
-        sql = _MULTI_INSERT[n] = _INSERT_HEAD + "VALUES " + ",".join([row] * n) + _INSERT_TAIL
-    return sql
+    """The INSERT of ``n`` rows (the full-size one is made once, at import: no table
+    of statements is shared between the threads that write)."""
+    if n == _ROWS_PER_INSERT:
+        return _FULL_INSERT
+    return _INSERT_HEAD + "VALUES " + ",".join([_INSERT_VALUES[len("VALUES ") :]] * n) + _INSERT_TAIL
+
+
+_FULL_INSERT = _INSERT_HEAD + "VALUES " + ",".join([_INSERT_VALUES[len("VALUES ") :]] * _ROWS_PER_INSERT) + _INSERT_TAIL
 
 
 def _insert_many(db: sqlite3.Connection, rows: Sequence[SummaryRow]) -> None:

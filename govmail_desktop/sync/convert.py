@@ -1,22 +1,30 @@
 """Wire values (net/imap) to the shared entities (core/entities) the cache stores.
 
+Header text, fields and dates are read by the one decoder the preview uses too
+(``mime.headers``, ``mime.charsets``, ``mime.dates``, ``mime.parse.parse_addresses``),
+so the message list and the preview show the same subject, senders and date.
+
 This runs once per message in a 100,000-message sync, so it is written for
-speed: address tuples repeat (a mailbox has few correspondents) and are
-converted once; dates stay integer Unix seconds, which ``MailCache`` takes as
-they are (``store.cache._to_epoch`` accepts ``int``) — building a datetime per
-message only to turn it back into an integer would cost a second per 100,000.
+speed: address lists repeat (a mailbox has few correspondents) and are parsed
+once per sync (:class:`Memo`, one per sync, never shared between threads); dates
+stay integer Unix seconds, which ``MailCache`` takes as they are
+(``store.cache._to_epoch`` accepts ``int``) — building a datetime per message
+only to turn it back into an integer would cost a second per 100,000.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from govmail_desktop.core.entities import Address, MessageSummary
+from govmail_desktop.mime.charsets import decode_header
+from govmail_desktop.mime.dates import parse_date
+from govmail_desktop.mime.headers import header_fields, message_id_text, occurrences
 from govmail_desktop.mime.parse import parse_addresses
 from govmail_desktop.net.imap.fetch import FetchedMessage
-from govmail_desktop.net.imap.text import decode_header_text, message_id_text, parse_date_header
 
 #: What the header sync asks for: the summary's header fields as raw text, with
 #: References (threading) and Content-Type (the attachment mark). Not ENVELOPE:
@@ -28,10 +36,7 @@ HEADER_SECTION = f"BODY[HEADER.FIELDS ({' '.join(HEADER_FIELDS)})]"
 SUMMARY_ITEMS = f"UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS ({' '.join(HEADER_FIELDS)})]"
 FLAG_ITEMS = "UID FLAGS"
 
-_ADDRESSES_MAX = 20000
-_HEADER_ADDRESSES: dict[bytes, tuple[Address, ...]] = {}
 _MSGID = re.compile(rb"<[^<>\s]+>")
-_FIELD = re.compile(rb"^([A-Za-z-]+):[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.MULTILINE)
 # Content types that mean "this message carries files" for the list's paper-clip mark.
 _ATTACHMENT_TYPES = re.compile(
     rb"^\s*(?:multipart/mixed|application/|image/|audio/|video/|multipart/report)", re.IGNORECASE
@@ -68,33 +73,43 @@ def new_summary(**values: Any) -> MessageSummary:
     return summary
 
 
-def header_fields(block: bytes | None) -> dict[str, bytes]:
-    """``References: <a>\\r\\n <b>\\r\\n\\r\\n`` -> {"references": b"<a> <b>"} (unfolded)."""
-    if not block:
-        return {}
-    result: dict[str, bytes] = {}
-    for name, value in _FIELD.findall(block):
-        key = name.decode("ascii").lower()
-        if key not in result:  # the first occurrence wins (as in the message list of mailers)
-            if b"\n" in value:
-                value = re.sub(rb"\r?\n[ \t]+", b" ", value)
-            result[key] = value.strip()
-    return result
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-def header_addresses(value: bytes | None) -> tuple[Address, ...]:
-    """The mailboxes of a From/To/Cc value, parsed as the preview parses them
-    (mime.parse.parse_addresses: names decoded, controls dropped, at most 100);
-    once per distinct value — a mailbox repeats its correspondents."""
+class Memo:
+    """Values one sync works out once per distinct value: correspondents' address lists,
+    section names. One per sync, used on the sync's own thread (never shared between
+    accounts or threads); each table starts afresh when it holds :attr:`limit` entries.
+    ``sync.rows.RowMemo`` adds the fused row path's tables."""
+
+    __slots__ = ("limit", "addresses", "section_keys")
+
+    def __init__(self, limit: int = 20000) -> None:
+        self.limit = limit
+        self.addresses: dict[bytes, tuple[Address, ...]] = {}
+        self.section_keys: dict[str, str] = {}
+
+    def remember(self, table: dict[K, V], key: K, value: V) -> V:
+        if len(table) >= self.limit:
+            table.clear()
+        table[key] = value
+        return value
+
+
+def header_addresses(value: bytes | None, memo: Memo | None = None) -> tuple[Address, ...]:
+    """The mailboxes of a From/To/Cc value of :func:`mime.headers.header_fields` (every
+    occurrence of the field), parsed as the preview parses them (mime.parse.parse_addresses:
+    names decoded, controls dropped, at most 100); with a ``memo``, once per distinct
+    value — a mailbox repeats its correspondents."""
     if not value:
         return ()
-    found = _HEADER_ADDRESSES.get(value)
-    if found is None:
-        found = parse_addresses([value.decode("ascii", "surrogateescape")]).addresses
-        if len(_HEADER_ADDRESSES) >= _ADDRESSES_MAX:
-            _HEADER_ADDRESSES.clear()
-        _HEADER_ADDRESSES[value] = found
-    return found
+    if memo is not None:
+        found = memo.addresses.get(value)
+        if found is not None:
+            return found
+    found = parse_addresses([v.decode("ascii", "surrogateescape") for v in occurrences(value)]).addresses
+    return found if memo is None else memo.remember(memo.addresses, value, found)
 
 
 # -- body section names compared by their meaning -------------------------------------
@@ -108,21 +123,18 @@ def header_addresses(value: bytes | None) -> tuple[Address, ...]:
 _SECTION_NAME = re.compile(r"(BODY|BINARY)(?:\.PEEK)?\[([^\]]*)\](<\d+(?:\.\d+)?>)?\Z", re.IGNORECASE)
 _FIELD_LIST = re.compile(r"((?:\d+\.)*HEADER\.FIELDS(?:\.NOT)?) ?\((.*)\)\Z", re.IGNORECASE | re.DOTALL)
 _FIELD_NAME = re.compile(r'"((?:[^"\\]|\\.)*)"|([^\s"()]+)|(\S)')
-_SECTION_KEYS: dict[str, str] = {}
-_SECTION_KEYS_MAX = 1000
 
 
-def section_key(name: str) -> str:
+def section_key(name: str, memo: Memo | None = None) -> str:
     """The meaning of a body section name: ``BODY[HEADER.FIELDS ("Date" "from")]`` and
     ``body[header.fields (FROM DATE)]`` -> ``BODY[HEADER.FIELDS (DATE FROM)]`` (field
     names unquoted, upper case, sorted, once each; ``BODY.PEEK`` as ``BODY``). A name
     outside this grammar is its upper-case self (equal only to the same spelling)."""
-    found = _SECTION_KEYS.get(name)
+    if memo is None:
+        return _section_key(name)
+    found = memo.section_keys.get(name)
     if found is None:
-        found = _section_key(name)
-        if len(_SECTION_KEYS) >= _SECTION_KEYS_MAX:
-            _SECTION_KEYS.clear()
-        _SECTION_KEYS[name] = found
+        found = memo.remember(memo.section_keys, name, _section_key(name))
     return found
 
 
@@ -146,7 +158,7 @@ def _section_key(name: str) -> str:
 HEADER_SECTION_KEY = section_key(HEADER_SECTION)
 
 
-def header_block(sections: dict[str, bytes | None] | None) -> bytes | None:
+def header_block(sections: dict[str, bytes | None] | None, memo: Memo | None = None) -> bytes | None:
     """The HEADER.FIELDS block of a FETCH row, the section named in any spelling
     the server chose (see :func:`section_key`)."""
     if not sections:
@@ -154,13 +166,13 @@ def header_block(sections: dict[str, bytes | None] | None) -> bytes | None:
     block = sections.get(HEADER_SECTION)
     if block is None:
         for name, value in sections.items():
-            if section_key(name) == HEADER_SECTION_KEY:
+            if section_key(name, memo) == HEADER_SECTION_KEY:
                 return value
     return block
 
 
 def id_text(value: bytes | None, message_id: bool) -> str | None:
-    """Message-ID / In-Reply-To header text (``net.imap.text.message_id_text``), None when empty."""
+    """Message-ID / In-Reply-To header text (``mime.headers.message_id_text``), None when empty."""
     if not value:
         return None
     return message_id_text(value, message_id) or None
@@ -182,24 +194,19 @@ def fields_info(fields: dict[str, bytes]) -> tuple[tuple[str, ...], bool]:
     return references_of(fields.get("references")), is_attachment_type(fields.get("content-type"))
 
 
-def summary_of(msg: FetchedMessage) -> MessageSummary | None:
+def summary_of(msg: FetchedMessage, memo: Memo | None = None) -> MessageSummary | None:
     """The summary of one FETCH row of :data:`SUMMARY_ITEMS`; None when the row lacks
     the UID or the header fields (an unsolicited flag update)."""
     if msg.uid is None:
         return None
-    block = header_block(msg.sections)
-    return None if block is None else summary_from_headers(msg, block)
+    block = header_block(msg.sections, memo)
+    return None if block is None else summary_from_headers(msg, block, memo)
 
 
-#: Of a hostile, huge header block only this much is read for the summary (the
-#: bulk path takes literals up to this size in place, so both paths agree).
-MAX_HEADER_BLOCK = 64 * 1024
-
-
-def summary_from_headers(msg: FetchedMessage, block: bytes) -> MessageSummary:
+def summary_from_headers(msg: FetchedMessage, block: bytes, memo: Memo | None = None) -> MessageSummary:
     """The summary of a row that carries the header fields."""
-    fields = header_fields(block[:MAX_HEADER_BLOCK])
-    date = parse_date_header(fields.get("date"))
+    fields = header_fields(block)  # each value cut to mime.headers.MAX_VALUE_BYTES
+    date = parse_date(fields.get("date"))
     references, has_attachments = fields_info(fields)
     return new_summary(
         uid=msg.uid,
@@ -207,10 +214,10 @@ def summary_from_headers(msg: FetchedMessage, block: bytes) -> MessageSummary:
         internaldate=msg.internaldate if msg.internaldate is not None else date,
         date=date,
         size=msg.size or 0,
-        subject=decode_header_text(fields.get("subject") or b""),
-        from_=header_addresses(fields.get("from")),
-        to=header_addresses(fields.get("to")),
-        cc=header_addresses(fields.get("cc")),
+        subject=decode_header(fields.get("subject")),
+        from_=header_addresses(fields.get("from"), memo),
+        to=header_addresses(fields.get("to"), memo),
+        cc=header_addresses(fields.get("cc"), memo),
         message_id=id_text(fields.get("message-id"), True),
         in_reply_to=id_text(fields.get("in-reply-to"), False),
         references=references,
@@ -219,10 +226,10 @@ def summary_from_headers(msg: FetchedMessage, block: bytes) -> MessageSummary:
     )
 
 
-def summaries_of(messages: Iterable[FetchedMessage]) -> list[MessageSummary]:
+def summaries_of(messages: Iterable[FetchedMessage], memo: Memo | None = None) -> list[MessageSummary]:
     out = []
     for msg in messages:
-        summary = summary_of(msg)
+        summary = summary_of(msg, memo)
         if summary is not None:
             out.append(summary)
     return out
@@ -235,4 +242,4 @@ def flags_of(messages: Iterable[FetchedMessage]) -> dict[int, frozenset[str]]:
 
 def display_name(raw: bytes) -> str:
     """A decoded header text (for callers that fetched a header themselves)."""
-    return decode_header_text(raw)
+    return decode_header(raw)

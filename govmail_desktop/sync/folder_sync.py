@@ -46,7 +46,7 @@ from govmail_desktop.net.imap.responses import (
     SelectResult,
     Vanished,
 )
-from govmail_desktop.store.cache import CachedFolder, MailCache
+from govmail_desktop.store.cache import CachedFolder, MailCache, SummaryRow
 from govmail_desktop.store.uidset import UidSet
 from govmail_desktop.sync import convert, rows
 from govmail_desktop.sync.connection import MailboxConnection
@@ -123,11 +123,14 @@ class FolderSync:
         self._done = 0
         self._total = 0
         #: MailCache.background_writer's submit while a bulk load runs, else None.
-        self._submit: Callable[[int, Sequence[tuple[Any, ...]]], Future[int]] | None = None
-        self._in_flight: tuple[Future[int] | None, list[tuple[Any, ...]], list[FetchedMessage], int] | None = None
+        self._submit: Callable[[int, Sequence[SummaryRow]], Future[int]] | None = None
+        self._in_flight: tuple[Future[int] | None, list[SummaryRow], list[FetchedMessage], int] | None = None
         self._unusable_logged = False
         #: The highest UID the server listed in this pass (SEARCH), for servers without UIDNEXT.
         self._highest_seen = 0
+        #: What this sync works out once per distinct header value (its own: never shared
+        #: with another account's worker thread).
+        self._memo = rows.RowMemo()
 
     # -- entry point ---------------------------------------------------------------
     def run(self, name: str) -> FolderSyncResult:
@@ -381,7 +384,7 @@ class FolderSync:
             self._finish_write()
         self.cancel.check()
 
-    def _write(self, new_rows: list[tuple[Any, ...]], flag_only: list[FetchedMessage], skipped: int) -> None:
+    def _write(self, new_rows: list[SummaryRow], flag_only: list[FetchedMessage], skipped: int) -> None:
         """Store one batch: at once, or on the writer thread while the next batch is parsed."""
         if self._submit is None:
             if new_rows:
@@ -420,11 +423,11 @@ class FolderSync:
         opts = self.options
         # Rows in the common layout become cache rows straight from the read buffer
         # (rows.fast_row; the same rows as the general path).
-        builder = functools.partial(rows.fast_row, self._fid)
+        builder = functools.partial(rows.fast_row, self._memo, self._fid)
         stream = self.conn.fetch_stream(uid_set, opts.items, batch_size=opts.write_batch, row_builder=builder)
         with contextlib.closing(stream):
             for batch in stream:
-                new_rows, flag_only, unusable = rows.prepare(self._fid, batch.messages)
+                new_rows, flag_only, unusable = rows.prepare(self._fid, batch.messages, self._memo)
                 if unusable and not self._unusable_logged:
                     self._unusable_logged = True  # once per sync: the server answers them all alike
                     log.warning(
@@ -439,7 +442,7 @@ class FolderSync:
                 if self.cancel.cancelled:
                     break  # closing() reads the rest of this FETCH; the caller raises
 
-    def _stored(self, new_rows: list[tuple[Any, ...]], flag_only: list[FetchedMessage], skipped: int) -> None:
+    def _stored(self, new_rows: list[SummaryRow], flag_only: list[FetchedMessage], skipped: int) -> None:
         """A batch's rows are committed: count them and tell the listener."""
         result = self._result
         assert result is not None
@@ -447,7 +450,7 @@ class FolderSync:
         if new_rows:
             result.fetched += len(new_rows)
             self._done += len(new_rows)
-            self.listener.rows_inserted(self._fid, [row[1] for row in new_rows])
+            self.listener.rows_inserted(self._fid, [row.uid for row in new_rows])
             self.listener.progress(self._done, self._total)
         if flag_only:
             self._apply_flags(flag_only)

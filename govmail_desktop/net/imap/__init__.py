@@ -11,8 +11,8 @@ Why this exists next to imapclient (which ``net/imap_session.py`` uses to log in
 
 The modules, by responsibility (no imapclient, no Qt; each imports only those above it):
 
-* ``text`` — header text: RFC 2047 encoded words, charset labels, modified UTF-7
-  folder names, dates;
+* ``text`` — folder names in modified UTF-7 (header text and dates are read by
+  ``mime.charsets`` and ``mime.dates``, the decoder the preview uses too);
 * ``grammar`` — the general tokenizer (nested lists), sequence sets, response codes;
 * ``fetch`` — FETCH responses as :class:`~govmail_desktop.net.imap.fetch.FetchedMessage`;
 * ``responses`` — LIST, STATUS, SEARCH/ESEARCH, VANISHED, events, SELECT;

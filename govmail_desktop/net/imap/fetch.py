@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from govmail_desktop.mime.dates import parse_internaldate
 from govmail_desktop.net.imap.grammar import (
     QUOTED,
     QUOTED_RE,
@@ -21,7 +22,6 @@ from govmail_desktop.net.imap.grammar import (
     ParseError,
     tokenize,
 )
-from govmail_desktop.net.imap.text import parse_internaldate
 
 
 class FetchedMessage(NamedTuple):

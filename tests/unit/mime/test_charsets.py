@@ -62,6 +62,12 @@ def test_the_issue_example_decodes_with_windows_quotes(raw):
     assert C.decode_header(raw) == "café “quoted”"
 
 
+@pytest.mark.parametrize("label", ["TIS-620", "tis620", "windows-874", "x-windows-874", "ISO-8859-11", "TIS-620*th"])
+def test_thai_words_in_either_encoding(label):
+    assert C.decode_header(f"=?{label}?B?{base64.b64encode(THAI_CP874).decode()}?=".encode()) == THAI
+    assert C.decode_header(f"=?{label}?Q?{''.join(f'={b:02X}' for b in THAI_CP874)}?=".encode()) == THAI
+
+
 def test_outlook_quotes_under_tis620_0_are_kept():
     qp = "".join(f"={b:02X}" for b in OUTLOOK)
     assert C.decode_header(f"=?tis-620-0?Q?{qp}?=") == "“ร่าง”…"
@@ -86,6 +92,7 @@ def test_raw_8bit_between_words_is_guessed_for_bytes_and_for_parsed_strings():
 def test_broken_words_never_raise_and_are_kept():
     assert C.decode_header(b"=?utf-8?B?QUJDR?=") == "=?utf-8?B?QUJDR?="  # 5 data characters: not base64
     assert C.decode_header(b"=?no-such-charset?Q?abc?=") == "abc"
+    assert C.decode_header(b"=?base64?Q?abc?=") == "abc"  # a codec that is not a charset: guessed
     assert C.decode_header(b"=?utf-8?Q?line=0D=0Abreak?=") == "line\r\nbreak"  # the display removes controls
     assert C.decode_header(b"folded\r\n line") == "folded line"
     assert C.decode_header(None) == "" and C.decode_header(b"") == ""

@@ -7,7 +7,6 @@ FETCH rows are checked in tests/integration/test_imap_wire_dovecot.py.
 
 from __future__ import annotations
 
-import base64
 import logging
 
 import pytest
@@ -35,17 +34,10 @@ from govmail_desktop.net.imap.responses import (
     parse_status,
     parse_vanished,
 )
-from govmail_desktop.net.imap.text import (
-    decode_header_text,
-    decode_mutf7,
-    encode_mutf7,
-    parse_date_header,
-    parse_internaldate,
-)
+from govmail_desktop.net.imap.text import decode_mutf7, encode_mutf7
 
 # "ทดสอบ" (test) in TIS-620 / windows-874 bytes, written out (not produced by a codec).
 THAI_TEST_TIS620 = b"\xb7\xb4\xca\xcd\xba"
-THAI_TEST = "ทดสอบ"
 
 RFC3501_FETCH = (
     b'* 12 FETCH (UID 4827313 FLAGS (\\Seen $Forwarded) INTERNALDATE "17-Jul-1996 02:44:25 -0700" '
@@ -59,54 +51,6 @@ RFC3501_FETCH = (
 
 def flags_line(seq: int, uid: int) -> bytes:
     return b"* %d FETCH (UID %d FLAGS (\\Seen))" % (seq, uid)
-
-
-# -- header text ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "charset",
-    ["TIS-620", "tis620", "windows-874", "x-windows-874", "ISO-8859-11", "cp874", "TIS-620*th"],
-)
-def test_thai_legacy_charsets_in_encoded_words(charset):
-    b64 = base64.b64encode(THAI_TEST_TIS620).decode()
-    assert decode_header_text(f"=?{charset}?B?{b64}?=".encode()) == THAI_TEST
-    qp = "".join(f"={b:02X}" for b in THAI_TEST_TIS620)
-    assert decode_header_text(f"=?{charset}?Q?{qp}?=".encode()) == THAI_TEST
-
-
-def test_outlook_curly_quotes_labelled_tis620_are_kept():
-    # Outlook writes cp874 bytes 0x93/0x94/0x85 but labels them tis-620.
-    raw = b"=?tis-620?Q?=93" + b"".join(b"=%02X" % b for b in THAI_TEST_TIS620) + b"=94=85?="
-    assert decode_header_text(raw) == "“" + THAI_TEST + "”…"
-
-
-def test_utf8_character_split_across_encoded_words_is_joined():
-    data = "หนังสือราชการ".encode()
-    first, second = data[:5], data[5:]  # splits a 3-byte Thai character
-    raw = (
-        b"=?UTF-8?B?" + base64.b64encode(first) + b"?=\r\n =?UTF-8?B?" + base64.b64encode(second) + b"?="
-    )
-    assert decode_header_text(raw) == "หนังสือราชการ"
-
-
-def test_text_between_encoded_words_is_kept_but_blanks_dropped():
-    raw = b"Re: =?utf-8?Q?a?= =?utf-8?Q?b?= and =?utf-8?Q?c_d?="
-    assert decode_header_text(raw) == "Re: ab and c d"
-
-
-def test_raw_8bit_header_text_is_guessed():
-    assert decode_header_text(THAI_TEST.encode("utf-8")) == THAI_TEST
-    assert decode_header_text(THAI_TEST_TIS620) == THAI_TEST  # not UTF-8 → Thai Windows
-
-
-def test_broken_encoded_words_do_not_raise():
-    assert decode_header_text(b"=?utf-8?B?####?=") in ("=?utf-8?B?####?=", "")
-    assert decode_header_text(b"=?no-such-charset?Q?abc?=") == "abc"
-    assert decode_header_text(b"=?base64?Q?abc?=") == "abc"  # a codec that is not a charset
-    assert "\x00" not in decode_header_text(b"a\x00b")
-    assert decode_header_text(b"folded\r\n line") == "folded line"
-    assert decode_header_text(None) == ""
 
 
 # -- modified UTF-7 ------------------------------------------------------------------------
@@ -130,30 +74,6 @@ def test_mutf7_malformed_is_kept(caplog):
         assert decode_mutf7(b"bad&***-name") == "bad&***-name"
         assert decode_mutf7(b"open&AGE") == "open&AGE"
     assert "modified UTF-7" in caplog.text
-
-
-# -- dates -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        (b"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)", 837595405),
-        (b"17 Jul 1996 09:23:25 +0000", 837595405),
-        (b"Wed, 17 Jul 96 16:23:25 +0700", 837595405),
-        (b"Wed,  17 JUL 1996 09:23:25 GMT", 837595405),
-        (b"Wed, 17 Jul 1996 02:23 -0700", 837595380),
-        (b"not a date", None),
-        (b"Wed, 45 Jul 1996 02:23:25 -0700", None),
-        (b"", None),
-    ],
-)
-def test_date_header(raw, expected):
-    assert parse_date_header(raw) == expected
-
-
-def test_internaldate_with_space_padded_day():
-    assert parse_internaldate(b" 7-Jul-1996 02:44:25 -0700") == parse_date_header(b"7 Jul 1996 02:44:25 -0700")
 
 
 # -- FETCH -------------------------------------------------------------------------------

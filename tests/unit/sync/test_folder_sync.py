@@ -364,9 +364,9 @@ def test_the_fake_servers_rows_take_the_fused_row_path(server, cache, monkeypatc
     built = []
     fast_row = rows.fast_row
 
-    def counted(folder_id, match, literal):
-        row = fast_row(folder_id, match, literal)
-        built.append(None if row is None else row[1])
+    def counted(memo, folder_id, match, literal):
+        row = fast_row(memo, folder_id, match, literal)
+        built.append(None if row is None else row.uid)
         return row
 
     monkeypatch.setattr(rows, "fast_row", counted)
