@@ -219,22 +219,26 @@ def open_mailbox(make_main_window, qtbot):
     what the window shows comes from the cache alone. ``sync=False`` builds
     no sync service (offline only). Returns a :class:`MailboxWindow`.
     """
-    from types import SimpleNamespace
-
     from govmail_desktop.app import attach_mailboxes
+    from govmail_desktop.core.accounts import Account, AccountStore, ServerSettings
     from tests.unit.store.factories import fill
 
     opened = []
 
     def make(count: int = 300, *, sync: bool = True, fill_cache=None, lang: str = "th",
              mark_read_on_view: bool = False, settings=None, **options: Any) -> MailboxWindow:
-        account = SimpleNamespace(id="acct1", address="alice@agency.go.th", display_name="อลิสา ศรีสุข")
+        account = Account(
+            id="acct1", address="alice@agency.go.th", display_name="อลิสา ศรีสุข", login="alice",
+            imap=ServerSettings("mail.agency.go.th", 993, "tls"), smtp=ServerSettings("mail.agency.go.th", 465, "tls"),
+        )
         cache = MailCache.for_account(account.id)
         inbox = fill(cache, count=count)
         if fill_cache is not None:
             fill_cache(cache)
         cache.close()
         under = make_main_window(settings=settings, lang=lang)
+        accounts = AccountStore(under.settings)
+        accounts.add(account)  # as the setup wizard left it: its special folders are kept there
         fakes: list[FakeSync] = []
 
         def factory(_account, account_cache, queue):
