@@ -18,8 +18,8 @@ from govmail_desktop.core.accounts import Account, ServerSettings
 from govmail_desktop.credentials import SessionPasswords
 from govmail_desktop.policy.sources import load_policy_file
 from govmail_desktop.services.account_setup import PasswordKeeper
-from tests.gui.mailbox_helpers import offscreen_tray
 from tests.gui.conftest import OFFSCREEN_NOISE, compiled_translations, language_controller, make_main_window  # noqa: F401
+from tests.gui.mailbox_helpers import offscreen_tray
 from tests.integration.sync_helpers import fill
 
 pytestmark = [pytest.mark.integration, pytest.mark.gui, pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
