@@ -1,6 +1,6 @@
 """Hostile policy files, shared by the loader, govmail-admin and start-up tests.
 
-``HOSTILE_FILES`` are the four kinds issue 8 names (nested, huge, many
+``HOSTILE_FILES`` are the four kinds of hostile file (nested, huge, many
 ranges, many patterns), each with a phrase its English problem text must
 contain. ``hostile_corpus()`` is the wider set the loader guard feeds through
 every entry point: each must give a result (valid, or invalid with a reason),

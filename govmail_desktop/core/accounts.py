@@ -268,8 +268,8 @@ class ServerSettings:
         return f"{self.host}:{self.port} ({self.security})"
 
 
-#: mail.go.th's SMTP ports in the order to try them (GOVERNMENT.md: only port 25
-#: with STARTTLS is seen in public code; 465 and 587 are usual for Zimbra).
+#: mail.go.th's SMTP ports in the order to try them (public configurations show only
+#: port 25 with STARTTLS; 465 and 587 are usual for Zimbra).
 DEFAULT_SMTP_PROBE_ORDER: tuple[tuple[int, Security], ...] = (
     (465, "tls"),
     (587, "starttls"),

@@ -17,7 +17,7 @@ from enum import Enum
 
 
 class Outcome(str, Enum):
-    """The one way an action (or any operation) ended (ARCHITECTURE.md, "Threads")."""
+    """How an action (or any operation) ended: each ends exactly once, in one of these."""
 
     DONE = "done"
     FAILED = "failed"

@@ -296,7 +296,7 @@ class FolderTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon_for(node.role) if self._icon_for is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            # Folder names are the server's text: never rich text (issue 8).
+            # Folder names are the server's text: never rich text.
             if node.unread > 0:
                 return plain_tooltip(
                     self.tr("{name}: {count} unread").format(name=node.full_name or node.label, count=node.unread)

@@ -478,7 +478,7 @@ class MessageListModel(QAbstractTableModel):
                 return self._bold
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            # Subjects and names are the sender's text: never rich text (issue 8).
+            # Subjects and names are the sender's text: never rich text.
             return plain_tooltip(self._tooltip(row, column))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column == Column.SIZE:

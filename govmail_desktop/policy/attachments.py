@@ -1,6 +1,6 @@
 """Attachment rules: size limit, blocked file types, and deceptive file names.
 
-Deceptive names (SECURITY.md item 9): a double extension (``หนังสือ.pdf.exe``,
+Deceptive names: a double extension (``หนังสือ.pdf.exe``,
 also padded with spaces: ``report.pdf        .exe``), and bidi control
 characters such as RIGHT-TO-LEFT OVERRIDE that make ``invoice\u202efdp.exe``
 display as ``invoiceexe.pdf``. The *real* extension is what Windows would

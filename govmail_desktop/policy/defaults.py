@@ -1,4 +1,4 @@
-"""The built-in default policy (GOVERNMENT.md), as the JSON an admin would write.
+"""The built-in default policy, as the JSON an admin would write.
 
 It lives in code so the app never depends on finding a resource file to be
 safe; ``resources/policy/default-policy.json`` is the same data for admins to

@@ -1,7 +1,7 @@
 """Every user- and admin-visible text of the policy layer, marked for translation.
 
-Kept in one place so that the Thai wording stays consistent (THAI-TERMS.md)
-and so tests can check that each has a Thai translation.
+Kept in one place so that the Thai wording of the same thing stays the same
+everywhere, and so tests can check that each has a Thai translation.
 """
 
 from __future__ import annotations

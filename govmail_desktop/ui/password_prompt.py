@@ -49,7 +49,7 @@ class PasswordPrompt(QDialog):
         self.setObjectName("passwordPrompt")
         self._address = address
         self._reason = reason
-        # The address and the server's reason are data: plain text (issue 8).
+        # The address and the server's reason are data: plain text.
         self.intro = plain_label(QLabel(self))
         self.intro.setWordWrap(True)
         self.reason_label = plain_label(QLabel(self))

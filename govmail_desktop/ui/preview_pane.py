@@ -2,10 +2,10 @@
 
 Plain text only, in a read-only QPlainTextEdit: it has no links, no images
 and no resource loading at all, so showing a message cannot make a network
-request (SECURITY.md item 3). Header labels are plain text and the
+request. Header labels are plain text and the
 attachment tooltip is escaped (``models/plain_text.py``), so a display name or
 file name can never be rendered as markup. The sender is always shown as
-"name <address>" (SECURITY.md item 6), and the parser's warnings about a
+"name <address>", and the parser's warnings about a
 forged-looking sender or a deceptive attachment name appear above the text.
 
 The pane's minimum height never depends on the message: the headers,

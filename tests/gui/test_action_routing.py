@@ -1,4 +1,4 @@
-"""Typed action results end to end (issue 10, item 2): the mailbox facade, the adapter
+"""Typed action results end to end: the mailbox facade, the adapter
 and the real sync engine over the in-memory server (tests/unit/sync/fake_server.py).
 
 An action starts with an id, is recorded once (``offline.record_action``), sent by the

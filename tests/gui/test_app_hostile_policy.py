@@ -1,4 +1,4 @@
-"""The app starts, connects nowhere and says why with a hostile machine policy file (issue 8, items 5, 7, 8).
+"""The app starts, connects nowhere and says why with a hostile machine policy file.
 
 The start-up path is the real one (``app.load_policy`` → ``load_machine_policy``);
 only the file's location is a temp file instead of /etc/govmail/policy.json.

@@ -1,4 +1,4 @@
-"""Status-bar notices end with the state they are about (issue 10, item 9).
+"""Status-bar notices end with the state they are about.
 
 The window over a real cache, the sync service the fake of mailbox_helpers: an
 action's notice ("no Archive folder", a failure) goes once a later action has

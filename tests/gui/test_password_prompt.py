@@ -1,6 +1,6 @@
 """A refused or unknown password asks the user, keeps the answer safe, and reconnects.
 
-The sync service is H8's fake (``tests/gui/mailbox_helpers.FakeSync``): a real
+The sync service is a fake (``tests/gui/mailbox_helpers.FakeSync``): a real
 server cannot be told to forget a password on demand. The real keyring path is
 covered in tests/integration/test_keyring.py.
 """

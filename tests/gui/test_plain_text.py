@@ -1,6 +1,6 @@
 """Text from messages, servers and file names is shown as plain text: nothing in it loads a file.
 
-Issue 8, item 1. A subject, display name, folder name or attachment name such
+A subject, display name, folder name or attachment name such
 as ``<img src="PATH">`` must never be rendered as Qt rich text: Qt would open
 PATH (on Windows a ``\\\\host\\share`` path sends the user's credentials hash
 to that host). How it is seen here: every hostile string names its own small

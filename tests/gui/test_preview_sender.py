@@ -30,9 +30,9 @@ def show(pane, from_line: str) -> None:
 @pytest.mark.parametrize(
     ("from_line", "shown", "warning"),
     [
-        # Item 2: a folded quoted name no longer hides the address.
+        # A quoted name folded over lines does not hide the address.
         ('"admin@agency.go.th\r\n  " <x@evil.example>', "admin@agency.go.th <x@evil.example>", "ปลอมแปลง"),
-        # Item 9: the address glued behind the angle address is shown, on every interpreter.
+        # The address glued behind the angle address is shown, on every interpreter.
         ("<any@attack.example>admin@legit.go.th", "any@attack.example, admin@legit.go.th", "หลายราย"),
         # Cyrillic о in a government domain: punycode beside the name.
         ("ผู้ดูแลระบบ <admin@mail.g\u043e.th>", "ผู้ดูแลระบบ <admin@mail.xn--g-1tb.th>", "เลียนแบบโดเมนของหน่วยงานราชการ"),

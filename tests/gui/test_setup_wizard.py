@@ -1,6 +1,6 @@
 """The first-run wizard, driven like a user would, through the real policy and real servers.
 
-The policy is H3's loopback test policy (tests/data/policy/test-loopback.json)
+The policy is the loopback test policy (tests/data/policy/test-loopback.json)
 with the test CA: no check is bypassed. Servers: Dovecot and the SMTP
 submission server from tests/servers; a listener that accepts TCP and never
 answers stands in for a hung server (cancel), and a listener that must see no

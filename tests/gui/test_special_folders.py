@@ -1,4 +1,4 @@
-"""Delete on an account without a Trash, and the choice of special folders (issue 9, item 1).
+"""Delete on an account without a Trash, and the choice of special folders.
 
 The window is the real one over a real cache; the sync service is the fake of
 mailbox_helpers (it records the Trash creation asked for, the test plays the
@@ -221,7 +221,7 @@ def test_zimbra_sent_and_drafts_from_xlist_show_recipients(qtbot, tmp_path):
 
 
 def test_create_trash_then_move_is_one_action_that_ends_once_under_its_id(open_mailbox, qtbot):
-    """The no-Trash flow is one user action (issue 10, item 2): its id is returned when it
+    """The no-Trash flow is one user action: its id is returned when it
     starts, and it ends once — failed when the Trash could not be made (nothing deleted),
     else after the move the creation led to."""
     m = open_mailbox(10, fill_cache=without_trash)

@@ -1,4 +1,4 @@
-"""The real sync service and its adapter with special folders (issue 9, item 1): the
+"""The real sync service and its adapter with special folders: the
 choice of folders kept by every LIST and applied without the network, and a missing
 Trash created on the server (the scripted Zimbra-like fake of tests/unit/sync)."""
 

@@ -233,7 +233,7 @@ def test_idle_reports_new_mail_and_the_inbox_is_resynced(qtbot, server, make_ser
 
 
 def test_idle_reports_new_mail_on_a_courier_like_server(qtbot, make_service, stores):
-    """Courier: no UIDNEXT in SELECT, quoted header echo, no QRESYNC/CONDSTORE (issue 9, item 3)."""
+    """Courier: no UIDNEXT in SELECT, quoted header echo, no QRESYNC/CONDSTORE."""
     server = courier_server()
     server.add_messages("INBOX", 3)
     service, rec = make_service(server, idle_connect=server.connect)

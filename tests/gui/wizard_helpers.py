@@ -18,7 +18,7 @@ from govmail_desktop.net.resolver import system_resolver
 from govmail_desktop.policy.sources import EffectivePolicy, load_policy_file
 from tests.servers.fake_net import RecordingResolver
 
-#: H3's loopback test policy: localhost / 127.0.0.1 / ::1 and mail.go.th; account domains go.th.
+#: The loopback test policy: localhost / 127.0.0.1 / ::1 and mail.go.th; account domains go.th.
 TEST_POLICY_FILE = Path(__file__).resolve().parents[1] / "data" / "policy" / "test-loopback.json"
 
 PASSWORD = "Setup-Pw-2569"
@@ -108,7 +108,7 @@ class HangingServer:
             conn.close()
 
 
-# -- fixtures over H1's real servers (import them into a test module to use) ------------------
+# -- fixtures over the real servers of tests/servers (import them into a test module to use) --
 
 
 @dataclass(frozen=True)

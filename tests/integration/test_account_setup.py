@@ -1,7 +1,7 @@
 """AccountSetupService against the real Dovecot, SMTP submission server and Secret Service.
 
-Every run goes through H3's loopback test policy with the test CA (nothing
-bypassed) and H4's ``verify_account``. Each outcome the wizard can show is
+Every run goes through the loopback test policy (tests/data/policy/test-loopback.json)
+with the test CA (nothing bypassed) and ``verify_account``. Each outcome the wizard can show is
 produced here by a real server: success (with the SMTP port probe), wrong
 password, certificate problem, server unreachable, refused by policy.
 """

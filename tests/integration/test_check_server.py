@@ -199,7 +199,7 @@ def test_text_output_lists_addresses_tls_certificate_and_capabilities(capsys, do
     assert re.search(r"Valid from \d{4}-\d\d-\d\d .* until \d{4}-\d\d-\d\d", text)
 
 
-# -- what the capabilities mean for the app (issue 9, item 5) ---------------------------------
+# -- what the capabilities mean for the app ---------------------------------------------------
 
 def test_dovecot_before_login_shows_its_short_list_and_asks_for_user(capsys, dovecot):
     """Dovecot lists SPECIAL-USE, QRESYNC, MOVE only after login: without --user it says so."""

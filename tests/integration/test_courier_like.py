@@ -1,12 +1,13 @@
-"""The test Dovecot made to answer as Courier-IMAP does (issue 9, items 2 and 3).
+"""The test Dovecot made to answer as Courier-IMAP does.
 
-Item 2 — the header sync reads the section however the server spells it. Courier echoes the header field list quoted (``BODY[HEADER.FIELDS ("DATE" "FROM" ...)]``).
+The header sync reads the section however the server spells it. Courier echoes the header
+field list quoted (``BODY[HEADER.FIELDS ("DATE" "FROM" ...)]``).
 The test Dovecot echoes the list as it was asked for, so asking it with quoted, mixed-case
 names in another order makes the real server answer exactly in Courier's spelling
 (``BODY[HEADER.FIELDS ("CONTENT-TYPE" "REFERENCES" ...)]``): every sample must still be
 stored, with the same rows as the usual spelling gives, and nothing skipped.
 
-Item 3 — a SELECT without ``[UIDNEXT]`` must not keep the folder "initial" forever.
+A SELECT without ``[UIDNEXT]`` must not keep the folder "initial" forever.
 The client's connection is narrowed to what Courier offers (its capabilities: no
 QRESYNC, CONDSTORE, ESEARCH) and its SELECT answer loses UIDNEXT; the mail, the
 header echo, IDLE and the other client's APPEND are the real server's.

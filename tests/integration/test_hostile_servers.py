@@ -1,4 +1,4 @@
-"""Hostile servers behind verified TLS on loopback: every read is bounded (issue 8, item 4).
+"""Hostile servers behind verified TLS on loopback: every read is bounded.
 
 A server the policy allows is still untrusted. Each case floods one read path of the
 app's real code (policy → TLS → imaplib / our IMAP reader / smtplib) and checks:
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.integration
 
 LOCAL = StaticResolver({"localhost": ["127.0.0.1"]})
 MB = 1024 * 1024
-#: Loose bounds (the issue's acceptance): a bounded read stays far below both.
+#: Loose bounds: a bounded read stays far below both.
 MAX_RSS_GROWTH = 100 * MB
 MAX_SECONDS = 20.0
 #: The flood the server managed to send before the client hung up (socket buffers included).

@@ -1,4 +1,4 @@
-"""The user's scenarios on every kind of server agencies run (issue 9, item 4).
+"""The user's scenarios on every kind of server agencies run.
 
 Each scenario runs the app's own engine — the policy-checked connection
 (``ImapSession`` → ``ImapWire``), the folder list and its special folders, the

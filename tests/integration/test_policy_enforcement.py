@@ -1,4 +1,4 @@
-"""Issue 3 acceptance: every connection goes through the policy, against the real servers.
+"""Every connection goes through the policy, against the real servers.
 
 Real Dovecot (IMAP STARTTLS + IMAPS) and the real aiosmtpd submission server, the real
 policy (tests/data/policy/test-loopback.json + the test CA), the app's own code path

@@ -1,6 +1,6 @@
 """The sync engine against the real Dovecot, through the policy-enforced connection.
 
-Covers the acceptance list of issue 4 (item 2): initial sync into the cache; a
+Covered: initial sync into the cache; a
 message delivered by LMTP appearing through IDLE; flags and expunges made by
 another client arriving by QRESYNC; a UIDVALIDITY change; the server stopped
 mid-sync and restarted; offline actions replayed. "Cache equals server" is

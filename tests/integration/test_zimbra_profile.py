@@ -1,4 +1,4 @@
-"""Delete on a Dovecot that answers as mail.go.th's Zimbra does (issue 9, item 1).
+"""Delete on a Dovecot that answers as mail.go.th's Zimbra does.
 
 The test Dovecot advertises exactly Zimbra's capabilities (``imap_capability``): no
 SPECIAL-USE and no MOVE, so the Trash is found through XLIST (Dovecot answers it as a

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from tests.servers.certs import CertFiles
 from tests.servers.fake_base import FakeServer, LineSocket
 
-#: What mail.go.th's Zimbra advertises, before and after login (issue 9): CONDSTORE, QRESYNC, IDLE,
+#: What mail.go.th's Zimbra advertises, before and after login: CONDSTORE, QRESYNC, IDLE,
 #: LIST-EXTENDED, LIST-STATUS, UIDPLUS, ESEARCH and XLIST, but neither SPECIAL-USE nor MOVE.
 ZIMBRA_CAPABILITIES = (
     "IMAP4rev1 ACL BINARY CATENATE CHILDREN CONDSTORE ENABLE ESEARCH ESORT I18NLEVEL=1 ID IDLE LIST-EXTENDED "

@@ -1,4 +1,4 @@
-"""Hostile IMAP and SMTP servers behind verified TLS on loopback (issue 8, item 4).
+"""Hostile IMAP and SMTP servers behind verified TLS on loopback.
 
 A server the policy allows is still untrusted: these fakes behave like a small,
 correct server until a chosen point (``attack_at``: a command such as ``"CAPABILITY"``,

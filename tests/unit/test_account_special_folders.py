@@ -1,4 +1,4 @@
-"""The user's and the policy's choice of special folders (issue 9, item 1): stored with
+"""The user's and the policy's choice of special folders: stored with
 the account, validated, and the policy's over the user's."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Guard for the class "rich text from message data" (issue 8, item 1), checked on the source tree.
+"""Guard for the class "rich text from message data", checked on the source tree.
 
 Qt renders text as HTML wherever it guesses so: every tooltip, and QLabel /
 QMessageBox with their default ``Qt.AutoText``; freedesktop notification

@@ -1,4 +1,4 @@
-"""What check-server says each capability means for the app (issue 9, item 5): the choice of text.
+"""What check-server says each capability means for the app: the choice of text.
 
 The texts describe what the code does; where a text carries a number, the
 number is the code's own (IdleLoop's poll interval, folder_list's STATUS limit).

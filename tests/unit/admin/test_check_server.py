@@ -181,7 +181,7 @@ def test_unusable_ca_file_could_not_be_checked(tmp_path: Path, capsys):
     assert code == 2 and out["reason_code"] == "ca-file"
 
 
-# -- --resolve: parsed without guessing, for the server checked (issue 8, item 6) -----------
+# -- --resolve: parsed without guessing, for the server checked -----------------------------
 
 @pytest.mark.parametrize(
     "value",

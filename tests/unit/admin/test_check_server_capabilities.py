@@ -1,4 +1,4 @@
-"""check-server shows what the server's capabilities mean for the app (issue 9, item 5).
+"""check-server shows what the server's capabilities mean for the app.
 
 Scripted servers on loopback behind the trustme TLS certificate: a Zimbra
 (mail.go.th) capability list, a server that lists more after login (as Dovecot

@@ -1,4 +1,4 @@
-"""govmail-admin never prints a traceback (issue 8, item 4).
+"""govmail-admin never prints a traceback.
 
 An unexpected error exits 2 with one line: the error and the log file that holds
 the traceback.

@@ -2,7 +2,7 @@
 
 `policy validate` and `policy show --file` exit 1 naming the problem; `check-server
 --policy FILE` refuses with `policy-invalid` (exit 1) without contacting anything;
-never a traceback (issue 8, items 5, 7, 8).
+never a traceback.
 """
 
 from __future__ import annotations

@@ -38,13 +38,13 @@ def spoof(from_lines: str) -> P.ParsedMessage:
 
 # Hostile and odd address lists with the one answer every interpreter must give.
 HOSTILE = [
-    # The folded quoted name of item 2: the real address must come out, with the warning.
+    # A quoted name folded over lines: the real address must come out, with the warning.
     ('"admin@agency.go.th\r\n  " <x@evil.example>', [("admin@agency.go.th", "x@evil.example")], {NAME_OTHER}),
     ('"admin@agency.go.th\n\t" <x@evil.example>', [("admin@agency.go.th", "x@evil.example")], {NAME_OTHER}),
     ('"admin@agency.go.th" <x@evil.example>', [("admin@agency.go.th", "x@evil.example")], {NAME_OTHER}),
     ("admin@agency.go.th <x@evil.example>", [("admin@agency.go.th", "x@evil.example")], {NAME_OTHER}),
     ("x@evil.example (admin@agency.go.th)", [("admin@agency.go.th", "x@evil.example")], {NAME_OTHER}),
-    # Item 9 (espoofer): an angle address with an address glued behind it.
+    # espoofer's case: an angle address with an address glued behind it.
     ("<any@attack.example>admin@legit.go.th", [("", "any@attack.example"), ("", "admin@legit.go.th")], {MALFORMED}),
     ("a@b.example, <c@d.example>junk", [("", "a@b.example"), ("", "c@d.example"), ("", "junk")], {MALFORMED}),
     ("Bank <a@b.example> <evil@x.example>", [("Bank", "a@b.example"), ("", "evil@x.example")], {MALFORMED}),
@@ -116,7 +116,7 @@ def test_an_address_glued_behind_an_angle_address_is_shown_and_flagged():
 
 
 def test_address_parsing_does_not_depend_on_the_stdlib_parser(monkeypatch):
-    """Item 9: the answers above come from our parser, whatever email.utils does on this interpreter."""
+    """The answers above come from our parser, whatever email.utils does on this interpreter."""
     expected = [parsed(value) for value, _, _ in HOSTILE]
 
     def broken(*args, **kwargs):

@@ -1,5 +1,5 @@
 """Special folders on the wire: LIST options, XLIST as Zimbra answers it, CREATE with USE,
-and moving or expunging without MOVE / UIDPLUS (issue 9, item 1).
+and moving or expunging without MOVE / UIDPLUS.
 
 Byte-level, through the scripted transport of test_imap_wire.py. The server lines are
 what mail.go.th's Zimbra sends (no SPECIAL-USE, special folders only in XLIST).

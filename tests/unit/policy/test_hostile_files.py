@@ -1,4 +1,4 @@
-"""Hostile policy files: nesting, size, numbers, text, address ranges, many entries (issue 8, items 5, 7, 8).
+"""Hostile policy files: nesting, size, numbers, text, address ranges, many entries.
 
 The guard at the end feeds every file of tests/hostile_policies.py through every
 loader entry point: each must give a result — valid, or invalid with a specific
@@ -52,7 +52,7 @@ def assert_fails_closed(eff, *needles: str) -> None:
     assert info.value.code == api.POLICY_INVALID
 
 
-# -- item 5: nesting and size -------------------------------------------------------
+# -- nesting and size ---------------------------------------------------------------
 
 def test_deeply_nested_policy_file_fails_closed_instead_of_raising(tmp_path):
     path = write(tmp_path, "[" * 1000 + "]" * 1000)
@@ -146,7 +146,7 @@ def test_policy_from_dict_refuses_deep_nesting_too():
     assert eff.error is not None and "nested more than" in problems_en(eff)[0]
 
 
-# -- item 7: address ranges judged together; translation prefixes refused -----------
+# -- address ranges judged together; translation prefixes refused -------------------
 
 def test_many_ranges_covering_all_of_ipv4_are_refused():
     eff = policy_from_dict({"addresses": {"allow_cidrs": [f"{i}.0.0.0/8" for i in range(256)]}})
@@ -209,7 +209,7 @@ def test_foreign_address_through_a_translation_prefix_is_not_allowed():
     assert info.value.code == api.POLICY_INVALID
 
 
-# -- item 8: many entries: linear loading, and a bound --------------------------------
+# -- many entries: linear loading, and a bound ----------------------------------------
 
 @pytest.mark.parametrize("key", [k for k, spec in schema.KEYS.items() if spec.registry_type == "REG_MULTI_SZ"])
 def test_lists_over_the_entry_limit_are_refused(tmp_path, key):

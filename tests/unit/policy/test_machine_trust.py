@@ -1,4 +1,4 @@
-r"""Only an administrator can choose the machine policy (issue 8, item 3).
+r"""Only an administrator can choose the machine policy.
 
 Windows: the folder is asked of the system (known-folder API), the file and its
 folder must be owned by Administrators/SYSTEM and writable by no one else

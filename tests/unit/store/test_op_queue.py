@@ -70,7 +70,7 @@ def test_a_damaged_queue_is_kept_aside_and_reported(queue_path):
         q.close()
 
 
-# ---------------------------------------------------------------- action ids (issue 10, item 2)
+# ---------------------------------------------------------------- action ids
 
 
 def test_a_queued_row_is_found_by_its_action_id_not_by_its_contents(queue_path):

@@ -142,7 +142,7 @@ def test_every_message_appears_exactly_once():
 @pytest.mark.parametrize(
     ("header", "shown"),
     [
-        # issue 8: a display name holding another address never stands alone in the list
+        # a display name holding another address never stands alone in the list
         ('"admin@agency.go.th\r\n  " <x@evil.example>', "admin@agency.go.th <x@evil.example>"),
         ('"admin\uff20agency.go.th" <x@evil.example>', "admin\uff20agency.go.th <x@evil.example>"),
         ('"admin\ufe6bagency.go.th" <x@evil.example>', "admin\ufe6bagency.go.th <x@evil.example>"),

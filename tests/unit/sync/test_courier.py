@@ -1,4 +1,4 @@
-"""Courier-IMAP's ways (issue 9, items 2 and 3), which the test Dovecot cannot show.
+"""Courier-IMAP's ways, which the test Dovecot cannot show.
 
 * The header section echoed with quoted field names (``BODY[HEADER.FIELDS ("DATE"
   "FROM" ...)]``, RFC 3501 astrings): every row must still be stored.

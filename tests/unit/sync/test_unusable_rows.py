@@ -1,4 +1,4 @@
-"""A FETCH response the client cannot use is counted, logged once and reported (issue 9, item 2).
+"""A FETCH response the client cannot use is counted, logged once and reported.
 
 Never dropped in silence: the sync's ``skipped`` counts it, the log gets the first
 one's shape in the server's words (item and section names, sizes — no message
