@@ -158,7 +158,7 @@ def resolve_special_folders(
         if found is not None:
             role, rank = found
             candidates.append((_depth(folder), rank, folder.name, role))
-    for _depth_, _rank, name, role in sorted(candidates):
+    for _depth_of, _rank, name, role in sorted(candidates):
         give(role, name)
 
     role_of = {name: role for role, name in assigned.items()}

@@ -692,8 +692,12 @@ class MailCache:
         pool = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="cache-writer", initializer=lower_current_thread_priority
         )
+
+        def submit(folder_id: int, rows: Sequence[SummaryRow]) -> Future[int]:
+            return pool.submit(self.insert_rows, folder_id, rows)
+
         try:
-            yield functools.partial(pool.submit, self.insert_rows)
+            yield submit
         finally:
             pool.submit(self.close_thread)
             pool.shutdown(wait=True)

@@ -84,11 +84,13 @@ def test_hostile_messages_sync_into_the_cache_as_the_general_path_reads_them(dov
         try:
             cache.upsert_folders([Folder(folder)])
             # Small batches and bulk_min: the bulk load and its writer thread are used too.
-            result = FolderSync(wire, cache, options=SyncOptions(first_batch=5, growth=4, write_batch=16, bulk_min=20)).run(folder)
+            options = SyncOptions(first_batch=5, growth=4, write_batch=16, bulk_min=20)
+            result = FolderSync(wire, cache, options=options).run(folder)
             assert result.fetched == appended >= 60 and result.skipped == 0
             fid = cache.folder_id(folder)
             wire.select(folder, readonly=True)
-            general = {m.uid: summary_row(fid, convert.summary_of(m)) for m in wire.fetch("1:*", convert.SUMMARY_ITEMS)}
+            fetched = wire.fetch("1:*", convert.SUMMARY_ITEMS)
+            general = {m.uid: summary_row(fid, convert.summary_of(m)) for m in fetched}
             conn = cache._conn()  # reading the stored rows back as they are
             columns = "folder_id, uid, flags, keywords, internaldate, date, size, subject, subject_key, from_display, " \
                 "sender_key, from_addrs, to_addrs, cc_addrs, message_id, in_reply_to, refs, preview, has_attachments"

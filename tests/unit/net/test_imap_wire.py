@@ -410,7 +410,9 @@ def test_list_folders_with_list_status():
         server, capabilities=("IMAP4rev1", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "CONDSTORE")
     )
     folders = wire.list_folders()
-    assert transport.sent[0].startswith(b'W1 LIST "" "*" RETURN (SUBSCRIBED CHILDREN SPECIAL-USE STATUS (MESSAGES UNSEEN')
+    assert transport.sent[0].startswith(
+        b'W1 LIST "" "*" RETURN (SUBSCRIBED CHILDREN SPECIAL-USE STATUS (MESSAGES UNSEEN'
+    )
     assert [(f.name, f.special_use, f.status.get("UNSEEN")) for f in folders] == [
         ("INBOX", None, 1),
         ("จดหมายที่ส่งแล้ว", "\\sent", 0),

@@ -255,7 +255,7 @@ BULK = SyncOptions(first_batch=3, growth=2, max_chunk=8, write_batch=4, bulk_min
 def _sort_indexes(cache) -> set[str]:
     from govmail_desktop.store.schema import BULK_SORT_INDEXES
 
-    rows = cache._conn().execute("SELECT name FROM sqlite_master WHERE type='index'")  # noqa: SLF001
+    rows = cache._conn().execute("SELECT name FROM sqlite_master WHERE type='index'")
     return {r[0] for r in rows} & set(BULK_SORT_INDEXES)
 
 
@@ -310,7 +310,7 @@ def test_bulk_sync_dying_midway_leaves_a_usable_cache_that_resumes(server, cache
     assert 3 < cache.count(fid) < 40 and cache.folder(fid).uidnext is None
     assert _sort_indexes(cache) == set(BULK_SORT_INDEXES)
 
-    cache._drop_sort_indexes()  # noqa: SLF001 - as if the process had died inside bulk_load()
+    cache._drop_sort_indexes()  # as if the process had died inside bulk_load()
     cache.close()
     reopened = MailCache(tmp_path / "cache.sqlite3")
     try:

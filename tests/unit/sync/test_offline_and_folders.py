@@ -291,7 +291,7 @@ def test_backoff_grows_caps_jitters_and_resets():
     backoff.reset()
     assert backoff.next_delay() == 1
     jittered = Backoff(initial=10, jitter=0.2, rng=random.Random(7))
-    delays = {jittered.next_delay() for _ in range(1)} | {Backoff(initial=10, jitter=0.2).next_delay() for _ in range(20)}
+    delays = {jittered.next_delay()} | {Backoff(initial=10, jitter=0.2).next_delay() for _ in range(20)}
     assert all(8 <= d <= 12 for d in delays) and len(delays) > 1
 
 
@@ -308,7 +308,8 @@ def _message(header: bytes = b"") -> FetchedMessage:
 
 
 def test_summary_matches_the_dataclass_constructor():
-    fast = convert.summary_of(_message(b"References: <a@x>\r\n <p@x>\r\nContent-Type: multipart/mixed;\r\n boundary=x\r\n\r\n"))
+    header = b"References: <a@x>\r\n <p@x>\r\nContent-Type: multipart/mixed;\r\n boundary=x\r\n\r\n"
+    fast = convert.summary_of(_message(header))
     slow = MessageSummary(**{f.name: getattr(fast, f.name) for f in dataclasses.fields(MessageSummary)})
     assert fast == slow and summary_row(1, fast) == summary_row(1, slow)
     assert fast.references == ("<a@x>", "<p@x>") and fast.has_attachments

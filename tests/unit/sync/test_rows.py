@@ -191,13 +191,15 @@ def _both_paths(data: bytes, chunk: int = 4096, memo: rows.RowMemo | None = None
     """(rows the fused path built, responses it left) and the general path's responses."""
     built: list = []
     left: list = []
-    reader = ResponseReader(_Chunks(data, chunk))
+    chunks = _Chunks(data, chunk)
+    reader = ResponseReader(chunks)
     builder = functools.partial(rows.fast_row, memo or rows.RowMemo(), 3)
-    while reader.buffered() or reader.transport.pos < len(data):
+    while reader.buffered() or chunks.pos < len(data):
         left += reader.read_bulk(SUMMARY_ROW_RE, builder, built)
     general: list = []
-    reader = ResponseReader(_Chunks(data, chunk))
-    while reader.buffered() or reader.transport.pos < len(data):
+    chunks = _Chunks(data, chunk)
+    reader = ResponseReader(chunks)
+    while reader.buffered() or chunks.pos < len(data):
         general += reader.read_available()
     return built, left, general
 
