@@ -1,4 +1,4 @@
-"""The message list and the preview show the same subject, sender and date (issue 10, item 1).
+"""The message list and the preview show the same subject, sender and date.
 
 Every message of tests/data and of the public corpora (tests/corpora.py) is synced
 through the app's own ``ImapWire`` and ``FolderSync`` from a server that answers as

@@ -1,4 +1,4 @@
-"""No shared mutable globals on the row path (issue 10, item 4): what a sync works out once
+"""No shared mutable globals on the row path: what a sync works out once
 per distinct value lives in its own memo (``rows.RowMemo``), passed in, never in a module."""
 
 from __future__ import annotations
