@@ -1,5 +1,5 @@
-"""Special folders on servers without SPECIAL-USE, and Delete where there is no Trash
-(issue 9, item 1), on the scripted fake server.
+"""Special folders on servers without SPECIAL-USE, and Delete where there is no Trash,
+on the scripted fake server.
 
 Zimbra (mail.go.th) names its special folders only in XLIST replies; Courier has
 none at all and keeps every folder under ``INBOX.``; some servers send the RFC
