@@ -92,8 +92,10 @@ def test_hostile_messages_sync_into_the_cache_as_the_general_path_reads_them(dov
             fetched = wire.fetch("1:*", convert.SUMMARY_ITEMS)
             general = {m.uid: summary_row(fid, convert.summary_of(m)) for m in fetched}
             conn = cache._conn()  # reading the stored rows back as they are
-            columns = "folder_id, uid, flags, keywords, internaldate, date, size, subject, subject_key, from_display, " \
+            columns = (
+                "folder_id, uid, flags, keywords, internaldate, date, size, subject, subject_key, from_display, "
                 "sender_key, from_addrs, to_addrs, cc_addrs, message_id, in_reply_to, refs, preview, has_attachments"
+            )
             stored = {r[1]: tuple(r) for r in conn.execute(f"SELECT {columns} FROM messages WHERE folder_id=?", (fid,))}
             assert stored.keys() == general.keys()
             for uid, row in general.items():
