@@ -100,7 +100,7 @@
         <name>AccountSetupService</name>
         <message>
             <source>Checking the address against the agency's policy…</source>
-            <extracomment>``verify_account(imap, smtp_candidates, login, password, policy, *, cancel, timeout)``.</extracomment>
+            <extracomment>The OS keyring (None: no keyring for this run, passwords live in memory only). Where accounts are saved (None: a check only, nothing can be committed).</extracomment>
             <translation>กำลังตรวจสอบที่อยู่อีเมลตามนโยบายของหน่วยงาน…</translation>
         </message>
         <message>
@@ -141,7 +141,7 @@
         </message>
         <message>
             <source>The name must not contain line breaks or control characters.</source>
-            <extracomment>Validation of the account keys a policy may lock, in the shape of ``core.settings.SCHEMA`` so the policy schema can check them the same way (``ACCOUNT_LOCK_SETTINGS.get(key)`` next to ``SCHEMA.get(key)``). mail.go.th's SMTP ports in the order to try them (GOVERNMENT.md: only port 25 with STARTTLS is seen in public code; 465 and 587 are usual for Zimbra). The user's own choice of special folders: ((role key, folder name), ...), e.g. (("trash", "INBOX.Trash"),); roles not listed are detected (core/folder_roles.py).</extracomment>
+            <extracomment>Validation of the account keys a policy may lock, in the shape of ``core.settings.SCHEMA`` so the policy schema can check them the same way (``ACCOUNT_LOCK_SETTINGS.get(key)`` next to ``SCHEMA.get(key)``). mail.go.th's SMTP ports in the order to try them (public configurations show only port 25 with STARTTLS; 465 and 587 are usual for Zimbra). The user's own choice of special folders: ((role key, folder name), ...), e.g. (("trash", "INBOX.Trash"),); roles not listed are detected (core/folder_roles.py).</extracomment>
             <translation>ชื่อต้องไม่มีการขึ้นบรรทัดใหม่หรืออักขระควบคุม</translation>
         </message>
         <message>
@@ -598,7 +598,7 @@
         <name>App</name>
         <message>
             <source>GovMail Desktop: e-mail for Thai government officials.</source>
-            <extracomment>The setup wizard's contract (issue 3): open it non-blocking over ``parent``. Use this settings file instead of the one in the config directory. The policy to enforce instead of the machine policy (tests and the demo: a test policy allowing 127.0.0.1, never a bypass). An ``EffectivePolicy``. Opens the account setup wizard; enables File → Add account… and is called at start-up when no account exists. Passwords to hold in memory for this run only (account id -&gt; password), as if the user had typed them for "ask each session" (the demo's accounts). Called once the main window is shown (screenshots, start-up tests). Passwords of "ask each session" accounts, in memory only. Called with each account the setup wizard saves (per-account services hook in here). Per-account caches, mailbox services and the tray (ui.mailbox_setup.Mailboxes).</extracomment>
+            <extracomment>Opens the setup wizard non-blocking over ``parent``. ``factory(account, cache, offline_queue)`` → the account's sync service (None: offline only). The OS keyring for this run (None: none, passwords live in memory only). ``factory(window, notifications_enabled)`` → the tray icon. Use this settings file instead of the one in the config directory. The policy to enforce instead of the machine policy (tests and the demo: a test policy allowing 127.0.0.1, never a bypass). Opens the account setup wizard; enables File → Add account… and is called at start-up when no account exists. Passwords to hold in memory for this run only (account id -&gt; password), as if the user had typed them for "ask each session" (the demo's accounts). Called once the main window is shown (screenshots, start-up tests). Builds each account's sync service instead of :func:`engine_sync_factory`. The keyring for this run instead of the system's. The tray icon instead of :func:`system_tray`. The accounts' mailboxes, their controller and the tray.</extracomment>
             <translation>GovMail Desktop: อีเมลสำหรับเจ้าหน้าที่ภาครัฐไทย</translation>
         </message>
         <message>
@@ -988,7 +988,7 @@
         <name>FolderTreeModel</name>
         <message>
             <source>Inbox</source>
-            <extracomment>The view's icons by special use (None: a user folder); set by the UI.</extracomment>
+            <extracomment>The roles a user (or the policy) may assign, by the key used in settings. What the folder tree calls the special folders (and messages about them), in any language.</extracomment>
             <translation>กล่องจดหมายเข้า</translation>
         </message>
         <message>
@@ -1013,6 +1013,7 @@
         </message>
         <message>
             <source>Folders</source>
+            <extracomment>The view's icons by special use (None: a user folder); set by the UI.</extracomment>
             <translation>โฟลเดอร์</translation>
         </message>
         <message>
@@ -1480,7 +1481,7 @@
         <name>MimeParse</name>
         <message>
             <source>This message has more than one sender line; the sender may be forged.</source>
-            <extracomment>Bytes of the raw message handed to the parser (the rest is not looked at). Lines of the raw message handed to the parser (each costs the parser memory). Longer raw lines are cut (a single 100 MB line cannot be shown anyway). Longer header fields (with their folded lines) are cut. More multipart/message containers than this → no MIME tree (flat fallback); keeps the stdlib parser's recursion far below Python's limit. Nesting depth walked; deeper parts are skipped and said to be. Parts walked at most. Encoded bytes of one text part that are decoded. Characters of one HTML part converted. Above this many tags the HTML is reduced by stripping tags (sanitiser cost). Characters of preview text in all. Longer lines are broken (the text widget lays out huge lines slowly). Characters of one header value looked at. Addresses kept per address header (the rest are counted). Link targets longer than this are shortened in the text. Warnings that mean "the sender may not be who the name says" (shown prominently).</extracomment>
+            <extracomment>Bytes of the raw message handed to the parser (the rest is not looked at). Lines of the raw message handed to the parser (each costs the parser memory). Longer raw lines are cut (a single 100 MB line cannot be shown anyway). Longer header fields (with their folded lines) are cut. More multipart/message containers than this → no MIME tree (flat fallback); keeps the stdlib parser's recursion far below Python's limit. Nesting depth walked; deeper parts are skipped and said to be. Parts walked at most. Encoded bytes of one text part that are decoded. Characters of one HTML part converted. Above this many tags the HTML is reduced by stripping tags (sanitiser cost). Characters of preview text in all. Longer lines are broken (the text widget lays out huge lines slowly). Addresses kept per address header (the rest are counted). Link targets longer than this are shortened in the text. Warnings that mean "the sender may not be who the name says" (shown prominently).</extracomment>
             <translation>จดหมายฉบับนี้มีบรรทัดผู้ส่งมากกว่าหนึ่งบรรทัด ผู้ส่งอาจถูกปลอมแปลง</translation>
         </message>
         <message>
@@ -1533,7 +1534,7 @@
         </message>
         <message>
             <source>Forwarded message</source>
-            <extracomment>Every label of Thai single-byte text; decoded as cp874 (superset of all of them). Header folding (RFC 5322 §2.2.3), as the header sync unfolds the fetched fields. Every character outside a comment starts one of these, or is a stray one. The same without quoted strings and domain literals (after an unclosed one). The shape of an addr-spec by token kinds: word *("." word) "@" (dot-atom / domain literal). Invisible format characters (bidi embeddings, overrides and isolates, marks, zero-width characters, word joiner, BOM, soft hyphen, tags): removed from names and addresses, and flagged (they can reorder or hide what is shown). Letters of other scripts (and non-ASCII Latin ones) that look like an ASCII letter, after NFKC and lower-casing: the look-alikes of homograph attacks (after the lists browsers use for their IDN display policy). Characters whose NFKC form is ASCII (fullwidth, mathematical, ſ, ℓ) are look-alikes too. Scripts that may share one label (UTS #39 "highly restrictive"): Latin with Japanese, Chinese or Korean; no other mix is a real-world domain label. Look-alikes of these (and of the domains below them) get the stronger warning. An attached message (message/rfc822): its own Subject, decoded ("" if it has none); None for every other attachment. Where the text came from: "plain", "html", "mixed" or "none". Bytes of a line break in the raw message (CRLF as IMAP serves it, LF in files).</extracomment>
+            <extracomment>Every character outside a comment starts one of these, or is a stray one. The same without quoted strings and domain literals (after an unclosed one). The shape of an addr-spec by token kinds: word *("." word) "@" (dot-atom / domain literal). Invisible format characters (bidi embeddings, overrides and isolates, marks, zero-width characters, word joiner, BOM, soft hyphen, tags): removed from names and addresses, and flagged (they can reorder or hide what is shown). Letters of other scripts (and non-ASCII Latin ones) that look like an ASCII letter, after NFKC and lower-casing: the look-alikes of homograph attacks (after the lists browsers use for their IDN display policy). Characters whose NFKC form is ASCII (fullwidth, mathematical, ſ, ℓ) are look-alikes too. Scripts that may share one label (UTS #39 "highly restrictive"): Latin with Japanese, Chinese or Korean; no other mix is a real-world domain label. Look-alikes of these (and of the domains below them) get the stronger warning. An attached message (message/rfc822): its own Subject, decoded ("" if it has none); None for every other attachment. Where the text came from: "plain", "html", "mixed" or "none". Bytes of a line break in the raw message (CRLF as IMAP serves it, LF in files).</extracomment>
             <translation>จดหมายที่ส่งต่อ</translation>
         </message>
         <message>
@@ -2274,8 +2275,6 @@
         <name>Sync</name>
         <message>
             <source>The server {host} could not carry out the request.</source>
-            <extracomment>Thai legacy charsets: all decoded as cp874, the superset Outlook and Windows actually write (TIS-620 plus curly quotes and dashes at 0x91-0x97). Parsed address lists by their raw bytes: a mailbox repeats its correspondents. Groups: 1 UID, 2 flags (inside the parentheses), 3 INTERNALDATE (unquoted), 4 RFC822.SIZE, 5 the section name (``BODY[...]``), ``literal`` (6) the size of the section's literal, which follows the match and must end in ``)<byte value="xd" />
-``. Largest section literal the bulk path takes in place (bigger ones: the general path). With QRESYNC: UIDs removed since the given modseq ... ... and messages whose flags changed since then. One response line (literals cut out): a plain SEARCH of two million UIDs is ~16 MB. Literals of one FETCH response (message bodies; the app asks for 16 MB of a message at most). Literals of any other response (folder names in LIST/STATUS, ID strings, ...). Responses one command (or one IDLE wait) may bring: UNTAGGED_BASE, plus UNTAGGED_PER_MESSAGE for each message of the largest folder (EXISTS) the server has announced on this connection, counted up to MAX_COUNTED_MESSAGES. Per message a real server sends at most the FETCH asked for and one change (a flag FETCH, an EXPUNGE): a NOOP after another client marked every message of a million-message folder as read brings a million FETCH responses, well within 2,010,000. The same bound applies to the events gathered and not yet taken. LIST: one LIST and one STATUS (LIST-STATUS) response per folder, at most this many folders. Bytes of the responses a command keeps until its tagged answer (FETCH streams hand their rows on in batches and are not counted): RETAINED_BASE, plus RETAINED_PER_MESSAGE per counted message, plus RETAINED_PER_FOLDER per folder for LIST. Largest block one ``recv`` returns (the reused read buffer's size). Responses read ahead of the command they belong to (see :meth:`unread`).</extracomment>
             <translation>เซิร์ฟเวอร์ {host} ไม่สามารถดำเนินการตามคำขอได้</translation>
         </message>
         <message>
