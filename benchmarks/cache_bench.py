@@ -26,17 +26,17 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from govmail_desktop.core.entities import Address, Flag, Folder, MessageSummary  # noqa: E402
-from govmail_desktop.store import MailCache, SortKey  # noqa: E402
-from govmail_desktop.store.cache import summary_row  # noqa: E402
+from govmail_desktop.core.entities import Address, Flag, Folder, MessageSummary
+from govmail_desktop.store import MailCache, SortKey
+from govmail_desktop.store.cache import summary_row
 
-BASE = datetime(2020, 1, 1, tzinfo=timezone.utc)
+BASE = datetime(2020, 1, 1, tzinfo=UTC)
 NAMES = [Address(f"ผู้ส่ง หน่วยงาน {i}", f"user{i}@agency{i % 40}.go.th") for i in range(700)]
 SUBJECTS = ["ขออนุมัติงบประมาณ", "Re: ประชุมคณะทำงาน", "หนังสือเวียน ที่ มท", "Fwd: Annual report", "แจ้งกำหนดการ"]
 

@@ -150,8 +150,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from govmail_desktop.models.message_list import MessageListModel
     from govmail_desktop.net.endpoint import Endpoint
-    from govmail_desktop.net.imap_session import ImapSession
     from govmail_desktop.net.imap.client import wire_from_session
+    from govmail_desktop.net.imap_session import ImapSession
     from govmail_desktop.services.sync_service import DONE, SyncService, imap_connector
     from govmail_desktop.store.cache import MailCache
     from govmail_desktop.store.op_queue import OfflineOpQueue
@@ -386,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
             waiter = Waiter()
 
             class PaintedView(QTableView):
-                def paintEvent(self, event):  # noqa: N802 - Qt's name
+                def paintEvent(self, event):  # Qt's name
                     super().paintEvent(event)
                     if self.model() is not None and self.model().rowCount() and not painted:
                         painted.append(time.perf_counter())

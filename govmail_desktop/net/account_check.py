@@ -8,9 +8,9 @@ ends within one timeout at most (the wizard need not wait for it).
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from govmail_desktop.core.errors import Cancelled
 from govmail_desktop.net.endpoint import Endpoint

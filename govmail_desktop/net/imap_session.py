@@ -37,8 +37,9 @@ import logging
 import re
 import ssl
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO, NoReturn, Sequence, cast
+from typing import BinaryIO, NoReturn, cast
 
 from imapclient import IMAPClient
 from imapclient import exceptions as imap_exc
@@ -143,7 +144,7 @@ class _CheckedIMAP4(imaplib.IMAP4):
         super().__init__(host, port)
         self._tls_established = True
 
-    def _create_socket(self, timeout: float | None) -> ssl.SSLSocket:  # noqa: ARG002
+    def _create_socket(self, timeout: float | None) -> ssl.SSLSocket:
         sock, self._checked_sock = self._checked_sock, None
         if sock is None:
             raise self.abort("GovMail connects only once, through the policy")
@@ -186,7 +187,7 @@ class _CheckedIMAP4(imaplib.IMAP4):
             pass
         raise failures.too_much_data(self.host, self.port, f"login phase: {detail}")
 
-    def starttls(self, ssl_context: ssl.SSLContext | None = None):  # noqa: ARG002
+    def starttls(self, ssl_context: ssl.SSLContext | None = None):
         raise self.abort("TLS is established by GovMail before imaplib starts")
 
     def hand_over(self) -> tuple[ssl.SSLSocket, BinaryIO]:
@@ -221,7 +222,7 @@ class _CheckedIMAPClient(IMAPClient):
             # Makes IMAPClient refuse its own starttls() and re-ask capabilities before login.
             self._starttls_done = True
 
-    def _create_IMAP4(self) -> _CheckedIMAP4:  # noqa: N802 (imapclient's name)
+    def _create_IMAP4(self) -> _CheckedIMAP4:  # imapclient's name
         imap4, self._prepared_imap4 = self._prepared_imap4, None
         if imap4 is None:
             raise imap_exc.IMAPClientAbortError("GovMail connects only once, through the policy")
@@ -255,7 +256,7 @@ class ImapSession:
         cancel: threading.Event | None = None,
         report: ConnectionReport | None = None,
         extra_ca_files: Sequence[Path] = (),
-    ) -> "ImapSession":
+    ) -> ImapSession:
         """Connect through the policy, TLS verified; capabilities asked over TLS."""
         report = report if report is not None else ConnectionReport(endpoint)
         conn = secure_connect(
@@ -371,7 +372,7 @@ class ImapSession:
         except (imaplib.IMAP4.error, OSError, EOFError):
             pass
 
-    def __enter__(self) -> "ImapSession":
+    def __enter__(self) -> ImapSession:
         return self
 
     def __exit__(self, exc_type: object, *exc_info: object) -> None:

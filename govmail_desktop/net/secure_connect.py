@@ -29,9 +29,9 @@ import logging
 import socket
 import ssl
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 from govmail_desktop.core.errors import Cancelled, PolicyRefused
 from govmail_desktop.net import failures, tls

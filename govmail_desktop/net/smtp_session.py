@@ -24,8 +24,9 @@ import logging
 import smtplib
 import ssl
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, Sequence
+from typing import NoReturn
 
 from govmail_desktop.core.errors import (
     Cancelled,
@@ -104,12 +105,12 @@ class _BoundedReplies:
     """smtplib's reply file (it calls ``readline`` and ``close`` only), with bounds on
     the line length and on the number of lines since our last command."""
 
-    def __init__(self, raw, owner: "_CheckedSMTP") -> None:
+    def __init__(self, raw, owner: _CheckedSMTP) -> None:
         self._raw = raw
         self._owner = owner
         self.lines = 0
 
-    def readline(self, size: int = -1) -> bytes:  # noqa: ARG002 - the bound is ours
+    def readline(self, size: int = -1) -> bytes:  # the bound is ours, not the caller's size
         line = self._raw.readline(SMTP_MAX_LINE + 1)
         self.lines += 1
         if len(line) > SMTP_MAX_LINE:
@@ -137,7 +138,7 @@ class _CheckedSMTP(smtplib.SMTP):
                 self.close()
                 raise smtplib.SMTPConnectError(code, msg)
 
-    def connect(self, host: str = "localhost", port: int = 0, source_address=None):  # noqa: ARG002
+    def connect(self, host: str = "localhost", port: int = 0, source_address=None):
         raise smtplib.SMTPServerDisconnected("GovMail connects only through the policy")
 
     def send(self, s) -> None:
@@ -154,7 +155,7 @@ class _CheckedSMTP(smtplib.SMTP):
             pass
         raise failures.too_much_data(self._host, self._port, f"SMTP: {detail}")
 
-    def starttls(self, *args, **kwargs):  # noqa: ARG002
+    def starttls(self, *args, **kwargs):
         raise smtplib.SMTPNotSupportedError("TLS is established by GovMail before smtplib starts")
 
 
@@ -178,7 +179,7 @@ class SmtpSession:
         cancel: threading.Event | None = None,
         report: ConnectionReport | None = None,
         extra_ca_files: Sequence[Path] = (),
-    ) -> "SmtpSession":
+    ) -> SmtpSession:
         """Connect through the policy, TLS verified, then EHLO over TLS."""
         report = report if report is not None else ConnectionReport(endpoint)
         conn = secure_connect(
@@ -306,7 +307,7 @@ class SmtpSession:
         except OSError:
             pass
 
-    def __enter__(self) -> "SmtpSession":
+    def __enter__(self) -> SmtpSession:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import ssl
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -179,7 +179,7 @@ class CertificateInfo:
     spki_sha256: str
 
     @classmethod
-    def from_der(cls, der: bytes) -> "CertificateInfo":
+    def from_der(cls, der: bytes) -> CertificateInfo:
         cert = x509.load_der_x509_certificate(der)
         sans: list[str] = []
         try:
@@ -191,8 +191,8 @@ class CertificateInfo:
         return cls(
             subject=cert.subject.rfc4514_string(),
             issuer=cert.issuer.rfc4514_string(),
-            not_before=cert.not_valid_before_utc.astimezone(timezone.utc),
-            not_after=cert.not_valid_after_utc.astimezone(timezone.utc),
+            not_before=cert.not_valid_before_utc.astimezone(UTC),
+            not_after=cert.not_valid_after_utc.astimezone(UTC),
             sans=tuple(sans),
             spki_sha256=spki_sha256(der),
         )

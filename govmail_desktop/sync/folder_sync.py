@@ -415,7 +415,7 @@ class FolderSync:
         else:
             try:
                 self._finish_write()
-            except Exception:  # noqa: BLE001 - the first error is the one to report
+            except Exception:  # the first error is the one to report; this one is logged
                 log.warning("A cache write failed while the sync was ending on an error", exc_info=True)
         return False
 
