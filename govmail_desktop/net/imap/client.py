@@ -215,8 +215,8 @@ class ImapWire:
             log.warning("Unreadable unsolicited response skipped (%s): %s", exc, excerpt(line))
             event = None
         if event is not None:
-            if type(event) is Exists and event.count > self._counted_messages:
-                self._folder_grew(event.count)
+            if type(event) is Exists and event.messages > self._counted_messages:
+                self._folder_grew(event.messages)
             if len(self.events) >= self._response_limit():
                 raise self._too_much("unsolicited responses", f"more than {len(self.events)} changes not yet taken")
             self.events.append(event)
@@ -362,11 +362,11 @@ class ImapWire:
             except (ParseError, ValueError, TypeError, IndexError) as exc:
                 log.warning("Unreadable LIST/STATUS response skipped (%s): %s", exc, excerpt(resp.line))
         for folder in folders:
-            values = statuses.get(folder.wire_name)
-            if values is None and folder.wire_name.upper() == b"INBOX":
-                values = next((v for k, v in statuses.items() if k.upper() == b"INBOX"), None)
-            if values:
-                folder.status.update(values)
+            status = statuses.get(folder.wire_name)
+            if status is None and folder.wire_name.upper() == b"INBOX":
+                status = next((v for k, v in statuses.items() if k.upper() == b"INBOX"), None)
+            if status:
+                folder.status.update(status)
         return folders
 
     def xlist_folders(self) -> list[FolderListing]:
@@ -475,7 +475,7 @@ class ImapWire:
         # EXISTS, VANISHED (EARLIER) and FETCH arrived as events.
         for event in self.take_events():
             if isinstance(event, Exists):
-                info.exists = event.count
+                info.exists = event.messages
             elif isinstance(event, Vanished):
                 info.vanished.append(event.uid_set)
             elif isinstance(event, FlagsChanged):

@@ -101,8 +101,8 @@ class SocketTransport:
             data, self._leftover = self._leftover, b""
             return data
         sock = self.sock
-        is_tls = isinstance(sock, ssl.SSLSocket)
-        pending = sock.pending() if is_tls else 0
+        tls = sock if isinstance(sock, ssl.SSLSocket) else None
+        pending = tls.pending() if tls is not None else 0
         if not pending and timeout is not None:
             if not _wait_readable(sock, timeout):
                 raise TimeoutError(f"no data within {timeout:.0f} s")
@@ -116,7 +116,7 @@ class SocketTransport:
         view = memoryview(self._block)
         try:
             total = sock.recv_into(view, max_bytes)
-            while total and total < max_bytes and ((is_tls and sock.pending()) or _wait_readable(sock, 0)):
+            while total and total < max_bytes and ((tls is not None and tls.pending()) or _wait_readable(sock, 0)):
                 more = sock.recv_into(view[total:], max_bytes - total)
                 if not more:
                     break  # end of stream: the next call reports it
@@ -148,7 +148,7 @@ class Response(NamedTuple):
     """One complete server response: its text with literals cut out, and the literals."""
 
     line: bytes
-    literals: list[bytes]
+    literals: Sequence[bytes]
 
 
 class ResponseReader:
@@ -243,9 +243,9 @@ class ResponseReader:
     def read_response(self) -> Response:
         """One response (a line plus the literals it announces)."""
         if self._pushed_back:
-            line, literals = self._pushed_back.pop(0)
-            self._spend(1, len(line) + sum(map(len, literals)))
-            return Response(line, list(literals))
+            pushed_line, pushed_literals = self._pushed_back.pop(0)
+            self._spend(1, len(pushed_line) + sum(map(len, pushed_literals)))
+            return Response(pushed_line, list(pushed_literals))
         line = self._readline()
         m = _LITERAL_AT_END.search(line)
         if m is None:
@@ -273,9 +273,9 @@ class ResponseReader:
         data when there is not one complete response yet (one pass over the buffer).
         """
         if self._pushed_back:
-            out, self._pushed_back = self._pushed_back, []
-            self._spend(len(out), sum(len(line) + sum(map(len, lits)) for line, lits in out))
-            return out
+            pushed, self._pushed_back = self._pushed_back, []
+            self._spend(len(pushed), sum(len(line) + sum(map(len, lits)) for line, lits in pushed))
+            return pushed
         out: list[tuple[bytes, Sequence[bytes]]] = []
         while True:
             buf = self._buf
@@ -326,9 +326,9 @@ class ResponseReader:
         (a command's answer), so nothing after it is taken as a row of this command.
         """
         if self._pushed_back:
-            out, self._pushed_back = self._pushed_back, []
-            self._spend(len(out), sum(len(line) + sum(map(len, lits)) for line, lits in out))
-            return out
+            pushed, self._pushed_back = self._pushed_back, []
+            self._spend(len(pushed), sum(len(line) + sum(map(len, lits)) for line, lits in pushed))
+            return pushed
         out: list[tuple[bytes, Sequence[bytes]]] = []
         append_row = rows.append
         taken = len(rows)
@@ -409,8 +409,8 @@ class ResponseReader:
         total = 0
         limit = _literal_limit(buf, start)
         while True:
-            eol = m.end() if m is not None else -1
-            size = int(m.group(1))  # type: ignore[union-attr]
+            eol = m.end()
+            size = int(m.group(1))
             total += size
             if total > limit:
                 raise TooMuchData(f"a literal of {size} bytes in {excerpt(buf[start:eol], 40)}")
@@ -424,10 +424,13 @@ class ResponseReader:
             eol = buf.find(b"\r\n", pos)
             if eol < 0:
                 return None
-            m = _LITERAL_AT_END.search(buf, max(pos, eol - 24), eol) if eol > pos and buf[eol - 1] == 125 else None
-            if m is None:
+            following = (
+                _LITERAL_AT_END.search(buf, max(pos, eol - 24), eol) if eol > pos and buf[eol - 1] == 125 else None
+            )
+            if following is None:
                 parts.append(buf[pos:eol])
                 return b"".join(parts), literals, eol + 2
+            m = following
 
     def take_buffered(self) -> bytes:
         """The bytes read and not yet taken as responses, handed over and forgotten (for a

@@ -103,7 +103,7 @@ class SearchResult(NamedTuple):
     """UIDs (or sequence numbers) found, as a compact set and optional counts."""
 
     uid_set: str  # "" when nothing matched
-    count: int | None = None
+    matched: int | None = None  # (not ``count``: that name is tuple.count)
     highest_modseq: int | None = None
 
     def numbers(self) -> list[int]:
@@ -147,7 +147,7 @@ def parse_search(data: bytes) -> tuple[list[int], int | None]:
 
 
 class Exists(NamedTuple):
-    count: int
+    messages: int  # the mailbox's message count (not ``count``: that name is tuple.count)
 
 
 class Expunge(NamedTuple):

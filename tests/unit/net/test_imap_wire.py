@@ -161,7 +161,7 @@ def test_status_vanished_esearch_search():
     assert vanished.earlier and vanished.uids() == [300, 301, 302, 405]
     assert not parse_vanished(b"* VANISHED 5").earlier
     found = parse_esearch(b'* ESEARCH (TAG "W3") UID ALL 1:3,7 COUNT 4')
-    assert found.numbers() == [1, 2, 3, 7] and found.count == 4
+    assert found.numbers() == [1, 2, 3, 7] and found.matched == 4
     assert parse_esearch(b'* ESEARCH (TAG "W3") UID COUNT 0').numbers() == []
     assert parse_search(b"* SEARCH 2 5 (MODSEQ 9)") == ([2, 5], 9)
 
