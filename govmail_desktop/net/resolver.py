@@ -39,7 +39,14 @@ def system_resolver(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError, OSError) as exc:
         raise failures.network_error(failures.DNS, host, port, f"getaddrinfo: {exc}") from exc
-    addresses = _dedupe([info[4][0] for info in infos if info[0] in (socket.AF_INET, socket.AF_INET6)])
+    # An IPv4/IPv6 sockaddr starts with the address text (only other families carry an int there).
+    addresses = _dedupe(
+        [
+            ip
+            for family, _, _, _, sockaddr in infos
+            if family in (socket.AF_INET, socket.AF_INET6) and isinstance(ip := sockaddr[0], str)
+        ]
+    )
     if not addresses:
         raise failures.network_error(failures.DNS, host, port, "getaddrinfo returned no address")
     return addresses

@@ -10,7 +10,7 @@ TLS socket with a fresh EHLO, so no extension learned in plaintext is kept.
 built-in mail.go.th profile: 465 implicit TLS → 587 STARTTLS → 25 STARTTLS,
 first one with TLS + AUTH wins.
 
-Replies are bounded (issue 8, item 4): smtplib cuts each line at 8 KiB but raises
+Replies are bounded: smtplib cuts each line at 8 KiB but raises
 its own exception for a longer one, and reads a multi-line reply (``250-...``)
 without end. :class:`_BoundedReplies` bounds both; beyond them the connection is
 closed with ServerError ``server-too-much-data`` (never AuthError).
@@ -22,11 +22,12 @@ import base64
 import ipaddress
 import logging
 import smtplib
+import socket
 import ssl
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, BinaryIO, NoReturn
 
 from govmail_desktop.core.errors import (
     Cancelled,
@@ -49,17 +50,22 @@ from govmail_desktop.net.secure_connect import PlainChannel, secure_connect
 from govmail_desktop.policy import api
 from govmail_desktop.policy.api import ServerPolicy
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
 log = logging.getLogger(__name__)
 
 DEFAULT_SUBMISSION_PORTS = (SMTP_TLS_PORT, SMTP_SUBMISSION_PORT, SMTP_RELAY_PORT)
 
-#: Longest reply line taken (smtplib's own limit, RFC 5321 asks for 512).
-SMTP_MAX_LINE = smtplib._MAXLINE  # noqa: SLF001
+#: Longest reply line taken: smtplib's own limit (its private ``_MAXLINE``; RFC 5321 asks
+#: for 512). Not larger than smtplib's, or smtplib would raise its own error first;
+#: tests/unit/net/test_smtp_session.py checks that the two are equal.
+SMTP_MAX_LINE = 8192
 #: Lines of one reply: a real EHLO reply has a few dozen.
 SMTP_MAX_REPLY_LINES = 1000
 
 
-def _local_name(sock) -> str:
+def _local_name(sock: socket.socket) -> str:
     """EHLO argument: our address literal (no getfqdn(): no reverse DNS, no host name leak)."""
     try:
         ip = ipaddress.ip_address(sock.getsockname()[0])
@@ -105,7 +111,7 @@ class _BoundedReplies:
     """smtplib's reply file (it calls ``readline`` and ``close`` only), with bounds on
     the line length and on the number of lines since our last command."""
 
-    def __init__(self, raw, owner: _CheckedSMTP) -> None:
+    def __init__(self, raw: BinaryIO, owner: _CheckedSMTP) -> None:
         self._raw = raw
         self._owner = owner
         self.lines = 0
@@ -138,10 +144,10 @@ class _CheckedSMTP(smtplib.SMTP):
                 self.close()
                 raise smtplib.SMTPConnectError(code, msg)
 
-    def connect(self, host: str = "localhost", port: int = 0, source_address=None):
+    def connect(self, host: str = "localhost", port: int = 0, source_address: object = None) -> NoReturn:
         raise smtplib.SMTPServerDisconnected("GovMail connects only through the policy")
 
-    def send(self, s) -> None:
+    def send(self, s: ReadableBuffer | str) -> None:
         if isinstance(self.file, _BoundedReplies):
             self.file.lines = 0  # a new command: a new reply to bound
         super().send(s)
@@ -155,7 +161,7 @@ class _CheckedSMTP(smtplib.SMTP):
             pass
         raise failures.too_much_data(self._host, self._port, f"SMTP: {detail}")
 
-    def starttls(self, *args, **kwargs):
+    def starttls(self, *args: object, **kwargs: object) -> NoReturn:
         raise smtplib.SMTPNotSupportedError("TLS is established by GovMail before smtplib starts")
 
 
@@ -375,8 +381,8 @@ def connect_first_with_auth(
         if session.offers_auth:
             return session
         session.quit()
-        exc = failures.server_error(failures.SMTP_NO_AUTH, endpoint.host, endpoint.port, "no AUTH over TLS")
-        seen.append(exc)
+        no_auth = failures.server_error(failures.SMTP_NO_AUTH, endpoint.host, endpoint.port, "no AUTH over TLS")
+        seen.append(no_auth)
         log.info("SMTP candidate %s offers no AUTH", endpoint)
     significant = [e for e in seen if not isinstance(e, NetworkError)]
     raise (significant or seen)[0]

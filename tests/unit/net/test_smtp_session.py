@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import smtplib
+
 import pytest
 
 from govmail_desktop.core.errors import AuthError, PolicyRefused, ServerError, TlsError
@@ -9,6 +11,7 @@ from govmail_desktop.net import failures
 from govmail_desktop.net.endpoint import Endpoint
 from govmail_desktop.net.resolver import StaticResolver
 from govmail_desktop.net.smtp_session import (
+    SMTP_MAX_LINE,
     SmtpSession,
     connect_first_with_auth,
     probe_submission,
@@ -24,6 +27,12 @@ PASSWORD = "secret"
 
 def _connect(server, policy, security="starttls"):
     return SmtpSession.connect(Endpoint("localhost", server.port, security), policy, resolver=LOCAL, timeout=5)
+
+
+def test_reply_line_bound_is_smtplibs_own_limit():
+    # Larger, and smtplib would raise its own error (not server-too-much-data) before ours;
+    # smaller, and a reply smtplib takes would be refused. A Python release changing it fails here.
+    assert SMTP_MAX_LINE == smtplib._MAXLINE
 
 
 def test_default_probe_order_is_465_tls_587_starttls_25_starttls():
