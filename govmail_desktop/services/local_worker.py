@@ -18,17 +18,54 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
-
 
 log = logging.getLogger(__name__)
 
 STACK_BYTES = 16 * 1024 * 1024
 
-Done = Callable[[Any], None]
+T = TypeVar("T")
 Failed = Callable[[BaseException], None]
+
+
+class _Queued(Protocol):
+    """A job in the queue, whatever its result type."""
+
+    def run(self) -> None: ...
+
+    def deliver(self) -> None: ...
+
+
+class _Job(Generic[T]):
+    """``job()`` run on the worker; its result or exception handed to a callback later."""
+
+    def __init__(self, job: Callable[[], T], on_done: Callable[[T], None] | None, on_error: Failed | None) -> None:
+        self._job = job
+        self._on_done = on_done
+        self._on_error = on_error
+        self._value: tuple[T] | None = None  # (result,) once the job returned
+        self._error: BaseException | None = None
+
+    def __repr__(self) -> str:
+        return repr(self._job)
+
+    def run(self) -> None:
+        """In the worker thread: call the job, keep what it returned or raised."""
+        try:
+            self._value = (self._job(),)
+        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
+            self._error = exc
+
+    def deliver(self) -> None:
+        """In the GUI thread: call the callback; an exception nobody takes is raised here."""
+        if self._error is not None:
+            if self._on_error is None:
+                raise self._error
+            self._on_error(self._error)
+        elif self._on_done is not None and self._value is not None:
+            self._on_done(self._value[0])
 
 
 class LocalWorker(QObject):
@@ -49,14 +86,12 @@ class LocalWorker(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._jobs: queue.SimpleQueue[tuple[Callable[[], Any], Done | None, Failed | None] | None] = (
-            queue.SimpleQueue()
-        )
+        self._jobs: queue.SimpleQueue[_Queued | None] = queue.SimpleQueue()
         self._on_thread_exit = on_thread_exit
         self._pending = 0
         self._closed = False
         self._result.connect(self._deliver)
-        previous = threading.stack_size()
+        previous: int | None = threading.stack_size()
         try:
             threading.stack_size(STACK_BYTES)
         except (ValueError, RuntimeError):  # platform refuses: keep its default
@@ -73,47 +108,38 @@ class LocalWorker(QObject):
         """Jobs submitted whose callbacks have not run yet."""
         return self._pending
 
-    def submit(self, job: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None) -> None:
+    def submit(
+        self, job: Callable[[], T], on_done: Callable[[T], None] | None = None, on_error: Failed | None = None
+    ) -> None:
         """Run ``job()`` on the worker; ``on_done(result)`` or ``on_error(exc)`` follows in this thread."""
         if self._closed:
             log.debug("Job submitted after shutdown ignored: %r", job)
             return
         self._pending += 1
-        self._jobs.put((job, on_done, on_error))
+        self._jobs.put(_Job(job, on_done, on_error))
 
     def _run(self) -> None:
         try:
             while True:
-                item = self._jobs.get()
-                if item is None:
+                job = self._jobs.get()
+                if job is None:
                     return
-                job, on_done, on_error = item
-                try:
-                    result: tuple[Any, ...] = (on_done, job(), None)
-                except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
-                    result = (on_error, None, exc)
-                self._result.emit(result)
+                job.run()
+                self._result.emit(job)
         finally:
             if self._on_thread_exit is not None:
                 try:
                     self._on_thread_exit()
-                except Exception:  # noqa: BLE001
+                except Exception:
                     log.exception("Worker thread clean-up failed")
 
     @Slot(object)
-    def _deliver(self, result: tuple[Any, Any, BaseException | None]) -> None:
-        callback, value, error = result
+    def _deliver(self, job: _Queued) -> None:
         self._pending -= 1
         try:
             if self._closed:
                 return
-            if error is not None:
-                if callback is not None:
-                    callback(error)
-                else:
-                    raise error
-            elif callback is not None:
-                callback(value)
+            job.deliver()
         finally:
             if self._pending == 0:
                 self.idle.emit()
