@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance, Slot
 
 from govmail_desktop.core.errors import AuthError, GovMailError
 from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection, prepare
@@ -85,9 +85,9 @@ class IdleWatcher(QObject):
             self.watching = watching
             self.watchingChanged.emit(watching)
 
-    def _emit(self, signal: object, value: object) -> None:
+    def _emit(self, signal: SignalInstance, value: object) -> None:
         try:
-            signal.emit(value)  # type: ignore[attr-defined]
+            signal.emit(value)
         except RuntimeError:  # the Qt side is gone (shutdown)
             self._stop.cancel()
 
@@ -101,7 +101,8 @@ class IdleWatcher(QObject):
                 conn = prepare(self._connect())
                 reconnected = not first
 
-                def ready() -> None:
+                # Called by this round's loop, so it binds this round's value.
+                def ready(reconnected: bool = reconnected) -> None:
                     self._backoff.reset()
                     self._emit(self._relay_watching, True)
                     if reconnected:  # mail may have arrived while we were away
@@ -122,7 +123,7 @@ class IdleWatcher(QObject):
                 log.info("IDLE waits for the password (%s)", exc.code)
             except GovMailError as exc:
                 log.info("IDLE connection ended (%s: %s)", type(exc).__name__, exc.detail or exc.code)
-            except Exception:  # noqa: BLE001 - keep watching; a bug goes to the log
+            except Exception:  # keep watching; a bug goes to the log
                 log.exception("IDLE watcher failed unexpectedly")
             finally:
                 if conn is not None:

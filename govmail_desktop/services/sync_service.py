@@ -1,6 +1,6 @@
 """The account's sync service: worker threads, operations, and signals for the window.
 
-Threads (ARCHITECTURE.md "Threads"):
+Threads:
 
 * one **connection worker** owns the IMAP connection and runs operations one
   after another from a serial queue (Anki's single-worker executor, aerc's
@@ -36,9 +36,9 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, SignalInstance, Slot
 
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import SpecialUse
@@ -53,6 +53,14 @@ from govmail_desktop.sync.engine import sync_account
 from govmail_desktop.sync.folder_list import apply_chosen_folders, create_special_folder, sync_folder_list
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
 from govmail_desktop.sync.listener import SyncListener
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from govmail_desktop.core.accounts import Account
+    from govmail_desktop.net.resolver import Resolver
+    from govmail_desktop.policy.api import ServerPolicy
+    from govmail_desktop.services.idle_watcher import IdleWatcher
 
 log = logging.getLogger(__name__)
 
@@ -75,12 +83,16 @@ GIL_SWITCH_INTERVAL = 0.001
 
 @dataclass
 class Operation:
-    """One queued unit of work; ``run(conn)`` does it on the worker's thread."""
+    """One queued unit of work; ``run(conn)`` does it on the worker's thread.
+
+    ``conn`` is the worker's connection when ``needs_connection``, else None. What
+    ``run`` returns is not used: an operation ends as DONE, or with its error.
+    """
 
     id: int
-    key: tuple[Any, ...]  # equal keys = the same work (a second request joins the queued one)
+    key: tuple[str | int, ...]  # equal keys = the same work (a second request joins the queued one)
     title: Callable[[], str]
-    run: Callable[[MailboxConnection | None, CancelToken], Any]
+    run: Callable[[MailboxConnection | None, CancelToken], object]
     needs_connection: bool = True
     retry_on_network: bool = True
     cancel: CancelToken = field(default_factory=CancelToken)
@@ -160,7 +172,7 @@ class _RelayListener(SyncListener):
         self._flushed_at = time.monotonic()
 
     @staticmethod
-    def _emit(signal: Any, *args: Any) -> None:
+    def _emit(signal: SignalInstance, *args: object) -> None:
         try:
             signal.emit(*args)
         except RuntimeError:  # the Qt side is gone (shutdown): nobody is listening
@@ -284,6 +296,7 @@ class Worker(threading.Thread):
     # -- the thread ---------------------------------------------------------------------
     def run(self) -> None:
         lower_current_thread_priority()  # the window first (see core/threads.py)
+        dropped: list[Operation] = []
         try:
             while True:
                 with self._cond:
@@ -306,13 +319,14 @@ class Worker(threading.Thread):
         finally:
             self._disconnect(logout=True)
 
-    def _emit(self, signal: Any, *args: Any) -> None:
+    def _emit(self, signal: SignalInstance, *args: object) -> None:
         try:
             signal.emit(*args)
         except RuntimeError:  # the Qt side is gone (shutdown)
             pass
 
-    def _execute(self, op: Operation) -> tuple[str, Any]:
+    def _execute(self, op: Operation) -> tuple[Outcome, object]:
+        """How ``op`` ended, with its error when FAILED (else what it returned, or None)."""
         while True:
             if op.cancel.cancelled:
                 return CANCELLED, None
@@ -339,7 +353,7 @@ class Worker(threading.Thread):
                 if self._conn is not None and getattr(self._conn, "broken", False):
                     self._disconnect()
                 return FAILED, exc
-            except Exception as exc:  # noqa: BLE001 - a bug: traceback to the log, short text to the user
+            except Exception as exc:  # a bug: traceback to the log, short text to the user
                 log.exception("Operation %d failed unexpectedly", op.id)
                 self._disconnect()
                 return FAILED, BugError(detail=f"{type(exc).__name__} in a sync operation")
@@ -370,7 +384,7 @@ class Worker(threading.Thread):
                 conn.close()
         except GovMailError:
             pass
-        except Exception:  # noqa: BLE001 - closing a broken connection must not matter
+        except Exception:  # closing a broken connection must not matter
             log.debug("Closing a connection failed", exc_info=True)
 
     def _set_online(self, online: bool) -> None:
@@ -447,7 +461,7 @@ class SyncService(QObject):
         self._local = Worker("sync-local", self._relay, None, backoff())
         self._idle_connect = idle_connect
         self._backoff_factory = backoff
-        self._idle: Any = None
+        self._idle: IdleWatcher | None = None
         self._started = False
 
     def _connect_relay(self) -> None:
@@ -520,14 +534,21 @@ class SyncService(QObject):
         return self._worker.pending() + self._local.pending()
 
     # -- operations --------------------------------------------------------------------------
-    def _submit(self, worker: Worker, key: tuple[Any, ...], title: Callable[[], str],
-                run: Callable[[SyncListener, MailboxConnection | None, CancelToken], Any], *,
-                first: bool = False, needs_connection: bool = True) -> int:
+    def _enqueue(
+        self,
+        worker: Worker,
+        key: tuple[str | int, ...],
+        title: Callable[[], str],
+        run: Callable[[SyncListener, MailboxConnection | None, CancelToken], object],
+        *,
+        first: bool = False,
+        needs_connection: bool = True,
+    ) -> int:
         op_id = next(self._ids)
         relay = self._relay
         caught_up = self._gui_caught_up
 
-        def body(conn: MailboxConnection | None, cancel: CancelToken) -> Any:
+        def body(conn: MailboxConnection | None, cancel: CancelToken) -> object:
             listener = _RelayListener(relay, op_id, caught_up)
             try:
                 return run(listener, conn, cancel)
@@ -540,24 +561,49 @@ class SyncService(QObject):
             self._ops[op_id] = op
         return returned
 
-    def sync_folder_list(self) -> int:
-        def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
-            return sync_folder_list(conn, self.cache, listener, cancel, self._chosen)  # type: ignore[arg-type]
+    def _submit(
+        self,
+        key: tuple[str | int, ...],
+        title: Callable[[], str],
+        run: Callable[[SyncListener, MailboxConnection, CancelToken], object],
+        *,
+        first: bool = False,
+    ) -> int:
+        """Queue ``run`` on the connection worker, which hands it the connection."""
 
-        return self._submit(self._worker, ("folders",), lambda: QCoreApplication.translate("SyncService", "Updating the folder list"), run)
+        def connected(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> object:
+            if conn is None:  # the worker connects first for every operation that needs it
+                raise BugError(detail="a network operation ran without a connection")
+            return run(listener, conn, cancel)
+
+        return self._enqueue(self._worker, key, title, connected, first=first)
+
+    def _submit_local(self, key: tuple[str | int, ...], title: Callable[[], str],
+                      run: Callable[[SyncListener], object]) -> int:
+        """Queue ``run`` on the local worker (the cache only, no connection)."""
+        return self._enqueue(
+            self._local, key, title, lambda listener, _conn, _cancel: run(listener), needs_connection=False
+        )
+
+    def sync_folder_list(self) -> int:
+        def run(listener: SyncListener, conn: MailboxConnection, cancel: CancelToken) -> object:
+            return sync_folder_list(conn, self.cache, listener, cancel, self._chosen)
+
+        return self._submit(
+            ("folders",), lambda: QCoreApplication.translate("SyncService", "Updating the folder list"), run
+        )
 
     def sync_folder(self, name: str) -> int:
         """Bring one folder up to date (the open folder, or INBOX after IDLE)."""
 
-        def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
-            return FolderSync(conn, self.cache, listener, cancel, self.options).run(name)  # type: ignore[arg-type]
+        def run(listener: SyncListener, conn: MailboxConnection, cancel: CancelToken) -> object:
+            return FolderSync(conn, self.cache, listener, cancel, self.options).run(name)
 
-        return self._submit(
-            self._worker,
-            ("folder", name),
-            lambda: QCoreApplication.translate("SyncService", "Synchronizing {folder}").format(folder=self._folder_title(name)),
-            run,
-        )
+        def title() -> str:
+            text = QCoreApplication.translate("SyncService", "Synchronizing {folder}")
+            return text.format(folder=self._folder_title(name))
+
+        return self._submit(("folder", name), title, run)
 
     def sync_all(self) -> int:
         """Offline actions, folder list, then every subscribed folder (INBOX first).
@@ -568,22 +614,25 @@ class SyncService(QObject):
         if self._idle is not None:
             self._idle.resume()
 
-        def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
-            return sync_account(  # type: ignore[arg-type]
-                conn, self.cache, self.queue, listener, cancel, self.options, chosen=self._chosen
-            )
+        def run(listener: SyncListener, conn: MailboxConnection, cancel: CancelToken) -> object:
+            return sync_account(conn, self.cache, self.queue, listener, cancel, self.options, chosen=self._chosen)
 
-        return self._submit(self._worker, ("all",), lambda: QCoreApplication.translate("SyncService", "Synchronizing all folders"), run)
+        return self._submit(
+            ("all",), lambda: QCoreApplication.translate("SyncService", "Synchronizing all folders"), run
+        )
 
     def send_offline_actions(self) -> int:
         """Send queued actions to the server (first in line: they are the user's work);
         each ends with ``actionSettled`` under its id."""
 
-        def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
-            return offline.replay(conn, self.cache, self.queue, listener, cancel)  # type: ignore[arg-type]
+        def run(listener: SyncListener, conn: MailboxConnection, cancel: CancelToken) -> object:
+            return offline.replay(conn, self.cache, self.queue, listener, cancel)
 
         return self._submit(
-            self._worker, ("replay",), lambda: QCoreApplication.translate("SyncService", "Sending your changes to the server"), run, first=True
+            ("replay",),
+            lambda: QCoreApplication.translate("SyncService", "Sending your changes to the server"),
+            run,
+            first=True,
         )
 
     def set_chosen_folders(self, chosen: Mapping[str, str]) -> int:
@@ -591,24 +640,24 @@ class SyncService(QObject):
         list shows them at once (local worker, no network) and every later LIST keeps them."""
         self._chosen = dict(chosen)
 
-        def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
+        def run(listener: SyncListener) -> object:
             return apply_chosen_folders(self.cache, self._chosen, listener)  # the newest (requests join)
 
-        return self._submit(
-            self._local, ("chosen-folders",),
+        return self._submit_local(
+            ("chosen-folders",),
             lambda: QCoreApplication.translate("SyncService", "Applying the choice of special folders"),
-            run, needs_connection=False,
+            run,
         )
 
     def create_special_folder(self, role: str) -> int:
         """Create the missing folder for ``role`` (the user asked for a Trash) and list the
         folders again; ``failed`` with the server's refusal."""
 
-        def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
-            return create_special_folder(conn, self.cache, role, listener, cancel, self._chosen)  # type: ignore[arg-type]
+        def run(listener: SyncListener, conn: MailboxConnection, cancel: CancelToken) -> object:
+            return create_special_folder(conn, self.cache, role, listener, cancel, self._chosen)
 
         return self._submit(
-            self._worker, ("create-folder", role),
+            ("create-folder", role),
             lambda: QCoreApplication.translate("SyncService", "Creating the Trash folder")
             if role == SpecialUse.TRASH else QCoreApplication.translate("SyncService", "Creating a folder"),
             run, first=True,
@@ -621,8 +670,7 @@ class SyncService(QObject):
         ``done`` once ``MailCache.get_part(folder_id, uid, part)`` has it.
         """
 
-        def run(listener: SyncListener, conn: MailboxConnection | None, cancel: CancelToken) -> Any:
-            assert conn is not None
+        def run(listener: SyncListener, conn: MailboxConnection, cancel: CancelToken) -> object:
             fid = self.cache.folder_id(folder)
             if fid is None:
                 raise ValueError(f"unknown folder {folder!r}")
@@ -641,7 +689,6 @@ class SyncService(QObject):
             return len(data)
 
         return self._submit(
-            self._worker,
             ("body", folder, uid, part),
             lambda: QCoreApplication.translate("SyncService", "Downloading a message"),
             run,
@@ -695,13 +742,13 @@ class SyncService(QObject):
 
 
 def imap_connector(
-    account: Any,
+    account: Account,
     password: Callable[[], str],
-    policy: Any,
+    policy: ServerPolicy,
     *,
     timeout: float = 30.0,
-    resolver: Any = None,
-    extra_ca_files: Sequence[Any] = (),
+    resolver: Resolver | None = None,
+    extra_ca_files: Sequence[Path] = (),
 ) -> ConnectionFactory:
     """A ConnectionFactory for an ``core.accounts.Account``: policy → TLS → login → wire.
 
@@ -710,8 +757,8 @@ def imap_connector(
     connection is made only to fail.
     """
     from govmail_desktop.net.endpoint import Endpoint
-    from govmail_desktop.net.imap_session import ImapSession
     from govmail_desktop.net.imap.client import wire_from_session
+    from govmail_desktop.net.imap_session import ImapSession
 
     def connect() -> MailboxConnection:
         server = account.imap
