@@ -23,10 +23,9 @@ to a folder, F5 get messages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
-
-import re
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -150,7 +149,7 @@ class EmptyStateTreeView(QTreeView):
         self._empty_text = text
         self.viewport().update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+    def paintEvent(self, event: QPaintEvent) -> None:  # Qt's method name
         super().paintEvent(event)
         model = self.model()
         if self._empty_text and (model is None or model.rowCount() == 0):
@@ -504,7 +503,7 @@ class MainWindow(QMainWindow):
 
     def _create_status_bar(self) -> None:
         status = self.statusBar()
-        # Notices carry server, folder and file names: plain text (issue 8).
+        # Notices carry server, folder and file names: plain text.
         self.notice_label = plain_label(QLabel(status))
         self.notice_label.setObjectName("noticeLabel")
         self.notice_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -656,7 +655,7 @@ class MainWindow(QMainWindow):
         if reason:
             self.show_message("info", reason)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+    def changeEvent(self, event: QEvent) -> None:  # Qt's method name
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
             self.retranslated.emit()
@@ -847,7 +846,7 @@ class MainWindow(QMainWindow):
     def _emit_layout(self) -> None:
         self.layout_changed.emit(*self.layout_state())
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt's method name
         self._layout_timer.stop()
         self._emit_layout()
         super().closeEvent(event)
