@@ -9,14 +9,14 @@ Why our own walk over the standard ``email`` package (``compat32`` policy):
   :mod:`mime.dates`): every Thai label is decoded as ``cp874``, a superset of
   TIS-620 and ISO-8859-11; unlabelled 8-bit text is UTF-8 if it is valid UTF-8,
   else cp874 (this is a Thai client).
-* **Spoofing (SECURITY.md items 6 and 7).** Address headers are unfolded and
+* **Spoofing.** Address headers are unfolded and
   split into mailboxes by our own RFC 5322 parser (:func:`split_address_list`:
   the same answer on every Python release, unlike ``email.utils.getaddresses``)
   *before* RFC 2047 words are decoded, so an encoded word can never invent an
   address; decoded names lose control and invisible bidi/format characters;
   look-alike domains are shown in punycode; odd From headers are flagged
   (:attr:`ParsedMessage.warnings`). ``email.policy.default`` decodes first.
-* **Bounded time and memory (SECURITY.md item 8).** Before parsing, the input
+* **Bounded time and memory.** Before parsing, the input
   is cut to :data:`MAX_PARSE_BYTES`, :data:`MAX_LINES` lines and lines of at
   most :data:`MAX_LINE_BYTES`; messages with more MIME containers than
   :data:`MAX_CONTAINERS` are not handed to the recursive parser at all. Each
@@ -26,7 +26,7 @@ Why our own walk over the standard ``email`` package (``compat32`` policy):
   the whole text is capped at :data:`MAX_TEXT_CHARS` with lines of at most
   :data:`MAX_LINE_CHARS` and collapsed whitespace. What is cut is said
   (``truncated`` / warnings), and what can be shown is shown.
-* **No remote content, no glued parts (items 3 and 4).** HTML is sanitised by
+* **No remote content, no glued parts.** HTML is sanitised by
   nh3 (no images, styles, scripts, iframes) and converted to text by html2text,
   which never fetches anything. Each MIME part is converted on its own and the
   texts are joined with a separator line: no markup spans two parts.
@@ -69,7 +69,7 @@ from govmail_desktop.policy.attachments import BIDI_AND_HIDDEN, DECOY_EXTENSIONS
 
 log = logging.getLogger(__name__)
 
-# -- limits (SECURITY.md item 8) ------------------------------------------------
+# -- limits ---------------------------------------------------------------------
 #: Bytes of the raw message handed to the parser (the rest is not looked at).
 MAX_PARSE_BYTES = 16 * 1024 * 1024
 #: Lines of the raw message handed to the parser (each costs the parser memory).
@@ -223,8 +223,8 @@ def clean_display_text(text: str) -> tuple[str, bool]:
 
 # -- addresses --------------------------------------------------------------------
 #
-# Our own RFC 5322 address-list parser (issue 8, item 9): ``email.utils.getaddresses``
-# answers hostile headers differently from one patch release to the next (Debian 12's
+# Our own RFC 5322 address-list parser: ``email.utils.getaddresses`` answers
+# hostile headers differently from one patch release to the next (Debian 12's
 # 3.11.2 carries the CVE-2023-27043 "strict" change, 3.11.7 does not:
 # ``<any@attack.example>admin@legit.go.th`` gave no address at all on one and two on
 # the other), so the spoof warnings depended on the interpreter. This parser gives one
@@ -491,7 +491,7 @@ def _addresses_in_name(name: str) -> list[str]:
     ]
 
 
-# -- look-alike domains (SECURITY.md item 7) ------------------------------------------
+# -- look-alike domains ----------------------------------------------------------
 
 #: Letters of other scripts (and non-ASCII Latin ones) that look like an ASCII
 #: letter, after NFKC and lower-casing: the look-alikes of homograph attacks

@@ -88,7 +88,7 @@ STATE_SYNCING = "syncing"
 STATE_ONLINE = "online"
 STATES = (STATE_OFFLINE, STATE_CONNECTING, STATE_SYNCING, STATE_ONLINE)
 
-# Outcomes of an action (ARCHITECTURE.md: every operation ends in exactly one).
+# Outcomes of an action (every operation ends in exactly one).
 DONE = Outcome.DONE
 FAILED = Outcome.FAILED
 CANCELLED = Outcome.CANCELLED

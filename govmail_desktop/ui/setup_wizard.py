@@ -96,7 +96,7 @@ class AccountPage(QWizardPage):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.display_name = QLineEdit(self)
         self.display_name.setObjectName("display_name")
-        # Labels that show names, host names or errors (which quote them): plain text (issue 8).
+        # Labels that show names, host names or errors (which quote them): plain text.
         self.service_label = plain_label(QLabel(self))
         self.service_label.setObjectName("service_label")
         self.service_label.setWordWrap(True)
@@ -425,7 +425,7 @@ class CheckPage(QWizardPage):
         self.busy.setObjectName("busy")
         self.busy.setRange(0, 0)  # indeterminate: "working"
         self.busy.setTextVisible(False)
-        # Steps, server errors and the saved servers quote host names: plain text (issue 8).
+        # Steps, server errors and the saved servers quote host names: plain text.
         self.step_label = plain_label(QLabel(self))
         self.step_label.setObjectName("step")
         self.step_label.setWordWrap(True)
