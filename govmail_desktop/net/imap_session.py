@@ -9,7 +9,7 @@ or connects by itself, and neither ever runs its own ``starttls()``. That hook (
 after login :meth:`ImapSession.take_socket` hands the socket and imaplib's read-ahead
 buffer to ``net/imap`` from the imaplib object made here, not through imapclient.
 
-STARTTLS (SECURITY.md item 2) is negotiated here on the plaintext channel
+STARTTLS is negotiated here on the plaintext channel
 *before* imaplib sees the connection:
 
 * greeting ``* PREAUTH`` → refused (tls-required): a session that is already
@@ -21,7 +21,7 @@ STARTTLS (SECURITY.md item 2) is negotiated here on the plaintext channel
 * imaplib then starts on the TLS socket from a synthetic ``* OK`` greeting and
   asks CAPABILITY again over TLS, so nothing learned in plaintext survives.
 
-Reads are bounded (issue 8, item 4): imaplib accepts lines of a million bytes,
+Reads are bounded: imaplib accepts lines of a million bytes,
 reads any literal whole (``{99999999999999}`` was a MemoryError) and keeps every
 untagged response, so :class:`_CheckedIMAP4` bounds its ``readline``/``read`` by the
 ``LOGIN_PHASE_*`` limits below. Beyond them the connection is closed and the
@@ -39,7 +39,7 @@ import ssl
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO, NoReturn, cast
+from typing import TYPE_CHECKING, BinaryIO, NoReturn, cast
 
 from imapclient import IMAPClient
 from imapclient import exceptions as imap_exc
@@ -52,6 +52,9 @@ from govmail_desktop.net.resolver import Resolver
 from govmail_desktop.net.secure_connect import PlainChannel, secure_connect
 from govmail_desktop.policy import api
 from govmail_desktop.policy.api import ServerPolicy
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +153,7 @@ class _CheckedIMAP4(imaplib.IMAP4):
             raise self.abort("GovMail connects only once, through the policy")
         return sock
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: ReadableBuffer) -> None:
         # A command (or a literal of one) from us: a new allowance for the answer.
         self._lines_left = LOGIN_PHASE_MAX_LINES
         self._bytes_left = LOGIN_PHASE_MAX_BYTES
@@ -161,7 +164,7 @@ class _CheckedIMAP4(imaplib.IMAP4):
             line, self._synthetic_greeting = self._synthetic_greeting, None
             return line
         # imaplib's own readline takes up to 1,000,000 bytes; b"" at EOF is its business.
-        line = self.file.readline(LOGIN_PHASE_MAX_LINE + 1)
+        line = self._reader.readline(LOGIN_PHASE_MAX_LINE + 1)
         if len(line) > LOGIN_PHASE_MAX_LINE:
             self._too_much(f"a line longer than {LOGIN_PHASE_MAX_LINE} bytes")
         self._lines_left -= 1
@@ -187,14 +190,19 @@ class _CheckedIMAP4(imaplib.IMAP4):
             pass
         raise failures.too_much_data(self.host, self.port, f"login phase: {detail}")
 
-    def starttls(self, ssl_context: ssl.SSLContext | None = None):
+    def starttls(self, ssl_context: ssl.SSLContext | None = None) -> NoReturn:
         raise self.abort("TLS is established by GovMail before imaplib starts")
 
     def hand_over(self) -> tuple[ssl.SSLSocket, BinaryIO]:
         """The verified socket and the buffered reader this object reads it through
         (``readline`` above): bytes imaplib read past the last answer it parsed are in
         that reader, so the new owner takes them first, and closes both."""
-        return self.verified_socket, cast(BinaryIO, self.file)
+        return self.verified_socket, self._reader
+
+    @property
+    def _reader(self) -> BinaryIO:
+        """imaplib's ``file``: ``open()`` made it with ``makefile("rb")`` (its stubs allow text too)."""
+        return cast(BinaryIO, self.file)
 
 
 class _CheckedIMAPClient(IMAPClient):
