@@ -20,7 +20,7 @@ Classification (documented in docs/admin-check-server.md):
 * :class:`AuthError` — wrong login name or password.
 
 Server text received before TLS is never put into a message or a detail: it
-is unauthenticated and may be an attacker's (SECURITY.md item 2).
+is unauthenticated and may be an attacker's.
 """
 
 from __future__ import annotations

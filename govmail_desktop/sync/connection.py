@@ -5,7 +5,7 @@ socket that ``net.imap_session.ImapSession`` opened and logged in; unit tests
 use an in-memory fake server (tests/unit/sync/fake_server.py). Everything is
 typed (the values of net/imap), never raw protocol bytes.
 
-One connection belongs to one thread at a time (see ARCHITECTURE.md "Threads").
+One connection belongs to one thread at a time: its commands and answers share one stream.
 """
 
 from __future__ import annotations

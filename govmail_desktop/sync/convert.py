@@ -60,7 +60,8 @@ _SUMMARY_FIELDS = frozenset(f.name for f in dataclasses.fields(MessageSummary))
 def new_summary(**values: Any) -> MessageSummary:
     """``MessageSummary(**values)`` without the frozen-dataclass ``__init__`` (4x faster).
 
-    Same object as the constructor makes (checked by tests/unit/sync/test_convert.py);
+    Same object as the constructor makes (tests/unit/sync/test_offline_and_folders.py,
+    ``test_summary_matches_the_dataclass_constructor``, compares the two);
     unknown names are refused, missing ones get the dataclass defaults.
     """
     unknown = values.keys() - _SUMMARY_FIELDS

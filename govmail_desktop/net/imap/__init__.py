@@ -2,8 +2,8 @@
 
 Why this exists next to imapclient (which ``net/imap_session.py`` uses to log in):
 
-* imapclient's parser costs ~12 s of ~15 s for 100,000 ENVELOPE fetches
-  (shared/TESTING.md); the header sync must stay within 2x the raw wire time.
+* imapclient's parser costs ~12 s of ~15 s for 100,000 ENVELOPE fetches;
+  the header sync must stay within 2x the raw wire time.
   The parsers here match whole FETCH items with compiled regular expressions
   and touch every byte once or twice in C.
 * imapclient 4.1.0 breaks on range FETCH (``1:*``), and has no QRESYNC SELECT,
