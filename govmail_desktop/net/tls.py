@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import ssl
+from _ssl import ENCODING_DER  # for the chain of Python 3.10-3.12: ssl has no public name for it
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -140,7 +141,7 @@ def verified_chain_der(sock: ssl.SSLSocket) -> list[bytes]:
     if getter is not None:
         try:
             for cert in getter() or ():
-                chain.append(cert if isinstance(cert, bytes) else cert.public_bytes(ssl._ssl.ENCODING_DER))  # type: ignore[attr-defined]
+                chain.append(cert if isinstance(cert, bytes) else cert.public_bytes(ENCODING_DER))
         except (ssl.SSLError, ValueError, AttributeError):
             chain = []
     if not chain:
