@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from govmail_desktop.net import failures
 from govmail_desktop.net.imap.client import FetchBatch, ImapCommandError
@@ -233,7 +233,7 @@ class FakeConnection:
             text_b = (f"[{code}] " if code else "").encode() + b"refused"
             raise ImapCommandError("fake.go.th", name, "NO", text_b)
 
-    def _break(self, why: str) -> None:
+    def _break(self, why: str) -> NoReturn:
         self.broken = True
         raise failures.network_error(failures.CONNECTION_CLOSED, "fake.go.th", 993, why)
 
@@ -441,7 +441,7 @@ class FakeConnection:
                     current -= set(flags)
                 else:
                     current = set(flags)
-                self.server.set_flags(self.selected, uid, current, origin=self)  # type: ignore[arg-type]
+                self.server.set_flags(self.selected, uid, current, origin=self)
         return [], ""
 
     def uid_copy(self, uid_set: str, destination: str) -> dict[int, int]:
@@ -457,7 +457,9 @@ class FakeConnection:
                 new_uid = target.uidnext
                 target.uidnext += 1
                 target.highestmodseq += 1
-                target.messages[new_uid] = FakeMessage(new_uid, msg.subject, set(msg.flags), target.highestmodseq, msg.date)
+                target.messages[new_uid] = FakeMessage(
+                    new_uid, msg.subject, set(msg.flags), target.highestmodseq, msg.date
+                )
                 mapping[uid] = new_uid
             return mapping
 
@@ -475,9 +477,11 @@ class FakeConnection:
                 new_uid = target.uidnext
                 target.uidnext += 1
                 target.highestmodseq += 1
-                target.messages[new_uid] = FakeMessage(new_uid, msg.subject, set(msg.flags), target.highestmodseq, msg.date)
+                target.messages[new_uid] = FakeMessage(
+                    new_uid, msg.subject, set(msg.flags), target.highestmodseq, msg.date
+                )
                 mapping[uid] = new_uid
-            self.server.expunge(self.selected, uids, origin=self)  # type: ignore[arg-type]
+            self.server.expunge(self.selected, uids, origin=self)
             return mapping
 
     def uid_expunge(self, uid_set: str) -> None:
@@ -485,7 +489,7 @@ class FakeConnection:
         with self.server.lock:
             box = self._box()
             doomed = [u for u in self._uids(uid_set) if "\\Deleted" in box.messages[u].flags]
-            self.server.expunge(self.selected, doomed, origin=self)  # type: ignore[arg-type]
+            self.server.expunge(self.selected, doomed, origin=self)
 
     def noop(self) -> list[Event]:
         self._command("NOOP")
