@@ -145,13 +145,16 @@ def main(argv: list[str] | None = None) -> int:
         # --- reads ----------------------------------------------------------------
         for sort in SortKey:
             for label, offset in (("top", 0), ("middle", n // 2), ("bottom", max(0, n - 256))):
-                ms = median_ms(lambda: cache.page(folder_id, sort, True, offset, 256))
+                ms = median_ms(lambda sort=sort, offset=offset: cache.page(folder_id, sort, True, offset, 256))
                 figures[f"page_{sort.value}_{label}_ms"] = round(ms, 2)
             print(f"page of 256 by {sort.value:7s}: top {figures[f'page_{sort.value}_top_ms']:.2f} ms, "
-                  f"middle {figures[f'page_{sort.value}_middle_ms']:.2f} ms, bottom {figures[f'page_{sort.value}_bottom_ms']:.2f} ms")
+                  f"middle {figures[f'page_{sort.value}_middle_ms']:.2f} ms, "
+                  f"bottom {figures[f'page_{sort.value}_bottom_ms']:.2f} ms")
         figures["count_ms"] = round(median_ms(lambda: cache.count(folder_id)), 2)
         figures["unread_counts_ms"] = round(median_ms(cache.unread_counts), 2)
-        figures["position_of_ms"] = round(median_ms(lambda: cache.position_of(folder_id, n // 2, SortKey.SENDER, False)), 2)
+        figures["position_of_ms"] = round(
+            median_ms(lambda: cache.position_of(folder_id, n // 2, SortKey.SENDER, False)), 2
+        )
         figures["known_uids_ms"] = round(median_ms(lambda: cache.known_uids(folder_id), 5), 2)
         print(f"count {figures['count_ms']} ms, unread per folder {figures['unread_counts_ms']} ms, "
               f"position of a UID {figures['position_of_ms']} ms, known UIDs as ranges {figures['known_uids_ms']} ms")
@@ -204,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         del app
         print(f"cold open + count + 50 newest rows: {figures['first_rows_ms']} ms; "
               f"through the model (all columns formatted): {figures['model_first_rows_ms']} ms")
-        print(f"quick_check at open (only after an unclean exit): {figures['quick_check_ms']} ms; file {figures['file_mb']} MB")
+        print(f"quick_check at open (only after an unclean exit): {figures['quick_check_ms']} ms; "
+              f"file {figures['file_mb']} MB")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

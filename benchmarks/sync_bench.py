@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Sync benchmark (issue 4, item 5): the app's own code paths against baselines of the same run.
+"""Sync benchmark: the app's own code paths against baselines of the same run.
 
     python benchmarks/sync_bench.py [--messages 100000] [--runs 5] [--keep]
 
@@ -109,7 +109,8 @@ def fill_maildir(maildir: Path, count: int, seed: int = 1) -> None:
         if i % 10 == 0:
             headers.append('Content-Type: multipart/mixed; boundary="b1"')
             body = ("--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body_line * 8
-                    + "--b1\r\nContent-Type: application/pdf; name=\"doc.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                    + "--b1\r\nContent-Type: application/pdf; name=\"doc.pdf\"\r\n"
+                    + "Content-Transfer-Encoding: base64\r\n\r\n"
                     + "JVBERi0xLjQK" * 40 + "\r\n--b1--\r\n")
         else:
             headers.append("Content-Type: text/plain; charset=utf-8")
@@ -161,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     from tests.servers.dovecot import DovecotServer
     from tests.servers.fake_net import loopback_policy
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _app = QApplication.instance() or QApplication(sys.argv[:1])  # kept: the views below need it alive
     certs = TestCertificates()
     server = DovecotServer(workdir / "dovecot", certs=certs)
     results: dict[str, float] = {}
@@ -326,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
             gc.collect()
             probe = Stalls()
             probe.start()
-            fulls.append(session.run(lambda: session.service.sync_folder("INBOX")))
+            fulls.append(session.run(lambda session=session: session.service.sync_folder("INBOX")))
             stalls.append(probe.stop())
             firsts.append(session.first_rows_at or float("nan"))
             assert session.cache.count(session.cache.folder_id("INBOX")) == args.messages
@@ -345,6 +346,9 @@ def main(argv: list[str] | None = None) -> int:
         results["resync_nochange_ms"] = median(nochange)
         fid = session.cache.folder_id("INBOX")
         state = session.cache.folder(fid)
+        # The test Dovecot has QRESYNC: the synced folder has its UIDVALIDITY and HIGHESTMODSEQ.
+        assert state is not None, "INBOX is in the cache after its sync"
+        assert state.uidvalidity is not None and state.highestmodseq is not None, "INBOX cached without QRESYNC"
         selects = []
         for _ in range(args.repeat):
             wire = raw_wire()
@@ -379,23 +383,29 @@ def main(argv: list[str] | None = None) -> int:
         session.close()
 
         # Reopen the cached folder: a new cache object, model and view (an app start).
+        class PaintedView(QTableView):
+            """Notes the time it first paints rows (in ``painted``) and ends the wait."""
+
+            def __init__(self, painted: list[float], waiter: Waiter) -> None:
+                super().__init__()
+                self.painted = painted
+                self.waiter = waiter
+
+            def paintEvent(self, event):  # Qt's name
+                super().paintEvent(event)
+                if self.model() is not None and self.model().rowCount() and not self.painted:
+                    self.painted.append(time.perf_counter())
+                    self.waiter.done()
+
         paints = []
         keep_open = None
         for _ in range(args.repeat):
             painted: list[float] = []
             waiter = Waiter()
-
-            class PaintedView(QTableView):
-                def paintEvent(self, event):  # Qt's name
-                    super().paintEvent(event)
-                    if self.model() is not None and self.model().rowCount() and not painted:
-                        painted.append(time.perf_counter())
-                        waiter.done()
-
             t0 = time.perf_counter()
             cache = MailCache(cache_path)
             model = MessageListModel(cache)
-            view = PaintedView()
+            view = PaintedView(painted, waiter)
             view.setModel(model)
             view.resize(1100, 700)
             model.set_folder(cache.folder_id("INBOX"))
@@ -423,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"resync_changes_ms: {results['resync_changes_ms']:.1f} (runs: {' '.join(f'{v:.0f}' for v in changes)})")
         print(f"reopen_paint_ms: {results['reopen_paint_ms']:.1f}")
         print(f"rss_mb: {results['rss_mb']:.1f}")
-        print(" ".join(f"{key}={results[key]:.3f}" if key.endswith("_s") or key.endswith("ratio")
+        print(" ".join(f"{key}={results[key]:.3f}" if key.endswith(("_s", "ratio"))
                        else f"{key}={results[key]:.1f}" for key in KEYS))
         return 0
     finally:
