@@ -222,10 +222,10 @@ def _apply(conn: MailboxConnection, cache: MailCache, op: PendingOp) -> None:
     elif op.kind is OpKind.COPY:
         assert op.target is not None
         conn.uid_copy(uid_set, op.target)
-    elif op.kind is OpKind.DELETE and trash_folder(cache) is None:
-        raise NoTrash(op.folder)
-    elif op.kind is OpKind.DELETE and trash_folder(cache) != op.folder:
-        conn.uid_move(uid_set, trash_folder(cache))  # type: ignore[arg-type]
+    elif op.kind is OpKind.DELETE and (trash := trash_folder(cache)) != op.folder:
+        if trash is None:
+            raise NoTrash(op.folder)
+        conn.uid_move(uid_set, trash)
     elif op.kind in (OpKind.DELETE, OpKind.EXPUNGE):  # for good: in the Trash, or confirmed (EXPUNGE)
         conn.store_flags(uid_set, "+", [Flag.DELETED])
         conn.uid_expunge(uid_set)

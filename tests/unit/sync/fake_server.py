@@ -17,7 +17,7 @@ import email.utils
 import itertools
 import threading
 import time
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -158,13 +158,11 @@ class FakeServer:
                 del box.messages[uid]
                 box.highestmodseq += 1
                 box.vanished.append((uid, box.highestmodseq))
-                self._notify(
-                    folder,
-                    lambda conn, seq=seq, uid=uid: [Vanished(False, str(uid))]
-                    if "QRESYNC" in conn.enabled
-                    else [Expunge(seq)],
-                    skip=origin,
-                )
+
+                def gone(conn: FakeConnection, seq: int = seq, uid: int = uid) -> list[Event]:
+                    return [Vanished(False, str(uid)) if "QRESYNC" in conn.enabled else Expunge(seq)]
+
+                self._notify(folder, gone, skip=origin)
 
     def recreate(self, folder: str) -> None:
         """Delete and recreate the folder with the same messages: a new UIDVALIDITY."""
@@ -177,10 +175,12 @@ class FakeServer:
                 new.highestmodseq += 1
                 new.messages[uid] = FakeMessage(uid, msg.subject, set(msg.flags), new.highestmodseq, msg.date)
 
-    def _notify(self, folder: str, make: object, skip: FakeConnection | None = None) -> None:
+    def _notify(
+        self, folder: str, make: Callable[[FakeConnection], list[Event]], skip: FakeConnection | None = None
+    ) -> None:
         for conn in self.connections:
             if conn is not skip and conn.selected == folder and not conn.broken:
-                conn.push(make(conn))  # type: ignore[operator]
+                conn.push(make(conn))
 
     # -- connections -----------------------------------------------------------------
     def connect(self) -> FakeConnection:
