@@ -155,7 +155,8 @@ class FolderSync:
             return self._resync_selected(cached, started)
         qresync = None
         if complete and cached.highestmodseq and "QRESYNC" in conn.enabled:
-            qresync = (int(cached.uidvalidity), int(cached.highestmodseq))  # type: ignore[arg-type]
+            assert cached.uidvalidity is not None  # a complete cache has it
+            qresync = (int(cached.uidvalidity), int(cached.highestmodseq))
         self.cancel.check()
         result.stages["cache"] = time.perf_counter() - started
         info = conn.select(name, qresync=qresync, condstore=conn.has("CONDSTORE"))
@@ -173,17 +174,19 @@ class FolderSync:
             cache.set_folder_state(fid, uidvalidity=info.uidvalidity)
 
         if complete and info.qresync_used:
+            assert cached.uidnext is not None  # a complete cache has it
             result.mode = "qresync"
             self._apply_vanished(info.vanished)
             self._apply_flags(info.changed)
-            new_uids = self._uids_from(cached.uidnext, info.uidnext)  # type: ignore[arg-type]
+            new_uids = self._uids_from(cached.uidnext, info.uidnext)
             result.new_uids = list(new_uids)
             self._fetch_missing(new_uids)
         elif complete and cached.highestmodseq and info.highest_modseq is not None:
+            assert cached.uidnext is not None  # a complete cache has it
             result.mode = "condstore"
-            if info.highest_modseq != cached.highestmodseq and cached.uidnext and cached.uidnext > 1:
+            if info.highest_modseq != cached.highestmodseq and cached.uidnext > 1:
                 self._fetch_flags(f"1:{cached.uidnext - 1}", changedsince=cached.highestmodseq)
-            new_uids = self._uids_from(cached.uidnext, info.uidnext)  # type: ignore[arg-type]
+            new_uids = self._uids_from(cached.uidnext, info.uidnext)
             if info.exists != cache.count(fid) + len(new_uids):
                 new_uids = self._full_diff(refresh_flags=False)
             result.new_uids = [uid for uid in new_uids if uid >= (cached.uidnext or 0)]
@@ -267,7 +270,7 @@ class FolderSync:
         modseq = self._drain_events(events)
         uidnext = int(cached.uidnext or 1)
         if self._saw_exists or self._saw_expunge:
-            info = SelectResult(self._result.folder, cached.uidvalidity, uidnext)  # type: ignore[union-attr]
+            info = SelectResult(result.folder, cached.uidvalidity, uidnext)
             self._catch_up(info)
         known_max = self.cache.max_uid(self._fid)
         new_uidnext = max(uidnext, known_max + 1)
@@ -278,6 +281,13 @@ class FolderSync:
             self.listener.new_mail(self._fid, sorted(result.new_uids))
         self._report_skipped()
         result.seconds = time.perf_counter() - started
+        return result
+
+    @property
+    def _current(self) -> FolderSyncResult:
+        """The result of the run in progress (the steps below run only inside :meth:`run`)."""
+        result = self._result
+        assert result is not None
         return result
 
     def _report_skipped(self) -> None:
@@ -323,20 +333,21 @@ class FolderSync:
     def _fetch_flags(self, uid_set: str, changedsince: int | None = None) -> None:
         """FLAGS of many messages (all of them, or those changed since a MODSEQ)."""
         self.cancel.check()
+        result = self._current
         changes: dict[int, frozenset[str]] = {}
         with contextlib.closing(
             self.conn.fetch_stream(uid_set, convert.FLAG_ITEMS, changedsince=changedsince, batch_size=20000)
         ) as stream:
             for batch in stream:
                 changes.update(convert.flags_of(batch.messages))
-                self._result.skipped += batch.skipped  # type: ignore[union-attr]
+                result.skipped += batch.skipped
         if changes:
             self._store_flags(changes)
 
     def _store_flags(self, changes: dict[int, frozenset[str]]) -> None:
         changed = self.cache.update_flags(self._fid, changes)
         if changed:
-            self._result.flags_changed += len(changed)  # type: ignore[union-attr]
+            self._current.flags_changed += len(changed)
             self.listener.rows_changed(self._fid, changed)
 
     def _apply_flags(self, messages: Iterable[FetchedMessage]) -> None:
@@ -352,7 +363,7 @@ class FolderSync:
     def _expunge(self, uids: UidSet) -> None:
         keys = self.cache.expunge(self._fid, uids)
         if keys:
-            self._result.removed += len(keys)  # type: ignore[union-attr]
+            self._current.removed += len(keys)
             self.listener.rows_removed(self._fid, keys)
 
     def _fetch_missing(self, uids: Sequence[int]) -> None:
