@@ -16,6 +16,7 @@ run: system-deps-run $(VENV)/.stamp-run translations
 
 test: system-deps-test system-deps-interop $(VENV)/.stamp-test translations
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory lint
 
 # Static checks, configured in pyproject.toml: ruff (style and likely bugs) and mypy
 # (types; strict for the application, no Any in the composition root).
