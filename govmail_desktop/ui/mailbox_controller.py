@@ -436,24 +436,32 @@ class MailboxController(QObject):
         if uids:
             self.current.service.delete(uids)
 
+    def _removal_question(
+        self, object_name: str, title: str
+    ) -> tuple[list[int], list[int], MailboxModels, QMessageBox] | None:
+        """The selection a removal is about, and a warning box (plain text, deleted when
+        closed) to ask about it; None when nothing is selected."""
+        mailbox = self.current
+        uids = self.selected_uids() if mailbox is not None else []
+        if mailbox is None or not uids:
+            return None
+        box = QMessageBox(self.window)
+        box.setObjectName(object_name)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setWindowTitle(title)
+        return uids, self.selected_rows(), mailbox, box
+
     @Slot()
     def ask_without_trash(self) -> None:
         """Delete where the account has no Trash: say so, and let the user create one,
         delete for good, or cancel (the default never erases anything)."""
-        if self.current is None:
+        asked = self._removal_question("noTrashBox", self.tr("No Trash Folder"))
+        if asked is None:
             return
-        uids = self.selected_uids()
-        if not uids:
-            return
-        rows = self.selected_rows()
-        mailbox = self.current
+        uids, rows, mailbox, box = asked
         service = mailbox.service
-        box = QMessageBox(self.window)
-        box.setObjectName("noTrashBox")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setWindowTitle(self.tr("No Trash Folder"))
         box.setText(self.tr("This account has no Trash folder, so deleted messages cannot be kept there."))
         box.setInformativeText(
             self.tr(
@@ -487,19 +495,11 @@ class MailboxController(QObject):
     @Slot()
     def delete_permanently(self) -> None:
         """Ask first (non-modal for the event loop: QMessageBox.open), then delete for good."""
-        if self.current is None:
+        asked = self._removal_question("confirmDeleteBox", self.tr("Delete Permanently"))
+        if asked is None:
             return
-        uids = self.selected_uids()
-        if not uids:
-            return
-        rows = self.selected_rows()
-        mailbox = self.current
+        uids, rows, mailbox, box = asked
         service = mailbox.service
-        box = QMessageBox(self.window)
-        box.setObjectName("confirmDeleteBox")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Delete Permanently"))
         box.setText(
             self.tr("Delete {count} message(s) permanently? They cannot be recovered.").format(count=len(uids))
         )

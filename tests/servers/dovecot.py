@@ -157,7 +157,60 @@ class DovecotError(RuntimeError):
     """The test Dovecot could not start, stop or do what a test asked."""
 
 
-class DovecotServer:
+class ImapTestAccess:
+    """What the suite does with any of its IMAP servers as a client: verified TLS,
+    a logged-in imapclient, counting and filing messages. The server class sets
+    ``host``, ``imap_port`` (STARTTLS), ``imaps_port`` (implicit TLS), ``users``
+    and ``ca_file``, and overrides :meth:`mailbox` where its folders have another name."""
+
+    host: str
+    imap_port: int
+    imaps_port: int
+    users: Mapping[str, str]
+    ca_file: Path | None
+
+    def address(self, user: str) -> str:
+        return f"{user}@{MAIL_DOMAIN}"
+
+    def mailbox(self, path: str) -> str:
+        """The server's name of folder ``path`` (levels separated by ``/``)."""
+        return path
+
+    def client_ssl_context(self) -> ssl.SSLContext:
+        """A verifying client context for this server's CA."""
+        if self.ca_file is None:
+            raise RuntimeError("no CA file known for this server")
+        return ssl.create_default_context(cafile=str(self.ca_file))
+
+    @contextlib.contextmanager
+    def imap(self, user: str, *, implicit_tls: bool = True) -> Iterator[IMAPClient]:
+        """A logged-in IMAPClient for ``user`` over verified TLS (seeding and checking)."""
+        ctx = self.client_ssl_context()
+        if implicit_tls:
+            client = IMAPClient(self.host, port=self.imaps_port, ssl=True, ssl_context=ctx, timeout=30)
+        else:
+            client = IMAPClient(self.host, port=self.imap_port, ssl=False, timeout=30)
+            client.starttls(ctx)
+        try:
+            client.login(user, self.users[user])
+            yield client
+        finally:
+            with contextlib.suppress(Exception):
+                client.logout()
+
+    def create_folder(self, user: str, path: str, *, subscribe: bool = True) -> str:
+        """Create folder ``path`` and its parents (real, selectable folders; Thai allowed:
+        imapclient sends modified UTF-7); returns its name on the server."""
+        with self.imap(user) as client:
+            return ensure_mailbox(client, self, path, subscribe=subscribe)
+
+    def message_count(self, user: str, path: str = "INBOX") -> int:
+        """Number of messages in a folder (via IMAP STATUS)."""
+        with self.imap(user) as client:
+            return int(client.folder_status(self.mailbox(path), ["MESSAGES"])[b"MESSAGES"])
+
+
+class DovecotServer(ImapTestAccess):
     """A private Dovecot: IMAP (STARTTLS + implicit TLS) on 127.0.0.1, LMTP socket.
 
     Attributes: ``host``, ``imap_port`` (STARTTLS), ``imaps_port`` (implicit TLS),
@@ -525,31 +578,6 @@ service anvil {{
         return "\n".join(text.splitlines()[-lines:])
 
     # -- helpers for tests -----------------------------------------------------------
-    def address(self, user: str) -> str:
-        return f"{user}@{MAIL_DOMAIN}"
-
-    def client_ssl_context(self) -> ssl.SSLContext:
-        """A verifying client context for this server's CA."""
-        if self.ca_file is None:
-            raise DovecotError("no CA file known for this server")
-        return ssl.create_default_context(cafile=str(self.ca_file))
-
-    @contextlib.contextmanager
-    def imap(self, user: str, *, implicit_tls: bool = True) -> Iterator[IMAPClient]:
-        """A logged-in IMAPClient for ``user`` over verified TLS (admin/seeding use)."""
-        ctx = self.client_ssl_context()
-        if implicit_tls:
-            client = IMAPClient(self.host, port=self.imaps_port, ssl=True, ssl_context=ctx, timeout=30)
-        else:
-            client = IMAPClient(self.host, port=self.imap_port, ssl=False, timeout=30)
-            client.starttls(ctx)
-        try:
-            client.login(user, self.users[user])
-            yield client
-        finally:
-            with contextlib.suppress(Exception):
-                client.logout()
-
     def deliver(self, user: str, message: bytes, mail_from: str = "sender@example.org") -> None:
         """Deliver ``message`` to ``user``'s INBOX over LMTP, as an MTA would."""
         rcpt = self.address(user)
@@ -557,11 +585,6 @@ service anvil {{
         code, text = results[rcpt]
         if code != 250:
             raise DovecotError(f"LMTP delivery to {rcpt} failed: {code} {text!r}")
-
-    def create_folder(self, user: str, name: str, *, subscribe: bool = True) -> None:
-        """Create folder ``name`` (Thai allowed: imapclient sends modified UTF-7)."""
-        with self.imap(user) as client:
-            ensure_folder(client, name, subscribe=subscribe)
 
     def append(
         self,
@@ -576,7 +599,7 @@ service anvil {{
         """APPEND ``message`` to ``user``'s ``folder``; return its UID (from APPENDUID)."""
         with self.imap(user) as client:
             if create:
-                ensure_folder(client, folder)
+                ensure_mailbox(client, self, folder)
             return append_message(client, folder, message, flags, msg_time)
 
     def doveadm(self, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -594,24 +617,20 @@ service anvil {{
             )
         return proc
 
-    def message_count(self, user: str, folder: str = "INBOX") -> int:
-        """Number of messages in a folder (via IMAP STATUS)."""
-        with self.imap(user) as client:
-            return int(client.folder_status(folder, ["MESSAGES"])[b"MESSAGES"])
-
-
-def ensure_folder(client: IMAPClient, name: str, *, subscribe: bool = True) -> None:
-    """Create folder ``name`` and its parents (separator '/'), subscribed, if missing.
-
-    Parents are created explicitly so that they are real, selectable folders."""
-    parts = name.split("/")
+def ensure_mailbox(client: IMAPClient, server: ImapTestAccess, path: str, *, subscribe: bool = True) -> str:
+    """Create folder ``path`` of ``server`` (named by its ``mailbox()``) and its parents,
+    subscribed, if missing; return its name. Parents are created explicitly so that they
+    are real, selectable folders."""
+    parts = path.split("/")
+    name = "INBOX"
     for depth in range(1, len(parts) + 1):
-        path = "/".join(parts[:depth])
-        if path.upper() == "INBOX" or client.folder_exists(path):
+        name = server.mailbox("/".join(parts[:depth]))
+        if name.upper() == "INBOX" or client.folder_exists(name):
             continue
-        client.create_folder(path)
+        client.create_folder(name)
         if subscribe:
-            client.subscribe_folder(path)
+            client.subscribe_folder(name)
+    return name
 
 
 def append_message(
@@ -633,7 +652,8 @@ __all__ = [
     "DovecotError",
     "DovecotServer",
     "append_message",
-    "ensure_folder",
+    "ensure_mailbox",
+    "ImapTestAccess",
     "free_port",
     "lmtp_deliver",
     "to_crlf",

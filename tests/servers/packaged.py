@@ -19,17 +19,14 @@ import os
 import shutil
 import signal
 import socket
-import ssl
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from imapclient import IMAPClient
-
 from tests.servers.certs import TestCertificates
-from tests.servers.dovecot import DEFAULT_USERS, MAIL_DOMAIN, append_message, free_port
+from tests.servers.dovecot import DEFAULT_USERS, ImapTestAccess, append_message, ensure_mailbox, free_port
 
 _RUNNING: set[PackagedServer] = set()
 
@@ -46,7 +43,7 @@ class ServerStartError(RuntimeError):
     """A private server did not start (its output and log are in the text)."""
 
 
-class PackagedServer:
+class PackagedServer(ImapTestAccess):
     """Base of the private servers run from unpacked Debian packages.
 
     Subclasses set ``name`` and implement ``_prepare()`` (write the config, once per
@@ -193,38 +190,11 @@ class PackagedServer:
         self.cleanup()
 
     # -- helpers for tests ----------------------------------------------------------------
-    def address(self, user: str) -> str:
-        return f"{user}@{MAIL_DOMAIN}"
-
     def mailbox(self, path: str) -> str:
         """The server's name of folder ``path`` (levels separated by ``/``; INBOX unchanged)."""
         if path.upper() == "INBOX":
             return "INBOX"
         return self.personal_prefix + self.delimiter.join(path.split("/"))
-
-    def client_ssl_context(self) -> ssl.SSLContext:
-        return ssl.create_default_context(cafile=str(self.ca_file))
-
-    @contextlib.contextmanager
-    def imap(self, user: str, *, implicit_tls: bool = True) -> Iterator[IMAPClient]:
-        """A logged-in IMAPClient for ``user`` over verified TLS (seeding and checking)."""
-        ctx = self.client_ssl_context()
-        if implicit_tls:
-            client = IMAPClient(self.host, port=self.imaps_port, ssl=True, ssl_context=ctx, timeout=30)
-        else:
-            client = IMAPClient(self.host, port=self.imap_port, ssl=False, timeout=30)
-            client.starttls(ctx)
-        try:
-            client.login(user, self.users[user])
-            yield client
-        finally:
-            with contextlib.suppress(Exception):
-                client.logout()
-
-    def create_folder(self, user: str, path: str, *, subscribe: bool = True) -> str:
-        """Create folder ``path`` and its parents (real, selectable folders); returns its name."""
-        with self.imap(user) as client:
-            return ensure_mailbox(client, self, path, subscribe=subscribe)
 
     def append(
         self,
@@ -238,25 +208,6 @@ class PackagedServer:
             name = ensure_mailbox(client, self, path)
             return append_message(client, name, message, flags, msg_time)
 
-    def message_count(self, user: str, path: str = "INBOX") -> int:
-        with self.imap(user) as client:
-            return int(client.folder_status(self.mailbox(path), ["MESSAGES"])[b"MESSAGES"])
-
-
-def ensure_mailbox(client: IMAPClient, server: object, path: str, *, subscribe: bool = True) -> str:
-    """Create folder ``path`` of ``server`` (``mailbox()`` naming) with its parents; return its name."""
-    mailbox = getattr(server, "mailbox", None)
-    parts = path.split("/")
-    name = "INBOX"
-    for depth in range(1, len(parts) + 1):
-        sub = "/".join(parts[:depth])
-        name = mailbox(sub) if mailbox else sub
-        if name.upper() == "INBOX" or client.folder_exists(name):
-            continue
-        client.create_folder(name)
-        if subscribe:
-            client.subscribe_folder(name)
-    return name
 
 
 def _answers(host: str, port: int, *, greeting: bool) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.servers.dovecot import DovecotServer, append_message, ensure_folder
+from tests.servers.dovecot import DovecotServer, append_message, ensure_mailbox
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MANIFEST = DATA_DIR / "seed.json"
@@ -70,7 +70,7 @@ def seed_mailbox(
             for entry in user_entries:
                 folder = entry["folder"]
                 if folder not in known:
-                    ensure_folder(client, folder)
+                    ensure_mailbox(client, dovecot, folder)
                     known.add(folder)
                 raw = sample_bytes(entry["file"], data_dir)
                 uid = append_message(
