@@ -27,8 +27,9 @@ _ROLE_ORDER = {role: i for i, role in enumerate(SpecialUse.DISPLAY_ORDER)}
 
 
 def folders_in_sync_order(folders: list[CachedFolder]) -> list[CachedFolder]:
-    """Selectable, subscribed folders: INBOX, special folders, then by name."""
-    chosen = [f for f in folders if f.folder.selectable and (f.folder.subscribed or f.folder.is_inbox)]
+    """Selectable folders that are subscribed, the INBOX or a special folder (Drafts, Sent,
+    Archive, Junk, Trash: checked even unsubscribed): INBOX, special folders, then by name."""
+    chosen = [f for f in folders if f.folder.selectable and (f.folder.subscribed or f.folder.role in _ROLE_ORDER)]
     return sorted(chosen, key=lambda f: (_ROLE_ORDER.get(f.folder.role or "", len(_ROLE_ORDER)), f.name))
 
 

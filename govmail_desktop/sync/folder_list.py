@@ -9,6 +9,15 @@ XLIST but not SPECIAL-USE: mail.go.th's Zimbra), then well-known English and
 Thai names at any level (``INBOX.Trash`` on Courier). Without LIST-STATUS the
 counts come from one STATUS per folder.
 
+Subscriptions: LIST marks the subscribed folders ``\\Subscribed`` where the server
+offers LIST-EXTENDED (the client asks ``RETURN (SUBSCRIBED)``); elsewhere LSUB names
+them. A folder the server does not mark stays in the list (the folder tree shows
+it, opening it syncs it) as unsubscribed, which the periodic sync skips
+(``engine.folders_in_sync_order``; the INBOX and the special folders are checked
+all the same). Where the server says nothing about subscriptions (LSUB refused or
+empty, or no folder marked at all: accounts that never subscribed anything) every
+folder counts as subscribed.
+
 :func:`create_special_folder` makes a missing one (the user asked for a Trash).
 """
 
@@ -16,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from govmail_desktop.core.entities import Folder, FolderStatus, SpecialUse
 from govmail_desktop.core.errors import ServerError
@@ -41,17 +50,19 @@ class FolderListResult:
     removed: list[str]
 
 
-def folder_of(listing: FolderListing, xlist: frozenset[str] = frozenset()) -> Folder:
+def folder_of(
+    listing: FolderListing, xlist: frozenset[str] = frozenset(), *, subscriptions_known: bool = False
+) -> Folder:
     """The entity for one LIST response (``xlist``: the same folder's XLIST attributes).
 
     XLIST attributes count only where LIST gave no special-use attribute of its own.
+    ``subscriptions_known``: the server said which folders are subscribed, so one
+    without ``\\Subscribed`` is not (otherwise every existing folder counts as subscribed).
     """
     attributes = listing.attributes
     if xlist and SpecialUse.from_attributes(attributes) is None:
         attributes = attributes | xlist_attributes(xlist)
-    subscribed = True
-    if "\\subscribed" in attributes or "\\nonexistent" in attributes:
-        subscribed = "\\subscribed" in attributes
+    subscribed = "\\subscribed" in attributes or not (subscriptions_known or "\\nonexistent" in attributes)
     return Folder(
         name=listing.name,
         delimiter=listing.delimiter,
@@ -82,6 +93,25 @@ def _xlist(conn: MailboxConnection) -> dict[bytes, frozenset[str]]:
         return {}
 
 
+def _wire_key(wire_name: bytes) -> bytes:
+    return b"INBOX" if wire_name.upper() == b"INBOX" else wire_name
+
+
+def _with_lsub(conn: MailboxConnection, listings: list[FolderListing]) -> list[FolderListing]:
+    """Without LIST-EXTENDED, the folders LSUB names get ``\\subscribed`` as LIST-EXTENDED gives it."""
+    if conn.has("LIST-EXTENDED"):
+        return listings
+    try:
+        names = {_wire_key(entry.wire_name) for entry in conn.lsub_folders()}
+    except ServerError as exc:  # refused: nothing known, every folder counts as subscribed
+        log.info("LSUB failed; every folder counts as subscribed: %s", exc.detail)
+        return listings
+    return [
+        replace(entry, attributes=entry.attributes | {"\\subscribed"}) if _wire_key(entry.wire_name) in names else entry
+        for entry in listings
+    ]
+
+
 def sync_folder_list(
     conn: MailboxConnection,
     cache: MailCache,
@@ -96,13 +126,19 @@ def sync_folder_list(
     """
     listener = listener or SyncListener()
     before = {f.name for f in cache.folders()}
-    listings = [entry for entry in conn.list_folders(with_status=True) if "\\nonexistent" not in entry.attributes]
+    listed = _with_lsub(conn, conn.list_folders(with_status=True))
+    subscriptions_known = any("\\subscribed" in entry.attributes for entry in listed)
+    listings = [entry for entry in listed if "\\nonexistent" not in entry.attributes]
     if not any(entry.name == "INBOX" for entry in listings):
         # RFC 3501: INBOX always exists, even when a server forgets to list it.
         listings.append(FolderListing("INBOX", b"INBOX", "/", frozenset()))
     xlist = _xlist(conn)
     folders = resolve_special_folders(
-        [folder_of(entry, xlist.get(entry.wire_name, frozenset())) for entry in listings], chosen
+        [
+            folder_of(entry, xlist.get(entry.wire_name, frozenset()), subscriptions_known=subscriptions_known)
+            for entry in listings
+        ],
+        chosen,
     )
     ids = cache.upsert_folders(folders, remove_missing=True)
     statuses: dict[int, FolderStatus] = {}

@@ -386,6 +386,14 @@ def test_special_folders_nested_on_the_server_are_lifted_to_the_top(cache, langu
     assert model.index(0, 0, model.index(2, 0)).data() == "Old"
 
 
+def test_an_unsubscribed_folder_stays_in_the_tree(cache):
+    # No "show subscribed folders only" option: the tree shows every folder; only the
+    # periodic sync skips unsubscribed ones (sync/engine.py, tests/unit/sync/test_subscriptions.py).
+    cache.upsert_folders([Folder("INBOX"), Folder("โครงการ"), Folder("เก่า 2560", subscribed=False)])
+    model = FolderTreeModel(cache)
+    assert sorted(top_level_labels(model)[1:]) == sorted(["โครงการ", "เก่า 2560"])
+
+
 def test_unread_counts_update_in_place(qtmodeltester, qtbot, cache, language_controller):
     language_controller.apply("th")
     folder_id = fill(cache, count=10)

@@ -21,11 +21,13 @@ from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from govmail_desktop.sync import offline
 from govmail_desktop.sync.control import CancelToken
+from govmail_desktop.sync.engine import sync_account
 from govmail_desktop.sync.folder_list import sync_folder_list
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
 from govmail_desktop.sync.idle import IdleLoop
 from govmail_desktop.sync.listener import SyncListener
 from tests.integration.sync_helpers import cache_state, fill, make_message, open_wire, server_state
+from tests.unit.sync.fake_server import COURIER_CAPS
 
 pytestmark = pytest.mark.integration
 
@@ -322,3 +324,31 @@ def test_delete_for_good_outside_the_trash_expunges_without_a_copy_in_the_trash(
     # The plain delete went to the Trash; the permanent one left no copy there.
     assert len(server_state(dovecot, "alice", "Trash")) == len(trash_before) + 1
     queue.close()
+
+
+@pytest.mark.parametrize("capabilities", [None, " ".join(COURIER_CAPS)], ids=["list-extended", "lsub"])
+def test_folder_unsubscribed_by_another_client_is_not_synced_periodically(fresh_dovecot, cache, capabilities):
+    # The periodic sync (sync_account) checks the subscribed folders, the INBOX and the
+    # special folders; an unsubscribed folder stays listed (the tree shows it) unsynced.
+    # Dovecot as itself answers LIST ... RETURN (SUBSCRIBED); without LIST-EXTENDED, LSUB.
+    server = fresh_dovecot(capabilities=capabilities)
+    kept, dropped = "โครงการ", "เก่า 2560"
+    for name in (kept, dropped):
+        server.create_folder("alice", name)  # created and subscribed
+        fill(server, "alice", name, 3)
+    with server.imap("alice") as other:
+        other.unsubscribe_folder(server.mailbox(dropped))
+        subscribed = {name for _flags, _delim, name in other.list_sub_folders()}
+    assert kept in subscribed and dropped not in subscribed and "INBOX" not in subscribed
+    fill(server, "alice", "INBOX", 2)
+    wire = open_wire(server, "alice")
+    try:
+        results = sync_account(wire, cache, None, SyncListener(), CancelToken(), SMALL)
+    finally:
+        wire.logout()
+    assert {r.folder for r in results} == {"INBOX", "Drafts", "Sent", "Trash", "Junk", kept}
+    assert cache_state(cache, kept) == server_state(server, "alice", kept)
+    assert cache_state(cache, "INBOX") == server_state(server, "alice", "INBOX")
+    fid = cache.folder_id(dropped)
+    assert fid is not None and list(cache.known_uids(fid)) == []
+    assert not cache.folder(fid).folder.subscribed and cache.folder(cache.folder_id(kept)).folder.subscribed

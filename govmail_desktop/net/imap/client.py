@@ -386,11 +386,26 @@ class ImapWire:
                     log.warning("Unreadable XLIST response skipped (%s): %s", exc, excerpt(resp.line))
         return folders
 
+    def lsub_folders(self) -> list[FolderListing]:
+        """``LSUB "" "*"``: the subscribed folders, on a server without LIST-EXTENDED
+        (whose LIST cannot say it with ``RETURN (SUBSCRIBED)``)."""
+        result = self._folder_listing(b'LSUB "" "*"', "LSUB")
+        folders: list[FolderListing] = []
+        for resp in result.untagged:
+            if resp.line[:7].upper() == b"* LSUB ":
+                try:
+                    folders.append(parse_list(resp.line, resp.literals))
+                except (ParseError, ValueError, TypeError, IndexError) as exc:
+                    log.warning("Unreadable LSUB response skipped (%s): %s", exc, excerpt(resp.line))
+        return folders
+
     def _folder_listing(self, cmd: bytes, verb: str) -> CommandResult:
-        """LIST/XLIST: room for MAX_FOLDERS folders (and their STATUS), and no more."""
+        """LIST/XLIST/LSUB: room for MAX_FOLDERS folders (and their STATUS), and no more."""
         result = self.command(cmd, during=verb, folders=bounds.MAX_FOLDERS)
         # XLIST is answered with * XLIST lines, or * LIST lines (Dovecot): count both.
-        listed = sum(1 for resp in result.untagged if resp.line[:7].upper() in (b"* LIST ", b"* XLIST"))
+        listed = sum(
+            1 for resp in result.untagged if resp.line[:7].upper() in (b"* LIST ", b"* XLIST", b"* LSUB ")
+        )
         if listed > bounds.MAX_FOLDERS:
             raise self._too_much(verb, f"more than {bounds.MAX_FOLDERS} folders")
         return result

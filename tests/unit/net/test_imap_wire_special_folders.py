@@ -70,6 +70,20 @@ def test_list_asks_special_use_only_where_advertised():
     assert transport.sent[0] == b'W1 LIST "" "*" RETURN (SUBSCRIBED CHILDREN SPECIAL-USE)\r\n'
 
 
+def test_lsub_gives_the_subscribed_folders_by_wire_name():
+    thai = encode_mutf7("โครงการ")
+    server = (
+        b'* LSUB () "." "INBOX"\r\n'
+        b'* LSUB (\\Noselect) "." "' + thai + b'"\r\n'
+        b"* LSUB (broken\r\n"
+        b"W1 OK LSUB completed\r\n"
+    )
+    wire, transport = wire_with(server, capabilities=("IMAP4rev1", "UIDPLUS"))
+    folders = wire.lsub_folders()
+    assert transport.sent[0] == b'W1 LSUB "" "*"\r\n'
+    assert [(f.name, f.wire_name) for f in folders] == [("INBOX", b"INBOX"), ("โครงการ", thai)]
+
+
 def test_plain_list_keeps_special_use_attributes_sent_unasked():
     server = b'* LIST (\\HasNoChildren \\Trash) "." "INBOX.Deleted"\r\nW1 OK done\r\n'
     wire, transport = wire_with(server, capabilities=("IMAP4rev1", "UIDPLUS"))

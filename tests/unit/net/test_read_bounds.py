@@ -138,6 +138,7 @@ READ_PATHS: dict[str, tuple[Callable[[ImapWire], object], bytes]] = {
     "idle_wait": (_idle_wait, b"+ idling\r\n"),
     "list_folders": (lambda wire: wire.list_folders(), b""),
     "logout": (lambda wire: wire.logout(), b""),
+    "lsub_folders": (lambda wire: wire.lsub_folders(), b""),
     "noop": (lambda wire: wire.noop(), b""),
     "select": (lambda wire: wire.select("INBOX"), b""),
     "status": (lambda wire: wire.status("INBOX"), b""),

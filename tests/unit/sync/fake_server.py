@@ -108,6 +108,9 @@ class FakeServer:
         self.select_uidnext = True
         #: The hierarchy delimiter LIST reports (Courier: ".", folders under "INBOX.").
         self.delimiter = "/"
+        #: Folder names the user subscribed to: LIST marks them \Subscribed where LIST-EXTENDED
+        #: is advertised (the client asks RETURN (SUBSCRIBED)), LSUB lists them.
+        self.subscribed: set[str] = set()
         self.add_folder("INBOX")
 
     # -- mailbox changes "by another client" -------------------------------------------
@@ -273,11 +276,22 @@ class FakeConnection:
                 attrs = {"\\hasnochildren"}
                 if box.special_use and self.has("SPECIAL-USE"):
                     attrs.add(box.special_use.lower())
+                if box.name in self.server.subscribed and self.has("LIST-EXTENDED"):
+                    attrs.add("\\subscribed")
                 status = {}
                 if with_status and self.has("LIST-STATUS"):
                     status = self._status_values(box)
                 out.append(FolderListing(box.name, box.name.encode(), self.server.delimiter, frozenset(attrs), status))
             return out
+
+    def lsub_folders(self) -> list[FolderListing]:
+        """``LSUB "" "*"``: the subscribed names (also those of folders gone since)."""
+        self._command("LSUB")
+        with self.server.lock:
+            return [
+                FolderListing(name, name.encode(), self.server.delimiter, frozenset())
+                for name in sorted(self.server.subscribed)
+            ]
 
     def _status_values(self, box: FakeFolder) -> dict[str, int]:
         return {

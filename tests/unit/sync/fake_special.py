@@ -36,7 +36,6 @@ class SpecialFoldersServer(FakeServer):
         self.xlist_names: dict[str, str] = {}
         #: Names CREATE refuses as invalid (Courier: anything outside "INBOX.").
         self.create_refused: set[str] = set()
-        self.subscribed: set[str] = set()
 
     def connect(self) -> SpecialFoldersConnection:
         with self.lock:
