@@ -192,3 +192,23 @@ class BugError(GovMailError):
     default_hint = QT_TRANSLATE_NOOP(
         "Errors", "Details were written to the log file. Please report this to your IT staff."
     )
+
+
+class UnsafeMessageField(GovMailError):
+    """A header value or address of an outgoing message holds a line break, NUL or another
+    character that would change the message's structure (header injection): not built."""
+
+    code = "unsafe-field"
+    default_message = QT_TRANSLATE_NOOP(
+        "Errors", "The message cannot be sent: the field {field} contains characters that are not allowed."
+    )
+    default_hint = QT_TRANSLATE_NOOP("Errors", "Please remove line breaks and control characters from it.")
+
+
+class InternationalAddressUnsupported(GovMailError):
+    """An address whose local part is not ASCII, and the server does not offer SMTPUTF8."""
+
+    code = "smtputf8-needed"
+    default_message = QT_TRANSLATE_NOOP(
+        "Errors", "The address {address} can only be sent through a server that supports international addresses."
+    )
