@@ -955,6 +955,18 @@
             <translation>รายละเอียดถูกบันทึกไว้ในไฟล์บันทึกการทำงาน (log) แล้ว กรุณาแจ้งเจ้าหน้าที่ไอทีของหน่วยงาน</translation>
         </message>
         <message>
+            <source>The message cannot be sent: the field {field} contains characters that are not allowed.</source>
+            <translation>ส่งจดหมายไม่ได้: ช่อง {field} มีอักขระที่ไม่อนุญาต</translation>
+        </message>
+        <message>
+            <source>Please remove line breaks and control characters from it.</source>
+            <translation>โปรดลบการขึ้นบรรทัดใหม่และอักขระควบคุมออกจากช่องนั้น</translation>
+        </message>
+        <message>
+            <source>The address {address} can only be sent through a server that supports international addresses.</source>
+            <translation>ส่งถึงที่อยู่ {address} ได้เฉพาะผ่านเซิร์ฟเวอร์ที่รองรับที่อยู่อีเมลแบบสากลเท่านั้น</translation>
+        </message>
+        <message>
             <source>This setting is locked by the agency's policy.</source>
             <extracomment>For text: the whole value must match this regular expression. Defaults set by the agency's policy (the user may still change them). Problems found while loading (shown to the user, never fatal).</extracomment>
             <translation>การตั้งค่านี้ถูกล็อกไว้ตามนโยบายของหน่วยงาน</translation>
@@ -1150,6 +1162,43 @@
         <message>
             <source>Delete {count} message(s) permanently? They cannot be recovered.</source>
             <translation>ลบจดหมาย {count} ฉบับอย่างถาวรหรือไม่ จดหมายที่ลบแล้วจะกู้คืนไม่ได้</translation>
+        </message>
+    </context>
+    <context>
+        <name>Mailto</name>
+        <message>
+            <source>This is not an e-mail link (it does not start with mailto:).</source>
+            <extracomment>Longest link accepted (characters); browsers cut far earlier, so this is generous. Everything a mailto: link may set; SECURITY.md item 5.</extracomment>
+            <translation>นี่ไม่ใช่ลิงก์อีเมล (ไม่ได้ขึ้นต้นด้วย mailto:)</translation>
+        </message>
+        <message>
+            <source>The e-mail link is too long (more than {limit} characters).</source>
+            <translation>ลิงก์อีเมลยาวเกินไป (เกิน {limit} ตัวอักษร)</translation>
+        </message>
+        <message>
+            <source>The e-mail link is damaged: it contains an invalid % code.</source>
+            <translation>ลิงก์อีเมลเสียหาย: มีรหัส % ที่ไม่ถูกต้อง</translation>
+        </message>
+        <message>
+            <source>The e-mail link is damaged: its text is not in the UTF-8 encoding that links must use.</source>
+            <translation>ลิงก์อีเมลเสียหาย: ข้อความในลิงก์ไม่ได้เข้ารหัสแบบ UTF-8 ตามที่ลิงก์ต้องใช้</translation>
+        </message>
+        <message>
+            <source>The e-mail link names more than {limit} recipients in one field.</source>
+            <translation>ลิงก์อีเมลระบุผู้รับเกิน {limit} รายในช่องเดียว</translation>
+        </message>
+        <message>
+            <source>The e-mail link's list of recipients is too long.</source>
+            <translation>รายชื่อผู้รับในลิงก์อีเมลยาวเกินไป</translation>
+        </message>
+        <message>
+            <source>No message was opened from it. Please ask whoever made the link for a correct one.</source>
+            <translation>จึงไม่ได้เปิดข้อความจากลิงก์นี้ กรุณาขอลิงก์ที่ถูกต้องจากผู้ที่สร้างลิงก์</translation>
+        </message>
+        <message>
+            <source>The e-mail link also asked for {fields}; links may not set that, so it was ignored.</source>
+            <extracomment>For the composer: what a link asked for and did not get.</extracomment>
+            <translation>ลิงก์อีเมลขอ {fields} ด้วย ซึ่งลิงก์ไม่มีสิทธิ์กำหนด จึงไม่ได้นำมาใช้</translation>
         </message>
     </context>
     <context>
