@@ -1168,7 +1168,7 @@
         <name>Mailto</name>
         <message>
             <source>This is not an e-mail link (it does not start with mailto:).</source>
-            <extracomment>Longest link accepted (characters); browsers cut far earlier, so this is generous. Everything a mailto: link may set; SECURITY.md item 5.</extracomment>
+            <extracomment>Longest link accepted (characters); browsers cut far earlier, so this is generous. Everything a mailto: link may set; nothing else (attach, from, ...) is honoured.</extracomment>
             <translation>นี่ไม่ใช่ลิงก์อีเมล (ไม่ได้ขึ้นต้นด้วย mailto:)</translation>
         </message>
         <message>

@@ -1,7 +1,7 @@
 """``mailto:`` links (RFC 6068) → what the composer may be opened with, and nothing more.
 
 A link comes from anywhere (a web page, a document, another program), so it is
-read as untrusted input (SECURITY.md item 5, "Mailto: Me Your Secrets", 2020):
+read as untrusted input (links that attach local files, "Mailto: Me Your Secrets", 2020):
 
 * **Only** ``to``, ``cc``, ``bcc``, ``subject``, ``body`` and ``in-reply-to`` are
   honoured. Every other header field (``attach``, ``attachment``, ``file``,
@@ -46,7 +46,7 @@ from govmail_desktop.mime.parse import MAX_ADDRESSES, parse_addresses
 MAX_MAILTO_CHARS = 64 * 1024
 
 ADDRESS_FIELDS = ("to", "cc", "bcc")
-#: Everything a mailto: link may set; SECURITY.md item 5.
+#: Everything a mailto: link may set; nothing else (attach, from, ...) is honoured.
 HONOURED_FIELDS = (*ADDRESS_FIELDS, "subject", "body", "in-reply-to")
 
 MSG_NOT_MAILTO = QT_TRANSLATE_NOOP("Mailto", "This is not an e-mail link (it does not start with mailto:).")

@@ -1,4 +1,5 @@
-"""mailto: links (RFC 6068) → ComposeRequest: only to/cc/bcc/subject/body/in-reply-to (SECURITY.md item 5)."""
+"""mailto: links (RFC 6068) → ComposeRequest: only to/cc/bcc/subject/body/in-reply-to are honoured
+(a link that attaches files — "Mailto: Me Your Secrets", 2020 — must attach nothing)."""
 
 from __future__ import annotations
 
