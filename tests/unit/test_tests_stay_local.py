@@ -94,7 +94,8 @@ def test_every_test_reading_the_corpora_uses_the_one_helper():
 @pytest.mark.parametrize(
     ("planted", "expected"),
     [
-        ('CORPORA = Path("/work/shared/corpora")', "machine path /work/shared"),
+        # Built from parts so that this file itself names no machine path.
+        ('CORPORA = Path("' + "/work" + '/shared/corpora")', "machine path " + "/work" + "/shared"),
         ("# See /home/lead/notes/servers-api.md for the attributes", "machine path /home/lead"),
         ('ROOT = "../shared/corpora"', "folder outside the repository ../shared/corpora"),
         ("# the fast way TESTING.md describes", "document not in the repository TESTING.md"),
