@@ -1475,6 +1475,21 @@
         </message>
     </context>
     <context>
+        <name>Markings</name>
+        <message>
+            <source>urgent</source>
+            <translation>ด่วน</translation>
+        </message>
+        <message>
+            <source>very urgent</source>
+            <translation>ด่วนมาก</translation>
+        </message>
+        <message>
+            <source>most urgent</source>
+            <translation>ด่วนที่สุด</translation>
+        </message>
+    </context>
+    <context>
         <name>MessageListModel</name>
         <message>
             <source>Subject</source>
@@ -2127,6 +2142,7 @@
         </message>
         <message>
             <source>confidential</source>
+            <extracomment>Version of the JSON form; :meth:`Draft.from_json` reads this and older ones.</extracomment>
             <translation>ลับ</translation>
         </message>
         <message>

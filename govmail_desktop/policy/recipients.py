@@ -14,10 +14,10 @@ send. Rules (policy keys under ``recipients``):
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from govmail_desktop.core.compose import Secrecy, parse_secrecy
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.policy import api
 from govmail_desktop.policy.hosts import InvalidHost, display_host, first_match, split_address
@@ -65,46 +65,6 @@ _MSG = {
         "Policy", "Sending is blocked because the agency's mail policy is invalid: {problem}."
     ),
 }
-
-
-class Secrecy(enum.Enum):
-    """ชั้นความลับ (Regulation on Maintaining Official Secrets 2001), lowest first."""
-
-    CONFIDENTIAL = "confidential"  # ลับ
-    SECRET = "secret"  # ลับมาก
-    TOP_SECRET = "top-secret"  # ลับที่สุด
-
-    @property
-    def label(self) -> Msg:
-        return _SECRECY_LABELS[self]
-
-
-_SECRECY_LABELS = {
-    Secrecy.CONFIDENTIAL: QT_TRANSLATE_NOOP("Policy", "confidential"),
-    Secrecy.SECRET: QT_TRANSLATE_NOOP("Policy", "secret"),
-    Secrecy.TOP_SECRET: QT_TRANSLATE_NOOP("Policy", "top secret"),
-}
-
-_SECRECY_NAMES = {
-    "confidential": Secrecy.CONFIDENTIAL, "ลับ": Secrecy.CONFIDENTIAL,
-    "secret": Secrecy.SECRET, "ลับมาก": Secrecy.SECRET,
-    "top-secret": Secrecy.TOP_SECRET, "top secret": Secrecy.TOP_SECRET,
-    "top_secret": Secrecy.TOP_SECRET, "topsecret": Secrecy.TOP_SECRET, "ลับที่สุด": Secrecy.TOP_SECRET,
-}
-_NOT_CLASSIFIED = {"", "none", "normal", "unclassified", "ปกติ"}
-
-
-def parse_secrecy(value: Secrecy | str | None) -> Secrecy | None:
-    """Secrecy from the enum, its English name or the Thai word; None = not classified."""
-    if value is None or isinstance(value, Secrecy):
-        return value
-    key = " ".join(str(value).split()).lower()
-    if key in _NOT_CLASSIFIED:
-        return None
-    try:
-        return _SECRECY_NAMES[key]
-    except KeyError:
-        raise ValueError(f"unknown secrecy class {value!r}") from None
 
 
 @dataclass(frozen=True)

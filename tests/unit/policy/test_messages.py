@@ -7,6 +7,7 @@ import string
 
 import pytest
 
+from govmail_desktop.core.compose import Secrecy, Urgency
 from govmail_desktop.i18n.catalog import Msg, lookup
 from govmail_desktop.policy import attachments, messages, recipients
 
@@ -15,7 +16,7 @@ NOT_TRANSLATED = {"{source}: {problem}"}  # nothing to translate
 
 def all_messages() -> list[Msg]:
     found = [v for v in vars(messages).values() if isinstance(v, Msg)]
-    found += list(recipients._MSG.values()) + list(recipients._SECRECY_LABELS.values())
+    found += list(recipients._MSG.values()) + [s.label for s in Secrecy] + [u.label for u in Urgency]
     found += list(attachments._MSG.values())
     return found
 
