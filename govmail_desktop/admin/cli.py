@@ -25,6 +25,7 @@ from govmail_desktop.core.logging_setup import RedactingFormatter, redact
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.i18n import normalize_language, set_language, translate
 from govmail_desktop.i18n.catalog import language_from_argv
+from govmail_desktop.i18n.cli import argparse_speaks
 
 
 def _default_language() -> str:
@@ -39,7 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="govmail-admin",
         description=translate("AdminCli", "GovMail Desktop tools for IT staff."),
     )
-    parser.add_argument("--version", action="version", version=f"govmail-admin {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"govmail-admin {__version__}",
+        help=translate("App", "Show the version number and exit."),
+    )
     parser.add_argument(
         "--lang",
         choices=("th", "en"),
@@ -108,11 +112,12 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     # Pick the language before building the parser so that --help is translated.
     set_language(language_from_argv(argv) or _default_language())
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
+    with argparse_speaks():  # argparse's own words ("usage:", "options", errors) translated too
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 0
     try:
         code = int(args.func(args))
         sys.stdout.flush()

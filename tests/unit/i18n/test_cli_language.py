@@ -113,3 +113,36 @@ def test_the_listing_check_catches_a_new_argparse_text():
 def test_every_listed_text_has_thai(thai):
     missing = [m.source for m in ARGPARSE_TEXTS if catalog.lookup("ArgParse", m.source, "th") == m.source]
     assert missing == []
+
+
+# -- govmail-admin: the IT staff's tool speaks the same language ------------------------
+
+ADMIN_KEPT = KEPT_WORDS | {"COMMAND", "ACTION", "HOST", "FILE", "NAME", "SECONDS", "N", "IP", "PORT",
+                           "IPv", "PEM", "JSON", "IMAP", "SMTP", "CA", "TLS", "DNS", "locale", "input",
+                           "standard", "tls", "starttls", "policy", "show", "validate", "check", "server", "admin"}
+
+
+def run_admin(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "govmail_desktop.admin.cli", *args], cwd=ROOT,
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+@pytest.mark.parametrize("command", [(), ("policy",), ("check-server",)], ids=["top", "policy", "check-server"])
+def test_admin_help_in_thai_has_no_english(command):
+    proc = run_admin("--lang", "th", *command, "--help")
+    assert proc.returncode == 0, proc.stderr
+    assert "รูปแบบคำสั่ง" in proc.stdout
+    assert set(english_words(proc.stdout)) - ADMIN_KEPT == set(), proc.stdout
+
+
+def test_admin_bad_command_is_explained_in_thai():
+    proc = run_admin("--lang", "th", "no-such-command")
+    assert proc.returncode == 2
+    assert "ข้อผิดพลาด" in proc.stderr and set(english_words(proc.stderr)) - ADMIN_KEPT == set(), proc.stderr
+
+
+def test_admin_help_in_english_stays_english():
+    proc = run_admin("--lang", "en", "--help")
+    assert proc.returncode == 0 and proc.stdout.startswith("usage: govmail-admin")
