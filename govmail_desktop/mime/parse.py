@@ -258,6 +258,10 @@ _HIDDEN_FORMAT = re.compile(
 )
 
 
+#: A zero-width space between two Thai letters (U+0E01–U+0E5B): a word-break hint.
+_THAI_WORD_BREAK = re.compile("(?<=[\u0e01-\u0e5b])\u200b+(?=[\u0e01-\u0e5b])")
+
+
 def _comment_end(text: str, start: int) -> int:
     """End (exclusive) of the comment opening at ``start`` (nested, quoted pairs); -1 if unclosed."""
     depth = 0
@@ -471,6 +475,10 @@ def _clean_name(text: str) -> tuple[str, bool]:
     runs collapsed (a run of spaces cannot push the address out of sight); True if
     something hidden was removed."""
     cleaned, hidden = clean_display_text(text)
+    if "\u200b" in cleaned:
+        # Thai editors put a zero-width space between Thai words (a line-break hint):
+        # removed without a warning there; anywhere else it is hidden text like the rest.
+        cleaned = _THAI_WORD_BREAK.sub("", cleaned)
     if _HIDDEN_FORMAT.search(cleaned):
         cleaned, hidden = _HIDDEN_FORMAT.sub("", cleaned), True
     return _WHITESPACE_RUN.sub(" ", cleaned).strip(), hidden

@@ -275,3 +275,19 @@ def test_the_corpus_expectations_are_there():
     assert STALWART.is_dir(), f"{STALWART} is missing from the corpora"
     assert len(_stalwart_expectations()) > 20
 
+
+
+def test_a_zero_width_space_between_thai_words_is_removed_without_a_warning():
+    # Thai word processors put U+200B between words as a line-break hint.
+    message = spoof('From: "สมชาย\u200bใจดี \u200b\u200bกองคลัง" <somchai@moi.go.th>')
+    assert message.from_[0].name == "สมชายใจดี กองคลัง"
+    assert HIDDEN in message.sender_warnings  # the pair after the space is not between Thai letters
+    clean = spoof('From: "นายสมชาย\u200bใจดี" <somchai@moi.go.th>')
+    assert clean.from_[0].name == "นายสมชายใจดี"
+    assert HIDDEN not in clean.sender_warnings
+
+
+@pytest.mark.parametrize("name", ["admin\u200b@moi.go.th", "ก\u200b\u202eข", "abc\u200bก"])
+def test_a_zero_width_space_outside_thai_text_is_still_flagged(name):
+    message = spoof(f'From: "{name}" <x@evil.example>')
+    assert HIDDEN in message.sender_warnings
