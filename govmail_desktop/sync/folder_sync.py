@@ -207,12 +207,14 @@ class FolderSync:
         if derived:
             info.uidnext = self._uidnext_seen(info.uidnext)
 
-        # Only now does the cache hold everything up to these values.
-        new_state = (info.uidvalidity, info.uidnext, info.highest_modseq)
+        # Only now does the cache hold everything up to these values. Not quite when
+        # some messages could not be read: then no HIGHESTMODSEQ is kept, so the next
+        # sync compares the whole folder ("full") and fetches them again instead of
+        # asking only for what changed since (they would never come back).
+        modseq = None if result.skipped else info.highest_modseq
+        new_state = (info.uidvalidity, info.uidnext, modseq)
         if result.reset or new_state != (cached.uidvalidity, cached.uidnext, cached.highestmodseq):
-            cache.set_folder_state(
-                fid, uidvalidity=info.uidvalidity, uidnext=info.uidnext, highestmodseq=info.highest_modseq
-            )
+            cache.set_folder_state(fid, uidvalidity=info.uidvalidity, uidnext=info.uidnext, highestmodseq=modseq)
         if result.new_uids and result.mode != "initial":
             self.listener.new_mail(fid, sorted(result.new_uids))
         self._report_skipped()
@@ -275,6 +277,8 @@ class FolderSync:
         known_max = self.cache.max_uid(self._fid)
         new_uidnext = max(uidnext, known_max + 1)
         new_modseq = modseq if modseq is not None and modseq > (cached.highestmodseq or 0) else cached.highestmodseq
+        if result.skipped:  # as in run(): the next sync compares the whole folder to fetch them again
+            new_modseq = None
         if (new_uidnext, new_modseq) != (cached.uidnext, cached.highestmodseq):
             self.cache.set_folder_state(self._fid, uidnext=new_uidnext, highestmodseq=new_modseq)
         if result.new_uids:

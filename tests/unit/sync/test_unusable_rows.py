@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from govmail_desktop.net.imap.client import FetchBatch
 from govmail_desktop.net.imap.fetch import FetchedMessage
 from govmail_desktop.sync import rows
@@ -101,3 +103,39 @@ def test_unparsable_fetch_rows_are_logged_once_per_fetch_without_content(caplog)
     assert len(warnings) == 1
     assert "ENVELOPE" in warnings[0].getMessage() and "UID 101" in warnings[0].getMessage()
     assert "secret" not in caplog.text
+
+
+def _spoil(conn, uids):
+    """The connection's FETCHes deliver ``uids`` unusable (a passing server hiccup)."""
+    real_fetch = conn.fetch_stream
+
+    def fetch(uid_set, items, **kwargs):
+        kwargs.pop("row_builder")
+        for batch in real_fetch(uid_set, items, **kwargs):
+            out = [m._replace(sections={OTHER_SECTION: SECRET}) if m.uid in uids else m for m in batch.messages]
+            yield FetchBatch(out, skipped=batch.skipped)
+
+    conn.fetch_stream = fetch
+
+
+def _enable(conn, *names):
+    conn.enable(*names)
+    return conn
+
+
+@pytest.mark.parametrize("extension", ["QRESYNC", "CONDSTORE"])
+def test_messages_unreadable_in_one_sync_are_fetched_by_the_next(server, cache, listener, extension):
+    # A quick resync (QRESYNC/CONDSTORE) only asks for what changed since the last one:
+    # without care a message that could not be read once would never be fetched again.
+    server.add_messages("INBOX", 10)
+    conn = _enable(prepare(server.connect()), extension) if extension == "QRESYNC" else prepare(server.connect())
+    _spoil(conn, {3, 7})
+    first = FolderSync(conn, cache, listener, None, SMALL).run("INBOX")
+    fid = cache.folder_id("INBOX")
+    assert first.skipped == 2 and 3 not in cache.known_uids(fid)
+    conn2 = _enable(prepare(server.connect()), extension) if extension == "QRESYNC" else prepare(server.connect())
+    second = FolderSync(conn2, cache, listener, None, SMALL).run("INBOX")
+    assert second.skipped == 0
+    assert sorted(cache.known_uids(fid)) == list(range(1, 11))
+    third = FolderSync(conn2, cache, listener, None, SMALL).run("INBOX")
+    assert third.mode in ("qresync", "condstore")  # back to the quick path once all is read
