@@ -133,6 +133,15 @@ class SettingsSchema:
         "How often every folder is checked for changes, in minutes (0: only when asked).",
     )
     notify_new_mail = Setting("notify.new_mail", bool, True, "Show a desktop notification for new mail.")
+    compose_rich_text = Setting(
+        "compose.rich_text", bool, True,
+        "Write new messages with formatting (bold, lists, links); off: plain text.",
+    )
+    compose_autosave_seconds = Setting(
+        "compose.autosave_seconds", int, 5,
+        "How often a message being written is saved on this computer, in seconds.",
+        (2, 3, 5, 10, 15, 30),
+    )
 
 
 def schema_of(declarations: type) -> dict[str, Setting[Any]]:
@@ -149,7 +158,7 @@ def schema_of(declarations: type) -> dict[str, Setting[Any]]:
 
 SCHEMA: dict[str, Setting[Any]] = schema_of(SettingsSchema)
 
-SECTIONS = ("accounts",)
+SECTIONS = ("accounts", "composer")
 
 
 class Settings(SettingsSchema):
