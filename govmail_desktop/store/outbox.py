@@ -1,0 +1,523 @@
+"""The outbox: messages the user sent, kept on disk until the server has them and they are filed.
+
+Where: ``<data_dir>/accounts/<account-id>/outbox/`` — beside the disposable
+mail cache, never inside it (a cache rebuild does not touch it). One directory
+per message::
+
+    outbox/<entry-id>/
+        state.json     what happened so far (replaced atomically at every step)
+        draft.json     the draft as the user wrote it (to edit and send again)
+        message.eml    the bytes for SMTP DATA (no Bcc header)
+        sent.eml       the copy for the Sent folder (with Bcc)
+        att/<name>     the attachments' bytes, so a failed message can be edited
+                       although the draft store has let the draft go
+
+Durability: :meth:`OutboxStore.add` writes everything into ``<entry-id>.new/``,
+fsyncs each file and that directory, renames it to ``<entry-id>`` and fsyncs
+``outbox/`` — only then does it return, and only then may anything touch the
+network. Each state change writes ``state.json.tmp``, fsyncs it, renames it
+over ``state.json`` and fsyncs the directory: after a crash the entry is in
+the old state or the new one, never in between.
+
+States (:class:`OutboxState`)::
+
+    queued ──▶ sending ──▶ accepted ──▶ filed ──▶ done
+       ▲          │  └──▶ failed (5xx for everyone, too big, blocked by policy)
+       └──────────┘ temporary failure (network, 4xx): queued again, later
+                 sending + ``committing`` at a crash ──▶ unknown ("may have been sent")
+
+``committing`` is recorded (durably) right before the end of DATA leaves; the
+server's 250 is recorded as ``accepted`` the moment it arrives. So an entry
+found in ``sending`` at start-up (:meth:`OutboxStore.recover`) either never
+finished DATA (safe to send again: ``queued``) or may have been accepted
+(``unknown``, never resent without the user's word).
+
+No Qt, no network, no MIME (the bytes are built by the caller).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from govmail_desktop.core.compose import Draft, DraftAttachment
+from govmail_desktop.core.errors import StorageError
+from govmail_desktop.core.paths import AppPaths
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
+from govmail_desktop.store.cache import account_dir
+from govmail_desktop.store.db import storage_error
+
+log = logging.getLogger(__name__)
+
+OUTBOX_DIR = "outbox"
+STATE_FILE = "state.json"
+DRAFT_FILE = "draft.json"
+WIRE_FILE = "message.eml"
+SENT_FILE = "sent.eml"
+ATTACHMENT_DIR = "att"
+_NEW_SUFFIX = ".new"
+_GONE_SUFFIX = ".gone"
+STATE_FORMAT = 1
+
+
+class OutboxState(str, Enum):
+    QUEUED = "queued"  # waiting for (another) attempt
+    SENDING = "sending"  # an attempt is running
+    ACCEPTED = "accepted"  # the server answered 250 to DATA: never sent again
+    FILED = "filed"  # the copy is in the Sent folder
+    DONE = "done"  # the original is marked; nothing more to do
+    FAILED = "failed"  # the server refused it for good (or the policy blocks it)
+    UNKNOWN = "unknown"  # DATA ended, no answer recorded: may have been sent
+
+    @property
+    def label(self) -> Msg:
+        return STATE_LABELS[self]
+
+
+STATE_LABELS: dict[OutboxState, Msg] = {
+    OutboxState.QUEUED: QT_TRANSLATE_NOOP("Outbox", "Waiting to be sent"),
+    OutboxState.SENDING: QT_TRANSLATE_NOOP("Outbox", "Sending"),
+    OutboxState.ACCEPTED: QT_TRANSLATE_NOOP("Outbox", "Sent; saving the copy in Sent"),
+    OutboxState.FILED: QT_TRANSLATE_NOOP("Outbox", "Sent; marking the original message"),
+    OutboxState.DONE: QT_TRANSLATE_NOOP("Outbox", "Sent"),
+    OutboxState.FAILED: QT_TRANSLATE_NOOP("Outbox", "Not sent"),
+    OutboxState.UNKNOWN: QT_TRANSLATE_NOOP("Outbox", "May have been sent"),
+}
+
+#: Which state may follow which (anything else is a bug, refused by :meth:`OutboxStore.update`).
+TRANSITIONS: dict[OutboxState, frozenset[OutboxState]] = {
+    OutboxState.QUEUED: frozenset({OutboxState.SENDING, OutboxState.FAILED}),
+    OutboxState.SENDING: frozenset(
+        {OutboxState.QUEUED, OutboxState.ACCEPTED, OutboxState.FAILED, OutboxState.UNKNOWN}
+    ),
+    OutboxState.ACCEPTED: frozenset({OutboxState.FILED}),
+    OutboxState.FILED: frozenset({OutboxState.DONE}),
+    OutboxState.DONE: frozenset(),
+    OutboxState.FAILED: frozenset({OutboxState.QUEUED}),
+    # the user's choice (send again / it was sent), or the Sent folder has it
+    OutboxState.UNKNOWN: frozenset({OutboxState.QUEUED, OutboxState.ACCEPTED, OutboxState.FILED}),
+}
+#: States in which the message may still leave by SMTP (by itself or by the user's word).
+WAITING = frozenset({OutboxState.QUEUED, OutboxState.SENDING})
+
+
+class IllegalTransition(ValueError):
+    """A state change the outbox's state machine does not allow (a bug in the caller)."""
+
+
+def msg_to_json(message: Msg | None) -> dict[str, Any] | None:
+    """A translatable message as JSON (its arguments plain values or messages)."""
+    if message is None:
+        return None
+    args: dict[str, Any] = {}
+    for key, value in message.args.items():
+        if isinstance(value, Msg):
+            args[key] = {"msg": msg_to_json(value)}
+        elif isinstance(value, (str, int, float)) or value is None:
+            args[key] = value
+        else:
+            args[key] = str(value)
+    return {"context": message.context, "source": message.source, "args": args}
+
+
+def msg_from_json(data: Any) -> Msg | None:
+    if not isinstance(data, dict) or not isinstance(data.get("source"), str):
+        return None
+    args: dict[str, Any] = {}
+    for key, value in (data.get("args") or {}).items():
+        args[str(key)] = msg_from_json(value["msg"]) if isinstance(value, dict) and "msg" in value else value
+    return Msg(str(data.get("context", "")), data["source"], args)
+
+
+@dataclass(frozen=True)
+class RecipientResult:
+    """The server's answer to ``RCPT TO`` (or to the end of DATA) for one recipient."""
+
+    address: str
+    code: int
+    text: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return 200 <= self.code < 300
+
+    @property
+    def temporary(self) -> bool:
+        return 400 <= self.code < 500
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One message in the outbox (the contents of its ``state.json``)."""
+
+    entry_id: str
+    account_id: str
+    draft_id: str
+    state: OutboxState
+    message_id: str
+    envelope_from: str
+    envelope_recipients: tuple[str, ...]
+    subject: str = ""
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    attempts: int = 0
+    #: When the next attempt may start (seconds since the epoch); None = only when asked.
+    next_attempt_at: float | None = 0.0
+    #: The end of DATA is (about to be) on the wire; the reply is not recorded yet.
+    committing: bool = False
+    #: How the body went: "7bit", "8bitmime" or "smtputf8" (what the server offered).
+    transfer: str = "7bit"
+    #: The server's answer for each recipient (RCPT TO, and the end of DATA).
+    recipients: tuple[RecipientResult, ...] = ()
+    #: What went wrong last, for the user (a Msg) and for the log (English).
+    problem: Msg | None = None
+    problem_detail: str = ""
+    #: Where the Sent copy went (folder, UID when the server said).
+    sent_folder: str = ""
+    sent_uid: int | None = None
+    #: The user confirmed that an "unknown" message is to be sent again.
+    resend_confirmed: bool = False
+
+    @property
+    def refused(self) -> tuple[RecipientResult, ...]:
+        """Recipients the server did not take (named to the user as not delivered)."""
+        return tuple(r for r in self.recipients if not r.accepted)
+
+    @property
+    def pending(self) -> bool:
+        """Counted in the outbox folder: not finished (failed and unknown ones wait for the user)."""
+        return self.state is not OutboxState.DONE
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["state"] = self.state.value
+        data["problem"] = msg_to_json(self.problem)
+        data["recipients"] = [asdict(r) for r in self.recipients]
+        data["envelope_recipients"] = list(self.envelope_recipients)
+        data["format"] = STATE_FORMAT
+        return data
+
+    @staticmethod
+    def from_dict(data: Any) -> OutboxEntry:
+        if not isinstance(data, dict) or not isinstance(data.get("format"), int) or data["format"] > STATE_FORMAT:
+            raise ValueError("not an outbox state")
+        try:
+            nxt = data.get("next_attempt_at")
+            sent_uid = data.get("sent_uid")
+            return OutboxEntry(
+                entry_id=str(data["entry_id"]),
+                account_id=str(data["account_id"]),
+                draft_id=str(data["draft_id"]),
+                state=OutboxState(data["state"]),
+                message_id=str(data["message_id"]),
+                envelope_from=str(data["envelope_from"]),
+                envelope_recipients=tuple(str(r) for r in data["envelope_recipients"]),
+                subject=str(data.get("subject", "")),
+                created_at=float(data.get("created_at", 0.0)),
+                updated_at=float(data.get("updated_at", 0.0)),
+                attempts=int(data.get("attempts", 0)),
+                next_attempt_at=None if nxt is None else float(nxt),
+                committing=bool(data.get("committing", False)),
+                transfer=str(data.get("transfer", "7bit")),
+                recipients=tuple(
+                    RecipientResult(str(r["address"]), int(r["code"]), str(r.get("text", "")))
+                    for r in data.get("recipients") or ()
+                ),
+                problem=msg_from_json(data.get("problem")),
+                problem_detail=str(data.get("problem_detail", "")),
+                sent_folder=str(data.get("sent_folder", "")),
+                sent_uid=None if sent_uid is None else int(sent_uid),
+                resend_confirmed=bool(data.get("resend_confirmed", False)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"damaged outbox state: {exc}") from None
+
+
+@dataclass
+class RecoveryReport:
+    """What :meth:`OutboxStore.recover` found after a stop or a crash."""
+
+    requeued: list[str] = field(default_factory=list)  # sending, DATA never ended
+    unknown: list[str] = field(default_factory=list)  # DATA ended, answer not recorded
+    damaged: list[str] = field(default_factory=list)  # unreadable entries moved aside
+
+
+# ---------------------------------------------------------------- durable files
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a directory's entries (a rename, a new file) durable. Not on Windows, where a
+    directory cannot be opened and NTFS journals the rename itself."""
+    if os.name == "nt":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_durably(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
+    """``data`` in ``path``, atomically (temporary file, fsync, rename), the directory fsync'd."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    if sync_dir:
+        fsync_dir(path.parent)
+
+
+class OutboxStore:
+    """The outbox of one account. Thread-safe (one lock); one process at a time."""
+
+    def __init__(self, root: Path, *, clock: Callable[[], float] = time.time) -> None:
+        self.root = root
+        self._clock = clock
+        self._lock = threading.RLock()
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error(exc, root) from exc
+
+    @classmethod
+    def for_account(cls, account_id: str, paths: AppPaths | None = None) -> OutboxStore:
+        return cls(account_dir(account_id, paths) / OUTBOX_DIR)
+
+    # ------------------------------------------------------------ writing
+
+    def add(
+        self,
+        draft: Draft,
+        read_attachment: Callable[[DraftAttachment], bytes],
+        *,
+        wire: bytes,
+        sent_copy: bytes,
+        message_id: str,
+        envelope_from: str,
+        envelope_recipients: Iterable[str],
+        subject: str = "",
+        transfer: str = "7bit",
+    ) -> OutboxEntry:
+        """Keep a new message (state ``queued``); returns once it is on disk for good."""
+        now = self._clock()
+        entry = OutboxEntry(
+            entry_id=f"{int(now * 1000):013d}-{uuid.uuid4().hex[:12]}",
+            account_id=draft.account_id,
+            draft_id=draft.draft_id,
+            state=OutboxState.QUEUED,
+            message_id=message_id,
+            envelope_from=envelope_from,
+            envelope_recipients=tuple(envelope_recipients),
+            subject=subject,
+            created_at=now,
+            updated_at=now,
+            transfer=transfer,
+        )
+        new = self.root / (entry.entry_id + _NEW_SUFFIX)
+        final = self.root / entry.entry_id
+        try:
+            (new / ATTACHMENT_DIR).mkdir(parents=True)
+            for att in draft.attachments:
+                _check_name(att.stored_name)
+                write_durably(new / ATTACHMENT_DIR / att.stored_name, read_attachment(att), sync_dir=False)
+            fsync_dir(new / ATTACHMENT_DIR)
+            write_durably(new / DRAFT_FILE, draft.to_json().encode("utf-8"), sync_dir=False)
+            write_durably(new / WIRE_FILE, wire, sync_dir=False)
+            write_durably(new / SENT_FILE, sent_copy, sync_dir=False)
+            write_durably(new / STATE_FILE, _state_bytes(entry), sync_dir=False)
+            fsync_dir(new)
+            os.replace(new, final)
+            fsync_dir(self.root)
+        except OSError as exc:
+            shutil.rmtree(new, ignore_errors=True)
+            raise storage_error(exc, new) from exc
+        log.info("Outbox %s: queued %s for %d recipient(s)", entry.entry_id, message_id,
+                 len(entry.envelope_recipients))
+        return entry
+
+    def update(self, entry_id: str, **changes: Any) -> OutboxEntry:
+        """Change an entry durably (a new ``state`` must be allowed by :data:`TRANSITIONS`)."""
+        with self._lock:
+            entry = self.get(entry_id)
+            new_state = changes.get("state", entry.state)
+            if new_state is not entry.state and new_state not in TRANSITIONS[entry.state]:
+                raise IllegalTransition(f"{entry.state.value} -> {OutboxState(new_state).value}")
+            updated = replace(entry, updated_at=self._clock(), **changes)
+            try:
+                write_durably(self.root / entry_id / STATE_FILE, _state_bytes(updated))
+            except OSError as exc:
+                raise storage_error(exc, self.root / entry_id) from exc
+            if new_state is not entry.state:
+                log.info("Outbox %s: %s -> %s", entry_id, entry.state.value, updated.state.value)
+            return updated
+
+    def replace_message(self, entry_id: str, *, wire: bytes, sent_copy: bytes, transfer: str) -> OutboxEntry:
+        """The bytes rebuilt for what this server offers (same Message-ID), durably,
+        before they are sent."""
+        with self._lock:
+            folder = self.root / entry_id
+            try:
+                write_durably(folder / WIRE_FILE, wire, sync_dir=False)
+                write_durably(folder / SENT_FILE, sent_copy)
+            except OSError as exc:
+                raise storage_error(exc, folder) from exc
+            return self.update(entry_id, transfer=transfer)
+
+    def remove(self, entry_id: str) -> None:
+        """Forget an entry (done, or taken back by the user to edit)."""
+        with self._lock:
+            folder = self.root / entry_id
+            gone = self.root / (entry_id + _GONE_SUFFIX)
+            try:
+                os.replace(folder, gone)
+                fsync_dir(self.root)
+            except FileNotFoundError:
+                return
+            except OSError as exc:
+                raise storage_error(exc, folder) from exc
+            shutil.rmtree(gone, ignore_errors=True)
+
+    # ------------------------------------------------------------ reading
+
+    def get(self, entry_id: str) -> OutboxEntry:
+        """The entry; KeyError when there is none, StorageError when it is damaged."""
+        _check_name(entry_id)
+        path = self.root / entry_id / STATE_FILE
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise KeyError(entry_id) from None
+        except OSError as exc:
+            raise storage_error(exc, path) from exc
+        try:
+            return OutboxEntry.from_dict(json.loads(raw.decode("utf-8")))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise StorageError(detail=f"outbox entry {entry_id}: {exc}", code="outbox-damaged") from None
+
+    def entries(self) -> list[OutboxEntry]:
+        """Every readable entry, oldest first."""
+        found: list[OutboxEntry] = []
+        for name in self._entry_names():
+            try:
+                found.append(self.get(name))
+            except (KeyError, StorageError) as exc:
+                log.warning("Outbox entry %s unreadable: %s", name, exc)
+        return sorted(found, key=lambda e: (e.created_at, e.entry_id))
+
+    def pending_count(self) -> int:
+        return sum(1 for e in self.entries() if e.pending)
+
+    def draft(self, entry_id: str) -> Draft:
+        return Draft.from_json(self._read(entry_id, DRAFT_FILE).decode("utf-8"))
+
+    def wire(self, entry_id: str) -> bytes:
+        return self._read(entry_id, WIRE_FILE)
+
+    def sent_copy(self, entry_id: str) -> bytes:
+        return self._read(entry_id, SENT_FILE)
+
+    def read_attachment(self, entry_id: str, attachment: DraftAttachment) -> bytes:
+        """The bytes of one of the entry's draft attachments (kept with the entry)."""
+        _check_name(attachment.stored_name)
+        return self._read(entry_id, f"{ATTACHMENT_DIR}/{attachment.stored_name}")
+
+    def attachment_reader(self, entry_id: str) -> Callable[[DraftAttachment], bytes]:
+        return lambda att: self.read_attachment(entry_id, att)
+
+    def _read(self, entry_id: str, name: str) -> bytes:
+        _check_name(entry_id)
+        path = self.root / entry_id / name
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise KeyError(f"{entry_id}/{name}") from None
+        except OSError as exc:
+            raise storage_error(exc, path) from exc
+
+    def _entry_names(self) -> list[str]:
+        try:
+            return sorted(
+                p.name for p in self.root.iterdir()
+                if p.is_dir() and not p.name.endswith((_NEW_SUFFIX, _GONE_SUFFIX))
+            )
+        except OSError as exc:
+            raise storage_error(exc, self.root) from exc
+
+    # ------------------------------------------------------------ start-up
+
+    def recover(self) -> RecoveryReport:
+        """After a stop or a crash (before anything is sent): half-written new entries and
+        half-removed ones are cleared away (``add`` had not returned; ``remove`` had
+        decided); an entry left ``sending`` goes back to ``queued`` when DATA never ended,
+        else to ``unknown``. Damaged entries are moved aside (kept, never deleted)."""
+        report = RecoveryReport()
+        with self._lock:
+            try:
+                leftovers = [p for p in self.root.iterdir() if p.name.endswith((_NEW_SUFFIX, _GONE_SUFFIX))]
+            except OSError as exc:
+                raise storage_error(exc, self.root) from exc
+            for path in leftovers:
+                shutil.rmtree(path, ignore_errors=True)
+            for name in self._entry_names():
+                try:
+                    entry = self.get(name)
+                except (KeyError, StorageError) as exc:
+                    self._set_aside(name, exc)
+                    report.damaged.append(name)
+                    continue
+                if entry.state is not OutboxState.SENDING:
+                    continue
+                if entry.committing:
+                    self.update(name, state=OutboxState.UNKNOWN, committing=False, next_attempt_at=None)
+                    report.unknown.append(name)
+                else:
+                    self.update(name, state=OutboxState.QUEUED, next_attempt_at=0.0)
+                    report.requeued.append(name)
+        if report.unknown or report.requeued or report.damaged:
+            log.warning("Outbox recovered: %d requeued, %d may have been sent, %d damaged",
+                        len(report.requeued), len(report.unknown), len(report.damaged))
+        return report
+
+    def _set_aside(self, name: str, exc: BaseException) -> None:
+        aside = self.root.parent / f"outbox-damaged-{int(self._clock())}-{name}"
+        log.error("Outbox entry %s damaged (%s); moved to %s", name, exc, aside)
+        try:
+            os.replace(self.root / name, aside)
+            fsync_dir(self.root)
+        except OSError:
+            log.exception("Could not move the damaged outbox entry %s aside", name)
+
+
+def _check_name(name: str) -> None:
+    if not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
+        raise ValueError(f"unsafe outbox file name {name!r}")
+
+
+def _state_bytes(entry: OutboxEntry) -> bytes:
+    return json.dumps(entry.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def entries_by_state(entries: Iterable[OutboxEntry]) -> Mapping[OutboxState, list[OutboxEntry]]:
+    grouped: dict[OutboxState, list[OutboxEntry]] = {s: [] for s in OutboxState}
+    for entry in entries:
+        grouped[entry.state].append(entry)
+    return grouped
+
+
+__all__ = [
+    "OUTBOX_DIR", "TRANSITIONS", "WAITING", "IllegalTransition", "OutboxEntry", "OutboxState", "OutboxStore",
+    "RecipientResult", "RecoveryReport", "entries_by_state", "fsync_dir", "msg_from_json", "msg_to_json",
+    "write_durably",
+]
