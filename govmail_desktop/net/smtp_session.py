@@ -21,11 +21,13 @@ from __future__ import annotations
 import base64
 import ipaddress
 import logging
+import re
 import smtplib
 import socket
 import ssl
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NoReturn
 
@@ -63,6 +65,8 @@ DEFAULT_SUBMISSION_PORTS = (SMTP_TLS_PORT, SMTP_SUBMISSION_PORT, SMTP_RELAY_PORT
 SMTP_MAX_LINE = 8192
 #: Lines of one reply: a real EHLO reply has a few dozen.
 SMTP_MAX_REPLY_LINES = 1000
+#: A line of DATA that starts with a dot gets another one.
+_DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
 
 
 def _local_name(sock: socket.socket) -> str:
@@ -163,6 +167,43 @@ class _CheckedSMTP(smtplib.SMTP):
 
     def starttls(self, *args: object, **kwargs: object) -> NoReturn:
         raise smtplib.SMTPNotSupportedError("TLS is established by GovMail before smtplib starts")
+
+
+def _reply_text(text: bytes | str) -> str:
+    return text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+
+
+@dataclass(frozen=True)
+class SmtpReply:
+    """One answer of the server: its code and text (the lines joined)."""
+
+    code: int
+    text: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.code < 300
+
+    @property
+    def temporary(self) -> bool:
+        return 400 <= self.code < 500
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}".strip()
+
+
+@dataclass
+class SmtpTransaction:
+    """The answers of one :meth:`SmtpSession.transaction` (None: not reached)."""
+
+    mail: SmtpReply | None = None
+    recipients: dict[str, SmtpReply] = field(default_factory=dict)
+    #: The answer to DATA (when not 354) or to its end.
+    data: SmtpReply | None = None
+
+    @property
+    def accepted(self) -> list[str]:
+        return [r for r, reply in self.recipients.items() if reply.ok]
 
 
 class SmtpSession:
@@ -300,6 +341,86 @@ class SmtpSession:
             rcpt: (code, text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text))
             for rcpt, (code, text) in refused.items()
         }
+
+    @property
+    def size_limit(self) -> int | None:
+        """The largest message the server takes (EHLO ``SIZE n``); None when it names none."""
+        value = self._smtp.esmtp_features.get("size", "").strip()
+        return int(value) if value.isdigit() and int(value) > 0 else None
+
+    def has_extension(self, name: str) -> bool:
+        """Whether EHLO over TLS offered ``name`` (``8BITMIME``, ``SMTPUTF8``, ``SIZE``...)."""
+        return self._smtp.has_extn(name.lower())
+
+    def transaction(
+        self,
+        message: bytes,
+        mail_from: str,
+        recipients: Sequence[str],
+        *,
+        mail_options: Sequence[str] = (),
+        data_sent: Callable[[], None] | None = None,
+        before_end_of_data: Callable[[], None] | None = None,
+        data_answered: Callable[[SmtpReply], None] | None = None,
+    ) -> SmtpTransaction:
+        """MAIL, RCPT for each recipient, DATA, step by step, every answer kept.
+
+        Unlike :meth:`send`, refusals are not errors: the caller reads each answer
+        (4xx temporary, 5xx permanent, per recipient). ``data_sent`` is called when
+        the message is on the wire but not its end; ``before_end_of_data`` right
+        before the final ``.`` leaves (after it the server may deliver);
+        ``data_answered`` the moment the answer to it arrives, before anything else.
+        A lost connection raises NetworkError (after the end of DATA left, the
+        message may have been delivered: the caller knows from its own hooks).
+        """
+        host, port = self.endpoint.host, self.endpoint.port
+        smtp = self._smtp
+        result = SmtpTransaction()
+        try:
+            code, text = smtp.mail(mail_from, list(mail_options))
+            result.mail = SmtpReply(code, _reply_text(text))
+            if code != 250:
+                self._reset()
+                return result
+            for rcpt in recipients:
+                code, text = smtp.rcpt(rcpt)
+                result.recipients[rcpt] = SmtpReply(code, _reply_text(text))
+            if not result.accepted:
+                self._reset()
+                return result
+            smtp.putcmd("data")
+            code, text = smtp.getreply()
+            if code != 354:
+                result.data = SmtpReply(code, _reply_text(text))
+                self._reset()
+                return result
+            body = _DOT_AT_LINE_START.sub(b"..", message)  # RFC 5321 4.5.2 transparency
+            if not body.endswith(b"\r\n"):
+                body += b"\r\n"
+            smtp.send(body)
+            if data_sent is not None:
+                data_sent()
+            if before_end_of_data is not None:
+                before_end_of_data()
+            smtp.send(b".\r\n")
+            code, text = smtp.getreply()
+            result.data = SmtpReply(code, _reply_text(text))
+            if data_answered is not None:
+                data_answered(result.data)
+        except smtplib.SMTPServerDisconnected as exc:
+            raise failures.network_error(failures.CONNECTION_CLOSED, host, port, f"send: {exc}") from None
+        except smtplib.SMTPException as exc:
+            raise failures.server_error(failures.PROTOCOL, host, port, f"send: {type(exc).__name__}") from None
+        except OSError as exc:
+            raise failures.from_os_error(exc, host, port, "send") from None
+        return result
+
+    def _reset(self) -> None:
+        try:
+            self._smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            log.info("RSET after a refusal failed; the connection is closed")
+            self.close()
 
     def quit(self) -> None:
         try:

@@ -1,0 +1,258 @@
+"""The outbox of one account for the GUI: Send, the outbox folder, the user's choices.
+
+All disk and network work runs on the service's own worker thread (never the
+GUI thread): :meth:`OutboxService.submit` returns at once; the draft is checked,
+built and written to the outbox durably (``submitted(draft_id)``) — or refused
+(``refused(draft_id, SendCheck)``, ``submitFailed(draft_id, error)``) — and then
+sent when the account is online (``set_online``); offline it waits in the
+outbox and leaves when the connection returns. Temporary failures are tried
+again on the backoff schedule of ``sync.send``.
+
+Every change of an entry is told by ``entryChanged(entry_id)``, the number of
+messages in the outbox by ``countChanged(n)``; :meth:`entries` is a snapshot
+kept by the worker (reading it never touches the disk).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from govmail_desktop.core.compose import Draft, DraftAttachment
+from govmail_desktop.core.errors import GovMailError
+from govmail_desktop.policy.attachments import AttachmentRules
+from govmail_desktop.policy.recipients import RecipientPolicy
+from govmail_desktop.store.outbox import OutboxEntry, OutboxState, OutboxStore
+from govmail_desktop.sync import send
+from govmail_desktop.sync.send import SendBlocked, Sender
+
+log = logging.getLogger(__name__)
+
+AttachmentReader = Callable[[DraftAttachment], bytes]
+
+
+class OutboxService(QObject):
+    """One account's outbox, worked on a thread of its own."""
+
+    #: An entry changed (state, answers, problem) or was removed.
+    entryChanged = Signal(str)
+    #: Messages in the outbox (all not finished: waiting, sending, failed, may have been sent).
+    countChanged = Signal(int)
+    #: The draft is in the outbox for good (the composer may close and discard the draft).
+    submitted = Signal(str)
+    #: The draft was not taken: the SendCheck names each address or file and why.
+    refused = Signal(str, object)
+    #: The draft was not taken for another reason (disk, a field the builder refuses): a GovMailError.
+    submitFailed = Signal(str, object)
+
+    def __init__(
+        self,
+        account_id: str,
+        store: OutboxStore,
+        sender: Sender,
+        *,
+        recipient_policy: Callable[[], RecipientPolicy],
+        attachment_rules: Callable[[], AttachmentRules],
+        online: bool = False,
+        steps: Callable[[str, str], None] | None = None,
+        clock: Callable[[], float] = time.time,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.account_id = account_id
+        self.store = store
+        self.pipeline = sender
+        self._recipient_policy = recipient_policy
+        self._attachment_rules = attachment_rules
+        self._steps = steps
+        self._clock = clock
+        self._online = online
+        self._jobs: deque[Callable[[], None]] = deque()
+        self._wake = threading.Condition()
+        self._stop = threading.Event()
+        self._cancel = threading.Event()
+        self._send_wanted = True
+        self._settle_wanted = True
+        self._snapshot: list[OutboxEntry] = []
+        self._snapshot_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------ GUI thread API
+
+    def start(self) -> None:
+        """Recover the outbox after the last run (on the worker) and start working it."""
+        if self._thread is not None:
+            return
+        self._jobs.append(self._recover)
+        self._thread = threading.Thread(target=self._loop, name=f"outbox-{self.account_id}", daemon=True)
+        self._thread.start()
+
+    def submit(self, draft: Draft, read_attachment: AttachmentReader) -> None:
+        """Send ``draft``: checked (policy), built and written to the outbox durably, then sent
+        (or queued while offline). Returns at once; the answer is ``submitted(draft_id)``,
+        ``refused(draft_id, SendCheck)`` or ``submitFailed(draft_id, error)``.
+
+        ``read_attachment(att)`` gives the bytes of each of the draft's attachments (the draft
+        store's ``read_attachment`` bound to this draft); it is called on the worker thread.
+        """
+        self._post(lambda: self._submit(draft, read_attachment))
+
+    def retry(self, entry_id: str) -> None:
+        """Try a waiting message now (a failed one is queued again as it is)."""
+        self._post(lambda: self._change(entry_id, send.retry_now))
+
+    def send_again(self, entry_id: str) -> None:
+        """The user chose to send a "may have been sent" (or failed) message again."""
+        self._post(lambda: self._change(entry_id, send.send_again))
+
+    def mark_sent(self, entry_id: str) -> None:
+        """The user says a "may have been sent" message was sent: filed, never resent."""
+        self._post(lambda: self._change(entry_id, send.mark_sent))
+
+    def discard(self, entry_id: str) -> None:
+        """Remove a failed, unknown or finished message from the outbox (the user's choice;
+        a waiting message may be taken back with :meth:`take_back` first)."""
+        self._post(lambda: self._change(entry_id, None))
+
+    def take_back(self, entry_id: str) -> tuple[Draft, AttachmentReader]:
+        """The draft of a failed or waiting message and a reader of its attachments, to edit
+        and send again (reads the disk: call it from a worker, or accept a short read)."""
+        return self.store.draft(entry_id), self.store.attachment_reader(entry_id)
+
+    def entries(self) -> list[OutboxEntry]:
+        """The outbox as the worker saw it last, oldest first."""
+        with self._snapshot_lock:
+            return list(self._snapshot)
+
+    def count(self) -> int:
+        return sum(1 for e in self.entries() if e.pending)
+
+    def set_online(self, online: bool) -> None:
+        """The account's connection came back (send what waits) or went away."""
+        was = self._online
+        self._online = online
+        if online and not was:
+            self.wake()
+
+    def wake(self) -> None:
+        """Send what is due now (and look again for messages that may have been sent)."""
+        with self._wake:
+            self._send_wanted = True
+            self._settle_wanted = True
+            self._wake.notify()
+
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """Stop the worker (a send in progress is finished or left to recovery)."""
+        self._stop.set()
+        self._cancel.set()
+        with self._wake:
+            self._wake.notify()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    # ------------------------------------------------------------ worker
+
+    def _post(self, job: Callable[[], None]) -> None:
+        with self._wake:
+            self._jobs.append(job)
+            self._wake.notify()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            with self._wake:
+                while not self._jobs and not self._stop.is_set() and not self._due():
+                    self._wake.wait(self._wait_time())
+                job = self._jobs.popleft() if self._jobs else None
+            if self._stop.is_set():
+                break
+            try:
+                if job is not None:
+                    job()
+                elif self._online:
+                    self._send_now()
+            except Exception:  # the worker must go on; the log has the bug
+                log.exception("Outbox worker of %s: unexpected error", self.account_id)
+                self._refresh()
+
+    def _due(self) -> bool:
+        if not self._online:
+            return False
+        if self._send_wanted or self._settle_wanted:
+            return True
+        nxt = self.pipeline.next_due_at()
+        return nxt is not None and nxt <= self._clock()
+
+    def _wait_time(self) -> float | None:
+        if not self._online:
+            return None
+        nxt = self.pipeline.next_due_at()
+        return None if nxt is None else max(0.05, nxt - self._clock())
+
+    def _send_now(self) -> None:
+        self._send_wanted = False
+        if self._settle_wanted:
+            self._settle_wanted = False
+            self.pipeline.settle_unknown(self._changed)
+        self.pipeline.run(self._cancel, self._changed)
+        self._refresh()
+
+    def _recover(self) -> None:
+        self.store.recover()
+        self._refresh()
+
+    def _submit(self, draft: Draft, read_attachment: AttachmentReader) -> None:
+        try:
+            entry = send.enqueue(self.store, draft, read_attachment, self._recipient_policy(),
+                                 self._attachment_rules(), self._steps)
+        except SendBlocked as blocked:
+            self.refused.emit(draft.draft_id, blocked.check)
+            return
+        except GovMailError as err:
+            log.warning("Draft %s not put in the outbox: %s", draft.draft_id, err)
+            self.submitFailed.emit(draft.draft_id, err)
+            return
+        self._send_wanted = True
+        self._changed(entry.entry_id)
+        self.submitted.emit(draft.draft_id)
+
+    def _change(self, entry_id: str, action: Callable[[OutboxStore, str], OutboxEntry] | None) -> None:
+        try:
+            if action is None:
+                self.store.remove(entry_id)
+            else:
+                action(self.store, entry_id)
+        except (KeyError, ValueError) as exc:
+            log.warning("Outbox action on %s not possible: %s", entry_id, exc)
+        self._send_wanted = True
+        self._changed(entry_id)
+
+    def _changed(self, entry_id: str) -> None:
+        self._refresh()
+        self.entryChanged.emit(entry_id)
+
+    def _refresh(self) -> None:
+        try:
+            entries = self.store.entries()
+        except GovMailError as err:
+            log.warning("Outbox of %s unreadable: %s", self.account_id, err)
+            return
+        with self._snapshot_lock:
+            before = sum(1 for e in self._snapshot if e.pending)
+            self._snapshot = entries
+        count = sum(1 for e in entries if e.pending)
+        if count != before:
+            self.countChanged.emit(count)
+
+
+def is_waiting(entry: OutboxEntry) -> bool:
+    """Still to leave by itself (not failed, not "may have been sent")."""
+    return entry.state in (OutboxState.QUEUED, OutboxState.SENDING)
+
+
+__all__ = ["AttachmentReader", "OutboxService", "is_waiting"]

@@ -1,0 +1,595 @@
+"""Sending: from the outbox to the SMTP server, then to the Sent folder (Qt-free).
+
+:func:`enqueue` checks the draft (``check_before_send``), builds it and writes it
+to the outbox durably — nothing touches the network before that. A
+:class:`Sender` then works the outbox (one thread; the service's worker):
+
+1. **recheck** the policy right before SMTP (a rule may have changed; no path
+   skips it): blocked → ``failed``, the server never sees MAIL FROM;
+2. ``sending`` (durable), connect through the policy path (TLS verified, AUTH
+   only over TLS), the body rebuilt as 8-bit when the server offers 8BITMIME
+   (same Message-ID; kept durably before MAIL), SMTPUTF8 only when offered and
+   needed, the server's SIZE respected (too big → ``failed``, no MAIL FROM);
+3. MAIL, RCPT (each answer kept), DATA; ``committing`` recorded durably right
+   before the end of DATA; the 250 recorded as ``accepted`` the moment it
+   arrives, before anything else. 4xx or a lost connection before that →
+   ``queued`` again with backoff; 5xx for every recipient, or for the sender or
+   the data → ``failed`` with the server's answers; a lost connection after
+   the end of DATA left → ``unknown`` ("may have been sent", never resent
+   without the user's word);
+4. the Sent copy appended by IMAP (unless the Sent folder has it already: found
+   by Message-ID, so a crash between APPEND and its record never files it
+   twice) → ``filed``; the original marked ``\\Answered`` / ``$Forwarded``
+   through the offline op queue (or straight on the connection when the cache
+   does not know it) → ``done``.
+
+``steps(name, entry_id)`` is told at each step (tests stop a child process there).
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.utils
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from govmail_desktop.core.compose import Draft, DraftAttachment, MessageRef, OriginalKind
+from govmail_desktop.core.entities import Flag
+from govmail_desktop.core.errors import (
+    AuthError,
+    Cancelled,
+    GovMailError,
+    InternationalAddressUnsupported,
+    NetworkError,
+)
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
+from govmail_desktop.mime.build import BuiltMessage, build_message
+from govmail_desktop.mime.outgoing import SendCheck, check_before_send, outgoing_from_draft
+from govmail_desktop.net.imap.client import ImapCommandError
+from govmail_desktop.net.smtp_session import SmtpReply, SmtpSession, SmtpTransaction
+from govmail_desktop.policy.attachments import AttachmentRules
+from govmail_desktop.policy.recipients import RecipientPolicy
+from govmail_desktop.store.outbox import OutboxEntry, OutboxState, OutboxStore, RecipientResult
+from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection
+
+log = logging.getLogger(__name__)
+
+# Steps reported to ``steps(name, entry_id)``, in order.
+STEP_QUEUED = "queued"  # the outbox write is durable
+STEP_SENDING = "sending"  # "sending" recorded, about to connect
+STEP_DATA_SENT = "data-sent"  # the message is on the wire, not its end (during DATA)
+STEP_COMMITTING = "committing"  # recorded: the end of DATA leaves next
+STEP_REPLY = "reply"  # the server's answer to the end of DATA arrived, not recorded yet
+STEP_ACCEPTED = "accepted"  # the 250 is recorded
+STEP_APPENDING = "appending"  # the Sent copy is about to be appended
+STEP_APPENDED = "appended"  # APPEND answered, "filed" not recorded yet
+STEP_FILED = "filed"
+STEP_DONE = "done"
+
+#: Seconds before the n-th retry of a temporary failure (then the last one, again and again).
+BACKOFF = (15.0, 60.0, 300.0, 900.0, 1800.0)
+
+MSG_POLICY_BLOCKED = QT_TRANSLATE_NOOP("Outbox", "Not sent: the agency's policy does not allow it. {reason}")
+MSG_SIZE = QT_TRANSLATE_NOOP(
+    "Outbox", "Not sent: the message is {size} MB; the server takes at most {limit} MB. "
+    "Remove or shrink attachments and send again."
+)
+MSG_SIZE_REFUSED = QT_TRANSLATE_NOOP(
+    "Outbox",
+    "Not sent: the server says the message is too big ({answer}). Remove or shrink attachments and send again.",
+)
+MSG_SENDER_REFUSED = QT_TRANSLATE_NOOP("Outbox", "Not sent: the server refused the sender {address} ({answer}).")
+MSG_ALL_REFUSED = QT_TRANSLATE_NOOP("Outbox", "Not sent: the server refused every recipient. {answers}")
+MSG_DATA_REFUSED = QT_TRANSLATE_NOOP("Outbox", "Not sent: the server refused the message ({answer}).")
+MSG_TEMPORARY = QT_TRANSLATE_NOOP(
+    "Outbox", "The server could not take the message now ({answer}); it will be sent again automatically."
+)
+MSG_RETRY_NETWORK = QT_TRANSLATE_NOOP(
+    "Outbox", "Waiting to be sent: {problem} It will be sent when the connection returns."
+)
+MSG_HELD = QT_TRANSLATE_NOOP("Outbox", "Waiting to be sent: {problem}")
+MSG_NEEDS_SMTPUTF8 = QT_TRANSLATE_NOOP(
+    "Outbox", "Not sent: an address has Thai (or other non-Latin) letters before the @, and the server "
+    "does not support such addresses."
+)
+MSG_PARTLY = QT_TRANSLATE_NOOP("Outbox", "Sent, but not to: {answers}")
+MSG_UNKNOWN = QT_TRANSLATE_NOOP(
+    "Outbox", "The connection ended while the server was taking the message: it may have been sent. "
+    "Check with the recipients, then choose Send again or Mark as sent."
+)
+MSG_NOT_FILED = QT_TRANSLATE_NOOP("Outbox", "Sent, but the copy could not be saved in the Sent folder ({answer}).")
+MSG_RECIPIENT_ANSWER = QT_TRANSLATE_NOOP("Outbox", "{address}: {answer}")
+
+
+class SendBlocked(GovMailError):
+    """The draft cannot be sent as it is: ``check`` names each address or file and why."""
+
+    code = "send-blocked"
+    default_message = QT_TRANSLATE_NOOP("Outbox", "The message cannot be sent as it is.")
+
+    def __init__(self, check: SendCheck) -> None:
+        super().__init__(detail=", ".join(f"{f.code}:{f.subject[:40]}" for f in check.blocks))
+        self.check = check
+
+
+def _answers(results: Sequence[RecipientResult]) -> str:
+    return "; ".join(f"{r.address}: {r.code} {r.text}".strip() for r in results)
+
+
+def build_for_outbox(
+    draft: Draft, read_attachment: Callable[[DraftAttachment], bytes], **options: object
+) -> BuiltMessage:
+    """The draft built as plain 7-bit (every server takes it); SMTPUTF8 when an address needs it."""
+    message = outgoing_from_draft(draft, read_attachment)
+    try:
+        return build_message(message, **options)  # type: ignore[arg-type]
+    except InternationalAddressUnsupported:
+        return build_message(message, smtputf8=True, **options)  # type: ignore[arg-type]
+
+
+def enqueue(
+    store: OutboxStore,
+    draft: Draft,
+    read_attachment: Callable[[DraftAttachment], bytes],
+    recipient_policy: RecipientPolicy,
+    attachment_rules: AttachmentRules,
+    steps: Callable[[str, str], None] | None = None,
+) -> OutboxEntry:
+    """Check, build and keep ``draft`` in the outbox (``queued``); durable when it returns.
+
+    Raises :class:`SendBlocked` (nothing kept) when the check blocks it, the builder's
+    typed errors for a field it refuses, StorageError when the disk does.
+    """
+    check = check_before_send(draft, recipient_policy, attachment_rules)
+    if check.blocked:
+        raise SendBlocked(check)
+    built = build_for_outbox(draft, read_attachment)
+    entry = store.add(
+        draft, read_attachment, wire=built.wire, sent_copy=built.sent_copy, message_id=built.message_id,
+        envelope_from=built.envelope_from, envelope_recipients=built.envelope_recipients,
+        subject=draft.subject, transfer="smtputf8" if _is_utf8(built) else "7bit",
+    )
+    if steps is not None:
+        steps(STEP_QUEUED, entry.entry_id)
+    return entry
+
+
+def _is_utf8(built: BuiltMessage) -> bool:
+    return not built.wire.split(b"\r\n\r\n", 1)[0].isascii()
+
+
+def _date_of(wire: bytes) -> datetime | None:
+    header = email.parser.BytesHeaderParser().parsebytes(wire.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n")
+    try:
+        return email.utils.parsedate_to_datetime(str(header["Date"]))
+    except (TypeError, ValueError):
+        return None
+
+
+def backoff(attempts: int) -> float:
+    return BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
+
+
+@dataclass
+class SendReport:
+    """What one :meth:`Sender.run` did (entry ids)."""
+
+    accepted: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    retry: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)
+    settled: list[str] = field(default_factory=list)
+
+
+class _Unknown(Exception):
+    """The connection failed after the end of DATA left: the fate is unknown."""
+
+    def __init__(self, error: GovMailError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class Sender:
+    """Works one account's outbox: SMTP, then the Sent folder, then the original's mark.
+
+    ``connect_smtp()`` gives a session through the policy path, logged in;
+    ``connect_imap()`` a logged-in IMAP connection (None: no Sent copy, no marks by IMAP);
+    ``sent_folder()`` the Sent role folder's name (None when the account has none);
+    ``record_original(ref, flag)`` queues the flag in the offline op queue and returns
+    True (False when the cache does not know the message: it is set on the connection).
+    """
+
+    def __init__(
+        self,
+        store: OutboxStore,
+        *,
+        connect_smtp: Callable[[], SmtpSession],
+        recipient_policy: Callable[[], RecipientPolicy],
+        attachment_rules: Callable[[], AttachmentRules],
+        connect_imap: ConnectionFactory | None = None,
+        sent_folder: Callable[[], str | None] = lambda: None,
+        record_original: Callable[[MessageRef, str], bool] | None = None,
+        steps: Callable[[str, str], None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self._connect_smtp = connect_smtp
+        self._connect_imap = connect_imap
+        self._recipient_policy = recipient_policy
+        self._attachment_rules = attachment_rules
+        self._sent_folder = sent_folder
+        self._record_original = record_original
+        self._steps = steps or (lambda _name, _entry: None)
+        self._clock = clock
+        self._smtp: SmtpSession | None = None
+        self._imap: MailboxConnection | None = None
+
+    # ------------------------------------------------------------ the whole outbox
+
+    def due(self) -> list[OutboxEntry]:
+        """Entries with work to do now: queued and due, or accepted/filed (not finished)."""
+        now = self._clock()
+        return [
+            e for e in self.store.entries()
+            if (e.state is OutboxState.QUEUED and e.next_attempt_at is not None and e.next_attempt_at <= now)
+            or e.state in (OutboxState.ACCEPTED, OutboxState.FILED)
+        ]
+
+    def next_due_at(self) -> float | None:
+        """When the earliest waiting entry is due (None: nothing waits on a clock)."""
+        times = [e.next_attempt_at for e in self.store.entries()
+                 if e.state in (OutboxState.QUEUED, OutboxState.ACCEPTED) and e.next_attempt_at is not None]
+        return min(times) if times else None
+
+    def run(self, cancel: threading.Event | None = None, on_change: Callable[[str], None] | None = None) -> SendReport:
+        """Send everything due, one connection for all; then close the connections."""
+        report = SendReport()
+        changed = on_change or (lambda _entry_id: None)
+        try:
+            for entry in self.due():
+                if cancel is not None and cancel.is_set():
+                    break
+                self.process(entry.entry_id, report, changed)
+        finally:
+            self.close()
+        return report
+
+    def process(self, entry_id: str, report: SendReport, changed: Callable[[str], None]) -> None:
+        entry = self.store.get(entry_id)
+        if entry.state is OutboxState.QUEUED:
+            entry = self._send(entry, report, changed)
+        if entry.state is OutboxState.ACCEPTED:
+            entry = self._file(entry, changed)
+        if entry.state is OutboxState.FILED:
+            self._finish(entry, report, changed)
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            self._smtp.quit()
+            self._smtp = None
+        if self._imap is not None:
+            try:
+                self._imap.logout()
+            except GovMailError:
+                self._imap.close()
+            self._imap = None
+
+    # ------------------------------------------------------------ SMTP
+
+    def _send(self, entry: OutboxEntry, report: SendReport, changed: Callable[[str], None]) -> OutboxEntry:
+        eid = entry.entry_id
+        draft = self.store.draft(eid)
+        check = check_before_send(draft, self._recipient_policy(), self._attachment_rules())
+        if check.blocked:
+            first = check.blocks[0]
+            entry = self.store.update(
+                eid, state=OutboxState.FAILED, next_attempt_at=None,
+                problem=MSG_POLICY_BLOCKED.format(reason=first.message),
+                problem_detail=f"blocked by policy: {first.code}",
+            )
+            log.warning("Outbox %s not sent: blocked by the policy (%s)", eid, first.code)
+            report.failed.append(eid)
+            changed(eid)
+            return entry
+        entry = self.store.update(eid, state=OutboxState.SENDING, attempts=entry.attempts + 1, committing=False)
+        changed(eid)
+        self._steps(STEP_SENDING, eid)
+        try:
+            smtp = self._session()
+            entry = self._prepare_bytes(entry, draft, smtp)
+            if entry.state is OutboxState.FAILED:
+                report.failed.append(eid)
+                changed(eid)
+                return entry
+            entry = self._transaction(entry, smtp)
+        except _Unknown as unknown:
+            self._drop_smtp()
+            entry = self.store.update(
+                eid, state=OutboxState.UNKNOWN, committing=False, next_attempt_at=None,
+                problem=MSG_UNKNOWN, problem_detail=unknown.error.detail[:300],
+            )
+            report.unknown.append(eid)
+        except (AuthError, Cancelled) as err:
+            self._drop_smtp()
+            # Not the message's fault: it waits until the user acts (new password, retry).
+            entry = self.store.update(eid, state=OutboxState.QUEUED, next_attempt_at=None,
+                                      problem=MSG_HELD.format(problem=err.message), problem_detail=err.detail[:300])
+            report.retry.append(eid)
+        except NetworkError as err:
+            self._drop_smtp()
+            entry = self._retry_later(entry, MSG_RETRY_NETWORK.format(problem=err.message), err.detail)
+            report.retry.append(eid)
+        except GovMailError as err:  # TLS, policy refusal of the server, protocol: the IT staff's to fix
+            self._drop_smtp()
+            entry = self._retry_later(entry, MSG_HELD.format(problem=err.message), err.detail)
+            report.retry.append(eid)
+        else:
+            if entry.state is OutboxState.ACCEPTED:
+                report.accepted.append(eid)
+            elif entry.state is OutboxState.FAILED:
+                report.failed.append(eid)
+            else:
+                report.retry.append(eid)
+        changed(eid)
+        return entry
+
+    def _session(self) -> SmtpSession:
+        if self._smtp is None:
+            self._smtp = self._connect_smtp()
+        return self._smtp
+
+    def _drop_smtp(self) -> None:
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None
+
+    def _retry_later(self, entry: OutboxEntry, problem: Msg, detail: str) -> OutboxEntry:
+        delay = backoff(entry.attempts)
+        log.info("Outbox %s: temporary failure (%s); next attempt in %.0f s", entry.entry_id, detail[:200], delay)
+        return self.store.update(
+            entry.entry_id, state=OutboxState.QUEUED, committing=False, next_attempt_at=self._clock() + delay,
+            problem=problem, problem_detail=detail[:300],
+        )
+
+    def _fail(self, entry: OutboxEntry, problem: Msg, detail: str, **changes: object) -> OutboxEntry:
+        log.warning("Outbox %s not sent: %s", entry.entry_id, detail[:300])
+        return self.store.update(entry.entry_id, state=OutboxState.FAILED, committing=False, next_attempt_at=None,
+                                 problem=problem, problem_detail=detail[:300], **changes)
+
+    def _prepare_bytes(self, entry: OutboxEntry, draft: Draft, smtp: SmtpSession) -> OutboxEntry:
+        """The bytes for this server: 8-bit when it offers 8BITMIME (kept durably, same
+        Message-ID and Date), never SMTPUTF8 unless offered, within its SIZE."""
+        eid = entry.entry_id
+        if entry.transfer == "smtputf8" and not smtp.has_extension("SMTPUTF8"):
+            return self._fail(entry, MSG_NEEDS_SMTPUTF8, "server offers no SMTPUTF8")
+        if entry.transfer == "7bit" and smtp.has_extension("8BITMIME"):
+            wire = self.store.wire(eid)
+            built = build_for_outbox(
+                draft, self.store.attachment_reader(eid), eightbit=True, message_id=entry.message_id,
+                clock=lambda: _date_of(wire) or datetime.now().astimezone(),
+            )
+            if built.wire != wire:
+                entry = self.store.replace_message(eid, wire=built.wire, sent_copy=built.sent_copy,
+                                                   transfer="8bitmime")
+        limit = smtp.size_limit
+        size = len(self.store.wire(eid))
+        if limit is not None and size > limit:
+            return self._fail(entry, MSG_SIZE.format(size=f"{size / 1048576:.1f}", limit=f"{limit / 1048576:.1f}"),
+                              f"SIZE {size} > {limit}")
+        return entry
+
+    def _transaction(self, entry: OutboxEntry, smtp: SmtpSession) -> OutboxEntry:
+        eid = entry.entry_id
+        wire = self.store.wire(eid)
+        options = [f"SIZE={len(wire)}"] if smtp.has_extension("SIZE") else []
+        if entry.transfer == "8bitmime":
+            options.append("BODY=8BITMIME")
+        elif entry.transfer == "smtputf8":
+            options += ["BODY=8BITMIME", "SMTPUTF8"]
+        committed = threading.Event()
+        recorded: list[OutboxEntry] = []
+
+        def commit() -> None:
+            self.store.update(eid, committing=True)
+            committed.set()
+            self._steps(STEP_COMMITTING, eid)
+
+        def answered(reply: SmtpReply) -> None:
+            self._steps(STEP_REPLY, eid)
+            if reply.ok:  # recorded before anything else
+                recorded.append(self.store.update(eid, state=OutboxState.ACCEPTED, committing=False,
+                                                  next_attempt_at=0.0, problem=None, problem_detail=""))
+                self._steps(STEP_ACCEPTED, eid)
+
+        try:
+            result = smtp.transaction(
+                wire, entry.envelope_from, entry.envelope_recipients, mail_options=options,
+                data_sent=lambda: self._steps(STEP_DATA_SENT, eid), before_end_of_data=commit,
+                data_answered=answered,
+            )
+        except GovMailError as err:
+            if committed.is_set() and not recorded:
+                raise _Unknown(err) from None
+            raise
+        return self._settle(entry, result, recorded[0] if recorded else None)
+
+    def _settle(self, entry: OutboxEntry, result: SmtpTransaction, accepted: OutboxEntry | None) -> OutboxEntry:
+        """The state the server's answers give (the 250 itself was recorded already)."""
+        results = tuple(RecipientResult(r, reply.code, reply.text) for r, reply in result.recipients.items())
+        mail, data = result.mail, result.data
+        if accepted is not None:
+            assert data is not None
+            results = tuple(
+                RecipientResult(r.address, data.code, data.text) if r.accepted else r for r in results
+            )
+            refused = [r for r in results if not r.accepted]
+            problem = MSG_PARTLY.format(answers=_answers(refused)) if refused else None
+            if refused:
+                log.warning("Outbox %s accepted, %d recipient(s) refused", entry.entry_id, len(refused))
+            return self.store.update(entry.entry_id, recipients=results, problem=problem,
+                                     problem_detail=_answers(refused)[:300])
+        if mail is not None and not mail.ok:
+            if mail.code == 552:
+                return self._fail(entry, MSG_SIZE_REFUSED.format(answer=str(mail)), f"MAIL {mail}")
+            if mail.temporary:
+                return self._retry_later(entry, MSG_TEMPORARY.format(answer=str(mail)), f"MAIL {mail}")
+            return self._fail(entry, MSG_SENDER_REFUSED.format(address=entry.envelope_from, answer=str(mail)),
+                              f"MAIL {mail}")
+        if not result.accepted:
+            if any(r.temporary for r in results):
+                return self._retry_later(entry, MSG_TEMPORARY.format(answer=_answers(results)),
+                                         f"RCPT {_answers(results)}")
+            return self._fail(entry, MSG_ALL_REFUSED.format(answers=_answers(results)),
+                              f"RCPT {_answers(results)}", recipients=results)
+        assert data is not None
+        if data.temporary:
+            return self._retry_later(entry, MSG_TEMPORARY.format(answer=str(data)), f"DATA {data}")
+        if data.code == 552:
+            return self._fail(entry, MSG_SIZE_REFUSED.format(answer=str(data)), f"DATA {data}", recipients=results)
+        return self._fail(entry, MSG_DATA_REFUSED.format(answer=str(data)), f"DATA {data}", recipients=results)
+
+    # ------------------------------------------------------------ IMAP: Sent copy, original
+
+    def _imap_conn(self) -> MailboxConnection | None:
+        if self._imap is None and self._connect_imap is not None:
+            self._imap = self._connect_imap()
+        return self._imap
+
+    def _drop_imap(self) -> None:
+        if self._imap is not None:
+            self._imap.close()
+            self._imap = None
+
+    def in_sent(self, conn: MailboxConnection, folder: str, message_id: str) -> bool:
+        """Whether ``folder`` holds a message with this Message-ID."""
+        conn.select(folder, readonly=True)
+        quoted = message_id.replace("\\", "").replace('"', "")
+        return bool(conn.uid_search(f'HEADER Message-ID "{quoted}"').uid_set)
+
+    def _file(self, entry: OutboxEntry, changed: Callable[[str], None]) -> OutboxEntry:
+        eid = entry.entry_id
+        folder = self._sent_folder()
+        try:
+            conn = self._imap_conn() if folder else None
+            if conn is None or folder is None:
+                log.info("Outbox %s: no Sent folder (or no IMAP): no copy filed", eid)
+                entry = self.store.update(eid, state=OutboxState.FILED)
+            elif self.in_sent(conn, folder, entry.message_id):
+                log.info("Outbox %s: the Sent folder has it already", eid)
+                entry = self.store.update(eid, state=OutboxState.FILED, sent_folder=folder)
+            else:
+                self._steps(STEP_APPENDING, eid)
+                uid = conn.append(folder, self.store.sent_copy(eid), flags=[Flag.SEEN])
+                self._steps(STEP_APPENDED, eid)
+                entry = self.store.update(eid, state=OutboxState.FILED, sent_folder=folder, sent_uid=uid)
+        except ImapCommandError as err:  # the server refused the copy: the message is sent all the same
+            self._drop_imap()
+            entry = self.store.update(eid, state=OutboxState.FILED,
+                                      problem=MSG_NOT_FILED.format(answer=err.detail[:120]), problem_detail=err.detail)
+        except GovMailError as err:  # later, never by sending it again
+            self._drop_imap()
+            delay = backoff(max(entry.attempts, 1))
+            log.info("Outbox %s: Sent copy postponed (%s)", eid, err.detail[:200])
+            entry = self.store.update(eid, next_attempt_at=self._clock() + delay, problem_detail=err.detail[:300])
+            changed(eid)
+            return entry
+        self._steps(STEP_FILED, eid)
+        changed(eid)
+        return entry
+
+    def _finish(self, entry: OutboxEntry, report: SendReport, changed: Callable[[str], None]) -> None:
+        eid = entry.entry_id
+        draft = self.store.draft(eid)
+        if draft.original is not None and draft.original_kind is not None:
+            flag = Flag.ANSWERED if draft.original_kind is OriginalKind.REPLY else Flag.FORWARDED
+            self._mark_original(draft.original, flag)
+        entry = self.store.update(eid, state=OutboxState.DONE)
+        self._steps(STEP_DONE, eid)
+        report.done.append(eid)
+        if not entry.refused and entry.problem is None:
+            self.store.remove(eid)
+        changed(eid)
+
+    def _mark_original(self, ref: MessageRef, flag: str) -> None:
+        try:
+            if self._record_original is not None and self._record_original(ref, flag):
+                return
+            conn = self._imap_conn()
+            if conn is None:
+                return
+            info = conn.select(ref.folder)
+            if info.uidvalidity != ref.uidvalidity:
+                log.info("Original message not marked: its folder was rebuilt")
+                return
+            conn.store_flags(str(ref.uid), "+", [flag])
+        except (GovMailError, ValueError) as err:  # a mark is not worth failing a sent message
+            log.warning("Original message not marked %s: %s", flag, err)
+
+    # ------------------------------------------------------------ unknown fate
+
+    def settle_unknown(self, changed: Callable[[str], None] | None = None) -> SendReport:
+        """Entries that may have been sent, looked for in the Sent folder by Message-ID:
+        found → filed → done; otherwise they stay for the user to decide."""
+        report = SendReport()
+        notify = changed or (lambda _entry_id: None)
+        unknown = [e for e in self.store.entries() if e.state is OutboxState.UNKNOWN]
+        folder = self._sent_folder()
+        if not unknown or folder is None:
+            return report
+        try:
+            conn = self._imap_conn()
+            if conn is None:
+                return report
+            for entry in unknown:
+                if self.in_sent(conn, folder, entry.message_id):
+                    filed = self.store.update(entry.entry_id, state=OutboxState.FILED, sent_folder=folder,
+                                              problem=None, problem_detail="found in Sent")
+                    report.settled.append(entry.entry_id)
+                    self._finish(filed, report, notify)
+        except GovMailError as err:
+            log.info("Unknown outbox entries not settled now: %s", err.detail[:200])
+            self._drop_imap()
+        finally:
+            self.close()
+        return report
+
+
+# ---------------------------------------------------------------- the user's choices
+
+
+def send_again(store: OutboxStore, entry_id: str) -> OutboxEntry:
+    """A failed or "may have been sent" message, queued again at the user's word
+    (an ``unknown`` one may reach its recipients twice: the user chose so)."""
+    entry = store.get(entry_id)
+    confirmed = entry.resend_confirmed or entry.state is OutboxState.UNKNOWN
+    return store.update(entry_id, state=OutboxState.QUEUED, next_attempt_at=0.0, attempts=0,
+                        resend_confirmed=confirmed, problem=None, problem_detail="")
+
+
+def retry_now(store: OutboxStore, entry_id: str) -> OutboxEntry:
+    """A waiting (or failed) message tried again at once."""
+    entry = store.get(entry_id)
+    if entry.state is OutboxState.UNKNOWN:
+        raise ValueError("a message that may have been sent is only sent again by send_again()")
+    if entry.state is OutboxState.FAILED:
+        return send_again(store, entry_id)
+    return store.update(entry_id, next_attempt_at=0.0)
+
+
+def mark_sent(store: OutboxStore, entry_id: str) -> OutboxEntry:
+    """The user says a "may have been sent" message was sent: it is filed, never resent."""
+    return store.update(entry_id, state=OutboxState.ACCEPTED, next_attempt_at=0.0, problem=None,
+                        problem_detail="marked as sent by the user")
+
+
+__all__ = [
+    "BACKOFF", "STEP_ACCEPTED", "STEP_APPENDED", "STEP_APPENDING", "STEP_COMMITTING", "STEP_DATA_SENT",
+    "STEP_DONE", "STEP_FILED", "STEP_QUEUED", "STEP_REPLY", "STEP_SENDING",
+    "SendBlocked", "SendReport", "Sender", "backoff", "build_for_outbox", "enqueue", "mark_sent", "retry_now",
+    "send_again",
+]
