@@ -364,9 +364,38 @@ def _check_type(field: str, content_type: str) -> tuple[str, str]:
     return maintype, subtype
 
 
-def _attachment_part(attachment: OutgoingAttachment) -> MIMEPart:
+_ANY_EOL = re.compile(rb"\r\n|\r|\n")
+
+
+def _message_part(attachment: OutgoingAttachment, eightbit: bool) -> MIMEPart | None:
+    """An attached message (message/rfc822, a forward as attachment) as it is, in CRLF lines:
+    RFC 2046 allows only 7bit/8bit/binary for it, so it is not base64-encoded. None when it
+    cannot be sent that way (8-bit bytes for a 7-bit server, a line over 998 bytes)."""
+    data = _ANY_EOL.sub(b"\r\n", attachment.data)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    if max(len(line) for line in data.split(b"\r\n")) > MAX_LINE or b"\0" in data:
+        return None
+    if not data.isascii() and not eightbit:
+        return None
+    part = MIMEPart(policy=email.policy.SMTP)
+    ctype, disposition = attachment_headers(attachment.filename, "message/rfc822")
+    part["Content-Type"] = _FoldedHeader("Content-Type", ctype)
+    part["Content-Disposition"] = _FoldedHeader("Content-Disposition", disposition)
+    part["Content-Transfer-Encoding"] = "7bit" if data.isascii() else "8bit"
+    part.set_payload(data.decode("ascii", "surrogateescape"))
+    return part
+
+
+def _attachment_part(attachment: OutgoingAttachment, eightbit: bool = False) -> MIMEPart:
     _check_text("filename", attachment.filename)
     maintype, subtype = _check_type("content-type", attachment.content_type)
+    if (maintype, subtype) == ("message", "rfc822"):
+        as_message = _message_part(attachment, eightbit)
+        if as_message is not None:
+            return as_message
+        # Not sendable as a message here: a file the recipient can still open (.eml).
+        maintype, subtype = "application", "octet-stream"
     part = MIMEPart(policy=email.policy.SMTP)
     part.set_content(attachment.data, maintype, subtype, cte="base64")
     ctype, disposition = attachment_headers(attachment.filename, f"{maintype}/{subtype}")
@@ -404,7 +433,7 @@ def _body_tree(message: OutgoingMessage, eightbit: bool) -> MIMEPart:
             html = _container("related", [html, *(_image_part(i) for i in message.inline_images)])
         body = _container("alternative", [body, html])
     if message.attachments:
-        body = _container("mixed", [body, *(_attachment_part(a) for a in message.attachments)])
+        body = _container("mixed", [body, *(_attachment_part(a, eightbit) for a in message.attachments)])
     return body
 
 
@@ -425,9 +454,16 @@ def _policy(eightbit: bool, smtputf8: bool) -> Policy:
     return email.policy.SMTP.clone(cte_type="7bit")
 
 
+class _Generator(BytesGenerator):
+    """Writes an attached message's 8-bit bytes as they are (the standard one refuses them)."""
+
+    def _encode(self, s: str) -> bytes:
+        return s.encode("ascii", "surrogateescape")
+
+
 def _generate(msg: EmailMessage, policy: Policy) -> bytes:
     out = BytesIO()
-    BytesGenerator(out, policy=policy, mangle_from_=False).flatten(msg)
+    _Generator(out, policy=policy, mangle_from_=False).flatten(msg)
     return out.getvalue()
 
 

@@ -65,6 +65,7 @@ from govmail_desktop.mime.charsets import (
 )
 from govmail_desktop.mime.dates import parse_date
 from govmail_desktop.mime.headers import ADDRESS_FIELDS, header_fields, header_section, occurrences
+from govmail_desktop.mime.markings import MARKING_FIELDS, Markings, header_lookup, recognise
 from govmail_desktop.policy.attachments import BIDI_AND_HIDDEN, DECOY_EXTENSIONS, real_extension, safe_display_name
 
 log = logging.getLogger(__name__)
@@ -746,6 +747,12 @@ class ParsedMessage:
     cc_total: int = 0
     date: datetime | None = None
     message_id: str | None = None
+    #: The message IDs ("<...>") of In-Reply-To and References, in order (for replies).
+    in_reply_to: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    #: The header fields official markings are read from (:data:`mime.markings.MARKING_FIELDS`),
+    #: as (lower-case name, value) pairs.
+    marking_fields: tuple[tuple[str, str], ...] = ()
     text: str = ""
     #: Where the text came from: "plain", "html", "mixed" or "none".
     text_source: str = "none"
@@ -756,6 +763,11 @@ class ParsedMessage:
     @property
     def sender_warnings(self) -> tuple[str, ...]:
         return tuple(w for w in self.warnings if w in SENDER_WARNINGS)
+
+    @property
+    def markings(self) -> Markings:
+        """Urgency and secrecy, from the marking header fields and the subject prefix."""
+        return recognise(self.subject, header_lookup(self.marking_fields))
 
 
 @dataclass
@@ -1069,6 +1081,44 @@ def decode_part_bytes(part: Message, limit: int = MAX_PART_BYTES) -> tuple[bytes
     return out, cut
 
 
+def part_bytes(raw: bytes, number: str) -> bytes | None:
+    """The bytes of the part numbered ``number`` as :class:`Attachment` ``.part`` names it (IMAP
+    numbering: "2", "2.1"), transfer-decoded; an attached message (message/rfc822): the message
+    itself. None when there is no such part. Used to keep the files of a forwarded message."""
+    raw, _ = bound_input(raw or b"")
+    if len(_CONTAINER_HEADER.findall(raw)) > MAX_CONTAINERS:
+        return None
+    try:
+        node: Message = email.message_from_bytes(raw, policy=compat32)
+        steps = [int(step) for step in number.split(".")]
+    except (ValueError, RecursionError):
+        return None
+    for step in steps:
+        if step < 1:
+            return None
+        if _content_type(node) == "message/rfc822":
+            inner = node.get_payload()
+            if not (isinstance(inner, list) and inner and isinstance(inner[0], Message)):
+                return None
+            node = inner[0]
+        if node.is_multipart():
+            children = [c for c in node.get_payload() if isinstance(c, Message)]
+            if step > len(children):
+                return None
+            node = children[step - 1]
+        elif step != 1:
+            return None
+    if _content_type(node) == "message/rfc822":
+        inner = node.get_payload()
+        if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+            try:
+                return inner[0].as_bytes(policy=compat32)
+            except (RecursionError, LookupError, UnicodeError):
+                return None
+    data, cut = decode_part_bytes(node, limit=MAX_PARSE_BYTES)
+    return None if cut else data
+
+
 def _part_text(part: Message, ctype: str, state: _State) -> str:
     data, cut = decode_part_bytes(part)
     if cut:
@@ -1285,6 +1335,25 @@ def _top_fields(raw: bytes) -> Callable[[str], list[str]]:
     return values
 
 
+#: A message ID as it stands in In-Reply-To / References: "<left@right>", no blanks inside.
+_MESSAGE_ID = re.compile(r"<[^<>\s@]{1,250}@[^<>\s@]{1,250}>")
+#: At most this many IDs are read from one References field (a hostile one may hold thousands).
+MAX_REFERENCES = 500
+
+
+def message_ids(values: list[str]) -> tuple[str, ...]:
+    """The message IDs in In-Reply-To / References values, in order, each once (comments and
+    anything that is not ``<id@domain>`` skipped)."""
+    found: dict[str, None] = {}
+    for value in values:
+        for match in _MESSAGE_ID.finditer(value):
+            if len(found) >= MAX_REFERENCES:
+                break
+            if match.group(0).isascii():
+                found.setdefault(match.group(0), None)
+    return tuple(found)
+
+
 def _parse_date(values: list[str]) -> datetime | None:
     """The first Date field, read as the message list reads it (:func:`mime.dates.parse_date`
     of the unfolded, stripped value): ``-0000`` and zone names such as ``ICT`` give a date."""
@@ -1367,6 +1436,9 @@ def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
     reply_to = parse_addresses(top("reply-to"))
     subject, _ = clean_display_text(decode_words((top("subject") or [""])[0]))
     message_id = (top("message-id") or [""])[0]
+    marking_fields = tuple(
+        (name, decode_words(value)[:200]) for name in MARKING_FIELDS for value in top(name)[:1]
+    )
 
     text = PART_SEPARATOR.join(_finish_segment(s, lang) for s in segments)
     sources = state.sources
@@ -1382,6 +1454,9 @@ def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
         cc_total=cc.total,
         date=_parse_date(top("date")),
         message_id=str(message_id).strip()[:998] if message_id else None,
+        in_reply_to=message_ids(top("in-reply-to")),
+        references=message_ids(top("references")),
+        marking_fields=marking_fields,
         text=text,
         text_source=source,
         attachments=tuple(state.attachments),
@@ -1405,8 +1480,10 @@ __all__ = [
     "decode_bytes",
     "decode_words",
     "html_to_text",
+    "message_ids",
     "parse_addresses",
     "parse_message",
+    "part_bytes",
     "tidy_text",
     "warning_text",
 ]
