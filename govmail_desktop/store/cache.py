@@ -139,6 +139,19 @@ class PageRow(NamedTuple):
         return bool(self.flags & FlagBits.FLAGGED)
 
 
+class AddressRow(NamedTuple):
+    """The address fields of one cached message (see :meth:`MailCache.address_rows`);
+    the address lists are packed (``keys.unpack_addresses``)."""
+
+    uid: int
+    internaldate: int
+    date: int | None
+    from_addrs: str
+    to_addrs: str
+    cc_addrs: str
+    message_id: str | None
+
+
 _PAGE_COLS = ", ".join(PageRow._fields)
 _ROWKEY_COLS = ", ".join(RowKey._fields)
 
@@ -810,6 +823,17 @@ class MailCache:
     def max_uid(self, folder_id: int) -> int:
         row = self._conn().execute("SELECT max(uid) FROM messages WHERE folder_id=?", (folder_id,)).fetchone()
         return row[0] or 0
+
+    @_guarded
+    def address_rows(self, folder_id: int, after_uid: int, limit: int) -> list[AddressRow]:
+        """The address fields of up to ``limit`` messages with a UID above ``after_uid``, in
+        UID order (an index range): the address book reads a folder in batches."""
+        rows = self._conn().execute(
+            """SELECT uid, internaldate, date, from_addrs, to_addrs, cc_addrs, message_id
+               FROM messages WHERE folder_id=? AND uid>? ORDER BY uid LIMIT ?""",
+            (folder_id, after_uid, limit),
+        ).fetchall()
+        return [AddressRow(*r) for r in rows]
 
     @_guarded
     def flags_of(self, folder_id: int, uid: int) -> frozenset[str] | None:
