@@ -80,6 +80,12 @@ ALLOWED: dict[tuple[str, str, str], str] = {
         "APP_NAME and a translated unread count, built on the lines before",
     ("ui/setup_wizard.py", "_apply_locks", "str(value)"):
         "QLineEdit.setText (an input field shows plain text); the policy's locked host name",
+    ("ui/composer/recipients.py", "set_text", "text"):
+        "QLineEdit.setText (an input field shows plain text); the draft's recipients",
+    ("ui/composer/recipients.py", "_insert_text", "f'{head}{text}, '"):
+        "QLineEdit.setText (an input field shows plain text); the recipients with the chosen suggestion",
+    ("ui/composer/window.py", "_load", "d.subject"):
+        "QLineEdit.setText (an input field shows plain text); the draft's subject",
 }
 
 

@@ -1,0 +1,1 @@
+"""The composer window and its parts (the logic is ``services/compose.py``)."""
