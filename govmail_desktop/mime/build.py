@@ -485,11 +485,13 @@ def build_message(
     smtputf8: bool = False,
     clock: Callable[[], datetime] = _local_now,
     message_id: str | None = None,
+    draft: bool = False,
 ) -> BuiltMessage:
     """The wire bytes and the Sent copy of ``message``.
 
     ``eightbit`` / ``smtputf8``: whether the server's EHLO offered 8BITMIME / SMTPUTF8
-    (SMTPUTF8 implies 8BITMIME); by default the output is 7-bit ASCII.
+    (SMTPUTF8 implies 8BITMIME); by default the output is 7-bit ASCII. ``draft``: the copy
+    for the Drafts folder (``sent_copy``), which may have no recipients yet.
     """
     eightbit = eightbit or smtputf8
     subject = _check_text("subject", message.subject)
@@ -508,7 +510,7 @@ def build_message(
             _refuse("header", name)
         extra.append((name, _check_text(name, value)))
     recipients = tuple(dict.fromkeys(a.addr_spec for a in (*fields[0][1], *fields[1][1], *bcc)))
-    if not recipients:
+    if not recipients and not draft:
         raise ValueError("a message needs at least one recipient")
 
     body = _body_tree(message, eightbit)
