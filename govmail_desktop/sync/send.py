@@ -102,7 +102,6 @@ MSG_UNKNOWN = QT_TRANSLATE_NOOP(
     "Check with the recipients, then choose Send again or Mark as sent."
 )
 MSG_NOT_FILED = QT_TRANSLATE_NOOP("Outbox", "Sent, but the copy could not be saved in the Sent folder ({answer}).")
-MSG_RECIPIENT_ANSWER = QT_TRANSLATE_NOOP("Outbox", "{address}: {answer}")
 
 
 class SendBlocked(GovMailError):
@@ -170,6 +169,12 @@ def _date_of(wire: bytes) -> datetime | None:
         return None
 
 
+def _is_due(entry: OutboxEntry, now: float) -> bool:
+    if entry.state in (OutboxState.QUEUED, OutboxState.ACCEPTED):
+        return entry.next_attempt_at is not None and entry.next_attempt_at <= now
+    return entry.state is OutboxState.FILED
+
+
 def backoff(attempts: int) -> float:
     return BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
 
@@ -234,11 +239,7 @@ class Sender:
     def due(self) -> list[OutboxEntry]:
         """Entries with work to do now: queued and due, or accepted/filed (not finished)."""
         now = self._clock()
-        return [
-            e for e in self.store.entries()
-            if (e.state is OutboxState.QUEUED and e.next_attempt_at is not None and e.next_attempt_at <= now)
-            or e.state in (OutboxState.ACCEPTED, OutboxState.FILED)
-        ]
+        return [e for e in self.store.entries() if _is_due(e, now)]
 
     def next_due_at(self) -> float | None:
         """When the earliest waiting entry is due (None: nothing waits on a clock)."""
