@@ -4,7 +4,9 @@
 manner of qutebrowser's ``app.py``), and this module is the only one that wires
 services to the window. In order, each step logged (never a secret):
 
- 1. arguments, paths, logging;
+ 1. arguments, paths, logging; one app per profile (:class:`InstanceGuard`): a later
+    launch hands its request (``--compose``, ``--attach``, a ``mailto:`` link) to the
+    running app and ends here;
  2. the policy (the machine's, fail closed), the settings under its locks;
  3. the language, the QApplication, its translators, the Thai font;
  4. the message bridge (the one place errors become words) and the exception hooks;
@@ -17,8 +19,9 @@ services to the window. In order, each step logged (never a secret):
     prompts and the :class:`MailboxController` that joins them to the window;
  8. the setup wizard's launcher (an :class:`AccountSetupService` per wizard; a saved
     account joins the mailboxes);
- 9. show, report start-up problems, first run, the event loop; shutdown hooks in
-    reverse order.
+ 9. show, report start-up problems, first run, this launch's and later launches'
+    requests (:func:`handle_launch` → :func:`open_composer`), the event loop; shutdown
+    hooks in reverse order.
 
 Tests and ``make demo`` reach the seams through :class:`AppOverrides` (or the
 parameters of :func:`attach_mailboxes`): the policy, the sync factory, the
@@ -55,11 +58,14 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
 
     from govmail_desktop.core.accounts import Account
     from govmail_desktop.credentials import CredentialStore
+    from govmail_desktop.mime.mailto import ComposeRequest
     from govmail_desktop.policy.attachments import AttachmentRules
     from govmail_desktop.policy.sources import EffectivePolicy
     from govmail_desktop.services.account_setup import PasswordKeeper
+    from govmail_desktop.services.launch import LaunchRequest
     from govmail_desktop.services.mailbox import MailboxService, SyncPort
     from govmail_desktop.services.message_bridge import MessageBridge
+    from govmail_desktop.services.single_instance import InstanceGuard, InstanceServer
     from govmail_desktop.store.cache import MailCache
     from govmail_desktop.store.op_queue import OfflineOpQueue
     from govmail_desktop.ui.mailbox_controller import MailboxController
@@ -83,6 +89,8 @@ SyncFactory = Callable[["Account", "MailCache", "OfflineOpQueue | None"], "SyncP
 CredentialStoreFactory = Callable[[], "CredentialStore | None"]
 #: ``factory(window, notifications_enabled)`` → the tray icon.
 TrayFactory = Callable[["MainWindow", Callable[[], bool]], "MailTray"]
+#: ``opener(ctx, request, files)`` opens the composer (:func:`open_composer`).
+ComposerOpener = Callable[["AppContext", "ComposeRequest", list[Path]], None]
 
 
 @dataclass
@@ -108,6 +116,8 @@ class AppOverrides:
     credential_store_factory: CredentialStoreFactory | None = None
     #: The tray icon instead of :func:`system_tray`.
     tray_factory: TrayFactory | None = None
+    #: Opens the composer for a launch's request instead of :func:`open_composer`.
+    open_composer: ComposerOpener | None = None
 
 
 @dataclass
@@ -125,6 +135,8 @@ class AppContext:
     font_family: str | None = None
     #: The accounts' mailboxes, their controller and the tray.
     mailboxes: Mailboxes | None = None
+    #: Takes the requests of later launches (None: no safe place for its socket).
+    instance: InstanceServer | None = None
     shutdown_hooks: list[Callable[[], None]] = field(default_factory=list)
 
 
@@ -148,7 +160,36 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=translate("App", "Write detailed logs, also to the terminal."),
     )
+    # Writing a message (in the running instance when there is one): services/launch.py.
+    parser.add_argument(
+        "--compose",
+        action="store_true",
+        help=translate("App", "Open a new message (in the program if it is already running)."),
+    )
+    parser.add_argument(
+        "--attach",
+        action="append",
+        metavar=translate("App", "FILE"),
+        help=translate("App", "Attach this file to the new message; give it once for each file."),
+    )
+    parser.add_argument(
+        "uri",
+        nargs="?",
+        type=_mailto_argument,
+        metavar="mailto:…",
+        help=translate("App", "An e-mail link (mailto:) to write a message from, as a web page gives it."),
+    )
     return parser
+
+
+def _mailto_argument(text: str) -> str:
+    """A word on the command line is a ``mailto:`` link (read in full by the composer's side,
+    which shows what is wrong with it in the window) or a usage error."""
+    from govmail_desktop.mime.mailto import MSG_NOT_MAILTO
+
+    if not text.strip().lower().startswith("mailto:"):
+        raise argparse.ArgumentTypeError(MSG_NOT_MAILTO.text())
+    return text
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -685,6 +726,114 @@ def first_run(settings: Settings, window: QWidget, launcher: SetupWizardLauncher
     launcher(window)
 
 
+# -- launches: one app per profile, the composer from a link or files ----------------------------
+ALREADY_RUNNING_UNREACHABLE = QT_TRANSLATE_NOOP(
+    "App",
+    "GovMail Desktop is already running, but this start could not pass the request to it safely. "
+    "Please switch to its window.",
+)
+ALREADY_RUNNING_NO_ANSWER = QT_TRANSLATE_NOOP(
+    "App",
+    "GovMail Desktop is already running but does not answer. Please switch to its window, or close it "
+    "and try again.",
+)
+ALREADY_RUNNING_REFUSED = QT_TRANSLATE_NOOP(
+    "App",
+    "GovMail Desktop is already running but did not accept the request (it may be another version). "
+    "Please close it and try again.",
+)
+
+
+def _working_dir() -> Path:
+    """Where relative ``--attach`` names are looked for (a deleted folder: the root, and the
+    file check then says the file was not found)."""
+    try:
+        return Path.cwd()
+    except OSError:
+        return Path(os.sep)
+
+
+def hand_over_launch(name: str | None, launch: LaunchRequest) -> int:
+    """This launch is the second on its profile: say what is wrong with its request on
+    stderr (the running app shows it too), hand the request over, end. 0 when it was
+    handed over without problems, 2 with problems, 1 when it could not be handed over."""
+    from govmail_desktop.services.launch import evaluate
+    from govmail_desktop.services.single_instance import HandOver, hand_over
+
+    order = evaluate(launch)
+    problems = list(order.problems) if order is not None else []
+    for err in problems:
+        print(err.user_text(), file=sys.stderr)
+    notice = order.request.ignored_notice() if order is not None and order.request is not None else None
+    if notice is not None:
+        print(notice.text(), file=sys.stderr)
+    result = hand_over(name, launch) if name is not None else HandOver.UNSAFE
+    log.info("Second launch: request %s the running instance (%s)",
+             "handed to" if result is HandOver.DELIVERED else "not handed to", result.value)
+    if result is HandOver.DELIVERED:
+        return 2 if problems else 0
+    failure = {
+        HandOver.REFUSED: ALREADY_RUNNING_REFUSED,
+        HandOver.NO_ANSWER: ALREADY_RUNNING_NO_ANSWER,
+    }.get(result, ALREADY_RUNNING_UNREACHABLE)
+    print(failure.text(), file=sys.stderr)
+    return 1
+
+
+def listen_for_launches(guard: InstanceGuard) -> InstanceServer | None:
+    """Step 3b: take later launches' requests (they wait until the window is shown)."""
+    from govmail_desktop.services.single_instance import InstanceServer
+
+    if guard.name is None:
+        log.warning("No private place for the instance socket: later launches cannot reach this one")
+        return None
+    server = InstanceServer(guard.name)
+    if not server.listen():
+        return None
+    return server
+
+
+def raise_window(window: QWidget) -> None:
+    """Bring the main window to the front (from the tray or minimised too)."""
+    if window.isMinimized():
+        window.showNormal()
+    else:
+        window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def handle_launch(ctx: AppContext, opener: ComposerOpener, launch: LaunchRequest) -> None:
+    """A launch's request in the running app: the window comes forward; for compose, the
+    link's and files' problems are shown, and the composer opens (unless the link was
+    broken) through ``opener``."""
+    from govmail_desktop.services.launch import evaluate
+
+    if ctx.window is not None:
+        raise_window(ctx.window)
+    order = evaluate(launch)
+    if order is None:
+        return
+    for err in order.problems:
+        ctx.bridge.report_error(err)
+    if order.request is None:
+        return
+    notice = order.request.ignored_notice()
+    if notice is not None:
+        ctx.bridge.warning(notice)
+    opener(ctx, order.request, list(order.attachments))
+
+
+def open_composer(ctx: AppContext, request: ComposeRequest, attachments: list[Path]) -> None:
+    """Open a new message filled from ``request`` (a link's fields) with ``attachments``
+    (checked files; the agency's attachment rules apply in the composer). The composer
+    window's entry point: every way of writing a message from outside comes here."""
+    log.info(
+        "Composer asked for: %d recipient(s), %d file(s); no composer window in this build",
+        len(request.to) + len(request.cc) + len(request.bcc), len(attachments),
+    )
+
+
 # -- main ------------------------------------------------------------------------
 def main(argv: list[str] | None = None, overrides: AppOverrides | None = None) -> int:
     overrides = overrides or AppOverrides()
@@ -694,6 +843,9 @@ def main(argv: list[str] | None = None, overrides: AppOverrides | None = None) -
         args = parse_args(argv)
     except SystemExit as exc:  # --help, --version, bad arguments
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    from govmail_desktop.services.launch import launch_request
+
+    launch = launch_request(compose=args.compose, uri=args.uri, attach=args.attach, cwd=_working_dir())
 
     paths = AppPaths.default()
     try:
@@ -706,15 +858,22 @@ def main(argv: list[str] | None = None, overrides: AppOverrides | None = None) -
         "Starting %s %s (Python %s, %s)", APP_NAME, __version__, platform.python_version(), platform.platform()
     )
     log.info("Paths: config=%s data=%s log=%s", paths.config_dir, paths.data_dir, paths.log_dir)
+    # 1b. One app per profile: a later launch hands its request to the running one and ends.
+    from govmail_desktop.services.single_instance import InstanceGuard
+
+    guard = InstanceGuard(paths)
+    if not guard.acquire():
+        return hand_over_launch(guard.name, launch)
     problem = display_problem()
     if problem:
         log.error("No display: DISPLAY=%r WAYLAND_DISPLAY=%r QT_QPA_PLATFORM=%r",
                   os.environ.get("DISPLAY"), os.environ.get("WAYLAND_DISPLAY"),
                   os.environ.get("QT_QPA_PLATFORM"))
         print(problem, file=sys.stderr)
+        guard.release()
         return 2
     try:
-        return _run(args, paths, overrides)
+        return _run(args, paths, overrides, guard, launch)
     except Exception:
         log.exception("Fatal error during start-up")
         print(
@@ -724,12 +883,15 @@ def main(argv: list[str] | None = None, overrides: AppOverrides | None = None) -
         )
         return 1
     finally:
+        guard.release()
         log.info("Exited")
         for handler in logging.getLogger().handlers:
             handler.flush()
 
 
-def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> int:
+def _run(
+    args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides, guard: InstanceGuard, launch: LaunchRequest
+) -> int:
     from govmail_desktop.services.message_bridge import MessageBridge
     from govmail_desktop.ui.fonts import install_thai_font
     from govmail_desktop.ui.qt_i18n import LanguageController
@@ -752,6 +914,7 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
     language = LanguageController(app, parent=app)
     language.apply(lang)
     font_family = install_thai_font(app)
+    instance = listen_for_launches(guard)
 
     # 4. Where errors become words, also for exceptions escaping a slot or a thread.
     bridge = MessageBridge(app)
@@ -762,7 +925,7 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
     log.info("Passwords: %s", "keyring and session memory" if passwords.can_keep else "session memory only")
     ctx = AppContext(
         paths=paths, settings=settings, app=app, language=language, bridge=bridge, policy=policy,
-        passwords=passwords, font_family=font_family,
+        passwords=passwords, font_family=font_family, instance=instance,
     )
 
     def shutdown() -> None:
@@ -777,6 +940,8 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
     ctx.shutdown_hooks.append(restore_hooks)
     ctx.shutdown_hooks.append(language.uninstall)
     ctx.shutdown_hooks.append(passwords.shutdown)
+    if instance is not None:
+        ctx.shutdown_hooks.append(instance.close)
 
     # 6. The main window.
     window = ctx.window = build_main_window(settings, language, bridge)
@@ -805,6 +970,12 @@ def _run(args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides) -> 
     first_run(settings, window, launcher)
     if overrides.on_window_shown is not None:
         overrides.on_window_shown(ctx)
+    # This launch's own request, then those of later launches (those that came while starting first).
+    opener = overrides.open_composer or open_composer
+    if launch.compose:
+        handle_launch(ctx, opener, launch)
+    if instance is not None:
+        instance.set_handler(partial(handle_launch, ctx, opener))
 
     try:
         code = app.exec()

@@ -19,8 +19,8 @@ from govmail_desktop.i18n.cli import ARGPARSE_DEVELOPER_TEXTS, ARGPARSE_TEXTS, a
 ROOT = Path(__file__).resolve().parents[3]
 
 #: Words that stay as they are in any language: the program and product names, the codes
-#: of the languages (--lang's choices). Option names (-h, --lang) are taken out before.
-KEPT_WORDS = {"govmail", "GovMail", "Desktop", "th", "en"}
+#: of the languages (--lang's choices), the link scheme. Option names (-h, --lang) are taken out before.
+KEPT_WORDS = {"govmail", "GovMail", "Desktop", "th", "en", "mailto"}
 _OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 _QUOTED = re.compile(r"'[^']*'")  # what the user typed, quoted back in an error
 
