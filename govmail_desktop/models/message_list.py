@@ -42,6 +42,7 @@ When the conversation view is off nothing about threads is computed.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections import OrderedDict
@@ -63,6 +64,7 @@ from PySide6.QtGui import QFont
 from govmail_desktop.core.entities import FlagBits, MessageSummary, SpecialUse
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.i18n.thai_dates import DateFormatter
+from govmail_desktop.mime.markings import Markings, recognise
 from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.store.cache import MailCache, PageRow, RowKey, SortKey, thread_sort_name
 from govmail_desktop.store.keys import unpack_addresses
@@ -99,6 +101,12 @@ HasAttachmentsRole = _USER + 5  # bool
 ThreadDepthRole = _USER + 6  # int (0 when not threaded)
 KeywordsRole = _USER + 7  # str, space-separated
 DateRole = _USER + 8  # int, Unix seconds (received)
+#: mime.markings.Markings of the row (urgency, secrecy from the subject's Thai prefix); the
+#: list has only the cached subject (the sync fetches no marking headers: its header fast path
+#: stays as it is); the preview reads the full header.
+MarkingsRole = _USER + 9
+#: The subject column's text without the marking words (shown as badges instead).
+SubjectShownRole = _USER + 10
 
 FLAG_MARK = "⚑"
 ATTACHMENT_MARK = "📎"
@@ -500,11 +508,16 @@ class MessageListModel(QAbstractTableModel):
             return row.keywords
         if role == DateRole:
             return row.internaldate
+        if role == MarkingsRole:
+            return _markings(row.subject or "")
+        if role == SubjectShownRole:
+            marks = _markings(row.subject or "")
+            return self._display(row, depth, Column.SUBJECT, marks.bare_subject if marks.marked else None)
         return None
 
-    def _display(self, row: PageRow, depth: int, column: int) -> str:
+    def _display(self, row: PageRow, depth: int, column: int, subject_shown: str | None = None) -> str:
         if column == Column.SUBJECT:
-            subject = row.subject or self.tr("(no subject)")
+            subject = subject_shown or row.subject or self.tr("(no subject)")
             if depth:
                 return "  " * min(depth, 8) + "↳ " + subject
             return subject
@@ -766,8 +779,16 @@ _ROLES_SERVED = frozenset(
         ThreadDepthRole,
         KeywordsRole,
         DateRole,
+        MarkingsRole,
+        SubjectShownRole,
     }
 )
+
+
+@functools.lru_cache(maxsize=4096)
+def _markings(subject: str) -> Markings:
+    """The markings of a subject (cached: the view asks for each visible row on every paint)."""
+    return recognise(subject)
 
 
 def _ranges(sorted_rows: Iterable[int]) -> Iterable[tuple[int, int]]:

@@ -71,7 +71,7 @@ from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.ui import icons
-from govmail_desktop.ui.message_delegate import MarksDelegate
+from govmail_desktop.ui.message_delegate import MarksDelegate, SubjectDelegate
 from govmail_desktop.ui.preview_pane import PreviewPane
 from govmail_desktop.ui.settings_dialog import LANGUAGE_AUTONYMS, MailSettings, SettingsDialog
 from govmail_desktop.ui.sync_status import CONNECTING, OFFLINE, ONLINE, SYNCING, SyncProgress, state_icon
@@ -440,6 +440,7 @@ class MainWindow(QMainWindow):
         self.message_view.setAlternatingRowColors(True)
         self.message_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.marks_delegate = MarksDelegate(self.message_view)
+        self.subject_delegate = SubjectDelegate(self.message_view)  # official markings as badges
         self.message_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.message_view.customContextMenuRequested.connect(self._show_message_context_menu)
         self.placeholder_message_model = QStandardItemModel(0, 3, self)
@@ -708,6 +709,7 @@ class MainWindow(QMainWindow):
             header.setStretchLastSection(False)
             if model.columnCount() >= 5:  # marks, subject, from, date, size
                 self.message_view.setItemDelegateForColumn(0, self.marks_delegate)
+                self.message_view.setItemDelegateForColumn(1, self.subject_delegate)
                 header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
                 self.message_view.setColumnWidth(0, 44)
                 header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from govmail_desktop.core.entities import Address
 from govmail_desktop.i18n.catalog import Msg
 from govmail_desktop.i18n.thai_dates import DateFormatter, When
+from govmail_desktop.mime.markings import is_official_address, recognise
 from govmail_desktop.mime.parse import SENDER_WARNINGS, ParsedMessage, warning_text
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.services.mailbox import (
@@ -46,6 +47,7 @@ from govmail_desktop.services.mailbox import (
     PREVIEW_UNAVAILABLE,
     PreviewResult,
 )
+from govmail_desktop.ui.marking_badges import MarkingBadges
 
 #: Addresses listed in the To/Cc lines before "and N more".
 MAX_SHOWN_RECIPIENTS = 10
@@ -153,6 +155,14 @@ class PreviewPane(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.subject_label.setFont(font)
+        # Official markings (urgency, secrecy) as coloured badges above the subject.
+        self.marking_badges = MarkingBadges(self)
+        # saraban@ addresses: an agency's official-document address.
+        self.official_label = self._label("previewOfficial")
+        self.official_label.setStyleSheet(
+            "QLabel { background: #e8f0fe; color: #0b3d91; border: 1px solid #9bb8e8; padding: 2px 4px; }"
+        )
+        self.official_label.hide()
         self.from_label = self._label("previewFrom")
         self.to_label = self._label("previewTo")
         self.cc_label = self._label("previewCc")
@@ -188,8 +198,10 @@ class PreviewPane(QWidget):
         self.header_content.setObjectName("previewHeaders")
         headers = QVBoxLayout(self.header_content)
         headers.setContentsMargins(0, 0, 0, 0)
+        headers.addWidget(self.marking_badges)
         headers.addWidget(self.subject_label)
         headers.addLayout(self.header_form)
+        headers.addWidget(self.official_label)
         headers.addWidget(self.warning_label)
         headers.addWidget(self.attachments_label)
         self.header_area = HeaderArea(self.header_content, self)
@@ -220,6 +232,7 @@ class PreviewPane(QWidget):
         self.to_caption.setText(self.tr("To:"))
         self.cc_caption.setText(self.tr("Cc:"))
         self.date_caption.setText(self.tr("Date:"))
+        self.marking_badges.retranslate()
         if self._result is not None:
             # Dates in the new language (the old formatter spoke the old one).
             digits = self._formatter.thai_digits if self._formatter is not None else False
@@ -257,6 +270,8 @@ class PreviewPane(QWidget):
             return
         subject = parsed.subject if parsed is not None else (summary.subject if summary else "")
         self.subject_label.setText(subject or self.tr("(no subject)"))
+        # From the full header when the message is here, else from the subject the list has.
+        self.marking_badges.set_markings(parsed.markings if parsed is not None else recognise(subject or ""))
         senders = parsed.from_ if parsed is not None else (summary.from_ if summary else ())
         self.from_label.setText(", ".join(address_text(a) for a in senders) or self.tr("(unknown sender)"))
         to = parsed.to if parsed is not None else (summary.to if summary else ())
@@ -269,6 +284,7 @@ class PreviewPane(QWidget):
         elif summary is not None:
             when = summary.date or summary.internaldate
         self.date_label.setText(formatter.full(when) if when is not None else "")
+        self._show_official((*senders, *to, *cc))
         self._show_warnings(parsed)
         self._show_attachments(parsed)
         if result.state == PREVIEW_READY and parsed is not None:
@@ -289,6 +305,21 @@ class PreviewPane(QWidget):
             label.setVisible(True)
         self.warning_label.hide()
         self.attachments_label.hide()
+        self.official_label.hide()
+        self.marking_badges.set_markings(None)
+
+    def _show_official(self, addresses: tuple[Address, ...]) -> None:
+        """Name the saraban@ addresses among the sender and recipients."""
+        official = list(dict.fromkeys(a.email for a in addresses if is_official_address(a.email)))
+        if not official:
+            self.official_label.hide()
+            return
+        self.official_label.setText(
+            self.tr("Official-document address (saraban) of a government agency: {addresses}").format(
+                addresses=", ".join(official)
+            )
+        )
+        self.official_label.show()
 
     def _set_recipients(self, caption: QLabel, label: QLabel, addresses: tuple[Address, ...], total: int) -> None:
         shown = [address_text(a) for a in addresses[:MAX_SHOWN_RECIPIENTS]]
