@@ -1,0 +1,177 @@
+"""The outbox store: durable writes, the state machine, recovery after a crash."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from govmail_desktop.core.compose import Draft, DraftAttachment
+from govmail_desktop.core.errors import StorageError
+from govmail_desktop.store import outbox as outbox_module
+from govmail_desktop.store.outbox import (
+    TRANSITIONS,
+    IllegalTransition,
+    OutboxState,
+    OutboxStore,
+    RecipientResult,
+    msg_from_json,
+    msg_to_json,
+)
+from govmail_desktop.sync.send import MSG_HELD, MSG_UNKNOWN
+
+ATT = DraftAttachment("รายงาน ๑.pdf", "application/pdf", 5, "att-1")
+
+
+def _draft() -> Draft:
+    return Draft.new("acct", sender="a@x.go.th", to="b@y.go.th", subject="ทดสอบ", attachments=(ATT,))
+
+
+def _add(store: OutboxStore, draft: Draft | None = None):
+    return store.add(
+        draft or _draft(), lambda att: b"%PDF-", wire=b"wire", sent_copy=b"sent", message_id="<m@x.go.th>",
+        envelope_from="a@x.go.th", envelope_recipients=["b@y.go.th"], subject="ทดสอบ",
+    )
+
+
+def test_outbox_add_keeps_draft_bytes_and_attachments(tmp_path):
+    store = OutboxStore(tmp_path / "outbox")
+    draft = _draft()
+    entry = _add(store, draft)
+    assert entry.state is OutboxState.QUEUED
+    assert store.get(entry.entry_id) == entry
+    assert store.draft(entry.entry_id) == draft
+    assert store.wire(entry.entry_id) == b"wire" and store.sent_copy(entry.entry_id) == b"sent"
+    assert store.read_attachment(entry.entry_id, ATT) == b"%PDF-"  # kept although the draft store lets go
+    assert [e.entry_id for e in store.entries()] == [entry.entry_id]
+
+
+def test_outbox_durability_add_fsyncs_every_file_and_directory_before_returning(tmp_path, monkeypatch):
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def recording_fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    root = tmp_path / "outbox"
+    store = OutboxStore(root)
+    entry = _add(store)
+    new = str(root / (entry.entry_id + ".new"))
+    for name in ("att/att-1.tmp", "draft.json.tmp", "message.eml.tmp", "sent.eml.tmp", "state.json.tmp"):
+        assert f"{new}/{name}" in synced, name
+    assert new in synced and f"{new}/att" in synced  # the entry's directories
+    assert synced[-1] == str(root)  # the rename into place, last
+
+
+def test_outbox_durability_update_fsyncs_the_state_and_its_directory(tmp_path, monkeypatch):
+    store = OutboxStore(tmp_path / "outbox")
+    entry = _add(store)
+    synced: list[str] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd)))
+    store.update(entry.entry_id, state=OutboxState.SENDING)
+    folder = str(tmp_path / "outbox" / entry.entry_id)
+    assert synced == [f"{folder}/state.json.tmp", folder]
+
+
+def test_outbox_state_machine_refuses_illegal_transitions(tmp_path):
+    store = OutboxStore(tmp_path / "outbox")
+    eid = _add(store).entry_id
+    with pytest.raises(IllegalTransition):
+        store.update(eid, state=OutboxState.ACCEPTED)  # never accepted without sending
+    store.update(eid, state=OutboxState.SENDING)
+    store.update(eid, state=OutboxState.ACCEPTED)
+    for state in (OutboxState.QUEUED, OutboxState.SENDING, OutboxState.FAILED, OutboxState.UNKNOWN):
+        with pytest.raises(IllegalTransition):  # an accepted message is never sent again
+            store.update(eid, state=state)
+    store.update(eid, state=OutboxState.FILED)
+    store.update(eid, state=OutboxState.DONE)
+    assert TRANSITIONS[OutboxState.DONE] == frozenset()
+    assert store.get(eid).state is OutboxState.DONE
+
+
+def test_outbox_recover_sending_without_end_of_data_is_queued_again(tmp_path):
+    store = OutboxStore(tmp_path / "outbox")
+    eid = _add(store).entry_id
+    store.update(eid, state=OutboxState.SENDING)
+    report = OutboxStore(tmp_path / "outbox").recover()
+    assert report.requeued == [eid] and report.unknown == []
+    assert store.get(eid).state is OutboxState.QUEUED
+
+
+def test_outbox_recover_sending_after_committing_is_unknown_and_not_resent(tmp_path):
+    store = OutboxStore(tmp_path / "outbox")
+    eid = _add(store).entry_id
+    store.update(eid, state=OutboxState.SENDING)
+    store.update(eid, committing=True)
+    report = OutboxStore(tmp_path / "outbox").recover()
+    assert report.unknown == [eid]
+    entry = store.get(eid)
+    assert entry.state is OutboxState.UNKNOWN and entry.next_attempt_at is None
+    assert entry.state.label.text("en") == "May have been sent"
+    assert entry.state.label.text("th") == "อาจส่งไปแล้ว"
+
+
+def test_outbox_recover_clears_half_written_entries_and_sets_damaged_ones_aside(tmp_path):
+    root = tmp_path / "outbox"
+    store = OutboxStore(root)
+    good = _add(store).entry_id
+    (root / "123-half.new").mkdir()  # add() never returned for it
+    (root / "123-half.new" / "state.json.tmp").write_bytes(b"{")
+    damaged = _add(store).entry_id
+    (root / damaged / "state.json").write_bytes(b"{not json")
+    report = store.recover()
+    assert report.damaged == [damaged]
+    assert not (root / "123-half.new").exists()
+    assert [e.entry_id for e in store.entries()] == [good]
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("outbox-damaged-")]
+    assert len(aside) == 1 and (aside[0] / "draft.json").exists()  # kept for the IT staff
+
+
+def test_outbox_damaged_state_is_a_typed_storage_error(tmp_path):
+    store = OutboxStore(tmp_path / "outbox")
+    eid = _add(store).entry_id
+    (tmp_path / "outbox" / eid / "state.json").write_text(json.dumps({"format": 99}))
+    with pytest.raises(StorageError):
+        store.get(eid)
+    with pytest.raises(KeyError):
+        store.get("no-such-entry")
+    with pytest.raises(ValueError):
+        store.get("../escape")
+
+
+def test_outbox_problem_and_answers_survive_the_json_round_trip(tmp_path):
+    store = OutboxStore(tmp_path / "outbox")
+    eid = _add(store).entry_id
+    problem = MSG_HELD.format(problem=MSG_UNKNOWN)
+    store.update(eid, problem=problem, recipients=(RecipientResult("b@y.go.th", 550, "5.1.1 unknown"),))
+    entry = OutboxStore(tmp_path / "outbox").get(eid)
+    assert entry.problem == problem
+    assert entry.problem.text("th") != entry.problem.text("en")
+    assert [(r.address, r.code, r.accepted) for r in entry.refused] == [("b@y.go.th", 550, False)]
+    assert msg_from_json(msg_to_json(problem)) == problem
+
+
+def test_outbox_remove_forgets_the_entry(tmp_path):
+    store = OutboxStore(tmp_path / "outbox")
+    eid = _add(store).entry_id
+    store.remove(eid)
+    assert store.entries() == [] and not any(Path(tmp_path / "outbox").iterdir())
+    store.remove(eid)  # twice: nothing to do
+
+
+def test_outbox_disk_full_on_add_is_a_storage_error_and_leaves_nothing(tmp_path, monkeypatch):
+    store = OutboxStore(tmp_path / "outbox")
+
+    def full(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outbox_module, "write_durably", full)
+    with pytest.raises(StorageError) as err:
+        _add(store)
+    assert err.value.code == "disk-full"
+    assert list((tmp_path / "outbox").iterdir()) == []
