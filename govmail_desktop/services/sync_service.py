@@ -695,6 +695,19 @@ class SyncService(QObject):
             first=True,
         )
 
+    def run_on_connection(
+        self,
+        key: tuple[str | int, ...],
+        title: Callable[[], str],
+        job: Callable[[MailboxConnection, CancelToken], object],
+        *,
+        first: bool = False,
+    ) -> int:
+        """Run ``job(conn, cancel)`` on this account's connection worker (after what is queued,
+        or ``first``); a job with the same ``key`` already waiting is not queued twice. Its end
+        is ``operationFinished(op_id, outcome, error)``; its result is the job's to hand on."""
+        return self._submit(key, title, lambda _listener, conn, cancel: job(conn, cancel), first=first)
+
     def cancel(self, op_id: int) -> None:
         """Cancel a queued or running operation (its ``cancelled`` follows, queued)."""
         self._worker.cancel(op_id) or self._local.cancel(op_id)
