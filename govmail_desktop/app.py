@@ -65,6 +65,7 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from govmail_desktop.services.launch import LaunchRequest
     from govmail_desktop.services.mailbox import MailboxService, SyncPort
     from govmail_desktop.services.message_bridge import MessageBridge
+    from govmail_desktop.services.outbox_service import OutboxFactory, OutboxService
     from govmail_desktop.services.single_instance import InstanceGuard, InstanceServer
     from govmail_desktop.store.cache import MailCache
     from govmail_desktop.store.op_queue import OfflineOpQueue
@@ -434,8 +435,12 @@ class AccountMailbox:
     sync: SyncPort | None
     service: MailboxService
     models: MailboxModels
+    #: Sending (None: the account cannot send, e.g. the policy is broken).
+    outbox: OutboxService | None = None
 
     def close(self) -> None:
+        if self.outbox is not None:
+            self.outbox.shutdown()
         self.service.shutdown()
         self.cache.close()
         if self.offline_queue is not None:
@@ -458,6 +463,7 @@ class Mailboxes:
         passwords: PasswordKeeper | None,
         tray_factory: TrayFactory,
         mark_read_on_view: bool,
+        outbox_factory: OutboxFactory | None = None,
     ) -> None:
         from govmail_desktop.ui.password_prompt import PasswordPrompts
 
@@ -466,6 +472,7 @@ class Mailboxes:
         self.bridge = bridge
         self.paths = paths
         self.sync_factory = sync_factory
+        self.outbox_factory = outbox_factory
         self.tray_factory = tray_factory
         self.mark_read_on_view = mark_read_on_view
         self.prompts: PasswordPrompts = PasswordPrompts(window, passwords)
@@ -521,11 +528,45 @@ class Mailboxes:
         for problem in problems:
             self.bridge.report_error(problem)
         mailbox = AccountMailbox(account, cache, queue, sync, service, models)
+        mailbox.outbox = self.open_outbox(mailbox)
         self.accounts.append(mailbox)
         service.start()  # cached mail first (Inbox), then the sync service
         service.set_check_interval(self.settings.sync_check_minutes)
         log.info("Mailbox of account %s opened (%s)", account.id, "with sync" if sync else "offline only")
         return mailbox
+
+    def open_outbox(self, mailbox: AccountMailbox) -> OutboxService | None:
+        """The account's outbox: sends while its mailbox is online, shows its count in the
+        folder tree and the status bar. None (reported) when it cannot be built."""
+        from govmail_desktop.services.mailbox import STATE_ONLINE
+
+        if self.outbox_factory is None:
+            return None
+        try:
+            outbox = self.outbox_factory(mailbox.account, mailbox.cache, mailbox.offline_queue)
+        except GovMailError as exc:
+            log.error("Outbox of %s could not be opened: %s", mailbox.account.id, exc)
+            self.bridge.report_error(exc)
+            return None
+        if outbox is None:
+            return None
+        outbox.setParent(self.window)
+        mailbox.service.connection_changed.connect(lambda state: outbox.set_online(state == STATE_ONLINE))
+        outbox.countChanged.connect(mailbox.models.folder_model.set_outbox_count)
+        outbox.countChanged.connect(self._show_outbox_count)
+        outbox.submitFailed.connect(lambda _draft_id, error: self.bridge.report_error(error))
+        outbox.start()
+        return outbox
+
+    def _show_outbox_count(self) -> None:
+        self.window.set_outbox_count(sum(m.outbox.count() for m in self.accounts if m.outbox is not None))
+
+    def outbox_of(self, account_id: str) -> OutboxService | None:
+        """Where the composer sends a draft of this account (None: it cannot be sent)."""
+        for mailbox in self.accounts:
+            if mailbox.account.id == account_id:
+                return mailbox.outbox
+        return None
 
     def connect_window(self, opened: Sequence[AccountMailbox]) -> None:
         """The tray and the controller that joins the accounts' models to the window."""
@@ -633,6 +674,7 @@ def attach_mailboxes(
     tray_factory: TrayFactory = system_tray,
     attachment_rules: AttachmentRules | None = None,
     mark_read_on_view: bool = True,
+    outbox_factory: OutboxFactory | None = None,
 ) -> Mailboxes:
     """Open every account's mailbox and join them to ``window`` (step 7 of :func:`main`).
 
@@ -647,7 +689,7 @@ def attach_mailboxes(
     window.preview_view.attachment_rules = attachment_rules
     mailboxes = Mailboxes(
         window, settings, bridge, paths=paths, sync_factory=sync_factory, passwords=passwords,
-        tray_factory=tray_factory, mark_read_on_view=mark_read_on_view,
+        tray_factory=tray_factory, mark_read_on_view=mark_read_on_view, outbox_factory=outbox_factory,
     )
     window.set_mail_settings_source(mailboxes.mail_settings)
     window.mail_settings_requested.connect(mailboxes.apply_mail_settings)
@@ -669,11 +711,14 @@ def open_mailboxes(ctx: AppContext, overrides: AppOverrides) -> Mailboxes:
         accounts = []
     policy = ctx.policy
     sync_factory = overrides.sync_factory or engine_sync_factory(policy, ctx.settings, ctx.passwords)
+    from govmail_desktop.services.outbox_service import engine_outbox_factory
+
     mailboxes = attach_mailboxes(
         ctx.window, ctx.settings, ctx.bridge, accounts,
         paths=ctx.paths, sync_factory=sync_factory, passwords=ctx.passwords,
         tray_factory=overrides.tray_factory or system_tray,
         attachment_rules=policy.attachment_rules() if policy.error is None else None,
+        outbox_factory=engine_outbox_factory(policy, ctx.passwords, ctx.paths),
     )
     ctx.shutdown_hooks.append(mailboxes.shutdown)
     log.info("Mailboxes attached: %d account(s)", len(mailboxes.accounts))

@@ -56,6 +56,8 @@ FolderNameRole = _USER + 2  # the server's full (decoded) name
 SpecialUseRole = _USER + 3  # "\\Inbox", "\\Sent", ... or None
 UnreadRole = _USER + 4  # int
 SelectableRole = _USER + 5  # bool
+#: The role of the local Outbox node (messages waiting to be sent; not a server folder).
+OUTBOX_ROLE = "outbox"
 
 
 @dataclass(eq=False)
@@ -96,6 +98,8 @@ class FolderTreeModel(QAbstractItemModel):
         self._collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         #: The view's icons by special use (None: a user folder); set by the UI.
         self._icon_for: Callable[[str | None], Any] | None = None
+        #: Messages in the account's outbox (shown as the Outbox folder when not 0).
+        self._outbox_count = 0
         self.reload()
 
     def set_icon_provider(self, icon_for: Callable[[str | None], Any] | None) -> None:
@@ -108,6 +112,8 @@ class FolderTreeModel(QAbstractItemModel):
     # ------------------------------------------------------------------ building
 
     def _special_name(self, role: str) -> str:
+        if role == OUTBOX_ROLE:
+            return self.tr("Outbox")
         name = ROLE_NAMES.get(role)  # the one table, also used by messages about folders
         return name.text(current_language()) if name is not None else ""
 
@@ -152,6 +158,10 @@ class FolderTreeModel(QAbstractItemModel):
         for path, node in sorted(by_path.items(), key=lambda item: len(item[0])):
             if node.parent is None:
                 attach(path, node)
+        if self._outbox_count > 0:  # after the server's special folders
+            root.children.append(
+                _Node(None, "", "", role=OUTBOX_ROLE, unread=self._outbox_count, selectable=False, parent=root)
+            )
 
         order = {role: i for i, role in enumerate(SpecialUse.DISPLAY_ORDER)}
 
@@ -194,6 +204,19 @@ class FolderTreeModel(QAbstractItemModel):
         self._root = root
         self._by_id = {n.folder_id: n for n in _walk(root) if n.folder_id is not None}
         self.endResetModel()
+
+    def set_outbox_count(self, count: int) -> None:
+        """Messages waiting in the account's outbox: the Outbox folder shows them (hidden at 0)."""
+        if count == self._outbox_count:
+            return
+        self._outbox_count = count
+        node = next((n for n in self._root.children if n.role == OUTBOX_ROLE), None)
+        if node is not None and count > 0:
+            node.unread = count
+            index = self.createIndex(node.row(), 0, node)
+            self.dataChanged.emit(index, index)
+            return
+        self.reload()
 
     def update_counts(self) -> None:
         """Unread counts changed (flags, new mail): redraw the affected labels."""
@@ -297,6 +320,8 @@ class FolderTreeModel(QAbstractItemModel):
             return self._icon_for(node.role) if self._icon_for is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             # Folder names are the server's text: never rich text.
+            if node.role == OUTBOX_ROLE:
+                return plain_tooltip(self.tr("{count} message(s) waiting to be sent").format(count=node.unread))
             if node.unread > 0:
                 return plain_tooltip(
                     self.tr("{name}: {count} unread").format(name=node.full_name or node.label, count=node.unread)

@@ -20,15 +20,23 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from govmail_desktop.core.compose import Draft, DraftAttachment
-from govmail_desktop.core.errors import GovMailError
+from govmail_desktop.core.accounts import Account
+from govmail_desktop.core.compose import Draft, DraftAttachment, MessageRef
+from govmail_desktop.core.entities import SpecialUse
+from govmail_desktop.core.errors import GovMailError, PasswordNeeded
+from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.policy.recipients import RecipientPolicy
+from govmail_desktop.policy.sources import EffectivePolicy
+from govmail_desktop.store.cache import MailCache
+from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from govmail_desktop.store.outbox import OutboxEntry, OutboxState, OutboxStore
-from govmail_desktop.sync import send
+from govmail_desktop.sync import offline, send
+from govmail_desktop.sync.listener import SyncListener
 from govmail_desktop.sync.send import SendBlocked, Sender
 
 log = logging.getLogger(__name__)
@@ -250,9 +258,79 @@ class OutboxService(QObject):
             self.countChanged.emit(count)
 
 
+class PasswordSource(Protocol):
+    def password_for(self, account: Account) -> str | None: ...
+
+
+#: ``factory(account, cache, offline_queue)`` → the account's outbox service (None: cannot send).
+OutboxFactory = Callable[[Account, MailCache, "OfflineOpQueue | None"], "OutboxService | None"]
+
+
+def sent_folder_of(cache: MailCache) -> str | None:
+    """The account's Sent folder as the cache knows it (its role decided by ``core.folder_roles``)."""
+    for cached in cache.folders():
+        if cached.folder.special_use == SpecialUse.SENT and cached.folder.selectable:
+            return cached.name
+    return None
+
+
+def original_recorder(cache: MailCache, queue: OfflineOpQueue | None) -> Callable[[MessageRef, str], bool]:
+    """Marks the original of a sent reply/forward through the offline op queue, so the cache
+    shows it at once and the sync sends it; False when the cache does not know the message
+    (the sender then sets the flag on its own connection)."""
+
+    def record(ref: MessageRef, flag: str) -> bool:
+        if queue is None:
+            return False
+        fid = cache.folder_id(ref.folder)
+        cached = cache.folder(fid) if fid is not None else None
+        if cached is None or cached.uidvalidity != ref.uidvalidity:
+            return False
+        offline.record_action(cache, queue, SyncListener(), OpKind.FLAGS, ref.folder, [ref.uid], add=[flag])
+        return True
+
+    return record
+
+
+def engine_outbox_factory(
+    policy: EffectivePolicy, passwords: PasswordSource, paths: AppPaths | None = None
+) -> OutboxFactory | None:
+    """Builds each account's outbox; None when the machine policy is broken (fails closed:
+    nothing may be sent)."""
+    if policy.error is not None:
+        return None
+    from govmail_desktop.services.sync_service import imap_connector
+
+    def factory(account: Account, cache: MailCache, queue: OfflineOpQueue | None) -> OutboxService:
+        def password() -> str:
+            found = passwords.password_for(account)
+            if found is None:
+                raise PasswordNeeded(detail=f"no password known for account {account.id}")
+            return found
+
+        server_policy = policy.server_policy()
+        store = OutboxStore.for_account(account.id, paths)
+        sender = Sender(
+            store,
+            connect_smtp=send.smtp_connector(account, password, server_policy),
+            connect_imap=imap_connector(account, password, server_policy),
+            sent_folder=lambda: sent_folder_of(cache),
+            recipient_policy=policy.recipient_policy,
+            attachment_rules=policy.attachment_rules,
+            record_original=original_recorder(cache, queue),
+        )
+        return OutboxService(account.id, store, sender, recipient_policy=policy.recipient_policy,
+                             attachment_rules=policy.attachment_rules)
+
+    return factory
+
+
 def is_waiting(entry: OutboxEntry) -> bool:
     """Still to leave by itself (not failed, not "may have been sent")."""
     return entry.state in (OutboxState.QUEUED, OutboxState.SENDING)
 
 
-__all__ = ["AttachmentReader", "OutboxService", "is_waiting"]
+__all__ = [
+    "AttachmentReader", "OutboxFactory", "OutboxService", "engine_outbox_factory", "is_waiting",
+    "original_recorder", "sent_folder_of",
+]

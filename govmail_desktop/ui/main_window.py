@@ -514,6 +514,11 @@ class MainWindow(QMainWindow):
         self.connection_label = QLabel(status)
         self.connection_label.setObjectName("connectionLabel")
         self.sync_progress = SyncProgress(status)
+        self.outbox_label = QLabel(status)
+        self.outbox_label.setObjectName("outboxLabel")
+        self.outbox_label.hide()
+        self._outbox_count = 0
+        status.addPermanentWidget(self.outbox_label)
         status.addPermanentWidget(self.sync_progress)
         status.addPermanentWidget(self.connection_icon)
         status.addPermanentWidget(self.connection_label)
@@ -589,8 +594,20 @@ class MainWindow(QMainWindow):
             self.message_view.set_empty_text(self.tr("There are no messages in this folder."))
         self.preview_placeholder.setText(self.tr("Select a message to read it here."))
         self._show_connection_state()
+        self._show_outbox_count()
         for action in self._all_actions():
             self._apply_tip(action)
+
+    def set_outbox_count(self, count: int) -> None:
+        """Messages in the outboxes (waiting, failed, may have been sent): shown when not 0."""
+        self._outbox_count = count
+        self._show_outbox_count()
+
+    def _show_outbox_count(self) -> None:
+        count = self._outbox_count
+        self.outbox_label.setText(self.tr("Outbox: {count}").format(count=count))
+        self.outbox_label.setToolTip(self.tr("{count} message(s) in the outbox").format(count=count))
+        self.outbox_label.setVisible(count > 0)
 
     def _show_connection_state(self) -> None:
         texts = {
