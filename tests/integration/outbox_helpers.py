@@ -180,6 +180,8 @@ class Script:
     mail_reply: str | None = None
     rcpt_replies: dict[str, str] = field(default_factory=dict)  # address (lower case) → reply
     data_reply: str | None = None
+    #: Hang up at the end of DATA instead of answering (the client cannot know the fate).
+    hang_up_at_data: bool = False
     mail_froms: list[str] = field(default_factory=list)
     data_seen: int = 0
 
@@ -209,6 +211,9 @@ class _ScriptedHandler(_LmtpRelayHandler):
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.script.data_seen += 1
+        if self.script.hang_up_at_data:
+            server.transport.close()
+            return "421 4.4.2 closing"
         if self.script.data_reply:
             return self.script.data_reply
         return await super().handle_DATA(server, session, envelope)

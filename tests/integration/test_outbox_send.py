@@ -70,6 +70,12 @@ def test_outbox_end_to_end_thai_official_message_arrives_intact_bcc_hidden_sent_
     expected_subject = markings.mark_subject(THAI_SUBJECT, draft.urgency, draft.secrecy)
     assert expected_subject.startswith("ด่วนที่สุด") and "ลับ" in expected_subject
 
+    [accepted] = [m for m in smtp_server.accepted if entry.message_id.encode() in m.data]
+    assert set(accepted.rcpt_tos) == {"bob@localhost", "carol@localhost"}
+    # The server offers 8BITMIME: the Thai body went as 8-bit UTF-8 (the headers stay RFC 2047).
+    head, body = accepted.data.split(b"\r\n\r\n", 1)
+    assert head.isascii() and THAI_BODY.splitlines()[0].encode() in body
+
     [raw] = copies(dovecot, "bob", "INBOX", entry.message_id)
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     assert msg["Subject"] == expected_subject
@@ -214,3 +220,17 @@ def test_outbox_552_after_data_is_a_permanent_size_failure(dovecot, policy, stor
     assert failed.state is OutboxState.FAILED
     assert "too big" in failed.problem.text("en") and "552 5.3.4" in failed.problem.text("en")
     assert failed.problem.text("th") != failed.problem.text("en")
+
+
+def test_outbox_connection_lost_after_the_end_of_data_is_unknown_and_not_resent(dovecot, policy, store):
+    entry = _enqueue(store, policy, thai_draft())
+    script = Script(hang_up_at_data=True)
+    with ScriptedSmtpServer(dovecot, script) as server:
+        report = make_sender(store, policy, dovecot, server.port).run()
+        unknown = store.get(entry.entry_id)
+        assert report.unknown == [entry.entry_id] and unknown.state is OutboxState.UNKNOWN
+        assert "may have been sent" in unknown.problem.text("en")
+        assert unknown.problem.text("th") != unknown.problem.text("en")
+        script.hang_up_at_data = False
+        make_sender(store, policy, dovecot, server.port).run()  # later runs leave it alone
+    assert store.get(entry.entry_id).state is OutboxState.UNKNOWN and script.data_seen == 1
