@@ -370,10 +370,12 @@ class AddressBook:
                 entries: list[IndexEntry] = []
                 owner: dict[str, Contact] = {}
                 for contact in self.contacts.all():
-                    for email in contact.emails:
+                    for position, email in enumerate(contact.emails):
                         key = email_key(email)
                         owner[key] = contact
-                        entries.append(IndexEntry(key, contact.name, email, CONTACT_BONUS, contact.organisation))
+                        # A contact's main address before its others.
+                        bonus = CONTACT_BONUS - 0.01 * min(position, 99)
+                        entries.append(IndexEntry(key, contact.name, email, bonus, contact.organisation))
                 self._contacts_index, self._contact_of = SearchIndex(entries), owner
                 self._contacts_generation = generation
             return self._contacts_index, self._contact_of
@@ -401,7 +403,7 @@ class AddressBook:
             if contact is not None:
                 name = contact.name or entry.name
                 email = next((e for e in contact.emails if email_key(e) == key), entry.email)
-                out.append(Suggestion(name, email, score + CONTACT_BONUS, SOURCE_CONTACT))
+                out.append(Suggestion(name, email, score + contacts_index.weight_of(key), SOURCE_CONTACT))
             else:
                 name = entry.name or (recent[key].name if key in recent else "")
                 out.append(Suggestion(name, entry.email, score, SOURCE_HISTORY))

@@ -153,6 +153,7 @@ def _contact_or_skip(
 # ---------------------------------------------------------------------- vCard
 
 _QP = "QUOTED-PRINTABLE"
+_FOLD = re.compile(rb"(?<!=)\r?\n[ \t]")
 _THAI = re.compile("[\u0e00-\u0e7f]")
 
 
@@ -322,9 +323,23 @@ def _card_contact(props: list[_Property], where: Msg, result: ImportResult) -> N
     _contact_or_skip(contact, where, result, [_unescape(p.value) for p in emails])
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def read_vcards(data: bytes) -> ImportResult:
     """Contacts from a vCard file (any version, several cards). :class:`ContactImportError`
     when it holds no card at all."""
+    if not _is_utf8(data) and _is_utf8(unfolded := _FOLD.sub(b"", data)):
+        # Some writers fold in the middle of a UTF-8 character: unfolded first, the file
+        # is UTF-8 after all (line numbers in the report then count unfolded lines).
+        # After "=" the next line may be a quoted-printable continuation: left to
+        # _logical_lines, which knows the property.
+        data = unfolded
     text, warnings = decode_text(data)
     result = ImportResult(warnings=warnings)
     card: list[_Property] | None = None
