@@ -57,11 +57,13 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from PySide6.QtWidgets import QApplication, QWidget
 
     from govmail_desktop.core.accounts import Account
+    from govmail_desktop.core.compose import Draft
     from govmail_desktop.credentials import CredentialStore
     from govmail_desktop.mime.mailto import ComposeRequest
     from govmail_desktop.policy.attachments import AttachmentRules
     from govmail_desktop.policy.sources import EffectivePolicy
     from govmail_desktop.services.account_setup import PasswordKeeper
+    from govmail_desktop.services.drafts_service import DraftsService
     from govmail_desktop.services.launch import LaunchRequest
     from govmail_desktop.services.mailbox import MailboxService, SyncPort
     from govmail_desktop.services.message_bridge import MessageBridge
@@ -136,6 +138,8 @@ class AppContext:
     font_family: str | None = None
     #: The accounts' mailboxes, their controller and the tray.
     mailboxes: Mailboxes | None = None
+    #: Drafts of every account: autosave, the Drafts folder, the start-up offer.
+    drafts: DraftsService | None = None
     #: Takes the requests of later launches (None: no safe place for its socket).
     instance: InstanceServer | None = None
     shutdown_hooks: list[Callable[[], None]] = field(default_factory=list)
@@ -726,6 +730,30 @@ def open_mailboxes(ctx: AppContext, overrides: AppOverrides) -> Mailboxes:
 
 
 # -- adding an account --------------------------------------------------------------------------
+def open_drafts(ctx: AppContext) -> DraftsService:
+    """The drafts service (``<data_dir>/drafts/``), joined to each account's connection worker."""
+    from govmail_desktop.core.accounts import special_folder_roles
+    from govmail_desktop.core.entities import Address
+    from govmail_desktop.services.drafts_service import DraftsServer, DraftsService
+    from govmail_desktop.store.drafts import DraftStore
+
+    drafts = DraftsService(DraftStore.default(ctx.paths), parent=ctx.app)
+    for mailbox in ctx.mailboxes.accounts if ctx.mailboxes is not None else ():
+        runner = getattr(mailbox.sync, "service", None)  # the engine adapter's SyncService
+        if runner is not None and hasattr(runner, "run_on_connection"):
+            account = mailbox.account
+            chosen = special_folder_roles(account, ctx.settings.locked)
+            address = Address(account.display_name, account.address)
+            drafts.set_server(account.id, DraftsServer(runner, mailbox.cache, address, chosen))
+    ctx.shutdown_hooks.append(drafts.shutdown)
+    return drafts
+
+
+def resume_draft(ctx: AppContext, draft: Draft) -> None:
+    """Open a saved draft (recovered at start-up, or from the Drafts folder) in the composer."""
+    log.info("Draft %s to be resumed; no composer window joined in this build", draft.draft_id)
+
+
 def make_setup_wizard_launcher(
     policy: EffectivePolicy, settings: Settings, passwords: PasswordKeeper, on_saved: Callable[[Account], None]
 ) -> SetupWizardLauncher:
@@ -994,6 +1022,7 @@ def _run(
 
     # 7. The mailboxes: per account cache → queue → sync → service → models; tray, controller.
     mailboxes = ctx.mailboxes = open_mailboxes(ctx, overrides)
+    drafts = ctx.drafts = open_drafts(ctx)
 
     # 8. Adding an account: the setup wizard, whose saved account joins the mailboxes.
     launcher = overrides.setup_wizard_launcher or make_setup_wizard_launcher(
@@ -1013,6 +1042,10 @@ def _run(
     if language.missing:
         log.warning("Missing translation files: %s", ", ".join(language.missing))
     first_run(settings, window, launcher)
+    # Drafts an earlier run left on disk (it crashed or was killed): offered back.
+    from govmail_desktop.ui.draft_recovery import offer_unsent_drafts
+
+    offer_unsent_drafts(window, drafts, partial(resume_draft, ctx))
     if overrides.on_window_shown is not None:
         overrides.on_window_shown(ctx)
     # This launch's own request, then those of later launches (those that came while starting first).
