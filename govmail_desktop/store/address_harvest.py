@@ -165,6 +165,8 @@ class HarvestReport:
     messages: int
     folders: int
     cancelled: bool = False
+    #: Whether the stored counts changed (messages read, or a folder's counts dropped).
+    changed: bool = False
 
 
 _UPSERT = """INSERT INTO usage (folder, key, email, name, name_at, uses, sent, weight, last_used)
@@ -272,6 +274,7 @@ class HarvestStore:
         """Read the cached messages not read yet (see module doc); stops between batches
         when ``cancel`` is set. Call it off the GUI thread."""
         messages = folders_done = 0
+        dropped = False
         now = self._clock()
         with self._harvest_lock, self._db() as db:
             known = {r[0]: (r[1], r[2]) for r in db.execute("SELECT name, uidvalidity, last_uid FROM folders")}
@@ -286,11 +289,13 @@ class HarvestStore:
                         db.execute("DELETE FROM usage WHERE folder=?", (folder.name,))
                         db.execute("DELETE FROM folders WHERE name=?", (folder.name,))
                     last_uid = 0
+                    dropped = True
                 in_sent = folder.special_use == SpecialUse.SENT
                 folders_done += 1
                 while True:
                     if cancel is not None and cancel.is_set():
-                        return HarvestReport(messages, folders_done, cancelled=True)
+                        return HarvestReport(messages, folders_done, cancelled=True,
+                                             changed=dropped or messages > 0)
                     rows = cache.address_rows(cached.id, last_uid, batch)
                     if not rows:
                         break
@@ -313,7 +318,7 @@ class HarvestStore:
             # is not waited for forever.
             with write_transaction(db):
                 db.execute("DELETE FROM sent_now WHERE recorded_at < ?", (int(now) - 30 * 86400,))
-        return HarvestReport(messages, folders_done)
+        return HarvestReport(messages, folders_done, changed=dropped or messages > 0)
 
     def record_sent(
         self, recipients: Iterable[Address], *, message_id: str | None = None, when: float | None = None

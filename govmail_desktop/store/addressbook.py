@@ -239,6 +239,8 @@ class AddressBook:
         self._lock = threading.RLock()
         self._accounts: dict[str, _Account] = {}
         self._history = SearchIndex(())
+        #: Whether the history index has been built from the files since opening.
+        self._built = False
         #: Sent since the history index was built (merged at query time), by key.
         self._recent: dict[str, Usage] = {}
         self._recent_index = SearchIndex(())
@@ -270,6 +272,7 @@ class AddressBook:
             self._accounts[account_id] = _Account(cache, store)
         if old is not None:
             old.store.close()
+        self._built = False  # the next harvest builds the index with this account
 
     def remove_account(self, account_id: str) -> None:
         with self._lock:
@@ -284,14 +287,17 @@ class AddressBook:
         with self._lock:
             accounts = [a for i, a in self._accounts.items() if account_id is None or i == account_id]
         messages = folders = 0
+        changed = False
         stop = cancel or self._cancel
         for account in accounts:
             report = account.store.harvest(account.cache, cancel=stop)
             messages, folders = messages + report.messages, folders + report.folders
+            changed = changed or report.changed
             if report.cancelled:
-                return HarvestReport(messages, folders, cancelled=True)
-        self.refresh()
-        return HarvestReport(messages, folders)
+                return HarvestReport(messages, folders, cancelled=True, changed=changed)
+        if changed or not self._built:
+            self.refresh()
+        return HarvestReport(messages, folders, changed=changed)
 
     def harvest_in_background(self, account_id: str | None = None) -> Future[HarvestReport]:
         """:meth:`harvest` on the address book's thread (after a sync, at start). A request
@@ -330,26 +336,28 @@ class AddressBook:
         index = SearchIndex(IndexEntry(k, u.name, u.email, u.weight) for k, u in totals.items())
         with self._lock:
             self._history = index
+            self._built = True
 
     def record_sent(
         self,
         account_id: str,
-        recipients: Iterable[Address],
+        recipients: Iterable[Address | str],
         *,
         message_id: str | None = None,
         when: float | None = None,
     ) -> None:
-        """Count the recipients of a message the server has just accepted (any thread).
+        """Count the recipients of a message the server has just accepted (any thread):
+        Addresses (their names are kept) or bare addresses.
 
         ``message_id`` keeps the harvest from counting its Sent copy again.
         """
-        recipients = list(recipients)
+        addresses = [r if isinstance(r, Address) else Address("", r) for r in recipients]
         with self._lock:
             account = self._accounts.get(account_id)
         if account is None:
             log.warning("Address book: sent mail of unknown account %s not recorded", account_id)
             return
-        added = account.store.record_sent(recipients, message_id=message_id, when=when)
+        added = account.store.record_sent(addresses, message_id=message_id, when=when)
         with self._lock:
             for key, use in added.items():
                 found = self._recent.get(key)

@@ -453,3 +453,45 @@ def test_contacts_are_written_with_full_sync(tmp_path):
     finally:
         store.close()
     assert sqlite3.connect(tmp_path / "contacts.sqlite3").execute("SELECT count(*) FROM contacts").fetchone() == (0,)
+
+
+def test_harvest_with_nothing_new_keeps_the_index(book, mail, monkeypatch):
+    mail.put("INBOX", frm=ANAN)
+    book.harvest()
+    rebuilt: list[bool] = []
+    monkeypatch.setattr(book, "refresh", lambda: rebuilt.append(True))
+    report = book.harvest()
+    assert (report.messages, report.changed, rebuilt) == (0, False, [])
+    mail.put("INBOX", frm=SOMCHAI)
+    assert book.harvest().changed and rebuilt == [True]
+
+
+def test_folder_emptied_by_a_new_uidvalidity_drops_its_addresses(book, mail):
+    mail.put("INBOX", frm=ANAN)
+    book.harvest()
+    mail.cache.reset_folder(mail.ids["INBOX"], uidvalidity=8)
+    mail.cache.set_folder_state(mail.ids["INBOX"], uidvalidity=8, uidnext=1, highestmodseq=1)
+    report = book.harvest()
+    assert report.messages == 0 and report.changed
+    assert book.suggest("anan") == []
+
+
+def test_opened_book_builds_its_index_even_when_nothing_is_new(tmp_path, mail, clock):
+    first = AddressBook(tmp_path / "data", clock=clock)
+    first.add_account("a1", mail.cache, [ME.email])
+    mail.put("INBOX", frm=ANAN)
+    first.harvest()
+    first.close()
+    second = AddressBook(tmp_path / "data", clock=clock)
+    try:
+        second.add_account("a1", mail.cache, [ME.email])
+        assert second.harvest().messages == 0
+        assert emails(second.suggest("anan")) == [ANAN.email]
+    finally:
+        second.close()
+
+
+def test_recorded_send_takes_bare_addresses_too(book):
+    book.record_sent("a1", ["anan.w@ega.or.th", "ME@agency.go.th"])
+    assert [(s.email, s.name) for s in book.suggest("anan")] == [("anan.w@ega.or.th", "")]
+    assert book.suggest("me") == []
