@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
 
     from govmail_desktop.core.accounts import Account
     from govmail_desktop.core.compose import Draft
+    from govmail_desktop.core.entities import Address
     from govmail_desktop.credentials import CredentialStore
     from govmail_desktop.mime.mailto import ComposeRequest
     from govmail_desktop.policy.attachments import AttachmentRules
@@ -70,7 +71,9 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from govmail_desktop.services.outbox_service import OutboxFactory, OutboxService
     from govmail_desktop.services.single_instance import InstanceGuard, InstanceServer
     from govmail_desktop.store.cache import MailCache
+    from govmail_desktop.store.drafts import DraftStore
     from govmail_desktop.store.op_queue import OfflineOpQueue
+    from govmail_desktop.ui.composer.launcher import ComposeLauncher
     from govmail_desktop.ui.mailbox_controller import MailboxController
     from govmail_desktop.ui.mailbox_models import MailboxModels
     from govmail_desktop.ui.main_window import MainWindow
@@ -140,6 +143,8 @@ class AppContext:
     mailboxes: Mailboxes | None = None
     #: Drafts of every account: autosave, the Drafts folder, the start-up offer.
     drafts: DraftsService | None = None
+    #: Opens composer windows (Write, Reply, a mailto: link, a recovered draft).
+    composer: ComposeLauncher | None = None
     #: Takes the requests of later launches (None: no safe place for its socket).
     instance: InstanceServer | None = None
     shutdown_hooks: list[Callable[[], None]] = field(default_factory=list)
@@ -729,6 +734,101 @@ def open_mailboxes(ctx: AppContext, overrides: AppOverrides) -> Mailboxes:
     return mailboxes
 
 
+# -- writing mail ---------------------------------------------------------------------------------
+def attach_composer(ctx: AppContext, mailboxes: Mailboxes, drafts: DraftsService) -> ComposeLauncher:
+    """Step 7c: the composer joined to the window (:func:`build_composer`); open composers
+    keep their drafts at shutdown."""
+    assert ctx.window is not None, "the window is built before the composer"
+    launcher = build_composer(ctx.window, ctx.settings, ctx.policy, ctx.bridge, mailboxes, drafts)
+    ctx.shutdown_hooks.append(launcher.close_all)
+    return launcher
+
+
+def build_composer(
+    window: MainWindow, settings: Settings, policy: EffectivePolicy, bridge: MessageBridge,
+    mailboxes: Mailboxes, drafts: DraftsService,
+) -> ComposeLauncher:
+    """What starts a composer (identities, signatures, the policy's rules, the
+    pre-send check, the drafts, each account's outbox) and the launcher behind Write /
+    Reply / Forward. What an outbox does with a message the composer handed it comes back
+    here: taken → the draft is thrown away (here and in the Drafts folder); refused → it
+    opens again with the reasons."""
+    from PySide6.QtCore import Qt
+
+    from govmail_desktop.core.accounts import accounts_of
+    from govmail_desktop.core.identities import ComposerProfiles
+    from govmail_desktop.mime.outgoing import check_before_send
+    from govmail_desktop.services.compose_start import ComposeStarter
+    from govmail_desktop.ui.composer.launcher import ComposeLauncher
+    from govmail_desktop.ui.composer.signatures import SignatureEditor
+
+    store = drafts.store
+    profiles = ComposerProfiles(settings)
+    for problem in profiles.problems:
+        log.warning("Composer settings: %s", problem)
+    recipient_policy = policy.recipient_policy()  # a broken policy blocks every recipient
+    attachment_rules = policy.attachment_rules()
+    check = partial(check_before_send, recipient_policy=recipient_policy, attachment_rules=attachment_rules)
+
+    def accounts() -> list[Account]:
+        try:
+            return accounts_of(settings)
+        except GovMailError:
+            return []
+
+    starter = ComposeStarter(
+        accounts=accounts, profiles=profiles, recipient_policy=recipient_policy,
+        attachment_rules=attachment_rules, check=check, store=store, drafts=drafts,
+        outbox_for=mailboxes.outbox_of, autosave_seconds=lambda: settings.compose_autosave_seconds,
+    )
+
+    def edit_signatures(parent: QWidget) -> None:
+        editor = SignatureEditor(profiles, [(a.id, profiles.identities(a)) for a in accounts()], parent)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.saved.connect(partial(_save_settings, settings, bridge))
+        editor.open()
+
+    launcher = ComposeLauncher(
+        window, starter, lambda: mailboxes.controller.current if mailboxes.controller else None,
+        bridge=bridge, rich_text=lambda: settings.compose_rich_text, drafts=drafts,
+        edit_signatures=edit_signatures, parent=window,
+    )
+    for mailbox in mailboxes.accounts:
+        if mailbox.outbox is not None:
+            mailbox.outbox.submitted.connect(partial(_draft_sent, drafts))
+            mailbox.outbox.refused.connect(partial(_draft_refused, launcher, store, bridge))
+    log.info("Composer attached (%d account(s), drafts in %s)", len(accounts()), store.root)
+    return launcher
+
+
+def _save_settings(settings: Settings, bridge: MessageBridge) -> None:
+    try:
+        settings.save()
+    except GovMailError as err:
+        bridge.report_error(err)
+
+
+def _draft_sent(drafts: DraftsService, draft_id: str) -> None:
+    """The outbox has the message for good: its draft goes, here and in the Drafts folder."""
+    draft = drafts.last_saved(draft_id)
+    drafts.discard(draft_id)
+    if draft is not None and draft.server_copy is not None:
+        drafts.remove_from_server(draft)
+
+
+def _draft_refused(launcher: ComposeLauncher, store: DraftStore, bridge: MessageBridge, draft_id: str,
+                   check: object) -> None:
+    """The outbox's own check refused what the composer let through: open it again, saying why."""
+    from govmail_desktop.store.drafts import DraftMissing
+
+    try:
+        draft = store.load(draft_id)
+    except (DraftMissing, GovMailError) as err:
+        bridge.report_error(err)
+        return
+    launcher.reopen_refused(draft, check)
+
+
 # -- adding an account --------------------------------------------------------------------------
 def open_drafts(ctx: AppContext) -> DraftsService:
     """The drafts service (``<data_dir>/drafts/``), joined to each account's connection worker."""
@@ -751,7 +851,10 @@ def open_drafts(ctx: AppContext) -> DraftsService:
 
 def resume_draft(ctx: AppContext, draft: Draft) -> None:
     """Open a saved draft (recovered at start-up, or from the Drafts folder) in the composer."""
-    log.info("Draft %s to be resumed; no composer window joined in this build", draft.draft_id)
+    if ctx.composer is None:
+        log.info("Draft %s to be resumed; no composer in this window", draft.draft_id)
+        return
+    ctx.composer.resume(draft)
 
 
 def make_setup_wizard_launcher(
@@ -901,10 +1004,23 @@ def open_composer(ctx: AppContext, request: ComposeRequest, attachments: list[Pa
     """Open a new message filled from ``request`` (a link's fields) with ``attachments``
     (checked files; the agency's attachment rules apply in the composer). The composer
     window's entry point: every way of writing a message from outside comes here."""
-    log.info(
-        "Composer asked for: %d recipient(s), %d file(s); no composer window in this build",
-        len(request.to) + len(request.cc) + len(request.bcc), len(attachments),
+    log.info("Composer asked for: %d recipient(s), %d file(s)",
+             len(request.to) + len(request.cc) + len(request.bcc), len(attachments))
+    if ctx.composer is None:
+        return
+    from govmail_desktop.mime.reply import format_address
+
+    def joined(addresses: Sequence[Address]) -> str:
+        return ", ".join(format_address(a) for a in addresses)
+
+    composer = ctx.composer.compose(
+        to=joined(request.to), cc=joined(request.cc), bcc=joined(request.bcc),
+        subject=request.subject, text=request.body,
     )
+    if composer is None:
+        ctx.bridge.warning(QT_TRANSLATE_NOOP("App", "Set up an account first to write a message."))
+        return
+    composer.attach_files(attachments)
 
 
 # -- main ------------------------------------------------------------------------
@@ -1023,6 +1139,8 @@ def _run(
     # 7. The mailboxes: per account cache → queue → sync → service → models; tray, controller.
     mailboxes = ctx.mailboxes = open_mailboxes(ctx, overrides)
     drafts = ctx.drafts = open_drafts(ctx)
+    # 7c. Writing mail: the composer behind Write / Reply / Forward, the outboxes' answers.
+    ctx.composer = attach_composer(ctx, mailboxes, drafts)
 
     # 8. Adding an account: the setup wizard, whose saved account joins the mailboxes.
     launcher = overrides.setup_wizard_launcher or make_setup_wizard_launcher(

@@ -41,6 +41,7 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from govmail_desktop.core.compose import Draft, DraftAttachment, Secrecy, Urgency
+from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.core.identities import Identity, Signature
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.mime.parse import parse_addresses
@@ -134,6 +135,15 @@ SendChecker = Callable[[Draft], SendCheckResult]
 NOT_CONFIRMED = QT_TRANSLATE_NOOP(
     "Composer", "The warnings changed after you confirmed them; please check the message again."
 )
+
+
+class CannotSend(GovMailError):
+    """The account has no way to send now (its outbox could not be opened, the policy is broken)."""
+
+    code = "cannot-send"
+    default_message = QT_TRANSLATE_NOOP(
+        "Composer", "Messages cannot be sent from this account now. The message is kept in Drafts."
+    )
 
 
 class SendRefused(Exception):
@@ -404,9 +414,12 @@ class ComposeSession(QObject):
             self.sendRefused.emit(check)
             raise SendRefused(check, NOT_CONFIRMED)
         if self._outbox is None:
-            raise RuntimeError("no outbox to send through")
+            raise CannotSend(detail=f"no outbox for account {self._draft.account_id}")
         self._autosave.stop()
         draft = self._draft
+        if self._drafts is not None:
+            # On disk as sent: if the outbox refuses it later, the draft is there to reopen.
+            self._drafts.autosave(draft)
         self._outbox.submit(draft, self.read_attachment)
         self._clean = True
         self._closed = True
@@ -414,6 +427,11 @@ class ComposeSession(QObject):
         self.submitted.emit()
 
     # ------------------------------------------------------------------ saving and closing
+
+    @property
+    def is_closed(self) -> bool:
+        """Sent, kept or discarded: nothing more happens to this draft here."""
+        return self._closed
 
     @property
     def has_unsaved_changes(self) -> bool:

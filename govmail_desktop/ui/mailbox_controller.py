@@ -38,6 +38,7 @@ from govmail_desktop.ui.main_window import (
     REASON_NO_ACCOUNT,
     REASON_NO_ARCHIVE_FOLDER,
     REASON_NO_SELECTION,
+    REASON_ONE_MESSAGE,
 )
 from govmail_desktop.ui.special_folders_dialog import SpecialFoldersDialog
 from govmail_desktop.ui.tray import MailTray, raise_window
@@ -268,6 +269,10 @@ class MailboxController(QObject):
         rows = self.selected_rows() if self.current is not None else []
         w.set_message_actions_enabled(
             bool(rows), REASON_NO_ACCOUNT if self.current is None else REASON_NO_SELECTION
+        )
+        w.set_reply_actions_enabled(
+            len(rows) == 1,
+            REASON_NO_ACCOUNT if self.current is None else REASON_ONE_MESSAGE if rows else REASON_NO_SELECTION,
         )
         if not rows or self.current is None:
             w.set_toggle_texts(mark_read=True, flag=True)

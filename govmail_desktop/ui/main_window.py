@@ -110,6 +110,7 @@ REASON_NO_ACCOUNT = QT_TRANSLATE_NOOP("MainWindow", "Set up an account first")
 REASON_NO_COMPOSER = QT_TRANSLATE_NOOP(
     "MainWindow", "Not available yet: writing mail comes in a later version"
 )
+REASON_ONE_MESSAGE = QT_TRANSLATE_NOOP("MainWindow", "Select one message to reply to or forward")
 REASON_NO_SEARCH = QT_TRANSLATE_NOOP("MainWindow", "Not available yet: search comes in a later version")
 REASON_NO_ARCHIVE_FOLDER = QT_TRANSLATE_NOOP(
     "MainWindow", "This account has no Archive folder (choose one in File → Special Folders)"
@@ -277,6 +278,16 @@ class MainWindow(QMainWindow):
         )
         self.forward_action = self._action("forwardAction", "mail-forward")
         self.forward_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_L))
+        self.forward_attachment_action = self._action("forwardAttachmentAction", "mail-attachment")
+        self.edit_as_new_action = self._action("editAsNewAction", "mail-compose")
+        #: What needs exactly one selected message; the composer launcher answers them.
+        self.reply_actions = (
+            self.reply_action, self.reply_all_action, self.forward_action,
+            self.forward_attachment_action, self.edit_as_new_action,
+        )
+        self._composer_ready = False
+        self.signatures_action = self._action("signaturesAction")
+        self.signatures_action.setEnabled(False)  # the composer launcher enables it
         self.delete_action = self._action("deleteAction", "mail-delete")
         self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.mail_actions = (
@@ -332,7 +343,7 @@ class MainWindow(QMainWindow):
     def _set_initial_action_states(self) -> None:
         """Nothing works before an account is set up; writing and search not yet at all."""
         self.set_action_state(self.add_account_action, False, REASON_NO_SETUP)
-        for action in (self.compose_action, self.reply_action, self.reply_all_action, self.forward_action):
+        for action in (self.compose_action, *self.reply_actions, self.signatures_action):
             self.set_action_state(action, False, REASON_NO_COMPOSER)
         self.set_action_state(self.find_action, False, REASON_NO_SEARCH)
         for action in (*self.message_actions, self.refresh_action, self.threading_action,
@@ -353,6 +364,7 @@ class MainWindow(QMainWindow):
         self.edit_menu = bar.addMenu("")
         self.edit_menu.addAction(self.find_action)
         self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.signatures_action)
         self.edit_menu.addAction(self.settings_action)
 
         self.view_menu = bar.addMenu("")
@@ -373,6 +385,8 @@ class MainWindow(QMainWindow):
         self.message_menu.addAction(self.reply_action)
         self.message_menu.addAction(self.reply_all_action)
         self.message_menu.addAction(self.forward_action)
+        self.message_menu.addAction(self.forward_attachment_action)
+        self.message_menu.addAction(self.edit_as_new_action)
         self.message_menu.addSeparator()
         self.message_menu.addAction(self.toggle_read_action)
         self.message_menu.addAction(self.toggle_flag_action)
@@ -494,6 +508,10 @@ class MainWindow(QMainWindow):
 
         self.message_context_menu = QMenu(self.message_view)
         self.message_context_menu.setObjectName("messageContextMenu")
+        self.message_context_menu.setToolTipsVisible(True)
+        for action in self.reply_actions:
+            self.message_context_menu.addAction(action)
+        self.message_context_menu.addSeparator()
         for action in (self.toggle_read_action, self.toggle_flag_action):
             self.message_context_menu.addAction(action)
         self.message_context_menu.addSeparator()
@@ -551,10 +569,19 @@ class MainWindow(QMainWindow):
         self.about_action.setText(self.tr("&About GovMail Desktop"))
 
         self.compose_action.setText(self.tr("Write"))
-        self._set_tip(self.compose_action, self.tr("Write a new message"))
+        self._set_tip(self.compose_action, self.tr("Write a new message (Ctrl+N)"))
         self.reply_action.setText(self.tr("Reply"))
+        self._set_tip(self.reply_action, self.tr("Reply to the sender (Ctrl+R)"))
         self.reply_all_action.setText(self.tr("Reply All"))
+        self._set_tip(self.reply_all_action, self.tr("Reply to the sender and every recipient (Ctrl+Shift+R)"))
         self.forward_action.setText(self.tr("Forward"))
+        self._set_tip(self.forward_action, self.tr("Forward the message in the text of a new one (Ctrl+L)"))
+        self.forward_attachment_action.setText(self.tr("Forward as Attachment"))
+        self._set_tip(self.forward_attachment_action, self.tr("Forward the whole message as an attached file"))
+        self.edit_as_new_action.setText(self.tr("Edit as New Message"))
+        self._set_tip(self.edit_as_new_action, self.tr("Start a new message from this one"))
+        self.signatures_action.setText(self.tr("Si&gnatures…"))
+        self._set_tip(self.signatures_action, self.tr("Your signatures: name, position, agency and phone"))
         self.delete_action.setText(self.tr("Delete"))
         self._set_tip(self.delete_action, self.tr("Move the selected messages to the Trash (Delete)"))
         self.delete_permanently_action.setText(self.tr("Delete Permanently"))
@@ -745,8 +772,25 @@ class MainWindow(QMainWindow):
         self.account_combo.addItems(names)
         self.account_combo.blockSignals(False)
         self.account_combo.setVisible(len(names) > 1)
+        if self._composer_ready:
+            self.set_action_state(self.compose_action, bool(names), REASON_NO_ACCOUNT)
+            self.set_action_state(self.signatures_action, bool(names), REASON_NO_ACCOUNT)
         self.set_action_state(self.refresh_action, bool(names), REASON_NO_ACCOUNT)
         self.set_action_state(self.threading_action, bool(names), REASON_NO_ACCOUNT)
+
+    def set_composer_ready(self, has_account: bool) -> None:
+        """A composer is connected: Write works once an account exists; Reply & co. follow the selection."""
+        self._composer_ready = True
+        self.set_action_state(self.compose_action, has_account, REASON_NO_ACCOUNT)
+        self.set_action_state(self.signatures_action, has_account, REASON_NO_ACCOUNT)
+        self.set_reply_actions_enabled(False, REASON_NO_SELECTION)
+
+    def set_reply_actions_enabled(self, enabled: bool, reason: Msg | None = REASON_NO_SELECTION) -> None:
+        """Reply, Reply all, Forward (inline / as attachment), Edit as new: exactly one message selected."""
+        if not self._composer_ready:
+            return  # nothing would answer them: they keep saying so
+        for action in self.reply_actions:
+            self.set_action_state(action, enabled, reason)
 
     def set_message_actions_enabled(self, enabled: bool, reason: Msg | None = REASON_NO_SELECTION) -> None:
         """All actions on the selected messages at once (disabled: ``reason`` says why)."""

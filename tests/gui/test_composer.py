@@ -228,3 +228,35 @@ def test_esc_on_an_empty_message_closes_without_asking(open_composer, qtbot, sto
     with qtbot.waitSignal(window.closed, timeout=3000):
         qtbot.keyClick(window.subject_edit, Qt.Key.Key_Escape)
     assert keeper.saved == []
+
+
+# ------------------------------------------------------------------ signatures in Edit → Signatures…
+
+def test_the_signature_editor_keeps_several_signatures_per_account(qtbot, tmp_path, language_controller):
+    from govmail_desktop.core.identities import ComposerProfiles, Identity
+    from govmail_desktop.core.settings import Settings
+    from govmail_desktop.ui.composer.signatures import SignatureEditor
+
+    language_controller.apply("th")
+    settings = Settings(tmp_path / "settings.json")
+    profiles = ComposerProfiles(settings)
+    ids = [Identity("acc1", "somchai@dwr.mail.go.th", "สมชาย ใจดี"), Identity("acc1", "unit@dwr.mail.go.th", "กอง")]
+    editor = SignatureEditor(profiles, [("acc1", ids)])
+    qtbot.addWidget(editor)
+    editor.add_signature()
+    assert editor.name_edit.text() == "สมชาย ใจดี" and editor.default_box.isChecked()  # the first is the default
+    for edit, text in ((editor.position_edit, "ผู้อำนวยการกอง"), (editor.agency_edit, "กรมทรัพยากรน้ำ"),
+                       (editor.phone_edit, "0 2271 6000")):
+        edit.setText(text)
+        edit.textEdited.emit(text)
+    assert "โทร. 0 2271 6000" in editor.preview.toPlainText()
+    editor.add_signature()
+    editor.label_edit.setText("หน่วยงาน")
+    editor.label_edit.textEdited.emit("หน่วยงาน")
+    editor.identity_combo.setCurrentIndex(editor.identity_combo.findData("unit@dwr.mail.go.th"))
+    editor.identity_combo.activated.emit(editor.identity_combo.currentIndex())
+    editor.accept()
+    saved = ComposerProfiles(settings).signatures("acc1")
+    assert [(s.agency, s.default, s.identity) for s in saved] == [
+        ("กรมทรัพยากรน้ำ", True, ""), ("", False, "unit@dwr.mail.go.th")]
+    assert [s.label for s in ComposerProfiles(settings).signatures("acc1", "somchai@dwr.mail.go.th")] == ["ลายเซ็น 1"]

@@ -410,6 +410,14 @@ class ComposerWindow(QMainWindow):
             return
         self._submit(None)
 
+    def show_refusal(self, check: object) -> None:
+        """The summary of a check made elsewhere (the outbox refused the message)."""
+        if self._presend is not None or not getattr(check, "findings", None):
+            return
+        self._presend = PreSendDialog(check, self)  # type: ignore[arg-type]
+        self._presend.finished.connect(self._on_presend_finished)
+        self._presend.open()
+
     def _on_presend_finished(self, result: int) -> None:
         dialog, self._presend = self._presend, None
         if dialog is None:
@@ -449,7 +457,7 @@ class ComposerWindow(QMainWindow):
         self.status_label.setStyleSheet(f"color: {URGENCY_COLOUR};" if error else "")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt's method name
-        if self._done:
+        if self._done or self.session.is_closed:
             self.closed.emit()
             super().closeEvent(event)
             return
@@ -462,6 +470,15 @@ class ComposerWindow(QMainWindow):
             return
         event.ignore()
         self.ask_keep_draft()
+
+    def keep_and_close(self) -> None:
+        """The app quits: keep what was written as a draft without asking."""
+        if self._done:
+            return
+        self._push_all()
+        self.session.close(keep=not self.session.draft.is_empty)
+        self._done = True
+        self.close()
 
     def ask_keep_draft(self) -> None:
         """Esc / closing: keep the message in Drafts, discard it, or go on writing."""

@@ -221,6 +221,8 @@ def test_the_outbox_reads_the_attachments_from_the_draft_store(make_session):
     session.attach("ข้อมูล.csv", b"a,b\n1,2\n")
     session.send()
     assert outbox.submitted[0][1] == b"a,b\n1,2\n"
+    # The draft is on disk as it was sent (reopened from there if the outbox refuses it).
+    assert make_session.store.load(session.draft.draft_id).to == "a@agency.go.th"
 
 
 # ------------------------------------------------------------------ autosave and closing
