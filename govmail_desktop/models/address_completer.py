@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
+from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.store.addressbook import Suggestion
 
 SEPARATORS = ",;"
@@ -100,7 +101,7 @@ class AddressCompleterModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return item.display
         if role == Qt.ItemDataRole.ToolTipRole:
-            return item.email  # an address: no markup possible
+            return plain_tooltip(item.email)
         if role == self.EMAIL_ROLE:
             return item.email
         if role == self.NAME_ROLE:
@@ -131,9 +132,12 @@ class AddressCompleter(QCompleter):
         self.activated.connect(self._chosen)
 
     def _chosen(self, text: str) -> None:
-        if self._line_edit.text() != text:
-            self._line_edit.setText(text)
-        self._line_edit.setCursorPosition(len(text))
+        edit = self._line_edit
+        if edit.text() != text:
+            # As an edit: textEdited follows, so the list starts over for the next address.
+            edit.selectAll()
+            edit.insert(text)
+        edit.setCursorPosition(len(text))
 
     def _edited(self, text: str) -> None:
         self.address_model.set_text(text)

@@ -58,23 +58,17 @@ class ContactEditDialog(QDialog):
         self.setMinimumWidth(420)
         self._contact = contact
         self._save = save
-        self.name_edit = QLineEdit(self)
-        self.email_edit = QLineEdit(self)
-        self.other_emails_edit = QLineEdit(self)
-        self.organisation_edit = QLineEdit(self)
-        self.position_edit = QLineEdit(self)
-        self.phone_edit = QLineEdit(self)
+        shown = contact or Contact("", "")
+        self.name_edit = QLineEdit(shown.name, self)
+        self.email_edit = QLineEdit(shown.email, self)
+        self.other_emails_edit = QLineEdit(", ".join(shown.other_emails), self)
+        self.organisation_edit = QLineEdit(shown.organisation, self)
+        self.position_edit = QLineEdit(shown.position, self)
+        self.phone_edit = QLineEdit(shown.phone, self)
         for name, edit in (("nameEdit", self.name_edit), ("emailEdit", self.email_edit),
                            ("otherEmailsEdit", self.other_emails_edit), ("organisationEdit", self.organisation_edit),
                            ("positionEdit", self.position_edit), ("phoneEdit", self.phone_edit)):
             edit.setObjectName(name)
-        if contact is not None:
-            self.name_edit.setText(contact.name)
-            self.email_edit.setText(contact.email)
-            self.other_emails_edit.setText(", ".join(contact.other_emails))
-            self.organisation_edit.setText(contact.organisation)
-            self.position_edit.setText(contact.position)
-            self.phone_edit.setText(contact.phone)
         self._labels = [plain_label(QLabel(self)) for _ in range(6)]
         form = QFormLayout()
         for label, edit in zip(self._labels, (self.name_edit, self.email_edit, self.other_emails_edit,
@@ -123,10 +117,13 @@ class ContactEditDialog(QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("New Contact") if self._contact is None else self.tr("Edit Contact"))
-        texts = (self.tr("&Name:"), self.tr("&E-mail:"), self.tr("&Other e-mail addresses:"),
-                 self.tr("O&rganisation:"), self.tr("&Position:"), self.tr("P&hone:"))
-        for label, text in zip(self._labels, texts, strict=True):
-            label.setText(text)
+        name, email, others, organisation, position, phone = self._labels
+        name.setText(self.tr("&Name:"))
+        email.setText(self.tr("&E-mail:"))
+        others.setText(self.tr("&Other e-mail addresses:"))
+        organisation.setText(self.tr("O&rganisation:"))
+        position.setText(self.tr("&Position:"))
+        phone.setText(self.tr("P&hone:"))
         self.other_emails_edit.setPlaceholderText(self.tr("Separate several addresses with commas"))
         self.email_edit.setPlaceholderText("name@agency.go.th")  # an example address, the same in every language
 

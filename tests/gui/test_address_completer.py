@@ -127,6 +127,7 @@ def test_model_roles_and_qt_model_checks(qtmodeltester, book):
     assert index.data(model.EMAIL_ROLE) == "somchai@moph.go.th"
     assert index.data(model.NAME_ROLE) == "นายสมชาย ใจดี"
     assert index.data(model.SOURCE_ROLE) == "contact"
+    assert "somchai@moph.go.th" in index.data(Qt.ItemDataRole.ToolTipRole)
     assert model.head == "x@y.go.th, "
 
 
@@ -144,3 +145,4 @@ def test_a_plain_suggest_function_is_accepted(qtbot, book):
     type_text(edit, "a@b.go.th, wo")
     assert calls == [("wo", 3)]
     assert shown(completer) == ['"Wong, Anan" <anan@ega.or.th>']
+
