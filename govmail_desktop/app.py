@@ -70,6 +70,7 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from govmail_desktop.services.message_bridge import MessageBridge
     from govmail_desktop.services.outbox_service import OutboxFactory, OutboxService
     from govmail_desktop.services.single_instance import InstanceGuard, InstanceServer
+    from govmail_desktop.store.addressbook import AddressBook
     from govmail_desktop.store.cache import MailCache
     from govmail_desktop.store.drafts import DraftStore
     from govmail_desktop.store.op_queue import OfflineOpQueue
@@ -739,14 +740,42 @@ def attach_composer(ctx: AppContext, mailboxes: Mailboxes, drafts: DraftsService
     """Step 7c: the composer joined to the window (:func:`build_composer`); open composers
     keep their drafts at shutdown."""
     assert ctx.window is not None, "the window is built before the composer"
-    launcher = build_composer(ctx.window, ctx.settings, ctx.policy, ctx.bridge, mailboxes, drafts)
+    book = open_address_book(ctx, mailboxes)
+    launcher = build_composer(ctx.window, ctx.settings, ctx.policy, ctx.bridge, mailboxes, drafts, book)
     ctx.shutdown_hooks.append(launcher.close_all)
     return launcher
 
 
+def open_address_book(ctx: AppContext, mailboxes: Mailboxes) -> AddressBook | None:
+    """The address book behind the recipient fields: the user's contacts and every account's
+    cached senders and recipients, read again (off the GUI thread) as new mail arrives."""
+    from govmail_desktop.core.identities import ComposerProfiles
+    from govmail_desktop.store.addressbook import AddressBook
+
+    try:
+        book = AddressBook(ctx.paths.data_dir)
+    except GovMailError as err:
+        ctx.bridge.report_error(err)
+        return None
+    profiles = ComposerProfiles(ctx.settings)
+    for mailbox in mailboxes.accounts:
+        account = mailbox.account
+        own = [i.address for i in profiles.identities(account)]
+        try:
+            book.add_account(account.id, mailbox.cache, own)
+        except GovMailError as err:
+            ctx.bridge.report_error(err)
+            continue
+        mailbox.service.new_mail.connect(lambda _new, account_id=account.id: book.harvest_in_background(account_id))
+    book.harvest_in_background()
+    ctx.shutdown_hooks.append(book.close)
+    log.info("Address book opened (%d account(s))", len(mailboxes.accounts))
+    return book
+
+
 def build_composer(
     window: MainWindow, settings: Settings, policy: EffectivePolicy, bridge: MessageBridge,
-    mailboxes: Mailboxes, drafts: DraftsService,
+    mailboxes: Mailboxes, drafts: DraftsService, address_book: AddressBook | None = None,
 ) -> ComposeLauncher:
     """What starts a composer (identities, signatures, the policy's rules, the
     pre-send check, the drafts, each account's outbox) and the launcher behind Write /
@@ -791,7 +820,7 @@ def build_composer(
     launcher = ComposeLauncher(
         window, starter, lambda: mailboxes.controller.current if mailboxes.controller else None,
         bridge=bridge, rich_text=lambda: settings.compose_rich_text, drafts=drafts,
-        edit_signatures=edit_signatures, parent=window,
+        edit_signatures=edit_signatures, address_book=address_book, parent=window,
     )
     for mailbox in mailboxes.accounts:
         if mailbox.outbox is not None:

@@ -288,6 +288,8 @@ class MainWindow(QMainWindow):
         self._composer_ready = False
         self.signatures_action = self._action("signaturesAction")
         self.signatures_action.setEnabled(False)  # the composer launcher enables it
+        self.contacts_action = self._action("contactsAction")
+        self.contacts_action.setEnabled(False)  # enabled when an address book is joined
         self.delete_action = self._action("deleteAction", "mail-delete")
         self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.mail_actions = (
@@ -364,6 +366,7 @@ class MainWindow(QMainWindow):
         self.edit_menu = bar.addMenu("")
         self.edit_menu.addAction(self.find_action)
         self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.contacts_action)
         self.edit_menu.addAction(self.signatures_action)
         self.edit_menu.addAction(self.settings_action)
 
@@ -580,6 +583,8 @@ class MainWindow(QMainWindow):
         self._set_tip(self.forward_attachment_action, self.tr("Forward the whole message as an attached file"))
         self.edit_as_new_action.setText(self.tr("Edit as New Message"))
         self._set_tip(self.edit_as_new_action, self.tr("Start a new message from this one"))
+        self.contacts_action.setText(self.tr("&Contacts…"))
+        self._set_tip(self.contacts_action, self.tr("Your contacts: add, edit, import and export (vCard, CSV)"))
         self.signatures_action.setText(self.tr("Si&gnatures…"))
         self._set_tip(self.signatures_action, self.tr("Your signatures: name, position, agency and phone"))
         self.delete_action.setText(self.tr("Delete"))

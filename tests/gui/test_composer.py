@@ -260,3 +260,29 @@ def test_the_signature_editor_keeps_several_signatures_per_account(qtbot, tmp_pa
     assert [(s.agency, s.default, s.identity) for s in saved] == [
         ("กรมทรัพยากรน้ำ", True, ""), ("", False, "unit@dwr.mail.go.th")]
     assert [s.label for s in ComposerProfiles(settings).signatures("acc1", "somchai@dwr.mail.go.th")] == ["ลายเซ็น 1"]
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support (raise\(\)|grabbing the keyboard|propagateSizeHints\(\))")
+def test_recipient_fields_complete_from_the_address_book(qtbot, store, language_controller):
+    from govmail_desktop.store.addressbook import Suggestion
+
+    def suggest(text, limit=10):
+        people = [Suggestion("สารบรรณ กรมทรัพยากรน้ำ", "saraban@dwr.mail.go.th", 1.0, "history")]
+        return [p for p in people if text.lower() in p.email][:limit]
+
+    session = make_session(store, make_policy())
+    window = ComposerWindow(session, address_book=suggest)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.to_field.edit.setFocus()
+    qtbot.keyClicks(window.to_field.edit, "a@agency.go.th, sara")
+    completer = window.to_field.edit.completer()
+    assert completer.completionModel().rowCount() == 1
+    completer.activated.emit(completer.pathFromIndex(completer.completionModel().index(0, 0)))
+    assert window.to_field.text() == "a@agency.go.th, สารบรรณ กรมทรัพยากรน้ำ <saraban@dwr.mail.go.th>, "
+    assert session.draft.to == window.to_field.text()
+    window.to_field.refresh_marks()
+    assert "saraban@dwr.mail.go.th" in window.to_field.official_label.text()
+    session.close(keep=False)

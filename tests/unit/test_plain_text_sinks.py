@@ -82,8 +82,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
         "QLineEdit.setText (an input field shows plain text); the policy's locked host name",
     ("ui/composer/recipients.py", "set_text", "text"):
         "QLineEdit.setText (an input field shows plain text); the draft's recipients",
-    ("ui/composer/recipients.py", "_insert_text", "f'{head}{text}, '"):
-        "QLineEdit.setText (an input field shows plain text); the recipients with the chosen suggestion",
     ("ui/composer/signatures.py", "_on_current", "value"):
         "QLineEdit.setText (an input field shows plain text); the fields of the signature being edited",
     ("ui/composer/window.py", "_load", "d.subject"):

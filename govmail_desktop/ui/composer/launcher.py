@@ -21,6 +21,7 @@ from PySide6.QtCore import QModelIndex, QObject, Signal
 from govmail_desktop.core.compose import Draft, MessageRef
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.errors import GovMailError
+from govmail_desktop.models.address_completer import SuggestionSource
 from govmail_desktop.services.compose import ComposeSession
 from govmail_desktop.services.compose_start import ComposeStarter, Start
 from govmail_desktop.ui.composer.window import ComposerWindow
@@ -50,6 +51,7 @@ class ComposeLauncher(QObject):
         rich_text: Callable[[], bool] = lambda: True,
         drafts: Any = None,
         edit_signatures: Callable[[Any], None] | None = None,
+        address_book: SuggestionSource | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent or window)
@@ -60,6 +62,7 @@ class ComposeLauncher(QObject):
         self.rich_text = rich_text
         self.drafts = drafts
         self._edit_signatures = edit_signatures
+        self.address_book = address_book
         #: Open composer windows (kept referenced until they close).
         self.windows: list[ComposerWindow] = []
         w = window
@@ -70,6 +73,8 @@ class ComposeLauncher(QObject):
         w.forward_attachment_action.triggered.connect(lambda: self.start(Start.FORWARD_ATTACHED))
         w.edit_as_new_action.triggered.connect(lambda: self.start(Start.EDIT_AS_NEW))
         w.signatures_action.triggered.connect(self.edit_signatures)
+        w.contacts_action.triggered.connect(self.show_contacts)
+        w.contacts_action.setEnabled(address_book is not None and hasattr(address_book, "list_contacts"))
         w.message_view.activated.connect(self._on_message_activated)
         if drafts is not None and hasattr(drafts, "opened"):
             drafts.opened.connect(self.resume)
@@ -126,7 +131,7 @@ class ComposeLauncher(QObject):
         return self.show(self.starter.resume(draft))
 
     def show(self, session: ComposeSession) -> ComposerWindow:
-        composer = ComposerWindow(session, rich=self.rich_text())
+        composer = ComposerWindow(session, rich=self.rich_text(), address_book=self.address_book)
         self.windows.append(composer)
         composer.closed.connect(lambda c=composer: self._forget(c))
         composer.show()
@@ -171,6 +176,18 @@ class ComposeLauncher(QObject):
     def edit_signatures(self) -> None:
         if self._edit_signatures is not None:
             self._edit_signatures(self.window)
+
+    def show_contacts(self) -> None:
+        """Edit → Contacts…: the address book's contacts dialog."""
+        from PySide6.QtCore import Qt
+
+        from govmail_desktop.ui.contacts_dialog import ContactsDialog
+
+        if self.address_book is None or not hasattr(self.address_book, "list_contacts"):
+            return
+        dialog = ContactsDialog(self.address_book, self.window)  # type: ignore[arg-type]
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def close_all(self) -> None:
         """At shutdown: each open message is kept as a draft (no question asked)."""

@@ -6,18 +6,19 @@ address labelled as the agency's official-document address. The field itself
 gets a red frame while it holds a blocked address. The marks come from
 :meth:`ComposeSession.recipient_marks` (the policy decides, not this widget).
 
-Autocomplete: :meth:`RecipientField.set_completer_model` takes the address
-book's completer model; only the address being typed (after the last comma)
-is completed, and the choice replaces just that part.
+Autocomplete: :meth:`RecipientField.set_address_book` attaches the address
+book's completer (``models/address_completer.py``): only the address being
+typed (after the last comma) is completed, and the choice replaces just that part.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from govmail_desktop.models.address_completer import SuggestionSource, attach_address_completer
 from govmail_desktop.models.plain_text import plain_label
 from govmail_desktop.services.compose import Mark, RecipientMark
 
@@ -26,8 +27,6 @@ MARK_DELAY_MS = 250
 BLOCK_COLOUR = "#b71c1c"
 WARN_COLOUR = "#8a5a00"
 OFFICIAL_COLOUR = "#0d47a1"
-#: A completer model may offer this to be told what is being typed (the address book searches itself).
-QUERY_METHOD = "set_query"
 
 
 class RecipientField(QWidget):
@@ -64,9 +63,9 @@ class RecipientField(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(MARK_DELAY_MS)
         self._timer.timeout.connect(lambda: self.refresh_marks(typing=self.edit.hasFocus()))
-        self.edit.textEdited.connect(self._on_edited)
+        # textChanged, not textEdited: a completion chosen from the address book sets the text.
+        self.edit.textChanged.connect(self._on_edited)
         self.edit.editingFinished.connect(lambda: self.refresh_marks(typing=False))
-        self._completer: QCompleter | None = None
 
     def _mark_label(self, name: str, colour: str) -> QLabel:
         label = plain_label(QLabel(self))
@@ -86,7 +85,6 @@ class RecipientField(QWidget):
 
     def _on_edited(self, _text: str) -> None:
         self._timer.start()
-        self._complete()
         self.edited.emit()
 
     # -- marks
@@ -120,43 +118,7 @@ class RecipientField(QWidget):
         return any(m.mark is Mark.BLOCK for m in self.marks)
 
     # -- autocomplete
-    def set_completer_model(self, model: QAbstractItemModel, column: int = 0) -> None:
-        """Complete the address being typed from ``model`` (the address book's)."""
-        completer = QCompleter(model, self)
-        completer.setWidget(self.edit)
-        completer.setCompletionColumn(column)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        if hasattr(model, QUERY_METHOD):  # the model searches itself: show what it offers
-            completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        completer.activated.connect(self._insert_text)
-        self._completer = completer
-
-    def _typed_part(self) -> str:
-        return self.edit.text().rsplit(",", 1)[-1].strip()
-
-    def _complete(self) -> None:
-        completer = self._completer
-        if completer is None:
-            return
-        prefix = self._typed_part()
-        if len(prefix) < 1:
-            popup = completer.popup()
-            if popup is not None:
-                popup.hide()
-            return
-        model = completer.model()
-        query = getattr(model, QUERY_METHOD, None)
-        if query is not None:
-            query(prefix)
-        completer.setCompletionPrefix(prefix)
-        completer.complete()
-
-    def _insert_text(self, text: str) -> None:
-        """The chosen suggestion replaces the address being typed."""
-        if not text:
-            return
-        head = self.edit.text().rsplit(",", 1)[0] + ", " if "," in self.edit.text() else ""
-        self.edit.setText(f"{head}{text}, ")
-        self.refresh_marks(typing=True)
-        self.edited.emit()
+    def set_address_book(self, source: SuggestionSource) -> None:
+        """Complete the address being typed from the address book (``AddressBook`` or a
+        ``suggest(text, limit)`` function)."""
+        attach_address_completer(self.edit, source)

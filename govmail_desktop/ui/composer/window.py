@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from govmail_desktop.core.compose import Secrecy, Urgency
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.core.identities import Signature
+from govmail_desktop.models.address_completer import SuggestionSource
 from govmail_desktop.models.plain_text import plain_label
 from govmail_desktop.services.compose import ComposeSession, SendRefused
 from govmail_desktop.ui import icons
@@ -65,7 +66,14 @@ class ComposerWindow(QMainWindow):
 
     closed = Signal()
 
-    def __init__(self, session: ComposeSession, *, rich: bool = True, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: ComposeSession,
+        *,
+        rich: bool = True,
+        address_book: SuggestionSource | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("composerWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -81,6 +89,9 @@ class ComposerWindow(QMainWindow):
         self._body_timer.timeout.connect(self._push_body)
         self._build_actions()
         self._build_fields()
+        if address_book is not None:
+            for fld in (self.to_field, self.cc_field, self.bcc_field):
+                fld.set_address_book(address_book)
         self._build_toolbar()
         self._load(rich if session.draft.html is None and not session.draft.text else session.draft.html is not None)
         self.setAcceptDrops(True)
