@@ -270,6 +270,8 @@ class ComposeSession(QObject):
         self._drafts = drafts
         self._store = store
         self._outbox = outbox
+        #: Started now (new, reply, forward), not a saved draft taken up again.
+        self.fresh = not draft.text and not draft.html
         #: Saved since the last change (nothing to autosave).
         self._clean = True
         self._closed = False

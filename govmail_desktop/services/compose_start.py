@@ -160,6 +160,7 @@ class ComposeStarter:
             outbox=self.outbox_for(draft.account_id),
             autosave_seconds=self.autosave_seconds(),
         )
+        session.fresh = fresh
         if fresh:
             session.apply_default_signature()
         return session

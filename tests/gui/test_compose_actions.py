@@ -112,6 +112,7 @@ def test_ctrl_r_replies_with_the_signature_above_the_quote_read_off_the_gui_thre
     text = composer.body.toPlainText()
     assert text.index("กรมทรัพยากรน้ำ") < text.index("เขียนว่า:") < text.index("> ")
     assert composer.secrecy_combo.currentData() is not None  # a classified original stays classified
+    assert composer.rich_action.isChecked() and composer.format_bar.isEnabled()  # compose.rich_text
     composer.session.close(keep=False)
 
 

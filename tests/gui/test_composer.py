@@ -78,7 +78,8 @@ def test_classified_mail_to_an_external_address_is_blocked_as_soon_as_it_is_mark
     window.secrecy_combo.setCurrentIndex(window.secrecy_combo.findData(Secrecy.SECRET))
     window.secrecy_combo.activated.emit(window.secrecy_combo.currentIndex())
     assert window.to_field.blocked_label.isVisible()
-    assert "ลับมาก" in window.marking_banner.text()
+    assert window.secrecy_badge.text() == "ลับมาก" and window.secrecy_badge.isVisible()
+    assert window.urgency_badge.isHidden()
 
 
 def test_a_saraban_address_is_labelled_official(open_composer, qtbot):

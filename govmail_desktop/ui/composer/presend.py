@@ -82,9 +82,8 @@ class PreSendDialog(QDialog):
         for finding in self.check.findings:
             blocked = finding.level == "block"
             prefix = self.tr("Blocked") if blocked else self.tr("Warning")
-            who = finding.subject
-            text = f"{prefix}: {who} — {finding.text()}" if who else f"{prefix}: {finding.text()}"
-            item = QListWidgetItem(text)
+            # The policy's words name the address or file themselves.
+            item = QListWidgetItem(f"{prefix}: {finding.text()}")
             item.setForeground(QColor(BLOCK_COLOUR if blocked else WARN_COLOUR))
             self.findings.addItem(item)
         if self.blocked:

@@ -96,12 +96,12 @@ class RecipientField(QWidget):
         warned = [m for m in self.marks if m.mark is Mark.WARN]
         official = [m for m in self.marks if m.official and m.mark is not Mark.BLOCK]
         self.blocked_label.setText("\n".join(
-            self.tr("Cannot send to {address}: {reason}").format(address=m.address, reason=m.reason)
+            self.tr("Cannot be sent: {reason}").format(reason=m.reason)
             for m in blocked
         ))
         self.blocked_label.setVisible(bool(blocked))
         self.warned_label.setText("\n".join(
-            self.tr("Check {address}: {reason}").format(address=m.address, reason=m.reason) for m in warned
+            self.tr("Please check: {reason}").format(reason=m.reason) for m in warned
         ))
         self.warned_label.setVisible(bool(warned))
         self.official_label.setText("\n".join(

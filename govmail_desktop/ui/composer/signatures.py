@@ -88,7 +88,7 @@ class SignatureEditor(QDialog):
         self.preview = QPlainTextEdit(self)
         self.preview.setObjectName("signaturePreview")
         self.preview.setReadOnly(True)
-        self.preview.setMaximumHeight(110)
+        self.preview.setMaximumHeight(140)
 
         self._labels = [QLabel(self) for _ in range(8)]
         form = QFormLayout()

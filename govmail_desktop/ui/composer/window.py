@@ -93,7 +93,8 @@ class ComposerWindow(QMainWindow):
             for fld in (self.to_field, self.cc_field, self.bcc_field):
                 fld.set_address_book(address_book)
         self._build_toolbar()
-        self._load(rich if session.draft.html is None and not session.draft.text else session.draft.html is not None)
+        # A message started now follows the setting; a saved plain draft stays plain.
+        self._load(session.draft.html is not None or (rich and session.fresh))
         self.setAcceptDrops(True)
         session.autosaved.connect(self._on_autosaved)
         session.submitted.connect(self._on_submitted)
@@ -151,8 +152,16 @@ class ComposerWindow(QMainWindow):
         self.secrecy_combo.setObjectName("secrecyCombo")
         self.urgency_combo.activated.connect(self._on_markings)
         self.secrecy_combo.activated.connect(self._on_markings)
-        self.marking_banner = plain_label(QLabel(self))
-        self.marking_banner.setObjectName("markingBanner")
+        # One badge per marking, coloured as the received-mail badges are (urgency red, secrecy purple).
+        self.urgency_badge = plain_label(QLabel(self))
+        self.urgency_badge.setObjectName("urgencyBadge")
+        self.secrecy_badge = plain_label(QLabel(self))
+        self.secrecy_badge.setObjectName("secrecyBadge")
+        for badge, colour in ((self.urgency_badge, URGENCY_COLOUR), (self.secrecy_badge, SECRECY_COLOUR)):
+            badge.setStyleSheet(
+                f"color: white; background: {colour}; font-weight: bold; padding: 2px 10px; border-radius: 3px;"
+            )
+            badge.hide()
         self.subject_preview = plain_label(QLabel(self))
         self.subject_preview.setObjectName("subjectPreview")
         self.subject_preview.setWordWrap(True)
@@ -190,7 +199,8 @@ class ComposerWindow(QMainWindow):
         markings.addWidget(self._labels["secrecy"])
         markings.addWidget(self.secrecy_combo)
         markings.addSpacing(16)
-        markings.addWidget(self.marking_banner)
+        markings.addWidget(self.urgency_badge)
+        markings.addWidget(self.secrecy_badge)
         markings.addStretch(1)
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -322,12 +332,10 @@ class ComposerWindow(QMainWindow):
     def _update_markings(self) -> None:
         d = self.session.draft
         words = [w for w in (d.urgency.thai if d.urgency else "", d.secrecy.thai if d.secrecy else "") if w]
-        self.marking_banner.setText("  ".join(words))
-        colour = SECRECY_COLOUR if d.secrecy else URGENCY_COLOUR
-        self.marking_banner.setStyleSheet(
-            f"color: white; background: {colour}; font-weight: bold; padding: 2px 10px; border-radius: 3px;"
-        )
-        self.marking_banner.setVisible(bool(words))
+        self.urgency_badge.setText(d.urgency.thai if d.urgency else "")
+        self.urgency_badge.setVisible(d.urgency is not None)
+        self.secrecy_badge.setText(d.secrecy.thai if d.secrecy else "")
+        self.secrecy_badge.setVisible(d.secrecy is not None)
         marked = _marked_subject(d.subject, d.urgency, d.secrecy)
         self.subject_preview.setText(
             self.tr("Recipients will see the subject: {subject}").format(subject=marked) if words else ""
