@@ -5,6 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+COMPOSE_BENCH_ARGS ?=
 
 TS_FILES := $(wildcard translations/*.ts)
 QM_FILES := $(patsubst translations/%.ts,govmail_desktop/_generated/%.qm,$(TS_FILES))
@@ -35,6 +36,7 @@ demo: system-deps-test $(VENV)/.stamp-test translations
 
 bench: system-deps-test $(VENV)/.stamp-test translations
 	$(PY) benchmarks/sync_bench.py $(BENCH_ARGS)
+	$(PY) benchmarks/compose_bench.py $(COMPOSE_BENCH_ARGS)
 
 system-deps-run:
 	@sh tools/install-system-deps.sh run
