@@ -35,19 +35,21 @@ import logging
 import mimetypes
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from govmail_desktop.core.compose import Draft, DraftAttachment, Secrecy, Urgency
-from govmail_desktop.core.errors import GovMailError
+from govmail_desktop.core.errors import BugError, GovMailError
 from govmail_desktop.core.identities import Identity, Signature
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.mime.parse import parse_addresses
 from govmail_desktop.policy.attachments import AttachmentFinding, AttachmentRules
 from govmail_desktop.policy.hosts import InvalidHost, split_address
 from govmail_desktop.policy.recipients import BLOCK, RecipientPolicy
+from govmail_desktop.services.local_worker import LocalWorker
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +145,15 @@ class CannotSend(GovMailError):
     code = "cannot-send"
     default_message = QT_TRANSLATE_NOOP(
         "Composer", "Messages cannot be sent from this account now. The message is kept in Drafts."
+    )
+
+
+class StillAttaching(GovMailError):
+    """Send pressed while files are still being copied into the draft."""
+
+    code = "still-attaching"
+    default_message = QT_TRANSLATE_NOOP(
+        "Composer", "Files are still being attached. Please send again in a moment."
     )
 
 
@@ -275,6 +286,8 @@ class ComposeSession(QObject):
         #: Saved since the last change (nothing to autosave).
         self._clean = True
         self._closed = False
+        self._copier: LocalWorker | None = None
+        self._copying = 0
         self._autosave = QTimer(self)
         self._autosave.setInterval(max(1, int(autosave_seconds * 1000)))
         self._autosave.timeout.connect(self.autosave_now)
@@ -381,8 +394,36 @@ class ComposeSession(QObject):
         self.attachmentsChanged.emit()
         return attachment
 
-    def attach_file(self, path: Path) -> DraftAttachment:
-        return self.attach(path.name, path)
+    def attach_files(self, paths: Sequence[Path], on_error: Callable[[GovMailError], None]) -> None:
+        """Copy files into the draft store on a worker thread (a 25 MB file must not freeze
+        the window); each is listed (``attachmentsChanged``) once it is safely copied."""
+        if self._store is None:
+            raise RuntimeError("no draft store to keep attachments in")
+        if self._copier is None:
+            self._copier = LocalWorker(f"attach-{self._draft.draft_id[:8]}", parent=self)
+        store, draft_id = self._store, self._draft.draft_id
+        for path in paths:
+            self._copying += 1
+            self._copier.submit(
+                partial(store.add_attachment, draft_id, path.name, guess_content_type(path.name), path),
+                self._copied, partial(self._copy_failed, on_error),
+            )
+
+    @property
+    def copying(self) -> int:
+        """Files still being copied in."""
+        return self._copying
+
+    def _copied(self, attachment: DraftAttachment) -> None:
+        self._copying -= 1
+        if self._closed:
+            return
+        self.update(attachments=(*self._draft.attachments, attachment))
+        self.attachmentsChanged.emit()
+
+    def _copy_failed(self, on_error: Callable[[GovMailError], None], exc: BaseException) -> None:
+        self._copying -= 1
+        on_error(exc if isinstance(exc, GovMailError) else BugError(detail=f"{type(exc).__name__}: {exc}"))
 
     def remove_attachment(self, stored_name: str) -> None:
         kept = tuple(a for a in self._draft.attachments if a.stored_name != stored_name)
@@ -408,6 +449,8 @@ class ComposeSession(QObject):
         a warned one is sent only when ``confirmed`` is the check the user saw and it
         names the same findings (nothing new slipped in after the confirmation).
         """
+        if self._copying:
+            raise StillAttaching()
         check = self.pre_send_check()
         if check is not None and check.blocked:
             self.sendRefused.emit(check)
@@ -425,6 +468,8 @@ class ComposeSession(QObject):
         self._outbox.submit(draft, self.read_attachment)
         self._clean = True
         self._closed = True
+        if self._copier is not None:
+            self._copier.shutdown()
         log.info("Draft %s handed to the outbox", draft.draft_id)
         self.submitted.emit()
 
@@ -467,6 +512,8 @@ class ComposeSession(QObject):
             self._store.discard(self._draft.draft_id)
         self._closed = True
         self._autosave.stop()
+        if self._copier is not None:
+            self._copier.shutdown()
 
 
 def _same_findings(check: SendCheckResult, confirmed: SendCheckResult | None) -> bool:

@@ -174,6 +174,7 @@ def test_a_mailto_link_and_files_open_a_filled_composer(composing, qtbot, tmp_pa
     link = f"mailto:saraban@dwr.mail.go.th?subject={quote('ขอเชิญประชุม')}&cc=a@agency.go.th"
     open_composer(SimpleNamespace(composer=m.launcher, bridge=m.bridge), parse_mailto(link), [document])
     composer = composer_of(m, qtbot)
+    qtbot.waitUntil(lambda: len(composer.session.attachments) == 1)
     draft = composer.session.draft
     assert (draft.to, draft.cc, draft.subject) == ("saraban@dwr.mail.go.th", "a@agency.go.th", "ขอเชิญประชุม")
     assert [a.filename for a in draft.attachments] == ["หนังสือ.pdf"]

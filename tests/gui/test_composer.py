@@ -149,7 +149,8 @@ def test_attachments_show_name_size_and_the_total_against_the_limit(open_compose
     first.write_bytes(b"x" * 600_000)
     second = tmp_path / "แผนที่.png"
     second.write_bytes(b"y" * 600_000)
-    window.attach_files([first])
+    window.attach_files([first])  # copied on a worker thread
+    qtbot.waitUntil(lambda: len(window.session.attachments) == 1)
     assert window.attachments.isVisible()
     assert window.attachments.item_texts() == ["หนังสือ.pdf (586 KB)"]
     assert "1.0 MB" in window.attachments.total_label.text()
@@ -157,7 +158,7 @@ def test_attachments_show_name_size_and_the_total_against_the_limit(open_compose
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(second))])
     window.body.insertFromMimeData(mime)  # pasted or dropped into the body: attached
-    assert len(window.session.attachments) == 2
+    qtbot.waitUntil(lambda: len(window.session.attachments) == 2)
     assert "#b71c1c" in window.attachments.total_label.styleSheet()
     window.attachments.list.setCurrentRow(1)
     window.attachments.remove_button.click()

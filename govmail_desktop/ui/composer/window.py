@@ -386,13 +386,12 @@ class ComposerWindow(QMainWindow):
         dialog.open()
 
     def attach_files(self, paths: list[Path]) -> None:
-        for path in paths:
-            try:
-                self.session.attach_file(Path(path))
-            except GovMailError as err:
-                self.show_status(err.user_text(), error=True)
-                return
+        """Copied into the draft off the GUI thread; each appears in the list when copied."""
         self._push_all()
+        self.session.attach_files([Path(p) for p in paths], self._attach_failed)
+
+    def _attach_failed(self, err: GovMailError) -> None:
+        self.show_status(err.user_text(), error=True)
 
     def attach_image(self, png: bytes) -> None:
         try:

@@ -16,6 +16,7 @@ from govmail_desktop.services.compose import (
     ComposeSession,
     Mark,
     SendRefused,
+    StillAttaching,
     mark_recipients,
     place_signature,
 )
@@ -178,6 +179,36 @@ def test_attachments_are_counted_against_the_policy_limit(make_session):
     assert session.over_limit()
     session.remove_attachment(session.attachments[1].stored_name)
     assert not session.over_limit()
+
+
+def test_files_are_copied_in_off_the_gui_thread_and_send_waits_for_them(make_session, qtbot, tmp_path):
+    import threading
+
+    session, _keeper, outbox = make_session()
+    session.update(to="a@agency.go.th")
+    source = tmp_path / "รายงาน.pdf"
+    source.write_bytes(b"%PDF" + b"x" * 100_000)
+    store = make_session.store
+    copied_on: list[threading.Thread] = []
+    real = store.add_attachment
+
+    def spy(*args, **kwargs):
+        copied_on.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    store.add_attachment = spy
+    errors = []
+    with qtbot.waitSignal(session.attachmentsChanged):
+        session.attach_files([source, tmp_path / "ไม่มี.pdf"], errors.append)
+        assert session.copying == 2
+        with pytest.raises(StillAttaching):
+            session.send()
+    qtbot.waitUntil(lambda: session.copying == 0)
+    assert copied_on and all(t is not threading.main_thread() for t in copied_on)
+    assert [a.filename for a in session.attachments] == ["รายงาน.pdf"]
+    assert len(errors) == 1 and "ไม่มี.pdf" in errors[0].user_text("en") + errors[0].detail
+    session.send()
+    assert outbox.submitted[0][1].startswith(b"%PDF")
 
 
 def test_a_blocked_attachment_type_is_named_at_once(make_session):
