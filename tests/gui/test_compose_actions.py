@@ -179,3 +179,33 @@ def test_a_mailto_link_and_files_open_a_filled_composer(composing, qtbot, tmp_pa
     assert (draft.to, draft.cc, draft.subject) == ("saraban@dwr.mail.go.th", "a@agency.go.th", "ขอเชิญประชุม")
     assert [a.filename for a in draft.attachments] == ["หนังสือ.pdf"]
     assert composer.to_field.official_label.isVisible()
+
+
+def test_a_message_of_the_drafts_folder_opens_to_continue_it(composing, qtbot, monkeypatch):
+    from govmail_desktop.core.compose import Draft
+    from tests.unit.store.factories import summaries
+
+    m = composing(signature=True)
+    from govmail_desktop.core.entities import SpecialUse
+
+    drafts_id = m.service.special_folder_id(SpecialUse.DRAFTS)
+    m.cache.insert_summaries(drafts_id, summaries(1, 2))
+    m.cache.set_folder_state(drafts_id, uidvalidity=77, uidnext=3, highestmodseq=1)
+    asked = []
+    monkeypatch.setattr(m.drafts, "open_server_draft", asked.append)
+    m.service.select_folder(drafts_id)
+    qtbot.waitUntil(lambda: m.window.message_view.model().rowCount() == 2)
+    view = m.window.message_view
+    view.activated.emit(view.model().index(0, 1))
+    [ref] = asked
+    assert (ref.folder, ref.uidvalidity, ref.uid) == ("Drafts", 77, view.model().uid_at(0))
+    # What the drafts service fetched continues as it was (no second signature put in).
+    saved = Draft.new("acct1", sender="อลิสา ศรีสุข <alice@agency.go.th>", to="b@agency.go.th",
+                      subject="ร่างที่ค้างไว้", text="ข้อความที่เขียนไว้\n\n-- \nอลิสา\n", server_copy=ref)
+    m.drafts.opened.emit(saved)
+    composer = composer_of(m, qtbot)
+    assert composer.session.draft.draft_id == saved.draft_id
+    assert composer.body.toPlainText().count("อลิสา") == 1
+    assert composer.subject_edit.text() == "ร่างที่ค้างไว้"
+    m.drafts.opened.emit(saved)  # opened again: the same window comes forward
+    assert len(m.launcher.windows) == 1
