@@ -204,13 +204,17 @@ def _normal_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _text_part(text: str, subtype: str, eightbit: bool) -> MIMEPart:
+def _fill_text(part: MIMEPart, text: str, subtype: str, eightbit: bool) -> None:
     text = _normal_text(text)
     if text and not text.endswith("\n"):
         text += "\n"
     cte = body_transfer_encoding(text.replace("\n", "\r\n").encode("utf-8"), eightbit=eightbit)
-    part = MIMEPart(policy=email.policy.SMTP)
     part.set_content(text, subtype=subtype, charset="utf-8", cte=cte)
+
+
+def _text_part(text: str, subtype: str, eightbit: bool) -> MIMEPart:
+    part = MIMEPart(policy=email.policy.SMTP)
+    _fill_text(part, text, subtype, eightbit)
     return part
 
 
@@ -423,9 +427,12 @@ def _container(subtype: str, children: list[MIMEPart]) -> MIMEPart:
     return part
 
 
-def _body_tree(message: OutgoingMessage, eightbit: bool) -> MIMEPart:
+def _body_tree(message: OutgoingMessage, eightbit: bool) -> MIMEPart | None:
+    """The multipart body, or None when the text alone is the body (then the message is the part)."""
     if message.inline_images and message.html is None:
         raise ValueError("inline images need an HTML body that shows them")
+    if message.html is None and not message.attachments:
+        return None
     body = _text_part(message.text, "plain", eightbit)
     if message.html is not None:
         html: MIMEPart = _text_part(message.html, "html", eightbit)
@@ -531,9 +538,14 @@ def build_message(
     for name, value in extra:
         msg[name] = _unstructured(name, value, smtputf8)
     msg["MIME-Version"] = "1.0"
-    for name, value in body.items():
-        msg[name] = value
-    msg.set_payload(body.get_payload())
+    if body is not None:
+        for name, value in body.items():
+            msg[name] = value
+        msg.set_payload(body.get_payload())
+    else:
+        # The text is the whole message: set on the message itself. Copying the part's
+        # payload would turn an 8-bit body's bytes back into text the generator cannot write.
+        _fill_text(msg, message.text, "plain", eightbit)
 
     policy = _policy(eightbit, smtputf8)
     sent_copy = _generate(msg, policy)  # first: this fixes the boundaries both copies use

@@ -283,3 +283,20 @@ def test_header_injection_refused(changes):
         build_message(thai_message(**changes), clock=clock)
     assert caught.value.code == "unsafe-field"
     assert caught.value.user_text("th") and caught.value.user_text("en")
+
+
+def test_a_thai_text_only_message_goes_eight_bit_when_offered():
+    # The text alone is the whole message (no HTML, no attachment): its 8-bit body was
+    # once copied out of the part as text the generator could not write.
+    message = OutgoingMessage(
+        sender=Address("สมชาย ใจดี", "somchai@moi.go.th"), to=(Address("", "saraban@dopa.go.th"),),
+        subject="ขอเชิญประชุม", text="เรียน ผู้อำนวยการ\n\nขอเชิญประชุมครับ\n",
+    )
+    for eightbit, smtputf8 in ((True, False), (False, True), (False, False)):
+        built = build_message(message, eightbit=eightbit, smtputf8=smtputf8, clock=clock)
+        _lines_ok(built.wire)
+        assert parse_message(built.wire).text.strip() == message.text.strip()
+        content = email.message_from_bytes(built.wire, policy=email.policy.default).get_content()
+        assert content.replace("\r\n", "\n").strip() == message.text.strip()
+        if eightbit or smtputf8:
+            assert "ขอเชิญประชุมครับ".encode() in built.wire
