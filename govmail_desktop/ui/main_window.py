@@ -535,7 +535,7 @@ class MainWindow(QMainWindow):
         self.connection_label = QLabel(status)
         self.connection_label.setObjectName("connectionLabel")
         self.sync_progress = SyncProgress(status)
-        self.outbox_label = QLabel(status)
+        self.outbox_label = plain_label(QLabel(status))
         self.outbox_label.setObjectName("outboxLabel")
         self.outbox_label.hide()
         self._outbox_count = 0
@@ -638,7 +638,7 @@ class MainWindow(QMainWindow):
     def _show_outbox_count(self) -> None:
         count = self._outbox_count
         self.outbox_label.setText(self.tr("Outbox: {count}").format(count=count))
-        self.outbox_label.setToolTip(self.tr("{count} message(s) in the outbox").format(count=count))
+        self.outbox_label.setToolTip(plain_tooltip(self.tr("{count} message(s) in the outbox").format(count=count)))
         self.outbox_label.setVisible(count > 0)
 
     def _show_connection_state(self) -> None:

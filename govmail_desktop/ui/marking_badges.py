@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from govmail_desktop.core.compose import Secrecy, Urgency
 from govmail_desktop.mime.markings import Markings
+from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 
 URGENCY_COLOUR = QColor("#c62828")  # the red of ชั้นความเร็ว on paper
 SECRECY_COLOUR = QColor("#5e2a84")
@@ -122,10 +123,9 @@ class MarkingBadges(QWidget):
             label.deleteLater()
         self.labels = []
         for index, (text, colour, tip) in enumerate(badges(markings)):
-            label = QLabel(text, self)
-            label.setTextFormat(Qt.TextFormat.PlainText)
+            label = plain_label(QLabel(text, self))
             label.setObjectName("markingBadge")
-            label.setToolTip(tip)
+            label.setToolTip(plain_tooltip(tip))
             label.setStyleSheet(
                 f"QLabel {{ background: {colour.name()}; color: {TEXT_COLOUR.name()}; font-weight: bold;"
                 f" border-radius: {int(RADIUS)}px; padding: 1px {PAD_X}px; }}"
