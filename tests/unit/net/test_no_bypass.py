@@ -56,7 +56,11 @@ def connection_calls(source: str) -> list[str]:
         if name in CONNECT_CALLS:
             # IMAP4.__init__/SMTP.__init__ via super() are how the checked subclasses start.
             problems.append(f"line {node.lineno}: {name}()")
-        if name == "socket" and isinstance(node.func, ast.Attribute) and _name(node.func.value) == "socket":
+        wraps_a_descriptor = any(k.arg == "fileno" for k in node.keywords)  # opens nothing itself
+        if (
+            name == "socket" and isinstance(node.func, ast.Attribute) and _name(node.func.value) == "socket"
+            and not wraps_a_descriptor
+        ):
             problems.append(f"line {node.lineno}: socket.socket()")
         if name == "IMAPClient":
             problems.append(f"line {node.lineno}: IMAPClient()")
@@ -103,6 +107,7 @@ def test_unverified_tls_is_detected(snippet):
     [
         "import socket\ns = socket.create_connection(('h', 993))\n",
         "import socket\ns = socket.socket()\n",
+        "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n",
         "from imapclient import IMAPClient\nc = IMAPClient('h')\n",
         "import imaplib\nc = imaplib.IMAP4_SSL('h')\n",
         "import smtplib\nc = smtplib.SMTP('h', 587)\n",
@@ -110,3 +115,8 @@ def test_unverified_tls_is_detected(snippet):
 )
 def test_direct_connections_are_detected(snippet):
     assert connection_calls(snippet)
+
+
+def test_wrapping_a_descriptor_one_already_has_is_not_a_connection():
+    # single_instance reads the peer's user id of the local socket Qt accepted this way.
+    assert connection_calls("import socket\ns = socket.socket(fileno=os.dup(fd))\n") == []
