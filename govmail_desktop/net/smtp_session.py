@@ -362,6 +362,7 @@ class SmtpSession:
         data_sent: Callable[[], None] | None = None,
         before_end_of_data: Callable[[], None] | None = None,
         data_answered: Callable[[SmtpReply], None] | None = None,
+        result: SmtpTransaction | None = None,
     ) -> SmtpTransaction:
         """MAIL, RCPT for each recipient, DATA, step by step, every answer kept.
 
@@ -372,10 +373,12 @@ class SmtpSession:
         ``data_answered`` the moment the answer to it arrives, before anything else.
         A lost connection raises NetworkError (after the end of DATA left, the
         message may have been delivered: the caller knows from its own hooks).
+        ``result``, when given, is filled as the answers arrive (the hooks may read
+        which recipients the server took) and returned.
         """
         host, port = self.endpoint.host, self.endpoint.port
         smtp = self._smtp
-        result = SmtpTransaction()
+        result = result if result is not None else SmtpTransaction()
         try:
             code, text = smtp.mail(mail_from, list(mail_options))
             result.mail = SmtpReply(code, _reply_text(text))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import idna
@@ -182,6 +183,20 @@ def first_match(patterns: tuple[HostPattern, ...], host: str) -> HostPattern | N
 
 
 _ADDR_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_ATEXT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-")
+
+
+def _international_local(local: str) -> bool:
+    """An RFC 6531 dot-atom local part (``สมชาย@…``, sent only where the server offers
+    SMTPUTF8): ASCII atext or non-ASCII letters, marks and digits; never spaces, controls,
+    zero-width or direction marks (they would hide what the address is)."""
+    for atom in local.split("."):
+        if not atom:
+            return False
+        for char in atom:
+            if char not in _ATEXT and (char.isascii() or unicodedata.category(char)[0] not in "LMN"):
+                return False
+    return True
 
 
 def split_address(address: str) -> tuple[str, str]:
@@ -197,7 +212,9 @@ def split_address(address: str) -> tuple[str, str]:
     if address.count("@") != 1:
         raise InvalidHost("an address needs exactly one '@'")
     local, domain = address.split("@")
-    if not local or len(local) > 64 or not _ADDR_LOCAL.match(local):
+    if not local or len(local.encode("utf-8")) > 64:
+        raise InvalidHost("bad local part")
+    if not _ADDR_LOCAL.match(local) and (local.isascii() or not _international_local(local)):
         raise InvalidHost("bad local part")
     domain = normalize_host(domain)
     if parse_ip_literal(domain) is not None:

@@ -57,6 +57,10 @@ class OutboxService(QObject):
     refused = Signal(str, object)
     #: The draft was not taken for another reason (disk, a field the builder refuses): a GovMailError.
     submitFailed = Signal(str, object)
+    #: A message has waited longer than ``sync.send.OVERDUE_AFTER`` without leaving (it is still
+    #: tried): entry id and the notice (a Msg, "Not sent yet after N hours: <last problem>").
+    #: Told once per message, ever; the notice stays in ``OutboxEntry.overdue`` for the view.
+    overdue = Signal(str, object)
 
     def __init__(
         self,
@@ -207,8 +211,12 @@ class OutboxService(QObject):
         if self._settle_wanted:
             self._settle_wanted = False
             self.pipeline.settle_unknown(self._changed)
-        self.pipeline.run(self._cancel, self._changed)
+        report = self.pipeline.run(self._cancel, self._changed)
         self._refresh()
+        for entry_id in report.overdue:
+            entry = next((e for e in self.entries() if e.entry_id == entry_id), None)
+            if entry is not None and entry.overdue is not None:
+                self.overdue.emit(entry_id, entry.overdue)
 
     def _recover(self) -> None:
         self.store.recover()

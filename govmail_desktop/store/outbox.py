@@ -97,11 +97,14 @@ STATE_LABELS: dict[OutboxState, Msg] = {
 #: Which state may follow which (anything else is a bug, refused by :meth:`OutboxStore.update`).
 TRANSITIONS: dict[OutboxState, frozenset[OutboxState]] = {
     OutboxState.QUEUED: frozenset({OutboxState.SENDING, OutboxState.FAILED}),
+    # SENDING → FILED: a retry after an earlier delivery ended with the rest refused for good
+    # (the Sent copy is filed already; the message is finished, not failed)
     OutboxState.SENDING: frozenset(
-        {OutboxState.QUEUED, OutboxState.ACCEPTED, OutboxState.FAILED, OutboxState.UNKNOWN}
+        {OutboxState.QUEUED, OutboxState.ACCEPTED, OutboxState.FAILED, OutboxState.UNKNOWN, OutboxState.FILED}
     ),
     OutboxState.ACCEPTED: frozenset({OutboxState.FILED}),
-    OutboxState.FILED: frozenset({OutboxState.DONE}),
+    # FILED → QUEUED: delivered to some, the recipients answered 4xx wait for another attempt
+    OutboxState.FILED: frozenset({OutboxState.DONE, OutboxState.QUEUED}),
     OutboxState.DONE: frozenset(),
     OutboxState.FAILED: frozenset({OutboxState.QUEUED}),
     # the user's choice (send again / it was sent), or the Sent folder has it
@@ -139,6 +142,12 @@ def msg_from_json(data: Any) -> Msg | None:
     return Msg(str(data.get("context", "")), data["source"], args)
 
 
+#: How far a message got, recipient by recipient (:attr:`OutboxEntry.progress`).
+MSG_PROGRESS = QT_TRANSLATE_NOOP(
+    "Outbox", "Delivered to {delivered} of {total} recipients ({waiting} to be tried again, {refused} refused)."
+)
+
+
 @dataclass(frozen=True)
 class RecipientResult:
     """The server's answer to ``RCPT TO`` (or to the end of DATA) for one recipient."""
@@ -154,6 +163,21 @@ class RecipientResult:
     @property
     def temporary(self) -> bool:
         return 400 <= self.code < 500
+
+    @property
+    def permanent(self) -> bool:
+        return self.code >= 500
+
+
+def merge_results(old: Iterable[RecipientResult], new: Iterable[RecipientResult]) -> tuple[RecipientResult, ...]:
+    """``old`` with each recipient's newer answer from ``new`` (order: first seen first).
+    An accepted recipient stays accepted: a message delivered is never taken back."""
+    merged: dict[str, RecipientResult] = {r.address: r for r in old}
+    for result in new:
+        known = merged.get(result.address)
+        if known is None or not known.accepted:
+            merged[result.address] = result
+    return tuple(merged.values())
 
 
 @dataclass(frozen=True)
@@ -187,6 +211,48 @@ class OutboxEntry:
     sent_uid: int | None = None
     #: The user confirmed that an "unknown" message is to be sent again.
     resend_confirmed: bool = False
+    #: The recipients the server took at RCPT in the transaction whose end of DATA is
+    #: (about to be) on the wire — recorded with ``committing``; the ones an ``unknown``
+    #: message may have reached.
+    in_flight: tuple[str, ...] = ()
+    #: The Sent copy was dealt with (filed, found there, or not possible): never again,
+    #: even when recipients answered 4xx are tried again later.
+    filed_once: bool = False
+    #: The original (of a reply or forward) is marked: never again.
+    original_marked: bool = False
+    #: Since when the message waits (0: since ``created_at``; "Send again" starts it anew).
+    waiting_since: float = 0.0
+    #: Set once the message has waited longer than the sender's limit without leaving:
+    #: "Not sent yet after N hours: <last problem>" (it stays queued and is still tried).
+    overdue: Msg | None = None
+
+    @property
+    def delivered(self) -> tuple[str, ...]:
+        """Recipients the server accepted the message for (never sent to again)."""
+        accepted = {r.address for r in self.recipients if r.accepted}
+        return tuple(a for a in self.envelope_recipients if a in accepted)
+
+    @property
+    def waiting(self) -> tuple[str, ...]:
+        """Recipients still to be sent to: no answer yet, or a temporary (4xx) one. The
+        next transaction names exactly these."""
+        answered = {r.address for r in self.recipients if r.accepted or r.permanent}
+        return tuple(a for a in self.envelope_recipients if a not in answered)
+
+    @property
+    def failed(self) -> tuple[RecipientResult, ...]:
+        """Recipients refused for good (5xx), each with the server's answer."""
+        return tuple(r for r in self.recipients if r.permanent)
+
+    @property
+    def progress(self) -> Msg | None:
+        """"Delivered to 2 of 3 recipients (1 to be tried again, 0 refused)" once the message
+        reached some recipients but not all; None otherwise."""
+        delivered, total = len(self.delivered), len(self.envelope_recipients)
+        if not delivered or delivered == total:
+            return None
+        return MSG_PROGRESS.format(delivered=delivered, total=total, waiting=len(self.waiting),
+                                   refused=len(self.failed))
 
     @property
     def refused(self) -> tuple[RecipientResult, ...]:
@@ -202,6 +268,8 @@ class OutboxEntry:
         data = asdict(self)
         data["state"] = self.state.value
         data["problem"] = msg_to_json(self.problem)
+        data["overdue"] = msg_to_json(self.overdue)
+        data["in_flight"] = list(self.in_flight)
         data["recipients"] = [asdict(r) for r in self.recipients]
         data["envelope_recipients"] = list(self.envelope_recipients)
         data["format"] = STATE_FORMAT
@@ -238,6 +306,11 @@ class OutboxEntry:
                 sent_folder=str(data.get("sent_folder", "")),
                 sent_uid=None if sent_uid is None else int(sent_uid),
                 resend_confirmed=bool(data.get("resend_confirmed", False)),
+                in_flight=tuple(str(r) for r in data.get("in_flight") or ()),
+                filed_once=bool(data.get("filed_once", False)),
+                original_marked=bool(data.get("original_marked", False)),
+                waiting_since=float(data.get("waiting_since", 0.0)),
+                overdue=msg_from_json(data.get("overdue")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"damaged outbox state: {exc}") from None
@@ -290,6 +363,10 @@ class OutboxStore:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise storage_error(exc, root) from exc
+
+    def now(self) -> float:
+        """The store's clock (seconds since the epoch), as it stamps entries."""
+        return self._clock()
 
     @classmethod
     def for_account(cls, account_id: str, paths: AppPaths | None = None) -> OutboxStore:
@@ -518,6 +595,6 @@ def entries_by_state(entries: Iterable[OutboxEntry]) -> Mapping[OutboxState, lis
 
 __all__ = [
     "OUTBOX_DIR", "TRANSITIONS", "WAITING", "IllegalTransition", "OutboxEntry", "OutboxState", "OutboxStore",
-    "RecipientResult", "RecoveryReport", "entries_by_state", "fsync_dir", "msg_from_json", "msg_to_json",
-    "write_durably",
+    "MSG_PROGRESS", "RecipientResult", "RecoveryReport", "entries_by_state", "fsync_dir", "merge_results",
+    "msg_from_json", "msg_to_json", "write_durably",
 ]

@@ -16,12 +16,20 @@ to the outbox durably — nothing touches the network before that. A
    ``queued`` again with backoff; 5xx for every recipient, or for the sender or
    the data → ``failed`` with the server's answers; a lost connection after
    the end of DATA left → ``unknown`` ("may have been sent", never resent
-   without the user's word);
+   without the user's word). Per recipient: the ones answered 250 are recorded
+   with the 250 and never named again; the ones answered 4xx wait and the next
+   transaction names only them (the Sent copy filed and the original marked
+   once, after the first acceptance); 5xx ones are failed, each with its answer;
 4. the Sent copy appended by IMAP (unless the Sent folder has it already: found
    by Message-ID, so a crash between APPEND and its record never files it
    twice) → ``filed``; the original marked ``\\Answered`` / ``$Forwarded``
    through the offline op queue (or straight on the connection when the cache
    does not know it) → ``done``.
+
+Temporary failures are tried again on the :data:`BACKOFF` schedule (capped at
+its last value), never given up by themselves; a message still not sent
+:data:`OVERDUE_AFTER` after Send carries an ``overdue`` notice (the report names
+it once: :attr:`SendReport.overdue`).
 
 ``steps(name, entry_id)`` is told at each step (tests stop a child process there).
 """
@@ -33,7 +41,7 @@ import email.utils
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -58,7 +66,7 @@ from govmail_desktop.net.smtp_session import SmtpReply, SmtpSession, SmtpTransac
 from govmail_desktop.policy.api import ServerPolicy
 from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.policy.recipients import RecipientPolicy
-from govmail_desktop.store.outbox import OutboxEntry, OutboxState, OutboxStore, RecipientResult
+from govmail_desktop.store.outbox import OutboxEntry, OutboxState, OutboxStore, RecipientResult, merge_results
 from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection
 
 log = logging.getLogger(__name__)
@@ -77,6 +85,14 @@ STEP_DONE = "done"
 
 #: Seconds before the n-th retry of a temporary failure (then the last one, again and again).
 BACKOFF = (15.0, 60.0, 300.0, 900.0, 1800.0)
+#: A message still not sent this long after Send (4 hours) is flagged ``overdue`` and the
+#: user told once; it stays queued and is still tried every 30 minutes. Why 4 hours: the
+#: backoff has made about ten attempts by then, so a server restart, a greylisting delay
+#: or a short network outage has passed without bothering anyone; yet official letters
+#: (ด่วน, ด่วนมาก, ด่วนที่สุด) must not wait silently past the same working day — with
+#: 24 hours a letter sent in the morning would be reported only the next day, too late to
+#: phone or fax it.
+OVERDUE_AFTER = 4 * 3600
 
 MSG_POLICY_BLOCKED = QT_TRANSLATE_NOOP("Outbox", "Not sent: the agency's policy does not allow it. {reason}")
 MSG_SIZE = QT_TRANSLATE_NOOP(
@@ -97,11 +113,15 @@ MSG_RETRY_NETWORK = QT_TRANSLATE_NOOP(
     "Outbox", "Waiting to be sent: {problem} It will be sent when the connection returns."
 )
 MSG_HELD = QT_TRANSLATE_NOOP("Outbox", "Waiting to be sent: {problem}")
-MSG_NEEDS_SMTPUTF8 = QT_TRANSLATE_NOOP(
-    "Outbox", "Not sent: an address has Thai (or other non-Latin) letters before the @, and the server "
-    "does not support such addresses."
-)
 MSG_PARTLY = QT_TRANSLATE_NOOP("Outbox", "Sent, but not to: {answers}")
+MSG_PARTLY_WAITING = QT_TRANSLATE_NOOP(
+    "Outbox", "Sent to {delivered} of {total} recipients; {waiting} will be tried again automatically. "
+    "Not delivered yet: {answers}"
+)
+MSG_OVERDUE = QT_TRANSLATE_NOOP(
+    "Outbox", "Not sent yet after {hours} hours: {problem} It is still tried automatically; if it is urgent, "
+    "tell the recipients another way."
+)
 MSG_UNKNOWN = QT_TRANSLATE_NOOP(
     "Outbox", "The connection ended while the server was taking the message: it may have been sent. "
     "Check with the recipients, then choose Send again or Mark as sent."
@@ -184,6 +204,32 @@ def backoff(attempts: int) -> float:
     return BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
 
 
+def _results(replies: Mapping[str, SmtpReply] | Sequence[tuple[str, SmtpReply]]) -> list[RecipientResult]:
+    items = replies.items() if isinstance(replies, Mapping) else replies
+    return [RecipientResult(address, reply.code, reply.text) for address, reply in items]
+
+
+def international_address(entry: OutboxEntry) -> str:
+    """The first address (sender, then recipients) with a non-ASCII local part."""
+    for address in (entry.envelope_from, *entry.envelope_recipients):
+        if not address.rpartition("@")[0].isascii():
+            return address
+    return entry.envelope_from
+
+
+def _after_acceptance(entry: OutboxEntry) -> tuple[Msg | None, str]:
+    """What the user reads once the server took the message for some (or all) recipients."""
+    waiting = [r for r in entry.recipients if r.address in entry.waiting]
+    refused = list(entry.failed)
+    if waiting:
+        answers = _answers([*waiting, *refused])
+        return MSG_PARTLY_WAITING.format(delivered=len(entry.delivered), total=len(entry.envelope_recipients),
+                                         waiting=len(entry.waiting), answers=answers), answers
+    if refused:
+        return MSG_PARTLY.format(answers=_answers(refused)), _answers(refused)
+    return None, ""
+
+
 @dataclass
 class SendReport:
     """What one :meth:`Sender.run` did (entry ids)."""
@@ -194,6 +240,8 @@ class SendReport:
     unknown: list[str] = field(default_factory=list)
     done: list[str] = field(default_factory=list)
     settled: list[str] = field(default_factory=list)
+    #: Entries that became ``overdue`` in this run (each is named once, ever).
+    overdue: list[str] = field(default_factory=list)
 
 
 class _Unknown(Exception):
@@ -267,12 +315,15 @@ class Sender:
 
     def process(self, entry_id: str, report: SendReport, changed: Callable[[str], None]) -> None:
         entry = self.store.get(entry_id)
+        was_overdue = entry.overdue is not None
         if entry.state is OutboxState.QUEUED:
             entry = self._send(entry, report, changed)
         if entry.state is OutboxState.ACCEPTED:
             entry = self._file(entry, changed)
         if entry.state is OutboxState.FILED:
-            self._finish(entry, report, changed)
+            entry = self._finish(entry, report, changed)
+        if not was_overdue and entry.overdue is not None:
+            report.overdue.append(entry_id)
 
     def close(self) -> None:
         if self._smtp is not None:
@@ -339,8 +390,9 @@ class Sender:
                 report.accepted.append(eid)
             elif entry.state is OutboxState.FAILED:
                 report.failed.append(eid)
-            else:
+            elif entry.state is OutboxState.QUEUED:
                 report.retry.append(eid)
+            # FILED: delivered to some before, the rest refused now; finished below
         changed(eid)
         return entry
 
@@ -354,34 +406,67 @@ class Sender:
             self._smtp.close()
             self._smtp = None
 
-    def _retry_later(self, entry: OutboxEntry, problem: Msg, detail: str) -> OutboxEntry:
+    def _retry_later(self, entry: OutboxEntry, problem: Msg, detail: str, **changes: object) -> OutboxEntry:
+        now = self._clock()
         delay = backoff(entry.attempts)
+        waited = now - (entry.waiting_since or entry.created_at)
+        overdue = entry.overdue
+        if waited >= OVERDUE_AFTER:
+            overdue = MSG_OVERDUE.format(hours=int(waited // 3600), problem=problem)
+            if entry.overdue is None:
+                log.warning("Outbox %s: not sent after %.1f hours (%s); the user is told",
+                            entry.entry_id, waited / 3600, detail[:200])
         log.info("Outbox %s: temporary failure (%s); next attempt in %.0f s", entry.entry_id, detail[:200], delay)
         return self.store.update(
-            entry.entry_id, state=OutboxState.QUEUED, committing=False, next_attempt_at=self._clock() + delay,
-            problem=problem, problem_detail=detail[:300],
+            entry.entry_id, state=OutboxState.QUEUED, committing=False, in_flight=(), next_attempt_at=now + delay,
+            problem=problem, problem_detail=detail[:300], overdue=overdue, **changes,
         )
 
-    def _fail(self, entry: OutboxEntry, problem: Msg, detail: str, **changes: object) -> OutboxEntry:
+    def _fail(
+        self, entry: OutboxEntry, problem: Msg, detail: str, *, reply: SmtpReply | None = None, **changes: object
+    ) -> OutboxEntry:
+        """Refused for good. After an earlier delivery to others the message is finished, not
+        failed (``filed``: the Sent copy is there; the refusals stay named in the entry)."""
+        results = changes.get("recipients", entry.recipients)
+        assert isinstance(results, tuple)
+        if any(r.accepted for r in results):
+            # The rest are refused for good: each named with the answer that refused it
+            # (the server's when there is one, else what stopped it: SIZE, SMTPUTF8).
+            answered = {r.address for r in results if r.accepted or r.permanent}
+            code, text = (reply.code, reply.text) if reply is not None and not reply.ok else (554, detail[:200])
+            results = merge_results(results, [RecipientResult(a, code, text) for a in entry.envelope_recipients
+                                              if a not in answered])
+            refused = [r for r in results if not r.accepted]
+            log.warning("Outbox %s: the rest refused (%s)", entry.entry_id, detail[:300])
+            changes["recipients"] = results
+            return self.store.update(entry.entry_id, state=OutboxState.FILED, committing=False, in_flight=(),
+                                     next_attempt_at=0.0, problem=MSG_PARTLY.format(answers=_answers(refused)),
+                                     problem_detail=detail[:300], **changes)
         log.warning("Outbox %s not sent: %s", entry.entry_id, detail[:300])
-        return self.store.update(entry.entry_id, state=OutboxState.FAILED, committing=False, next_attempt_at=None,
-                                 problem=problem, problem_detail=detail[:300], **changes)
+        return self.store.update(entry.entry_id, state=OutboxState.FAILED, committing=False, in_flight=(),
+                                 next_attempt_at=None, problem=problem, problem_detail=detail[:300], **changes)
 
     def _prepare_bytes(self, entry: OutboxEntry, draft: Draft, smtp: SmtpSession) -> OutboxEntry:
         """The bytes for this server: 8-bit when it offers 8BITMIME (kept durably, same
         Message-ID and Date), never SMTPUTF8 unless offered, within its SIZE."""
         eid = entry.entry_id
         if entry.transfer == "smtputf8" and not smtp.has_extension("SMTPUTF8"):
-            return self._fail(entry, MSG_NEEDS_SMTPUTF8, "server offers no SMTPUTF8")
-        if entry.transfer == "7bit" and smtp.has_extension("8BITMIME"):
+            address = international_address(entry)
+            return self._fail(entry, InternationalAddressUnsupported(address=address).message,
+                              "server offers no SMTPUTF8")
+        eightbit = smtp.has_extension("8BITMIME")
+        if (entry.transfer == "7bit" and eightbit) or (entry.transfer == "8bitmime" and not eightbit):
+            # 8-bit where the server offers it; back to 7-bit where it does not (an earlier
+            # attempt may have reached another server): same Message-ID and Date
             wire = self.store.wire(eid)
             built = build_for_outbox(
-                draft, self.store.attachment_reader(eid), eightbit=True, message_id=entry.message_id,
+                draft, self.store.attachment_reader(eid), eightbit=eightbit, message_id=entry.message_id,
                 clock=lambda: _date_of(wire) or datetime.now().astimezone(),
             )
-            if built.wire != wire:
+            transfer = "8bitmime" if eightbit else "7bit"
+            if built.wire != wire or transfer != entry.transfer:
                 entry = self.store.replace_message(eid, wire=built.wire, sent_copy=built.sent_copy,
-                                                   transfer="8bitmime")
+                                                   transfer=transfer)
         limit = smtp.size_limit
         size = len(self.store.wire(eid))
         if limit is not None and size > limit:
@@ -390,6 +475,7 @@ class Sender:
         return entry
 
     def _transaction(self, entry: OutboxEntry, smtp: SmtpSession) -> OutboxEntry:
+        """One transaction naming only the recipients still waiting (never one that has it)."""
         eid = entry.entry_id
         wire = self.store.wire(eid)
         options = [f"SIZE={len(wire)}"] if smtp.has_extension("SIZE") else []
@@ -397,64 +483,74 @@ class Sender:
             options.append("BODY=8BITMIME")
         elif entry.transfer == "smtputf8":
             options += ["BODY=8BITMIME", "SMTPUTF8"]
+        result = SmtpTransaction()
         committed = threading.Event()
         recorded: list[OutboxEntry] = []
+        named = entry.waiting
 
         def commit() -> None:
-            self.store.update(eid, committing=True)
+            # Who may get it from now on (the RCPT 250s), and the RCPT refusals, durably.
+            refusals = [(a, r) for a, r in result.recipients.items() if not r.ok]
+            self.store.update(eid, committing=True, in_flight=tuple(result.accepted),
+                              recipients=merge_results(entry.recipients, _results(refusals)))
             committed.set()
             self._steps(STEP_COMMITTING, eid)
 
         def answered(reply: SmtpReply) -> None:
             self._steps(STEP_REPLY, eid)
-            if reply.ok:  # recorded before anything else
-                recorded.append(self.store.update(eid, state=OutboxState.ACCEPTED, committing=False,
-                                                  next_attempt_at=0.0, problem=None, problem_detail=""))
+            if reply.ok:  # recorded before anything else, with whom it was accepted for
+                current = self.store.get(eid)
+                taken = [RecipientResult(a, reply.code, reply.text) for a in current.in_flight]
+                recorded.append(self.store.update(
+                    eid, state=OutboxState.ACCEPTED, committing=False, in_flight=(),
+                    recipients=merge_results(current.recipients, taken), next_attempt_at=0.0,
+                    problem=None, problem_detail="",
+                ))
                 self._steps(STEP_ACCEPTED, eid)
 
         try:
-            result = smtp.transaction(
-                wire, entry.envelope_from, entry.envelope_recipients, mail_options=options,
+            smtp.transaction(
+                wire, entry.envelope_from, named, mail_options=options,
                 data_sent=lambda: self._steps(STEP_DATA_SENT, eid), before_end_of_data=commit,
-                data_answered=answered,
+                data_answered=answered, result=result,
             )
         except GovMailError as err:
             if committed.is_set() and not recorded:
                 raise _Unknown(err) from None
             raise
-        return self._settle(entry, result, recorded[0] if recorded else None)
+        return self._settle(self.store.get(eid), result, recorded[0] if recorded else None)
 
     def _settle(self, entry: OutboxEntry, result: SmtpTransaction, accepted: OutboxEntry | None) -> OutboxEntry:
         """The state the server's answers give (the 250 itself was recorded already)."""
-        results = tuple(RecipientResult(r, reply.code, reply.text) for r, reply in result.recipients.items())
         mail, data = result.mail, result.data
         if accepted is not None:
-            assert data is not None
-            results = tuple(
-                RecipientResult(r.address, data.code, data.text) if r.accepted else r for r in results
-            )
-            refused = [r for r in results if not r.accepted]
-            problem = MSG_PARTLY.format(answers=_answers(refused)) if refused else None
-            if refused:
-                log.warning("Outbox %s accepted, %d recipient(s) refused", entry.entry_id, len(refused))
-            return self.store.update(entry.entry_id, recipients=results, problem=problem,
-                                     problem_detail=_answers(refused)[:300])
+            problem, detail = _after_acceptance(accepted)
+            if detail:
+                log.warning("Outbox %s accepted for %d of %d; %s", entry.entry_id, len(accepted.delivered),
+                            len(accepted.envelope_recipients), detail[:300])
+            return self.store.update(entry.entry_id, problem=problem, problem_detail=detail[:300])
         if mail is not None and not mail.ok:
-            if mail.code == 552:
-                return self._fail(entry, MSG_SIZE_REFUSED.format(answer=str(mail)), f"MAIL {mail}")
             if mail.temporary:
                 return self._retry_later(entry, MSG_TEMPORARY.format(answer=str(mail)), f"MAIL {mail}")
+            if mail.code == 552:
+                return self._fail(entry, MSG_SIZE_REFUSED.format(answer=str(mail)), f"MAIL {mail}", reply=mail)
             return self._fail(entry, MSG_SENDER_REFUSED.format(address=entry.envelope_from, answer=str(mail)),
-                              f"MAIL {mail}")
+                              f"MAIL {mail}", reply=mail)
+        answers = _results(result.recipients)
         if not result.accepted:
-            if any(r.temporary for r in results):
-                return self._retry_later(entry, MSG_TEMPORARY.format(answer=_answers(results)),
-                                         f"RCPT {_answers(results)}")
-            return self._fail(entry, MSG_ALL_REFUSED.format(answers=_answers(results)),
-                              f"RCPT {_answers(results)}", recipients=results)
+            results = merge_results(entry.recipients, answers)
+            if any(r.temporary for r in answers):  # only these are named next time
+                return self._retry_later(entry, MSG_TEMPORARY.format(answer=_answers(answers)),
+                                         f"RCPT {_answers(answers)}", recipients=results)
+            return self._fail(entry, MSG_ALL_REFUSED.format(answers=_answers(answers)),
+                              f"RCPT {_answers(answers)}", recipients=results)
         assert data is not None
+        # DATA refused: those the server took at RCPT get its answer to DATA
+        answers = [RecipientResult(r.address, data.code, data.text) if r.accepted else r for r in answers]
+        results = merge_results(entry.recipients, answers)
         if data.temporary:
-            return self._retry_later(entry, MSG_TEMPORARY.format(answer=str(data)), f"DATA {data}")
+            return self._retry_later(entry, MSG_TEMPORARY.format(answer=str(data)), f"DATA {data}",
+                                     recipients=results)
         if data.code == 552:
             return self._fail(entry, MSG_SIZE_REFUSED.format(answer=str(data)), f"DATA {data}", recipients=results)
         return self._fail(entry, MSG_DATA_REFUSED.format(answer=str(data)), f"DATA {data}", recipients=results)
@@ -479,23 +575,29 @@ class Sender:
 
     def _file(self, entry: OutboxEntry, changed: Callable[[str], None]) -> OutboxEntry:
         eid = entry.entry_id
+        if entry.filed_once:  # a later delivery to recipients that had answered 4xx: one copy only
+            entry = self.store.update(eid, state=OutboxState.FILED)
+            self._steps(STEP_FILED, eid)
+            changed(eid)
+            return entry
         folder = self._sent_folder()
         try:
             conn = self._imap_conn() if folder else None
             if conn is None or folder is None:
                 log.info("Outbox %s: no Sent folder (or no IMAP): no copy filed", eid)
-                entry = self.store.update(eid, state=OutboxState.FILED)
+                entry = self.store.update(eid, state=OutboxState.FILED, filed_once=True)
             elif self.in_sent(conn, folder, entry.message_id):
                 log.info("Outbox %s: the Sent folder has it already", eid)
-                entry = self.store.update(eid, state=OutboxState.FILED, sent_folder=folder)
+                entry = self.store.update(eid, state=OutboxState.FILED, sent_folder=folder, filed_once=True)
             else:
                 self._steps(STEP_APPENDING, eid)
                 uid = conn.append(folder, self.store.sent_copy(eid), flags=[Flag.SEEN])
                 self._steps(STEP_APPENDED, eid)
-                entry = self.store.update(eid, state=OutboxState.FILED, sent_folder=folder, sent_uid=uid)
+                entry = self.store.update(eid, state=OutboxState.FILED, sent_folder=folder, sent_uid=uid,
+                                          filed_once=True)
         except ImapCommandError as err:  # the server refused the copy: the message is sent all the same
             self._drop_imap()
-            entry = self.store.update(eid, state=OutboxState.FILED,
+            entry = self.store.update(eid, state=OutboxState.FILED, filed_once=True,
                                       problem=MSG_NOT_FILED.format(answer=err.detail[:120]), problem_detail=err.detail)
         except GovMailError as err:  # later, never by sending it again
             self._drop_imap()
@@ -508,18 +610,27 @@ class Sender:
         changed(eid)
         return entry
 
-    def _finish(self, entry: OutboxEntry, report: SendReport, changed: Callable[[str], None]) -> None:
+    def _finish(self, entry: OutboxEntry, report: SendReport, changed: Callable[[str], None]) -> OutboxEntry:
         eid = entry.entry_id
-        draft = self.store.draft(eid)
-        if draft.original is not None and draft.original_kind is not None:
-            flag = Flag.ANSWERED if draft.original_kind is OriginalKind.REPLY else Flag.FORWARDED
-            self._mark_original(draft.original, flag)
+        if not entry.original_marked:
+            draft = self.store.draft(eid)
+            if draft.original is not None and draft.original_kind is not None:
+                flag = Flag.ANSWERED if draft.original_kind is OriginalKind.REPLY else Flag.FORWARDED
+                self._mark_original(draft.original, flag)
+            entry = self.store.update(eid, original_marked=True)
+        if entry.waiting:  # delivered to some; the ones answered 4xx are tried again later
+            entry = self._retry_later(entry, entry.problem or MSG_TEMPORARY.format(answer=entry.problem_detail),
+                                      entry.problem_detail or "recipients waiting")
+            report.retry.append(eid)
+            changed(eid)
+            return entry
         entry = self.store.update(eid, state=OutboxState.DONE)
         self._steps(STEP_DONE, eid)
         report.done.append(eid)
         if not entry.refused and entry.problem is None:
             self.store.remove(eid)
         changed(eid)
+        return entry
 
     def _mark_original(self, ref: MessageRef, flag: str) -> None:
         try:
@@ -543,7 +654,9 @@ class Sender:
         found → filed → done; otherwise they stay for the user to decide."""
         report = SendReport()
         notify = changed or (lambda _entry_id: None)
-        unknown = [e for e in self.store.entries() if e.state is OutboxState.UNKNOWN]
+        # One filed after an earlier delivery is in Sent already: that copy says nothing of
+        # the later transaction whose answer was lost; the user decides that one.
+        unknown = [e for e in self.store.entries() if e.state is OutboxState.UNKNOWN and not e.filed_once]
         folder = self._sent_folder()
         if not unknown or folder is None:
             return report
@@ -553,7 +666,10 @@ class Sender:
                 return report
             for entry in unknown:
                 if self.in_sent(conn, folder, entry.message_id):
+                    taken = [RecipientResult(a, 250, "found in Sent") for a in entry.in_flight]
                     filed = self.store.update(entry.entry_id, state=OutboxState.FILED, sent_folder=folder,
+                                              filed_once=True, in_flight=(),
+                                              recipients=merge_results(entry.recipients, taken),
                                               problem=None, problem_detail="found in Sent")
                     report.settled.append(entry.entry_id)
                     self._finish(filed, report, notify)
@@ -609,8 +725,12 @@ def send_again(store: OutboxStore, entry_id: str) -> OutboxEntry:
     (an ``unknown`` one may reach its recipients twice: the user chose so)."""
     entry = store.get(entry_id)
     confirmed = entry.resend_confirmed or entry.state is OutboxState.UNKNOWN
+    # Every recipient not delivered to is named again (a refusal may have been fixed);
+    # one the server accepted the message for never is. The waiting clock starts anew.
+    kept = tuple(r for r in entry.recipients if r.accepted)
     return store.update(entry_id, state=OutboxState.QUEUED, next_attempt_at=0.0, attempts=0,
-                        resend_confirmed=confirmed, problem=None, problem_detail="")
+                        resend_confirmed=confirmed, problem=None, problem_detail="", recipients=kept,
+                        in_flight=(), waiting_since=store.now(), overdue=None)
 
 
 def retry_now(store: OutboxStore, entry_id: str) -> OutboxEntry:
@@ -624,13 +744,18 @@ def retry_now(store: OutboxStore, entry_id: str) -> OutboxEntry:
 
 
 def mark_sent(store: OutboxStore, entry_id: str) -> OutboxEntry:
-    """The user says a "may have been sent" message was sent: it is filed, never resent."""
+    """The user says a "may have been sent" message was sent: it is filed, never resent —
+    to the recipients of the transaction whose answer was lost (others that had answered
+    4xx in it still wait for their own attempt)."""
+    entry = store.get(entry_id)
+    taken = [RecipientResult(a, 250, "marked as sent by the user") for a in entry.in_flight or entry.waiting]
     return store.update(entry_id, state=OutboxState.ACCEPTED, next_attempt_at=0.0, problem=None,
-                        problem_detail="marked as sent by the user")
+                        problem_detail="marked as sent by the user", in_flight=(),
+                        recipients=merge_results(entry.recipients, taken))
 
 
 __all__ = [
-    "BACKOFF", "STEP_ACCEPTED", "STEP_APPENDED", "STEP_APPENDING", "STEP_COMMITTING", "STEP_DATA_SENT",
+    "BACKOFF", "OVERDUE_AFTER", "STEP_ACCEPTED", "STEP_APPENDED", "STEP_APPENDING", "STEP_COMMITTING", "STEP_DATA_SENT",
     "STEP_DONE", "STEP_FILED", "STEP_QUEUED", "STEP_REPLY", "STEP_SENDING",
     "SendBlocked", "SendReport", "Sender", "backoff", "build_for_outbox", "enqueue", "mark_sent", "retry_now",
     "send_again", "smtp_connector",

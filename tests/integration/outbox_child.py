@@ -50,7 +50,7 @@ def main(config_path: str) -> int:
 
     sender = make_sender(store, policy, servers, int(config["smtp_port"]), steps=steps)
     if config["mode"] == "submit":
-        draft = thai_draft(to=config.get("to", "bob@localhost"))
+        draft = thai_draft(to=config.get("to", "bob@localhost"), cc=config.get("cc", ""))
         entry = enqueue(store, draft, reader(), policy.recipient_policy(), policy.attachment_rules())
         print(f"ENTRY {entry.entry_id} {entry.message_id}", flush=True)
         steps("queued", entry.entry_id)

@@ -30,7 +30,7 @@ from govmail_desktop.sync.connection import MailboxConnection
 from govmail_desktop.sync.send import Sender
 from tests.servers.dovecot import DovecotServer, free_port
 from tests.servers.fake_net import TEST_POLICY_FILE
-from tests.servers.smtp import SmtpSubmissionServer, _Authenticator, _LmtpRelayHandler
+from tests.servers.smtp import AcceptedMessage, SmtpSubmissionServer, _Authenticator, _LmtpRelayHandler
 
 LOCAL = StaticResolver({"localhost": ["127.0.0.1"]})
 
@@ -93,6 +93,7 @@ def make_sender(
     password: str | None = None,
     steps: Callable[[str, str], None] | None = None,
     record_original: Callable[[MessageRef, str], bool] | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> Sender:
     return Sender(
         store,
@@ -103,6 +104,7 @@ def make_sender(
         attachment_rules=policy.attachment_rules,
         record_original=record_original,
         steps=steps,
+        **({"clock": clock} if clock is not None else {}),
     )
 
 
@@ -182,7 +184,14 @@ class Script:
     data_reply: str | None = None
     #: Hang up at the end of DATA instead of answering (the client cannot know the fate).
     hang_up_at_data: bool = False
+    #: Whether EHLO offers 8BITMIME / SMTPUTF8 (aiosmtpd offers 8BITMIME unless told not to).
+    eightbitmime: bool = True
+    smtputf8: bool = False
     mail_froms: list[str] = field(default_factory=list)
+    #: MAIL FROM parameters of each transaction (``BODY=8BITMIME``, ``SIZE=...``).
+    mail_options: list[list[str]] = field(default_factory=list)
+    #: The RCPT TO addresses of each transaction (one list per MAIL FROM).
+    rcpts: list[list[str]] = field(default_factory=list)
     data_seen: int = 0
 
 
@@ -191,10 +200,23 @@ class _ScriptedHandler(_LmtpRelayHandler):
         super().__init__(owner, "starttls")
         self.script = script
 
+    async def handle_EHLO(
+        self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname  # the 5-argument hook must do what aiosmtpd does without it
+        withheld = set()
+        if not self.script.eightbitmime:
+            withheld.add("250-8BITMIME")
+        if not self.script.smtputf8:
+            withheld.add("250-SMTPUTF8")
+        return [r for r in responses if r not in withheld]
+
     async def handle_MAIL(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, mail_options: list[str]
     ) -> str:
         self.script.mail_froms.append(address)
+        self.script.mail_options.append(list(mail_options))
+        self.script.rcpts.append([])
         if self.script.mail_reply:
             return self.script.mail_reply
         envelope.mail_from = address
@@ -204,6 +226,8 @@ class _ScriptedHandler(_LmtpRelayHandler):
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
     ) -> str:
+        if self.script.rcpts:
+            self.script.rcpts[-1].append(address)
         reply = self.script.rcpt_replies.get(address.lower())
         if reply:
             return reply
@@ -238,7 +262,14 @@ class ScriptedSmtpServer:
         )
         if size_limit is not None:
             kwargs["data_size_limit"] = size_limit
+        if self.script.smtputf8:
+            kwargs["enable_SMTPUTF8"] = True
         self.controller = Controller(_ScriptedHandler(self.relay, self.script), **kwargs)
+
+    @property
+    def accepted(self) -> list[AcceptedMessage]:
+        """The messages this server accepted (and delivered to Dovecot), oldest first."""
+        return list(self.relay.accepted)
 
     def __enter__(self) -> ScriptedSmtpServer:
         self.controller.start()

@@ -139,11 +139,18 @@ def test_any_tld_pattern_is_rejected_in_allow_lists():
 
 @pytest.mark.parametrize(
     "address", ["a@go.th@evil.example", '"a@go.th"@evil.example', "a", "a@", "@go.th", "a b@go.th",
-                "a@[127.0.0.1]", "a..b@go.th"],
+                "a@[127.0.0.1]", "a..b@go.th",
+                # international local parts: no spaces, controls, zero-width or direction marks
+                "สม ชาย@go.th", "สม\u200bชาย@go.th", "\u202eสมชาย@go.th", "สมชาย\u0000@go.th", ".สมชาย@go.th",
+                "ส" * 22 + "@go.th"],  # 66 octets in UTF-8: over the 64 a local part may have
 )
 def test_split_address_refuses_ambiguous_addresses(address):
     with pytest.raises(InvalidHost):
         split_address(address)
+
+
+def test_split_address_takes_a_thai_local_part_as_rfc_6531_allows():
+    assert split_address("สมชาย.ใจดี@กระทรวง.ไทย") == ("สมชาย.ใจดี", "xn--12cm1c6bby4d.xn--o3cw4h")
 
 
 def test_split_address_normalises_the_domain():

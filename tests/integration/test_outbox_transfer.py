@@ -1,0 +1,112 @@
+"""The outbox against a server without 8BITMIME (and without SMTPUTF8), real aiosmtpd → Dovecot.
+
+A server that does not offer 8BITMIME gets 7-bit bytes only (quoted-printable or base64,
+as the builder chooses) and the Thai message arrives intact — also when an earlier
+attempt went to a server that did offer it (the bytes rebuilt as 8-bit then are rebuilt
+as 7-bit again, same Message-ID). An address with Thai letters before the @ and a server
+without SMTPUTF8: the typed InternationalAddressUnsupported text naming the address,
+``failed``, the message kept to edit.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+
+import pytest
+
+from govmail_desktop.core.errors import InternationalAddressUnsupported
+from govmail_desktop.store.outbox import OutboxState, OutboxStore
+from govmail_desktop.sync.send import enqueue, retry_now
+from tests.integration.outbox_helpers import (
+    ATTACHMENT,
+    THAI_BODY,
+    THAI_FILE,
+    THAI_SUBJECT,
+    Script,
+    ScriptedSmtpServer,
+    copies,
+    effective_policy,
+    make_sender,
+    reader,
+    thai_draft,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def policy(certs):
+    return effective_policy(certs.ca_file)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return OutboxStore(tmp_path / "outbox")
+
+
+def _enqueue(store, policy, draft):
+    return enqueue(store, draft, reader(), policy.recipient_policy(), policy.attachment_rules())
+
+
+def _arrived_intact(dovecot, message_id: str) -> None:
+    [raw] = copies(dovecot, "bob", "INBOX", message_id)
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    assert THAI_SUBJECT in msg["Subject"]
+    assert msg.get_body(("plain",)).get_content().replace("\r\n", "\n") == THAI_BODY
+    [attachment] = list(msg.iter_attachments())
+    assert attachment.get_filename() == THAI_FILE
+    assert attachment.get_content() == ATTACHMENT
+
+
+def test_outbox_server_without_8bitmime_gets_7bit_and_the_thai_message_arrives_intact(dovecot, policy, store):
+    entry = _enqueue(store, policy, thai_draft())
+    script = Script(eightbitmime=False)
+    with ScriptedSmtpServer(dovecot, script) as server:
+        report = make_sender(store, policy, dovecot, server.port).run()
+    assert report.done == [entry.entry_id]
+    [accepted] = server.accepted
+    assert accepted.data.isascii()  # 7-bit only: quoted-printable / base64
+    assert not any(o.upper().startswith("BODY=") for o in script.mail_options[0])
+    _arrived_intact(dovecot, entry.message_id)
+
+
+def test_outbox_retry_on_a_server_without_8bitmime_rebuilds_the_8bit_bytes_as_7bit(dovecot, policy, store):
+    """First attempt: 8BITMIME offered (the bytes are rebuilt 8-bit), 451 at DATA. The retry
+    reaches a server that does not offer it (another submission host, a downgraded relay):
+    the bytes must be 7-bit again, never 8-bit bytes without BODY=8BITMIME."""
+    entry = _enqueue(store, policy, thai_draft())
+    script = Script(data_reply="451 4.3.0 Queue full, try later")
+    with ScriptedSmtpServer(dovecot, script) as server:
+        make_sender(store, policy, dovecot, server.port).run()
+        assert store.get(entry.entry_id).transfer == "8bitmime"  # as that server allowed
+        script.data_reply = None
+        script.eightbitmime = False
+        retry_now(store, entry.entry_id)
+        report = make_sender(store, policy, dovecot, server.port).run()
+    assert report.done == [entry.entry_id]
+    [accepted] = server.accepted
+    assert accepted.data.isascii()
+    assert not any(o.upper().startswith("BODY=") for o in script.mail_options[-1])
+    assert entry.message_id.encode() in accepted.data  # the same message, same Message-ID
+    _arrived_intact(dovecot, entry.message_id)
+
+
+def test_outbox_thai_local_part_without_smtputf8_fails_with_the_typed_message_and_keeps_the_draft(
+    dovecot, policy, store
+):
+    address = "สมชาย@localhost"
+    draft = thai_draft(to=f"บ็อบ <bob@localhost>, {address}")
+    entry = _enqueue(store, policy, draft)
+    script = Script(eightbitmime=False, smtputf8=False)
+    with ScriptedSmtpServer(dovecot, script) as server:
+        report = make_sender(store, policy, dovecot, server.port).run()
+    failed = store.get(entry.entry_id)
+    assert report.failed == [entry.entry_id] and failed.state is OutboxState.FAILED
+    assert script.mail_froms == []  # refused before MAIL FROM: nobody got a part of it
+    expected = InternationalAddressUnsupported(address=address).message
+    assert failed.problem is not None
+    assert failed.problem.text("en") == expected.text("en") and address in failed.problem.text("en")
+    assert failed.problem.text("th") == expected.text("th") != expected.text("en")
+    assert store.draft(entry.entry_id).to == draft.to  # nothing lost: kept to edit
+    assert copies(dovecot, "bob", "INBOX", entry.message_id) == []
