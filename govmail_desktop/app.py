@@ -1170,6 +1170,10 @@ def _run(
     drafts = ctx.drafts = open_drafts(ctx)
     # 7c. Writing mail: the composer behind Write / Reply / Forward, the outboxes' answers.
     ctx.composer = attach_composer(ctx, mailboxes, drafts)
+    # 7d. The Outbox page: failed / may-have-been-sent messages, the user's choices, notices.
+    from govmail_desktop.ui.outbox_controller import attach_outbox_view
+
+    attach_outbox_view(ctx, open_draft=partial(resume_draft, ctx))
 
     # 8. Adding an account: the setup wizard, whose saved account joins the mailboxes.
     launcher = overrides.setup_wizard_launcher or make_setup_wizard_launcher(

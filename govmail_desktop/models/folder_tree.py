@@ -249,6 +249,11 @@ class FolderTreeModel(QAbstractItemModel):
         node = self._by_id.get(folder_id)
         return self.createIndex(node.row(), 0, node) if node is not None else QModelIndex()
 
+    def index_for_outbox(self) -> QModelIndex:
+        """The Outbox node (invalid while the outbox is empty)."""
+        node = next((n for n in self._root.children if n.role == OUTBOX_ROLE), None)
+        return self.createIndex(node.row(), 0, node) if node is not None else QModelIndex()
+
     def folder_id_at(self, index: Index) -> int | None:
         node = self._node(index)
         return node.folder_id if node is not self._root else None
@@ -304,6 +309,8 @@ class FolderTreeModel(QAbstractItemModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         node = self._node(index)
+        if node.role == OUTBOX_ROLE:  # shows the Outbox page (ui/outbox_controller.py); no drops
+            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if not node.selectable or node.folder_id is None:
             return Qt.ItemFlag.ItemIsEnabled
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDropEnabled

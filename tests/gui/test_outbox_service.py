@@ -95,7 +95,9 @@ def test_outbox_folder_shows_its_count_after_the_special_folders_and_hides_when_
     assert roles == [SpecialUse.INBOX, SpecialUse.SENT, OUTBOX_ROLE, None]
     outbox = model.index(2, 0)
     assert outbox.data().endswith("(2)")
-    assert not (model.flags(outbox) & Qt.ItemFlag.ItemIsSelectable)  # not a server folder
+    assert model.flags(outbox) & Qt.ItemFlag.ItemIsSelectable  # shows the Outbox page
+    assert not (model.flags(outbox) & Qt.ItemFlag.ItemIsDropEnabled)  # not a server folder
+    assert model.index_for_outbox() == outbox
     qtmodeltester.check(model)
 
     changed: list[int] = []
