@@ -23,6 +23,7 @@ from govmail_desktop.i18n.catalog import current_language
 from govmail_desktop.i18n.thai_dates import format_full, format_short
 from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.store.outbox import OutboxEntry, OutboxState, RecipientResult
+from govmail_desktop.sync.send import MSG_UNKNOWN
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -106,6 +107,8 @@ class OutboxModel(QAbstractTableModel):
             parts.append(entry.overdue.text(lang))
         elif entry.problem is not None:
             parts.append(entry.problem.text(lang))
+        elif entry.state is OutboxState.UNKNOWN:  # found so at start-up, after a crash
+            parts.append(MSG_UNKNOWN.text(lang))
         if entry.progress is not None:
             parts.append(entry.progress.text(lang))
         return " ".join(parts)

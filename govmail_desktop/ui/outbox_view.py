@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from govmail_desktop.i18n.catalog import current_language
 from govmail_desktop.models.outbox_model import (
     COL_ANSWER,
     COL_RECIPIENTS,
@@ -56,7 +55,6 @@ from govmail_desktop.models.outbox_model import (
 )
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.store.outbox import OutboxEntry, OutboxState, RecipientResult
-from govmail_desktop.sync.send import MSG_UNKNOWN
 
 log = logging.getLogger(__name__)
 
@@ -262,8 +260,6 @@ class OutboxView(QWidget):
         colour = {OutboxState.FAILED: FAILED_COLOUR, OutboxState.UNKNOWN: UNKNOWN_COLOUR}.get(entry.state)
         self.state_label.setStyleSheet(f"color: {colour};" if colour else "")
         problem = self.model.problem_text(entry)
-        if entry.state is OutboxState.UNKNOWN and not problem:
-            problem = MSG_UNKNOWN.text(current_language())  # found so at start-up, after a crash
         self.problem_label.setText(problem)
         self.problem_label.setVisible(bool(problem))
         self._fill_recipients(entry)

@@ -442,3 +442,11 @@ def test_a_message_waiting_too_long_is_shown_and_told_with_its_subject(qtbot, th
     service.overdue.emit(ids["queued"], notice)  # what the worker tells once per message
     qtbot.waitUntil(lambda: bool(controller.bridge.warnings), timeout=10000)
     assert controller.bridge.warnings == [f"“ขอเชิญประชุมคณะกรรมการ”: {notice.text('th')}"]
+
+
+def test_a_message_found_unknown_at_start_up_says_why_in_the_list(qtbot, thai, outbox):
+    _store, service, ids = outbox
+    model = OutboxModel()
+    model.set_entries(service.entries())
+    row = model.row_of(ids["unknown"])
+    assert model.index(row, COL_ANSWER).data().startswith("การเชื่อมต่อขาดขณะที่เซิร์ฟเวอร์กำลังรับจดหมาย")
