@@ -618,7 +618,10 @@ class Sender:
                 flag = Flag.ANSWERED if draft.original_kind is OriginalKind.REPLY else Flag.FORWARDED
                 self._mark_original(draft.original, flag)
             entry = self.store.update(eid, original_marked=True)
-        if entry.waiting:  # delivered to some; the ones answered 4xx are tried again later
+        # Delivered to some; the ones answered 4xx are tried again later. (An entry with no
+        # recipient recorded as delivered — written before answers were kept per recipient —
+        # is finished as it is: it must never be sent to everyone again.)
+        if entry.waiting and entry.delivered:
             entry = self._retry_later(entry, entry.problem or MSG_TEMPORARY.format(answer=entry.problem_detail),
                                       entry.problem_detail or "recipients waiting")
             report.retry.append(eid)
@@ -666,7 +669,7 @@ class Sender:
                 return report
             for entry in unknown:
                 if self.in_sent(conn, folder, entry.message_id):
-                    taken = [RecipientResult(a, 250, "found in Sent") for a in entry.in_flight]
+                    taken = [RecipientResult(a, 250, "found in Sent") for a in entry.in_flight or entry.waiting]
                     filed = self.store.update(entry.entry_id, state=OutboxState.FILED, sent_folder=folder,
                                               filed_once=True, in_flight=(),
                                               recipients=merge_results(entry.recipients, taken),

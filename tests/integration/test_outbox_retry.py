@@ -9,13 +9,14 @@ long (``OVERDUE_AFTER``) stays queued but carries a notice the user is told once
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
 import pytest
 
 from govmail_desktop.core.compose import OriginalKind
-from govmail_desktop.store.outbox import OutboxState, OutboxStore
+from govmail_desktop.store.outbox import STATE_FILE, OutboxState, OutboxStore
 from govmail_desktop.sync import send
 from govmail_desktop.sync.send import enqueue, retry_now
 from tests.integration.outbox_helpers import (
@@ -197,3 +198,25 @@ def test_outbox_retries_back_off_to_a_cap_and_an_overdue_message_is_told_once(do
 
     send.send_again(store, entry.entry_id)  # the user's new start: the clock starts again
     assert store.get(entry.entry_id).overdue is None
+
+
+def test_outbox_accepted_entry_without_per_recipient_answers_is_finished_never_sent_to_everyone_again(
+    dovecot, policy, store
+):
+    """A state written before answers were kept per recipient (accepted, no recipients
+    recorded: a crash between the 250's record and the answers) reads with the new fields'
+    defaults and is filed and finished — not taken for "nobody has it yet"."""
+    entry = _enqueue(store, policy, thai_draft(cc=CAROL))
+    store.update(entry.entry_id, state=OutboxState.SENDING)
+    store.update(entry.entry_id, state=OutboxState.ACCEPTED, next_attempt_at=0.0)
+    path = store.root / entry.entry_id / STATE_FILE
+    old = {k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items()
+           if k not in ("in_flight", "filed_once", "original_marked", "waiting_since", "overdue")}
+    path.write_text(json.dumps(old), encoding="utf-8")
+    legacy = store.get(entry.entry_id)
+    assert legacy.delivered == () and legacy.filed_once is False and legacy.overdue is None
+
+    with ScriptedSmtpServer(dovecot) as server:
+        report = make_sender(store, policy, dovecot, server.port).run()
+    assert report.done == [entry.entry_id] and server.script.mail_froms == []
+    assert len(copies(dovecot, "alice", "Sent", entry.message_id)) == 1
