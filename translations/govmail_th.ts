@@ -598,7 +598,7 @@
         <name>App</name>
         <message>
             <source>GovMail Desktop: e-mail for Thai government officials.</source>
-            <extracomment>Opens the setup wizard non-blocking over ``parent``. ``factory(account, cache, offline_queue)`` → the account's sync service (None: offline only). The OS keyring for this run (None: none, passwords live in memory only). ``factory(window, notifications_enabled)`` → the tray icon. Use this settings file instead of the one in the config directory. The policy to enforce instead of the machine policy (tests and the demo: a test policy allowing 127.0.0.1, never a bypass). Opens the account setup wizard; enables File → Add account… and is called at start-up when no account exists. Passwords to hold in memory for this run only (account id -&gt; password), as if the user had typed them for "ask each session" (the demo's accounts). Called once the main window is shown (screenshots, start-up tests). Builds each account's sync service instead of :func:`engine_sync_factory`. The keyring for this run instead of the system's. The tray icon instead of :func:`system_tray`. The accounts' mailboxes, their controller and the tray.</extracomment>
+            <extracomment>Opens the setup wizard non-blocking over ``parent``. ``factory(account, cache, offline_queue)`` → the account's sync service (None: offline only). The OS keyring for this run (None: none, passwords live in memory only). ``factory(window, notifications_enabled)`` → the tray icon. ``opener(ctx, request, files)`` opens the composer (:func:`open_composer`). Use this settings file instead of the one in the config directory. The policy to enforce instead of the machine policy (tests and the demo: a test policy allowing 127.0.0.1, never a bypass). Opens the account setup wizard; enables File → Add account… and is called at start-up when no account exists. Passwords to hold in memory for this run only (account id -&gt; password), as if the user had typed them for "ask each session" (the demo's accounts). Called once the main window is shown (screenshots, start-up tests). Builds each account's sync service instead of :func:`engine_sync_factory`. The keyring for this run instead of the system's. The tray icon instead of :func:`system_tray`. Opens the composer for a launch's request instead of :func:`open_composer`. The accounts' mailboxes, their controller and the tray. Drafts of every account: autosave, the Drafts folder, the start-up offer. Opens composer windows (Write, Reply, a mailto: link, a recovered draft). Takes the requests of later launches (None: no safe place for its socket).</extracomment>
             <translation>GovMail Desktop: อีเมลสำหรับเจ้าหน้าที่ภาครัฐไทย</translation>
         </message>
         <message>
@@ -614,8 +614,41 @@
             <translation>บันทึกล็อกแบบละเอียด และแสดงในเทอร์มินัลด้วย</translation>
         </message>
         <message>
+            <source>Open a new message (in the program if it is already running).</source>
+            <translation>เปิดหน้าต่างเขียนจดหมายใหม่ (ในโปรแกรมที่เปิดอยู่แล้ว ถ้ามี)</translation>
+        </message>
+        <message>
+            <source>FILE</source>
+            <translation>ไฟล์</translation>
+        </message>
+        <message>
+            <source>Attach this file to the new message; give it once for each file.</source>
+            <translation>แนบไฟล์นี้ไปกับจดหมายใหม่ ระบุหนึ่งครั้งต่อหนึ่งไฟล์</translation>
+        </message>
+        <message>
+            <source>An e-mail link (mailto:) to write a message from, as a web page gives it.</source>
+            <translation>ลิงก์อีเมล (mailto:) ที่จะใช้เขียนจดหมาย เช่น ลิงก์จากหน้าเว็บ</translation>
+        </message>
+        <message>
             <source>Some settings could not be read and were reset to their defaults. Details are in the log file.</source>
             <translation>อ่านการตั้งค่าบางรายการไม่ได้ จึงคืนค่าเป็นค่าเริ่มต้นแล้ว ดูรายละเอียดได้ในไฟล์บันทึกการทำงาน (log)</translation>
+        </message>
+        <message>
+            <source>GovMail Desktop is already running, but this start could not pass the request to it safely. Please switch to its window.</source>
+            <extracomment>Sending (None: the account cannot send, e.g. the policy is broken).</extracomment>
+            <translation>GovMail Desktop เปิดอยู่แล้ว แต่การเปิดครั้งนี้ส่งคำขอไปยังโปรแกรมที่เปิดอยู่อย่างปลอดภัยไม่ได้ กรุณาสลับไปที่หน้าต่างของโปรแกรม</translation>
+        </message>
+        <message>
+            <source>GovMail Desktop is already running but does not answer. Please switch to its window, or close it and try again.</source>
+            <translation>GovMail Desktop เปิดอยู่แล้วแต่ไม่ตอบสนอง กรุณาสลับไปที่หน้าต่างของโปรแกรม หรือปิดโปรแกรมแล้วลองใหม่</translation>
+        </message>
+        <message>
+            <source>GovMail Desktop is already running but did not accept the request (it may be another version). Please close it and try again.</source>
+            <translation>GovMail Desktop เปิดอยู่แล้วแต่ไม่รับคำขอ (อาจเป็นรุ่นอื่น) กรุณาปิดโปรแกรมแล้วลองใหม่</translation>
+        </message>
+        <message>
+            <source>Set up an account first to write a message.</source>
+            <translation>กรุณาตั้งค่าบัญชีก่อนเขียนจดหมาย</translation>
         </message>
     </context>
     <context>
@@ -718,6 +751,29 @@
         <message>
             <source>show program's version number and exit</source>
             <translation>แสดงหมายเลขรุ่นของโปรแกรมแล้วออก</translation>
+        </message>
+    </context>
+    <context>
+        <name>AttachmentList</name>
+        <message>
+            <source>Remove</source>
+            <translation>นำออก</translation>
+        </message>
+        <message>
+            <source>Remove the selected attachment (Delete)</source>
+            <translation>นำไฟล์แนบที่เลือกออก (Delete)</translation>
+        </message>
+        <message>
+            <source>Attachments: {total}</source>
+            <translation>ไฟล์แนบ: {total}</translation>
+        </message>
+        <message>
+            <source>Attachments: {total} of at most {limit}</source>
+            <translation>ไฟล์แนบ: {total} จากที่ส่งได้ไม่เกิน {limit}</translation>
+        </message>
+        <message>
+            <source>too large to send; remove some files</source>
+            <translation>ใหญ่เกินกว่าจะส่งได้ กรุณานำไฟล์บางไฟล์ออก</translation>
         </message>
     </context>
     <context>
@@ -844,6 +900,415 @@
         </message>
     </context>
     <context>
+        <name>Composer</name>
+        <message>
+            <source>The warnings changed after you confirmed them; please check the message again.</source>
+            <extracomment>Autosave interval when the settings say nothing else (seconds). The mailbox as typed ("สมชาย &lt;a@x.go.th&gt;"), and its bare address. Why (the policy's words), in the current language; "" when OK. A ``saraban@`` address: official documents (หนังสือราชการ) go there. The pre-send check over a draft (``check_before_send`` with the policy's rules bound).</extracomment>
+            <translation>คำเตือนเปลี่ยนไปหลังจากที่คุณยืนยัน กรุณาตรวจสอบจดหมายอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>Messages cannot be sent from this account now. The message is kept in Drafts.</source>
+            <translation>ขณะนี้ส่งจดหมายจากบัญชีนี้ไม่ได้ จดหมายถูกเก็บไว้ในร่างจดหมายแล้ว</translation>
+        </message>
+        <message>
+            <source>Files are still being attached. Please send again in a moment.</source>
+            <translation>กำลังแนบไฟล์อยู่ กรุณากดส่งอีกครั้งในอีกสักครู่</translation>
+        </message>
+        <message>
+            <source>The message has not been downloaded yet. It is being fetched; please try again in a moment.</source>
+            <translation>จดหมายนี้ยังไม่ได้ดาวน์โหลด กำลังดาวน์โหลดอยู่ กรุณาลองอีกครั้งในอีกสักครู่</translation>
+        </message>
+        <message>
+            <source>The message is no longer in this folder.</source>
+            <translation>จดหมายนี้ไม่อยู่ในโฟลเดอร์นี้แล้ว</translation>
+        </message>
+    </context>
+    <context>
+        <name>ComposerWindow</name>
+        <message>
+            <source>Send</source>
+            <extracomment>The body is handed to the session once typing rests this long (ms); before saving, sending or closing it is handed over at once.</extracomment>
+            <translation>ส่ง</translation>
+        </message>
+        <message>
+            <source>Send the message (Ctrl+Enter)</source>
+            <translation>ส่งจดหมาย (Ctrl+Enter)</translation>
+        </message>
+        <message>
+            <source>Save Draft</source>
+            <translation>บันทึกร่าง</translation>
+        </message>
+        <message>
+            <source>Save the message in Drafts (Ctrl+S)</source>
+            <translation>บันทึกจดหมายไว้ในร่างจดหมาย (Ctrl+S)</translation>
+        </message>
+        <message>
+            <source>Attach File…</source>
+            <translation>แนบไฟล์…</translation>
+        </message>
+        <message>
+            <source>Attach files (Ctrl+Shift+A); you can also drop or paste them</source>
+            <translation>แนบไฟล์ (Ctrl+Shift+A) หรือลากไฟล์มาวาง หรือวางจากคลิปบอร์ดก็ได้</translation>
+        </message>
+        <message>
+            <source>Formatting</source>
+            <translation>จัดรูปแบบ</translation>
+        </message>
+        <message>
+            <source>Write with formatting (bold, lists, links); off: plain text</source>
+            <translation>เขียนแบบจัดรูปแบบ (ตัวหนา รายการ ลิงก์) ถ้าปิดจะเป็นข้อความธรรมดา</translation>
+        </message>
+        <message>
+            <source>Signature</source>
+            <translation>ลายเซ็น</translation>
+        </message>
+        <message>
+            <source>Insert one of your signatures</source>
+            <translation>แทรกลายเซ็นของคุณ</translation>
+        </message>
+        <message>
+            <source>Composer Toolbar</source>
+            <translation>แถบเครื่องมือเขียนจดหมาย</translation>
+        </message>
+        <message>
+            <source>&amp;From:</source>
+            <translation>&amp;จาก:</translation>
+        </message>
+        <message>
+            <source>&amp;To:</source>
+            <translation>&amp;ถึง:</translation>
+        </message>
+        <message>
+            <source>&amp;Cc:</source>
+            <translation>สำเนา&amp;ถึง:</translation>
+        </message>
+        <message>
+            <source>&amp;Bcc:</source>
+            <translation>สำเนา&amp;ลับถึง:</translation>
+        </message>
+        <message>
+            <source>S&amp;ubject:</source>
+            <translation>เ&amp;รื่อง:</translation>
+        </message>
+        <message>
+            <source>U&amp;rgency:</source>
+            <translation>ชั้นความเ&amp;ร็ว:</translation>
+        </message>
+        <message>
+            <source>Secre&amp;cy:</source>
+            <translation>ชั้นความ&amp;ลับ:</translation>
+        </message>
+        <message>
+            <source>Hidden from the other recipients</source>
+            <translation>ผู้รับคนอื่นจะไม่เห็นที่อยู่เหล่านี้</translation>
+        </message>
+        <message>
+            <source>Addresses separated by commas</source>
+            <translation>ที่อยู่อีเมล คั่นด้วยจุลภาค (,)</translation>
+        </message>
+        <message>
+            <source>Normal</source>
+            <translation>ปกติ</translation>
+        </message>
+        <message>
+            <source>Not classified</source>
+            <translation>ไม่มีชั้นความลับ</translation>
+        </message>
+        <message>
+            <source>Urgency class of official mail (ชั้นความเร็ว)</source>
+            <translation>ชั้นความเร็วของหนังสือราชการ</translation>
+        </message>
+        <message>
+            <source>Secrecy class of official mail (ชั้นความลับ)</source>
+            <translation>ชั้นความลับของหนังสือราชการ</translation>
+        </message>
+        <message>
+            <source>Write Message</source>
+            <translation>เขียนจดหมาย</translation>
+        </message>
+        <message>
+            <source>Recipients will see the subject: {subject}</source>
+            <translation>ผู้รับจะเห็นเรื่องเป็น: {subject}</translation>
+        </message>
+        <message>
+            <source>No signatures yet (Edit → Signatures…)</source>
+            <translation>ยังไม่มีลายเซ็น (แก้ไข → ลายเซ็น…)</translation>
+        </message>
+        <message>
+            <source>Attach Files</source>
+            <translation>แนบไฟล์</translation>
+        </message>
+        <message>
+            <source>picture.png</source>
+            <translation>รูปภาพ.png</translation>
+        </message>
+        <message>
+            <source>Draft saved at {time}</source>
+            <translation>บันทึกร่างแล้วเมื่อ {time} น.</translation>
+        </message>
+        <message>
+            <source>Close the Message</source>
+            <translation>ปิดจดหมาย</translation>
+        </message>
+        <message>
+            <source>Keep this message in Drafts to finish it later?</source>
+            <translation>ต้องการเก็บจดหมายนี้ไว้ในร่างจดหมายเพื่อเขียนต่อภายหลังหรือไม่</translation>
+        </message>
+        <message>
+            <source>Keep in Drafts</source>
+            <translation>เก็บไว้ในร่างจดหมาย</translation>
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>ทิ้ง</translation>
+        </message>
+        <message>
+            <source>Go On Writing</source>
+            <translation>เขียนต่อ</translation>
+        </message>
+    </context>
+    <context>
+        <name>ContactEditDialog</name>
+        <message>
+            <source>New Contact</source>
+            <extracomment>How many skipped entries the import report lists by name (the rest are counted).</extracomment>
+            <translation>ผู้ติดต่อใหม่</translation>
+        </message>
+        <message>
+            <source>Edit Contact</source>
+            <translation>แก้ไขผู้ติดต่อ</translation>
+        </message>
+        <message>
+            <source>&amp;Name:</source>
+            <translation>ชื่อ(&amp;N):</translation>
+        </message>
+        <message>
+            <source>&amp;E-mail:</source>
+            <translation>อีเมล(&amp;E):</translation>
+        </message>
+        <message>
+            <source>&amp;Other e-mail addresses:</source>
+            <translation>อีเมลอื่น(&amp;O):</translation>
+        </message>
+        <message>
+            <source>O&amp;rganisation:</source>
+            <translation>หน่วยงาน(&amp;R):</translation>
+        </message>
+        <message>
+            <source>&amp;Position:</source>
+            <translation>ตำแหน่ง(&amp;P):</translation>
+        </message>
+        <message>
+            <source>P&amp;hone:</source>
+            <translation>โทรศัพท์(&amp;H):</translation>
+        </message>
+        <message>
+            <source>Separate several addresses with commas</source>
+            <translation>คั่นที่อยู่อีเมลหลายรายการด้วยเครื่องหมายจุลภาค (,)</translation>
+        </message>
+    </context>
+    <context>
+        <name>Contacts</name>
+        <message>
+            <source>The file could not be read as contacts.</source>
+            <extracomment>Bigger files are refused before reading (a directory export of 100,000 people is ~30 MB).</extracomment>
+            <translation>ไม่สามารถอ่านไฟล์นี้เป็นรายชื่อผู้ติดต่อได้</translation>
+        </message>
+        <message>
+            <source>The file is too large to import ({size} MB; at most {limit} MB).</source>
+            <translation>ไฟล์มีขนาดใหญ่เกินกว่าจะนำเข้าได้ ({size} MB สูงสุด {limit} MB)</translation>
+        </message>
+        <message>
+            <source>The file is not a text file; please choose a vCard (.vcf) or CSV file.</source>
+            <translation>ไฟล์นี้ไม่ใช่ไฟล์ข้อความ กรุณาเลือกไฟล์ vCard (.vcf) หรือไฟล์ CSV</translation>
+        </message>
+        <message>
+            <source>The file is empty.</source>
+            <translation>ไฟล์ว่างเปล่า</translation>
+        </message>
+        <message>
+            <source>The file {path} could not be opened.</source>
+            <translation>ไม่สามารถเปิดไฟล์ {path} ได้</translation>
+        </message>
+        <message>
+            <source>The file {path} could not be written.</source>
+            <translation>ไม่สามารถบันทึกไฟล์ {path} ได้</translation>
+        </message>
+        <message>
+            <source>The CSV file is damaged and could not be read.</source>
+            <translation>ไฟล์ CSV เสียหาย ไม่สามารถอ่านได้</translation>
+        </message>
+        <message>
+            <source>No vCard was found in the file (it has no BEGIN:VCARD line).</source>
+            <translation>ไม่พบข้อมูล vCard ในไฟล์ (ไม่มีบรรทัด BEGIN:VCARD)</translation>
+        </message>
+        <message>
+            <source>No e-mail address column was found in the CSV file. Columns found: {columns}</source>
+            <translation>ไม่พบคอลัมน์ที่อยู่อีเมลในไฟล์ CSV คอลัมน์ที่พบ: {columns}</translation>
+        </message>
+        <message>
+            <source>no e-mail address</source>
+            <translation>ไม่มีที่อยู่อีเมล</translation>
+        </message>
+        <message>
+            <source>invalid e-mail address "{address}"</source>
+            <translation>ที่อยู่อีเมล "{address}" ไม่ถูกต้อง</translation>
+        </message>
+        <message>
+            <source>the card has no END:VCARD line; it was read up to where it stops</source>
+            <translation>รายการนี้ไม่มีบรรทัด END:VCARD ได้อ่านข้อมูลเท่าที่มีแล้ว</translation>
+        </message>
+        <message>
+            <source>already in your contacts ({name})</source>
+            <translation>มีอยู่ในรายชื่อผู้ติดต่อแล้ว ({name})</translation>
+        </message>
+        <message>
+            <source>card {number} (line {line})</source>
+            <translation>รายการที่ {number} (บรรทัด {line})</translation>
+        </message>
+        <message>
+            <source>row {number}</source>
+            <translation>แถวที่ {number}</translation>
+        </message>
+        <message>
+            <source>The file is not UTF-8; it was read as Thai Windows text (code page 874).</source>
+            <translation>ไฟล์นี้ไม่ใช่ UTF-8 จึงอ่านเป็นข้อความภาษาไทยของ Windows (โค้ดเพจ 874)</translation>
+        </message>
+        <message>
+            <source>Some characters could not be read and are shown as �; please check the names.</source>
+            <translation>อ่านอักขระบางตัวไม่ได้และแสดงเป็น � กรุณาตรวจสอบชื่อ</translation>
+        </message>
+        <message>
+            <source>The contact could not be saved.</source>
+            <extracomment>Longest text kept in a contact field (a pasted essay is not a name).</extracomment>
+            <translation>ไม่สามารถบันทึกผู้ติดต่อได้</translation>
+        </message>
+        <message>
+            <source>Please enter an e-mail address for the contact.</source>
+            <translation>กรุณากรอกที่อยู่อีเมลของผู้ติดต่อ</translation>
+        </message>
+        <message>
+            <source>"{address}" is not a valid e-mail address (for example name@agency.go.th).</source>
+            <translation>"{address}" ไม่ใช่ที่อยู่อีเมลที่ถูกต้อง (ตัวอย่าง name@agency.go.th)</translation>
+        </message>
+        <message>
+            <source>{address} is already in your contacts ({name}).</source>
+            <translation>{address} มีอยู่ในรายชื่อผู้ติดต่อแล้ว ({name})</translation>
+        </message>
+        <message>
+            <source>The contact no longer exists.</source>
+            <translation>ไม่พบผู้ติดต่อนี้แล้ว</translation>
+        </message>
+    </context>
+    <context>
+        <name>ContactsDialog</name>
+        <message>
+            <source>Delete Contacts</source>
+            <extracomment>The box or dialog open now (a question, a report, an editor, a file chooser).</extracomment>
+            <translation>ลบผู้ติดต่อ</translation>
+        </message>
+        <message>
+            <source>Delete the contact {name}?</source>
+            <translation>ต้องการลบผู้ติดต่อ {name} หรือไม่</translation>
+        </message>
+        <message>
+            <source>Delete {count} contacts?</source>
+            <translation>ต้องการลบผู้ติดต่อ {count} รายการหรือไม่</translation>
+        </message>
+        <message>
+            <source>Import Contacts</source>
+            <translation>นำเข้ารายชื่อผู้ติดต่อ</translation>
+        </message>
+        <message>
+            <source>Contacts (*.vcf *.vcard *.csv)</source>
+            <translation>รายชื่อผู้ติดต่อ (*.vcf *.vcard *.csv)</translation>
+        </message>
+        <message>
+            <source>All files (*)</source>
+            <translation>ทุกไฟล์ (*)</translation>
+        </message>
+        <message>
+            <source>Export Contacts</source>
+            <translation>ส่งออกรายชื่อผู้ติดต่อ</translation>
+        </message>
+        <message>
+            <source>vCard 3.0 (*.vcf)</source>
+            <translation>ไฟล์ vCard 3.0 (*.vcf)</translation>
+        </message>
+        <message>
+            <source>vCard 4.0 (*.vcf)</source>
+            <translation>ไฟล์ vCard 4.0 (*.vcf)</translation>
+        </message>
+        <message>
+            <source>CSV for Outlook, Thunderbird, Google and Excel (*.csv)</source>
+            <translation>ไฟล์ CSV สำหรับ Outlook, Thunderbird, Google และ Excel (*.csv)</translation>
+        </message>
+        <message>
+            <source>Imported {count} contacts.</source>
+            <translation>นำเข้าผู้ติดต่อแล้ว {count} รายการ</translation>
+        </message>
+        <message>
+            <source>{count} entries were not imported:</source>
+            <translation>ไม่ได้นำเข้า {count} รายการ:</translation>
+        </message>
+        <message>
+            <source>…and {count} more.</source>
+            <translation>…และอีก {count} รายการ</translation>
+        </message>
+        <message>
+            <source>Contacts</source>
+            <translation>รายชื่อผู้ติดต่อ</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>ชื่อ</translation>
+        </message>
+        <message>
+            <source>E-mail</source>
+            <translation>อีเมล</translation>
+        </message>
+        <message>
+            <source>Organisation</source>
+            <translation>หน่วยงาน</translation>
+        </message>
+        <message>
+            <source>Position</source>
+            <translation>ตำแหน่ง</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>โทรศัพท์</translation>
+        </message>
+        <message>
+            <source>Search contacts</source>
+            <translation>ค้นหาผู้ติดต่อ</translation>
+        </message>
+        <message>
+            <source>&amp;Add…</source>
+            <translation>เพิ่ม(&amp;A)…</translation>
+        </message>
+        <message>
+            <source>&amp;Edit…</source>
+            <translation>แก้ไข(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>&amp;Delete</source>
+            <translation>ลบ(&amp;D)</translation>
+        </message>
+        <message>
+            <source>&amp;Import…</source>
+            <translation>นำเข้า(&amp;I)…</translation>
+        </message>
+        <message>
+            <source>E&amp;xport…</source>
+            <translation>ส่งออก(&amp;X)…</translation>
+        </message>
+        <message>
+            <source>The contacts file was damaged and has been set aside; the list starts empty. Your IT staff can recover the old file from the data folder.</source>
+            <translation>ไฟล์รายชื่อผู้ติดต่อเสียหาย จึงเก็บแยกไว้และเริ่มรายชื่อใหม่ที่ว่างเปล่า เจ้าหน้าที่ไอทีสามารถกู้ไฟล์เดิมได้จากโฟลเดอร์ข้อมูล</translation>
+        </message>
+    </context>
+    <context>
         <name>Credentials</name>
         <message>
             <source>The password store (keyring) is locked.</source>
@@ -869,6 +1334,131 @@
         <message>
             <source>The password could not be read from the password store (keyring).</source>
             <translation>ไม่สามารถอ่านรหัสผ่านจากที่เก็บรหัสผ่าน (keyring) ได้</translation>
+        </message>
+    </context>
+    <context>
+        <name>DraftRecoveryDialog</name>
+        <message>
+            <source>Unsent drafts</source>
+            <translation>ร่างจดหมายที่ยังไม่ได้ส่ง</translation>
+        </message>
+        <message>
+            <source>GovMail was closed before these messages were sent. They were kept on this computer. Open them to continue writing?</source>
+            <translation>โปรแกรม GovMail ถูกปิดก่อนที่จดหมายเหล่านี้จะถูกส่ง ร่างจดหมายจึงเก็บไว้ในเครื่องคอมพิวเตอร์นี้ ต้องการเปิดเพื่อเขียนต่อหรือไม่</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>เปิด</translation>
+        </message>
+        <message>
+            <source>Later</source>
+            <translation>ไว้ภายหลัง</translation>
+        </message>
+        <message>
+            <source>Discard…</source>
+            <translation>ทิ้ง…</translation>
+        </message>
+        <message>
+            <source>(no subject)</source>
+            <translation>(ไม่มีเรื่อง)</translation>
+        </message>
+        <message>
+            <source>(no recipients)</source>
+            <translation>(ไม่มีผู้รับ)</translation>
+        </message>
+        <message>
+            <source>{subject} — to {to} — {when}</source>
+            <translation>{subject} — ถึง {to} — {when}</translation>
+        </message>
+        <message>
+            <source>Discard drafts</source>
+            <translation>ทิ้งร่างจดหมาย</translation>
+        </message>
+        <message>
+            <source>Discard {count} draft(s) for good? They cannot be brought back.</source>
+            <translation>ต้องการทิ้งร่างจดหมาย {count} ฉบับอย่างถาวรหรือไม่ จะไม่สามารถนำกลับมาได้อีก</translation>
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>ทิ้ง</translation>
+        </message>
+        <message>
+            <source>Keep</source>
+            <translation>เก็บไว้</translation>
+        </message>
+    </context>
+    <context>
+        <name>Drafts</name>
+        <message>
+            <source>The draft could not be found on this computer.</source>
+            <extracomment>A draft id is a directory name: letters, digits and '-' only (Draft.new makes uuid hex). What :meth:`DraftStore.add_attachment` names files: never a path, never draft.json. Copying a source file is done in pieces of this size (never the whole file in memory).</extracomment>
+            <translation>ไม่พบร่างจดหมายนี้ในเครื่องคอมพิวเตอร์</translation>
+        </message>
+        <message>
+            <source>It may have been sent or discarded already.</source>
+            <translation>ร่างจดหมายนี้อาจถูกส่งหรือถูกทิ้งไปแล้ว</translation>
+        </message>
+        <message>
+            <source>A saved draft could not be read. It was set aside in {path} and not deleted.</source>
+            <translation>ไม่สามารถอ่านร่างจดหมายที่บันทึกไว้ได้ จึงย้ายไปเก็บไว้ที่ {path} โดยไม่ได้ลบทิ้ง</translation>
+        </message>
+        <message>
+            <source>Please tell your IT staff if the draft is needed.</source>
+            <translation>หากต้องการร่างจดหมายนี้ กรุณาแจ้งเจ้าหน้าที่ไอที</translation>
+        </message>
+        <message>
+            <source>The file {name} could not be read, so it was not attached.</source>
+            <translation>ไม่สามารถอ่านไฟล์ {name} ได้ จึงไม่ได้แนบไฟล์นี้</translation>
+        </message>
+        <message>
+            <source>Please check that the file still exists and that you may open it.</source>
+            <translation>กรุณาตรวจสอบว่าไฟล์ยังอยู่และคุณมีสิทธิ์เปิดไฟล์นั้น</translation>
+        </message>
+        <message>
+            <source>The draft could not be saved in the server's Drafts folder.</source>
+            <extracomment>A Drafts copy bigger than this is not fetched to be opened.</extracomment>
+            <translation>ไม่สามารถบันทึกร่างจดหมายลงในโฟลเดอร์ร่างจดหมายบนเซิร์ฟเวอร์ได้</translation>
+        </message>
+        <message>
+            <source>The draft is still kept on this computer.</source>
+            <translation>ร่างจดหมายยังคงเก็บไว้ในเครื่องคอมพิวเตอร์นี้</translation>
+        </message>
+        <message>
+            <source>This draft is no longer on the server.</source>
+            <translation>ไม่พบร่างจดหมายนี้บนเซิร์ฟเวอร์แล้ว</translation>
+        </message>
+        <message>
+            <source>It may have been sent or deleted by another mail program.</source>
+            <translation>ร่างจดหมายนี้อาจถูกส่งหรือถูกลบโดยโปรแกรมอีเมลอื่นแล้ว</translation>
+        </message>
+        <message>
+            <source>This draft is too big or too complex to be opened.</source>
+            <translation>ร่างจดหมายนี้มีขนาดใหญ่หรือซับซ้อนเกินกว่าจะเปิดได้</translation>
+        </message>
+        <message>
+            <source>The draft is kept on this computer; it cannot be saved on the server of this account now.</source>
+            <extracomment>How often the composer hands its draft over while the user types (milliseconds).</extracomment>
+            <translation>ร่างจดหมายเก็บไว้ในเครื่องคอมพิวเตอร์นี้แล้ว แต่ขณะนี้ไม่สามารถบันทึกลงเซิร์ฟเวอร์ของบัญชีนี้ได้</translation>
+        </message>
+        <message>
+            <source>The account has no Drafts folder on the server.</source>
+            <translation>บัญชีนี้ไม่มีโฟลเดอร์ร่างจดหมายบนเซิร์ฟเวอร์</translation>
+        </message>
+    </context>
+    <context>
+        <name>DraftsService</name>
+        <message>
+            <source>Saving a draft</source>
+            <extracomment>The account's own address: From of a draft whose sender is not (yet) usable. {role: folder name} the user or the policy chose (core/folder_roles.py). The newest draft handed in, written or not (what a server save sends).</extracomment>
+            <translation>กำลังบันทึกร่างจดหมาย</translation>
+        </message>
+        <message>
+            <source>Removing a draft</source>
+            <translation>กำลังลบร่างจดหมาย</translation>
+        </message>
+        <message>
+            <source>Opening a draft</source>
+            <translation>กำลังเปิดร่างจดหมาย</translation>
         </message>
     </context>
     <context>
@@ -1024,13 +1614,121 @@
             <translation>ถังขยะ</translation>
         </message>
         <message>
+            <source>Outbox</source>
+            <extracomment>The role of the local Outbox node (messages waiting to be sent; not a server folder). The view's icons by special use (None: a user folder); set by the UI. Messages in the account's outbox (shown as the Outbox folder when not 0).</extracomment>
+            <translation>กล่องจดหมายออก</translation>
+        </message>
+        <message>
             <source>Folders</source>
-            <extracomment>The view's icons by special use (None: a user folder); set by the UI.</extracomment>
             <translation>โฟลเดอร์</translation>
+        </message>
+        <message>
+            <source>{count} message(s) waiting to be sent</source>
+            <translation>จดหมาย {count} ฉบับรอส่ง</translation>
         </message>
         <message>
             <source>{name}: {count} unread</source>
             <translation>{name}: ยังไม่ได้อ่าน {count} ฉบับ</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormatToolbar</name>
+        <message>
+            <source>Formatting</source>
+            <extracomment>The official documents' typeface, used when the PC has it. TH Sarabun New is small for its size: documents use 16 pt.</extracomment>
+            <translation>จัดรูปแบบ</translation>
+        </message>
+        <message>
+            <source>B</source>
+            <translation>ห</translation>
+        </message>
+        <message>
+            <source>Bold (Ctrl+B)</source>
+            <translation>ตัวหนา (Ctrl+B)</translation>
+        </message>
+        <message>
+            <source>I</source>
+            <translation>อ</translation>
+        </message>
+        <message>
+            <source>Italic (Ctrl+I)</source>
+            <translation>ตัวเอียง (Ctrl+I)</translation>
+        </message>
+        <message>
+            <source>U</source>
+            <translation>ข</translation>
+        </message>
+        <message>
+            <source>Underline (Ctrl+U)</source>
+            <translation>ขีดเส้นใต้ (Ctrl+U)</translation>
+        </message>
+        <message>
+            <source>• List</source>
+            <translation>• รายการ</translation>
+        </message>
+        <message>
+            <source>Bulleted list</source>
+            <translation>รายการแบบสัญลักษณ์</translation>
+        </message>
+        <message>
+            <source>1. List</source>
+            <translation>1. รายการ</translation>
+        </message>
+        <message>
+            <source>Numbered list</source>
+            <translation>รายการแบบลำดับเลข</translation>
+        </message>
+        <message>
+            <source>Link…</source>
+            <translation>ลิงก์…</translation>
+        </message>
+        <message>
+            <source>Insert a link (Ctrl+K)</source>
+            <translation>แทรกลิงก์ (Ctrl+K)</translation>
+        </message>
+        <message>
+            <source>Font size (points)</source>
+            <translation>ขนาดตัวอักษร (พอยต์)</translation>
+        </message>
+        <message>
+            <source>Insert Link</source>
+            <translation>แทรกลิงก์</translation>
+        </message>
+        <message>
+            <source>Web address:</source>
+            <translation>ที่อยู่เว็บ:</translation>
+        </message>
+    </context>
+    <context>
+        <name>Launch</name>
+        <message>
+            <source>The file to attach was not found: {path}</source>
+            <extracomment>Version of the message a second launch sends; a running instance accepts only this one. Files one command line may attach. Longest path accepted in a message (characters). Largest message (bytes after the length): the longest link and paths, escaped, fit.</extracomment>
+            <translation>ไม่พบไฟล์ที่จะแนบ: {path}</translation>
+        </message>
+        <message>
+            <source>Only files can be attached; this is a folder or a device, not a file: {path}</source>
+            <translation>แนบได้เฉพาะไฟล์ รายการนี้เป็นโฟลเดอร์หรืออุปกรณ์ ไม่ใช่ไฟล์: {path}</translation>
+        </message>
+        <message>
+            <source>The file to attach cannot be read: {path}</source>
+            <translation>อ่านไฟล์ที่จะแนบไม่ได้: {path}</translation>
+        </message>
+        <message>
+            <source>At most {limit} files can be attached at once; none of the {count} files given was attached.</source>
+            <translation>แนบไฟล์ได้ครั้งละไม่เกิน {limit} ไฟล์ จึงไม่ได้แนบไฟล์ใดเลยจากทั้งหมด {count} ไฟล์</translation>
+        </message>
+        <message>
+            <source>The other files were attached. Please attach this one in the new message.</source>
+            <translation>ไฟล์อื่นแนบแล้ว กรุณาแนบไฟล์นี้ในจดหมายใหม่เอง</translation>
+        </message>
+        <message>
+            <source>Please attach them in the new message, or send them in several messages.</source>
+            <translation>กรุณาแนบไฟล์ในจดหมายใหม่เอง หรือแบ่งส่งเป็นหลายฉบับ</translation>
+        </message>
+        <message>
+            <source>A message from another start of the program was not understood.</source>
+            <translation>ไม่เข้าใจคำขอที่ส่งมาจากการเปิดโปรแกรมอีกครั้ง</translation>
         </message>
     </context>
     <context>
@@ -1213,8 +1911,16 @@
             <translation>กรุณาตั้งค่าบัญชีก่อน</translation>
         </message>
         <message>
-            <source>Not available yet: writing mail comes in a later version</source>
-            <translation>ยังใช้ไม่ได้: การเขียนจดหมายจะมีในรุ่นถัดไป</translation>
+            <source>Add an e-mail account first: mail is written and sent from an account</source>
+            <translation>เพิ่มบัญชีอีเมลก่อน: การเขียนและส่งจดหมายต้องทำจากบัญชี</translation>
+        </message>
+        <message>
+            <source>The contacts list could not be opened; the log says why</source>
+            <translation>เปิดรายชื่อผู้ติดต่อไม่ได้ ดูสาเหตุได้ในบันทึกการทำงาน (log)</translation>
+        </message>
+        <message>
+            <source>Select one message to reply to or forward</source>
+            <translation>เลือกข้อความเดียวเพื่อตอบกลับหรือส่งต่อ</translation>
         </message>
         <message>
             <source>Not available yet: search comes in a later version</source>
@@ -1234,7 +1940,7 @@
         </message>
         <message>
             <source>GovMail Desktop — government e-mail</source>
-            <extracomment>A window this size fits a screen with room to spare; a smaller screen gets the window maximised (1100×720 was cramped on the common 1366×768 laptop). Room left around the comfortable size before a screen counts as big enough. Folder pane, message list and preview sizes at the first start (pixels, relative). "folders,messages,list,preview": the two splitters' sizes as saved in the settings. Pane sizes are saved this long after the user stops dragging a splitter. Base tooltips, reasons for being disabled, and shortcuts that say the reason.</extracomment>
+            <extracomment>A window this size fits a screen with room to spare; a smaller screen gets the window maximised (1100×720 was cramped on the common 1366×768 laptop). Room left around the comfortable size before a screen counts as big enough. Folder pane, message list and preview sizes at the first start (pixels, relative). "folders,messages,list,preview": the two splitters' sizes as saved in the settings. Pane sizes are saved this long after the user stops dragging a splitter. Base tooltips, reasons for being disabled, and shortcuts that say the reason. What needs exactly one selected message; the composer launcher answers them.</extracomment>
             <translation>GovMail Desktop — อีเมลภาครัฐ</translation>
         </message>
         <message>
@@ -1298,20 +2004,64 @@
             <translation>เขียนจดหมาย</translation>
         </message>
         <message>
-            <source>Write a new message</source>
-            <translation>เขียนจดหมายใหม่</translation>
+            <source>Write a new message (Ctrl+N)</source>
+            <translation>เขียนจดหมายใหม่ (Ctrl+N)</translation>
         </message>
         <message>
             <source>Reply</source>
             <translation>ตอบกลับ</translation>
         </message>
         <message>
+            <source>Reply to the sender (Ctrl+R)</source>
+            <translation>ตอบกลับผู้ส่ง (Ctrl+R)</translation>
+        </message>
+        <message>
             <source>Reply All</source>
             <translation>ตอบกลับทั้งหมด</translation>
         </message>
         <message>
+            <source>Reply to the sender and every recipient (Ctrl+Shift+R)</source>
+            <translation>ตอบกลับผู้ส่งและผู้รับทุกคน (Ctrl+Shift+R)</translation>
+        </message>
+        <message>
             <source>Forward</source>
             <translation>ส่งต่อ</translation>
+        </message>
+        <message>
+            <source>Forward the message in the text of a new one (Ctrl+L)</source>
+            <translation>ส่งต่อจดหมายโดยใส่เนื้อหาในจดหมายใหม่ (Ctrl+L)</translation>
+        </message>
+        <message>
+            <source>Forward as Attachment</source>
+            <translation>ส่งต่อเป็นไฟล์แนบ</translation>
+        </message>
+        <message>
+            <source>Forward the whole message as an attached file</source>
+            <translation>ส่งต่อจดหมายทั้งฉบับเป็นไฟล์แนบ</translation>
+        </message>
+        <message>
+            <source>Edit as New Message</source>
+            <translation>แก้ไขเป็นจดหมายใหม่</translation>
+        </message>
+        <message>
+            <source>Start a new message from this one</source>
+            <translation>เริ่มจดหมายใหม่จากจดหมายฉบับนี้</translation>
+        </message>
+        <message>
+            <source>&amp;Contacts…</source>
+            <translation>&amp;รายชื่อผู้ติดต่อ…</translation>
+        </message>
+        <message>
+            <source>Your contacts: add, edit, import and export (vCard, CSV)</source>
+            <translation>รายชื่อผู้ติดต่อของคุณ: เพิ่ม แก้ไข นำเข้า และส่งออก (vCard, CSV)</translation>
+        </message>
+        <message>
+            <source>Si&amp;gnatures…</source>
+            <translation>&amp;ลายเซ็น…</translation>
+        </message>
+        <message>
+            <source>Your signatures: name, position, agency and phone</source>
+            <translation>ลายเซ็นของคุณ: ชื่อ ตำแหน่ง หน่วยงาน และโทรศัพท์</translation>
         </message>
         <message>
             <source>Delete</source>
@@ -1410,6 +2160,14 @@
             <translation>เลือกจดหมายเพื่ออ่านที่นี่</translation>
         </message>
         <message>
+            <source>Outbox: {count}</source>
+            <translation>กล่องจดหมายออก: {count}</translation>
+        </message>
+        <message>
+            <source>{count} message(s) in the outbox</source>
+            <translation>จดหมาย {count} ฉบับในกล่องจดหมายออก</translation>
+        </message>
+        <message>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
@@ -1475,6 +2233,41 @@
         </message>
     </context>
     <context>
+        <name>MarkingBadge</name>
+        <message>
+            <source>Most urgent</source>
+            <translation>ด่วนที่สุด</translation>
+        </message>
+        <message>
+            <source>Very urgent</source>
+            <translation>ด่วนมาก</translation>
+        </message>
+        <message>
+            <source>Urgent</source>
+            <translation>ด่วน</translation>
+        </message>
+        <message>
+            <source>Top secret</source>
+            <translation>ลับที่สุด</translation>
+        </message>
+        <message>
+            <source>Secret</source>
+            <translation>ลับมาก</translation>
+        </message>
+        <message>
+            <source>Confidential</source>
+            <translation>ลับ</translation>
+        </message>
+        <message>
+            <source>Urgency: {level}</source>
+            <translation>ชั้นความเร็ว: {level}</translation>
+        </message>
+        <message>
+            <source>Secrecy: {level}</source>
+            <translation>ชั้นความลับ: {level}</translation>
+        </message>
+    </context>
+    <context>
         <name>Markings</name>
         <message>
             <source>urgent</source>
@@ -1493,7 +2286,7 @@
         <name>MessageListModel</name>
         <message>
             <source>Subject</source>
-            <extracomment>Above this many changed rows, a notification becomes a model reset. Sent and Drafts: the correspondent column shows the recipients (To). Conversation view: nothing to show until the worker has built an order. The order asked for and not answered yet (folder, sort, descending). The cache changed (or the sort did) while an order was being built. Inside a model reset the request waits until the reset has ended.</extracomment>
+            <extracomment>mime.markings.Markings of the row (urgency, secrecy from the subject's Thai prefix); the list has only the cached subject (the sync fetches no marking headers: its header fast path stays as it is); the preview reads the full header. The subject column's text without the marking words (shown as badges instead). Above this many changed rows, a notification becomes a model reset. Sent and Drafts: the correspondent column shows the recipients (To). Conversation view: nothing to show until the worker has built an order. The order asked for and not answered yet (folder, sort, descending). The cache changed (or the sort did) while an order was being built. Inside a model reset the request waits until the reset has ended.</extracomment>
             <translation>เรื่อง</translation>
         </message>
         <message>
@@ -1598,7 +2391,7 @@
         </message>
         <message>
             <source>Forwarded message</source>
-            <extracomment>Every character outside a comment starts one of these, or is a stray one. The same without quoted strings and domain literals (after an unclosed one). The shape of an addr-spec by token kinds: word *("." word) "@" (dot-atom / domain literal). Invisible format characters (bidi embeddings, overrides and isolates, marks, zero-width characters, word joiner, BOM, soft hyphen, tags): removed from names and addresses, and flagged (they can reorder or hide what is shown). Letters of other scripts (and non-ASCII Latin ones) that look like an ASCII letter, after NFKC and lower-casing: the look-alikes of homograph attacks (after the lists browsers use for their IDN display policy). Characters whose NFKC form is ASCII (fullwidth, mathematical, ſ, ℓ) are look-alikes too. Scripts that may share one label (UTS #39 "highly restrictive"): Latin with Japanese, Chinese or Korean; no other mix is a real-world domain label. Look-alikes of these (and of the domains below them) get the stronger warning. An attached message (message/rfc822): its own Subject, decoded ("" if it has none); None for every other attachment. Where the text came from: "plain", "html", "mixed" or "none". Bytes of a line break in the raw message (CRLF as IMAP serves it, LF in files).</extracomment>
+            <extracomment>Every character outside a comment starts one of these, or is a stray one. The same without quoted strings and domain literals (after an unclosed one). The shape of an addr-spec by token kinds: word *("." word) "@" (dot-atom / domain literal). Invisible format characters (bidi embeddings, overrides and isolates, marks, zero-width characters, word joiner, BOM, soft hyphen, tags): removed from names and addresses, and flagged (they can reorder or hide what is shown). A zero-width space between two Thai letters (U+0E01–U+0E5B): a word-break hint. Letters of other scripts (and non-ASCII Latin ones) that look like an ASCII letter, after NFKC and lower-casing: the look-alikes of homograph attacks (after the lists browsers use for their IDN display policy). Characters whose NFKC form is ASCII (fullwidth, mathematical, ſ, ℓ) are look-alikes too. Scripts that may share one label (UTS #39 "highly restrictive"): Latin with Japanese, Chinese or Korean; no other mix is a real-world domain label. Look-alikes of these (and of the domains below them) get the stronger warning. An attached message (message/rfc822): its own Subject, decoded ("" if it has none); None for every other attachment. The message IDs ("&lt;...&gt;") of In-Reply-To and References, in order (for replies). The header fields official markings are read from (:data:`mime.markings.MARKING_FIELDS`), as (lower-case name, value) pairs. Where the text came from: "plain", "html", "mixed" or "none". Bytes of a line break in the raw message (CRLF as IMAP serves it, LF in files).</extracomment>
             <translation>จดหมายที่ส่งต่อ</translation>
         </message>
         <message>
@@ -1619,6 +2412,7 @@
         </message>
         <message>
             <source>This message is unusual.</source>
+            <extracomment>A message ID as it stands in In-Reply-To / References: "&lt;left@right&gt;", no blanks inside. At most this many IDs are read from one References field (a hostile one may hold thousands).</extracomment>
             <translation>จดหมายฉบับนี้มีลักษณะผิดปกติ</translation>
         </message>
     </context>
@@ -1756,6 +2550,344 @@
         <message>
             <source>The CA certificate file cannot be used: {path}</source>
             <translation>ไม่สามารถใช้ไฟล์ใบรับรอง CA ได้: {path}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Outbox</name>
+        <message>
+            <source>“{address}” in the {field} field is not a valid e-mail address.</source>
+            <extracomment>What a finding is about.</extracomment>
+            <translation>“{address}” ในช่อง {field} ไม่ใช่ที่อยู่อีเมลที่ถูกต้อง</translation>
+        </message>
+        <message>
+            <source>The sender “{address}” is not one valid e-mail address.</source>
+            <translation>ผู้ส่ง “{address}” ไม่ใช่ที่อยู่อีเมลที่ถูกต้องหนึ่งที่อยู่</translation>
+        </message>
+        <message>
+            <source>The message has no recipient: fill in To, Cc or Bcc.</source>
+            <translation>จดหมายยังไม่มีผู้รับ กรุณากรอกช่อง ถึง สำเนาถึง หรือสำเนาลับถึง</translation>
+        </message>
+        <message>
+            <source>The {field} field names {count} addresses; at most {limit} can be sent in one message.</source>
+            <translation>ช่อง {field} มี {count} ที่อยู่ ส่งได้ไม่เกิน {limit} ที่อยู่ต่อจดหมายหนึ่งฉบับ</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>จาก</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>ถึง</translation>
+        </message>
+        <message>
+            <source>Cc</source>
+            <translation>สำเนาถึง</translation>
+        </message>
+        <message>
+            <source>Bcc</source>
+            <translation>สำเนาลับถึง</translation>
+        </message>
+        <message>
+            <source>Please correct the address and send again.</source>
+            <translation>กรุณาแก้ไขที่อยู่แล้วส่งอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>Waiting to be sent</source>
+            <translation>รอส่ง</translation>
+        </message>
+        <message>
+            <source>Sending</source>
+            <translation>กำลังส่ง</translation>
+        </message>
+        <message>
+            <source>Sent; saving the copy in Sent</source>
+            <translation>ส่งแล้ว กำลังบันทึกสำเนาในจดหมายที่ส่งแล้ว</translation>
+        </message>
+        <message>
+            <source>Sent; marking the original message</source>
+            <translation>ส่งแล้ว กำลังทำเครื่องหมายจดหมายต้นฉบับ</translation>
+        </message>
+        <message>
+            <source>Sent</source>
+            <translation>ส่งแล้ว</translation>
+        </message>
+        <message>
+            <source>Not sent</source>
+            <translation>ส่งไม่สำเร็จ</translation>
+        </message>
+        <message>
+            <source>May have been sent</source>
+            <translation>อาจส่งไปแล้ว</translation>
+        </message>
+        <message>
+            <source>Delivered to {delivered} of {total} recipients ({waiting} to be tried again, {refused} refused).</source>
+            <extracomment>Which state may follow which (anything else is a bug, refused by :meth:`OutboxStore.update`). States in which the message may still leave by SMTP (by itself or by the user's word). How far a message got, recipient by recipient (:attr:`OutboxEntry.progress`).</extracomment>
+            <translation>ส่งถึงผู้รับแล้ว {delivered} จาก {total} ราย (รอส่งใหม่ {waiting} ราย ถูกปฏิเสธ {refused} ราย)</translation>
+        </message>
+        <message>
+            <source>Not sent: the agency's policy does not allow it. {reason}</source>
+            <extracomment>Seconds before the n-th retry of a temporary failure (then the last one, again and again). A message still not sent this long after Send (4 hours) is flagged ``overdue`` and the user told once; it stays queued and is still tried every 30 minutes. Why 4 hours: the backoff has made about ten attempts by then, so a server restart, a greylisting delay or a short network outage has passed without bothering anyone; yet official letters (ด่วน, ด่วนมาก, ด่วนที่สุด) must not wait silently past the same working day — with 24 hours a letter sent in the morning would be reported only the next day, too late to phone or fax it.</extracomment>
+            <translation>ไม่ได้ส่ง: นโยบายของหน่วยงานไม่อนุญาต {reason}</translation>
+        </message>
+        <message>
+            <source>Not sent: the message is {size} MB; the server takes at most {limit} MB. Remove or shrink attachments and send again.</source>
+            <translation>ไม่ได้ส่ง: จดหมายมีขนาด {size} MB แต่เซิร์ฟเวอร์รับได้ไม่เกิน {limit} MB กรุณาเอาไฟล์แนบออกหรือลดขนาดแล้วส่งอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>Not sent: the server says the message is too big ({answer}). Remove or shrink attachments and send again.</source>
+            <translation>ไม่ได้ส่ง: เซิร์ฟเวอร์แจ้งว่าจดหมายมีขนาดใหญ่เกินไป ({answer}) กรุณาเอาไฟล์แนบออกหรือลดขนาดแล้วส่งอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>Not sent: the server refused the sender {address} ({answer}).</source>
+            <translation>ไม่ได้ส่ง: เซิร์ฟเวอร์ไม่รับผู้ส่ง {address} ({answer})</translation>
+        </message>
+        <message>
+            <source>Not sent: the server refused every recipient. {answers}</source>
+            <translation>ไม่ได้ส่ง: เซิร์ฟเวอร์ไม่รับผู้รับทุกราย {answers}</translation>
+        </message>
+        <message>
+            <source>Not sent: the server refused the message ({answer}).</source>
+            <translation>ไม่ได้ส่ง: เซิร์ฟเวอร์ไม่รับจดหมายนี้ ({answer})</translation>
+        </message>
+        <message>
+            <source>The server could not take the message now ({answer}); it will be sent again automatically.</source>
+            <translation>ขณะนี้เซิร์ฟเวอร์ยังรับจดหมายไม่ได้ ({answer}) โปรแกรมจะส่งอีกครั้งโดยอัตโนมัติ</translation>
+        </message>
+        <message>
+            <source>Waiting to be sent: {problem} It will be sent when the connection returns.</source>
+            <translation>รอส่ง: {problem} จดหมายจะถูกส่งเมื่อเชื่อมต่อได้อีกครั้ง</translation>
+        </message>
+        <message>
+            <source>Waiting to be sent: {problem}</source>
+            <translation>รอส่ง: {problem}</translation>
+        </message>
+        <message>
+            <source>Sent, but not to: {answers}</source>
+            <translation>ส่งแล้ว แต่ไม่ถึงผู้รับต่อไปนี้: {answers}</translation>
+        </message>
+        <message>
+            <source>Sent to {delivered} of {total} recipients; {waiting} will be tried again automatically. Not delivered yet: {answers}</source>
+            <translation>ส่งถึงผู้รับแล้ว {delivered} จาก {total} ราย โปรแกรมจะส่งถึงอีก {waiting} รายใหม่โดยอัตโนมัติ ยังส่งไม่ถึง: {answers}</translation>
+        </message>
+        <message>
+            <source>Not sent yet after {hours} hours: {problem} It is still tried automatically; if it is urgent, tell the recipients another way.</source>
+            <translation>ยังส่งไม่ได้หลังผ่านไป {hours} ชั่วโมง: {problem} โปรแกรมยังคงพยายามส่งโดยอัตโนมัติ หากเป็นเรื่องด่วน กรุณาแจ้งผู้รับด้วยช่องทางอื่น</translation>
+        </message>
+        <message>
+            <source>The connection ended while the server was taking the message: it may have been sent. Check with the recipients, then choose Send again or Mark as sent.</source>
+            <translation>การเชื่อมต่อขาดขณะที่เซิร์ฟเวอร์กำลังรับจดหมาย จดหมายอาจส่งไปแล้ว กรุณาสอบถามผู้รับ แล้วเลือก ส่งอีกครั้ง หรือ ทำเครื่องหมายว่าส่งแล้ว</translation>
+        </message>
+        <message>
+            <source>Sent, but the copy could not be saved in the Sent folder ({answer}).</source>
+            <translation>ส่งแล้ว แต่บันทึกสำเนาในโฟลเดอร์จดหมายที่ส่งแล้วไม่ได้ ({answer})</translation>
+        </message>
+        <message>
+            <source>The message cannot be sent as it is.</source>
+            <translation>ยังส่งจดหมายนี้ไม่ได้</translation>
+        </message>
+    </context>
+    <context>
+        <name>OutboxController</name>
+        <message>
+            <source>“{subject}”: {notice}</source>
+            <extracomment>The notice keys (one per account): a later notice about the same outbox replaces it. The outbox shown (None: the message list is shown). What each entry was when last seen, by (account id, entry id): notices on a change. Entries being taken back to the composer (a second click waits for the first).</extracomment>
+            <translation>“{subject}”: {notice}</translation>
+        </message>
+        <message>
+            <source>“{subject}” was sent, but not to every recipient: see the Outbox.</source>
+            <translation>“{subject}” ส่งแล้ว แต่ไม่ถึงผู้รับบางราย ดูรายละเอียดในกล่องจดหมายออก</translation>
+        </message>
+        <message>
+            <source>“{subject}” may have been sent: open the Outbox to send it again or mark it as sent.</source>
+            <translation>“{subject}” อาจส่งไปแล้ว เปิดกล่องจดหมายออกเพื่อส่งอีกครั้งหรือทำเครื่องหมายว่าส่งแล้ว</translation>
+        </message>
+        <message>
+            <source>{count} messages may have been sent: open the Outbox to send them again or mark them as sent.</source>
+            <translation>จดหมาย {count} ฉบับอาจส่งไปแล้ว เปิดกล่องจดหมายออกเพื่อส่งอีกครั้งหรือทำเครื่องหมายว่าส่งแล้ว</translation>
+        </message>
+        <message>
+            <source>“{subject}” was not sent: open the Outbox to see the server's answer and send it again.</source>
+            <translation>“{subject}” ส่งไม่สำเร็จ เปิดกล่องจดหมายออกเพื่อดูคำตอบจากเซิร์ฟเวอร์และส่งอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>{count} messages were not sent: open the Outbox to see the server's answers.</source>
+            <translation>จดหมาย {count} ฉบับส่งไม่สำเร็จ เปิดกล่องจดหมายออกเพื่อดูคำตอบจากเซิร์ฟเวอร์</translation>
+        </message>
+    </context>
+    <context>
+        <name>OutboxModel</name>
+        <message>
+            <source>Sent, but not to every recipient</source>
+            <extracomment>Text colours of the states that need the user (as the marking badges: red = act now).</extracomment>
+            <translation>ส่งแล้ว แต่ไม่ถึงผู้รับบางราย</translation>
+        </message>
+        <message>
+            <source>Waiting to be sent again</source>
+            <translation>รอส่งอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>สถานะ</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>เรื่อง</translation>
+        </message>
+        <message>
+            <source>Recipients</source>
+            <translation>ผู้รับ</translation>
+        </message>
+        <message>
+            <source>Send pressed</source>
+            <translation>เวลาที่กดส่ง</translation>
+        </message>
+        <message>
+            <source>Server's answer</source>
+            <translation>คำตอบจากเซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>(no subject)</source>
+            <translation>(ไม่มีเรื่อง)</translation>
+        </message>
+    </context>
+    <context>
+        <name>OutboxView</name>
+        <message>
+            <source>Select a message to see what the server answered.</source>
+            <extracomment>Which buttons each state shows, in order. The confirmation open now (tests answer it), or None.</extracomment>
+            <translation>เลือกจดหมายเพื่อดูคำตอบจากเซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>(no subject)</source>
+            <translation>(ไม่มีเรื่อง)</translation>
+        </message>
+        <message>
+            <source>{state} · Send pressed {time}</source>
+            <translation>{state} · กดส่งเมื่อ {time}</translation>
+        </message>
+        <message>
+            <source>attempts: {count}</source>
+            <translation>พยายามส่ง {count} ครั้ง</translation>
+        </message>
+        <message>
+            <source>Accepted</source>
+            <translation>รับแล้ว</translation>
+        </message>
+        <message>
+            <source>Not known</source>
+            <translation>ไม่ทราบ</translation>
+        </message>
+        <message>
+            <source>Not tried yet</source>
+            <translation>ยังไม่ได้ส่ง</translation>
+        </message>
+        <message>
+            <source>No answer</source>
+            <translation>ไม่มีคำตอบ</translation>
+        </message>
+        <message>
+            <source>Later (temporary)</source>
+            <translation>ขัดข้องชั่วคราว (จะลองใหม่)</translation>
+        </message>
+        <message>
+            <source>Refused</source>
+            <translation>ถูกปฏิเสธ</translation>
+        </message>
+        <message>
+            <source>Send this message again?</source>
+            <translation>ส่งจดหมายนี้อีกครั้งหรือไม่</translation>
+        </message>
+        <message>
+            <source>“{subject}” may already have been sent: the connection ended while the server was taking it. If it was, every recipient gets it twice. Check with the recipients or in the Sent folder first when you can.</source>
+            <translation>“{subject}” อาจส่งไปแล้ว เพราะการเชื่อมต่อขาดขณะที่เซิร์ฟเวอร์กำลังรับจดหมาย หากส่งไปแล้ว ผู้รับทุกคนจะได้รับจดหมายฉบับนี้ซ้ำสองครั้ง หากทำได้ กรุณาสอบถามผู้รับหรือตรวจดูในจดหมายที่ส่งแล้วก่อน</translation>
+        </message>
+        <message>
+            <source>Send again</source>
+            <translation>ส่งอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>Delete this message from the outbox?</source>
+            <translation>ลบจดหมายนี้ออกจากกล่องจดหมายออกหรือไม่</translation>
+        </message>
+        <message>
+            <source>“{subject}” will not be sent. This cannot be undone.</source>
+            <translation>“{subject}” จะไม่ถูกส่ง และไม่สามารถเรียกคืนได้</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>ลบ</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>ยกเลิก</translation>
+        </message>
+        <message>
+            <source>Outbox</source>
+            <translation>กล่องจดหมายออก</translation>
+        </message>
+        <message>
+            <source>The outbox is empty: every message has been sent.</source>
+            <translation>กล่องจดหมายออกว่าง จดหมายทุกฉบับส่งแล้ว</translation>
+        </message>
+        <message>
+            <source>Recipient</source>
+            <translation>ผู้รับ</translation>
+        </message>
+        <message>
+            <source>Result</source>
+            <translation>ผล</translation>
+        </message>
+        <message>
+            <source>Server's answer</source>
+            <translation>คำตอบจากเซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>Edit and send again</source>
+            <translation>แก้ไขแล้วส่งอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>Open the message in a new window to correct it</source>
+            <translation>เปิดจดหมายในหน้าต่างใหม่เพื่อแก้ไข</translation>
+        </message>
+        <message>
+            <source>Try again</source>
+            <translation>ลองส่งอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>Send the message again as it is</source>
+            <translation>ส่งจดหมายอีกครั้งโดยไม่แก้ไข</translation>
+        </message>
+        <message>
+            <source>Take the message out of the outbox; it will not be sent</source>
+            <translation>นำจดหมายออกจากกล่องจดหมายออก จดหมายจะไม่ถูกส่ง</translation>
+        </message>
+        <message>
+            <source>Send now</source>
+            <translation>ส่งทันที</translation>
+        </message>
+        <message>
+            <source>Try to send the message now</source>
+            <translation>ลองส่งจดหมายทันที</translation>
+        </message>
+        <message>
+            <source>Send again: the recipients may get it twice</source>
+            <translation>ส่งอีกครั้ง: ผู้รับอาจได้รับจดหมายซ้ำ</translation>
+        </message>
+        <message>
+            <source>Mark as sent</source>
+            <translation>ทำเครื่องหมายว่าส่งแล้ว</translation>
+        </message>
+        <message>
+            <source>It was sent: keep a copy in the Sent folder and never send it again</source>
+            <translation>จดหมายส่งแล้ว: เก็บสำเนาไว้ในจดหมายที่ส่งแล้ว และจะไม่ส่งซ้ำ</translation>
+        </message>
+        <message>
+            <source>Remove from the list</source>
+            <translation>นำออกจากรายการ</translation>
+        </message>
+        <message>
+            <source>The message was sent; forget what went wrong</source>
+            <translation>จดหมายส่งแล้ว นำข้อผิดพลาดออกจากรายการ</translation>
         </message>
     </context>
     <context>
@@ -2155,6 +3287,46 @@
         </message>
     </context>
     <context>
+        <name>PreSendDialog</name>
+        <message>
+            <source>Blocked</source>
+            <extracomment>What the confirmation is about: the warned addresses and files, by name.</extracomment>
+            <translation>ส่งไม่ได้</translation>
+        </message>
+        <message>
+            <source>Warning</source>
+            <translation>คำเตือน</translation>
+        </message>
+        <message>
+            <source>This message cannot be sent</source>
+            <translation>ส่งจดหมายฉบับนี้ไม่ได้</translation>
+        </message>
+        <message>
+            <source>Your agency's policy does not allow this message to be sent as it is. Change what is listed below, then send again.</source>
+            <translation>นโยบายของหน่วยงานไม่อนุญาตให้ส่งจดหมายฉบับนี้ตามที่เป็นอยู่ กรุณาแก้ไขรายการด้านล่าง แล้วส่งอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>Back to the Message</source>
+            <translation>กลับไปแก้ไขจดหมาย</translation>
+        </message>
+        <message>
+            <source>Check before sending</source>
+            <translation>ตรวจสอบก่อนส่ง</translation>
+        </message>
+        <message>
+            <source>Please check the following before the message is sent.</source>
+            <translation>กรุณาตรวจสอบรายการต่อไปนี้ก่อนส่งจดหมาย</translation>
+        </message>
+        <message>
+            <source>I have checked these and want to send the message anyway:</source>
+            <translation>ฉันได้ตรวจสอบแล้ว และยืนยันจะส่งจดหมายถึงรายการต่อไปนี้:</translation>
+        </message>
+        <message>
+            <source>Send Anyway</source>
+            <translation>ยืนยันส่ง</translation>
+        </message>
+    </context>
+    <context>
         <name>PreviewPane</name>
         <message>
             <source>From:</source>
@@ -2190,6 +3362,10 @@
             <translation>กำลังโหลด…</translation>
         </message>
         <message>
+            <source>Official-document address (saraban) of a government agency: {addresses}</source>
+            <translation>ที่อยู่รับส่งหนังสือราชการ (สารบรรณ) ของหน่วยงานราชการ: {addresses}</translation>
+        </message>
+        <message>
             <source>and {count} more</source>
             <translation>และอีก {count} รายการ</translation>
         </message>
@@ -2208,6 +3384,62 @@
         <message>
             <source>message “{subject}” ({size})</source>
             <translation>จดหมาย “{subject}” ({size})</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecipientField</name>
+        <message>
+            <source>Cannot be sent: {reason}</source>
+            <extracomment>Marks are refreshed once typing rests this long (ms).</extracomment>
+            <translation>ส่งไม่ได้: {reason}</translation>
+        </message>
+        <message>
+            <source>Please check: {reason}</source>
+            <translation>โปรดตรวจสอบ: {reason}</translation>
+        </message>
+        <message>
+            <source>{address} is an official-document address (saraban) of a government agency.</source>
+            <translation>{address} เป็นที่อยู่สารบรรณสำหรับรับหนังสือราชการของหน่วยงาน</translation>
+        </message>
+    </context>
+    <context>
+        <name>Reply</name>
+        <message>
+            <source>On {date} at {time}, {name} wrote:</source>
+            <extracomment>At most this many IDs in a reply's References (the thread's root and the newest ones). Characters of an attachment name made from a subject (before ".eml"). Characters that make a display name need quotes in an address field (RFC 5322 specials).</extracomment>
+            <translation>เมื่อ {date} เวลา {time} น. {name} เขียนว่า:</translation>
+        </message>
+        <message>
+            <source>{name} wrote:</source>
+            <translation>{name} เขียนว่า:</translation>
+        </message>
+        <message>
+            <source>Forwarded message</source>
+            <translation>จดหมายที่ส่งต่อ</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>จาก</translation>
+        </message>
+        <message>
+            <source>Date</source>
+            <translation>วันที่</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>เรื่อง</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>ถึง</translation>
+        </message>
+        <message>
+            <source>Cc</source>
+            <translation>สำเนาถึง</translation>
+        </message>
+        <message>
+            <source>message</source>
+            <translation>จดหมาย</translation>
         </message>
     </context>
     <context>
@@ -2251,6 +3483,81 @@
         <message>
             <source>Set up GovMail Desktop</source>
             <translation>ตั้งค่า GovMail Desktop</translation>
+        </message>
+    </context>
+    <context>
+        <name>Signature</name>
+        <message>
+            <source>Tel. {phone}</source>
+            <extracomment>Longest text of one signature field (a name, an agency's full name). The usual signature separator ("-- " and a line break), so replies can leave it out. "" for the account's own address (not stored in the section). The identity's address this signature is for ("": every identity of the account).</extracomment>
+            <translation>โทร. {phone}</translation>
+        </message>
+    </context>
+    <context>
+        <name>SignatureEditor</name>
+        <message>
+            <source>Signatures</source>
+            <translation>ลายเซ็น</translation>
+        </message>
+        <message>
+            <source>Signature &amp;name:</source>
+            <translation>&amp;ชื่อลายเซ็น:</translation>
+        </message>
+        <message>
+            <source>Your n&amp;ame:</source>
+            <translation>ชื่อ-&amp;นามสกุล:</translation>
+        </message>
+        <message>
+            <source>&amp;Position:</source>
+            <translation>&amp;ตำแหน่ง:</translation>
+        </message>
+        <message>
+            <source>A&amp;gency:</source>
+            <translation>&amp;หน่วยงาน:</translation>
+        </message>
+        <message>
+            <source>P&amp;hone:</source>
+            <translation>โ&amp;ทรศัพท์:</translation>
+        </message>
+        <message>
+            <source>&amp;Used with:</source>
+            <translation>&amp;ใช้กับ:</translation>
+        </message>
+        <message>
+            <source>As it appears:</source>
+            <translation>ตัวอย่าง:</translation>
+        </message>
+        <message>
+            <source>Account:</source>
+            <translation>บัญชี:</translation>
+        </message>
+        <message>
+            <source>Put it in every new message, reply and forward</source>
+            <translation>ใส่ในจดหมายใหม่ การตอบกลับ และการส่งต่อทุกฉบับ</translation>
+        </message>
+        <message>
+            <source>&amp;New Signature</source>
+            <translation>ลายเซ็น&amp;ใหม่</translation>
+        </message>
+        <message>
+            <source>&amp;Remove</source>
+            <translation>&amp;ลบ</translation>
+        </message>
+        <message>
+            <source>e.g. Official, Short</source>
+            <translation>เช่น ทางการ, แบบสั้น</translation>
+        </message>
+        <message>
+            <source>e.g. Computer Technical Officer</source>
+            <translation>เช่น นักวิชาการคอมพิวเตอร์ชำนาญการ</translation>
+        </message>
+        <message>
+            <source>Any of this account's addresses</source>
+            <translation>ทุกที่อยู่ของบัญชีนี้</translation>
+        </message>
+        <message>
+            <source>Signature {n}</source>
+            <translation>ลายเซ็น {n}</translation>
         </message>
     </context>
     <context>

@@ -108,7 +108,10 @@ INFO_TIMEOUT_MS = 10_000
 REASON_NO_SELECTION = QT_TRANSLATE_NOOP("MainWindow", "Select a message first")
 REASON_NO_ACCOUNT = QT_TRANSLATE_NOOP("MainWindow", "Set up an account first")
 REASON_NO_COMPOSER = QT_TRANSLATE_NOOP(
-    "MainWindow", "Not available yet: writing mail comes in a later version"
+    "MainWindow", "Add an e-mail account first: mail is written and sent from an account"
+)
+REASON_NO_CONTACTS = QT_TRANSLATE_NOOP(
+    "MainWindow", "The contacts list could not be opened; the log says why"
 )
 REASON_ONE_MESSAGE = QT_TRANSLATE_NOOP("MainWindow", "Select one message to reply to or forward")
 REASON_NO_SEARCH = QT_TRANSLATE_NOOP("MainWindow", "Not available yet: search comes in a later version")
@@ -288,8 +291,7 @@ class MainWindow(QMainWindow):
         self._composer_ready = False
         self.signatures_action = self._action("signaturesAction")
         self.signatures_action.setEnabled(False)  # the composer launcher enables it
-        self.contacts_action = self._action("contactsAction")
-        self.contacts_action.setEnabled(False)  # enabled when an address book is joined
+        self.contacts_action = self._action("contactsAction")  # enabled when an address book is joined
         self.delete_action = self._action("deleteAction", "mail-delete")
         self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.mail_actions = (
@@ -347,6 +349,7 @@ class MainWindow(QMainWindow):
         self.set_action_state(self.add_account_action, False, REASON_NO_SETUP)
         for action in (self.compose_action, *self.reply_actions, self.signatures_action):
             self.set_action_state(action, False, REASON_NO_COMPOSER)
+        self.set_action_state(self.contacts_action, False, REASON_NO_CONTACTS)
         self.set_action_state(self.find_action, False, REASON_NO_SEARCH)
         for action in (*self.message_actions, self.refresh_action, self.threading_action,
                        self.special_folders_action):

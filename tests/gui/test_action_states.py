@@ -21,7 +21,7 @@ from tests.unit.store.factories import STANDARD_FOLDERS, summary
 pytestmark = pytest.mark.gui
 
 SELECT_FIRST = "กรุณาเลือกจดหมายก่อน"
-NO_COMPOSER = "ยังใช้ไม่ได้: การเขียนจดหมายจะมีในรุ่นถัดไป"
+NO_COMPOSER = "เพิ่มบัญชีอีเมลก่อน: การเขียนและส่งจดหมายต้องทำจากบัญชี"
 NO_SEARCH = "ยังใช้ไม่ได้: การค้นหาจะมีในรุ่นถัดไป"
 NO_ACCOUNT = "กรุณาตั้งค่าบัญชีก่อน"
 
@@ -126,7 +126,7 @@ def test_archive_says_why_when_the_account_has_no_archive_folder(open_mailbox):
     ("action_name", "reason"),
     [("compose_action", NO_COMPOSER), ("reply_action", NO_COMPOSER), ("find_action", NO_SEARCH)],
 )
-def test_the_shortcut_of_a_feature_not_there_yet_says_so_in_the_status_bar(open_mailbox, action_name, reason):
+def test_the_shortcut_of_a_disabled_action_says_why_in_the_status_bar(open_mailbox, action_name, reason):
     m = open_mailbox(20)
     w = m.window
     select_uid(w, 12)

@@ -25,6 +25,7 @@ from govmail_desktop.models.address_completer import SuggestionSource
 from govmail_desktop.services.compose import ComposeSession
 from govmail_desktop.services.compose_start import ComposeStarter, Start
 from govmail_desktop.ui.composer.window import ComposerWindow
+from govmail_desktop.ui.main_window import REASON_NO_CONTACTS
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,9 @@ class ComposeLauncher(QObject):
         w.edit_as_new_action.triggered.connect(lambda: self.start(Start.EDIT_AS_NEW))
         w.signatures_action.triggered.connect(self.edit_signatures)
         w.contacts_action.triggered.connect(self.show_contacts)
-        w.contacts_action.setEnabled(address_book is not None and hasattr(address_book, "list_contacts"))
+        w.set_action_state(
+            w.contacts_action, address_book is not None and hasattr(address_book, "list_contacts"), REASON_NO_CONTACTS
+        )
         w.message_view.activated.connect(self._on_message_activated)
         if drafts is not None and hasattr(drafts, "opened"):
             drafts.opened.connect(self.resume)
