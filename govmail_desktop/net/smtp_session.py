@@ -316,32 +316,6 @@ class SmtpSession:
         if code != 235:
             raise smtplib.SMTPAuthenticationError(code, resp)
 
-    def send(self, message: bytes, mail_from: str, recipients: Sequence[str]) -> dict[str, tuple[int, str]]:
-        """Send one message; returns the recipients the server refused (empty when all accepted).
-
-        Raises ServerError when the sender, every recipient or the data is refused.
-        """
-        host, port = self.endpoint.host, self.endpoint.port
-        try:
-            refused = self._smtp.sendmail(mail_from, list(recipients), message)
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = {r: c for r, (c, _) in exc.recipients.items()}
-            raise failures.server_error(failures.SMTP_REJECTED, host, port, f"recipients refused {codes}") from None
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-            raise failures.server_error(
-                failures.SMTP_REJECTED, host, port, f"{type(exc).__name__} {exc.smtp_code}"
-            ) from None
-        except smtplib.SMTPServerDisconnected as exc:
-            raise failures.network_error(failures.CONNECTION_CLOSED, host, port, f"send: {exc}") from None
-        except smtplib.SMTPException as exc:
-            raise failures.server_error(failures.PROTOCOL, host, port, f"send: {type(exc).__name__}") from None
-        except OSError as exc:
-            raise failures.from_os_error(exc, host, port, "send") from None
-        return {
-            rcpt: (code, text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text))
-            for rcpt, (code, text) in refused.items()
-        }
-
     @property
     def size_limit(self) -> int | None:
         """The largest message the server takes (EHLO ``SIZE n``); None when it names none."""
@@ -366,7 +340,7 @@ class SmtpSession:
     ) -> SmtpTransaction:
         """MAIL, RCPT for each recipient, DATA, step by step, every answer kept.
 
-        Unlike :meth:`send`, refusals are not errors: the caller reads each answer
+        Refusals are not errors: the caller reads each answer
         (4xx temporary, 5xx permanent, per recipient). ``data_sent`` is called when
         the message is on the wire but not its end; ``before_end_of_data`` right
         before the final ``.`` leaves (after it the server may deliver);

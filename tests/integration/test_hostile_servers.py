@@ -292,7 +292,7 @@ def _smtp(server, policy) -> SmtpSession:
 def _smtp_send(server, policy) -> None:
     session = _smtp(server, policy)
     session.login("alice", "secret")
-    session.send(b"Subject: x\r\n\r\nx\r\n", "alice@agency.go.th", ["bob@agency.go.th"])
+    session.transaction(b"Subject: x\r\n\r\nx\r\n", "alice@agency.go.th", ["bob@agency.go.th"])
 
 
 #: (class, public method) -> (server kind, its options, what to do): each read path in a flood.
@@ -315,7 +315,7 @@ SESSION_READ_PATHS = {
         {"attack_at": "AUTH", "flood": SMTP_LINES},
         lambda server, policy: _smtp(server, policy).login("alice", "x"),
     ),
-    (SmtpSession, "send"): ("smtp", {"attack_at": "MAIL", "flood": SMTP_LINES}, _smtp_send),
+    (SmtpSession, "transaction"): ("smtp", {"attack_at": "MAIL", "flood": SMTP_LINES}, _smtp_send),
     (SmtpSession, "quit"): (
         "smtp", {"attack_at": "QUIT", "flood": SMTP_LINES}, lambda server, policy: _smtp(server, policy).quit()
     ),
@@ -327,6 +327,8 @@ SESSION_EXEMPT = {
     (SmtpSession, "extensions"): "reads nothing (the EHLO answer already read)",
     (SmtpSession, "auth_mechanisms"): "reads nothing (the EHLO answer already read)",
     (SmtpSession, "offers_auth"): "reads nothing (the EHLO answer already read)",
+    (SmtpSession, "size_limit"): "reads nothing (the EHLO answer already read)",
+    (SmtpSession, "has_extension"): "reads nothing (the EHLO answer already read)",
     (SmtpSession, "close"): "reads nothing",
 }
 

@@ -120,7 +120,8 @@ def test_smtp_auth_and_send_allowed_with_the_test_ca(dovecot, smtp_server, polic
     with SmtpSession.connect(smtp_endpoint(smtp_server, security), policy, resolver=LOCAL, timeout=10) as session:
         assert session.report.secure and session.offers_auth
         session.login("alice", dovecot.users["alice"])
-        assert session.send(msg.as_bytes(), "alice@localhost", ["bob@localhost"]) == {}
+        result = session.transaction(msg.as_bytes(), "alice@localhost", ["bob@localhost"])
+        assert result.accepted == ["bob@localhost"] and result.data is not None and result.data.ok
     accepted = smtp_server.accepted[before:]
     assert [(m.listener, m.auth_user) for m in accepted] == [(security, "alice")]
 

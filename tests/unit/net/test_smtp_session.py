@@ -69,8 +69,8 @@ def test_starttls_login_send_and_ehlo_again_over_tls(certs, policy):
                 session.login("alice", "wrong")
             assert type(info.value) is AuthError and info.value.code == failures.AUTH_FAILED
             session.login("alice", PASSWORD)
-            refused = session.send(b"Subject: hi\r\n\r\nbody\r\n", "alice@localhost", ["bob@localhost"])
-        assert refused == {}
+            result = session.transaction(b"Subject: hi\r\n\r\nbody\r\n", "alice@localhost", ["bob@localhost"])
+        assert result.accepted == ["bob@localhost"] and result.data is not None and result.data.ok
         assert server.auths == [("alice", True), ("alice", True)]
         assert server.messages and b"Subject: hi" in server.messages[0]
 
