@@ -8,7 +8,7 @@ edited and sent again). One type for all of them, serialised one way
 
 Recipient fields hold the text the user typed (``"สมชาย <somchai@x.go.th>, ..."``),
 not parsed addresses: a half-typed draft must be kept as it is. They are
-parsed at Send by the one address parser (``mime.parse.parse_addresses``).
+parsed at Send by the one address parser (``mime.addresses.parse_addresses``).
 
 Also here, because every layer needs them: the official markings — urgency
 (ชั้นความเร็ว) and secrecy (ชั้นความลับ).

@@ -19,9 +19,9 @@ goes in our own fields:
   did not end with a line break (the builder ends every body with one).
 
 Reading (:func:`read_draft_copy`) uses the one parser's pieces
-(:mod:`mime.parse`: header fields, address lists, encoded words, transfer and
-charset decoding): body text and HTML exactly as written (not the tidied preview
-text), every other leaf part a file (an inline image keeps its Content-ID). A
+(:mod:`mime.parse`, :mod:`mime.addresses`, :mod:`mime.header_text`: header fields,
+address lists, encoded words, transfer and charset decoding): body text and HTML
+exactly as written (not the tidied preview text), every other leaf part a file (an inline image keeps its Content-ID). A
 draft written by another mail program has no fields of ours: its markings are
 recognised from its subject and headers (:func:`mime.markings.recognise`).
 
@@ -44,8 +44,10 @@ from govmail_desktop.core.compose import Draft, DraftAttachment, MessageRef, Ori
 from govmail_desktop.core.entities import Address
 from govmail_desktop.core.errors import InternationalAddressUnsupported, UnsafeMessageField
 from govmail_desktop.mime import markings
+from govmail_desktop.mime.addresses import parse_addresses
 from govmail_desktop.mime.build import BuiltMessage, InlineImage, OutgoingAttachment, OutgoingMessage, build_message
 from govmail_desktop.mime.dates import parse_date
+from govmail_desktop.mime.header_text import decode_words
 from govmail_desktop.mime.outgoing import parse_recipients
 from govmail_desktop.mime.parse import (
     _CONTAINER_HEADER,
@@ -58,9 +60,7 @@ from govmail_desktop.mime.parse import (
     _top_fields,
     decode_bytes,
     decode_part_bytes,
-    decode_words,
     message_ids,
-    parse_addresses,
 )
 from govmail_desktop.policy.hosts import InvalidHost, split_address
 

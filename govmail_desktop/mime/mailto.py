@@ -21,9 +21,9 @@ read as untrusted input (links that attach local files, "Mailto: Me Your Secrets
   ``\\n`` (CRLF and CR become ``\\n``) and tabs, and loses other control
   characters. ``in-reply-to`` is kept only when it is one ``<id@host>``. Each
   field changed that way is named in :attr:`ComposeRequest.cleaned`.
-* Addresses are split by the one address parser (:func:`mime.parse.parse_addresses`);
+* Addresses are split by the one address parser (:func:`mime.addresses.parse_addresses`);
   internationalised addresses are kept as written (look-alike domains in punycode,
-  as everywhere else). More than :data:`mime.parse.MAX_ADDRESSES` in one field, or
+  as everywhere else). More than :data:`mime.addresses.MAX_ADDRESSES` in one field, or
   a field longer than the parser reads, is refused rather than cut, so no
   recipient is silently dropped or cut in two.
 * The link is at most :data:`MAX_MAILTO_CHARS` long.
@@ -39,8 +39,8 @@ from dataclasses import dataclass
 from govmail_desktop.core.entities import Address
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
+from govmail_desktop.mime.addresses import MAX_ADDRESSES, parse_addresses
 from govmail_desktop.mime.charsets import MAX_HEADER_CHARS
-from govmail_desktop.mime.parse import MAX_ADDRESSES, parse_addresses
 
 #: Longest link accepted (characters); browsers cut far earlier, so this is generous.
 MAX_MAILTO_CHARS = 64 * 1024

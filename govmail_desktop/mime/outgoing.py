@@ -4,7 +4,7 @@ Two steps, used by the composer (before it lets Send happen) and again by the
 sender right before SMTP, so no path skips them:
 
 * :func:`check_before_send` — every address parsed by the one address parser
-  (``mime.parse.parse_addresses``), then the agency's recipient rules
+  (``mime.addresses.parse_addresses``), then the agency's recipient rules
   (``RecipientPolicy.check``) and attachment rules
   (``AttachmentRules.check_outgoing``). Each finding names the address or the
   file and says why; ``blocked`` means it may not be sent, ``warned`` that
@@ -27,8 +27,8 @@ from govmail_desktop.core.entities import Address
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.mime import markings
+from govmail_desktop.mime.addresses import parse_addresses
 from govmail_desktop.mime.build import InlineImage, OutgoingAttachment, OutgoingMessage
-from govmail_desktop.mime.parse import parse_addresses
 from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.policy.hosts import InvalidHost, split_address
 from govmail_desktop.policy.recipients import RecipientPolicy

@@ -32,7 +32,7 @@ Decisions:
   เขียนว่า:" in Thai (Buddhist-era year), "On 3 Dec 2026 at 14:30, Somchai
   Jaidee wrote:" in English — then the original's text with ``> `` before
   each line. The text is what the preview shows: for an HTML message the one
-  HTML-to-text conversion of :func:`mime.parse.html_to_text` (html2text), so
+  HTML-to-text conversion of :func:`mime.body_text.html_to_text` (html2text), so
   replies are plain text. The composer puts the signature above it.
 * **Forward inline**: a "Forwarded message" block (From, Date, Subject, To,
   Cc) and the text, unquoted; the original's attachments (also attached
@@ -122,7 +122,7 @@ def subject_with_prefix(subject: str, prefix: str) -> str:
 
 def format_address(address: Address) -> str:
     """One address as the user would type it, parsed back to the same name and address by
-    :func:`mime.parse.parse_addresses` (names with specials quoted)."""
+    :func:`mime.addresses.parse_addresses` (names with specials quoted)."""
     name = " ".join(address.name.split())
     if not name or name.casefold() == address.email.casefold():
         return address.email

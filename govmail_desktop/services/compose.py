@@ -45,7 +45,7 @@ from govmail_desktop.core.compose import Draft, DraftAttachment, Secrecy, Urgenc
 from govmail_desktop.core.errors import BugError, GovMailError
 from govmail_desktop.core.identities import Identity, Signature
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
-from govmail_desktop.mime.parse import parse_addresses
+from govmail_desktop.mime.addresses import parse_addresses
 from govmail_desktop.policy.attachments import AttachmentFinding, AttachmentRules
 from govmail_desktop.policy.hosts import InvalidHost, split_address
 from govmail_desktop.policy.recipients import BLOCK, RecipientPolicy

@@ -1,7 +1,7 @@
 """Wire values (net/imap) to the shared entities (core/entities) the cache stores.
 
 Header text, fields and dates are read by the one decoder the preview uses too
-(``mime.headers``, ``mime.charsets``, ``mime.dates``, ``mime.parse.parse_addresses``),
+(``mime.headers``, ``mime.charsets``, ``mime.dates``, ``mime.addresses.parse_addresses``),
 so the message list and the preview show the same subject, senders and date.
 
 This runs once per message in a 100,000-message sync, so it is written for
@@ -20,10 +20,10 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from govmail_desktop.core.entities import Address, MessageSummary
+from govmail_desktop.mime.addresses import parse_addresses
 from govmail_desktop.mime.charsets import decode_header
 from govmail_desktop.mime.dates import parse_date
 from govmail_desktop.mime.headers import header_fields, message_id_text, occurrences
-from govmail_desktop.mime.parse import parse_addresses
 from govmail_desktop.net.imap.fetch import FetchedMessage
 
 #: What the header sync asks for: the summary's header fields as raw text, with
@@ -100,7 +100,7 @@ class Memo:
 
 def header_addresses(value: bytes | None, memo: Memo | None = None) -> tuple[Address, ...]:
     """The mailboxes of a From/To/Cc value of :func:`mime.headers.header_fields` (every
-    occurrence of the field), parsed as the preview parses them (mime.parse.parse_addresses:
+    occurrence of the field), parsed as the preview parses them (mime.addresses.parse_addresses:
     names decoded, controls dropped, at most 100); with a ``memo``, once per distinct
     value — a mailbox repeats its correspondents."""
     if not value:

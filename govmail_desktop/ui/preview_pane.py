@@ -36,7 +36,8 @@ from govmail_desktop.core.entities import Address
 from govmail_desktop.i18n.catalog import Msg
 from govmail_desktop.i18n.thai_dates import DateFormatter, When
 from govmail_desktop.mime.markings import is_official_address, recognise
-from govmail_desktop.mime.parse import SENDER_WARNINGS, ParsedMessage, warning_text
+from govmail_desktop.mime.parse import ParsedMessage
+from govmail_desktop.mime.preview_warnings import SENDER_WARNINGS, warning_text
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.services.mailbox import (
     MSG_BODY_OFFLINE,

@@ -1,4 +1,4 @@
-"""mime.parse.parse_addresses: the one address-list parser (preview, message list, sync).
+"""mime.addresses.parse_addresses: the one address-list parser (preview, message list, sync).
 
 A folded quoted name could hide the real address (a spoofed sender);
 ``email.utils.getaddresses`` answered hostile headers differently on Python
@@ -15,20 +15,22 @@ from pathlib import Path
 
 import pytest
 
+from govmail_desktop.mime import addresses as A
 from govmail_desktop.mime import parse as P
 from govmail_desktop.mime import parse_message
+from govmail_desktop.mime import preview_warnings as W
 from govmail_desktop.sync import convert
 from tests.corpora import CORPORA, corpus_params, require_corpora
 
 STALWART = CORPORA / "stalwartlabs-mail-parser" / "resources" / "eml"
 
-MALFORMED = P.W_FROM_MALFORMED
-NAME_OTHER = P.W_FROM_NAME_IS_OTHER_ADDRESS
-HIDDEN = P.W_HIDDEN_CHARACTERS
+MALFORMED = W.W_FROM_MALFORMED
+NAME_OTHER = W.W_FROM_NAME_IS_OTHER_ADDRESS
+HIDDEN = W.W_HIDDEN_CHARACTERS
 
 
 def parsed(value: str) -> tuple[list[tuple[str, str]], set[str]]:
-    result = P.parse_addresses([value])
+    result = A.parse_addresses([value])
     return [(a.name, a.email) for a in result.addresses], set(result.suspicious)
 
 
@@ -112,7 +114,7 @@ def test_a_folded_quoted_name_cannot_hide_the_real_address():
 def test_an_address_glued_behind_an_angle_address_is_shown_and_flagged():
     message = spoof("From: <any@attack.example>admin@legit.go.th")
     assert [a.email for a in message.from_] == ["any@attack.example", "admin@legit.go.th"]
-    assert set(message.sender_warnings) == {P.W_FROM_SEVERAL_ADDRESSES, MALFORMED}
+    assert set(message.sender_warnings) == {W.W_FROM_SEVERAL_ADDRESSES, MALFORMED}
 
 
 def test_address_parsing_does_not_depend_on_the_stdlib_parser(monkeypatch):
@@ -155,19 +157,19 @@ CYRILLIC_O = "\u043e"
     ("address", "shown", "warning"),
     [
         # Cyrillic о in an internal (government) domain: punycode beside the name, the strong warning.
-        (f"admin@mail.g{CYRILLIC_O}.th", "admin@mail.xn--g-1tb.th", P.W_FROM_LOOKALIKE_INTERNAL),
-        (f"admin@agency.g{CYRILLIC_O}.th", "admin@agency.xn--g-1tb.th", P.W_FROM_LOOKALIKE_INTERNAL),
-        ("admin@agency.\u0261o.th", "admin@agency.xn--o-r1a.th", P.W_FROM_LOOKALIKE_INTERNAL),  # Latin script g
-        ("admin@agency.go.t\u04bb", "admin@agency.go.xn--t-60b", P.W_FROM_LOOKALIKE_INTERNAL),  # Cyrillic shha
+        (f"admin@mail.g{CYRILLIC_O}.th", "admin@mail.xn--g-1tb.th", W.W_FROM_LOOKALIKE_INTERNAL),
+        (f"admin@agency.g{CYRILLIC_O}.th", "admin@agency.xn--g-1tb.th", W.W_FROM_LOOKALIKE_INTERNAL),
+        ("admin@agency.\u0261o.th", "admin@agency.xn--o-r1a.th", W.W_FROM_LOOKALIKE_INTERNAL),  # Latin script g
+        ("admin@agency.go.t\u04bb", "admin@agency.go.xn--t-60b", W.W_FROM_LOOKALIKE_INTERNAL),  # Cyrillic shha
         # Whole-script Cyrillic look-alike of a foreign domain (аррӏе.com).
-        ("it@\u0430\u0440\u0440\u04cf\u0435.com", "it@xn--80ak6aa92e.com", P.W_FROM_LOOKALIKE_DOMAIN),
+        ("it@\u0430\u0440\u0440\u04cf\u0435.com", "it@xn--80ak6aa92e.com", W.W_FROM_LOOKALIKE_DOMAIN),
         # Latin mixed with Thai in one label.
-        ("x@ba\u0e19k.example", "x@xn--bak-5ml.example", P.W_FROM_LOOKALIKE_DOMAIN),
+        ("x@ba\u0e19k.example", "x@xn--bak-5ml.example", W.W_FROM_LOOKALIKE_DOMAIN),
         # Punctuation that reads as a dot or a slash: no domain label has it.
-        ("admin@mail.go\u2024th", "admin@mail.xn--goth-hc7a", P.W_FROM_LOOKALIKE_INTERNAL),  # one dot leader
-        ("x@go.th\u2044evil.example", "x@go.xn--thevil-qq0c.example", P.W_FROM_LOOKALIKE_DOMAIN),  # fraction slash
+        ("admin@mail.go\u2024th", "admin@mail.xn--goth-hc7a", W.W_FROM_LOOKALIKE_INTERNAL),  # one dot leader
+        ("x@go.th\u2044evil.example", "x@go.xn--thevil-qq0c.example", W.W_FROM_LOOKALIKE_DOMAIN),  # fraction slash
         # Already in punycode: shown as it is, still recognised.
-        ("admin@mail.xn--g-1tb.th", "admin@mail.xn--g-1tb.th", P.W_FROM_LOOKALIKE_INTERNAL),
+        ("admin@mail.xn--g-1tb.th", "admin@mail.xn--g-1tb.th", W.W_FROM_LOOKALIKE_INTERNAL),
     ],
 )
 def test_look_alike_domains_are_shown_as_punycode_and_flagged(address, shown, warning):

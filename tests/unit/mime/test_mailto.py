@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from govmail_desktop.core.entities import Address
+from govmail_desktop.mime.addresses import MAX_ADDRESSES
 from govmail_desktop.mime.mailto import (
     MAX_MAILTO_CHARS,
     MSG_BAD_ESCAPE,
@@ -18,7 +19,6 @@ from govmail_desktop.mime.mailto import (
     MailtoError,
     parse_mailto,
 )
-from govmail_desktop.mime.parse import MAX_ADDRESSES
 
 
 def emails(addresses: tuple[Address, ...]) -> list[str]:

@@ -12,6 +12,7 @@ import pytest
 from govmail_desktop.core.compose import Secrecy, Urgency
 from govmail_desktop.core.entities import Address
 from govmail_desktop.mime.build import OutgoingMessage, build_message
+from govmail_desktop.mime.header_text import decode_words
 from govmail_desktop.mime.headers import header_fields, header_section
 from govmail_desktop.mime.markings import (
     MARKING_FIELDS,
@@ -22,7 +23,6 @@ from govmail_desktop.mime.markings import (
     marking_headers,
     recognise,
 )
-from govmail_desktop.mime.parse import decode_words
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 BANGKOK = timezone(timedelta(hours=7))

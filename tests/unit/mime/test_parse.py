@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from govmail_desktop.mime import body_text as T
+from govmail_desktop.mime import header_text as H
 from govmail_desktop.mime import parse as P
 from govmail_desktop.mime import parse_message
+from govmail_desktop.mime import preview_warnings as W
 from tests.corpora import corpus_id, corpus_messages, corpus_params, require_corpora
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -79,9 +82,9 @@ def test_rfc2047_words_split_inside_a_character_are_joined():
         f"=?UTF-8?B?{base64.b64encode(first).decode()}?=\r\n "
         f"=?UTF-8?B?{base64.b64encode(second).decode()}?= ครั้งที่ ๒"
     )
-    assert P.decode_words(header) == "ประชุม ครั้งที่ ๒"
-    assert P.decode_words("=?tis-620?Q?=BB=C3=D0=AA=D8=C1?=") == "ประชุม"
-    assert P.decode_words("plain =?utf-8?q?a_b?= end") == "plain a b end"
+    assert H.decode_words(header) == "ประชุม ครั้งที่ ๒"
+    assert H.decode_words("=?tis-620?Q?=BB=C3=D0=AA=D8=C1?=") == "ประชุม"
+    assert H.decode_words("plain =?utf-8?q?a_b?= end") == "plain a b end"
 
 
 def test_the_html_only_message_is_sanitised_text_without_remote_content():
@@ -96,7 +99,7 @@ def test_the_html_only_message_is_sanitised_text_without_remote_content():
     assert "กิจกรรมวันเด็กแห่งชาติ" in parsed.text
     for remote in ("images.example.com", "track.example.net", "cid:", "url(", "@import", "srcset"):
         assert remote not in parsed.text, remote
-    assert P.W_HTML_SIMPLIFIED in parsed.warnings
+    assert W.W_HTML_SIMPLIFIED in parsed.warnings
 
 
 def test_plain_text_is_preferred_over_html():
@@ -123,7 +126,7 @@ def test_attachments_are_listed_and_deceptive_names_flagged():
     parsed = parse_message(sample("09-dangerous-attachments.eml"))
     assert [a.suspicious_name for a in parsed.attachments] == [False, True, True]
     assert parsed.attachments[2].display_name == "รายงาน<U+202E>fdp.exe"
-    assert P.W_ATTACHMENT_NAME in parsed.warnings
+    assert W.W_ATTACHMENT_NAME in parsed.warnings
     pdf = parse_message(sample("08-attachment-pdf.eml")).attachments[0]
     assert pdf.filename == "หนังสือเชิญประชุม.pdf" and pdf.content_type == "application/pdf"
     import email
@@ -150,7 +153,7 @@ def spoof(from_lines: str) -> P.ParsedMessage:
 def test_the_real_address_is_kept_beside_a_name_that_looks_like_an_address():
     parsed = spoof('From: "admin@agency.go.th" <x@evil.example>')
     assert parsed.from_[0].email == "x@evil.example"
-    assert P.W_FROM_NAME_IS_OTHER_ADDRESS in parsed.sender_warnings
+    assert W.W_FROM_NAME_IS_OTHER_ADDRESS in parsed.sender_warnings
 
 
 def test_an_encoded_word_cannot_invent_an_address():
@@ -158,32 +161,32 @@ def test_an_encoded_word_cannot_invent_an_address():
     parsed = spoof("From: =?utf-8?b?YWRtaW5AbGVnaXQuZ28udGg+AA==?= <attacker@evil.example>")
     assert parsed.from_[0].email == "attacker@evil.example"
     assert "\x00" not in parsed.from_[0].name
-    assert P.W_FROM_NAME_IS_OTHER_ADDRESS in parsed.warnings
+    assert W.W_FROM_NAME_IS_OTHER_ADDRESS in parsed.warnings
     encoded_address = spoof("From: abc <=?utf-8?q?admin=40legit=2ego=2eth=3e?=@evil.example>")
-    assert P.W_FROM_MALFORMED in encoded_address.sender_warnings
+    assert W.W_FROM_MALFORMED in encoded_address.sender_warnings
     assert "=?utf-8?q?" in encoded_address.from_[0].email  # shown undecoded, never as admin@legit
 
 
 def test_several_from_headers_and_several_addresses_are_flagged():
-    assert P.W_SEVERAL_FROM in spoof("From: a@agency.go.th\nFrom: b@evil.example").sender_warnings
+    assert W.W_SEVERAL_FROM in spoof("From: a@agency.go.th\nFrom: b@evil.example").sender_warnings
     both = spoof("From: <any@attack.example>admin@legit.go.th")
-    assert P.W_FROM_SEVERAL_ADDRESSES in both.sender_warnings
-    assert P.W_FROM_MISSING in parse_message(b"Subject: x\n\nbody\n").sender_warnings
+    assert W.W_FROM_SEVERAL_ADDRESSES in both.sender_warnings
+    assert W.W_FROM_MISSING in parse_message(b"Subject: x\n\nbody\n").sender_warnings
     assert spoof("From: =?utf-8?b?4Liq4Lih4LiK4Liy4Lii?= <somchai@agency.go.th>").sender_warnings == ()
 
 
 def test_control_characters_in_names_are_removed_and_flagged():
     parsed = spoof("From: =?utf-8?q?Bank=0D=0ASupport?= <a@b.example>")
     assert parsed.from_[0].name == "BankSupport"
-    assert P.W_HIDDEN_CHARACTERS in parsed.warnings
+    assert W.W_HIDDEN_CHARACTERS in parsed.warnings
 
 
 # ---------------------------------------------------------------- bounded cost
 
 
 def bounded(parsed: P.ParsedMessage) -> P.ParsedMessage:
-    assert len(parsed.text) <= P.MAX_TEXT_CHARS + len(P.TRUNCATION_MARK) * 4
-    assert all(len(line) <= P.MAX_LINE_CHARS for line in parsed.text.split("\n"))
+    assert len(parsed.text) <= P.MAX_TEXT_CHARS + len(T.TRUNCATION_MARK) * 4
+    assert all(len(line) <= T.MAX_LINE_CHARS for line in parsed.text.split("\n"))
     return parsed
 
 
@@ -211,7 +214,7 @@ def test_very_long_urls_in_text_and_html():
     html = bounded(parse_message(
         f'From: a@b.example\nContent-Type: text/html\n\n<p>link <a href="{url[:200_000]}">here</a> ok</p>\n'.encode()
     ))
-    assert "here" in html.text and len(max(html.text.split("\n"), key=len)) <= P.MAX_LINE_CHARS
+    assert "here" in html.text and len(max(html.text.split("\n"), key=len)) <= T.MAX_LINE_CHARS
 
 
 def nested_multiparts(depth: int) -> bytes:
@@ -228,7 +231,7 @@ def test_deep_mime_nesting_still_shows_the_text(depth):
     assert parsed.subject == "deep"
     assert "innermost text" in parsed.text
     if depth > P.MAX_CONTAINERS:
-        assert P.W_TOO_DEEP in parsed.warnings
+        assert W.W_TOO_DEEP in parsed.warnings
 
 
 def test_deeply_nested_forwarded_messages():
@@ -256,11 +259,11 @@ def test_html_with_pathological_markup_is_reduced_to_text():
 
 
 def test_tidy_text_collapses_blank_lines_and_breaks_long_lines():
-    text, cut = P.tidy_text("a\r\n\r\n\r\n\r\n\r\n\r\nb " + "x" * 5000, 100_000)
+    text, cut = T.tidy_text("a\r\n\r\n\r\n\r\n\r\n\r\nb " + "x" * 5000, 100_000)
     assert not cut
-    assert text.split("\n")[:4] == ["a", "", "", "b " + "x" * (P.MAX_LINE_CHARS - 2)]
-    short, cut = P.tidy_text("ก" * 50, 10)
-    assert cut and short == "ก" * 10 + P.TRUNCATION_MARK
+    assert text.split("\n")[:4] == ["a", "", "", "b " + "x" * (T.MAX_LINE_CHARS - 2)]
+    short, cut = T.tidy_text("ก" * 50, 10)
+    assert cut and short == "ก" * 10 + T.TRUNCATION_MARK
 
 
 # ---------------------------------------------------------------- public hostile corpora

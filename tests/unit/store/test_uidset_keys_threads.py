@@ -152,6 +152,6 @@ def test_every_message_appears_exactly_once():
     ],
 )
 def test_the_from_column_shows_the_real_address_beside_an_address_like_name(header, shown):
-    from govmail_desktop.mime.parse import parse_addresses
+    from govmail_desktop.mime.addresses import parse_addresses
 
     assert display_of(parse_addresses([header]).addresses) == shown
