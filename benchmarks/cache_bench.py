@@ -34,7 +34,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from govmail_desktop.core.entities import Address, Flag, Folder, MessageSummary
 from govmail_desktop.store import MailCache, SortKey
-from govmail_desktop.store.cache import summary_row
+from govmail_desktop.store.message_rows import summary_row
 
 BASE = datetime(2020, 1, 1, tzinfo=UTC)
 NAMES = [Address(f"ผู้ส่ง หน่วยงาน {i}", f"user{i}@agency{i % 40}.go.th") for i in range(700)]

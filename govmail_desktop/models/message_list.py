@@ -66,8 +66,9 @@ from govmail_desktop.core.errors import StorageError
 from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.mime.markings import Markings, recognise
 from govmail_desktop.models.plain_text import plain_tooltip
-from govmail_desktop.store.cache import MailCache, PageRow, RowKey, SortKey, thread_sort_name
+from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.keys import unpack_addresses
+from govmail_desktop.store.message_rows import PageRow, RowKey, SortKey, thread_sort_name
 
 log = logging.getLogger(__name__)
 

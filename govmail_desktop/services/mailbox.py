@@ -71,7 +71,8 @@ from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg, current_languag
 from govmail_desktop.mime.parse import ParsedMessage, parse_message
 from govmail_desktop.services.local_worker import LocalWorker
 from govmail_desktop.services.message_bridge import MessageBridge
-from govmail_desktop.store.cache import CachedFolder, MailCache, RowKey, SortKey
+from govmail_desktop.store.cache import CachedFolder, MailCache
+from govmail_desktop.store.message_rows import RowKey, SortKey
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from govmail_desktop.sync import offline
 from govmail_desktop.sync.listener import SyncListener
@@ -372,6 +373,9 @@ class MailboxService(QObject):
         self._action_notice_after: int | None = None
         self._preview_key: tuple[int, int] | None = None
         self._preview_generation = 0
+        #: The message parsed last on the worker ((folder, uid, language), body, parse): a reply
+        #: to the message the preview shows uses it again. Read and written on the worker only.
+        self._last_parsed: tuple[tuple[int, int, str], bytes, ParsedMessage] | None = None
         #: Checks every folder now and then (the Inbox is also watched by IDLE).
         self._check_timer = QTimer(self)
         self._check_timer.timeout.connect(self.retry_connection)
@@ -610,7 +614,21 @@ class MailboxService(QObject):
         raw = self.cache.get_part(folder_id, uid, BODY_PART)
         if raw is None:
             return PreviewResult(PREVIEW_LOADING, folder_id, uid, summary)
-        return PreviewResult(PREVIEW_READY, folder_id, uid, summary, parse_message(raw, lang=self._language()))
+        return PreviewResult(PREVIEW_READY, folder_id, uid, summary, self.parsed_body(folder_id, uid, raw))
+
+    def parsed_body(self, folder_id: int, uid: int, raw: bytes, lang: str | None = None) -> ParsedMessage:
+        """Worker thread only: message ``uid``'s cached body ``raw`` parsed (in ``lang``, else the
+        current language). The message parsed last is used again while it is the same message,
+        the same bytes and the same language — Reply on the message the preview shows does not
+        parse it a second time (a 2 MB HTML message takes a good part of a second)."""
+        lang = lang or self._language()
+        key = (folder_id, uid, lang)
+        last = self._last_parsed
+        if last is not None and last[0] == key and last[1] == raw:
+            return last[2]
+        parsed = parse_message(raw, lang=lang)
+        self._last_parsed = (key, raw, parsed)
+        return parsed
 
     def _preview_read(self, result: PreviewResult | None, generation: int) -> None:
         if result is None or generation != self._preview_generation:

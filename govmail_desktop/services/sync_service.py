@@ -44,7 +44,8 @@ from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.errors import BugError, Cancelled, GovMailError, NetworkError, ServerError
 from govmail_desktop.core.threads import lower_current_thread_priority
-from govmail_desktop.store.cache import MailCache, RowKey
+from govmail_desktop.store.cache import MailCache
+from govmail_desktop.store.message_rows import RowKey
 from govmail_desktop.store.op_queue import OfflineOpQueue
 from govmail_desktop.sync import offline
 from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection, prepare

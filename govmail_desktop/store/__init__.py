@@ -6,16 +6,8 @@
   deleted by a cache rebuild.
 """
 
-from govmail_desktop.store.cache import (
-    CACHE_FILE,
-    SORT_COLUMNS,
-    CachedFolder,
-    MailCache,
-    PageRow,
-    RowKey,
-    SortKey,
-    account_dir,
-)
+from govmail_desktop.store.cache import CACHE_FILE, CachedFolder, MailCache, account_dir
+from govmail_desktop.store.message_rows import SORT_COLUMNS, PageRow, RowKey, SortKey
 from govmail_desktop.store.op_queue import QUEUE_FILE, OfflineOpQueue, OpKind, PendingOp
 from govmail_desktop.store.schema import SCHEMA_VERSION
 from govmail_desktop.store.uidset import UidSet

@@ -42,9 +42,10 @@ from pathlib import Path
 
 from govmail_desktop.core.entities import Address, SpecialUse
 from govmail_desktop.store import keys
-from govmail_desktop.store.cache import AddressRow, MailCache
+from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.contacts import email_key
 from govmail_desktop.store.db import ThreadConnections, storage_error, write_transaction
+from govmail_desktop.store.message_rows import AddressRow
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import json
 import logging
 import os
@@ -42,13 +41,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from govmail_desktop.core.entities import (
-    FlagBits,
     FlagChange,
     Folder,
     FolderStatus,
@@ -61,6 +57,20 @@ from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.threads import lower_current_thread_priority
 from govmail_desktop.store import keys
 from govmail_desktop.store.db import ThreadConnections, is_corruption, storage_error, write_transaction
+from govmail_desktop.store.message_rows import (
+    _PAGE_COLS,
+    _ROWKEY_COLS,
+    SORT_COLUMNS,
+    AddressRow,
+    PageRow,
+    RowKey,
+    SortKey,
+    SummaryRow,
+    _from_epoch,
+    _insert_many,
+    summary_row,
+    thread_sort_name,
+)
 from govmail_desktop.store.schema import BULK_SORT_INDEXES, SCHEMA_VERSION, migrate
 from govmail_desktop.store.threads import ThreadInput, thread_order
 from govmail_desktop.store.uidset import UidSet
@@ -77,83 +87,6 @@ def account_dir(account_id: str, paths: AppPaths | None = None) -> Path:
     if not _ACCOUNT_ID.match(account_id) or ".." in account_id:
         raise ValueError(f"unsafe account id for a directory name: {account_id!r}")
     return (paths or AppPaths.default()).data_dir / "accounts" / account_id
-
-
-class SortKey(str, Enum):
-    """Sort orders of the message list; each is backed by an index."""
-
-    DATE = "date"
-    SENDER = "sender"
-    SUBJECT = "subject"
-    SIZE = "size"
-
-
-#: Columns of each order. Every order ends in ``uid``, so it is total.
-SORT_COLUMNS: dict[SortKey, tuple[str, ...]] = {
-    SortKey.DATE: ("internaldate", "uid"),
-    SortKey.SENDER: ("sender_key", "internaldate", "uid"),
-    SortKey.SUBJECT: ("subject_key", "internaldate", "uid"),
-    SortKey.SIZE: ("size", "uid"),
-}
-
-
-def thread_sort_name(sort: SortKey, descending: bool) -> str:
-    """How the conversation order's sort is stored: "date desc", "subject asc" ..."""
-    return f"{SortKey(sort).value} {'desc' if descending else 'asc'}"
-
-
-class RowKey(NamedTuple):
-    """The values that place a row in every sort order (kept for removed rows)."""
-
-    uid: int
-    internaldate: int
-    sender_key: str
-    subject_key: str
-    size: int
-
-    def sort_values(self, sort: SortKey) -> tuple[Any, ...]:
-        return tuple(getattr(self, c) for c in SORT_COLUMNS[sort])
-
-
-class PageRow(NamedTuple):
-    """One row of the message list as the model reads it (no body, no preview)."""
-
-    uid: int
-    flags: int
-    keywords: str
-    internaldate: int
-    date: int | None
-    size: int
-    subject: str
-    from_display: str
-    from_addrs: str
-    to_addrs: str
-    has_attachments: int
-
-    @property
-    def seen(self) -> bool:
-        return bool(self.flags & FlagBits.SEEN)
-
-    @property
-    def flagged(self) -> bool:
-        return bool(self.flags & FlagBits.FLAGGED)
-
-
-class AddressRow(NamedTuple):
-    """The address fields of one cached message (see :meth:`MailCache.address_rows`);
-    the address lists are packed (``keys.unpack_addresses``)."""
-
-    uid: int
-    internaldate: int
-    date: int | None
-    from_addrs: str
-    to_addrs: str
-    cc_addrs: str
-    message_id: str | None
-
-
-_PAGE_COLS = ", ".join(PageRow._fields)
-_ROWKEY_COLS = ", ".join(RowKey._fields)
 
 
 @dataclass(frozen=True)
@@ -184,116 +117,6 @@ class _Unset:
 
 _UNSET: Any = _Unset()
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _to_epoch(value: datetime | int | float | None) -> int | None:
-    """Seconds since the epoch; a naive datetime is taken as local time (Python's rule)."""
-    if value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return int(value)
-    return int(value.timestamp())
-
-
-def _from_epoch(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
-
-
-class SummaryRow(NamedTuple):
-    """One ``messages`` row as the cache writes it: the columns the INSERT names, in
-    its order (the INSERT statement is generated from these fields; a test checks
-    them against the table). Built by :func:`summary_row` and, for the bulk header
-    sync, by ``sync/rows.py``."""
-
-    folder_id: int
-    uid: int
-    flags: int
-    keywords: str
-    internaldate: int
-    date: int | None
-    size: int
-    subject: str
-    subject_key: str
-    from_display: str
-    sender_key: str
-    from_addrs: str
-    to_addrs: str
-    cc_addrs: str
-    message_id: str | None
-    in_reply_to: str | None
-    refs: str
-    preview: str
-    has_attachments: int
-
-
-#: Columns of a :class:`SummaryRow`.
-ROW_COLUMNS = len(SummaryRow._fields)
-
-
-def summary_row(folder_id: int, s: MessageSummary) -> SummaryRow:
-    """A MessageSummary as the ``messages`` columns (sort keys computed here, once)."""
-    bits, kw = encode_flags(s.flags)
-    subject = keys.one_line(s.subject)
-    date = _to_epoch(s.date)
-    internal = _to_epoch(s.internaldate)
-    if internal is None:
-        internal = date if date is not None else 0
-    msgids = keys.message_ids(s.message_id)
-    irt = keys.message_ids(s.in_reply_to)
-    return SummaryRow(
-        folder_id=folder_id,
-        uid=s.uid,
-        flags=bits,
-        keywords=kw,
-        internaldate=internal,
-        date=date,
-        size=int(s.size or 0),
-        subject=subject,
-        subject_key=keys.subject_sort_key(subject),
-        from_display=keys.display_of(s.from_),
-        sender_key=keys.sender_sort_key(s.from_),
-        from_addrs=keys.pack_addresses(s.from_),
-        to_addrs=keys.pack_addresses(s.to),
-        cc_addrs=keys.pack_addresses(s.cc),
-        message_id=msgids[0] if msgids else None,
-        in_reply_to=irt[0] if irt else None,
-        refs=" ".join(keys.message_ids(s.references)),
-        preview=keys.preview_text(s.preview),
-        has_attachments=1 if s.has_attachments else 0,
-    )
-
-
-# The INSERT of SummaryRows, made from its fields: a row refreshes every column but its key.
-_INSERT_VALUES = "VALUES (" + ",".join("?" * ROW_COLUMNS) + ")"
-_INSERT_HEAD = f"INSERT INTO messages ({', '.join(SummaryRow._fields)})\n"
-_INSERT_TAIL = "\nON CONFLICT (folder_id, uid) DO UPDATE SET " + ", ".join(
-    f"{column}=excluded.{column}" for column in SummaryRow._fields if column not in ("folder_id", "uid")
-)
-_INSERT_SQL = _INSERT_HEAD + _INSERT_VALUES + _INSERT_TAIL
-
-#: Rows per INSERT statement: each statement binds its rows at once and runs
-#: them in one step (faster than executemany, and see MailCache.background_writer).
-_ROWS_PER_INSERT = 500
-
-
-def _multi_insert_sql(n: int) -> str:
-    """The INSERT of ``n`` rows (the full-size one is made once, at import: no table
-    of statements is shared between the threads that write)."""
-    if n == _ROWS_PER_INSERT:
-        return _FULL_INSERT
-    return _INSERT_HEAD + "VALUES " + ",".join([_INSERT_VALUES[len("VALUES ") :]] * n) + _INSERT_TAIL
-
-
-_FULL_INSERT = _INSERT_HEAD + "VALUES " + ",".join([_INSERT_VALUES[len("VALUES ") :]] * _ROWS_PER_INSERT) + _INSERT_TAIL
-
-
-def _insert_many(db: sqlite3.Connection, rows: Sequence[SummaryRow]) -> None:
-    """``executemany(_INSERT_SQL, rows)``, as a few multi-row statements."""
-    per = max(1, min(_ROWS_PER_INSERT, db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // ROW_COLUMNS))
-    chain = itertools.chain.from_iterable
-    for start in range(0, len(rows), per):
-        part = rows[start : start + per]
-        db.execute(_multi_insert_sql(len(part)), list(chain(part)))
 
 
 def _guarded(method: F) -> F:
@@ -1063,11 +886,5 @@ __all__ = [
     "CACHE_FILE",
     "CachedFolder",
     "MailCache",
-    "PageRow",
-    "RowKey",
-    "SORT_COLUMNS",
-    "SortKey",
-    "SummaryRow",
     "account_dir",
-    "summary_row",
 ]

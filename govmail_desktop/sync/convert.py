@@ -8,7 +8,7 @@ This runs once per message in a 100,000-message sync, so it is written for
 speed: address lists repeat (a mailbox has few correspondents) and are parsed
 once per sync (:class:`Memo`, one per sync, never shared between threads); dates
 stay integer Unix seconds, which ``MailCache`` takes as they are
-(``store.cache._to_epoch`` accepts ``int``) — building a datetime per message
+(``store.message_rows._to_epoch`` accepts ``int``) — building a datetime per message
 only to turn it back into an integer would cost a second per 100,000.
 """
 

@@ -46,7 +46,8 @@ from govmail_desktop.net.imap.responses import (
     SelectResult,
     Vanished,
 )
-from govmail_desktop.store.cache import CachedFolder, MailCache, SummaryRow
+from govmail_desktop.store.cache import CachedFolder, MailCache
+from govmail_desktop.store.message_rows import SummaryRow
 from govmail_desktop.store.uidset import UidSet
 from govmail_desktop.sync import convert, rows
 from govmail_desktop.sync.connection import MailboxConnection

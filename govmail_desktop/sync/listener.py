@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.errors import GovMailError
-from govmail_desktop.store.cache import RowKey
+from govmail_desktop.store.message_rows import RowKey
 
 
 class SyncListener:

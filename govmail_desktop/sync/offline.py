@@ -32,7 +32,8 @@ from govmail_desktop.core.entities import Flag, MessageSummary, SpecialUse
 from govmail_desktop.core.errors import ActionRefused, GovMailError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.net.imap.client import ImapCommandError
-from govmail_desktop.store.cache import MailCache, RowKey
+from govmail_desktop.store.cache import MailCache
+from govmail_desktop.store.message_rows import RowKey
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind, PendingOp
 from govmail_desktop.store.uidset import UidSet
 from govmail_desktop.sync import convert

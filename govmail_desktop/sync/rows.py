@@ -1,8 +1,8 @@
 """Cache rows straight from FETCH values, for the bulk header sync.
 
 ``MailCache.insert_summaries`` takes ``MessageSummary`` entities and turns each
-into a :class:`~govmail_desktop.store.cache.SummaryRow` with
-``store.cache.summary_row``; for 100,000 messages that conversion costs more
+into a :class:`~govmail_desktop.store.message_rows.SummaryRow` with
+``store.message_rows.summary_row``; for 100,000 messages that conversion costs more
 than a second of the sync, mostly recomputing the same sort keys and packed
 address lists for the same few hundred correspondents. This module produces
 *the same rows* (tests/unit/sync/test_rows.py compares them with
@@ -29,7 +29,8 @@ from govmail_desktop.mime.headers import ADDRESS_FIELDS, FIELD_RE, MAX_VALUE_BYT
 from govmail_desktop.net.imap.fetch import FetchedMessage
 from govmail_desktop.net.imap.reader import BULK_LITERAL_MAX
 from govmail_desktop.store import keys
-from govmail_desktop.store.cache import MailCache, SummaryRow, summary_row
+from govmail_desktop.store.cache import MailCache
+from govmail_desktop.store.message_rows import SummaryRow, summary_row
 from govmail_desktop.sync import convert
 
 log = logging.getLogger(__name__)

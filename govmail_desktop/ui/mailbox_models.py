@@ -27,7 +27,7 @@ from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.models.folder_tree import FolderTreeModel
 from govmail_desktop.models.message_list import MessageListModel
 from govmail_desktop.services.mailbox import MailboxService
-from govmail_desktop.store.cache import RowKey
+from govmail_desktop.store.message_rows import RowKey
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from govmail_desktop.services.mailbox import (
     STATE_ONLINE,
     STATE_SYNCING,
 )
-from govmail_desktop.store.cache import SortKey
+from govmail_desktop.store.message_rows import SortKey
 from tests.gui.mailbox_helpers import DATA, open_mailbox, row_of, select_rows, select_uid, shown_uids  # noqa: F401
 from tests.unit.store.factories import summary
 

@@ -65,7 +65,8 @@ def test_hostile_messages_sync_into_the_cache_as_the_general_path_reads_them(dov
     fused path wrote are the rows the general path (parse_fetch -> summary_of ->
     summary_row) makes of the same server answer."""
     from govmail_desktop.core.entities import Folder
-    from govmail_desktop.store.cache import MailCache, summary_row
+    from govmail_desktop.store.cache import MailCache
+    from govmail_desktop.store.message_rows import summary_row
     from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
 
     files = corpus_files()

@@ -7,8 +7,9 @@ import sqlite3
 import pytest
 
 from govmail_desktop.core.entities import Address, Folder, MessageSummary
-from govmail_desktop.store import cache as C
-from govmail_desktop.store.cache import SummaryRow, summary_row
+from govmail_desktop.store import message_rows as C
+from govmail_desktop.store.cache import MailCache
+from govmail_desktop.store.message_rows import SummaryRow, summary_row
 from govmail_desktop.store.schema import migrate
 
 
@@ -55,7 +56,7 @@ def test_a_table_that_differs_from_the_row_type_is_reported(tmp_path, columns):
 
 
 def test_summary_row_gives_a_named_row_that_reads_back(tmp_path):
-    cache = C.MailCache(tmp_path / "cache.sqlite3")
+    cache = MailCache(tmp_path / "cache.sqlite3")
     try:
         fid = cache.upsert_folders([Folder("INBOX")])["INBOX"]
         summary = MessageSummary(

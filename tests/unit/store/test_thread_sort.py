@@ -10,7 +10,7 @@ import pytest
 
 from govmail_desktop.core.entities import Address, Folder
 from govmail_desktop.store import CACHE_FILE, MailCache, SortKey
-from govmail_desktop.store.cache import thread_sort_name
+from govmail_desktop.store.message_rows import thread_sort_name
 from govmail_desktop.store.schema import migrate
 from tests.unit.store.factories import summary
 

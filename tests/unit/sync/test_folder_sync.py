@@ -262,7 +262,8 @@ def _sort_indexes(cache) -> set[str]:
 def test_big_initial_sync_bulk_loads_and_ends_fully_indexed(server, cache, listener, monkeypatch):
     """Past the first screen the rows go in with the text sort indexes dropped; at the
     end they are back and every sort order lists the whole folder."""
-    from govmail_desktop.store.cache import MailCache, SortKey
+    from govmail_desktop.store.cache import MailCache
+    from govmail_desktop.store.message_rows import SortKey
     from govmail_desktop.store.schema import BULK_SORT_INDEXES
 
     seen_during: list[set[str]] = []
@@ -299,7 +300,8 @@ def test_small_fetch_into_a_big_folder_keeps_the_indexes(server, cache, monkeypa
 def test_bulk_sync_dying_midway_leaves_a_usable_cache_that_resumes(server, cache, tmp_path):
     """The connection drops inside the bulk phase: the indexes come back at once (and a
     process killed there gets them back at the next open); a new sync finishes the job."""
-    from govmail_desktop.store.cache import MailCache, SortKey
+    from govmail_desktop.store.cache import MailCache
+    from govmail_desktop.store.message_rows import SortKey
     from govmail_desktop.store.schema import BULK_SORT_INDEXES
 
     server.add_messages("INBOX", 40)

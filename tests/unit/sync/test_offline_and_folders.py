@@ -14,7 +14,7 @@ from govmail_desktop.core.errors import ActionRefused, NetworkError
 from govmail_desktop.net import failures
 from govmail_desktop.net.imap.fetch import FetchedMessage
 from govmail_desktop.net.imap.responses import Exists, FolderListing
-from govmail_desktop.store.cache import summary_row
+from govmail_desktop.store.message_rows import summary_row
 from govmail_desktop.store.op_queue import OpKind
 from govmail_desktop.sync import convert, offline
 from govmail_desktop.sync.connection import prepare

@@ -12,15 +12,15 @@ from typing import Any
 
 import pytest
 
-from govmail_desktop.mime import charsets, dates, headers, parse
+from govmail_desktop.mime import addresses, charsets, dates, header_text, headers, parse
 from govmail_desktop.net.imap import client, fetch, grammar, reader, text
 from govmail_desktop.store import cache as cache_module
-from govmail_desktop.store import keys
+from govmail_desktop.store import keys, message_rows
 from govmail_desktop.sync import convert, folder_sync, rows
 from tests.unit.sync.test_list_matches_preview import _synced_rows
 
-ROW_PATH = [rows, convert, folder_sync, charsets, dates, headers, parse, keys, cache_module, fetch, reader, grammar,
-            text, client]
+ROW_PATH = [rows, convert, folder_sync, charsets, dates, headers, parse, addresses, header_text, keys, cache_module,
+            message_rows, fetch, reader, grammar, text, client]
 
 
 def module_state(modules: list[types.ModuleType]) -> dict[str, Any]:

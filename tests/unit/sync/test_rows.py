@@ -13,7 +13,7 @@ from govmail_desktop.mime.headers import MAX_VALUE_BYTES
 from govmail_desktop.net.imap.fetch import SUMMARY_ROW_RE, FetchedMessage, parse_fetch
 from govmail_desktop.net.imap.reader import BULK_LITERAL_MAX, ResponseReader
 from govmail_desktop.store import keys
-from govmail_desktop.store.cache import summary_row
+from govmail_desktop.store.message_rows import summary_row
 from govmail_desktop.sync import convert, rows
 
 NAMES = ["", "สมชาย ใจดี", "  spaced   out  ", "tab\there", "ctl\x07bell", "new\nline", "IT Helpdesk", "\u200bzero"]
