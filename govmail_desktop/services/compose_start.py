@@ -28,7 +28,7 @@ from govmail_desktop.core.errors import BugError, GovMailError
 from govmail_desktop.core.identities import ComposerProfiles, Identity
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, current_language
 from govmail_desktop.mime import reply
-from govmail_desktop.mime.parse import ParsedMessage, parse_message
+from govmail_desktop.mime.parse import ParsedMessage
 from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.policy.recipients import RecipientPolicy
 from govmail_desktop.services.compose import (
@@ -94,7 +94,7 @@ def read_original(service: MailboxService, folder_id: int, uid: int, lang: str) 
     raw = cache.get_part(folder_id, uid, BODY_PART)
     if raw is None:
         raise OriginalUnavailable(detail=f"folder {folder_id} uid {uid}: body not cached")
-    parsed = parse_message(raw, lang=lang)
+    parsed = service.parsed_body(folder_id, uid, raw, lang)  # the preview's parse when it is this message
     ref = MessageRef(service.account_id, folder.folder.name, folder.uidvalidity or 0, uid, parsed.message_id or "")
     return OriginalMessage(ref, parsed, raw)
 
