@@ -455,7 +455,7 @@ def new_message_id(sender_email: str) -> str:
 
 def _policy(eightbit: bool, smtputf8: bool) -> Policy:
     if smtputf8:
-        return email.policy.SMTPUTF8
+        return email.policy.SMTPUTF8 if eightbit else email.policy.SMTPUTF8.clone(cte_type="7bit")
     if eightbit:
         return email.policy.SMTP
     return email.policy.SMTP.clone(cte_type="7bit")
@@ -474,14 +474,16 @@ def _generate(msg: EmailMessage, policy: Policy) -> bytes:
     return out.getvalue()
 
 
-def _verify(data: bytes, *, eightbit: bool) -> None:
+def _verify(data: bytes, *, eightbit: bool, smtputf8: bool = False) -> None:
     """What the email package wrote obeys the rules the module promises (a bug here is ours)."""
     if b"\r\n" in data and (b"\n" in data.replace(b"\r\n", b"") or b"\r" in data.replace(b"\r\n", b"")):
         raise AssertionError("a bare CR or LF in a built message")
     for line in data.split(b"\r\n"):
         if len(line) > MAX_LINE:
             raise AssertionError("a line longer than 998 bytes in a built message")
-    if not eightbit and not data.isascii():
+    # With SMTPUTF8 the message's own header fields may be UTF-8; the body is 7-bit unless 8BITMIME.
+    checked = data.split(b"\r\n\r\n", 1)[-1] if smtputf8 else data
+    if not eightbit and not checked.isascii():
         raise AssertionError("8-bit bytes in a message built for a 7-bit server")
 
 
@@ -490,6 +492,7 @@ def build_message(
     *,
     eightbit: bool = False,
     smtputf8: bool = False,
+    seven_bit_body: bool = False,
     clock: Callable[[], datetime] = _local_now,
     message_id: str | None = None,
     draft: bool = False,
@@ -497,10 +500,12 @@ def build_message(
     """The wire bytes and the Sent copy of ``message``.
 
     ``eightbit`` / ``smtputf8``: whether the server's EHLO offered 8BITMIME / SMTPUTF8
-    (SMTPUTF8 implies 8BITMIME); by default the output is 7-bit ASCII. ``draft``: the copy
-    for the Drafts folder (``sent_copy``), which may have no recipients yet.
+    (SMTPUTF8 implies 8BITMIME); by default the output is 7-bit ASCII. ``seven_bit_body``:
+    the body 7-bit all the same (a server offering SMTPUTF8 without 8BITMIME: UTF-8 header
+    fields, quoted-printable / base64 parts). ``draft``: the copy for the Drafts folder
+    (``sent_copy``), which may have no recipients yet.
     """
-    eightbit = eightbit or smtputf8
+    eightbit = (eightbit or smtputf8) and not seven_bit_body
     subject = _check_text("subject", message.subject)
     sender = _header_address(message.sender, "from", smtputf8)
     fields: list[tuple[str, list[HeaderAddress]]] = [
@@ -551,8 +556,8 @@ def build_message(
     sent_copy = _generate(msg, policy)  # first: this fixes the boundaries both copies use
     del msg["Bcc"]
     wire = _generate(msg, policy)
-    _verify(wire, eightbit=eightbit)
-    _verify(sent_copy, eightbit=eightbit)
+    _verify(wire, eightbit=eightbit, smtputf8=smtputf8)
+    _verify(sent_copy, eightbit=eightbit, smtputf8=smtputf8)
     return BuiltMessage(
         wire=wire,
         sent_copy=sent_copy,

@@ -29,6 +29,7 @@ from govmail_desktop.core.compose import Draft, DraftAttachment, MessageRef
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.errors import GovMailError, PasswordNeeded
 from govmail_desktop.core.paths import AppPaths
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.policy.recipients import RecipientPolicy
 from govmail_desktop.policy.sources import EffectivePolicy
@@ -42,6 +43,17 @@ from govmail_desktop.sync.send import SendBlocked, Sender
 log = logging.getLogger(__name__)
 
 AttachmentReader = Callable[[DraftAttachment], bytes]
+
+#: States in which Delete / Remove takes a message out of the outbox when the worker gets to
+#: it: not started, refused, "may have been sent", or finished. Never one being sent or one
+#: the server has taken whose Sent copy and original's mark are still to come.
+DISCARDABLE = frozenset({OutboxState.QUEUED, OutboxState.FAILED, OutboxState.UNKNOWN, OutboxState.DONE})
+#: How many messages the worker remembers having finished (Delete that arrives late is told so).
+_FINISHED_KEPT = 200
+
+MSG_ALREADY_SENT = QT_TRANSLATE_NOOP(
+    "Outbox", "“{subject}” was not deleted: it had already been sent. Its copy goes to the Sent folder as usual."
+)
 
 
 class OutboxService(QObject):
@@ -61,6 +73,9 @@ class OutboxService(QObject):
     #: tried): entry id and the notice (a Msg, "Not sent yet after N hours: <last problem>").
     #: Told once per message, ever; the notice stays in ``OutboxEntry.overdue`` for the view.
     overdue = Signal(str, object)
+    #: Delete / Remove reached a message the worker had meanwhile sent or begun to send: it was
+    #: not removed (it finishes as usual). Entry id and the text for the user (a Msg).
+    discardRefused = Signal(str, object)
 
     def __init__(
         self,
@@ -91,6 +106,8 @@ class OutboxService(QObject):
         self._send_wanted = True
         self._settle_wanted = True
         self._snapshot: list[OutboxEntry] = []
+        #: Subjects of the messages the worker finished (and let go), by entry id, newest last.
+        self._finished: dict[str, str] = {}
         self._snapshot_lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -127,9 +144,10 @@ class OutboxService(QObject):
         self._post(lambda: self._change(entry_id, send.mark_sent))
 
     def discard(self, entry_id: str) -> None:
-        """Remove a failed, unknown or finished message from the outbox (the user's choice;
-        a waiting message may be taken back with :meth:`take_back` first)."""
-        self._post(lambda: self._change(entry_id, None))
+        """Remove a waiting, failed, unknown or finished message from the outbox (the user's
+        choice). Decided when the worker gets to it: a message sent or being sent meanwhile
+        is not removed (``discardRefused``)."""
+        self._post(lambda: self._discard(entry_id))
 
     def take_back(self, entry_id: str) -> tuple[Draft, AttachmentReader]:
         """The draft of a failed or waiting message and a reader of its attachments, to edit
@@ -211,7 +229,12 @@ class OutboxService(QObject):
         if self._settle_wanted:
             self._settle_wanted = False
             self.pipeline.settle_unknown(self._changed)
+        subjects = {e.entry_id: e.subject for e in self.entries()}
         report = self.pipeline.run(self._cancel, self._changed)
+        for entry_id in report.done:
+            self._finished[entry_id] = subjects.get(entry_id, "")
+        for entry_id in list(self._finished)[:-_FINISHED_KEPT]:
+            del self._finished[entry_id]
         self._refresh()
         for entry_id in report.overdue:
             entry = next((e for e in self.entries() if e.entry_id == entry_id), None)
@@ -237,14 +260,28 @@ class OutboxService(QObject):
         self._changed(entry.entry_id)
         self.submitted.emit(draft.draft_id)
 
-    def _change(self, entry_id: str, action: Callable[[OutboxStore, str], OutboxEntry] | None) -> None:
+    def _change(self, entry_id: str, action: Callable[[OutboxStore, str], OutboxEntry]) -> None:
         try:
-            if action is None:
-                self.store.remove(entry_id)
-            else:
-                action(self.store, entry_id)
+            action(self.store, entry_id)
         except (KeyError, ValueError) as exc:
             log.warning("Outbox action on %s not possible: %s", entry_id, exc)
+        self._send_wanted = True
+        self._changed(entry_id)
+
+    def _discard(self, entry_id: str) -> None:
+        try:
+            entry = self.store.get(entry_id)
+        except KeyError:  # finished meanwhile (or removed twice)
+            if entry_id in self._finished:
+                self.discardRefused.emit(entry_id, MSG_ALREADY_SENT.format(subject=self._finished[entry_id]))
+            self._changed(entry_id)
+            return
+        if entry.state in DISCARDABLE:
+            self.store.remove(entry_id)
+            log.info("Outbox %s: removed at the user's word (%s)", entry_id, entry.state.value)
+        else:
+            log.info("Outbox %s: not removed, already %s", entry_id, entry.state.value)
+            self.discardRefused.emit(entry_id, MSG_ALREADY_SENT.format(subject=entry.subject))
         self._send_wanted = True
         self._changed(entry_id)
 
@@ -339,6 +376,6 @@ def is_waiting(entry: OutboxEntry) -> bool:
 
 
 __all__ = [
-    "AttachmentReader", "OutboxFactory", "OutboxService", "engine_outbox_factory", "is_waiting",
-    "original_recorder", "sent_folder_of",
+    "DISCARDABLE", "MSG_ALREADY_SENT", "AttachmentReader", "OutboxFactory", "OutboxService",
+    "engine_outbox_factory", "is_waiting", "original_recorder", "sent_folder_of",
 ]

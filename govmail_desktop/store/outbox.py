@@ -199,7 +199,8 @@ class OutboxEntry:
     next_attempt_at: float | None = 0.0
     #: The end of DATA is (about to be) on the wire; the reply is not recorded yet.
     committing: bool = False
-    #: How the body went: "7bit", "8bitmime" or "smtputf8" (what the server offered).
+    #: How the body went: "7bit", "8bitmime", "smtputf8" (UTF-8 header fields, 8-bit body) or
+    #: "smtputf8-7bit" (UTF-8 header fields, 7-bit body): what the server offered.
     transfer: str = "7bit"
     #: The server's answer for each recipient (RCPT TO, and the end of DATA).
     recipients: tuple[RecipientResult, ...] = ()
@@ -260,9 +261,19 @@ class OutboxEntry:
         return tuple(r for r in self.recipients if not r.accepted)
 
     @property
+    def needs_attention(self) -> bool:
+        """Only the user moves it on, or should know: failed, "may have been sent", waiting too
+        long, or finished but kept to say something (sent to some recipients only, the rest
+        refused for good; the Sent copy refused) until "Remove from the list"."""
+        if self.state in (OutboxState.FAILED, OutboxState.UNKNOWN) or self.overdue is not None:
+            return True
+        return self.state is OutboxState.DONE and (bool(self.refused) or self.problem is not None)
+
+    @property
     def pending(self) -> bool:
-        """Counted in the outbox folder: not finished (failed and unknown ones wait for the user)."""
-        return self.state is not OutboxState.DONE
+        """Counted in the outbox folder (which shows while any is): not finished, or needing
+        the user (a partly sent message stays reachable until removed from the list)."""
+        return self.state is not OutboxState.DONE or self.needs_attention
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -20,7 +20,8 @@ to the outbox durably — nothing touches the network before that. A
    with the 250 and never named again; the ones answered 4xx wait and the next
    transaction names only them (the Sent copy filed and the original marked
    once, after the first acceptance); 5xx ones are failed, each with its answer;
-4. the Sent copy appended by IMAP (unless the Sent folder has it already: found
+4. (:mod:`sync.send_filing`) the Sent copy appended by IMAP (unless the Sent folder has
+   it already: found
    by Message-ID, so a crash between APPEND and its record never files it
    twice) → ``filed``; the original marked ``\\Answered`` / ``$Forwarded``
    through the offline op queue (or straight on the connection when the cache
@@ -42,13 +43,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from govmail_desktop.core.accounts import Account
-from govmail_desktop.core.compose import Draft, DraftAttachment, MessageRef, OriginalKind
-from govmail_desktop.core.entities import Flag
+from govmail_desktop.core.compose import Draft, DraftAttachment, MessageRef
 from govmail_desktop.core.errors import (
     AuthError,
     Cancelled,
@@ -60,7 +59,6 @@ from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.mime.build import BuiltMessage, build_message
 from govmail_desktop.mime.outgoing import SendCheck, check_before_send, outgoing_from_draft
 from govmail_desktop.net.endpoint import Endpoint
-from govmail_desktop.net.imap.client import ImapCommandError
 from govmail_desktop.net.resolver import Resolver
 from govmail_desktop.net.smtp_session import SmtpReply, SmtpSession, SmtpTransaction, connect_first_with_auth
 from govmail_desktop.policy.api import ServerPolicy
@@ -68,6 +66,15 @@ from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.policy.recipients import RecipientPolicy
 from govmail_desktop.store.outbox import OutboxEntry, OutboxState, OutboxStore, RecipientResult, merge_results
 from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection
+from govmail_desktop.sync.send_filing import (
+    MSG_NOT_FILED,
+    STEP_APPENDED,
+    STEP_APPENDING,
+    STEP_DONE,
+    STEP_FILED,
+    Filing,
+    SendReport,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +85,7 @@ STEP_DATA_SENT = "data-sent"  # the message is on the wire, not its end (during 
 STEP_COMMITTING = "committing"  # recorded: the end of DATA leaves next
 STEP_REPLY = "reply"  # the server's answer to the end of DATA arrived, not recorded yet
 STEP_ACCEPTED = "accepted"  # the 250 is recorded
-STEP_APPENDING = "appending"  # the Sent copy is about to be appended
-STEP_APPENDED = "appended"  # APPEND answered, "filed" not recorded yet
-STEP_FILED = "filed"
-STEP_DONE = "done"
+# then STEP_APPENDING, STEP_APPENDED, STEP_FILED, STEP_DONE (sync.send_filing)
 
 #: Seconds before the n-th retry of a temporary failure (then the last one, again and again).
 BACKOFF = (15.0, 60.0, 300.0, 900.0, 1800.0)
@@ -126,7 +130,25 @@ MSG_UNKNOWN = QT_TRANSLATE_NOOP(
     "Outbox", "The connection ended while the server was taking the message: it may have been sent. "
     "Check with the recipients, then choose Send again or Mark as sent."
 )
-MSG_NOT_FILED = QT_TRANSLATE_NOOP("Outbox", "Sent, but the copy could not be saved in the Sent folder ({answer}).")
+MSG_PROGRAM_ERROR = QT_TRANSLATE_NOOP(
+    "Outbox", "Not sent: it could not be sent because of an error in the program. The message is kept: "
+    "choose Try again or Edit and send again. The details are in the log."
+)
+MSG_PROGRAM_ERROR_UNKNOWN = QT_TRANSLATE_NOOP(
+    "Outbox", "An error in the program stopped the sending after the message was handed to the server: it may "
+    "have been sent. The message is kept; the details are in the log. Check with the recipients, then choose "
+    "Send again or Mark as sent."
+)
+MSG_PROGRAM_ERROR_AFTER = QT_TRANSLATE_NOOP(
+    "Outbox", "Sent, but an error in the program stopped saving the copy in the Sent folder or marking the "
+    "original message; it is tried again later. The details are in the log."
+)
+
+
+#: How the bytes of an entry with UTF-8 header fields are built (``OutboxEntry.transfer``):
+#: with an 8-bit body (the server offers 8BITMIME too), or a 7-bit one (it does not).
+SMTPUTF8 = "smtputf8"
+SMTPUTF8_7BIT = "smtputf8-7bit"
 
 
 class SendBlocked(GovMailError):
@@ -175,7 +197,7 @@ def enqueue(
     entry = store.add(
         draft, read_attachment, wire=built.wire, sent_copy=built.sent_copy, message_id=built.message_id,
         envelope_from=built.envelope_from, envelope_recipients=built.envelope_recipients,
-        subject=draft.subject, transfer="smtputf8" if _is_utf8(built) else "7bit",
+        subject=draft.subject, transfer=SMTPUTF8 if _is_utf8(built) else "7bit",
     )
     if steps is not None:
         steps(STEP_QUEUED, entry.entry_id)
@@ -230,20 +252,6 @@ def _after_acceptance(entry: OutboxEntry) -> tuple[Msg | None, str]:
     return None, ""
 
 
-@dataclass
-class SendReport:
-    """What one :meth:`Sender.run` did (entry ids)."""
-
-    accepted: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    retry: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    done: list[str] = field(default_factory=list)
-    settled: list[str] = field(default_factory=list)
-    #: Entries that became ``overdue`` in this run (each is named once, ever).
-    overdue: list[str] = field(default_factory=list)
-
-
 class _Unknown(Exception):
     """The connection failed after the end of DATA left: the fate is unknown."""
 
@@ -277,15 +285,15 @@ class Sender:
     ) -> None:
         self.store = store
         self._connect_smtp = connect_smtp
-        self._connect_imap = connect_imap
         self._recipient_policy = recipient_policy
         self._attachment_rules = attachment_rules
-        self._sent_folder = sent_folder
-        self._record_original = record_original
         self._steps = steps or (lambda _name, _entry: None)
         self._clock = clock
         self._smtp: SmtpSession | None = None
-        self._imap: MailboxConnection | None = None
+        #: The Sent copy, the original's mark, settling "may have been sent" (IMAP).
+        self.filing = Filing(store, connect_imap=connect_imap, sent_folder=sent_folder,
+                             record_original=record_original, steps=self._steps, retry_waiting=self._retry_waiting,
+                             delay=backoff, clock=clock)
 
     # ------------------------------------------------------------ the whole outbox
 
@@ -308,20 +316,52 @@ class Sender:
             for entry in self.due():
                 if cancel is not None and cancel.is_set():
                     break
-                self.process(entry.entry_id, report, changed)
+                try:
+                    self.process(entry.entry_id, report, changed)
+                except Exception as exc:  # noqa: BLE001 - a bug: recorded on the entry; the next one goes on
+                    self._program_error(entry.entry_id, exc, report, changed)
         finally:
             self.close()
         return report
+
+    def _program_error(
+        self, eid: str, exc: Exception, report: SendReport, changed: Callable[[str], None]
+    ) -> None:
+        """An unexpected error (a bug) while working an entry: never left ``sending``, never
+        lost. Before the end of DATA → ``failed`` (kept: Try again / Edit); after it may have
+        left → ``unknown``; once accepted the message is sent: filing is tried again later."""
+        log.error("Outbox %s: unexpected error in the send pipeline", eid, exc_info=exc)
+        self._drop_smtp()  # the session may be anywhere in a transaction
+        detail = f"program error: {type(exc).__name__}: {exc}"[:300]
+        try:
+            entry = self.store.get(eid)
+            if entry.state is OutboxState.SENDING and entry.committing:
+                self.store.update(eid, state=OutboxState.UNKNOWN, committing=False, next_attempt_at=None,
+                                  problem=MSG_PROGRAM_ERROR_UNKNOWN, problem_detail=detail)
+                report.unknown.append(eid)
+            elif entry.state in (OutboxState.QUEUED, OutboxState.SENDING):
+                self.store.update(eid, state=OutboxState.FAILED, committing=False, in_flight=(),
+                                  next_attempt_at=None, problem=MSG_PROGRAM_ERROR, problem_detail=detail)
+                report.failed.append(eid)
+            elif entry.state in (OutboxState.ACCEPTED, OutboxState.FILED):
+                self.store.update(eid, next_attempt_at=self._clock() + backoff(max(entry.attempts, 1)),
+                                  problem=MSG_PROGRAM_ERROR_AFTER, problem_detail=detail)
+        except (GovMailError, KeyError, ValueError) as err:  # left to the next start's recovery
+            log.error("Outbox %s: the error could not be recorded (%s)", eid, err)
+        changed(eid)
 
     def process(self, entry_id: str, report: SendReport, changed: Callable[[str], None]) -> None:
         entry = self.store.get(entry_id)
         was_overdue = entry.overdue is not None
         if entry.state is OutboxState.QUEUED:
             entry = self._send(entry, report, changed)
+        if entry.problem == MSG_PROGRAM_ERROR_AFTER:  # tried again: what the answers said before
+            problem, detail = _after_acceptance(entry)
+            entry = self.store.update(entry_id, problem=problem, problem_detail=detail[:300])
         if entry.state is OutboxState.ACCEPTED:
-            entry = self._file(entry, changed)
+            entry = self.filing.file(entry, changed)
         if entry.state is OutboxState.FILED:
-            entry = self._finish(entry, report, changed)
+            entry = self.filing.finish(entry, report, changed)
         if not was_overdue and entry.overdue is not None:
             report.overdue.append(entry_id)
 
@@ -329,12 +369,7 @@ class Sender:
         if self._smtp is not None:
             self._smtp.quit()
             self._smtp = None
-        if self._imap is not None:
-            try:
-                self._imap.logout()
-            except GovMailError:
-                self._imap.close()
-            self._imap = None
+        self.filing.close()
 
     # ------------------------------------------------------------ SMTP
 
@@ -450,20 +485,23 @@ class Sender:
         """The bytes for this server: 8-bit when it offers 8BITMIME (kept durably, same
         Message-ID and Date), never SMTPUTF8 unless offered, within its SIZE."""
         eid = entry.entry_id
-        if entry.transfer == "smtputf8" and not smtp.has_extension("SMTPUTF8"):
+        utf8 = entry.transfer.startswith("smtputf8")
+        if utf8 and not smtp.has_extension("SMTPUTF8"):
             address = international_address(entry)
             return self._fail(entry, InternationalAddressUnsupported(address=address).message,
                               "server offers no SMTPUTF8")
         eightbit = smtp.has_extension("8BITMIME")
-        if (entry.transfer == "7bit" and eightbit) or (entry.transfer == "8bitmime" and not eightbit):
+        transfer = (SMTPUTF8 if eightbit else SMTPUTF8_7BIT) if utf8 else ("8bitmime" if eightbit else "7bit")
+        if transfer != entry.transfer:
             # 8-bit where the server offers it; back to 7-bit where it does not (an earlier
-            # attempt may have reached another server): same Message-ID and Date
+            # attempt may have reached another server; a server may offer SMTPUTF8 without
+            # 8BITMIME): same Message-ID and Date
             wire = self.store.wire(eid)
             built = build_for_outbox(
                 draft, self.store.attachment_reader(eid), eightbit=eightbit, message_id=entry.message_id,
                 clock=lambda: _date_of(wire) or datetime.now().astimezone(),
+                **({"smtputf8": True, "seven_bit_body": not eightbit} if utf8 else {}),
             )
-            transfer = "8bitmime" if eightbit else "7bit"
             if built.wire != wire or transfer != entry.transfer:
                 entry = self.store.replace_message(eid, wire=built.wire, sent_copy=built.sent_copy,
                                                    transfer=transfer)
@@ -479,10 +517,10 @@ class Sender:
         eid = entry.entry_id
         wire = self.store.wire(eid)
         options = [f"SIZE={len(wire)}"] if smtp.has_extension("SIZE") else []
-        if entry.transfer == "8bitmime":
+        if entry.transfer in ("8bitmime", SMTPUTF8):  # an 8-bit body: only where 8BITMIME was offered
             options.append("BODY=8BITMIME")
-        elif entry.transfer == "smtputf8":
-            options += ["BODY=8BITMIME", "SMTPUTF8"]
+        if entry.transfer in (SMTPUTF8, SMTPUTF8_7BIT):
+            options.append("SMTPUTF8")
         result = SmtpTransaction()
         committed = threading.Event()
         recorded: list[OutboxEntry] = []
@@ -555,133 +593,20 @@ class Sender:
             return self._fail(entry, MSG_SIZE_REFUSED.format(answer=str(data)), f"DATA {data}", recipients=results)
         return self._fail(entry, MSG_DATA_REFUSED.format(answer=str(data)), f"DATA {data}", recipients=results)
 
-    # ------------------------------------------------------------ IMAP: Sent copy, original
-
-    def _imap_conn(self) -> MailboxConnection | None:
-        if self._imap is None and self._connect_imap is not None:
-            self._imap = self._connect_imap()
-        return self._imap
-
-    def _drop_imap(self) -> None:
-        if self._imap is not None:
-            self._imap.close()
-            self._imap = None
+    # ------------------------------------------------------------ after acceptance (send_filing)
 
     def in_sent(self, conn: MailboxConnection, folder: str, message_id: str) -> bool:
         """Whether ``folder`` holds a message with this Message-ID."""
-        conn.select(folder, readonly=True)
-        quoted = message_id.replace("\\", "").replace('"', "")
-        return bool(conn.uid_search(f'HEADER Message-ID "{quoted}"').uid_set)
-
-    def _file(self, entry: OutboxEntry, changed: Callable[[str], None]) -> OutboxEntry:
-        eid = entry.entry_id
-        if entry.filed_once:  # a later delivery to recipients that had answered 4xx: one copy only
-            entry = self.store.update(eid, state=OutboxState.FILED)
-            self._steps(STEP_FILED, eid)
-            changed(eid)
-            return entry
-        folder = self._sent_folder()
-        try:
-            conn = self._imap_conn() if folder else None
-            if conn is None or folder is None:
-                log.info("Outbox %s: no Sent folder (or no IMAP): no copy filed", eid)
-                entry = self.store.update(eid, state=OutboxState.FILED, filed_once=True)
-            elif self.in_sent(conn, folder, entry.message_id):
-                log.info("Outbox %s: the Sent folder has it already", eid)
-                entry = self.store.update(eid, state=OutboxState.FILED, sent_folder=folder, filed_once=True)
-            else:
-                self._steps(STEP_APPENDING, eid)
-                uid = conn.append(folder, self.store.sent_copy(eid), flags=[Flag.SEEN])
-                self._steps(STEP_APPENDED, eid)
-                entry = self.store.update(eid, state=OutboxState.FILED, sent_folder=folder, sent_uid=uid,
-                                          filed_once=True)
-        except ImapCommandError as err:  # the server refused the copy: the message is sent all the same
-            self._drop_imap()
-            entry = self.store.update(eid, state=OutboxState.FILED, filed_once=True,
-                                      problem=MSG_NOT_FILED.format(answer=err.detail[:120]), problem_detail=err.detail)
-        except GovMailError as err:  # later, never by sending it again
-            self._drop_imap()
-            delay = backoff(max(entry.attempts, 1))
-            log.info("Outbox %s: Sent copy postponed (%s)", eid, err.detail[:200])
-            entry = self.store.update(eid, next_attempt_at=self._clock() + delay, problem_detail=err.detail[:300])
-            changed(eid)
-            return entry
-        self._steps(STEP_FILED, eid)
-        changed(eid)
-        return entry
-
-    def _finish(self, entry: OutboxEntry, report: SendReport, changed: Callable[[str], None]) -> OutboxEntry:
-        eid = entry.entry_id
-        if not entry.original_marked:
-            draft = self.store.draft(eid)
-            if draft.original is not None and draft.original_kind is not None:
-                flag = Flag.ANSWERED if draft.original_kind is OriginalKind.REPLY else Flag.FORWARDED
-                self._mark_original(draft.original, flag)
-            entry = self.store.update(eid, original_marked=True)
-        # Delivered to some; the ones answered 4xx are tried again later. (An entry with no
-        # recipient recorded as delivered — written before answers were kept per recipient —
-        # is finished as it is: it must never be sent to everyone again.)
-        if entry.waiting and entry.delivered:
-            entry = self._retry_later(entry, entry.problem or MSG_TEMPORARY.format(answer=entry.problem_detail),
-                                      entry.problem_detail or "recipients waiting")
-            report.retry.append(eid)
-            changed(eid)
-            return entry
-        entry = self.store.update(eid, state=OutboxState.DONE)
-        self._steps(STEP_DONE, eid)
-        report.done.append(eid)
-        if not entry.refused and entry.problem is None:
-            self.store.remove(eid)
-        changed(eid)
-        return entry
-
-    def _mark_original(self, ref: MessageRef, flag: str) -> None:
-        try:
-            if self._record_original is not None and self._record_original(ref, flag):
-                return
-            conn = self._imap_conn()
-            if conn is None:
-                return
-            info = conn.select(ref.folder)
-            if info.uidvalidity != ref.uidvalidity:
-                log.info("Original message not marked: its folder was rebuilt")
-                return
-            conn.store_flags(str(ref.uid), "+", [flag])
-        except (GovMailError, ValueError) as err:  # a mark is not worth failing a sent message
-            log.warning("Original message not marked %s: %s", flag, err)
-
-    # ------------------------------------------------------------ unknown fate
+        return self.filing.in_sent(conn, folder, message_id)
 
     def settle_unknown(self, changed: Callable[[str], None] | None = None) -> SendReport:
         """Entries that may have been sent, looked for in the Sent folder by Message-ID:
         found → filed → done; otherwise they stay for the user to decide."""
-        report = SendReport()
-        notify = changed or (lambda _entry_id: None)
-        # One filed after an earlier delivery is in Sent already: that copy says nothing of
-        # the later transaction whose answer was lost; the user decides that one.
-        unknown = [e for e in self.store.entries() if e.state is OutboxState.UNKNOWN and not e.filed_once]
-        folder = self._sent_folder()
-        if not unknown or folder is None:
-            return report
-        try:
-            conn = self._imap_conn()
-            if conn is None:
-                return report
-            for entry in unknown:
-                if self.in_sent(conn, folder, entry.message_id):
-                    taken = [RecipientResult(a, 250, "found in Sent") for a in entry.in_flight or entry.waiting]
-                    filed = self.store.update(entry.entry_id, state=OutboxState.FILED, sent_folder=folder,
-                                              filed_once=True, in_flight=(),
-                                              recipients=merge_results(entry.recipients, taken),
-                                              problem=None, problem_detail="found in Sent")
-                    report.settled.append(entry.entry_id)
-                    self._finish(filed, report, notify)
-        except GovMailError as err:
-            log.info("Unknown outbox entries not settled now: %s", err.detail[:200])
-            self._drop_imap()
-        finally:
-            self.close()
-        return report
+        return self.filing.settle_unknown(changed)
+
+    def _retry_waiting(self, entry: OutboxEntry) -> OutboxEntry:
+        return self._retry_later(entry, entry.problem or MSG_TEMPORARY.format(answer=entry.problem_detail),
+                                 entry.problem_detail or "recipients waiting")
 
 
 # ---------------------------------------------------------------- connecting
@@ -759,7 +684,7 @@ def mark_sent(store: OutboxStore, entry_id: str) -> OutboxEntry:
 
 __all__ = [
     "BACKOFF", "OVERDUE_AFTER", "STEP_ACCEPTED", "STEP_APPENDED", "STEP_APPENDING", "STEP_COMMITTING", "STEP_DATA_SENT",
-    "STEP_DONE", "STEP_FILED", "STEP_QUEUED", "STEP_REPLY", "STEP_SENDING",
+    "STEP_DONE", "STEP_FILED", "STEP_QUEUED", "STEP_REPLY", "STEP_SENDING", "MSG_NOT_FILED",
     "SendBlocked", "SendReport", "Sender", "backoff", "build_for_outbox", "enqueue", "mark_sent", "retry_now",
     "send_again", "smtp_connector",
 ]

@@ -121,6 +121,7 @@ class OutboxController(QObject):
             service.entryChanged.connect(self._on_entry_changed)
             service.countChanged.connect(self._on_count_changed)
             service.overdue.connect(self._on_overdue)
+            service.discardRefused.connect(self._on_discard_refused)
             self.refresh(service)
 
     def _bind_tree(self) -> None:
@@ -209,6 +210,14 @@ class OutboxController(QObject):
                     key=NOTICE_KEY.format(account=service.account_id))
                 return
 
+    @Slot(str, object)
+    def _on_discard_refused(self, _entry_id: str, notice: object) -> None:
+        """Delete reached a message the outbox had meanwhile sent: it was kept; say so."""
+        service = self.sender()
+        if isinstance(notice, Msg):
+            account = service.account_id if isinstance(service, OutboxService) else ""
+            self.bridge.warning(notice.text(current_language()), key=NOTICE_KEY.format(account=account))
+
     def refresh_all(self) -> None:
         # Signals come queued from the outboxes' workers; each refresh reads a snapshot only.
         for service in list(self._watched.values()):
@@ -285,7 +294,9 @@ class OutboxController(QObject):
             self.edit(service, entry_id)
 
     def edit(self, service: OutboxService, entry_id: str) -> None:
-        """Failed message → the drafts (durably) → out of the outbox → the composer."""
+        """Failed (or partly delivered) message → the drafts (durably) → out of the outbox → the
+        composer. Recipients the server already accepted it for are left out of the new draft
+        (the view's confirmation said so; the user may add them back)."""
         if self.drafts is None:
             self.bridge.report_error(BugError(detail="no draft store: cannot edit an outbox message"))
             return
@@ -293,13 +304,15 @@ class OutboxController(QObject):
             return
         self._editing.add(entry_id)
         drafts = self.drafts
+        entry = next((e for e in service.entries() if e.entry_id == entry_id), None)
+        delivered = entry.delivered if entry is not None else ()
         if self._worker is None:
             self._worker = LocalWorker("outbox-edit", parent=self)
 
         def job() -> Draft:
             try:
                 draft, reader = service.take_back(entry_id)
-                return restore_draft(draft, reader, drafts)
+                return restore_draft(draft, reader, drafts, leave_out=delivered)
             except KeyError as exc:  # a file of the entry is gone: the outbox is damaged
                 raise StorageError(detail=f"outbox entry {entry_id}: {exc} missing", code="outbox-damaged") from None
 

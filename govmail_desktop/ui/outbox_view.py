@@ -11,7 +11,8 @@ failed             Edit and send again · Try again · Delete (asks first)
 may have been sent Send again (asks first: the recipients may get it twice) ·
                    Mark as sent
 waiting            Send now · Delete (asks first)
-sent to some only  Remove from the list
+sent to some only  Edit and send again (asks first, naming who has it already:
+                   the new draft leaves them out) · Remove from the list
 sending, filing    (nothing: it finishes by itself)
 =================  ==========================================================
 
@@ -80,7 +81,11 @@ ACTIONS_BY_STATE: dict[OutboxState, tuple[str, ...]] = {
 
 
 def actions_for(entry: OutboxEntry | None) -> tuple[str, ...]:
-    return ACTIONS_BY_STATE.get(entry.state, ()) if entry is not None else ()
+    if entry is None:
+        return ()
+    if entry.state is OutboxState.DONE and entry.refused:  # sent to some only: the rest may be corrected
+        return (EDIT, REMOVE)
+    return ACTIONS_BY_STATE.get(entry.state, ())
 
 
 def _plain_tip(item: QTreeWidgetItem, column: int) -> None:
@@ -317,6 +322,16 @@ class OutboxView(QWidget):
                 self.tr("“{subject}” will not be sent. This cannot be undone.").format(subject=entry.subject),
             )
             box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Delete"))
+        elif action == EDIT and entry.delivered:
+            box = self._confirm(
+                entry, action,
+                self.tr("Edit and send again?"),
+                self.tr("{count} recipient(s) already have “{subject}”: {addresses}. The new message leaves "
+                        "them out, so they do not get it twice; add them back in the new window if they should."
+                        ).format(count=len(entry.delivered), subject=entry.subject,
+                                 addresses=", ".join(entry.delivered)),
+            )
+            box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Edit without them"))
         else:
             self.actionRequested.emit(action, entry.entry_id)
 

@@ -110,3 +110,24 @@ def test_outbox_thai_local_part_without_smtputf8_fails_with_the_typed_message_an
     assert failed.problem.text("th") == expected.text("th") != expected.text("en")
     assert store.draft(entry.entry_id).to == draft.to  # nothing lost: kept to edit
     assert copies(dovecot, "bob", "INBOX", entry.message_id) == []
+
+
+def test_outbox_smtputf8_server_without_8bitmime_never_gets_body_8bitmime(dovecot, policy, store):
+    """A server offering SMTPUTF8 but not 8BITMIME (RFC 6531 asks for both; some do not):
+    SMTPUTF8 for the Thai address, UTF-8 headers, but a 7-bit body and no BODY=8BITMIME."""
+    address = "สมชาย@localhost"
+    entry = _enqueue(store, policy, thai_draft(to=f"บ็อบ รักงาน <bob@localhost>, {address}"))
+    assert store.get(entry.entry_id).transfer == "smtputf8"
+    script = Script(eightbitmime=False, smtputf8=True, rcpt_replies={address: "250 2.1.5 OK"})
+    with ScriptedSmtpServer(dovecot, script) as server:
+        report = make_sender(store, policy, dovecot, server.port).run()
+    assert report.done == [entry.entry_id]
+    [options] = script.mail_options
+    assert "SMTPUTF8" in [o.upper() for o in options]
+    assert not any(o.upper().startswith("BODY=") for o in options)
+    [accepted] = server.accepted
+    header, _, body = accepted.data.partition(b"\r\n\r\n")
+    assert body.isascii()  # the body 7-bit: quoted-printable / base64
+    assert address.encode() in header  # the address itself needs (and has) SMTPUTF8
+    assert entry.message_id.encode() in accepted.data
+    _arrived_intact(dovecot, entry.message_id)

@@ -175,3 +175,31 @@ def test_outbox_disk_full_on_add_is_a_storage_error_and_leaves_nothing(tmp_path,
         _add(store)
     assert err.value.code == "disk-full"
     assert list((tmp_path / "outbox").iterdir()) == []
+
+
+def _through(store: OutboxStore, entry_id: str, *states: OutboxState, **changes):
+    for state in states[:-1]:
+        store.update(entry_id, state=state)
+    return store.update(entry_id, state=states[-1], **changes)
+
+
+def test_outbox_entries_needing_the_user_stay_counted_until_removed(tmp_path):
+    """Failed, may have been sent, sent to some only (the rest refused for good), or waiting
+    too long: each needs the user, so each is counted (the Outbox folder stays visible); a
+    finished message with nothing to say is not; "Remove from the list" ends it."""
+    store = OutboxStore(tmp_path / "outbox")
+    s = OutboxState
+    partly = _through(store, _add(store).entry_id, s.SENDING, s.ACCEPTED, s.FILED, s.DONE,
+                      recipients=(RecipientResult("b@y.go.th", 550, "5.1.1 No such user"),))
+    clean = _through(store, _add(store).entry_id, s.SENDING, s.ACCEPTED, s.FILED, s.DONE,
+                     recipients=(RecipientResult("b@y.go.th", 250, "OK"),))
+    failed = _through(store, _add(store).entry_id, s.SENDING, s.FAILED)
+    unknown = _through(store, _add(store).entry_id, s.SENDING, s.UNKNOWN)
+    overdue = store.update(_add(store).entry_id, overdue=MSG_HELD.format(problem="x"))
+    assert partly.needs_attention and partly.pending
+    assert not clean.needs_attention and not clean.pending
+    assert failed.needs_attention and unknown.needs_attention and overdue.needs_attention
+    assert not store.get(_add(store).entry_id).needs_attention  # waiting: counted, nothing to do yet
+    assert store.pending_count() == 5
+    store.remove(partly.entry_id)
+    assert store.pending_count() == 4
