@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                               attachment_rules=policy.attachment_rules()),
                 drafts=Keeper(), store=drafts, outbox=service,
             )
-            session.attach_file(pdf)  # an official letter travels as a PDF
+            session.attach(pdf.name, pdf)  # an official letter travels as a PDF (copied before the window opens)
             sent: list[str] = []
             session.submitted.connect(lambda sent=sent: sent.append("submitted"))
             window = ComposerWindow(session)
