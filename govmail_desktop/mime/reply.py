@@ -33,7 +33,10 @@ Decisions:
   Jaidee wrote:" in English — then the original's text with ``> `` before
   each line. The text is what the preview shows: for an HTML message the one
   HTML-to-text conversion of :func:`mime.body_text.html_to_text` (html2text), so
-  replies are plain text. The composer puts the signature above it.
+  replies are plain text. The composer puts the signature above it; a rich
+  (HTML) reply shows the quote as a ``<blockquote>`` with a left border built
+  from that text (:func:`text_to_html`, every line escaped), never from the
+  original's HTML.
 * **Forward inline**: a "Forwarded message" block (From, Date, Subject, To,
   Cc) and the text, unquoted; the original's attachments (also attached
   messages) come back as :class:`NewAttachment` for the composer to store.
@@ -49,6 +52,7 @@ No Qt, no network, no disk.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -214,6 +218,46 @@ def quote_text(text: str) -> str:
     )
 
 
+#: The left indent of one quote level in a rich body (px): the composer's editor reads the
+#: level back from it, and draws the left border in it.
+QUOTE_INDENT_PX = 12
+#: How a quote looks in a rich (HTML) reply: a left border, indented (as mail clients show it).
+QUOTE_STYLE = (
+    f"margin:0px 0px 0px {QUOTE_INDENT_PX}px; padding-left:8px; border-left:2px solid #8a8a8a;"
+)
+_QUOTE_MARKS = re.compile(r"^(?:> ?)+")
+
+
+def quote_level(line: str) -> tuple[int, str]:
+    """How deeply a plain-text line is quoted (its ``>`` marks) and the line without them."""
+    found = _QUOTE_MARKS.match(line)
+    if found is None:
+        return 0, line
+    return found.group(0).count(">"), line[found.end():]
+
+
+def text_to_html(text: str) -> str:
+    """A plain body (a reply's ``>`` lines) as rich text for the composer: each line escaped
+    (the original's text, never its HTML), the quoted lines in nested ``<blockquote>``s
+    with a left border (:data:`QUOTE_STYLE`) instead of ``>`` marks."""
+    out: list[str] = []
+    depth = 0
+    for line in text.split("\n"):
+        level, rest = quote_level(line)
+        while depth < level:
+            out.append(f'<blockquote type="cite" style="{QUOTE_STYLE}">')
+            depth += 1
+        while depth > level:
+            out.append("</blockquote>")
+            depth -= 1
+        if rest:
+            out.append(f'<p style="margin:0px; white-space:pre-wrap;">{html_lib.escape(rest)}</p>')
+        else:
+            out.append('<p style="-qt-paragraph-type:empty; margin:0px;"><br /></p>')
+    out.extend("</blockquote>" for _ in range(depth))
+    return "<html><body>" + "".join(out) + "</body></html>"
+
+
 def forward_header(original: ParsedMessage, lang: str | None, *, tz: tzinfo | None = None) -> str:
     """The block above a forwarded message's text."""
     lang = normalize_language(lang)
@@ -350,6 +394,8 @@ def _with_id(ref: MessageRef | None, message_id: str) -> MessageRef | None:
 
 __all__ = [
     "FORWARD_PREFIX",
+    "QUOTE_INDENT_PX",
+    "QUOTE_STYLE",
     "MAX_REFERENCES",
     "REPLY_PREFIX",
     "NewAttachment",
@@ -360,6 +406,8 @@ __all__ = [
     "forward_header",
     "quote_header",
     "quote_text",
+    "quote_level",
+    "text_to_html",
     "reply_draft",
     "reply_recipients",
     "reply_references",

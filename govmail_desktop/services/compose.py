@@ -89,7 +89,7 @@ class AttachmentStore(Protocol):
     """What the session needs of the draft store (``store/drafts.py``)."""
 
     def add_attachment(
-        self, draft_id: str, filename: str, content_type: str, data: bytes | Path
+        self, draft_id: str, filename: str, content_type: str, data: bytes | Path, *, content_id: str = ""
     ) -> DraftAttachment: ...
 
     def read_attachment(self, draft_id: str, attachment: DraftAttachment) -> bytes: ...
@@ -232,6 +232,17 @@ def place_signature_html(html: str, signature: Signature | None, *, quoted: bool
     if quoted:
         return "<p><br></p>" + block + html
     return html + "<p><br></p>" + block
+
+
+def new_content_id(sender: str) -> str:
+    """A Content-ID for a picture of the body: unique, on the sender's domain when known."""
+    import uuid
+
+    found = parse_addresses([sender]).addresses if sender.strip() else ()
+    domain = found[0].email.rpartition("@")[2] if found else ""
+    if not domain or not domain.isascii() or not all(ch.isalnum() or ch in ".-" for ch in domain):
+        domain = "govmail.invalid"
+    return f"image-{uuid.uuid4().hex[:16]}@{domain}"
 
 
 def human_size(size: int) -> str:
@@ -425,6 +436,53 @@ class ComposeSession(QObject):
         self._copying -= 1
         on_error(exc if isinstance(exc, GovMailError) else BugError(detail=f"{type(exc).__name__}: {exc}"))
 
+    def add_inline_image(self, data: bytes, content_type: str = "image/png") -> DraftAttachment:
+        """A picture shown in the rich body: kept in the draft store with a Content-ID (the
+        body shows it by ``<img src="cid:…">``; sent as multipart/related). Raises the
+        store's StorageError."""
+        if self._store is None:
+            raise RuntimeError("no draft store to keep pictures in")
+        content_id = new_content_id(self._draft.sender)
+        extension = (mimetypes.guess_extension(content_type) or ".png").lstrip(".")
+        attachment = self._store.add_attachment(
+            self._draft.draft_id, f"{content_id.split('@', 1)[0]}.{extension}", content_type, data,
+            content_id=content_id,
+        )
+        self.update(attachments=(*self._draft.attachments, attachment))
+        self.attachmentsChanged.emit()
+        return attachment
+
+    @property
+    def inline_images(self) -> tuple[DraftAttachment, ...]:
+        """The pictures of the rich body (in the draft store, sent inline)."""
+        if self._draft.html is None:
+            return ()
+        return tuple(a for a in self._draft.attachments if a.content_id)
+
+    @property
+    def listed_attachments(self) -> tuple[DraftAttachment, ...]:
+        """The files the attachment list shows (a rich body's pictures are in the body)."""
+        shown = set(self.inline_images)
+        return tuple(a for a in self._draft.attachments if a not in shown)
+
+    def images_to_attachments(self) -> None:
+        """The body becomes plain text: its pictures go as ordinary attachments."""
+        from dataclasses import replace
+
+        if any(a.content_id for a in self._draft.attachments):
+            self.update(attachments=tuple(replace(a, content_id="") for a in self._draft.attachments))
+            self.attachmentsChanged.emit()
+
+    def drop_unused_images(self) -> None:
+        """Pictures deleted from the rich body are not sent (nor kept with the draft)."""
+        html = self._draft.html
+        if html is None:
+            return
+        kept = tuple(a for a in self._draft.attachments if not a.content_id or f"cid:{a.content_id}" in html)
+        if len(kept) != len(self._draft.attachments):
+            self.update(attachments=kept)
+            self.attachmentsChanged.emit()
+
     def remove_attachment(self, stored_name: str) -> None:
         kept = tuple(a for a in self._draft.attachments if a.stored_name != stored_name)
         if len(kept) != len(self._draft.attachments):
@@ -508,6 +566,8 @@ class ComposeSession(QObject):
             return
         if keep:
             self.save_draft()
+        elif (discard := getattr(self._drafts, "discard", None)) is not None:
+            discard(self._draft.draft_id)  # the drafts service: a late autosave cannot bring it back
         elif self._store is not None:
             self._store.discard(self._draft.draft_id)
         self._closed = True

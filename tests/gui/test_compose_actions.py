@@ -109,8 +109,9 @@ def test_ctrl_r_replies_with_the_signature_above_the_quote_read_off_the_gui_thre
     assert draft.subject.startswith("Re: ")
     assert draft.to == "สารบรรณกลาง <saraban@agency.mail.go.th>"
     assert draft.in_reply_to == "<20260121080500.1111@agency.mail.go.th>"
-    text = composer.body.toPlainText()
+    text = composer.body.plain_text()  # the rich body shows the quote as blocks; as text, "> " lines
     assert text.index("กรมทรัพยากรน้ำ") < text.index("เขียนว่า:") < text.index("> ")
+    assert "> " not in composer.body.toPlainText()
     assert composer.secrecy_combo.currentData() is not None  # a classified original stays classified
     assert composer.rich_action.isChecked() and composer.format_bar.isEnabled()  # compose.rich_text
     composer.session.close(keep=False)

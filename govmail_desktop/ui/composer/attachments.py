@@ -66,7 +66,7 @@ class AttachmentList(QWidget):
 
     def refresh(self) -> None:
         self.list.clear()
-        for attachment in self.session.attachments:
+        for attachment in self.session.listed_attachments:  # the rich body's pictures are in the body
             self.list.addItem(self._item(attachment))
         total = self.session.attachment_total()
         limit = self.session.attachment_limit()
@@ -80,7 +80,7 @@ class AttachmentList(QWidget):
         self.total_label.setText(text)
         over = self.session.over_limit()
         self.total_label.setStyleSheet(f"color: {BLOCK_COLOUR}; font-weight: bold;" if over else "")
-        self.setVisible(bool(self.session.attachments))
+        self.setVisible(bool(self.session.listed_attachments) or over)
 
     def _item(self, attachment: DraftAttachment) -> QListWidgetItem:
         shown = safe_display_name(attachment.filename)

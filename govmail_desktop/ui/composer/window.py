@@ -7,7 +7,11 @@ the attachments with their total against the limit.
 
 Keys: Ctrl+Enter send, Ctrl+S save the draft, Esc close (asking whether to
 keep the draft), Ctrl+Shift+A attach a file. Files dropped on the window or
-pasted into the body are attached. Nothing here decides policy: the session
+pasted into the body are attached; a picture pasted or dropped into a rich
+body is shown in it (an inline image, sent as multipart/related), into a plain
+one it is attached. A reply's quote shows in a rich body as indented blocks
+with a left border (``<blockquote>`` in what is sent), in a plain one as
+``>`` lines. Nothing here decides policy: the session
 marks the recipients and runs the pre-send check; a blocked message gets a
 summary and no way to send it, a warned one needs the confirmation of what
 was warned.
@@ -16,6 +20,7 @@ was warned.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
@@ -54,6 +59,9 @@ log = logging.getLogger(__name__)
 #: saving, sending or closing it is handed over at once.
 BODY_SYNC_MS = 400
 URGENCY_COLOUR = "#b71c1c"
+#: Pictures a rich body shows when dropped into it (others, and bigger ones, are attached).
+INLINE_PICTURE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
+MAX_INLINE_PICTURE_BYTES = 5 * 1024 * 1024
 SECRECY_COLOUR = "#4a148c"
 
 
@@ -172,8 +180,9 @@ class ComposerWindow(QMainWindow):
         self.message_findings.hide()
 
         self.body = BodyEdit(self)
+        self.body.image_source = partial(draft_picture, s)  # not a method: no cycle back to the window
         self.body.textChanged.connect(self._body_timer.start)
-        self.body.filesDropped.connect(self.attach_files)
+        self.body.filesDropped.connect(self._body_files)
         self.body.imagePasted.connect(self.attach_image)
         self.format_bar = FormatToolbar(self.body, self)
         self.attachments = AttachmentList(s, self)
@@ -244,12 +253,16 @@ class ComposerWindow(QMainWindow):
         self.cc_field.set_text(d.cc)
         self.bcc_field.set_text(d.bcc)
         self.subject_edit.setText(d.subject)
+        self.rich_action.blockSignals(True)  # loading is no edit: nothing is pushed back to the draft
         self.rich_action.setChecked(rich)
+        self.rich_action.blockSignals(False)
         self.body.set_rich(rich)
         self.format_bar.set_rich(rich)
         self.body.blockSignals(True)
         if rich and d.html is not None:
             self.body.setHtml(d.html)
+        elif rich:
+            self.body.set_quoted_text(d.text)  # a reply's ">" lines shown as its quote
         else:
             self.body.setPlainText(d.text)
         self.body.blockSignals(False)
@@ -346,14 +359,20 @@ class ComposerWindow(QMainWindow):
         self.message_findings.setVisible(bool(findings))
 
     def _set_rich(self, rich: bool) -> None:
+        if not rich:
+            self.session.images_to_attachments()  # plain text shows no pictures: they are attached
         self.body.set_rich(rich)
         self.format_bar.set_rich(rich)
         self._push_body()
+        self.attachments.refresh()
 
     def _push_body(self) -> None:
         self._body_timer.stop()
-        rich = self.rich_action.isChecked()
-        self.session.update(text=self.body.toPlainText(), html=self.body.toHtml() if rich else None)
+        if self.rich_action.isChecked():
+            self.session.update(text=self.body.plain_text(), html=self.body.rich_html())
+            self.session.drop_unused_images()
+        else:
+            self.session.update(text=self.body.toPlainText(), html=None)
 
     def _push_all(self) -> None:
         self.session.update(to=self.to_field.text(), cc=self.cc_field.text(), bcc=self.bcc_field.text(),
@@ -394,10 +413,47 @@ class ComposerWindow(QMainWindow):
         self.show_status(err.user_text(), error=True)
 
     def attach_image(self, png: bytes) -> None:
+        """A pasted picture: shown in a rich body (an inline image), attached to a plain one."""
+        if self.rich_action.isChecked():
+            self.insert_image(png, "image/png")
+            return
         try:
             self.session.attach(self.tr("picture.png"), png, "image/png")
         except GovMailError as err:
             self.show_status(err.user_text(), error=True)
+
+    def insert_image(self, data: bytes, content_type: str) -> bool:
+        """Keep the picture in the draft (with a Content-ID) and show it at the cursor."""
+        self._push_body()  # the draft is rich (has its HTML) before the picture is listed as its own
+        try:
+            image = self.session.add_inline_image(data, content_type)
+        except GovMailError as err:
+            self.show_status(err.user_text(), error=True)
+            return False
+        if not self.body.insert_image(image.content_id, data):
+            self.session.remove_attachment(image.stored_name)  # not a picture Qt can read
+            return False
+        self._push_body()
+        return True
+
+    def _body_files(self, paths: list[Path]) -> None:
+        """Files dropped or pasted into the body: pictures into a rich body, the rest attached."""
+        files = [Path(p) for p in paths]
+        if self.rich_action.isChecked():
+            files = [p for p in files if not self._inline_picture(p)]
+        if files:
+            self.attach_files(files)
+
+    def _inline_picture(self, path: Path) -> bool:
+        content_type = INLINE_PICTURE_TYPES.get(path.suffix.lower())
+        try:
+            if content_type is None or path.stat().st_size > MAX_INLINE_PICTURE_BYTES:
+                return False
+            data = path.read_bytes()
+        except OSError:
+            return False  # attached instead, which says what is wrong with the file
+        return self.insert_image(data, content_type)
+
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # Qt's method name
         if local_files(event.mimeData()):
@@ -535,6 +591,18 @@ class ComposerWindow(QMainWindow):
             return
         self._done = True
         self.close()
+
+
+def draft_picture(session: ComposeSession, content_id: str) -> bytes | None:
+    """A saved draft's picture, from the draft store (None: not there)."""
+    found = next((a for a in session.attachments if a.content_id == content_id), None)
+    if found is None:
+        return None
+    try:
+        return session.read_attachment(found)
+    except GovMailError as err:
+        log.warning("Picture %s of the draft unreadable: %s", content_id, err)
+        return None
 
 
 def _marked_subject(subject: str, urgency: Urgency | None, secrecy: Secrecy | None) -> str:
