@@ -489,6 +489,16 @@ class Mailboxes:
         self.accounts: list[AccountMailbox] = []
         self.controller: MailboxController | None = None
         self.tray: MailTray | None = None
+        #: What the later steps of the root join to each account (:meth:`join`).
+        self._joiners: list[Callable[[AccountMailbox], None]] = []
+
+    def join(self, joiner: Callable[[AccountMailbox], None]) -> None:
+        """Run ``joiner`` for every open account now and for each account added later (the
+        drafts' server, the address book, the composer's outbox answers): an account the setup
+        wizard saves while the app runs gets everything a started one has."""
+        self._joiners.append(joiner)
+        for mailbox in list(self.accounts):
+            joiner(mailbox)
 
     def open(self, account: Account) -> AccountMailbox | None:
         """One account, in order: cache → offline queue → sync service → mailbox service →
@@ -609,6 +619,11 @@ class Mailboxes:
             self.connect_window([mailbox])
         else:
             self.controller.add_mailbox(mailbox.models)
+        for joiner in list(self._joiners):
+            try:
+                joiner(mailbox)
+            except GovMailError as err:
+                self.bridge.report_error(err)
 
     def save_folder_choice(self, service: MailboxService, choice: dict[str, str]) -> None:
         """The user picked special folders (File → Special Folders): keep them with the
@@ -757,16 +772,22 @@ def open_address_book(ctx: AppContext, mailboxes: Mailboxes) -> AddressBook | No
     except GovMailError as err:
         ctx.bridge.report_error(err)
         return None
-    profiles = ComposerProfiles(ctx.settings)
-    for mailbox in mailboxes.accounts:
+    started = False
+
+    def join(mailbox: AccountMailbox) -> None:
         account = mailbox.account
-        own = [i.address for i in profiles.identities(account)]
+        own = [i.address for i in ComposerProfiles(ctx.settings).identities(account)]
         try:
             book.add_account(account.id, mailbox.cache, own)
         except GovMailError as err:
             ctx.bridge.report_error(err)
-            continue
+            return
         mailbox.service.new_mail.connect(lambda _new, account_id=account.id: book.harvest_in_background(account_id))
+        if started:  # an account added while the app runs: read its cache now
+            book.harvest_in_background(account.id)
+
+    mailboxes.join(join)
+    started = True
     book.harvest_in_background()
     ctx.shutdown_hooks.append(book.close)
     log.info("Address book opened (%d account(s))", len(mailboxes.accounts))
@@ -822,10 +843,13 @@ def build_composer(
         bridge=bridge, rich_text=lambda: settings.compose_rich_text, drafts=drafts,
         edit_signatures=edit_signatures, address_book=address_book, parent=window,
     )
-    for mailbox in mailboxes.accounts:
+    def join(mailbox: AccountMailbox) -> None:
         if mailbox.outbox is not None:
-            mailbox.outbox.submitted.connect(partial(_draft_sent, drafts))
+            mailbox.outbox.submitted.connect(partial(_draft_sent, drafts, mailbox.account.id))
             mailbox.outbox.refused.connect(partial(_draft_refused, launcher, store, bridge))
+        window.set_composer_ready(bool(accounts()))  # Write works once an account exists
+
+    mailboxes.join(join)
     log.info("Composer attached (%d account(s), drafts in %s)", len(accounts()), store.root)
     return launcher
 
@@ -837,12 +861,15 @@ def _save_settings(settings: Settings, bridge: MessageBridge) -> None:
         bridge.report_error(err)
 
 
-def _draft_sent(drafts: DraftsService, draft_id: str) -> None:
-    """The outbox has the message for good: its draft goes, here and in the Drafts folder."""
-    draft = drafts.last_saved(draft_id)
+def _draft_sent(drafts: DraftsService, account_id: str, draft_id: str) -> None:
+    """The outbox has the message for good: its draft goes, here and in the Drafts folder
+    (always asked: the copies are found by the draft's id, also one a Ctrl+S made whose
+    answer had not come back yet)."""
+    from govmail_desktop.core.compose import Draft
+
+    draft = drafts.last_saved(draft_id) or Draft(draft_id=draft_id, account_id=account_id)
     drafts.discard(draft_id)
-    if draft is not None and draft.server_copy is not None:
-        drafts.remove_from_server(draft)
+    drafts.remove_from_server(draft)
 
 
 def _draft_refused(launcher: ComposeLauncher, store: DraftStore, bridge: MessageBridge, draft_id: str,
@@ -867,13 +894,17 @@ def open_drafts(ctx: AppContext) -> DraftsService:
     from govmail_desktop.store.drafts import DraftStore
 
     drafts = DraftsService(DraftStore.default(ctx.paths), parent=ctx.app)
-    for mailbox in ctx.mailboxes.accounts if ctx.mailboxes is not None else ():
+
+    def join(mailbox: AccountMailbox) -> None:
         runner = getattr(mailbox.sync, "service", None)  # the engine adapter's SyncService
         if runner is not None and hasattr(runner, "run_on_connection"):
             account = mailbox.account
             chosen = special_folder_roles(account, ctx.settings.locked)
             address = Address(account.display_name, account.address)
             drafts.set_server(account.id, DraftsServer(runner, mailbox.cache, address, chosen))
+
+    if ctx.mailboxes is not None:
+        ctx.mailboxes.join(join)
     ctx.shutdown_hooks.append(drafts.shutdown)
     return drafts
 
