@@ -809,6 +809,7 @@ def build_composer(
     from govmail_desktop.core.identities import ComposerProfiles
     from govmail_desktop.mime.outgoing import check_before_send
     from govmail_desktop.services.compose_start import ComposeStarter
+    from govmail_desktop.ui.composer.identities import IdentityEditor
     from govmail_desktop.ui.composer.launcher import ComposeLauncher
     from govmail_desktop.ui.composer.signatures import SignatureEditor
 
@@ -830,6 +831,7 @@ def build_composer(
         accounts=accounts, profiles=profiles, recipient_policy=recipient_policy,
         attachment_rules=attachment_rules, check=check, store=store, drafts=drafts,
         outbox_for=mailboxes.outbox_of, autosave_seconds=lambda: settings.compose_autosave_seconds,
+        sender_allowed=partial(_policy_takes_address, policy),
     )
 
     def edit_signatures(parent: QWidget) -> None:
@@ -838,10 +840,18 @@ def build_composer(
         editor.saved.connect(partial(_save_settings, settings, bridge))
         editor.open()
 
+    def edit_identities(parent: QWidget) -> None:
+        # An identity's address is held to the rules of an account's address (allowed domains).
+        editor = IdentityEditor(profiles, [(a.id, profiles.identities(a)) for a in accounts()],
+                                policy.check_account_address, parent)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.saved.connect(partial(_save_settings, settings, bridge))
+        editor.open()
+
     launcher = ComposeLauncher(
         window, starter, lambda: mailboxes.controller.current if mailboxes.controller else None,
         bridge=bridge, rich_text=lambda: settings.compose_rich_text, drafts=drafts,
-        edit_signatures=edit_signatures, address_book=address_book, parent=window,
+        edit_signatures=edit_signatures, edit_identities=edit_identities, address_book=address_book, parent=window,
     )
     def join(mailbox: AccountMailbox) -> None:
         if mailbox.outbox is not None:
@@ -852,6 +862,15 @@ def build_composer(
     mailboxes.join(join)
     log.info("Composer attached (%d account(s), drafts in %s)", len(accounts()), store.root)
     return launcher
+
+
+def _policy_takes_address(policy: EffectivePolicy, address: str) -> bool:
+    """Whether the policy would take ``address`` as an account's (an identity's From)."""
+    try:
+        policy.check_account_address(address)
+    except GovMailError:
+        return False
+    return True
 
 
 def _save_settings(settings: Settings, bridge: MessageBridge) -> None:

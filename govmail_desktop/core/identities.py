@@ -146,8 +146,35 @@ class ComposerProfiles:
         self._write()
         return identity
 
+    def update_identity(self, identity_id: str, address: str, name: str = "") -> Identity:
+        """Change an identity's address and name (ValueError: not an address; KeyError: no such
+        identity). Signatures kept for its old address follow it to the new one."""
+        old = next((i for i in self._identities if i.id == identity_id), None)
+        if old is None:
+            raise KeyError(identity_id)
+        updated = _identity({"id": identity_id, "account_id": old.account_id, "address": address, "name": name})
+        self._identities = [updated if i.id == identity_id else i for i in self._identities]
+        if updated.address.casefold() != old.address.casefold():
+            self._signatures = [
+                replace(s, identity=updated.address)
+                if s.account_id == old.account_id and s.identity.casefold() == old.address.casefold() else s
+                for s in self._signatures
+            ]
+        self._write()
+        return updated
+
     def remove_identity(self, identity_id: str) -> None:
+        """Remove an identity; signatures kept for its address become the account's (any address)."""
+        gone = next((i for i in self._identities if i.id == identity_id), None)
         self._identities = [i for i in self._identities if i.id != identity_id]
+        if gone is not None and not any(i.account_id == gone.account_id
+                                         and i.address.casefold() == gone.address.casefold()
+                                         for i in self._identities):
+            self._signatures = [
+                replace(s, identity="")
+                if s.account_id == gone.account_id and s.identity.casefold() == gone.address.casefold() else s
+                for s in self._signatures
+            ]
         self._write()
 
     # -- signatures

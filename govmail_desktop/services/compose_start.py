@@ -115,6 +115,7 @@ class ComposeStarter:
         outbox_for: Callable[[str], Outbox | None] = lambda _account_id: None,
         autosave_seconds: Callable[[], float] = lambda: 5.0,
         language: Callable[[], str] = current_language,
+        sender_allowed: Callable[[str], bool] = lambda _address: True,
     ) -> None:
         self.accounts = accounts
         self.profiles = profiles
@@ -126,6 +127,8 @@ class ComposeStarter:
         self.outbox_for = outbox_for
         self.autosave_seconds = autosave_seconds
         self.language = language
+        #: Whether the policy takes an extra identity's address (as an account address).
+        self.sender_allowed = sender_allowed
 
     # ------------------------------------------------------------------ identities
 
@@ -133,8 +136,13 @@ class ComposeStarter:
         return next((a for a in self.accounts() if a.id == account_id), None)
 
     def identities(self, account_id: str) -> list[Identity]:
+        """The account's own address, then its extra ones the policy takes (one added to the
+        settings file by hand outside the allowed domains is not offered)."""
         account = self._account(account_id)
-        return self.profiles.identities(account) if account is not None else []
+        if account is None:
+            return []
+        own, *extra = self.profiles.identities(account)
+        return [own, *(i for i in extra if self.sender_allowed(i.address))]
 
     def own_addresses(self) -> list[str]:
         """Every address of the user (all accounts, all identities): left out of a reply all."""

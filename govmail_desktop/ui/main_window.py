@@ -291,6 +291,7 @@ class MainWindow(QMainWindow):
         self._composer_ready = False
         self.signatures_action = self._action("signaturesAction")
         self.signatures_action.setEnabled(False)  # the composer launcher enables it
+        self.identities_action = self._action("identitiesAction")  # so does it this one
         self.contacts_action = self._action("contactsAction")  # enabled when an address book is joined
         self.delete_action = self._action("deleteAction", "mail-delete")
         self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
@@ -347,7 +348,7 @@ class MainWindow(QMainWindow):
     def _set_initial_action_states(self) -> None:
         """Nothing works before an account is set up; writing and search not yet at all."""
         self.set_action_state(self.add_account_action, False, REASON_NO_SETUP)
-        for action in (self.compose_action, *self.reply_actions, self.signatures_action):
+        for action in (self.compose_action, *self.reply_actions, self.signatures_action, self.identities_action):
             self.set_action_state(action, False, REASON_NO_COMPOSER)
         self.set_action_state(self.contacts_action, False, REASON_NO_CONTACTS)
         self.set_action_state(self.find_action, False, REASON_NO_SEARCH)
@@ -371,6 +372,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.contacts_action)
         self.edit_menu.addAction(self.signatures_action)
+        self.edit_menu.addAction(self.identities_action)
         self.edit_menu.addAction(self.settings_action)
 
         self.view_menu = bar.addMenu("")
@@ -590,6 +592,9 @@ class MainWindow(QMainWindow):
         self._set_tip(self.contacts_action, self.tr("Your contacts: add, edit, import and export (vCard, CSV)"))
         self.signatures_action.setText(self.tr("Si&gnatures…"))
         self._set_tip(self.signatures_action, self.tr("Your signatures: name, position, agency and phone"))
+        self.identities_action.setText(self.tr("&Identities…"))
+        self._set_tip(self.identities_action,
+                      self.tr("Other addresses you send from, e.g. your unit's saraban address"))
         self.delete_action.setText(self.tr("Delete"))
         self._set_tip(self.delete_action, self.tr("Move the selected messages to the Trash (Delete)"))
         self.delete_permanently_action.setText(self.tr("Delete Permanently"))
@@ -783,6 +788,7 @@ class MainWindow(QMainWindow):
         if self._composer_ready:
             self.set_action_state(self.compose_action, bool(names), REASON_NO_ACCOUNT)
             self.set_action_state(self.signatures_action, bool(names), REASON_NO_ACCOUNT)
+            self.set_action_state(self.identities_action, bool(names), REASON_NO_ACCOUNT)
         self.set_action_state(self.refresh_action, bool(names), REASON_NO_ACCOUNT)
         self.set_action_state(self.threading_action, bool(names), REASON_NO_ACCOUNT)
 
@@ -791,6 +797,7 @@ class MainWindow(QMainWindow):
         self._composer_ready = True
         self.set_action_state(self.compose_action, has_account, REASON_NO_ACCOUNT)
         self.set_action_state(self.signatures_action, has_account, REASON_NO_ACCOUNT)
+        self.set_action_state(self.identities_action, has_account, REASON_NO_ACCOUNT)
         self.set_reply_actions_enabled(False, REASON_NO_SELECTION)
 
     def set_reply_actions_enabled(self, enabled: bool, reason: Msg | None = REASON_NO_SELECTION) -> None:

@@ -86,6 +86,10 @@ ALLOWED: dict[tuple[str, str, str], str] = {
         "QLineEdit.setText (an input field shows plain text); the fields of the signature being edited",
     ("ui/composer/window.py", "_load", "d.subject"):
         "QLineEdit.setText (an input field shows plain text); the draft's subject",
+    ("ui/composer/identities.py", "_on_current", "value"):
+        "QLineEdit.setText (an input field shows plain text); the name and address of the identity being edited",
+    ("ui/composer/identities.py", "_store_current", "self._label(entry)"):
+        "QListWidgetItem.setText (a list item shows plain text); the identity's name and address",
 }
 
 

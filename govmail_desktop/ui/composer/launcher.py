@@ -7,7 +7,8 @@ the message list's context menu and the keys — become a
 selected message; the original is read on the mailbox's worker, and the
 window opens when the draft is ready. A message in the Drafts folder opened
 (double click, Enter) continues that draft through the drafts service.
-Edit → Signatures… opens the signature editor.
+Edit → Signatures… opens the signature editor, Edit → Identities… the editor of
+the accounts' other From addresses.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class ComposeLauncher(QObject):
         rich_text: Callable[[], bool] = lambda: True,
         drafts: Any = None,
         edit_signatures: Callable[[Any], None] | None = None,
+        edit_identities: Callable[[Any], None] | None = None,
         address_book: SuggestionSource | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -63,6 +65,7 @@ class ComposeLauncher(QObject):
         self.rich_text = rich_text
         self.drafts = drafts
         self._edit_signatures = edit_signatures
+        self._edit_identities = edit_identities
         self.address_book = address_book
         #: Open composer windows (kept referenced until they close).
         self.windows: list[ComposerWindow] = []
@@ -74,6 +77,7 @@ class ComposeLauncher(QObject):
         w.forward_attachment_action.triggered.connect(lambda: self.start(Start.FORWARD_ATTACHED))
         w.edit_as_new_action.triggered.connect(lambda: self.start(Start.EDIT_AS_NEW))
         w.signatures_action.triggered.connect(self.edit_signatures)
+        w.identities_action.triggered.connect(self.edit_identities)
         w.contacts_action.triggered.connect(self.show_contacts)
         w.set_action_state(
             w.contacts_action, address_book is not None and hasattr(address_book, "list_contacts"), REASON_NO_CONTACTS
@@ -179,6 +183,11 @@ class ComposeLauncher(QObject):
     def edit_signatures(self) -> None:
         if self._edit_signatures is not None:
             self._edit_signatures(self.window)
+
+    def edit_identities(self) -> None:
+        """Edit → Identities…: the accounts' other From addresses."""
+        if self._edit_identities is not None:
+            self._edit_identities(self.window)
 
     def show_contacts(self) -> None:
         """Edit → Contacts…: the address book's contacts dialog."""
