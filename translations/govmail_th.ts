@@ -635,7 +635,7 @@
         </message>
         <message>
             <source>GovMail Desktop is already running, but this start could not pass the request to it safely. Please switch to its window.</source>
-            <extracomment>Sending (None: the account cannot send, e.g. the policy is broken).</extracomment>
+            <extracomment>Sending (None: the account cannot send, e.g. the policy is broken). What the later steps of the root join to each account (:meth:`join`).</extracomment>
             <translation>GovMail Desktop เปิดอยู่แล้ว แต่การเปิดครั้งนี้ส่งคำขอไปยังโปรแกรมที่เปิดอยู่อย่างปลอดภัยไม่ได้ กรุณาสลับไปที่หน้าต่างของโปรแกรม</translation>
         </message>
         <message>
@@ -927,7 +927,7 @@
         <name>ComposerWindow</name>
         <message>
             <source>Send</source>
-            <extracomment>The body is handed to the session once typing rests this long (ms); before saving, sending or closing it is handed over at once.</extracomment>
+            <extracomment>The body is handed to the session once typing rests this long (ms); before saving, sending or closing it is handed over at once. Pictures a rich body shows when dropped into it (others, and bigger ones, are attached).</extracomment>
             <translation>ส่ง</translation>
         </message>
         <message>
@@ -1635,7 +1635,7 @@
         <name>FormatToolbar</name>
         <message>
             <source>Formatting</source>
-            <extracomment>The official documents' typeface, used when the PC has it. TH Sarabun New is small for its size: documents use 16 pt.</extracomment>
+            <extracomment>The official documents' typeface, used when the PC has it. TH Sarabun New is small for its size: documents use 16 pt. A picture wider than this is shown (and sent) scaled to this width (px). The bytes of a ``cid:`` picture of a saved draft (set by the window), or None.</extracomment>
             <translation>จัดรูปแบบ</translation>
         </message>
         <message>
@@ -1697,6 +1697,62 @@
         <message>
             <source>Web address:</source>
             <translation>ที่อยู่เว็บ:</translation>
+        </message>
+    </context>
+    <context>
+        <name>IdentityEditor</name>
+        <message>
+            <source>Identities</source>
+            <extracomment>``check_address(address) -&gt; address`` as the policy takes it (domain normalised), or raises a GovMailError saying why not (``EffectivePolicy.check_account_address``).</extracomment>
+            <translation>ตัวตนผู้ส่ง</translation>
+        </message>
+        <message>
+            <source>&amp;Name:</source>
+            <translation>&amp;ชื่อ:</translation>
+        </message>
+        <message>
+            <source>E-mail &amp;address:</source>
+            <translation>&amp;ที่อยู่อีเมล:</translation>
+        </message>
+        <message>
+            <source>Account:</source>
+            <translation>บัญชี:</translation>
+        </message>
+        <message>
+            <source>&amp;New Identity</source>
+            <translation>เพิ่มตัวตน&amp;ใหม่</translation>
+        </message>
+        <message>
+            <source>&amp;Remove</source>
+            <translation>&amp;ลบ</translation>
+        </message>
+        <message>
+            <source>e.g. Central Records Unit</source>
+            <translation>เช่น งานสารบรรณกลาง</translation>
+        </message>
+        <message>
+            <source>e.g. saraban@agency.go.th</source>
+            <translation>เช่น saraban@agency.go.th</translation>
+        </message>
+        <message>
+            <source>Another address you may send from, e.g. your unit's official-document (saraban) address. It must be an address of your agency that the policy allows for accounts.</source>
+            <translation>ที่อยู่อื่นที่คุณใช้ส่งจดหมายได้ เช่น ที่อยู่สารบรรณ (saraban) ของหน่วยงาน ต้องเป็นที่อยู่ของหน่วยงานที่นโยบายอนุญาตให้ใช้เป็นบัญชี</translation>
+        </message>
+        <message>
+            <source>Always available: {address} (the account's own address)</source>
+            <translation>ใช้ได้เสมอ: {address} (ที่อยู่ของบัญชีนี้เอง)</translation>
+        </message>
+        <message>
+            <source>Type the e-mail address of this identity.</source>
+            <translation>กรุณาพิมพ์ที่อยู่อีเมลของตัวตนนี้</translation>
+        </message>
+        <message>
+            <source>{address} is already an address of this account.</source>
+            <translation>{address} เป็นที่อยู่ของบัญชีนี้อยู่แล้ว</translation>
+        </message>
+        <message>
+            <source>The identities could not be saved: {reason}</source>
+            <translation>บันทึกตัวตนผู้ส่งไม่ได้: {reason}</translation>
         </message>
     </context>
     <context>
@@ -2064,6 +2120,14 @@
             <translation>ลายเซ็นของคุณ: ชื่อ ตำแหน่ง หน่วยงาน และโทรศัพท์</translation>
         </message>
         <message>
+            <source>&amp;Identities…</source>
+            <translation>&amp;ตัวตนผู้ส่ง…</translation>
+        </message>
+        <message>
+            <source>Other addresses you send from, e.g. your unit's saraban address</source>
+            <translation>ที่อยู่อื่นที่คุณใช้ส่งจดหมาย เช่น ที่อยู่สารบรรณของหน่วยงาน</translation>
+        </message>
+        <message>
             <source>Delete</source>
             <translation>ลบ</translation>
         </message>
@@ -2338,7 +2402,7 @@
         <name>MimeParse</name>
         <message>
             <source>This message has more than one sender line; the sender may be forged.</source>
-            <extracomment>Bytes of the raw message handed to the parser (the rest is not looked at). Lines of the raw message handed to the parser (each costs the parser memory). Longer raw lines are cut (a single 100 MB line cannot be shown anyway). Longer header fields (with their folded lines) are cut. More multipart/message containers than this → no MIME tree (flat fallback); keeps the stdlib parser's recursion far below Python's limit. Nesting depth walked; deeper parts are skipped and said to be. Parts walked at most. Encoded bytes of one text part that are decoded. Characters of one HTML part converted. Above this many tags the HTML is reduced by stripping tags (sanitiser cost). Characters of preview text in all. Longer lines are broken (the text widget lays out huge lines slowly). Addresses kept per address header (the rest are counted). Link targets longer than this are shortened in the text. Warnings that mean "the sender may not be who the name says" (shown prominently).</extracomment>
+            <extracomment>Warnings that mean "the sender may not be who the name says" (shown prominently).</extracomment>
             <translation>จดหมายฉบับนี้มีบรรทัดผู้ส่งมากกว่าหนึ่งบรรทัด ผู้ส่งอาจถูกปลอมแปลง</translation>
         </message>
         <message>
@@ -2391,7 +2455,7 @@
         </message>
         <message>
             <source>Forwarded message</source>
-            <extracomment>Every character outside a comment starts one of these, or is a stray one. The same without quoted strings and domain literals (after an unclosed one). The shape of an addr-spec by token kinds: word *("." word) "@" (dot-atom / domain literal). Invisible format characters (bidi embeddings, overrides and isolates, marks, zero-width characters, word joiner, BOM, soft hyphen, tags): removed from names and addresses, and flagged (they can reorder or hide what is shown). A zero-width space between two Thai letters (U+0E01–U+0E5B): a word-break hint. Letters of other scripts (and non-ASCII Latin ones) that look like an ASCII letter, after NFKC and lower-casing: the look-alikes of homograph attacks (after the lists browsers use for their IDN display policy). Characters whose NFKC form is ASCII (fullwidth, mathematical, ſ, ℓ) are look-alikes too. Scripts that may share one label (UTS #39 "highly restrictive"): Latin with Japanese, Chinese or Korean; no other mix is a real-world domain label. Look-alikes of these (and of the domains below them) get the stronger warning. An attached message (message/rfc822): its own Subject, decoded ("" if it has none); None for every other attachment. The message IDs ("&lt;...&gt;") of In-Reply-To and References, in order (for replies). The header fields official markings are read from (:data:`mime.markings.MARKING_FIELDS`), as (lower-case name, value) pairs. Where the text came from: "plain", "html", "mixed" or "none". Bytes of a line break in the raw message (CRLF as IMAP serves it, LF in files).</extracomment>
+            <extracomment>Bytes of the raw message handed to the parser (the rest is not looked at). Lines of the raw message handed to the parser (each costs the parser memory). Longer raw lines are cut (a single 100 MB line cannot be shown anyway). Longer header fields (with their folded lines) are cut. More multipart/message containers than this → no MIME tree (flat fallback); keeps the stdlib parser's recursion far below Python's limit. Nesting depth walked; deeper parts are skipped and said to be. Parts walked at most. Encoded bytes of one text part that are decoded. Characters of preview text in all. An attached message (message/rfc822): its own Subject, decoded ("" if it has none); None for every other attachment. The message IDs ("&lt;...&gt;") of In-Reply-To and References, in order (for replies). The header fields official markings are read from (:data:`mime.markings.MARKING_FIELDS`), as (lower-case name, value) pairs. Where the text came from: "plain", "html", "mixed" or "none". Bytes of a line break in the raw message (CRLF as IMAP serves it, LF in files).</extracomment>
             <translation>จดหมายที่ส่งต่อ</translation>
         </message>
         <message>
@@ -2412,7 +2476,6 @@
         </message>
         <message>
             <source>This message is unusual.</source>
-            <extracomment>A message ID as it stands in In-Reply-To / References: "&lt;left@right&gt;", no blanks inside. At most this many IDs are read from one References field (a hostile one may hold thousands).</extracomment>
             <translation>จดหมายฉบับนี้มีลักษณะผิดปกติ</translation>
         </message>
     </context>
@@ -2678,12 +2741,30 @@
             <translation>การเชื่อมต่อขาดขณะที่เซิร์ฟเวอร์กำลังรับจดหมาย จดหมายอาจส่งไปแล้ว กรุณาสอบถามผู้รับ แล้วเลือก ส่งอีกครั้ง หรือ ทำเครื่องหมายว่าส่งแล้ว</translation>
         </message>
         <message>
+            <source>Not sent: it could not be sent because of an error in the program. The message is kept: choose Try again or Edit and send again. The details are in the log.</source>
+            <translation>ไม่ได้ส่ง: ส่งไม่ได้เพราะเกิดข้อผิดพลาดในโปรแกรม จดหมายยังเก็บไว้ครบถ้วน กรุณาเลือก ลองส่งอีกครั้ง หรือ แก้ไขแล้วส่งอีกครั้ง รายละเอียดอยู่ในบันทึกการทำงาน (log)</translation>
+        </message>
+        <message>
+            <source>An error in the program stopped the sending after the message was handed to the server: it may have been sent. The message is kept; the details are in the log. Check with the recipients, then choose Send again or Mark as sent.</source>
+            <translation>เกิดข้อผิดพลาดในโปรแกรมหลังจากส่งจดหมายให้เซิร์ฟเวอร์แล้ว จดหมายอาจส่งไปแล้ว จดหมายยังเก็บไว้ครบถ้วน รายละเอียดอยู่ในบันทึกการทำงาน (log) กรุณาสอบถามผู้รับ แล้วเลือก ส่งอีกครั้ง หรือ ทำเครื่องหมายว่าส่งแล้ว</translation>
+        </message>
+        <message>
+            <source>Sent, but an error in the program stopped saving the copy in the Sent folder or marking the original message; it is tried again later. The details are in the log.</source>
+            <translation>ส่งแล้ว แต่เกิดข้อผิดพลาดในโปรแกรมระหว่างบันทึกสำเนาในโฟลเดอร์จดหมายที่ส่งแล้วหรือทำเครื่องหมายจดหมายต้นฉบับ โปรแกรมจะลองอีกครั้งภายหลัง รายละเอียดอยู่ในบันทึกการทำงาน (log)</translation>
+        </message>
+        <message>
             <source>Sent, but the copy could not be saved in the Sent folder ({answer}).</source>
             <translation>ส่งแล้ว แต่บันทึกสำเนาในโฟลเดอร์จดหมายที่ส่งแล้วไม่ได้ ({answer})</translation>
         </message>
         <message>
             <source>The message cannot be sent as it is.</source>
+            <extracomment>How the bytes of an entry with UTF-8 header fields are built (``OutboxEntry.transfer``): with an 8-bit body (the server offers 8BITMIME too), or a 7-bit one (it does not).</extracomment>
             <translation>ยังส่งจดหมายนี้ไม่ได้</translation>
+        </message>
+        <message>
+            <source>“{subject}” was not deleted: it had already been sent. Its copy goes to the Sent folder as usual.</source>
+            <extracomment>States in which Delete / Remove takes a message out of the outbox when the worker gets to it: not started, refused, "may have been sent", or finished. Never one being sent or one the server has taken whose Sent copy and original's mark are still to come. How many messages the worker remembers having finished (Delete that arrives late is told so).</extracomment>
+            <translation>ไม่ได้ลบ “{subject}” เพราะจดหมายส่งไปแล้ว สำเนาจะบันทึกในโฟลเดอร์จดหมายที่ส่งแล้วตามปกติ</translation>
         </message>
     </context>
     <context>
@@ -2816,6 +2897,18 @@
         <message>
             <source>Delete</source>
             <translation>ลบ</translation>
+        </message>
+        <message>
+            <source>Edit and send again?</source>
+            <translation>แก้ไขแล้วส่งอีกครั้งหรือไม่</translation>
+        </message>
+        <message>
+            <source>{count} recipient(s) already have “{subject}”: {addresses}. The new message leaves them out, so they do not get it twice; add them back in the new window if they should.</source>
+            <translation>ผู้รับ {count} รายได้รับ “{subject}” แล้ว: {addresses} จดหมายใหม่จะไม่ส่งถึงผู้รับเหล่านี้เพื่อไม่ให้ได้รับซ้ำ หากต้องการส่งถึงอีกครั้ง กรุณาเพิ่มกลับในหน้าต่างใหม่</translation>
+        </message>
+        <message>
+            <source>Edit without them</source>
+            <translation>แก้ไขโดยไม่รวมผู้รับเหล่านี้</translation>
         </message>
         <message>
             <source>Cancel</source>
