@@ -241,6 +241,9 @@ class SmtpSession:
         )
         host, port = endpoint.host, endpoint.port
         try:
+            # Commands are short writes that each wait for an answer: without this the
+            # end of DATA (".", written after the body) waits for the server's delayed ACK.
+            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             smtp = _CheckedSMTP(conn.sock, host, port, timeout, expect_greeting=endpoint.security == "tls")
             code, _ = smtp.ehlo()
             if code != 250:

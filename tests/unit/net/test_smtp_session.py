@@ -153,3 +153,13 @@ def test_when_no_port_works_the_useful_error_is_raised(certs, policy):
                 policy, resolver=LOCAL, timeout=5,
             )
     assert info.value.code == api.TLS_REQUIRED
+
+
+def test_the_smtp_socket_sends_small_writes_at_once(certs, policy):
+    # The end of DATA is a small write after the body: Nagle would hold it for the
+    # server's delayed ACK (~40 ms a message).
+    import socket
+
+    with FakeSmtpServer("ok", certs.server) as server, _connect(server, policy) as session:
+        sock = session._smtp.sock
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
