@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -152,7 +153,7 @@ def phase_marks() -> dict[str, float]:
 
     marks: dict[str, float] = {}
 
-    def noted(name: str, func: object, *, before: str | None = None) -> object:
+    def noted(name: str, func: object, *, before: str | None = None) -> Any:
         def wrapper(*args: object, **kwargs: object) -> object:
             if before is not None:
                 marks[before] = time.perf_counter()
@@ -163,7 +164,7 @@ def phase_marks() -> dict[str, float]:
 
         return wrapper
 
-    compose_start.read_original = noted(  # type: ignore[assignment]
+    compose_start.read_original = noted(
         "original_read", compose_start.read_original, before="worker_started")
     starter = compose_start.ComposeStarter
     starter.draft_from = noted("reply_built", starter.draft_from)  # type: ignore[method-assign]
@@ -179,6 +180,7 @@ def run(args: argparse.Namespace, settings_path: Path, big_uid: int) -> dict[str
     from PySide6.QtWidgets import QApplication, QWidget
 
     from govmail_desktop.app import AppContext, AppOverrides, main
+    from govmail_desktop.models.message_list import MessageListModel
     from govmail_desktop.ui.tray import MailTray
 
     figures: dict[str, object] = {}
@@ -277,7 +279,7 @@ def run(args: argparse.Namespace, settings_path: Path, big_uid: int) -> dict[str
 
             # The big message selected and its preview shown (not timed).
             view = window.message_view
-            model = view.model()
+            model = cast(MessageListModel, view.model())
             row = model.row_of_uid(big_uid)
             if row is None:
                 raise RuntimeError(f"uid {big_uid} not in the list")
@@ -325,7 +327,7 @@ def run(args: argparse.Namespace, settings_path: Path, big_uid: int) -> dict[str
         QTimer.singleShot(0, lambda: measure(ctx))
 
     def tray(window: object, notifications_enabled: object) -> MailTray:
-        return MailTray(window, notifications_enabled=notifications_enabled, use_system_tray=False)  # type: ignore[arg-type]
+        return MailTray(window, notifications_enabled=notifications_enabled, use_system_tray=False)
 
     code = main([], AppOverrides(
         settings_path=settings_path, on_window_shown=shown, sync_factory=lambda *_: None,

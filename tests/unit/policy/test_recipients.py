@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from govmail_desktop.core.compose import Secrecy
 from govmail_desktop.policy import api
 from govmail_desktop.policy import recipients as r
 from govmail_desktop.policy.sources import default_effective_policy, policy_from_dict
@@ -59,7 +60,7 @@ def test_free_mail_wins_over_a_careless_internal_domain():
 
 
 @pytest.mark.parametrize("secrecy", ["ลับ", "ลับมาก", "ลับที่สุด", "confidential", "Secret", "top secret",
-                                     r.Secrecy.TOP_SECRET])
+                                     Secrecy.TOP_SECRET])
 def test_classified_mail_is_internal_only_by_default(secrecy):
     policy = default_effective_policy().recipient_policy()
     assert policy.check(["a@agency.go.th"], secrecy=secrecy) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -72,14 +73,14 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def mail(tmp_path) -> Mail:
+def mail(tmp_path) -> Iterator[Mail]:
     cache = MailCache(tmp_path / "accounts" / "a1" / "cache.sqlite3")
     yield Mail(cache)
     cache.close()
 
 
 @pytest.fixture
-def book(tmp_path, mail, clock) -> AddressBook:
+def book(tmp_path, mail, clock) -> Iterator[AddressBook]:
     ab = AddressBook(tmp_path / "data", clock=clock)
     ab.add_account("a1", mail.cache, [ME.email, "ME.Second@Agency.go.th"])
     yield ab
@@ -240,11 +241,11 @@ def test_harvest_in_background_runs_off_the_calling_thread(book, mail):
         seen.append(threading.current_thread().name)
         return original(self, cache, **kwargs)
 
-    HarvestStore.harvest = spy  # type: ignore[method-assign]
+    HarvestStore.harvest = spy
     try:
         report = book.harvest_in_background().result(timeout=30)
     finally:
-        HarvestStore.harvest = original  # type: ignore[method-assign]
+        HarvestStore.harvest = original
     assert report.messages == 1
     assert seen and seen[0].startswith("addressbook") and seen[0] != threading.current_thread().name
     assert emails(book.suggest("anan")) == [ANAN.email]
