@@ -13,7 +13,6 @@ contact at most (compared case-insensitively).
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
@@ -21,16 +20,16 @@ import sqlite3
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from govmail_desktop.core.accounts import InvalidAccount, normalize_address
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.store import keys
-from govmail_desktop.store.db import ThreadConnections, storage_error, write_transaction
+from govmail_desktop.store.db import ThreadConnections, guarded, storage_error, write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +37,6 @@ CONTACTS_FILE = "contacts.sqlite3"
 CONTACTS_SCHEMA_VERSION = 1
 #: Longest text kept in a contact field (a pasted essay is not a name).
 MAX_FIELD = 256
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ContactError(GovMailError):
@@ -119,20 +117,6 @@ def checked_contact(contact: Contact) -> Contact:
         position=_clean(contact.position),
         phone=_clean(contact.phone),
     )
-
-
-def _guarded(method: F) -> F:
-    @functools.wraps(method)
-    def wrapper(self: ContactStore, *args: Any, **kwargs: Any) -> Any:
-        try:
-            with self._conns.in_use():
-                return method(self, *args, **kwargs)
-        except (sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.InterfaceError):
-            raise
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise storage_error(exc, self.path) from exc
-
-    return wrapper  # type: ignore[return-value]
 
 
 class ContactStore:
@@ -276,13 +260,13 @@ class ContactStore:
             time.time(),
         )
 
-    @_guarded
+    @guarded
     def add(self, contact: Contact) -> Contact:
         """Save a new contact; returns it with its id. :class:`ContactError` when an
         address is invalid or already belongs to another contact."""
         return self.add_many([contact])[0]
 
-    @_guarded
+    @guarded
     def add_many(self, contacts: Iterable[Contact]) -> list[Contact]:
         """Save several new contacts in one transaction (all or none)."""
         with self._lock:
@@ -314,7 +298,7 @@ class ContactStore:
             self.generation += 1
             return saved
 
-    @_guarded
+    @guarded
     def update(self, contact: Contact) -> Contact:
         """Save changes to an existing contact (found by its id)."""
         contact_id = contact.id
@@ -335,7 +319,7 @@ class ContactStore:
             self.generation += 1
             return contact
 
-    @_guarded
+    @guarded
     def delete(self, contact_id: int) -> bool:
         """Remove a contact; False if it did not exist."""
         with self._lock:

@@ -13,11 +13,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
@@ -196,3 +198,28 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
         raise
+
+
+class _StoreFile(Protocol):
+    _conns: ThreadConnections
+    path: Path
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def guarded(method: _F) -> _F:
+    """A store method run with its thread's connection in use; SQLite and file errors
+    become StorageError naming the file (mistakes in the program's own SQL stay as they are)."""
+
+    @functools.wraps(method)
+    def wrapper(self: _StoreFile, *args: Any, **kwargs: Any) -> Any:
+        try:
+            with self._conns.in_use():
+                return method(self, *args, **kwargs)
+        except (sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.InterfaceError):
+            raise
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise storage_error(exc, self.path) from exc
+
+    return wrapper  # type: ignore[return-value]

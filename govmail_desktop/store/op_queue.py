@@ -28,7 +28,6 @@ actions may be lost.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import logging
@@ -36,22 +35,21 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.store.cache import account_dir
-from govmail_desktop.store.db import ThreadConnections, storage_error, write_transaction
+from govmail_desktop.store.db import ThreadConnections, guarded, storage_error, write_transaction
 from govmail_desktop.store.uidset import UidSet
 
 log = logging.getLogger(__name__)
 
 QUEUE_FILE = "ops.sqlite3"
 QUEUE_SCHEMA_VERSION = 2
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class OpKind(str, Enum):
@@ -77,20 +75,6 @@ class PendingOp:
     last_error: str | None = None
     #: The user action this row is (``action_settled`` reports it under this id).
     op_id: int = 0
-
-
-def _guarded(method: F) -> F:
-    @functools.wraps(method)
-    def wrapper(self: OfflineOpQueue, *args: Any, **kwargs: Any) -> Any:
-        try:
-            with self._conns.in_use():
-                return method(self, *args, **kwargs)
-        except (sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.InterfaceError):
-            raise
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise storage_error(exc, self.path) from exc
-
-    return wrapper  # type: ignore[return-value]
 
 
 class OfflineOpQueue:
@@ -192,7 +176,7 @@ class OfflineOpQueue:
         """Close this thread's connection; call it when a worker thread finishes."""
         self._conns.close_current()
 
-    @_guarded
+    @guarded
     def enqueue(
         self,
         kind: OpKind,
@@ -236,7 +220,7 @@ class OfflineOpQueue:
         with self._ids_lock:
             return next(self._ids)
 
-    @_guarded
+    @guarded
     def _last_op_id(self) -> int:
         row = self._conns.get().execute("SELECT max(op_id) FROM ops").fetchone()
         return int(row[0] or 0)
@@ -262,7 +246,7 @@ class OfflineOpQueue:
             op_id=r[11],
         )
 
-    @_guarded
+    @guarded
     def pending(self, limit: int | None = None) -> list[PendingOp]:
         """Actions in the order they were made."""
         sql = f"SELECT {self._COLUMNS} FROM ops ORDER BY seq"
@@ -272,19 +256,19 @@ class OfflineOpQueue:
             params = (limit,)
         return [self._row(r) for r in self._conns.get().execute(sql, params).fetchall()]
 
-    @_guarded
+    @guarded
     def get(self, op_id: int) -> PendingOp | None:
         """The queued row of action ``op_id``; None once it has left the queue."""
         row = self._conns.get().execute(f"SELECT {self._COLUMNS} FROM ops WHERE op_id=?", (op_id,)).fetchone()
         return self._row(row) if row is not None else None
 
-    @_guarded
+    @guarded
     def complete(self, seq: int) -> None:
         """The server confirmed the action: forget it."""
         with write_transaction(self._conns.get()) as db:
             db.execute("DELETE FROM ops WHERE seq=?", (seq,))
 
-    @_guarded
+    @guarded
     def record_failure(self, seq: int, error: str) -> int:
         """Note a failed replay (kept for a later retry); returns the attempt count."""
         with write_transaction(self._conns.get()) as db:
@@ -292,6 +276,6 @@ class OfflineOpQueue:
             row = db.execute("SELECT attempts FROM ops WHERE seq=?", (seq,)).fetchone()
         return int(row[0]) if row else 0
 
-    @_guarded
+    @guarded
     def count(self) -> int:
         return int(self._conns.get().execute("SELECT count(*) FROM ops").fetchone()[0])
