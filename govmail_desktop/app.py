@@ -74,6 +74,7 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from govmail_desktop.store.cache import MailCache
     from govmail_desktop.store.drafts import DraftStore
     from govmail_desktop.store.op_queue import OfflineOpQueue
+    from govmail_desktop.store.outbox import OutboxEntry
     from govmail_desktop.ui.composer.launcher import ComposeLauncher
     from govmail_desktop.ui.mailbox_controller import MailboxController
     from govmail_desktop.ui.mailbox_models import MailboxModels
@@ -761,6 +762,10 @@ def attach_composer(ctx: AppContext, mailboxes: Mailboxes, drafts: DraftsService
     return launcher
 
 
+def _record_sent(book: AddressBook, account_id: str, entry: OutboxEntry, taken: list[str]) -> None:
+    book.record_sent(account_id, taken, message_id=entry.message_id)
+
+
 def open_address_book(ctx: AppContext, mailboxes: Mailboxes) -> AddressBook | None:
     """The address book behind the recipient fields: the user's contacts and every account's
     cached senders and recipients, read again (off the GUI thread) as new mail arrives."""
@@ -783,6 +788,8 @@ def open_address_book(ctx: AppContext, mailboxes: Mailboxes) -> AddressBook | No
             ctx.bridge.report_error(err)
             return
         mailbox.service.new_mail.connect(lambda _new, account_id=account.id: book.harvest_in_background(account_id))
+        if mailbox.outbox is not None:  # recipients of sent mail suggested at once (outbox worker thread)
+            mailbox.outbox.pipeline.accepted_listeners.append(partial(_record_sent, book, account.id))
         if started:  # an account added while the app runs: read its cache now
             book.harvest_in_background(account.id)
 

@@ -290,10 +290,20 @@ class Sender:
         self._steps = steps or (lambda _name, _entry: None)
         self._clock = clock
         self._smtp: SmtpSession | None = None
+        #: Told on the worker thread, once per acceptance, the entry and the addresses the
+        #: server took (the address book counts them); a failing listener stops nothing.
+        self.accepted_listeners: list[Callable[[OutboxEntry, list[str]], object]] = []
         #: The Sent copy, the original's mark, settling "may have been sent" (IMAP).
         self.filing = Filing(store, connect_imap=connect_imap, sent_folder=sent_folder,
                              record_original=record_original, steps=self._steps, retry_waiting=self._retry_waiting,
                              delay=backoff, clock=clock)
+
+    def _tell_accepted(self, entry: OutboxEntry, taken: list[str]) -> None:
+        for listener in list(self.accepted_listeners):
+            try:
+                listener(entry, taken)
+            except Exception:
+                log.exception("A listener of accepted messages failed (the message is sent and recorded)")
 
     # ------------------------------------------------------------ the whole outbox
 
@@ -545,6 +555,7 @@ class Sender:
                     problem=None, problem_detail="",
                 ))
                 self._steps(STEP_ACCEPTED, eid)
+                self._tell_accepted(recorded[-1], [t.address for t in taken])
 
         try:
             smtp.transaction(

@@ -234,3 +234,18 @@ def test_outbox_connection_lost_after_the_end_of_data_is_unknown_and_not_resent(
         script.hang_up_at_data = False
         make_sender(store, policy, dovecot, server.port).run()  # later runs leave it alone
     assert store.get(entry.entry_id).state is OutboxState.UNKNOWN and script.data_seen == 1
+
+
+def test_outbox_tells_its_listeners_who_accepted_a_message_once(dovecot, policy, store):
+    # The address book counts the recipients of sent mail from this (record_sent).
+    entry = _enqueue(store, policy, thai_draft(cc="carol@localhost"))
+    script = Script(rcpt_replies={"carol@localhost": "550 5.1.1 No such user here"})
+    heard: list[tuple[str, tuple[str, ...]]] = []
+    with ScriptedSmtpServer(dovecot, script) as server:
+        sender = make_sender(store, policy, dovecot, server.port)
+        sender.accepted_listeners.append(lambda e, taken: heard.append((e.message_id, tuple(taken))))
+        sender.accepted_listeners.append(lambda e, taken: 1 / 0)  # a broken listener stops nothing
+        sender.run()
+        sender.run()
+    assert heard == [(entry.message_id, ("bob@localhost",))]
+    assert len(copies(dovecot, "bob", "INBOX", entry.message_id)) == 1
