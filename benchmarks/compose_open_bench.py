@@ -244,12 +244,16 @@ def run(args: argparse.Namespace, settings_path: Path, big_uid: int) -> dict[str
         if not opened or not painted or not painted[0]:
             raise RuntimeError("the composer did not open and paint within 60 s")
         composer = opened[0]
-        check(composer)  # type: ignore[operator]
+        try:
+            check(composer)  # type: ignore[operator]
+        finally:
+            # Closed even when the check fails: a composer left open asks "keep in Drafts?"
+            # and refuses the app's quit (Qt 6 closes the windows first), so the bench hung.
+            composer.session.close(keep=False)  # type: ignore[attr-defined]
+            composer.close()  # type: ignore[attr-defined]
         elapsed = (painted[0] - t0) * 1000
         phases.append({name: (at - t0) * 1000 for name, at in marks.items()} | {"painted": elapsed})
         marks.clear()
-        composer.session.close(keep=False)  # type: ignore[attr-defined]
-        composer.close()  # type: ignore[attr-defined]
         settle(0.3)
         return elapsed
 
@@ -288,7 +292,9 @@ def run(args: argparse.Namespace, settings_path: Path, big_uid: int) -> dict[str
             settle(3.0)
 
             def is_reply(composer: object) -> None:
-                text = composer.body.toPlainText()  # type: ignore[attr-defined]
+                # The body shows the quote as indented blocks (no '>' in toPlainText); its
+                # plain_text() is the text part as sent, the quote as '> ' lines.
+                text = composer.body.plain_text()  # type: ignore[attr-defined]
                 if "เขียนว่า:" not in text or "\n> " not in text:
                     raise RuntimeError("Ctrl+R did not open a reply quoting the message")
                 figures["quote_chars"] = len(text)
@@ -321,6 +327,10 @@ def run(args: argparse.Namespace, settings_path: Path, big_uid: int) -> dict[str
         except Exception as exc:  # reported, then the app quits
             figures["error"] = f"{type(exc).__name__}: {exc}"
         finally:
+            if ctx.composer is not None:  # nothing left open to refuse the quit
+                for composer in list(ctx.composer.windows):
+                    composer.session.close(keep=False)
+                    composer.close()
             ctx.app.quit()
 
     def shown(ctx: AppContext) -> None:
