@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
 import threading
 import time
@@ -29,7 +28,7 @@ from govmail_desktop.core.accounts import InvalidAccount, normalize_address
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.store import keys
-from govmail_desktop.store.db import ThreadConnections, guarded, storage_error, write_transaction
+from govmail_desktop.store.db import ThreadConnections, guarded, move_aside, storage_error, write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -184,11 +183,7 @@ class ContactStore:
         aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
         log.error("Contacts file %s unusable (%s); kept as %s, starting empty", self.path, damage, aside)
         try:
-            os.replace(self.path, aside)
-            for suffix in ("-wal", "-shm"):
-                wal = self.path.with_name(self.path.name + suffix)
-                if wal.exists():
-                    os.replace(wal, aside.with_name(aside.name + suffix))
+            move_aside(self.path, aside)
             self._create()
             self._load()
         except (OSError, sqlite3.DatabaseError) as exc:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -223,3 +224,12 @@ def guarded(method: _F) -> _F:
             raise storage_error(exc, self.path) from exc
 
     return wrapper  # type: ignore[return-value]
+
+
+def move_aside(path: Path, aside: Path) -> None:
+    """Move a damaged database file and its WAL/SHM companions to ``aside`` (kept, never deleted)."""
+    os.replace(path, aside)
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            os.replace(companion, aside.with_name(aside.name + suffix))

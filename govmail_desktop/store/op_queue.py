@@ -31,7 +31,6 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import os
 import sqlite3
 import threading
 import time
@@ -43,7 +42,7 @@ from typing import Any
 
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.store.cache import account_dir
-from govmail_desktop.store.db import ThreadConnections, guarded, storage_error, write_transaction
+from govmail_desktop.store.db import ThreadConnections, guarded, move_aside, storage_error, write_transaction
 from govmail_desktop.store.uidset import UidSet
 
 log = logging.getLogger(__name__)
@@ -159,11 +158,7 @@ class OfflineOpQueue:
         aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
         log.error("Offline action queue %s unusable (%s); kept as %s, starting empty", self.path, damage, aside)
         try:
-            os.replace(self.path, aside)
-            for suffix in ("-wal", "-shm"):
-                wal = self.path.with_name(self.path.name + suffix)
-                if wal.exists():
-                    os.replace(wal, aside.with_name(aside.name + suffix))
+            move_aside(self.path, aside)
             self._create()
         except (OSError, sqlite3.DatabaseError) as exc:
             raise storage_error(exc, self.path) from exc

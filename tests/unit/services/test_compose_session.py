@@ -21,6 +21,7 @@ from govmail_desktop.services.compose import (
     place_signature,
 )
 from govmail_desktop.store.drafts import DraftStore
+from tests.gui.composer_helpers import SavingKeeper
 
 SENDER = "สมชาย ใจดี <somchai@dwr.mail.go.th>"
 
@@ -29,22 +30,6 @@ def policy(**recipients):
     eff = policy_from_dict({"recipients": recipients, "attachments": {"max_size_mb": 1}})
     assert eff.error is None
     return eff
-
-
-class SavingKeeper:
-    """The drafts service's autosave, reduced to the store's save (what it ends in)."""
-
-    def __init__(self, store: DraftStore) -> None:
-        self.store = store
-        self.saved: list[Draft] = []
-        self.to_server: list[Draft] = []
-
-    def autosave(self, draft: Draft) -> None:
-        self.store.save(draft)
-        self.saved.append(draft)
-
-    def save_to_server(self, draft: Draft) -> None:
-        self.to_server.append(draft)
 
 
 class RecordingOutbox:
