@@ -123,6 +123,10 @@ class SettingsSchema:
         "Whether images and other content from the Internet load in messages.",
         ("block", "ask", "allow"),
     )
+    mail_prefer_plain_text = Setting(
+        "mail.prefer_plain_text", bool, False,
+        "Show messages as plain text even when they have a formatted (HTML) version.",
+    )
     mail_preview_pane = Setting("mail.preview_pane", bool, True, "Show the preview pane under the message list.")
     mail_threading = Setting("mail.threading", bool, False, "Group messages into conversations.")
     sync_idle = Setting("sync.idle", bool, True, "Watch the inbox for new mail (IMAP IDLE).")

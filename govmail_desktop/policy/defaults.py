@@ -75,10 +75,15 @@ DEFAULT_POLICY_DATA: dict[str, Any] = {
     },
     "content": {
         "remote_content": "block",
+        "remote_content_allowed": True,
+        "remote_hosts": [],
+        "remote_http": False,
+        "force_plain_text": False,
     },
     "attachments": {
         "max_size_mb": 25,
         "blocked_extensions": list(DEFAULT_BLOCKED_EXTENSIONS),
+        "open_blocked": "confirm",
     },
     "locked_settings": {},
 }

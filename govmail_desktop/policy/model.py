@@ -62,12 +62,22 @@ class RecipientsSection:
 @dataclass(frozen=True)
 class ContentSection:
     remote_content: str  # default of the user setting mail.remote_content
+    #: False: remote content is never loaded, whatever the user chooses.
+    remote_content_allowed: bool = True
+    #: Hosts remote content may come from; empty: any host.
+    remote_hosts: tuple[HostPattern, ...] = ()
+    #: Plain-HTTP remote content allowed (otherwise HTTPS only).
+    remote_http: bool = False
+    #: Messages are always shown as plain text (no formatted view).
+    force_plain_text: bool = False
 
 
 @dataclass(frozen=True)
 class AttachmentsSection:
     max_size_mb: int
     blocked_extensions: tuple[str, ...]  # lower case, with the dot
+    #: Opening a received attachment of a blocked type: "confirm" (asks, saying why) or "forbid".
+    open_blocked: str = "confirm"
 
 
 @dataclass(frozen=True)

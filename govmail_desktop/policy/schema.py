@@ -148,6 +148,15 @@ def _choice(*choices: str) -> Callable[[Any, Context], Any]:
     return check
 
 
+def _flag(value: Any, ctx: Context) -> Any:
+    """true/false (the registry's REG_DWORD 0/1 too)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise _expect(m.T_BOOLEAN, value)
+
+
 def _int_range(minimum: int, maximum: int) -> Callable[[Any, Context], Any]:
     def check(value: Any, ctx: Context) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -380,6 +389,30 @@ KEYS: dict[str, KeySpec] = {
             "REG_SZ",
         ),
         KeySpec(
+            "content.remote_content_allowed",
+            _flag,
+            "false: remote content (images) is never loaded, whatever the user chooses.",
+            "REG_DWORD",
+        ),
+        KeySpec(
+            "content.remote_hosts",
+            _patterns(allow_ip=True, allow_any_tld=True, domain=False),
+            "Hosts remote content may be loaded from (exact host or .suffix); empty: any host.",
+            "REG_MULTI_SZ",
+        ),
+        KeySpec(
+            "content.remote_http",
+            _flag,
+            "true: remote content may also be loaded over plain HTTP (otherwise HTTPS only).",
+            "REG_DWORD",
+        ),
+        KeySpec(
+            "content.force_plain_text",
+            _flag,
+            "true: messages are always shown as plain text, never in the formatted (HTML) view.",
+            "REG_DWORD",
+        ),
+        KeySpec(
             "attachments.max_size_mb",
             _int_range(1, 2048),
             "Largest total attachment size in MB that may be sent.",
@@ -390,6 +423,12 @@ KEYS: dict[str, KeySpec] = {
             _extensions,
             "File extensions that may not be sent and need confirmation to open.",
             "REG_MULTI_SZ",
+        ),
+        KeySpec(
+            "attachments.open_blocked",
+            _choice("confirm", "forbid"),
+            "Opening a received attachment of a blocked type: confirm (asks, saying why) or forbid.",
+            "REG_SZ",
         ),
     )
 }
@@ -549,10 +588,17 @@ def build_policy(flat: Mapping[str, Any]) -> Policy:
             free_mail_domains=patterns("recipients.free_mail_domains", allow_any_tld=True),
             classified=flat["recipients.classified"],
         ),
-        content=ContentSection(remote_content=flat["content.remote_content"]),
+        content=ContentSection(
+            remote_content=flat["content.remote_content"],
+            remote_content_allowed=flat["content.remote_content_allowed"],
+            remote_hosts=patterns("content.remote_hosts", allow_ip=True, allow_any_tld=True),
+            remote_http=flat["content.remote_http"],
+            force_plain_text=flat["content.force_plain_text"],
+        ),
         attachments=AttachmentsSection(
             max_size_mb=flat["attachments.max_size_mb"],
             blocked_extensions=tuple(flat["attachments.blocked_extensions"]),
+            open_blocked=flat["attachments.open_blocked"],
         ),
         locked_settings=MappingProxyType(dict(sorted(locked.items()))),
         description=flat.get("description", ""),

@@ -129,3 +129,43 @@ def test_other_accounts_refused(address):
 def test_admin_may_add_account_domains():
     eff = policy_from_dict({"accounts": {"allowed_domains": ["go.th", ".go.th", "ega.or.th"]}})
     assert eff.check_account_address("a@ega.or.th") == "a@ega.or.th"
+
+
+def test_reading_keys_default_to_the_safe_side():
+    policy = default_effective_policy().policy
+    assert policy.content.remote_content_allowed is True
+    assert policy.content.remote_hosts == ()
+    assert policy.content.remote_http is False
+    assert policy.content.force_plain_text is False
+    assert policy.attachments.open_blocked == "confirm"
+
+
+def test_reading_keys_take_booleans_hosts_and_choices():
+    eff = policy_from_dict({
+        "content": {"remote_content_allowed": False, "remote_hosts": ["img.go.th", ".cdn.go.th"],
+                    "remote_http": 1, "force_plain_text": True},
+        "attachments": {"open_blocked": "forbid"},
+    })
+    assert eff.error is None, eff.problems
+    content = eff.policy.content
+    assert content.remote_content_allowed is False
+    assert [p.text for p in content.remote_hosts] == ["img.go.th", ".cdn.go.th"]
+    assert content.remote_http is True  # the registry's REG_DWORD 1
+    assert content.force_plain_text is True
+    assert eff.policy.attachments.open_blocked == "forbid"
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"content": {"remote_content_allowed": "no"}}, "content.remote_content_allowed"),
+        ({"content": {"remote_http": 2}}, "content.remote_http"),
+        ({"content": {"force_plain_text": None}}, "content.force_plain_text"),
+        ({"content": {"remote_hosts": "img.go.th"}}, "content.remote_hosts"),
+        ({"attachments": {"open_blocked": "allow"}}, "attachments.open_blocked"),
+    ],
+)
+def test_reading_keys_refuse_wrong_values(data, key):
+    eff = policy_from_dict(data)
+    assert eff.error is not None
+    assert [p.key for p in eff.problems] == [key]
