@@ -4,12 +4,16 @@ The list lives in the address book (``store/addressbook.py``); the composer's
 recipient fields suggest these contacts first. Import reads vCard (.vcf) or CSV
 files from Outlook, Thunderbird, Google or Excel and says what it skipped and
 why; export writes vCard 3.0/4.0 or CSV. Every question and report is a
-non-modal box (``open()``), never a nested event loop.
+non-modal box (``open()``), never a nested event loop. Reading and writing the
+files runs on the dialog's own worker thread, never on the GUI thread.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,14 +34,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from govmail_desktop.core.errors import GovMailError
+from govmail_desktop.core.errors import BugError, GovMailError
 from govmail_desktop.models.plain_text import plain_label
+from govmail_desktop.services.local_worker import LocalWorker
 from govmail_desktop.store.addressbook import AddressBook, ImportReport
 from govmail_desktop.store.contacts import Contact
 
 #: How many skipped entries the import report lists by name (the rest are counted).
 SHOWN_SKIPPED = 20
 CSV_KIND, VCARD3_KIND, VCARD4_KIND = "csv", "vcard3", "vcard4"
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _split_emails(text: str) -> tuple[str, ...]:
@@ -136,9 +144,13 @@ class ContactEditDialog(QDialog):
 class ContactsDialog(QDialog):
     """The contacts list with add, edit, delete, import and export (see module doc).
 
-    Signals: contactsChanged(): after any change to the list."""
+    Signals:
+        contactsChanged(): after any change to the list.
+        fileJobFinished(): an import or export finished (its report or error is shown).
+    """
 
     contactsChanged = Signal()
+    fileJobFinished = Signal()
 
     COLUMNS = 5
 
@@ -147,6 +159,8 @@ class ContactsDialog(QDialog):
         self.setObjectName("contactsDialog")
         self.resize(760, 460)
         self.book = address_book
+        self._worker: LocalWorker | None = None  # made at the first import or export
+        self._file_jobs = 0
         #: The box or dialog open now (a question, a report, an editor, a file chooser).
         self.pending: QWidget | None = None
         self.filter_edit = QLineEdit(self)
@@ -238,7 +252,7 @@ class ContactsDialog(QDialog):
         count = len(self.selected_contacts())
         self.edit_button.setEnabled(count == 1)
         self.delete_button.setEnabled(count > 0)
-        self.export_button.setEnabled(bool(self._contacts))
+        self.export_button.setEnabled(bool(self._contacts) and self._file_jobs == 0)
 
     def _changed(self, select: int | None = None) -> None:
         self.reload()
@@ -351,28 +365,69 @@ class ContactsDialog(QDialog):
             return VCARD3_KIND  # the import itself reports the file it cannot open
         return VCARD3_KIND if b"BEGIN:VCARD" in start.upper().replace(b"\x00", b"") else CSV_KIND
 
-    def import_file(self, path: Path) -> QMessageBox:
-        """Import ``path`` and show what was imported and skipped (non-modal); returns the box."""
-        try:
-            if self.import_kind(path) == CSV_KIND:
-                report = self.book.import_csv(path)
-            else:
-                report = self.book.import_vcard(path)
-        except GovMailError as exc:
-            return self._show_error(exc)
-        self._changed()
-        return self._show_report(report)
+    def import_file(self, path: Path) -> None:
+        """Import ``path`` on the dialog's file worker (never on the GUI thread: an address
+        list from Outlook can be large, the file may be on a slow share); then the list is
+        reloaded and what was imported and skipped is shown (non-modal, :attr:`pending`)."""
+        kind = self.import_kind(path)
+        book = self.book
 
-    def export_file(self, path: Path, kind: str) -> QMessageBox | None:
-        """Write every contact to ``path`` as ``kind``; a box only when it failed."""
-        try:
+        def job() -> ImportReport:
+            return book.import_csv(path) if kind == CSV_KIND else book.import_vcard(path)
+
+        def done(report: ImportReport) -> None:
+            self._changed()
+            self._show_report(report)
+
+        self._run_file_job(job, done)
+
+    def export_file(self, path: Path, kind: str) -> None:
+        """Write every contact to ``path`` as ``kind`` on the file worker; a box only when it failed."""
+        book = self.book
+
+        def job() -> None:
             if kind == CSV_KIND:
-                self.book.export_csv(path)
+                book.export_csv(path)
             else:
-                self.book.export_vcard(path, "4.0" if kind == VCARD4_KIND else "3.0")
-        except GovMailError as exc:
-            return self._show_error(exc)
-        return None
+                book.export_vcard(path, "4.0" if kind == VCARD4_KIND else "3.0")
+
+        self._run_file_job(job, lambda _none: None)
+
+    def _run_file_job(self, job: Callable[[], T], done: Callable[[T], None]) -> None:
+        if self._worker is None:
+            self._worker = LocalWorker("contacts-file", parent=self)
+        self._file_jobs += 1
+        self._set_file_buttons()
+
+        def finished(result: T) -> None:
+            self._file_jobs -= 1
+            self._set_file_buttons()
+            done(result)
+            self.fileJobFinished.emit()
+
+        def failed(exc: BaseException) -> None:
+            self._file_jobs -= 1
+            self._set_file_buttons()
+            if not isinstance(exc, GovMailError):
+                log.error("Contacts file job failed", exc_info=exc)
+                exc = BugError(detail=f"{type(exc).__name__}: {exc}")
+            self._show_error(exc)
+            self.fileJobFinished.emit()
+
+        self._worker.submit(job, finished, failed)
+
+    def _set_file_buttons(self) -> None:
+        """One import or export at a time: the buttons wait while one runs."""
+        busy = self._file_jobs > 0
+        self.import_button.setEnabled(not busy)
+        self.export_button.setEnabled(not busy and bool(self._contacts))
+
+    def done(self, result: int) -> None:
+        # A running import or export finishes on its own (the data is written whole);
+        # its report is dropped with the dialog.
+        if self._worker is not None:
+            self._worker.shutdown(timeout=0.2)
+        super().done(result)
 
     def report_text(self, report: ImportReport) -> str:
         lines = [self.tr("Imported {count} contacts.").format(count=len(report.added))]

@@ -47,6 +47,16 @@ def table_rows(dlg: ContactsDialog) -> list[list[str]]:
             for r in range(table.rowCount()) if not table.isRowHidden(r)]
 
 
+def run_file_job(qtbot, dlg: ContactsDialog, start) -> QMessageBox | None:
+    """Start an import or export and wait for it (it runs on the dialog's worker thread);
+    the box it opened, or None when it opened none."""
+    before = dlg.pending
+    with qtbot.waitSignal(dlg.fileJobFinished, timeout=10_000):
+        start()
+        assert not dlg.import_button.isEnabled()  # one file job at a time
+    return dlg.pending if dlg.pending is not before else None
+
+
 def fill(editor: ContactEditDialog, **fields: str) -> None:
     for name, value in fields.items():
         getattr(editor, f"{name}_edit").setText(value)
@@ -125,7 +135,7 @@ def test_import_reports_what_it_skipped(qtbot, dialog, book, tmp_path):
         b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Copy\r\nEMAIL:anan@ega.or.th\r\nEND:VCARD\r\n"
     )
     with qtbot.waitSignal(dialog.contactsChanged):
-        box = dialog.import_file(path)
+        box = run_file_job(qtbot, dialog, lambda: dialog.import_file(path))
     assert box.isVisible() and box.icon() == QMessageBox.Icon.Warning
     assert box.text().splitlines() == [
         "Imported 1 contacts.",
@@ -137,27 +147,27 @@ def test_import_reports_what_it_skipped(qtbot, dialog, book, tmp_path):
     assert "New Person" in [r[0] for r in table_rows(dialog)]
 
 
-def test_import_of_a_csv_without_csv_suffix_is_recognised(dialog, book, tmp_path):
+def test_import_of_a_csv_without_csv_suffix_is_recognised(qtbot, dialog, book, tmp_path):
     path = tmp_path / "export.txt"
     path.write_bytes("Name,E-mail Address\nสมศรี,somsri@x.go.th\n".encode())
-    box = dialog.import_file(path)
+    box = run_file_job(qtbot, dialog, lambda: dialog.import_file(path))
     assert box.icon() == QMessageBox.Icon.Information
     assert book.contacts.owner_of("somsri@x.go.th") is not None
 
 
-def test_import_of_a_bad_file_shows_the_reason(dialog, book, tmp_path):
+def test_import_of_a_bad_file_shows_the_reason(qtbot, dialog, book, tmp_path):
     path = tmp_path / "photo.vcf"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    box = dialog.import_file(path)
+    box = run_file_job(qtbot, dialog, lambda: dialog.import_file(path))
     assert box.objectName() == "contactsError"
     assert "not a text file" in box.text()
     assert len(book.list_contacts()) == 2
 
 
 @pytest.mark.parametrize(("kind", "reader"), [(CSV_KIND, read_csv), (VCARD4_KIND, read_vcards)])
-def test_export_writes_every_contact(dialog, book, tmp_path, kind, reader):
+def test_export_writes_every_contact(qtbot, dialog, book, tmp_path, kind, reader):
     path = tmp_path / f"out.{kind}"
-    assert dialog.export_file(path, kind) is None
+    assert run_file_job(qtbot, dialog, lambda: dialog.export_file(path, kind)) is None
     assert sorted(reader(path.read_bytes()).contacts, key=lambda c: c.email) == \
         sorted(book.list_contacts(), key=lambda c: c.email)
     if kind == VCARD4_KIND:
@@ -188,11 +198,11 @@ def test_every_label_is_thai(qtbot, make_dialog):
         assert any(THAI[0] <= ch <= THAI[-1] for ch in text), text
 
 
-def test_import_report_in_thai(make_dialog, tmp_path):
+def test_import_report_in_thai(qtbot, make_dialog, tmp_path):
     dialog = make_dialog("th")
     path = tmp_path / "list.csv"
     path.write_bytes("Name,E-mail Address\nไม่มีอีเมล,\n".encode())
-    box = dialog.import_file(path)
+    box = run_file_job(qtbot, dialog, lambda: dialog.import_file(path))
     assert box.text().splitlines() == [
         "นำเข้าผู้ติดต่อแล้ว 0 รายการ",
         "",
@@ -206,3 +216,32 @@ def test_switching_language_retranslates_an_open_dialog(qtbot, dialog, language_
     language_controller.apply("th")
     qtbot.waitUntil(lambda: dialog.windowTitle() == "รายชื่อผู้ติดต่อ")
     assert dialog.import_button.text() == "นำเข้า(&I)…"
+
+
+def test_import_and_export_run_off_the_gui_thread(qtbot, dialog, book, tmp_path, monkeypatch):
+    import threading
+
+    threads: list[str] = []
+    for name in ("import_csv", "export_csv"):
+        real = getattr(book, name)
+
+        def spy(*args, _real=real, **kwargs):
+            threads.append(threading.current_thread().name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(book, name, spy)
+    path = tmp_path / "list.csv"
+    path.write_bytes("Name,E-mail Address\nสมศรี,somsri@x.go.th\n".encode())
+    run_file_job(qtbot, dialog, lambda: dialog.import_file(path))
+    run_file_job(qtbot, dialog, lambda: dialog.export_file(tmp_path / "out.csv", CSV_KIND))
+    assert threads == ["contacts-file", "contacts-file"]
+    assert threading.current_thread() is threading.main_thread()
+
+
+def test_export_to_an_unwritable_place_shows_the_reason(qtbot, dialog, tmp_path):
+    target = tmp_path / "no-such-folder" / "contacts.csv"
+    box = run_file_job(qtbot, dialog, lambda: dialog.export_file(target, CSV_KIND))
+    assert box is not None and box.objectName() == "contactsError"
+    assert box.text()
+    assert not target.exists()
+    assert dialog.import_button.isEnabled() and dialog.export_button.isEnabled()
