@@ -30,7 +30,6 @@ so a writer thread overlaps with parsing. Figures: ``benchmarks/cache_bench.py``
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import logging
 import os
@@ -42,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from govmail_desktop.core.entities import (
     FlagChange,
@@ -56,7 +55,7 @@ from govmail_desktop.core.errors import StorageError
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.threads import lower_current_thread_priority
 from govmail_desktop.store import keys
-from govmail_desktop.store.db import ThreadConnections, is_corruption, storage_error, write_transaction
+from govmail_desktop.store.db import ThreadConnections, guarded, is_corruption, storage_error, write_transaction
 from govmail_desktop.store.message_rows import (
     _PAGE_COLS,
     _ROWKEY_COLS,
@@ -116,23 +115,6 @@ class _Unset:
 
 
 _UNSET: Any = _Unset()
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _guarded(method: F) -> F:
-    """Turn SQLite/OS failures of a public method into StorageError (bugs stay bugs)."""
-
-    @functools.wraps(method)
-    def wrapper(self: MailCache, *args: Any, **kwargs: Any) -> Any:
-        try:
-            with self._conns.in_use():
-                return method(self, *args, **kwargs)
-        except (sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.InterfaceError):
-            raise
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise self._failure(exc) from exc
-
-    return wrapper  # type: ignore[return-value]
 
 
 class MailCache:
@@ -351,31 +333,31 @@ class MailCache:
             if last:
                 self._rebuild_sort_indexes()
 
-    @_guarded
+    @guarded
     def _drop_sort_indexes(self) -> None:
         with self._writing() as db:
             for name in BULK_SORT_INDEXES:
                 db.execute(f"DROP INDEX IF EXISTS {name}")
 
-    @_guarded
+    @guarded
     def _rebuild_sort_indexes(self) -> None:
         conn = self._conn()
         self._ensure_sort_indexes(conn)
         # Fold the bulk write into the main file now, not in the next small commit.
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
 
-    @_guarded
+    @guarded
     def schema_version(self) -> int:
         return int(self._conn().execute("PRAGMA user_version").fetchone()[0])
 
-    @_guarded
+    @guarded
     def data_version(self) -> int:
         """Changes whenever another connection commits (cheap change polling)."""
         return int(self._conn().execute("PRAGMA data_version").fetchone()[0])
 
     # ------------------------------------------------------------------ folders
 
-    @_guarded
+    @guarded
     def upsert_folders(self, folders: Iterable[Folder], *, remove_missing: bool = True) -> dict[str, int]:
         """Store the LIST result; returns {name: folder id}.
 
@@ -413,7 +395,7 @@ class MailCache:
         db.execute("UPDATE folders SET thread_order_valid=0 WHERE id=?", (folder_id,))
         return removed
 
-    @_guarded
+    @guarded
     def folders(self) -> list[CachedFolder]:
         rows = self._conn().execute(
             """SELECT id, name, delimiter, special_use, attributes, subscribed, uidvalidity,
@@ -433,7 +415,7 @@ class MailCache:
         )
         return CachedFolder(r[0], folder, r[6], r[7], r[8], r[9], r[10])
 
-    @_guarded
+    @guarded
     def folder(self, folder_id: int) -> CachedFolder | None:
         row = self._conn().execute(
             """SELECT id, name, delimiter, special_use, attributes, subscribed, uidvalidity,
@@ -443,12 +425,12 @@ class MailCache:
         ).fetchone()
         return self._folder_of(row) if row else None
 
-    @_guarded
+    @guarded
     def folder_id(self, name: str) -> int | None:
         row = self._conn().execute("SELECT id FROM folders WHERE name=?", (name,)).fetchone()
         return row[0] if row else None
 
-    @_guarded
+    @guarded
     def set_folder_state(
         self,
         folder_id: int,
@@ -469,7 +451,7 @@ class MailCache:
         with self._writing() as db:
             db.execute(f"UPDATE folders SET {sets} WHERE id=?", (*values.values(), folder_id))
 
-    @_guarded
+    @guarded
     def set_server_status(self, statuses: Mapping[int, FolderStatus]) -> None:
         """Store the server's message/unseen counts (STATUS, LIST-STATUS) of many folders."""
         with self._writing() as db:
@@ -478,7 +460,7 @@ class MailCache:
                 [(s.messages, s.unseen, fid) for fid, s in statuses.items()],
             )
 
-    @_guarded
+    @guarded
     def reset_folder(self, folder_id: int, uidvalidity: int | None = None) -> int:
         """UIDVALIDITY changed: drop the folder's messages and sync state; returns rows dropped."""
         with self._writing() as db:
@@ -492,12 +474,12 @@ class MailCache:
 
     # ------------------------------------------------------------------ sync writes
 
-    @_guarded
+    @guarded
     def insert_summaries(self, folder_id: int, summaries: Iterable[MessageSummary]) -> int:
         """Insert (or refresh) a batch in ONE transaction; returns the number of rows."""
         return self.insert_rows(folder_id, [summary_row(folder_id, s) for s in summaries])
 
-    @_guarded
+    @guarded
     def insert_rows(self, folder_id: int, rows: Sequence[SummaryRow]) -> int:
         """Insert (or refresh) ready-made ``messages`` rows in ONE transaction.
 
@@ -538,7 +520,7 @@ class MailCache:
             pool.submit(self.close_thread)
             pool.shutdown(wait=True)
 
-    @_guarded
+    @guarded
     def update_flags(
         self,
         folder_id: int,
@@ -574,7 +556,7 @@ class MailCache:
                 db.execute("UPDATE folders SET highestmodseq=? WHERE id=?", (highestmodseq, folder_id))
         return sorted(r[0] for r in changed)
 
-    @_guarded
+    @guarded
     def change_flags(
         self, folder_id: int, uids: Iterable[int], *, add: Iterable[str] = (), remove: Iterable[str] = ()
     ) -> list[int]:
@@ -608,7 +590,7 @@ class MailCache:
                 db.executemany("UPDATE messages SET keywords=? WHERE folder_id=? AND uid=?", updates)
         return sorted(changed)
 
-    @_guarded
+    @guarded
     def expunge(self, folder_id: int, uids: Iterable[int] | UidSet) -> list[RowKey]:
         """Remove messages (EXPUNGE/VANISHED); returns the removed rows' sort keys.
 
@@ -636,18 +618,18 @@ class MailCache:
                 db.execute("UPDATE folders SET thread_order_valid=0 WHERE id=?", (folder_id,))
         return removed
 
-    @_guarded
+    @guarded
     def known_uids(self, folder_id: int) -> UidSet:
         """Every cached UID of a folder as ranges (compact even for 100,000 messages)."""
         cur = self._conn().execute("SELECT uid FROM messages WHERE folder_id=? ORDER BY uid", (folder_id,))
         return UidSet.from_sorted(r[0] for r in cur)
 
-    @_guarded
+    @guarded
     def max_uid(self, folder_id: int) -> int:
         row = self._conn().execute("SELECT max(uid) FROM messages WHERE folder_id=?", (folder_id,)).fetchone()
         return row[0] or 0
 
-    @_guarded
+    @guarded
     def address_rows(self, folder_id: int, after_uid: int, limit: int) -> list[AddressRow]:
         """The address fields of up to ``limit`` messages with a UID above ``after_uid``, in
         UID order (an index range): the address book reads a folder in batches."""
@@ -658,7 +640,7 @@ class MailCache:
         ).fetchall()
         return [AddressRow(*r) for r in rows]
 
-    @_guarded
+    @guarded
     def flags_of(self, folder_id: int, uid: int) -> frozenset[str] | None:
         row = self._conn().execute(
             "SELECT flags, keywords FROM messages WHERE folder_id=? AND uid=?", (folder_id, uid)
@@ -667,11 +649,11 @@ class MailCache:
 
     # ------------------------------------------------------------------ counts
 
-    @_guarded
+    @guarded
     def count(self, folder_id: int) -> int:
         return int(self._conn().execute("SELECT count(*) FROM messages WHERE folder_id=?", (folder_id,)).fetchone()[0])
 
-    @_guarded
+    @guarded
     def unread_count(self, folder_id: int) -> int:
         return int(
             self._conn()
@@ -679,12 +661,12 @@ class MailCache:
             .fetchone()[0]
         )
 
-    @_guarded
+    @guarded
     def counts(self, folder_id: int) -> tuple[int, int]:
         """(messages, unread) in the cache."""
         return self.count(folder_id), self.unread_count(folder_id)
 
-    @_guarded
+    @guarded
     def unread_counts(self) -> dict[int, int]:
         """Unread per folder: the cache's own count once a folder has been synced,
         otherwise the server's STATUS figure (0 when unknown)."""
@@ -704,7 +686,7 @@ class MailCache:
         direction = "DESC" if descending else "ASC"
         return ", ".join(f"{c} {direction}" for c in SORT_COLUMNS[SortKey(sort)])
 
-    @_guarded
+    @guarded
     def page(self, folder_id: int, sort: SortKey, descending: bool, offset: int, limit: int) -> list[PageRow]:
         """Rows ``offset .. offset+limit-1`` of the folder in the given order."""
         order = self._order_by(sort, descending)
@@ -716,7 +698,7 @@ class MailCache:
         ).fetchall()
         return [PageRow._make(r) for r in rows]
 
-    @_guarded
+    @guarded
     def row_keys(self, folder_id: int, uids: Iterable[int]) -> list[RowKey]:
         rows = self._conn().execute(
             f"SELECT {_ROWKEY_COLS} FROM messages WHERE folder_id=? AND uid IN (SELECT value FROM json_each(?))",
@@ -724,7 +706,7 @@ class MailCache:
         ).fetchall()
         return [RowKey._make(r) for r in rows]
 
-    @_guarded
+    @guarded
     def position_of_key(self, folder_id: int, key: RowKey, sort: SortKey, descending: bool) -> int:
         """How many cached rows sort before ``key`` (the row need not exist any more)."""
         cols = SORT_COLUMNS[SortKey(sort)]
@@ -736,13 +718,13 @@ class MailCache:
         ).fetchone()
         return int(row[0])
 
-    @_guarded
+    @guarded
     def position_of(self, folder_id: int, uid: int, sort: SortKey, descending: bool) -> int | None:
         """Row number of a UID in the given order, or None if it is not cached."""
         found = self.row_keys(folder_id, [uid])
         return self.position_of_key(folder_id, found[0], sort, descending) if found else None
 
-    @_guarded
+    @guarded
     def summary(self, folder_id: int, uid: int) -> MessageSummary | None:
         """Everything cached about one message, as the entity (preview pane, actions)."""
         r = self._conn().execute(
@@ -772,7 +754,7 @@ class MailCache:
 
     # ------------------------------------------------------------------ threads
 
-    @_guarded
+    @guarded
     def thread_refs(self, folder_id: int) -> list[ThreadInput]:
         """Message-ID / In-Reply-To / References of a folder (the threading input)."""
         rows = self._conn().execute(
@@ -781,7 +763,7 @@ class MailCache:
         ).fetchall()
         return [ThreadInput._make(r) for r in rows]
 
-    @_guarded
+    @guarded
     def ensure_thread_order(self, folder_id: int, sort: SortKey = SortKey.DATE, descending: bool = True) -> bool:
         """Materialise the conversation order for this sort if stale; True if it was rebuilt.
 
@@ -820,7 +802,7 @@ class MailCache:
                   folder_id, wanted, len(order), time.perf_counter() - started)
         return True
 
-    @_guarded
+    @guarded
     def thread_order_state(self, folder_id: int) -> tuple[bool, str] | None:
         """(still valid, the sort it was built for) of a folder's conversation order
         (a read); None if the folder is not in the cache."""
@@ -829,7 +811,7 @@ class MailCache:
         ).fetchone()
         return (bool(row[0]), str(row[1])) if row else None
 
-    @_guarded
+    @guarded
     def thread_page(self, folder_id: int, offset: int, limit: int) -> list[tuple[PageRow, int]]:
         """Rows of the conversation order with their depth (call ensure_thread_order first)."""
         cols = ", ".join(f"m.{c}" for c in PageRow._fields)
@@ -841,13 +823,13 @@ class MailCache:
         ).fetchall()
         return [(PageRow._make(r[1:]), r[0]) for r in rows]
 
-    @_guarded
+    @guarded
     def thread_count(self, folder_id: int) -> int:
         return int(
             self._conn().execute("SELECT count(*) FROM thread_order WHERE folder_id=?", (folder_id,)).fetchone()[0]
         )
 
-    @_guarded
+    @guarded
     def thread_position_of(self, folder_id: int, uid: int) -> int | None:
         row = self._conn().execute(
             "SELECT pos FROM thread_order WHERE folder_id=? AND uid=?", (folder_id, uid)
@@ -856,7 +838,7 @@ class MailCache:
 
     # ------------------------------------------------------------------ bodies
 
-    @_guarded
+    @guarded
     def put_part(self, folder_id: int, uid: int, part: str, data: bytes) -> None:
         """Keep a fetched body part (``""``/``"TEXT"``/``"1.2"``/``"HEADER"`` ...)."""
         with self._writing() as db:
@@ -867,14 +849,14 @@ class MailCache:
                 (folder_id, uid, part, sqlite3.Binary(data), int(time.time())),
             )
 
-    @_guarded
+    @guarded
     def get_part(self, folder_id: int, uid: int, part: str) -> bytes | None:
         row = self._conn().execute(
             "SELECT data FROM parts WHERE folder_id=? AND uid=? AND part=?", (folder_id, uid, part)
         ).fetchone()
         return bytes(row[0]) if row else None
 
-    @_guarded
+    @guarded
     def parts_of(self, folder_id: int, uid: int) -> list[str]:
         rows = self._conn().execute(
             "SELECT part FROM parts WHERE folder_id=? AND uid=? ORDER BY part", (folder_id, uid)

@@ -211,7 +211,9 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 def guarded(method: _F) -> _F:
     """A store method run with its thread's connection in use; SQLite and file errors
-    become StorageError naming the file (mistakes in the program's own SQL stay as they are)."""
+    become StorageError naming the file (mistakes in the program's own SQL stay as they are).
+    A store with a ``_failure(exc) -> StorageError`` method (the mail cache: a damaged file
+    is marked for rebuilding) makes the error itself."""
 
     @functools.wraps(method)
     def wrapper(self: _StoreFile, *args: Any, **kwargs: Any) -> Any:
@@ -221,7 +223,8 @@ def guarded(method: _F) -> _F:
         except (sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.InterfaceError):
             raise
         except (sqlite3.DatabaseError, OSError) as exc:
-            raise storage_error(exc, self.path) from exc
+            failure = getattr(self, "_failure", None)
+            raise (failure(exc) if failure is not None else storage_error(exc, self.path)) from exc
 
     return wrapper  # type: ignore[return-value]
 
