@@ -18,23 +18,17 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.core.identities import MAX_FIELD_CHARS, ComposerProfiles, Identity
 from govmail_desktop.models.plain_text import plain_label
+from govmail_desktop.ui.composer.account_items import AccountItemsDialog
 
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ERROR_COLOUR = "#b71c1c"
@@ -55,7 +49,7 @@ class _Entry:
     id: str = ""
 
 
-class IdentityEditor(QDialog):
+class IdentityEditor(AccountItemsDialog):
     """Signals: saved() after OK wrote the changes into the profiles' settings."""
 
     saved = Signal()
@@ -67,10 +61,9 @@ class IdentityEditor(QDialog):
         check_address: AddressCheck,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("identity", accounts, parent)
         self.setObjectName("identityEditor")
         self.profiles = profiles
-        self._accounts = accounts
         self._check = check_address
         self._keys = (f"new-{n}" for n in itertools.count(1))
         self._entries: dict[str, _Entry] = {}
@@ -78,25 +71,13 @@ class IdentityEditor(QDialog):
             for identity in identities[1:]:  # the first is the account's own address
                 self._entries[identity.id] = _Entry(identity.id, identity.account_id, identity.name,
                                                     identity.address, identity.id)
-        self._removed: set[str] = set()
-        self._current: str | None = None
 
-        self.account_combo = QComboBox(self)
-        self.account_combo.setObjectName("identityAccountCombo")
-        for account_id, identities in accounts:
-            self.account_combo.addItem(identities[0].from_text if identities else account_id, account_id)
         self.account_combo.currentIndexChanged.connect(self._fill_list)
         self.own_label = plain_label(QLabel(self))
         self.own_label.setObjectName("identityOwnLabel")
         self.own_label.setWordWrap(True)
-        self.list = QListWidget(self)
-        self.list.setObjectName("identityList")
         self.list.currentItemChanged.connect(self._on_current)
-        self.add_button = QPushButton(self)
-        self.add_button.setObjectName("addIdentityButton")
         self.add_button.clicked.connect(self.add_identity)
-        self.remove_button = QPushButton(self)
-        self.remove_button.setObjectName("removeIdentityButton")
         self.remove_button.clicked.connect(self.remove_identity)
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("identityNameEdit")
@@ -113,34 +94,14 @@ class IdentityEditor(QDialog):
         self.hint_label = plain_label(QLabel(self))
         self.hint_label.setWordWrap(True)
 
-        self._labels = [QLabel(self) for _ in range(3)]
+        self._labels = [QLabel(self) for _ in range(2)]
         form = QFormLayout()
         self._labels[0].setBuddy(self.name_edit)
         self._labels[1].setBuddy(self.address_edit)
         form.addRow(self._labels[0], self.name_edit)
         form.addRow(self._labels[1], self.address_edit)
         form.addRow("", self.hint_label)
-        self.editor = QWidget(self)
-        self.editor.setLayout(form)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        left = QVBoxLayout()
-        left.addWidget(self._labels[2])
-        left.addWidget(self.account_combo)
-        left.addWidget(self.own_label)
-        left.addWidget(self.list, 1)
-        left.addLayout(buttons)
-        body = QHBoxLayout()
-        body.addLayout(left, 1)
-        body.addWidget(self.editor, 2)
-        self.box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.box.accepted.connect(self.accept)
-        self.box.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(body)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.box)
+        self.lay_out(form, above_list=(self.own_label,), below_body=(self.error_label,))
         self.retranslate_ui()
         self._fill_list()
         self.resize(720, 360)
@@ -149,9 +110,8 @@ class IdentityEditor(QDialog):
         self.setWindowTitle(self.tr("Identities"))
         self._labels[0].setText(self.tr("&Name:"))
         self._labels[1].setText(self.tr("E-mail &address:"))
-        self._labels[2].setText(self.tr("Account:"))
+        self.retranslate_frame()
         self.add_button.setText(self.tr("&New Identity"))
-        self.remove_button.setText(self.tr("&Remove"))
         self.name_edit.setPlaceholderText(self.tr("e.g. Central Records Unit"))
         self.address_edit.setPlaceholderText(self.tr("e.g. saraban@agency.go.th"))
         self.hint_label.setText(self.tr(
@@ -161,11 +121,8 @@ class IdentityEditor(QDialog):
 
     # ------------------------------------------------------------------ list
 
-    def _account_id(self) -> str:
-        return str(self.account_combo.currentData() or "")
-
     def _own(self) -> Identity | None:
-        found = next((ids for account_id, ids in self._accounts if account_id == self._account_id()), [])
+        found = self._identities()
         return found[0] if found else None
 
     def _show_own(self) -> None:

@@ -14,26 +14,21 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from govmail_desktop.core.identities import MAX_FIELD_CHARS, ComposerProfiles, Identity, Signature
+from govmail_desktop.ui.composer.account_items import AccountItemsDialog
 
 SIGNATURE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class SignatureEditor(QDialog):
+class SignatureEditor(AccountItemsDialog):
     """Signals: saved() after OK wrote the changes into the profiles' settings."""
 
     saved = Signal()
@@ -44,29 +39,15 @@ class SignatureEditor(QDialog):
         accounts: list[tuple[str, list[Identity]]],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("signature", accounts, parent)
         self.setObjectName("signatureEditor")
         self.profiles = profiles
-        self._accounts = accounts
         self._working: dict[str, Signature] = {
             s.id: s for account_id, _ in accounts for s in profiles.signatures(account_id)
         }
-        self._removed: set[str] = set()
-        self._current: str | None = None
-
-        self.account_combo = QComboBox(self)
-        self.account_combo.setObjectName("signatureAccountCombo")
-        for account_id, identities in accounts:
-            self.account_combo.addItem(identities[0].from_text if identities else account_id, account_id)
         self.account_combo.currentIndexChanged.connect(self._fill_list)
-        self.list = QListWidget(self)
-        self.list.setObjectName("signatureList")
         self.list.currentItemChanged.connect(self._on_current)
-        self.add_button = QPushButton(self)
-        self.add_button.setObjectName("addSignatureButton")
         self.add_button.clicked.connect(self.add_signature)
-        self.remove_button = QPushButton(self)
-        self.remove_button.setObjectName("removeSignatureButton")
         self.remove_button.clicked.connect(self.remove_signature)
 
         self.label_edit = QLineEdit(self)
@@ -90,7 +71,7 @@ class SignatureEditor(QDialog):
         self.preview.setReadOnly(True)
         self.preview.setMaximumHeight(140)
 
-        self._labels = [QLabel(self) for _ in range(8)]
+        self._labels = [QLabel(self) for _ in range(7)]
         form = QFormLayout()
         fields: list[QWidget] = [self.label_edit, self.name_edit, self.position_edit, self.agency_edit,
                                  self.phone_edit, self.identity_combo]
@@ -99,26 +80,7 @@ class SignatureEditor(QDialog):
             form.addRow(label, widget)
         form.addRow("", self.default_box)
         form.addRow(self._labels[6], self.preview)
-        self.editor = QWidget(self)
-        self.editor.setLayout(form)
-
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        left = QVBoxLayout()
-        left.addWidget(self._labels[7])
-        left.addWidget(self.account_combo)
-        left.addWidget(self.list, 1)
-        left.addLayout(buttons)
-        body = QHBoxLayout()
-        body.addLayout(left, 1)
-        body.addWidget(self.editor, 2)
-        self.box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.box.accepted.connect(self.accept)
-        self.box.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(body)
-        layout.addWidget(self.box)
+        self.lay_out(form)
         self.retranslate_ui()
         self._fill_list()
         self.resize(760, 420)
@@ -133,20 +95,13 @@ class SignatureEditor(QDialog):
         labels[4].setText(self.tr("P&hone:"))
         labels[5].setText(self.tr("&Used with:"))
         labels[6].setText(self.tr("As it appears:"))
-        labels[7].setText(self.tr("Account:"))
         self.default_box.setText(self.tr("Put it in every new message, reply and forward"))
+        self.retranslate_frame()
         self.add_button.setText(self.tr("&New Signature"))
-        self.remove_button.setText(self.tr("&Remove"))
         self.label_edit.setPlaceholderText(self.tr("e.g. Official, Short"))
         self.position_edit.setPlaceholderText(self.tr("e.g. Computer Technical Officer"))
 
     # ------------------------------------------------------------------ list
-
-    def _account_id(self) -> str:
-        return str(self.account_combo.currentData() or "")
-
-    def _identities(self) -> list[Identity]:
-        return next((ids for account_id, ids in self._accounts if account_id == self._account_id()), [])
 
     def _fill_list(self, *_args: object) -> None:
         self.list.blockSignals(True)
