@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="th" sourcelanguage="en">
     <context>
+        <name>AccountItemsDialog</name>
+        <message>
+            <source>Account:</source>
+            <translation>บัญชี:</translation>
+        </message>
+        <message>
+            <source>&amp;Remove</source>
+            <translation>&amp;ลบ</translation>
+        </message>
+    </context>
+    <context>
         <name>AccountPage</name>
         <message>
             <source>Your mail account</source>
@@ -1715,16 +1726,8 @@
             <translation>&amp;ที่อยู่อีเมล:</translation>
         </message>
         <message>
-            <source>Account:</source>
-            <translation>บัญชี:</translation>
-        </message>
-        <message>
             <source>&amp;New Identity</source>
             <translation>เพิ่มตัวตน&amp;ใหม่</translation>
-        </message>
-        <message>
-            <source>&amp;Remove</source>
-            <translation>&amp;ลบ</translation>
         </message>
         <message>
             <source>e.g. Central Records Unit</source>
@@ -2656,6 +2659,7 @@
         </message>
         <message>
             <source>Waiting to be sent</source>
+            <extracomment>What the account's SMTP server offered at its last EHLO (a guess for building at Send).</extracomment>
             <translation>รอส่ง</translation>
         </message>
         <message>
@@ -3621,20 +3625,12 @@
             <translation>ตัวอย่าง:</translation>
         </message>
         <message>
-            <source>Account:</source>
-            <translation>บัญชี:</translation>
-        </message>
-        <message>
             <source>Put it in every new message, reply and forward</source>
             <translation>ใส่ในจดหมายใหม่ การตอบกลับ และการส่งต่อทุกฉบับ</translation>
         </message>
         <message>
             <source>&amp;New Signature</source>
             <translation>ลายเซ็น&amp;ใหม่</translation>
-        </message>
-        <message>
-            <source>&amp;Remove</source>
-            <translation>&amp;ลบ</translation>
         </message>
         <message>
             <source>e.g. Official, Short</source>
