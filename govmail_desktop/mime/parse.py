@@ -431,20 +431,25 @@ def _is_attachment(part: Message, ctype: str) -> bool:
     return not ctype.startswith("multipart/") and ctype != "message/rfc822"
 
 
+def deceptive_name(name: str) -> bool:
+    """A file name that hides its real type: bidi/hidden characters, or a trusted extension
+    before another one (``หนังสือ.pdf.exe``, ``report.pdf   .lnk``)."""
+    if not name:
+        return False
+    if any(ch in BIDI_AND_HIDDEN for ch in name):
+        return True
+    ext = real_extension(name)
+    stem = name.rstrip(" .").rpartition(".")[0].rstrip(" .")
+    inner = real_extension(stem) if stem else ""
+    return bool(ext and inner in DECOY_EXTENSIONS and ext not in DECOY_EXTENSIONS)
+
+
 def _add_attachment(
     part: Message, ctype: str, number: str, state: _State, embedded: Message | None = None
 ) -> None:
     """List a part as a file; ``embedded`` is the message an attached message/rfc822 holds."""
     name = _filename(part)
-    suspicious = False
-    if name:
-        if any(ch in BIDI_AND_HIDDEN for ch in name):
-            suspicious = True
-        else:
-            ext = real_extension(name)
-            stem = name.rstrip(" .").rpartition(".")[0].rstrip(" .")
-            inner = real_extension(stem) if stem else ""
-            suspicious = bool(ext and inner in DECOY_EXTENSIONS and ext not in DECOY_EXTENSIONS)
+    suspicious = deceptive_name(name)
     if suspicious:
         state.warnings.add(W_ATTACHMENT_NAME)
     if embedded is None:
@@ -755,6 +760,7 @@ __all__ = [
     "THAI_CHARSETS",
     "codec_for",
     "decode_bytes",
+    "deceptive_name",
     "message_ids",
     "parse_message",
     "part_bytes",
