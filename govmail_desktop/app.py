@@ -853,7 +853,14 @@ def build_composer(
                                 policy.check_account_address, parent)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.saved.connect(partial(_save_settings, settings, bridge))
+        editor.saved.connect(tell_address_book)
         editor.open()
+
+    def tell_address_book() -> None:
+        """New or removed identities: the address book stops (or starts) suggesting them."""
+        if address_book is not None:
+            for account in accounts():
+                address_book.set_own_addresses(account.id, [i.address for i in profiles.identities(account)])
 
     launcher = ComposeLauncher(
         window, starter, lambda: mailboxes.controller.current if mailboxes.controller else None,

@@ -337,6 +337,22 @@ class HarvestStore:
                            (ids[0], int(now)))
         return tally.usage
 
+    def set_own(self, own_addresses: Iterable[str]) -> bool:
+        """The user's own addresses changed (an identity added or removed): what was read
+        is dropped (a message from a new identity counts as written by the user, not as
+        mail received from that address) and the next harvest reads every folder again.
+        The recipients of mail sent from here are kept, less the new own addresses.
+        False when nothing changed."""
+        own = frozenset(email_key(a) for a in own_addresses if a)
+        if own == self.own:
+            return False
+        with self._harvest_lock, self._db() as db, write_transaction(db):
+            db.execute("DELETE FROM usage WHERE folder <> ?", (SENT_NOW,))
+            db.executemany("DELETE FROM usage WHERE key = ?", [(k,) for k in own])
+            db.execute("DELETE FROM folders")
+            self.own = own
+        return True
+
     # ------------------------------------------------------------------ reading
 
     def usage(self) -> dict[str, Usage]:

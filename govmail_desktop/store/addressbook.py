@@ -274,6 +274,24 @@ class AddressBook:
             old.store.close()
         self._built = False  # the next harvest builds the index with this account
 
+    def set_own_addresses(self, account_id: str, own_addresses: Iterable[str]) -> Future[HarvestReport] | None:
+        """The account's own addresses changed (Edit → Identities…): they stop being
+        suggested and its cached mail is read again in the background (returned; None when
+        nothing changed or the account is unknown). Off the GUI thread: the store's write
+        waits for a running harvest."""
+        with self._lock:
+            account = self._accounts.get(account_id)
+        if account is None:
+            return None
+
+        def job() -> HarvestReport:
+            if not account.store.set_own(own_addresses):
+                return HarvestReport(0, 0)
+            self._built = False
+            return self.harvest(account_id)
+
+        return self._pool.submit(job)
+
     def remove_account(self, account_id: str) -> None:
         with self._lock:
             old = self._accounts.pop(account_id, None)

@@ -157,3 +157,34 @@ def test_signatures_follow_an_identity_whose_address_changes_or_is_removed(compo
     assert [s.identity for s in profiles.signatures("acct1")] == [""]
     with pytest.raises(ValueError):
         profiles.update_identity(profiles.add_identity("acct1", SARABAN).id, "not an address")
+
+
+def test_a_saved_identity_is_told_to_the_address_book_at_once(open_mailbox, qtbot, tmp_path, monkeypatch):
+    from govmail_desktop.app import build_composer
+    from govmail_desktop.services.drafts_service import DraftsService
+    from govmail_desktop.store.addressbook import AddressBook
+    from govmail_desktop.store.drafts import DraftStore
+
+    m = open_mailbox(3)
+    book = AddressBook(tmp_path / "book")
+    book.add_account("acct1", m.cache, ["alice@agency.go.th"])
+    told: list[tuple[str, list[str]]] = []
+    real = book.set_own_addresses
+
+    def spy(account_id, addresses):
+        told.append((account_id, list(addresses)))
+        return real(account_id, addresses)
+
+    monkeypatch.setattr(book, "set_own_addresses", spy)
+    drafts = DraftsService(DraftStore(tmp_path / "drafts"))
+    build_composer(m.window, m.settings, default_effective_policy(), m.bridge, m.mailboxes, drafts,
+                   address_book=book)
+    try:
+        editor = open_editor(m, qtbot)
+        type_identity(editor, qtbot, SARABAN, "งานสารบรรณ")
+        ok(editor)
+        assert told == [("acct1", ["alice@agency.go.th", SARABAN])]
+        qtbot.waitUntil(lambda: book.suggest("saraban") == [], timeout=10_000)
+    finally:
+        drafts.shutdown()
+        book.close()

@@ -138,6 +138,26 @@ def test_mail_from_an_own_address_in_any_folder_counts_as_sent(book, mail):
     assert emails(book.suggest("a")) == ["a.sent@x.go.th", "a.recv@x.go.th"]
 
 
+def test_an_identity_added_while_running_stops_being_suggested_and_its_mail_counts_as_sent(book, mail):
+    saraban = Address("งานสารบรรณ", "saraban@agency.go.th")
+    mail.put("INBOX", frm=saraban, to=(Address("Anan", "anan.w@ega.or.th"),))
+    mail.put("INBOX", frm=SOMCHAI)
+    book.record_sent("a1", [Address("Somsri", "somsri@moph.go.th")], message_id="<sent.1@agency.go.th>")
+    book.harvest()
+    assert emails(book.suggest("saraban")) == ["saraban@agency.go.th"]
+    # Edit → Identities… adds the unit's saraban address to the account.
+    future = book.set_own_addresses("a1", [ME.email, "me.second@agency.go.th", "SARABAN@agency.go.th"])
+    assert future is not None
+    future.result(timeout=10)
+    assert book.suggest("saraban") == []
+    # Its message was written by the user: Anan is now a recipient of sent mail, ranked as such.
+    assert emails(book.suggest("anan")) == ["anan.w@ega.or.th"]
+    assert emails(book.suggest("som")) == ["somsri@moph.go.th", "somchai@moph.go.th"]  # the recorded send kept
+    again = book.set_own_addresses("a1", [ME.email, "me.second@agency.go.th", "saraban@agency.go.th"])
+    assert again is not None and again.result(timeout=10).messages == 0  # the same set: nothing read again
+    assert book.set_own_addresses("no-such-account", []) is None
+
+
 def test_more_often_ranks_higher(book, mail):
     for _ in range(3):
         mail.put("INBOX", frm=Address("Anan Often", "anan.often@ega.or.th"))
