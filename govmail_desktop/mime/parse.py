@@ -42,9 +42,8 @@ import binascii
 import email
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import Message
 from email.policy import compat32
 
@@ -52,17 +51,23 @@ from govmail_desktop.core.entities import Address
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.mime.addresses import parse_addresses
 from govmail_desktop.mime.body_text import _strip_tags, html_to_text, tidy_text
+from govmail_desktop.mime.bounds import (
+    _CONTAINER_HEADER,
+    MAX_FIELD_BYTES,
+    MAX_LINE_BYTES,
+    MAX_LINES,
+    MAX_PARSE_BYTES,
+    bound_input,
+)
 from govmail_desktop.mime.charsets import (
     THAI_CHARSETS,
     codec_for,
     decode_bytes,
     decode_param,
     to_bytes,
-    unfold,
 )
-from govmail_desktop.mime.dates import parse_date
 from govmail_desktop.mime.header_text import _CONTROL, clean_display_text, decode_words
-from govmail_desktop.mime.headers import ADDRESS_FIELDS, header_fields, header_section, occurrences
+from govmail_desktop.mime.html_view import MAX_HTML_CHARS, PART_BREAK, cid_key, text_to_html
 from govmail_desktop.mime.markings import MARKING_FIELDS, Markings, header_lookup, recognise
 from govmail_desktop.mime.preview_warnings import (
     SENDER_WARNINGS,
@@ -76,19 +81,14 @@ from govmail_desktop.mime.preview_warnings import (
     W_TRUNCATED,
     WARNING_TEXT,
 )
+from govmail_desktop.mime.skeleton import left_out_size, skeleton_token
+from govmail_desktop.mime.top_fields import first_date, message_ids, top_fields
+from govmail_desktop.mime.top_fields import top_fields as _top_fields  # drafts read the header the same way
 from govmail_desktop.policy.attachments import BIDI_AND_HIDDEN, DECOY_EXTENSIONS, real_extension, safe_display_name
 
 log = logging.getLogger(__name__)
 
 # -- limits ---------------------------------------------------------------------
-#: Bytes of the raw message handed to the parser (the rest is not looked at).
-MAX_PARSE_BYTES = 16 * 1024 * 1024
-#: Lines of the raw message handed to the parser (each costs the parser memory).
-MAX_LINES = 250_000
-#: Longer raw lines are cut (a single 100 MB line cannot be shown anyway).
-MAX_LINE_BYTES = 256 * 1024
-#: Longer header fields (with their folded lines) are cut.
-MAX_FIELD_BYTES = 8 * 1024
 #: More multipart/message containers than this → no MIME tree (flat fallback);
 #: keeps the stdlib parser's recursion far below Python's limit.
 MAX_CONTAINERS = 100
@@ -136,6 +136,10 @@ class Attachment:
     #: An attached message (message/rfc822): its own Subject, decoded ("" if it has none);
     #: None for every other attachment.
     subject: str | None = None
+    #: False: the body is not in the cache (a large message kept as a skeleton,
+    #: mime/skeleton.py): ``size`` is the server's, estimated; fetch it with
+    #: ``services.part_fetch.PartFetcher``.
+    downloaded: bool = True
 
     @property
     def display_name(self) -> str:
@@ -168,6 +172,14 @@ class ParsedMessage:
     attachments: tuple[Attachment, ...] = ()
     warnings: tuple[str, ...] = ()
     truncated: bool = False
+    #: The formatted view's source: the decoded HTML of the chosen text/html part(s) (the HTML
+    #: alternative where the plain view takes text/plain), with the other parts shown beside them
+    #: as text (:func:`mime.html_view.text_to_html`), joined by :data:`mime.html_view.PART_BREAK`;
+    #: not yet cleaned (:func:`mime.html_view.render_html` does that), bounded. "" without HTML.
+    html: str = ""
+    #: Inline parts that ``cid:`` URLs can name: (Content-ID as :func:`mime.html_view.cid_key`
+    #: writes it, IMAP part number).
+    inline_parts: tuple[tuple[str, str], ...] = ()
 
     @property
     def sender_warnings(self) -> tuple[str, ...]:
@@ -187,75 +199,16 @@ class _State:
     #: Bytes of a line break in the raw message (CRLF as IMAP serves it, LF in files).
     eol: int = 2
     parts_seen: int = 0
+    #: A skeleton's token (mime/skeleton.py): parts marked with it were left out.
+    skeleton_token: str | None = None
     warnings: set[str] = field(default_factory=set)
     attachments: list[Attachment] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
     truncated: bool = False
-
-
-# -- pre-parse bounding ------------------------------------------------------------------
-_CONTAINER_HEADER = re.compile(rb"^content-type:[ \t]*(?:multipart|message)/", re.IGNORECASE | re.MULTILINE)
-
-
-def _cap_header_fields(lines: list[bytes]) -> tuple[list[bytes], bool]:
-    """Cut every header field (first line plus folded lines) to :data:`MAX_FIELD_BYTES`.
-
-    The stdlib re-parses a Content-Type's parameters on every look-up, in time
-    that grows with the square of its length; a few hundred kilobytes of
-    parameters would freeze the preview for seconds. Header blocks are: the
-    top, after a line starting with ``--`` (a boundary) and after the header
-    block of a ``message/*`` part, each up to its first empty line.
-    """
-    out: list[bytes] = []
-    cut = False
-    in_header = True
-    field_len = 0
-    field_is_ctype = False
-    block_has_message = False
-    for line in lines:
-        if not in_header:
-            if line.startswith(b"--"):
-                in_header, field_len, block_has_message = True, 0, False
-            out.append(line)
-            continue
-        body = line.rstrip(b"\r")
-        if not body:
-            in_header = block_has_message  # an embedded message's headers follow
-            block_has_message = False
-            out.append(line)
-            continue
-        if body[:1] in (b" ", b"\t"):
-            field_len += len(body)
-            if field_is_ctype and b"message/" in body[:256].lower():
-                block_has_message = True
-            if field_len > MAX_FIELD_BYTES:
-                cut = True
-                continue
-        else:
-            field_len = len(body)
-            head = body[:256].lower()
-            field_is_ctype = head.startswith(b"content-type:")
-            if field_is_ctype and b"message/" in head:
-                block_has_message = True
-            if field_len > MAX_FIELD_BYTES:
-                line, cut = line[:MAX_FIELD_BYTES], True
-        out.append(line)
-    return out, cut
-
-
-def bound_input(raw: bytes) -> tuple[bytes, bool]:
-    """Cut size, line count, line length and header fields so the parser's cost is bounded."""
-    truncated = False
-    if len(raw) > MAX_PARSE_BYTES:
-        raw, truncated = raw[:MAX_PARSE_BYTES], True
-    if raw.count(b"\n") > MAX_LINES:
-        raw, truncated = b"\n".join(raw.split(b"\n", MAX_LINES)[:MAX_LINES]), True
-    lines = raw.split(b"\n")
-    if any(len(line) > MAX_LINE_BYTES for line in lines):
-        lines = [line[:MAX_LINE_BYTES] for line in lines]
-        truncated = True
-    lines, fields_cut = _cap_header_fields(lines)
-    return b"\n".join(lines), truncated or fields_cut
+    #: The formatted view's segments: ("html", decoded source) or ("text", plain text).
+    formatted: list[tuple[str, str]] = field(default_factory=list)
+    html_left: int = MAX_HTML_CHARS
+    inline_parts: dict[str, str] = field(default_factory=dict)
 
 
 # -- parts ------------------------------------------------------------------------------------
@@ -402,7 +355,8 @@ def part_bytes(raw: bytes, number: str) -> bytes | None:
     return None if cut else data
 
 
-def _part_text(part: Message, ctype: str, state: _State) -> str:
+def _part_source(part: Message, state: _State) -> str:
+    """A text part's decoded text (its HTML source for text/html)."""
     data, cut = decode_part_bytes(part)
     if cut:
         state.truncated = True
@@ -411,7 +365,11 @@ def _part_text(part: Message, ctype: str, state: _State) -> str:
         charset = part.get_content_charset()
     except Exception:  # noqa: BLE001
         charset = None
-    text = decode_bytes(data, charset)
+    return decode_bytes(data, charset)
+
+
+def _part_text(part: Message, ctype: str, state: _State, source: str | None = None) -> str:
+    text = _part_source(part, state) if source is None else source
     if ctype == "text/html":
         state.sources.add("html")
         state.warnings.add(W_HTML_SIMPLIFIED)
@@ -452,12 +410,15 @@ def _add_attachment(
     suspicious = deceptive_name(name)
     if suspicious:
         state.warnings.add(W_ATTACHMENT_NAME)
+    left_out = left_out_size(part, state.skeleton_token) if state.skeleton_token else None
+    downloaded = left_out is None
     if embedded is None:
-        state.attachments.append(Attachment(name, ctype, _decoded_size(part), number, suspicious))
+        size = _decoded_size(part) if left_out is None else left_out
+        state.attachments.append(Attachment(name, ctype, size, number, suspicious, downloaded=downloaded))
         return
     subject = clean_display_text(decode_words((header_values(embedded, "subject") or [""])[0]))[0]
-    size = _entity_size(embedded, state.eol)
-    state.attachments.append(Attachment(name, ctype, size, number, suspicious, subject=subject))
+    size = _entity_size(embedded, state.eol) if left_out is None else left_out
+    state.attachments.append(Attachment(name, ctype, size, number, suspicious, subject=subject, downloaded=downloaded))
 
 
 def _child_number(prefix: str, index: int) -> str:
@@ -476,17 +437,61 @@ def _alternative_choice(children: list[Message]) -> Message | None:
     return children[-1] if children else None
 
 
+def _formatted_choice(children: list[Message], plain_choice: Message | None) -> Message | None:
+    """The alternative the formatted view shows: the last HTML one (a related or mixed
+    multipart counts: it holds the HTML with its images); else the plain view's choice."""
+    for child in reversed(children):
+        ctype = _content_type(child)
+        if _disposition(child) == "attachment":
+            continue
+        if ctype == "text/html" or ctype in ("multipart/related", "multipart/mixed"):
+            return child
+    return plain_choice
+
+
+#: Which view a part is walked for: both, the plain view only, the formatted view only.
+_BOTH, _PLAIN, _FORMATTED = "both", "plain", "formatted"
+
+
+def _note_inline(part: Message, number: str, state: _State) -> None:
+    """A part with a Content-ID can be shown inline by ``cid:`` in the HTML."""
+    content_id = str(part.get("content-id", "") or "").strip()
+    if content_id and len(state.inline_parts) < MAX_PARTS:
+        state.inline_parts.setdefault(cid_key(content_id), number)
+
+
+def _formatted_leaf(part: Message, ctype: str, state: _State, view: str, text: str | None) -> None:
+    """The formatted view's segment of one text part (``text``: its plain text when the plain
+    view converted it already; the HTML source is decoded here once)."""
+    if view == _PLAIN:
+        return
+    if state.html_left <= 0:
+        state.truncated = True
+        return
+    if ctype == "text/html":
+        source = text if text is not None else _part_source(part, state)
+        kind = "html"
+    else:
+        source = text if text is not None else tidy_text(_part_text(part, ctype, _State()), MAX_TEXT_CHARS)[0]
+        kind = "text"
+    source = source.replace(PART_BREAK, "")[: state.html_left]
+    state.html_left -= len(source)
+    if source.strip():
+        state.formatted.append((kind, source))
+
+
 def _render(root: Message, state: _State, prefix: str = "", depth: int = 0) -> list[str]:
-    """Text segments of one entity, each from a single part, in display order.
+    """Text segments of one entity, each from a single part, in display order; the formatted
+    view's segments go to ``state.formatted`` in the same walk.
 
     An explicit stack (not recursion) bounds the walk by :data:`MAX_DEPTH` and
     :data:`MAX_PARTS`.
     """
     segments: list[str] = []
-    # Stack items: (part, its IMAP number, depth, header-of-embedded-message or None)
-    stack: list[tuple[Message, str, int]] = [(root, prefix, depth)]
+    # Stack items: (part, its IMAP number, depth, the view(s) it is walked for)
+    stack: list[tuple[Message, str, int, str]] = [(root, prefix, depth, _BOTH)]
     while stack:
-        part, number, level = stack.pop()
+        part, number, level, view = stack.pop()
         state.parts_seen += 1
         if state.parts_seen > MAX_PARTS:
             state.warnings.add(W_TOO_MANY_PARTS)
@@ -500,11 +505,16 @@ def _render(root: Message, state: _State, prefix: str = "", depth: int = 0) -> l
             numbered = [(c, _child_number(number, i + 1)) for i, c in enumerate(children)]
             if ctype == "multipart/alternative":
                 chosen = _alternative_choice(children)
+                formatted = _formatted_choice(children, chosen)
                 # Alternatives not chosen are other forms of the same text; files among them are listed.
                 for child, child_number in numbered:
-                    if child is chosen:
-                        stack.append((child, child_number, level + 1))
-                    elif _disposition(child) == "attachment":
+                    if child is chosen and child is formatted:
+                        stack.append((child, child_number, level + 1, view))
+                    elif child is chosen and view != _FORMATTED:
+                        stack.append((child, child_number, level + 1, _PLAIN))
+                    elif child is formatted and view != _PLAIN:
+                        stack.append((child, child_number, level + 1, _FORMATTED))
+                    elif _disposition(child) == "attachment" and view != _FORMATTED:
                         _add_attachment(child, _content_type(child), child_number, state)
                 continue
             if ctype == "multipart/related" and numbered:
@@ -515,44 +525,64 @@ def _render(root: Message, state: _State, prefix: str = "", depth: int = 0) -> l
                 for child, child_number in numbered:
                     if child is root_child[0]:
                         continue
-                    if _disposition(child) == "attachment":
+                    if view != _PLAIN:
+                        _note_inline(child, child_number, state)
+                    if _disposition(child) == "attachment" and view != _FORMATTED:
                         _add_attachment(child, _content_type(child), child_number, state)
-                stack.append((root_child[0], root_child[1], level + 1))
+                stack.append((root_child[0], root_child[1], level + 1, view))
                 continue
             # mixed, digest, report, signed, unknown: every child in order.
             for child, child_number in reversed(numbered):
-                stack.append((child, child_number, level + 1))
+                stack.append((child, child_number, level + 1, view))
+            continue
+        if state.skeleton_token and left_out_size(part, state.skeleton_token) is not None:
+            if view != _FORMATTED:  # left out of a skeleton: a file to fetch, whatever its type
+                inner = part.get_payload() if ctype.startswith("message/") else None
+                held = inner[0] if isinstance(inner, list) and inner and isinstance(inner[0], Message) else None
+                _add_attachment(part, ctype, number or "1", state, embedded=held)
             continue
         if ctype == "message/rfc822" or (part.is_multipart() and ctype.startswith("message/")):
             inner = part.get_payload()
             inner_msg = inner[0] if isinstance(inner, list) and inner and isinstance(inner[0], Message) else None
             if inner_msg is None:
-                _add_attachment(part, ctype, number or "1", state)
+                if view != _FORMATTED:
+                    _add_attachment(part, ctype, number or "1", state)
                 continue
-            if _disposition(part) == "attachment":  # also offered as a file (forwarded.eml)
+            if _disposition(part) == "attachment" and view != _FORMATTED:  # also offered as a file
                 _add_attachment(part, ctype, number or "1", state, embedded=inner_msg)
-            segments.append(_embedded_header(inner_msg))
+            header = _embedded_header(inner_msg)
+            if view != _FORMATTED:
+                segments.append(header)
+            if view != _PLAIN:
+                state.formatted.append(("text", header))
             inner_number = number or "1"
             if inner_msg.is_multipart():
-                stack.append((inner_msg, inner_number, level + 1))
+                stack.append((inner_msg, inner_number, level + 1, view))
             else:
-                stack.append((inner_msg, _child_number(inner_number, 1), level + 1))
+                stack.append((inner_msg, _child_number(inner_number, 1), level + 1, view))
             continue
         if _is_attachment(part, ctype):
-            if ctype not in _SIGNATURE_TYPES or _filename(part):
+            if view != _PLAIN:
+                _note_inline(part, number or "1", state)
+            if view != _FORMATTED and (ctype not in _SIGNATURE_TYPES or _filename(part)):
                 _add_attachment(part, ctype, number or "1", state)
+            continue
+        if view == _FORMATTED:
+            _formatted_leaf(part, ctype, state, view, None)
             continue
         if state.chars_left <= 0:
             state.truncated = True
             state.warnings.add(W_TRUNCATED)
             continue
-        text, cut = tidy_text(_part_text(part, ctype, state), state.chars_left)
+        source = _part_source(part, state)
+        text, cut = tidy_text(_part_text(part, ctype, state, source), state.chars_left)
         if cut:
             state.truncated = True
             state.warnings.add(W_TRUNCATED)
         state.chars_left -= len(text)
         if text.strip():
             segments.append(text)
+        _formatted_leaf(part, ctype, state, view, source if ctype == "text/html" else text)
     return segments
 
 
@@ -607,55 +637,6 @@ def _finish_segment(segment: str, lang: str | None) -> str:
     return "\n".join(lines)
 
 
-def _top_fields(raw: bytes) -> Callable[[str], list[str]]:
-    """``values(name)``: the values of a top-level header field as :func:`mime.headers.header_fields`
-    gives them (unfolded, stripped; every occurrence of an address field, else the first),
-    as strings with 8-bit bytes kept as surrogates for :func:`decode_words` / :func:`parse_addresses`."""
-    fields = header_fields(header_section(raw))
-
-    def values(name: str) -> list[str]:
-        value = fields.get(name)
-        if value is None:
-            return []
-        found = occurrences(value) if name in ADDRESS_FIELDS else [value]
-        return [v.decode("ascii", "surrogateescape") for v in found]
-
-    return values
-
-
-#: A message ID as it stands in In-Reply-To / References: "<left@right>", no blanks inside.
-_MESSAGE_ID = re.compile(r"<[^<>\s@]{1,250}@[^<>\s@]{1,250}>")
-#: At most this many IDs are read from one References field (a hostile one may hold thousands).
-MAX_REFERENCES = 500
-
-
-def message_ids(values: list[str]) -> tuple[str, ...]:
-    """The message IDs in In-Reply-To / References values, in order, each once (comments and
-    anything that is not ``<id@domain>`` skipped)."""
-    found: dict[str, None] = {}
-    for value in values:
-        for match in _MESSAGE_ID.finditer(value):
-            if len(found) >= MAX_REFERENCES:
-                break
-            if match.group(0).isascii():
-                found.setdefault(match.group(0), None)
-    return tuple(found)
-
-
-def _parse_date(values: list[str]) -> datetime | None:
-    """The first Date field, read as the message list reads it (:func:`mime.dates.parse_date`
-    of the unfolded, stripped value): ``-0000`` and zone names such as ``ICT`` give a date."""
-    if not values:
-        return None
-    epoch = parse_date(to_bytes(unfold(values[0])).strip())
-    if epoch is None:
-        return None
-    try:
-        return datetime.fromtimestamp(epoch, UTC)
-    except (OverflowError, OSError, ValueError):  # year 0 or 10000: no date rather than a crash
-        return None
-
-
 def _flat_fallback(raw: bytes, state: _State) -> list[str]:
     """Too many containers for a tree: show the body's text lines without MIME syntax."""
     state.warnings.add(W_TOO_DEEP)
@@ -672,18 +653,20 @@ def _flat_fallback(raw: bytes, state: _State) -> list[str]:
     return [text] if text.strip() else []
 
 
-def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
+def parse_message(raw: bytes, *, lang: str | None = None, skeleton: bool = False) -> ParsedMessage:
     """Parse one raw message (RFC 5322 bytes) into what the preview shows.
 
     Never raises on malformed or hostile input; ``lang`` chooses the language
-    of the few labels put into the text (forwarded-message headers).
+    of the few labels put into the text (forwarded-message headers). ``skeleton``:
+    ``raw`` is a skeleton from the cache (mime/skeleton.py; never a message from
+    outside): parts it marks as left out are listed with ``downloaded=False``.
     """
     state = _State()
     raw = raw or b""
     # The fields the message list shows, read from the header as the header sync reads
     # the server's copy of them (one field grammar, mime.headers): the same subject,
     # senders and date in both, even where the MIME parser gives up on a broken header.
-    top = _top_fields(raw[:MAX_PARSE_BYTES])
+    top = top_fields(raw[:MAX_PARSE_BYTES])
     raw, cut = bound_input(raw)
     state.eol = 2 if b"\r\n" in raw[:65536] else 1
     if cut:
@@ -705,6 +688,7 @@ def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
         msg = BytesHeaderParser(policy=compat32).parsebytes(raw)
         segments = _flat_fallback(raw, state)
     else:
+        state.skeleton_token = skeleton_token(msg) if skeleton else None
         try:
             segments = _render(msg, state)
         except RecursionError:
@@ -729,6 +713,12 @@ def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
     )
 
     text = PART_SEPARATOR.join(_finish_segment(s, lang) for s in segments)
+    html = ""
+    if any(kind == "html" for kind, _ in state.formatted):
+        html = PART_BREAK.join(
+            source if kind == "html" else text_to_html(_finish_segment(source, lang))
+            for kind, source in state.formatted
+        )
     sources = state.sources
     source = "none" if not sources else ("mixed" if len(sources) > 1 else next(iter(sources)))
     order = list(WARNING_TEXT)
@@ -740,7 +730,7 @@ def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
         reply_to=reply_to.addresses,
         to_total=to.total,
         cc_total=cc.total,
-        date=_parse_date(top("date")),
+        date=first_date(top("date")),
         message_id=str(message_id).strip()[:998] if message_id else None,
         in_reply_to=message_ids(top("in-reply-to")),
         references=message_ids(top("references")),
@@ -750,11 +740,19 @@ def parse_message(raw: bytes, *, lang: str | None = None) -> ParsedMessage:
         attachments=tuple(state.attachments),
         warnings=tuple(sorted(warnings, key=lambda w: order.index(w) if w in order else len(order))),
         truncated=state.truncated,
+        html=html,
+        inline_parts=tuple(state.inline_parts.items()),
     )
 
 
 __all__ = [
+    "MAX_FIELD_BYTES",
+    "MAX_LINES",
+    "MAX_LINE_BYTES",
+    "MAX_PARSE_BYTES",
     "Attachment",
+    "_top_fields",
+    "bound_input",
     "MAX_TEXT_CHARS",
     "ParsedMessage",
     "THAI_CHARSETS",
