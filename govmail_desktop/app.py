@@ -80,6 +80,7 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from govmail_desktop.ui.mailbox_models import MailboxModels
     from govmail_desktop.ui.main_window import MainWindow
     from govmail_desktop.ui.password_prompt import PasswordPrompts
+    from govmail_desktop.ui.preview_pane import PreviewPane
     from govmail_desktop.ui.qt_i18n import LanguageController
     from govmail_desktop.ui.settings_dialog import MailSettings
     from govmail_desktop.ui.tray import MailTray
@@ -688,6 +689,17 @@ class Mailboxes:
                 log.exception("Closing the mailbox of %s failed", mailbox.account.id)
 
 
+def join_format_choice(pane: PreviewPane, settings: Settings, bridge: MessageBridge, force_plain_text: bool) -> None:
+    """The preview's plain/formatted choice: the user's ``mail.prefer_plain_text`` (kept when the
+    toggle changes it, unless the policy locks it) under the policy's ``content.force_plain_text``."""
+    locked = settings.is_locked(Settings.mail_prefer_plain_text)
+    pane.set_format_options(
+        prefer_plain=settings.mail_prefer_plain_text,
+        force_plain=force_plain_text,
+        save=None if locked else partial(save_setting, settings, bridge, Settings.mail_prefer_plain_text),
+    )
+
+
 def attach_mailboxes(
     window: MainWindow,
     settings: Settings,
@@ -701,6 +713,7 @@ def attach_mailboxes(
     attachment_rules: AttachmentRules | None = None,
     mark_read_on_view: bool = True,
     outbox_factory: OutboxFactory | None = None,
+    force_plain_text: bool = False,
 ) -> Mailboxes:
     """Open every account's mailbox and join them to ``window`` (step 7 of :func:`main`).
 
@@ -713,6 +726,7 @@ def attach_mailboxes(
     (``sync_factory``, ``passwords`` with its credential store, ``tray_factory``).
     """
     window.preview_view.attachment_rules = attachment_rules
+    join_format_choice(window.preview_view, settings, bridge, force_plain_text)
     mailboxes = Mailboxes(
         window, settings, bridge, paths=paths, sync_factory=sync_factory, passwords=passwords,
         tray_factory=tray_factory, mark_read_on_view=mark_read_on_view, outbox_factory=outbox_factory,
@@ -745,6 +759,7 @@ def open_mailboxes(ctx: AppContext, overrides: AppOverrides) -> Mailboxes:
         tray_factory=overrides.tray_factory or system_tray,
         attachment_rules=policy.attachment_rules() if policy.error is None else None,
         outbox_factory=engine_outbox_factory(policy, ctx.passwords, ctx.paths),
+        force_plain_text=policy.policy.content.force_plain_text,
     )
     ctx.shutdown_hooks.append(mailboxes.shutdown)
     log.info("Mailboxes attached: %d account(s)", len(mailboxes.accounts))

@@ -100,6 +100,8 @@ MAX_PARTS = 500
 MAX_PART_BYTES = 4 * 1024 * 1024
 #: Characters of preview text in all.
 MAX_TEXT_CHARS = 200_000
+#: Decoded bytes of inline (``cid:``) images kept for the formatted view, in all.
+MAX_INLINE_BYTES = 8 * 1024 * 1024
 
 PART_SEPARATOR = "\n\n" + "─" * 24 + "\n\n"
 
@@ -180,6 +182,9 @@ class ParsedMessage:
     #: Inline parts that ``cid:`` URLs can name: (Content-ID as :func:`mime.html_view.cid_key`
     #: writes it, IMAP part number).
     inline_parts: tuple[tuple[str, str], ...] = ()
+    #: The decoded bytes of the inline images (Content-ID, bytes), at most :data:`MAX_INLINE_BYTES`
+    #: in all; only when the message has HTML.
+    inline_images: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def sender_warnings(self) -> tuple[str, ...]:
@@ -209,6 +214,8 @@ class _State:
     formatted: list[tuple[str, str]] = field(default_factory=list)
     html_left: int = MAX_HTML_CHARS
     inline_parts: dict[str, str] = field(default_factory=dict)
+    inline_images: dict[str, bytes] = field(default_factory=dict)
+    inline_left: int = MAX_INLINE_BYTES
 
 
 # -- parts ------------------------------------------------------------------------------------
@@ -456,8 +463,15 @@ _BOTH, _PLAIN, _FORMATTED = "both", "plain", "formatted"
 def _note_inline(part: Message, number: str, state: _State) -> None:
     """A part with a Content-ID can be shown inline by ``cid:`` in the HTML."""
     content_id = str(part.get("content-id", "") or "").strip()
-    if content_id and len(state.inline_parts) < MAX_PARTS:
-        state.inline_parts.setdefault(cid_key(content_id), number)
+    if not content_id or len(state.inline_parts) >= MAX_PARTS:
+        return
+    key = cid_key(content_id)
+    state.inline_parts.setdefault(key, number)
+    if _content_type(part).startswith("image/") and key not in state.inline_images and state.inline_left > 0:
+        data, cut = decode_part_bytes(part, limit=state.inline_left)
+        if not cut:
+            state.inline_images[key] = data
+            state.inline_left -= len(data)
 
 
 def _formatted_leaf(part: Message, ctype: str, state: _State, view: str, text: str | None) -> None:
@@ -742,10 +756,12 @@ def parse_message(raw: bytes, *, lang: str | None = None, skeleton: bool = False
         truncated=state.truncated,
         html=html,
         inline_parts=tuple(state.inline_parts.items()),
+        inline_images=tuple(state.inline_images.items()) if html else (),
     )
 
 
 __all__ = [
+    "_CONTAINER_HEADER",
     "MAX_FIELD_BYTES",
     "MAX_LINES",
     "MAX_LINE_BYTES",

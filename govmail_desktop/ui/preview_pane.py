@@ -1,8 +1,12 @@
-"""The preview pane: the selected message's headers and plain text, nothing remote.
+"""The preview pane: the selected message's headers and text, formatted or plain, nothing remote.
 
-Plain text only, in a read-only QPlainTextEdit: it has no links, no images
-and no resource loading at all, so showing a message cannot make a network
-request. Header labels are plain text and the
+The text is shown by :class:`ui.message_view.MessageView`, a read-only text browser that
+loads nothing by itself: a formatted (HTML) message is cleaned first
+(:func:`mime.html_view.render_html`) and its images come only from the message itself
+(``cid:``) or, once allowed, from the remote-content service. The plain/formatted toggle
+above the text is remembered per user (``mail.prefer_plain_text``); the policy's
+``content.force_plain_text`` shows every message as plain text and says so, the toggle
+disabled. Header labels are plain text and the
 attachment tooltip is escaped (``models/plain_text.py``), so a display name or
 file name can never be rendered as markup. The sender is always shown as
 "name <address>", and the parser's warnings about a
@@ -16,6 +20,7 @@ never moves the splitter the user placed between the list and the preview.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
@@ -23,11 +28,12 @@ from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
     QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,9 +41,10 @@ from PySide6.QtWidgets import (
 from govmail_desktop.core.entities import Address
 from govmail_desktop.i18n.catalog import Msg
 from govmail_desktop.i18n.thai_dates import DateFormatter, When
+from govmail_desktop.mime.html_view import render_html
 from govmail_desktop.mime.markings import is_official_address, recognise
 from govmail_desktop.mime.parse import ParsedMessage
-from govmail_desktop.mime.preview_warnings import SENDER_WARNINGS, warning_text
+from govmail_desktop.mime.preview_warnings import SENDER_WARNINGS, W_HTML_SIMPLIFIED, warning_text
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.services.mailbox import (
     MSG_BODY_OFFLINE,
@@ -49,6 +56,7 @@ from govmail_desktop.services.mailbox import (
     PreviewResult,
 )
 from govmail_desktop.ui.marking_badges import MarkingBadges
+from govmail_desktop.ui.message_view import MessageView
 
 #: Addresses listed in the To/Cc lines before "and N more".
 MAX_SHOWN_RECIPIENTS = 10
@@ -150,6 +158,11 @@ class PreviewPane(QWidget):
         self.attachment_rules = attachment_rules
         self._result: PreviewResult | None = None
         self._formatter: DateFormatter | None = None
+        #: The user's choice (``mail.prefer_plain_text``) and the policy's ``content.force_plain_text``.
+        self.prefer_plain = False
+        self.force_plain = False
+        #: Keeps the user's choice when the toggle changes it (None: not kept, e.g. locked).
+        self.save_prefer_plain: Callable[[bool], Any] | None = None
 
         self.subject_label = self._label("previewSubject")
         font = QFont(self.subject_label.font())
@@ -185,15 +198,32 @@ class PreviewPane(QWidget):
         self.header_form.addRow(self.cc_caption, self.cc_label)
         self.header_form.addRow(self.date_caption, self.date_label)
 
-        self.body = QPlainTextEdit(self)
+        self.body = MessageView(self)
         self.body.setObjectName("previewBody")
-        self.body.setReadOnly(True)
-        self.body.setTabChangesFocus(True)  # Tab leaves the pane (keyboard navigation)
-        self.body.setUndoRedoEnabled(False)
-        self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.body.setTabChangesFocus(True)  # Tab leaves the pane after the links (keyboard navigation)
         self.body.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            Qt.TextInteractionFlag.TextBrowserInteraction | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
+
+        # Plain/formatted: a note and a toggle above the text, shown for messages with HTML.
+        self.format_bar = QWidget(self)
+        self.format_bar.setObjectName("previewFormatBar")
+        self.format_note = QLabel(self.format_bar)
+        self.format_note.setObjectName("previewFormatNote")
+        self.format_note.setWordWrap(True)
+        self.format_toggle = QToolButton(self.format_bar)
+        self.format_toggle.setObjectName("previewFormatToggle")
+        self.format_toggle.setCheckable(True)  # checked: plain text
+        self.format_toggle.toggled.connect(self._on_format_toggled)
+        format_row = QHBoxLayout(self.format_bar)
+        format_row.setContentsMargins(0, 0, 0, 0)
+        format_row.addWidget(self.format_note, 1)
+        format_row.addWidget(self.format_toggle)
+        self.format_bar.hide()
+        #: Bars shown between the headers and the text (the format bar; the remote-content bar).
+        self.body_bars = QVBoxLayout()
+        self.body_bars.setContentsMargins(0, 0, 0, 0)
+        self.body_bars.addWidget(self.format_bar)
 
         self.header_content = _HeaderContent()
         self.header_content.setObjectName("previewHeaders")
@@ -210,6 +240,7 @@ class PreviewPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.header_area)
+        layout.addLayout(self.body_bars)
         layout.addWidget(self.body, 1)
         self.retranslate_ui()
         self.show_result(PreviewResult(PREVIEW_EMPTY))
@@ -233,6 +264,7 @@ class PreviewPane(QWidget):
         self.to_caption.setText(self.tr("To:"))
         self.cc_caption.setText(self.tr("Cc:"))
         self.date_caption.setText(self.tr("Date:"))
+        self._update_format_bar()
         self.marking_badges.retranslate()
         if self._result is not None:
             # Dates in the new language (the old formatter spoke the old one).
@@ -264,8 +296,9 @@ class PreviewPane(QWidget):
         parsed = result.parsed if result.state == PREVIEW_READY else None
         if parsed is None and summary is None:
             self._clear_headers()
+            self._update_format_bar()
             if result.state == PREVIEW_FAILED:
-                self.body.setPlainText(self.tr("This message could not be shown."))
+                self.body.show_plain(self.tr("This message could not be shown."))
             else:
                 self.body.clear()
             return
@@ -288,15 +321,85 @@ class PreviewPane(QWidget):
         self._show_official((*senders, *to, *cc))
         self._show_warnings(parsed)
         self._show_attachments(parsed)
+        self._update_format_bar()
         if result.state == PREVIEW_READY and parsed is not None:
-            self.body.setPlainText(parsed.text)
+            self._show_body(parsed)
         elif result.state == PREVIEW_LOADING:
-            self.body.setPlainText(self.tr("Loading…"))
+            self.body.show_plain(self.tr("Loading…"))
         elif result.state == PREVIEW_UNAVAILABLE:
-            self.body.setPlainText(_qt_text(MSG_BODY_OFFLINE))
+            self.body.show_plain(_qt_text(MSG_BODY_OFFLINE))
         elif result.state == PREVIEW_FAILED:
-            self.body.setPlainText(self.tr("This message could not be shown."))
-        self.body.moveCursor(self.body.textCursor().MoveOperation.Start)
+            self.body.show_plain(self.tr("This message could not be shown."))
+
+    # ------------------------------------------------------------------ plain or formatted
+
+    def set_format_options(
+        self, *, prefer_plain: bool, force_plain: bool, save: Callable[[bool], Any] | None = None
+    ) -> None:
+        """The user's choice, the policy's rule and where a new choice is kept; the message shown
+        is shown again under them."""
+        self.prefer_plain = bool(prefer_plain)
+        self.force_plain = bool(force_plain)
+        self.save_prefer_plain = save
+        if self._result is not None:
+            self.show_result(self._result, self._formatter)
+
+    @property
+    def showing_formatted(self) -> bool:
+        """True when the message shown has HTML and it is shown formatted."""
+        return self._formatted_wanted(self._ready_message())
+
+    def _ready_message(self) -> ParsedMessage | None:
+        result = self._result
+        return result.parsed if result is not None and result.state == PREVIEW_READY else None
+
+    def _formatted_wanted(self, parsed: ParsedMessage | None) -> bool:
+        return bool(parsed is not None and parsed.html and not self.force_plain and not self.prefer_plain)
+
+    def _show_body(self, parsed: ParsedMessage) -> None:
+        if self._formatted_wanted(parsed):
+            safe = render_html(parsed.html, cid_parts=dict(parsed.inline_parts))
+            self.body.show_html(safe, dict(parsed.inline_images))
+        else:
+            self.body.show_plain(parsed.text)
+
+    def _update_format_bar(self) -> None:
+        """The note and toggle for a message with HTML; the reason when the policy forces plain text."""
+        parsed = self._ready_message()
+        if parsed is None or not parsed.html:
+            self.format_bar.hide()
+            return
+        formatted = self._formatted_wanted(parsed)
+        self.format_toggle.blockSignals(True)
+        self.format_toggle.setChecked(not formatted)
+        self.format_toggle.blockSignals(False)
+        self.format_toggle.setEnabled(not self.force_plain)
+        self.format_toggle.setVisible(not self.force_plain)
+        if self.force_plain:
+            note = self.tr(
+                "This message is formatted (HTML). It is shown as plain text because your agency's policy "
+                "allows plain text only."
+            )
+        elif formatted:
+            note = self.tr("This message is formatted (HTML); remote content is not loaded.")
+        else:
+            note = self.tr("This formatted (HTML) message is shown as plain text.")
+        self.format_note.setText(note)
+        self.format_note.setToolTip(note)
+        self.format_toggle.setText(self.tr("Show formatted") if not formatted else self.tr("Show plain text"))
+        self.format_bar.show()
+
+    def _on_format_toggled(self, plain: bool) -> None:
+        if self.force_plain:
+            return
+        self.prefer_plain = bool(plain)
+        if self.save_prefer_plain is not None:
+            self.save_prefer_plain(self.prefer_plain)
+        parsed = self._ready_message()
+        self._show_warnings(parsed)
+        self._update_format_bar()
+        if parsed is not None:
+            self._show_body(parsed)
 
     def _clear_headers(self) -> None:
         for label in (self.subject_label, self.from_label, self.to_label, self.cc_label, self.date_label):
@@ -341,6 +444,8 @@ class PreviewPane(QWidget):
         codes = [w for w in parsed.warnings if w in SENDER_WARNINGS] + [
             w for w in parsed.warnings if w not in SENDER_WARNINGS
         ]
+        if self._formatted_wanted(parsed):  # shown formatted: it was not simplified
+            codes = [w for w in codes if w != W_HTML_SIMPLIFIED]
         lines = ["⚠ " + _qt_text(warning_text(code)) for code in codes]
         self.warning_label.setText("\n".join(lines))
         self.warning_label.setVisible(bool(lines))
