@@ -6,16 +6,23 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QListWidget,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
+
+from govmail_desktop.store.remote_senders import RemoteSenders
 
 #: Each language is named in itself, so a user who cannot read the current UI
 #: language still finds their own (a common convention; deliberately not tr()).
@@ -49,10 +56,16 @@ class SettingsDialog(QDialog):
     mail_settings_chosen = Signal(int, bool)
 
     def __init__(
-        self, current_language: str, parent: QWidget | None = None, mail: MailSettings | None = None
+        self,
+        current_language: str,
+        parent: QWidget | None = None,
+        mail: MailSettings | None = None,
+        *,
+        remote_senders: RemoteSenders | None = None,
     ) -> None:
         super().__init__(parent)
         self._mail = mail or MailSettings()
+        self._remote_senders = remote_senders
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(420)
         self.language_combo = QComboBox(self)
@@ -89,11 +102,55 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+        self._build_remote_group()
+
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self._note)
+        layout.addWidget(self.remote_group)
         layout.addWidget(self.buttons)
         self.retranslate_ui()
+
+    def _build_remote_group(self) -> None:
+        """Senders whose remote images always load ("Always for this sender"), removable.
+        Removals take effect on OK."""
+        self.remote_group = QGroupBox(self)
+        self.remote_group.setObjectName("remoteSendersGroup")
+        self._remote_label = QLabel(self.remote_group)
+        self._remote_label.setWordWrap(True)
+        self.remote_senders_list = QListWidget(self.remote_group)
+        self.remote_senders_list.setObjectName("remoteSendersList")
+        self.remote_senders_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self._remote_label.setBuddy(self.remote_senders_list)
+        self.remote_senders_empty = QLabel(self.remote_group)
+        self.remote_senders_empty.setObjectName("remoteSendersEmpty")
+        self.remove_sender_button = QPushButton(self.remote_group)
+        self.remove_sender_button.setObjectName("removeRemoteSender")
+        self.remove_sender_button.clicked.connect(self._remove_selected_senders)
+        self.remote_senders_list.itemSelectionChanged.connect(self._update_remote_group)
+        row = QHBoxLayout()
+        row.addWidget(self.remote_senders_empty, 1)
+        row.addWidget(self.remove_sender_button)
+        box = QVBoxLayout(self.remote_group)
+        box.addWidget(self._remote_label)
+        box.addWidget(self.remote_senders_list)
+        box.addLayout(row)
+        self._removed_senders: list[str] = []
+        if self._remote_senders is not None:
+            self.remote_senders_list.addItems(self._remote_senders.addresses())
+        self.remote_senders_list.setMaximumHeight(8 * self.fontMetrics().lineSpacing())
+        self.remote_group.setVisible(self._remote_senders is not None)
+        self._update_remote_group()
+
+    def _update_remote_group(self) -> None:
+        self.remove_sender_button.setEnabled(bool(self.remote_senders_list.selectedItems()))
+        self.remote_senders_empty.setVisible(self.remote_senders_list.count() == 0)
+
+    def _remove_selected_senders(self) -> None:
+        for item in self.remote_senders_list.selectedItems():
+            self._removed_senders.append(item.text())
+            self.remote_senders_list.takeItem(self.remote_senders_list.row(item))
+        self._update_remote_group()
 
     def chosen_language(self) -> str:
         return str(self.language_combo.currentData())
@@ -106,6 +163,10 @@ class SettingsDialog(QDialog):
         minutes, notify = self.chosen_mail_settings()
         if (minutes, notify) != (self._mail.check_minutes, self._mail.notify):
             self.mail_settings_chosen.emit(minutes, notify)
+        if self._remote_senders is not None:
+            for address in self._removed_senders:
+                self._remote_senders.remove(address)
+            self._removed_senders = []
         super().accept()
 
     def retranslate_ui(self) -> None:
@@ -119,6 +180,10 @@ class SettingsDialog(QDialog):
         self.check_spin.setToolTip(locked if self._mail.check_locked else "")
         self.notify_box.setToolTip(locked if self._mail.notify_locked else "")
         self._note.setText(self.tr("The new language is used at once and saved for the next start."))
+        self.remote_group.setTitle(self.tr("Remote images"))
+        self._remote_label.setText(self.tr("Senders whose remote images are always shown:"))
+        self.remote_senders_empty.setText(self.tr("No senders yet (“Always for this sender” adds them)."))
+        self.remove_sender_button.setText(self.tr("&Remove"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
