@@ -7,7 +7,7 @@ and size, numbered as IMAP numbers parts (``1``, ``2.1``; the body of an attache
 message is ``N.1``) — the numbers :class:`mime.parse.Attachment` ``.part`` uses.
 
 It walks the same ``email.message`` tree :func:`mime.parse.parse_message` builds,
-from the same bounded input (:func:`mime.parse.bound_input`), with the parser's own
+from the same bounded input (:func:`mime.bounds.bound_input`), with the parser's own
 helpers for types, names and sizes: there is no second decoder here. The walk uses an
 explicit stack, bounded by :data:`mime.parse.MAX_PARTS` and :data:`mime.parse.MAX_DEPTH`;
 a message with more containers than :data:`mime.parse.MAX_CONTAINERS` gets no tree
@@ -24,9 +24,9 @@ from email.message import Message
 from email.policy import compat32
 from typing import Any
 
+from govmail_desktop.mime.bounds import _CONTAINER_HEADER, bound_input
 from govmail_desktop.mime.charsets import codec_for
 from govmail_desktop.mime.parse import (
-    _CONTAINER_HEADER,
     MAX_CONTAINERS,
     MAX_DEPTH,
     MAX_PARTS,
@@ -35,7 +35,6 @@ from govmail_desktop.mime.parse import (
     _disposition,
     _entity_size,
     _filename,
-    bound_input,
 )
 
 
