@@ -188,6 +188,8 @@ class PreviewResult:
     summary: MessageSummary | None = None
     parsed: ParsedMessage | None = None
     error: GovMailError | None = None
+    #: The special use of the message's folder (``SpecialUse.JUNK``: remote content stays blocked).
+    folder_role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -612,9 +614,12 @@ class MailboxService(QObject):
             return None  # the user has moved on; skip the parse
         summary = self.cache.summary(folder_id, uid)
         raw = self.cache.get_part(folder_id, uid, BODY_PART)
+        cached = self.cache.folder(folder_id)
+        role = cached.folder.role if cached is not None else None
         if raw is None:
-            return PreviewResult(PREVIEW_LOADING, folder_id, uid, summary)
-        return PreviewResult(PREVIEW_READY, folder_id, uid, summary, self.parsed_body(folder_id, uid, raw))
+            return PreviewResult(PREVIEW_LOADING, folder_id, uid, summary, folder_role=role)
+        parsed = self.parsed_body(folder_id, uid, raw)
+        return PreviewResult(PREVIEW_READY, folder_id, uid, summary, parsed, folder_role=role)
 
     def parsed_body(self, folder_id: int, uid: int, raw: bytes, lang: str | None = None) -> ParsedMessage:
         """Worker thread only: message ``uid``'s cached body ``raw`` parsed (in ``lang``, else the

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from govmail_desktop.core.entities import Address
+from govmail_desktop.core.entities import Address, SpecialUse
 from govmail_desktop.i18n.catalog import Msg
 from govmail_desktop.i18n.thai_dates import DateFormatter, When
 from govmail_desktop.mime.html_view import render_html
@@ -57,6 +57,7 @@ from govmail_desktop.services.mailbox import (
 )
 from govmail_desktop.ui.marking_badges import MarkingBadges
 from govmail_desktop.ui.message_view import MessageView
+from govmail_desktop.ui.remote_bar import RemoteBar, RemoteContent
 
 #: Addresses listed in the To/Cc lines before "and N more".
 MAX_SHOWN_RECIPIENTS = 10
@@ -224,6 +225,11 @@ class PreviewPane(QWidget):
         self.body_bars = QVBoxLayout()
         self.body_bars.setContentsMargins(0, 0, 0, 0)
         self.body_bars.addWidget(self.format_bar)
+        # Remote images: blocked until allowed, the bar says so (ui/remote_bar.py).
+        self.remote_bar = RemoteBar(self)
+        self.body_bars.addWidget(self.remote_bar)
+        self.remote_content = RemoteContent(self.remote_bar, self)
+        self.remote_content.attach(self.body)
 
         self.header_content = _HeaderContent()
         self.header_content.setObjectName("previewHeaders")
@@ -294,6 +300,8 @@ class PreviewPane(QWidget):
         formatter = formatter or DateFormatter()
         summary = result.summary
         parsed = result.parsed if result.state == PREVIEW_READY else None
+        if parsed is None:
+            self.remote_content.clear()
         if parsed is None and summary is None:
             self._clear_headers()
             self._update_format_bar()
@@ -360,8 +368,22 @@ class PreviewPane(QWidget):
         if self._formatted_wanted(parsed):
             safe = render_html(parsed.html, cid_parts=dict(parsed.inline_parts))
             self.body.show_html(safe, dict(parsed.inline_images))
+            self._show_remote(parsed, safe.remote)
         else:
             self.body.show_plain(parsed.text)
+            self.remote_content.clear()
+
+    def _show_remote(self, parsed: ParsedMessage, urls: tuple[str, ...]) -> None:
+        """The remote-content bar for the message shown formatted (its From address for the
+        senders' list; never loaded in Junk; a sender warning keeps the list from applying)."""
+        result = self._result
+        key = (result.folder_id, result.uid) if result is not None and result.uid is not None else ("raw", id(parsed))
+        senders = [a.email for a in parsed.from_ if a.email]
+        self.remote_content.show_message(
+            key, urls, senders[0] if len(senders) == 1 else None,
+            in_junk=result is not None and result.folder_role == SpecialUse.JUNK,
+            doubtful_sender=any(w in SENDER_WARNINGS for w in parsed.warnings),
+        )
 
     def _update_format_bar(self) -> None:
         """The note and toggle for a message with HTML; the reason when the policy forces plain text."""
