@@ -762,6 +762,12 @@ def open_mailboxes(ctx: AppContext, overrides: AppOverrides) -> Mailboxes:
         force_plain_text=policy.policy.content.force_plain_text,
     )
     ctx.shutdown_hooks.append(mailboxes.shutdown)
+    from govmail_desktop.ui.remote_bar import attach_remote_content
+
+    # Remote images of formatted messages: the policy, the user's choice, the senders' list.
+    ctx.shutdown_hooks.append(
+        attach_remote_content(ctx.window.preview_view, policy, ctx.settings, ctx.paths.data_dir, ctx.bridge)
+    )
     log.info("Mailboxes attached: %d account(s)", len(mailboxes.accounts))
     return mailboxes
 

@@ -949,7 +949,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_settings(self) -> None:
-        dialog = SettingsDialog(self._language, self, mail=self._mail_settings_source())
+        dialog = SettingsDialog(
+            self._language, self, mail=self._mail_settings_source(),
+            remote_senders=self.preview_view.remote_content.senders,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         # Bound methods and signals, not lambdas holding the dialog: a closure over
         # an object deleted on close crashes PySide when the connection is freed.

@@ -24,14 +24,21 @@ stay placeholders and the bar says how many and why.
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
+from govmail_desktop.core.settings import Settings
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.policy.model import ContentSection
+from govmail_desktop.policy.sources import EffectivePolicy
+from govmail_desktop.services.message_bridge import MessageBridge
 from govmail_desktop.services.remote_content import (
     REASON_HOST,
     REASON_NETWORK,
@@ -45,7 +52,9 @@ from govmail_desktop.services.remote_content import (
     REASON_TYPE,
     RemoteImageLoader,
     RemoteRules,
+    remote_ssl_context,
 )
+from govmail_desktop.store.remote_senders import FILE_NAME as SENDERS_FILE
 from govmail_desktop.store.remote_senders import RemoteSenders, sender_key
 
 log = logging.getLogger(__name__)
@@ -62,6 +71,12 @@ MODE_ALLOW = "allow"
 
 #: Milliseconds images may gather before the view lays out again.
 RELOAD_DELAY_MS = 150
+
+MSG_SENDERS_UNREADABLE = QT_TRANSLATE_NOOP(
+    "RemoteContent",
+    "The list of senders whose remote images are always shown could not be read; it starts empty. "
+    "Details are in the log file.",
+)
 
 
 class RemoteBar(QFrame):
@@ -371,3 +386,73 @@ class RemoteContent(QObject):
             REASON_NETWORK: self.tr("could not be reached"),
         }
         return texts.get(reason, self.tr("could not be reached"))
+
+
+class RemoteContentSetup(QObject):
+    """What every preview's remote content shares in the app: the policy, the user's setting,
+    the senders' list (read from the data folder) and the TLS trust; :meth:`join` gives them
+    to one preview's :class:`RemoteContent` (the main window's, each message window's).
+
+    Signals:
+        not_saved(object): the senders' list could not be written (a StorageError; emitted on
+            the list's thread, delivered queued).
+    """
+
+    not_saved = Signal(object)
+
+    def __init__(self, policy: EffectivePolicy, settings: Settings, data_dir: Path,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.content = policy.policy.content if policy.error is None else None
+        self._settings = settings
+        self.senders = RemoteSenders.load(data_dir / SENDERS_FILE, on_error=self.not_saved.emit)
+        self._ca_file = policy.policy.tls.ca_file if policy.error is None else None
+        self._context: ssl.SSLContext | None = None
+        self._joined: list[RemoteContent] = []
+
+    def mode(self) -> str:
+        """The user's ``mail.remote_content`` now (a change in Settings counts at once)."""
+        return str(self._settings.mail_remote_content)
+
+    def join(self, remote: RemoteContent) -> None:
+        from govmail_desktop.ui.message_view import decode_image
+
+        if self._context is None:
+            self._context = remote_ssl_context(self._ca_file)
+        loader = RemoteImageLoader(RemoteRules.from_policy(self.content), context=self._context,
+                                   decode=decode_image, parent=remote)
+        remote.configure(content=self.content, mode=self.mode, senders=self.senders, loader=loader)
+        self._joined.append(remote)
+        remote.destroyed.connect(lambda *_: self._forget(remote))
+
+    def _forget(self, remote: RemoteContent) -> None:
+        if remote in self._joined:
+            self._joined.remove(remote)
+
+    def shutdown(self) -> None:
+        """Cut the fetches still running and write the list (at exit)."""
+        for remote in list(self._joined):
+            remote.shutdown()
+        self._joined.clear()
+        self.senders.close()
+
+
+def attach_remote_content(preview: Any, policy: EffectivePolicy, settings: Settings, data_dir: Path,
+                          bridge: MessageBridge) -> Callable[[], None]:
+    """Composition root: remote content for the main window's preview (``preview``: its
+    PreviewPane) and every message window; returns what stops it at shutdown."""
+    setup = RemoteContentSetup(policy, settings, data_dir, parent=preview)
+    setup.not_saved.connect(bridge.report_error)
+    if setup.senders.problems:
+        bridge.warning(MSG_SENDERS_UNREADABLE)
+    setup.join(preview.remote_content)
+    try:
+        from govmail_desktop.ui import message_window
+    except ImportError:  # pragma: no cover - the message window is part of the app
+        return setup.shutdown
+
+    def join_window(pane: Any, _window: Any) -> None:
+        setup.join(pane.remote_content)
+
+    message_window.REGISTRY.pane_hooks.append(join_window)
+    return setup.shutdown
