@@ -426,23 +426,25 @@ class MailboxController(QObject):
             self.current.service.archive(uids)
 
     @Slot()
-    def delete(self) -> None:
+    def delete(self, *, parent: Any = None) -> None:
+        """Delete the selection; a question it needs is asked over ``parent`` (a message
+        window) or else the main window."""
         if self.current is None:
             return
         shift = bool(QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)
         mode = self.current.service.delete_mode(shift=shift)
         if mode == DELETE_FOR_GOOD:
-            self.delete_permanently()
+            self.delete_permanently(parent=parent)
             return
         if mode == DELETE_NO_TRASH:
-            self.ask_without_trash()
+            self.ask_without_trash(parent=parent)
             return
         uids = self._prepare_removal()
         if uids:
             self.current.service.delete(uids)
 
     def _removal_question(
-        self, object_name: str, title: str
+        self, object_name: str, title: str, parent: Any = None
     ) -> tuple[list[int], list[int], MailboxModels, QMessageBox] | None:
         """The selection a removal is about, and a warning box (plain text, deleted when
         closed) to ask about it; None when nothing is selected."""
@@ -450,7 +452,7 @@ class MailboxController(QObject):
         uids = self.selected_uids() if mailbox is not None else []
         if mailbox is None or not uids:
             return None
-        box = QMessageBox(self.window)
+        box = QMessageBox(parent or self.window)
         box.setObjectName(object_name)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Warning)
@@ -459,10 +461,10 @@ class MailboxController(QObject):
         return uids, self.selected_rows(), mailbox, box
 
     @Slot()
-    def ask_without_trash(self) -> None:
+    def ask_without_trash(self, *, parent: Any = None) -> None:
         """Delete where the account has no Trash: say so, and let the user create one,
         delete for good, or cancel (the default never erases anything)."""
-        asked = self._removal_question("noTrashBox", self.tr("No Trash Folder"))
+        asked = self._removal_question("noTrashBox", self.tr("No Trash Folder"), parent)
         if asked is None:
             return
         uids, rows, mailbox, box = asked
@@ -498,9 +500,9 @@ class MailboxController(QObject):
         box.open()
 
     @Slot()
-    def delete_permanently(self) -> None:
+    def delete_permanently(self, *, parent: Any = None) -> None:
         """Ask first (non-modal for the event loop: QMessageBox.open), then delete for good."""
-        asked = self._removal_question("confirmDeleteBox", self.tr("Delete Permanently"))
+        asked = self._removal_question("confirmDeleteBox", self.tr("Delete Permanently"), parent)
         if asked is None:
             return
         uids, rows, mailbox, box = asked
