@@ -219,7 +219,7 @@ class ComposeStarter:
         def failed(exc: BaseException) -> None:
             if isinstance(exc, OriginalUnavailable) and exc.message is ORIGINAL_NOT_DOWNLOADED:
                 if service.sync is not None:
-                    service.sync.fetch_body(folder_id, uid)
+                    service.sync.fetch_body(folder_id, uid, whole=True)  # a skeleton has no files
             error = exc if isinstance(exc, GovMailError) else BugError(detail=f"{type(exc).__name__}: {exc}")
             log.warning("Could not start %s from uid %s: %s", start.value, uid, exc)
             on_failed(error)

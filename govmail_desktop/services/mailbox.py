@@ -69,6 +69,7 @@ from govmail_desktop.core.errors import AuthError, BugError, Cancelled, GovMailE
 from govmail_desktop.core.folder_roles import ROLE_NAMES
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg, current_language
 from govmail_desktop.mime.parse import ParsedMessage, parse_message
+from govmail_desktop.mime.skeleton import SKELETON_PART
 from govmail_desktop.services.local_worker import LocalWorker
 from govmail_desktop.services.message_bridge import MessageBridge
 from govmail_desktop.store.cache import CachedFolder, MailCache
@@ -152,7 +153,8 @@ class SyncPort(Protocol):
             unreadable).
         messages_unreadable(int folder_id, int count): a sync of the folder could not
             read this many messages from the server (the user is told).
-        body_ready(int folder_id, int uid): the whole message is in the cache (BODY_PART).
+        body_ready(int folder_id, int uid): the message is in the cache (BODY_PART; a large
+            one asked for the preview: its skeleton, SKELETON_PART).
         body_failed(int folder_id, int uid, object error).
         problem(object error): a GovMailError not tied to an action (login refused,
             certificate not trusted...): said through the message bridge.
@@ -164,7 +166,9 @@ class SyncPort(Protocol):
 
     def request_folder_sync(self, folder_id: int) -> None: ...
 
-    def fetch_body(self, folder_id: int, uid: int) -> None: ...
+    def fetch_body(self, folder_id: int, uid: int, *, whole: bool = False) -> None:
+        """Bring message ``uid`` into the cache (``body_ready`` / ``body_failed``): a large one as
+        a skeleton under SKELETON_PART for the preview, unless ``whole`` (reply, forward)."""
 
     def apply(self, op: MailOp) -> None:
         """``op`` is recorded and queued under its id: send it (and the rest of the queue)."""
@@ -377,7 +381,7 @@ class MailboxService(QObject):
         self._preview_generation = 0
         #: The message parsed last on the worker ((folder, uid, language), body, parse): a reply
         #: to the message the preview shows uses it again. Read and written on the worker only.
-        self._last_parsed: tuple[tuple[int, int, str], bytes, ParsedMessage] | None = None
+        self._last_parsed: tuple[tuple[int, int, str, bool], bytes, ParsedMessage] | None = None
         #: Checks every folder now and then (the Inbox is also watched by IDLE).
         self._check_timer = QTimer(self)
         self._check_timer.timeout.connect(self.retry_connection)
@@ -614,24 +618,31 @@ class MailboxService(QObject):
             return None  # the user has moved on; skip the parse
         summary = self.cache.summary(folder_id, uid)
         raw = self.cache.get_part(folder_id, uid, BODY_PART)
+        outline = False
+        if raw is None:  # a large message: its skeleton (text and file list; files on demand)
+            raw = self.cache.get_part(folder_id, uid, SKELETON_PART)
+            outline = raw is not None
         cached = self.cache.folder(folder_id)
         role = cached.folder.role if cached is not None else None
         if raw is None:
             return PreviewResult(PREVIEW_LOADING, folder_id, uid, summary, folder_role=role)
-        parsed = self.parsed_body(folder_id, uid, raw)
+        parsed = self.parsed_body(folder_id, uid, raw, skeleton=outline)
         return PreviewResult(PREVIEW_READY, folder_id, uid, summary, parsed, folder_role=role)
 
-    def parsed_body(self, folder_id: int, uid: int, raw: bytes, lang: str | None = None) -> ParsedMessage:
+    def parsed_body(
+        self, folder_id: int, uid: int, raw: bytes, lang: str | None = None, *, skeleton: bool = False
+    ) -> ParsedMessage:
         """Worker thread only: message ``uid``'s cached body ``raw`` parsed (in ``lang``, else the
         current language). The message parsed last is used again while it is the same message,
         the same bytes and the same language — Reply on the message the preview shows does not
-        parse it a second time (a 2 MB HTML message takes a good part of a second)."""
+        parse it a second time (a 2 MB HTML message takes a good part of a second).
+        ``skeleton``: ``raw`` was read from ``SKELETON_PART`` (mime/skeleton.py), never otherwise."""
         lang = lang or self._language()
-        key = (folder_id, uid, lang)
+        key = (folder_id, uid, lang, skeleton)
         last = self._last_parsed
         if last is not None and last[0] == key and last[1] == raw:
             return last[2]
-        parsed = parse_message(raw, lang=lang)
+        parsed = parse_message(raw, lang=lang, skeleton=skeleton)
         self._last_parsed = (key, raw, parsed)
         return parsed
 

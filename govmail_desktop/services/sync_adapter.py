@@ -13,7 +13,9 @@ module only translates — it holds no sync logic:
   already undone in the cache when it arrives.
 * **bodies** — the engine's ``fetch_body`` (first in line on its connection
   worker; an IMAP connection never crosses threads) keeps the message, up to
-  16 MB, in the cache under ``BODY_PART``.
+  16 MB, in the cache under ``BODY_PART``; a large one asked for the preview as a
+  skeleton under ``SKELETON_PART``, its files then downloaded on demand by
+  :attr:`EngineSyncAdapter.part_fetcher` (services/part_fetch.py).
 * **state and progress** — ``onlineChanged`` and running operations give
   offline / connecting / syncing / online; operation titles and counts give
   the progress text.
@@ -42,6 +44,7 @@ from govmail_desktop.services.mailbox import (
     STATE_SYNCING,
     MailOp,
 )
+from govmail_desktop.services.part_fetch import PartFetcher
 from govmail_desktop.services.sync_service import SyncService
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue
@@ -82,6 +85,8 @@ class EngineSyncAdapter(QObject):
         self._quiet: set[int] = set()  # cache-only operations: no progress, no state change
         self._online = False
         self._state = STATE_OFFLINE
+        #: Files of large messages on demand (services/attachments.py uses it from its worker).
+        self.part_fetcher = PartFetcher(service, cache, self)
         s = service
         s.operationStarted.connect(self._on_started)
         s.operationProgress.connect(self._on_progress)
@@ -134,12 +139,12 @@ class EngineSyncAdapter(QObject):
         """Create the missing folder for ``role``; ``special_folder_created`` tells how it went."""
         self._creating[self.service.create_special_folder(role)] = role
 
-    def fetch_body(self, folder_id: int, uid: int) -> None:
+    def fetch_body(self, folder_id: int, uid: int, *, whole: bool = False) -> None:
         cached = self.cache.folder(folder_id)
         if cached is None:
             self.body_failed.emit(folder_id, uid, ServerError(detail="folder gone"))
             return
-        self._bodies[self.service.fetch_body(cached.name, uid)] = (folder_id, uid)
+        self._bodies[self.service.fetch_body(cached.name, uid, whole=whole)] = (folder_id, uid)
 
     # ------------------------------------------------------------------ engine signals
 

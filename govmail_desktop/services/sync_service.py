@@ -26,7 +26,6 @@ background and the signals tell the models what changed.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import itertools
 import logging
@@ -42,7 +41,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Signal
 
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import SpecialUse
-from govmail_desktop.core.errors import BugError, Cancelled, GovMailError, NetworkError, ServerError
+from govmail_desktop.core.errors import BugError, Cancelled, GovMailError, NetworkError
 from govmail_desktop.core.threads import lower_current_thread_priority
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.message_rows import RowKey
@@ -54,6 +53,7 @@ from govmail_desktop.sync.engine import sync_account
 from govmail_desktop.sync.folder_list import apply_chosen_folders, create_special_folder, sync_folder_list
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
 from govmail_desktop.sync.listener import SyncListener
+from govmail_desktop.sync.part_fetch import fetch_message
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -544,6 +544,7 @@ class SyncService(QObject):
         *,
         first: bool = False,
         needs_connection: bool = True,
+        retry_on_network: bool = True,
     ) -> int:
         op_id = next(self._ids)
         relay = self._relay
@@ -556,7 +557,7 @@ class SyncService(QObject):
             finally:
                 listener.flush()
 
-        op = Operation(op_id, key, title, body, needs_connection)
+        op = Operation(op_id, key, title, body, needs_connection, retry_on_network)
         returned = worker.submit(op, first=first)
         if returned == op_id:
             self._ops[op_id] = op
@@ -569,6 +570,7 @@ class SyncService(QObject):
         run: Callable[[SyncListener, MailboxConnection, CancelToken], object],
         *,
         first: bool = False,
+        retry_on_network: bool = True,
     ) -> int:
         """Queue ``run`` on the connection worker, which hands it the connection."""
 
@@ -577,7 +579,7 @@ class SyncService(QObject):
                 raise BugError(detail="a network operation ran without a connection")
             return run(listener, conn, cancel)
 
-        return self._enqueue(self._worker, key, title, connected, first=first)
+        return self._enqueue(self._worker, key, title, connected, first=first, retry_on_network=retry_on_network)
 
     def _submit_local(self, key: tuple[str | int, ...], title: Callable[[], str],
                       run: Callable[[SyncListener], object]) -> int:
@@ -664,33 +666,23 @@ class SyncService(QObject):
             run, first=True,
         )
 
-    def fetch_body(self, folder: str, uid: int, *, part: str = "", limit: int = 16 * 1024 * 1024) -> int:
-        """Fetch one whole message (up to ``limit`` bytes) into the cache as ``part``.
+    def fetch_body(
+        self, folder: str, uid: int, *, part: str = "", limit: int = 16 * 1024 * 1024, whole: bool = False
+    ) -> int:
+        """Fetch one message into the cache: whole (up to ``limit`` bytes) as ``part``, or —
+        for the preview (``part`` "" and not ``whole``) of a message larger than
+        ``sync.part_fetch.SKELETON_THRESHOLD`` — as a skeleton under ``SKELETON_PART``
+        (text and attachment list; the files on demand: services/part_fetch.py).
 
         First in line on the connection worker (the user is waiting for the preview);
-        ``done`` once ``MailCache.get_part(folder_id, uid, part)`` has it.
+        ``done`` once ``MailCache.get_part(folder_id, uid, part)`` (or the skeleton) has it.
         """
 
         def run(listener: SyncListener, conn: MailboxConnection, cancel: CancelToken) -> object:
-            fid = self.cache.folder_id(folder)
-            if fid is None:
-                raise ValueError(f"unknown folder {folder!r}")
-            if getattr(conn, "selected", None) != folder:
-                conn.select(folder)
-            data: bytes | None = None
-            with contextlib.closing(conn.fetch_stream(str(uid), f"UID BODY.PEEK[]<0.{limit}>")) as stream:
-                for batch in stream:
-                    for message in batch.messages:
-                        if message.uid == uid and message.sections:
-                            data = next((v for k, v in message.sections.items() if k.startswith("BODY[]")), data)
-            cancel.check()
-            if data is None:
-                raise ServerError(detail=f"the server returned no body for UID {uid}")
-            self.cache.put_part(fid, uid, part, data)
-            return len(data)
+            return fetch_message(conn, self.cache, folder, uid, cancel, part=part, limit=limit, whole=whole)
 
         return self._submit(
-            ("body", folder, uid, part),
+            ("body", folder, uid, part, whole),
             lambda: QCoreApplication.translate("SyncService", "Downloading a message"),
             run,
             first=True,
@@ -703,11 +695,16 @@ class SyncService(QObject):
         job: Callable[[MailboxConnection, CancelToken], object],
         *,
         first: bool = False,
+        retry_on_network: bool = True,
     ) -> int:
         """Run ``job(conn, cancel)`` on this account's connection worker (after what is queued,
         or ``first``); a job with the same ``key`` already waiting is not queued twice. Its end
-        is ``operationFinished(op_id, outcome, error)``; its result is the job's to hand on."""
-        return self._submit(key, title, lambda _listener, conn, cancel: job(conn, cancel), first=first)
+        is ``operationFinished(op_id, outcome, error)``; its result is the job's to hand on.
+        ``retry_on_network=False``: a lost connection ends it as failed (no reconnect and rerun)."""
+        return self._submit(
+            key, title, lambda _listener, conn, cancel: job(conn, cancel),
+            first=first, retry_on_network=retry_on_network,
+        )
 
     def cancel(self, op_id: int) -> None:
         """Cancel a queued or running operation (its ``cancelled`` follows, queued)."""

@@ -75,7 +75,7 @@ class FakeSync(QObject):
     def request_folder_sync(self, folder_id: int) -> None:
         self.sync_requests.append(folder_id)
 
-    def fetch_body(self, folder_id: int, uid: int) -> None:
+    def fetch_body(self, folder_id: int, uid: int, *, whole: bool = False) -> None:
         self.body_requests.append((folder_id, uid))
 
     def apply(self, op: MailOp) -> None:
