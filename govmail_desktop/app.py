@@ -768,6 +768,14 @@ def open_mailboxes(ctx: AppContext, overrides: AppOverrides) -> Mailboxes:
     ctx.shutdown_hooks.append(
         attach_remote_content(ctx.window.preview_view, policy, ctx.settings, ctx.paths.data_dir, ctx.bridge)
     )
+    from govmail_desktop.services.attachments import default_opened_root
+    from govmail_desktop.ui.attachment_panel import attach_attachment_panels
+
+    # Save / Open of attachments in the preview and the message windows; the opened copies
+    # an earlier run left are removed now, this run's at exit.
+    ctx.shutdown_hooks.append(
+        attach_attachment_panels(ctx.window.preview_view, mailboxes, default_opened_root(ctx.paths.cache_dir))
+    )
     log.info("Mailboxes attached: %d account(s)", len(mailboxes.accounts))
     return mailboxes
 

@@ -45,7 +45,7 @@ from govmail_desktop.mime.html_view import render_html
 from govmail_desktop.mime.markings import is_official_address, recognise
 from govmail_desktop.mime.parse import ParsedMessage
 from govmail_desktop.mime.preview_warnings import SENDER_WARNINGS, W_HTML_SIMPLIFIED, warning_text
-from govmail_desktop.models.plain_text import plain_label, plain_tooltip
+from govmail_desktop.models.plain_text import plain_label
 from govmail_desktop.services.mailbox import (
     MSG_BODY_OFFLINE,
     PREVIEW_EMPTY,
@@ -55,14 +55,13 @@ from govmail_desktop.services.mailbox import (
     PREVIEW_UNAVAILABLE,
     PreviewResult,
 )
+from govmail_desktop.ui.attachment_panel import AttachmentPanel
 from govmail_desktop.ui.marking_badges import MarkingBadges
 from govmail_desktop.ui.message_view import MessageView
 from govmail_desktop.ui.remote_bar import RemoteBar, RemoteContent
 
 #: Addresses listed in the To/Cc lines before "and N more".
 MAX_SHOWN_RECIPIENTS = 10
-#: Characters of an attached message's subject shown in the attachment list.
-MAX_ATTACHED_SUBJECT = 120
 #: The headers take at most this share of the pane's height when the text needs room.
 HEADER_SHARE = 0.6
 
@@ -76,14 +75,6 @@ def address_text(address: Address) -> str:
     if address.name and address.email:
         return f"{address.name} <{address.email}>"
     return address.email or address.name
-
-
-def _size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 class _HeaderContent(QWidget):
@@ -186,7 +177,8 @@ class PreviewPane(QWidget):
         self.warning_label.setStyleSheet(
             "QLabel { background: #fff3e0; color: #8a3a00; border: 1px solid #e0a060; padding: 4px; }"
         )
-        self.attachments_label = self._label("previewAttachments")
+        #: Name, type icon and size of each attachment, with Open / Save… / Save All… (ui/attachment_panel.py).
+        self.attachment_panel = AttachmentPanel(self)
 
         self.header_form = QFormLayout()
         self.header_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -240,7 +232,7 @@ class PreviewPane(QWidget):
         headers.addLayout(self.header_form)
         headers.addWidget(self.official_label)
         headers.addWidget(self.warning_label)
-        headers.addWidget(self.attachments_label)
+        headers.addWidget(self.attachment_panel)
         self.header_area = HeaderArea(self.header_content, self)
 
         layout = QVBoxLayout(self)
@@ -430,7 +422,7 @@ class PreviewPane(QWidget):
             caption.setVisible(True)
             label.setVisible(True)
         self.warning_label.hide()
-        self.attachments_label.hide()
+        self.attachment_panel.show_attachments(())
         self.official_label.hide()
         self.marking_badges.set_markings(None)
 
@@ -473,33 +465,11 @@ class PreviewPane(QWidget):
         self.warning_label.setVisible(bool(lines))
 
     def _show_attachments(self, parsed: ParsedMessage | None) -> None:
-        if parsed is None or not parsed.attachments:
-            self.attachments_label.hide()
-            return
-        items = []
-        tips: list[str] = []
-        for attachment in parsed.attachments:
-            name = attachment.display_name or self.tr("(unnamed)")
-            findings = []
-            if self.attachment_rules is not None and attachment.filename:
-                findings = self.attachment_rules.check_name(attachment.filename)
-            warn = attachment.suspicious_name or bool(findings)
-            items.append(("⚠ " if warn else "") + self._attachment_text(attachment, name))
-            tips.extend(f.message.text() for f in findings)
-        self.attachments_label.setText(self.tr("Attachments: {files}").format(files=", ".join(items)))
+        result = self._result
+        self.attachment_panel.show_attachments(
+            parsed.attachments if parsed is not None else (),
+            rules=self.attachment_rules,
+            folder_id=result.folder_id if result is not None else None,
+            uid=result.uid if result is not None else None,
+        )
         self.header_area.updateGeometry()
-        self.attachments_label.setToolTip(plain_tooltip("\n".join(dict.fromkeys(tips))))  # they name the file
-        self.attachments_label.show()
-
-    def _attachment_text(self, attachment: Any, name: str) -> str:
-        """"report.pdf (12 KB)"; an attached message by its subject:
-        "message “subject” (forwarded.eml, 3 KB)"."""
-        size = _size_text(attachment.size)
-        if attachment.subject is None:
-            return f"{name} ({size})"
-        subject = attachment.subject or self.tr("(no subject)")
-        if len(subject) > MAX_ATTACHED_SUBJECT:
-            subject = subject[: MAX_ATTACHED_SUBJECT - 1] + "…"
-        if attachment.filename:
-            return self.tr("message “{subject}” ({name}, {size})").format(subject=subject, name=name, size=size)
-        return self.tr("message “{subject}” ({size})").format(subject=subject, size=size)

@@ -32,7 +32,7 @@ def show(pane, raw: bytes) -> None:
 
 def test_an_attached_message_shows_its_subject_and_real_size(pane):
     show(pane, FORWARDED)
-    text = pane.attachments_label.text()
+    text = pane.attachment_panel.summary_text()
     size = len(inner_bytes(FORWARDED, b"fwd_boundary_1011"))  # the attached message's own bytes
     assert size > 400
     assert text == f"ไฟล์แนบ: จดหมาย “แจ้งผลการพิจารณาคำขอใช้ห้องประชุม” (forwarded.eml, {size} B)"
@@ -47,7 +47,7 @@ def test_an_attached_message_without_a_subject_or_a_file_name(pane):
         b"From: a@agency.go.th\n\n" + b"x" * 3000 + b"\n--out--\n"
     )
     show(pane, raw)
-    assert pane.attachments_label.text() == "ไฟล์แนบ: จดหมาย “(ไม่มีเรื่อง)” (3 KB)"
+    assert pane.attachment_panel.summary_text() == "ไฟล์แนบ: จดหมาย “(ไม่มีเรื่อง)” (3 KB)"
 
 
 def test_a_subject_made_of_markup_is_shown_as_text(pane):
@@ -58,5 +58,6 @@ def test_a_subject_made_of_markup_is_shown_as_text(pane):
         b"From: a@agency.go.th\nSubject: <img src=\"/tmp/x.png\"><b>bold</b>\n\nx\n--out--\n"
     )
     show(pane, raw)
-    assert "<img src=\"/tmp/x.png\"><b>bold</b>" in pane.attachments_label.text()
-    assert pane.attachments_label.textFormat().name == "PlainText"
+    panel = pane.attachment_panel
+    assert "<img src=\"/tmp/x.png\"><b>bold</b>" in panel.item_texts()[0]  # list items are plain text
+    assert "&lt;img" in panel.list.item(0).toolTip()

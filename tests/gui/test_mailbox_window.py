@@ -234,7 +234,7 @@ def test_dangerous_attachments_are_listed_with_a_warning(open_mailbox, qtbot):
     m = open_mailbox(5, fill_cache=with_sample_body(700, "09-dangerous-attachments.eml"))
     select_uid(m.window, 700)
     qtbot.waitUntil(lambda: m.window.preview_view.state == PREVIEW_READY)
-    text = m.window.preview_view.attachments_label.text()
+    text = m.window.preview_view.attachment_panel.summary_text()
     assert "setup.exe" in text and "⚠ หนังสือ.pdf.exe" in text and "รายงาน<U+202E>fdp.exe" in text
 
 
@@ -407,7 +407,8 @@ def test_the_composition_root_opens_configured_accounts_and_accounts_added_later
     try:
         w = under.window
         assert w.message_view.model().rowCount() == 6 and fakes[0].started
-        assert ctx.shutdown_hooks == [mailboxes.shutdown]
+        assert ctx.shutdown_hooks[0] == mailboxes.shutdown  # then what is joined to the preview
+        assert w.preview_view.attachment_panel.source_for is not None
         account_saved_handler(mailboxes)(account("second", "wilai"))  # what the setup wizard's "saved" does
         assert w.account_combo.count() == 2 and w.account_combo.isVisibleTo(w)
         assert len(fakes) == 2 and fakes[1].started

@@ -302,11 +302,14 @@ def test_hostile_headers_and_attachment_names_in_the_preview_open_no_file(hostil
     select_uid(w, HOSTILE_UID)
     qtbot.waitUntil(lambda: w.preview_view.state == PREVIEW_READY)
     pane = w.preview_view
-    assert "attachment-" in pane.attachments_label.text() and "attachment-" in pane.attachments_label.toolTip()
+    panel = pane.attachment_panel
+    assert "attachment-" in panel.summary_text() and "attachment-" in panel.list.item(0).toolTip()
     assert "body-subject-" in pane.subject_label.text() and "body-from-" in pane.from_label.text()
     leaks = {"preview shown": probe.opened()}
     for label in pane.findChildren(QLabel):
         hover(label, label.rect().center())
+    for row in range(panel.list.count()):  # the attachment list's tooltips name the files
+        hover(panel.list.viewport(), panel.list.visualItemRect(panel.list.item(row)).center())
     leaks["preview hovered"] = probe.opened()
     look_at_every_widget(w)
     leaks["window"] = probe.opened()

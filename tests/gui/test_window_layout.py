@@ -81,7 +81,7 @@ def test_with_room_the_headers_and_warnings_are_shown_whole(open_mailbox, qtbot)
     show(m, qtbot, 901)
     area = w.preview_view.header_area
     assert area.verticalScrollBar().maximum() == 0
-    assert w.preview_view.attachments_label.isVisibleTo(w)
+    assert w.preview_view.attachment_panel.isVisibleTo(w)
     assert w.preview_view.body.height() > 3 * w.preview_view.body.fontMetrics().lineSpacing()
 
 
