@@ -21,6 +21,7 @@ never moves the splitter the user placed between the list and the preview.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
@@ -45,6 +46,7 @@ from govmail_desktop.mime.html_view import render_html
 from govmail_desktop.mime.markings import is_official_address, recognise
 from govmail_desktop.mime.parse import ParsedMessage
 from govmail_desktop.mime.preview_warnings import SENDER_WARNINGS, W_HTML_SIMPLIFIED, warning_text
+from govmail_desktop.mime.sender_checks import with_sender_checks
 from govmail_desktop.models.plain_text import plain_label
 from govmail_desktop.services.mailbox import (
     MSG_BODY_OFFLINE,
@@ -148,6 +150,8 @@ class PreviewPane(QWidget):
         super().__init__(parent)
         self.setObjectName("previewView")
         self.attachment_rules = attachment_rules
+        #: The policy's ``recipients.internal_domains`` for the sender checks (None: the built-in policy's).
+        self.internal_domains: tuple[Any, ...] | None = None
         self._result: PreviewResult | None = None
         self._formatter: DateFormatter | None = None
         #: The user's choice (``mail.prefer_plain_text``) and the policy's ``content.force_plain_text``.
@@ -170,6 +174,7 @@ class PreviewPane(QWidget):
         )
         self.official_label.hide()
         self.from_label = self._label("previewFrom")
+        self.reply_to_label = self._label("previewReplyTo")
         self.to_label = self._label("previewTo")
         self.cc_label = self._label("previewCc")
         self.date_label = self._label("previewDate")
@@ -183,10 +188,12 @@ class PreviewPane(QWidget):
         self.header_form = QFormLayout()
         self.header_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.from_caption = QLabel(self)
+        self.reply_to_caption = QLabel(self)
         self.to_caption = QLabel(self)
         self.cc_caption = QLabel(self)
         self.date_caption = QLabel(self)
         self.header_form.addRow(self.from_caption, self.from_label)
+        self.header_form.addRow(self.reply_to_caption, self.reply_to_label)
         self.header_form.addRow(self.to_caption, self.to_label)
         self.header_form.addRow(self.cc_caption, self.cc_label)
         self.header_form.addRow(self.date_caption, self.date_label)
@@ -259,6 +266,7 @@ class PreviewPane(QWidget):
 
     def retranslate_ui(self) -> None:
         self.from_caption.setText(self.tr("From:"))
+        self.reply_to_caption.setText(self.tr("Reply to:"))
         self.to_caption.setText(self.tr("To:"))
         self.cc_caption.setText(self.tr("Cc:"))
         self.date_caption.setText(self.tr("Date:"))
@@ -287,6 +295,10 @@ class PreviewPane(QWidget):
 
     def show_result(self, result: PreviewResult, formatter: DateFormatter | None = None) -> None:
         """Show a preview (any state); keeps it for a language switch."""
+        if result.parsed is not None:
+            # The sender checks that need the policy's internal domains (mime.sender_checks): one call,
+            # kept in the result so the warnings, the remote-content bar and a redraw all see them.
+            result = replace(result, parsed=with_sender_checks(result.parsed, self.internal_domains))
         self._result = result
         self._formatter = formatter
         formatter = formatter or DateFormatter()
@@ -308,6 +320,7 @@ class PreviewPane(QWidget):
         self.marking_badges.set_markings(parsed.markings if parsed is not None else recognise(subject or ""))
         senders = parsed.from_ if parsed is not None else (summary.from_ if summary else ())
         self.from_label.setText(", ".join(address_text(a) for a in senders) or self.tr("(unknown sender)"))
+        self._show_reply_to(parsed)
         to = parsed.to if parsed is not None else (summary.to if summary else ())
         cc = parsed.cc if parsed is not None else (summary.cc if summary else ())
         self._set_recipients(self.to_caption, self.to_label, to, parsed.to_total if parsed else len(to))
@@ -422,9 +435,20 @@ class PreviewPane(QWidget):
             caption.setVisible(True)
             label.setVisible(True)
         self.warning_label.hide()
+        self._show_reply_to(None)
         self.attachment_panel.show_attachments(())
         self.official_label.hide()
         self.marking_badges.set_markings(None)
+
+    def _show_reply_to(self, parsed: ParsedMessage | None) -> None:
+        """The Reply-To addresses, when there are some other than the sender's."""
+        reply_to = parsed.reply_to if parsed is not None else ()
+        own = {a.email.casefold() for a in parsed.from_} if parsed is not None else set()
+        shown = bool(reply_to) and any(a.email.casefold() not in own for a in reply_to)
+        text = ", ".join(address_text(a) for a in reply_to[:MAX_SHOWN_RECIPIENTS]) if shown else ""
+        self.reply_to_label.setText(text)
+        self.reply_to_caption.setVisible(shown)
+        self.reply_to_label.setVisible(shown)
 
     def _show_official(self, addresses: tuple[Address, ...]) -> None:
         """Name the saraban@ addresses among the sender and recipients."""
