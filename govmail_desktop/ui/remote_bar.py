@@ -32,7 +32,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStyle, QWidget
 
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
@@ -92,7 +92,11 @@ class RemoteBar(QFrame):
             "{ background: #f1f1f1; border-color: #b8b8b8; }"
         )
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self.icon = QLabel("🛡", self)
+        self.icon = QLabel(self)
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
+        self.icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(size, size)
+        )
         self.text = QLabel(self)
         self.text.setObjectName("remoteBarText")
         self.text.setTextFormat(Qt.TextFormat.PlainText)
