@@ -73,6 +73,10 @@ class SafeHtml:
     cids: tuple[str, ...] = ()
     #: True when something was cut (too long, too many tags or images).
     truncated: bool = False
+    #: The size the message gives each remote image (width, height; 0: not given), by index:
+    #: the viewer shows a loaded image at that size. The HTML itself leaves it out, so an image
+    #: not loaded takes only a placeholder's room, not the size of the picture it stands for.
+    remote_sizes: tuple[tuple[int, int], ...] = ()
 
 
 # -- the allow-list -----------------------------------------------------------------------------
@@ -133,6 +137,8 @@ _STYLE_VALUE = re.compile(
     r"|(?:rgba?|hsla?)\([0-9., %]{0,40}\))*"
 )
 _MAX_STYLE_CHARS = 2_000
+#: A size of zero or less ("0", "0px", "-1pt", ".0em").
+_NO_SIZE = re.compile(r"(?:-[0-9.]+|0*\.?0+)(?:px|pt|em|rem|ex|%)?", re.IGNORECASE)
 
 
 def clean_style(value: str) -> str | None:
@@ -147,6 +153,8 @@ def clean_style(value: str) -> str | None:
             continue
         if not _STYLE_VALUE.fullmatch(val) or "url" in val.lower() or "image" in val.lower():
             continue
+        if name in ("font", "font-size") and any(_NO_SIZE.fullmatch(token) for token in val.split()):
+            continue  # text made invisible (a way to hide words from the reader), and Qt warns
         kept.append(f"{name}: {val}")
     return "; ".join(kept) or None
 
@@ -160,6 +168,7 @@ class _Collector:
     def __init__(self, cid_parts: Mapping[str, str]) -> None:
         self.cid_parts = {cid_key(k): v for k, v in cid_parts.items()}
         self.remote: dict[str, int] = {}
+        self.remote_sizes: dict[int, tuple[int, int]] = {}
         self.cids: dict[str, None] = {}
         self.truncated = False
 
@@ -209,16 +218,32 @@ def cid_key(value: str) -> str:
 
 # An <img> tag as nh3 writes it (attribute values always in double quotes, '"' escaped).
 _IMG_TAG = re.compile(r'<img((?:\s+[^\s="<>/]+(?:="[^"]*")?)*)\s*/?>')
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+_SIZE_ATTR = re.compile(r'\s(width|height)="([^"]*)"')
 
 
-def _images_have_src(html: str) -> str:
-    """Images whose source the cleaner removed (a scheme it does not know) get the placeholder."""
+def _pixels(value: str) -> int:
+    digits = re.match(r"\s*(\d{1,5})\s*(?:px)?\s*$", value)
+    return int(digits.group(1)) if digits else 0
+
+
+def _fix_images(html: str, collector: _Collector) -> str:
+    """Images whose source the cleaner removed (a scheme it does not know) get the placeholder;
+    images not shown from the message itself lose their size (kept for remote ones in
+    ``collector.remote_sizes``)."""
 
     def fix(match: re.Match[str]) -> str:
         attrs = match.group(1)
-        if re.search(r'\ssrc="', attrs):
+        src = _SRC.search(attrs)
+        if src is None:
+            attrs = f' src="{BLOCKED_SRC}"' + attrs
+        elif src.group(1).startswith("cid:"):
             return match.group(0)
-        return f'<img src="{BLOCKED_SRC}"{attrs}>'
+        sizes = {name: _pixels(value) for name, value in _SIZE_ATTR.findall(attrs)}
+        if src is not None and src.group(1).startswith(REMOTE_SCHEME + ":"):
+            index = int(src.group(1).split(":", 1)[1])
+            collector.remote_sizes.setdefault(index, (sizes.get("width", 0), sizes.get("height", 0)))
+        return "<img" + _SIZE_ATTR.sub("", attrs) + ">"
 
     return _IMG_TAG.sub(fix, html)
 
@@ -247,7 +272,7 @@ def _clean_part(source: str, collector: _Collector) -> str:
         from govmail_desktop.mime.body_text import _strip_tags
 
         return text_to_html(_strip_tags(source))
-    return _images_have_src(clean)
+    return _fix_images(clean, collector)
 
 
 class _LinkLister(HTMLParser):
@@ -321,6 +346,7 @@ def render_html(html: str, *, cid_parts: Mapping[str, str] | None = None) -> Saf
         links=list_links(out),
         cids=tuple(collector.cids),
         truncated=truncated or collector.truncated,
+        remote_sizes=tuple(collector.remote_sizes.get(i, (0, 0)) for i in range(len(collector.remote))),
     )
 
 

@@ -23,7 +23,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QSize, QUrl, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QImage, QImageReader, QMouseEvent, QPainter, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -65,17 +65,35 @@ def decode_image(data: bytes) -> QImage | None:
     return None if image.isNull() else image
 
 
+PLACEHOLDER_SIZE = 16
+
+
 def placeholder_image() -> QImage:
-    """A light box with a border: an image that was not loaded."""
-    image = QImage(24, 24, QImage.Format.Format_ARGB32)
-    image.fill(QColor("#eeeeee"))
+    """A small light box with a border: an image that was not loaded."""
+    side = PLACEHOLDER_SIZE
+    image = QImage(side, side, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#f0f0f0"))
     painter = QPainter(image)
-    painter.setPen(QColor("#b0b0b0"))
-    painter.drawRect(0, 0, 23, 23)
-    painter.drawLine(0, 0, 23, 23)
-    painter.drawLine(0, 23, 23, 0)
+    painter.setPen(QColor("#b8b8b8"))
+    painter.drawRect(0, 0, side - 1, side - 1)
+    painter.drawLine(4, side - 5, side - 5, 4)
     painter.end()
     return image
+
+
+def fit_image(image: QImage, width: int, height: int) -> QImage:
+    """``image`` at the size the message gives it (0: not given; one given keeps the proportions),
+    never wider than :data:`MAX_IMAGE_WIDTH`."""
+    if width <= 0 and height <= 0:
+        width = min(image.width(), MAX_IMAGE_WIDTH)
+    if width > 0 and height <= 0:
+        height = max(1, round(image.height() * width / max(1, image.width())))
+    elif height > 0 and width <= 0:
+        width = max(1, round(image.width() * height / max(1, image.height())))
+    width, height = min(width, MAX_IMAGE_WIDTH), min(height, MAX_IMAGE_WIDTH * 4)
+    if (width, height) == (image.width(), image.height()):
+        return image
+    return image.scaled(width, height, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
 
 
 class ClosedDocument(QTextDocument):
@@ -213,7 +231,11 @@ class MessageView(QTextBrowser):
         if index >= len(self.safe.remote):
             return None
         image = self.remote_provider(index)
-        return image if isinstance(image, QImage) and not image.isNull() else None
+        if not isinstance(image, QImage) or image.isNull():
+            return None
+        sizes = self.safe.remote_sizes
+        width, height = sizes[index] if index < len(sizes) else (0, 0)
+        return fit_image(image, width, height)
 
     def _blocked(self) -> QImage:
         if self._placeholder is None:

@@ -98,13 +98,16 @@ def test_remote_images_are_numbered_once_each_in_order_and_cid_kept():
     parsed, safe = _render("04-srcset.eml")
     assert safe.remote == ()  # srcset URLs are not remote images to offer: they are dropped
     html = (
-        '<img src="https://img.example/a.png"><img src="http://img.example/b.png">'
+        '<img src="https://img.example/a.png" width="600"><img src="http://img.example/b.png" height="1">'
         '<img src="https://img.example/a.png"><img src="cid:Logo@Agency"><img src="//cdn.example/c.png">'
     )
     safe = render_html(html, cid_parts={"<logo@agency>": "2"})
     assert safe.remote == ("https://img.example/a.png", "http://img.example/b.png", "https://cdn.example/c.png")
     assert _IMG_SRC.findall(safe.html) == ["remote:0", "remote:1", "remote:0", "cid:logo@agency", "remote:2"]
     assert safe.cids == ("logo@agency",)
+    # Sizes are kept aside for when the images load: a blocked one takes a placeholder's room.
+    assert safe.remote_sizes == ((600, 0), (0, 1), (0, 0))
+    assert "width" not in safe.html and "height" not in safe.html
 
 
 def test_sources_that_are_neither_inline_nor_web_images_become_the_placeholder():
@@ -141,6 +144,10 @@ def test_a_relative_link_under_base_href_is_no_link():
         ("width: expression(alert(1))", None),
         ("color: red /* url(http://x) */", None),
         ("position: fixed; top: 0", None),
+        ("font-size: 0px; color: red", "color: red"),
+        ("font: 0 Arial", None),
+        ("font-size: -2pt", None),
+        ("font-size: 10.5pt", "font-size: 10.5pt"),
     ],
 )
 def test_style_attributes_keep_simple_declarations_only(style, kept):
