@@ -236,6 +236,10 @@ class _Conn(http.client.HTTPSConnection):
         self._abort.watch(self.sock)
 
 
+#: The TLS settings remote images are fetched with (for callers that may not import ssl).
+TlsContext = ssl.SSLContext
+
+
 def remote_ssl_context(extra_ca: Path | None = None) -> ssl.SSLContext:
     """The system's trusted CAs (plus the agency's CA file, when the policy names one), TLS 1.2+."""
     context = ssl.create_default_context()

@@ -24,7 +24,6 @@ stay placeholders and the bar says how many and why.
 from __future__ import annotations
 
 import logging
-import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +51,7 @@ from govmail_desktop.services.remote_content import (
     REASON_TYPE,
     RemoteImageLoader,
     RemoteRules,
+    TlsContext,
     remote_ssl_context,
 )
 from govmail_desktop.store.remote_senders import FILE_NAME as SENDERS_FILE
@@ -411,7 +411,7 @@ class RemoteContentSetup(QObject):
         self._settings = settings
         self.senders = RemoteSenders.load(data_dir / SENDERS_FILE, on_error=self.not_saved.emit)
         self._ca_file = policy.policy.tls.ca_file if policy.error is None else None
-        self._context: ssl.SSLContext | None = None
+        self._context: TlsContext | None = None
         self._joined: list[RemoteContent] = []
 
     def mode(self) -> str:
