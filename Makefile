@@ -10,7 +10,7 @@ COMPOSE_BENCH_ARGS ?=
 TS_FILES := $(wildcard translations/*.ts)
 QM_FILES := $(patsubst translations/%.ts,govmail_desktop/_generated/%.qm,$(TS_FILES))
 
-.PHONY: run test lint test-interop demo bench translations i18n-update clean system-deps-run system-deps-test system-deps-interop
+.PHONY: run test lint test-interop demo bench fuzz translations i18n-update clean system-deps-run system-deps-test system-deps-interop
 
 run: system-deps-run $(VENV)/.stamp-run translations
 	$(PY) -m govmail_desktop $(ARGS)
@@ -37,6 +37,13 @@ demo: system-deps-test $(VENV)/.stamp-test translations
 bench: system-deps-test $(VENV)/.stamp-test translations
 	$(PY) benchmarks/sync_bench.py $(BENCH_ARGS)
 	$(PY) benchmarks/compose_bench.py $(COMPOSE_BENCH_ARGS)
+
+# Hypothesis over the parsers, the HTML cleaner, the viewer, the policy file and IMAP reader:
+# 11 minutes in all by default (FUZZ_ARGS="--total 3600", or "--seconds 60 parse"); crashing
+# inputs are kept in tests/fuzz/crashes/ and replayed by the normal suite.
+FUZZ_ARGS ?=
+fuzz: system-deps-test $(VENV)/.stamp-test translations
+	$(PY) tools/fuzz.py $(FUZZ_ARGS)
 
 system-deps-run:
 	@sh tools/install-system-deps.sh run
