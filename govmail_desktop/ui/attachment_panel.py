@@ -32,6 +32,7 @@ from typing import Any
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
+    QFileInfo,
     QMimeDatabase,
     QMimeType,
     QPoint,
@@ -41,10 +42,11 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
+    QFileIconProvider,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -60,6 +62,7 @@ from PySide6.QtWidgets import (
 )
 
 from govmail_desktop.core.errors import Cancelled, GovMailError
+from govmail_desktop.core.filenames import safe_filename
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.mime.parse import Attachment
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
@@ -81,6 +84,8 @@ from govmail_desktop.services.attachments import (
 
 log = logging.getLogger(__name__)
 
+#: Text colour of a risky attachment's row (the preview's warning colour).
+WARNING_COLOUR = "#8a3a00"
 #: Rows shown before the list scrolls.
 MAX_VISIBLE_ROWS = 5
 #: Characters of an attached message's subject shown in the list.
@@ -166,6 +171,7 @@ class AttachmentPanel(QWidget):
         self._tasks: dict[int, AttachmentTask] = {}
         self._connected: AttachmentService | None = None
         self._mime = QMimeDatabase()
+        self._icons = QFileIconProvider()
 
         self.title = plain_label(QLabel(self))
         self.title.setObjectName("attachmentTitle")
@@ -213,21 +219,24 @@ class AttachmentPanel(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.hide()
 
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.save_all_button)
-        buttons.addSpacing(12)
-        buttons.addWidget(self.progress, 1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addStretch(0)
+        # "Attachments (3)" with the buttons beside it, the list, then progress and the status line.
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.open_button)
+        top.addWidget(self.save_button)
+        top.addWidget(self.save_all_button)
+        busy = QHBoxLayout()
+        busy.setContentsMargins(0, 0, 0, 0)
+        busy.addWidget(self.progress, 1)
+        busy.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(3)
-        layout.addWidget(self.title)
+        layout.addLayout(top)
         layout.addWidget(self.list)
-        layout.addLayout(buttons)
+        layout.addLayout(busy)
         layout.addWidget(self.status)
         self.setTabOrder(self.list, self.open_button)
         self.setTabOrder(self.open_button, self.save_button)
@@ -313,8 +322,10 @@ class AttachmentPanel(QWidget):
         for index, attachment in enumerate(self._attachments):
             risk = self.risk(attachment)
             warn = risk.needs_confirmation or attachment.suspicious_name
-            item = QListWidgetItem(self._icon(attachment, warn), ("⚠ " if warn else "") + self.row_text(attachment))
+            item = QListWidgetItem(self._icon(attachment), ("⚠ " if warn else "") + self.row_text(attachment))
             item.setData(INDEX_ROLE, index)
+            if warn:
+                item.setForeground(QBrush(QColor(WARNING_COLOUR)))
             item.setToolTip(plain_tooltip(self._details(attachment, risk)))
             self.list.addItem(item)
         if self._attachments:
@@ -362,17 +373,19 @@ class AttachmentPanel(QWidget):
                 return by_name
         return self._mime.mimeTypeForName(attachment.content_type)
 
-    def _icon(self, attachment: Attachment, warn: bool) -> QIcon:
-        style = self.style()
-        if warn:
-            return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+    def _icon(self, attachment: Attachment) -> QIcon:
+        """The icon of the attachment's type: an attached message's, else the system's icon of
+        the type named by the file's real extension (else the sender's Content-Type)."""
         if is_message(attachment):
             return QIcon.fromTheme("message-rfc822", QIcon.fromTheme("mail-message", self._file_icon()))
         kind = self._mime_type(attachment)
-        if kind.isValid():
-            icon = QIcon.fromTheme(kind.iconName())
-            if icon.isNull():
-                icon = QIcon.fromTheme(kind.genericIconName())
+        for name in (kind.iconName(), kind.genericIconName()) if kind.isValid() else ():
+            icon = QIcon.fromTheme(name)
+            if not icon.isNull():
+                return icon
+        name = safe_filename(attachment.filename) if real_extension(attachment.filename) else ""
+        if name:
+            icon = self._icons.icon(QFileInfo(name))  # the desktop's icon for the extension (Windows)
             if not icon.isNull():
                 return icon
         return self._file_icon()
