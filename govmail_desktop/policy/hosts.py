@@ -133,6 +133,10 @@ class HostPattern:
             return host == self.value
         if parse_ip_literal(host) is not None:
             return False  # name rules never match IP literals
+        return self.matches_name(host)
+
+    def matches_name(self, host: str) -> bool:
+        """A name rule against a host that is not an IP literal."""
         if self.kind == EXACT:
             return host == self.value
         if self.kind == SUFFIX:
@@ -176,8 +180,14 @@ def parse_pattern(text: str, *, allow_ip: bool = False, allow_any_tld: bool = Fa
 
 
 def first_match(patterns: tuple[HostPattern, ...], host: str) -> HostPattern | None:
+    """The first pattern that :meth:`HostPattern.matches` ``host`` (the host is looked at
+    once for being an IP literal, not once per pattern)."""
+    is_ip = parse_ip_literal(host) is not None
     for pattern in patterns:
-        if pattern.matches(host):
+        if pattern.kind == IP:
+            if host == pattern.value:
+                return pattern
+        elif not is_ip and pattern.matches_name(host):
             return pattern
     return None
 

@@ -181,3 +181,22 @@ def test_plain_ascii_names_take_the_short_way_with_the_same_result(monkeypatch):
     short = [outcome(n) for n in names]
     monkeypatch.setattr(hosts, "_PLAIN_NAME", hosts.re.compile(r"(?!)"))  # never the short way
     assert [outcome(n) for n in names] == short
+
+
+def test_first_match_gives_the_first_pattern_that_matches_for_names_and_ip_literals():
+    """first_match looks at the host once for being an IP literal: the same answer as asking
+    each pattern in turn (IP rules only for IP literals, name rules never for them)."""
+    from govmail_desktop.policy.hosts import first_match
+
+    patterns = tuple(
+        parse_pattern(text, allow_ip=True, allow_any_tld=True)
+        for text in ("10.0.0.1", "::1", "mail.go.th", ".go.th", "gmail.*", "*.example.com", "127.0.0.1")
+    )
+    hosts = ["10.0.0.1", "::1", "127.0.0.1", "192.0.2.7", "mail.go.th", "saraban.moe.go.th", "gmail.com",
+             "gmail.co.th", "a.example.com", "example.com", "go.th", "localhost"]
+    for host in hosts:
+        expected = next((p for p in patterns if p.matches(host)), None)
+        assert first_match(patterns, host) == expected, host
+    assert first_match(patterns, "127.0.0.1") == patterns[-1]
+    assert first_match(patterns, "saraban.moe.go.th") == patterns[3]
+    assert first_match(patterns, "192.0.2.7") is None
