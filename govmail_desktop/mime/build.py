@@ -554,10 +554,13 @@ def build_message(
 
     policy = _policy(eightbit, smtputf8)
     sent_copy = _generate(msg, policy)  # first: this fixes the boundaries both copies use
-    del msg["Bcc"]
-    wire = _generate(msg, policy)
-    _verify(wire, eightbit=eightbit, smtputf8=smtputf8)
     _verify(sent_copy, eightbit=eightbit, smtputf8=smtputf8)
+    if bcc:
+        del msg["Bcc"]
+        wire = _generate(msg, policy)
+        _verify(wire, eightbit=eightbit, smtputf8=smtputf8)
+    else:
+        wire = sent_copy  # nothing to leave out: the very same bytes
     return BuiltMessage(
         wire=wire,
         sent_copy=sent_copy,

@@ -119,6 +119,23 @@ def test_bcc_only_in_the_sent_copy():
     assert without_bcc == built.wire
 
 
+def test_without_bcc_the_message_is_generated_once_and_the_sent_copy_is_the_same_bytes(monkeypatch):
+    """Nothing to leave out of what is sent: one generation (the slow part of building)."""
+    from govmail_desktop.mime import build as build_module
+
+    generated: list[int] = []
+    real = build_module._generate
+    monkeypatch.setattr(build_module, "_generate", lambda msg, policy: generated.append(1) or real(msg, policy))
+    for eightbit in (False, True):
+        generated.clear()
+        built = build_message(thai_message(bcc=()), clock=clock, eightbit=eightbit)
+        assert len(generated) == 1 and built.sent_copy == built.wire
+        assert py_parse(built.wire)["bcc"] is None
+    generated.clear()
+    with_bcc = build_message(thai_message(), clock=clock)
+    assert len(generated) == 2 and with_bcc.sent_copy != with_bcc.wire
+
+
 # ---------------------------------------------------------------- 7-bit, 8-bit, SMTPUTF8
 
 
