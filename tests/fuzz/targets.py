@@ -3,7 +3,7 @@
 Each :class:`Target` takes arbitrary bytes. A target must never raise anything but the
 exceptions its callers in the app catch (``allowed``): everything else is a crash.
 The seeds are real inputs — the sample mail of ``tests/data``, every message of the
-public corpora (``../shared/corpora``, found by :mod:`tests.corpora`), the policy files
+public corpora (found by :mod:`tests.corpora`), the policy files
 of the tests and the hostile ones, IMAP responses — cut to :data:`SEED_BYTES` each so
 that a mutation stays cheap.
 
