@@ -1267,6 +1267,10 @@ def _run(
     from govmail_desktop.ui.outbox_controller import attach_outbox_view
 
     attach_outbox_view(ctx, open_draft=partial(resume_draft, ctx))
+    # 7e. Messages in their own windows (double click / Enter, File → Open Message…).
+    from govmail_desktop.ui.message_window_controller import attach_message_windows
+
+    attach_message_windows(ctx)
 
     # 8. Adding an account: the setup wizard, whose saved account joins the mailboxes.
     launcher = overrides.setup_wizard_launcher or make_setup_wizard_launcher(

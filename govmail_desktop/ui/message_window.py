@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -65,7 +66,7 @@ from govmail_desktop.ui.preview_pane import MAX_SHOWN_RECIPIENTS, PreviewPane, a
 log = logging.getLogger(__name__)
 
 #: The window's size when it opens.
-WINDOW_SIZE = (820, 680)
+WINDOW_SIZE = (900, 700)
 
 
 class WindowRegistry:
@@ -272,8 +273,33 @@ class MessageWindow(QMainWindow):
         self.toolbar.addActions([self.print_action, self.pdf_action, self.save_action])
         self.toolbar.addSeparator()
         self.toolbar.addActions([self.source_action, self.headers_action])
+        # The answers and Delete with their words; the rest as icons (their names in tooltips
+        # and in the menus), so the toolbar fits a window of half a screen.
+        for action in self.toolbar.actions():
+            button = self.toolbar.widgetForAction(action)
+            if isinstance(button, QToolButton) and action not in (
+                self.reply_action, self.reply_all_action, self.forward_action, self.delete_action
+            ):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self._create_menus()
         self._update_raw_actions()
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addActions([self.save_action, self.pdf_action, self.print_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.close_action)
+        self.view_menu = bar.addMenu("")
+        self.view_menu.addActions([self.headers_action, self.source_action])
+        self.message_menu = bar.addMenu("")
+        self.message_menu.addActions([self.reply_action, self.reply_all_action, self.forward_action])
+        self.message_menu.addSeparator()
+        self.message_menu.addActions([self.previous_action, self.next_action])
+        self.message_menu.addSeparator()
+        self.message_menu.addAction(self.delete_action)
+        self.message_menu.menuAction().setVisible(self.listed)
 
     # ------------------------------------------------------------------ texts
 
@@ -296,6 +322,9 @@ class MessageWindow(QMainWindow):
             action.setText(text)
             action.setToolTip(tip)
         self.toolbar.setWindowTitle(self.tr("Message"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.message_menu.setTitle(self.tr("&Message"))
         self._set_title()
 
     def changeEvent(self, event: QEvent) -> None:  # Qt's method name
