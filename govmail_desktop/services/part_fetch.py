@@ -99,6 +99,19 @@ class PartFetcher(QObject):
         """
         if threading.current_thread() is threading.main_thread():
             raise BugError(detail="PartFetcher.fetch waits for the network: not on the GUI thread")
+        try:
+            return self._fetch(folder_id, uid, part, on_progress, cancelled)
+        finally:
+            self.cache.close_thread()  # the caller's worker is not the cache's own thread
+
+    def _fetch(
+        self,
+        folder_id: int,
+        uid: int,
+        part: str,
+        on_progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> bytes:
         kept = self.cached(folder_id, uid, part)
         if kept is not None:
             if on_progress is not None:

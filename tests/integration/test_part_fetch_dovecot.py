@@ -321,3 +321,25 @@ def test_marker_fields_in_a_message_from_outside_are_never_believed(fresh_doveco
     naive = {a.filename: a for a in parse_message(raw, skeleton=True).attachments}
     assert naive["big.pdf"].downloaded is False and naive["big.pdf"].size < 10
     assert naive["small.bin"].downloaded is False
+
+
+def test_skeleton_and_chunked_download_work_with_zimbras_capabilities(fresh_dovecot, sample):
+    """mail.go.th runs Zimbra: only IMAP4rev1 FETCH is used (BODYSTRUCTURE, BODY.PEEK[n.MIME],
+    BODY.PEEK[n]<offset.length>), nothing Dovecot-only."""
+    from tests.servers.dovecot import zimbra_profile
+
+    server = fresh_dovecot(**zimbra_profile())
+    raw, attachment = sample
+    wire = open_wire(server, USER)
+    try:
+        assert not wire.has("MOVE") and not wire.has("SPECIAL-USE") and wire.has("XLIST")
+        uid = wire.append("INBOX", raw)
+        wire.select("INBOX")
+        outline = fetch_skeleton(wire, uid)
+        [listed] = parse_message(outline, skeleton=True).attachments
+        progress: list[int] = []
+        body, encoding = part_fetch.fetch_part(wire, uid, listed.part, on_progress=lambda d, t: progress.append(d))
+    finally:
+        wire.logout()
+    assert part_fetch.decode_body(body, encoding) == attachment
+    assert len(progress) > 1 and progress == sorted(progress)
