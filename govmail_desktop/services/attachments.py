@@ -5,8 +5,9 @@ Where an attachment's bytes come from is a :class:`PartSource`:
 * :class:`CachedMessageSource` — the message as the cache holds it, cut out by
   :func:`mime.parse.part_bytes` (the parser's own part numbering and its one
   transfer decoder, ``decode_part_bytes``); a part the cache does not hold
-  (``Attachment.downloaded`` False: a large message kept as a skeleton) is asked
-  of the account's part fetcher (:class:`PartFetcher`: chunked, with progress,
+  (``Attachment.downloaded`` False: a large message kept as a skeleton, whose
+  small parts are read from the skeleton itself) is asked of the account's part
+  fetcher (``services.part_fetch.PartFetcher``) (:class:`PartFetcher`: chunked, with progress,
   cancellable);
 * :class:`RawMessageSource` — a message held in memory (an attached message
   opened in its own window, an .eml file).
@@ -56,6 +57,7 @@ from govmail_desktop.core.filenames import safe_filename, storage_error, write_r
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.mime.parse import Attachment, part_bytes
 from govmail_desktop.mime.preview_warnings import W_ATTACHMENT_NAME, warning_text
+from govmail_desktop.mime.skeleton import SKELETON_PART
 from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.services.local_worker import LocalWorker
 
@@ -162,8 +164,10 @@ class CachedMessageSource:
 
     def read(self, attachment: Attachment, on_progress: Progress, cancelled: IsCancelled) -> bytes:
         if getattr(attachment, "downloaded", True):
-            try:
+            try:  # the whole message, else the skeleton of a large one (its small parts are in it)
                 raw = self.cache.get_part(self.folder_id, self.uid, WHOLE_MESSAGE)
+                if raw is None:
+                    raw = self.cache.get_part(self.folder_id, self.uid, SKELETON_PART)
             finally:
                 self.cache.close_thread()  # this worker is not the cache's own thread
             if raw is not None:

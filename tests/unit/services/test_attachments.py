@@ -91,13 +91,14 @@ def test_part_bytes_come_from_the_cached_message_through_the_one_decoder():
 
 
 class FakeCache:
-    def __init__(self, raw: bytes | None) -> None:
+    def __init__(self, raw: bytes | None, skeleton: bytes | None = None) -> None:
         self.raw = raw
+        self.skeleton = skeleton
         self.closed_threads: list[str] = []
 
     def get_part(self, folder_id, uid, part):
-        assert (folder_id, uid, part) == (7, 42, "")
-        return self.raw
+        assert (folder_id, uid) == (7, 42) and part in ("", "SKELETON")
+        return self.raw if part == "" else self.skeleton
 
     def close_thread(self) -> None:
         self.closed_threads.append(threading.current_thread().name)
@@ -144,6 +145,28 @@ def test_a_cached_part_is_read_from_the_cache_on_the_worker(qtbot, service, tmp_
     assert Path(out.value).read_bytes() == pdf_bytes()
     assert fetcher.calls == []
     assert cache.closed_threads == ["attachments"]
+
+
+def test_a_small_part_of_a_large_message_is_read_from_its_skeleton(qtbot, service, tmp_path):
+    (pdf,) = parse_message(PDF_MAIL).attachments  # downloaded: its body is in the skeleton
+    fetcher = FakeFetcher(b"never")
+    cache = FakeCache(None, skeleton=PDF_MAIL)
+    out = save(qtbot, service, CachedMessageSource(cache, 7, 42, fetcher), pdf, tmp_path / "x.pdf")
+    assert Path(out.value).read_bytes() == pdf_bytes()
+    assert fetcher.calls == []
+
+
+def test_the_accounts_part_fetcher_is_plugged_in():
+    from types import SimpleNamespace
+
+    from govmail_desktop.ui.attachment_panel import mailbox_source
+
+    fetcher = FakeFetcher(b"x")
+    account = SimpleNamespace(cache=FakeCache(None), sync=SimpleNamespace(part_fetcher=fetcher))
+    source = mailbox_source(account, 7, 42)
+    assert isinstance(source, CachedMessageSource) and source.fetcher is fetcher
+    assert mailbox_source(SimpleNamespace(cache=FakeCache(None), sync=None), 7, 42).fetcher is None
+    assert mailbox_source(account, None, None) is None
 
 
 def test_a_part_neither_cached_nor_fetchable_is_unavailable(qtbot, service, tmp_path):
