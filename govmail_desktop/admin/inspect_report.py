@@ -35,6 +35,7 @@ from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.mime.header_text import decode_words
 from govmail_desktop.mime.headers import FIELD_RE, header_section
 from govmail_desktop.mime.html_view import LinkRef, plain_links, render_html
+from govmail_desktop.mime.links import assess_link
 from govmail_desktop.mime.mime_tree import MimeNode, mime_tree
 from govmail_desktop.mime.parse import MAX_PARSE_BYTES, ParsedMessage, deceptive_name, parse_message
 from govmail_desktop.mime.preview_warnings import (
@@ -45,6 +46,7 @@ from govmail_desktop.mime.preview_warnings import (
     W_TRUNCATED,
     warning_text,
 )
+from govmail_desktop.mime.sender_checks import with_sender_checks
 from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.policy.sources import EffectivePolicy
 
@@ -203,14 +205,21 @@ def _links(found: tuple[LinkRef, ...], policy: EffectivePolicy) -> list[LinkEntr
     seen: dict[tuple[str, str], None] = {}
     for link in found:
         seen.setdefault((link.href, link.text), None)
-    return [LinkEntry(href, text) for href, text in seen]
+    known = policy.policy.recipients.internal_domains
+    entries = []
+    for href, text in seen:
+        verdict = assess_link(href, text, known)
+        warning = verdict.reason.text() if verdict.risky and verdict.reason is not None else ""
+        entries.append(LinkEntry(href, text, verdict.kind, verdict.destination, warning))
+    return entries
 
 
 def inspect_message(raw: bytes, policy: EffectivePolicy) -> InspectReport:
     """Take ``raw`` apart (call :func:`not_a_message` first). Never raises on hostile input."""
     truncated = len(raw) > MAX_PARSE_BYTES
     raw = raw[:MAX_PARSE_BYTES]
-    parsed = parse_message(raw)
+    # The preview's own sender checks, with the policy's internal domains (one call, as the preview makes it).
+    parsed = with_sender_checks(parse_message(raw), policy.policy.recipients.internal_domains)
     tree = mime_tree(raw)
     findings = [Finding(SENDER, code, warning_text(code).text()) for code in parsed.warnings
                 if code in SENDER_WARNINGS]

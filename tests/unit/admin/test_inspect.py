@@ -6,7 +6,9 @@ Exit 0 when nothing was flagged, 1 when something was, 2 when the file is not a 
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -105,6 +107,16 @@ def test_phishing_sample_is_flagged_with_every_finding(capsys, policy_file):
     # หนังสือเวียน.pdf.exe: a blocked type pretending to be a PDF
     assert ("attachment", "attachment-double-extension") in codes
     assert ("attachment", "attachment-blocked-type") in codes
+    # mime.sender_checks with the policy's internal domains (go.th): go-th.com imitates go.th, an agency's
+    # name and saraban address in the display name from outside, replies going to another domain
+    assert ("sender", "from-imitates-internal-domain") in codes
+    assert ("sender", "from-outside-posing-as-internal") in codes
+    assert ("sender", "reply-to-other-domain") in codes
+    # the link whose text shows www.cgd.go.th but leads to a bare IP address (mime.links.assess_link)
+    assert ("link", "text-names-other-domain") in codes
+    link = [entry for entry in report["links"] if entry["kind"] == "text-names-other-domain"]
+    assert link and link[0]["destination"] == "http://203.0.113.7/login.php"
+    assert "203.0.113.7" in link[0]["warning"]
     # the tracking image the formatted view would block (mime.html_view.render_html)
     assert ("remote", "remote-content") in codes
     assert report["remote_resources"] == ["https://tracker.example.net/open.gif?id=4711"]
@@ -123,6 +135,36 @@ def test_phishing_sample_in_thai(capsys, policy_file):
     code, out, _ = _run(capsys, "--lang", "th", "inspect", str(PHISHING), "--policy", str(policy_file))
     assert code == 1
     assert "สิ่งที่ต้องระวัง" in out and "Findings" not in out
+
+
+def test_each_finding_needs_its_own_trigger(capsys, policy_file, tmp_path):
+    """The same message without the tricks is clean: the findings come from the tricks, not the layout."""
+    raw = PHISHING.read_bytes()
+    sender = b'"=?UTF-8?B?4LiB4Lij4Lih4Lia4Lix4LiN4LiK4Li14LiB4Lil4Liy4LiH?= saraban@cgd.go.th" <saraban@go-th.com>'
+    raw = raw.replace(sender, b"Somchai <somchai@agency.go.th>")
+    raw = raw.replace(b"Reply-To: verify-account@example.net\n", b"")
+    def fix(match):
+        html = base64.b64decode(match.group(1)).decode()
+        html = html.replace("http://203.0.113.7/login.php", "https://www.cgd.go.th/login")
+        html = re.sub(r"<img[^>]*>", "", html)
+        return b"\n\n" + base64.encodebytes(html.encode()) + b"--alt_b--"
+
+    raw = re.sub(rb"\n\n([A-Za-z0-9+/=\n]+)--alt_b--", fix, raw)
+    raw = raw.replace(b"filename*=UTF-8''%E0%B8%AB%E0%B8%99%E0%B8%B1%E0%B8%87%E0%B8%AA%E0%B8%B7%E0%B8%AD%E0%B9%80"
+                      b"%E0%B8%A7%E0%B8%B5%E0%B8%A2%E0%B8%99.pdf.exe", b'filename="circular.pdf"')
+    path = tmp_path / "clean.eml"
+    path.write_bytes(raw)
+    code, report = _json(capsys, path, policy_file)
+    assert report["findings"] == [] and code == 0
+    assert report["links"] and all(link["kind"] == "ok" for link in report["links"])
+
+
+def test_bare_ip_link_in_plain_text_is_flagged(capsys, policy_file, tmp_path):
+    path = tmp_path / "ip.eml"
+    path.write_bytes(b"From: a@agency.go.th\nTo: b@agency.go.th\nSubject: x\n\nplease log in at http://192.0.2.44/owa\n")
+    code, report = _json(capsys, path, policy_file)
+    assert code == 1
+    assert [(f["category"], f["code"]) for f in report["findings"]] == [("link", "bare-ip")]
 
 
 def test_dangerous_name_of_an_inline_part_is_flagged_too(capsys, policy_file, tmp_path):
