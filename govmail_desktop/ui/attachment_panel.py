@@ -171,6 +171,9 @@ class AttachmentPanel(QWidget):
         self._tasks: dict[int, AttachmentTask] = {}
         self._connected: AttachmentService | None = None
         self._mime = QMimeDatabase()
+        #: False once the widget is gone (its window closed): a job ending later is not shown.
+        alive = self._alive = [True]
+        self.destroyed.connect(lambda *_: alive.__setitem__(0, False))
         self._icons = QFileIconProvider()
 
         self.title = plain_label(QLabel(self))
@@ -498,13 +501,19 @@ class AttachmentPanel(QWidget):
              on_done: Callable[[object], None]) -> AttachmentTask:
         """Start a service job, tracking it for progress and Cancel."""
         holder: list[AttachmentTask] = []
+        alive = self._alive
 
         def done(result: object) -> None:
+            if not alive[0]:  # closed meanwhile: the file was saved all the same
+                return
             if holder:
                 self._ended(holder[0])
             on_done(result)
 
         def failed(error: GovMailError) -> None:
+            if not alive[0]:
+                log.info("Attachment job of a closed window failed: %s", error)
+                return
             if holder:
                 self._ended(holder[0])
             self._error(error)

@@ -440,3 +440,21 @@ def test_the_main_windows_preview_saves_from_the_accounts_cache(open_mailbox, qt
     finally:
         stop()
     assert not any((tmp_path / "opened").rglob("*.*"))
+
+
+def test_a_save_ending_after_its_window_closed_still_saves_and_shows_nothing(qtbot, service, tmp_path):
+    from govmail_desktop.ui.attachment_panel import AttachmentPanel
+
+    top = QWidget()
+    panel = AttachmentPanel(top, service=service)
+    fetcher = GatedFetcher(b"%PDF" + b"z" * 400)
+    panel.source_for = lambda folder_id, uid: CachedMessageSource(Cache(PDF_MAIL), folder_id, uid, fetcher)
+    panel.show_attachments(not_downloaded(PDF_MAIL), rules=rules(), folder_id=1, uid=5)
+    panel.save_to(panel.current(), tmp_path / "a.pdf")
+    top.deleteLater()
+    qtbot.waitUntil(lambda: not top.isVisible())
+    qtbot.wait(20)
+    for _ in range(5):
+        fetcher.step.release()
+    qtbot.waitUntil(lambda: service.worker.pending == 0)
+    assert (tmp_path / "a.pdf").read_bytes() == fetcher.data
