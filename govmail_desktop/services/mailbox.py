@@ -616,6 +616,12 @@ class MailboxService(QObject):
         """Worker: summary + cached body → parsed preview (None if already outdated)."""
         if generation != self._preview_generation:
             return None  # the user has moved on; skip the parse
+        return self.read_message(folder_id, uid)[0]
+
+    def read_message(self, folder_id: int, uid: int) -> tuple[PreviewResult, bytes | None]:
+        """Worker thread only: message ``uid`` as the preview shows it (summary + cached body
+        → parse; PREVIEW_LOADING when nothing is cached), and its whole cached bytes (None when
+        only its skeleton is here). The message window reads its message through this too."""
         summary = self.cache.summary(folder_id, uid)
         raw = self.cache.get_part(folder_id, uid, BODY_PART)
         outline = False
@@ -625,9 +631,11 @@ class MailboxService(QObject):
         cached = self.cache.folder(folder_id)
         role = cached.folder.role if cached is not None else None
         if raw is None:
-            return PreviewResult(PREVIEW_LOADING, folder_id, uid, summary, folder_role=role)
+            return PreviewResult(PREVIEW_LOADING, folder_id, uid, summary, folder_role=role), None
         parsed = self.parsed_body(folder_id, uid, raw, skeleton=outline)
-        return PreviewResult(PREVIEW_READY, folder_id, uid, summary, parsed, folder_role=role)
+        return PreviewResult(PREVIEW_READY, folder_id, uid, summary, parsed, folder_role=role), (
+            None if outline else raw
+        )
 
     def parsed_body(
         self, folder_id: int, uid: int, raw: bytes, lang: str | None = None, *, skeleton: bool = False

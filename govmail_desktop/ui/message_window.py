@@ -365,15 +365,18 @@ class MessageWindow(QMainWindow):
         if not self._alive:
             return
         self.result = result
-        self.raw = raw if result.state == PREVIEW_READY else None
+        self.raw = raw if result.state == PREVIEW_READY else None  # None for a skeleton
         self.pane.show_result(result, self.formatter())
         self._set_title()
         self._update_raw_actions()
 
     def _update_raw_actions(self) -> None:
-        ready = self.raw is not None and self.parsed is not None
-        for action in self.raw_actions:
-            action.setEnabled(ready)
+        """Print / PDF need the parse; Save, Source and Headers the whole message (not
+        only a large message's skeleton)."""
+        for action in (self.print_action, self.pdf_action):
+            action.setEnabled(self.parsed is not None)
+        for action in (self.save_action, self.source_action, self.headers_action):
+            action.setEnabled(self.raw is not None and self.parsed is not None)
 
     def set_step_state(self, previous: bool, following: bool, deletable: bool, replyable: bool) -> None:
         """Previous / Next / Delete possible (the message is in the list shown); Reply… possible."""

@@ -4,10 +4,11 @@
   :class:`~govmail_desktop.ui.message_window.MessageWindow` (a message of the
   Drafts folder is left to the composer launcher, which continues the draft;
   a message already open in a window brings that window to the front).
-* The window's message is read on the account's mailbox worker (summary, cached
-  bytes, the one parse — the preview's parse is used again when it is the same
-  message); a body not downloaded yet is asked of the sync service and shown when
-  it arrives.
+* The window's message is read on the account's mailbox worker as the preview
+  reads it (``MailboxService.read_message``: summary, cached bytes or a large
+  message's skeleton, the one parse — the preview's parse is used again when it is
+  the same message; the folder's role, for the Junk rules); a body not downloaded
+  yet is asked of the sync service and shown when it arrives.
 * Reply / Reply all / Forward go through the composer launcher's starter, as the
   main window's actions do. Delete selects the window's message in the list and
   runs the mailbox controller's delete (the same question where it asks one,
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -37,10 +39,8 @@ from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.services.compose_start import Start
 from govmail_desktop.services.mailbox import (
-    BODY_PART,
     PREVIEW_FAILED,
     PREVIEW_LOADING,
-    PREVIEW_READY,
     PREVIEW_UNAVAILABLE,
     STATE_OFFLINE,
     PreviewResult,
@@ -172,11 +172,8 @@ class MessageWindowController(QObject):
         self.update_states()
 
         def read() -> tuple[PreviewResult, bytes | None]:
-            summary = service.cache.summary(folder_id, uid)
-            raw = service.cache.get_part(folder_id, uid, BODY_PART)
-            if raw is None:
-                return PreviewResult(PREVIEW_LOADING, folder_id, uid, summary), None
-            return PreviewResult(PREVIEW_READY, folder_id, uid, summary, service.parsed_body(folder_id, uid, raw)), raw
+            result: tuple[PreviewResult, bytes | None] = service.read_message(folder_id, uid)
+            return result
 
         def failed(exc: BaseException) -> None:
             log.warning("Message %s of folder %s could not be read for its window: %s", uid, folder_id, exc)
@@ -193,11 +190,11 @@ class MessageWindowController(QObject):
         if result.state == PREVIEW_LOADING and result.folder_id is not None and result.uid is not None:
             sync = service.sync
             if result.summary is None:
-                result = PreviewResult(PREVIEW_FAILED, result.folder_id, result.uid)  # gone meanwhile
+                result = replace(result, state=PREVIEW_FAILED)  # gone meanwhile
             elif sync is None or (
                 service.connection_state == STATE_OFFLINE and not getattr(sync, "queues_offline", False)
             ):
-                result = PreviewResult(PREVIEW_UNAVAILABLE, result.folder_id, result.uid, result.summary)
+                result = replace(result, state=PREVIEW_UNAVAILABLE)
             else:
                 sync.fetch_body(result.folder_id, result.uid)
         message_window.show_message(result, raw)

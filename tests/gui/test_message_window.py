@@ -451,3 +451,19 @@ def test_ctrl_p_asks_for_a_printer_without_blocking(windows, qtbot):
     assert dialog is not None and dialog.isVisible() and dialog.windowTitle() == "พิมพ์จดหมาย"
     dialog.reject()
     assert window._printing == []
+
+
+def test_the_window_reads_its_message_as_the_preview_does_with_the_folder_s_role(windows, qtbot):
+    """The Junk rules (no remote content there) see the window's message as the preview's."""
+    from govmail_desktop.core.entities import SpecialUse
+    from tests.unit.store.factories import summary
+
+    m = windows()
+    junk = m.cache.folder_id("Junk")
+    m.cache.insert_summaries(junk, [summary(3)])
+    m.cache.put_part(junk, 3, BODY_PART, (DATA / "07-html-remote-images.eml").read_bytes())
+    m.service.select_folder(junk)
+    qtbot.waitUntil(lambda: m.window.message_view.model().rowCount() == 1)
+    double_click(m, 3)
+    window = opened(m, qtbot)
+    assert window.result.folder_role == SpecialUse.JUNK
