@@ -335,3 +335,31 @@ def test_control_characters_from_the_message_never_reach_the_terminal(capsys, po
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
     code, out, _ = _run(capsys, "--lang", "en", "inspect", str(path), "--json", "--policy", str(policy_file))
     assert "\x1b" not in out and "\u202e" not in out
+
+
+# -- documentation --------------------------------------------------------------------------------
+
+
+def _finding_codes() -> set[str]:
+    from govmail_desktop.admin import inspect_report
+    from govmail_desktop.mime.links import RISKY_KINDS
+    from govmail_desktop.mime.preview_warnings import SENDER_WARNINGS, W_ATTACHMENT_NAME
+    from govmail_desktop.policy import attachments
+
+    return (
+        set(SENDER_WARNINGS) | set(RISKY_KINDS) | {W_ATTACHMENT_NAME, inspect_report.REMOTE_CONTENT,
+                                                   inspect_report.TREE_INCOMPLETE}
+        | {attachments.ATTACHMENT_BLOCKED_TYPE, attachments.ATTACHMENT_DOUBLE_EXTENSION, attachments.ATTACHMENT_BIDI}
+        | set(inspect_report._STRUCTURE_WARNINGS) | set(inspect_report.CATEGORIES)
+    )
+
+
+@pytest.mark.parametrize("half", ["## English", "## ภาษาไทย"])
+def test_every_finding_code_is_documented_in_both_languages(half):
+    doc = (DATA.parents[1] / "docs" / "admin.md").read_text(encoding="utf-8")
+    start = doc.index(half)
+    end = doc.find("\n## ", start + 1)
+    section = doc[start:end if end >= 0 else None]
+    assert "govmail-admin inspect" in section
+    missing = sorted(code for code in _finding_codes() if f"`{code}`" not in section)
+    assert not missing, f"not documented in {half}: {missing}"
