@@ -37,6 +37,7 @@ from PySide6.QtCore import (
     QMimeType,
     QPoint,
     QSize,
+    QStandardPaths,
     Qt,
     QTimer,
     QUrl,
@@ -621,7 +622,8 @@ class AttachmentPanel(QWidget):
     def _start_folder(self) -> Path:
         if self.last_folder is not None and self.last_folder.is_dir():
             return self.last_folder
-        return Path.home()
+        downloads = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+        return Path(downloads) if downloads and Path(downloads).is_dir() else Path.home()
 
     def _file_dialog(self, title: str) -> QFileDialog:
         chooser = QFileDialog(self, title)

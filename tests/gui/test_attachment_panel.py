@@ -236,6 +236,9 @@ def test_save_through_the_dialog_proposes_the_safe_name_and_saves(panel, qtbot, 
     settle(qtbot, panel)
     assert (tmp_path / "รายงานfdp.exe").is_file()
     assert str(tmp_path / "รายงานfdp.exe") in panel.status.text()
+    again = panel.save_current()  # the next dialog opens where the last file went
+    assert Path(again.directory().absolutePath()) == tmp_path
+    again.reject()
 
 
 def test_save_all_to_a_folder_numbers_collisions_and_overwrites_nothing(panel, qtbot, tmp_path):
