@@ -85,6 +85,8 @@ class MessageWindowController(QObject):
         self._after_delete: dict[MessageWindow, int | None] = {}
         self._joined: set[int] = set()
         window.message_view.activated.connect(self._on_activated)
+        # Another account shown: its list is not the windows' (after the mailbox controller switched).
+        window.account_combo.currentIndexChanged.connect(lambda *_: QTimer.singleShot(0, self, self.update_states))
         self.open_file_action = QAction(window)
         self.open_file_action.setObjectName("openMessageFileAction")
         self.open_file_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_O))
