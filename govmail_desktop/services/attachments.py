@@ -227,6 +227,11 @@ def assess(attachment: Attachment, rules: AttachmentRules | None, lang: str | No
     reasons: list[str] = []
     if rules is not None and attachment.filename:
         reasons.extend(finding.text(lang) for finding in rules.check_name(attachment.filename))
+        # The name the copy is written under, too: a character it drops (a soft hyphen, a
+        # joiner) must not hide a blocked type from the check ("invoice.ex\u00ade" → invoice.exe).
+        written = suggested_name(attachment, lang)
+        if written != attachment.filename:
+            reasons.extend(finding.text(lang) for finding in rules.check_name(written))
     if attachment.suspicious_name and not reasons:
         reasons.append(warning_text(W_ATTACHMENT_NAME).text(lang))
     if not reasons:

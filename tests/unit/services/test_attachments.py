@@ -426,3 +426,17 @@ def test_an_attached_message_is_read_whole_and_never_risky(qtbot, service):
     inner = parse_message(wait(qtbot, out).value)
     assert inner.subject == message.subject
     assert suggested_name(message) == "forwarded.eml"
+
+
+@pytest.mark.parametrize("hidden", ["\u00ad", "\u200d", "\u200c", "\x01", "\u180e"])
+def test_a_blocked_type_hidden_by_a_character_the_saved_name_drops_still_asks(hidden):
+    """The check judges the name the file is written under, not only the name as sent:
+    "invoice.ex<SOFT HYPHEN>e" is written as invoice.exe."""
+    raw = (b"From: a@x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+           b"--b\nContent-Type: application/pdf\nContent-Disposition: attachment; filename*=UTF-8''invoice.ex"
+           + "".join(f"%{b:02X}" for b in hidden.encode()).encode() + b"e\n\nx\n--b--\n")
+    (attachment,) = parse_message(raw).attachments
+    assert suggested_name(attachment) == "invoice.exe"
+    risk = assess(attachment, rules(), "en")
+    assert risk.needs_confirmation and ".exe" in risk.confirmation_text("en")
+    assert assess(attachment, rules("forbid")).forbidden
