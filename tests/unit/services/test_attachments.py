@@ -440,3 +440,28 @@ def test_a_blocked_type_hidden_by_a_character_the_saved_name_drops_still_asks(hi
     risk = assess(attachment, rules(), "en")
     assert risk.needs_confirmation and ".exe" in risk.confirmation_text("en")
     assert assess(attachment, rules("forbid")).forbidden
+
+
+def test_save_all_of_hostile_names_writes_every_file_inside_the_folder(qtbot, service, tmp_path):
+    from urllib.parse import quote
+
+    from tests.unit.test_filenames import HOSTILE
+
+    parts = b"".join(
+        b"--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename*=UTF-8''"
+        + quote(name, safe="").encode() + b"\n\n" + f"file {i}".encode() + b"\n"
+        for i, name in enumerate(HOSTILE)
+    )
+    raw = b"From: a@x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n" + parts + b"--b--\n"
+    attachments = parse_message(raw).attachments
+    assert len(attachments) == len(HOSTILE)
+    folder = tmp_path / "chosen"
+    folder.mkdir()
+    (folder / "CON").mkdir()  # a folder in the way is not written into
+    out = Outcome()
+    service.save_all(RawMessageSource(raw), attachments, folder, on_done=out.ok, on_error=out.failed)
+    result = wait(qtbot, out).value
+    assert result.error is None and len(result.saved) == len(HOSTILE)
+    assert all(p.parent == folder and p.resolve().parent == folder.resolve() for p in result.saved)
+    assert sorted(p.read_bytes() for p in result.saved) == sorted(f"file {i}".encode() for i in range(len(HOSTILE)))
+    assert {p for p in tmp_path.rglob("*") if p.is_file()} == set(result.saved)
