@@ -1271,6 +1271,12 @@ def _run(
     from govmail_desktop.ui.message_window_controller import attach_message_windows
 
     attach_message_windows(ctx)
+    # 7f. Links in the previews (main window, message windows): the real target on hover, risky ones
+    # asked about first, mailto: to the composer; the previews' sender checks use the policy's domains.
+    from govmail_desktop.ui.link_guard import attach_link_guard
+
+    attach_link_guard(window, policy.policy.recipients.internal_domains,
+                      ctx.composer.compose if ctx.composer is not None else None)
 
     # 8. Adding an account: the setup wizard, whose saved account joins the mailboxes.
     launcher = overrides.setup_wizard_launcher or make_setup_wizard_launcher(

@@ -195,4 +195,32 @@ class LinkGuard(QObject):
         box.open()
 
 
-__all__ = ["LinkGuard"]
+
+def attach_link_guard(window: Any, internal_domains: Iterable[Any], compose: Composer | None) -> LinkGuard:
+    """Composition root: the links of the main window's preview and of every message window
+    (:data:`ui.message_window.REGISTRY` pane hooks) guarded, each hovering into its own window's
+    status bar; the previews' sender checks use the same internal domains (the policy's
+    ``recipients.internal_domains``); ``compose`` is the composer launcher's ``compose``."""
+    from govmail_desktop.ui import message_window
+
+    domains = tuple(internal_domains)
+    guard = LinkGuard(domains, compose=compose, parent=window)
+    window.preview_view.internal_domains = domains
+    guard.attach(window.preview_view.body, window.statusBar())
+
+    def join(pane: Any, opened: Any) -> None:
+        pane.internal_domains = domains
+        guard.attach(pane.body, opened.statusBar())
+
+    hooks = message_window.REGISTRY.pane_hooks
+    hooks.append(join)
+
+    def forget(*_args: Any) -> None:
+        if join in hooks:
+            hooks.remove(join)
+
+    window.destroyed.connect(forget)
+    return guard
+
+
+__all__ = ["LinkGuard", "attach_link_guard"]

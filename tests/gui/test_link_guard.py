@@ -81,12 +81,43 @@ def link_point(view: Any, text: str, start: int = 0) -> QPoint:
     return view.cursorRect(cursor).center() + QPoint(2, 0)
 
 
+def laid_out_point(qtbot, view, text: str) -> QPoint:
+    """The link's point once the window is laid out (the pointer lands on the view there)."""
+    window = view.window()
+
+    def on_view() -> bool:
+        point = link_point(view, text)
+        return window.childAt(view.viewport().mapTo(window, point)) is view.viewport()
+
+    qtbot.waitUntil(on_view)
+    return link_point(view, text)
+
+
 def hover(qtbot, view, text: str) -> None:
-    qtbot.mouseMove(view.viewport(), link_point(view, text))
+    qtbot.mouseMove(view.viewport(), laid_out_point(qtbot, view, text))
+
+
+def hover_until(qtbot, view, text: str, condition) -> None:
+    """Hover the link until ``condition()`` holds: a window still settling its layout may move the
+    link away from under the pointer after the first move."""
+    away = QPoint(view.viewport().width() - 3, view.viewport().height() - 3)
+    moves = [0]
+
+    def moved() -> bool:
+        if condition():
+            return True
+        moves[0] += 1  # away and back again, the events handled between two looks
+        if moves[0] % 2:
+            hover(qtbot, view, text)
+        else:
+            qtbot.mouseMove(view.viewport(), away)
+        return False
+
+    qtbot.waitUntil(moved)
 
 
 def click(qtbot, view, text: str) -> None:
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=link_point(view, text))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=laid_out_point(qtbot, view, text))
 
 
 def answer_question(qtbot, open_it: bool, seen: list[str]) -> None:
@@ -201,3 +232,34 @@ def test_mailto_without_an_account_says_so(qtbot, guarded, recorder):
     (box,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
     assert box.text()
     box.accept()
+
+
+def test_the_main_window_preview_and_message_windows_are_guarded(qtbot, make_main_window, recorder):
+    """The composition root's wiring: the preview's links hover into the main window's status bar,
+    a message window's into its own; both previews use the policy's internal domains."""
+    from govmail_desktop.ui.link_guard import attach_link_guard
+    from govmail_desktop.ui.message_window import MessageWindow
+
+    under = make_main_window(lang="th")
+    window = under.window
+    internal = (*INTERNAL, parse_pattern("agency.example"))
+    guard = attach_link_guard(window, internal, recorder.compose)
+    assert window.preview_view.internal_domains == internal
+    body = window.preview_view.body
+    window.preview_view.show()
+    body.show_html(render_html(HTML))
+    hover_until(qtbot, body, "ดูเอกสาร", lambda: "192.168.1.1" in window.statusBar().currentMessage())
+
+    opened = MessageWindow(listed=False)
+    qtbot.addWidget(opened)
+    # Beside the main window: the pointer is sent to the window at its place on the screen.
+    opened.move(window.frameGeometry().right() + 20, window.y())
+    opened.show()
+    qtbot.waitExposed(opened)
+    assert opened.pane.internal_domains == internal
+    opened.pane.body.show_html(render_html(HTML))
+    hover_until(qtbot, opened.pane.body, "www.mail.go.th",
+                lambda: opened.statusBar().currentMessage() == "https://mail.go.th/inbox")
+    click(qtbot, opened.pane.body, "ติดต่อสารบรรณ")
+    qtbot.waitUntil(lambda: bool(recorder.composed))
+    assert guard.parent() is window
