@@ -50,7 +50,7 @@ PACKAGED = frozenset({"cyrus", "courier"})
 #: One mailbox per scenario (password rule of mail.go.th: upper, lower, digits).
 SCENARIO_USERS = {
     name: f"{name.capitalize()}2569pass"
-    for name in ("login", "folders", "samples", "resync", "trash", "move", "purge", "idle")
+    for name in ("login", "folders", "samples", "resync", "trash", "move", "purge", "idle", "attachments")
 }
 
 

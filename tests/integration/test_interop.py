@@ -315,3 +315,33 @@ def test_a_wrong_password_is_refused(interop):
     with pytest.raises(AuthError) as info:
         open_app_wire(interop, "login", password="Wrong2569pass").logout()
     assert (type(info.value), info.value.code) == (AuthError, failures.AUTH_FAILED)
+
+
+@on_every_server("large_attachment")
+def test_a_large_message_is_previewed_as_a_skeleton_and_its_file_fetched_in_chunks(interop):
+    """BODYSTRUCTURE, BODY.PEEK[n.MIME] and BODY.PEEK[n]<offset.length> (sync/part_fetch.py)
+    mean the same on every server: the preview's skeleton holds the Thai text and lists the
+    5 MB file without it, and the chunked download gives back the original bytes."""
+    from govmail_desktop.mime.parse import parse_message
+    from govmail_desktop.sync import part_fetch
+    from tests.integration.test_part_fetch_dovecot import ATTACHMENT_NAME, big_message
+
+    raw, attachment = big_message()
+    progress: list[int] = []
+    with app_wire(interop, "attachments") as wire:
+        wire.append("INBOX", raw)
+        wire.select("INBOX")
+        uid = max(wire.uid_search("ALL").numbers())
+        before = wire.reader.bytes_read
+        outline = part_fetch.fetch_skeleton(wire, uid)
+        fetched = wire.reader.bytes_read - before
+        parsed = parse_message(outline, skeleton=True)
+        [listed] = parsed.attachments
+        body, encoding = part_fetch.fetch_part(
+            wire, uid, listed.part, on_progress=lambda done, _total: progress.append(done))
+    assert fetched < 100_000 < len(raw) // 50
+    assert "ขอส่งรายงานผลการดำเนินงานประจำปี" in parsed.text
+    assert listed.filename == ATTACHMENT_NAME and not listed.downloaded
+    assert abs(listed.size - len(attachment)) < len(attachment) // 100
+    assert part_fetch.decode_body(body, encoding) == attachment
+    assert len(progress) > 1 and progress == sorted(progress)
