@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from govmail_desktop.mime.html_view import render_html
 from govmail_desktop.policy.hosts import parse_pattern
@@ -39,6 +40,7 @@ def server(certs: TestCertificates) -> Iterator[ImageServer]:
 class Reader:
     """A viewer with its bar, as the preview pane holds them."""
 
+    window: QWidget
     view: MessageView
     bar: RemoteBar
     remote: RemoteContent
@@ -52,20 +54,22 @@ class Reader:
 
 def make_reader(qtbot, certs: TestCertificates, senders_path: Path, *, content: ContentSection | None = None,
                 mode: str = "block") -> Reader:
-    holder = MessageView()
-    bar = RemoteBar()
-    qtbot.addWidget(holder)
-    qtbot.addWidget(bar)
-    remote = RemoteContent(bar)
+    window = QWidget()
+    qtbot.addWidget(window)
+    bar = RemoteBar(window)
+    holder = MessageView(window)
+    layout = QVBoxLayout(window)
+    layout.addWidget(bar)
+    layout.addWidget(holder)
+    remote = RemoteContent(bar, window)
     senders = RemoteSenders.load(senders_path)
     content = content if content is not None else ContentSection(remote_content="block")
     loader = RemoteImageLoader(RemoteRules.from_policy(content), context=client_context(certs), decode=decode_image,
                                parent=remote)
     remote.configure(content=content, mode=lambda: mode, senders=senders, loader=loader)
     remote.attach(holder)
-    bar.show()
-    holder.show()
-    return Reader(holder, bar, remote, senders)
+    window.show()
+    return Reader(window, holder, bar, remote, senders)
 
 
 def images(server: ImageServer, *names: str) -> str:
