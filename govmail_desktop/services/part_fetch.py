@@ -29,6 +29,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Slot
 
 from govmail_desktop.core.errors import BugError, Cancelled, GovMailError, NetworkError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
+from govmail_desktop.mime.parse import parse_message, part_bytes
+from govmail_desktop.mime.skeleton import SKELETON_PART
 from govmail_desktop.services.sync_service import CANCELLED, FAILED, SyncService
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.sync.connection import MailboxConnection
@@ -113,6 +115,8 @@ class PartFetcher(QObject):
         cancelled: Callable[[], bool] | None,
     ) -> bytes:
         kept = self.cached(folder_id, uid, part)
+        if kept is None:
+            kept = self._from_skeleton(folder_id, uid, part)
         if kept is not None:
             if on_progress is not None:
                 on_progress(len(kept), len(kept))
@@ -142,6 +146,14 @@ class PartFetcher(QObject):
             raise Cancelled()
         self.cache.put_part(folder_id, uid, cache_key(part), data)
         return data
+
+    def _from_skeleton(self, folder_id: int, uid: int, part: str) -> bytes | None:
+        """A part the skeleton holds already (text, inline images, small files)."""
+        outline = self.cache.get_part(folder_id, uid, SKELETON_PART)
+        if outline is None:
+            return None
+        held = any(a.part == part and a.downloaded for a in parse_message(outline, skeleton=True).attachments)
+        return part_bytes(outline, part) if held else None
 
     # -- one connection's attempt ---------------------------------------------------------------
     def _run_once(

@@ -19,7 +19,7 @@ from govmail_desktop.core.errors import Cancelled, NetworkError
 from govmail_desktop.mime.parse import parse_message, part_bytes
 from govmail_desktop.mime.skeleton import SKELETON_PART
 from govmail_desktop.services.mailbox import BODY_PART
-from govmail_desktop.services.part_fetch import PartDownloadFailed, PartFetcher, cache_key
+from govmail_desktop.services.part_fetch import PartDownloadFailed, PartFetcher, PartUnavailable, cache_key
 from govmail_desktop.services.sync_service import DONE, SyncService
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue
@@ -343,3 +343,56 @@ def test_skeleton_and_chunked_download_work_with_zimbras_capabilities(fresh_dove
         wire.logout()
     assert part_fetch.decode_body(body, encoding) == attachment
     assert len(progress) > 1 and progress == sorted(progress)
+
+
+def test_a_message_deleted_elsewhere_gives_a_clear_error(qtbot, account):
+    folder_id = _preview(qtbot, account)
+    uid = account.big.uid
+    part = parse_message(account.cache.get_part(folder_id, uid, SKELETON_PART), skeleton=True).attachments[0].part
+    with account.big.server.imap(USER) as client:  # another program deletes it
+        client.select_folder("INBOX")
+        client.delete_messages([uid])
+        client.expunge()
+    result = _in_thread(qtbot, lambda: account.fetcher.fetch(folder_id, uid, part))
+    error = result.get("error")
+    assert isinstance(error, PartUnavailable), error
+    assert "no longer on the server" in error.message.text("en")
+    assert "ไม่อยู่บนเซิร์ฟเวอร์" in error.message.text("th")
+    assert account.cache.get_part(folder_id, uid, cache_key(part)) is None
+
+
+def test_a_small_file_the_skeleton_holds_comes_without_the_network(qtbot, fresh_dovecot, tmp_path):
+    """Small files come with the skeleton (downloaded=True); asked for, they are cut out of it."""
+    server = fresh_dovecot()
+    msg = MIMEMultipart("mixed")
+    msg["Subject"] = "ไฟล์เล็กและไฟล์ใหญ่"
+    msg.attach(MIMEText("ข้อความ", "plain", "utf-8"))
+    small = MIMEApplication(b"small file \x00\x01", "octet-stream")
+    small.add_header("Content-Disposition", "attachment", filename="เล็ก.bin")
+    msg.attach(small)
+    big = MIMEApplication(os.urandom(3 * 1024 * 1024), "zip")
+    big.add_header("Content-Disposition", "attachment", filename="ใหญ่.zip")
+    msg.attach(big)
+    wire = open_wire(server, USER)
+    try:
+        uid = wire.append("INBOX", msg.as_bytes())
+    finally:
+        wire.logout()
+    cache = MailCache(tmp_path / "cache.sqlite3")
+    queue = OfflineOpQueue(tmp_path / "ops.sqlite3")
+    sync = SyncService(cache, queue, lambda: open_wire(server, USER))
+    sync.start(initial_sync=False)
+    try:
+        acct = SimpleNamespace(sync=sync, cache=cache, big=SimpleNamespace(uid=uid))
+        folder_id = _preview(qtbot, acct)
+        listed = {a.filename: a for a in parse_message(cache.get_part(folder_id, uid, SKELETON_PART),
+                                                        skeleton=True).attachments}
+        assert listed["เล็ก.bin"].downloaded and not listed["ใหญ่.zip"].downloaded
+        sync.stop()  # no connection any more: the small file must come from the skeleton
+        fetcher = PartFetcher(sync, cache)
+        result = _in_thread(qtbot, lambda: fetcher.fetch(folder_id, uid, listed["เล็ก.bin"].part))
+        assert result.get("value") == b"small file \x00\x01", result.get("error")
+    finally:
+        sync.stop()
+        cache.close()
+        queue.close()
