@@ -263,3 +263,31 @@ def test_the_main_window_preview_and_message_windows_are_guarded(qtbot, make_mai
     click(qtbot, opened.pane.body, "ติดต่อสารบรรณ")
     qtbot.waitUntil(lambda: bool(recorder.composed))
     assert guard.parent() is window
+
+
+@pytest.mark.parametrize(
+    ("href", "text", "named"),
+    [
+        ("http://go-th.com/login", "mail.go.th", "go-th.com"),
+        ("https://mail.xn--g-1tb.th/login", "เข้าสู่ระบบ", "mail.xn--g-1tb.th"),  # Cyrillic о, shown in punycode
+        ("https://mail.g\u043e.th/login", "เข้าสู่ระบบ", "mail.xn--g-1tb.th"),
+        ("http://3232235777/", "เอกสาร", "192.168.1.1"),
+        ("http://0300.0250.01.01/", "เอกสาร", "192.168.1.1"),
+        ("http://%31%39%32.168.1.1/", "เอกสาร", "192.168.1.1"),
+        ("https://mail.go.th@evil.example/", "เอกสาร", "evil.example"),
+        ("https://evil.example\\@mail.go.th/", "เอกสาร", "mail.go.th"),  # Qt reads it so; that is what opens
+        ("https://xn--80ak6aa92e.com/", "apple.com", "xn--80ak6aa92e.com"),
+    ],
+)
+def test_risky_links_stay_risky_through_the_viewer(qtbot, guarded, recorder, href, text, named):
+    """From the message's HTML through the sanitiser and the viewer's own URL handling to the
+    guard: still asked about, the destination named as what would really be opened."""
+    _window, view, guard = guarded
+    asked = []
+    guard.ask = lambda verdict, _parent: asked.append(verdict) or False
+    view.show_html(render_html(f'<p><a href="{href}">{text}</a></p>'))
+    click(qtbot, view, text)
+    qtbot.waitUntil(lambda: bool(asked))
+    assert asked[0].risky
+    assert named in asked[0].destination
+    assert recorder.opened == []
