@@ -952,12 +952,14 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(
             self._language, self, mail=self._mail_settings_source(),
             remote_senders=self.preview_view.remote_content.senders,
+            remote_images=self.preview_view.remote_content.images_settings(),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         # Bound methods and signals, not lambdas holding the dialog: a closure over
         # an object deleted on close crashes PySide when the connection is freed.
         dialog.language_chosen.connect(self._on_settings_accepted)
         dialog.mail_settings_chosen.connect(self.mail_settings_requested)
+        dialog.remote_mode_chosen.connect(self.preview_view.remote_content.choose_mode)
         dialog.open()
 
     def _on_settings_accepted(self, lang: str) -> None:

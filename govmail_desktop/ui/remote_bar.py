@@ -33,6 +33,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStyle, QWidget
 
+from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.policy.model import ContentSection
@@ -56,6 +57,7 @@ from govmail_desktop.services.remote_content import (
 )
 from govmail_desktop.store.remote_senders import FILE_NAME as SENDERS_FILE
 from govmail_desktop.store.remote_senders import RemoteSenders, sender_key
+from govmail_desktop.ui.settings_dialog import RemoteImagesSettings
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +165,10 @@ class RemoteContent(QObject):
         self.content: ContentSection | None = ContentSection(remote_content="block")
         self.mode: Callable[[], str] = lambda: "block"
         self.senders = RemoteSenders(None)
+        #: Keeps a new ``mail.remote_content`` chosen in Settings (None: not kept, e.g. locked).
+        self.save_mode: Callable[[str], object] | None = None
+        #: The policy locks ``mail.remote_content``.
+        self.mode_locked = False
         self._loader: RemoteImageLoader | None = None
         self._reload: Callable[[], None] | None = None
         self._shown: _Shown | None = None
@@ -217,6 +223,16 @@ class RemoteContent(QObject):
         loader.image_loaded.connect(self._on_loaded)
         loader.image_failed.connect(self._on_failed)
         loader.finished.connect(self._on_finished)
+
+    def images_settings(self) -> RemoteImagesSettings:
+        """What Edit → Settings shows for remote images."""
+        return RemoteImagesSettings(mode=self.mode(), locked=self.mode_locked or self.save_mode is None,
+                                    forbidden=self.forbidden)
+
+    def choose_mode(self, mode: str) -> None:
+        """Settings chose "block" or "allow": kept for the messages shown next."""
+        if self.save_mode is not None and not self.mode_locked and not self.forbidden:
+            self.save_mode(mode)
 
     def attach(self, view: QObject) -> None:
         """The view asks :meth:`image` for ``remote:N`` and is told to reload when images arrive
@@ -426,8 +442,20 @@ class RemoteContentSetup(QObject):
         loader = RemoteImageLoader(RemoteRules.from_policy(self.content), context=self._context,
                                    decode=decode_image, parent=remote)
         remote.configure(content=self.content, mode=self.mode, senders=self.senders, loader=loader)
+        remote.mode_locked = self._settings.is_locked(Settings.mail_remote_content)
+        remote.save_mode = self.save_mode
         self._joined.append(remote)
         remote.destroyed.connect(lambda *_: self._forget(remote))
+
+    def save_mode(self, mode: str) -> None:
+        """Keep the user's ``mail.remote_content`` (a failure is reported as for the list)."""
+        try:
+            self._settings.set(Settings.mail_remote_content, mode)
+            self._settings.save()
+        except GovMailError as err:
+            self.not_saved.emit(err)
+            return
+        log.info("Setting %s changed", Settings.mail_remote_content.key)
 
     def _forget(self, remote: RemoteContent) -> None:
         if remote in self._joined:

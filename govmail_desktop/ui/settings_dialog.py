@@ -43,17 +43,34 @@ class MailSettings:
     notify_locked: bool = False
 
 
+@dataclass(frozen=True)
+class RemoteImagesSettings:
+    """The user's ``mail.remote_content`` as the dialog shows it; ``locked``: the policy sets it;
+    ``forbidden``: the policy allows no remote content at all."""
+
+    mode: str = "block"
+    locked: bool = False
+    forbidden: bool = False
+
+
+#: The choices offered: "ask" shows the same bar as "block", so it is shown as "block".
+REMOTE_MODES = ("block", "allow")
+
+
 class SettingsDialog(QDialog):
     """Shows the preferences and reports what the user accepted.
 
     Signals:
         language_chosen(str): emitted on OK with the selected language code.
+        remote_mode_chosen(str): emitted on OK when the choice for remote images changed
+            ("block" or "allow": ``mail.remote_content``).
         mail_settings_chosen(int, bool): emitted on OK when the minutes between checks
             of every folder (0: only when asked) or the new-mail notification changed.
     """
 
     language_chosen = Signal(str)
     mail_settings_chosen = Signal(int, bool)
+    remote_mode_chosen = Signal(str)
 
     def __init__(
         self,
@@ -62,10 +79,12 @@ class SettingsDialog(QDialog):
         mail: MailSettings | None = None,
         *,
         remote_senders: RemoteSenders | None = None,
+        remote_images: RemoteImagesSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self._mail = mail or MailSettings()
         self._remote_senders = remote_senders
+        self._remote_images = remote_images
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(420)
         self.language_combo = QComboBox(self)
@@ -116,6 +135,19 @@ class SettingsDialog(QDialog):
         Removals take effect on OK."""
         self.remote_group = QGroupBox(self)
         self.remote_group.setObjectName("remoteSendersGroup")
+        self.remote_mode_combo = QComboBox(self.remote_group)
+        self.remote_mode_combo.setObjectName("remoteModeCombo")
+        for mode in REMOTE_MODES:
+            self.remote_mode_combo.addItem("", mode)
+        images = self._remote_images or RemoteImagesSettings()
+        self.remote_mode_combo.setCurrentIndex(max(0, self.remote_mode_combo.findData(self._shown_mode(images.mode))))
+        self.remote_mode_combo.setEnabled(not images.locked and not images.forbidden)
+        self._remote_mode_label = QLabel(self.remote_group)
+        self._remote_mode_label.setBuddy(self.remote_mode_combo)
+        mode_row = QFormLayout()
+        mode_row.addRow(self._remote_mode_label, self.remote_mode_combo)
+        self._remote_mode_label.setVisible(self._remote_images is not None)
+        self.remote_mode_combo.setVisible(self._remote_images is not None)
         self._remote_label = QLabel(self.remote_group)
         self._remote_label.setWordWrap(True)
         self.remote_senders_list = QListWidget(self.remote_group)
@@ -132,6 +164,7 @@ class SettingsDialog(QDialog):
         row.addWidget(self.remote_senders_empty, 1)
         row.addWidget(self.remove_sender_button)
         box = QVBoxLayout(self.remote_group)
+        box.addLayout(mode_row)
         box.addWidget(self._remote_label)
         box.addWidget(self.remote_senders_list)
         box.addLayout(row)
@@ -139,12 +172,21 @@ class SettingsDialog(QDialog):
         if self._remote_senders is not None:
             self.remote_senders_list.addItems(self._remote_senders.addresses())
         self.remote_senders_list.setMaximumHeight(8 * self.fontMetrics().lineSpacing())
-        self.remote_group.setVisible(self._remote_senders is not None)
+        for widget in (self._remote_label, self.remote_senders_list, self.remote_senders_empty,
+                       self.remove_sender_button):
+            widget.setVisible(self._remote_senders is not None)
+        self.remote_group.setVisible(self._remote_senders is not None or self._remote_images is not None)
         self._update_remote_group()
+
+    @staticmethod
+    def _shown_mode(mode: str) -> str:
+        return mode if mode in REMOTE_MODES else "block"
 
     def _update_remote_group(self) -> None:
         self.remove_sender_button.setEnabled(bool(self.remote_senders_list.selectedItems()))
-        self.remote_senders_empty.setVisible(self.remote_senders_list.count() == 0)
+        self.remote_senders_empty.setVisible(
+            self._remote_senders is not None and self.remote_senders_list.count() == 0
+        )
 
     def _remove_selected_senders(self) -> None:
         for item in self.remote_senders_list.selectedItems():
@@ -167,6 +209,11 @@ class SettingsDialog(QDialog):
             for address in self._removed_senders:
                 self._remote_senders.remove(address)
             self._removed_senders = []
+        images = self._remote_images
+        if images is not None and not images.locked and not images.forbidden:
+            mode = str(self.remote_mode_combo.currentData())
+            if mode != self._shown_mode(images.mode):
+                self.remote_mode_chosen.emit(mode)
         super().accept()
 
     def retranslate_ui(self) -> None:
@@ -184,6 +231,17 @@ class SettingsDialog(QDialog):
         self._remote_label.setText(self.tr("Senders whose remote images are always shown:"))
         self.remote_senders_empty.setText(self.tr("No senders yet (“Always for this sender” adds them)."))
         self.remove_sender_button.setText(self.tr("&Remove"))
+        self._remote_mode_label.setText(self.tr("Remote &images in messages:"))
+        self.remote_mode_combo.setItemText(0, self.tr("Blocked, with a bar to show them"))
+        self.remote_mode_combo.setItemText(1, self.tr("Always shown"))
+        images = self._remote_images or RemoteImagesSettings()
+        if images.forbidden:
+            tip = self.tr("Your agency's policy does not allow remote content.")
+        elif images.locked:
+            tip = locked
+        else:
+            tip = self.tr("Images from the Internet can tell the sender that you opened a message.")
+        self.remote_mode_combo.setToolTip(tip)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

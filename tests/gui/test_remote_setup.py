@@ -104,3 +104,42 @@ def test_the_user_setting_allow_is_read_when_a_message_is_shown(qtbot, make_main
         qtbot.waitUntil(lambda: pane.remote_bar.state == PARTLY, timeout=10_000)
     finally:
         stop()
+
+
+def test_settings_keeps_the_choice_to_always_show_remote_images(qtbot, make_main_window, tmp_path: Path) -> None:
+    from govmail_desktop.ui.settings_dialog import SettingsDialog
+
+    under = make_main_window(lang="en")
+    pane = under.window.preview_view
+    stop = attach_remote_content(pane, policy_from_dict({}), under.settings, tmp_path, under.bridge)
+    try:
+        under.window.show_settings()
+        qtbot.waitUntil(lambda: under.window.findChild(SettingsDialog) is not None)
+        dialog = under.window.findChild(SettingsDialog)
+        combo = dialog.remote_mode_combo
+        assert combo.isEnabled() and combo.currentData() == "block"
+        combo.setCurrentIndex(combo.findData("allow"))
+        dialog.accept()
+        assert under.settings.mail_remote_content == "allow"
+        assert Settings.load(under.settings.path).mail_remote_content == "allow"
+        show(pane)
+        assert pane.remote_bar.state != BLOCKED
+    finally:
+        stop()
+
+
+def test_settings_cannot_change_a_choice_the_policy_locks(qtbot, make_main_window, tmp_path: Path) -> None:
+    from govmail_desktop.ui.settings_dialog import SettingsDialog
+
+    settings = Settings(tmp_path / "settings.json", locked={"mail.remote_content": "block"})
+    under = make_main_window(settings=settings, lang="en")
+    stop = attach_remote_content(under.window.preview_view, policy_from_dict({}), settings, tmp_path, under.bridge)
+    try:
+        under.window.show_settings()
+        qtbot.waitUntil(lambda: under.window.findChild(SettingsDialog) is not None)
+        dialog = under.window.findChild(SettingsDialog)
+        assert not dialog.remote_mode_combo.isEnabled()
+        under.window.preview_view.remote_content.choose_mode("allow")  # even asked directly
+        assert settings.mail_remote_content == "block"
+    finally:
+        stop()

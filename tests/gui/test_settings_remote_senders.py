@@ -71,3 +71,45 @@ def test_an_empty_list_says_so(qtbot, tmp_path: Path) -> None:
 def test_without_a_list_the_section_is_not_shown(qtbot) -> None:
     dialog = dialog_with(qtbot, None)
     assert not dialog.remote_group.isVisible()
+
+
+def mode_dialog(qtbot, images):
+    from govmail_desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog("en", remote_images=images)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    chosen: list[str] = []
+    dialog.remote_mode_chosen.connect(chosen.append)
+    return dialog, chosen
+
+
+def test_choosing_to_always_load_remote_images_is_reported_on_ok(qtbot) -> None:
+    from govmail_desktop.ui.settings_dialog import RemoteImagesSettings
+
+    dialog, chosen = mode_dialog(qtbot, RemoteImagesSettings(mode="block"))
+    combo = dialog.remote_mode_combo
+    assert combo.isEnabled() and combo.currentData() == "block"
+    combo.setCurrentIndex(combo.findData("allow"))
+    dialog.accept()
+    assert chosen == ["allow"]
+
+
+def test_an_unchanged_choice_is_not_reported(qtbot) -> None:
+    from govmail_desktop.ui.settings_dialog import RemoteImagesSettings
+
+    dialog, chosen = mode_dialog(qtbot, RemoteImagesSettings(mode="ask"))
+    assert dialog.remote_mode_combo.currentData() == "block", "ask shows the bar as block does"
+    dialog.accept()
+    assert chosen == []
+
+
+@pytest.mark.parametrize("images", [{"locked": True}, {"forbidden": True}], ids=["locked", "forbidden"])
+def test_the_policy_keeps_the_choice_read_only_and_says_so(qtbot, images) -> None:
+    from govmail_desktop.ui.settings_dialog import RemoteImagesSettings
+
+    dialog, chosen = mode_dialog(qtbot, RemoteImagesSettings(mode="allow", **images))
+    assert not dialog.remote_mode_combo.isEnabled()
+    assert dialog.remote_mode_combo.toolTip()
+    dialog.accept()
+    assert chosen == []
