@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -162,7 +162,7 @@ class SettingsDialog(QDialog):
         self.remote_senders_list.itemSelectionChanged.connect(self._update_remote_group)
         row = QHBoxLayout()
         row.addWidget(self.remote_senders_empty, 1)
-        row.addWidget(self.remove_sender_button)
+        row.addWidget(self.remove_sender_button, 0, Qt.AlignmentFlag.AlignRight)
         box = QVBoxLayout(self.remote_group)
         box.addLayout(mode_row)
         box.addWidget(self._remote_label)
