@@ -172,6 +172,9 @@ class RemoteContent(QObject):
         self._loader: RemoteImageLoader | None = None
         self._reload: Callable[[], None] | None = None
         self._shown: _Shown | None = None
+        #: The message "Show once" was pressed for: while no other is shown, it stays allowed
+        #: (shown as plain text and formatted again, its body arriving again).
+        self._once_key: object = None
         self._images: dict[int, QImage] = {}
         self._failed: dict[int, str] = {}
         self._timer = QTimer(self)
@@ -278,8 +281,10 @@ class RemoteContent(QObject):
         if self.forbidden or in_junk:
             self._update_bar()
             return
+        if key != self._once_key:
+            self._once_key = None  # "show once" was for another message
         listed = usable_sender is not None and not doubtful_sender and self.senders.allows(usable_sender)
-        if self.mode() == MODE_ALLOW or listed:
+        if self.mode() == MODE_ALLOW or listed or key == self._once_key:
             self._load()
         self._update_bar()
 
@@ -303,6 +308,7 @@ class RemoteContent(QObject):
         """Load this message's remote images, this time only."""
         if self._shown is None or self.forbidden or self._shown.in_junk or self._shown.allowed:
             return
+        self._once_key = self._shown.key
         self._load()
         self._update_bar()
 

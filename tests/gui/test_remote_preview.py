@@ -123,3 +123,20 @@ def test_plain_text_view_has_no_bar(qtbot, mailbox, server: ImageServer) -> None
     pane.format_toggle.click()  # plain text
     assert not pane.remote_bar.isVisible()
     assert server.count == 0
+
+
+def test_show_once_holds_while_the_message_is_shown_plain_and_formatted_again(
+    qtbot, mailbox, server: ImageServer
+) -> None:
+    pane = mailbox.window.preview_view
+    show(qtbot, mailbox, "INBOX", 901)
+    pane.remote_bar.show_once_button.click()
+    qtbot.waitUntil(lambda: pane.remote_bar.state == HIDDEN, timeout=10_000)
+    pane.format_toggle.click()  # plain text
+    pane.format_toggle.click()  # formatted again: still allowed
+    qtbot.waitUntil(lambda: pane.remote_content.image(0) is not None, timeout=10_000)
+    assert pane.remote_bar.state == HIDDEN
+    # Another message, then this one again: asked again.
+    show(qtbot, mailbox, "INBOX", 902)
+    show(qtbot, mailbox, "INBOX", 901)
+    assert pane.remote_bar.state == BLOCKED
