@@ -35,6 +35,7 @@ from PySide6.QtCore import (
     QFileInfo,
     QMimeDatabase,
     QMimeType,
+    QObject,
     QPoint,
     QSize,
     QStandardPaths,
@@ -50,6 +51,7 @@ from PySide6.QtWidgets import (
     QFileIconProvider,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -88,7 +90,7 @@ log = logging.getLogger(__name__)
 #: Text colour of a risky attachment's row (the preview's warning colour).
 WARNING_COLOUR = "#8a3a00"
 #: Rows shown before the list scrolls.
-MAX_VISIBLE_ROWS = 5
+MAX_VISIBLE_ROWS = 3
 #: Characters of an attached message's subject shown in the list.
 MAX_ATTACHED_SUBJECT = 120
 #: A job still running after this long shows the busy bar (a quick local save shows nothing).
@@ -186,9 +188,15 @@ class AttachmentPanel(QWidget):
         self.list = QListWidget(self)
         self.list.setObjectName("attachmentList")
         self.list.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
-        self.list.setUniformItemSizes(True)
+        # Side by side, wrapping to the next line (as Thunderbird's attachment bar): three files
+        # take one line under the headers, not three.
+        self.list.setFlow(QListView.Flow.LeftToRight)
+        self.list.setWrapping(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setSpacing(2)
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.installEventFilter(self)
         self.list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
@@ -212,6 +220,10 @@ class AttachmentPanel(QWidget):
         self.cancel_button = QPushButton(self)
         self.cancel_button.setObjectName("attachmentCancel")
         self.cancel_button.clicked.connect(self.cancel)
+        self._fit_timer = QTimer(self)  # a child: never fires once the panel is gone
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_height)
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
         self._busy_timer.setInterval(BUSY_DELAY_MS)
@@ -398,9 +410,23 @@ class AttachmentPanel(QWidget):
         return self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
 
     def _fit_height(self) -> None:
-        rows = min(max(self.list.count(), 1), MAX_VISIBLE_ROWS)
-        row = self.list.sizeHintForRow(0) if self.list.count() else self.fontMetrics().height() + 4
-        self.list.setFixedHeight(rows * max(row, 1) + 2 * self.list.frameWidth() + 2)
+        """As tall as the wrapped lines of files at the list's width, at most
+        :data:`MAX_VISIBLE_ROWS` lines (then it scrolls)."""
+        view = self.list
+        row = max(view.sizeHintForRow(0) if view.count() else self.fontMetrics().height() + 4, 1)
+        lines = 1
+        if view.count():
+            view.doItemsLayout()
+            tops = {view.visualItemRect(view.item(i)).top() + view.verticalOffset() for i in range(view.count())}
+            lines = min(len(tops), MAX_VISIBLE_ROWS)
+        height = lines * (row + 2 * view.spacing()) + 2 * view.frameWidth() + 2
+        if view.height() != height:
+            view.setFixedHeight(height)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.list and event.type() == QEvent.Type.Resize:
+            self._fit_timer.start()  # the files wrap anew at the new width
+        return super().eventFilter(watched, event)
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()

@@ -182,7 +182,8 @@ class PreviewPane(QWidget):
         self.warning_label.setStyleSheet(
             "QLabel { background: #fff3e0; color: #8a3a00; border: 1px solid #e0a060; padding: 4px; }"
         )
-        #: Name, type icon and size of each attachment, with Open / Save… / Save All… (ui/attachment_panel.py).
+        #: Name, type icon and size of each attachment, with Open / Save… / Save All…, under the text
+        #: (ui/attachment_panel.py).
         self.attachment_panel = AttachmentPanel(self)
 
         self.header_form = QFormLayout()
@@ -239,7 +240,6 @@ class PreviewPane(QWidget):
         headers.addLayout(self.header_form)
         headers.addWidget(self.official_label)
         headers.addWidget(self.warning_label)
-        headers.addWidget(self.attachment_panel)
         self.header_area = HeaderArea(self.header_content, self)
 
         layout = QVBoxLayout(self)
@@ -247,6 +247,9 @@ class PreviewPane(QWidget):
         layout.addWidget(self.header_area)
         layout.addLayout(self.body_bars)
         layout.addWidget(self.body, 1)
+        # The files under the text (as Thunderbird's attachment bar): the headers and warnings
+        # keep their room above, and a long list of files scrolls in its own few lines.
+        layout.addWidget(self.attachment_panel)
         self.retranslate_ui()
         self.show_result(PreviewResult(PREVIEW_EMPTY))
 

@@ -461,3 +461,21 @@ def test_a_save_ending_after_its_window_closed_still_saves_and_shows_nothing(qtb
         fetcher.step.release()
     qtbot.waitUntil(lambda: service.worker.pending == 0)
     assert (tmp_path / "a.pdf").read_bytes() == fetcher.data
+
+
+def test_files_sit_side_by_side_and_wrap_up_to_a_few_lines(panel, qtbot):
+    from govmail_desktop.ui.attachment_panel import MAX_VISIBLE_ROWS
+
+    show(panel, DANGEROUS)
+    qtbot.waitUntil(lambda: panel.list.height() < 2.5 * panel.list.sizeHintForRow(0))  # one line of three
+    one_line = panel.list.height()
+    one = b"--b\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\"report-%d.pdf\"\n\nx\n"
+    many = (b"From: a@x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+            + b"".join(one % i for i in range(40)) + b"--b--\n")
+    show(panel, many)
+    qtbot.waitUntil(lambda: panel.list.height() > one_line)
+    row = panel.list.sizeHintForRow(0)
+    assert panel.list.height() <= MAX_VISIBLE_ROWS * (row + 2 * panel.list.spacing()) + 2 * panel.list.frameWidth() + 2
+    panel.list.setCurrentRow(39)
+    qtbot.keyClick(panel.list, Qt.Key.Key_Home)
+    assert panel.list.currentRow() == 0
