@@ -169,6 +169,12 @@ class Budget:
         self._left = total
         self._lock = threading.Lock()
 
+    @property
+    def spent(self) -> bool:
+        """Nothing is left: no further image is asked for."""
+        with self._lock:
+            return self._left <= 0
+
     def take(self, size: int) -> None:
         with self._lock:
             if size > self._left:
@@ -263,6 +269,8 @@ def fetch_image(
     """Fetch one remote image under ``rules``; RemoteRefused says why it was not taken."""
     abort = abort or Abort()
     abort.check()
+    if budget is not None and budget.spent:
+        raise RemoteRefused(REASON_TOTAL, "the message's remote images are over the total allowed")
     timer = threading.Timer(rules.time_limit, abort.fire, (REASON_TIME,))
     timer.daemon = True
     timer.start()

@@ -245,3 +245,23 @@ def test_moving_on_cancels_the_old_message_images(qtbot, reader: Reader, server:
 def test_a_message_without_remote_images_has_no_bar(qtbot, reader: Reader) -> None:
     reader.show(1, "<p>สวัสดี <b>ครับ</b></p>")
     assert reader.bar.state == HIDDEN and not reader.bar.isVisible()
+
+
+def test_the_loader_fetches_at_most_max_images_and_cuts_the_message_total(
+    qtbot, certs: TestCertificates, server: ImageServer
+) -> None:
+    from govmail_desktop.services.remote_content import REASON_TOO_MANY, REASON_TOTAL
+
+    server.routes["/big.png"] = Route(body=png_bytes(40, 40) + b"\0" * 3000)
+    loader = RemoteImageLoader(RemoteRules(max_images=3, max_message_bytes=5000), context=client_context(certs),
+                               decode=decode_image, workers=1)
+    answers: dict[int, str] = {}
+    loader.image_loaded.connect(lambda _token, index, _image: answers.__setitem__(index, "ok"))
+    loader.image_failed.connect(lambda _token, index, reason: answers.__setitem__(index, reason))
+    with qtbot.waitSignal(loader.finished, timeout=10_000):
+        loader.load("m", [server.url("/big.png"), server.url("/big.png?2"), server.url("/a.png"),
+                          server.url("/b.png")])
+    loader.shutdown()
+    # Once the total is reached nothing more is taken, small or not; past max_images nothing is asked.
+    assert answers == {0: "ok", 1: REASON_TOTAL, 2: REASON_TOTAL, 3: REASON_TOO_MANY}
+    assert server.paths() == ["/big.png", "/big.png?2"]
