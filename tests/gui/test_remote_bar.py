@@ -49,7 +49,7 @@ class Reader:
     def show(self, key: object, html: str, sender: str | None = SENDER, **kwargs: object) -> None:
         safe = render_html(html)
         self.view.show_html(safe)
-        self.remote.show_message(key, safe.remote, sender, **kwargs)  # type: ignore[arg-type]
+        self.remote.show_message(key, safe.remote, sender, **kwargs)
 
 
 def make_reader(qtbot, certs: TestCertificates, senders_path: Path, *, content: ContentSection | None = None,

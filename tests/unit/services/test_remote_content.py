@@ -46,7 +46,7 @@ def fetch(server_or_url: ImageServer | str, certs: TestCertificates, rules: Remo
 
 def refused(reason: str, *args: object, **kwargs: object) -> None:
     with pytest.raises(RemoteRefused) as caught:
-        fetch(*args, **kwargs)  # type: ignore[arg-type]
+        fetch(*args, **kwargs)
     assert caught.value.reason == reason, caught.value
 
 
