@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from govmail_desktop.net.imap.fetch import FetchedMessage, parse_fetch
-from govmail_desktop.net.imap.grammar import Atom, ParseError, parse_sequence_set, response_code, tokenize
+from govmail_desktop.net.imap.grammar import Atom, ParseError, excerpt, parse_sequence_set, response_code, tokenize
 from govmail_desktop.net.imap.text import decode_mutf7
 
 # -- other responses -----------------------------------------------------------------------
@@ -110,8 +110,26 @@ class SearchResult(NamedTuple):
         return parse_sequence_set(self.uid_set) if self.uid_set else []
 
 
+_SEQUENCE_SET = re.compile(rb"[0-9*]+(?::[0-9*]+)?(?:,[0-9*]+(?::[0-9*]+)?)*")
+
+
+def _atom(value: Any, what: str) -> bytes:
+    """An atom or string of a SEARCH answer; a list there is outside the grammar."""
+    if isinstance(value, list) or value is None:
+        raise ParseError(f"{what}: a list where a single value belongs")
+    return bytes(value)
+
+
+def _number(value: Any, what: str) -> int:
+    text = _atom(value, what)
+    if not text.isdigit() or len(text) > 20:
+        raise ParseError(f"{what}: not a number: {excerpt(text, 40)}")
+    return int(text)
+
+
 def parse_esearch(data: bytes) -> SearchResult:
-    """``* ESEARCH (TAG "A1") UID ALL 1:3,5 COUNT 4`` -> SearchResult."""
+    """``* ESEARCH (TAG "A1") UID ALL 1:3,5 COUNT 4`` -> SearchResult; ParseError when the
+    answer is outside the grammar (a list, or text, where a number or a set belongs)."""
     tree = tokenize(data)
     items = tree[2:]
     if items and isinstance(items[0], list):
@@ -120,27 +138,31 @@ def parse_esearch(data: bytes) -> SearchResult:
         items = items[1:]
     uid_set, count, modseq = "", None, None
     for key, value in zip(items[::2], items[1::2], strict=False):
-        k = bytes(key).upper()
+        k = _atom(key, "ESEARCH").upper()
         if k == b"ALL":
-            uid_set = bytes(value).decode("ascii")
+            found = _atom(value, "ESEARCH ALL")
+            if _SEQUENCE_SET.fullmatch(found) is None:
+                raise ParseError(f"ESEARCH ALL: not a sequence set: {excerpt(found, 40)}")
+            uid_set = found.decode("ascii")
         elif k == b"COUNT":
-            count = int(value)
+            count = _number(value, "ESEARCH COUNT")
         elif k == b"MODSEQ":
-            modseq = int(value)
+            modseq = _number(value, "ESEARCH MODSEQ")
     return SearchResult(uid_set, count, modseq)
 
 
 def parse_search(data: bytes) -> tuple[list[int], int | None]:
-    """``* SEARCH 2 5 (MODSEQ 9)`` -> ([2, 5], 9)."""
+    """``* SEARCH 2 5 (MODSEQ 9)`` -> ([2, 5], 9); ParseError outside the grammar."""
     tree = tokenize(data)
     numbers: list[int] = []
     modseq = None
     for value in tree[2:]:
         if isinstance(value, list):
-            if len(value) == 2 and bytes(value[0]).upper() == b"MODSEQ":
-                modseq = int(value[1])
+            if len(value) != 2 or _atom(value[0], "SEARCH").upper() != b"MODSEQ":
+                raise ParseError("SEARCH: an unknown list after the numbers")
+            modseq = _number(value[1], "SEARCH MODSEQ")
             continue
-        numbers.append(int(value))
+        numbers.append(_number(value, "SEARCH"))
     return numbers, modseq
 
 # -- unsolicited responses (events) -------------------------------------------------------
