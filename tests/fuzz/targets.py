@@ -13,8 +13,10 @@ Used by ``tools/fuzz.py`` (``make fuzz``: minutes per target) and by
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -156,6 +158,7 @@ def run_policy(data: bytes) -> None:
 
     if not _POLICY_DIR:
         _POLICY_DIR.append(tempfile.mkdtemp(prefix="govmail-fuzz-policy-"))
+        atexit.register(shutil.rmtree, _POLICY_DIR[0], True)
     path = os.path.join(_POLICY_DIR[0], "policy.json")
     with open(path, "wb") as out:
         out.write(data)
@@ -246,6 +249,14 @@ def run_viewer(data: bytes) -> None:
         view.show_plain(parsed.text)
     view.document().documentLayout().documentSize()
     view.grab()
+
+
+def close_viewer() -> None:
+    """Drop the viewer the ``viewer`` target keeps between examples (no widget outlives a test)."""
+    while _VIEW:
+        view = _VIEW.pop()
+        view.close()
+        view.deleteLater()
 
 
 def _bodystructure_allowed() -> tuple[type[BaseException], ...]:

@@ -7,7 +7,7 @@ import pytest
 
 from tests.fuzz.runner import fuzz
 from tests.fuzz.strategies import apply_edits
-from tests.fuzz.targets import Target, crash_files, message_seeds, run_parse, targets
+from tests.fuzz.targets import Target, close_viewer, crash_files, message_seeds, run_parse, targets
 
 #: Examples per target in the suite's slice (a few seconds each; make fuzz runs minutes).
 SLICE_EXAMPLES = 150
@@ -32,7 +32,10 @@ def test_fuzz_slice(name):
 @pytest.mark.qt_log_level_fail("CRITICAL")  # corrupt images in the inputs make Qt's decoders warn
 @pytest.mark.parametrize("name", QT)
 def test_fuzz_slice_qt(qapp, name):
-    result = fuzz(TARGETS[name], max_examples=SLICE_EXAMPLES // 2, derandomize=True, hang_seconds=60)
+    try:
+        result = fuzz(TARGETS[name], max_examples=SLICE_EXAMPLES // 2, derandomize=True, hang_seconds=60)
+    finally:
+        close_viewer()
     assert result.examples >= SLICE_EXAMPLES // 2
     assert not result.crashes, _fails_on(result)
 
@@ -54,6 +57,8 @@ def test_kept_crashing_input_no_longer_crashes(request, path):
         target.run(path.read_bytes())
     except target.allowed:
         pass
+    finally:
+        close_viewer()
 
 
 def test_the_fuzzer_finds_and_keeps_a_planted_crash(tmp_path):
