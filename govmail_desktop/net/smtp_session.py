@@ -402,8 +402,12 @@ class SmtpSession:
             log.info("RSET after a refusal failed; the connection is closed")
             self.close()
 
-    def quit(self) -> None:
+    def quit(self, timeout: float | None = None) -> None:
+        """QUIT, then close; ``timeout``: at most that many seconds for the answer (a
+        connection kept idle may meet a network that went away meanwhile)."""
         try:
+            if timeout is not None and self._smtp.sock is not None:
+                self._smtp.sock.settimeout(timeout)
             self._smtp.quit()
         except (smtplib.SMTPException, OSError):
             self.close()

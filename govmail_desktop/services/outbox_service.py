@@ -15,6 +15,7 @@ kept by the worker (reading it never touches the disk).
 
 from __future__ import annotations
 
+import bisect
 import logging
 import threading
 import time
@@ -50,6 +51,10 @@ AttachmentReader = Callable[[DraftAttachment], bytes]
 DISCARDABLE = frozenset({OutboxState.QUEUED, OutboxState.FAILED, OutboxState.UNKNOWN, OutboxState.DONE})
 #: How many messages the worker remembers having finished (Delete that arrives late is told so).
 _FINISHED_KEPT = 200
+#: Seconds the SMTP (and IMAP) connection stays open after the outbox emptied: the next Send
+#: within that time needs no new connection, TLS handshake and AUTH. Then it is closed
+#: cleanly (QUIT, LOGOUT) — also when the account goes offline or the app quits.
+KEEP_OPEN_FOR = 30.0
 
 MSG_ALREADY_SENT = QT_TRANSLATE_NOOP(
     "Outbox", "“{subject}” was not deleted: it had already been sent. Its copy goes to the Sent folder as usual."
@@ -88,6 +93,7 @@ class OutboxService(QObject):
         online: bool = False,
         steps: Callable[[str, str], None] | None = None,
         clock: Callable[[], float] = time.time,
+        keep_open_for: float = KEEP_OPEN_FOR,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -99,6 +105,9 @@ class OutboxService(QObject):
         self._steps = steps
         self._clock = clock
         self._online = online
+        self._keep_open_for = keep_open_for
+        #: When (time.monotonic) the kept connections are closed; None: none kept.
+        self._close_at: float | None = None
         self._jobs: deque[Callable[[], None]] = deque()
         self._wake = threading.Condition()
         self._stop = threading.Event()
@@ -168,6 +177,8 @@ class OutboxService(QObject):
         self._online = online
         if online and not was:
             self.wake()
+        elif was and not online:
+            self._post(lambda: self._close_connections(clean=False))  # the network is gone: no goodbye
 
     def wake(self) -> None:
         """Send what is due now (and look again for messages that may have been sent)."""
@@ -204,13 +215,30 @@ class OutboxService(QObject):
             try:
                 if job is not None:
                     job()
-                elif self._online:
+                elif self._online and self._work_due():
                     self._send_now()
+                elif self._idle_over():
+                    self._close_connections()
             except Exception:  # the worker must go on; the log has the bug
                 log.exception("Outbox worker of %s: unexpected error", self.account_id)
                 self._refresh()
+        self._close_connections()
+
+    def _idle_over(self) -> bool:
+        return self._close_at is not None and time.monotonic() >= self._close_at
+
+    def _close_connections(self, clean: bool = True) -> None:
+        """The kept connections closed (QUIT / LOGOUT when ``clean``, else just dropped)."""
+        self._close_at = None
+        try:
+            self.pipeline.close(clean=clean)
+        except Exception:  # closing must not stop the worker
+            log.exception("Outbox of %s: closing the connections failed", self.account_id)
 
     def _due(self) -> bool:
+        return self._idle_over() or self._work_due()
+
+    def _work_due(self) -> bool:
         if not self._online:
             return False
         if self._send_wanted or self._settle_wanted:
@@ -219,10 +247,12 @@ class OutboxService(QObject):
         return nxt is not None and nxt <= self._clock()
 
     def _wait_time(self) -> float | None:
-        if not self._online:
-            return None
-        nxt = self.pipeline.next_due_at()
-        return None if nxt is None else max(0.05, nxt - self._clock())
+        waits = [] if self._close_at is None else [self._close_at - time.monotonic()]
+        if self._online:
+            nxt = self.pipeline.next_due_at()
+            if nxt is not None:
+                waits.append(nxt - self._clock())
+        return max(0.05, min(waits)) if waits else None
 
     def _send_now(self) -> None:
         self._send_wanted = False
@@ -230,7 +260,9 @@ class OutboxService(QObject):
             self._settle_wanted = False
             self.pipeline.settle_unknown(self._changed)
         subjects = {e.entry_id: e.subject for e in self.entries()}
-        report = self.pipeline.run(self._cancel, self._changed)
+        keep = self._keep_open_for > 0
+        report = self.pipeline.run(self._cancel, self._changed, keep_open=keep)
+        self._close_at = time.monotonic() + self._keep_open_for if keep and self.pipeline.connected else None
         for entry_id in report.done:
             self._finished[entry_id] = subjects.get(entry_id, "")
         for entry_id in list(self._finished)[:-_FINISHED_KEPT]:
@@ -286,21 +318,45 @@ class OutboxService(QObject):
         self._changed(entry_id)
 
     def _changed(self, entry_id: str) -> None:
-        self._refresh()
+        """One entry changed (or went): only it is read again, the snapshot changed in place."""
+        entry: OutboxEntry | None = None
+        try:
+            entry = self.store.get(entry_id)
+        except KeyError:  # removed
+            pass
+        except (GovMailError, ValueError) as err:
+            log.warning("Outbox entry %s unreadable: %s", entry_id, err)
+            self._refresh()
+            self.entryChanged.emit(entry_id)
+            return
+        with self._snapshot_lock:
+            kept = [e for e in self._snapshot if e.entry_id != entry_id]
+        if entry is not None:
+            bisect.insort(kept, entry, key=_order)
+        self._set_snapshot(kept)
         self.entryChanged.emit(entry_id)
 
     def _refresh(self) -> None:
+        """Every entry read again (at start, after a run, after an error)."""
         try:
             entries = self.store.entries()
         except GovMailError as err:
             log.warning("Outbox of %s unreadable: %s", self.account_id, err)
             return
+        self._set_snapshot(entries)
+
+    def _set_snapshot(self, entries: list[OutboxEntry]) -> None:
         with self._snapshot_lock:
             before = sum(1 for e in self._snapshot if e.pending)
             self._snapshot = entries
         count = sum(1 for e in entries if e.pending)
         if count != before:
             self.countChanged.emit(count)
+
+
+def _order(entry: OutboxEntry) -> tuple[float, str]:
+    """The outbox's order (:meth:`OutboxStore.entries`): oldest first."""
+    return entry.created_at, entry.entry_id
 
 
 class PasswordSource(Protocol):

@@ -8,7 +8,8 @@ per message::
         state.json     what happened so far (replaced atomically at every step)
         draft.json     the draft as the user wrote it (to edit and send again)
         message.eml    the bytes for SMTP DATA (no Bcc header)
-        sent.eml       the copy for the Sent folder (with Bcc)
+        sent.eml       the copy for the Sent folder (with Bcc); absent when it would
+                       be the same bytes as message.eml (no Bcc)
         att/<name>     the attachments' bytes, so a failed message can be edited
                        although the draft store has let the draft go
 
@@ -65,6 +66,8 @@ DRAFT_FILE = "draft.json"
 WIRE_FILE = "message.eml"
 SENT_FILE = "sent.eml"
 ATTACHMENT_DIR = "att"
+#: What the account's SMTP server offered at its last EHLO (a guess for building at Send).
+SERVER_FILE = "server.json"
 _NEW_SUFFIX = ".new"
 _GONE_SUFFIX = ".gone"
 STATE_FORMAT = 1
@@ -327,6 +330,16 @@ class OutboxEntry:
             raise ValueError(f"damaged outbox state: {exc}") from None
 
 
+@dataclass(frozen=True)
+class ServerOffers:
+    """What the account's SMTP server offered in its last EHLO over TLS: the message is
+    built for it right at Send. Only a guess (the server may change): the sender compares
+    it with the live EHLO and rebuilds the bytes when they differ."""
+
+    eightbitmime: bool
+    smtputf8: bool
+
+
 @dataclass
 class RecoveryReport:
     """What :meth:`OutboxStore.recover` found after a stop or a crash."""
@@ -423,7 +436,8 @@ class OutboxStore:
             fsync_dir(new / ATTACHMENT_DIR)
             write_durably(new / DRAFT_FILE, draft.to_json().encode("utf-8"), sync_dir=False)
             write_durably(new / WIRE_FILE, wire, sync_dir=False)
-            write_durably(new / SENT_FILE, sent_copy, sync_dir=False)
+            if sent_copy != wire:  # else (no Bcc) the Sent copy is read from the wire file
+                write_durably(new / SENT_FILE, sent_copy, sync_dir=False)
             write_durably(new / STATE_FILE, _state_bytes(entry), sync_dir=False)
             fsync_dir(new)
             os.replace(new, final)
@@ -435,8 +449,14 @@ class OutboxStore:
                  len(entry.envelope_recipients))
         return entry
 
-    def update(self, entry_id: str, **changes: Any) -> OutboxEntry:
-        """Change an entry durably (a new ``state`` must be allowed by :data:`TRANSITIONS`)."""
+    def update(self, entry_id: str, *, durable: bool = True, **changes: Any) -> OutboxEntry:
+        """Change an entry durably (a new ``state`` must be allowed by :data:`TRANSITIONS`).
+
+        ``durable=False`` for a step a crash may only make happen again (an idempotent one:
+        "sending" before the connection, "filed", "done"): the new state file is fsync'd, so
+        after a crash the entry is whole in the old state or the new one, but its rename is
+        not waited for (no directory fsync). The next durable write carries it too.
+        """
         with self._lock:
             entry = self.get(entry_id)
             new_state = changes.get("state", entry.state)
@@ -444,7 +464,7 @@ class OutboxStore:
                 raise IllegalTransition(f"{entry.state.value} -> {OutboxState(new_state).value}")
             updated = replace(entry, updated_at=self._clock(), **changes)
             try:
-                write_durably(self.root / entry_id / STATE_FILE, _state_bytes(updated))
+                write_durably(self.root / entry_id / STATE_FILE, _state_bytes(updated), sync_dir=durable)
             except OSError as exc:
                 raise storage_error(exc, self.root / entry_id) from exc
             if new_state is not entry.state:
@@ -458,10 +478,35 @@ class OutboxStore:
             folder = self.root / entry_id
             try:
                 write_durably(folder / WIRE_FILE, wire, sync_dir=False)
-                write_durably(folder / SENT_FILE, sent_copy)
+                if sent_copy != wire:
+                    write_durably(folder / SENT_FILE, sent_copy)
+                else:  # the wire file is the Sent copy: an older one must not be read instead
+                    (folder / SENT_FILE).unlink(missing_ok=True)
+                    fsync_dir(folder)
             except OSError as exc:
                 raise storage_error(exc, folder) from exc
             return self.update(entry_id, transfer=transfer)
+
+    def remember_server_offers(self, offers: ServerOffers) -> None:
+        """Keep what the server offered (only when it changed). Not fsync'd: a guess, lost or
+        damaged it means one rebuild in the sender, never a wrong message."""
+        if self.server_offers() == offers:
+            return
+        path = self.root / SERVER_FILE
+        tmp = path.with_name(SERVER_FILE + ".tmp")
+        try:
+            tmp.write_text(json.dumps(asdict(offers)), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.info("Outbox: what the server offers not kept (%s)", exc)
+
+    def server_offers(self) -> ServerOffers | None:
+        """What the server offered last (None: not known, or unreadable)."""
+        try:
+            data = json.loads((self.root / SERVER_FILE).read_text(encoding="utf-8"))
+            return ServerOffers(bool(data["eightbitmime"]), bool(data["smtputf8"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def remove(self, entry_id: str) -> None:
         """Forget an entry (done, or taken back by the user to edit)."""
@@ -514,7 +559,11 @@ class OutboxStore:
         return self._read(entry_id, WIRE_FILE)
 
     def sent_copy(self, entry_id: str) -> bytes:
-        return self._read(entry_id, SENT_FILE)
+        """The copy for the Sent folder (the wire bytes themselves when there is no Bcc)."""
+        try:
+            return self._read(entry_id, SENT_FILE)
+        except KeyError:
+            return self._read(entry_id, WIRE_FILE)
 
     def read_attachment(self, entry_id: str, attachment: DraftAttachment) -> bytes:
         """The bytes of one of the entry's draft attachments (kept with the entry)."""
@@ -606,6 +655,6 @@ def entries_by_state(entries: Iterable[OutboxEntry]) -> Mapping[OutboxState, lis
 
 __all__ = [
     "OUTBOX_DIR", "TRANSITIONS", "WAITING", "IllegalTransition", "OutboxEntry", "OutboxState", "OutboxStore",
-    "MSG_PROGRESS", "RecipientResult", "RecoveryReport", "entries_by_state", "fsync_dir", "merge_results",
-    "msg_from_json", "msg_to_json", "write_durably",
+    "MSG_PROGRESS", "RecipientResult", "RecoveryReport", "ServerOffers", "entries_by_state", "fsync_dir",
+    "merge_results", "msg_from_json", "msg_to_json", "write_durably",
 ]

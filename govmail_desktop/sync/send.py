@@ -7,9 +7,11 @@ to the outbox durably — nothing touches the network before that. A
 1. **recheck** the policy right before SMTP (a rule may have changed; no path
    skips it): blocked → ``failed``, the server never sees MAIL FROM;
 2. ``sending`` (durable), connect through the policy path (TLS verified, AUTH
-   only over TLS), the body rebuilt as 8-bit when the server offers 8BITMIME
-   (same Message-ID; kept durably before MAIL), SMTPUTF8 only when offered and
-   needed, the server's SIZE respected (too big → ``failed``, no MAIL FROM);
+   only over TLS); the bytes were built at Send for what the server offered at its
+   last EHLO (:class:`~govmail_desktop.store.outbox.ServerOffers`; 7-bit before any is
+   known) and are rebuilt only when this EHLO differs (8-bit where 8BITMIME is offered,
+   7-bit where not; same Message-ID; kept durably before MAIL), SMTPUTF8 only when offered
+   and needed, the server's SIZE respected (too big → ``failed``, no MAIL FROM);
 3. MAIL, RCPT (each answer kept), DATA; ``committing`` recorded durably right
    before the end of DATA; the 250 recorded as ``accepted`` the moment it
    arrives, before anything else. 4xx or a lost connection before that →
@@ -45,6 +47,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from govmail_desktop.core.accounts import Account
 from govmail_desktop.core.compose import Draft, DraftAttachment, MessageRef
@@ -58,13 +61,21 @@ from govmail_desktop.core.errors import (
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.mime.build import BuiltMessage, build_message
 from govmail_desktop.mime.outgoing import SendCheck, check_before_send, outgoing_from_draft
+from govmail_desktop.net import failures
 from govmail_desktop.net.endpoint import Endpoint
 from govmail_desktop.net.resolver import Resolver
 from govmail_desktop.net.smtp_session import SmtpReply, SmtpSession, SmtpTransaction, connect_first_with_auth
 from govmail_desktop.policy.api import ServerPolicy
 from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.policy.recipients import RecipientPolicy
-from govmail_desktop.store.outbox import OutboxEntry, OutboxState, OutboxStore, RecipientResult, merge_results
+from govmail_desktop.store.outbox import (
+    OutboxEntry,
+    OutboxState,
+    OutboxStore,
+    RecipientResult,
+    ServerOffers,
+    merge_results,
+)
 from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection
 from govmail_desktop.sync.send_filing import (
     MSG_NOT_FILED,
@@ -87,6 +98,8 @@ STEP_REPLY = "reply"  # the server's answer to the end of DATA arrived, not reco
 STEP_ACCEPTED = "accepted"  # the 250 is recorded
 # then STEP_APPENDING, STEP_APPENDED, STEP_FILED, STEP_DONE (sync.send_filing)
 
+#: Seconds a closing connection waits for the server's answer to QUIT.
+GOODBYE_TIMEOUT = 3.0
 #: Seconds before the n-th retry of a temporary failure (then the last one, again and again).
 BACKOFF = (15.0, 60.0, 300.0, 900.0, 1800.0)
 #: A message still not sent this long after Send (4 hours) is flagged ``overdue`` and the
@@ -177,6 +190,32 @@ def build_for_outbox(
         return build_message(message, smtputf8=True, **options)  # type: ignore[arg-type]
 
 
+def transfer_for(utf8: bool, eightbit: bool) -> str:
+    """How an entry's bytes are built for a server that offers 8BITMIME (``eightbit``) or not:
+    ``utf8`` when header fields need SMTPUTF8 (an address with Thai letters before the @)."""
+    if utf8:
+        return SMTPUTF8 if eightbit else SMTPUTF8_7BIT
+    return "8bitmime" if eightbit else "7bit"
+
+
+def _build_at_send(
+    draft: Draft, read_attachment: Callable[[DraftAttachment], bytes], offers: ServerOffers | None
+) -> tuple[BuiltMessage, str]:
+    """The bytes and their transfer for the server as its last EHLO showed it (built once:
+    the sender uses them as they are unless the server now offers something else); 7-bit
+    when no EHLO is known yet."""
+    if offers is None:
+        built = build_for_outbox(draft, read_attachment)
+        return built, SMTPUTF8 if _is_utf8(built) else "7bit"
+    eightbit = offers.eightbitmime
+    message = outgoing_from_draft(draft, read_attachment)
+    try:
+        return build_message(message, eightbit=eightbit), transfer_for(False, eightbit)
+    except InternationalAddressUnsupported:
+        built = build_message(message, smtputf8=True, seven_bit_body=not eightbit)
+        return built, transfer_for(True, eightbit)
+
+
 def enqueue(
     store: OutboxStore,
     draft: Draft,
@@ -193,11 +232,11 @@ def enqueue(
     check = check_before_send(draft, recipient_policy, attachment_rules)
     if check.blocked:
         raise SendBlocked(check)
-    built = build_for_outbox(draft, read_attachment)
+    built, transfer = _build_at_send(draft, read_attachment, store.server_offers())
     entry = store.add(
         draft, read_attachment, wire=built.wire, sent_copy=built.sent_copy, message_id=built.message_id,
         envelope_from=built.envelope_from, envelope_recipients=built.envelope_recipients,
-        subject=draft.subject, transfer=SMTPUTF8 if _is_utf8(built) else "7bit",
+        subject=draft.subject, transfer=transfer,
     )
     if steps is not None:
         steps(STEP_QUEUED, entry.entry_id)
@@ -318,8 +357,17 @@ class Sender:
                  if e.state in (OutboxState.QUEUED, OutboxState.ACCEPTED) and e.next_attempt_at is not None]
         return min(times) if times else None
 
-    def run(self, cancel: threading.Event | None = None, on_change: Callable[[str], None] | None = None) -> SendReport:
-        """Send everything due, one connection for all; then close the connections."""
+    def run(
+        self,
+        cancel: threading.Event | None = None,
+        on_change: Callable[[str], None] | None = None,
+        *,
+        keep_open: bool = False,
+    ) -> SendReport:
+        """Send everything due, one connection for all; then close the connections — or,
+        ``keep_open``, leave them for the next message (the caller closes them after an idle
+        time with :meth:`close`; a kept connection the server has meanwhile closed is
+        replaced before anything of a message was handed over)."""
         report = SendReport()
         changed = on_change or (lambda _entry_id: None)
         try:
@@ -330,9 +378,17 @@ class Sender:
                     self.process(entry.entry_id, report, changed)
                 except Exception as exc:  # noqa: BLE001 - a bug: recorded on the entry; the next one goes on
                     self._program_error(entry.entry_id, exc, report, changed)
-        finally:
+        except BaseException:
+            self.close()
+            raise
+        if not keep_open:
             self.close()
         return report
+
+    @property
+    def connected(self) -> bool:
+        """Whether a connection (SMTP or IMAP) is kept open."""
+        return self._smtp is not None or self.filing.connected
 
     def _program_error(
         self, eid: str, exc: Exception, report: SendReport, changed: Callable[[str], None]
@@ -375,11 +431,16 @@ class Sender:
         if not was_overdue and entry.overdue is not None:
             report.overdue.append(entry_id)
 
-    def close(self) -> None:
+    def close(self, clean: bool = True) -> None:
+        """Close the connections: QUIT / LOGOUT when ``clean`` (waiting at most a few seconds
+        for the goodbye), else just dropped (the network is gone)."""
         if self._smtp is not None:
-            self._smtp.quit()
+            if clean:
+                self._smtp.quit(timeout=GOODBYE_TIMEOUT)
+            else:
+                self._smtp.close()
             self._smtp = None
-        self.filing.close()
+        self.filing.close(clean)
 
     # ------------------------------------------------------------ SMTP
 
@@ -398,17 +459,14 @@ class Sender:
             report.failed.append(eid)
             changed(eid)
             return entry
-        entry = self.store.update(eid, state=OutboxState.SENDING, attempts=entry.attempts + 1, committing=False)
+        # Not waited for on disk: lost in a crash, the entry is queued, as "sending" without
+        # ``committing`` becomes at recovery; ``committing`` (durable) writes it along.
+        entry = self.store.update(eid, state=OutboxState.SENDING, attempts=entry.attempts + 1, committing=False,
+                                  durable=False)
         changed(eid)
         self._steps(STEP_SENDING, eid)
         try:
-            smtp = self._session()
-            entry = self._prepare_bytes(entry, draft, smtp)
-            if entry.state is OutboxState.FAILED:
-                report.failed.append(eid)
-                changed(eid)
-                return entry
-            entry = self._transaction(entry, smtp)
+            entry = self._attempt(entry, draft)
         except _Unknown as unknown:
             self._drop_smtp()
             entry = self.store.update(
@@ -441,6 +499,26 @@ class Sender:
         changed(eid)
         return entry
 
+    def _attempt(self, entry: OutboxEntry, draft: Draft) -> OutboxEntry:
+        """The bytes for this server, then the transaction. A connection kept from an earlier
+        message that the server has closed meanwhile (its idle timeout) fails before the end
+        of DATA: nothing can have been delivered, so the attempt is made again at once on a
+        new connection (never after the end of DATA left: that is ``unknown``)."""
+        reused = self._smtp is not None
+        try:
+            smtp = self._session()
+            entry = self._prepare_bytes(entry, draft, smtp)
+            if entry.state is OutboxState.FAILED:
+                return entry
+            return self._transaction(entry, smtp, reused=reused)
+        except NetworkError as err:
+            if not reused:
+                raise
+            log.info("Outbox %s: the kept SMTP connection is gone (%s); connecting again",
+                     entry.entry_id, err.detail[:200])
+            self._drop_smtp()
+            return self._attempt(self.store.get(entry.entry_id), draft)
+
     def _session(self) -> SmtpSession:
         if self._smtp is None:
             self._smtp = self._connect_smtp()
@@ -451,7 +529,7 @@ class Sender:
             self._smtp.close()
             self._smtp = None
 
-    def _retry_later(self, entry: OutboxEntry, problem: Msg, detail: str, **changes: object) -> OutboxEntry:
+    def _retry_later(self, entry: OutboxEntry, problem: Msg, detail: str, **changes: Any) -> OutboxEntry:
         now = self._clock()
         delay = backoff(entry.attempts)
         waited = now - (entry.waiting_since or entry.created_at)
@@ -468,7 +546,7 @@ class Sender:
         )
 
     def _fail(
-        self, entry: OutboxEntry, problem: Msg, detail: str, *, reply: SmtpReply | None = None, **changes: object
+        self, entry: OutboxEntry, problem: Msg, detail: str, *, reply: SmtpReply | None = None, **changes: Any
     ) -> OutboxEntry:
         """Refused for good. After an earlier delivery to others the message is finished, not
         failed (``filed``: the Sent copy is there; the refusals stay named in the entry)."""
@@ -495,13 +573,15 @@ class Sender:
         """The bytes for this server: 8-bit when it offers 8BITMIME (kept durably, same
         Message-ID and Date), never SMTPUTF8 unless offered, within its SIZE."""
         eid = entry.entry_id
+        eightbit = smtp.has_extension("8BITMIME")
+        # the next message is built for this server right at Send (no rebuild here)
+        self.store.remember_server_offers(ServerOffers(eightbit, smtp.has_extension("SMTPUTF8")))
         utf8 = entry.transfer.startswith("smtputf8")
         if utf8 and not smtp.has_extension("SMTPUTF8"):
             address = international_address(entry)
             return self._fail(entry, InternationalAddressUnsupported(address=address).message,
                               "server offers no SMTPUTF8")
-        eightbit = smtp.has_extension("8BITMIME")
-        transfer = (SMTPUTF8 if eightbit else SMTPUTF8_7BIT) if utf8 else ("8bitmime" if eightbit else "7bit")
+        transfer = transfer_for(utf8, eightbit)
         if transfer != entry.transfer:
             # 8-bit where the server offers it; back to 7-bit where it does not (an earlier
             # attempt may have reached another server; a server may offer SMTPUTF8 without
@@ -522,8 +602,10 @@ class Sender:
                               f"SIZE {size} > {limit}")
         return entry
 
-    def _transaction(self, entry: OutboxEntry, smtp: SmtpSession) -> OutboxEntry:
-        """One transaction naming only the recipients still waiting (never one that has it)."""
+    def _transaction(self, entry: OutboxEntry, smtp: SmtpSession, *, reused: bool = False) -> OutboxEntry:
+        """One transaction naming only the recipients still waiting (never one that has it).
+        On a connection kept from an earlier message, 421 to MAIL is the server's idle
+        timeout (it closed the channel): NetworkError, nothing recorded."""
         eid = entry.entry_id
         wire = self.store.wire(eid)
         options = [f"SIZE={len(wire)}"] if smtp.has_extension("SIZE") else []
@@ -567,6 +649,10 @@ class Sender:
             if committed.is_set() and not recorded:
                 raise _Unknown(err) from None
             raise
+        if reused and result.mail is not None and result.mail.code == 421:
+            smtp.close()
+            raise failures.network_error(failures.CONNECTION_CLOSED, smtp.endpoint.host, smtp.endpoint.port,
+                                         f"MAIL {result.mail} on a kept connection")
         return self._settle(self.store.get(eid), result, recorded[0] if recorded else None)
 
     def _settle(self, entry: OutboxEntry, result: SmtpTransaction, accepted: OutboxEntry | None) -> OutboxEntry:
@@ -577,6 +663,8 @@ class Sender:
             if detail:
                 log.warning("Outbox %s accepted for %d of %d; %s", entry.entry_id, len(accepted.delivered),
                             len(accepted.envelope_recipients), detail[:300])
+            if problem == entry.problem and detail[:300] == entry.problem_detail:
+                return entry  # accepted for all: the record of the 250 says everything
             return self.store.update(entry.entry_id, problem=problem, problem_detail=detail[:300])
         if mail is not None and not mail.ok:
             if mail.temporary:

@@ -13,8 +13,9 @@ never worth sending the message again; a connection problem postpones the copy.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from govmail_desktop.core.compose import MessageRef, OriginalKind
 from govmail_desktop.core.entities import Flag
@@ -30,6 +31,9 @@ STEP_APPENDING = "appending"  # the Sent copy is about to be appended
 STEP_APPENDED = "appended"  # APPEND answered, "filed" not recorded yet
 STEP_FILED = "filed"
 STEP_DONE = "done"
+
+#: A kept IMAP connection quiet this long (seconds) is checked (NOOP) before it is used again.
+KEPT_CHECK_AFTER = 2.0
 
 MSG_NOT_FILED = QT_TRANSLATE_NOOP("Outbox", "Sent, but the copy could not be saved in the Sent folder ({answer}).")
 
@@ -80,8 +84,12 @@ class Filing:
         self._delay = delay
         self._clock = clock
         self._imap: MailboxConnection | None = None
+        self._imap_used = 0.0
 
-    def close(self) -> None:
+    def close(self, clean: bool = True) -> None:
+        """LOGOUT (``clean``) or just close the kept IMAP connection."""
+        if self._imap is not None and not clean:
+            self._drop_imap()
         if self._imap is not None:
             try:
                 self._imap.logout()
@@ -89,9 +97,14 @@ class Filing:
                 self._imap.close()
             self._imap = None
 
+    @property
+    def connected(self) -> bool:
+        return self._imap is not None
+
     def _imap_conn(self) -> MailboxConnection | None:
         if self._imap is None and self._connect_imap is not None:
             self._imap = self._connect_imap()
+        self._imap_used = time.monotonic()
         return self._imap
 
     def _drop_imap(self) -> None:
@@ -106,9 +119,16 @@ class Filing:
         return bool(conn.uid_search(f'HEADER Message-ID "{quoted}"').uid_set)
 
     def file(self, entry: OutboxEntry, changed: Callable[[str], None]) -> OutboxEntry:
+        if self._imap is not None and time.monotonic() - self._imap_used > KEPT_CHECK_AFTER:
+            # kept from an earlier message and quiet since: the server may have closed it
+            try:
+                self._imap.noop()
+            except GovMailError as err:
+                log.info("Outbox: the kept IMAP connection is gone (%s); connecting again", err.detail[:200])
+                self._drop_imap()
         eid = entry.entry_id
         if entry.filed_once:  # a later delivery to recipients that had answered 4xx: one copy only
-            entry = self.store.update(eid, state=OutboxState.FILED)
+            entry = self.store.update(eid, state=OutboxState.FILED, durable=False)
             self._steps(STEP_FILED, eid)
             changed(eid)
             return entry
@@ -117,16 +137,17 @@ class Filing:
             conn = self._imap_conn() if folder else None
             if conn is None or folder is None:
                 log.info("Outbox %s: no Sent folder (or no IMAP): no copy filed", eid)
-                entry = self.store.update(eid, state=OutboxState.FILED, filed_once=True)
+                entry = self.store.update(eid, state=OutboxState.FILED, filed_once=True, durable=False)
             elif self.in_sent(conn, folder, entry.message_id):
                 log.info("Outbox %s: the Sent folder has it already", eid)
-                entry = self.store.update(eid, state=OutboxState.FILED, sent_folder=folder, filed_once=True)
+                entry = self.store.update(eid, state=OutboxState.FILED, sent_folder=folder, filed_once=True,
+                                          durable=False)
             else:
                 self._steps(STEP_APPENDING, eid)
                 uid = conn.append(folder, self.store.sent_copy(eid), flags=[Flag.SEEN])
                 self._steps(STEP_APPENDED, eid)
                 entry = self.store.update(eid, state=OutboxState.FILED, sent_folder=folder, sent_uid=uid,
-                                          filed_once=True)
+                                          filed_once=True, durable=False)
         except ImapCommandError as err:  # the server refused the copy: the message is sent all the same
             self._drop_imap()
             entry = self.store.update(eid, state=OutboxState.FILED, filed_once=True,
@@ -143,25 +164,34 @@ class Filing:
         return entry
 
     def finish(self, entry: OutboxEntry, report: SendReport, changed: Callable[[str], None]) -> OutboxEntry:
+        """The original marked, then ``done`` (and let go when nothing is left to tell). The
+        writes here are not waited for on disk: a crash only makes a step happen again (the
+        mark is a flag added once more; the Sent copy is looked for by Message-ID first)."""
         eid = entry.entry_id
-        if not entry.original_marked:
+        marked = entry.original_marked
+        if not marked:
             draft = self.store.draft(eid)
             if draft.original is not None and draft.original_kind is not None:
                 flag = Flag.ANSWERED if draft.original_kind is OriginalKind.REPLY else Flag.FORWARDED
                 self._mark_original(draft.original, flag)
-            entry = self.store.update(eid, original_marked=True)
         # Delivered to some; the ones answered 4xx are tried again later. (An entry with no
         # recipient recorded as delivered — written before answers were kept per recipient —
         # is finished as it is: it must never be sent to everyone again.)
         if entry.waiting and entry.delivered:
+            if not marked:
+                entry = self.store.update(eid, original_marked=True, durable=False)
             entry = self._retry_waiting(entry)
             report.retry.append(eid)
             changed(eid)
             return entry
-        entry = self.store.update(eid, state=OutboxState.DONE)
+        keep = bool(entry.refused) or entry.problem is not None  # the user is to read what happened
+        if keep:
+            entry = self.store.update(eid, original_marked=True, state=OutboxState.DONE, durable=False)
+        else:
+            entry = replace(entry, original_marked=True, state=OutboxState.DONE)
         self._steps(STEP_DONE, eid)
         report.done.append(eid)
-        if not entry.refused and entry.problem is None:
+        if not keep:
             self.store.remove(eid)
         changed(eid)
         return entry

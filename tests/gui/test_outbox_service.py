@@ -12,6 +12,7 @@ from govmail_desktop.services.outbox_service import OutboxService, sent_folder_o
 from govmail_desktop.store import MailCache
 from govmail_desktop.store.outbox import OutboxState, OutboxStore
 from tests.integration.outbox_helpers import (
+    Script,
     ScriptedSmtpServer,
     copies,
     effective_policy,
@@ -121,3 +122,62 @@ def test_outbox_count_in_the_status_bar_in_thai_and_english(make_main_window):
     assert window.outbox_label.text() == "Outbox: 2"
     window.set_outbox_count(0)
     assert not window.outbox_label.isVisible()
+
+
+def test_outbox_service_refresh_after_a_change_reads_only_the_changed_entry(
+    qtbot, tmp_path, dovecot, certs, monkeypatch
+):
+    """The snapshot is kept by changing the one entry that changed: a Send with N messages
+    waiting reads one state (the new one), never all N again (that was O(n²) for a queue)."""
+    policy = effective_policy(certs.ca_file)
+    service = _service(tmp_path, policy, dovecot, 1, online=False)  # offline: nothing is sent
+    service.start()
+    try:
+        for i in range(4):
+            with qtbot.waitSignal(service.submitted, timeout=10000):
+                service.submit(thai_draft(subject=f"เรื่องที่ {i}"), reader())
+        reads: list[str] = []
+        whole: list[int] = []
+        real_get, real_entries = service.store.get, service.store.entries
+        monkeypatch.setattr(service.store, "get", lambda eid: reads.append(eid) or real_get(eid))
+        monkeypatch.setattr(service.store, "entries", lambda: whole.append(1) or real_entries())
+        with qtbot.waitSignal(service.submitted, timeout=10000):
+            service.submit(thai_draft(subject="เรื่องที่ 4"), reader())
+        entries = service.entries()
+        assert [e.subject for e in entries] == [f"เรื่องที่ {i}" for i in range(5)]
+        assert reads == [entries[-1].entry_id] and whole == []
+        assert entries == real_entries()  # the same as reading them all
+        reads.clear()
+        with qtbot.waitSignal(service.countChanged, timeout=10000, check_params_cb=lambda n: n == 4):
+            service.discard(entries[0].entry_id)
+        assert [e.entry_id for e in service.entries()] == [e.entry_id for e in entries[1:]]
+        assert set(reads) == {entries[0].entry_id} and whole == []
+    finally:
+        service.shutdown()
+
+
+def test_outbox_service_keeps_the_connection_for_the_next_send_and_closes_it_after_the_idle_time(
+    qtbot, tmp_path, dovecot, certs
+):
+    policy = effective_policy(certs.ca_file)
+    script = Script()
+    with ScriptedSmtpServer(dovecot, script) as server:
+        store = OutboxStore(tmp_path / "outbox")
+        sender = make_sender(store, policy, dovecot, server.port)
+        opened: list[int] = []
+        connect = sender._connect_smtp
+        sender._connect_smtp = lambda: opened.append(1) or connect()
+        service = OutboxService("acct", store, sender, recipient_policy=policy.recipient_policy,
+                                attachment_rules=policy.attachment_rules, online=True, keep_open_for=1.5)
+        service.start()
+        try:
+            for i in range(2):
+                with qtbot.waitSignal(service.countChanged, timeout=20000, check_params_cb=lambda n: n == 0):
+                    service.submit(thai_draft(subject=f"หนังสือ ที่ {i + 1}"), reader())
+            assert len(server.accepted) == 2
+            assert opened == [1] and script.quits == 0  # the second went on the first one's connection
+            qtbot.waitUntil(lambda: script.quits == 1, timeout=10000)  # then closed cleanly (QUIT)
+            qtbot.waitUntil(lambda: not sender.connected, timeout=10000)  # and the IMAP one (LOGOUT)
+            assert opened == [1]
+        finally:
+            service.shutdown()

@@ -180,6 +180,8 @@ class Script:
     """What the scripted server answers (None: what a good server would)."""
 
     mail_reply: str | None = None
+    #: Answered to the next MAIL only (then as a good server would): e.g. "421 4.4.2 timeout".
+    mail_reply_once: str | None = None
     rcpt_replies: dict[str, str] = field(default_factory=dict)  # address (lower case) → reply
     data_reply: str | None = None
     #: Hang up at the end of DATA instead of answering (the client cannot know the fate).
@@ -193,6 +195,8 @@ class Script:
     #: The RCPT TO addresses of each transaction (one list per MAIL FROM).
     rcpts: list[list[str]] = field(default_factory=list)
     data_seen: int = 0
+    #: QUIT commands received (connections closed cleanly by the client).
+    quits: int = 0
 
 
 class _ScriptedHandler(_LmtpRelayHandler):
@@ -217,6 +221,9 @@ class _ScriptedHandler(_LmtpRelayHandler):
         self.script.mail_froms.append(address)
         self.script.mail_options.append(list(mail_options))
         self.script.rcpts.append([])
+        if self.script.mail_reply_once:
+            reply, self.script.mail_reply_once = self.script.mail_reply_once, None
+            return reply
         if self.script.mail_reply:
             return self.script.mail_reply
         envelope.mail_from = address
@@ -232,6 +239,10 @@ class _ScriptedHandler(_LmtpRelayHandler):
         if reply:
             return reply
         return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    async def handle_QUIT(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.script.quits += 1
+        return "221 Bye"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.script.data_seen += 1
@@ -249,7 +260,10 @@ class ScriptedSmtpServer:
 
     host = "127.0.0.1"
 
-    def __init__(self, dovecot: DovecotServer, script: Script | None = None, *, size_limit: int | None = None) -> None:
+    def __init__(
+        self, dovecot: DovecotServer, script: Script | None = None, *, size_limit: int | None = None,
+        idle_timeout: float | None = None,
+    ) -> None:
         self.relay = SmtpSubmissionServer(dovecot)  # the LMTP delivery and its record (not started)
         self.script = script or Script()
         self.port = free_port()
@@ -262,6 +276,8 @@ class ScriptedSmtpServer:
         )
         if size_limit is not None:
             kwargs["data_size_limit"] = size_limit
+        if idle_timeout is not None:  # the server closes a connection quiet this long
+            kwargs["timeout"] = idle_timeout
         if self.script.smtputf8:
             kwargs["enable_SMTPUTF8"] = True
         self.controller = Controller(_ScriptedHandler(self.relay, self.script), **kwargs)

@@ -131,3 +131,53 @@ def test_outbox_smtputf8_server_without_8bitmime_never_gets_body_8bitmime(doveco
     assert address.encode() in header  # the address itself needs (and has) SMTPUTF8
     assert entry.message_id.encode() in accepted.data
     _arrived_intact(dovecot, entry.message_id)
+
+
+def test_outbox_wire_bytes_built_once_when_the_server_offered_8bitmime_last_time(
+    dovecot, policy, store, monkeypatch
+):
+    """The account's last EHLO offered 8BITMIME: the next message is built 8-bit right at
+    Send, once; the sender sends those bytes as they are (no second build, no rewrite)."""
+    from govmail_desktop.sync import send as send_module
+
+    script = Script()  # 8BITMIME offered
+    with ScriptedSmtpServer(dovecot, script) as server:
+        first = _enqueue(store, policy, thai_draft())  # the server not known yet: 7-bit, rebuilt there
+        assert first.transfer == "7bit"
+        make_sender(store, policy, dovecot, server.port).run()
+        builds: list[dict[str, object]] = []
+        real_build = send_module.build_message
+        monkeypatch.setattr(send_module, "build_message",
+                            lambda message, **options: builds.append(options) or real_build(message, **options))
+        rewrites: list[str] = []
+        real_replace = store.replace_message
+        monkeypatch.setattr(store, "replace_message",
+                            lambda eid, **kw: rewrites.append(eid) or real_replace(eid, **kw))
+        entry = _enqueue(store, policy, thai_draft())
+        assert entry.transfer == "8bitmime" and len(builds) == 1
+        report = make_sender(store, policy, dovecot, server.port).run()
+    assert report.done == [entry.entry_id]
+    assert len(builds) == 1 and rewrites == []  # built once, at Send
+    assert "BODY=8BITMIME" in [o.upper() for o in script.mail_options[-1]]
+    assert not server.accepted[-1].data.isascii()  # the 8-bit body as built
+    _arrived_intact(dovecot, entry.message_id)
+
+
+def test_outbox_built_for_what_the_server_offered_last_and_rebuilt_when_it_changed(dovecot, policy, store):
+    """The remembered offer is only a guess: a server that no longer offers 8BITMIME gets the
+    message rebuilt 7-bit (same Message-ID), and the next message is built 7-bit at Send."""
+    script = Script()
+    with ScriptedSmtpServer(dovecot, script) as server:
+        _enqueue(store, policy, thai_draft())
+        make_sender(store, policy, dovecot, server.port).run()  # learns 8BITMIME
+        entry = _enqueue(store, policy, thai_draft())
+        assert entry.transfer == "8bitmime"
+        script.eightbitmime = False
+        report = make_sender(store, policy, dovecot, server.port).run()
+        assert report.done == [entry.entry_id]
+        assert server.accepted[-1].data.isascii()
+        assert not any(o.upper().startswith("BODY=") for o in script.mail_options[-1])
+        _arrived_intact(dovecot, entry.message_id)
+        assert _enqueue(store, policy, thai_draft()).transfer == "7bit"
+        utf8 = _enqueue(store, policy, thai_draft(to="บ็อบ <bob@localhost>, สมชาย@localhost"))
+        assert utf8.transfer == "smtputf8-7bit"  # UTF-8 header fields, the body 7-bit as the last EHLO allows

@@ -203,3 +203,36 @@ def test_outbox_entries_needing_the_user_stay_counted_until_removed(tmp_path):
     assert store.pending_count() == 5
     store.remove(partly.entry_id)
     assert store.pending_count() == 4
+
+
+def test_outbox_add_keeps_one_file_when_the_sent_copy_is_the_wire_bytes(tmp_path, monkeypatch):
+    """No Bcc: the Sent copy is the very bytes sent, written (and fsync'd) once."""
+    synced: list[str] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd)))
+    store = OutboxStore(tmp_path / "outbox")
+    entry = store.add(_draft(), lambda att: b"%PDF-", wire=b"same", sent_copy=b"same", message_id="<m@x.go.th>",
+                      envelope_from="a@x.go.th", envelope_recipients=["b@y.go.th"])
+    eid = entry.entry_id
+    assert not any(path.endswith("sent.eml.tmp") for path in synced)
+    assert not (store.root / eid / "sent.eml").exists()
+    assert store.sent_copy(eid) == store.wire(eid) == b"same"
+    store.replace_message(eid, wire=b"8bit", sent_copy=b"8bit with Bcc", transfer="8bitmime")
+    assert store.sent_copy(eid) == b"8bit with Bcc" and store.wire(eid) == b"8bit"
+    store.replace_message(eid, wire=b"7bit", sent_copy=b"7bit", transfer="7bit")  # an older copy never read
+    assert store.sent_copy(eid) == store.wire(eid) == b"7bit"
+    assert not (store.root / eid / "sent.eml").exists()
+
+
+def test_outbox_durability_update_not_waited_for_fsyncs_the_state_but_not_its_directory(tmp_path, monkeypatch):
+    """A step a crash may repeat: the state file is whole (old or new after a crash), its
+    rename not waited for."""
+    store = OutboxStore(tmp_path / "outbox")
+    entry = _add(store)
+    synced: list[str] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd)))
+    store.update(entry.entry_id, state=OutboxState.SENDING, durable=False)
+    folder = str(tmp_path / "outbox" / entry.entry_id)
+    assert synced == [f"{folder}/state.json.tmp"]
+    assert store.get(entry.entry_id).state is OutboxState.SENDING
