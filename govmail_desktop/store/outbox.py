@@ -6,19 +6,23 @@ per message::
 
     outbox/<entry-id>/
         state.json     what happened so far (replaced atomically at every step)
-        draft.json     the draft as the user wrote it (to edit and send again)
-        message.eml    the bytes for SMTP DATA (no Bcc header)
-        sent.eml       the copy for the Sent folder (with Bcc); absent when it would
-                       be the same bytes as message.eml (no Bcc)
-        att/<name>     the attachments' bytes, so a failed message can be edited
-                       although the draft store has let the draft go
+        message.pack   the message's bytes in one file (:mod:`store.outbox_pack`):
+          draft.json     the draft as the user wrote it (to edit and send again)
+          message.eml    the bytes for SMTP DATA (no Bcc header)
+          sent.eml       the copy for the Sent folder (with Bcc); absent when it would
+                         be the same bytes as message.eml (no Bcc)
+          att/<name>     the attachments' bytes, so a failed message can be edited
+                         although the draft store has let the draft go
 
-Durability: :meth:`OutboxStore.add` writes everything into ``<entry-id>.new/``,
-fsyncs each file and that directory, renames it to ``<entry-id>`` and fsyncs
-``outbox/`` — only then does it return, and only then may anything touch the
+(Entries written before the pack keep these as separate files; they are read as they are.)
+
+Durability: :meth:`OutboxStore.add` writes ``message.pack`` and ``state.json`` into
+``<entry-id>.new/``, fsyncs each and that directory, renames it to ``<entry-id>`` and
+fsyncs ``outbox/`` — only then does it return, and only then may anything touch the
 network. Each state change writes ``state.json.tmp``, fsyncs it, renames it
 over ``state.json`` and fsyncs the directory: after a crash the entry is in
-the old state or the new one, never in between.
+the old state or the new one, never in between (steps a crash may only repeat skip
+the directory fsync: :meth:`OutboxStore.update` ``durable=False``).
 
 States (:class:`OutboxState`)::
 
@@ -57,6 +61,7 @@ from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.store.cache import account_dir
 from govmail_desktop.store.db import storage_error
+from govmail_desktop.store.outbox_pack import PackDamaged, read_member, read_members, write_pack
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +71,7 @@ DRAFT_FILE = "draft.json"
 WIRE_FILE = "message.eml"
 SENT_FILE = "sent.eml"
 ATTACHMENT_DIR = "att"
+PACK_FILE = "message.pack"
 #: What the account's SMTP server offered at its last EHLO (a guess for building at Send).
 SERVER_FILE = "server.json"
 _NEW_SUFFIX = ".new"
@@ -428,16 +434,15 @@ class OutboxStore:
         )
         new = self.root / (entry.entry_id + _NEW_SUFFIX)
         final = self.root / entry.entry_id
+        members = [(DRAFT_FILE, draft.to_json().encode("utf-8")), (WIRE_FILE, wire)]
+        if sent_copy != wire:  # else (no Bcc) the Sent copy is read from the wire bytes
+            members.append((SENT_FILE, sent_copy))
+        for att in draft.attachments:
+            _check_name(att.stored_name)
+            members.append((f"{ATTACHMENT_DIR}/{att.stored_name}", read_attachment(att)))
         try:
-            (new / ATTACHMENT_DIR).mkdir(parents=True)
-            for att in draft.attachments:
-                _check_name(att.stored_name)
-                write_durably(new / ATTACHMENT_DIR / att.stored_name, read_attachment(att), sync_dir=False)
-            fsync_dir(new / ATTACHMENT_DIR)
-            write_durably(new / DRAFT_FILE, draft.to_json().encode("utf-8"), sync_dir=False)
-            write_durably(new / WIRE_FILE, wire, sync_dir=False)
-            if sent_copy != wire:  # else (no Bcc) the Sent copy is read from the wire file
-                write_durably(new / SENT_FILE, sent_copy, sync_dir=False)
+            new.mkdir()
+            write_pack(new / PACK_FILE, members)
             write_durably(new / STATE_FILE, _state_bytes(entry), sync_dir=False)
             fsync_dir(new)
             os.replace(new, final)
@@ -477,12 +482,17 @@ class OutboxStore:
         with self._lock:
             folder = self.root / entry_id
             try:
-                write_durably(folder / WIRE_FILE, wire, sync_dir=False)
-                if sent_copy != wire:
-                    write_durably(folder / SENT_FILE, sent_copy)
-                else:  # the wire file is the Sent copy: an older one must not be read instead
-                    (folder / SENT_FILE).unlink(missing_ok=True)
+                if (folder / PACK_FILE).exists():
+                    old = read_members(folder / PACK_FILE)
+                    bytes_now = [(WIRE_FILE, wire), *([(SENT_FILE, sent_copy)] if sent_copy != wire else [])]
+                    rest = [m for m in old if m[0] not in (DRAFT_FILE, WIRE_FILE, SENT_FILE)]  # attachments
+                    write_pack(folder / PACK_FILE, [*(m for m in old if m[0] == DRAFT_FILE), *bytes_now, *rest])
                     fsync_dir(folder)
+                else:  # an entry from before the pack: its separate files
+                    write_durably(folder / WIRE_FILE, wire, sync_dir=False)
+                    write_durably(folder / SENT_FILE, sent_copy)
+            except PackDamaged as exc:
+                raise StorageError(detail=f"outbox entry {entry_id}: {exc}", code="outbox-damaged") from None
             except OSError as exc:
                 raise storage_error(exc, folder) from exc
             return self.update(entry_id, transfer=transfer)
@@ -574,7 +584,22 @@ class OutboxStore:
         return lambda att: self.read_attachment(entry_id, att)
 
     def _read(self, entry_id: str, name: str) -> bytes:
+        """A member of the entry's pack (KeyError when it has none), or the separate file of
+        an entry from before the pack."""
         _check_name(entry_id)
+        pack = self.root / entry_id / PACK_FILE
+        try:
+            data = read_member(pack, name)
+        except FileNotFoundError:
+            pass
+        except PackDamaged as exc:
+            raise StorageError(detail=f"outbox entry {entry_id}: {exc}", code="outbox-damaged") from None
+        except OSError as exc:
+            raise storage_error(exc, pack) from exc
+        else:
+            if data is None:
+                raise KeyError(f"{entry_id}/{name}")
+            return data
         path = self.root / entry_id / name
         try:
             return path.read_bytes()
@@ -654,7 +679,7 @@ def entries_by_state(entries: Iterable[OutboxEntry]) -> Mapping[OutboxState, lis
 
 
 __all__ = [
-    "OUTBOX_DIR", "TRANSITIONS", "WAITING", "IllegalTransition", "OutboxEntry", "OutboxState", "OutboxStore",
-    "MSG_PROGRESS", "RecipientResult", "RecoveryReport", "ServerOffers", "entries_by_state", "fsync_dir",
+    "OUTBOX_DIR", "PACK_FILE", "TRANSITIONS", "WAITING", "IllegalTransition", "OutboxEntry", "OutboxState",
+    "OutboxStore", "MSG_PROGRESS", "RecipientResult", "RecoveryReport", "ServerOffers", "entries_by_state", "fsync_dir",
     "merge_results", "msg_from_json", "msg_to_json", "write_durably",
 ]

@@ -354,7 +354,8 @@ def test_edit_and_send_again_puts_the_draft_back_with_its_files_then_opens_it(qt
 def test_edit_of_a_message_the_disk_cannot_give_back_keeps_it_in_the_outbox(qtbot, page, tmp_path):
     controller, store, service, ids, _drafts, opened = page
     errors = controller.bridge.errors
-    (store.root / ids["failed"] / "att" / "att-1.pdf").unlink()  # the file is gone
+    pack = store.root / ids["failed"] / "message.pack"
+    pack.write_bytes(pack.read_bytes()[:-100])  # the attachment's bytes (last in the file) are gone
     choose(controller.view, ids["failed"])
     controller.view.buttons[EDIT].click()
     qtbot.waitUntil(lambda: bool(errors), timeout=10000)

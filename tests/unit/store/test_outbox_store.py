@@ -20,6 +20,7 @@ from govmail_desktop.store.outbox import (
     msg_from_json,
     msg_to_json,
 )
+from govmail_desktop.store.outbox_pack import member_names
 from govmail_desktop.sync.send import MSG_HELD, MSG_UNKNOWN
 
 ATT = DraftAttachment("รายงาน ๑.pdf", "application/pdf", 5, "att-1")
@@ -61,10 +62,10 @@ def test_outbox_durability_add_fsyncs_every_file_and_directory_before_returning(
     store = OutboxStore(root)
     entry = _add(store)
     new = str(root / (entry.entry_id + ".new"))
-    for name in ("att/att-1.tmp", "draft.json.tmp", "message.eml.tmp", "sent.eml.tmp", "state.json.tmp"):
-        assert f"{new}/{name}" in synced, name
-    assert new in synced and f"{new}/att" in synced  # the entry's directories
-    assert synced[-1] == str(root)  # the rename into place, last
+    # the draft, both copies of the message and the attachment in one file, then the state
+    assert synced == [f"{new}/message.pack.tmp", f"{new}/state.json.tmp", new, str(root)]
+    assert member_names(root / entry.entry_id / "message.pack") == [
+        "draft.json", "message.eml", "sent.eml", "att/att-1"]
 
 
 def test_outbox_durability_update_fsyncs_the_state_and_its_directory(tmp_path, monkeypatch):
@@ -129,7 +130,7 @@ def test_outbox_recover_clears_half_written_entries_and_sets_damaged_ones_aside(
     assert not (root / "123-half.new").exists()
     assert [e.entry_id for e in store.entries()] == [good]
     aside = [p for p in tmp_path.iterdir() if p.name.startswith("outbox-damaged-")]
-    assert len(aside) == 1 and (aside[0] / "draft.json").exists()  # kept for the IT staff
+    assert len(aside) == 1 and "draft.json" in member_names(aside[0] / "message.pack")  # kept for the IT staff
 
 
 def test_outbox_damaged_state_is_a_typed_storage_error(tmp_path):
@@ -205,23 +206,21 @@ def test_outbox_entries_needing_the_user_stay_counted_until_removed(tmp_path):
     assert store.pending_count() == 4
 
 
-def test_outbox_add_keeps_one_file_when_the_sent_copy_is_the_wire_bytes(tmp_path, monkeypatch):
-    """No Bcc: the Sent copy is the very bytes sent, written (and fsync'd) once."""
-    synced: list[str] = []
-    real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd)))
+def test_outbox_add_keeps_the_bytes_once_when_the_sent_copy_is_the_wire_bytes(tmp_path):
+    """No Bcc: the Sent copy is the very bytes sent, kept once."""
     store = OutboxStore(tmp_path / "outbox")
     entry = store.add(_draft(), lambda att: b"%PDF-", wire=b"same", sent_copy=b"same", message_id="<m@x.go.th>",
                       envelope_from="a@x.go.th", envelope_recipients=["b@y.go.th"])
     eid = entry.entry_id
-    assert not any(path.endswith("sent.eml.tmp") for path in synced)
-    assert not (store.root / eid / "sent.eml").exists()
+    pack = store.root / eid / "message.pack"
+    assert member_names(pack) == ["draft.json", "message.eml", "att/att-1"]
     assert store.sent_copy(eid) == store.wire(eid) == b"same"
     store.replace_message(eid, wire=b"8bit", sent_copy=b"8bit with Bcc", transfer="8bitmime")
     assert store.sent_copy(eid) == b"8bit with Bcc" and store.wire(eid) == b"8bit"
     store.replace_message(eid, wire=b"7bit", sent_copy=b"7bit", transfer="7bit")  # an older copy never read
     assert store.sent_copy(eid) == store.wire(eid) == b"7bit"
-    assert not (store.root / eid / "sent.eml").exists()
+    assert member_names(pack) == ["draft.json", "message.eml", "att/att-1"]
+    assert store.read_attachment(eid, ATT) == b"%PDF-" and store.draft(eid).subject == "ทดสอบ"
 
 
 def test_outbox_durability_update_not_waited_for_fsyncs_the_state_but_not_its_directory(tmp_path, monkeypatch):
@@ -236,3 +235,34 @@ def test_outbox_durability_update_not_waited_for_fsyncs_the_state_but_not_its_di
     folder = str(tmp_path / "outbox" / entry.entry_id)
     assert synced == [f"{folder}/state.json.tmp"]
     assert store.get(entry.entry_id).state is OutboxState.SENDING
+
+
+def test_outbox_pack_cut_short_is_a_typed_storage_error_never_half_an_attachment(tmp_path):
+    store = OutboxStore(tmp_path / "outbox")
+    eid = _add(store).entry_id
+    pack = tmp_path / "outbox" / eid / "message.pack"
+    pack.write_bytes(pack.read_bytes()[:-2])  # the attachment, last, cut short
+    assert store.draft(eid).subject == "ทดสอบ" and store.wire(eid) == b"wire"  # the rest reads
+    with pytest.raises(StorageError):
+        store.read_attachment(eid, ATT)
+    pack.write_bytes(b"not a pack")
+    with pytest.raises(StorageError):
+        store.wire(eid)
+
+
+def test_outbox_entry_from_before_the_pack_is_read_from_its_separate_files(tmp_path):
+    """An outbox written by an earlier version (one file per part) still sends and edits."""
+    store = OutboxStore(tmp_path / "outbox")
+    eid = _add(store).entry_id
+    folder = tmp_path / "outbox" / eid
+    draft = store.draft(eid)
+    (folder / "message.pack").unlink()
+    (folder / "att").mkdir()
+    (folder / "att" / "att-1").write_bytes(b"%PDF-")
+    (folder / "draft.json").write_text(draft.to_json(), encoding="utf-8")
+    (folder / "message.eml").write_bytes(b"wire")
+    (folder / "sent.eml").write_bytes(b"sent")
+    assert store.draft(eid) == draft and store.wire(eid) == b"wire" and store.sent_copy(eid) == b"sent"
+    assert store.read_attachment(eid, ATT) == b"%PDF-"
+    store.replace_message(eid, wire=b"8bit", sent_copy=b"8bit+bcc", transfer="8bitmime")
+    assert store.wire(eid) == b"8bit" and store.sent_copy(eid) == b"8bit+bcc"
