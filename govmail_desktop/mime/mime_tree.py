@@ -35,6 +35,7 @@ from govmail_desktop.mime.parse import (
     _disposition,
     _entity_size,
     _filename,
+    stored_payload,
 )
 
 
@@ -102,7 +103,7 @@ def _node(part: Message, number: str, eol: int) -> MimeNode:
     charset = _charset(part) if ctype.startswith("text/") or part.get_param("charset") else None
     cte = str(part.get("content-transfer-encoding", "")).strip().lower() or None
     if ctype.startswith("message/"):  # an attached message: its own bytes, as mime.parse counts them
-        payload = part.get_payload()
+        payload = stored_payload(part)
         inner = payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], Message) else None
         size = _entity_size(inner, eol) if inner is not None else _decoded_size(part)
     else:
@@ -134,7 +135,7 @@ def mime_tree(raw: bytes) -> MimeTree:
     stack: list[tuple[Message, MimeNode, str, int]] = [(msg, root, "", 0)]
     while stack:
         part, node, number, level = stack.pop()
-        payload = part.get_payload()
+        payload = stored_payload(part)
         if not isinstance(payload, list):
             continue
         children = [c for c in payload if isinstance(c, Message)]

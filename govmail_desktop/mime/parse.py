@@ -249,6 +249,13 @@ def _filename(part: Message) -> str:
     return _CONTROL.sub("", name).strip()
 
 
+def stored_payload(part: Message) -> object:
+    """The payload as the parser stored it: a list of parts, or the body text (8-bit bytes as
+    surrogates). ``Message.get_payload()`` would decode 8-bit text with the declared charset
+    and raise TypeError / ValueError on a label it cannot use (RFC 2231 ``charset*=``, a NUL)."""
+    return getattr(part, "_payload", None)
+
+
 def _payload_text(part: Message) -> str:
     """The undecoded payload as parsed (8-bit bytes kept as surrogates).
 
@@ -286,7 +293,7 @@ def _entity_size(entity: Message, eol: int) -> int:
     while stack:
         part = stack.pop()
         total += sum(len(name) + 2 + len(value) + eol for name, value in part.raw_items()) + eol
-        payload = part.get_payload()
+        payload = stored_payload(part)
         if not isinstance(payload, list):
             total += len(_payload_text(part))
             continue
@@ -340,7 +347,7 @@ def part_bytes(raw: bytes, number: str) -> bytes | None:
         if step < 1:
             return None
         if _content_type(node) == "message/rfc822":
-            inner = node.get_payload()
+            inner = stored_payload(node)
             if not (isinstance(inner, list) and inner and isinstance(inner[0], Message)):
                 return None
             node = inner[0]
@@ -352,11 +359,11 @@ def part_bytes(raw: bytes, number: str) -> bytes | None:
         elif step != 1:
             return None
     if _content_type(node) == "message/rfc822":
-        inner = node.get_payload()
+        inner = stored_payload(node)
         if isinstance(inner, list) and inner and isinstance(inner[0], Message):
             try:
                 return inner[0].as_bytes(policy=compat32)
-            except (RecursionError, LookupError, UnicodeError):
+            except (RecursionError, LookupError, UnicodeError, TypeError, ValueError):
                 return None
     data, cut = decode_part_bytes(node, limit=MAX_PARSE_BYTES)
     return None if cut else data
@@ -551,12 +558,12 @@ def _render(root: Message, state: _State, prefix: str = "", depth: int = 0) -> l
             continue
         if state.skeleton_token and left_out_size(part, state.skeleton_token) is not None:
             if view != _FORMATTED:  # left out of a skeleton: a file to fetch, whatever its type
-                inner = part.get_payload() if ctype.startswith("message/") else None
+                inner = stored_payload(part) if ctype.startswith("message/") else None
                 held = inner[0] if isinstance(inner, list) and inner and isinstance(inner[0], Message) else None
                 _add_attachment(part, ctype, number or "1", state, embedded=held)
             continue
         if ctype == "message/rfc822" or (part.is_multipart() and ctype.startswith("message/")):
-            inner = part.get_payload()
+            inner = stored_payload(part)
             inner_msg = inner[0] if isinstance(inner, list) and inner and isinstance(inner[0], Message) else None
             if inner_msg is None:
                 if view != _FORMATTED:
