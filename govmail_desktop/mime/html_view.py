@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 MAX_HTML_CHARS = 2 * 1024 * 1024
 #: Above this many tags in one part the part is shown as its text (the cleaner's cost).
 MAX_TAGS = 20_000
+#: Tables nested deeper than this are flattened (their cells become blocks): Qt's layout time
+#: doubles with each level of nested tables (20 levels take seconds on the GUI thread).
+MAX_TABLE_DEPTH = 10
 #: Remote images listed at most (the rest become placeholders).
 MAX_REMOTE = 200
 #: Links listed at most.
@@ -272,7 +275,36 @@ def _clean_part(source: str, collector: _Collector) -> str:
         from govmail_desktop.mime.body_text import _strip_tags
 
         return text_to_html(_strip_tags(source))
-    return _fix_images(clean, collector)
+    return _fix_images(_flatten_deep_tables(clean), collector)
+
+
+_TABLE_TAG = re.compile(r"<(/?)(table|tbody|thead|tfoot|tr|td|th|caption|colgroup|col)\b[^>]*>", re.IGNORECASE)
+
+
+def _flatten_deep_tables(html: str) -> str:
+    """Cleaned HTML (balanced tags, ``<`` escaped in text and attributes) with the tables below
+    :data:`MAX_TABLE_DEPTH` levels of nesting turned into blocks: their cells become ``<div>``,
+    the other table tags are dropped, the text stays."""
+    if html.count("<table") <= MAX_TABLE_DEPTH:
+        return html
+    depth = 0
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal depth
+        closing, name = match.group(1), match.group(2).lower()
+        if name == "table":
+            if closing:
+                depth -= 1
+                return match.group(0) if depth < MAX_TABLE_DEPTH else ""
+            depth += 1
+            return match.group(0) if depth <= MAX_TABLE_DEPTH else ""
+        if depth <= MAX_TABLE_DEPTH:
+            return match.group(0)
+        if name in ("td", "th", "caption"):
+            return "</div>" if closing else "<div>"
+        return ""
+
+    return _TABLE_TAG.sub(one, html)
 
 
 class _LinkLister(HTMLParser):
@@ -414,6 +446,7 @@ def plain_links(text: str) -> tuple[LinkRef, ...]:
 
 __all__ = [
     "BLOCKED_SRC",
+    "MAX_TABLE_DEPTH",
     "LinkRef",
     "PART_BREAK",
     "SafeHtml",
