@@ -10,6 +10,7 @@ of the suite.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import hashlib
 import signal
 import threading
@@ -88,22 +89,33 @@ def fuzz(
     hang_seconds: float = 30.0,
     keep_dir: Path | None = None,
     batch: int = 500,
+    inflight: Path | None = None,
 ) -> FuzzResult:
     """Run ``target`` for ``seconds`` (batches of ``batch`` examples until the time is up) or,
     without ``seconds``, for ``max_examples`` examples. Each crash found is shrunk, kept in
-    ``keep_dir`` (when given) and fuzzing goes on."""
+    ``keep_dir`` (when given) and fuzzing goes on.
+
+    A hang in Python code raises :class:`Hang` after ``hang_seconds`` and is kept without
+    shrinking (each shrink step would wait as long again). Native code (Qt's layout) cannot be
+    interrupted: with ``inflight``, each input is written there before it runs and the process
+    ends after twice ``hang_seconds`` in one input (faulthandler, which needs no GIL), so the
+    caller (tools/fuzz.py runs each target in a child process) keeps that file."""
     result = FuzzResult(target.name)
     seeds = target.seeds()
     strategy = mutated(seeds)
     started = time.monotonic()
     deadline = started + seconds if seconds is not None else None
     last_failure: list[tuple[bytes, str, str]] = []
+    hung = [False]  # a Hang in this batch: the rest of the batch (the shrinking) is skipped
 
     def one(data: bytes) -> None:
-        if deadline is not None and time.monotonic() > deadline:
+        if hung[0] or (deadline is not None and time.monotonic() > deadline):
             return
         result.examples += 1
         began = time.monotonic()
+        if inflight is not None:
+            inflight.write_bytes(data)
+            faulthandler.dump_traceback_later(2 * hang_seconds, exit=True)
         try:
             with _time_limit(hang_seconds):
                 target.run(data)
@@ -112,6 +124,8 @@ def fuzz(
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt):
                 raise
+            if isinstance(exc, Hang):
+                hung[0] = True
             frames = traceback.extract_tb(exc.__traceback__)
             where = type(exc).__name__
             if frames:
@@ -121,6 +135,8 @@ def fuzz(
             del last_failure[:-1]
             raise
         finally:
+            if inflight is not None:
+                faulthandler.cancel_dump_traceback_later()
             result.slowest = max(result.slowest, time.monotonic() - began)
 
     while True:
@@ -130,6 +146,7 @@ def fuzz(
             suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
             phases=[Phase.explicit, Phase.generate, Phase.shrink], print_blob=False,
         )(given(strategy)(one))
+        hung[0] = False
         try:
             run()
         except BaseException as exc:
