@@ -543,6 +543,199 @@
         </message>
     </context>
     <context>
+        <name>AdminInspect</name>
+        <message>
+            <source>sender</source>
+            <translation>ผู้ส่ง</translation>
+        </message>
+        <message>
+            <source>link</source>
+            <translation>ลิงก์</translation>
+        </message>
+        <message>
+            <source>remote content</source>
+            <translation>เนื้อหาจากภายนอก</translation>
+        </message>
+        <message>
+            <source>attachment</source>
+            <translation>ไฟล์แนบ</translation>
+        </message>
+        <message>
+            <source>structure</source>
+            <translation>โครงสร้าง</translation>
+        </message>
+        <message>
+            <source>plain text</source>
+            <translation>ข้อความธรรมดา</translation>
+        </message>
+        <message>
+            <source>from the formatted (HTML) part</source>
+            <translation>จากส่วนที่จัดรูปแบบ (HTML)</translation>
+        </message>
+        <message>
+            <source>plain text and formatted (HTML) parts</source>
+            <translation>ข้อความธรรมดาและส่วนที่จัดรูปแบบ (HTML)</translation>
+        </message>
+        <message>
+            <source>no text</source>
+            <translation>ไม่มีข้อความ</translation>
+        </message>
+        <message>
+            <source>Take a reported message (.eml) apart and flag what is risky in it.</source>
+            <translation>แยกส่วนประกอบของจดหมายที่ได้รับแจ้ง (.eml) และชี้จุดที่มีความเสี่ยง</translation>
+        </message>
+        <message>
+            <source>The message file (.eml); - reads standard input.</source>
+            <translation>ไฟล์จดหมาย (.eml) ใช้ - เพื่ออ่านจาก standard input</translation>
+        </message>
+        <message>
+            <source>Machine-readable output (JSON).</source>
+            <translation>ผลลัพธ์สำหรับโปรแกรมอื่น (JSON)</translation>
+        </message>
+        <message>
+            <source>Use this policy file instead of the machine policy.</source>
+            <translation>ใช้ไฟล์นโยบายนี้แทนนโยบายของเครื่อง</translation>
+        </message>
+        <message>
+            <source>{file}: the file does not exist.</source>
+            <translation>{file}: ไม่มีไฟล์นี้</translation>
+        </message>
+        <message>
+            <source>it is a folder</source>
+            <translation>เป็นโฟลเดอร์</translation>
+        </message>
+        <message>
+            <source>{file}: the file cannot be read ({reason}).</source>
+            <translation>{file}: อ่านไฟล์ไม่ได้ ({reason})</translation>
+        </message>
+        <message>
+            <source>{file} is not an e-mail message: {reason}</source>
+            <translation>{file} ไม่ใช่จดหมายอิเล็กทรอนิกส์: {reason}</translation>
+        </message>
+        <message>
+            <source>{n} bytes</source>
+            <translation>{n} ไบต์</translation>
+        </message>
+        <message>
+            <source>{n} KB</source>
+            <translation>{n} กิโลไบต์</translation>
+        </message>
+        <message>
+            <source>{n} MB</source>
+            <translation>{n} เมกะไบต์</translation>
+        </message>
+        <message>
+            <source>charset {charset} (read as {codec})</source>
+            <translation>ชุดอักขระ {charset} (อ่านเป็น {codec})</translation>
+        </message>
+        <message>
+            <source>charset {charset}</source>
+            <translation>ชุดอักขระ {charset}</translation>
+        </message>
+        <message>
+            <source>message</source>
+            <translation>จดหมาย</translation>
+        </message>
+        <message>
+            <source>File: {file}</source>
+            <translation>ไฟล์: {file}</translation>
+        </message>
+        <message>
+            <source>the machine policy</source>
+            <translation>นโยบายของเครื่อง</translation>
+        </message>
+        <message>
+            <source>Checked with: {policy}</source>
+            <translation>ตรวจตาม: {policy}</translation>
+        </message>
+        <message>
+            <source>Checked with: {policy} — INVALID ({problem}); the values that could be read were used, the built-in default for the rest.</source>
+            <translation>ตรวจตาม: {policy} — นโยบายไม่ถูกต้อง ({problem}) ใช้ค่าที่อ่านได้ ส่วนที่เหลือใช้ค่าเริ่มต้นของโปรแกรม</translation>
+        </message>
+        <message>
+            <source>Result: {count} finding(s) — treat this message with care.</source>
+            <translation>ผลการตรวจ: พบสิ่งที่ต้องระวัง {count} รายการ โปรดจัดการจดหมายนี้ด้วยความระมัดระวัง</translation>
+        </message>
+        <message>
+            <source>Result: nothing was flagged.</source>
+            <translation>ผลการตรวจ: ไม่พบสิ่งที่ต้องระวัง</translation>
+        </message>
+        <message>
+            <source>The message is very large: only its beginning was examined.</source>
+            <translation>จดหมายนี้มีขนาดใหญ่มาก ตรวจได้เพียงส่วนต้น</translation>
+        </message>
+        <message>
+            <source>Findings</source>
+            <translation>สิ่งที่ต้องระวัง</translation>
+        </message>
+        <message>
+            <source>Nothing was flagged.</source>
+            <translation>ไม่พบสิ่งที่ต้องระวัง</translation>
+        </message>
+        <message>
+            <source>(part {part})</source>
+            <translation>(ส่วนที่ {part})</translation>
+        </message>
+        <message>
+            <source>Header</source>
+            <translation>ส่วนหัวจดหมาย</translation>
+        </message>
+        <message>
+            <source>Sender as the app shows it: {sender}</source>
+            <translation>ผู้ส่งตามที่โปรแกรมแสดง: {sender}</translation>
+        </message>
+        <message>
+            <source>Replies go to: {addresses}</source>
+            <translation>การตอบกลับจะส่งไปที่: {addresses}</translation>
+        </message>
+        <message>
+            <source>Structure (MIME parts)</source>
+            <translation>โครงสร้าง (ส่วนประกอบ MIME)</translation>
+        </message>
+        <message>
+            <source>Too many nested parts to show the structure.</source>
+            <translation>มีส่วนประกอบซ้อนกันมากเกินกว่าจะแสดงโครงสร้างได้</translation>
+        </message>
+        <message>
+            <source>Remote content the app would block ({count})</source>
+            <translation>เนื้อหาจากภายนอกที่โปรแกรมจะปิดกั้น ({count})</translation>
+        </message>
+        <message>
+            <source>None.</source>
+            <translation>ไม่มี</translation>
+        </message>
+        <message>
+            <source>Links ({count})</source>
+            <translation>ลิงก์ ({count})</translation>
+        </message>
+        <message>
+            <source>Text ({source})</source>
+            <translation>เนื้อความ ({source})</translation>
+        </message>
+        <message>
+            <source>the file is empty.</source>
+            <extracomment>Bytes of the file looked at to decide whether it is a message at all. Bytes of the file read: what the parser looks at, plus one to know that it was cut. Fields of which at least one must be in the header block of a message.</extracomment>
+            <translation>ไฟล์ว่างเปล่า</translation>
+        </message>
+        <message>
+            <source>the file is binary (its beginning holds control bytes no message header has).</source>
+            <translation>ไฟล์เป็นข้อมูลไบนารี (ส่วนต้นมีไบต์ควบคุมที่ส่วนหัวจดหมายไม่มี)</translation>
+        </message>
+        <message>
+            <source>the file does not begin with the header of a message (From:, To:, Subject:, Date: …).</source>
+            <translation>ไฟล์ไม่ได้ขึ้นต้นด้วยส่วนหัวของจดหมาย (From:, To:, Subject:, Date: …)</translation>
+        </message>
+        <message>
+            <source>{count} remote image(s) or other remote content: the app blocks them by default; loading them tells the sender that the message was opened, and from where.</source>
+            <extracomment>Findings are listed in this order of categories.</extracomment>
+            <translation>มีรูปภาพหรือเนื้อหาจากภายนอก {count} รายการ โปรแกรมปิดกั้นไว้โดยค่าเริ่มต้น หากโหลด ผู้ส่งจะรู้ว่าจดหมายถูกเปิดแล้วและเปิดจากที่ใด</translation>
+        </message>
+        <message>
+            <source>The message has too many parts or is nested too deeply; not all of its structure is shown.</source>
+            <translation>จดหมายนี้มีส่วนประกอบมากเกินไปหรือซ้อนกันลึกเกินไป จึงแสดงโครงสร้างได้ไม่ครบ</translation>
+        </message>
+    </context>
+    <context>
         <name>AdminPolicy</name>
         <message>
             <source>Show or check the agency's mail policy.</source>
@@ -785,6 +978,186 @@
         <message>
             <source>too large to send; remove some files</source>
             <translation>ใหญ่เกินกว่าจะส่งได้ กรุณานำไฟล์บางไฟล์ออก</translation>
+        </message>
+    </context>
+    <context>
+        <name>AttachmentPanel</name>
+        <message>
+            <source>Open</source>
+            <extracomment>Text colour of a risky attachment's row (the preview's warning colour). Rows shown before the list scrolls. Characters of an attached message's subject shown in the list. A job still running after this long shows the busy bar (a quick local save shows nothing). A row's item data: its index in the attachments shown. (folder id, uid) of the message shown (None, None: one not in a folder) → where its parts come from; None: not available. Set by :func:`attach_attachment_panels`. Show an attached message: (raw bytes, title). Hand a file to the system (QDesktopServices.openUrl; tests replace it). The dialog open now (tests answer it). False once the widget is gone (its window closed): a job ending later is not shown.</extracomment>
+            <translation>เปิด</translation>
+        </message>
+        <message>
+            <source>Open the attachment with the program for its type (Enter)</source>
+            <translation>เปิดไฟล์แนบด้วยโปรแกรมสำหรับไฟล์ชนิดนี้ (Enter)</translation>
+        </message>
+        <message>
+            <source>Save…</source>
+            <translation>บันทึก…</translation>
+        </message>
+        <message>
+            <source>Save All…</source>
+            <translation>บันทึกทั้งหมด…</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>ยกเลิก</translation>
+        </message>
+        <message>
+            <source>Attachments</source>
+            <translation>ไฟล์แนบ</translation>
+        </message>
+        <message>
+            <source>Attachments: {files}</source>
+            <translation>ไฟล์แนบ: {files}</translation>
+        </message>
+        <message>
+            <source>Attachments ({count})</source>
+            <translation>ไฟล์แนบ ({count})</translation>
+        </message>
+        <message>
+            <source>(unnamed)</source>
+            <translation>(ไม่มีชื่อ)</translation>
+        </message>
+        <message>
+            <source>(no subject)</source>
+            <translation>(ไม่มีเรื่อง)</translation>
+        </message>
+        <message>
+            <source>message “{subject}” ({name}, {size})</source>
+            <translation>จดหมาย “{subject}” ({name}, {size})</translation>
+        </message>
+        <message>
+            <source>message “{subject}” ({size})</source>
+            <translation>จดหมาย “{subject}” ({size})</translation>
+        </message>
+        <message>
+            <source>Type: {type}</source>
+            <translation>ชนิด: {type}</translation>
+        </message>
+        <message>
+            <source>Size: {size}</source>
+            <translation>ขนาด: {size}</translation>
+        </message>
+        <message>
+            <source>Subject: {subject}</source>
+            <translation>เรื่อง: {subject}</translation>
+        </message>
+        <message>
+            <source>Not downloaded yet: it is fetched from the server when you open or save it.</source>
+            <translation>ยังไม่ได้ดาวน์โหลด จะดึงจากเซิร์ฟเวอร์เมื่อเปิดหรือบันทึก</translation>
+        </message>
+        <message>
+            <source>Your agency's policy does not allow opening this file here; it can be saved.</source>
+            <translation>นโยบายของหน่วยงานไม่อนุญาตให้เปิดไฟล์นี้จากโปรแกรมนี้ แต่บันทึกได้</translation>
+        </message>
+        <message>
+            <source>Cancelled.</source>
+            <translation>ยกเลิกแล้ว</translation>
+        </message>
+        <message>
+            <source>Downloading {done} of {total}</source>
+            <translation>กำลังดาวน์โหลด {done} จาก {total}</translation>
+        </message>
+        <message>
+            <source>The attachments of this message are not available on this computer.</source>
+            <translation>ไม่มีไฟล์แนบของจดหมายนี้ในเครื่องนี้</translation>
+        </message>
+        <message>
+            <source>Opening “{name}”…</source>
+            <translation>กำลังเปิด “{name}”…</translation>
+        </message>
+        <message>
+            <source>Opened a read-only copy of “{name}”.</source>
+            <translation>เปิดสำเนาแบบอ่านอย่างเดียวของ “{name}” แล้ว</translation>
+        </message>
+        <message>
+            <source>No program on this computer opens “{name}”. You can save it instead.</source>
+            <translation>ไม่มีโปรแกรมในเครื่องนี้ที่เปิด “{name}” ได้ บันทึกไฟล์ไว้แทนได้</translation>
+        </message>
+        <message>
+            <source>Opening not allowed</source>
+            <translation>ไม่อนุญาตให้เปิด</translation>
+        </message>
+        <message>
+            <source>Open a risky file?</source>
+            <translation>เปิดไฟล์ที่อาจเป็นอันตรายหรือไม่</translation>
+        </message>
+        <message>
+            <source>Do you still want to open “{name}”?</source>
+            <translation>ยังต้องการเปิด “{name}” หรือไม่</translation>
+        </message>
+        <message>
+            <source>Open Anyway</source>
+            <translation>เปิดต่อไป</translation>
+        </message>
+        <message>
+            <source>The attached message could not be shown. You can save it instead.</source>
+            <translation>แสดงจดหมายที่แนบมาไม่ได้ บันทึกไว้แทนได้</translation>
+        </message>
+        <message>
+            <source>Save Attachment</source>
+            <translation>บันทึกไฟล์แนบ</translation>
+        </message>
+        <message>
+            <source>Saving “{name}”…</source>
+            <translation>กำลังบันทึก “{name}”…</translation>
+        </message>
+        <message>
+            <source>Saved as “{path}”.</source>
+            <translation>บันทึกเป็น “{path}” แล้ว</translation>
+        </message>
+        <message>
+            <source>Save All Attachments to Folder</source>
+            <translation>บันทึกไฟล์แนบทั้งหมดลงโฟลเดอร์</translation>
+        </message>
+        <message>
+            <source>Saving {count} attachments…</source>
+            <translation>กำลังบันทึกไฟล์แนบ {count} ไฟล์…</translation>
+        </message>
+        <message>
+            <source>Saved {count} files to “{folder}”.</source>
+            <translation>บันทึก {count} ไฟล์ลงใน “{folder}” แล้ว</translation>
+        </message>
+        <message>
+            <source>“{sent}” was saved as “{saved}”.</source>
+            <translation>“{sent}” บันทึกเป็น “{saved}”</translation>
+        </message>
+    </context>
+    <context>
+        <name>Attachments</name>
+        <message>
+            <source>attachment</source>
+            <extracomment>The whole cached message is stored under this part name (services.mailbox.BODY_PART). Folder name of the opened copies under the cache directory. The policy value that forbids opening blocked types from the app.</extracomment>
+            <translation>ไฟล์แนบ</translation>
+        </message>
+        <message>
+            <source>message</source>
+            <translation>จดหมาย</translation>
+        </message>
+        <message>
+            <source>Opening it may run a program that can damage this computer or spread to the agency's network. Open it only if you know the sender sent it and you expected it.</source>
+            <translation>การเปิดไฟล์นี้อาจเรียกใช้โปรแกรมที่ทำความเสียหายแก่เครื่องนี้หรือแพร่ไปยังเครือข่ายของหน่วยงานได้ เปิดเฉพาะเมื่อแน่ใจว่าผู้ส่งส่งมาจริงและคุณรอไฟล์นี้อยู่</translation>
+        </message>
+        <message>
+            <source>The attachment “{name}” is not on this computer.</source>
+            <translation>ไม่มีไฟล์แนบ “{name}” ในเครื่องนี้</translation>
+        </message>
+        <message>
+            <source>Connect to the mail server and try again once the message has been downloaded.</source>
+            <translation>กรุณาเชื่อมต่อเซิร์ฟเวอร์อีเมล แล้วลองอีกครั้งเมื่อดาวน์โหลดจดหมายแล้ว</translation>
+        </message>
+        <message>
+            <source>Your agency's policy does not allow opening “{name}” from the mail program.</source>
+            <translation>นโยบายของหน่วยงานไม่อนุญาตให้เปิด “{name}” จากโปรแกรมอีเมล</translation>
+        </message>
+        <message>
+            <source>You can still save it; ask your IT staff to check it before you open it.</source>
+            <translation>ยังบันทึกไฟล์ได้ กรุณาให้เจ้าหน้าที่ไอทีตรวจสอบก่อนเปิด</translation>
+        </message>
+        <message>
+            <source>“{name}” is opened only after you confirm it.</source>
+            <translation>จะเปิด “{name}” ได้เมื่อคุณยืนยันแล้วเท่านั้น</translation>
         </message>
     </context>
     <context>
@@ -1574,6 +1947,34 @@
         </message>
     </context>
     <context>
+        <name>Files</name>
+        <message>
+            <source>The folder “{folder}” cannot be written to.</source>
+            <extracomment>An extension longer than this (bytes, with the dot) is treated as part of the name. Collisions numbered at most up to this before giving up. Windows device names: a file named so (with any extension, trailing spaces ignored) is the device, not a file. Characters Windows refuses in a name, plus both path separators. Unicode categories dropped: control (C0, C1, NUL), format (bidi overrides and isolates, zero-width characters, BOM), surrogates, unassigned. Thai vowels written before their consonant: a name is not cut right after one.</extracomment>
+            <translation>บันทึกลงโฟลเดอร์ “{folder}” ไม่ได้</translation>
+        </message>
+        <message>
+            <source>Nothing was saved. Choose another folder, or ask your IT staff for permission to write there.</source>
+            <translation>ไม่ได้บันทึกสิ่งใด กรุณาเลือกโฟลเดอร์อื่น หรือขอสิทธิ์บันทึกในโฟลเดอร์นี้จากเจ้าหน้าที่ไอที</translation>
+        </message>
+        <message>
+            <source>There is not enough free space on the disk to save “{name}”.</source>
+            <translation>พื้นที่ว่างในดิสก์ไม่พอสำหรับบันทึก “{name}”</translation>
+        </message>
+        <message>
+            <source>Nothing was saved. Free some space, or save to another drive or folder.</source>
+            <translation>ไม่ได้บันทึกสิ่งใด กรุณาลบไฟล์ที่ไม่ใช้เพื่อเพิ่มพื้นที่ หรือบันทึกลงไดรฟ์หรือโฟลเดอร์อื่น</translation>
+        </message>
+        <message>
+            <source>“{name}” could not be written to “{folder}”.</source>
+            <translation>บันทึก “{name}” ลงใน “{folder}” ไม่ได้</translation>
+        </message>
+        <message>
+            <source>Nothing was saved. Please try again or choose another folder.</source>
+            <translation>ไม่ได้บันทึกสิ่งใด กรุณาลองอีกครั้งหรือเลือกโฟลเดอร์อื่น</translation>
+        </message>
+    </context>
+    <context>
         <name>FolderPane</name>
         <message>
             <source>Inbox</source>
@@ -1791,6 +2192,82 @@
         </message>
     </context>
     <context>
+        <name>LinkCheck</name>
+        <message>
+            <source>The link's text shows {shown}, but the link leads to {host}.</source>
+            <extracomment>Kinds that open nothing without asking the user first. The internal (government) domain every installation knows, whatever the policy says. Domains phishing imitates most (sign-in pages, banks, the government's own services): look-alikes of these in letters of another alphabet, or with digits for letters, are flagged. Schemes that are never opened, even if the user says yes: they run code or carry a page. Longest destination shown (the link itself is opened whole).</extracomment>
+            <translation>ข้อความของลิงก์แสดงเป็น {shown} แต่ลิงก์นี้พาไปที่ {host}</translation>
+        </message>
+        <message>
+            <source>The link leads to {host}, which only looks like {known}: its name uses look-alike letters or spelling.</source>
+            <translation>ลิงก์นี้พาไปที่ {host} ซึ่งเพียงดูคล้าย {known} เพราะชื่อใช้ตัวอักษรหรือการสะกดที่หน้าตาคล้ายกัน</translation>
+        </message>
+        <message>
+            <source>The link's address {host} mixes look-alike letters of different alphabets.</source>
+            <translation>ที่อยู่ของลิงก์ {host} ใช้ตัวอักษรหน้าตาคล้ายกันจากอักษรต่างภาษาปนกัน</translation>
+        </message>
+        <message>
+            <source>The link leads to a bare IP address ({ip}) instead of a named site; genuine sites rarely do this.</source>
+            <translation>ลิงก์นี้พาไปที่หมายเลขไอพี ({ip}) แทนชื่อเว็บไซต์ ซึ่งเว็บไซต์จริงแทบไม่เคยทำเช่นนี้</translation>
+        </message>
+        <message>
+            <source>The link is written to hide where it leads (with “@” or “\” in its address); it really leads to {host}.</source>
+            <translation>ลิงก์นี้เขียนให้ปิดบังปลายทาง (มี “@” หรือ “\” ในที่อยู่) ปลายทางจริงคือ {host}</translation>
+        </message>
+        <message>
+            <source>This is not a web link ({scheme}:); it may open a file, a shared folder or a program on this computer or network.</source>
+            <translation>ลิงก์นี้ไม่ใช่ลิงก์เว็บ ({scheme}:) อาจเปิดไฟล์ โฟลเดอร์ที่แชร์ หรือโปรแกรมในเครื่องนี้หรือในเครือข่าย</translation>
+        </message>
+        <message>
+            <source>This link ({scheme}:) would run code or show a page hidden in the link; it is never opened.</source>
+            <translation>ลิงก์นี้ ({scheme}:) จะเรียกใช้โค้ดหรือแสดงหน้าที่ซ่อนอยู่ในลิงก์ จึงไม่เปิดให้ในทุกกรณี</translation>
+        </message>
+        <message>
+            <source>The link is incomplete or damaged and cannot be opened.</source>
+            <translation>ลิงก์นี้ไม่สมบูรณ์หรือเสียหาย จึงเปิดไม่ได้</translation>
+        </message>
+    </context>
+    <context>
+        <name>LinkGuard</name>
+        <message>
+            <source>Write to: {address}</source>
+            <extracomment>Opens a URL with the desktop (a seam for tests: they record, never open). Opens the composer with fields (to, cc, bcc, subject, text); None when there is no account. The status bar of each view's window (views and their windows go together).</extracomment>
+            <translation>เขียนจดหมายถึง: {address}</translation>
+        </message>
+        <message>
+            <source>E-mail link</source>
+            <translation>ลิงก์อีเมล</translation>
+        </message>
+        <message>
+            <source>Set up an account first to write a message.</source>
+            <translation>กรุณาตั้งค่าบัญชีก่อนเขียนจดหมาย</translation>
+        </message>
+        <message>
+            <source>The link:</source>
+            <translation>ลิงก์:</translation>
+        </message>
+        <message>
+            <source>Link not opened</source>
+            <translation>ไม่ได้เปิดลิงก์</translation>
+        </message>
+        <message>
+            <source>Open this link?</source>
+            <translation>เปิดลิงก์นี้หรือไม่</translation>
+        </message>
+        <message>
+            <source>It really leads to:</source>
+            <translation>ปลายทางจริงของลิงก์:</translation>
+        </message>
+        <message>
+            <source>Open it only if you trust the sender and expected this link.</source>
+            <translation>เปิดเฉพาะเมื่อท่านเชื่อถือผู้ส่งและกำลังรอลิงก์นี้อยู่</translation>
+        </message>
+        <message>
+            <source>Open link</source>
+            <translation>เปิดลิงก์</translation>
+        </message>
+    </context>
+    <context>
         <name>MailTray</name>
         <message>
             <source>Show GovMail</source>
@@ -1817,7 +2294,7 @@
         <name>Mailbox</name>
         <message>
             <source>Could not mark the messages as read; the change was undone.</source>
-            <extracomment>The cache part under which a whole fetched message is kept (``BODY.PEEK[]``). The UIDs that arrived (what the sync reported, not a guess from the cache). The newest few of them, for the notification text.</extracomment>
+            <extracomment>The cache part under which a whole fetched message is kept (``BODY.PEEK[]``). The special use of the message's folder (``SpecialUse.JUNK``: remote content stays blocked). The UIDs that arrived (what the sync reported, not a guess from the cache). The newest few of them, for the notification text.</extracomment>
             <translation>ไม่สามารถทำเครื่องหมายว่าอ่านแล้วได้ จึงคืนค่าเดิมแล้ว</translation>
         </message>
         <message>
@@ -2402,35 +2879,283 @@
         </message>
     </context>
     <context>
+        <name>MessageWindow</name>
+        <message>
+            <source>&amp;Reply</source>
+            <extracomment>The window's size when it opens. The message's bytes as cached (None while they are not here). Set by the controller for a message of the list: the account's MailboxModels. Asks where to save (caption, suggested name, filter) → a path or "" (a seam for tests). Printers being painted on the worker (kept referenced until done).</extracomment>
+            <translation>ตอบกลับ(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Reply to the sender (Ctrl+R)</source>
+            <translation>ตอบกลับผู้ส่ง (Ctrl+R)</translation>
+        </message>
+        <message>
+            <source>Reply &amp;All</source>
+            <translation>ตอบกลับทั้งหมด(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Reply to the sender and all recipients</source>
+            <translation>ตอบกลับผู้ส่งและผู้รับทั้งหมด</translation>
+        </message>
+        <message>
+            <source>&amp;Forward</source>
+            <translation>ส่งต่อ(&amp;F)</translation>
+        </message>
+        <message>
+            <source>Forward this message (Ctrl+L)</source>
+            <translation>ส่งต่อจดหมายฉบับนี้ (Ctrl+L)</translation>
+        </message>
+        <message>
+            <source>&amp;Delete</source>
+            <translation>ลบ(&amp;D)</translation>
+        </message>
+        <message>
+            <source>Delete this message (Delete)</source>
+            <translation>ลบจดหมายฉบับนี้ (Delete)</translation>
+        </message>
+        <message>
+            <source>&amp;Previous</source>
+            <translation>ก่อนหน้า(&amp;P)</translation>
+        </message>
+        <message>
+            <source>The message above in the list (B)</source>
+            <translation>จดหมายฉบับก่อนหน้าในรายการ (B)</translation>
+        </message>
+        <message>
+            <source>&amp;Next</source>
+            <translation>ถัดไป(&amp;N)</translation>
+        </message>
+        <message>
+            <source>The message below in the list (F)</source>
+            <translation>จดหมายฉบับถัดไปในรายการ (F)</translation>
+        </message>
+        <message>
+            <source>&amp;Print…</source>
+            <translation>พิมพ์(&amp;P)…</translation>
+        </message>
+        <message>
+            <source>Print this message (Ctrl+P)</source>
+            <translation>พิมพ์จดหมายฉบับนี้ (Ctrl+P)</translation>
+        </message>
+        <message>
+            <source>Export to P&amp;DF…</source>
+            <translation>ส่งออกเป็น PDF(&amp;D)…</translation>
+        </message>
+        <message>
+            <source>Save this message as a PDF file</source>
+            <translation>บันทึกจดหมายฉบับนี้เป็นไฟล์ PDF</translation>
+        </message>
+        <message>
+            <source>&amp;Save as .eml…</source>
+            <translation>บันทึกเป็นไฟล์ .eml(&amp;S)…</translation>
+        </message>
+        <message>
+            <source>Save the whole message as an .eml file (Ctrl+S)</source>
+            <translation>บันทึกจดหมายทั้งฉบับเป็นไฟล์ .eml (Ctrl+S)</translation>
+        </message>
+        <message>
+            <source>Source</source>
+            <translation>ต้นฉบับ</translation>
+        </message>
+        <message>
+            <source>Show the message's source (Ctrl+U)</source>
+            <translation>แสดงต้นฉบับของจดหมาย (Ctrl+U)</translation>
+        </message>
+        <message>
+            <source>Headers</source>
+            <translation>ส่วนหัว</translation>
+        </message>
+        <message>
+            <source>Show every header field of the message</source>
+            <translation>แสดงส่วนหัวของจดหมายทุกรายการ</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>ปิด</translation>
+        </message>
+        <message>
+            <source>Close this window (Esc)</source>
+            <translation>ปิดหน้าต่างนี้ (Esc)</translation>
+        </message>
+        <message>
+            <source>Message</source>
+            <translation>จดหมาย</translation>
+        </message>
+        <message>
+            <source>&amp;File</source>
+            <translation>ไฟล์(&amp;F)</translation>
+        </message>
+        <message>
+            <source>&amp;View</source>
+            <translation>มุมมอง(&amp;V)</translation>
+        </message>
+        <message>
+            <source>&amp;Message</source>
+            <translation>จดหมาย(&amp;M)</translation>
+        </message>
+        <message>
+            <source>{subject} — Message</source>
+            <translation>{subject} — จดหมาย</translation>
+        </message>
+        <message>
+            <source>Save Message</source>
+            <translation>บันทึกจดหมาย</translation>
+        </message>
+        <message>
+            <source>E-mail messages (*.eml)</source>
+            <translation>ไฟล์จดหมาย (*.eml)</translation>
+        </message>
+        <message>
+            <source>The message could not be saved: {reason}</source>
+            <translation>บันทึกจดหมายไม่ได้: {reason}</translation>
+        </message>
+        <message>
+            <source>Export to PDF</source>
+            <translation>ส่งออกเป็น PDF</translation>
+        </message>
+        <message>
+            <source>PDF files (*.pdf)</source>
+            <translation>ไฟล์ PDF (*.pdf)</translation>
+        </message>
+        <message>
+            <source>The PDF could not be written: {reason}</source>
+            <translation>สร้างไฟล์ PDF ไม่ได้: {reason}</translation>
+        </message>
+        <message>
+            <source>Print Message</source>
+            <translation>พิมพ์จดหมาย</translation>
+        </message>
+        <message>
+            <source>The message could not be printed: {reason}</source>
+            <translation>พิมพ์จดหมายไม่ได้: {reason}</translation>
+        </message>
+        <message>
+            <source>From:</source>
+            <translation>จาก:</translation>
+        </message>
+        <message>
+            <source>To:</source>
+            <translation>ถึง:</translation>
+        </message>
+        <message>
+            <source>Cc:</source>
+            <translation>สำเนาถึง:</translation>
+        </message>
+        <message>
+            <source>and {count} more</source>
+            <translation>และอีก {count} รายการ</translation>
+        </message>
+        <message>
+            <source>Date:</source>
+            <translation>วันที่:</translation>
+        </message>
+        <message>
+            <source>(no subject)</source>
+            <translation>(ไม่มีเรื่อง)</translation>
+        </message>
+        <message>
+            <source>Attachments: {files}</source>
+            <translation>ไฟล์แนบ: {files}</translation>
+        </message>
+        <message>
+            <source>Saved: {path}</source>
+            <translation>บันทึกแล้ว: {path}</translation>
+        </message>
+        <message>
+            <source>The source could not be shown: {reason}</source>
+            <translation>แสดงต้นฉบับไม่ได้: {reason}</translation>
+        </message>
+        <message>
+            <source>Only the first {shown} of {total} are shown. Save the message as .eml to see all of it.</source>
+            <translation>แสดงเฉพาะ {shown} แรกจากทั้งหมด {total} หากต้องการดูทั้งหมด กรุณาบันทึกจดหมายเป็นไฟล์ .eml</translation>
+        </message>
+        <message>
+            <source>Source — {subject}</source>
+            <translation>ต้นฉบับ — {subject}</translation>
+        </message>
+        <message>
+            <source>The headers could not be shown: {reason}</source>
+            <translation>แสดงส่วนหัวไม่ได้: {reason}</translation>
+        </message>
+        <message>
+            <source>The header is very long; only its beginning is shown.</source>
+            <translation>ส่วนหัวยาวมาก แสดงเฉพาะส่วนต้น</translation>
+        </message>
+        <message>
+            <source>Headers — {subject}</source>
+            <translation>ส่วนหัว — {subject}</translation>
+        </message>
+    </context>
+    <context>
+        <name>MessageWindowController</name>
+        <message>
+            <source>&amp;Open Message…</source>
+            <extracomment>Largest .eml file File → Open Message… reads. Per window: the read it waits for (a newer one makes older answers stale). Per window: the message to show once its own has left the list after Delete. Asks which .eml to open ("" = none); a seam for tests.</extracomment>
+            <translation>เปิดจดหมาย(&amp;O)…</translation>
+        </message>
+        <message>
+            <source>Open a saved message (.eml file) in its own window</source>
+            <translation>เปิดจดหมายที่บันทึกไว้ (ไฟล์ .eml) ในหน้าต่างของตัวเอง</translation>
+        </message>
+        <message>
+            <source>Open Message</source>
+            <translation>เปิดจดหมาย</translation>
+        </message>
+        <message>
+            <source>E-mail messages (*.eml);;All files (*)</source>
+            <translation>ไฟล์จดหมาย (*.eml);;ไฟล์ทั้งหมด (*)</translation>
+        </message>
+        <message>
+            <source>The file {name} is too large to open as a message.</source>
+            <translation>ไฟล์ {name} มีขนาดใหญ่เกินกว่าจะเปิดเป็นจดหมายได้</translation>
+        </message>
+        <message>
+            <source>The file {name} could not be opened: {reason}</source>
+            <translation>เปิดไฟล์ {name} ไม่ได้: {reason}</translation>
+        </message>
+    </context>
+    <context>
         <name>MimeParse</name>
-        <message>
-            <source>This message has more than one sender line; the sender may be forged.</source>
-            <extracomment>Warnings that mean "the sender may not be who the name says" (shown prominently).</extracomment>
-            <translation>จดหมายฉบับนี้มีบรรทัดผู้ส่งมากกว่าหนึ่งบรรทัด ผู้ส่งอาจถูกปลอมแปลง</translation>
-        </message>
-        <message>
-            <source>This message does not say who sent it.</source>
-            <translation>จดหมายฉบับนี้ไม่ระบุผู้ส่ง</translation>
-        </message>
         <message>
             <source>This message names several senders; check the addresses carefully.</source>
             <translation>จดหมายฉบับนี้ระบุผู้ส่งหลายราย กรุณาตรวจสอบที่อยู่อีเมลให้ดี</translation>
         </message>
         <message>
-            <source>The sender's address is malformed; the sender may be forged.</source>
-            <translation>ที่อยู่อีเมลของผู้ส่งผิดรูปแบบ ผู้ส่งอาจถูกปลอมแปลง</translation>
+            <source>This message has more than one sender line; the sender may be forged. Check with the sender through a phone number or address you know before acting on it.</source>
+            <extracomment>Warnings that mean "the sender may not be who the name says" (shown prominently).</extracomment>
+            <translation>จดหมายฉบับนี้มีบรรทัดผู้ส่งมากกว่าหนึ่งบรรทัด ผู้ส่งอาจถูกปลอมแปลง กรุณาตรวจสอบกับผู้ส่งทางหมายเลขโทรศัพท์หรือที่อยู่ที่ท่านรู้จักก่อนดำเนินการตามจดหมาย</translation>
         </message>
         <message>
-            <source>The sender's name looks like a different e-mail address than the real one; the sender may be forged.</source>
-            <translation>ชื่อผู้ส่งดูเหมือนที่อยู่อีเมลอื่นซึ่งไม่ใช่ที่อยู่จริง ผู้ส่งอาจถูกปลอมแปลง</translation>
+            <source>This message does not say who sent it. Do not open its links or attachments unless you expected it.</source>
+            <translation>จดหมายฉบับนี้ไม่ระบุผู้ส่ง อย่าเปิดลิงก์หรือไฟล์แนบหากท่านไม่ได้รอรับจดหมายนี้</translation>
         </message>
         <message>
-            <source>The sender's domain imitates a government domain with look-alike letters from another alphabet; its real form (xn--…) is shown. This message is not from a government address.</source>
-            <translation>โดเมนของผู้ส่งเลียนแบบโดเมนของหน่วยงานราชการด้วยตัวอักษรหน้าตาคล้ายกันจากอักษรภาษาอื่น จึงแสดงในรูปแบบจริง (xn--…) จดหมายฉบับนี้ไม่ได้มาจากที่อยู่อีเมลของหน่วยงานราชการ</translation>
+            <source>The sender's address is malformed; the sender may be forged. Check with the sender through a phone number or address you know before acting on it.</source>
+            <translation>ที่อยู่อีเมลของผู้ส่งผิดรูปแบบ ผู้ส่งอาจถูกปลอมแปลง กรุณาตรวจสอบกับผู้ส่งทางหมายเลขโทรศัพท์หรือที่อยู่ที่ท่านรู้จักก่อนดำเนินการตามจดหมาย</translation>
         </message>
         <message>
-            <source>The sender's domain uses look-alike letters from another alphabet; its real form (xn--…) is shown. The sender may be forged.</source>
-            <translation>โดเมนของผู้ส่งใช้ตัวอักษรหน้าตาคล้ายกันจากอักษรภาษาอื่น จึงแสดงในรูปแบบจริง (xn--…) ผู้ส่งอาจถูกปลอมแปลง</translation>
+            <source>The sender's name looks like a different e-mail address than the real one; the sender may be forged. Trust the address in angle brackets, not the name; if in doubt, check with the sender by phone.</source>
+            <translation>ชื่อผู้ส่งดูเหมือนที่อยู่อีเมลอื่นซึ่งไม่ใช่ที่อยู่จริง ผู้ส่งอาจถูกปลอมแปลง ให้ยึดที่อยู่ในวงเล็บ &lt; &gt; ไม่ใช่ชื่อ หากสงสัยกรุณาโทรศัพท์ตรวจสอบกับผู้ส่ง</translation>
+        </message>
+        <message>
+            <source>The sender's domain imitates a government domain with look-alike letters from another alphabet; its real form (xn--…) is shown. This message is not from a government address: do not reply, open its links or attachments, and report it to your IT staff.</source>
+            <translation>โดเมนของผู้ส่งเลียนแบบโดเมนของหน่วยงานราชการด้วยตัวอักษรหน้าตาคล้ายกันจากอักษรภาษาอื่น จึงแสดงในรูปแบบจริง (xn--…) จดหมายฉบับนี้ไม่ได้มาจากที่อยู่อีเมลของหน่วยงานราชการ อย่าตอบกลับ อย่าเปิดลิงก์หรือไฟล์แนบ และแจ้งเจ้าหน้าที่ไอที</translation>
+        </message>
+        <message>
+            <source>The sender's domain uses look-alike letters from another alphabet; its real form (xn--…) is shown. The sender may be forged: check the address carefully before replying or opening links or attachments.</source>
+            <translation>โดเมนของผู้ส่งใช้ตัวอักษรหน้าตาคล้ายกันจากอักษรภาษาอื่น จึงแสดงในรูปแบบจริง (xn--…) ผู้ส่งอาจถูกปลอมแปลง กรุณาตรวจสอบที่อยู่ให้ดีก่อนตอบกลับหรือเปิดลิงก์หรือไฟล์แนบ</translation>
+        </message>
+        <message>
+            <source>The sender's domain is spelled to look like a government domain (for example go-th.com instead of go.th), but it is not one. Do not reply, open its links or attachments; report it to your IT staff.</source>
+            <translation>โดเมนของผู้ส่งสะกดให้ดูเหมือนโดเมนของหน่วยงานราชการ (เช่น go-th.com แทน go.th) แต่ไม่ใช่โดเมนราชการ อย่าตอบกลับ อย่าเปิดลิงก์หรือไฟล์แนบ และแจ้งเจ้าหน้าที่ไอที</translation>
+        </message>
+        <message>
+            <source>The sender's name looks like a government agency or its official-document (saraban) address, but the message comes from outside the government domains. Do not act on it or open its links or attachments before checking with the agency through a phone number or address you know.</source>
+            <translation>ชื่อผู้ส่งดูเหมือนหน่วยงานราชการหรือที่อยู่อีเมลสารบรรณ แต่จดหมายมาจากนอกโดเมนของหน่วยงานราชการ อย่าดำเนินการตามจดหมาย อย่าเปิดลิงก์หรือไฟล์แนบ จนกว่าจะตรวจสอบกับหน่วยงานทางหมายเลขโทรศัพท์หรือที่อยู่ที่ท่านรู้จัก</translation>
+        </message>
+        <message>
+            <source>Replies to this message go to another domain than the sender's (see “Reply to”). Check that address before replying; do not send documents or passwords to an address you do not know.</source>
+            <translation>การตอบกลับจดหมายฉบับนี้จะส่งไปยังโดเมนอื่นที่ไม่ใช่ของผู้ส่ง (ดูที่ “ตอบกลับไปที่”) กรุณาตรวจสอบที่อยู่นั้นก่อนตอบกลับ อย่าส่งเอกสารหรือรหัสผ่านไปยังที่อยู่ที่ท่านไม่รู้จัก</translation>
         </message>
         <message>
             <source>Hidden control or text-direction characters were removed from the sender's name.</source>
@@ -2458,7 +3183,7 @@
         </message>
         <message>
             <source>Forwarded message</source>
-            <extracomment>Bytes of the raw message handed to the parser (the rest is not looked at). Lines of the raw message handed to the parser (each costs the parser memory). Longer raw lines are cut (a single 100 MB line cannot be shown anyway). Longer header fields (with their folded lines) are cut. More multipart/message containers than this → no MIME tree (flat fallback); keeps the stdlib parser's recursion far below Python's limit. Nesting depth walked; deeper parts are skipped and said to be. Parts walked at most. Encoded bytes of one text part that are decoded. Characters of preview text in all. An attached message (message/rfc822): its own Subject, decoded ("" if it has none); None for every other attachment. The message IDs ("&lt;...&gt;") of In-Reply-To and References, in order (for replies). The header fields official markings are read from (:data:`mime.markings.MARKING_FIELDS`), as (lower-case name, value) pairs. Where the text came from: "plain", "html", "mixed" or "none". Bytes of a line break in the raw message (CRLF as IMAP serves it, LF in files).</extracomment>
+            <extracomment>More multipart/message containers than this → no MIME tree (flat fallback); keeps the stdlib parser's recursion far below Python's limit. Nesting depth walked; deeper parts are skipped and said to be. Parts walked at most. Encoded bytes of one text part that are decoded. Characters of preview text in all. Decoded bytes of inline (``cid:``) images kept for the formatted view, in all. An attached message (message/rfc822): its own Subject, decoded ("" if it has none); None for every other attachment. False: the body is not in the cache (a large message kept as a skeleton, mime/skeleton.py): ``size`` is the server's, estimated; fetch it with ``services.part_fetch.PartFetcher``. The message IDs ("&lt;...&gt;") of In-Reply-To and References, in order (for replies). The header fields official markings are read from (:data:`mime.markings.MARKING_FIELDS`), as (lower-case name, value) pairs. Where the text came from: "plain", "html", "mixed" or "none". The formatted view's source: the decoded HTML of the chosen text/html part(s) (the HTML alternative where the plain view takes text/plain), with the other parts shown beside them as text (:func:`mime.html_view.text_to_html`), joined by :data:`mime.html_view.PART_BREAK`; not yet cleaned (:func:`mime.html_view.render_html` does that), bounded. "" without HTML. Inline parts that ``cid:`` URLs can name: (Content-ID as :func:`mime.html_view.cid_key` writes it, IMAP part number). The decoded bytes of the inline images (Content-ID, bytes), at most :data:`MAX_INLINE_BYTES` in all; only when the message has HTML. Bytes of a line break in the raw message (CRLF as IMAP serves it, LF in files). A skeleton's token (mime/skeleton.py): parts marked with it were left out. The formatted view's segments: ("html", decoded source) or ("text", plain text). Which view a part is walked for: both, the plain view only, the formatted view only.</extracomment>
             <translation>จดหมายที่ส่งต่อ</translation>
         </message>
         <message>
@@ -2693,7 +3418,7 @@
         </message>
         <message>
             <source>Not sent: the agency's policy does not allow it. {reason}</source>
-            <extracomment>Seconds before the n-th retry of a temporary failure (then the last one, again and again). A message still not sent this long after Send (4 hours) is flagged ``overdue`` and the user told once; it stays queued and is still tried every 30 minutes. Why 4 hours: the backoff has made about ten attempts by then, so a server restart, a greylisting delay or a short network outage has passed without bothering anyone; yet official letters (ด่วน, ด่วนมาก, ด่วนที่สุด) must not wait silently past the same working day — with 24 hours a letter sent in the morning would be reported only the next day, too late to phone or fax it.</extracomment>
+            <extracomment>Seconds a closing connection waits for the server's answer to QUIT. Seconds before the n-th retry of a temporary failure (then the last one, again and again). A message still not sent this long after Send (4 hours) is flagged ``overdue`` and the user told once; it stays queued and is still tried every 30 minutes. Why 4 hours: the backoff has made about ten attempts by then, so a server restart, a greylisting delay or a short network outage has passed without bothering anyone; yet official letters (ด่วน, ด่วนมาก, ด่วนที่สุด) must not wait silently past the same working day — with 24 hours a letter sent in the morning would be reported only the next day, too late to phone or fax it.</extracomment>
             <translation>ไม่ได้ส่ง: นโยบายของหน่วยงานไม่อนุญาต {reason}</translation>
         </message>
         <message>
@@ -2758,6 +3483,7 @@
         </message>
         <message>
             <source>Sent, but the copy could not be saved in the Sent folder ({answer}).</source>
+            <extracomment>A kept IMAP connection quiet this long (seconds) is checked (NOOP) before it is used again.</extracomment>
             <translation>ส่งแล้ว แต่บันทึกสำเนาในโฟลเดอร์จดหมายที่ส่งแล้วไม่ได้ ({answer})</translation>
         </message>
         <message>
@@ -2767,7 +3493,7 @@
         </message>
         <message>
             <source>“{subject}” was not deleted: it had already been sent. Its copy goes to the Sent folder as usual.</source>
-            <extracomment>States in which Delete / Remove takes a message out of the outbox when the worker gets to it: not started, refused, "may have been sent", or finished. Never one being sent or one the server has taken whose Sent copy and original's mark are still to come. How many messages the worker remembers having finished (Delete that arrives late is told so).</extracomment>
+            <extracomment>States in which Delete / Remove takes a message out of the outbox when the worker gets to it: not started, refused, "may have been sent", or finished. Never one being sent or one the server has taken whose Sent copy and original's mark are still to come. How many messages the worker remembers having finished (Delete that arrives late is told so). Seconds the SMTP (and IMAP) connection stays open after the outbox emptied: the next Send within that time needs no new connection, TLS handshake and AUTH. Then it is closed cleanly (QUIT, LOGOUT) — also when the account goes offline or the app quits.</extracomment>
             <translation>ไม่ได้ลบ “{subject}” เพราะจดหมายส่งไปแล้ว สำเนาจะบันทึกในโฟลเดอร์จดหมายที่ส่งแล้วตามปกติ</translation>
         </message>
     </context>
@@ -2985,6 +3711,31 @@
         <message>
             <source>The message was sent; forget what went wrong</source>
             <translation>จดหมายส่งแล้ว นำข้อผิดพลาดออกจากรายการ</translation>
+        </message>
+    </context>
+    <context>
+        <name>PartFetch</name>
+        <message>
+            <source>This attachment could not be downloaded: the message is no longer on the server.</source>
+            <extracomment>Messages larger than this (RFC822.SIZE) are kept as a skeleton; smaller ones whole. Parts up to this size (as sent) come with the skeleton whatever they are. Images of an HTML body (parts of a multipart/related) come with it up to this size. Attached messages (message/rfc822) come whole up to this size; bigger: their header only. Bytes (as sent) of one text part fetched: what the preview decodes at most, base64 included. Sections asked for in one FETCH (keeps each command line short for any server). Bytes asked for per command when a part is downloaded (progress and cancel step).</extracomment>
+            <translation>ดาวน์โหลดไฟล์แนบนี้ไม่ได้ เพราะจดหมายฉบับนี้ไม่อยู่บนเซิร์ฟเวอร์แล้ว</translation>
+        </message>
+        <message>
+            <source>Refresh the folder and open the message again.</source>
+            <translation>โปรดซิงค์โฟลเดอร์อีกครั้ง แล้วเปิดจดหมายฉบับนี้ใหม่</translation>
+        </message>
+        <message>
+            <source>The connection to the server was lost while downloading the attachment. Nothing was kept.</source>
+            <extracomment>Connections one download may use (a connection lost after some progress is replaced). How often a waiting caller asks ``cancelled()`` while the download is still queued. Finished operations remembered for callers that asked after the end (race guard).</extracomment>
+            <translation>การเชื่อมต่อกับเซิร์ฟเวอร์ขาดหายระหว่างดาวน์โหลดไฟล์แนบ จึงไม่ได้เก็บไฟล์ใดไว้</translation>
+        </message>
+        <message>
+            <source>Check the network connection and try again.</source>
+            <translation>โปรดตรวจสอบการเชื่อมต่อเครือข่าย แล้วลองอีกครั้ง</translation>
+        </message>
+        <message>
+            <source>Downloading an attachment</source>
+            <translation>กำลังดาวน์โหลดไฟล์แนบ</translation>
         </message>
     </context>
     <context>
@@ -3427,8 +4178,12 @@
         <name>PreviewPane</name>
         <message>
             <source>From:</source>
-            <extracomment>Addresses listed in the To/Cc lines before "and N more". Characters of an attached message's subject shown in the attachment list. The headers take at most this share of the pane's height when the text needs room.</extracomment>
+            <extracomment>Addresses listed in the To/Cc lines before "and N more". The headers take at most this share of the pane's height when the text needs room. The policy's ``recipients.internal_domains`` for the sender checks (None: the built-in policy's). The user's choice (``mail.prefer_plain_text``) and the policy's ``content.force_plain_text``. Keeps the user's choice when the toggle changes it (None: not kept, e.g. locked). Name, type icon and size of each attachment, with Open / Save… / Save All… (ui/attachment_panel.py). Bars shown between the headers and the text (the format bar; the remote-content bar).</extracomment>
             <translation>จาก:</translation>
+        </message>
+        <message>
+            <source>Reply to:</source>
+            <translation>ตอบกลับไปที่:</translation>
         </message>
         <message>
             <source>To:</source>
@@ -3459,28 +4214,32 @@
             <translation>กำลังโหลด…</translation>
         </message>
         <message>
+            <source>This message is formatted (HTML). It is shown as plain text because your agency's policy allows plain text only.</source>
+            <translation>จดหมายฉบับนี้จัดรูปแบบไว้ (HTML) แต่แสดงเป็นข้อความธรรมดา เพราะนโยบายของหน่วยงานอนุญาตให้แสดงเฉพาะข้อความธรรมดา</translation>
+        </message>
+        <message>
+            <source>This message is formatted (HTML); remote content is not loaded.</source>
+            <translation>จดหมายฉบับนี้จัดรูปแบบไว้ (HTML) และไม่ได้โหลดเนื้อหาจากภายนอก</translation>
+        </message>
+        <message>
+            <source>This formatted (HTML) message is shown as plain text.</source>
+            <translation>จดหมายที่จัดรูปแบบไว้ (HTML) ฉบับนี้แสดงเป็นข้อความธรรมดา</translation>
+        </message>
+        <message>
+            <source>Show formatted</source>
+            <translation>แสดงแบบจัดรูปแบบ</translation>
+        </message>
+        <message>
+            <source>Show plain text</source>
+            <translation>แสดงเป็นข้อความธรรมดา</translation>
+        </message>
+        <message>
             <source>Official-document address (saraban) of a government agency: {addresses}</source>
             <translation>ที่อยู่รับส่งหนังสือราชการ (สารบรรณ) ของหน่วยงานราชการ: {addresses}</translation>
         </message>
         <message>
             <source>and {count} more</source>
             <translation>และอีก {count} รายการ</translation>
-        </message>
-        <message>
-            <source>(unnamed)</source>
-            <translation>(ไม่มีชื่อ)</translation>
-        </message>
-        <message>
-            <source>Attachments: {files}</source>
-            <translation>ไฟล์แนบ: {files}</translation>
-        </message>
-        <message>
-            <source>message “{subject}” ({name}, {size})</source>
-            <translation>จดหมาย “{subject}” ({name}, {size})</translation>
-        </message>
-        <message>
-            <source>message “{subject}” ({size})</source>
-            <translation>จดหมาย “{subject}” ({size})</translation>
         </message>
     </context>
     <context>
@@ -3497,6 +4256,102 @@
         <message>
             <source>{address} is an official-document address (saraban) of a government agency.</source>
             <translation>{address} เป็นที่อยู่สารบรรณสำหรับรับหนังสือราชการของหน่วยงาน</translation>
+        </message>
+    </context>
+    <context>
+        <name>RemoteBar</name>
+        <message>
+            <source>Show once</source>
+            <translation>แสดงครั้งนี้</translation>
+        </message>
+        <message>
+            <source>Load this message's remote images this time only</source>
+            <translation>แสดงรูปภาพจากภายนอกของจดหมายฉบับนี้เฉพาะครั้งนี้</translation>
+        </message>
+        <message>
+            <source>Always for this sender</source>
+            <translation>แสดงเสมอสำหรับผู้ส่งนี้</translation>
+        </message>
+        <message>
+            <source>Load remote images from this sender from now on (you can remove the sender in Settings)</source>
+            <translation>แสดงรูปภาพจากภายนอกของผู้ส่งนี้ตั้งแต่นี้ไป (ลบผู้ส่งออกได้ในการตั้งค่า)</translation>
+        </message>
+    </context>
+    <context>
+        <name>RemoteContent</name>
+        <message>
+            <source>The list of senders whose remote images are always shown could not be read; it starts empty. Details are in the log file.</source>
+            <extracomment>The bar's states. Milliseconds images may gather before the view lays out again.</extracomment>
+            <translation>อ่านรายชื่อผู้ส่งที่แสดงรูปภาพจากภายนอกเสมอไม่ได้ จึงเริ่มต้นด้วยรายชื่อว่าง ดูรายละเอียดได้ในไฟล์บันทึกการทำงาน (log)</translation>
+        </message>
+        <message>
+            <source>Remote images blocked ({count})</source>
+            <extracomment>Keeps a new ``mail.remote_content`` chosen in Settings (None: not kept, e.g. locked). The policy locks ``mail.remote_content``.</extracomment>
+            <translation>ปิดกั้นรูปภาพจากภายนอกแล้ว ({count})</translation>
+        </message>
+        <message>
+            <source>Your agency's policy does not allow remote content, so these images are not loaded.</source>
+            <translation>นโยบายของหน่วยงานไม่อนุญาตเนื้อหาจากภายนอก จึงไม่แสดงรูปภาพเหล่านี้</translation>
+        </message>
+        <message>
+            <source>Remote content stays blocked in Junk. Move the message out of Junk only if you trust it.</source>
+            <translation>เนื้อหาจากภายนอกในจดหมายขยะจะถูกปิดกั้นเสมอ ย้ายจดหมายออกจากจดหมายขยะเฉพาะเมื่อเชื่อถือผู้ส่งเท่านั้น</translation>
+        </message>
+        <message>
+            <source>Loading them can tell the sender that you opened this message.</source>
+            <translation>การแสดงรูปภาพเหล่านี้อาจทำให้ผู้ส่งรู้ว่าคุณเปิดอ่านจดหมายฉบับนี้แล้ว</translation>
+        </message>
+        <message>
+            <source>The sender's address may be forged, so it cannot be allowed always.</source>
+            <translation>ที่อยู่ผู้ส่งอาจถูกปลอมแปลง จึงไม่สามารถอนุญาตให้แสดงเสมอได้</translation>
+        </message>
+        <message>
+            <source>Loading remote images…</source>
+            <translation>กำลังโหลดรูปภาพจากภายนอก…</translation>
+        </message>
+        <message>
+            <source>{failed} of {count} remote images were not loaded: {reasons}.</source>
+            <translation>ไม่ได้แสดงรูปภาพจากภายนอก {failed} จาก {count} รูป: {reasons}</translation>
+        </message>
+        <message>
+            <source>only secure (HTTPS) addresses are allowed</source>
+            <translation>อนุญาตเฉพาะที่อยู่แบบปลอดภัย (HTTPS)</translation>
+        </message>
+        <message>
+            <source>the host is not allowed by your agency</source>
+            <translation>หน่วยงานไม่อนุญาตเซิร์ฟเวอร์ต้นทาง</translation>
+        </message>
+        <message>
+            <source>not allowed by your agency</source>
+            <translation>หน่วยงานไม่อนุญาต</translation>
+        </message>
+        <message>
+            <source>too large</source>
+            <translation>ขนาดใหญ่เกินไป</translation>
+        </message>
+        <message>
+            <source>too large in all</source>
+            <translation>ขนาดรวมใหญ่เกินไป</translation>
+        </message>
+        <message>
+            <source>too many images</source>
+            <translation>มีรูปภาพมากเกินไป</translation>
+        </message>
+        <message>
+            <source>took too long</source>
+            <translation>ใช้เวลานานเกินไป</translation>
+        </message>
+        <message>
+            <source>not an image</source>
+            <translation>ไม่ใช่รูปภาพ</translation>
+        </message>
+        <message>
+            <source>not available</source>
+            <translation>ไม่พบบนเซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>could not be reached</source>
+            <translation>เชื่อมต่อไม่ได้</translation>
         </message>
     </context>
     <context>
@@ -3543,7 +4398,7 @@
         <name>SettingsDialog</name>
         <message>
             <source>Settings</source>
-            <extracomment>Each language is named in itself, so a user who cannot read the current UI language still finds their own (a common convention; deliberately not tr()). Longest interval offered between checks of every folder (a day).</extracomment>
+            <extracomment>Each language is named in itself, so a user who cannot read the current UI language still finds their own (a common convention; deliberately not tr()). Longest interval offered between checks of every folder (a day). The choices offered: "ask" shows the same bar as "block", so it is shown as "block".</extracomment>
             <translation>การตั้งค่า</translation>
         </message>
         <message>
@@ -3573,6 +4428,42 @@
         <message>
             <source>The new language is used at once and saved for the next start.</source>
             <translation>ภาษาใหม่จะใช้ทันที และบันทึกไว้สำหรับการเปิดโปรแกรมครั้งต่อไป</translation>
+        </message>
+        <message>
+            <source>Remote images</source>
+            <translation>รูปภาพจากภายนอก</translation>
+        </message>
+        <message>
+            <source>Senders whose remote images are always shown:</source>
+            <translation>ผู้ส่งที่แสดงรูปภาพจากภายนอกเสมอ:</translation>
+        </message>
+        <message>
+            <source>No senders yet (“Always for this sender” adds them).</source>
+            <translation>ยังไม่มีผู้ส่ง (เพิ่มได้ด้วยปุ่ม “แสดงเสมอสำหรับผู้ส่งนี้”)</translation>
+        </message>
+        <message>
+            <source>&amp;Remove</source>
+            <translation>ลบ(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Remote &amp;images in messages:</source>
+            <translation>รูปภาพจากภายนอกในจดหมาย(&amp;I):</translation>
+        </message>
+        <message>
+            <source>Blocked, with a bar to show them</source>
+            <translation>ปิดกั้นไว้ มีแถบให้เลือกแสดง</translation>
+        </message>
+        <message>
+            <source>Always shown</source>
+            <translation>แสดงเสมอ</translation>
+        </message>
+        <message>
+            <source>Your agency's policy does not allow remote content.</source>
+            <translation>นโยบายของหน่วยงานไม่อนุญาตเนื้อหาจากภายนอก</translation>
+        </message>
+        <message>
+            <source>Images from the Internet can tell the sender that you opened a message.</source>
+            <translation>รูปภาพจากอินเทอร์เน็ตอาจทำให้ผู้ส่งรู้ว่าคุณเปิดอ่านจดหมายแล้ว</translation>
         </message>
     </context>
     <context>
