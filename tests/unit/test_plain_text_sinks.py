@@ -76,6 +76,14 @@ ALLOWED: dict[tuple[str, str, str], str] = {
         "QLineEdit.setText (an input field shows plain text); a built-in profile's server",
     ("ui/setup_wizard.py", "_fill_servers", "smtp_host"):
         "QLineEdit.setText (an input field shows plain text); a built-in profile's server",
+    ("ui/link_guard.py", "hovered", "('⚠ ' if verdict.risky else '') + shown"):
+        "QStatusBar.showMessage paints plain text (the link's real destination, shown exactly)",
+    ("ui/message_window.py", "_saved", "self.tr('Saved: {path}').format(path=path)"):
+        "QStatusBar.showMessage paints plain text; the path the user chose",
+    ("ui/message_window.py", "retranslate_ui", "text"):
+        "QAction.setText, unpacked from the texts tuple right above, tr() literals only",
+    ("ui/message_window.py", "retranslate_ui", "tip"):
+        "unpacked from the texts tuple right above, tr() literals only",
     ("ui/tray.py", "_update", "self._tooltip"):
         "APP_NAME and a translated unread count, built on the lines before",
     ("ui/setup_wizard.py", "_apply_locks", "str(value)"):
