@@ -953,6 +953,7 @@ class MainWindow(QMainWindow):
             self._language, self, mail=self._mail_settings_source(),
             remote_senders=self.preview_view.remote_content.senders,
             remote_images=self.preview_view.remote_content.images_settings(),
+            formatting=self.preview_view.format_settings(),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         # Bound methods and signals, not lambdas holding the dialog: a closure over
@@ -960,6 +961,7 @@ class MainWindow(QMainWindow):
         dialog.language_chosen.connect(self._on_settings_accepted)
         dialog.mail_settings_chosen.connect(self.mail_settings_requested)
         dialog.remote_mode_chosen.connect(self.preview_view.remote_content.choose_mode)
+        dialog.prefer_plain_chosen.connect(self.preview_view.choose_prefer_plain)
         dialog.open()
 
     def _on_settings_accepted(self, lang: str) -> None:

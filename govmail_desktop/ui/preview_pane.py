@@ -61,6 +61,7 @@ from govmail_desktop.ui.attachment_panel import AttachmentPanel
 from govmail_desktop.ui.marking_badges import MarkingBadges
 from govmail_desktop.ui.message_view import MessageView
 from govmail_desktop.ui.remote_bar import RemoteBar, RemoteContent
+from govmail_desktop.ui.settings_dialog import FormatSettings
 
 #: Addresses listed in the To/Cc lines before "and N more".
 MAX_SHOWN_RECIPIENTS = 10
@@ -418,6 +419,15 @@ class PreviewPane(QWidget):
         self.format_note.setToolTip(note)
         self.format_toggle.setText(self.tr("Show formatted") if not formatted else self.tr("Show plain text"))
         self.format_bar.show()
+
+    def format_settings(self) -> FormatSettings:
+        """The plain-text choice as the Settings dialog shows it."""
+        return FormatSettings(prefer_plain=self.prefer_plain, locked=self.save_prefer_plain is None,
+                              forced=self.force_plain)
+
+    def choose_prefer_plain(self, plain: bool) -> None:
+        """The user's choice from Settings: kept like the toggle's, the message shown again."""
+        self._on_format_toggled(plain)
 
     def _on_format_toggled(self, plain: bool) -> None:
         if self.force_plain:

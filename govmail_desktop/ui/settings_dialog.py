@@ -53,6 +53,16 @@ class RemoteImagesSettings:
     forbidden: bool = False
 
 
+@dataclass(frozen=True)
+class FormatSettings:
+    """The user's ``mail.prefer_plain_text`` as the dialog shows it; ``locked``: the policy sets
+    it; ``forced``: the policy's ``content.force_plain_text`` shows every message as plain text."""
+
+    prefer_plain: bool = False
+    locked: bool = False
+    forced: bool = False
+
+
 #: The choices offered: "ask" shows the same bar as "block", so it is shown as "block".
 REMOTE_MODES = ("block", "allow")
 
@@ -66,11 +76,14 @@ class SettingsDialog(QDialog):
             ("block" or "allow": ``mail.remote_content``).
         mail_settings_chosen(int, bool): emitted on OK when the minutes between checks
             of every folder (0: only when asked) or the new-mail notification changed.
+        prefer_plain_chosen(bool): emitted on OK when "prefer plain text" changed
+            (``mail.prefer_plain_text``; never when the policy sets or forces it).
     """
 
     language_chosen = Signal(str)
     mail_settings_chosen = Signal(int, bool)
     remote_mode_chosen = Signal(str)
+    prefer_plain_chosen = Signal(bool)
 
     def __init__(
         self,
@@ -80,8 +93,10 @@ class SettingsDialog(QDialog):
         *,
         remote_senders: RemoteSenders | None = None,
         remote_images: RemoteImagesSettings | None = None,
+        formatting: FormatSettings | None = None,
     ) -> None:
         super().__init__(parent)
+        self._formatting = formatting or FormatSettings()
         self._mail = mail or MailSettings()
         self._remote_senders = remote_senders
         self._remote_images = remote_images
@@ -110,11 +125,16 @@ class SettingsDialog(QDialog):
         self.notify_box.setObjectName("notifyNewMailBox")
         self.notify_box.setChecked(bool(self._mail.notify))
         self.notify_box.setEnabled(not self._mail.notify_locked)
+        self.prefer_plain_box = QCheckBox(self)
+        self.prefer_plain_box.setObjectName("preferPlainTextBox")
+        self.prefer_plain_box.setChecked(self._formatting.prefer_plain or self._formatting.forced)
+        self.prefer_plain_box.setEnabled(not self._formatting.locked and not self._formatting.forced)
 
         form = QFormLayout()
         form.addRow(self._language_label, self.language_combo)
         form.addRow(self._check_label, self.check_spin)
         form.addRow("", self.notify_box)
+        form.addRow("", self.prefer_plain_box)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -205,6 +225,11 @@ class SettingsDialog(QDialog):
         minutes, notify = self.chosen_mail_settings()
         if (minutes, notify) != (self._mail.check_minutes, self._mail.notify):
             self.mail_settings_chosen.emit(minutes, notify)
+        formatting = self._formatting
+        if not formatting.locked and not formatting.forced:
+            plain = self.prefer_plain_box.isChecked()
+            if plain != formatting.prefer_plain:
+                self.prefer_plain_chosen.emit(plain)
         if self._remote_senders is not None:
             for address in self._removed_senders:
                 self._remote_senders.remove(address)
@@ -226,6 +251,15 @@ class SettingsDialog(QDialog):
         locked = self.tr("Set by your agency's policy")
         self.check_spin.setToolTip(locked if self._mail.check_locked else "")
         self.notify_box.setToolTip(locked if self._mail.notify_locked else "")
+        self.prefer_plain_box.setText(self.tr("Show formatted (HTML) messages as &plain text"))
+        if self._formatting.forced:
+            plain_tip = self.tr("Your agency's policy shows every message as plain text.")
+        elif self._formatting.locked:
+            plain_tip = locked
+        else:
+            plain_tip = self.tr("Plain text shows no pictures or layout; the toggle above a message still "
+                                "switches that message.")
+        self.prefer_plain_box.setToolTip(plain_tip)
         self._note.setText(self.tr("The new language is used at once and saved for the next start."))
         self.remote_group.setTitle(self.tr("Remote images"))
         self._remote_label.setText(self.tr("Senders whose remote images are always shown:"))
