@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import idna
 
 from govmail_desktop.core.entities import Address
+from govmail_desktop.core.hidden_chars import HIDDEN_RE
 from govmail_desktop.mime.charsets import MAX_HEADER_CHARS, unfold
 from govmail_desktop.mime.header_text import _unescape_8bit, clean_display_text, decode_words
 from govmail_desktop.mime.preview_warnings import (
@@ -62,13 +63,9 @@ _ADDR_SPEC_SHAPE = re.compile(r"[aq](?:\.[aq])*@(?:a(?:\.a)*|l)\Z")
 _KIND_LETTER = {"atom": "a", "q": "q", "lit": "l", ".": ".", "@": "@"}
 _WORDS = frozenset({"atom", "q", "lit"})
 _WHITESPACE_RUN = re.compile(r"\s+")
-#: Invisible format characters (bidi embeddings, overrides and isolates, marks,
-#: zero-width characters, word joiner, BOM, soft hyphen, tags): removed from names
-#: and addresses, and flagged (they can reorder or hide what is shown).
-_HIDDEN_FORMAT = re.compile(
-    "[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e007f]"
-)
+#: Invisible format characters (the shared table): removed from names and addresses,
+#: and flagged (they can reorder or hide what is shown).
+_HIDDEN_FORMAT = HIDDEN_RE
 
 
 #: A zero-width space between two Thai letters (U+0E01–U+0E5B): a word-break hint.

@@ -60,6 +60,7 @@ from datetime import tzinfo
 
 from govmail_desktop.core.compose import Draft, MessageRef, OriginalKind
 from govmail_desktop.core.entities import Address
+from govmail_desktop.core.hidden_chars import HIDDEN_CLASS
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, normalize_language
 from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.mime.markings import recognise
@@ -75,7 +76,7 @@ _NAME_CHARS = 60
 _PREFIXES = re.compile(
     r"^\s*(?:re|aw|sv|fw|fwd|wg|tr|ตอบ\s*กลับ|ตอบ|ส่งต่อ)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*", re.IGNORECASE
 )
-_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\u200b-\u200f\u202a-\u202e\u2066-\u2069]+')
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|' + HIDDEN_CLASS + "]+")
 #: Characters that make a display name need quotes in an address field (RFC 5322 specials).
 _SPECIALS = re.compile(r'[()<>\[\]:;@\\,."]')
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from govmail_desktop.core.hidden_chars import HIDDEN_CHARS
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.policy.model import AttachmentsSection
 
@@ -26,14 +27,9 @@ ATTACHMENT_DOUBLE_EXTENSION = "attachment-double-extension"
 ATTACHMENT_BIDI = "attachment-bidi-control"
 ATTACHMENT_TOO_LARGE = "attachment-too-large"
 
-#: Characters that reorder or hide text: bidi embeddings/overrides/isolates,
-#: marks, and zero-width characters that can hide an extension.
-BIDI_AND_HIDDEN = frozenset(
-    "\u202a\u202b\u202c\u202d\u202e"  # LRE RLE PDF LRO RLO
-    "\u2066\u2067\u2068\u2069"  # LRI RLI FSI PDI
-    "\u200e\u200f\u061c"  # LRM RLM ALM
-    "\u200b\u2060\ufeff"  # zero width space, word joiner, BOM
-)
+#: Characters that reorder or hide text (bidi controls, zero-width and other format
+#: characters): the shared table of :mod:`govmail_desktop.core.hidden_chars`.
+BIDI_AND_HIDDEN = HIDDEN_CHARS
 
 #: Extensions people trust, used as decoys before a dangerous one.
 DECOY_EXTENSIONS = frozenset(
