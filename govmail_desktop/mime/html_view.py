@@ -122,8 +122,17 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "ul": {"type"},
     "li": {"value", "type"},
 }
+#: Link schemes other than the web's and mailto: kept as links so that the link guard can ask
+#: first, naming the real destination (a file, a shared folder, a program); those that run code
+#: (``mime.links.NEVER_OPENED_SCHEMES``) stay links that are never opened. Any other scheme
+#: (javascript:, vbscript:, data:, unknown ones) is removed and the text stays.
+ASKED_LINK_SCHEMES = frozenset(
+    "file smb ftp ftps sftp tel sms sip news nntp webcal ldap ssh telnet "
+    "ms-word ms-excel ms-powerpoint ms-visio ms-access ms-project ms-publisher ms-officecmd ms-msdt "
+    "search-ms ms-search ms-settings onenote msteams zoommtg line".split()
+)
 #: Schemes the cleaner lets through to :func:`_filter` (which decides; anything else is removed first).
-_URL_SCHEMES = {"http", "https", "mailto", "cid", "ftp", "file", "data", "tel"}
+_URL_SCHEMES = {"http", "https", "mailto", "cid", "data", *ASKED_LINK_SCHEMES}
 
 # -- style attributes: simple declarations only ------------------------------------------------------
 _STYLE_PROPERTIES = frozenset(
@@ -183,7 +192,7 @@ class _Collector:
         if tag == "a" and attribute == "href":
             href = value.strip()
             scheme = href.split(":", 1)[0].lower() if ":" in href else ""
-            if scheme not in ("http", "https", "mailto") or len(href) > MAX_HREF_CHARS:
+            if scheme not in ("http", "https", "mailto", *ASKED_LINK_SCHEMES) or len(href) > MAX_HREF_CHARS:
                 return None
             return href
         return value

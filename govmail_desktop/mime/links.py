@@ -79,8 +79,12 @@ WELL_KNOWN_DOMAINS = (
     "ktb.co.th", "krungthai.com", "scb.co.th", "kasikornbank.com", "kbank.co.th", "bangkokbank.com",
     "krungsri.com", "ttbbank.com", "gsb.or.th", "baac.or.th", "promptpay.io",
 )
-#: Schemes that are never opened, even if the user says yes: they run code or carry a page.
-NEVER_OPENED_SCHEMES = frozenset({"javascript", "vbscript", "data"})
+#: Schemes that are never opened, even if the user says yes: they run code or carry a page
+#: (ms-msdt: "Follina", CVE-2022-30190; search-ms: and ms-search: open a remote folder in the
+#: file manager, used to make people run a file; ms-officecmd: launches Office apps with
+#: arguments, shown exploitable in 2021).
+NEVER_OPENED_SCHEMES = frozenset({"javascript", "vbscript", "data", "ms-msdt", "search-ms", "ms-search",
+                                  "ms-officecmd"})
 #: Longest destination shown (the link itself is opened whole).
 MAX_SHOWN_CHARS = 300
 

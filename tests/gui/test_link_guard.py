@@ -194,7 +194,7 @@ def test_a_bare_ip_link_names_the_address(qtbot, guarded, recorder):
 
 
 def test_other_schemes_ask_and_javascript_is_never_opened(qtbot, guarded, recorder):
-    """The formatted view drops such links (mime.html_view); the guard still judges any it is given."""
+    """Links of other schemes stay links in the formatted view (mime.html_view.ASKED_LINK_SCHEMES)."""
     _window, view, _guard = guarded
     view.show_html(SafeHtml(html='<p><a href="smb://10.0.0.5/share/doc.docx">เอกสาร</a></p>'
                                  '<p><a href="javascript:alert(1)">run</a></p>'))

@@ -181,7 +181,7 @@ def test_imitated_domain_takes_plain_strings_too():
         ("smb://10.0.0.5/share/doc.docx", "smb", True),
         ("\\\\10.0.0.5\\share", "file", True),  # a UNC path opens a network share
         ("ms-word:ofe|u|https://evil.example/doc.docx", "ms-word", True),
-        ("ms-msdt:/id PCWDiagnostic", "ms-msdt", True),
+        ("ms-msdt:/id PCWDiagnostic", "ms-msdt", False),  # "Follina": runs code, never opened
         ("ftp://files.example/a.zip", "ftp", True),
         ("javascript:alert(1)", "javascript", False),
         (" JaVa\tScRiPt:alert(1)", "javascript", False),  # blanks and tabs are dropped, as browsers do
