@@ -68,6 +68,7 @@ from govmail_desktop.mime.markings import Markings, recognise
 from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.keys import unpack_addresses
+from govmail_desktop.store.list_filter import ListFilter
 from govmail_desktop.store.message_rows import PageRow, RowKey, SortKey, thread_sort_name
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,8 @@ class MessageListModel(QAbstractTableModel):
         self._sort = SortKey.DATE
         self._descending = True
         self._threaded = False
+        #: The quick filter's conditions (None: every message of the folder).
+        self._filter: ListFilter | None = None
         #: Sent and Drafts: the correspondent column shows the recipients (To).
         self._recipients = False
         self._row_count = 0
@@ -197,6 +200,26 @@ class MessageListModel(QAbstractTableModel):
     @property
     def threaded(self) -> bool:
         return self._threaded
+
+    @property
+    def _threads_shown(self) -> bool:
+        """The conversation view is on and no quick filter narrows the list (a filtered
+        list is flat, in the chosen column's order)."""
+        return self._threaded and self._filter is None
+
+    @property
+    def list_filter(self) -> ListFilter | None:
+        return self._filter
+
+    def set_filter(self, list_filter: ListFilter | None) -> None:
+        """Show only the messages the quick filter keeps (None or an inactive filter: all).
+        A reset; the folder's rows are counted and paged by SQL with the filter's condition."""
+        if list_filter is not None and not list_filter.active:
+            list_filter = None
+        if list_filter == self._filter:
+            return
+        self._filter = list_filter
+        self._reset()
 
     @property
     def building(self) -> bool:
@@ -255,7 +278,7 @@ class MessageListModel(QAbstractTableModel):
             self._row_count = 0
             return
         try:
-            if self._threaded:
+            if self._threads_shown:
                 state = self._cache.thread_order_state(self._folder_id)
                 if state is None:  # the folder is gone from the cache
                     self._row_count = 0
@@ -268,7 +291,7 @@ class MessageListModel(QAbstractTableModel):
                     self._building = not same_sort or (self._row_count == 0 and not valid)
                     self._ask_thread_order()
             else:
-                self._row_count = self._cache.count(self._folder_id)
+                self._row_count = self._cache.count(self._folder_id, self._filter)
         except StorageError as exc:
             self._report(exc)
             self._row_count = 0
@@ -278,7 +301,7 @@ class MessageListModel(QAbstractTableModel):
 
     def _ask_thread_order(self) -> None:
         """Ask for the order of the folder and sort shown (one request at a time)."""
-        if self._folder_id is None or not self._threaded:
+        if self._folder_id is None or not self._threads_shown:
             return
         if self._order_asked is not None:
             self._order_again = True  # asked again when the answer comes
@@ -363,10 +386,12 @@ class MessageListModel(QAbstractTableModel):
         assert self._folder_id is not None
         start = number * self.PAGE_SIZE
         try:
-            if self._threaded:
+            if self._threads_shown:
                 page = self._cache.thread_page(self._folder_id, start, self.PAGE_SIZE)
             else:
-                rows = self._cache.page(self._folder_id, self._sort, self._descending, start, self.PAGE_SIZE)
+                rows = self._cache.page(
+                    self._folder_id, self._sort, self._descending, start, self.PAGE_SIZE, self._filter
+                )
                 page = [(r, 0) for r in rows]
         except StorageError as exc:
             self._report(exc)
@@ -421,9 +446,9 @@ class MessageListModel(QAbstractTableModel):
         if row is not None:
             return row
         try:
-            if self._threaded:
+            if self._threads_shown:
                 return self._cache.thread_position_of(self._folder_id, uid)
-            return self._cache.position_of(self._folder_id, uid, self._sort, self._descending)
+            return self._cache.position_of(self._folder_id, uid, self._sort, self._descending, self._filter)
         except StorageError as exc:
             self._report(exc)
             return None
@@ -575,7 +600,7 @@ class MessageListModel(QAbstractTableModel):
 
     def set_sort(self, key: SortKey, descending: bool) -> None:
         key = SortKey(key)
-        if self._threaded:
+        if self._threads_shown:
             # Conversations ordered by this column: the list shows the new order once
             # the worker has built it (a reset; the selection is found again by UID).
             self._sort, self._descending = key, descending
@@ -624,11 +649,11 @@ class MessageListModel(QAbstractTableModel):
         (in the conversation view: a reset, which asks for a new order if needed)."""
         if self._folder_id is None:
             return
-        if self._threaded:
+        if self._threads_shown:
             self._reset()
             return
         try:
-            count = self._cache.count(self._folder_id)
+            count = self._cache.count(self._folder_id, self._filter)
         except StorageError as exc:
             self._report(exc)
             return
@@ -641,9 +666,13 @@ class MessageListModel(QAbstractTableModel):
 
     def messages_changed(self, uids: Iterable[int]) -> None:
         """Flags (or other fields) of these UIDs changed; their order did not."""
+        uids = list(uids)
         rows = sorted({r for r in (self._uid_rows.get(u) for u in uids) if r is not None})
         if not rows:
             return
+        if self._filter is not None:
+            # A shown message that no longer matches (read, unflagged) stays until the filter changes.
+            self._filter = self._filter.keeping({u for u in uids if u in self._uid_rows})
         for number in {r // self.PAGE_SIZE for r in rows}:
             self._pages.pop(number, None)
         self._uid_rows = {u: r for u, r in self._uid_rows.items() if r // self.PAGE_SIZE in self._pages}
@@ -658,11 +687,11 @@ class MessageListModel(QAbstractTableModel):
         uids = list(uids)
         if not uids:
             return
-        if self._threaded:
+        if self._threads_shown:
             self._ask_thread_order()  # shown by a reset once the new order is built
             return
-        if len(uids) > 4 * self.MAX_INCREMENTAL:
-            self._reset()
+        if len(uids) > 4 * self.MAX_INCREMENTAL or self._filter is not None:
+            self._reset()  # filtered: which of them show is the filter's (SQL's) answer
             return
         try:
             keys = self._cache.row_keys(self._folder_id, uids)
@@ -703,10 +732,10 @@ class MessageListModel(QAbstractTableModel):
         """Rows were expunged from the cache; ``removed`` are their keys from ``MailCache.expunge``."""
         if self._folder_id is None or not removed:
             return
-        if self._threaded:
+        if self._threads_shown:
             self._ask_thread_order()  # the removed rows drop out of the stored order's pages at once
             return
-        if len(removed) > 4 * self.MAX_INCREMENTAL:
+        if len(removed) > 4 * self.MAX_INCREMENTAL or self._filter is not None:
             self._reset()
             return
         keys = sorted(removed, key=lambda k: k.sort_values(self._sort), reverse=self._descending)
@@ -752,6 +781,8 @@ class MessageListModel(QAbstractTableModel):
         self._resetting = True
         try:
             if folder_id is not MessageListModel._KEEP:
+                if folder_id != self._folder_id:
+                    self._filter = None  # the quick filter is the shown folder's
                 self._folder_id = folder_id
                 self._recipients = self._is_outgoing(folder_id)
             self._reload_count()

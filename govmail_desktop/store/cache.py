@@ -56,6 +56,7 @@ from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.threads import lower_current_thread_priority
 from govmail_desktop.store import keys
 from govmail_desktop.store.db import ThreadConnections, guarded, is_corruption, storage_error, write_transaction
+from govmail_desktop.store.list_filter import ListFilter, where_of
 from govmail_desktop.store.message_rows import (
     _PAGE_COLS,
     _ROWKEY_COLS,
@@ -650,8 +651,14 @@ class MailCache:
     # ------------------------------------------------------------------ counts
 
     @guarded
-    def count(self, folder_id: int) -> int:
-        return int(self._conn().execute("SELECT count(*) FROM messages WHERE folder_id=?", (folder_id,)).fetchone()[0])
+    def count(self, folder_id: int, where: ListFilter | None = None) -> int:
+        """Cached messages of the folder (those ``where`` keeps, when given)."""
+        condition, params = where_of(where)
+        return int(
+            self._conn()
+            .execute(f"SELECT count(*) FROM messages WHERE folder_id=? AND {condition}", (folder_id, *params))
+            .fetchone()[0]
+        )
 
     @guarded
     def unread_count(self, folder_id: int) -> int:
@@ -687,14 +694,19 @@ class MailCache:
         return ", ".join(f"{c} {direction}" for c in SORT_COLUMNS[SortKey(sort)])
 
     @guarded
-    def page(self, folder_id: int, sort: SortKey, descending: bool, offset: int, limit: int) -> list[PageRow]:
-        """Rows ``offset .. offset+limit-1`` of the folder in the given order."""
+    def page(
+        self, folder_id: int, sort: SortKey, descending: bool, offset: int, limit: int,
+        where: ListFilter | None = None,
+    ) -> list[PageRow]:
+        """Rows ``offset .. offset+limit-1`` of the folder in the given order (of those
+        ``where`` keeps, when given)."""
         order = self._order_by(sort, descending)
+        condition, params = where_of(where)
         rows = self._conn().execute(
             f"""SELECT {_PAGE_COLS} FROM messages WHERE id IN (
-                    SELECT id FROM messages WHERE folder_id=? ORDER BY {order} LIMIT ? OFFSET ?)
+                    SELECT id FROM messages WHERE folder_id=? AND {condition} ORDER BY {order} LIMIT ? OFFSET ?)
                 ORDER BY {order}""",
-            (folder_id, limit, offset),
+            (folder_id, *params, limit, offset),
         ).fetchall()
         return [PageRow._make(r) for r in rows]
 
@@ -707,22 +719,43 @@ class MailCache:
         return [RowKey._make(r) for r in rows]
 
     @guarded
-    def position_of_key(self, folder_id: int, key: RowKey, sort: SortKey, descending: bool) -> int:
-        """How many cached rows sort before ``key`` (the row need not exist any more)."""
+    def position_of_key(
+        self, folder_id: int, key: RowKey, sort: SortKey, descending: bool, where: ListFilter | None = None
+    ) -> int:
+        """How many cached rows (that ``where`` keeps) sort before ``key`` (the row need not exist any more)."""
         cols = SORT_COLUMNS[SortKey(sort)]
         op = ">" if descending else "<"
         placeholders = ", ".join("?" for _ in cols)
+        condition, params = where_of(where)
         row = self._conn().execute(
-            f"SELECT count(*) FROM messages WHERE folder_id=? AND ({', '.join(cols)}) {op} ({placeholders})",
-            (folder_id, *key.sort_values(SortKey(sort))),
+            f"SELECT count(*) FROM messages WHERE folder_id=? AND ({', '.join(cols)}) {op} ({placeholders})"
+            f" AND {condition}",
+            (folder_id, *key.sort_values(SortKey(sort)), *params),
         ).fetchone()
         return int(row[0])
 
     @guarded
-    def position_of(self, folder_id: int, uid: int, sort: SortKey, descending: bool) -> int | None:
-        """Row number of a UID in the given order, or None if it is not cached."""
+    def position_of(
+        self, folder_id: int, uid: int, sort: SortKey, descending: bool, where: ListFilter | None = None
+    ) -> int | None:
+        """Row number of a UID in the given order, or None if it is not cached (or ``where`` keeps it out)."""
         found = self.row_keys(folder_id, [uid])
-        return self.position_of_key(folder_id, found[0], sort, descending) if found else None
+        if not found:
+            return None
+        if where is not None and where.active and not self.count_of(folder_id, [uid], where):
+            return None
+        return self.position_of_key(folder_id, found[0], sort, descending, where)
+
+    @guarded
+    def count_of(self, folder_id: int, uids: Iterable[int], where: ListFilter | None = None) -> int:
+        """How many of these UIDs are cached (and kept by ``where``)."""
+        condition, params = where_of(where)
+        row = self._conn().execute(
+            f"SELECT count(*) FROM messages WHERE folder_id=? AND uid IN (SELECT value FROM json_each(?))"
+            f" AND {condition}",
+            (folder_id, json.dumps(sorted(set(uids))), *params),
+        ).fetchone()
+        return int(row[0])
 
     @guarded
     def summary(self, folder_id: int, uid: int) -> MessageSummary | None:
@@ -860,6 +893,21 @@ class MailCache:
     def parts_of(self, folder_id: int, uid: int) -> list[str]:
         rows = self._conn().execute(
             "SELECT part FROM parts WHERE folder_id=? AND uid=? ORDER BY part", (folder_id, uid)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    @guarded
+    def recent_without_parts(self, folder_id: int, since: int, parts: Sequence[str]) -> list[int]:
+        """UIDs of the folder's messages that arrived (INTERNALDATE, epoch seconds) at ``since``
+        or later and have none of ``parts`` cached, newest first (the background download
+        for search: ``sync/body_download.py``). A walk of the date index."""
+        marks = ", ".join("?" for _ in parts) or "NULL"
+        rows = self._conn().execute(
+            f"""SELECT uid FROM messages AS m WHERE folder_id=? AND internaldate>=?
+                  AND NOT EXISTS (SELECT 1 FROM parts AS p WHERE p.folder_id=m.folder_id
+                                  AND p.uid=m.uid AND p.part IN ({marks}))
+                ORDER BY internaldate DESC, uid DESC""",
+            (folder_id, int(since), *parts),
         ).fetchall()
         return [r[0] for r in rows]
 
