@@ -24,7 +24,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "govmail_desktop"
 
-PURE_LAYERS = ("core", "policy", "net", "mime", "store", "sync", "i18n", "admin")
+PURE_LAYERS = ("core", "policy", "net", "mime", "store", "sync", "search", "i18n", "admin")
 GUI_LAYERS = ("ui", "models")
 
 #: Qt's modules for widgets and painting: services/ must not reach them at all.
@@ -39,7 +39,7 @@ LAYER_RANK = {
     "core": 1,
     "policy": 2, "store": 2, "credentials": 2,
     "mime": 3, "net": 3,
-    "sync": 4,
+    "sync": 4, "search": 4,
     "services": 5, "admin": 5,
     "models": 6,
     "ui": 7,
