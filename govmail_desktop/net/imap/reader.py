@@ -194,16 +194,37 @@ class ResponseReader:
         may take them in the same block); the next read returns them first."""
         self._pushed_back[:0] = list(responses)
 
-    def _fill(self, timeout: float | None = None) -> None:
-        data = self.transport.recv(self.CHUNK, self.timeout if timeout is None else timeout)
-        if not data:
-            raise EOFError("connection closed by the server")
-        self.bytes_read += len(data)
-        if self._pos:
-            self._buf = self._buf[self._pos :] + data
-            self._pos = 0
-        else:
-            self._buf += data
+    def _fill(self, timeout: float | None = None, *, gather: bool = True) -> None:
+        """Read more: until a line end (CRLF) arrives or the pending data passes the line bound.
+
+        Chunks are collected and joined once, so a line trickled a few bytes per packet costs
+        linear work (appending each chunk to the buffer copied everything so far: O(n²) for a
+        16 MB line). A chunk without CRLF cannot complete the pending response, so nothing
+        waits that would not have waited anyway. ``gather=False``: return after one chunk.
+        What was read is kept in the buffer whatever happens (a timeout, a closed connection).
+        """
+        wait = self.timeout if timeout is None else timeout
+        pending = self._buf[self._pos :] if self._pos else self._buf
+        self._buf, self._pos = pending, 0  # what was taken is let go before the wait
+        parts = [pending]
+        have = len(pending)
+        last = pending[-1:]
+        try:
+            while True:
+                data = self.transport.recv(self.CHUNK, wait)
+                if not data:
+                    raise EOFError("connection closed by the server")
+                self.bytes_read += len(data)
+                parts.append(data)
+                have += len(data)
+                if (
+                    not gather or b"\r\n" in data or (last == b"\r" and data[:1] == b"\n")
+                    or have > bounds.MAX_LINE
+                ):
+                    return
+                last = data[-1:]
+        finally:
+            self._buf = b"".join(parts) if len(parts) > 1 else pending
 
     def buffered(self) -> int:
         return len(self._buf) - self._pos + (1 if self._pushed_back else 0)
@@ -444,7 +465,7 @@ class ResponseReader:
         if self.buffered():
             return True
         try:
-            self._fill(timeout)
+            self._fill(timeout, gather=False)
         except TimeoutError:
             return False
         return True
