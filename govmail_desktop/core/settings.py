@@ -55,6 +55,8 @@ class Setting(Generic[T]):
     choices: tuple[T, ...] | None = None
     #: For text: the whole value must match this regular expression.
     pattern: str | None = None
+    #: For whole numbers: the smallest and largest value allowed.
+    bounds: tuple[int, int] | None = None
 
     def validate(self, value: Any) -> Any:
         if self.type is bool and not isinstance(value, bool):
@@ -67,6 +69,8 @@ class Setting(Generic[T]):
             raise ValueError(f"{self.key}: {value!r} is not one of {list(self.choices)}")
         if self.pattern is not None and not re.fullmatch(self.pattern, value):
             raise ValueError(f"{self.key}: {value[:80]!r} is not in the expected form")
+        if self.bounds is not None and not self.bounds[0] <= value <= self.bounds[1]:
+            raise ValueError(f"{self.key}: {value!r} is not between {self.bounds[0]} and {self.bounds[1]}")
         return value
 
     @property
@@ -135,6 +139,13 @@ class SettingsSchema:
         int,
         10,
         "How often every folder is checked for changes, in minutes (0: only when asked).",
+    )
+    search_download_days = Setting(
+        "search.download_days", int, 30,
+        "Download the text of the messages of the last N days of every folder (not Junk or "
+        "Trash) in the background, so that search finds them offline; 0: off. The policy's "
+        "search.max_download_days caps it.",
+        bounds=(0, 3650),
     )
     notify_new_mail = Setting("notify.new_mail", bool, True, "Show a desktop notification for new mail.")
     compose_rich_text = Setting(

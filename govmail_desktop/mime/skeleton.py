@@ -32,6 +32,12 @@ from email.message import Message
 
 #: The cache part under which a skeleton is kept (the whole message: ``mailbox.BODY_PART``).
 SKELETON_PART = "SKELETON"
+#: The cache part under which the background download for search (``sync/body_download.py``)
+#: keeps a message's text: a skeleton (same markers, same token rule, read with
+#: ``parse_message(raw, skeleton=True)``) holding only the text parts the preview shows —
+#: every other part left out. The preview does not show it (it fetches the message as
+#: usual); the search index reads it like a skeleton.
+SEARCH_TEXT_PART = "SEARCH-TEXT"
 #: Top header field of a skeleton: its token.
 SKELETON_FIELD = "X-GovMail-Skeleton"
 #: Part header field of a part left out: ``<token> octets=<n> encoding=<cte>``.
@@ -114,6 +120,7 @@ def estimated_size(octets: int, encoding: str) -> int:
 __all__ = [
     "LEFT_OUT_FIELD",
     "SKELETON_FIELD",
+    "SEARCH_TEXT_PART",
     "SKELETON_PART",
     "estimated_size",
     "header_block",

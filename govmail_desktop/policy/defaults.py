@@ -85,6 +85,10 @@ DEFAULT_POLICY_DATA: dict[str, Any] = {
         "blocked_extensions": list(DEFAULT_BLOCKED_EXTENSIONS),
         "open_blocked": "confirm",
     },
+    "search": {
+        "default_download_days": 30,
+        "max_download_days": 3650,
+    },
     "locked_settings": {},
 }
 

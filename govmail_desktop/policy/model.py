@@ -2,7 +2,7 @@
 
 One section per JSON object of the policy file (schema_version 1):
 servers, addresses, tls, accounts, recipients, content, attachments,
-locked_settings. The meaning and default of each key is in schema.KEYS and
+search, locked_settings. The meaning and default of each key is in schema.KEYS and
 docs/admin.md.
 """
 
@@ -80,6 +80,25 @@ class AttachmentsSection:
     open_blocked: str = "confirm"
 
 
+#: The most days of mail whose text may be downloaded for search (about ten years: no cap).
+MAX_DOWNLOAD_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class SearchSection:
+    """Downloading message text in the background for offline search (user setting
+    ``search.download_days``)."""
+
+    #: Default of the user setting search.download_days (0: off).
+    download_days: int = 30
+    #: The most days the user (or a lock) may choose; 0: the download is off for everyone.
+    max_download_days: int = MAX_DOWNLOAD_DAYS
+
+    def allowed_days(self, wanted: int) -> int:
+        """The days in force for a user's (or a lock's) ``wanted``: never above the cap."""
+        return max(0, min(int(wanted), self.max_download_days))
+
+
 @dataclass(frozen=True)
 class Policy:
     servers: ServersSection
@@ -89,6 +108,7 @@ class Policy:
     recipients: RecipientsSection
     content: ContentSection
     attachments: AttachmentsSection
+    search: SearchSection = field(default_factory=SearchSection)
     #: user setting key (core/settings.py SCHEMA) -> the value it is locked to
     locked_settings: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""

@@ -3,7 +3,7 @@ r"""Windows Group Policy values under ``HKLM\SOFTWARE\Policies\GovMail``.
 Mapping to policy keys (documented in docs/admin.md):
 
 * one subkey per section: ``servers``, ``addresses``, ``tls``, ``accounts``,
-  ``recipients``, ``content``, ``attachments``; value name = key name
+  ``recipients``, ``content``, ``attachments``, ``search``; value name = key name
   (``HKLM\SOFTWARE\Policies\GovMail\servers`` value ``allow``);
 * lists are ``REG_MULTI_SZ``; text is ``REG_SZ`` (``REG_EXPAND_SZ`` also accepted:
   only the system folders ``%ProgramData%``, ``%SystemRoot%`` … are expanded, as

@@ -26,6 +26,7 @@ from govmail_desktop.i18n.catalog import Msg
 from govmail_desktop.policy import messages as m
 from govmail_desktop.policy.hosts import HostPattern, InvalidHost, parse_pattern
 from govmail_desktop.policy.model import (
+    MAX_DOWNLOAD_DAYS,
     SCHEMA_VERSION,
     AccountsSection,
     AddressesSection,
@@ -34,6 +35,7 @@ from govmail_desktop.policy.model import (
     Policy,
     Problem,
     RecipientsSection,
+    SearchSection,
     ServersSection,
     TlsSection,
 )
@@ -77,7 +79,7 @@ _LOCAL_V6 = tuple(ipaddress.IPv6Network(n) for n in ("::1/128", "fc00::/7", "fe8
 _N = TypeVar("_N", ipaddress.IPv4Network, ipaddress.IPv6Network)
 
 LOCKED_SETTINGS = "locked_settings"
-SECTIONS = ("servers", "addresses", "tls", "accounts", "recipients", "content", "attachments")
+SECTIONS = ("servers", "addresses", "tls", "accounts", "recipients", "content", "attachments", "search")
 TOP_LEVEL_VALUES = ("schema_version", "description")
 
 
@@ -430,6 +432,19 @@ KEYS: dict[str, KeySpec] = {
             "Opening a received attachment of a blocked type: confirm (asks, saying why) or forbid.",
             "REG_SZ",
         ),
+        KeySpec(
+            "search.default_download_days",
+            _int_range(0, MAX_DOWNLOAD_DAYS),
+            "Default of the user setting search.download_days: the text of the last N days of every "
+            "folder is downloaded for offline search (0: off); lock it with locked_settings.",
+            "REG_DWORD",
+        ),
+        KeySpec(
+            "search.max_download_days",
+            _int_range(0, MAX_DOWNLOAD_DAYS),
+            "The most days the user (or a lock) may choose for search.download_days; 0: never.",
+            "REG_DWORD",
+        ),
     )
 }
 
@@ -599,6 +614,10 @@ def build_policy(flat: Mapping[str, Any]) -> Policy:
             max_size_mb=flat["attachments.max_size_mb"],
             blocked_extensions=tuple(flat["attachments.blocked_extensions"]),
             open_blocked=flat["attachments.open_blocked"],
+        ),
+        search=SearchSection(
+            download_days=flat["search.default_download_days"],
+            max_download_days=flat["search.max_download_days"],
         ),
         locked_settings=MappingProxyType(dict(sorted(locked.items()))),
         description=flat.get("description", ""),

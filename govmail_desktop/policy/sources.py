@@ -54,6 +54,7 @@ from govmail_desktop.policy.registry import REGISTRY_ROOT, RegistryReader, read_
 from govmail_desktop.policy.schema import MAX_NESTING, Context, build_policy, nest, parse_layer, shown
 
 if TYPE_CHECKING:
+    from govmail_desktop.core.settings import Settings
     from govmail_desktop.policy.server import AddressRegistry
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,17 @@ class EffectivePolicy:
         """Policy-chosen defaults for user settings that are not locked."""
         from govmail_desktop.core.settings import SettingsSchema
 
-        return {SettingsSchema.mail_remote_content.key: self.policy.content.remote_content}
+        return {
+            SettingsSchema.mail_remote_content.key: self.policy.content.remote_content,
+            SettingsSchema.search_download_days.key: self.policy.search.download_days,
+        }
+
+    def search_download_days(self, settings: Settings) -> int:
+        """Days of mail whose text is downloaded for search: the user's setting (or the lock)
+        under ``search.max_download_days``; 0 when the policy is broken."""
+        if self.error is not None:
+            return 0
+        return self.policy.search.allowed_days(settings.search_download_days)
 
     def check_account_address(self, address: str) -> str:
         """Refuse (ACCOUNT_DOMAIN) unless the address may be set up as an account.

@@ -94,10 +94,10 @@ def test_locked_settings_cannot_be_loosened_by_the_user(tmp_path):
     assert type(info.value) is ConfigError and "locked by the agency" in info.value.user_text("en")
 
 
-def test_default_locks_nothing_but_sets_the_remote_content_default():
+def test_default_locks_nothing_but_sets_the_remote_content_and_search_download_defaults():
     eff = default_effective_policy()
     assert eff.locked_settings() == {}
-    assert eff.setting_defaults() == {"mail.remote_content": "block"}
+    assert eff.setting_defaults() == {"mail.remote_content": "block", "search.download_days": 30}
 
 
 def test_locked_settings_are_typed():
@@ -169,3 +169,86 @@ def test_reading_keys_refuse_wrong_values(data, key):
     eff = policy_from_dict(data)
     assert eff.error is not None
     assert [p.key for p in eff.problems] == [key]
+
+
+# -- search: text downloaded for offline search ------------------------------------------
+
+
+def test_search_download_defaults_to_thirty_days_with_no_practical_cap():
+    search = default_effective_policy().policy.search
+    assert (search.download_days, search.max_download_days) == (30, 3650)
+
+
+def test_search_download_keys_set_the_default_and_the_cap():
+    eff = policy_from_dict({"search": {"default_download_days": 7, "max_download_days": 14}})
+    assert eff.error is None, eff.problems
+    assert eff.setting_defaults()["search.download_days"] == 7
+    assert Settings(None, defaults=eff.setting_defaults()).search_download_days == 7
+    assert eff.search_download_days(Settings(None, defaults=eff.setting_defaults())) == 7
+
+
+def test_the_user_cannot_go_beyond_the_policys_cap(tmp_path):
+    eff = policy_from_dict({"search": {"max_download_days": 14}})
+    settings_file = tmp_path / "settings.json"
+    settings_file.write_text(json.dumps({"settings": {"search.download_days": 365}}), encoding="utf-8")
+    settings = Settings.load(settings_file, locked=eff.locked_settings(), defaults=eff.setting_defaults())
+    assert settings.search_download_days == 365  # what the user asked for is kept in the file...
+    assert eff.search_download_days(settings) == 14  # ...but never more than the cap is downloaded
+
+
+def test_a_cap_of_zero_turns_the_download_off_for_everyone(tmp_path):
+    eff = policy_from_dict({"search": {"max_download_days": 0}})
+    settings = Settings(None, defaults=eff.setting_defaults())
+    settings.set(Settings.search_download_days, 90)
+    assert eff.search_download_days(settings) == 0
+
+
+def test_the_policy_can_lock_the_search_download_days():
+    eff = policy_from_dict({"locked_settings": {"search.download_days": 0}})
+    assert eff.error is None, eff.problems
+    settings = Settings(None, locked=eff.locked_settings(), defaults=eff.setting_defaults())
+    assert settings.search_download_days == 0
+    assert settings.is_locked(Settings.search_download_days)
+    with pytest.raises(ConfigError, match="search.download_days is locked"):
+        settings.set(Settings.search_download_days, 30)
+    assert eff.search_download_days(settings) == 0
+
+
+def test_a_lock_above_the_cap_is_still_capped():
+    eff = policy_from_dict({"search": {"max_download_days": 10}, "locked_settings": {"search.download_days": 60}})
+    assert eff.error is None, eff.problems
+    assert eff.search_download_days(Settings(None, locked=eff.locked_settings())) == 10
+
+
+def test_a_broken_policy_downloads_nothing():
+    eff = policy_from_dict({"search": {"default_download_days": "thirty"}})
+    assert eff.error is not None
+    assert eff.search_download_days(Settings(None)) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"search": {"default_download_days": -1}}, "search.default_download_days"),
+        ({"search": {"default_download_days": 3651}}, "search.default_download_days"),
+        ({"search": {"default_download_days": True}}, "search.default_download_days"),
+        ({"search": {"max_download_days": "30"}}, "search.max_download_days"),
+        ({"search": {"download_days": 30}}, "search.download_days"),  # the user setting's name
+        ({"locked_settings": {"search.download_days": 99999}}, "locked_settings.search.download_days"),
+        ({"locked_settings": {"search.download_days": "30"}}, "locked_settings.search.download_days"),
+    ],
+)
+def test_search_download_keys_refuse_wrong_values(data, key):
+    eff = policy_from_dict(data)
+    assert eff.error is not None
+    assert [p.key for p in eff.problems] == [key]
+
+
+def test_a_settings_file_with_days_out_of_range_falls_back_to_the_default(tmp_path):
+    settings_file = tmp_path / "settings.json"
+    settings_file.write_text(json.dumps({"settings": {"search.download_days": -5}}), encoding="utf-8")
+    settings = Settings.load(settings_file)
+    assert settings.search_download_days == 30
+    assert any("search.download_days" in problem for problem in settings.problems)
+    with pytest.raises(ConfigError):
+        settings.set(Settings.search_download_days, 4000)
