@@ -101,7 +101,7 @@ class SettingsDialog(QDialog):
         self._remote_senders = remote_senders
         self._remote_images = remote_images
         self.setObjectName("settingsDialog")
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(500)
         self.language_combo = QComboBox(self)
         self.language_combo.setObjectName("languageCombo")
         for code, name in LANGUAGE_AUTONYMS:
@@ -133,8 +133,8 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(self._language_label, self.language_combo)
         form.addRow(self._check_label, self.check_spin)
-        form.addRow("", self.notify_box)
-        form.addRow("", self.prefer_plain_box)
+        form.addRow(self.notify_box)
+        form.addRow(self.prefer_plain_box)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
