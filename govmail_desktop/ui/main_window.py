@@ -56,9 +56,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QToolBar,
     QTreeView,
@@ -114,7 +116,10 @@ REASON_NO_CONTACTS = QT_TRANSLATE_NOOP(
     "MainWindow", "The contacts list could not be opened; the log says why"
 )
 REASON_ONE_MESSAGE = QT_TRANSLATE_NOOP("MainWindow", "Select one message to reply to or forward")
-REASON_NO_SEARCH = QT_TRANSLATE_NOOP("MainWindow", "Not available yet: search comes in a later version")
+REASON_NO_SEARCH = QT_TRANSLATE_NOOP(
+    "MainWindow", "Search is not available: the search index could not be opened; the log says why"
+)
+REASON_NO_MESSAGE_SHOWN = QT_TRANSLATE_NOOP("MainWindow", "Open a message first")
 REASON_NO_ARCHIVE_FOLDER = QT_TRANSLATE_NOOP(
     "MainWindow", "This account has no Archive folder (choose one in File → Special Folders)"
 )
@@ -247,8 +252,15 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
 
+        # Search (issue 13): Ctrl+K all mail (the composer's Ctrl+K for links is its own window's),
+        # Ctrl+Shift+K the quick filter over the list, Ctrl+F find in the opened message.
         self.find_action = self._action("findAction")
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_K))
+        self.quick_filter_action = self._action("quickFilterAction")
+        self.quick_filter_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_K))
+        self.find_in_message_action = self._action("findInMessageAction")
+        self.find_in_message_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_in_message_action.triggered.connect(self._find_in_message)
         self.settings_action = self._action("settingsAction")
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.show_settings)
@@ -352,6 +364,7 @@ class MainWindow(QMainWindow):
             self.set_action_state(action, False, REASON_NO_COMPOSER)
         self.set_action_state(self.contacts_action, False, REASON_NO_CONTACTS)
         self.set_action_state(self.find_action, False, REASON_NO_SEARCH)
+        self.set_action_state(self.quick_filter_action, False, REASON_NO_ACCOUNT)
         for action in (*self.message_actions, self.refresh_action, self.threading_action,
                        self.special_folders_action):
             self.set_action_state(action, False, REASON_NO_ACCOUNT)
@@ -369,6 +382,8 @@ class MainWindow(QMainWindow):
 
         self.edit_menu = bar.addMenu("")
         self.edit_menu.addAction(self.find_action)
+        self.edit_menu.addAction(self.quick_filter_action)
+        self.edit_menu.addAction(self.find_in_message_action)
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.contacts_action)
         self.edit_menu.addAction(self.signatures_action)
@@ -429,6 +444,17 @@ class MainWindow(QMainWindow):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.archive_action)
         self.toolbar.addAction(self.delete_action)
+        # The search field at the right end (Enter: the search view; ui/search_controller.py).
+        spacer = QWidget(self.toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.search_field = QLineEdit(self.toolbar)
+        self.search_field.setObjectName("toolbarSearchField")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setMinimumWidth(220)
+        self.search_field.setMaximumWidth(360)
+        self.search_field.setEnabled(False)
+        self.toolbar.addWidget(self.search_field)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
     def _create_panes(self) -> None:
@@ -572,6 +598,16 @@ class MainWindow(QMainWindow):
         )
         self.quit_action.setText(self.tr("&Quit"))
         self.find_action.setText(self.tr("&Search…"))
+        self._set_tip(self.find_action, self.tr("Search the mail of every folder and account (Ctrl+K)"))
+        self.quick_filter_action.setText(self.tr("&Quick Filter"))
+        self._set_tip(self.quick_filter_action,
+                      self.tr("Show only the messages of this folder that match (Ctrl+Shift+K)"))
+        self.find_in_message_action.setText(self.tr("&Find in This Message…"))
+        self._set_tip(self.find_in_message_action, self.tr("Find text in the message shown (Ctrl+F)"))
+        self.search_field.setPlaceholderText(self.tr("Search all mail (Ctrl+K)"))
+        self.search_field.setToolTip(
+            self.tr("Type words, \"a phrase\", from:, subject:, after:1/10/2568 … and press Enter")
+        )
         self.settings_action.setText(self.tr("Se&ttings…"))
         self.preview_action.setText(self.tr("&Preview Pane"))
         self.about_action.setText(self.tr("&About GovMail Desktop"))
@@ -831,6 +867,14 @@ class MainWindow(QMainWindow):
         """The "select a message" text, or the preview of a message."""
         self.preview_placeholder.setVisible(placeholder)
         self.preview_view.setVisible(not placeholder)
+
+    @Slot()
+    def _find_in_message(self) -> None:
+        """Ctrl+F: the find bar over the message shown."""
+        if self.preview_view.isVisible():
+            self.preview_view.find_bar.open_bar()
+        else:
+            self.show_message("info", _qt_text(REASON_NO_MESSAGE_SHOWN))
 
     def _focus_preview(self) -> None:
         if not self.preview_pane.isVisible():

@@ -124,10 +124,13 @@ class MessageView(QTextBrowser):
         link_hovered(str url, str text): the pointer (or the keyboard focus) is on a link;
             ("", "") when it left it.
         link_clicked(str url, str text): a link was activated (mouse or Enter).
+        content_changed(): a new text is shown (another message, plain/formatted, images
+            reloaded): search highlights are marked again (ui/highlight.TextHighlighter).
     """
 
     link_hovered = Signal(str, str)
     link_clicked = Signal(str, str)
+    content_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -197,6 +200,7 @@ class MessageView(QTextBrowser):
             old.deleteLater()
         self.document().setHtml(html)
         self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.content_changed.emit()
 
     # ------------------------------------------------------------------ resources
 

@@ -58,6 +58,8 @@ from govmail_desktop.services.mailbox import (
     PreviewResult,
 )
 from govmail_desktop.ui.attachment_panel import AttachmentPanel
+from govmail_desktop.ui.find_bar import FindBar
+from govmail_desktop.ui.highlight import TextHighlighter
 from govmail_desktop.ui.marking_badges import MarkingBadges
 from govmail_desktop.ui.message_view import MessageView
 from govmail_desktop.ui.remote_bar import RemoteBar, RemoteContent
@@ -231,6 +233,10 @@ class PreviewPane(QWidget):
         self.body_bars.addWidget(self.remote_bar)
         self.remote_content = RemoteContent(self.remote_bar, self)
         self.remote_content.attach(self.body)
+        #: Search matches marked in the text (the search view's terms; Ctrl+F's find bar).
+        self.highlighter = TextHighlighter(self.body, self)
+        self.find_bar = FindBar(self.highlighter, self)
+        self.body_bars.addWidget(self.find_bar)
 
         self.header_content = _HeaderContent()
         self.header_content.setObjectName("previewHeaders")

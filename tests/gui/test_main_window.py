@@ -50,8 +50,9 @@ def test_window_opens_in_thai_by_default(make_main_window):
     assert w.message_view.model().rowCount() == 0
     assert w.message_view.empty_text().startswith("ไม่มีจดหมาย")
     assert w.connection_label.text() == "ออฟไลน์"
-    toolbar = [a.text() for a in w.toolbar.actions() if not a.isSeparator()]
+    toolbar = [a.text() for a in w.toolbar.actions() if not a.isSeparator() and a.text()]
     assert toolbar == ["รับจดหมาย", "เขียนจดหมาย", "ตอบกลับ", "ตอบกลับทั้งหมด", "ส่งต่อ", "เก็บถาวร", "ลบ"]
+    assert w.search_field.placeholderText() == "ค้นหาจดหมายทั้งหมด (Ctrl+K)"  # the search field at the end
 
 
 def test_mail_actions_are_disabled_until_they_have_work(make_main_window):
