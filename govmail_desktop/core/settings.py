@@ -173,7 +173,7 @@ def schema_of(declarations: type) -> dict[str, Setting[Any]]:
 
 SCHEMA: dict[str, Setting[Any]] = schema_of(SettingsSchema)
 
-SECTIONS = ("accounts", "composer")
+SECTIONS = ("accounts", "composer", "saved_searches")
 
 
 class Settings(SettingsSchema):
