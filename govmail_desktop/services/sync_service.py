@@ -706,6 +706,23 @@ class SyncService(QObject):
             first=first, retry_on_network=retry_on_network,
         )
 
+    def run_in_background(
+        self,
+        key: tuple[str | int, ...],
+        title: Callable[[], str],
+        job: Callable[[SyncListener, MailboxConnection, CancelToken], object],
+    ) -> int:
+        """Run background work (the text download for search: services/body_download.py) at the
+        back of the connection worker's queue; ``job`` reports progress through its listener and
+        should stop early while :meth:`others_waiting` (the user's work goes first). A lost
+        connection ends it as failed (no reconnect and rerun for optional work)."""
+        return self._submit(key, title, job, retry_on_network=False)
+
+    def others_waiting(self) -> bool:
+        """For a job running on the connection worker: True when other operations wait behind
+        it (a clicked message, a folder opened, a sync) — a background job then stops early."""
+        return self._worker.pending() > 1
+
     def cancel(self, op_id: int) -> None:
         """Cancel a queued or running operation (its ``cancelled`` follows, queued)."""
         self._worker.cancel(op_id) or self._local.cancel(op_id)

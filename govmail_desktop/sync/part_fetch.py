@@ -60,6 +60,11 @@ CHUNK = 512 * 1024
 _TEXT_SHOWN = frozenset({"text/plain", "text/html", "text/enriched", "text/richtext", "text/rfc822-headers"})
 
 
+def shown_text(node: BodyPart) -> bool:
+    """A leaf the preview shows as the message's text (not an attachment)."""
+    return node.content_type in _TEXT_SHOWN and node.disposition != "attachment"
+
+
 class PartUnavailable(ServerError):
     """The server no longer has the message (or the part): moved or deleted elsewhere."""
 
@@ -134,7 +139,7 @@ def plan(root: BodyPart) -> dict[str, str]:
         attachment = node.disposition == "attachment"
         if node.is_message:
             decisions[node.part] = BODY if node.size <= MESSAGE_MAX else HEADER_ONLY
-        elif node.content_type in _TEXT_SHOWN and not attachment:
+        elif shown_text(node):
             decisions[node.part] = BODY
         elif (in_related and not attachment and node.size <= INLINE_MAX) or node.size <= SMALL_PART:
             decisions[node.part] = BODY
@@ -216,17 +221,24 @@ def build_skeleton(
     return b"".join(out)
 
 
-def fetch_skeleton(conn: MailboxConnection, uid: int, cancelled: Callable[[], bool] = lambda: False) -> bytes:
-    """The skeleton of message ``uid`` of the selected folder. Raises PartUnavailable (gone),
-    SkeletonUnusable (keep it whole instead: structure unreadable, beyond the bounds or
-    sections missing), Cancelled, or the connection's errors."""
+def fetch_skeleton(
+    conn: MailboxConnection,
+    uid: int,
+    cancelled: Callable[[], bool] = lambda: False,
+    *,
+    choose: Callable[[BodyPart], dict[str, str]] = plan,
+) -> bytes:
+    """The skeleton of message ``uid`` of the selected folder, with the bodies ``choose``
+    keeps (:func:`plan` for the preview; the search download keeps the text only). Raises
+    PartUnavailable (gone), SkeletonUnusable (keep it whole instead: structure unreadable,
+    beyond the bounds or sections missing), Cancelled, or the connection's errors."""
     try:
         root, header = fetch_structure(conn, uid, header=True)
     except (BodyStructureError, ParseError) as exc:
         raise SkeletonUnusable(str(exc)) from None
     if header is None:
         raise SkeletonUnusable("the server sent no header")
-    decisions = plan(root)
+    decisions = choose(root)
     items = _items(root, decisions)
     sections: dict[str, bytes | None] = {}
     for start in range(0, len(items), SECTIONS_PER_FETCH):
@@ -360,4 +372,5 @@ __all__ = [
     "fetch_skeleton",
     "fetch_structure",
     "plan",
+    "shown_text",
 ]
