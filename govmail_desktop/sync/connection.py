@@ -56,6 +56,13 @@ class MailboxConnection(Protocol):
 
     def uid_search(self, criteria: str = "ALL") -> SearchResult: ...
 
+    def uid_search_text(
+        self, criteria: Sequence[bytes | str], *, charset: str | None = "UTF-8", limit: int = 0
+    ) -> SearchResult:
+        """UID SEARCH with user text (``str`` items) among the app's keys (``bytes``); see
+        ``ImapWire.uid_search_text``. Raises SearchCharsetRefused on BADCHARSET."""
+        ...
+
     def fetch_stream(
         self,
         uid_set: str,

@@ -79,6 +79,27 @@ class ImapCommandError(ServerError):
         )
 
 
+class SearchCharsetRefused(ImapCommandError):
+    """The server cannot search with the charset asked for (``NO [BADCHARSET]``): it
+    cannot search for Thai (or any non-English) text."""
+
+    code = "imap-badcharset"
+    default_message = QT_TRANSLATE_NOOP(
+        "Sync",
+        "The server {host} cannot search for Thai or other non-English text (it does not accept UTF-8 searches).",
+    )
+    default_hint = QT_TRANSLATE_NOOP(
+        "Sync",
+        "Messages on this computer were still searched. Search for English words or numbers to also search the server.",
+    )
+
+    def __init__(self, host: str, charset: str, cause: ImapCommandError) -> None:
+        self.charset = charset
+        ServerError.__init__(self, detail=f"SEARCH CHARSET {charset}: {cause.detail}", host=host)
+        self.response_code = cause.response_code
+        self.status = cause.status
+
+
 @dataclass
 class FetchBatch:
     """Messages parsed from one part of a streaming FETCH."""
@@ -276,21 +297,43 @@ class ImapWire:
 
     def command_with_literal(self, head: bytes, literal: bytes, tail: bytes = b"", during: str = "") -> CommandResult:
         """A command carrying one literal (APPEND): waits for the continuation (or LITERAL+)."""
-        tag = self._next_tag()
         label = during or head.split(b" ", 1)[0].decode("ascii", "replace")
+        return self.command_with_literals([head + b" ", tail], [literal], during=label)
+
+    def command_with_literals(
+        self, parts: Sequence[bytes], literals: Sequence[bytes], *, during: str = ""
+    ) -> CommandResult:
+        """A command with literals: ``parts[0] {literals[0]} parts[1] ... parts[-1]``.
+
+        Before each literal the server's continuation request is awaited, unless it
+        offers LITERAL+ (RFC 7888: ``{n+}``, sent at once). A tagged NO/BAD instead of
+        the continuation raises ImapCommandError (the rest is not sent).
+        """
+        if len(parts) != len(literals) + 1:
+            raise ValueError("one more part than literals")
+        self._check_usable(during or "command")
+        label = during or parts[0].split(b" ", 1)[0].decode("ascii", "replace")
+        tag = self._next_tag()
         nonsync = self.has("LITERAL+")
-        self._send(tag + b" " + head + b" {%d%s}\r\n" % (len(literal), b"+" if nonsync else b""), label)
-        if not nonsync:
-            while True:
-                resp = self._read(label)
-                if resp.line.startswith(b"+"):
-                    break
-                if resp.line.startswith(tag + b" "):
-                    parts = resp.line.split(b" ", 2)
-                    raise ImapCommandError(self.host, label, parts[1].decode("ascii", "replace"), parts[-1])
-                self._handle_untagged(resp, None)
-        self._send(literal + tail + b"\r\n", label)
+        pending = tag + b" " + parts[0]
+        for i, literal in enumerate(literals):
+            self._send(pending + b"{%d%s}\r\n" % (len(literal), b"+" if nonsync else b""), label)
+            if not nonsync:
+                self._await_continuation(tag, label)
+            pending = literal + parts[i + 1]
+        self._send(pending + b"\r\n", label)
         return self._finish(tag, label, [])
+
+    def _await_continuation(self, tag: bytes, label: str) -> None:
+        while True:
+            resp = self._read(label)
+            if resp.line.startswith(b"+"):
+                return
+            if resp.line.startswith(tag + b" "):
+                parts = resp.line.split(b" ", 2)
+                status = parts[1].decode("ascii", "replace") if len(parts) > 1 else "BAD"
+                raise ImapCommandError(self.host, label, status, parts[2] if len(parts) > 2 else b"")
+            self._handle_untagged(resp, None)
 
     # -- simple commands --------------------------------------------------------------------
     def capability(self) -> frozenset[str]:
@@ -540,6 +583,57 @@ class ImapWire:
         if not numbers:
             return SearchResult("", 0, modseq)
         return SearchResult(format_sequence_set(numbers), len(set(numbers)), modseq)
+
+    def uid_search_text(
+        self, criteria: Sequence[bytes | str], *, charset: str | None = "UTF-8", limit: int = 0
+    ) -> SearchResult:
+        """``UID SEARCH [RETURN (ALL COUNT)] [CHARSET x] criteria`` with user text in it.
+
+        ``criteria``: ``bytes`` items are search keys the app wrote (atoms such as
+        ``FROM``, ``NOT``, ``SENTSINCE``, ``1-Oct-2025``, and parentheses: checked,
+        never user text); ``str`` items are the user's strings, sent as a quoted string
+        when plain printable ASCII and as a literal otherwise (Thai, quotes, braces,
+        line breaks: a literal's length is counted, so nothing in it is read as
+        protocol). ESEARCH when offered, else plain SEARCH. ``limit`` > 0 keeps the
+        highest (newest) ``limit`` UIDs; ``matched`` is always the full count.
+        Raises SearchCharsetRefused when the server refuses the charset (BADCHARSET).
+        """
+        parts, literals = _search_parts(criteria)
+        head = b"UID SEARCH "
+        esearch = self.has("ESEARCH")
+        if esearch:
+            head += b"RETURN (ALL COUNT) "
+        if charset:
+            if not re.fullmatch(r"[A-Za-z0-9\-_]+", charset):
+                raise ValueError(f"not a charset name: {charset!r}")
+            head += b"CHARSET " + charset.encode("ascii") + b" "
+        parts[0] = head + parts[0]
+        try:
+            result = self.command_with_literals(parts, literals, during="SEARCH")
+        except ImapCommandError as exc:
+            if exc.response_code == "BADCHARSET" or (charset and _mentions_charset(exc)):
+                raise SearchCharsetRefused(self.host, charset or "", exc) from None
+            raise
+        numbers: list[int] = []
+        matched: int | None = None
+        modseq = None
+        for resp in result.untagged:
+            try:
+                if esearch and resp.line[:10].upper() == b"* ESEARCH ":
+                    found = parse_esearch(resp.line)
+                    numbers = found.numbers() if found.uid_set else []
+                    matched, modseq = found.matched, found.highest_modseq
+                elif resp.line[:9].upper() == b"* SEARCH " or resp.line.upper() == b"* SEARCH":
+                    some, modseq = parse_search(resp.line)
+                    numbers.extend(some)
+            except (ParseError, ValueError) as exc:
+                raise self._protocol_error("SEARCH", str(exc)) from None
+        unique = sorted(set(numbers))
+        if matched is None:
+            matched = len(unique)
+        if limit > 0 and len(unique) > limit:
+            unique = unique[-limit:]
+        return SearchResult(format_sequence_set(unique) if unique else "", matched, modseq)
 
     # -- fetching -------------------------------------------------------------------------------
     def fetch_stream(
@@ -843,6 +937,52 @@ class ImapWire:
 
 
 _COPYUID = re.compile(rb"\[COPYUID (\d+) ([0-9:,]+) ([0-9:,]+)\]", re.IGNORECASE)
+
+
+#: A search key the app writes itself (never user text): an atom of letters, digits and
+#: "-" (FROM, NOT, SENTSINCE, 1-Oct-2025, X-GovMail-Urgency), or a parenthesis.
+_SEARCH_ATOM = re.compile(rb"[A-Za-z0-9][A-Za-z0-9\-]*|\(|\)")
+_PLAIN_ASCII = re.compile(r"[\x20-\x7e]*")
+
+
+def _search_parts(criteria: Sequence[bytes | str]) -> tuple[list[bytes], list[bytes]]:
+    """The criteria as command parts with literals between them (see ``command_with_literals``)."""
+    if not criteria:
+        raise ValueError("no search criteria")
+    parts: list[bytes] = []
+    literals: list[bytes] = []
+    current = bytearray()
+    previous: bytes | None = None
+    for item in criteria:
+        if isinstance(item, bytes):
+            if _SEARCH_ATOM.fullmatch(item) is None:
+                raise ValueError(f"not a search key: {item!r}")
+            token: bytes | None = item
+        elif isinstance(item, str):
+            token = None
+        else:
+            raise TypeError(f"search criteria are bytes (keys) or str (text), not {type(item).__name__}")
+        if previous is not None and previous != b"(" and token != b")":
+            current += b" "
+        if token is not None:
+            current += token
+            previous = token
+        elif isinstance(item, str) and _PLAIN_ASCII.fullmatch(item) is not None:
+            current += b'"' + item.encode("ascii").replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'
+            previous = b'""'
+        else:
+            parts.append(bytes(current))
+            literals.append(str(item).encode("utf-8", "replace"))  # a lone surrogate matches nothing anyway
+            current = bytearray()
+            previous = b"{}"
+    parts.append(bytes(current))
+    return parts, literals
+
+
+def _mentions_charset(exc: ImapCommandError) -> bool:
+    """A NO/BAD to a CHARSET search that names the charset but has no BADCHARSET code."""
+    detail = exc.detail.upper()
+    return exc.response_code is None and "CHARSET" in detail and exc.status in ("NO", "BAD")
 
 
 def _copyuid_map(text: bytes) -> dict[int, int]:

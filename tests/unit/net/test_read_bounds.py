@@ -128,6 +128,7 @@ READ_PATHS: dict[str, tuple[Callable[[ImapWire], object], bytes]] = {
     "capability": (lambda wire: wire.capability(), b""),
     "command": (lambda wire: wire.command(b"NAMESPACE"), b""),
     "command_with_literal": (lambda wire: wire.command_with_literal(b"APPEND INBOX", b"x"), b""),
+    "command_with_literals": (lambda wire: wire.command_with_literals([b"SEARCH TEXT ", b""], [b"x"]), b""),
     "create": (lambda wire: wire.create("Reports"), b""),
     "delete": (lambda wire: wire.delete("Reports"), b""),
     "enable": (lambda wire: wire.enable("QRESYNC"), b""),
@@ -148,6 +149,7 @@ READ_PATHS: dict[str, tuple[Callable[[ImapWire], object], bytes]] = {
     "uid_expunge": (lambda wire: wire.uid_expunge("1:5"), b""),
     "uid_move": (lambda wire: wire.uid_move("1:5", "Archive"), b""),
     "uid_search": (lambda wire: wire.uid_search(), b""),
+    "uid_search_text": (lambda wire: wire.uid_search_text([b"TEXT", "งบประมาณ"]), b"+ go on\r\n"),
     "unselect": (_unselect, b""),
     "xlist_folders": (lambda wire: wire.xlist_folders(), b""),
 }
