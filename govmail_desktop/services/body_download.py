@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
@@ -31,6 +32,10 @@ from govmail_desktop.sync.body_download import BatchResult
 from govmail_desktop.sync.connection import MailboxConnection
 from govmail_desktop.sync.control import CancelToken
 from govmail_desktop.sync.listener import SyncListener
+
+if TYPE_CHECKING:
+    from govmail_desktop.core.settings import Settings
+    from govmail_desktop.policy.sources import EffectivePolicy
 
 log = logging.getLogger(__name__)
 
@@ -210,4 +215,14 @@ class BodyDownloader(QObject):
             self.start(self.settle_ms)
 
 
-__all__ = ["FULL", "IDLE", "PAUSE_MS", "RUNNING", "SETTLE_MS", "STOPPED", "WAITING", "BodyDownloader"]
+__all__ = ["FULL", "IDLE", "PAUSE_MS", "RUNNING", "SETTLE_MS", "STOPPED", "WAITING", "BodyDownloader", "for_account"]
+
+
+def for_account(
+    service: SyncService, cache: MailCache, policy: EffectivePolicy, settings: Settings,
+    parent: QObject | None = None, **kwargs: int,
+) -> BodyDownloader:
+    """The account's downloader as the app builds it: the days in force are the user's
+    ``search.download_days`` (or the policy's lock) under ``search.max_download_days``, read
+    at each batch (``EffectivePolicy.search_download_days``)."""
+    return BodyDownloader(service, cache, lambda: policy.search_download_days(settings), parent=parent, **kwargs)
