@@ -82,7 +82,7 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from govmail_desktop.ui.password_prompt import PasswordPrompts
     from govmail_desktop.ui.preview_pane import PreviewPane
     from govmail_desktop.ui.qt_i18n import LanguageController
-    from govmail_desktop.ui.settings_dialog import MailSettings
+    from govmail_desktop.ui.settings_dialog import MailSettings, SearchDownloadSettings
     from govmail_desktop.ui.tray import MailTray
 
 log = logging.getLogger(__name__)
@@ -405,6 +405,7 @@ def engine_sync_factory(policy: EffectivePolicy, settings: Settings, passwords: 
         return None
     from govmail_desktop.core.accounts import special_folder_roles
     from govmail_desktop.core.errors import PasswordNeeded
+    from govmail_desktop.services.body_download import for_account as search_download
     from govmail_desktop.services.sync_adapter import EngineSyncAdapter
     from govmail_desktop.services.sync_service import SyncService, imap_connector
 
@@ -425,6 +426,8 @@ def engine_sync_factory(policy: EffectivePolicy, settings: Settings, passwords: 
         service = SyncService(cache, queue, connect, idle_connect=idle, chosen_folders=chosen)
         adapter = EngineSyncAdapter(service, cache, queue)
         service.setParent(adapter)
+        # The text of recent mail for offline search: starts once connected (issue 13).
+        adapter.body_downloader = search_download(service, cache, policy, settings, parent=adapter)
         return adapter
 
     return factory
@@ -651,6 +654,34 @@ class Mailboxes:
             mailbox.account = updated
         service.set_folder_choice(choice)
 
+    #: The policy's ``search.max_download_days`` (open_mailboxes sets it; 0: no download allowed;
+    #: None: no policy given, no cap).
+    search_download_cap: int | None = None
+
+    def search_download_settings(self) -> SearchDownloadSettings:
+        """Edit → Settings' days of mail downloaded for offline search, the lock and the cap."""
+        from govmail_desktop.ui.settings_dialog import SearchDownloadSettings
+
+        settings = self.settings
+        cap = SearchDownloadSettings().cap if self.search_download_cap is None else self.search_download_cap
+        return SearchDownloadSettings(
+            days=settings.search_download_days,
+            locked=settings.is_locked(Settings.search_download_days),
+            cap=cap,
+        )
+
+    def apply_search_download(self, days: int) -> None:
+        """The user changed the days in Edit → Settings: save, and each account's download
+        starts again from what is cached (more days: older mail too; 0: it stops)."""
+        current = self.search_download_settings()
+        if current.fixed or days == current.shown:
+            return
+        save_setting(self.settings, self.bridge, Settings.search_download_days, max(0, min(int(days), current.cap)))
+        for mailbox in self.accounts:
+            downloader = getattr(mailbox.sync, "body_downloader", None)
+            if downloader is not None:
+                downloader.settings_changed()
+
     def mail_settings(self) -> MailSettings:
         """The preferences Edit → Settings shows (and which of them the policy locks)."""
         from govmail_desktop.ui.settings_dialog import MailSettings
@@ -733,6 +764,8 @@ def attach_mailboxes(
     )
     window.set_mail_settings_source(mailboxes.mail_settings)
     window.mail_settings_requested.connect(mailboxes.apply_mail_settings)
+    window.set_search_download_source(mailboxes.search_download_settings)
+    window.search_download_requested.connect(mailboxes.apply_search_download)
     opened = [m for m in (mailboxes.open(a) for a in accounts) if m is not None]
     if opened:
         mailboxes.connect_window(opened)
@@ -762,6 +795,8 @@ def open_mailboxes(ctx: AppContext, overrides: AppOverrides) -> Mailboxes:
         force_plain_text=policy.policy.content.force_plain_text,
     )
     ctx.shutdown_hooks.append(mailboxes.shutdown)
+    # Text of recent mail downloaded for offline search: never more days than the policy allows.
+    mailboxes.search_download_cap = policy.policy.search.max_download_days if policy.error is None else 0
     from govmail_desktop.ui.remote_bar import attach_remote_content
 
     # Remote images of formatted messages: the policy, the user's choice, the senders' list.

@@ -35,6 +35,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.errors import GovMailError, ServerError
+from govmail_desktop.services.body_download import BodyDownloader
 from govmail_desktop.services.mailbox import (
     DONE,
     FAILED,
@@ -105,12 +106,16 @@ class EngineSyncAdapter(QObject):
 
     #: Body requests made offline wait in the engine's queue for the connection.
     queues_offline = True
+    #: The background text download for search (services/body_download.py), when the app built one.
+    body_downloader: BodyDownloader | None = None
 
     def start(self) -> None:
         self._set_state(STATE_CONNECTING)
         self.service.start()
 
     def stop(self) -> None:
+        if self.body_downloader is not None:
+            self.body_downloader.stop()
         self.service.stop()
 
     def sync_all(self) -> None:

@@ -75,7 +75,12 @@ from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.ui import icons
 from govmail_desktop.ui.message_delegate import MarksDelegate, SubjectDelegate
 from govmail_desktop.ui.preview_pane import PreviewPane
-from govmail_desktop.ui.settings_dialog import LANGUAGE_AUTONYMS, MailSettings, SettingsDialog
+from govmail_desktop.ui.settings_dialog import (
+    LANGUAGE_AUTONYMS,
+    MailSettings,
+    SearchDownloadSettings,
+    SettingsDialog,
+)
 from govmail_desktop.ui.sync_status import CONNECTING, OFFLINE, ONLINE, SYNCING, SyncProgress, state_icon
 
 #: Special-use folders shown (offline) until the folder tree model exists:
@@ -176,6 +181,8 @@ class MainWindow(QMainWindow):
         language_requested(str): the user chose a UI language (``"th"``/``"en"``).
         mail_settings_requested(int, bool): the user changed the minutes between
             checks of every folder (0: only when asked) or the new-mail notification.
+        search_download_requested(int): the user changed the days of mail downloaded
+            for offline search (``search.download_days``; 0: off).
         preview_pane_toggled(bool): View → Preview pane was switched.
         retranslated(): the texts were set again after a language switch
             (the controller then retranslates the models).
@@ -189,6 +196,7 @@ class MainWindow(QMainWindow):
 
     language_requested = Signal(str)
     mail_settings_requested = Signal(int, bool)
+    search_download_requested = Signal(int)
     preview_pane_toggled = Signal(bool)
     retranslated = Signal()
     layout_changed = Signal(str, str)
@@ -245,6 +253,7 @@ class MainWindow(QMainWindow):
         self.special_folders_action = self._action("specialFoldersAction")
         self.special_folders_action.setEnabled(False)  # the mailbox controller enables it
         self._mail_settings_source: Callable[[], MailSettings] = MailSettings
+        self._search_download_source: Callable[[], SearchDownloadSettings] = SearchDownloadSettings
 
         self.quit_action = self._action("quitAction")
         # StandardKey.Quit is empty on Windows and on plain X11 sessions.
@@ -987,6 +996,10 @@ class MainWindow(QMainWindow):
         self.preview_pane.setVisible(checked)
         self.preview_pane_toggled.emit(checked)
 
+    def set_search_download_source(self, source: Callable[[], SearchDownloadSettings]) -> None:
+        """Where the Settings dialog reads the days of mail downloaded for search (lock, cap) from."""
+        self._search_download_source = source
+
     def set_mail_settings_source(self, source: Callable[[], MailSettings]) -> None:
         """Where the Settings dialog reads the current mail preferences from."""
         self._mail_settings_source = source
@@ -998,12 +1011,14 @@ class MainWindow(QMainWindow):
             remote_senders=self.preview_view.remote_content.senders,
             remote_images=self.preview_view.remote_content.images_settings(),
             formatting=self.preview_view.format_settings(),
+            search_download=self._search_download_source(),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         # Bound methods and signals, not lambdas holding the dialog: a closure over
         # an object deleted on close crashes PySide when the connection is freed.
         dialog.language_chosen.connect(self._on_settings_accepted)
         dialog.mail_settings_chosen.connect(self.mail_settings_requested)
+        dialog.search_download_chosen.connect(self.search_download_requested)
         dialog.remote_mode_chosen.connect(self.preview_view.remote_content.choose_mode)
         dialog.prefer_plain_chosen.connect(self.preview_view.choose_prefer_plain)
         dialog.open()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from govmail_desktop.policy.model import MAX_DOWNLOAD_DAYS
 from govmail_desktop.store.remote_senders import RemoteSenders
 
 #: Each language is named in itself, so a user who cannot read the current UI
@@ -67,6 +68,26 @@ class FormatSettings:
 REMOTE_MODES = ("block", "allow")
 
 
+@dataclass(frozen=True)
+class SearchDownloadSettings:
+    """The user's ``search.download_days`` as the dialog shows it (0: off); ``locked``: the policy
+    sets it; ``cap``: the policy's ``search.max_download_days`` (0: the download is not allowed)."""
+
+    days: int = 30
+    locked: bool = False
+    cap: int = MAX_DOWNLOAD_DAYS
+
+    @property
+    def fixed(self) -> bool:
+        """The user cannot change it: locked, or not allowed at all."""
+        return self.locked or self.cap <= 0
+
+    @property
+    def shown(self) -> int:
+        """The days in force: never above the cap."""
+        return max(0, min(self.days, self.cap))
+
+
 class SettingsDialog(QDialog):
     """Shows the preferences and reports what the user accepted.
 
@@ -78,12 +99,16 @@ class SettingsDialog(QDialog):
             of every folder (0: only when asked) or the new-mail notification changed.
         prefer_plain_chosen(bool): emitted on OK when "prefer plain text" changed
             (``mail.prefer_plain_text``; never when the policy sets or forces it).
+        search_download_chosen(int): emitted on OK when the days of mail downloaded for
+            offline search changed (``search.download_days``, 0: off; never when the policy
+            locks it or allows no download).
     """
 
     language_chosen = Signal(str)
     mail_settings_chosen = Signal(int, bool)
     remote_mode_chosen = Signal(str)
     prefer_plain_chosen = Signal(bool)
+    search_download_chosen = Signal(int)
 
     def __init__(
         self,
@@ -94,9 +119,11 @@ class SettingsDialog(QDialog):
         remote_senders: RemoteSenders | None = None,
         remote_images: RemoteImagesSettings | None = None,
         formatting: FormatSettings | None = None,
+        search_download: SearchDownloadSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self._formatting = formatting or FormatSettings()
+        self._search_download = search_download or SearchDownloadSettings()
         self._mail = mail or MailSettings()
         self._remote_senders = remote_senders
         self._remote_images = remote_images
@@ -129,12 +156,21 @@ class SettingsDialog(QDialog):
         self.prefer_plain_box.setObjectName("preferPlainTextBox")
         self.prefer_plain_box.setChecked(self._formatting.prefer_plain or self._formatting.forced)
         self.prefer_plain_box.setEnabled(not self._formatting.locked and not self._formatting.forced)
+        download = self._search_download
+        self.search_download_spin = QSpinBox(self)
+        self.search_download_spin.setObjectName("searchDownloadSpin")
+        self.search_download_spin.setRange(0, max(0, download.cap))
+        self.search_download_spin.setValue(download.shown)
+        self.search_download_spin.setEnabled(not download.fixed)
+        self._search_download_label = QLabel(self)
+        self._search_download_label.setBuddy(self.search_download_spin)
 
         form = QFormLayout()
         form.addRow(self._language_label, self.language_combo)
         form.addRow(self._check_label, self.check_spin)
         form.addRow(self.notify_box)
         form.addRow(self.prefer_plain_box)
+        form.addRow(self._search_download_label, self.search_download_spin)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -230,6 +266,9 @@ class SettingsDialog(QDialog):
             plain = self.prefer_plain_box.isChecked()
             if plain != formatting.prefer_plain:
                 self.prefer_plain_chosen.emit(plain)
+        download = self._search_download
+        if not download.fixed and self.search_download_spin.value() != download.shown:
+            self.search_download_chosen.emit(self.search_download_spin.value())
         if self._remote_senders is not None:
             for address in self._removed_senders:
                 self._remote_senders.remove(address)
@@ -260,6 +299,23 @@ class SettingsDialog(QDialog):
             plain_tip = self.tr("Plain text shows no pictures or layout; the toggle above a message still "
                                 "switches that message.")
         self.prefer_plain_box.setToolTip(plain_tip)
+        self._search_download_label.setText(self.tr("&Download messages for offline search from the last:"))
+        self.search_download_spin.setSuffix(self.tr(" days"))
+        self.search_download_spin.setSpecialValueText(self.tr("Off"))
+        download = self._search_download
+        if download.cap <= 0:
+            download_tip = self.tr("Your agency's policy does not allow downloading messages for search.")
+        elif download.locked:
+            download_tip = locked
+        else:
+            download_tip = self.tr("The text of recent messages (not their attachments) in every folder except "
+                                   "Junk and Trash is downloaded in the background, so that search finds it "
+                                   "without the server.")
+            if download.cap < MAX_DOWNLOAD_DAYS:
+                download_tip += " " + self.tr("Your agency's policy allows at most {days} days.").format(
+                    days=download.cap)
+        self.search_download_spin.setToolTip(download_tip)
+        self._search_download_label.setToolTip(download_tip)
         self._note.setText(self.tr("The new language is used at once and saved for the next start."))
         self.remote_group.setTitle(self.tr("Remote images"))
         self._remote_label.setText(self.tr("Senders whose remote images are always shown:"))
