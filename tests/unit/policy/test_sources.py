@@ -204,6 +204,17 @@ def test_windows_precedence_registry_over_file_over_default(tmp_path):
     assert info.value.code == api.HOST_NOT_ALLOWED
 
 
+def test_windows_registry_sets_the_search_download_cap_and_lock(tmp_path):
+    eff, _ = win(tmp_path, {
+        "Search": {"Max_Download_Days": (REG_DWORD, 14), "default_download_days": (REG_DWORD, 7)},
+        "locked_settings": {"search.download_days": (REG_DWORD, 0)},
+    })
+    assert eff.error is None, eff.error and eff.error.detail
+    assert (eff.policy.search.download_days, eff.policy.search.max_download_days) == (7, 14)
+    assert eff.locked_settings() == {"search.download_days": 0}
+    assert eff.sources["search.max_download_days"] == r"HKLM\SOFTWARE\Policies\GovMail\Search\Max_Download_Days"
+
+
 def test_windows_without_registry_key_uses_the_file(tmp_path):
     eff, path = win(tmp_path, None, {"schema_version": 1, "tls": {"min_version": "1.3"}})
     assert eff.error is None
@@ -215,6 +226,8 @@ def test_windows_without_registry_key_uses_the_file(tmp_path):
     [
         ({"servers": {"allow": (REG_SZ, "mail.go.th")}}, ["servers.allow", "REG_SZ", "REG_MULTI_SZ"]),
         ({"attachments": {"max_size_mb": (REG_SZ, "10")}}, ["attachments.max_size_mb", "REG_DWORD"]),
+        ({"search": {"max_download_days": (REG_SZ, "30")}}, ["search.max_download_days", "REG_DWORD"]),
+        ({"locked_settings": {"search.download_days": (REG_SZ, "30")}}, ["search.download_days", "REG_DWORD"]),
         ({"tls": {"min_version": (REG_SZ, "1.0")}}, ["tls.min_version", "1.0"]),
         ({"tls": {"mini_version": (REG_SZ, "1.2")}}, ["tls.mini_version", "unknown key"]),
         ({"serverz": {"allow": (REG_MULTI_SZ, [])}}, ["serverz"]),
