@@ -58,6 +58,11 @@ UnreadRole = _USER + 4  # int
 SelectableRole = _USER + 5  # bool
 #: The role of the local Outbox node (messages waiting to be sent; not a server folder).
 OUTBOX_ROLE = "outbox"
+#: The "Saved Searches" node (last in the tree) and each saved search under it: virtual folders
+#: whose messages are the search's results (ui/search_controller.py runs the search).
+SAVED_SEARCHES_ROLE = "saved-searches"
+SAVED_SEARCH_ROLE = "saved-search"
+SavedSearchIdRole = _USER + 6  # str: the saved search's id (core/saved_searches.py)
 
 
 @dataclass(eq=False)
@@ -68,6 +73,9 @@ class _Node:
     role: str | None = None
     unread: int = 0
     selectable: bool = True
+    #: A saved search's query (its tooltip) and id.
+    query: str = ""
+    search_id: str = ""
     parent: _Node | None = None
     children: list[_Node] = field(default_factory=list)
 
@@ -100,6 +108,8 @@ class FolderTreeModel(QAbstractItemModel):
         self._icon_for: Callable[[str | None], Any] | None = None
         #: Messages in the account's outbox (shown as the Outbox folder when not 0).
         self._outbox_count = 0
+        #: Saved searches shown under "Saved Searches": (id, name, query).
+        self._saved: tuple[tuple[str, str, str], ...] = ()
         self.reload()
 
     def set_icon_provider(self, icon_for: Callable[[str | None], Any] | None) -> None:
@@ -177,7 +187,26 @@ class FolderTreeModel(QAbstractItemModel):
                 sort_children(child)
 
         sort_children(root)
+        if self._saved:  # the virtual folders after every real one
+            group = _Node(None, "", "", role=SAVED_SEARCHES_ROLE, selectable=False, parent=root)
+            for search_id, name, query in sorted(self._saved, key=lambda s: self._collator.sortKey(s[1])):
+                group.children.append(_Node(None, name, "", role=SAVED_SEARCH_ROLE, selectable=False,
+                                            query=query, search_id=search_id, parent=group))
+            root.children.append(group)
         return root
+
+    def set_saved_searches(self, saved: Sequence[tuple[str, str, str]]) -> None:
+        """The saved searches to show as virtual folders: (id, name, query) each."""
+        saved = tuple(saved)
+        if saved == self._saved:
+            return
+        self._saved = saved
+        self.reload()
+
+    def index_for_saved_search(self, search_id: str) -> QModelIndex:
+        group = next((n for n in self._root.children if n.role == SAVED_SEARCHES_ROLE), None)
+        node = next((n for n in group.children if n.search_id == search_id), None) if group else None
+        return self.createIndex(node.row(), 0, node) if node is not None else QModelIndex()
 
     def _read(self) -> tuple[list[CachedFolder], dict[int, int]] | None:
         try:
@@ -189,7 +218,7 @@ class FolderTreeModel(QAbstractItemModel):
 
     @staticmethod
     def _shape(node: _Node) -> list[Any]:
-        return [(c.folder_id, c.label, c.role, FolderTreeModel._shape(c)) for c in node.children]
+        return [(c.folder_id, c.label, c.role, c.query, c.search_id, FolderTreeModel._shape(c)) for c in node.children]
 
     def reload(self) -> None:
         """Re-read the folder list: counts only → dataChanged; new structure → reset."""
@@ -266,6 +295,10 @@ class FolderTreeModel(QAbstractItemModel):
         return self._root
 
     def display_name(self, node: _Node) -> str:
+        if node.role == SAVED_SEARCH_ROLE:
+            return node.label
+        if node.role == SAVED_SEARCHES_ROLE:
+            return self.tr("Saved Searches")
         return self._special_name(node.role) if node.role else node.label
 
     # ------------------------------------------------------------------ Qt model API
@@ -309,7 +342,7 @@ class FolderTreeModel(QAbstractItemModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         node = self._node(index)
-        if node.role == OUTBOX_ROLE:  # shows the Outbox page (ui/outbox_controller.py); no drops
+        if node.role in (OUTBOX_ROLE, SAVED_SEARCH_ROLE):  # a page of its own (Outbox, search view); no drops
             return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if not node.selectable or node.folder_id is None:
             return Qt.ItemFlag.ItemIsEnabled
@@ -329,6 +362,10 @@ class FolderTreeModel(QAbstractItemModel):
             # Folder names are the server's text: never rich text.
             if node.role == OUTBOX_ROLE:
                 return plain_tooltip(self.tr("{count} message(s) waiting to be sent").format(count=node.unread))
+            if node.role == SAVED_SEARCH_ROLE:
+                return plain_tooltip(self.tr("Saved search: {query}").format(query=node.query))
+            if node.role == SAVED_SEARCHES_ROLE:
+                return plain_tooltip(self.tr("Searches you saved; each shows what the mail holds now"))
             if node.unread > 0:
                 return plain_tooltip(
                     self.tr("{name}: {count} unread").format(name=node.full_name or node.label, count=node.unread)
@@ -351,6 +388,8 @@ class FolderTreeModel(QAbstractItemModel):
             return node.unread
         if role == SelectableRole:
             return node.selectable and node.folder_id is not None
+        if role == SavedSearchIdRole:
+            return node.search_id or None
         return None
 
     # ------------------------------------------------------------------ drops from the message list

@@ -58,7 +58,7 @@ class ListFilter:
     def _json_of(self, name: str, values: frozenset[int] | frozenset[str]) -> str:
         text = self._json.get(name)
         if text is None:
-            text = self._json[name] = json.dumps(sorted(values))  # type: ignore[type-var]
+            text = self._json[name] = json.dumps(sorted(values))
         return text
 
     def sql(self) -> tuple[str, tuple[object, ...]]:

@@ -192,11 +192,11 @@ class TextHighlighter(QObject):
         cursor = QTextCursor(self.view.document())
         cursor.setPosition(span[0])
         cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
-        selection.cursor = cursor  # type: ignore[attr-defined]
+        selection.cursor = cursor
         fmt = QTextCharFormat()
         fmt.setBackground(colour)
         fmt.setForeground(QColor("#000000"))
-        selection.format = fmt  # type: ignore[attr-defined]
+        selection.format = fmt
         return selection
 
     def _mark(self) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from govmail_desktop.core.entities import Address, FlagBits, SpecialUse
 from govmail_desktop.i18n.thai_dates import DateFormatter
-from govmail_desktop.models.folder_tree import FolderIdRole, SelectableRole
+from govmail_desktop.models.folder_tree import SAVED_SEARCHES_ROLE, FolderIdRole, SelectableRole, SpecialUseRole
 from govmail_desktop.services.mailbox import (
     DELETE_FOR_GOOD,
     DELETE_NO_TRASH,
@@ -552,6 +552,8 @@ class MailboxController(QObject):
         def add(parent: QModelIndex, depth: int) -> None:
             for row in range(model.rowCount(parent)):
                 index = model.index(row, 0, parent)
+                if index.data(SpecialUseRole) == SAVED_SEARCHES_ROLE:
+                    continue  # virtual folders: nothing can be moved into a search
                 folder_id = index.data(FolderIdRole)
                 name = model.display_name(index.internalPointer())
                 action = QAction("    " * depth + name, menu)

@@ -62,6 +62,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSizePolicy,
     QSplitter,
+    QStackedWidget,
     QToolBar,
     QTreeView,
     QVBoxLayout,
@@ -75,6 +76,8 @@ from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.ui import icons
 from govmail_desktop.ui.message_delegate import MarksDelegate, SubjectDelegate
 from govmail_desktop.ui.preview_pane import PreviewPane
+from govmail_desktop.ui.quick_filter import QuickFilterBar
+from govmail_desktop.ui.search_view import SearchView
 from govmail_desktop.ui.settings_dialog import (
     LANGUAGE_AUTONYMS,
     MailSettings,
@@ -101,6 +104,8 @@ FOLDER_ICONS = {
     SpecialUse.TRASH: "folder-trash",
     SpecialUse.JUNK: "folder-junk",
     SpecialUse.ARCHIVE: "mail-archive",
+    "saved-search": "folder-saved-search",  # models.folder_tree.SAVED_SEARCH_ROLE
+    "saved-searches": "edit-find",
 }
 
 
@@ -523,10 +528,26 @@ class MainWindow(QMainWindow):
         preview_layout.addWidget(self.preview_placeholder)
         preview_layout.addWidget(self.preview_view)
 
+        # Above the preview: the folder's list under the quick filter bar, or the search view
+        # (ui/quick_filter.py, ui/search_view.py; ui/search_controller.py switches them).
+        self.quick_filter_bar = QuickFilterBar(self)
+        self.list_page = QWidget(self)
+        self.list_page.setObjectName("listPage")
+        list_layout = QVBoxLayout(self.list_page)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.setSpacing(0)
+        list_layout.addWidget(self.quick_filter_bar)
+        list_layout.addWidget(self.message_view, 1)
+        self.search_view = SearchView(self)
+        self.list_pages = QStackedWidget(self)
+        self.list_pages.setObjectName("listPages")
+        self.list_pages.addWidget(self.list_page)
+        self.list_pages.addWidget(self.search_view)
+
         self.list_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.list_splitter.setObjectName("listSplitter")
         self.list_splitter.setChildrenCollapsible(False)
-        self.list_splitter.addWidget(self.message_view)
+        self.list_splitter.addWidget(self.list_pages)
         self.list_splitter.addWidget(self.preview_pane)
         self.list_splitter.setStretchFactor(0, 2)
         self.list_splitter.setStretchFactor(1, 3)

@@ -1,0 +1,550 @@
+"""Joins the search view, the saved searches and the quick filter to the window and the search service.
+
+* **Search view** (Ctrl+K, Edit → Search…, the toolbar's search field): takes the message
+  list's place above the preview. A query is first parsed here (``search.query``, pure and
+  instant) so a malformed one is shown under the box with its bad part underlined and never
+  sent; a good one goes to the :class:`~govmail_desktop.services.search_service.SearchService`
+  with a new request id (the previous one cancelled). Its signals bring the local hits, then
+  the servers' (marked ☁), then ``finished``; the GUI thread never waits for any of it.
+* **Opening a result**: the result's account and folder are shown in the (hidden) message
+  list and the message selected there, so the preview reads it and every message action
+  (Reply, Delete, M, S…) acts on exactly that message; the query's words are marked in the
+  preview's text. Double-click / Enter shows it in its folder (the search closes).
+* **Saved searches** (virtual folders, ``core/saved_searches.py``): Save Search… in the view;
+  Rename…/Remove in the folder tree's context menu; choosing one in the tree runs its query.
+* **Quick filter** (Ctrl+Shift+K): :class:`~govmail_desktop.ui.quick_filter.QuickFilterController`.
+
+Choosing any other folder in the tree (or Esc / ✕ in the view) brings the message list back.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, Slot
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox
+
+from govmail_desktop.core.errors import GovMailError, StorageError
+from govmail_desktop.i18n.catalog import Msg, current_language
+from govmail_desktop.i18n.thai_dates import DateFormatter
+from govmail_desktop.models.folder_tree import SAVED_SEARCH_ROLE, SavedSearchIdRole, SpecialUseRole
+from govmail_desktop.search.query import QueryError, TextTerm, parse_query
+from govmail_desktop.ui.quick_filter import QuickFilterController
+from govmail_desktop.ui.search_help import SearchHelpDialog
+
+log = logging.getLogger(__name__)
+
+
+def query_terms(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The words to mark: (in subjects, in senders, in the message text); () when it does not parse."""
+    try:
+        query = parse_query(text)
+    except QueryError:
+        return (), (), ()
+    words = [t for t in query.terms if isinstance(t, TextTerm) and not t.negated]
+    subject = tuple(t.text for t in words if t.field in ("any", "subject"))
+    sender = tuple(t.text for t in words if t.field in ("any", "from"))
+    body = tuple(t.text for t in words if t.field == "any")
+    return subject, sender, body
+
+
+class SearchController(QObject):
+    """The search side of one main window (see the module's text)."""
+
+    def __init__(
+        self,
+        window: Any,
+        mailboxes: Any,
+        *,
+        search: Any = None,
+        saved: Any = None,
+        save_settings: Callable[[], None] | None = None,
+        bridge: Any = None,
+        contacts: Callable[[], list[Any]] | None = None,
+        thai_digits: Callable[[], bool] = lambda: False,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent or window)
+        self.window = window
+        self.mailboxes = mailboxes  # the MailboxController: .mailboxes, .current, .activate()
+        self.search = search
+        self.saved = saved
+        self.save_settings = save_settings
+        self.bridge = bridge
+        self._thai_digits = thai_digits
+        self.view = window.search_view
+        self.view.model.folder_label = self.folder_label
+        self._ids = itertools.count(1)
+        self.request: int | None = None
+        self._searching = False
+        self._server_pending = False
+        self._routing = False
+        self._bound_selection: Any = None
+        self._help: SearchHelpDialog | None = None
+        self._body_terms: tuple[str, ...] = ()
+        #: The saved search shown (its id), or None.
+        self.saved_shown: str | None = None
+        self.quick_filter = QuickFilterController(
+            window, lambda: self.mailboxes.current, search=search, contacts=contacts, parent=self
+        )
+
+    # ------------------------------------------------------------------ joining the window
+
+    def install(self) -> None:
+        w = self.window
+        from govmail_desktop.ui.main_window import REASON_NO_ACCOUNT, REASON_NO_SEARCH
+
+        available = self.search is not None
+        w.set_action_state(w.find_action, available, REASON_NO_SEARCH)
+        w.set_action_state(w.quick_filter_action, self.mailboxes.current is not None, REASON_NO_ACCOUNT)
+        w.find_action.triggered.connect(self._on_find_action)
+        w.search_field.setEnabled(available)
+        w.search_field.returnPressed.connect(self._on_toolbar_search)
+        v = self.view
+        v.search_requested.connect(self.run)
+        v.sort_changed.connect(self._on_sort)
+        v.result_selected.connect(self.show_hit)
+        v.result_opened.connect(self.open_in_folder)
+        v.save_requested.connect(self.ask_save)
+        v.help_requested.connect(self.show_help)
+        v.close_requested.connect(self.show_list)
+        if self.search is not None:
+            self.search.results.connect(self._on_results)
+            self.search.server_results.connect(self._on_server_results)
+            self.search.failed.connect(self._on_failed)
+            self.search.finished.connect(self._on_finished)
+        w.account_combo.currentIndexChanged.connect(self._on_account_changed)
+        w.folder_view.clicked.connect(self._on_folder_clicked)
+        w.folder_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        w.folder_view.customContextMenuRequested.connect(self._folder_menu)
+        w.retranslated.connect(self._retranslate)
+        self.show_saved_in_trees()
+        self._bind_tree()
+
+    def _bind_tree(self) -> None:
+        selection = self.window.folder_view.selectionModel()
+        if selection is None or selection is self._bound_selection:
+            return
+        self._bound_selection = selection
+        selection.currentChanged.connect(self._on_folder_current)
+
+    @Slot(int)
+    def _on_account_changed(self, _index: int) -> None:
+        self.show_saved_in_trees()
+        self._bind_tree()
+        from govmail_desktop.ui.main_window import REASON_NO_ACCOUNT
+
+        self.window.set_action_state(self.window.quick_filter_action, self.mailboxes.current is not None,
+                                     REASON_NO_ACCOUNT)
+
+    @Slot(QModelIndex)
+    def _on_folder_clicked(self, index: QModelIndex) -> None:
+        self._bind_tree()
+        if index.data(SpecialUseRole) == SAVED_SEARCH_ROLE:
+            self._on_folder_current(index, QModelIndex())
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_folder_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._routing:
+            return  # the tree follows a result's folder: still searching
+        if current.isValid() and current.data(SpecialUseRole) == SAVED_SEARCH_ROLE:
+            self.open_saved(str(current.data(SavedSearchIdRole)))
+            return
+        if self.search_shown:
+            self.show_list(focus=False)
+
+    # ------------------------------------------------------------------ pages
+
+    @property
+    def search_shown(self) -> bool:
+        return self.window.list_pages.currentWidget() is self.view
+
+    @Slot()
+    def _on_find_action(self) -> None:
+        self.open_search()
+
+    def open_search(self, query: str | None = None, *, run: bool = False, title: str = "") -> None:
+        """Show the search view (Ctrl+K): with ``query`` in the box, searched at once when ``run``."""
+        if self.search is None:
+            return
+        w = self.window
+        w.list_pages.setCurrentWidget(self.view)
+        w.message_view.clearSelection()  # no message action on mail not in sight
+        if not title:
+            self.saved_shown = None
+        self.view.set_title(title)
+        if query is not None:
+            self.view.set_query(query)
+        if run:
+            self.run(self.view.query())
+        else:
+            self.view.focus_query()
+
+    @Slot()
+    def show_list(self, *, focus: bool = True) -> None:
+        """Back to the folder's messages (the search's marks leave the preview)."""
+        self.window.list_pages.setCurrentWidget(self.window.list_page)
+        self.window.preview_view.highlighter.set_terms(())
+        self.saved_shown = None
+        if focus:
+            self.window.message_view.setFocus()
+            current = self.mailboxes.current
+            if current is not None:
+                index = current.folder_model.index_for_folder(current.service.current_folder_id or -1)
+                if index.isValid():
+                    self._routing = True
+                    try:
+                        self.window.folder_view.setCurrentIndex(index)
+                    finally:
+                        self._routing = False
+
+    def _on_toolbar_search(self) -> None:
+        text = self.window.search_field.text()
+        if text.strip():
+            self.open_search(text, run=True)
+            self.window.search_field.clear()
+
+    # ------------------------------------------------------------------ searching
+
+    @Slot(str)
+    def run(self, text: str) -> None:
+        """Parse, then search (a malformed query is shown and never sent)."""
+        if self.search is None:
+            return
+        self._cancel()
+        self.view.model.clear()
+        if not text.strip():
+            self.view.clear_error()
+            self.view.show_status("")
+            return
+        try:
+            parse_query(text)
+        except QueryError as err:
+            self.view.show_error(err.user_text(current_language()), err.position, err.length)
+            self.view.set_terms((), ())
+            return
+        self.view.clear_error()
+        subject, sender, body = query_terms(text)
+        self.view.set_terms(subject, sender)
+        self._body_terms = body
+        from govmail_desktop.search.engine import SearchScope
+
+        self.request = next(self._ids)
+        self._searching = True
+        self._server_pending = False
+        self._show_progress()
+        self.search.search(self.request, text, SearchScope(), self.view.sort())
+
+    def _cancel(self) -> None:
+        if self.request is not None and self.search is not None and self._searching:
+            self.search.cancel(self.request)
+        self._searching = False
+
+    def _on_sort(self, _sort: str) -> None:
+        if self.view.query().strip() and self.view.error_label.isHidden():
+            self.run(self.view.query())  # the engine picks its best hits for this order
+
+    @Slot(int, object)
+    def _on_results(self, request_id: int, hits: Any) -> None:
+        if request_id != self.request:
+            return
+        self.view.model.add_hits(hits)
+        self._server_pending = True
+        self._show_progress()
+
+    @Slot(int, object)
+    def _on_server_results(self, request_id: int, hits: Any) -> None:
+        if request_id != self.request:
+            return
+        self.view.model.add_hits(hits)
+        self._show_progress()
+
+    @Slot(int, str)
+    def _on_failed(self, request_id: int, message: str) -> None:
+        if request_id != self.request:
+            return
+        self._searching = False
+        self.view.show_error(message)
+
+    @Slot(int)
+    def _on_finished(self, request_id: int) -> None:
+        if request_id != self.request:
+            return
+        self._searching = False
+        self._server_pending = False
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        model = self.view.model
+        count, on_server = model.rowCount(), model.server_count()
+        if self._searching and count == 0:
+            text = self.tr("Searching…")
+        elif self._searching:
+            text = self.tr("{count} found so far; still searching (also on the servers)…").format(count=count)
+        elif count == 0:
+            text = self.tr("No messages found.")
+        elif on_server:
+            text = self.tr("{count} message(s) found, {server} of them on the server (☁).").format(
+                count=count, server=on_server)
+        else:
+            text = self.tr("{count} message(s) found.").format(count=count)
+        self.view.show_status(text)
+
+    # ------------------------------------------------------------------ results
+
+    def _models_of(self, account_id: str) -> Any | None:
+        return next((m for m in self.mailboxes.mailboxes if m.service.account_id == account_id), None)
+
+    def folder_label(self, account_id: str, folder: str) -> str:
+        models = self._models_of(account_id)
+        if models is None:
+            return folder
+        try:
+            folder_id = models.service.cache.folder_id(folder)
+        except StorageError:
+            folder_id = None
+        label: Msg | str = models.service.folder_label(folder_id) if folder_id is not None else folder
+        text = label.text(current_language()) if isinstance(label, Msg) else str(label or folder)
+        if len(self.mailboxes.mailboxes) > 1:
+            return f"{models.account_name}: {text}"
+        return text
+
+    @Slot(object)
+    def show_hit(self, hit: Any) -> None:
+        """Read a result in the preview: its folder shown underneath, the message selected there."""
+        models = self._models_of(hit.account_id)
+        if models is None:
+            return
+        try:
+            folder_id = models.service.cache.folder_id(hit.folder)
+        except StorageError as exc:
+            self._report(exc)
+            return
+        if folder_id is None:
+            return
+        self._routing = True
+        try:
+            if self.mailboxes.current is not models:
+                self.mailboxes.activate(models)
+                self._bind_tree()
+            if models.service.current_folder_id != folder_id:
+                models.service.show_folder(folder_id)
+            model = models.message_model
+            if model.list_filter is not None:
+                model.set_filter(None)
+            row = model.row_of_uid(int(hit.uid))
+            view = self.window.message_view
+            if row is not None:
+                view.selectionModel().setCurrentIndex(
+                    model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+            else:  # not in the list (the conversation order is being built): the preview alone
+                view.clearSelection()
+                models.service.load_preview(int(hit.uid))
+        finally:
+            self._routing = False
+        self.window.preview_view.highlighter.set_terms(self._body_terms)
+
+    @Slot(object)
+    def open_in_folder(self, hit: Any) -> None:
+        """Double-click / Enter on a result: its folder, the message selected, the search closed."""
+        terms = self._body_terms
+        self.show_hit(hit)
+        self.window.list_pages.setCurrentWidget(self.window.list_page)
+        self.saved_shown = None
+        current = self.mailboxes.current
+        if current is not None:
+            index = current.folder_model.index_for_folder(current.service.current_folder_id or -1)
+            self._routing = True
+            try:
+                self.window.folder_view.setCurrentIndex(index)
+            finally:
+                self._routing = False
+        self.window.message_view.setFocus()
+        self.window.preview_view.highlighter.set_terms(terms)  # the words stay marked in the message
+
+    # ------------------------------------------------------------------ saved searches
+
+    def show_saved_in_trees(self) -> None:
+        items = [(s.id, s.name, s.query) for s in self.saved] if self.saved is not None else []
+        for models in self.mailboxes.mailboxes:
+            models.folder_model.set_saved_searches(items)
+
+    @Slot(str)
+    def open_saved(self, search_id: str) -> None:
+        found = self.saved.get(search_id) if self.saved is not None else None
+        if found is None:
+            return
+        self.open_search(found.query, run=True, title=found.name)
+        self.saved_shown = found.id
+
+    def _keep(self) -> bool:
+        """Write the settings file; False (reported) when it could not be written."""
+        if self.save_settings is None:
+            return True
+        try:
+            self.save_settings()
+        except (OSError, GovMailError) as exc:
+            self._report(exc if isinstance(exc, GovMailError) else StorageError(detail=str(exc)))
+            return False
+        return True
+
+    def _report(self, exc: GovMailError) -> None:
+        if self.bridge is not None:
+            self.bridge.report_error(exc)
+        else:
+            log.warning("Search: %s", exc)
+
+    def _name_dialog(self, title: str, label: str, text: str) -> QInputDialog:
+        dialog = QInputDialog(self.window)
+        dialog.setObjectName("savedSearchName")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setInputMode(QInputDialog.InputMode.TextInput)
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(text)
+        return dialog
+
+    @Slot(str)
+    def ask_save(self, query: str) -> None:
+        """Save Search…: asks a name (the query proposed), then a virtual folder in the tree."""
+        if self.saved is None or not query.strip():
+            return
+        dialog = self._name_dialog(self.tr("Save Search"), self.tr("Name of the saved search:"), query.strip()[:60])
+        dialog.textValueSelected.connect(partial(self.save_search, query))
+        dialog.open()
+
+    def save_search(self, query: str, name: str) -> None:
+        if self.saved is None:
+            return
+        try:
+            item = self.saved.add(name or query, query)
+        except ValueError:
+            return
+        if not self._keep():
+            self.saved.remove(item.id)
+            return
+        self.show_saved_in_trees()
+        self.saved_shown = item.id
+        self.view.set_title(item.name)
+
+    def rename_saved(self, search_id: str, name: str) -> None:
+        if self.saved is None or self.saved.get(search_id) is None:
+            return
+        try:
+            item = self.saved.rename(search_id, name)
+        except ValueError:
+            return
+        self._keep()
+        self.show_saved_in_trees()
+        if self.saved_shown == search_id:
+            self.view.set_title(item.name)
+
+    def remove_saved(self, search_id: str) -> None:
+        if self.saved is None or not self.saved.remove(search_id):
+            return
+        self._keep()
+        self.show_saved_in_trees()
+        if self.saved_shown == search_id:
+            self.saved_shown = None
+            self.view.set_title("")
+
+    @Slot(QPoint)
+    def _folder_menu(self, pos: QPoint) -> None:
+        view = self.window.folder_view
+        index = view.indexAt(pos)
+        if not index.isValid() or index.data(SpecialUseRole) != SAVED_SEARCH_ROLE or self.saved is None:
+            return
+        search_id = str(index.data(SavedSearchIdRole))
+        found = self.saved.get(search_id)
+        if found is None:
+            return
+        menu = QMenu(view)
+        menu.setObjectName("savedSearchMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction(self.tr("Open"), partial(self.open_saved, search_id))
+        menu.addAction(self.tr("Rename…"), partial(self.ask_rename, search_id))
+        menu.addAction(self.tr("Remove"), partial(self.ask_remove, search_id))
+        menu.popup(view.viewport().mapToGlobal(pos))
+
+    def ask_rename(self, search_id: str) -> None:
+        found = self.saved.get(search_id) if self.saved is not None else None
+        if found is None:
+            return
+        dialog = self._name_dialog(self.tr("Rename Saved Search"), self.tr("New name:"), found.name)
+        dialog.textValueSelected.connect(partial(self.rename_saved, search_id))
+        dialog.open()
+
+    def ask_remove(self, search_id: str) -> None:
+        found = self.saved.get(search_id) if self.saved is not None else None
+        if found is None:
+            return
+        box = QMessageBox(self.window)
+        box.setObjectName("removeSavedSearch")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Remove Saved Search"))
+        box.setText(self.tr("Remove the saved search “{name}”? No message is deleted.").format(name=found.name))
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.finished.connect(partial(self._answered_remove, search_id))
+        box.open()
+
+    def _answered_remove(self, search_id: str, answer: int) -> None:
+        if answer == QMessageBox.StandardButton.Yes:
+            self.remove_saved(search_id)
+
+    # ------------------------------------------------------------------ help and language
+
+    @Slot()
+    def show_help(self) -> None:
+        if self._help is None:
+            self._help = SearchHelpDialog(self.window)
+            self._help.example_chosen.connect(self._use_example)
+        self._help.show()
+        self._help.raise_()
+
+    def _use_example(self, example: str) -> None:
+        self.open_search(example)
+
+    @Slot()
+    def _retranslate(self) -> None:
+        self.view.model.retranslate(DateFormatter(thai_digits=self._thai_digits()))
+        if self.search_shown and not self.view.error_label.isVisible():
+            self._show_progress()
+        for models in self.mailboxes.mailboxes:
+            models.folder_model.retranslate()
+
+
+def attach_search(ctx: Any, search: Any = None) -> SearchController | None:
+    """Composition root step: the search view, the saved searches and the quick filter in
+    ``ctx.window`` over ``ctx.mailboxes`` (``search``: the search service, None when it could
+    not be built — then Ctrl+K says why and the quick filter works without its text box)."""
+    from govmail_desktop.core.saved_searches import SavedSearches
+
+    window, mailboxes = ctx.window, ctx.mailboxes
+    controller_of = getattr(mailboxes, "controller", None)
+    if window is None or controller_of is None:
+        return None
+    saved = SavedSearches(ctx.settings)
+    for problem in saved.problems:
+        log.warning("Saved searches: %s", problem)
+    book = getattr(ctx.composer, "address_book", None)
+    contacts = book.list_contacts if book is not None and hasattr(book, "list_contacts") else None
+    settings = ctx.settings
+    controller = SearchController(
+        window, controller_of, search=search, saved=saved, save_settings=settings.save, bridge=ctx.bridge,
+        contacts=contacts, thai_digits=lambda: settings.ui_thai_digits,
+    )
+    controller.install()
+    return controller
+
+
+__all__ = ["SearchController", "attach_search", "query_terms"]
