@@ -1312,6 +1312,12 @@ def _run(
 
     attach_link_guard(window, policy.policy.recipients.internal_domains,
                       ctx.composer.compose if ctx.composer is not None else None)
+    # 7g. Search (issue 13): the search view (Ctrl+K, the toolbar's field), saved searches in the
+    # folder tree, the quick filter bar (Ctrl+Shift+K), over the search service (ctx.search; None:
+    # Ctrl+K says why and the quick filter works without its text box).
+    from govmail_desktop.ui.search_controller import attach_search
+
+    attach_search(ctx, getattr(ctx, "search", None))
 
     # 8. Adding an account: the setup wizard, whose saved account joins the mailboxes.
     launcher = overrides.setup_wizard_launcher or make_setup_wizard_launcher(

@@ -526,25 +526,52 @@ class SearchController(QObject):
 def attach_search(ctx: Any, search: Any = None) -> SearchController | None:
     """Composition root step: the search view, the saved searches and the quick filter in
     ``ctx.window`` over ``ctx.mailboxes`` (``search``: the search service, None when it could
-    not be built — then Ctrl+K says why and the quick filter works without its text box)."""
+    not be built — then Ctrl+K says why and the quick filter works without its text box).
+    Without an account yet it is joined when the first one is added (the setup wizard)."""
     from govmail_desktop.core.saved_searches import SavedSearches
+    from govmail_desktop.ui.main_window import REASON_NO_ACCOUNT
 
     window, mailboxes = ctx.window, ctx.mailboxes
-    controller_of = getattr(mailboxes, "controller", None)
-    if window is None or controller_of is None:
+    if window is None or mailboxes is None:
         return None
     saved = SavedSearches(ctx.settings)
     for problem in saved.problems:
         log.warning("Saved searches: %s", problem)
-    book = getattr(ctx.composer, "address_book", None)
-    contacts = book.list_contacts if book is not None and hasattr(book, "list_contacts") else None
     settings = ctx.settings
-    controller = SearchController(
-        window, controller_of, search=search, saved=saved, save_settings=settings.save, bridge=ctx.bridge,
-        contacts=contacts, thai_digits=lambda: settings.ui_thai_digits,
-    )
-    controller.install()
-    return controller
+    built: list[SearchController] = []
+
+    def build() -> SearchController | None:
+        controller_of = getattr(mailboxes, "controller", None)
+        if controller_of is None:
+            return None
+        book = getattr(ctx.composer, "address_book", None)
+        contacts = book.list_contacts if book is not None and hasattr(book, "list_contacts") else None
+        controller = SearchController(
+            window, controller_of, search=search, saved=saved, save_settings=settings.save, bridge=ctx.bridge,
+            contacts=contacts, thai_digits=lambda: settings.ui_thai_digits,
+        )
+        controller.install()
+        return controller
+
+    def join(_mailbox: Any) -> None:
+        if not built:
+            controller = build()
+            if controller is not None:
+                built.append(controller)
+            return
+        built[0].show_saved_in_trees()  # the new account's tree shows them too
+        window.set_action_state(window.quick_filter_action, True, REASON_NO_ACCOUNT)
+
+    join_all = getattr(mailboxes, "join", None)
+    if join_all is not None:
+        join_all(join)
+    elif not built:
+        controller = build()
+        if controller is not None:
+            built.append(controller)
+    if not built:
+        window.set_action_state(window.find_action, False, REASON_NO_ACCOUNT)
+    return built[0] if built else None
 
 
 __all__ = ["SearchController", "attach_search", "query_terms"]

@@ -241,3 +241,42 @@ def test_the_help_lists_every_operator_in_thai_and_an_example_fills_the_box(open
     assert "จดหมายที่มีไฟล์แนบ" in text  # the descriptions are Thai
     dialog.example_chosen.emit("date:ต.ค.2568")
     assert controller.view.query() == "date:ต.ค.2568"
+
+
+def test_the_composition_root_attaches_the_search_and_saved_searches(open_mailbox):
+    from types import SimpleNamespace
+
+    from govmail_desktop.core.saved_searches import SavedSearches
+    from govmail_desktop.ui.search_controller import attach_search
+
+    m = open_mailbox(20)
+    SavedSearches(m.settings).add("งบ", "งบ")  # in the settings as an earlier run left them
+    fake = FakeSearchService({"acct1": m.cache})
+    ctx = SimpleNamespace(window=m.window, mailboxes=m.mailboxes, settings=m.settings, composer=None,
+                          bridge=m.bridge)
+    controller = attach_search(ctx, fake)
+    assert controller is not None and m.window.find_action.isEnabled()
+    model = m.models.folder_model
+    group = model.index(model.rowCount() - 1, 0)
+    assert model.index(0, 0, group).data() == "งบ"
+    QTest.keySequence(m.window.message_view, QKeySequence("Ctrl+K"))
+    assert m.window.list_pages.currentWidget() is controller.view
+
+
+def test_without_an_account_search_waits_for_one_and_says_so(make_main_window):
+    from types import SimpleNamespace
+
+    from govmail_desktop.app import attach_mailboxes
+    from govmail_desktop.ui.search_controller import attach_search
+    from tests.gui.mailbox_helpers import offscreen_tray
+
+    under = make_main_window()
+    mailboxes = attach_mailboxes(under.window, under.settings, under.bridge, [], tray_factory=offscreen_tray)
+    try:
+        ctx = SimpleNamespace(window=under.window, mailboxes=mailboxes, settings=under.settings, composer=None,
+                              bridge=under.bridge)
+        assert attach_search(ctx, FakeSearchService({})) is None
+        assert not under.window.find_action.isEnabled()
+        assert "กรุณาตั้งค่าบัญชีก่อน" in under.window.find_action.toolTip()
+    finally:
+        mailboxes.shutdown()
