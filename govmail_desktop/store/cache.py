@@ -111,6 +111,19 @@ class CachedFolder:
         return FolderStatus(self.uidvalidity, self.uidnext, self.highestmodseq)
 
 
+@dataclass(frozen=True)
+class CacheChange:
+    """What a write changed, told to the listeners (:meth:`MailCache.add_listener`) after it
+    is committed: ``"rows"`` (summaries stored), ``"part"`` (a body part stored: ``part``),
+    ``"expunged"`` (messages removed), ``"folder-cleared"`` (every message of a folder gone:
+    folder removed, UIDVALIDITY reset) and ``"rebuilt"`` (the whole cache replaced)."""
+
+    kind: str
+    folder_id: int | None = None
+    uids: tuple[int, ...] = ()
+    part: str | None = None
+
+
 class _Unset:
     pass
 
@@ -145,6 +158,7 @@ class MailCache:
         self._conns = ThreadConnections(self.path, self._configure)
         self._bulk_lock = threading.Lock()
         self._bulk_depth = 0
+        self._listeners: list[Callable[[CacheChange], None]] = []
         self._open(verify)
 
     @classmethod
@@ -254,6 +268,8 @@ class MailCache:
             raise storage_error(exc, self.path) from exc
         self.rebuilt = True
         self.rebuild_reason = reason
+        if getattr(self, "_listeners", None):
+            self._notify(CacheChange("rebuilt"))
 
     def rebuild(self, reason: str = "requested") -> None:
         """Replace the cache by an empty one now (other threads reopen on their next call)."""
@@ -291,6 +307,24 @@ class MailCache:
 
     def _conn(self) -> sqlite3.Connection:
         return self._conns.get()
+
+    # ------------------------------------------------------------------ listeners
+
+    def add_listener(self, listener: Callable[[CacheChange], None]) -> None:
+        """Call ``listener(change)`` after each committed change (on the writing thread:
+        it must only note the change and return, e.g. queue it for the search indexer)."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[CacheChange], None]) -> None:
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
+
+    def _notify(self, change: CacheChange) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(change)
+            except Exception:
+                log.exception("Mail cache listener failed on %s", change.kind)
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
@@ -379,6 +413,7 @@ class MailCache:
                 ],
             )
             ids = {name: fid for fid, name in db.execute("SELECT id, name FROM folders")}
+            dropped = []
             if remove_missing:
                 listed = {f.name for f in folders}
                 for name, fid in list(ids.items()):
@@ -386,6 +421,9 @@ class MailCache:
                         self._delete_folder_contents(db, fid)
                         db.execute("DELETE FROM folders WHERE id=?", (fid,))
                         del ids[name]
+                        dropped.append(fid)
+        for fid in dropped:
+            self._notify(CacheChange("folder-cleared", fid))
         return ids
 
     @staticmethod
@@ -470,6 +508,7 @@ class MailCache:
                 "UPDATE folders SET uidvalidity=?, uidnext=NULL, highestmodseq=NULL WHERE id=?",
                 (uidvalidity, folder_id),
             )
+        self._notify(CacheChange("folder-cleared", folder_id))
         log.info("Folder %d reset (UIDVALIDITY %s): %d cached messages dropped", folder_id, uidvalidity, removed)
         return removed
 
@@ -494,6 +533,8 @@ class MailCache:
         with self._writing() as db:
             _insert_many(db, rows)
             db.execute("UPDATE folders SET thread_order_valid=0 WHERE id=? AND thread_order_valid", (folder_id,))
+        if self._listeners:
+            self._notify(CacheChange("rows", folder_id, tuple(r.uid for r in rows)))
         return len(rows)
 
     @contextlib.contextmanager
@@ -617,6 +658,8 @@ class MailCache:
                 db.executemany("DELETE FROM messages WHERE folder_id=? AND uid BETWEEN ? AND ?", params)
                 db.executemany("DELETE FROM parts WHERE folder_id=? AND uid BETWEEN ? AND ?", params)
                 db.execute("UPDATE folders SET thread_order_valid=0 WHERE id=?", (folder_id,))
+        if removed:
+            self._notify(CacheChange("expunged", folder_id, tuple(k.uid for k in removed)))
         return removed
 
     @guarded
@@ -881,6 +924,7 @@ class MailCache:
                      fetched_at=excluded.fetched_at""",
                 (folder_id, uid, part, sqlite3.Binary(data), int(time.time())),
             )
+        self._notify(CacheChange("part", folder_id, (uid,), part))
 
     @guarded
     def get_part(self, folder_id: int, uid: int, part: str) -> bytes | None:
@@ -914,6 +958,7 @@ class MailCache:
 
 __all__ = [
     "CACHE_FILE",
+    "CacheChange",
     "CachedFolder",
     "MailCache",
     "account_dir",
