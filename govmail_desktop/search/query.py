@@ -320,6 +320,8 @@ _NUMERIC_RE = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})(?:\2(\d{1,4}))?$")
 _MONTH_YEAR_RE = re.compile(r"^(\d{1,2})[/.\-](\d{3,4})$")
 _YEAR_RE = re.compile(r"^(\d{1,4})$")
 _NAMED_RE = re.compile(r"^(\d{1,2})?[\s\-/.,]*([^\d]+?)[\s\-/.,]*(\d{1,4})?$")
+#: The longest date value read ("1 กุมภาพันธ์ พ.ศ. 2568" is 23 characters).
+MAX_DATE_CHARS = 40
 _RELATIVE = {
     "today": 0, "วันนี้": 0, "yesterday": 1, "เมื่อวาน": 1, "เมื่อวานนี้": 1,
 }
@@ -373,6 +375,8 @@ def _month(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 def parse_date_range(value: str, *, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """A day, month or year as the half-open range [start, end). Raises _DateProblem."""
     v = to_arabic_digits(value).strip()
+    if len(v) > MAX_DATE_CHARS:  # no date is this long (and the patterns stay linear)
+        raise _DateProblem(MSG_BAD_DATE)
     era: str | None = None
     m = _ERA_RE.search(v)
     if m is not None:

@@ -394,3 +394,14 @@ def test_any_day_round_trips_in_both_eras_and_digit_sets(day, buddhist, thai_dig
     if thai_digits:
         text = to_thai_digits(text)
     assert terms(text) == (DateTerm(day, day + datetime.timedelta(days=1)),)
+
+
+def test_a_very_long_date_value_is_refused_before_the_patterns():
+    # A letter and 20,000 dots made the month-name pattern backtrack quadratically
+    # (minutes); values longer than any date are refused before it runs.
+    from govmail_desktop.search import query
+
+    value = "ก" + "." * 20000
+    err = error(f"date:{value}")
+    assert "not a date" in err.text and err.length == len(value)
+    assert len("1 กุมภาพันธ์ พ.ศ. 2568") < query.MAX_DATE_CHARS
