@@ -34,6 +34,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from govmail_desktop.core.entities import MessageSummary, encode_flags
 from govmail_desktop.core.errors import GovMailError, NetworkError
 from govmail_desktop.mime.markings import recognise
+from govmail_desktop.net.imap.client import ImapCommandError, SearchCharsetRefused
 from govmail_desktop.search.engine import Hit
 from govmail_desktop.search.imap_criteria import ServerCriteria, criteria_for
 from govmail_desktop.search.query import FlagTerm, Query, Term
@@ -99,8 +100,8 @@ class ServerSearch(QObject):
     results = Signal(int, object)
     #: (request id, ServerSearchOutcome) — the server part of the request is over.
     finished = Signal(int, object)
-    #: Worker → GUI thread: (request id, account id, list[Hit], FolderSearch).
-    _folder_done = Signal(int, str, object, object)
+    #: Worker → GUI thread: (request id, account id, list[Hit], FolderSearch, the folder's refusal or "").
+    _folder_done = Signal(int, str, object, object, str)
 
     def __init__(self, parent: QObject | None = None, *, limit: int = MAX_HITS_PER_FOLDER) -> None:
         super().__init__(parent)
@@ -183,15 +184,22 @@ class ServerSearch(QObject):
         def job(conn: MailboxConnection, cancel: CancelToken) -> object:
             for folder in folders:
                 cancel.check()
-                found = search_folder(
-                    conn, cache, folder, criteria.keys, charset=criteria.charset, cancel=cancel, limit=limit
-                )
+                try:
+                    found = search_folder(
+                        conn, cache, folder, criteria.keys, charset=criteria.charset, cancel=cancel, limit=limit
+                    )
+                except SearchCharsetRefused:
+                    raise  # every folder of this server would refuse it alike
+                except ImapCommandError as exc:  # this folder only (gone, not selectable): the others go on
+                    log.info("Server search skipped folder %r: %s", folder, exc.detail)
+                    done.emit(request_id, account_id, [], FolderSearch(folder, None), exc.user_text())
+                    continue
                 hits = [
                     _hit(account_id, folder, summary, body_indexed=False)
                     for summary in found.found
                     if _local_terms_hold(local_terms, summary)
                 ]
-                done.emit(request_id, account_id, hits, found)
+                done.emit(request_id, account_id, hits, found, "")
             return None
 
         op_id = account.sync.run_on_connection(
@@ -204,12 +212,16 @@ class ServerSearch(QObject):
         return op_id
 
     # -- answers (GUI thread) -----------------------------------------------------------------------
-    @Slot(int, str, object, object)
-    def _on_folder_done(self, request_id: int, account_id: str, hits: object, found: object) -> None:
+    @Slot(int, str, object, object, str)
+    def _on_folder_done(self, request_id: int, account_id: str, hits: object, found: object, problem: str) -> None:
         request = self._requests.get(request_id)
         if request is None or request.outcome.cancelled:
             return
         assert isinstance(hits, list) and isinstance(found, FolderSearch)
+        if problem:
+            if problem not in request.outcome.problems:
+                request.outcome.problems.append(problem)
+            return
         request.outcome.searched.append((account_id, found.folder))
         request.outcome.truncated |= found.truncated
         new = []

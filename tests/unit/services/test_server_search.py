@@ -134,3 +134,11 @@ def test_a_lost_connection_counts_as_offline(qtbot, account):
     server.down = True
     hits, outcome = run(qtbot, searcher, "งบ", [(ACCOUNT, "INBOX")])
     assert hits == [] and outcome.offline == [ACCOUNT]
+
+
+def test_a_folder_the_server_refuses_does_not_stop_the_others(qtbot, account):
+    server, _sync, _cache, searcher = account
+    hits, outcome = run(qtbot, searcher, "งบประมาณ", [(ACCOUNT, "Gone"), (ACCOUNT, "Archive")])
+    assert sorted((h.folder, h.uid) for h in hits) == [("Archive", 1), ("Archive", 2)]
+    assert outcome.searched == [(ACCOUNT, "Archive")]
+    assert len(outcome.problems) == 1 and "fake.go.th" in outcome.problems[0]
