@@ -200,6 +200,11 @@ class MailboxController(QObject):
         self.window.folder_view.expandAll()
         self._select_current_folder_in_tree()
 
+    @property
+    def showing_folder(self) -> bool:
+        """True while the tree is being made to follow the list (not a user's choice)."""
+        return self._showing_folder
+
     def _select_current_folder_in_tree(self) -> None:
         mailbox = self.current
         if mailbox is None or mailbox.service.current_folder_id is None:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Slot
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox
 
 from govmail_desktop.core.errors import GovMailError, StorageError
@@ -84,6 +84,7 @@ class SearchController(QObject):
         self._server_pending = False
         self._routing = False
         self._bound_selection: Any = None
+        self._trees: set[int] = set()
         self._help: SearchHelpDialog | None = None
         self._body_terms: tuple[str, ...] = ()
         #: The saved search shown (its id), or None.
@@ -149,8 +150,8 @@ class SearchController(QObject):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_folder_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if self._routing:
-            return  # the tree follows a result's folder: still searching
+        if self._routing or getattr(self.mailboxes, "showing_folder", False) or not current.isValid():
+            return  # the tree follows the list or was rebuilt: not the user's choice of a folder
         if current.isValid() and current.data(SpecialUseRole) == SAVED_SEARCH_ROLE:
             self.open_saved(str(current.data(SavedSearchIdRole)))
             return
@@ -372,8 +373,33 @@ class SearchController(QObject):
 
     def show_saved_in_trees(self) -> None:
         items = [(s.id, s.name, s.query) for s in self.saved] if self.saved is not None else []
-        for models in self.mailboxes.mailboxes:
-            models.folder_model.set_saved_searches(items)
+        self._routing = True  # a rebuilt tree is not the user choosing a folder
+        try:
+            for models in self.mailboxes.mailboxes:
+                if id(models.folder_model) not in self._trees:
+                    self._trees.add(id(models.folder_model))
+                    models.folder_model.modelReset.connect(self._after_tree_reset)
+                models.folder_model.set_saved_searches(items)
+        finally:
+            self._routing = False
+
+    @Slot()
+    def _after_tree_reset(self) -> None:
+        # After the mailbox controller has selected its folder again (its timer came first).
+        QTimer.singleShot(0, self, self._select_saved_in_tree)
+
+    def _select_saved_in_tree(self) -> None:
+        """The saved search shown stays the tree's current item (the tree was rebuilt)."""
+        current = self.mailboxes.current
+        if self.saved_shown is None or current is None or not self.search_shown:
+            return
+        index = current.folder_model.index_for_saved_search(self.saved_shown)
+        if index.isValid() and self.window.folder_view.currentIndex() != index:
+            self._routing = True
+            try:
+                self.window.folder_view.setCurrentIndex(index)
+            finally:
+                self._routing = False
 
     @Slot(str)
     def open_saved(self, search_id: str) -> None:
@@ -430,9 +456,9 @@ class SearchController(QObject):
         if not self._keep():
             self.saved.remove(item.id)
             return
-        self.show_saved_in_trees()
         self.saved_shown = item.id
         self.view.set_title(item.name)
+        self.show_saved_in_trees()
 
     def rename_saved(self, search_id: str, name: str) -> None:
         if self.saved is None or self.saved.get(search_id) is None:

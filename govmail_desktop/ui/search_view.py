@@ -58,7 +58,7 @@ def error_html(query: str, message: str, position: int, length: int) -> str:
         + "</span>"
         + html.escape(query[end:])
     )
-    return f'<span style="color:{ERROR_COLOUR};">{html.escape(message)}</span><br><code>{shown}</code>'
+    return f'<span style="color:{ERROR_COLOUR};">{html.escape(message)}</span><br>{shown}'
 
 
 class SearchView(QWidget):

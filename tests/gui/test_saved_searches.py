@@ -46,6 +46,10 @@ def test_a_search_saved_from_the_view_becomes_a_folder_that_runs_it(open_mailbox
     dialog.accept()
     names = tree_names(m.models.folder_model)
     assert names[-2:] == ["การค้นหาที่บันทึกไว้", "  งบที่ยังไม่อ่าน"]
+    # The rebuilt tree does not close the search; the new folder becomes the tree's current one.
+    qtbot.waitUntil(lambda: m.window.folder_view.currentIndex().data() == "งบที่ยังไม่อ่าน")
+    assert m.window.list_pages.currentWidget() is controller.view
+    assert controller.view.title_label.text() == "งบที่ยังไม่อ่าน"
     data = json.loads(m.settings.path.read_text(encoding="utf-8"))
     assert [(s["name"], s["query"]) for s in data["saved_searches"]] == [("งบที่ยังไม่อ่าน", "งบ is:unread")]
     # Back to the Inbox, then the virtual folder: the search runs again and shows its name.
