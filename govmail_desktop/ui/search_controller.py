@@ -87,6 +87,8 @@ class SearchController(QObject):
         self._trees: set[int] = set()
         self._help: SearchHelpDialog | None = None
         self._body_terms: tuple[str, ...] = ()
+        #: What the server part said (offline, a refusal, too many found): after the count.
+        self._server_note = ""
         #: The saved search shown (its id), or None.
         self.saved_shown: str | None = None
         self.quick_filter = QuickFilterController(
@@ -118,6 +120,9 @@ class SearchController(QObject):
             self.search.server_results.connect(self._on_server_results)
             self.search.failed.connect(self._on_failed)
             self.search.finished.connect(self._on_finished)
+            outcome = getattr(self.search, "server_outcome", None)
+            if outcome is not None:  # offline, a server that cannot search Thai, too many found
+                outcome.connect(self._on_server_outcome)
         w.account_combo.currentIndexChanged.connect(self._on_account_changed)
         w.folder_view.clicked.connect(self._on_folder_clicked)
         w.folder_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -235,6 +240,7 @@ class SearchController(QObject):
         from govmail_desktop.search.engine import SearchScope
 
         self.request = next(self._ids)
+        self._server_note = ""
         self._searching = True
         self._server_pending = False
         self._show_progress()
@@ -262,6 +268,14 @@ class SearchController(QObject):
         if request_id != self.request:
             return
         self.view.model.add_hits(hits)
+        self._show_progress()
+
+    @Slot(int, object)
+    def _on_server_outcome(self, request_id: int, outcome: Any) -> None:
+        if request_id != self.request:
+            return
+        summary = getattr(outcome, "summary", None)
+        self._server_note = str(summary() if callable(summary) else "")
         self._show_progress()
 
     @Slot(int, str)
@@ -293,6 +307,8 @@ class SearchController(QObject):
                 count=count, server=on_server)
         else:
             text = self.tr("{count} message(s) found.").format(count=count)
+        if self._server_note:
+            text = f"{text} {self._server_note}"
         self.view.show_status(text)
 
     # ------------------------------------------------------------------ results

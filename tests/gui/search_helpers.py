@@ -39,6 +39,7 @@ class FakeHit:
 class FakeSearchService(QObject):
     results = Signal(int, object)
     server_results = Signal(int, object)
+    server_outcome = Signal(int, object)
     failed = Signal(int, str)
     finished = Signal(int)
 

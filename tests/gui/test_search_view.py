@@ -305,3 +305,20 @@ def test_the_help_agrees_with_docs_search_md(qtbot):
     for _syntax, examples, _meaning in dialog.rows():
         for example in examples:
             assert f"`{example}`" in english, example
+
+
+def test_what_the_server_part_says_is_shown_after_the_count(open_mailbox):
+    from govmail_desktop.services.server_search import ServerSearchOutcome
+
+    m = open_mailbox(20)
+    controller, fake = make_search(m)
+    controller.open_search()
+    search_for(m, controller, "ประชุม")
+    request_id = fake.last[0]
+    hits = fake.matching("ประชุม", fake.last[2])
+    fake.results.emit(request_id, hits)
+    fake.server_outcome.emit(request_id, ServerSearchOutcome(offline=["acct1"]))
+    fake.finished.emit(request_id)
+    status = controller.view.status_label.text()
+    assert status.startswith(f"พบจดหมาย {len(hits)} ฉบับ")
+    assert status.endswith(ServerSearchOutcome(offline=["acct1"]).summary())
