@@ -88,6 +88,10 @@ class FindBar(QWidget):
         self.highlighter.view.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's method name
+        if (watched is self.field and event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            event.accept()  # the bar's keys, not a window's shortcut (a message window closes on Esc)
+            return True
         if watched is self.field and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

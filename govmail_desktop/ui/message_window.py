@@ -233,6 +233,7 @@ class MessageWindow(QMainWindow):
         self.save_action = self._action("saveEmlAction", "document-save", QKeySequence(ctrl | Qt.Key.Key_S))
         self.source_action = self._action("viewSourceAction", "view-source", QKeySequence(ctrl | Qt.Key.Key_U))
         self.headers_action = self._action("viewHeadersAction", "view-headers")
+        self.find_action = self._action("windowFindAction", "edit-find", QKeySequence(QKeySequence.StandardKey.Find))
         self.close_action = self._action("closeWindowAction", None, QKeySequence(Qt.Key.Key_Escape))
         self.close_action.setShortcuts([QKeySequence(Qt.Key.Key_Escape), QKeySequence(ctrl | Qt.Key.Key_W)])
 
@@ -247,6 +248,7 @@ class MessageWindow(QMainWindow):
         self.save_action.triggered.connect(self.save_eml)
         self.source_action.triggered.connect(self.show_source)
         self.headers_action.triggered.connect(self.show_headers)
+        self.find_action.triggered.connect(self.pane.find_bar.open_bar)  # Ctrl+F: find in this message
         self.close_action.triggered.connect(self.close)
 
         self.list_actions = (
@@ -293,6 +295,8 @@ class MessageWindow(QMainWindow):
         self.file_menu.addAction(self.close_action)
         self.view_menu = bar.addMenu("")
         self.view_menu.addActions([self.headers_action, self.source_action])
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.find_action)
         self.message_menu = bar.addMenu("")
         self.message_menu.addActions([self.reply_action, self.reply_all_action, self.forward_action])
         self.message_menu.addSeparator()
@@ -316,6 +320,7 @@ class MessageWindow(QMainWindow):
             (self.save_action, self.tr("&Save as .eml…"), self.tr("Save the whole message as an .eml file (Ctrl+S)")),
             (self.source_action, self.tr("Source"), self.tr("Show the message's source (Ctrl+U)")),
             (self.headers_action, self.tr("Headers"), self.tr("Show every header field of the message")),
+            (self.find_action, self.tr("&Find…"), self.tr("Find text in this message (Ctrl+F)")),
             (self.close_action, self.tr("Close"), self.tr("Close this window (Esc)")),
         )
         for action, text, tip in texts:

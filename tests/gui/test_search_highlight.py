@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QTreeView
 
 from govmail_desktop.mime.html_view import render_html
@@ -152,3 +152,29 @@ def test_the_results_delegate_marks_whole_clusters(qtbot):
     assert lit == [["นำ"], ["ที่"], []]
     view.show()
     view.grab()  # paints through the delegate without error
+
+
+def test_ctrl_f_finds_in_a_message_window_and_esc_closes_the_bar_not_the_window(qtbot):
+    from pathlib import Path
+
+    from PySide6.QtTest import QTest
+
+    from govmail_desktop.ui.message_window import REGISTRY, MessageWindow
+
+    raw = (Path(__file__).resolve().parents[1] / "data" / "03-tis620-8bit.eml").read_bytes()
+    window = MessageWindow.show_raw(raw, "letter.eml")
+    try:
+        qtbot.waitUntil(lambda: window.pane.body.toPlainText().strip() != "", timeout=5000)
+        with qtbot.waitActive(window):
+            window.activateWindow()
+        QTest.keySequence(window, QKeySequence("Ctrl+F"))
+        bar = window.pane.find_bar
+        assert bar.isVisible() and bar.field.hasFocus()
+        text = window.pane.body.toPlainText()
+        word = "ประชุม" if "ประชุม" in text else text.split()[0]
+        bar.field.insert(word)
+        assert selection_texts(window.pane.body) and all(t == word for t in selection_texts(window.pane.body))
+        QTest.keyClick(bar.field, Qt.Key.Key_Escape)
+        assert not bar.isVisible() and window.isVisible()  # Esc closed the bar, the window stays
+    finally:
+        REGISTRY.close_all()
