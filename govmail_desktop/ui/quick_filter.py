@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidg
 
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.models.plain_text import plain_label
+from govmail_desktop.search.engine import DEFAULT_LIMIT as SEARCH_LIMIT
 from govmail_desktop.store.contacts import email_key
 from govmail_desktop.store.list_filter import ListFilter
 from govmail_desktop.ui import icons
@@ -227,6 +228,8 @@ class QuickFilterController(QObject):
         #: What the pending text search is for: (models, folder id, state).
         self._asked: tuple[Any, int, QuickFilterState] | None = None
         self._uids: set[int] = set()
+        #: The engine answered its most (SEARCH_LIMIT): only the newest matches are shown.
+        self._capped = False
         self._joined: set[int] = set()
         self.bar.changed.connect(self.apply)
         self.bar.closed.connect(self._on_closed)
@@ -318,6 +321,7 @@ class QuickFilterController(QObject):
         self._request = next(self._ids)
         self._asked = (models, folder_id, state)
         self._uids = set()
+        self._capped = False
         self.bar.set_count(self.tr("Searching…"))
         self.search.search(self._request, phrase_query(state.text),
                            SearchScope(account_ids=(account,), folder=(account, cached.name)), "date")
@@ -335,6 +339,8 @@ class QuickFilterController(QObject):
         models, folder_id, state = self._asked
         if models is not self.current() or models.message_model.folder_id != folder_id:
             return
+        hits = list(hits)
+        self._capped = self._capped or len(hits) >= SEARCH_LIMIT
         self._uids.update(int(h.uid) for h in hits)
         self._set_filter(models, state, frozenset(self._uids))
 
@@ -363,6 +369,10 @@ class QuickFilterController(QObject):
             total = models.service.cache.count(model.folder_id) if model.folder_id is not None else 0
         except StorageError:
             total = 0
+        if model.list_filter.uids is not None and self._capped:
+            self.bar.set_count(self.tr("{shown} of {total} (the newest {limit} matches)").format(
+                shown=model.rowCount(), total=total, limit=SEARCH_LIMIT))
+            return
         self.bar.set_count(self.tr("{shown} of {total}").format(shown=model.rowCount(), total=total))
 
 

@@ -32,6 +32,8 @@ from govmail_desktop.core.errors import GovMailError, StorageError
 from govmail_desktop.i18n.catalog import Msg, current_language
 from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.models.folder_tree import SAVED_SEARCH_ROLE, SavedSearchIdRole, SpecialUseRole
+from govmail_desktop.models.search_results import SORT_RELEVANCE
+from govmail_desktop.search.engine import DEFAULT_LIMIT as SEARCH_LIMIT
 from govmail_desktop.search.query import QueryError, TextTerm, parse_query
 from govmail_desktop.ui.quick_filter import QuickFilterController
 from govmail_desktop.ui.search_help import SearchHelpDialog
@@ -89,6 +91,8 @@ class SearchController(QObject):
         self._body_terms: tuple[str, ...] = ()
         #: What the server part said (offline, a refusal, too many found): after the count.
         self._server_note = ""
+        #: Local hits of the request shown (the engine answers at most SEARCH_LIMIT).
+        self._local_count = 0
         #: The saved search shown (its id), or None.
         self.saved_shown: str | None = None
         self.quick_filter = QuickFilterController(
@@ -241,6 +245,7 @@ class SearchController(QObject):
 
         self.request = next(self._ids)
         self._server_note = ""
+        self._local_count = 0
         self._searching = True
         self._server_pending = False
         self._show_progress()
@@ -259,6 +264,7 @@ class SearchController(QObject):
     def _on_results(self, request_id: int, hits: Any) -> None:
         if request_id != self.request:
             return
+        self._local_count += len(hits)
         self.view.model.add_hits(hits)
         self._server_pending = True
         self._show_progress()
@@ -307,6 +313,12 @@ class SearchController(QObject):
                 count=count, server=on_server)
         else:
             text = self.tr("{count} message(s) found.").format(count=count)
+        if self._local_count >= SEARCH_LIMIT:
+            text = f"{text} " + (
+                self.tr("Only the {limit} best matches are shown; add words to narrow the search.")
+                if self.view.sort() == SORT_RELEVANCE else
+                self.tr("Only the newest {limit} are shown; add words to narrow the search.")
+            ).format(limit=SEARCH_LIMIT)
         if self._server_note:
             text = f"{text} {self._server_note}"
         self.view.show_status(text)

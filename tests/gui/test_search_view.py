@@ -322,3 +322,16 @@ def test_what_the_server_part_says_is_shown_after_the_count(open_mailbox):
     status = controller.view.status_label.text()
     assert status.startswith(f"พบจดหมาย {len(hits)} ฉบับ")
     assert status.endswith(ServerSearchOutcome(offline=["acct1"]).summary())
+
+
+def test_a_search_that_reaches_the_engine_s_limit_says_only_the_newest_are_shown(open_mailbox):
+    from govmail_desktop.search.engine import DEFAULT_LIMIT
+
+    m = open_mailbox(10)
+    controller, fake = make_search(m)
+    controller.open_search()
+    search_for(m, controller, "ก")
+    hits = [FakeHit("acct1", "INBOX", uid, 1_800_000_000 + uid, f"ก {uid}", "x") for uid in range(DEFAULT_LIMIT)]
+    fake.answer(local=hits)
+    assert controller.view.status_label.text() == (
+        f"พบจดหมาย {DEFAULT_LIMIT} ฉบับ แสดงเฉพาะ {DEFAULT_LIMIT} ฉบับล่าสุด เพิ่มคำค้นเพื่อให้แคบลง")
