@@ -69,6 +69,7 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from govmail_desktop.services.mailbox import MailboxService, SyncPort
     from govmail_desktop.services.message_bridge import MessageBridge
     from govmail_desktop.services.outbox_service import OutboxFactory, OutboxService
+    from govmail_desktop.services.search_service import SearchService
     from govmail_desktop.services.single_instance import InstanceGuard, InstanceServer
     from govmail_desktop.store.addressbook import AddressBook
     from govmail_desktop.store.cache import MailCache
@@ -150,6 +151,8 @@ class AppContext:
     composer: ComposeLauncher | None = None
     #: Takes the requests of later launches (None: no safe place for its socket).
     instance: InstanceServer | None = None
+    #: Search over every account's local index (issue 13); None: not built.
+    search: SearchService | None = None
     shutdown_hooks: list[Callable[[], None]] = field(default_factory=list)
 
 
@@ -983,6 +986,28 @@ def _draft_refused(launcher: ComposeLauncher, store: DraftStore, bridge: Message
 
 
 # -- adding an account --------------------------------------------------------------------------
+def open_search(ctx: AppContext, mailboxes: Mailboxes) -> SearchService:
+    """Step 7g: the search service and, per account, its index next to the cache
+    (``search.sqlite3``) kept current by an indexer thread; an index that cannot open
+    leaves that account out of the local search (logged), never the app."""
+    from govmail_desktop.search.index import INDEX_FILE, SearchIndex
+    from govmail_desktop.services.search_service import SearchService
+
+    service = SearchService(parent=ctx.window)
+
+    def join(mailbox: AccountMailbox) -> None:
+        try:
+            index = SearchIndex(mailbox.cache.path.with_name(INDEX_FILE), cache_path=mailbox.cache.path)
+        except GovMailError as err:
+            log.error("Search index of %s could not be opened: %s", mailbox.account.id, err)
+            return
+        service.add_account(mailbox.account.id, mailbox.cache, index)
+
+    mailboxes.join(join)
+    ctx.shutdown_hooks.append(service.shutdown)  # before the caches close (hooks run last first)
+    return service
+
+
 def open_drafts(ctx: AppContext) -> DraftsService:
     """The drafts service (``<data_dir>/drafts/``), joined to each account's connection worker."""
     from govmail_desktop.core.accounts import special_folder_roles
@@ -1312,6 +1337,7 @@ def _run(
 
     attach_link_guard(window, policy.policy.recipients.internal_domains,
                       ctx.composer.compose if ctx.composer is not None else None)
+    ctx.search = open_search(ctx, mailboxes)
     # 7g. Search (issue 13): the search view (Ctrl+K, the toolbar's field), saved searches in the
     # folder tree, the quick filter bar (Ctrl+Shift+K), over the search service (ctx.search; None:
     # Ctrl+K says why and the quick filter works without its text box).

@@ -134,13 +134,21 @@ def day_start(day: datetime.date) -> int:
 @dataclass
 class _Plan:
     match: str | None = None
-    where: list[str] = field(default_factory=list)
-    params: list[object] = field(default_factory=list)
+    conditions: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
     lower_id: int | None = None
     upper_id: int | None = None
     needs_cache: bool = False
     positive: list[tuple[str, str]] = field(default_factory=list)  # (field, folded term) for scoring
     impossible: bool = False
+
+    def add(self, sql: str, *params: object) -> None:
+        self.conditions.append((sql, params))
+
+    def where(self) -> tuple[list[str], list[object]]:
+        """The conditions and their parameters; SQLite tests conditions in the order written,
+        so those that decompress a body come last."""
+        ordered = sorted(self.conditions, key=lambda c: "gm_body_has" in c[0])
+        return [sql for sql, _ in ordered], [p for _, params in ordered for p in params]
 
 
 class SearchEngine:
@@ -230,13 +238,12 @@ class SearchEngine:
         has_cache = _has_cache(conn)
         if plan.needs_cache and not has_cache:
             return []
-        cols = "d.id, d.folder_id, d.uid, d.date, d.body_state, d.subject, d.sender, d.rcpt_to, d.rcpt_cc"
+        # The walk reads as little as it can: ids and dates; the winners' texts come after.
+        cols = "d.id, d.date"
         join = ""
-        if has_cache:
-            cols += ", m.flags, m.has_attachments, m.subject, m.from_display"
+        if plan.needs_cache:
             join = "JOIN cache.messages m ON m.folder_id = d.folder_id AND m.uid = d.uid"
-        where = list(plan.where)
-        params = list(plan.params)
+        where, params = plan.where()
         if plan.match is not None:
             source_sql = "grams g JOIN docs d ON d.id = g.rowid"
             where.insert(0, "grams MATCH ?")
@@ -257,23 +264,40 @@ class SearchEngine:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY {order}"
-        heap: list[tuple[int, int, tuple[Any, ...]]] = []
+        heap: list[tuple[int, int]] = []
         seen = 0
-        for row in conn.execute(sql, params):
+        for row_id, date in conn.execute(sql, params):
             seen += 1
             if should_stop is not None and seen % 256 == 0 and should_stop():
                 raise Cancelled()
-            row_id, date = int(row[0]), int(row[3])
             if len(heap) >= limit:
                 if (row_id + 1) << ROWID_SHIFT <= heap[0][0]:
                     break  # nothing further back can be newer than the matches held
-                if date <= heap[0][0]:
-                    continue
-                heapq.heapreplace(heap, (date, row_id, tuple(row)))
+                if date > heap[0][0]:
+                    heapq.heapreplace(heap, (date, row_id))
             else:
-                heapq.heappush(heap, (date, row_id, tuple(row)))
+                heapq.heappush(heap, (date, row_id))
+        if not heap:
+            return []
+        return self._hits(source, conn, folders, [row_id for _, row_id in heap], has_cache, plan, sort)
+
+    def _hits(self, source: AccountSource, conn: sqlite3.Connection, folders: Mapping[int, tuple[str, str | None]],
+              ids: list[int], has_cache: bool, plan: _Plan, sort: Sort) -> list[Hit]:
+        texts = "d.subject, d.sender" if sort == "relevance" or not has_cache else "'', ''"
+        texts += ", d.rcpt_to, d.rcpt_cc" if sort == "relevance" else ", '', ''"
+        cols = f"d.id, d.folder_id, d.uid, d.date, d.body_state, {texts}"
+        join = ""
+        if has_cache:
+            # A message the cache no longer has (the indexer is about to remove it) is left out.
+            cols += ", m.flags, m.has_attachments, m.subject, m.from_display"
+            join = "JOIN cache.messages m ON m.folder_id = d.folder_id AND m.uid = d.uid"
+        rows = conn.execute(
+            f"SELECT {cols} FROM docs d {join} WHERE d.id IN (SELECT value FROM json_each(?))",
+            ("[" + ",".join(str(i) for i in ids) + "]",),
+        ).fetchall()
         hits = []
-        for date, _row_id, row in heap:
+        for row in rows:
+            date = int(row[3])
             folder_name = folders.get(int(row[1]), ("", None))[0]
             score = self._score(conn, row, plan.positive, date) if sort == "relevance" else 0.0
             if has_cache:
@@ -316,8 +340,7 @@ class SearchEngine:
             if not ids:
                 plan.impossible = True
                 return plan
-            plan.where.append("d.folder_id = ?")
-            plan.params.append(ids[0])
+            plan.add("d.folder_id = ?", ids[0])
         for term in query.terms:
             if isinstance(term, TextTerm):
                 self._text(plan, term, match_tokens)
@@ -326,7 +349,7 @@ class SearchEngine:
             elif isinstance(term, FolderTerm):
                 ids = [fid for fid, (name, role) in folders.items() if folder_matches(term.name, name, role)]
                 marks = ",".join(str(i) for i in ids) or "NULL"
-                plan.where.append(f"d.folder_id {'NOT IN' if term.negated else 'IN'} ({marks})")
+                plan.add(f"d.folder_id {'NOT IN' if term.negated else 'IN'} ({marks})")
             elif isinstance(term, DateTerm):
                 self._date(plan, term, max_bump)
         if match_tokens:
@@ -347,24 +370,19 @@ class SearchEngine:
             if not term.negated:
                 match_tokens.extend(tokens)
                 if check:
-                    plan.where.append(check)
-                    plan.params.extend([folded] * 5)
+                    plan.add(check, *[folded] * 4, folded.encode("utf-8"))
                 plan.positive.append(("any", folded))
                 return
             inner = f"d.id IN (SELECT rowid FROM grams WHERE grams MATCH ?){' AND ' + check if check else ''}"
-            plan.where.append(f"NOT ({inner})")
-            plan.params.append(match_expression(tokens))
-            if check:
-                plan.params.extend([folded] * 5)
+            plan.add(f"NOT ({inner})", match_expression(tokens),
+                     *([folded] * 4 + [folded.encode("utf-8")] if check else []))
             return
         column = _FIELD_COLUMN[term.field]
         if term.negated:
-            plan.where.append(f"instr({column}, ?) = 0")
-            plan.params.append(folded)
+            plan.add(f"instr({column}, ?) = 0", folded)
             return
         match_tokens.extend(tokens)  # the field's text is in the grams too: they narrow the walk
-        plan.where.append(f"instr({column}, ?) > 0")
-        plan.params.append(folded)
+        plan.add(f"instr({column}, ?) > 0", folded)
         plan.positive.append((term.field, folded))
 
     @staticmethod
@@ -378,7 +396,7 @@ class SearchEngine:
         }[term.name]
         if term.name in ("unread", "flagged", "attachment"):
             plan.needs_cache = True
-        plan.where.append(f"NOT {test}" if term.negated else test)
+        plan.add(f"NOT {test}" if term.negated else test)
 
     @staticmethod
     def _date(plan: _Plan, term: DateTerm, max_bump: int) -> None:
@@ -393,9 +411,9 @@ class SearchEngine:
             return
         test = " AND ".join(parts)
         if term.negated:
-            plan.where.append(f"NOT ({test})")
+            plan.add(f"NOT ({test})")
             return
-        plan.where.append(test)
+        plan.add(test)
         if start is not None:
             low = start >> ROWID_SHIFT
             plan.lower_id = low if plan.lower_id is None else max(plan.lower_id, low)

@@ -27,6 +27,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 WHOLE_MESSAGE_PART = ""
 BODY_PARTS = (WHOLE_MESSAGE_PART, SKELETON_PART)
 BATCH = 500
+#: Pause between batches of a long catch-up (the indexer's Python work holds the GIL).
+PAUSE_S = 0.02
 
 
 def _addresses(packed: str) -> str:
@@ -177,6 +180,7 @@ class Indexer:
                 return done
             try:
                 if -1 in cleared:
+                    self._close_reader()  # it still reads the replaced file
                     self.index.clear()
                 for fid in cleared - {-1}:
                     self.index.remove_folder(fid)
@@ -185,7 +189,8 @@ class Indexer:
                 if reconcile:
                     done += self.reconcile()
                 for fid, uids in headers.items():
-                    done += self.index_messages(fid, uids, bodies=False)
+                    # A message whose body came too is indexed once, with it, below.
+                    done += self.index_messages(fid, uids - bodies.get(fid, set()), bodies=False)
                 for fid, uids in bodies.items():
                     done += self.index_messages(fid, uids, bodies=True)
             except StorageError as exc:
@@ -223,6 +228,8 @@ class Indexer:
         for start in range(0, len(wanted), BATCH):
             if self._stopping:
                 break
+            if start:
+                time.sleep(PAUSE_S)  # let the GUI thread have the interpreter between batches
             done += self._index_batch(folder_id, wanted[start : start + BATCH], bodies)
         return done
 

@@ -1,0 +1,147 @@
+"""The search index follows the cache: messages expunged, folders removed or reset, the
+cache rebuilt, the account removed; a missing, damaged or foreign index is rebuilt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govmail_desktop.core.entities import Folder
+from govmail_desktop.search.index import INDEX_VERSION, IndexDoc, SearchIndex, remove_index_files
+from govmail_desktop.search.indexer import Indexer
+from govmail_desktop.store.cache import MailCache
+
+from .conftest import World
+
+
+def test_expunged_messages_leave_the_index(world: World) -> None:
+    world.add("INBOX", 1, "ประชุม", "งบ")
+    world.add("INBOX", 2, "ประชุม", "งบ")
+    assert world.uids("ประชุม") == {1, 2}
+    world.cache.expunge(world.folders["INBOX"], [1])
+    world.settle()
+    assert world.index.keys() == {(world.folders["INBOX"], 2): 1}
+    assert world.uids("งบ") == {2}
+
+
+def test_a_removed_folder_leaves_the_index(world: World) -> None:
+    world.add("INBOX", 1, "ประชุม", "x")
+    world.add("Sent", 2, "ประชุม", "x")
+    world.settle()
+    world.cache.upsert_folders([Folder("INBOX"), Folder("Projects/งบ")])  # Sent gone on the server
+    world.settle()
+    assert world.uids("ประชุม") == {1}
+    assert {f for f, _ in world.index.keys()} == {world.folders["INBOX"]}
+
+
+def test_uidvalidity_reset_empties_the_folder_in_the_index(world: World) -> None:
+    world.add("INBOX", 1, "ประชุม", "x")
+    world.add("Sent", 2, "ประชุม", "x")
+    world.settle()
+    world.cache.reset_folder(world.folders["INBOX"], uidvalidity=77)
+    world.settle()
+    assert world.uids("ประชุม") == {2}
+    assert (world.folders["INBOX"], 1) not in world.index.keys()
+
+
+def test_cache_rebuilt_empties_the_index(world: World) -> None:
+    world.add("INBOX", 1, "ประชุม", "x")
+    world.settle()
+    world.cache.rebuild("test")
+    world.settle()
+    assert world.index.count() == 0
+
+
+def test_reconcile_at_start_catches_up_with_what_happened_while_nobody_listened(tmp_path: Path) -> None:
+    cache = MailCache(tmp_path / "cache.sqlite3")
+    ids = cache.upsert_folders([Folder("INBOX")])
+    index = SearchIndex(tmp_path / "search.sqlite3", cache_path=cache.path)
+    # The index holds a message the cache no longer has; the cache has one never indexed.
+    index.add([IndexDoc(ids["INBOX"], 5, 1_700_000_000, "เก่า", "", "", "", "ข้อความเก่า")])
+    from govmail_desktop.core.entities import MessageSummary
+
+    cache.insert_summaries(ids["INBOX"], [MessageSummary(uid=6, internaldate=1_700_000_100, subject="ใหม่")])
+    indexer = Indexer("acct", cache, index)  # listens only from now on; reconciles first
+    indexer.run_pending()
+    assert index.keys() == {(ids["INBOX"], 6): 0}
+    indexer.stop()
+    index.close()
+    cache.close()
+
+
+def test_the_indexer_thread_indexes_in_the_background(world: World) -> None:
+    world.indexer.start()
+    world.add("INBOX", 1, "ประชุมด่วน", "งบประมาณ")
+    assert world.indexer.wait_idle(30)
+    from govmail_desktop.search.query import parse_query
+
+    assert [h.uid for h in world.engine.search(parse_query("งบ"))] == [1]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"this is not a database at all" * 10, "not an SQLite database"),
+        (b"SQLite format 3\x00" + b"\x07" * 4000, "unusable"),
+    ],
+)
+def test_a_damaged_index_file_is_rebuilt_empty(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "search.sqlite3"
+    path.write_bytes(content)
+    index = SearchIndex(path)
+    assert index.rebuilt and reason in (index.rebuild_reason or "")
+    assert index.count() == 0
+    index.add([IndexDoc(1, 1, 1_700_000_000, "งบ", "", "", "", None)])
+    assert index.count() == 1
+    index.close()
+
+
+def test_an_index_of_another_version_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "search.sqlite3"
+    index = SearchIndex(path)
+    index.add([IndexDoc(1, 1, 1_700_000_000, "งบ", "", "", "", None)])
+    index.close()
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {INDEX_VERSION + 1}")
+    conn.close()
+    again = SearchIndex(path)
+    assert again.rebuilt and "version" in (again.rebuild_reason or "")
+    assert again.count() == 0
+    again.close()
+
+
+def test_a_good_index_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "search.sqlite3"
+    index = SearchIndex(path)
+    index.add([IndexDoc(1, 1, 1_700_000_000, "งบ", "", "", "", "ข้อความ")])
+    index.close()
+    again = SearchIndex(path)
+    assert not again.rebuilt
+    assert again.stored_text(1, 1) == ("งบ", "", "", "", "ข้อความ")
+    again.close()
+
+
+def test_account_removal_deletes_the_index_files(tmp_path: Path) -> None:
+    from govmail_desktop.core.paths import AppPaths
+    from govmail_desktop.store.cache import account_dir
+
+    paths = AppPaths(config_dir=tmp_path / "c", data_dir=tmp_path / "d", cache_dir=tmp_path / "x",
+                     log_dir=tmp_path / "l")
+    folder = account_dir("acct", paths)
+    folder.mkdir(parents=True)
+    index = SearchIndex(folder / "search.sqlite3")
+    index.add([IndexDoc(1, 1, 1_700_000_000, "งบ", "", "", "", None)])
+    index.close()
+    remove_index_files("acct", paths)
+    assert not (folder / "search.sqlite3").exists()
+
+
+def test_header_refresh_keeps_the_indexed_body(world: World) -> None:
+    world.add("INBOX", 1, "ประชุม", "เนื้อความสำคัญ")
+    world.settle()
+    world.cache.insert_summaries(world.folders["INBOX"], [world.cache.summary(world.folders["INBOX"], 1)])
+    world.settle()
+    assert world.uids("สำคัญ") == {1}
