@@ -28,11 +28,12 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Slot
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox
 
+from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.errors import GovMailError, StorageError
 from govmail_desktop.i18n.catalog import Msg, current_language
 from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.models.folder_tree import SAVED_SEARCH_ROLE, SavedSearchIdRole, SpecialUseRole
-from govmail_desktop.models.search_results import SORT_RELEVANCE
+from govmail_desktop.models.search_results import SORT_RELEVANCE, HitRole
 from govmail_desktop.search.engine import DEFAULT_LIMIT as SEARCH_LIMIT
 from govmail_desktop.search.query import QueryError, TextTerm, parse_query
 from govmail_desktop.ui.quick_filter import QuickFilterController
@@ -68,6 +69,7 @@ class SearchController(QObject):
         bridge: Any = None,
         contacts: Callable[[], list[Any]] | None = None,
         thai_digits: Callable[[], bool] = lambda: False,
+        open_window: Callable[[Any, int, int], Any] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent or window)
@@ -78,6 +80,8 @@ class SearchController(QObject):
         self.save_settings = save_settings
         self.bridge = bridge
         self._thai_digits = thai_digits
+        #: Opens a message in its own window (MessageWindowController.open_message), if there is one.
+        self.open_window = open_window
         self.view = window.search_view
         self.view.model.folder_label = self.folder_label
         self._ids = itertools.count(1)
@@ -115,7 +119,11 @@ class SearchController(QObject):
         v.search_requested.connect(self.run)
         v.sort_changed.connect(self._on_sort)
         v.result_selected.connect(self.show_hit)
-        v.result_opened.connect(self.open_in_folder)
+        v.result_opened.connect(self.open_result)
+        v.results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        v.results.customContextMenuRequested.connect(self._results_menu)
+        w.quick_filter_action.triggered.connect(self._on_quick_filter)
+        self.view.model.set_formatter(DateFormatter(thai_digits=self._thai_digits()))
         v.save_requested.connect(self.ask_save)
         v.help_requested.connect(self.show_help)
         v.close_requested.connect(self.show_list)
@@ -380,6 +388,41 @@ class SearchController(QObject):
         self.window.preview_view.highlighter.set_terms(self._body_terms)
 
     @Slot(object)
+    def open_result(self, hit: Any) -> None:
+        """Double-click / Enter: the message in its own window (as in the list), else in its folder."""
+        models = self._models_of(hit.account_id)
+        if self.open_window is None or models is None:
+            self.open_in_folder(hit)
+            return
+        self.show_hit(hit)
+        folder_id = models.service.current_folder_id
+        if folder_id is None or folder_id == models.service.special_folder_id(SpecialUse.DRAFTS):
+            self.open_in_folder(hit)  # a draft continues in the composer, from its folder
+            return
+        self.open_window(models, int(folder_id), int(hit.uid))
+
+    @Slot(QPoint)
+    def _results_menu(self, pos: QPoint) -> None:
+        results = self.view.results
+        index = results.indexAt(pos)
+        hit = index.data(HitRole) if index.isValid() else None
+        if hit is None:
+            return
+        menu = QMenu(results)
+        menu.setObjectName("searchResultMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if self.open_window is not None:
+            menu.addAction(self.tr("Open in New Window"), partial(self.open_result, hit))
+        menu.addAction(self.tr("Show in Folder"), partial(self.open_in_folder, hit))
+        menu.popup(results.viewport().mapToGlobal(pos))
+
+    @Slot()
+    def _on_quick_filter(self) -> None:
+        if self.search_shown:  # the bar filters the folder's list: bring it back
+            self.show_list(focus=False)
+            self.window.quick_filter_bar.open_bar()
+
+    @Slot(object)
     def open_in_folder(self, hit: Any) -> None:
         """Double-click / Enter on a result: its folder, the message selected, the search closed."""
         terms = self._body_terms
@@ -600,9 +643,13 @@ def attach_search(ctx: Any, search: Any = None) -> SearchController | None:
             return None
         book = getattr(ctx.composer, "address_book", None)
         contacts = book.list_contacts if book is not None and hasattr(book, "list_contacts") else None
+        from govmail_desktop.ui.message_window_controller import MessageWindowController
+
+        windows = window.findChildren(MessageWindowController)
         controller = SearchController(
             window, controller_of, search=search, saved=saved, save_settings=settings.save, bridge=ctx.bridge,
             contacts=contacts, thai_digits=lambda: settings.ui_thai_digits,
+            open_window=windows[0].open_message if windows else None,
         )
         controller.install()
         return controller

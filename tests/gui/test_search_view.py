@@ -335,3 +335,33 @@ def test_a_search_that_reaches_the_engine_s_limit_says_only_the_newest_are_shown
     fake.answer(local=hits)
     assert controller.view.status_label.text() == (
         f"พบจดหมาย {DEFAULT_LIMIT} ฉบับ แสดงเฉพาะ {DEFAULT_LIMIT} ฉบับล่าสุด เพิ่มคำค้นเพื่อให้แคบลง")
+
+
+def test_enter_on_a_result_opens_it_in_its_own_window_and_the_menu_shows_it_in_its_folder(open_mailbox, qtbot):
+    m = open_mailbox(30)
+    fake = FakeSearchService({"acct1": m.cache})
+    opened = []
+    controller = SearchController(m.window, m.controller, search=fake, bridge=m.bridge,
+                                  open_window=lambda models, folder_id, uid: opened.append((folder_id, uid)))
+    controller.install()
+    controller.open_search()
+    search_for(m, controller, "ประชุม")
+    hits = fake.answer()
+    view = controller.view
+    view.results.setCurrentIndex(view.model.index(0, 0))
+    view.results.setFocus()
+    QTest.keyClick(view.results, Qt.Key.Key_Return)
+    assert opened == [(m.inbox, view.model.index(0, 0).data(HitRole).uid)]
+    assert m.window.list_pages.currentWidget() is view  # the search stays behind the window
+    controller.open_in_folder(hits[0])
+    assert m.window.list_pages.currentWidget() is m.window.list_page
+    assert m.controller.selected_uids() == [hits[0].uid]
+
+
+def test_ctrl_shift_k_in_the_search_brings_the_list_back_with_the_bar(open_mailbox):
+    m = open_mailbox(20)
+    controller, fake = make_search(m)
+    controller.open_search("งบ", run=True)
+    QTest.keySequence(controller.view.query_field, QKeySequence("Ctrl+Shift+K"))
+    assert m.window.list_pages.currentWidget() is m.window.list_page
+    assert m.window.quick_filter_bar.isVisible() and m.window.quick_filter_bar.text_field.hasFocus()
