@@ -235,6 +235,8 @@ class SearchController(QObject):
             return
         self._cancel()
         self.view.model.clear()
+        if self.search_shown:
+            self.window.message_view.clearSelection()  # the preview showed a result of the last search
         if not text.strip():
             self.view.clear_error()
             self.view.show_status("")

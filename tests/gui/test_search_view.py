@@ -194,6 +194,10 @@ def test_a_result_opens_in_the_preview_with_the_words_marked_and_is_what_actions
     assert m.window.list_pages.currentWidget() is m.window.list_page
     assert m.window.folder_view.currentIndex().data() == "เก็บถาวร"
     assert pane.highlighter.marked_texts() == ["นำ"]
+    # A new search: the preview no longer shows a result of the last one.
+    controller.open_search()
+    search_for(m, controller, "งบประมาณ")
+    qtbot.waitUntil(lambda: pane.uid is None)
 
 
 def test_esc_closes_the_search_and_the_list_comes_back_without_marks(open_mailbox):
