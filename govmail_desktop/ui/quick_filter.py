@@ -264,6 +264,15 @@ class QuickFilterController(QObject):
         self.bar.open_bar()
         self._show_count(models)
 
+    def clear(self) -> None:
+        """Drop the filter of the list shown (the bar's buttons and text too; it stays open)."""
+        self._cancel()
+        self.bar.reset(emit=False)
+        models = self.current()
+        if models is not None:
+            models.message_model.set_filter(None)
+            self._show_count(models)
+
     def _on_folder_shown(self, models: Any) -> None:
         if models is not self.current():
             return

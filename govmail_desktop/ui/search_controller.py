@@ -205,6 +205,7 @@ class SearchController(QObject):
     @Slot()
     def show_list(self, *, focus: bool = True) -> None:
         """Back to the folder's messages (the search's marks leave the preview)."""
+        self._cancel()
         self.window.list_pages.setCurrentWidget(self.window.list_page)
         self.window.preview_view.highlighter.set_terms(())
         self.saved_shown = None
@@ -374,7 +375,7 @@ class SearchController(QObject):
                 models.service.show_folder(folder_id)
             model = models.message_model
             if model.list_filter is not None:
-                model.set_filter(None)
+                self.quick_filter.clear()  # the result must be in the list to be selected
             row = model.row_of_uid(int(hit.uid))
             view = self.window.message_view
             if row is not None:

@@ -369,3 +369,18 @@ def test_ctrl_shift_k_in_the_search_brings_the_list_back_with_the_bar(open_mailb
     QTest.keySequence(controller.view.query_field, QKeySequence("Ctrl+Shift+K"))
     assert m.window.list_pages.currentWidget() is m.window.list_page
     assert m.window.quick_filter_bar.isVisible() and m.window.quick_filter_bar.text_field.hasFocus()
+
+
+def test_opening_a_result_clears_a_quick_filter_that_would_hide_it(open_mailbox, qtbot):
+    m = open_mailbox(30)
+    controller, fake = make_search(m)
+    bar = m.window.quick_filter_bar
+    controller.quick_filter.open_bar()
+    bar.unread_button.click()  # the Inbox shows its unread (even UIDs) only
+    controller.open_search()
+    search_for(m, controller, "ประชุม")
+    read = next(h for h in fake.matching("ประชุม", fake.last[2]) if h.uid % 2)
+    fake.answer(local=[read])
+    controller.view.results.setCurrentIndex(controller.view.model.index(0, 0))
+    assert m.controller.selected_uids() == [read.uid]
+    assert not bar.unread_button.isChecked() and m.models.message_model.list_filter is None
