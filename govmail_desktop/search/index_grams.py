@@ -17,8 +17,12 @@ text or a term, so no gram of a term spans two fields.
 
 from __future__ import annotations
 
+import operator
+import re
+
 FIELD_SEPARATOR = "\n"
 _UNIT = 4  # hex digits per UTF-16 code unit
+_UNITS = re.compile("....", re.S)
 
 
 def units(folded: str) -> str:
@@ -28,11 +32,11 @@ def units(folded: str) -> str:
 
 def text_tokens(folded: str) -> str:
     """The distinct 1-, 2- and 3-unit grams of a folded text, space-separated (FTS5 input)."""
-    h = units(folded)
-    n = len(h)
-    grams = {h[i : i + 4] for i in range(0, n, 4)}
-    grams.update({h[i : i + 8] for i in range(0, n - 4, 4)})
-    grams.update({h[i : i + 12] for i in range(0, n - 8, 4)})
+    one = _UNITS.findall(units(folded))
+    two = list(map(operator.add, one, one[1:]))
+    grams = set(one)
+    grams.update(two)
+    grams.update(map(operator.add, two, one[2:]))
     return " ".join(grams)
 
 
