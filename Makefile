@@ -6,6 +6,7 @@ PY     := $(VENV)/bin/python
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 COMPOSE_BENCH_ARGS ?=
+SEARCH_BENCH_ARGS ?=
 
 TS_FILES := $(wildcard translations/*.ts)
 QM_FILES := $(patsubst translations/%.ts,govmail_desktop/_generated/%.qm,$(TS_FILES))
@@ -37,6 +38,7 @@ demo: system-deps-test $(VENV)/.stamp-test translations
 bench: system-deps-test $(VENV)/.stamp-test translations
 	$(PY) benchmarks/sync_bench.py $(BENCH_ARGS)
 	$(PY) benchmarks/compose_bench.py $(COMPOSE_BENCH_ARGS)
+	$(PY) benchmarks/search_bench.py $(SEARCH_BENCH_ARGS)
 
 # Hypothesis over the parsers, the HTML cleaner, the viewer, the policy file and IMAP reader:
 # 11 minutes in all by default (FUZZ_ARGS="--total 3600", or "--seconds 60 parse"); crashing
