@@ -177,7 +177,7 @@ class SearchResultsModel(QAbstractTableModel):
             return SERVER_MARK if hit.on_server else ""
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == ResultColumn.DATE:
-                return self._formatter.full(int(hit.date))
+                return plain_tooltip(self._formatter.full(int(hit.date)))
             if column == ResultColumn.SERVER:
                 return self.tr("Found on the server") if hit.on_server else None
             text = self.data(index, Qt.ItemDataRole.DisplayRole)

@@ -27,7 +27,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 from govmail_desktop.core.errors import StorageError
-from govmail_desktop.models.plain_text import plain_label
+from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.search.engine import DEFAULT_LIMIT as SEARCH_LIMIT
 from govmail_desktop.store.contacts import email_key
 from govmail_desktop.store.list_filter import ListFilter
@@ -119,8 +119,8 @@ class QuickFilterBar(QWidget):
         self.contact_button.setText(self.tr("Contact"))
         self.contact_button.setToolTip(self.tr("Only messages from people in your contacts"))
         self.text_field.setPlaceholderText(self.tr("Filter these messages <Ctrl+Shift+K>"))
-        self.text_field.setToolTip(self._text_reason or self.tr(
-            "Keeps the messages whose subject, sender, recipients or text contain these words"))
+        self.text_field.setToolTip(plain_tooltip(self._text_reason or self.tr(
+            "Keeps the messages whose subject, sender, recipients or text contain these words")))
         self.close_button.setToolTip(self.tr("Clear the filter and close the bar (Esc)"))
 
     def changeEvent(self, event: QEvent) -> None:  # Qt's method name

@@ -500,14 +500,14 @@ class SearchController(QObject):
         else:
             log.warning("Search: %s", exc)
 
-    def _name_dialog(self, title: str, label: str, text: str) -> QInputDialog:
+    def _name_dialog(self, title: str, text: str) -> QInputDialog:
+        """A name asked for (the caller sets the label: its own translated text)."""
         dialog = QInputDialog(self.window)
         dialog.setObjectName("savedSearchName")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setInputMode(QInputDialog.InputMode.TextInput)
         dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
         dialog.setWindowTitle(title)
-        dialog.setLabelText(label)
         dialog.setTextValue(text)
         return dialog
 
@@ -516,7 +516,8 @@ class SearchController(QObject):
         """Save Search…: asks a name (the query proposed), then a virtual folder in the tree."""
         if self.saved is None or not query.strip():
             return
-        dialog = self._name_dialog(self.tr("Save Search"), self.tr("Name of the saved search:"), query.strip()[:60])
+        dialog = self._name_dialog(self.tr("Save Search"), query.strip()[:60])
+        dialog.setLabelText(self.tr("Name of the saved search:"))
         dialog.textValueSelected.connect(partial(self.save_search, query))
         dialog.open()
 
@@ -577,7 +578,8 @@ class SearchController(QObject):
         found = self.saved.get(search_id) if self.saved is not None else None
         if found is None:
             return
-        dialog = self._name_dialog(self.tr("Rename Saved Search"), self.tr("New name:"), found.name)
+        dialog = self._name_dialog(self.tr("Rename Saved Search"), found.name)
+        dialog.setLabelText(self.tr("New name:"))
         dialog.textValueSelected.connect(partial(self.rename_saved, search_id))
         dialog.open()
 

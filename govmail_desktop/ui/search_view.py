@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from govmail_desktop.models.plain_text import plain_label
+from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.models.search_results import (
     SORT_DATE,
     SORT_RELEVANCE,
@@ -211,7 +211,7 @@ class SearchView(QWidget):
         else:
             text = error_html(self.query(), message, position, length)
         self.error_label.setText(text)
-        self.error_label.setToolTip(message)
+        self.error_label.setToolTip(plain_tooltip(message))
         self.error_label.show()
         self.status_label.hide()
         if position is not None:

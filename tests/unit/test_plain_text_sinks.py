@@ -96,6 +96,11 @@ ALLOWED: dict[tuple[str, str, str], str] = {
         "QLineEdit.setText (an input field shows plain text); the draft's subject",
     ("ui/composer/identities.py", "_on_current", "value"):
         "QLineEdit.setText (an input field shows plain text); the name and address of the identity being edited",
+    ("ui/search_view.py", "set_query", "text"):
+        "QLineEdit.setText (an input field shows plain text); the query typed or saved by the user",
+    ("ui/search_view.py", "show_error", "text"):
+        "rich text on purpose (the bad part of the query underlined): built by error_html and the line "
+        "above it from html.escape()d pieces only",
     ("ui/composer/identities.py", "_store_current", "self._label(entry)"):
         "QListWidgetItem.setText (a list item shows plain text); the identity's name and address",
 }
