@@ -96,6 +96,8 @@ class AccountSource:
     account_id: str
     index: SearchIndex
     folders: Callable[[], Mapping[int, tuple[str, str | None]]]
+    #: Called when a search finds the index file damaged (the indexer builds it again).
+    on_damage: Callable[[], None] | None = None
 
     @classmethod
     def of_cache(cls, account_id: str, cache: MailCache, index: SearchIndex) -> AccountSource:
@@ -185,6 +187,12 @@ class SearchEngine:
         conns[source.account_id] = (source.index, conn)
         return conn
 
+    def _forget(self, account_id: str) -> None:
+        conns = getattr(self._local, "conns", None) or {}
+        held = conns.pop(account_id, None)
+        if held is not None:
+            held[1].close()
+
     def close_thread(self) -> None:
         """Close this thread's read connections."""
         for _, conn in (getattr(self._local, "conns", None) or {}).values():
@@ -206,7 +214,16 @@ class SearchEngine:
         hits: list[Hit] = []
         wanted = max(limit, RELEVANCE_POOL) if sort == "relevance" else limit
         for source in self._in_scope(scope):
-            hits.extend(self._search_account(source, query, scope, sort, wanted, should_stop))
+            try:
+                hits.extend(self._search_account(source, query, scope, sort, wanted, should_stop))
+            except sqlite3.DatabaseError as exc:
+                if not source.index.is_damage(exc):
+                    raise
+                # A damaged index is disposable: this account's part is empty until rebuilt.
+                log.error("Search index of %s is damaged (%s); it is built again", source.account_id, exc)
+                self._forget(source.account_id)
+                if source.on_damage is not None:
+                    source.on_damage()
         if sort == "relevance":
             hits.sort(key=lambda h: (h.score, h.date), reverse=True)
         else:

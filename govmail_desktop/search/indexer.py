@@ -71,6 +71,7 @@ class Indexer:
         self._removed: dict[int, set[int]] = {}
         self._cleared: set[int] = set()
         self._reconcile = True
+        self._damaged = False
         self._busy = False
         self._stopping = False
         self._thread: threading.Thread | None = None
@@ -106,6 +107,12 @@ class Indexer:
                 return
             self._cond.notify_all()
 
+    def index_damaged(self) -> None:
+        """A search found the index file damaged: build it again (on the indexer's thread)."""
+        with self._cond:
+            self._damaged = True
+            self._cond.notify_all()
+
     def request_reconcile(self) -> None:
         with self._cond:
             self._reconcile = True
@@ -135,7 +142,7 @@ class Indexer:
             return self._cond.wait_for(lambda: not self._busy and not self._has_work(), timeout)
 
     def _has_work(self) -> bool:
-        return bool(self._reconcile or self._cleared or self._removed or self._headers or self._bodies)
+        return bool(self._damaged or self._reconcile or self._cleared or self._removed or self._headers or self._bodies)
 
     def _run(self) -> None:
         lower_current_thread_priority()
@@ -171,14 +178,19 @@ class Indexer:
         done = 0
         while not self._stopping:
             with self._cond:
+                damaged, self._damaged = self._damaged, False
+                if damaged:
+                    self._reconcile = True
                 cleared, self._cleared = self._cleared, set()
                 removed, self._removed = self._removed, {}
                 reconcile, self._reconcile = self._reconcile, False
                 headers, self._headers = self._headers, {}
                 bodies, self._bodies = self._bodies, {}
-            if not (cleared or removed or reconcile or headers or bodies):
+            if not (damaged or cleared or removed or reconcile or headers or bodies):
                 return done
             try:
+                if damaged:
+                    self.index.reset("damaged (found by a search)")
                 if -1 in cleared:
                     self._close_reader()  # it still reads the replaced file
                     self.index.clear()

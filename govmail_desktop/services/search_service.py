@@ -107,7 +107,9 @@ class SearchService(QObject):
             index = SearchIndex(cache.path.with_name("search.sqlite3"), cache_path=cache.path)
         indexer = Indexer(account_id, cache, index)
         self._indexers[account_id] = indexer
-        self.engine.set_source(AccountSource.of_cache(account_id, cache, index))
+        source = AccountSource.of_cache(account_id, cache, index)
+        source.on_damage = indexer.index_damaged
+        self.engine.set_source(source)
         if start_indexer:
             indexer.start()
         return indexer

@@ -145,3 +145,21 @@ def test_header_refresh_keeps_the_indexed_body(world: World) -> None:
     world.cache.insert_summaries(world.folders["INBOX"], [world.cache.summary(world.folders["INBOX"], 1)])
     world.settle()
     assert world.uids("สำคัญ") == {1}
+
+
+def test_damage_found_by_a_search_rebuilds_the_index(world: World) -> None:
+    for uid in range(1, 200):
+        world.add("INBOX", uid, f"ประชุม {uid}", "งบประมาณ " * 50)
+    world.settle()
+    damaged: list[bool] = []
+    source = world.engine.sources()[0]
+    source.on_damage = lambda: (damaged.append(True), world.indexer.index_damaged())  # type: ignore[func-returns-value]
+    world.engine.close_thread()
+    world.index.close()
+    with open(world.index.path, "r+b") as fh:  # scribble over the gram table's pages
+        fh.seek(8192 * 3)
+        fh.write(b"\xff" * 8192 * 20)
+    assert world.search("ประชุม") == []  # no exception: that account's part is empty
+    assert damaged == [True]
+    world.settle()  # the indexer builds the index again from the cache
+    assert len(world.search("ประชุม", limit=1000)) == 199
