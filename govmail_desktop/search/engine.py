@@ -452,13 +452,13 @@ class SearchEngine:
             ).fetchall()
             counts = {int(f): int(n) for f, n in rows}
             if _has_cache(conn):
-                # Messages the cache has but the index does not yet (the indexer is behind).
-                for fid, n in conn.execute(
-                    """SELECT m.folder_id, count(*) FROM cache.messages m
-                       WHERE NOT EXISTS (SELECT 1 FROM docs d WHERE d.folder_id = m.folder_id AND d.uid = m.uid)
-                       GROUP BY m.folder_id"""
-                ):
-                    counts[int(fid)] = counts.get(int(fid), 0) + int(n)
+                # Messages the cache has but the index does not yet (the indexer is behind):
+                # counted per folder on both sides' indexes, not joined (100,000 rows).
+                indexed = dict(conn.execute("SELECT folder_id, count(*) FROM docs GROUP BY folder_id").fetchall())
+                for fid, n in conn.execute("SELECT folder_id, count(*) FROM cache.messages GROUP BY folder_id"):
+                    behind = int(n) - int(indexed.get(fid, 0))
+                    if behind > 0:
+                        counts[int(fid)] = counts.get(int(fid), 0) + behind
             for fid, n in sorted(counts.items()):
                 name = folders.get(fid, ("", None))[0]
                 if not name or n == 0:

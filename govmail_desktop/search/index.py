@@ -50,7 +50,7 @@ from govmail_desktop.store.db import ThreadConnections, is_corruption, storage_e
 log = logging.getLogger(__name__)
 
 INDEX_FILE = "search.sqlite3"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 #: Row id = date >> ROWID_SHIFT (64-second steps), bumped when taken.
 ROWID_SHIFT = 6
 MARK_URGENT = 1
@@ -73,6 +73,7 @@ CREATE TABLE docs (
     body        BLOB,
     UNIQUE (folder_id, uid)
 );
+CREATE INDEX docs_without_body ON docs(folder_id) WHERE body_state = 0;
 CREATE VIRTUAL TABLE grams USING fts5(g, content='', detail='none', tokenize='unicode61');
 INSERT INTO meta (key, value) VALUES ('max_bump', 0);
 PRAGMA user_version = {INDEX_VERSION};

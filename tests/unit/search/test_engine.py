@@ -183,3 +183,12 @@ def test_empty_query_lists_everything_newest_first(world: World) -> None:
     world.add("INBOX", 1, "a", "x", date=epoch(2025, 1, 1))
     world.add("Sent", 2, "b", "x", date=epoch(2025, 2, 1))
     assert [h.uid for h in world.search("")] == [2, 1]
+
+
+def test_messages_the_indexer_has_not_reached_yet_count_as_not_indexed(world: World) -> None:
+    world.add("INBOX", 1, "ก", "x")
+    world.settle()
+    world.add("INBOX", 2, "ข")  # not indexed yet
+    world.add("Sent", 3, "ค")
+    assert sorted(world.engine.unindexed()) == [("acct", "INBOX", 1), ("acct", "Sent", 1)]
+    assert world.engine.unindexed_uids("acct", "INBOX") == [2]
