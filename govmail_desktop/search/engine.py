@@ -283,17 +283,21 @@ class SearchEngine:
         sql += f" ORDER BY {order}"
         heap: list[tuple[int, int]] = []
         seen = 0
-        for row_id, date in conn.execute(sql, params):
-            seen += 1
-            if should_stop is not None and seen % 256 == 0 and should_stop():
-                raise Cancelled()
-            if len(heap) >= limit:
-                if (row_id + 1) << ROWID_SHIFT <= heap[0][0]:
-                    break  # nothing further back can be newer than the matches held
-                if date > heap[0][0]:
-                    heapq.heapreplace(heap, (date, row_id))
-            else:
-                heapq.heappush(heap, (date, row_id))
+        cursor = conn.execute(sql, params)
+        try:
+            for row_id, date in cursor:
+                seen += 1
+                if should_stop is not None and seen % 256 == 0 and should_stop():
+                    raise Cancelled()
+                if len(heap) >= limit:
+                    if (row_id + 1) << ROWID_SHIFT <= heap[0][0]:
+                        break  # nothing further back can be newer than the matches held
+                    if date > heap[0][0]:
+                        heapq.heapreplace(heap, (date, row_id))
+                else:
+                    heapq.heappush(heap, (date, row_id))
+        finally:
+            cursor.close()  # ends the read transaction at once (it would hold back the WAL checkpoints)
         if not heap:
             return []
         return self._hits(source, conn, folders, [row_id for _, row_id in heap], has_cache, plan, sort)
