@@ -195,3 +195,32 @@ def test_offline_skips_the_server_part_without_an_error(qtbot, qapp, fresh_dovec
         acct.sync.stop()
         acct.cache.close()
         acct.queue.close()
+
+
+@pytest.mark.parametrize("profile", ["zimbra"], indirect=True)
+def test_search_service_merges_server_hits_with_local_ones(qtbot, mailbox):
+    """The whole path: the local index finds the message whose subject has the word; the
+    message whose body alone has it (not on this computer) comes from the server, marked."""
+    from govmail_desktop.search.engine import SearchScope
+    from govmail_desktop.services.search_service import SearchService
+
+    _sync_inbox(qtbot, mailbox)
+    service = SearchService()
+    service.attach_server_search(mailbox.searcher)
+    indexer = service.add_account(ACCOUNT, mailbox.cache)
+    try:
+        assert indexer.wait_idle(30)
+        local: list = []
+        server: list = []
+        outcomes: list = []
+        service.results.connect(lambda rid, hits: local.extend(hits))
+        service.server_results.connect(lambda rid, hits: server.extend(hits))
+        service.server_outcome.connect(lambda rid, outcome: outcomes.append(outcome))
+        with qtbot.waitSignal(service.finished, timeout=30_000):
+            service.search(7, "งบประมาณ", SearchScope(), "date")
+        assert [h.uid for h in local] == [mailbox.uids["subject"]] and not local[0].on_server
+        assert sorted(h.uid for h in server) == sorted([mailbox.uids["budget"], mailbox.uids["attached"]])
+        assert all(h.on_server and h.folder == "INBOX" for h in server)
+        assert outcomes and outcomes[0].searched == [(ACCOUNT, "INBOX")]
+    finally:
+        service.shutdown()
