@@ -273,6 +273,16 @@ class QuickFilterController(QObject):
             models.message_model.set_filter(None)
             self._show_count(models)
 
+    def clear_all(self, all_models: Any) -> None:
+        """Another account is shown: no list keeps a filter the bar no longer shows."""
+        self._cancel()
+        self.bar.reset(emit=False)
+        for models in all_models:
+            models.message_model.set_filter(None)
+        current = self.current()
+        if current is not None:
+            self._show_count(current)
+
     def _on_folder_shown(self, models: Any) -> None:
         if models is not self.current():
             return

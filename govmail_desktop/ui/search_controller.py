@@ -152,6 +152,7 @@ class SearchController(QObject):
 
     @Slot(int)
     def _on_account_changed(self, _index: int) -> None:
+        self.quick_filter.clear_all(self.mailboxes.mailboxes)
         self.show_saved_in_trees()
         self._bind_tree()
         from govmail_desktop.ui.main_window import REASON_NO_ACCOUNT
@@ -215,11 +216,11 @@ class SearchController(QObject):
             if current is not None:
                 index = current.folder_model.index_for_folder(current.service.current_folder_id or -1)
                 if index.isValid():
-                    self._routing = True
+                    routing, self._routing = self._routing, True
                     try:
                         self.window.folder_view.setCurrentIndex(index)
                     finally:
-                        self._routing = False
+                        self._routing = routing
 
     def _on_toolbar_search(self) -> None:
         text = self.window.search_field.text()
@@ -366,7 +367,7 @@ class SearchController(QObject):
             return
         if folder_id is None:
             return
-        self._routing = True
+        routing, self._routing = self._routing, True
         try:
             if self.mailboxes.current is not models:
                 self.mailboxes.activate(models)
@@ -387,7 +388,7 @@ class SearchController(QObject):
                 view.clearSelection()
                 models.service.load_preview(int(hit.uid))
         finally:
-            self._routing = False
+            self._routing = routing
         self.window.preview_view.highlighter.set_terms(self._body_terms)
 
     @Slot(object)
@@ -435,11 +436,11 @@ class SearchController(QObject):
         current = self.mailboxes.current
         if current is not None:
             index = current.folder_model.index_for_folder(current.service.current_folder_id or -1)
-            self._routing = True
+            routing, self._routing = self._routing, True
             try:
                 self.window.folder_view.setCurrentIndex(index)
             finally:
-                self._routing = False
+                self._routing = routing
         self.window.message_view.setFocus()
         self.window.preview_view.highlighter.set_terms(terms)  # the words stay marked in the message
 
@@ -447,7 +448,7 @@ class SearchController(QObject):
 
     def show_saved_in_trees(self) -> None:
         items = [(s.id, s.name, s.query) for s in self.saved] if self.saved is not None else []
-        self._routing = True  # a rebuilt tree is not the user choosing a folder
+        routing, self._routing = self._routing, True  # a rebuilt tree is not the user choosing a folder
         try:
             for models in self.mailboxes.mailboxes:
                 if id(models.folder_model) not in self._trees:
@@ -455,7 +456,7 @@ class SearchController(QObject):
                     models.folder_model.modelReset.connect(self._after_tree_reset)
                 models.folder_model.set_saved_searches(items)
         finally:
-            self._routing = False
+            self._routing = routing
 
     @Slot()
     def _after_tree_reset(self) -> None:
@@ -469,11 +470,11 @@ class SearchController(QObject):
             return
         index = current.folder_model.index_for_saved_search(self.saved_shown)
         if index.isValid() and self.window.folder_view.currentIndex() != index:
-            self._routing = True
+            routing, self._routing = self._routing, True
             try:
                 self.window.folder_view.setCurrentIndex(index)
             finally:
-                self._routing = False
+                self._routing = routing
 
     @Slot(str)
     def open_saved(self, search_id: str) -> None:

@@ -384,3 +384,51 @@ def test_opening_a_result_clears_a_quick_filter_that_would_hide_it(open_mailbox,
     controller.view.results.setCurrentIndex(controller.view.model.index(0, 0))
     assert m.controller.selected_uids() == [read.uid]
     assert not bar.unread_button.isChecked() and m.models.message_model.list_filter is None
+
+
+def test_a_result_of_another_account_opens_in_that_account(make_main_window, qtbot):
+    from govmail_desktop.app import attach_mailboxes
+    from govmail_desktop.core.accounts import Account, AccountStore, ServerSettings
+    from govmail_desktop.store.cache import MailCache
+    from tests.gui.mailbox_helpers import offscreen_tray
+    from tests.unit.store.factories import fill
+
+    def account(n: int, name: str) -> Account:
+        server = ServerSettings("mail.agency.go.th", 993, "tls")
+        return Account(id=f"acct{n}", address=f"user{n}@agency.go.th", display_name=name, login=f"user{n}",
+                       imap=server, smtp=ServerSettings("mail.agency.go.th", 465, "tls"))
+
+    accounts = [account(1, "สารบรรณ"), account(2, "ส่วนตัว")]
+    for a in accounts:
+        cache = MailCache.for_account(a.id)
+        fill(cache, count=20)
+        cache.close()
+    under = make_main_window()
+    store = AccountStore(under.settings)
+    for a in accounts:
+        store.add(a)
+    mailboxes = attach_mailboxes(under.window, under.settings, under.bridge, accounts, tray_factory=offscreen_tray)
+    try:
+        first, second = mailboxes.accounts
+        fake = FakeSearchService({"acct1": first.cache, "acct2": second.cache})
+        controller = SearchController(under.window, mailboxes.controller, search=fake, bridge=under.bridge)
+        controller.install()
+        controller.quick_filter.open_bar()
+        under.window.quick_filter_bar.unread_button.click()  # the first account's list filtered
+        controller.open_search()
+        controller.view.query_field.setText("ประชุม")
+        QTest.keyClick(controller.view.query_field, Qt.Key.Key_Return)
+        fake.answer()
+        model = controller.view.model
+        accounts_found = {model.index(r, 0).data(HitRole).account_id for r in range(model.rowCount())}
+        assert accounts_found == {"acct1", "acct2"}
+        row = next(r for r in range(model.rowCount()) if model.index(r, 0).data(HitRole).account_id == "acct2")
+        assert model.index(row, ResultColumn.FOLDER).data() == "ส่วนตัว <user2@agency.go.th>: กล่องจดหมายเข้า"
+        controller.view.results.setCurrentIndex(model.index(row, 0))
+        assert mailboxes.controller.current is second.models
+        assert mailboxes.controller.selected_uids() == [model.index(row, 0).data(HitRole).uid]
+        assert under.window.list_pages.currentWidget() is controller.view  # still searching
+        assert first.models.message_model.list_filter is None  # no list keeps a hidden filter
+        assert not under.window.quick_filter_bar.unread_button.isChecked()
+    finally:
+        mailboxes.shutdown()
