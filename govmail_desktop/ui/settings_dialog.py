@@ -313,7 +313,7 @@ class SettingsDialog(QDialog):
                                    "without the server.")
             if download.cap < MAX_DOWNLOAD_DAYS:
                 download_tip += " " + self.tr("Your agency's policy allows at most {days} days.").format(
-                    days=download.cap)
+                    days=int(download.cap))
         self.search_download_spin.setToolTip(download_tip)
         self._search_download_label.setToolTip(download_tip)
         self._note.setText(self.tr("The new language is used at once and saved for the next start."))
