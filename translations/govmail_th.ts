@@ -802,7 +802,7 @@
         <name>App</name>
         <message>
             <source>GovMail Desktop: e-mail for Thai government officials.</source>
-            <extracomment>Opens the setup wizard non-blocking over ``parent``. ``factory(account, cache, offline_queue)`` → the account's sync service (None: offline only). The OS keyring for this run (None: none, passwords live in memory only). ``factory(window, notifications_enabled)`` → the tray icon. ``opener(ctx, request, files)`` opens the composer (:func:`open_composer`). Use this settings file instead of the one in the config directory. The policy to enforce instead of the machine policy (tests and the demo: a test policy allowing 127.0.0.1, never a bypass). Opens the account setup wizard; enables File → Add account… and is called at start-up when no account exists. Passwords to hold in memory for this run only (account id -&gt; password), as if the user had typed them for "ask each session" (the demo's accounts). Called once the main window is shown (screenshots, start-up tests). Builds each account's sync service instead of :func:`engine_sync_factory`. The keyring for this run instead of the system's. The tray icon instead of :func:`system_tray`. Opens the composer for a launch's request instead of :func:`open_composer`. The accounts' mailboxes, their controller and the tray. Drafts of every account: autosave, the Drafts folder, the start-up offer. Opens composer windows (Write, Reply, a mailto: link, a recovered draft). Takes the requests of later launches (None: no safe place for its socket).</extracomment>
+            <extracomment>Opens the setup wizard non-blocking over ``parent``. ``factory(account, cache, offline_queue)`` → the account's sync service (None: offline only). The OS keyring for this run (None: none, passwords live in memory only). ``factory(window, notifications_enabled)`` → the tray icon. ``opener(ctx, request, files)`` opens the composer (:func:`open_composer`). Use this settings file instead of the one in the config directory. The policy to enforce instead of the machine policy (tests and the demo: a test policy allowing 127.0.0.1, never a bypass). Opens the account setup wizard; enables File → Add account… and is called at start-up when no account exists. Passwords to hold in memory for this run only (account id -&gt; password), as if the user had typed them for "ask each session" (the demo's accounts). Called once the main window is shown (screenshots, start-up tests). Builds each account's sync service instead of :func:`engine_sync_factory`. The keyring for this run instead of the system's. The tray icon instead of :func:`system_tray`. Opens the composer for a launch's request instead of :func:`open_composer`. The accounts' mailboxes, their controller and the tray. Drafts of every account: autosave, the Drafts folder, the start-up offer. Opens composer windows (Write, Reply, a mailto: link, a recovered draft). Takes the requests of later launches (None: no safe place for its socket). Search over every account's local index (issue 13); None: not built.</extracomment>
             <translation>GovMail Desktop: อีเมลสำหรับเจ้าหน้าที่ภาครัฐไทย</translation>
         </message>
         <message>
@@ -839,7 +839,7 @@
         </message>
         <message>
             <source>GovMail Desktop is already running, but this start could not pass the request to it safely. Please switch to its window.</source>
-            <extracomment>Sending (None: the account cannot send, e.g. the policy is broken). What the later steps of the root join to each account (:meth:`join`).</extracomment>
+            <extracomment>Sending (None: the account cannot send, e.g. the policy is broken). What the later steps of the root join to each account (:meth:`join`). The policy's ``search.max_download_days`` (open_mailboxes sets it; 0: no download allowed; None: no policy given, no cap).</extracomment>
             <translation>GovMail Desktop เปิดอยู่แล้ว แต่การเปิดครั้งนี้ส่งคำขอไปยังโปรแกรมที่เปิดอยู่อย่างปลอดภัยไม่ได้ กรุณาสลับไปที่หน้าต่างของโปรแกรม</translation>
         </message>
         <message>
@@ -1158,6 +1158,23 @@
         <message>
             <source>“{name}” is opened only after you confirm it.</source>
             <translation>จะเปิด “{name}” ได้เมื่อคุณยืนยันแล้วเท่านั้น</translation>
+        </message>
+    </context>
+    <context>
+        <name>BodyDownload</name>
+        <message>
+            <source>Little disk space is left, so no more messages are downloaded for search.</source>
+            <extracomment>Messages per batch (one operation of the connection worker). The download stops when less than this would be left free on the cache's disk. Folders never downloaded: unwanted and deleted mail, and virtual folders of copies. Cache parts that hold a message's text already (BODY_PART of services/mailbox.py is "").</extracomment>
+            <translation>พื้นที่ว่างในดิสก์เหลือน้อย จึงหยุดดาวน์โหลดจดหมายไว้สำหรับค้นหา</translation>
+        </message>
+        <message>
+            <source>Please free some disk space; the download goes on at the next start.</source>
+            <translation>กรุณาเพิ่มพื้นที่ว่างในดิสก์ การดาวน์โหลดจะทำต่อเมื่อเปิดโปรแกรมครั้งต่อไป</translation>
+        </message>
+        <message>
+            <source>Downloading messages for search</source>
+            <extracomment>Pause between two batches (milliseconds). Wait after new mail or a reconnect before looking for work (the sync usually goes on). States (``state``), for the tests and the log. STOPPED: the user cancelled (again after new mail); FULL: the disk is (nearly) full (again only when the setting changes or at the next start). (folder id, uid) whose structure could not be used; folders the server refused.</extracomment>
+            <translation>กำลังดาวน์โหลดจดหมายไว้สำหรับค้นหา</translation>
         </message>
     </context>
     <context>
@@ -1942,7 +1959,7 @@
         </message>
         <message>
             <source>This setting is locked by the agency's policy.</source>
-            <extracomment>For text: the whole value must match this regular expression. Defaults set by the agency's policy (the user may still change them). Problems found while loading (shown to the user, never fatal).</extracomment>
+            <extracomment>For text: the whole value must match this regular expression. For whole numbers: the smallest and largest value allowed. Defaults set by the agency's policy (the user may still change them). Problems found while loading (shown to the user, never fatal).</extracomment>
             <translation>การตั้งค่านี้ถูกล็อกไว้ตามนโยบายของหน่วยงาน</translation>
         </message>
     </context>
@@ -1972,6 +1989,37 @@
         <message>
             <source>Nothing was saved. Please try again or choose another folder.</source>
             <translation>ไม่ได้บันทึกสิ่งใด กรุณาลองอีกครั้งหรือเลือกโฟลเดอร์อื่น</translation>
+        </message>
+    </context>
+    <context>
+        <name>FindBar</name>
+        <message>
+            <source>Find:</source>
+            <translation>ค้นหา:</translation>
+        </message>
+        <message>
+            <source>Find in this message</source>
+            <translation>ค้นหาในจดหมายนี้</translation>
+        </message>
+        <message>
+            <source>Previous match (Shift+Enter)</source>
+            <translation>คำที่พบก่อนหน้า (Shift+Enter)</translation>
+        </message>
+        <message>
+            <source>Next match (Enter)</source>
+            <translation>คำที่พบถัดไป (Enter)</translation>
+        </message>
+        <message>
+            <source>Close (Esc)</source>
+            <translation>ปิด (Esc)</translation>
+        </message>
+        <message>
+            <source>Not found</source>
+            <translation>ไม่พบ</translation>
+        </message>
+        <message>
+            <source>{current} of {total}</source>
+            <translation>{current} จาก {total}</translation>
         </message>
     </context>
     <context>
@@ -2027,8 +2075,12 @@
         </message>
         <message>
             <source>Outbox</source>
-            <extracomment>The role of the local Outbox node (messages waiting to be sent; not a server folder). The view's icons by special use (None: a user folder); set by the UI. Messages in the account's outbox (shown as the Outbox folder when not 0).</extracomment>
+            <extracomment>The role of the local Outbox node (messages waiting to be sent; not a server folder). The "Saved Searches" node (last in the tree) and each saved search under it: virtual folders whose messages are the search's results (ui/search_controller.py runs the search). A saved search's query (its tooltip) and id. The view's icons by special use (None: a user folder); set by the UI. Messages in the account's outbox (shown as the Outbox folder when not 0). Saved searches shown under "Saved Searches": (id, name, query).</extracomment>
             <translation>กล่องจดหมายออก</translation>
+        </message>
+        <message>
+            <source>Saved Searches</source>
+            <translation>การค้นหาที่บันทึกไว้</translation>
         </message>
         <message>
             <source>Folders</source>
@@ -2037,6 +2089,14 @@
         <message>
             <source>{count} message(s) waiting to be sent</source>
             <translation>จดหมาย {count} ฉบับรอส่ง</translation>
+        </message>
+        <message>
+            <source>Saved search: {query}</source>
+            <translation>การค้นหาที่บันทึกไว้: {query}</translation>
+        </message>
+        <message>
+            <source>Searches you saved; each shows what the mail holds now</source>
+            <translation>การค้นหาที่คุณบันทึกไว้ แต่ละรายการแสดงจดหมายที่ตรงกับเงื่อนไขในขณะนี้</translation>
         </message>
         <message>
             <source>{name}: {count} unread</source>
@@ -2195,7 +2255,7 @@
         <name>LinkCheck</name>
         <message>
             <source>The link's text shows {shown}, but the link leads to {host}.</source>
-            <extracomment>Kinds that open nothing without asking the user first. The internal (government) domain every installation knows, whatever the policy says. Domains phishing imitates most (sign-in pages, banks, the government's own services): look-alikes of these in letters of another alphabet, or with digits for letters, are flagged. Schemes that are never opened, even if the user says yes: they run code or carry a page. Longest destination shown (the link itself is opened whole).</extracomment>
+            <extracomment>Kinds that open nothing without asking the user first. The internal (government) domain every installation knows, whatever the policy says. Domains phishing imitates most (sign-in pages, banks, the government's own services): look-alikes of these in letters of another alphabet, or with digits for letters, are flagged. Schemes that are never opened, even if the user says yes: they run code or carry a page (ms-msdt: "Follina", CVE-2022-30190; search-ms: and ms-search: open a remote folder in the file manager, used to make people run a file; ms-officecmd: launches Office apps with arguments, shown exploitable in 2021). Longest destination shown (the link itself is opened whole).</extracomment>
             <translation>ข้อความของลิงก์แสดงเป็น {shown} แต่ลิงก์นี้พาไปที่ {host}</translation>
         </message>
         <message>
@@ -2459,8 +2519,12 @@
             <translation>เลือกข้อความเดียวเพื่อตอบกลับหรือส่งต่อ</translation>
         </message>
         <message>
-            <source>Not available yet: search comes in a later version</source>
-            <translation>ยังใช้ไม่ได้: การค้นหาจะมีในรุ่นถัดไป</translation>
+            <source>Search is not available: the search index could not be opened; the log says why</source>
+            <translation>ค้นหาไม่ได้ เปิดดัชนีการค้นหาไม่ได้ ดูสาเหตุได้ในบันทึกการทำงาน (log)</translation>
+        </message>
+        <message>
+            <source>Open a message first</source>
+            <translation>กรุณาเปิดจดหมายก่อน</translation>
         </message>
         <message>
             <source>This account has no Archive folder (choose one in File → Special Folders)</source>
@@ -2522,6 +2586,34 @@
         <message>
             <source>&amp;Search…</source>
             <translation>ค้นหา(&amp;S)…</translation>
+        </message>
+        <message>
+            <source>Search the mail of every folder and account (Ctrl+K)</source>
+            <translation>ค้นหาจดหมายในทุกโฟลเดอร์และทุกบัญชี (Ctrl+K)</translation>
+        </message>
+        <message>
+            <source>&amp;Quick Filter</source>
+            <translation>ตัวกรองด่วน(&amp;Q)</translation>
+        </message>
+        <message>
+            <source>Show only the messages of this folder that match (Ctrl+Shift+K)</source>
+            <translation>แสดงเฉพาะจดหมายในโฟลเดอร์นี้ที่ตรงกับเงื่อนไข (Ctrl+Shift+K)</translation>
+        </message>
+        <message>
+            <source>&amp;Find in This Message…</source>
+            <translation>ค้นหาในจดหมายนี้(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Find text in the message shown (Ctrl+F)</source>
+            <translation>ค้นหาข้อความในจดหมายที่เปิดอยู่ (Ctrl+F)</translation>
+        </message>
+        <message>
+            <source>Search all mail (Ctrl+K)</source>
+            <translation>ค้นหาจดหมายทั้งหมด (Ctrl+K)</translation>
+        </message>
+        <message>
+            <source>Type words, "a phrase", from:, subject:, after:1/10/2568 … and press Enter</source>
+            <translation>พิมพ์คำ "วลี" from: subject: after:1/10/2568 … แล้วกด Enter</translation>
         </message>
         <message>
             <source>Se&amp;ttings…</source>
@@ -2830,7 +2922,7 @@
         <name>MessageListModel</name>
         <message>
             <source>Subject</source>
-            <extracomment>mime.markings.Markings of the row (urgency, secrecy from the subject's Thai prefix); the list has only the cached subject (the sync fetches no marking headers: its header fast path stays as it is); the preview reads the full header. The subject column's text without the marking words (shown as badges instead). Above this many changed rows, a notification becomes a model reset. Sent and Drafts: the correspondent column shows the recipients (To). Conversation view: nothing to show until the worker has built an order. The order asked for and not answered yet (folder, sort, descending). The cache changed (or the sort did) while an order was being built. Inside a model reset the request waits until the reset has ended.</extracomment>
+            <extracomment>mime.markings.Markings of the row (urgency, secrecy from the subject's Thai prefix); the list has only the cached subject (the sync fetches no marking headers: its header fast path stays as it is); the preview reads the full header. The subject column's text without the marking words (shown as badges instead). Above this many changed rows, a notification becomes a model reset. The quick filter's conditions (None: every message of the folder). Sent and Drafts: the correspondent column shows the recipients (To). Conversation view: nothing to show until the worker has built an order. The order asked for and not answered yet (folder, sort, descending). The cache changed (or the sort did) while an order was being built. Inside a model reset the request waits until the reset has ended.</extracomment>
             <translation>เรื่อง</translation>
         </message>
         <message>
@@ -2968,6 +3060,14 @@
         <message>
             <source>Show every header field of the message</source>
             <translation>แสดงส่วนหัวของจดหมายทุกรายการ</translation>
+        </message>
+        <message>
+            <source>&amp;Find…</source>
+            <translation>ค้นหา(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Find text in this message (Ctrl+F)</source>
+            <translation>ค้นหาข้อความในจดหมายนี้ (Ctrl+F)</translation>
         </message>
         <message>
             <source>Close</source>
@@ -4077,7 +4177,7 @@
         </message>
         <message>
             <source>“{name}” is a {extension} file, a type that can run programs. Your agency's policy blocks it.</source>
-            <extracomment>Characters that reorder or hide text: bidi embeddings/overrides/isolates, marks, and zero-width characters that can hide an extension. Extensions people trust, used as decoys before a dangerous one.</extracomment>
+            <extracomment>Characters that reorder or hide text (bidi controls, zero-width and other format characters): the shared table of :mod:`govmail_desktop.core.hidden_chars`. Extensions people trust, used as decoys before a dangerous one.</extracomment>
             <translation>“{name}” เป็นไฟล์ {extension} ซึ่งเป็นชนิดที่เรียกใช้โปรแกรมได้ นโยบายของหน่วยงานไม่อนุญาตไฟล์ชนิดนี้</translation>
         </message>
         <message>
@@ -4178,7 +4278,7 @@
         <name>PreviewPane</name>
         <message>
             <source>From:</source>
-            <extracomment>Addresses listed in the To/Cc lines before "and N more". The headers take at most this share of the pane's height when the text needs room. The policy's ``recipients.internal_domains`` for the sender checks (None: the built-in policy's). The user's choice (``mail.prefer_plain_text``) and the policy's ``content.force_plain_text``. Keeps the user's choice when the toggle changes it (None: not kept, e.g. locked). Name, type icon and size of each attachment, with Open / Save… / Save All… (ui/attachment_panel.py). Bars shown between the headers and the text (the format bar; the remote-content bar).</extracomment>
+            <extracomment>Addresses listed in the To/Cc lines before "and N more". The headers take at most this share of the pane's height when the text needs room. The policy's ``recipients.internal_domains`` for the sender checks (None: the built-in policy's). The user's choice (``mail.prefer_plain_text``) and the policy's ``content.force_plain_text``. Keeps the user's choice when the toggle changes it (None: not kept, e.g. locked). Name, type icon and size of each attachment, with Open / Save… / Save All…, under the text (ui/attachment_panel.py). Bars shown between the headers and the text (the format bar; the remote-content bar). Search matches marked in the text (the search view's terms; Ctrl+F's find bar).</extracomment>
             <translation>จาก:</translation>
         </message>
         <message>
@@ -4243,6 +4343,74 @@
         </message>
     </context>
     <context>
+        <name>QuickFilterBar</name>
+        <message>
+            <source>Unread</source>
+            <extracomment>The text is searched once typing rests this long.</extracomment>
+            <translation>ยังไม่ได้อ่าน</translation>
+        </message>
+        <message>
+            <source>Only messages not read yet</source>
+            <translation>เฉพาะจดหมายที่ยังไม่ได้อ่าน</translation>
+        </message>
+        <message>
+            <source>Flagged</source>
+            <translation>ติดธง</translation>
+        </message>
+        <message>
+            <source>Only flagged messages</source>
+            <translation>เฉพาะจดหมายที่ติดธง</translation>
+        </message>
+        <message>
+            <source>Attachment</source>
+            <translation>ไฟล์แนบ</translation>
+        </message>
+        <message>
+            <source>Only messages with attached files</source>
+            <translation>เฉพาะจดหมายที่มีไฟล์แนบ</translation>
+        </message>
+        <message>
+            <source>Contact</source>
+            <translation>ผู้ติดต่อ</translation>
+        </message>
+        <message>
+            <source>Only messages from people in your contacts</source>
+            <translation>เฉพาะจดหมายจากบุคคลในรายชื่อผู้ติดต่อ</translation>
+        </message>
+        <message>
+            <source>Filter these messages &lt;Ctrl+Shift+K&gt;</source>
+            <translation>กรองจดหมายในโฟลเดอร์นี้ &lt;Ctrl+Shift+K&gt;</translation>
+        </message>
+        <message>
+            <source>Keeps the messages whose subject, sender, recipients or text contain these words</source>
+            <translation>แสดงเฉพาะจดหมายที่มีคำเหล่านี้ในเรื่อง ผู้ส่ง ผู้รับ หรือเนื้อความ</translation>
+        </message>
+        <message>
+            <source>Clear the filter and close the bar (Esc)</source>
+            <translation>ล้างตัวกรองและปิดแถบ (Esc)</translation>
+        </message>
+    </context>
+    <context>
+        <name>QuickFilterController</name>
+        <message>
+            <source>Filtering by text needs the search index, which could not be opened; the log says why</source>
+            <extracomment>What the pending text search is for: (models, folder id, state). The engine answered its most (SEARCH_LIMIT): only the newest matches are shown.</extracomment>
+            <translation>การกรองด้วยข้อความต้องใช้ดัชนีการค้นหา ซึ่งเปิดไม่ได้ ดูสาเหตุได้ในบันทึกการทำงาน (log)</translation>
+        </message>
+        <message>
+            <source>Searching…</source>
+            <translation>กำลังค้นหา…</translation>
+        </message>
+        <message>
+            <source>{shown} of {total} (the newest {limit} matches)</source>
+            <translation>{shown} จาก {total} (เฉพาะ {limit} ฉบับล่าสุดที่ตรงกัน)</translation>
+        </message>
+        <message>
+            <source>{shown} of {total}</source>
+            <translation>{shown} จาก {total}</translation>
+        </message>
+    </context>
+    <context>
         <name>RecipientField</name>
         <message>
             <source>Cannot be sent: {reason}</source>
@@ -4286,7 +4454,7 @@
         </message>
         <message>
             <source>Remote images blocked ({count})</source>
-            <extracomment>Keeps a new ``mail.remote_content`` chosen in Settings (None: not kept, e.g. locked). The policy locks ``mail.remote_content``.</extracomment>
+            <extracomment>Keeps a new ``mail.remote_content`` chosen in Settings (None: not kept, e.g. locked). The policy locks ``mail.remote_content``. The message "Show once" was pressed for: while no other is shown, it stays allowed (shown as plain text and formatted again, its body arriving again).</extracomment>
             <translation>ปิดกั้นรูปภาพจากภายนอกแล้ว ({count})</translation>
         </message>
         <message>
@@ -4395,6 +4563,360 @@
         </message>
     </context>
     <context>
+        <name>SearchController</name>
+        <message>
+            <source>Searching…</source>
+            <extracomment>Opens a message in its own window (MessageWindowController.open_message), if there is one. What the server part said (offline, a refusal, too many found): after the count. Local hits of the request shown (the engine answers at most SEARCH_LIMIT). The saved search shown (its id), or None.</extracomment>
+            <translation>กำลังค้นหา…</translation>
+        </message>
+        <message>
+            <source>{count} found so far; still searching (also on the servers)…</source>
+            <translation>พบแล้ว {count} ฉบับ กำลังค้นหาต่อ (รวมถึงบนเซิร์ฟเวอร์)…</translation>
+        </message>
+        <message>
+            <source>No messages found.</source>
+            <translation>ไม่พบจดหมาย</translation>
+        </message>
+        <message>
+            <source>{count} message(s) found, {server} of them on the server (☁).</source>
+            <translation>พบจดหมาย {count} ฉบับ อยู่บนเซิร์ฟเวอร์ {server} ฉบับ (☁)</translation>
+        </message>
+        <message>
+            <source>{count} message(s) found.</source>
+            <translation>พบจดหมาย {count} ฉบับ</translation>
+        </message>
+        <message>
+            <source>Only the {limit} best matches are shown; add words to narrow the search.</source>
+            <translation>แสดงเฉพาะ {limit} ฉบับที่ตรงที่สุด เพิ่มคำค้นเพื่อให้แคบลง</translation>
+        </message>
+        <message>
+            <source>Only the newest {limit} are shown; add words to narrow the search.</source>
+            <translation>แสดงเฉพาะ {limit} ฉบับล่าสุด เพิ่มคำค้นเพื่อให้แคบลง</translation>
+        </message>
+        <message>
+            <source>Open in New Window</source>
+            <translation>เปิดในหน้าต่างใหม่</translation>
+        </message>
+        <message>
+            <source>Show in Folder</source>
+            <translation>แสดงในโฟลเดอร์</translation>
+        </message>
+        <message>
+            <source>Save Search</source>
+            <translation>บันทึกการค้นหา</translation>
+        </message>
+        <message>
+            <source>Name of the saved search:</source>
+            <translation>ชื่อการค้นหาที่บันทึกไว้:</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>เปิด</translation>
+        </message>
+        <message>
+            <source>Rename…</source>
+            <translation>เปลี่ยนชื่อ…</translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>นำออก</translation>
+        </message>
+        <message>
+            <source>Rename Saved Search</source>
+            <translation>เปลี่ยนชื่อการค้นหาที่บันทึกไว้</translation>
+        </message>
+        <message>
+            <source>New name:</source>
+            <translation>ชื่อใหม่:</translation>
+        </message>
+        <message>
+            <source>Remove Saved Search</source>
+            <translation>นำการค้นหาที่บันทึกไว้ออก</translation>
+        </message>
+        <message>
+            <source>Remove the saved search “{name}”? No message is deleted.</source>
+            <translation>นำการค้นหาที่บันทึกไว้ “{name}” ออกหรือไม่ ไม่มีจดหมายใดถูกลบ</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchHelpDialog</name>
+        <message>
+            <source>several words</source>
+            <translation>หลายคำ</translation>
+        </message>
+        <message>
+            <source>Search Help</source>
+            <translation>วิธีใช้การค้นหา</translation>
+        </message>
+        <message>
+            <source>Messages whose text is not on this computer yet are also searched on the server; they are marked ☁ in the results.</source>
+            <translation>จดหมายที่เนื้อความยังไม่อยู่ในเครื่องนี้จะค้นหาบนเซิร์ฟเวอร์ด้วย และมีเครื่องหมาย ☁ ในผลการค้นหา</translation>
+        </message>
+        <message>
+            <source>a word</source>
+            <extracomment>The example links' scheme (never a real URL: the browser opens nothing).</extracomment>
+            <translation>คำ</translation>
+        </message>
+        <message>
+            <source>the word anywhere: subject, sender, recipients or text</source>
+            <translation>คำนั้นที่ใดก็ได้: เรื่อง ผู้ส่ง ผู้รับ หรือเนื้อความ</translation>
+        </message>
+        <message>
+            <source>messages with all of the words, in any order</source>
+            <translation>จดหมายที่มีทุกคำ ในลำดับใดก็ได้</translation>
+        </message>
+        <message>
+            <source>the words together, in this order (a phrase)</source>
+            <translation>คำที่อยู่ติดกันตามลำดับนี้ (วลี)</translation>
+        </message>
+        <message>
+            <source>the sender's name or address contains the text</source>
+            <translation>ชื่อหรือที่อยู่ของผู้ส่งมีข้อความนี้</translation>
+        </message>
+        <message>
+            <source>a recipient (To) contains the text</source>
+            <translation>ผู้รับ (ถึง) มีข้อความนี้</translation>
+        </message>
+        <message>
+            <source>a copy recipient (Cc) contains the text</source>
+            <translation>ผู้รับสำเนา (สำเนาถึง) มีข้อความนี้</translation>
+        </message>
+        <message>
+            <source>the subject contains the text</source>
+            <translation>เรื่องมีข้อความนี้</translation>
+        </message>
+        <message>
+            <source>messages with attached files</source>
+            <translation>จดหมายที่มีไฟล์แนบ</translation>
+        </message>
+        <message>
+            <source>messages not read yet / already read</source>
+            <translation>จดหมายที่ยังไม่ได้อ่าน / อ่านแล้ว</translation>
+        </message>
+        <message>
+            <source>flagged messages (is:starred is the same)</source>
+            <translation>จดหมายที่ติดธง (is:starred ก็ได้)</translation>
+        </message>
+        <message>
+            <source>urgent messages (ด่วน, ด่วนมาก, ด่วนที่สุด)</source>
+            <translation>จดหมายด่วน (ด่วน ด่วนมาก ด่วนที่สุด)</translation>
+        </message>
+        <message>
+            <source>secret messages (ลับ, ลับมาก, ลับที่สุด)</source>
+            <translation>จดหมายลับ (ลับ ลับมาก ลับที่สุด)</translation>
+        </message>
+        <message>
+            <source>only in this folder (its name or path)</source>
+            <translation>เฉพาะในโฟลเดอร์นี้ (ชื่อหรือเส้นทางของโฟลเดอร์)</translation>
+        </message>
+        <message>
+            <source>on or after this day (or the first day of this month or year)</source>
+            <translation>ตั้งแต่วันนี้เป็นต้นไป (หรือตั้งแต่วันแรกของเดือนหรือปีนั้น)</translation>
+        </message>
+        <message>
+            <source>before this day (or before this month or year)</source>
+            <translation>ก่อนวันนี้ (หรือก่อนเดือนหรือปีนั้น)</translation>
+        </message>
+        <message>
+            <source>on this day, in this month, in this year</source>
+            <translation>ในวันนี้ ในเดือนนี้ หรือในปีนี้</translation>
+        </message>
+        <message>
+            <source>put - in front of any part to find messages without it</source>
+            <translation>ใส่ - หน้าส่วนใดก็ได้ เพื่อหาจดหมายที่ไม่มีส่วนนั้น</translation>
+        </message>
+        <message>
+            <source>A message is found when all the parts of the query hold: 'งบ from:สมชาย after:1/10/2568' finds messages with งบ, from สมชาย, since 1 October 2568. Thai words of any length are found inside running text.</source>
+            <translation>ระบบจะแสดงจดหมายที่ตรงกับทุกส่วนของคำค้น: 'งบ from:สมชาย after:1/10/2568' ค้นหาจดหมายที่มีคำว่า งบ จากสมชาย ตั้งแต่วันที่ 1 ตุลาคม 2568 คำภาษาไทยทุกความยาวค้นพบได้แม้อยู่กลางข้อความที่ไม่มีการเว้นวรรค</translation>
+        </message>
+        <message>
+            <source>Upper and lower case and accents do not matter; Thai digits and Arabic digits find each other (๒๕๖๘ = 2568); sara am typed as ํ + า finds ำ and the other way round.</source>
+            <translation>ตัวพิมพ์ใหญ่-เล็กและเครื่องหมายเน้นเสียงของอักษรละตินไม่มีผล เลขไทยกับเลขอารบิกค้นพบกันและกัน (๒๕๖๘ = 2568) และสระอำที่พิมพ์เป็น ํ + า ก็ค้นพบ ำ ได้เช่นกัน</translation>
+        </message>
+        <message>
+            <source>Operators are written with a colon and no space after it, in any case (FROM: = from:). A value with spaces goes in quotes: from:"สมชาย ใจดี", date:"1 ตุลาคม 2568".</source>
+            <translation>ตัวดำเนินการเขียนต่อด้วยเครื่องหมายทวิภาค (:) โดยไม่เว้นวรรคหลังเครื่องหมาย และพิมพ์ตัวพิมพ์ใหญ่หรือเล็กก็ได้ (FROM: = from:) ค่าที่มีช่องว่างให้ใส่ในเครื่องหมายอัญประกาศ: from:"สมชาย ใจดี", date:"1 ตุลาคม 2568"</translation>
+        </message>
+        <message>
+            <source>Dates: day/month/year with /, - or . ; a year of 2400 or more is a Buddhist-era year (2568), any other a Christian-era year (2025); write the year in full. Thai month names, short or full (ต.ค.2568, ตุลาคม2568), English ones (Oct2025), or month/year (10/2568); today / วันนี้, yesterday / เมื่อวาน.</source>
+            <translation>วันที่: วัน/เดือน/ปี คั่นด้วย / - หรือ . ปีตั้งแต่ 2400 ขึ้นไปถือเป็นปีพุทธศักราช (2568) ปีอื่นถือเป็นคริสต์ศักราช (2025) ต้องเขียนปีเต็ม ใช้ชื่อเดือนภาษาไทยแบบย่อหรือเต็ม (ต.ค.2568, ตุลาคม2568) ชื่อเดือนภาษาอังกฤษ (Oct2025) หรือ เดือน/ปี (10/2568) ได้ และใช้ วันนี้ / today, เมื่อวาน / yesterday ได้</translation>
+        </message>
+        <message>
+            <source>after: includes its day, before: does not: 'after:1/10/2568 before:1/11/2568' is all of October 2568, the same as date:ต.ค.2568.</source>
+            <translation>after: นับรวมวันนั้นด้วย ส่วน before: ไม่นับรวม: 'after:1/10/2568 before:1/11/2568' คือทั้งเดือนตุลาคม 2568 เหมือนกับ date:ต.ค.2568</translation>
+        </message>
+        <message>
+            <source>A query that cannot be read is not run: the mistake is said under the search box and its part underlined. To search for text with a colon, such as foo:bar, put it in quotes.</source>
+            <translation>คำค้นที่อ่านไม่ได้จะไม่ถูกนำไปค้นหา ข้อผิดพลาดจะแสดงใต้ช่องค้นหาและขีดเส้นใต้ส่วนนั้น หากต้องการค้นหาข้อความที่มีทวิภาค เช่น foo:bar ให้ใส่ในอัญประกาศ</translation>
+        </message>
+        <message>
+            <source>Click an example to put it into the search box. The same help, with more detail, is in docs/search.md.</source>
+            <translation>คลิกตัวอย่างเพื่อใส่ลงในช่องค้นหา วิธีใช้นี้พร้อมรายละเอียดเพิ่มเติมอยู่ใน docs/search.md</translation>
+        </message>
+        <message>
+            <source>Searching your mail</source>
+            <translation>การค้นหาจดหมาย</translation>
+        </message>
+        <message>
+            <source>Type</source>
+            <translation>พิมพ์</translation>
+        </message>
+        <message>
+            <source>Example</source>
+            <translation>ตัวอย่าง</translation>
+        </message>
+        <message>
+            <source>Finds</source>
+            <translation>ค้นพบ</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchQuery</name>
+        <message>
+            <source>A quotation mark is not closed: add the closing ".</source>
+            <translation>เครื่องหมายอัญประกาศยังไม่ได้ปิด: ใส่ " ปิดท้าย</translation>
+        </message>
+        <message>
+            <source>There is nothing between the quotation marks.</source>
+            <translation>ไม่มีข้อความอยู่ระหว่างเครื่องหมายอัญประกาศ</translation>
+        </message>
+        <message>
+            <source>A minus sign must be followed by the word or operator to exclude (for example -ประชุม).</source>
+            <translation>หลังเครื่องหมายลบต้องตามด้วยคำหรือตัวดำเนินการที่ต้องการยกเว้น (เช่น -ประชุม)</translation>
+        </message>
+        <message>
+            <source>Unknown search operator "{operator}:". Known operators: from: to: cc: subject: has: is: folder: after: before: date:. To search for the text itself, put it in quotation marks.</source>
+            <translation>ไม่รู้จักตัวดำเนินการค้นหา "{operator}:" ตัวดำเนินการที่ใช้ได้: from: to: cc: subject: has: is: folder: after: before: date: หากต้องการค้นหาข้อความนี้เอง ให้ใส่ไว้ในเครื่องหมายอัญประกาศ</translation>
+        </message>
+        <message>
+            <source>"{operator}:" needs a value right after the colon, for example {example}.</source>
+            <translation>"{operator}:" ต้องมีค่าต่อท้ายเครื่องหมายทวิภาคทันที เช่น {example}</translation>
+        </message>
+        <message>
+            <source>"has:{value}" is not known. Use has:attachment.</source>
+            <translation>ไม่รู้จัก "has:{value}" ใช้ has:attachment</translation>
+        </message>
+        <message>
+            <source>"is:{value}" is not known. Use is:unread, is:read, is:flagged, is:urgent or is:secret.</source>
+            <translation>ไม่รู้จัก "is:{value}" ใช้ is:unread, is:read, is:flagged, is:urgent หรือ is:secret</translation>
+        </message>
+        <message>
+            <source>"{value}" is not a date. Write for example 1/10/2568, 2025-10-01, ต.ค.2568, "1 ตุลาคม 2568", Oct 2025 or 2568.</source>
+            <translation>"{value}" ไม่ใช่วันที่ เขียนได้ เช่น 1/10/2568, 2025-10-01, ต.ค.2568, "1 ตุลาคม 2568", Oct 2025 หรือ 2568</translation>
+        </message>
+        <message>
+            <source>There is no such day: "{value}".</source>
+            <translation>ไม่มีวันที่นี้: "{value}"</translation>
+        </message>
+        <message>
+            <source>Write the year in full in "{value}" (for example 2568 or 2025, not 68 or 25).</source>
+            <translation>เขียนปีให้เต็มใน "{value}" (เช่น 2568 หรือ 2025 ไม่ใช่ 68 หรือ 25)</translation>
+        </message>
+        <message>
+            <source>The year in "{value}" is out of range: years from 2400 are Buddhist era (พ.ศ.), earlier ones Christian era (ค.ศ.).</source>
+            <translation>ปีใน "{value}" อยู่นอกช่วงที่ใช้ได้: ปีตั้งแต่ 2400 ขึ้นไปถือเป็นปีพุทธศักราช (พ.ศ.) ปีที่น้อยกว่านั้นถือเป็นคริสต์ศักราช (ค.ศ.)</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchResultsModel</name>
+        <message>
+            <source>Date</source>
+            <extracomment>The hit of a row (any column). True for a hit found by the server's search (the text is not on this computer). (account id, folder name) → what the folder tree calls it.</extracomment>
+            <translation>วันที่</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>จาก</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>เรื่อง</translation>
+        </message>
+        <message>
+            <source>Folder</source>
+            <translation>โฟลเดอร์</translation>
+        </message>
+        <message>
+            <source>Found on the server (the message's text is not on this computer yet)</source>
+            <translation>พบบนเซิร์ฟเวอร์ (เนื้อความของจดหมายยังไม่อยู่ในเครื่องนี้)</translation>
+        </message>
+        <message>
+            <source>(unknown sender)</source>
+            <translation>(ไม่ทราบผู้ส่ง)</translation>
+        </message>
+        <message>
+            <source>(no subject)</source>
+            <translation>(ไม่มีเรื่อง)</translation>
+        </message>
+        <message>
+            <source>Found on the server</source>
+            <translation>พบบนเซิร์ฟเวอร์</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchService</name>
+        <message>
+            <source>The search could not be run: {detail}</source>
+            <translation>ค้นหาไม่สำเร็จ: {detail}</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchView</name>
+        <message>
+            <source>Search: words, "a phrase", from:, subject:, has:attachment, after:1/10/2568 …</source>
+            <translation>ค้นหา: คำ "วลี" from: subject: has:attachment after:1/10/2568 …</translation>
+        </message>
+        <message>
+            <source>Search</source>
+            <translation>ค้นหา</translation>
+        </message>
+        <message>
+            <source>Newest first</source>
+            <translation>ใหม่สุดก่อน</translation>
+        </message>
+        <message>
+            <source>Best match first</source>
+            <translation>ตรงที่สุดก่อน</translation>
+        </message>
+        <message>
+            <source>Order of the results</source>
+            <translation>ลำดับของผลการค้นหา</translation>
+        </message>
+        <message>
+            <source>How to search: every operator with an example</source>
+            <translation>วิธีค้นหา: เงื่อนไขทั้งหมดพร้อมตัวอย่าง</translation>
+        </message>
+        <message>
+            <source>Save Search…</source>
+            <translation>บันทึกการค้นหา…</translation>
+        </message>
+        <message>
+            <source>Keep this search as a folder in the folder list</source>
+            <translation>เก็บการค้นหานี้เป็นโฟลเดอร์ในรายการโฟลเดอร์</translation>
+        </message>
+        <message>
+            <source>Close the search and go back to the folder</source>
+            <translation>ปิดการค้นหาและกลับไปยังโฟลเดอร์</translation>
+        </message>
+    </context>
+    <context>
+        <name>ServerSearch</name>
+        <message>
+            <source>Offline: the server was not searched, only the messages on this computer.</source>
+            <extracomment>(account id, folder) searched on a server. Accounts whose server part was skipped: offline, or no connection allowed. Translated texts of the servers' refusals (a server that cannot search Thai...). Hits sent through ``results``. Some folder matched more messages than were kept (the newest were).</extracomment>
+            <translation>ออฟไลน์: ไม่ได้ค้นหาบนเซิร์ฟเวอร์ ค้นหาเฉพาะจดหมายในเครื่องนี้</translation>
+        </message>
+        <message>
+            <source>The server found more messages than can be shown; the newest are shown.</source>
+            <translation>เซิร์ฟเวอร์พบจดหมายมากกว่าที่แสดงได้ จึงแสดงเฉพาะฉบับล่าสุด</translation>
+        </message>
+        <message>
+            <source>Searching on the server</source>
+            <extracomment>(request id, list[Hit]) — hits found on a server, folder by folder (``on_server`` True). (request id, ServerSearchOutcome) — the server part of the request is over. Worker → GUI thread: (request id, account id, list[Hit], FolderSearch, the folder's refusal or "").</extracomment>
+            <translation>กำลังค้นหาบนเซิร์ฟเวอร์</translation>
+        </message>
+    </context>
+    <context>
         <name>SettingsDialog</name>
         <message>
             <source>Settings</source>
@@ -4424,6 +4946,42 @@
         <message>
             <source>Set by your agency's policy</source>
             <translation>กำหนดโดยนโยบายของหน่วยงาน</translation>
+        </message>
+        <message>
+            <source>Show formatted (HTML) messages as &amp;plain text</source>
+            <translation>แสดงจดหมายที่จัดรูปแบบ (HTML) เป็นข้อความธรรมดา(&amp;P)</translation>
+        </message>
+        <message>
+            <source>Your agency's policy shows every message as plain text.</source>
+            <translation>นโยบายของหน่วยงานกำหนดให้แสดงจดหมายทุกฉบับเป็นข้อความธรรมดา</translation>
+        </message>
+        <message>
+            <source>Plain text shows no pictures or layout; the toggle above a message still switches that message.</source>
+            <translation>ข้อความธรรมดาไม่แสดงรูปภาพและการจัดหน้า ปุ่มสลับเหนือจดหมายยังใช้เปลี่ยนการแสดงจดหมายฉบับนั้นได้</translation>
+        </message>
+        <message>
+            <source>&amp;Download messages for offline search from the last:</source>
+            <translation>ดาวน์โหลดจดหมายไว้ค้นหาแบบออฟไลน์ย้อนหลัง(&amp;D):</translation>
+        </message>
+        <message>
+            <source> days</source>
+            <translation> วัน</translation>
+        </message>
+        <message>
+            <source>Off</source>
+            <translation>ปิด</translation>
+        </message>
+        <message>
+            <source>Your agency's policy does not allow downloading messages for search.</source>
+            <translation>นโยบายของหน่วยงานไม่อนุญาตให้ดาวน์โหลดจดหมายไว้สำหรับค้นหา</translation>
+        </message>
+        <message>
+            <source>The text of recent messages (not their attachments) in every folder except Junk and Trash is downloaded in the background, so that search finds it without the server.</source>
+            <translation>โปรแกรมจะดาวน์โหลดเนื้อความของจดหมายล่าสุด (ไม่รวมไฟล์แนบ) ในทุกโฟลเดอร์ ยกเว้นจดหมายขยะและถังขยะ ไว้เบื้องหลัง เพื่อให้ค้นหาเจอได้โดยไม่ต้องใช้เซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>Your agency's policy allows at most {days} days.</source>
+            <translation>นโยบายของหน่วยงานอนุญาตได้ไม่เกิน {days} วัน</translation>
         </message>
         <message>
             <source>The new language is used at once and saved for the next start.</source>
@@ -4628,6 +5186,15 @@
         <message>
             <source>The server {host} could not carry out the request.</source>
             <translation>เซิร์ฟเวอร์ {host} ไม่สามารถดำเนินการตามคำขอได้</translation>
+        </message>
+        <message>
+            <source>The server {host} cannot search for Thai or other non-English text (it does not accept UTF-8 searches).</source>
+            <extracomment>RFC 5530 response code, e.g. "NONEXISTENT", "TRYCREATE", "ALREADYEXISTS".</extracomment>
+            <translation>เซิร์ฟเวอร์ {host} ค้นหาข้อความภาษาไทยหรือภาษาอื่นที่ไม่ใช่ภาษาอังกฤษไม่ได้ (ไม่รับการค้นหาแบบ UTF-8)</translation>
+        </message>
+        <message>
+            <source>Messages on this computer were still searched. Search for English words or numbers to also search the server.</source>
+            <translation>ยังค้นหาข้อความในเครื่องนี้ได้ตามปกติ หากต้องการค้นหาบนเซิร์ฟเวอร์ด้วย ให้ค้นหาด้วยคำภาษาอังกฤษหรือตัวเลข</translation>
         </message>
         <message>
             <source>The server did not accept the change of marks in the folder {folder}; the messages show the server's state again.</source>
