@@ -342,7 +342,7 @@ class SearchEngine:
                     continue
                 if name == "body":
                     if body is None:
-                        blob = conn.execute("SELECT body FROM docs WHERE id=?", (row[0],)).fetchone()
+                        blob = conn.execute("SELECT z FROM bodies WHERE id=?", (row[0],)).fetchone()
                         body = body_text(blob[0] if blob else None)
                     found = min(body.count(term), 5)
                 else:
@@ -387,7 +387,7 @@ class SearchEngine:
             check = None
             if needs_check(folded):
                 check = ("(instr(d.subject, ?) OR instr(d.sender, ?) OR instr(d.rcpt_to, ?) "
-                         "OR instr(d.rcpt_cc, ?) OR gm_body_has(d.body, ?))")
+                         "OR instr(d.rcpt_cc, ?) OR gm_body_has((SELECT z FROM bodies WHERE id = d.id), ?))")
             if not term.negated:
                 match_tokens.extend(tokens)
                 if check:

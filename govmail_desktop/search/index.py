@@ -10,9 +10,10 @@ the indexer (:mod:`search.indexer`) fills it again from the cache in the backgro
 
 * ``docs`` — one row per message: folder id and UID (the cache's key), the date,
   official markings (bit 1 urgent, bit 2 secret), whether the body is indexed, the
-  folded header fields (subject, sender, To, Cc) and the folded body text as zlib
-  (searching confirms long terms in it, and removing a message from the contentless
-  gram table needs its tokens again);
+  folded header fields (subject, sender, To, Cc); ``bodies`` — the folded body text as
+  zlib, by the same id (searching confirms long terms in it, and removing a message from
+  the contentless gram table needs its tokens again); kept apart so that ``docs`` rows
+  stay small and a search's walk over them reads few pages;
 * ``grams`` — an FTS5 table (contentless, ``detail=none``) holding each message's
   set of 1-, 2- and 3-unit grams (:mod:`search.index_grams`).
 
@@ -50,7 +51,7 @@ from govmail_desktop.store.db import ThreadConnections, is_corruption, storage_e
 log = logging.getLogger(__name__)
 
 INDEX_FILE = "search.sqlite3"
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 #: Row id = date >> ROWID_SHIFT (64-second steps), bumped when taken.
 ROWID_SHIFT = 6
 MARK_URGENT = 1
@@ -70,9 +71,9 @@ CREATE TABLE docs (
     sender      TEXT NOT NULL DEFAULT '',
     rcpt_to     TEXT NOT NULL DEFAULT '',
     rcpt_cc     TEXT NOT NULL DEFAULT '',
-    body        BLOB,
     UNIQUE (folder_id, uid)
 );
+CREATE TABLE bodies (id INTEGER PRIMARY KEY, z BLOB NOT NULL);
 CREATE INDEX docs_without_body ON docs(folder_id) WHERE body_state = 0;
 CREATE VIRTUAL TABLE grams USING fts5(g, content='', detail='none', tokenize='unicode61');
 INSERT INTO meta (key, value) VALUES ('max_bump', 0);
@@ -120,7 +121,7 @@ def _tokens(subject: str, sender: str, to: str, cc: str, body: str) -> str:
 
 
 def body_text(blob: bytes | None) -> str:
-    """The folded body text of a ``docs.body`` value."""
+    """The folded body text of a ``bodies.z`` value."""
     return zlib.decompress(blob).decode("utf-8") if blob else ""
 
 
@@ -221,7 +222,7 @@ class SearchIndex:
         """A new read connection for a search thread: the index, the cache attached as
         ``cache`` (read only) when known, and ``gm_body_has(body, term)``."""
         conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=5.0)
-        conn.execute("PRAGMA cache_size = -16000")
+        conn.execute("PRAGMA cache_size = -32000")  # the docs rows of 100,000 messages stay in memory
         conn.execute("PRAGMA query_only = 1")
         conn.create_function("gm_body_has", 2, _body_has, deterministic=True)
         if self.cache_path is not None and self.cache_path.exists():
@@ -264,8 +265,8 @@ class SearchIndex:
     @staticmethod
     def _stored(conn: sqlite3.Connection, folder_id: int, uid: int) -> _Stored | None:
         row = conn.execute(
-            """SELECT id, date, marks, body_state, subject, sender, rcpt_to, rcpt_cc, body
-               FROM docs WHERE folder_id=? AND uid=?""",
+            """SELECT d.id, d.date, d.marks, d.body_state, d.subject, d.sender, d.rcpt_to, d.rcpt_cc, b.z
+               FROM docs d LEFT JOIN bodies b ON b.id = d.id WHERE d.folder_id=? AND d.uid=?""",
             (folder_id, uid),
         ).fetchone()
         return _Stored(*row) if row else None
@@ -327,10 +328,14 @@ class SearchIndex:
             conn.execute("INSERT INTO grams(grams, rowid, g) VALUES ('delete', ?, ?)", (old.id, old.tokens()))
             rowid, bump = old.id, 0
             conn.execute(
-                """UPDATE docs SET date=?, marks=?, body_state=?, subject=?, sender=?, rcpt_to=?, rcpt_cc=?,
-                   body=? WHERE id=?""",
-                (doc.date, marks, body_state, subject, sender, to, cc, body, rowid),
+                """UPDATE docs SET date=?, marks=?, body_state=?, subject=?, sender=?, rcpt_to=?, rcpt_cc=?
+                   WHERE id=?""",
+                (doc.date, marks, body_state, subject, sender, to, cc, rowid),
             )
+            if body != old.body:
+                conn.execute("DELETE FROM bodies WHERE id=?", (rowid,))
+                if body is not None:
+                    conn.execute("INSERT INTO bodies (id, z) VALUES (?, ?)", (rowid, body))
         else:
             base = max(doc.date, 0) >> ROWID_SHIFT
             rowid = base
@@ -339,9 +344,11 @@ class SearchIndex:
             bump = rowid - base
             conn.execute(
                 """INSERT INTO docs (id, folder_id, uid, date, marks, body_state, subject, sender, rcpt_to,
-                   rcpt_cc, body) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
-                (rowid, doc.folder_id, doc.uid, doc.date, doc.marks, body_state, subject, sender, to, cc, body),
+                   rcpt_cc) VALUES (?,?,?,?,?,?,?,?,?,?)""",
+                (rowid, doc.folder_id, doc.uid, doc.date, doc.marks, body_state, subject, sender, to, cc),
             )
+            if body is not None:
+                conn.execute("INSERT INTO bodies (id, z) VALUES (?, ?)", (rowid, body))
         text = body_str if body_str is not None else body_text(body)
         conn.execute("INSERT INTO grams(rowid, g) VALUES (?, ?)", (rowid, _tokens(subject, sender, to, cc, text)))
         return bump
@@ -375,6 +382,7 @@ class SearchIndex:
             with self._writing() as conn:
                 conn.execute("INSERT INTO grams(grams) VALUES ('delete-all')")
                 conn.execute("DELETE FROM docs")
+                conn.execute("DELETE FROM bodies")
                 conn.execute("UPDATE meta SET value=0 WHERE key='max_bump'")
         except (sqlite3.DatabaseError, OSError) as exc:
             raise storage_error(exc, self.path) from exc
@@ -383,6 +391,7 @@ class SearchIndex:
     def _delete(conn: sqlite3.Connection, old: _Stored) -> None:
         conn.execute("INSERT INTO grams(grams, rowid, g) VALUES ('delete', ?, ?)", (old.id, old.tokens()))
         conn.execute("DELETE FROM docs WHERE id=?", (old.id,))
+        conn.execute("DELETE FROM bodies WHERE id=?", (old.id,))
 
     def optimize(self) -> None:
         """Merge the gram table's segments (after a big build: smaller and faster)."""
