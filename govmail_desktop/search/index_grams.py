@@ -13,6 +13,11 @@ tokenizer keeps whole — so that:
 
 Fields are joined by a newline, which :func:`~search.fold.fold` never leaves in a
 text or a term, so no gram of a term spans two fields.
+
+The index removes a message by writing the same tokens again (a contentless FTS5 table
+keeps no text): they are made from the folded text it stored, never folded anew. A
+change to how tokens are made (or to :func:`~search.fold.fold`) needs a new
+``search.index.INDEX_VERSION``, so that old files are built again.
 """
 
 from __future__ import annotations

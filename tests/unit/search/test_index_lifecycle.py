@@ -163,3 +163,42 @@ def test_damage_found_by_a_search_rebuilds_the_index(world: World) -> None:
     assert damaged == [True]
     world.settle()  # the indexer builds the index again from the cache
     assert len(world.search("ประชุม", limit=1000)) == 199
+
+
+def test_churn_keeps_the_gram_table_consistent(tmp_path: Path) -> None:
+    """Re-indexing and removing write 'delete' rows into the contentless gram table: they must
+    name exactly the tokens once written, or the table goes wrong silently."""
+    import random
+    import sqlite3
+
+    rng = random.Random(5)
+    words = ["งบ", "ลา", "ยา", "ณ", "ประชุม", "budget", "๒๕๖๙", "คำสั่ง"]
+    index = SearchIndex(tmp_path / "search.sqlite3")
+    live: dict[int, IndexDoc] = {}
+    for _ in range(400):
+        uid = rng.randint(1, 40)
+        roll = rng.random()
+        if roll < 0.2:
+            index.remove(1, [uid])
+            live.pop(uid, None)
+        else:
+            body = " ".join(rng.choice(words) for _ in range(8)) if roll < 0.7 else None
+            doc = IndexDoc(1, uid, 1_700_000_000 + rng.randint(0, 10_000), rng.choice(words), "", "", "", body)
+            index.add([doc])
+            previous = live.get(uid)
+            if body is None and previous is not None and previous.body is not None:
+                doc = IndexDoc(1, uid, doc.date, doc.subject, "", "", "", previous.body)
+            live[uid] = doc
+    conn = sqlite3.connect(index.path)
+    conn.execute("INSERT INTO grams(grams, rank) VALUES ('integrity-check', 0)")
+    from govmail_desktop.search.engine import AccountSource, SearchEngine
+    from govmail_desktop.search.fold import fold
+    from govmail_desktop.search.query import parse_query
+
+    engine = SearchEngine([AccountSource("a", index, lambda: {1: ("INBOX", None)})])
+    for word in words:
+        expected = {u for u, d in live.items() if fold(word) in fold(d.subject) or fold(word) in fold(d.body or "")}
+        assert {h.uid for h in engine.search(parse_query(word), limit=1000)} == expected, word
+    engine.close_thread()
+    conn.close()
+    index.close()
