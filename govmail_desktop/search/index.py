@@ -221,7 +221,9 @@ class SearchIndex:
     def reader(self) -> sqlite3.Connection:
         """A new read connection for a search thread: the index, the cache attached as
         ``cache`` (read only) when known, and ``gm_body_has(body, term)``."""
-        conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=5.0)
+        # Opened as a URI so that the ATTACH below is read as one on every SQLite build.
+        conn = sqlite3.connect(self.path.resolve().as_uri(), uri=True, isolation_level=None,
+                               check_same_thread=False, timeout=5.0)
         conn.execute("PRAGMA cache_size = -32000")  # the docs rows of 100,000 messages stay in memory
         conn.execute("PRAGMA query_only = 1")
         conn.create_function("gm_body_has", 2, _body_has, deterministic=True)

@@ -266,6 +266,8 @@ class Indexer:
             with_body = {u for u in with_body if not indexed.get((folder_id, u))}
         docs = []
         for uid, date, subject, from_addrs, to_addrs, cc_addrs in rows:
+            if self._stopping:
+                return 0  # the next start's reconcile does this batch
             body: str | None = None
             marking = recognise(subject or "")
             if uid in with_body:

@@ -3,6 +3,8 @@ dates, negation, sorting, scope, and what is not indexed yet."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from govmail_desktop.core.entities import Address
 from govmail_desktop.search.engine import SearchScope, folder_matches
 
@@ -192,3 +194,25 @@ def test_messages_the_indexer_has_not_reached_yet_count_as_not_indexed(world: Wo
     world.add("Sent", 3, "ค")
     assert sorted(world.engine.unindexed()) == [("acct", "INBOX", 1), ("acct", "Sent", 1)]
     assert world.engine.unindexed_uids("acct", "INBOX") == [2]
+
+
+def test_a_data_folder_with_thai_letters_and_spaces(tmp_path: Path) -> None:
+    from govmail_desktop.core.entities import Folder, MessageSummary
+    from govmail_desktop.search.engine import AccountSource, SearchEngine
+    from govmail_desktop.search.index import SearchIndex
+    from govmail_desktop.search.indexer import Indexer
+    from govmail_desktop.search.query import parse_query
+    from govmail_desktop.store.cache import MailCache
+
+    folder = tmp_path / "ข้อมูล ของ ฉัน #1?"
+    cache = MailCache(folder / "cache.sqlite3")
+    ids = cache.upsert_folders([Folder("INBOX")])
+    cache.insert_summaries(ids["INBOX"], [MessageSummary(uid=1, internaldate=1_700_000_000, subject="งบ")])
+    index = SearchIndex(folder / "search.sqlite3", cache_path=cache.path)
+    Indexer("a", cache, index).run_pending()
+    engine = SearchEngine([AccountSource.of_cache("a", cache, index)])
+    assert [h.uid for h in engine.search(parse_query("งบ is:unread"))] == [1]  # flags read from the cache
+    engine.close_thread()
+    index.close()
+    cache.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ข้อมูล ของ ฉัน #1?"]  # no stray files
