@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 WHOLE_MESSAGE_PART = ""
 BODY_PARTS = (WHOLE_MESSAGE_PART, SKELETON_PART)
 BATCH = 500
+#: Messages written by a catch-up after which the gram table is merged.
+OPTIMIZE_AFTER = 2000
 #: Pause between batches of a long catch-up (the indexer's Python work holds the GIL).
 PAUSE_S = 0.02
 
@@ -199,7 +201,10 @@ class Indexer:
                 for fid, uids in removed.items():
                     self.index.remove(fid, uids)
                 if reconcile:
-                    done += self.reconcile()
+                    caught_up = self.reconcile()
+                    done += caught_up
+                    if caught_up >= OPTIMIZE_AFTER and not self._stopping:
+                        self.index.optimize()  # one segment after a big catch-up: smaller, faster
                 for fid, uids in headers.items():
                     # A message whose body came too is indexed once, with it, below.
                     done += self.index_messages(fid, uids - bodies.get(fid, set()), bodies=False)

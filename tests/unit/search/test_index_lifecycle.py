@@ -202,3 +202,16 @@ def test_churn_keeps_the_gram_table_consistent(tmp_path: Path) -> None:
     engine.close_thread()
     conn.close()
     index.close()
+
+
+def test_optimize_gives_freed_space_back(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "search.sqlite3")
+    docs = [IndexDoc(1, uid, 1_700_000_000 + uid * 60, f"ประชุม {uid}", "", "", "", "งบประมาณ ลาป่วย " * 40 + str(uid))
+            for uid in range(1, 1500)]
+    index.add(docs)
+    index.optimize()
+    full = index.size_bytes()
+    index.remove(1, range(1, 1400))
+    index.optimize()
+    assert index.size_bytes() < full / 3
+    index.close()
