@@ -235,9 +235,12 @@ def find_spans(text: str, term: str) -> list[tuple[int, int]]:
             start -= 1
         while end < len(text) and is_cluster_continuation(text[end]):
             end += 1
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
-        else:
-            spans.append((start, end))
+        spans.append((start, end))
         pos = folded.find(needle, pos + 1)
-    return spans
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

@@ -184,3 +184,16 @@ def test_find_spans_agrees_with_folded_containment(text: str, term: str) -> None
         assert 0 <= start < end <= len(text)
         assert not is_cluster_continuation(text[start]) or start == 0
         assert end == len(text) or not is_cluster_continuation(text[end])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(_MIXED, max_size=30), st.text(_MIXED, min_size=1, max_size=3))
+def test_spans_are_sorted_and_apart(text: str, term: str) -> None:
+    spans = find_spans(text, term)
+    assert spans == sorted(spans)
+    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_touching_matches_make_one_span() -> None:
+    assert find_spans("งบงบ", "งบ") == [(0, 4)]
+    assert find_spans("งบ งบ", "งบ") == [(0, 2), (3, 5)]
