@@ -10,7 +10,7 @@ from govmail_desktop.mime.html_view import list_links, render_html
 from govmail_desktop.mime.links import KIND_SCHEME, assess_link
 
 ASKED = [
-    "file:///C:/Users/somchai/Documents/report.docx",
+    "file:///D:/เอกสาร/report.docx",
     "smb://fileserver.agency.go.th/share/doc.docx",
     "ftp://ftp.agency.go.th/pub/form.pdf",
     "tel:+6621234567",
