@@ -19,9 +19,9 @@ def test_shared_frame_labels_are_thai(qtbot, language_controller, kind):
     language_controller.apply("th")
     accounts = [("a1", [Identity("a1", "somchai@moph.go.th", "สมชาย")])]
     if kind == "identities":
-        dialog = IdentityEditor(_Profiles(), accounts, check_address=lambda a: a)  # type: ignore[arg-type]
+        dialog = IdentityEditor(_Profiles(), accounts, check_address=lambda a: a)
     else:
-        dialog = SignatureEditor(_Profiles(), accounts)  # type: ignore[arg-type]
+        dialog = SignatureEditor(_Profiles(), accounts)
     qtbot.addWidget(dialog)
     assert dialog.account_label.text() == "บัญชี:"
     assert dialog.remove_button.text() == "&ลบ"

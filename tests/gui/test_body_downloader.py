@@ -74,7 +74,9 @@ def sync_inbox(qtbot, service: SyncService) -> int:
     with qtbot.waitSignal(service.operationFinished, timeout=10_000) as finished:
         service.sync_folder("INBOX")
     assert finished.args[1] == DONE, finished.args[2]
-    return service.cache.folder_id("INBOX")
+    folder_id = service.cache.folder_id("INBOX")
+    assert folder_id is not None
+    return folder_id
 
 
 def texts(cache: MailCache, inbox: int) -> set[int]:

@@ -54,7 +54,9 @@ def run_file_job(qtbot, dlg: ContactsDialog, start) -> QMessageBox | None:
     with qtbot.waitSignal(dlg.fileJobFinished, timeout=10_000):
         start()
         assert not dlg.import_button.isEnabled()  # one file job at a time
-    return dlg.pending if dlg.pending is not before else None
+    box = dlg.pending if dlg.pending is not before else None
+    assert box is None or isinstance(box, QMessageBox)
+    return box
 
 
 def fill(editor: ContactEditDialog, **fields: str) -> None:

@@ -110,7 +110,7 @@ def test_keys_are_checked_atoms(bad):
 def test_criteria_of_the_wrong_type_are_refused():
     wire, _ = wire_with(b"")
     with pytest.raises(TypeError):
-        wire.uid_search_text([b"TEXT", 5])  # type: ignore[list-item]
+        wire.uid_search_text([b"TEXT", 5])
     with pytest.raises(ValueError):
         wire.uid_search_text([])
 
