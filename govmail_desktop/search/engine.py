@@ -78,20 +78,20 @@ file bytes / UTF-8 bytes of the text indexed; build = the Python + SQLite writes
 D at 100,000 messages (benchmarks/search_bench.py --runs 9; medians of 3 runs on the
 2-core machine, Debian 12, SQLite 3.40.1; searches return the newest 500 matches):
 
-  index_build_s 69.5   index_ratio 1.12 (232 MB for 207 MB of text)
-  thai1_p50_ms 2.65    thai2_p50_ms 2.53   thai3_p50_ms 6.56   en_p50_ms 6.92
-  from_p50_ms 6.29     combined_p95_ms 13.35   incremental_ms 108.8 (100 messages:
-  bodies parsed through mime.parse and indexed; the cache writes before it ~17 ms)
-  scan (plain LIKE '%term%' over the same text, newest 500): scan_p50_ms 278.5;
-  by class thai1 331.5, thai2 281.8, thai3 329.5, en 114.5, from 150.3 — the index is
-  40-130 times faster for every term length.
+  index_build_s 63.7   index_ratio 1.10 (227 MB for 207 MB of text)
+  thai1_p50_ms 2.49    thai2_p50_ms 2.30   thai3_p50_ms 5.38   en_p50_ms 6.62
+  from_p50_ms 5.20     combined_p95_ms 12.40   incremental_ms 105.2 (100 messages:
+  bodies parsed through mime.parse and indexed; the cache writes before it ~15-20 ms)
+  scan (plain LIKE '%term%' over the same text, newest 500): scan_p50_ms 257.9;
+  by class thai1 310.0, thai2 275.5, thai3 309.5, en 111.5, from 123.0 — the index is
+  17-120 times faster for every term length.
   The same scan over a copy with a date index (SQLite walks newest first and stops at
-  500 matches: fast only for a term most messages contain): thai1 4.85, thai2 1.57,
-  thai3 11.15, en 4.42, from 6.49 — for the very common 2-character and English test
-  terms this early-exit scan answers 1-2.5 ms sooner than the index (the index's cost
-  there is reading 500 winners' rows and the cache's flags, and confirming long terms in
-  the zlib bodies); for a rare term it costs the full scan (a term in no message: 300 ms
-  against 0.1 ms).
+  500 matches: fast only for a term most messages contain): thai1 4.39, thai2 1.51,
+  thai3 10.60, en 4.37, from 5.95 — for the very common 2-character and English test
+  terms this early-exit scan answers 0.8-2.3 ms sooner than the index (the index's cost
+  there is reading the 500 winners' rows and the cache's flags, and confirming long
+  terms in the zlib bodies); for a rare term it costs the full scan (a term in no
+  message: ~300 ms against 0.1 ms).
 """
 
 #: Matches scored when sorting by relevance (the newest ones).
