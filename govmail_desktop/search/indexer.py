@@ -7,10 +7,11 @@ never held up) and its own thread then:
 
 * **header rows stored** → indexes the subject, sender and recipients (and the body,
   if one is already cached);
-* **a body stored** (the whole message ``""`` or its skeleton ``SKELETON``, whoever
-  fetched it) → parses it with the one decoder, :func:`mime.parse.parse_message`,
-  and indexes its text, the attachments' names and the official markings read from
-  the header fields (:attr:`ParsedMessage.markings`); other parts are files, not text;
+* **a body stored** (the whole message ``""``, its skeleton ``SKELETON`` or the text-only
+  skeleton ``SEARCH-TEXT`` of the background download, whoever fetched it) → parses it
+  with the one decoder, :func:`mime.parse.parse_message`, and indexes its text, the
+  attachments' names and the official markings read from the header fields
+  (:attr:`ParsedMessage.markings`); other parts are files, not text;
 * **messages expunged**, a **folder removed** or **reset** (UIDVALIDITY) → removes
   their entries; the **cache rebuilt** → empties the index and starts again.
 
@@ -35,7 +36,7 @@ from govmail_desktop.core.errors import StorageError
 from govmail_desktop.core.threads import lower_current_thread_priority
 from govmail_desktop.mime.markings import recognise
 from govmail_desktop.mime.parse import ParsedMessage, parse_message
-from govmail_desktop.mime.skeleton import SKELETON_PART
+from govmail_desktop.mime.skeleton import SEARCH_TEXT_PART, SKELETON_PART
 from govmail_desktop.search.index import MARK_SECRET, MARK_URGENT, IndexDoc, SearchIndex
 from govmail_desktop.store import keys
 from govmail_desktop.store.cache import CacheChange, MailCache
@@ -44,7 +45,9 @@ log = logging.getLogger(__name__)
 
 #: The cache part holding a whole message (services.mailbox.BODY_PART).
 WHOLE_MESSAGE_PART = ""
-BODY_PARTS = (WHOLE_MESSAGE_PART, SKELETON_PART)
+#: The parts holding a message's text, best first: the whole message, a large message's
+#: skeleton, the text-only skeleton the background download for search keeps.
+BODY_PARTS = (WHOLE_MESSAGE_PART, SKELETON_PART, SEARCH_TEXT_PART)
 BATCH = 500
 #: Messages written by a catch-up after which the gram table is merged.
 OPTIMIZE_AFTER = 2000
@@ -289,12 +292,12 @@ class Indexer:
         return self.index.add(docs)
 
     def _parse(self, folder_id: int, uid: int) -> ParsedMessage | None:
-        raw = self.cache.get_part(folder_id, uid, WHOLE_MESSAGE_PART)
-        skeleton = False
-        if raw is None:
-            raw = self.cache.get_part(folder_id, uid, SKELETON_PART)
-            skeleton = raw is not None
-        if raw is None:
+        for part in BODY_PARTS:
+            raw = self.cache.get_part(folder_id, uid, part)
+            if raw is not None:
+                skeleton = part != WHOLE_MESSAGE_PART
+                break
+        else:
             return None
         try:
             return parse_message(raw, skeleton=skeleton)

@@ -216,3 +216,13 @@ def test_a_data_folder_with_thai_letters_and_spaces(tmp_path: Path) -> None:
     index.close()
     cache.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ข้อมูล ของ ฉัน #1?"]  # no stray files
+
+
+def test_text_downloaded_for_search_is_indexed(world: World) -> None:
+    from govmail_desktop.mime.skeleton import SEARCH_TEXT_PART
+
+    world.add("INBOX", 1, "หัวเรื่อง")
+    assert world.uids("ดาวน์โหลด") == set()
+    world.cache.put_part(world.folders["INBOX"], 1, SEARCH_TEXT_PART, raw_message("หัวเรื่อง", "ข้อความที่ดาวน์โหลดไว้"))
+    assert world.uids("ดาวน์โหลด") == {1}
+    assert world.engine.unindexed() == []
