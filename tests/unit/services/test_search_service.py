@@ -132,3 +132,22 @@ def test_removed_account_is_no_longer_searched_and_its_index_is_gone(service, qt
     with qtbot.waitSignal(svc.finished, timeout=10_000):
         svc.search(12, "งบ", SearchScope(), "date")
     assert events == [("results", 12, []), ("finished", 12)]
+
+
+def test_the_gui_thread_never_waits_for_a_search(service, qtbot) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    svc, _ = service
+    gate = threading.Event()
+    released: list[bool] = []
+    real = svc.engine.search
+
+    def slow_search(*args, **kwargs):  # type: ignore[no-untyped-def]
+        released.append(gate.wait(10))  # only the test, after search() returned, opens it
+        return real(*args, **kwargs)
+
+    svc.engine.search = slow_search  # type: ignore[method-assign]
+    with qtbot.waitSignal(svc.finished, timeout=20_000):
+        svc.search(13, "งบ", SearchScope(), "date")
+        gate.set()
+    assert released == [True]
