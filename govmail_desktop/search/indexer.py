@@ -214,7 +214,7 @@ class Indexer:
                 for fid, uids in bodies.items():
                     done += self.index_messages(fid, uids, bodies=True)
             except StorageError as exc:
-                if exc.code == "cache-corrupt" or self._index_damaged(exc):
+                if self._index_damaged(exc):  # (a damaged cache is rebuilt by the cache itself)
                     log.warning("Search index of %s damaged (%s); building it again", self.account_id, exc)
                     self.index.reset("damaged while running")
                     self.request_reconcile()
@@ -223,8 +223,8 @@ class Indexer:
         return done
 
     def _index_damaged(self, exc: StorageError) -> bool:
-        cause = exc.__cause__
-        return cause is not None and self.index.is_damage(cause) and str(self.index.path) in str(exc)
+        """The index file (not the cache) is damaged."""
+        return exc.code == "cache-corrupt" and f"at {self.index.path}" in (exc.detail or "")
 
     def _cache_reader(self) -> sqlite3.Connection:
         if self._reader is None or self._reader_path != self.cache.path:

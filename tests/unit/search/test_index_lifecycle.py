@@ -215,3 +215,43 @@ def test_optimize_gives_freed_space_back(tmp_path: Path) -> None:
     index.optimize()
     assert index.size_bytes() < full / 3
     index.close()
+
+
+def _corrupt(path: Path) -> Exception:
+    import sqlite3
+
+    from govmail_desktop.store.db import storage_error
+
+    exc = sqlite3.DatabaseError("database disk image is malformed")
+    exc.sqlite_errorname = "SQLITE_CORRUPT"  # type: ignore[attr-defined]
+    return storage_error(exc, path)
+
+
+def test_index_damage_found_while_indexing_rebuilds_it(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    world.add("INBOX", 1, "ประชุม", "งบ")
+    world.settle()
+    real_add = world.index.add
+    calls: list[int] = []
+
+    def failing_add(docs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise _corrupt(world.index.path)
+        return real_add(docs)
+
+    monkeypatch.setattr(world.index, "add", failing_add)
+    world.add("INBOX", 2, "ประชุม", "ลา")
+    world.settle()  # the failure resets the index; the reconcile fills it again
+    assert world.index.rebuilt
+    assert world.uids("ประชุม") == {1, 2}
+
+
+def test_cache_damage_does_not_throw_the_index_away(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    world.add("INBOX", 1, "ประชุม", "งบ")
+    world.settle()
+    monkeypatch.setattr(world.cache, "get_part", lambda *a: (_ for _ in ()).throw(_corrupt(world.cache.path)))
+    world.cache.put_part(world.folders["INBOX"], 1, "", b"Subject: x\r\n\r\ny")
+    with pytest.raises(Exception, match="damaged"):
+        world.indexer.run_pending()
+    assert not world.index.rebuilt
+    assert world.index.count() == 1
