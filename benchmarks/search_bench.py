@@ -47,8 +47,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import search_data
-
+from benchmarks import search_data
 from govmail_desktop.core.entities import Address, Folder, MessageSummary
 from govmail_desktop.search.engine import AccountSource, SearchEngine
 from govmail_desktop.search.fold import fold
@@ -93,7 +92,7 @@ def _raw(m: search_data.GeneratedMessage) -> bytes:
     return msg.as_bytes()
 
 
-def _timed(fn) -> float:  # type: ignore[no-untyped-def]
+def _timed(fn) -> float:
     started = time.perf_counter()
     fn()
     return (time.perf_counter() - started) * 1000
@@ -159,7 +158,7 @@ def main() -> int:
         # -- queries (one warm-up pass first)
         def run(text: str) -> float:
             query = parse_query(text)
-            return _timed(lambda: engine.search(parse_query(text), limit=LIMIT)) if query else 0.0
+            return _timed(lambda: engine.search(parse_query(text), limit=LIMIT)) if query.terms else 0.0
 
         def scan(term: str, table: str = "main.plain") -> float:
             needle = fold(term.split(":", 1)[-1])

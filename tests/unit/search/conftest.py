@@ -67,7 +67,7 @@ class World:
 
     def search(self, text: str, **kwargs: object) -> list[Hit]:
         self.settle()
-        return self.engine.search(parse_query(text, today=TODAY), **kwargs)  # type: ignore[arg-type]
+        return self.engine.search(parse_query(text, today=TODAY), **kwargs)
 
     def uids(self, text: str, scope: SearchScope = EVERYWHERE) -> set[int]:
         return {h.uid for h in self.search(text, scope=scope)}

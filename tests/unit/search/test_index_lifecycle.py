@@ -142,7 +142,9 @@ def test_account_removal_deletes_the_index_files(tmp_path: Path) -> None:
 def test_header_refresh_keeps_the_indexed_body(world: World) -> None:
     world.add("INBOX", 1, "ประชุม", "เนื้อความสำคัญ")
     world.settle()
-    world.cache.insert_summaries(world.folders["INBOX"], [world.cache.summary(world.folders["INBOX"], 1)])
+    summary = world.cache.summary(world.folders["INBOX"], 1)
+    assert summary is not None
+    world.cache.insert_summaries(world.folders["INBOX"], [summary])
     world.settle()
     assert world.uids("สำคัญ") == {1}
 
@@ -153,7 +155,11 @@ def test_damage_found_by_a_search_rebuilds_the_index(world: World) -> None:
     world.settle()
     damaged: list[bool] = []
     source = world.engine.sources()[0]
-    source.on_damage = lambda: (damaged.append(True), world.indexer.index_damaged())  # type: ignore[func-returns-value]
+    def on_damage() -> None:
+        damaged.append(True)
+        world.indexer.index_damaged()
+
+    source.on_damage = on_damage
     world.engine.close_thread()
     world.index.close()
     with open(world.index.path, "r+b") as fh:  # scribble over the gram table's pages
@@ -223,7 +229,7 @@ def _corrupt(path: Path) -> Exception:
     from govmail_desktop.store.db import storage_error
 
     exc = sqlite3.DatabaseError("database disk image is malformed")
-    exc.sqlite_errorname = "SQLITE_CORRUPT"  # type: ignore[attr-defined]
+    exc.sqlite_errorname = "SQLITE_CORRUPT"
     return storage_error(exc, path)
 
 
@@ -233,7 +239,7 @@ def test_index_damage_found_while_indexing_rebuilds_it(world: World, monkeypatch
     real_add = world.index.add
     calls: list[int] = []
 
-    def failing_add(docs):  # type: ignore[no-untyped-def]
+    def failing_add(docs):
         calls.append(1)
         if len(calls) == 1:
             raise _corrupt(world.index.path)

@@ -41,7 +41,7 @@ class FakeServerPart(QObject):
 
 
 @pytest.fixture()
-def service(tmp_path: Path, qtbot) -> Iterator[tuple[SearchService, MailCache]]:  # type: ignore[no-untyped-def]
+def service(tmp_path: Path, qtbot) -> Iterator[tuple[SearchService, MailCache]]:
     cache = MailCache(tmp_path / "cache.sqlite3")
     ids = cache.upsert_folders([Folder("INBOX")])
     cache.insert_summaries(ids["INBOX"], [
@@ -66,7 +66,7 @@ def record(svc: SearchService) -> list[tuple[object, ...]]:
     return events
 
 
-def test_results_then_finished(service, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_results_then_finished(service, qtbot) -> None:
     svc, _ = service
     events = record(svc)
     with qtbot.waitSignal(svc.finished, timeout=10_000):
@@ -75,7 +75,7 @@ def test_results_then_finished(service, qtbot) -> None:  # type: ignore[no-untyp
     assert [h.uid for h in events[0][2]] == [2, 1]  # type: ignore[attr-defined]
 
 
-def test_malformed_query_fails_with_its_position(service, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_query_fails_with_its_position(service, qtbot) -> None:
     svc, _ = service
     errors: list[object] = []
     svc.query_error.connect(lambda _rid, err: errors.append(err))
@@ -87,7 +87,7 @@ def test_malformed_query_fails_with_its_position(service, qtbot) -> None:  # typ
     assert isinstance(errors[0], QueryError) and errors[0].position == 7
 
 
-def test_cancelled_request_only_finishes(service, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_cancelled_request_only_finishes(service, qtbot) -> None:
     svc, _ = service
     got: list[int] = []
     svc.results.connect(lambda rid, _hits: got.append(rid))
@@ -97,7 +97,7 @@ def test_cancelled_request_only_finishes(service, qtbot) -> None:  # type: ignor
     assert got == []
 
 
-def test_server_part_for_bodies_not_cached(service, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_server_part_for_bodies_not_cached(service, qtbot) -> None:
     svc, _ = service
     server = FakeServerPart()
     svc.attach_server_search(server)
@@ -113,7 +113,7 @@ def test_server_part_for_bodies_not_cached(service, qtbot) -> None:  # type: ign
     assert [h.uid for h in server_hits] == [3]  # type: ignore[attr-defined]
 
 
-def test_no_server_part_for_header_only_queries(service, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_no_server_part_for_header_only_queries(service, qtbot) -> None:
     svc, _ = service
     server = FakeServerPart()
     svc.attach_server_search(server)
@@ -122,7 +122,7 @@ def test_no_server_part_for_header_only_queries(service, qtbot) -> None:  # type
     assert server.started == []
 
 
-def test_removed_account_is_no_longer_searched_and_its_index_is_gone(service, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_removed_account_is_no_longer_searched_and_its_index_is_gone(service, qtbot) -> None:
     svc, cache = service
     index_path = cache.path.with_name("search.sqlite3")
     assert index_path.exists()
@@ -134,7 +134,7 @@ def test_removed_account_is_no_longer_searched_and_its_index_is_gone(service, qt
     assert events == [("results", 12, []), ("finished", 12)]
 
 
-def test_the_gui_thread_never_waits_for_a_search(service, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_gui_thread_never_waits_for_a_search(service, qtbot) -> None:
     import threading
 
     svc, _ = service
@@ -142,11 +142,11 @@ def test_the_gui_thread_never_waits_for_a_search(service, qtbot) -> None:  # typ
     released: list[bool] = []
     real = svc.engine.search
 
-    def slow_search(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def slow_search(*args, **kwargs):
         released.append(gate.wait(10))  # only the test, after search() returned, opens it
         return real(*args, **kwargs)
 
-    svc.engine.search = slow_search  # type: ignore[method-assign]
+    svc.engine.search = slow_search
     with qtbot.waitSignal(svc.finished, timeout=20_000):
         svc.search(13, "งบ", SearchScope(), "date")
         gate.set()

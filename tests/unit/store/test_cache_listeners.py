@@ -12,7 +12,7 @@ from govmail_desktop.store.cache import CacheChange, MailCache
 
 
 @pytest.fixture()
-def cache(tmp_path: Path):  # type: ignore[no-untyped-def]
+def cache(tmp_path: Path):
     c = MailCache(tmp_path / "cache.sqlite3")
     yield c
     c.close()
