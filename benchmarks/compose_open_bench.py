@@ -179,9 +179,10 @@ def run(args: argparse.Namespace, settings_path: Path, big_uid: int) -> dict[str
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from govmail_desktop.app import AppContext, AppOverrides, main
+    from govmail_desktop.app import main
     from govmail_desktop.models.message_list import MessageListModel
     from govmail_desktop.ui.tray import MailTray
+    from govmail_desktop.wiring.context import AppContext, AppOverrides
 
     figures: dict[str, object] = {}
     marks = phase_marks()

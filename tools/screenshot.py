@@ -113,8 +113,9 @@ def _child(output: Path, lang: str) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QFontDatabase
 
-    from govmail_desktop.app import AppContext, AppOverrides, main
+    from govmail_desktop.app import main
     from govmail_desktop.ui.fonts import rendering_fonts
+    from govmail_desktop.wiring.context import AppContext, AppOverrides
 
     report: dict = {}
 

@@ -90,8 +90,8 @@ class WindowUnderTest:
 @pytest.fixture
 def make_main_window(qtbot, tmp_path, language_controller):
     """Build the main window as the app does (no event loop); returns a factory."""
-    from govmail_desktop.app import build_main_window
     from govmail_desktop.services.message_bridge import MessageBridge
+    from govmail_desktop.wiring.window import build_main_window
 
     def make(settings: Settings | None = None, lang: str | None = None, **kwargs: Any) -> WindowUnderTest:
         settings = settings or Settings(tmp_path / "settings.json")

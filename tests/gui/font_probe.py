@@ -11,11 +11,12 @@ import sys
 
 from PySide6.QtGui import QFontDatabase
 
-from govmail_desktop.app import build_main_window, create_application
+from govmail_desktop.app import create_application
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.services.message_bridge import MessageBridge
 from govmail_desktop.ui.fonts import install_thai_font, rendering_fonts
 from govmail_desktop.ui.qt_i18n import LanguageController
+from govmail_desktop.wiring.window import build_main_window
 
 
 def main(mode: str) -> int:

@@ -219,8 +219,8 @@ def open_mailbox(make_main_window, qtbot):
     what the window shows comes from the cache alone. ``sync=False`` builds
     no sync service (offline only). Returns a :class:`MailboxWindow`.
     """
-    from govmail_desktop.app import attach_mailboxes
     from govmail_desktop.core.accounts import Account, AccountStore, ServerSettings
+    from govmail_desktop.wiring.mailboxes import attach_mailboxes
     from tests.unit.store.factories import fill
 
     opened = []

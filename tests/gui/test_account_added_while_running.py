@@ -22,7 +22,8 @@ import json, sys
 from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
-from govmail_desktop.app import AppOverrides, main
+from govmail_desktop.app import main
+from govmail_desktop.wiring.context import AppOverrides
 from govmail_desktop.core.accounts import AccountStore, build_account
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.ui.setup_wizard import SetupWizard

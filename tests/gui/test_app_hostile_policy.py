@@ -22,7 +22,8 @@ _PROBE = """
 import functools, json, sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
-from govmail_desktop.app import AppOverrides, main
+from govmail_desktop.app import main
+from govmail_desktop.wiring.context import AppOverrides
 from govmail_desktop.policy import sources
 
 # the machine policy, read from the test's file instead of /etc/govmail/policy.json

@@ -14,7 +14,8 @@ _PROBE = """
 import json, sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
-from govmail_desktop.app import AppOverrides, main
+from govmail_desktop.app import main
+from govmail_desktop.wiring.context import AppOverrides
 from govmail_desktop.policy.sources import load_policy_file
 
 def shown(ctx):
@@ -79,7 +80,8 @@ _WIZARD_PROBE = """
 import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from govmail_desktop.app import AppOverrides, main
+from govmail_desktop.app import main
+from govmail_desktop.wiring.context import AppOverrides
 from govmail_desktop.policy.sources import load_policy_file
 
 def shown(ctx):

@@ -25,7 +25,7 @@ UID = 4
 @pytest.fixture
 def composing(open_mailbox, qtbot, tmp_path):
     """The main window with its mailbox and the composer joined as the app joins them."""
-    from govmail_desktop.app import build_composer
+    from govmail_desktop.wiring.compose import build_composer
 
     def make(*, signature: bool = False, body: str | None = "11-official-urgent-secret.eml"):
         m = open_mailbox(10)
@@ -166,8 +166,8 @@ def test_a_mailto_link_and_files_open_a_filled_composer(composing, qtbot, tmp_pa
     from types import SimpleNamespace
     from urllib.parse import quote
 
-    from govmail_desktop.app import open_composer
     from govmail_desktop.mime.mailto import parse_mailto
+    from govmail_desktop.wiring.compose import open_composer
 
     m = composing()
     document = tmp_path / "หนังสือ.pdf"

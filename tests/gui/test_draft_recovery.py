@@ -92,7 +92,8 @@ _STARTUP_PROBE = """
 import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from govmail_desktop.app import AppOverrides, main
+from govmail_desktop.app import main
+from govmail_desktop.wiring.context import AppOverrides
 
 def shown(ctx):
     def report():

@@ -160,10 +160,10 @@ def test_signatures_follow_an_identity_whose_address_changes_or_is_removed(compo
 
 
 def test_a_saved_identity_is_told_to_the_address_book_at_once(open_mailbox, qtbot, tmp_path, monkeypatch):
-    from govmail_desktop.app import build_composer
     from govmail_desktop.services.drafts_service import DraftsService
     from govmail_desktop.store.addressbook import AddressBook
     from govmail_desktop.store.drafts import DraftStore
+    from govmail_desktop.wiring.compose import build_composer
 
     m = open_mailbox(3)
     book = AddressBook(tmp_path / "book")

@@ -337,8 +337,8 @@ def test_switching_to_english_retranslates_folders_list_preview_and_status(open_
 def test_two_accounts_are_offered_and_each_shows_its_own_folders(make_main_window, qtbot):
     from types import SimpleNamespace
 
-    from govmail_desktop.app import attach_mailboxes
     from govmail_desktop.store.cache import MailCache
+    from govmail_desktop.wiring.mailboxes import attach_mailboxes
     from tests.gui.mailbox_helpers import offscreen_tray
     from tests.unit.store.factories import fill
 
@@ -372,12 +372,14 @@ def test_two_accounts_are_offered_and_each_shows_its_own_folders(make_main_windo
 def test_the_composition_root_opens_configured_accounts_and_accounts_added_later(make_main_window, qtbot):
     """app.open_mailboxes: accounts from the settings (AccountStore), offline from the cache,
     closed at shutdown; and an account the setup wizard saves later joins the window."""
-    from govmail_desktop.app import AppContext, AppOverrides, account_saved_handler, open_mailboxes
     from govmail_desktop.core.accounts import Account, AccountStore, ServerSettings
     from govmail_desktop.core.paths import AppPaths
     from govmail_desktop.policy.sources import load_policy_file
     from govmail_desktop.services.account_setup import PasswordKeeper
     from govmail_desktop.store.cache import MailCache
+    from govmail_desktop.wiring.accounts import account_saved_handler
+    from govmail_desktop.wiring.context import AppContext, AppOverrides
+    from govmail_desktop.wiring.mailboxes import open_mailboxes
     from tests.gui.mailbox_helpers import FakeSync, offscreen_tray
     from tests.servers.fake_net import TEST_POLICY_FILE
     from tests.unit.store.factories import fill

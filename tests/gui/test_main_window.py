@@ -171,7 +171,8 @@ _STARTUP_PROBE = """
 import json, sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
-from govmail_desktop.app import AppOverrides, main
+from govmail_desktop.app import main
+from govmail_desktop.wiring.context import AppOverrides
 
 def shown(ctx):
     w = ctx.window
@@ -258,13 +259,13 @@ def test_version_flag_needs_no_display(tmp_path):
     ],
 )
 def test_display_problem_is_detected_before_qt_aborts(env, plat, problem):
-    from govmail_desktop.app import display_problem
+    from govmail_desktop.wiring.command_line import display_problem
 
     assert (display_problem(env, plat) is not None) is problem
 
 
 def test_first_run_opens_the_setup_wizard_only_without_accounts(make_main_window):
-    from govmail_desktop.app import first_run
+    from govmail_desktop.wiring.accounts import first_run
 
     opened = []
     under = make_main_window(setup_wizard_launcher=opened.append)
@@ -275,7 +276,8 @@ def test_first_run_opens_the_setup_wizard_only_without_accounts(make_main_window
 _CRASHING_SLOT_PROBE = """
 import sys
 from PySide6.QtCore import QTimer
-from govmail_desktop.app import AppOverrides, main
+from govmail_desktop.app import main
+from govmail_desktop.wiring.context import AppOverrides
 
 def shown(ctx):
     def broken_slot():
@@ -313,7 +315,8 @@ _ROOT_ORDER_PROBE = """
 import json, sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
-from govmail_desktop.app import AppOverrides, main
+from govmail_desktop.app import main
+from govmail_desktop.wiring.context import AppOverrides
 from govmail_desktop.core.accounts import AccountStore, build_account
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.ui.tray import MailTray

@@ -86,7 +86,7 @@ def test_a_message_without_html_has_no_toggle(pane):
 
 
 def test_the_choice_is_saved_in_the_user_settings_unless_locked(pane, tmp_path):
-    from govmail_desktop.app import join_format_choice
+    from govmail_desktop.wiring.mailboxes import join_format_choice
 
     class Bridge:
         errors: list = []

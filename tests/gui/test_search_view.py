@@ -270,8 +270,8 @@ def test_the_composition_root_attaches_the_search_and_saved_searches(open_mailbo
 def test_without_an_account_search_waits_for_one_and_says_so(make_main_window):
     from types import SimpleNamespace
 
-    from govmail_desktop.app import attach_mailboxes
     from govmail_desktop.ui.search_controller import attach_search
+    from govmail_desktop.wiring.mailboxes import attach_mailboxes
     from tests.gui.mailbox_helpers import offscreen_tray
 
     under = make_main_window()
@@ -387,9 +387,9 @@ def test_opening_a_result_clears_a_quick_filter_that_would_hide_it(open_mailbox,
 
 
 def test_a_result_of_another_account_opens_in_that_account(make_main_window, qtbot):
-    from govmail_desktop.app import attach_mailboxes
     from govmail_desktop.core.accounts import Account, AccountStore, ServerSettings
     from govmail_desktop.store.cache import MailCache
+    from govmail_desktop.wiring.mailboxes import attach_mailboxes
     from tests.gui.mailbox_helpers import offscreen_tray
     from tests.unit.store.factories import fill
 

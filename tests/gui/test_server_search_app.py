@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from govmail_desktop.app import open_search
 from govmail_desktop.search.query import parse_query
 from govmail_desktop.services.server_search import ServerSearch
 from govmail_desktop.services.sync_service import SyncService
 from govmail_desktop.store.op_queue import OfflineOpQueue
+from govmail_desktop.wiring.search import open_search
 from tests.gui.mailbox_helpers import open_mailbox  # noqa: F401
 from tests.unit.services.test_server_search import SearchingServer
 

@@ -49,7 +49,7 @@ def open_settings(window, qtbot):
 
 
 def test_prefer_plain_text_in_settings_shows_plain_text_and_is_kept(window, qtbot, tmp_path):
-    from govmail_desktop.app import join_format_choice
+    from govmail_desktop.wiring.mailboxes import join_format_choice
 
     settings = Settings(tmp_path / "settings.json")
     join_format_choice(window.preview_view, settings, Bridge(), force_plain_text=False)
@@ -72,7 +72,7 @@ def test_prefer_plain_text_in_settings_shows_plain_text_and_is_kept(window, qtbo
 
 
 def test_a_locked_choice_is_shown_and_cannot_be_changed(window, qtbot, tmp_path):
-    from govmail_desktop.app import join_format_choice
+    from govmail_desktop.wiring.mailboxes import join_format_choice
 
     settings = Settings(tmp_path / "settings.json", locked={"mail.prefer_plain_text": True})
     join_format_choice(window.preview_view, settings, Bridge(), force_plain_text=False)
@@ -84,7 +84,7 @@ def test_a_locked_choice_is_shown_and_cannot_be_changed(window, qtbot, tmp_path)
 
 
 def test_policy_forced_plain_text_is_shown_checked_and_explained(window, qtbot, tmp_path):
-    from govmail_desktop.app import join_format_choice
+    from govmail_desktop.wiring.mailboxes import join_format_choice
 
     settings = Settings(tmp_path / "settings.json")
     join_format_choice(window.preview_view, settings, Bridge(), force_plain_text=True)

@@ -31,7 +31,7 @@ class AccountStandIn:
 
 @pytest.fixture
 def window_with(make_main_window, tmp_path):
-    from govmail_desktop.app import attach_mailboxes
+    from govmail_desktop.wiring.mailboxes import attach_mailboxes
     from tests.gui.mailbox_helpers import offscreen_tray
 
     def make(settings: Settings, cap: int | None = None):

@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 _FIRST = """
 import json, sys
 from pathlib import Path
-from govmail_desktop.app import AppOverrides, main
+from govmail_desktop.app import main
+from govmail_desktop.wiring.context import AppOverrides
 from govmail_desktop.policy.sources import load_policy_file
 
 def opened(ctx, request, files):

@@ -135,7 +135,7 @@ def test_the_service_never_erases_by_default_without_a_trash(open_mailbox, qtbot
 
 
 def test_special_folders_dialog_saves_the_choice_with_the_account(make_main_window, qtbot, tmp_path):
-    from govmail_desktop.app import attach_mailboxes
+    from govmail_desktop.wiring.mailboxes import attach_mailboxes
     from tests.gui.mailbox_helpers import FakeSync, offscreen_tray
     from tests.unit.store.factories import fill
 

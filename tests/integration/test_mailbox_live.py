@@ -14,13 +14,13 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtCore import Qt
 
-from govmail_desktop.app import attach_mailboxes
 from govmail_desktop.core.entities import Flag
 from govmail_desktop.models.folder_tree import FolderNameRole
 from govmail_desktop.models.message_list import Column
 from govmail_desktop.services.mailbox import DONE, PREVIEW_READY, STATE_OFFLINE
 from govmail_desktop.services.sync_adapter import EngineSyncAdapter
 from govmail_desktop.services.sync_service import SyncService, imap_connector
+from govmail_desktop.wiring.mailboxes import attach_mailboxes
 from tests.gui.conftest import OFFSCREEN_NOISE, compiled_translations, language_controller, make_main_window  # noqa: F401
 from tests.gui.mailbox_helpers import offscreen_tray, select_uid
 from tests.integration.sync_helpers import fill, server_state

@@ -9,12 +9,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from govmail_desktop.app import attach_mailboxes
 from govmail_desktop.mime.skeleton import SKELETON_PART
 from govmail_desktop.services.mailbox import BODY_PART, PREVIEW_READY
 from govmail_desktop.services.part_fetch import cache_key
 from govmail_desktop.services.sync_adapter import EngineSyncAdapter
 from govmail_desktop.services.sync_service import SyncService, imap_connector
+from govmail_desktop.wiring.mailboxes import attach_mailboxes
 from tests.gui.conftest import OFFSCREEN_NOISE, compiled_translations, language_controller, make_main_window  # noqa: F401
 from tests.gui.mailbox_helpers import offscreen_tray, select_uid
 from tests.integration.sync_helpers import open_wire

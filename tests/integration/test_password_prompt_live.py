@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from govmail_desktop.app import attach_mailboxes, engine_sync_factory
 from govmail_desktop.core.accounts import Account, ServerSettings
 from govmail_desktop.credentials import SessionPasswords
 from govmail_desktop.policy.sources import load_policy_file
 from govmail_desktop.services.account_setup import PasswordKeeper
+from govmail_desktop.wiring.mailboxes import attach_mailboxes, engine_sync_factory
 from tests.gui.conftest import OFFSCREEN_NOISE, compiled_translations, language_controller, make_main_window  # noqa: F401
 from tests.gui.mailbox_helpers import offscreen_tray
 from tests.integration.sync_helpers import fill

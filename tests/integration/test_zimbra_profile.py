@@ -141,7 +141,7 @@ def test_without_a_trash_nothing_is_expunged_until_the_user_confirms(fresh_dovec
 @pytest.mark.gui
 @pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 def test_create_trash_from_the_window_then_the_messages_move_there(fresh_dovecot, make_main_window, qtbot):
-    from govmail_desktop.app import attach_mailboxes
+    from govmail_desktop.wiring.mailboxes import attach_mailboxes
     from tests.gui.mailbox_helpers import offscreen_tray
 
     server = fresh_dovecot(**zimbra_profile(trash=False))

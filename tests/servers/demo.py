@@ -250,14 +250,14 @@ def demo_policy(facts: dict[str, Any]) -> Any:
     return load_policy_file(LOOPBACK_POLICY, overrides={"tls": {"ca_file": facts["ca_file"]}})
 
 
-def app_overrides(app_module: Any, facts: dict[str, Any]) -> Any:
+def app_overrides(context_module: Any, facts: dict[str, Any]) -> Any:
     """The app's seams for the demo: the loopback policy with the demo CA, the demo
     account's password in this session's memory, Ctrl-C kept working.
 
-    Built with the app's own ``AppOverrides``: a seam renamed there fails here at once,
-    instead of the demo silently starting without it.
+    Built with the app's own ``AppOverrides`` (``govmail_desktop.wiring.context``): a seam
+    renamed there fails here at once, instead of the demo silently starting without it.
     """
-    return app_module.AppOverrides(
+    return context_module.AppOverrides(
         policy=demo_policy(facts),
         on_window_shown=_keep_python_signals_alive,
         session_passwords={DEMO_ACCOUNT_ID: facts["password"]},
@@ -309,8 +309,9 @@ def run_app(facts: dict[str, Any], home: Path, app_args: list[str]) -> int:
     os.environ["GOVMAIL_HOME"] = str(home)
     configure_demo_account(facts, home)
     from govmail_desktop import app as app_module
+    from govmail_desktop.wiring import context as context_module
 
-    return int(app_module.main(app_args, overrides=app_overrides(app_module, facts)) or 0)
+    return int(app_module.main(app_args, overrides=app_overrides(context_module, facts)) or 0)
 
 
 @contextlib.contextmanager

@@ -43,7 +43,7 @@ LAYER_RANK = {
     "services": 5, "admin": 5,
     "models": 6,
     "ui": 7,
-    "app": 8,
+    "app": 8, "wiring": 8,  # the composition root (app.py) and its parts by responsibility
     "__main__": 9,
 }
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from govmail_desktop.app import parse_args
+from govmail_desktop.wiring.command_line import parse_args
 
 ROOT = Path(__file__).resolve().parents[2]
 DESKTOP_FILE = ROOT / "resources" / "govmail-desktop.desktop"

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from govmail_desktop.app import parse_args
 from govmail_desktop.mime.mailto import MailtoError
 from govmail_desktop.services.launch import (
     MAX_ATTACHMENTS,
@@ -30,6 +29,7 @@ from govmail_desktop.services.launch import (
     evaluate,
     launch_request,
 )
+from govmail_desktop.wiring.command_line import parse_args
 
 THAI_SUBJECT = "ขอเชิญประชุม ด่วนที่สุด"
 

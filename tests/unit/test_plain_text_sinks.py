@@ -4,7 +4,7 @@ Qt renders text as HTML wherever it guesses so: every tooltip, and QLabel /
 QMessageBox with their default ``Qt.AutoText``; freedesktop notification
 servers may render markup too. Text from a message, a server, the policy or a
 file name must reach those only through ``govmail_desktop/models/plain_text.py``.
-This test reads the Qt-side source (ui/, models/, services/, app.py) and reports
+This test reads the Qt-side source (ui/, models/, services/, wiring/, app.py) and reports
 every call that hands Qt such text otherwise:
 
 * **tooltips** — ``setToolTip``, ``setWhatsThis``, ``QToolTip/QWhatsThis.showText``,
@@ -41,7 +41,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "govmail_desktop"
-SCANNED = ("ui", "models", "services", "app.py")
+SCANNED = ("ui", "models", "services", "wiring", "app.py")
 
 TOOLTIP_SINKS = {"setToolTip", "setWhatsThis"}
 LABEL_SINKS = {"setText", "setInformativeText", "setLabelText", "setTitle", "setSubTitle"}
