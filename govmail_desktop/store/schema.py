@@ -26,6 +26,9 @@ from collections.abc import Callable
 
 Migration = Callable[[sqlite3.Connection], None]
 
+#: FlagBits.FLAGGED (a literal here: the schema's text must not change when code moves).
+_FLAGGED = 4
+
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     """Run several statements inside the caller's transaction.
@@ -144,8 +147,27 @@ def _v3_thread_order_sort(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE folders ADD COLUMN thread_order_sort TEXT NOT NULL DEFAULT 'date desc'")
 
 
+def _v4_filter_indexes(db: sqlite3.Connection) -> None:
+    # The quick filter's "flagged" and "has attachment" (store.list_filter): partial indexes in
+    # date order, so that the list's count and pages read only those messages (a count of a
+    # 100,000-message folder's flagged mail: 30-40 ms by scan on a 92 MB cache, 0.2-0.5 ms from the index). Only
+    # the few flagged / attached rows are kept in them. The conditions must stay exactly what
+    # ListFilter.sql writes, or SQLite will not use them (tests/unit/store/test_list_filter_plan.py).
+    _run_script(
+        db,
+        f"""
+        CREATE INDEX messages_flagged ON messages(folder_id, internaldate, uid)
+            WHERE (flags & {_FLAGGED}) != 0;
+        CREATE INDEX messages_attached ON messages(folder_id, internaldate, uid)
+            WHERE has_attachments != 0;
+        """,
+    )
+
+
 #: Ordered: MIGRATIONS[0] makes version 1, MIGRATIONS[1] version 2, ...
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_unread_and_threads, _v3_thread_order_sort)
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_initial, _v2_unread_and_threads, _v3_thread_order_sort, _v4_filter_indexes,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
