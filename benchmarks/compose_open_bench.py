@@ -113,7 +113,7 @@ def prepare_profile(home: Path, messages: int) -> tuple[Path, int, bytes]:
     from govmail_desktop.core.accounts import Account, AccountStore, ServerSettings
     from govmail_desktop.core.identities import ComposerProfiles, Signature
     from govmail_desktop.core.settings import Settings
-    from govmail_desktop.services.mailbox import BODY_PART
+    from govmail_desktop.services.mailbox_types import BODY_PART
     from govmail_desktop.store.cache import MailCache
     from tests.unit.store.factories import SENDERS, fill, summary
 

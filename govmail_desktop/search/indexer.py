@@ -43,7 +43,7 @@ from govmail_desktop.store.cache import CacheChange, MailCache
 
 log = logging.getLogger(__name__)
 
-#: The cache part holding a whole message (services.mailbox.BODY_PART).
+#: The cache part holding a whole message (services.mailbox_types.BODY_PART).
 WHOLE_MESSAGE_PART = ""
 #: The parts holding a message's text, best first: the whole message, a large message's
 #: skeleton, the text-only skeleton the background download for search keeps.

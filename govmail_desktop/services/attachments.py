@@ -67,7 +67,7 @@ T = TypeVar("T")
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
 
-#: The whole cached message is stored under this part name (services.mailbox.BODY_PART).
+#: The whole cached message is stored under this part name (services.mailbox_types.BODY_PART).
 WHOLE_MESSAGE = ""
 #: Folder name of the opened copies under the cache directory.
 OPENED_DIR = "opened-attachments"

@@ -38,7 +38,8 @@ from govmail_desktop.services.compose import (
     Outbox,
     SendChecker,
 )
-from govmail_desktop.services.mailbox import BODY_PART, MailboxService
+from govmail_desktop.services.mailbox import MailboxService
+from govmail_desktop.services.mailbox_types import BODY_PART
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.errors import GovMailError, ServerError
 from govmail_desktop.services.body_download import BodyDownloader
-from govmail_desktop.services.mailbox import (
+from govmail_desktop.services.mailbox_types import (
     DONE,
     FAILED,
     STATE_CONNECTING,

@@ -23,12 +23,12 @@ from PySide6.QtWidgets import QMessageBox
 from govmail_desktop.core.entities import Address, FlagBits, SpecialUse
 from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.models.folder_tree import SAVED_SEARCHES_ROLE, FolderIdRole, SelectableRole, SpecialUseRole
-from govmail_desktop.services.mailbox import (
+from govmail_desktop.services.mailbox import MailboxService
+from govmail_desktop.services.mailbox_types import (
     DELETE_FOR_GOOD,
     DELETE_NO_TRASH,
     PREVIEW_EMPTY,
     PREVIEW_READY,
-    MailboxService,
     NewMail,
     PreviewResult,
 )

@@ -57,7 +57,7 @@ from govmail_desktop.models.plain_text import plain_label
 from govmail_desktop.services import message_export
 from govmail_desktop.services.compose_start import Start
 from govmail_desktop.services.local_worker import LocalWorker
-from govmail_desktop.services.mailbox import PREVIEW_FAILED, PREVIEW_LOADING, PREVIEW_READY, PreviewResult
+from govmail_desktop.services.mailbox_types import PREVIEW_FAILED, PREVIEW_LOADING, PREVIEW_READY, PreviewResult
 from govmail_desktop.ui import icons
 from govmail_desktop.ui.fonts import register_bundled_fonts
 from govmail_desktop.ui.message_print import PrintContent, pdf_printer, render

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.services.compose_start import Start
-from govmail_desktop.services.mailbox import (
+from govmail_desktop.services.mailbox_types import (
     PREVIEW_FAILED,
     PREVIEW_LOADING,
     PREVIEW_UNAVAILABLE,

@@ -48,7 +48,7 @@ from govmail_desktop.mime.parse import ParsedMessage
 from govmail_desktop.mime.preview_warnings import SENDER_WARNINGS, W_HTML_SIMPLIFIED, warning_text
 from govmail_desktop.mime.sender_checks import with_sender_checks
 from govmail_desktop.models.plain_text import plain_label
-from govmail_desktop.services.mailbox import (
+from govmail_desktop.services.mailbox_types import (
     MSG_BODY_OFFLINE,
     PREVIEW_EMPTY,
     PREVIEW_FAILED,

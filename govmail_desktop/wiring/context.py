@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from govmail_desktop.policy.sources import EffectivePolicy
     from govmail_desktop.services.account_setup import PasswordKeeper
     from govmail_desktop.services.drafts_service import DraftsService
-    from govmail_desktop.services.mailbox import SyncPort
+    from govmail_desktop.services.mailbox_types import SyncPort
     from govmail_desktop.services.message_bridge import MessageBridge
     from govmail_desktop.services.search_service import SearchService
     from govmail_desktop.services.single_instance import InstanceServer

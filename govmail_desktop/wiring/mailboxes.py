@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from govmail_desktop.policy.attachments import AttachmentRules
     from govmail_desktop.policy.sources import EffectivePolicy
     from govmail_desktop.services.account_setup import PasswordKeeper
-    from govmail_desktop.services.mailbox import MailboxService, SyncPort
+    from govmail_desktop.services.mailbox import MailboxService
+    from govmail_desktop.services.mailbox_types import SyncPort
     from govmail_desktop.services.message_bridge import MessageBridge
     from govmail_desktop.services.outbox_service import OutboxFactory, OutboxService
     from govmail_desktop.store.cache import MailCache
@@ -216,7 +217,7 @@ class Mailboxes:
     def open_outbox(self, mailbox: AccountMailbox) -> OutboxService | None:
         """The account's outbox: sends while its mailbox is online, shows its count in the
         folder tree and the status bar. None (reported) when it cannot be built."""
-        from govmail_desktop.services.mailbox import STATE_ONLINE
+        from govmail_desktop.services.mailbox_types import STATE_ONLINE
 
         if self.outbox_factory is None:
             return None

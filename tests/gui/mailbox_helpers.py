@@ -1,4 +1,4 @@
-"""A fake sync service (``services.mailbox.SyncPort``) and a window wired to a filled cache.
+"""A fake sync service (``services.mailbox_types.SyncPort``) and a window wired to a filled cache.
 
 Why a fake here: the GUI tests must make the server answer *done*, *failed* or
 *cancelled* on demand, deliver a body or new mail at a chosen moment, and
@@ -21,7 +21,7 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, QObject, Signal
 
 from govmail_desktop.core.entities import MessageSummary
-from govmail_desktop.services.mailbox import BODY_PART, CANCELLED, DONE, FAILED, MailOp
+from govmail_desktop.services.mailbox_types import BODY_PART, CANCELLED, DONE, FAILED, MailOp
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from govmail_desktop.sync import offline

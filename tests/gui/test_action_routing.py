@@ -17,7 +17,8 @@ import pytest
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import Flag
 from govmail_desktop.core.errors import ActionRefused
-from govmail_desktop.services.mailbox import ActionFailed, MailboxService
+from govmail_desktop.services.mailbox import MailboxService
+from govmail_desktop.services.mailbox_types import ActionFailed
 from govmail_desktop.services.message_bridge import MessageBridge
 from govmail_desktop.services.sync_adapter import EngineSyncAdapter
 from govmail_desktop.services.sync_service import SyncService

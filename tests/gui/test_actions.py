@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from govmail_desktop.core.entities import Flag, FlagBits
 from govmail_desktop.core.errors import NetworkError, ServerError
 from govmail_desktop.models.message_list import Column
-from govmail_desktop.services.mailbox import CANCELLED, DONE, FAILED
+from govmail_desktop.services.mailbox_types import CANCELLED, DONE, FAILED
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from tests.gui.mailbox_helpers import open_mailbox, row_of, select_rows, select_uid, shown_uids  # noqa: F401
 

@@ -22,7 +22,7 @@ from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.policy.defaults import DEFAULT_BLOCKED_EXTENSIONS
 from govmail_desktop.policy.model import AttachmentsSection
 from govmail_desktop.services.attachments import AttachmentService, CachedMessageSource
-from govmail_desktop.services.mailbox import PREVIEW_READY, PreviewResult
+from govmail_desktop.services.mailbox_types import PREVIEW_READY, PreviewResult
 from tests.gui.mailbox_helpers import open_mailbox, select_uid  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.gui

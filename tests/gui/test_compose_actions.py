@@ -14,7 +14,7 @@ from govmail_desktop.core.identities import ComposerProfiles, Signature
 from govmail_desktop.policy.sources import default_effective_policy
 from govmail_desktop.services import compose_start
 from govmail_desktop.services.drafts_service import DraftsService
-from govmail_desktop.services.mailbox import BODY_PART
+from govmail_desktop.services.mailbox_types import BODY_PART
 from govmail_desktop.store.drafts import DraftStore
 from govmail_desktop.ui.composer.window import ComposerWindow
 from tests.gui.mailbox_helpers import DATA, open_mailbox, select_rows, select_uid  # noqa: F401

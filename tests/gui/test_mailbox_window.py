@@ -16,7 +16,7 @@ from govmail_desktop.core.entities import Address, Flag, Folder
 from govmail_desktop.models.folder_tree import FolderIdRole
 from govmail_desktop.models.message_list import Column, UidRole
 from govmail_desktop.models.plain_text import plain_tooltip
-from govmail_desktop.services.mailbox import (
+from govmail_desktop.services.mailbox_types import (
     PREVIEW_LOADING,
     PREVIEW_READY,
     PREVIEW_UNAVAILABLE,

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from govmail_desktop.mime.headers import header_section
 from govmail_desktop.mime.parse import parse_message, part_bytes
 from govmail_desktop.services import message_export
-from govmail_desktop.services.mailbox import BODY_PART, PREVIEW_READY
+from govmail_desktop.services.mailbox_types import BODY_PART, PREVIEW_READY
 from govmail_desktop.ui import message_window as message_window_module
 from govmail_desktop.ui.message_window import REGISTRY, MessageWindow, TextView
 from govmail_desktop.ui.message_window_controller import MessageWindowController

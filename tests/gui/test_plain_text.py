@@ -296,7 +296,7 @@ def test_hostile_subjects_names_and_folder_names_in_the_lists_open_no_file(hosti
 
 @offscreen_tooltips
 def test_hostile_headers_and_attachment_names_in_the_preview_open_no_file(hostile, probe, qtbot):
-    from govmail_desktop.services.mailbox import PREVIEW_READY
+    from govmail_desktop.services.mailbox_types import PREVIEW_READY
 
     w = hostile.window
     select_uid(w, HOSTILE_UID)

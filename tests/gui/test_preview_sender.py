@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from govmail_desktop.mime import parse_message
-from govmail_desktop.services.mailbox import PREVIEW_READY, PreviewResult
+from govmail_desktop.services.mailbox_types import PREVIEW_READY, PreviewResult
 
 pytestmark = pytest.mark.gui
 

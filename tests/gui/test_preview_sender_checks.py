@@ -10,7 +10,7 @@ import pytest
 from govmail_desktop.mime.parse import parse_message
 from govmail_desktop.mime.preview_warnings import W_POSING_AS_INTERNAL, W_REPLY_TO_OTHER_DOMAIN
 from govmail_desktop.policy.hosts import parse_pattern
-from govmail_desktop.services.mailbox import PREVIEW_READY, PreviewResult
+from govmail_desktop.services.mailbox_types import PREVIEW_READY, PreviewResult
 
 pytestmark = pytest.mark.gui
 

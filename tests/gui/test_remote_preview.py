@@ -9,7 +9,7 @@ import pytest
 
 from govmail_desktop.core.entities import Address
 from govmail_desktop.policy.model import ContentSection
-from govmail_desktop.services.mailbox import BODY_PART, PREVIEW_READY
+from govmail_desktop.services.mailbox_types import BODY_PART, PREVIEW_READY
 from govmail_desktop.services.remote_content import RemoteImageLoader, RemoteRules
 from govmail_desktop.store.remote_senders import FILE_NAME, RemoteSenders
 from govmail_desktop.ui.message_view import decode_image

@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 
 from govmail_desktop.services import compose_start
 from govmail_desktop.services import mailbox as mailbox_module
-from govmail_desktop.services.mailbox import BODY_PART, PREVIEW_READY
+from govmail_desktop.services.mailbox_types import BODY_PART, PREVIEW_READY
 from tests.gui.mailbox_helpers import DATA, open_mailbox, select_uid  # noqa: F401
 from tests.gui.test_compose_actions import UID, composer_of, composing  # noqa: F401
 

@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
 from govmail_desktop.models.search_results import SERVER_MARK, HitRole, ResultColumn
-from govmail_desktop.services.mailbox import BODY_PART
+from govmail_desktop.services.mailbox_types import BODY_PART
 from govmail_desktop.ui.search_controller import SearchController
 from tests.gui.mailbox_helpers import open_mailbox  # noqa: F401
 from tests.gui.search_helpers import FakeHit, FakeSearchService

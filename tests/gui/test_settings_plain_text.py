@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.mime import parse_message
-from govmail_desktop.services.mailbox import PREVIEW_READY, PreviewResult
+from govmail_desktop.services.mailbox_types import PREVIEW_READY, PreviewResult
 
 pytestmark = pytest.mark.gui
 

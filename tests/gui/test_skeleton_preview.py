@@ -5,7 +5,7 @@ list with the server's sizes at once, nothing asked of the server; the same byte
 from __future__ import annotations
 
 from govmail_desktop.mime.skeleton import SKELETON_PART, new_token
-from govmail_desktop.services.mailbox import BODY_PART, PREVIEW_READY
+from govmail_desktop.services.mailbox_types import BODY_PART, PREVIEW_READY
 from tests.gui.mailbox_helpers import open_mailbox, select_uid  # noqa: F401
 from tests.unit.store.factories import summary
 

@@ -17,7 +17,7 @@ from govmail_desktop.core.errors import ServerError
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.models.folder_tree import FolderTreeModel, SpecialUseRole
 from govmail_desktop.models.message_list import MessageListModel
-from govmail_desktop.services.mailbox import DONE, FAILED
+from govmail_desktop.services.mailbox_types import DONE, FAILED
 from govmail_desktop.store.op_queue import OpKind
 from govmail_desktop.sync.folder_list import sync_folder_list
 from tests.gui.mailbox_helpers import open_mailbox, row_of, select_uid  # noqa: F401

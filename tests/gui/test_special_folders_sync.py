@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from govmail_desktop.core.entities import SpecialUse
-from govmail_desktop.services.mailbox import DONE, FAILED, STATE_ONLINE
+from govmail_desktop.services.mailbox_types import DONE, FAILED, STATE_ONLINE
 from govmail_desktop.services.sync_adapter import EngineSyncAdapter
 from govmail_desktop.services.sync_service import SyncService
 from govmail_desktop.store.cache import MailCache

@@ -18,7 +18,7 @@ from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import Flag
 from govmail_desktop.core.errors import ActionRefused
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
-from govmail_desktop.services.mailbox import (
+from govmail_desktop.services.mailbox_types import (
     CANCELLED,
     STATE_CONNECTING,
     STATE_OFFLINE,

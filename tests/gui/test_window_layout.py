@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 
 from govmail_desktop.core.errors import ConfigError
 from govmail_desktop.core.settings import Settings
-from govmail_desktop.services.mailbox import PREVIEW_READY
+from govmail_desktop.services.mailbox_types import PREVIEW_READY
 from govmail_desktop.ui.main_window import COMFORTABLE_SIZE, MainWindow
 from tests.gui.mailbox_helpers import DATA, open_mailbox, select_uid  # noqa: F401
 from tests.unit.store.factories import summary

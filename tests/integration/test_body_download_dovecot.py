@@ -22,7 +22,7 @@ from govmail_desktop.mime.skeleton import SEARCH_TEXT_PART
 from govmail_desktop.policy.sources import policy_from_dict
 from govmail_desktop.services import body_download as service_download
 from govmail_desktop.services.body_download import BodyDownloader
-from govmail_desktop.services.mailbox import BODY_PART
+from govmail_desktop.services.mailbox_types import BODY_PART
 from govmail_desktop.services.sync_service import DONE, SyncService
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue

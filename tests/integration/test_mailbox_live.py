@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from govmail_desktop.core.entities import Flag
 from govmail_desktop.models.folder_tree import FolderNameRole
 from govmail_desktop.models.message_list import Column
-from govmail_desktop.services.mailbox import DONE, PREVIEW_READY, STATE_OFFLINE
+from govmail_desktop.services.mailbox_types import DONE, PREVIEW_READY, STATE_OFFLINE
 from govmail_desktop.services.sync_adapter import EngineSyncAdapter
 from govmail_desktop.services.sync_service import SyncService, imap_connector
 from govmail_desktop.wiring.mailboxes import attach_mailboxes

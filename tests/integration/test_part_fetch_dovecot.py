@@ -18,7 +18,7 @@ import pytest
 from govmail_desktop.core.errors import Cancelled, NetworkError
 from govmail_desktop.mime.parse import parse_message, part_bytes
 from govmail_desktop.mime.skeleton import SKELETON_PART
-from govmail_desktop.services.mailbox import BODY_PART
+from govmail_desktop.services.mailbox_types import BODY_PART
 from govmail_desktop.services.part_fetch import PartDownloadFailed, PartFetcher, PartUnavailable, cache_key
 from govmail_desktop.services.sync_service import DONE, SyncService
 from govmail_desktop.store.cache import MailCache

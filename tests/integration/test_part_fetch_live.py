@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from govmail_desktop.mime.skeleton import SKELETON_PART
-from govmail_desktop.services.mailbox import BODY_PART, PREVIEW_READY
+from govmail_desktop.services.mailbox_types import BODY_PART, PREVIEW_READY
 from govmail_desktop.services.part_fetch import cache_key
 from govmail_desktop.services.sync_adapter import EngineSyncAdapter
 from govmail_desktop.services.sync_service import SyncService, imap_connector

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from govmail_desktop.core.entities import Flag, SpecialUse
-from govmail_desktop.services.mailbox import DONE
+from govmail_desktop.services.mailbox_types import DONE
 from govmail_desktop.services.sync_adapter import EngineSyncAdapter
 from govmail_desktop.services.sync_service import SyncService, imap_connector
 from govmail_desktop.store.cache import MailCache
