@@ -10,30 +10,22 @@ checked against the messages themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from govmail_desktop.search.engine import Hit
 from govmail_desktop.search.fold import fold
 from govmail_desktop.search.query import FlagTerm, TextTerm, parse_query
 
 
-@dataclass(frozen=True)
-class FakeHit:
-    """The fields of search.engine.Hit the UI reads."""
-
-    account_id: str
-    folder: str
-    uid: int
-    date: int
-    subject: str
-    sender: str
-    flags: int = 0
-    has_attachments: bool = False
-    score: float = 0.0
-    body_indexed: bool = True
-    on_server: bool = False
+def FakeHit(
+    account_id: str, folder: str, uid: int, date: int, subject: str, sender: str, flags: int = 0,
+    has_attachments: bool = False, score: float = 0.0, body_indexed: bool = True, on_server: bool = False,
+) -> Hit:
+    """A real search.engine.Hit with the defaults a UI test wants."""
+    return Hit(account_id, folder, uid, date, subject, sender, flags, has_attachments, score, body_indexed,
+               on_server)
 
 
 class FakeSearchService(QObject):
@@ -60,7 +52,7 @@ class FakeSearchService(QObject):
     def last(self) -> tuple[int, str, Any, str]:
         return self.calls[-1]
 
-    def matching(self, query_text: str, scope: Any) -> list[FakeHit]:
+    def matching(self, query_text: str, scope: Any) -> list[Hit]:
         """Hits over subject + sender (brute force through search.fold)."""
         query = parse_query(query_text)
         hits = []
@@ -89,8 +81,8 @@ class FakeSearchService(QObject):
                                             score=float(uid % 17)))
         return hits
 
-    def answer(self, *, request: int | None = None, server: list[FakeHit] | None = None,
-               local: list[FakeHit] | None = None) -> list[FakeHit]:
+    def answer(self, *, request: int | None = None, server: list[Hit] | None = None,
+               local: list[Hit] | None = None) -> list[Hit]:
         request_id, text, scope, _sort = self.calls[-1] if request is None else next(
             c for c in self.calls if c[0] == request)
         hits = self.matching(text, scope) if local is None else local
