@@ -99,6 +99,29 @@ class Context:
     base_dir: Path | None = None
 
 
+@dataclass(frozen=True)
+class Shape:
+    """What a key's value looks like, for the generated JSON schema, ADMX and docs (templates.py)."""
+
+    kind: str  # "text" | "list" | "integer" | "boolean" | "choice"
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    #: null is allowed (JSON); an empty text in the registry means null
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Checker:
+    """A value checker that also says what it accepts (:class:`Shape`)."""
+
+    run: Callable[[Any, Context], Any]
+    shape: Shape
+
+    def __call__(self, value: Any, ctx: Context) -> Any:
+        return self.run(value, ctx)
+
+
 def _type_name(value: Any) -> Msg:
     if isinstance(value, bool):
         return m.T_BOOLEAN
@@ -147,7 +170,7 @@ def _choice(*choices: str) -> Callable[[Any, Context], Any]:
             raise BadValue(m.P_NOT_ONE_OF.format(value=shown(value), choices=", ".join(choices)))
         return value
 
-    return check
+    return Checker(check, Shape("choice", choices=choices))
 
 
 def _flag(value: Any, ctx: Context) -> Any:
@@ -167,7 +190,7 @@ def _int_range(minimum: int, maximum: int) -> Callable[[Any, Context], Any]:
             raise BadValue(m.P_OUT_OF_RANGE.format(value=value, minimum=minimum, maximum=maximum))
         return value
 
-    return check
+    return Checker(check, Shape("integer", minimum=minimum, maximum=maximum))
 
 
 def _patterns(*, allow_ip: bool, allow_any_tld: bool, domain: bool) -> Callable[[Any, Context], Any]:
@@ -311,11 +334,23 @@ class KeySpec:
     description: str
     registry_type: str  # "REG_SZ" | "REG_DWORD" | "REG_MULTI_SZ"
 
+    @property
+    def shape(self) -> Shape:
+        """What the value looks like: the checker's own :class:`Shape`, else from the registry type."""
+        if isinstance(self.check, Checker):
+            return self.check.shape
+        return Shape({"REG_MULTI_SZ": "list", "REG_DWORD": "integer"}.get(self.registry_type, "text"))
+
+
+_FLAG = Checker(_flag, Shape("boolean"))
+_CA_FILE = Checker(_ca_file, Shape("text", nullable=True))
+_SCHEMA_VERSION = Checker(_schema_version, Shape("integer", minimum=SCHEMA_VERSION, maximum=SCHEMA_VERSION))
+
 
 KEYS: dict[str, KeySpec] = {
     k.path: k
     for k in (
-        KeySpec("schema_version", _schema_version, "Version of this schema; must be 1.", "REG_DWORD"),
+        KeySpec("schema_version", _SCHEMA_VERSION, "Version of this schema; must be 1.", "REG_DWORD"),
         KeySpec("description", _description, "Free text for the admins (shown by policy show).", "REG_SZ"),
         KeySpec(
             "servers.allow",
@@ -338,7 +373,7 @@ KEYS: dict[str, KeySpec] = {
         KeySpec("tls.min_version", _choice("1.2", "1.3"), "Lowest TLS version accepted.", "REG_SZ"),
         KeySpec(
             "tls.ca_file",
-            _ca_file,
+            _CA_FILE,
             "PEM file of extra trusted CA certificates (agency CA), added to the system store.",
             "REG_SZ",
         ),
@@ -392,7 +427,7 @@ KEYS: dict[str, KeySpec] = {
         ),
         KeySpec(
             "content.remote_content_allowed",
-            _flag,
+            _FLAG,
             "false: remote content (images) is never loaded, whatever the user chooses.",
             "REG_DWORD",
         ),
@@ -404,13 +439,13 @@ KEYS: dict[str, KeySpec] = {
         ),
         KeySpec(
             "content.remote_http",
-            _flag,
+            _FLAG,
             "true: remote content may also be loaded over plain HTTP (otherwise HTTPS only).",
             "REG_DWORD",
         ),
         KeySpec(
             "content.force_plain_text",
-            _flag,
+            _FLAG,
             "true: messages are always shown as plain text, never in the formatted (HTML) view.",
             "REG_DWORD",
         ),
