@@ -11,7 +11,7 @@ SEARCH_BENCH_ARGS ?=
 TS_FILES := $(wildcard translations/*.ts)
 QM_FILES := $(patsubst translations/%.ts,govmail_desktop/_generated/%.qm,$(TS_FILES))
 
-.PHONY: run test lint test-interop demo bench fuzz translations i18n-update clean system-deps-run system-deps-test system-deps-interop
+.PHONY: run test lint test-interop demo bench fuzz translations i18n-update policy-templates clean system-deps-run system-deps-test system-deps-interop
 
 run: system-deps-run $(VENV)/.stamp-run translations
 	$(PY) -m govmail_desktop $(ARGS)
@@ -74,6 +74,11 @@ translations: $(QM_FILES)
 govmail_desktop/_generated/%.qm: translations/%.ts $(VENV)/.stamp-created
 	@test -x $(VENV)/bin/pyside6-lrelease || $(MAKE) $(VENV)/.stamp-run
 	$(PY) tools/build_translations.py
+
+# The policy's JSON schema, Group Policy templates (ADMX, en-US and th-TH ADML) and the key
+# reference in docs/admin.md, generated from govmail_desktop/policy (a test fails when stale).
+policy-templates: $(VENV)/.stamp-run
+	$(PY) tools/gen_policy_templates.py
 
 # Developers: refresh translations/govmail_th.ts after changing user-visible text.
 i18n-update: $(VENV)/.stamp-run
