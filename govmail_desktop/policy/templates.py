@@ -323,6 +323,10 @@ def admx_text() -> str:
     return _xml(root)
 
 
+BOOLEAN_STATES = "Enabled: true (REG_DWORD 1); Disabled: false (REG_DWORD 0); Not configured: not set"
+BOOLEAN_STATES_TH = ("เปิดใช้งาน (Enabled): true (REG_DWORD 1) ปิดใช้งาน (Disabled): false (REG_DWORD 0) "
+                     "ไม่ได้กำหนด (Not configured): ไม่ตั้งค่า")
+
 #: The line of every explain text that names the policy file key (tests read it back).
 EXPLAIN_KEY = {"en": "Policy file key", "th": "คีย์ในไฟล์นโยบาย"}
 
@@ -347,6 +351,8 @@ def _explain(entry: Entry, lang: str) -> str:
     where = f"HKLM\\{entry.registry_key}\\{entry.value_name}"
     th = lang == "th"
     values = _plain(_values(entry, lang))
+    if entry.shape.kind == "boolean":  # the policy itself is the switch (no element)
+        values = BOOLEAN_STATES_TH if th else BOOLEAN_STATES
     return (f"{_plain(meaning)}\n\n{'ค่าที่ใช้ได้' if th else 'Values'}: {values}\n"
             f"{EXPLAIN_KEY[lang]}: {entry.path}\n{'ค่าในรีจิสทรี' if th else 'Registry value'}: {where}")
 
