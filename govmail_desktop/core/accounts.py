@@ -61,6 +61,9 @@ ACCOUNT_LOCK_KEYS: tuple[str, ...] = (
 #: by role key (``core.folder_roles.ROLE_KEYS``); a folder the server does not have is ignored.
 LOCK_FOLDER_PREFIX = "account.folder_"
 FOLDER_LOCK_KEYS: dict[str, str] = {key: LOCK_FOLDER_PREFIX + key for key in ROLE_KEYS}
+#: The special folders' Thai names, for the settings' Thai descriptions (THAI-TERMS.md).
+_FOLDER_NAMES_TH = {"sent": "จดหมายที่ส่งแล้ว", "drafts": "ร่างจดหมาย", "trash": "ถังขยะ", "junk": "จดหมายขยะ",
+                    "archive": "เก็บถาวร"}
 #: Longest folder name accepted in a choice (IMAP names are far shorter in practice).
 MAX_FOLDER_NAME = 1000
 
@@ -107,17 +110,28 @@ class _FolderSetting(Setting[str]):
 def _account_lock_specs() -> dict[str, Setting[Any]]:
     sec = SECURITY_CHOICES
     folders = tuple(
-        _FolderSetting(lock, str, "", f"Folder used as {key} on every account (the server's name, e.g. INBOX.Trash).")
+        _FolderSetting(
+            lock, str, "",
+            f"Folder used as {key} on every account (the server's name, e.g. INBOX.{key.capitalize()}).",
+            description_th=f"โฟลเดอร์{_FOLDER_NAMES_TH[key]}ของทุกบัญชี (ชื่อตามที่เซิร์ฟเวอร์ใช้ "
+            f"เช่น INBOX.{key.capitalize()})",
+        )
         for key, lock in FOLDER_LOCK_KEYS.items()
     )
     specs: tuple[Setting[Any], ...] = (
         *folders,
-        _HostSetting(LOCK_IMAP_HOST, str, "", "Incoming mail server (IMAP) host for every account."),
-        _PortSetting(LOCK_IMAP_PORT, int, 993, "IMAP port for every account."),
-        Setting(LOCK_IMAP_SECURITY, str, "tls", "IMAP encryption: tls (implicit) or starttls.", sec),
-        _HostSetting(LOCK_SMTP_HOST, str, "", "Outgoing mail server (SMTP) host for every account."),
-        _PortSetting(LOCK_SMTP_PORT, int, 465, "SMTP port for every account (no probing)."),
-        Setting(LOCK_SMTP_SECURITY, str, "tls", "SMTP encryption: tls (implicit) or starttls.", sec),
+        _HostSetting(LOCK_IMAP_HOST, str, "", "Incoming mail server (IMAP) host for every account.",
+                     description_th="เซิร์ฟเวอร์จดหมายเข้า (IMAP) ของทุกบัญชี"),
+        _PortSetting(LOCK_IMAP_PORT, int, 993, "IMAP port for every account.",
+                     description_th="พอร์ต IMAP ของทุกบัญชี"),
+        Setting(LOCK_IMAP_SECURITY, str, "tls", "IMAP encryption: tls (implicit) or starttls.", sec,
+                description_th="การเข้ารหัสของ IMAP: tls (เข้ารหัสตั้งแต่ต้น) หรือ starttls"),
+        _HostSetting(LOCK_SMTP_HOST, str, "", "Outgoing mail server (SMTP) host for every account.",
+                     description_th="เซิร์ฟเวอร์ส่งจดหมาย (SMTP) ของทุกบัญชี"),
+        _PortSetting(LOCK_SMTP_PORT, int, 465, "SMTP port for every account (no probing).",
+                     description_th="พอร์ต SMTP ของทุกบัญชี (ไม่ลองพอร์ตอื่น)"),
+        Setting(LOCK_SMTP_SECURITY, str, "tls", "SMTP encryption: tls (implicit) or starttls.", sec,
+                description_th="การเข้ารหัสของ SMTP: tls (เข้ารหัสตั้งแต่ต้น) หรือ starttls"),
     )
     return {s.key: s for s in specs}
 

@@ -57,6 +57,8 @@ class Setting(Generic[T]):
     pattern: str | None = None
     #: For whole numbers: the smallest and largest value allowed.
     bounds: tuple[int, int] | None = None
+    #: The description in Thai (the policy reference and the Group Policy templates show it).
+    description_th: str = ""
 
     def validate(self, value: Any) -> Any:
         if self.type is bool and not isinstance(value, bool):
@@ -102,15 +104,23 @@ class SettingsSchema:
     these declarations.
     """
 
-    ui_language = Setting("ui.language", str, "th", "Language of the user interface.", ("th", "en"))
-    ui_thai_digits = Setting("ui.thai_digits", bool, False, "Show numbers in dates with Thai digits.")
+    ui_language = Setting(
+        "ui.language", str, "th", "Language of the user interface.", ("th", "en"),
+        description_th="ภาษาของหน้าจอโปรแกรม",
+    )
+    ui_thai_digits = Setting(
+        "ui.thai_digits", bool, False, "Show numbers in dates with Thai digits.",
+        description_th="แสดงตัวเลขในวันที่เป็นเลขไทย",
+    )
     ui_window_geometry = Setting(
-            "ui.window_geometry",
+        "ui.window_geometry",
         str,
         "",
         "Size, place and maximised state of the main window as the user left it "
         "(Qt's saved geometry, base64); empty: chosen for the screen.",
         pattern=r"[A-Za-z0-9+/]{0,4096}={0,2}",
+        description_th="ขนาด ตำแหน่ง และสถานะขยายเต็มจอของหน้าต่างหลักตามที่ผู้ใช้ปิดไว้ "
+        "(ค่าที่ Qt บันทึกไว้ แบบ base64) ว่างไว้: เลือกตามหน้าจอ",
     )
     ui_pane_sizes = Setting(
         "ui.pane_sizes",
@@ -119,6 +129,8 @@ class SettingsSchema:
         "Sizes in pixels of the folder pane, the message side, the message list and the "
         "preview pane, as 'folders,messages,list,preview'; empty: the defaults.",
         pattern=r"(\d{1,5}(,\d{1,5}){3})?",
+        description_th="ขนาดเป็นพิกเซลของบานโฟลเดอร์ ฝั่งจดหมาย รายการจดหมาย และบานแสดงตัวอย่าง "
+        "ในรูปแบบ 'folders,messages,list,preview' ว่างไว้: ค่าเริ่มต้น",
     )
     mail_remote_content = Setting(
         "mail.remote_content",
@@ -126,19 +138,31 @@ class SettingsSchema:
         "block",
         "Whether images and other content from the Internet load in messages.",
         ("block", "ask", "allow"),
+        description_th="โหลดรูปภาพและเนื้อหาอื่นจากอินเทอร์เน็ตในจดหมายหรือไม่",
     )
     mail_prefer_plain_text = Setting(
         "mail.prefer_plain_text", bool, False,
         "Show messages as plain text even when they have a formatted (HTML) version.",
+        description_th="แสดงจดหมายเป็นข้อความธรรมดา แม้มีแบบจัดรูปแบบ (HTML)",
     )
-    mail_preview_pane = Setting("mail.preview_pane", bool, True, "Show the preview pane under the message list.")
-    mail_threading = Setting("mail.threading", bool, False, "Group messages into conversations.")
-    sync_idle = Setting("sync.idle", bool, True, "Watch the inbox for new mail (IMAP IDLE).")
+    mail_preview_pane = Setting(
+        "mail.preview_pane", bool, True, "Show the preview pane under the message list.",
+        description_th="แสดงบานแสดงตัวอย่างใต้รายการจดหมาย",
+    )
+    mail_threading = Setting(
+        "mail.threading", bool, False, "Group messages into conversations.",
+        description_th="จัดกลุ่มจดหมายตามการสนทนา",
+    )
+    sync_idle = Setting(
+        "sync.idle", bool, True, "Watch the inbox for new mail (IMAP IDLE).",
+        description_th="เฝ้าดูจดหมายใหม่ในกล่องจดหมายเข้า (IMAP IDLE)",
+    )
     sync_check_minutes = Setting(
         "sync.check_minutes",
         int,
         10,
         "How often every folder is checked for changes, in minutes (0: only when asked).",
+        description_th="ความถี่ในการตรวจการเปลี่ยนแปลงของทุกโฟลเดอร์ หน่วยนาที (0: เฉพาะเมื่อสั่ง)",
     )
     search_download_days = Setting(
         "search.download_days", int, 30,
@@ -146,16 +170,23 @@ class SettingsSchema:
         "Trash) in the background, so that search finds them offline; 0: off. The policy's "
         "search.max_download_days caps it.",
         bounds=(0, 3650),
+        description_th="ดาวน์โหลดเนื้อความของจดหมาย N วันล่าสุดในทุกโฟลเดอร์ (ยกเว้นจดหมายขยะและถังขยะ) "
+        "ไว้ค้นหาแบบออฟไลน์ (0: ปิด)",
     )
-    notify_new_mail = Setting("notify.new_mail", bool, True, "Show a desktop notification for new mail.")
+    notify_new_mail = Setting(
+        "notify.new_mail", bool, True, "Show a desktop notification for new mail.",
+        description_th="แสดงการแจ้งเตือนบนเดสก์ท็อปเมื่อมีจดหมายใหม่",
+    )
     compose_rich_text = Setting(
         "compose.rich_text", bool, True,
         "Write new messages with formatting (bold, lists, links); off: plain text.",
+        description_th="เขียนจดหมายใหม่แบบจัดรูปแบบ (ตัวหนา รายการ ลิงก์) ถ้าปิดจะเป็นข้อความธรรมดา",
     )
     compose_autosave_seconds = Setting(
         "compose.autosave_seconds", int, 5,
         "How often a message being written is saved on this computer, in seconds.",
         (2, 3, 5, 10, 15, 30),
+        description_th="ความถี่ในการบันทึกจดหมายที่กำลังเขียนลงในเครื่องนี้ หน่วยวินาที",
     )
 
 

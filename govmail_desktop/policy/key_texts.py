@@ -236,39 +236,6 @@ KEY_TEXTS: dict[str, KeyText] = {
     ),
 }
 
-#: lockable setting (schema.lockable_settings()) -> its meaning in Thai; the English is the
-#: setting's own description (core/settings.py, core/accounts.py)
-SETTING_MEANINGS_TH: dict[str, str] = {
-    "ui.language": "ภาษาของหน้าจอโปรแกรม",
-    "ui.thai_digits": "แสดงตัวเลขในวันที่เป็นเลขไทย",
-    "ui.window_geometry": "ขนาด ตำแหน่ง และสถานะขยายเต็มจอของหน้าต่างหลักตามที่ผู้ใช้ปิดไว้ "
-    "(ค่าที่ Qt บันทึกไว้ แบบ base64) ว่างไว้: เลือกตามหน้าจอ",
-    "ui.pane_sizes": "ขนาดเป็นพิกเซลของบานโฟลเดอร์ ฝั่งจดหมาย รายการจดหมาย และบานแสดงตัวอย่าง "
-    "ในรูปแบบ 'folders,messages,list,preview' ว่างไว้: ค่าเริ่มต้น",
-    "mail.remote_content": "โหลดรูปภาพและเนื้อหาอื่นจากอินเทอร์เน็ตในจดหมายหรือไม่",
-    "mail.prefer_plain_text": "แสดงจดหมายเป็นข้อความธรรมดา แม้มีแบบจัดรูปแบบ (HTML)",
-    "mail.preview_pane": "แสดงบานแสดงตัวอย่างใต้รายการจดหมาย",
-    "mail.threading": "จัดกลุ่มจดหมายตามการสนทนา",
-    "sync.idle": "เฝ้าดูจดหมายใหม่ในกล่องจดหมายเข้า (IMAP IDLE)",
-    "sync.check_minutes": "ความถี่ในการตรวจการเปลี่ยนแปลงของทุกโฟลเดอร์ หน่วยนาที (0: เฉพาะเมื่อสั่ง)",
-    "search.download_days": "ดาวน์โหลดเนื้อความของจดหมาย N วันล่าสุดในทุกโฟลเดอร์ (ยกเว้นจดหมายขยะและถังขยะ) "
-    "ไว้ค้นหาแบบออฟไลน์ (0: ปิด)",
-    "notify.new_mail": "แสดงการแจ้งเตือนบนเดสก์ท็อปเมื่อมีจดหมายใหม่",
-    "compose.rich_text": "เขียนจดหมายใหม่แบบจัดรูปแบบ (ตัวหนา รายการ ลิงก์) ถ้าปิดจะเป็นข้อความธรรมดา",
-    "compose.autosave_seconds": "ความถี่ในการบันทึกจดหมายที่กำลังเขียนลงในเครื่องนี้ หน่วยวินาที",
-    "account.folder_sent": "โฟลเดอร์จดหมายที่ส่งแล้วของทุกบัญชี (ชื่อตามที่เซิร์ฟเวอร์ใช้ เช่น INBOX.Sent)",
-    "account.folder_drafts": "โฟลเดอร์ร่างจดหมายของทุกบัญชี (ชื่อตามที่เซิร์ฟเวอร์ใช้ เช่น INBOX.Drafts)",
-    "account.folder_trash": "โฟลเดอร์ถังขยะของทุกบัญชี (ชื่อตามที่เซิร์ฟเวอร์ใช้ เช่น INBOX.Trash)",
-    "account.folder_junk": "โฟลเดอร์จดหมายขยะของทุกบัญชี (ชื่อตามที่เซิร์ฟเวอร์ใช้ เช่น INBOX.Junk)",
-    "account.folder_archive": "โฟลเดอร์เก็บถาวรของทุกบัญชี (ชื่อตามที่เซิร์ฟเวอร์ใช้ เช่น INBOX.Archive)",
-    "account.imap_host": "เซิร์ฟเวอร์จดหมายเข้า (IMAP) ของทุกบัญชี",
-    "account.imap_port": "พอร์ต IMAP ของทุกบัญชี",
-    "account.imap_security": "การเข้ารหัสของ IMAP: tls (เข้ารหัสตั้งแต่ต้น) หรือ starttls",
-    "account.smtp_host": "เซิร์ฟเวอร์ส่งจดหมาย (SMTP) ของทุกบัญชี",
-    "account.smtp_port": "พอร์ต SMTP ของทุกบัญชี (ไม่ลองพอร์ตอื่น)",
-    "account.smtp_security": "การเข้ารหัสของ SMTP: tls (เข้ารหัสตั้งแต่ต้น) หรือ starttls",
-}
-
 #: section of the policy (schema.SECTIONS) -> (title, Thai title): the Group Policy categories
 SECTION_TITLES: dict[str, tuple[str, str]] = {
     "servers": ("Mail servers", "เซิร์ฟเวอร์อีเมล"),

@@ -27,7 +27,7 @@ from typing import Any
 from govmail_desktop.core.settings import Setting
 from govmail_desktop.policy import registry
 from govmail_desktop.policy.defaults import DEFAULT_POLICY_DATA
-from govmail_desktop.policy.key_texts import KEY_TEXTS, SECTION_TITLES, SETTING_MEANINGS_TH, KeyText
+from govmail_desktop.policy.key_texts import KEY_TEXTS, SECTION_TITLES, KeyText
 from govmail_desktop.policy.model import SCHEMA_VERSION
 from govmail_desktop.policy.schema import (
     KEYS,
@@ -129,9 +129,9 @@ def setting_shape(setting: Setting[Any]) -> Shape:
 
 
 def _setting_entry(setting: Setting[Any]) -> Entry:
-    meaning_th = SETTING_MEANINGS_TH.get(setting.key)
-    if meaning_th is None:
-        raise MissingText(f"lockable setting {setting.key!r} has no Thai meaning in key_texts.py")
+    meaning_th = setting.description_th
+    if not meaning_th:
+        raise MissingText(f"lockable setting {setting.key!r} has no Thai description (description_th)")
     return Entry(
         f"{LOCKED_SETTINGS}.{setting.key}", setting_shape(setting), setting.default, setting.description,
         f"{ADMX_ROOT_KEY}\\{LOCKED_SETTINGS}", setting.key,
@@ -149,7 +149,6 @@ def entries() -> list[Entry]:
     settings = lockable_settings()
     out += [_setting_entry(s) for s in settings.values()]
     extra = sorted(set(KEY_TEXTS) - set(KEYS) - {LOCKED_SETTINGS})
-    extra += sorted(set(SETTING_MEANINGS_TH) - set(settings))
     extra += sorted(set(SECTION_TITLES) - set(SECTIONS))
     if extra:
         raise MissingText(f"key_texts.py has texts for keys the model does not have: {', '.join(extra)}")

@@ -182,7 +182,12 @@ def test_a_text_for_no_key_is_refused(monkeypatch):
 
 
 def test_a_lockable_setting_without_thai_text_is_refused(monkeypatch):
-    monkeypatch.delitem(key_texts.SETTING_MEANINGS_TH, "mail.threading")
+    from dataclasses import replace
+
+    from govmail_desktop.core import settings as user_settings
+
+    monkeypatch.setitem(user_settings.SCHEMA, "mail.threading",
+                        replace(user_settings.SCHEMA["mail.threading"], description_th=""))
     with pytest.raises(templates.MissingText, match="mail.threading"):
         templates.entries()
 
@@ -267,17 +272,17 @@ def reference_problems(admx: str, admls: dict[str, str]) -> list[str]:
             presentation_refs[re.fullmatch(r"\$\(presentation\.([^)]+)\)", pres).group(1)] = ids
     for lang, adml in admls.items():
         res = ET.fromstring(adml)
-        strings = [s.get("id") for s in res.findall("p:resources/p:stringTable/p:string", NS)]
+        strings = [s.get("id") or "" for s in res.findall("p:resources/p:stringTable/p:string", NS)]
         if len(strings) != len(set(strings)):
             problems.append(f"{lang}: repeated string ids")
         problems += [f"{lang}: no string {s}" for s in sorted(string_refs - set(strings))]
         problems += [f"{lang}: unused string {s}" for s in sorted(set(strings) - string_refs)]
-        shown = {p.get("id"): p for p in res.findall("p:resources/p:presentationTable/p:presentation", NS)}
+        shown = {p.get("id") or "": p for p in res.findall("p:resources/p:presentationTable/p:presentation", NS)}
         for pid, ids in presentation_refs.items():
             if pid not in shown:
                 problems.append(f"{lang}: no presentation {pid}")
                 continue
-            refs = {el.get("refId") for el in shown[pid].iter() if el.get("refId")}
+            refs = {el.get("refId") or "" for el in shown[pid].iter() if el.get("refId")}
             if refs != ids:
                 problems.append(f"{lang}: presentation {pid} shows {sorted(refs)}, elements are {sorted(ids)}")
         problems += [f"{lang}: unused presentation {p}" for p in sorted(set(shown) - set(presentation_refs))]
