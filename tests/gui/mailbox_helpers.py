@@ -173,6 +173,20 @@ def offscreen_tray(window: Any, notifications_enabled: Any) -> Any:
     return MailTray(window, notifications_enabled=notifications_enabled, use_system_tray=False)
 
 
+def open_settings(window: Any, qtbot: Any) -> Any:
+    """Edit → Settings on ``window``; the dialog once it is shown (it opens window-modal)."""
+    from PySide6.QtWidgets import QApplication
+
+    from govmail_desktop.ui.settings_dialog import SettingsDialog
+
+    def shown() -> list[SettingsDialog]:
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog) and w.isVisible()]
+
+    window.show_settings()
+    qtbot.waitUntil(lambda: bool(shown()))
+    return shown()[0]
+
+
 def select_rows(window: Any, rows: list[int]) -> None:
     """Select list rows as a click / Ctrl+click would (current = the first)."""
     view = window.message_view

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.mime import parse_message
 from govmail_desktop.services.mailbox_types import PREVIEW_READY, PreviewResult
+from tests.gui.mailbox_helpers import open_settings
 
 pytestmark = pytest.mark.gui
 
@@ -35,17 +35,6 @@ def window(qtbot, language_controller):
         PreviewResult(PREVIEW_READY, 1, 1, None, parse_message(NEWSLETTER.read_bytes()))
     )
     return window
-
-
-def open_settings(window, qtbot):
-    from govmail_desktop.ui.settings_dialog import SettingsDialog
-
-    window.show_settings()
-    dialogs: list[SettingsDialog] = []
-    qtbot.waitUntil(lambda: bool(dialogs.extend(w for w in QApplication.topLevelWidgets()
-                                                 if isinstance(w, SettingsDialog) and w.isVisible())
-                                 or dialogs))
-    return dialogs[0]
 
 
 def test_prefer_plain_text_in_settings_shows_plain_text_and_is_kept(window, qtbot, tmp_path):

@@ -6,9 +6,9 @@ cap of 0 shows the download as not allowed."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from govmail_desktop.core.settings import Settings
+from tests.gui.mailbox_helpers import open_settings
 
 pytestmark = pytest.mark.gui
 
@@ -43,17 +43,6 @@ def window_with(make_main_window, tmp_path):
         return under.window, account.sync.body_downloader
 
     return make
-
-
-def open_settings(window, qtbot):
-    from govmail_desktop.ui.settings_dialog import SettingsDialog
-
-    window.show_settings()
-    dialogs: list[SettingsDialog] = []
-    qtbot.waitUntil(lambda: bool(dialogs.extend(w for w in QApplication.topLevelWidgets()
-                                                 if isinstance(w, SettingsDialog) and w.isVisible())
-                                 or dialogs))
-    return dialogs[0]
 
 
 def test_the_days_are_shown_changed_saved_and_the_download_told(window_with, qtbot, tmp_path):
