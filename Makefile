@@ -11,7 +11,7 @@ SEARCH_BENCH_ARGS ?=
 TS_FILES := $(wildcard translations/*.ts)
 QM_FILES := $(patsubst translations/%.ts,govmail_desktop/_generated/%.qm,$(TS_FILES))
 
-.PHONY: run test lint test-interop demo bench fuzz translations i18n-update policy-templates clean system-deps-run system-deps-test system-deps-interop
+.PHONY: run test lint test-interop demo bench fuzz translations i18n-update policy-templates bundle deb test-deb bench-startup clean system-deps-run system-deps-test system-deps-interop system-deps-package
 
 run: system-deps-run $(VENV)/.stamp-run translations
 	$(PY) -m govmail_desktop $(ARGS)
@@ -56,6 +56,9 @@ system-deps-test:
 system-deps-interop:
 	@sh tools/install-system-deps.sh interop
 
+system-deps-package:
+	@sh tools/install-system-deps.sh package
+
 $(VENV)/.stamp-created:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
@@ -69,6 +72,10 @@ $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-created
 	$(PY) -m pip install -q -e '.[test]'
 	@touch $@ $(VENV)/.stamp-run
 
+$(VENV)/.stamp-package: pyproject.toml $(VENV)/.stamp-created
+	$(PY) -m pip install -q -e '.[package]'
+	@touch $@ $(VENV)/.stamp-run
+
 translations: $(QM_FILES)
 
 govmail_desktop/_generated/%.qm: translations/%.ts $(VENV)/.stamp-created
@@ -79,6 +86,29 @@ govmail_desktop/_generated/%.qm: translations/%.ts $(VENV)/.stamp-created
 # reference in docs/admin.md, generated from govmail_desktop/policy (a test fails when stale).
 policy-templates: $(VENV)/.stamp-run
 	$(PY) tools/gen_policy_templates.py
+
+# The self-contained app (PyInstaller, onedir): build/bundle/govmail-desktop/ with the
+# executables govmail and govmail-admin over one _internal/ (packaging/pyinstaller/govmail.spec;
+# the same spec builds the Windows bundle for the MSI).
+bundle: system-deps-run $(VENV)/.stamp-package translations
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN \
+		--distpath build/bundle --workpath build/pyinstaller packaging/pyinstaller/govmail.spec
+
+# The Debian package build/deb/govmail-desktop_<version>_amd64.deb (packaging/linux/), over the
+# bundle, checked with lintian (errors fail; justified overrides in packaging/linux/).
+deb: system-deps-package bundle
+	$(PY) tools/build_deb.py --bundle build/bundle/govmail-desktop --out build/deb
+
+# The .deb installed into a clean Debian 12 root (debootstrap, cached under build/), the app
+# and govmail-admin run there, then purged: nothing may be left (tests/packaging/test_deb.py).
+# Needs root.
+test-deb: system-deps-test deb $(VENV)/.stamp-test
+	@test "$$(id -u)" -eq 0 || { echo "make test-deb needs root (debootstrap, mount, chroot)" >&2; exit 1; }
+	$(PY) -m pytest -m packaging tests/packaging/test_deb.py -p no:cacheprovider $(PYTEST_ARGS)
+
+# Cold start to the first window: the bundle, python -m govmail_desktop, a bare PySide6 window.
+bench-startup: bundle
+	$(PY) benchmarks/startup_bench.py $(STARTUP_BENCH_ARGS)
 
 # Developers: refresh translations/govmail_th.ts after changing user-visible text.
 i18n-update: $(VENV)/.stamp-run

@@ -300,6 +300,10 @@ def _run(
     # 9. Show, say what went wrong at start-up, first run, the event loop.
     window.show()
     log.info("Main window shown")
+    if args.self_test:  # govmail --self-test: report after the first paint and quit; no wizard
+        from govmail_desktop.wiring.self_test import attach_self_test
+
+        attach_self_test(app, window, font_family)
     if policy.error is not None:
         bridge.report_error(policy.error)
     for err in settings_errors:
@@ -308,7 +312,7 @@ def _run(
         bridge.warning(SETTINGS_PROBLEMS)
     if language.missing:
         log.warning("Missing translation files: %s", ", ".join(language.missing))
-    first_run(settings, window, launcher)
+    first_run(settings, window, None if args.self_test else launcher)
     # Drafts an earlier run left on disk (it crashed or was killed): offered back.
     from govmail_desktop.ui.draft_recovery import offer_unsent_drafts
 

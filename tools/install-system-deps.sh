@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the Debian packages a make target needs, when they are missing.
-# Usage: tools/install-system-deps.sh run|test|demo|interop
+# Usage: tools/install-system-deps.sh run|test|demo|interop|package
 # As root on Debian/Ubuntu it installs them with apt-get; otherwise it lists
 # what is missing (and fails for "test", which cannot run without them).
 set -eu
@@ -28,6 +28,9 @@ checks="desktop-file-utils poppler-utils"
 interop="libpcre3 libxapian30 libical3 libicu72 libjansson4 libpq5 libsqlite3-0 libxml2 libwrap0
  libkrb5-3 libsasl2-2 libsasl2-modules libsasl2-modules-db sasl2-bin libssl3 libcom-err2 zlib1g
  courier-authlib libcourier-unicode4 libgamin0 gamin libgdbm6 libgnutls30 libidn12 util-linux mount"
+# Building and testing the packages (`make deb`, `make test-deb`): dpkg-deb, lintian, a
+# clean Debian 12 root made with debootstrap, the AppStream and desktop-file checkers.
+package="dpkg-dev fakeroot lintian debootstrap appstream desktop-file-utils"
 interop_debs="cyrus-common cyrus-imapd courier-base courier-imap"
 
 case "$target" in
@@ -35,7 +38,8 @@ case "$target" in
   demo) want="$base $servers" ;;
   test) want="$base $servers $checks" ;;
   interop) want="$interop" ;;
-  *) echo "usage: $0 run|test|demo|interop" >&2; exit 2 ;;
+  package) want="$package" ;;
+  *) echo "usage: $0 run|test|demo|interop|package" >&2; exit 2 ;;
 esac
 
 # The Cyrus and Courier packages for the tests: downloaded once into .interop/debs

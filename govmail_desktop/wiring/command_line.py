@@ -36,6 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # Writing a message (in the running instance when there is one): services/launch.py.
     parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=translate(
+            "App",
+            "Start, show the main window, report the font and icons found, and exit "
+            "(0: all found; for installers and their tests).",
+        ),
+    )
+    parser.add_argument(
         "--compose",
         action="store_true",
         help=translate("App", "Open a new message (in the program if it is already running)."),
