@@ -89,6 +89,19 @@ DEFAULT_POLICY_DATA: dict[str, Any] = {
         "default_download_days": 30,
         "max_download_days": 3650,
     },
+    "provisioning": {
+        "address": None,
+        "login": "%ADDRESS%",
+        "imap_host": None,
+        "imap_port": 993,
+        "imap_security": "tls",
+        "smtp_host": None,
+        "smtp_port": 465,
+        "smtp_security": "tls",
+        "display_name": "os",
+        "signature": [],
+        "password": "keyring",
+    },
     "locked_settings": {},
 }
 

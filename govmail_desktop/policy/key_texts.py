@@ -219,6 +219,104 @@ KEY_TEXTS: dict[str, KeyText] = {
         'ปิดการดาวน์โหลดสำหรับทุกคน และแสดงการตั้งค่าเป็นแบบล็อก) '
         'ควรลดลงเมื่อเครือข่ายช้าหรือดิสก์มีพื้นที่น้อย',
     ),
+    'provisioning.address': KeyText(
+        'Provisioned account: e-mail address',
+        'บัญชีที่กำหนดให้: ที่อยู่อีเมล',
+        'Sets up the user\'s account from the policy: a fixed address (`somchai@agency.go.th`, one '
+        'computer per person) or a pattern of the OS login name, `%USERNAME%@agency.go.th` (`AGENCY\\somchai`'
+        ' and `somchai@AGENCY.GO.TH` become `somchai`; upper case is lowered; a login name with anything '
+        'but `a–z 0–9 . _ + -` is refused with a message, never guessed). The domain must be written out '
+        'and allowed by `accounts.allowed_domains`. With it, the first start asks only for the password '
+        'and the account\'s servers and address cannot be changed. `null`: no provisioning (the setup '
+        'wizard asks for everything).',
+        'ตั้งค่าบัญชีของผู้ใช้จากนโยบาย: ที่อยู่ตายตัว (`somchai@agency.go.th` หนึ่งเครื่องต่อหนึ่งคน) '
+        'หรือรูปแบบจากชื่อผู้ใช้ที่เข้าสู่ระบบ `%USERNAME%@agency.go.th` (`AGENCY\\somchai` และ '
+        '`somchai@AGENCY.GO.TH` จะเป็น `somchai` ตัวพิมพ์ใหญ่จะเปลี่ยนเป็นตัวพิมพ์เล็ก ชื่อผู้ใช้ที่มีอักขระอื่นนอกจาก '
+        '`a–z 0–9 . _ + -` จะถูกปฏิเสธพร้อมข้อความแจ้ง โปรแกรมไม่เดา) โดเมนต้องเขียนเต็ม และต้องอยู่ใน '
+        '`accounts.allowed_domains` เมื่อกำหนดไว้ การเปิดโปรแกรมครั้งแรกจะถามเพียงรหัสผ่าน '
+        'และผู้ใช้เปลี่ยนเซิร์ฟเวอร์และที่อยู่ของบัญชีนี้ไม่ได้ `null`: ไม่กำหนดบัญชีให้ (ตัวช่วยตั้งค่าถามทุกอย่าง)',
+    ),
+    'provisioning.login': KeyText(
+        'Provisioned account: login name',
+        'บัญชีที่กำหนดให้: ชื่อเข้าระบบ',
+        'Login name of the provisioned account: `%ADDRESS%` (the full address, as mail.go.th), '
+        '`%LOCALPART%` (the part before @), `%USERNAME%` (the OS login name) or a pattern of them, '
+        'e.g. `AGENCY\\%USERNAME%`.',
+        'ชื่อเข้าระบบของบัญชีที่กำหนดให้: `%ADDRESS%` (ที่อยู่อีเมลเต็ม แบบ mail.go.th) `%LOCALPART%` '
+        '(ส่วนหน้า @) `%USERNAME%` (ชื่อผู้ใช้ที่เข้าสู่ระบบ) หรือรูปแบบที่ประกอบจากค่าเหล่านี้ เช่น '
+        '`AGENCY\\%USERNAME%`',
+    ),
+    'provisioning.imap_host': KeyText(
+        'Provisioned account: incoming mail server (IMAP)',
+        'บัญชีที่กำหนดให้: เซิร์ฟเวอร์จดหมายเข้า (IMAP)',
+        'IMAP server of the provisioned account (needed with `provisioning.address`). It must pass '
+        '`servers.allow` / `servers.deny` and the Thailand address check like any server: provisioning '
+        'never loosens the policy.',
+        'เซิร์ฟเวอร์ IMAP ของบัญชีที่กำหนดให้ (ต้องระบุเมื่อกำหนด `provisioning.address`) ต้องผ่าน '
+        '`servers.allow` / `servers.deny` และการตรวจหมายเลขในประเทศไทยเช่นเดียวกับเซิร์ฟเวอร์อื่น '
+        'การกำหนดบัญชีไม่ทำให้นโยบายหละหลวมลง',
+    ),
+    'provisioning.imap_port': KeyText(
+        'Provisioned account: IMAP port',
+        'บัญชีที่กำหนดให้: พอร์ต IMAP',
+        'IMAP port of the provisioned account (1–65535).',
+        'พอร์ต IMAP ของบัญชีที่กำหนดให้ (1–65535)',
+    ),
+    'provisioning.imap_security': KeyText(
+        'Provisioned account: IMAP encryption',
+        'บัญชีที่กำหนดให้: การเข้ารหัสของ IMAP',
+        'IMAP encryption: `"tls"` (from the start) or `"starttls"`. Unencrypted is not possible.',
+        'การเข้ารหัสของ IMAP: `"tls"` (เข้ารหัสตั้งแต่ต้น) หรือ `"starttls"` ไม่เข้ารหัสไม่ได้',
+    ),
+    'provisioning.smtp_host': KeyText(
+        'Provisioned account: outgoing mail server (SMTP)',
+        'บัญชีที่กำหนดให้: เซิร์ฟเวอร์ส่งจดหมาย (SMTP)',
+        'SMTP server of the provisioned account (needed with `provisioning.address`); checked like '
+        '`provisioning.imap_host`.',
+        'เซิร์ฟเวอร์ SMTP ของบัญชีที่กำหนดให้ (ต้องระบุเมื่อกำหนด `provisioning.address`) ตรวจเช่นเดียวกับ '
+        '`provisioning.imap_host`',
+    ),
+    'provisioning.smtp_port': KeyText(
+        'Provisioned account: SMTP port',
+        'บัญชีที่กำหนดให้: พอร์ต SMTP',
+        'SMTP port of the provisioned account (1–65535; no other port is tried).',
+        'พอร์ต SMTP ของบัญชีที่กำหนดให้ (1–65535 ไม่ลองพอร์ตอื่น)',
+    ),
+    'provisioning.smtp_security': KeyText(
+        'Provisioned account: SMTP encryption',
+        'บัญชีที่กำหนดให้: การเข้ารหัสของ SMTP',
+        'SMTP encryption: `"tls"` (from the start) or `"starttls"`.',
+        'การเข้ารหัสของ SMTP: `"tls"` (เข้ารหัสตั้งแต่ต้น) หรือ `"starttls"`',
+    ),
+    'provisioning.display_name': KeyText(
+        'Provisioned account: sender\'s name',
+        'บัญชีที่กำหนดให้: ชื่อผู้ส่ง',
+        'Where the sender\'s name comes from: `"os"` (the OS account\'s full name: the directory\'s display '
+        'name on Windows, GECOS on Linux; asked when there is none), `"local_part"` (the part of the '
+        'address before @) or `"ask"` (the first start asks for it).',
+        'ที่มาของชื่อผู้ส่ง: `"os"` (ชื่อเต็มของบัญชีผู้ใช้ในระบบ: ชื่อที่แสดงในไดเรกทอรีบน Windows, GECOS บน '
+        'Linux หากไม่มีจะถามผู้ใช้) `"local_part"` (ส่วนหน้า @ ของที่อยู่) หรือ `"ask"` (ถามเมื่อเปิดโปรแกรมครั้งแรก)',
+    ),
+    'provisioning.signature': KeyText(
+        'Provisioned account: locked signature',
+        'บัญชีที่กำหนดให้: ลายเซ็นที่ล็อกไว้',
+        'Lines of the provisioned account\'s signature, with the placeholders `{name}` and `{address}` '
+        '(no other braces; at most 10 lines of 200 characters). When set, it is the account\'s only '
+        'signature and cannot be edited. Empty: the user writes their own.',
+        'บรรทัดของลายเซ็นของบัญชีที่กำหนดให้ ใช้ตัวแทน `{name}` และ `{address}` ได้ (ห้ามวงเล็บปีกกาอื่น '
+        'ไม่เกิน 10 บรรทัด บรรทัดละไม่เกิน 200 อักขระ) เมื่อกำหนดไว้ จะเป็นลายเซ็นเดียวของบัญชีและแก้ไขไม่ได้ '
+        'ว่างไว้: ผู้ใช้เขียนลายเซ็นเอง',
+    ),
+    'provisioning.password': KeyText(
+        'Provisioned account: password',
+        'บัญชีที่กำหนดให้: รหัสผ่าน',
+        '`"keyring"`: the first start asks for the password and keeps it in the system\'s password store. '
+        '`"session"`: asked when the app first connects in each session and kept in memory only, never '
+        'written to the keyring (shared computers).',
+        '`"keyring"`: ถามรหัสผ่านเมื่อเปิดครั้งแรก แล้วเก็บในที่เก็บรหัสผ่านของระบบ (keyring) `"session"`: '
+        'ถามเมื่อเชื่อมต่อครั้งแรกในแต่ละรอบการใช้งาน เก็บไว้ในหน่วยความจำเท่านั้น ไม่บันทึกลง keyring '
+        '(เครื่องที่ใช้ร่วมกัน)',
+    ),
     'locked_settings': KeyText(
         'Locked user settings',
         'การตั้งค่าของผู้ใช้ที่ล็อกไว้',
@@ -246,4 +344,5 @@ SECTION_TITLES: dict[str, tuple[str, str]] = {
     "content": ("Remote content and viewing", "เนื้อหาจากภายนอกและการแสดงจดหมาย"),
     "attachments": ("Attachments", "ไฟล์แนบ"),
     "search": ("Search", "ค้นหา"),
+    "provisioning": ("Account provisioning", "การกำหนดบัญชีให้ผู้ใช้"),
 }

@@ -192,3 +192,54 @@ T_BOOLEAN = QT_TRANSLATE_NOOP("Policy", "true or false")
 T_NULL = QT_TRANSLATE_NOOP("Policy", "null")
 T_LIST = QT_TRANSLATE_NOOP("Policy", "a list")
 T_OTHER = QT_TRANSLATE_NOOP("Policy", "another kind of value")
+
+# -- account provisioning (provisioning.py) -------------------------------------
+P_PROV_ADDRESS = QT_TRANSLATE_NOOP(
+    "Policy", "“{value}” is not an e-mail address or an address pattern such as %USERNAME%@agency.go.th"
+)
+P_PROV_DOMAIN_FIXED = QT_TRANSLATE_NOOP(
+    "Policy", "“{value}”: the domain after @ must be written out (only the part before @ may use %USERNAME%)"
+)
+P_PROV_PLACEHOLDER = QT_TRANSLATE_NOOP(
+    "Policy", "“{value}”: unknown placeholder {placeholder} (allowed here: {allowed})"
+)
+P_PROV_PERCENT = QT_TRANSLATE_NOOP(
+    "Policy", "“{value}”: a % sign that is not part of a placeholder ({allowed})"
+)
+P_PROV_LOGIN = QT_TRANSLATE_NOOP(
+    "Policy", "“{value}” is not a login name pattern (no spaces or control characters; placeholders {allowed})"
+)
+P_PROV_HOST = QT_TRANSLATE_NOOP("Policy", "“{value}” is not a server host name")
+P_PROV_SIGNATURE = QT_TRANSLATE_NOOP(
+    "Policy",
+    "“{value}”: a signature line may use only the placeholders {{name}} and {{address}} (no other braces), "
+    "at most {maximum} characters",
+)
+P_PROV_SIGNATURE_LINES = QT_TRANSLATE_NOOP("Policy", "the signature has {count} lines; at most {maximum} are allowed")
+P_PROV_NO_SERVER = QT_TRANSLATE_NOOP(
+    "Policy", "provisioning.address is set, so provisioning.{key} must name the server too"
+)
+P_PROV_REFUSED = QT_TRANSLATE_NOOP(
+    "Policy", "the provisioned {what} {value} is refused by this policy's own rules ({reason})"
+)
+T_PROV_DOMAIN = QT_TRANSLATE_NOOP("Policy", "address domain")
+T_PROV_SERVER = QT_TRANSLATE_NOOP("Policy", "server")
+# run time: the OS login name does not give an address
+PROV_FAILED = QT_TRANSLATE_NOOP(
+    "Policy", "Your agency's policy sets up your mail account, but it cannot be set up for you: {reason}"
+)
+PROV_FAILED_HINT = QT_TRANSLATE_NOOP(
+    "Policy",
+    "Please contact your IT staff: they can give a fixed address in the policy (provisioning.address).",
+)
+PROV_INCOMPLETE = QT_TRANSLATE_NOOP("Policy", "the policy's provisioning section is incomplete.")
+PROV_LOGIN_EMPTY = QT_TRANSLATE_NOOP("Policy", "the computer did not say who is logged in.")
+PROV_LOGIN_BAD = QT_TRANSLATE_NOOP(
+    "Policy",
+    "your login name “{name}” cannot be part of an e-mail address (only the letters a–z, digits, "
+    "dot, hyphen, underscore and plus are possible).",
+)
+PROV_ADDRESS_BAD = QT_TRANSLATE_NOOP("Policy", "“{address}” is not a valid e-mail address.")
+PROV_ADDRESS_REFUSED = QT_TRANSLATE_NOOP(
+    "Policy", "the address {address} is not on a domain the policy allows for accounts."
+)

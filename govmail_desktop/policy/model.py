@@ -2,7 +2,7 @@
 
 One section per JSON object of the policy file (schema_version 1):
 servers, addresses, tls, accounts, recipients, content, attachments,
-search, locked_settings. The meaning and default of each key is in schema.KEYS and
+search, provisioning, locked_settings. The meaning and default of each key is in schema.KEYS and
 docs/admin.md.
 """
 
@@ -100,6 +100,35 @@ class SearchSection:
 
 
 @dataclass(frozen=True)
+class ProvisioningSection:
+    """The account the machine policy sets up for the user (policy/provisioning.py).
+
+    ``address`` None: no provisioning (the setup wizard asks for everything).
+    """
+
+    #: a fixed address or a pattern with %USERNAME% (the OS login name)
+    address: str | None = None
+    #: the login name: a pattern with %ADDRESS%, %LOCALPART%, %USERNAME%
+    login: str = "%ADDRESS%"
+    imap_host: str | None = None
+    imap_port: int = 993
+    imap_security: str = "tls"  # "tls" | "starttls"
+    smtp_host: str | None = None
+    smtp_port: int = 465
+    smtp_security: str = "tls"
+    #: where the sender's name comes from: "os" (the account's full name), "local_part", "ask"
+    display_name: str = "os"
+    #: lines of the account's locked signature ({name}, {address}); empty: not locked
+    signature: tuple[str, ...] = ()
+    #: "keyring" (remembered) or "session" (asked each session, memory only)
+    password: str = "keyring"
+
+    @property
+    def enabled(self) -> bool:
+        return self.address is not None
+
+
+@dataclass(frozen=True)
 class Policy:
     servers: ServersSection
     addresses: AddressesSection
@@ -109,6 +138,7 @@ class Policy:
     content: ContentSection
     attachments: AttachmentsSection
     search: SearchSection = field(default_factory=SearchSection)
+    provisioning: ProvisioningSection = field(default_factory=ProvisioningSection)
     #: user setting key (core/settings.py SCHEMA) -> the value it is locked to
     locked_settings: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""

@@ -3,7 +3,7 @@ r"""Windows Group Policy values under ``HKLM\SOFTWARE\Policies\GovMail``.
 Mapping to policy keys (documented in docs/admin.md):
 
 * one subkey per section: ``servers``, ``addresses``, ``tls``, ``accounts``,
-  ``recipients``, ``content``, ``attachments``, ``search``; value name = key name
+  ``recipients``, ``content``, ``attachments``, ``search``, ``provisioning``; value name = key name
   (``HKLM\SOFTWARE\Policies\GovMail\servers`` value ``allow``);
 * lists are ``REG_MULTI_SZ``; text is ``REG_SZ`` (``REG_EXPAND_SZ`` also accepted:
   only the system folders ``%ProgramData%``, ``%SystemRoot%`` … are expanded, as
@@ -273,8 +273,8 @@ def read_registry_policy(
             converted = _checked(value, kind, _expected_type(path), expand, where, path, problems)
             if converted is _BAD:
                 continue
-            if path == "tls.ca_file" and converted == "":
-                converted = None  # an empty text box in the GPO editor means "not set"
+            if converted == "" and KEYS[path].shape.nullable:
+                converted = None  # an empty text box in the GPO editor means "not set" (tls.ca_file ...)
             target[key] = converted
             labels[path] = f"{where}\\{name}"
     return data, problems, labels

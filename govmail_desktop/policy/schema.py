@@ -34,6 +34,7 @@ from govmail_desktop.policy.model import (
     ContentSection,
     Policy,
     Problem,
+    ProvisioningSection,
     RecipientsSection,
     SearchSection,
     ServersSection,
@@ -79,7 +80,9 @@ _LOCAL_V6 = tuple(ipaddress.IPv6Network(n) for n in ("::1/128", "fc00::/7", "fe8
 _N = TypeVar("_N", ipaddress.IPv4Network, ipaddress.IPv6Network)
 
 LOCKED_SETTINGS = "locked_settings"
-SECTIONS = ("servers", "addresses", "tls", "accounts", "recipients", "content", "attachments", "search")
+SECTIONS = (
+    "servers", "addresses", "tls", "accounts", "recipients", "content", "attachments", "search", "provisioning",
+)
 TOP_LEVEL_VALUES = ("schema_version", "description")
 
 
@@ -325,6 +328,79 @@ def _extensions(value: Any, ctx: Context) -> Any:
     return _unique(out)
 
 
+def _provisioning_text(check: Callable[[str], Any], *, nullable: bool) -> Checker:
+    """A provisioning text (policy/provisioning.py checks its pattern); null allowed when ``nullable``."""
+    from govmail_desktop.policy import provisioning
+
+    def run(value: Any, ctx: Context) -> Any:
+        if value is None and nullable:
+            return None
+        if not isinstance(value, str):
+            raise _expect(m.T_TEXT_OR_NULL if nullable else m.T_TEXT, value)
+        try:
+            return check(value)
+        except provisioning.PatternError as exc:
+            raise BadValue(exc.message) from None
+
+    return Checker(run, Shape("text", nullable=nullable))
+
+
+def _provisioning_signature(value: Any, ctx: Context) -> Any:
+    from govmail_desktop.policy import provisioning
+
+    try:
+        return provisioning.check_signature(_text_list(value))
+    except provisioning.PatternError as exc:
+        raise BadValue(exc.message) from None
+
+
+def _provisioning_keys() -> tuple[KeySpec, ...]:
+    from govmail_desktop.policy import provisioning as p
+
+    security = ("tls", "starttls")
+    return (
+        KeySpec(
+            "provisioning.address",
+            _provisioning_text(p.check_address_pattern, nullable=True),
+            "The account the policy sets up: a fixed address or a pattern of the OS login name "
+            "(%USERNAME%@agency.go.th); null: no provisioning.",
+            "REG_SZ",
+        ),
+        KeySpec(
+            "provisioning.login",
+            _provisioning_text(p.check_login_pattern, nullable=False),
+            "Login name of the provisioned account: %ADDRESS%, %LOCALPART%, %USERNAME% or a pattern of them.",
+            "REG_SZ",
+        ),
+        KeySpec("provisioning.imap_host", _provisioning_text(p.check_host, nullable=True),
+                "Incoming mail server (IMAP) of the provisioned account.", "REG_SZ"),
+        KeySpec("provisioning.imap_port", _int_range(1, 65535), "IMAP port of the provisioned account.", "REG_DWORD"),
+        KeySpec("provisioning.imap_security", _choice(*security), "IMAP encryption: tls or starttls.", "REG_SZ"),
+        KeySpec("provisioning.smtp_host", _provisioning_text(p.check_host, nullable=True),
+                "Outgoing mail server (SMTP) of the provisioned account.", "REG_SZ"),
+        KeySpec("provisioning.smtp_port", _int_range(1, 65535), "SMTP port of the provisioned account.", "REG_DWORD"),
+        KeySpec("provisioning.smtp_security", _choice(*security), "SMTP encryption: tls or starttls.", "REG_SZ"),
+        KeySpec(
+            "provisioning.display_name",
+            _choice(*p.DISPLAY_CHOICES),
+            "Sender's name: os (the OS account's full name), local_part (of the address) or ask.",
+            "REG_SZ",
+        ),
+        KeySpec(
+            "provisioning.signature",
+            Checker(_provisioning_signature, Shape("list")),
+            "Lines of the provisioned account's locked signature ({name}, {address}); empty: not locked.",
+            "REG_MULTI_SZ",
+        ),
+        KeySpec(
+            "provisioning.password",
+            _choice(*p.PASSWORD_CHOICES),
+            "keyring: the password is remembered; session: asked each session, kept in memory only.",
+            "REG_SZ",
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class KeySpec:
     """One policy key: its checker, and (for docs and ``policy show``) meaning and registry type."""
@@ -480,6 +556,7 @@ KEYS: dict[str, KeySpec] = {
             "The most days the user (or a lock) may choose for search.download_days; 0: never.",
             "REG_DWORD",
         ),
+        *_provisioning_keys(),
     )
 }
 
@@ -653,6 +730,19 @@ def build_policy(flat: Mapping[str, Any]) -> Policy:
         search=SearchSection(
             download_days=flat["search.default_download_days"],
             max_download_days=flat["search.max_download_days"],
+        ),
+        provisioning=ProvisioningSection(
+            address=flat["provisioning.address"],
+            login=flat["provisioning.login"],
+            imap_host=flat["provisioning.imap_host"],
+            imap_port=flat["provisioning.imap_port"],
+            imap_security=flat["provisioning.imap_security"],
+            smtp_host=flat["provisioning.smtp_host"],
+            smtp_port=flat["provisioning.smtp_port"],
+            smtp_security=flat["provisioning.smtp_security"],
+            display_name=flat["provisioning.display_name"],
+            signature=tuple(flat["provisioning.signature"]),
+            password=flat["provisioning.password"],
         ),
         locked_settings=MappingProxyType(dict(sorted(locked.items()))),
         description=flat.get("description", ""),

@@ -371,6 +371,10 @@ class _Stack:
                     self.sources.get(key, DEFAULT_SOURCE), key,
                     m.P_LOCKED_HOST_REFUSED.format(host=host, reason=exc.code),
                 ))
+        from govmail_desktop.policy.provisioning import consistency_problems
+
+        for key, message in consistency_problems(policy, servers.check_host):
+            self.problems.append(Problem(self.sources.get(key, DEFAULT_SOURCE), key, message))
 
     def result(self) -> EffectivePolicy:
         policy = build_policy(self.values)
