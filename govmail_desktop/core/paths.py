@@ -14,8 +14,6 @@ import platformdirs
 
 from govmail_desktop import APP_ID
 
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
-
 
 @dataclass(frozen=True)
 class AppPaths:
@@ -50,15 +48,3 @@ class AppPaths:
         for d in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
             d.mkdir(parents=True, exist_ok=True)
 
-
-def resources_dir() -> Path:
-    """The bundled resources: the source tree's ``resources/`` or the installed copy."""
-    source = _PACKAGE_DIR.parent / "resources"
-    if source.is_dir():
-        return source
-    return _PACKAGE_DIR / "_generated" / "resources"
-
-
-def generated_dir() -> Path:
-    """Build outputs: compiled translations (``.qm`` and ``.json``)."""
-    return _PACKAGE_DIR / "_generated"

@@ -9,8 +9,8 @@ Pure code marks its strings so that ``pyside6-lupdate`` extracts them:
   can be shown or logged).
 
 The catalogue is read from the JSON file the build writes next to the ``.qm``
-(``govmail_desktop/_generated/govmail_th.json``); in a source tree without a
-build it falls back to parsing ``translations/govmail_th.ts`` directly.
+(package data: ``govmail_desktop/_generated/govmail_th.json``); in a source checkout
+without a build it falls back to parsing ``translations/govmail_th.ts`` directly.
 """
 
 from __future__ import annotations
@@ -21,17 +21,16 @@ import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
+
+from govmail_desktop import resources
 
 log = logging.getLogger(__name__)
 
 SUPPORTED_LANGUAGES = ("th", "en")
 DEFAULT_LANGUAGE = "th"
-
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
-GENERATED_DIR = _PACKAGE_DIR / "_generated"
-SOURCE_TRANSLATIONS_DIR = _PACKAGE_DIR.parent / "translations"
 
 _lock = threading.Lock()
 _current_language = DEFAULT_LANGUAGE
@@ -91,19 +90,23 @@ def _load_catalog(lang: str) -> dict[str, dict[str, str]]:
         if lang in _catalogs:
             return _catalogs[lang]
         catalog: dict[str, dict[str, str]] = {}
-        generated = GENERATED_DIR / f"govmail_{lang}.json"
-        source = SOURCE_TRANSLATIONS_DIR / f"govmail_{lang}.ts"
+        generated = resources.translations_dir() / f"govmail_{lang}.json"
+        sources = resources.source_translations_dir()
+        source = sources / f"govmail_{lang}.ts" if sources is not None else None
         try:
-            if generated.is_file() and (
-                not source.is_file() or generated.stat().st_mtime >= source.stat().st_mtime
-            ):
+            if source is not None and source.is_file() and not _built_from(generated, source):
+                catalog = parse_ts(source)  # a developer's checkout, not built (or stale)
+            elif generated.is_file():
                 catalog = json.loads(generated.read_text(encoding="utf-8"))
-            elif source.is_file():
-                catalog = parse_ts(source)
         except (OSError, ValueError, ET.ParseError) as exc:
             log.warning("Translation catalogue for %s unreadable: %s", lang, exc)
         _catalogs[lang] = catalog
         return catalog
+
+
+def _built_from(generated: Traversable, source: Path) -> bool:
+    """Whether the built catalogue exists and is not older than its ``.ts`` source."""
+    return isinstance(generated, Path) and generated.is_file() and generated.stat().st_mtime >= source.stat().st_mtime
 
 
 def reload_catalogs() -> None:

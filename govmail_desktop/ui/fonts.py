@@ -9,15 +9,15 @@ officials the typeface family their documents already use (TH Sarabun).
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
-from govmail_desktop.core.paths import resources_dir
+from govmail_desktop import resources
 
 log = logging.getLogger(__name__)
 
-FAMILY = "Sarabun"
+FAMILY = resources.FONT_FAMILY
 #: Sarabun's letters are small for their point size: below 11 pt Thai vowel and
 #: tone marks get hard to read. A larger desktop default is kept.
 MIN_POINT_SIZE = 11.0
@@ -25,35 +25,25 @@ MIN_POINT_SIZE = 11.0
 STYLES = ("Regular", "Bold", "Italic", "BoldItalic", "Medium", "SemiBold")
 
 
-def bundled_font_files() -> list[Path]:
-    """The TTF files of the fontpkg-sarabun package, else of ``resources/fonts``
-    (where a packager may copy them); empty when neither has them."""
-    dirs = []
-    try:
-        import fontpkg_sarabun
-
-        dirs.append(Path(fontpkg_sarabun.ROOT) / "files")
-    except ImportError:
-        pass
-    dirs.append(resources_dir() / "fonts")
-    for files_dir in dirs:
-        found = [p for style in STYLES if (p := files_dir / f"Sarabun-{style}.ttf").is_file()]
-        if found:
-            return found
-    return []
+def bundled_font_files() -> list[Traversable]:
+    """The TTF files of the fontpkg-sarabun package (package data); empty without it."""
+    return resources.font_files(STYLES)
 
 
 def register_bundled_fonts() -> str | None:
     """Register the bundled font with Qt; return its family name, or None if unusable.
 
-    Needs a QGuiApplication. Registering twice is harmless (Qt returns the same id).
+    Needs a QGuiApplication. Each call registers the files again: register once per process.
     """
     families: set[str] = set()
     files = bundled_font_files()
-    for path in files:
-        font_id = QFontDatabase.addApplicationFont(str(path))
+    for font_file in files:
+        # A file, not bytes: Qt keeps reading the font after this call (and PySide's
+        # QByteArray of Python bytes need not outlive it: a crash at exit).
+        path = resources.real_path(font_file)
+        font_id = QFontDatabase.addApplicationFont(str(path)) if path is not None else -1
         if font_id < 0:
-            log.warning("Qt could not load the bundled font %s", path)
+            log.warning("Qt could not load the bundled font %s", font_file)
             continue
         families.update(QFontDatabase.applicationFontFamilies(font_id))
     if FAMILY not in families:

@@ -1,4 +1,4 @@
-"""Icons from ``resources/icons`` (SVG, drawn for this project)."""
+"""The project's SVG icons (package data: ``govmail_desktop/resources/icons``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from functools import cache
 
 from PySide6.QtGui import QIcon
 
-from govmail_desktop.core.paths import resources_dir
+from govmail_desktop import resources
 
 log = logging.getLogger(__name__)
 
@@ -17,8 +17,8 @@ APP_ICON = "govmail-desktop"
 @cache
 def icon(name: str) -> QIcon:
     """The named icon, or an empty icon (never an error: icons are decoration)."""
-    path = resources_dir() / "icons" / f"{name}.svg"
-    if not path.is_file():
-        log.warning("Icon %s missing (%s)", name, path)
+    path = resources.icon_path(name)
+    if path is None:
+        log.warning("Icon %s missing (%s)", name, resources.icon_file(name))
         return QIcon()
     return QIcon(str(path))

@@ -96,7 +96,7 @@ SPECIAL_FOLDERS: tuple[tuple[str, Msg, str], ...] = (
     ("junk", QT_TRANSLATE_NOOP("FolderPane", "Junk"), "folder-junk"),
 )
 FOLDER_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-#: Folder icons by special use (resources/icons); other folders: "folder".
+#: Folder icons by special use (govmail_desktop/resources/icons); other folders: "folder".
 FOLDER_ICONS = {
     SpecialUse.INBOX: "folder-inbox",
     SpecialUse.DRAFTS: "folder-drafts",

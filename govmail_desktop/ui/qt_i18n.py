@@ -1,6 +1,6 @@
 """Qt's side of the UI language: QTranslators for our texts and for Qt's own widgets.
 
-Two compiled catalogues are loaded from ``govmail_desktop/_generated/``:
+Two compiled catalogues are loaded from the package data (``govmail_desktop/_generated/``):
 
 * ``govmail_th.qm`` — our ``tr()`` texts (``translations/govmail_th.ts``, lupdate-managed);
 * ``qtbase_th.qm`` — Qt's own standard buttons, context menus, wizard and file
@@ -15,11 +15,12 @@ widget, and widgets re-read their texts (``retranslate_ui``).
 from __future__ import annotations
 
 import logging
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator, Signal
 
-from govmail_desktop.core.paths import generated_dir
+from govmail_desktop import resources
 from govmail_desktop.i18n import catalog
 from govmail_desktop.i18n.catalog import normalize_language
 
@@ -48,12 +49,12 @@ class LanguageController(QObject):
     def __init__(
         self,
         app: QCoreApplication,
-        translations_dir: Path | None = None,
+        translations_dir: Traversable | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
-        self._dir = translations_dir or generated_dir()
+        self._dir = translations_dir or resources.translations_dir()
         self._installed: list[QTranslator] = []
         self._buffers: dict[QTranslator, bytes] = {}
         self._language: str | None = None
@@ -115,11 +116,13 @@ class LanguageController(QObject):
                 qm,
             )
             return None
-        source = catalog.SOURCE_TRANSLATIONS_DIR / f"{name}_{lang}.ts"
-        try:
-            if source.is_file() and source.stat().st_mtime > qm.stat().st_mtime:
-                log.warning("%s is older than %s: run `make translations`", qm.name, source)
-        except OSError:
-            pass
+        sources = resources.source_translations_dir()
+        if sources is not None and isinstance(qm, Path):  # a developer's checkout
+            source = sources / f"{name}_{lang}.ts"
+            try:
+                if source.is_file() and source.stat().st_mtime > qm.stat().st_mtime:
+                    log.warning("%s is older than %s: run `make translations`", qm.name, source)
+            except OSError:
+                pass
         self._buffers[translator] = data
         return translator

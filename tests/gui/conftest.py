@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from govmail_desktop.core.paths import generated_dir
+from govmail_desktop import resources
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.i18n import catalog
 
@@ -56,7 +56,7 @@ def xvfb_binary() -> str:
 @pytest.fixture(scope="session")
 def compiled_translations() -> Path:
     """The .qm files, built from translations/*.ts when missing or older (as `make` does)."""
-    out = generated_dir()
+    out = Path(str(resources.translations_dir()))  # the checkout's package data
     stale = [
         ts for ts in (ROOT / "translations").glob("*.ts")
         if not (qm := out / f"{ts.stem}.qm").is_file() or qm.stat().st_mtime < ts.stat().st_mtime

@@ -24,7 +24,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "govmail_desktop"
 
-PURE_LAYERS = ("core", "policy", "net", "mime", "store", "sync", "search", "i18n", "admin")
+PURE_LAYERS = ("core", "policy", "net", "mime", "store", "sync", "search", "i18n", "admin", "resources")
 GUI_LAYERS = ("ui", "models")
 
 #: Qt's modules for widgets and painting: services/ must not reach them at all.
@@ -35,7 +35,7 @@ QT_GUI_MODULES = ("PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtSvg", "PySide
 #: root (``govmail_desktop/__init__.py``: the name and version) is at the bottom.
 ROOT = ""
 LAYER_RANK = {
-    ROOT: 0, "i18n": 0,
+    ROOT: 0, "resources": 0, "i18n": 0,
     "core": 1,
     "policy": 2, "store": 2, "credentials": 2,
     "mime": 3, "net": 3,

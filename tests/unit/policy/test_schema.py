@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from govmail_desktop.core.errors import ConfigError
-from govmail_desktop.core.paths import resources_dir
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.policy import api
 from govmail_desktop.policy.defaults import DEFAULT_POLICY_DATA
@@ -20,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def test_defaults_are_valid_and_match_the_shipped_file():
     assert validate(DEFAULT_POLICY_DATA) == []
-    shipped = json.loads((resources_dir() / "policy" / "default-policy.json").read_text(encoding="utf-8"))
+    shipped = json.loads((ROOT / "resources" / "policy" / "default-policy.json").read_text(encoding="utf-8"))
     assert shipped == DEFAULT_POLICY_DATA
 
 
