@@ -1,4 +1,4 @@
-"""resources/govmail-desktop.desktop: the mail-link handler for the desktop, with a "Write a
+"""packaging/linux/govmail-desktop.desktop (installed by the .deb): the mail-link handler for the desktop, with a "Write a
 new message" action, in Thai too; valid for desktop-file-validate and for our own parser."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from govmail_desktop.wiring.command_line import parse_args
 
 ROOT = Path(__file__).resolve().parents[2]
-DESKTOP_FILE = ROOT / "resources" / "govmail-desktop.desktop"
+DESKTOP_FILE = ROOT / "packaging" / "linux" / "govmail-desktop.desktop"
 ENTRY = "Desktop Entry"
 #: Keys people read: each needs a Thai form beside it.
 SHOWN_KEYS = ("Name", "GenericName", "Comment")
