@@ -81,7 +81,8 @@ MSG_KEYRING_READ_FAILED = QT_TRANSLATE_NOOP(
 )
 
 
-def _backend_name(backend: object) -> str:
+def backend_name(backend: object) -> str:
+    """``module.Class`` of a keyring backend (logs, error details, govmail-admin doctor)."""
     cls = type(backend)
     return f"{cls.__module__}.{cls.__qualname__}"
 
@@ -110,7 +111,7 @@ def select_backend(
     for candidate in candidates:
         if _is_os_keyring(candidate, trusted):
             return candidate
-    names = ", ".join(_backend_name(c) for c in candidates) or "none"
+    names = ", ".join(backend_name(c) for c in candidates) or "none"
     module = type(backend).__module__
     if module.startswith("keyrings.alt") or any(
         type(c).__module__.startswith("keyrings.alt") for c in candidates
@@ -138,7 +139,7 @@ def _failing_module(exc: BaseException) -> str:
 
 def _wrap(exc: BaseException, message: Msg | None = None, *, backend: object, action: str) -> CredentialsError:
     """A user-worded error for a keyring failure (the detail never holds a secret)."""
-    where = f"{action} via {_backend_name(backend)}: {type(exc).__name__}"
+    where = f"{action} via {backend_name(backend)}: {type(exc).__name__}"
     if isinstance(exc, keyring.errors.NoKeyringError):
         return CredentialsError(hint=HINT_ASK_EACH_SESSION, code="keyring", detail=where)
     if isinstance(exc, keyring.errors.KeyringLocked):
@@ -228,7 +229,7 @@ class CredentialStore:
             backend.set_password(self.service_name, account_id, password)
         except Exception as exc:  # noqa: BLE001
             raise _wrap(exc, MSG_KEYRING_SAVE_FAILED, backend=backend, action="set") from None
-        log.info("Password for account %s saved in %s", account_id, _backend_name(backend))
+        log.info("Password for account %s saved in %s", account_id, backend_name(backend))
 
     def delete_password(self, account_id: str) -> None:
         """Remove the account's password; a password that is not there is not an error."""

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from govmail_desktop import __version__
-from govmail_desktop.admin import check_server, inspect, policy_cmd
+from govmail_desktop.admin import check_server, doctor, inspect, policy_cmd
 from govmail_desktop.admin.output import emit
 from govmail_desktop.core.logging_setup import RedactingFormatter, redact
 from govmail_desktop.core.paths import AppPaths
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     policy_cmd.register(subparsers)
     check_server.register(subparsers)
     inspect.register(subparsers)
+    doctor.register(subparsers)
     return parser
 
 

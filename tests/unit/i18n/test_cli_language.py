@@ -120,7 +120,7 @@ def test_every_listed_text_has_thai(thai):
 ADMIN_KEPT = KEPT_WORDS | {"COMMAND", "ACTION", "HOST", "FILE", "NAME", "SECONDS", "N", "IP", "PORT",
                            "IPv", "PEM", "JSON", "IMAP", "SMTP", "CA", "TLS", "DNS", "locale", "input",
                            "standard", "tls", "starttls", "policy", "show", "validate", "check", "server", "admin",
-                           "inspect", "eml", "json"}
+                           "inspect", "eml", "json", "doctor"}
 
 
 def run_admin(*args: str) -> subprocess.CompletedProcess[str]:
@@ -130,8 +130,8 @@ def run_admin(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("command", [(), ("policy",), ("check-server",), ("inspect",)],
-                         ids=["top", "policy", "check-server", "inspect"])
+@pytest.mark.parametrize("command", [(), ("policy",), ("check-server",), ("inspect",), ("doctor",)],
+                         ids=["top", "policy", "check-server", "inspect", "doctor"])
 def test_admin_help_in_thai_has_no_english(command):
     proc = run_admin("--lang", "th", *command, "--help")
     assert proc.returncode == 0, proc.stderr
