@@ -53,7 +53,12 @@ from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.i18n import catalog
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
-from govmail_desktop.wiring.accounts import account_saved_handler, first_run, make_setup_wizard_launcher
+from govmail_desktop.wiring.accounts import (
+    account_saved_handler,
+    first_run,
+    make_provisioned_start,
+    make_setup_wizard_launcher,
+)
 from govmail_desktop.wiring.command_line import _language_for_help, display_problem, parse_args
 from govmail_desktop.wiring.compose import attach_composer, open_composer, open_drafts, resume_draft
 from govmail_desktop.wiring.context import AppContext, AppOverrides
@@ -296,6 +301,9 @@ def _run(
         policy, settings, passwords, on_saved=account_saved_handler(mailboxes)
     )
     window.set_add_account_handler(launcher)
+    # 8b. The account the machine policy provisions (policy/provisioning.py), set up at first run.
+    provisioned_start = make_provisioned_start(
+        policy, settings, passwords, account_saved_handler(mailboxes), bridge, overrides.os_user)
 
     # 9. Show, say what went wrong at start-up, first run, the event loop.
     window.show()
@@ -312,7 +320,7 @@ def _run(
         bridge.warning(SETTINGS_PROBLEMS)
     if language.missing:
         log.warning("Missing translation files: %s", ", ".join(language.missing))
-    first_run(settings, window, None if args.self_test else launcher)
+    first_run(settings, window, *((None, None) if args.self_test else (launcher, provisioned_start)))
     # Drafts an earlier run left on disk (it crashed or was killed): offered back.
     from govmail_desktop.ui.draft_recovery import offer_unsent_drafts
 

@@ -65,7 +65,9 @@ from govmail_desktop.i18n.catalog import current_language
 from govmail_desktop.models.plain_text import plain_label
 from govmail_desktop.policy import api
 from govmail_desktop.policy import messages as policy_messages
+from govmail_desktop.policy.provisioning import Provisioned
 from govmail_desktop.services.account_setup import AccountSetupService, SetupResult
+from govmail_desktop.ui.provisioned_page import ProvisionedPage
 
 log = logging.getLogger(__name__)
 
@@ -698,17 +700,21 @@ class SetupWizard(QWizard):
 
     account_saved = Signal(object)
 
-    def __init__(self, service: AccountSetupService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: AccountSetupService, parent: QWidget | None = None, *, provisioned: Provisioned | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("setupWizard")
         self.service = service
         self.policy = service.policy
-        self.locks = _policy_locks(self.policy)
+        self.locks = {} if provisioned is not None else _policy_locks(self.policy)
         self.draft: Account | None = None
         self.abandoned = False
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.account_page = AccountPage(self)
+        # With provisioning (the policy sets the account up) page one asks only for the password.
+        self.account_page: AccountPage | ProvisionedPage = (
+            AccountPage(self) if provisioned is None else ProvisionedPage(self, provisioned))
         self.check_page = CheckPage(self)
         self.addPage(self.account_page)
         self.addPage(self.check_page)

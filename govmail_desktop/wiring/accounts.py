@@ -1,5 +1,7 @@
 """Adding an account: the setup wizard's launcher, a saved account joining the mailboxes,
-the wizard at first run.
+the wizard at first run — or, when the machine policy provisions the account
+(policy/provisioning.py), the password-only wizard, or no wizard at all when the password
+is asked each session (the password prompt asks at connect time).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from PySide6.QtWidgets import QWidget
 
     from govmail_desktop.core.accounts import Account
+    from govmail_desktop.core.os_user import OsUser
+    from govmail_desktop.policy.provisioning import Provisioned
     from govmail_desktop.policy.sources import EffectivePolicy
     from govmail_desktop.services.account_setup import PasswordKeeper
+    from govmail_desktop.services.message_bridge import MessageBridge
     from govmail_desktop.wiring.context import SetupWizardLauncher
     from govmail_desktop.wiring.mailboxes import Mailboxes
 
@@ -30,18 +35,80 @@ def make_setup_wizard_launcher(
     wizard), and a saved account goes to ``on_saved``."""
 
     def launch(parent: QWidget) -> None:
-        from PySide6.QtCore import Qt
-
-        from govmail_desktop.services.account_setup import AccountSetupService
-        from govmail_desktop.ui.setup_wizard import SetupWizard
-
-        service = AccountSetupService(policy, passwords.store, settings=settings, passwords=passwords)
-        wizard = SetupWizard(service, parent=parent)
-        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        wizard.account_saved.connect(on_saved)
-        wizard.open()
+        open_setup_wizard(parent, policy, settings, passwords, on_saved)
 
     return launch
+
+
+def open_setup_wizard(
+    parent: QWidget,
+    policy: EffectivePolicy,
+    settings: Settings,
+    passwords: PasswordKeeper,
+    on_saved: Callable[[Account], None],
+    provisioned: Provisioned | None = None,
+) -> None:
+    """One setup wizard (non-modal); with ``provisioned``, the password-only one."""
+    from PySide6.QtCore import Qt
+
+    from govmail_desktop.services.account_setup import AccountSetupService
+    from govmail_desktop.ui.setup_wizard import SetupWizard
+
+    service = AccountSetupService(policy, passwords.store, settings=settings, passwords=passwords)
+    wizard = SetupWizard(service, parent=parent, provisioned=provisioned)
+    wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    wizard.account_saved.connect(on_saved)
+    wizard.open()
+
+
+#: At first run with provisioning: sets the account up (or says why not); True when it did.
+ProvisionedStart = Callable[["QWidget"], bool]
+
+
+def make_provisioned_start(
+    policy: EffectivePolicy,
+    settings: Settings,
+    passwords: PasswordKeeper,
+    on_saved: Callable[[Account], None],
+    bridge: MessageBridge,
+    user: OsUser | None = None,
+) -> ProvisionedStart | None:
+    """What the first run does when the machine policy provisions the account (None: it does
+    not). ``user``: the OS user (None: the system's, core/os_user.py)."""
+    section = policy.policy.provisioning
+    if policy.error is not None or not section.enabled:
+        return None
+
+    def start(window: QWidget) -> bool:
+        from govmail_desktop.core.accounts import AccountStore
+        from govmail_desktop.core.errors import GovMailError
+        from govmail_desktop.core.os_user import current_os_user
+        from govmail_desktop.policy.provisioning import ProvisioningFailed, provision
+
+        try:
+            made = provision(section, user or current_os_user(), policy.check_account_address)
+        except ProvisioningFailed as exc:
+            log.warning("Account provisioning failed: %s", exc.detail)
+            bridge.report_error(exc)
+            return True  # the policy's account, or none: IT staff must fix the policy
+        if made.ask_name or not made.ask_each_session:
+            log.info("Provisioned account %s: asking for the password", made.account.address)
+            open_setup_wizard(window, policy, settings, passwords, on_saved, provisioned=made)
+            return True
+        # Asked each session and nothing else to ask: saved now, the password is asked when
+        # the account first connects (ui/password_prompt.py) and kept in memory only.
+        store = AccountStore(settings)
+        try:
+            store.add(made.account)
+            store.save()
+        except GovMailError as exc:
+            bridge.report_error(exc)
+            return True
+        log.info("Provisioned account %s saved (password asked each session)", made.account.address)
+        on_saved(made.account)
+        return True
+
+    return start
 
 
 def account_saved_handler(mailboxes: Mailboxes) -> Callable[[Account], None]:
@@ -54,11 +121,18 @@ def account_saved_handler(mailboxes: Mailboxes) -> Callable[[Account], None]:
     return on_saved
 
 
-def first_run(settings: Settings, window: QWidget, launcher: SetupWizardLauncher | None) -> None:
-    """With no usable account yet, open the setup wizard."""
+def first_run(
+    settings: Settings,
+    window: QWidget,
+    launcher: SetupWizardLauncher | None,
+    provisioned: ProvisionedStart | None = None,
+) -> None:
+    """With no usable account yet, set up the one the policy provisions, else open the wizard."""
     from govmail_desktop.core.accounts import needs_setup
 
     if not needs_setup(settings):
+        return
+    if provisioned is not None and provisioned(window):
         return
     if launcher is None:
         log.info("No account configured; no setup wizard connected")

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from PySide6.QtWidgets import QApplication, QWidget
 
     from govmail_desktop.core.accounts import Account
+    from govmail_desktop.core.os_user import OsUser
     from govmail_desktop.credentials import CredentialStore
     from govmail_desktop.mime.mailto import ComposeRequest
     from govmail_desktop.policy.sources import EffectivePolicy
@@ -73,6 +74,8 @@ class AppOverrides:
     tray_factory: TrayFactory | None = None
     #: Opens the composer for a launch's request instead of :func:`open_composer`.
     open_composer: ComposerOpener | None = None
+    #: The OS user account provisioning expands (login name, full name) instead of the system's.
+    os_user: OsUser | None = None
 
 
 @dataclass
