@@ -11,7 +11,7 @@ SEARCH_BENCH_ARGS ?=
 TS_FILES := $(wildcard translations/*.ts)
 QM_FILES := $(patsubst translations/%.ts,govmail_desktop/_generated/%.qm,$(TS_FILES))
 
-.PHONY: run test lint test-interop demo bench fuzz translations i18n-update policy-templates bundle deb test-deb bench-startup clean system-deps-run system-deps-test system-deps-interop system-deps-package
+.PHONY: run test lint test-interop demo bench fuzz translations i18n-update policy-templates bundle deb test-deb msi test-msi test-packaging bench-startup clean system-deps-run system-deps-test system-deps-interop system-deps-package
 
 run: system-deps-run $(VENV)/.stamp-run translations
 	$(PY) -m govmail_desktop $(ARGS)
@@ -105,6 +105,20 @@ deb: system-deps-package bundle
 test-deb: system-deps-test deb $(VENV)/.stamp-test
 	@test "$$(id -u)" -eq 0 || { echo "make test-deb needs root (debootstrap, mount, chroot)" >&2; exit 1; }
 	$(PY) -m pytest -m packaging tests/packaging/test_deb.py -p no:cacheprovider $(PYTEST_ARGS)
+
+# The Windows installer build/msi/GovMail-Desktop-<version>.msi: wixl (msitools) over
+# packaging/windows/govmail.wxs and the bundle's file list (tools/build_msi.py). Built here
+# over the Linux bundle to check the WiX source; the real MSI is built over the Windows bundle.
+msi: system-deps-test bundle
+	$(PY) tools/build_msi.py build/bundle/govmail-desktop
+
+# The MSI's packaging test deselected by `make test` (tests/packaging/test_msi.py, marker
+# packaging): wixl over the real bundle's file list, then the msiinfo table checks. Seconds
+# once the bundle is built.
+test-msi: system-deps-test $(VENV)/.stamp-test bundle
+	$(PY) -m pytest -m packaging tests/packaging/test_msi.py -p no:cacheprovider $(PYTEST_ARGS)
+
+test-packaging: test-msi
 
 # Cold start to the first window: the bundle, python -m govmail_desktop, a bare PySide6 window.
 bench-startup: bundle

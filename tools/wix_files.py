@@ -37,6 +37,8 @@ COMPONENT_GROUP = "BundleFiles"
 #: resolves relative ones from its working directory, so build_msi.py runs it in the bundle
 #: directory with ``-D BundleDir=.``.
 SOURCE_VAR = "BundleDir"
+#: The code page wixl writes the database in: names outside it come out empty.
+MSI_CODEPAGE = "cp1252"
 
 
 class BundleError(Exception):
@@ -60,22 +62,36 @@ def stable_id(prefix: str, relative: str) -> str:
 
 
 def bundle_files(root: Path) -> list[str]:
-    """Every file under ``root`` as a POSIX path relative to it, sorted (links are refused)."""
+    """Every file under ``root`` as a POSIX path relative to it, sorted.
+
+    A symbolic link to a file inside the bundle (PyInstaller makes some on Linux, never on
+    Windows) becomes a copy of that file, as an MSI holds no links; a link to a folder, or one
+    that leads outside the bundle or nowhere, is an error.
+    """
     if not root.is_dir():
         raise BundleError(f"not a directory: {root}")
+    top = root.resolve()
     out: list[str] = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         base = Path(folder)
         for name in dirs:
             if (base / name).is_symlink():
-                raise BundleError(f"symbolic link in the bundle (an MSI cannot hold one): {base / name}")
+                raise BundleError(f"link to a folder in the bundle (an MSI cannot hold one): {base / name}")
         for name in files:
             path = base / name
             if path.is_symlink():
-                raise BundleError(f"symbolic link in the bundle (an MSI cannot hold one): {path}")
+                target = path.resolve()
+                if not target.is_file() or not target.is_relative_to(top):
+                    raise BundleError(f"link to nothing or to outside the bundle: {path} -> {os.readlink(path)}")
             out.append(path.relative_to(root).as_posix())
     if not out:
         raise BundleError(f"the bundle directory is empty: {root}")
+    for rel in out:
+        try:
+            rel.encode(MSI_CODEPAGE)
+        except UnicodeEncodeError:
+            raise BundleError(f"a name the MSI's code page ({MSI_CODEPAGE}) cannot hold "
+                              f"(wixl would write it empty): {rel}") from None
     seen: dict[str, str] = {}
     for rel in out:
         other = seen.setdefault(windows_path(rel), rel)
