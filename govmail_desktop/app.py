@@ -267,6 +267,7 @@ def _run(
 
     # 6. The main window.
     window = ctx.window = build_main_window(settings, language, bridge)
+    window.set_policy_origin(policy.origins(), ok=policy.ok)  # Help → About names it
     log.info("Main window built")
 
     # 7. The mailboxes: per account cache → queue → sync → service → models; tray, controller.

@@ -19,7 +19,6 @@ from typing import Any, TextIO
 
 from govmail_desktop.admin.output import emit, emit_json
 from govmail_desktop.i18n import translate
-from govmail_desktop.policy import messages as m
 from govmail_desktop.policy.model import Problem
 from govmail_desktop.policy.schema import KEYS, LOCKED_SETTINGS
 from govmail_desktop.policy.sources import (
@@ -27,6 +26,7 @@ from govmail_desktop.policy.sources import (
     EffectivePolicy,
     load_machine_policy,
     load_policy_file,
+    source_text,
     validate_file,
 )
 
@@ -70,10 +70,6 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def _source_label(label: str) -> str:
-    return m.DEFAULT_SOURCE.text() if label == DEFAULT_SOURCE else label
-
-
 def _value_text(value: Any) -> str:
     if value is None:
         return translate("AdminPolicy", "(not set)")
@@ -103,13 +99,15 @@ def run_show(args: argparse.Namespace) -> int:
         emit(translate("AdminPolicy", "Status: INVALID — the app will connect to no server until this is fixed:"),
               file=out)
         _print_problems(eff.problems, out)
+    emit(translate("AdminPolicy", "Policy source: {sources}").format(
+        sources=", ".join(source_text(label) for label in eff.origins())), file=out)
     emit(file=out)
     for path in KEYS:
         if path not in eff.values:
             continue
         emit(f"{path} = {_value_text(eff.values[path])}", file=out)
         emit("    " + translate("AdminPolicy", "source: {source}").format(
-            source=_source_label(eff.sources.get(path, DEFAULT_SOURCE))), file=out)
+            source=source_text(eff.sources.get(path, DEFAULT_SOURCE))), file=out)
     locked = eff.locked_settings()
     emit(f"{LOCKED_SETTINGS}:", file=out)
     if not locked:
@@ -118,7 +116,7 @@ def run_show(args: argparse.Namespace) -> int:
         path = f"{LOCKED_SETTINGS}.{key}"
         emit(f"    {key} = {_value_text(value)}", file=out)
         emit("        " + translate("AdminPolicy", "source: {source}").format(
-            source=_source_label(eff.sources.get(path, DEFAULT_SOURCE))), file=out)
+            source=source_text(eff.sources.get(path, DEFAULT_SOURCE))), file=out)
     return 0 if eff.ok else 1
 
 

@@ -98,6 +98,23 @@ class EffectivePolicy:
     def ok(self) -> bool:
         return self.error is None
 
+    def origins(self) -> tuple[str, ...]:
+        """Where the policy in force came from, in the order applied: the machine policy file,
+        the registry key (REGISTRY_ROOT, however many values it set), then DEFAULT_SOURCE for
+        what none of them set. A source that was refused is named too (it set nothing, and
+        the policy fails closed). Show each with :func:`source_text`."""
+        labels = dict.fromkeys(
+            REGISTRY_ROOT if label.startswith(REGISTRY_ROOT) else label
+            for label in (*self.sources.values(), *(problem.source for problem in self.problems))
+            if label and label != DEFAULT_SOURCE
+        )
+        ordered = [label for label in labels if label != REGISTRY_ROOT]
+        if REGISTRY_ROOT in labels:
+            ordered.append(REGISTRY_ROOT)  # applied over the file
+        if DEFAULT_SOURCE in self.sources.values() or not ordered:
+            ordered.append(DEFAULT_SOURCE)
+        return tuple(ordered)
+
     def server_policy(self, registry: AddressRegistry | None = None) -> api.ServerPolicy:
         """What net/ enforces: the real checks, or refuse-everything when broken.
         ``registry`` says which addresses are public and where (default: the RIR data)."""
@@ -183,6 +200,12 @@ class EffectivePolicy:
             "policy": nest(self.values),
             "sources": dict(self.sources),
         }
+
+
+def source_text(label: str, lang: str | None = None) -> str:
+    """A source as people read it: the built-in default in their language; a file path or
+    registry key as it is."""
+    return m.DEFAULT_SOURCE.text(lang) if label == DEFAULT_SOURCE else label
 
 
 # -- reading sources -------------------------------------------------------------

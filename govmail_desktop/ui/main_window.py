@@ -24,7 +24,7 @@ to a folder, F5 get messages.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -59,7 +59,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -69,11 +68,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from govmail_desktop import APP_NAME, __version__
 from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.ui import icons
+from govmail_desktop.ui.about_box import open_about_box
 from govmail_desktop.ui.message_delegate import MarksDelegate, SubjectDelegate
 from govmail_desktop.ui.preview_pane import PreviewPane
 from govmail_desktop.ui.quick_filter import QuickFilterBar
@@ -255,6 +254,9 @@ class MainWindow(QMainWindow):
         self.add_account_action.setEnabled(False)
         self.add_account_action.triggered.connect(self._on_add_account)
         self._add_account_handler: Callable[[QWidget], None] | None = None
+        #: Where the machine policy came from (EffectivePolicy.origins) and whether it is valid.
+        self._policy_origins: tuple[str, ...] = ()
+        self._policy_ok = True
         self.special_folders_action = self._action("specialFoldersAction")
         self.special_folders_action.setEnabled(False)  # the mailbox controller enables it
         self._mail_settings_source: Callable[[], MailSettings] = MailSettings
@@ -798,6 +800,12 @@ class MainWindow(QMainWindow):
         self._add_account_handler = handler
         self.set_action_state(self.add_account_action, handler is not None, REASON_NO_SETUP)
 
+    def set_policy_origin(self, origins: Sequence[str], *, ok: bool) -> None:
+        """What Help → About says about the policy: its sources (EffectivePolicy.origins) and
+        whether it is valid (a broken policy lets the app connect nowhere)."""
+        self._policy_origins = tuple(origins)
+        self._policy_ok = ok
+
     def set_folder_model(self, model: QAbstractItemModel) -> None:
         """Show an account's folder tree; messages dragged from the list can be dropped on it."""
         set_icons = getattr(model, "set_icon_provider", None)
@@ -1050,24 +1058,4 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setObjectName("aboutBox")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setWindowTitle(self.tr("About GovMail Desktop"))
-        box.setIconPixmap(icons.icon(icons.APP_ICON).pixmap(QSize(64, 64)))
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(
-            f"<h3>{APP_NAME}</h3><p>"
-            + self.tr("Version {version}").format(version=__version__)
-            + "</p><p>"
-            + self.tr(
-                "This program connects only to mail servers in Thailand that your agency "
-                "allows, following the Cabinet resolution of 18 December 2007 on the use "
-                "of domestic government e-mail servers (domestic-server policy)."
-            )
-            + "</p><p>"
-            + self.tr("Thai font: Sarabun (SIL Open Font License).")
-            + "</p>"
-        )
-        box.setStandardButtons(QMessageBox.StandardButton.Ok)
-        box.open()
+        open_about_box(self, self._policy_origins, self._policy_ok)
