@@ -227,12 +227,17 @@ def build(bundle: Path, output: Path, *, version: str = __version__) -> Path:
     return output
 
 
+def default_output(version: str = __version__) -> Path:
+    """Where ``make msi`` puts the MSI: ``build/msi/GovMail-Desktop-<version>.msi``."""
+    return ROOT / "build" / "msi" / f"GovMail-Desktop-{version}.msi"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("bundle", type=Path, help="the PyInstaller onedir bundle (build/bundle/govmail-desktop)")
     parser.add_argument("-o", "--output", type=Path, help="the MSI (default build/msi/GovMail-Desktop-<version>.msi)")
     args = parser.parse_args(argv)
-    output = args.output or ROOT / "build" / "msi" / f"GovMail-Desktop-{__version__}.msi"
+    output = args.output or default_output()
     try:
         built = build(args.bundle, output)
     except BuildError as exc:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path, PureWindowsPath
@@ -169,6 +170,21 @@ def test_a_bundle_without_the_app_is_a_clear_build_error(tmp_path: Path) -> None
     root = make_tree(tmp_path / "b", {"_internal/base_library.zip": b"PK"})
     with pytest.raises(build_msi.BuildError, match="no govmail.exe"):
         build_msi.build(root, tmp_path / "out" / "x.msi")
+
+
+def test_make_msi_runs_the_script_and_names_the_msi_after_the_version(small_bundle: Path, tmp_path: Path) -> None:
+    assert build_msi.default_output() == ROOT / "build" / "msi" / f"GovMail-Desktop-{govmail_desktop.__version__}.msi"
+    out = tmp_path / "GovMail-Desktop-x.msi"
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "build_msi.py"), str(small_bundle), "-o", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert properties(out)["ALLUSERS"] == "1"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    failed = subprocess.run([sys.executable, str(ROOT / "tools" / "build_msi.py"), str(empty), "-o", str(out)],
+                            capture_output=True, text=True, check=False)
+    assert failed.returncode == 1
+    assert "build_msi: no govmail.exe" in failed.stderr
 
 
 @pytest.mark.parametrize(("version", "expected"), [("0.1.0", "0.1.0"), ("1.2", "1.2.0"), ("0.2.0rc1", "0.2.0")])
