@@ -55,9 +55,11 @@ from govmail_desktop.i18n import catalog
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.wiring.accounts import (
     account_saved_handler,
+    enforce_provisioned_account,
     first_run,
     make_provisioned_start,
     make_setup_wizard_launcher,
+    provisioned_address_for,
 )
 from govmail_desktop.wiring.command_line import _language_for_help, display_problem, parse_args
 from govmail_desktop.wiring.compose import attach_composer, open_composer, open_drafts, resume_draft
@@ -271,6 +273,9 @@ def _run(
     log.info("Main window built")
 
     # 7. The mailboxes: per account cache → queue → sync → service → models; tray, controller.
+    # 7a. The account the machine policy provisions is locked to the policy's servers and login.
+    ctx.provisioned_address = provisioned_address_for(policy, overrides.os_user)
+    enforce_provisioned_account(policy, settings, ctx.provisioned_address, overrides.os_user)
     mailboxes = ctx.mailboxes = open_mailboxes(ctx, overrides)
     drafts = ctx.drafts = open_drafts(ctx)
     # 7c. Writing mail: the composer behind Write / Reply / Forward, the outboxes' answers.

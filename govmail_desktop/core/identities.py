@@ -20,7 +20,7 @@ the caller saves it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -68,6 +68,13 @@ class Signature:
     #: The identity's address this signature is for ("": every identity of the account).
     identity: str = ""
     default: bool = False
+    #: The lines of a signature the machine policy sets (provisioning.signature): it is the
+    #: account's only one, never stored nor edited. () for the user's own signatures.
+    fixed_lines: tuple[str, ...] = ()
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.fixed_lines)
 
     @staticmethod
     def new(account_id: str, **values: Any) -> Signature:
@@ -76,6 +83,8 @@ class Signature:
     @property
     def lines(self) -> list[str]:
         """The signature's lines as they go into the message (empty fields left out)."""
+        if self.fixed_lines:
+            return list(self.fixed_lines)
         lines = [self.name.strip(), self.position.strip(), self.agency.strip()]
         if self.phone.strip():
             lines.append(translate("Signature", "Tel. {phone}").format(phone=self.phone.strip()))
@@ -100,8 +109,12 @@ class ComposerProfiles:
     Changes go into the settings at once; the caller calls ``settings.save()``.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self, settings: Settings, locked_signature: Callable[[str], Signature | None] | None = None
+    ) -> None:
         self.settings = settings
+        #: account id -> the signature the machine policy sets for it (None: the user's own)
+        self.locked_signature = locked_signature or (lambda _account_id: None)
         self.problems: list[str] = []
         self._identities: list[Identity] = []
         self._signatures: list[Signature] = []
@@ -129,7 +142,7 @@ class ComposerProfiles:
     def _write(self) -> None:
         self.settings.set_section(SETTINGS_SECTION, {
             "identities": [asdict(i) for i in self._identities],
-            "signatures": [asdict(s) for s in self._signatures],
+            "signatures": [_stored(s) for s in self._signatures],
         })
 
     # -- identities
@@ -179,7 +192,11 @@ class ComposerProfiles:
 
     # -- signatures
     def signatures(self, account_id: str, identity: str | None = None) -> list[Signature]:
-        """The account's signatures; with ``identity``, those for that address or for any."""
+        """The account's signatures; with ``identity``, those for that address or for any.
+        An account whose signature the policy sets has that one only."""
+        locked = self.locked_signature(account_id)
+        if locked is not None:
+            return [locked]
         found = [s for s in self._signatures if s.account_id == account_id]
         if identity is not None:
             key = identity.casefold()
@@ -193,7 +210,10 @@ class ComposerProfiles:
         return candidates[0] if candidates else None
 
     def save_signature(self, signature: Signature) -> Signature:
-        """Add or replace (by id); a default one makes the others of its scope not default."""
+        """Add or replace (by id); a default one makes the others of its scope not default.
+        ValueError for an account whose signature the policy sets."""
+        if signature.locked or self.locked_signature(signature.account_id) is not None:
+            raise ValueError("the signature of this account is set by the policy")
         signature = _signature(asdict(signature))  # validated like a loaded one
         kept = [s for s in self._signatures if s.id != signature.id]
         if signature.default:
@@ -212,6 +232,19 @@ class ComposerProfiles:
     def remove_signature(self, signature_id: str) -> None:
         self._signatures = [s for s in self._signatures if s.id != signature_id]
         self._write()
+
+
+def _stored(signature: Signature) -> dict[str, Any]:
+    data = asdict(signature)
+    del data["fixed_lines"]  # only the policy's signature has lines of its own, and it is never stored
+    return data
+
+
+def policy_signature(account_id: str, lines: Iterable[str]) -> Signature:
+    """The signature the machine policy sets for an account (provisioning.signature)."""
+    return Signature(id=f"policy-{account_id}", account_id=account_id,
+                     label=translate("Signature", "Set by your agency's policy"),
+                     default=True, fixed_lines=tuple(lines))
 
 
 def _list(value: Any) -> Iterable[Any]:
@@ -262,4 +295,4 @@ def _signature(entry: Any) -> Signature:
     )
 
 
-__all__ = ["SIGNATURE_SEPARATOR", "ComposerProfiles", "Identity", "Signature"]
+__all__ = ["SIGNATURE_SEPARATOR", "ComposerProfiles", "Identity", "Signature", "policy_signature"]

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from PySide6.QtWidgets import QWidget
 
     from govmail_desktop.core.accounts import Account
+    from govmail_desktop.core.identities import Signature
     from govmail_desktop.core.os_user import OsUser
     from govmail_desktop.policy.provisioning import Provisioned
     from govmail_desktop.policy.sources import EffectivePolicy
@@ -139,3 +140,76 @@ def first_run(
         return
     log.info("No account configured: opening the setup wizard")
     launcher(window)
+
+
+def provisioned_address_for(policy: EffectivePolicy, user: OsUser | None = None) -> str | None:
+    """The address the machine policy provisions for this user (None: it provisions none, or
+    cannot for this user — the first run says why)."""
+    from govmail_desktop.core.os_user import current_os_user
+    from govmail_desktop.policy.provisioning import ProvisioningFailed, provisioned_address
+
+    section = policy.policy.provisioning
+    if policy.error is not None or not section.enabled:
+        return None
+    try:
+        return provisioned_address(section, user or current_os_user())
+    except ProvisioningFailed:
+        return None
+
+
+def enforce_provisioned_account(
+    policy: EffectivePolicy, settings: Settings, address: str | None, user: OsUser | None = None
+) -> None:
+    """The provisioned account is locked: its servers, login and password mode are the policy's,
+    whatever the settings file says (an edited file, or a policy that moved the servers)."""
+    from dataclasses import replace
+
+    from govmail_desktop.core.accounts import AccountStore
+    from govmail_desktop.core.errors import GovMailError
+    from govmail_desktop.core.os_user import current_os_user
+    from govmail_desktop.policy.provisioning import ProvisioningFailed, provision
+
+    if address is None:
+        return
+    store = AccountStore(settings)
+    existing = store.find(address)
+    if existing is None:
+        return
+    try:
+        made = provision(policy.policy.provisioning, user or current_os_user(), policy.check_account_address,
+                         account_id=existing.id).account
+    except (ProvisioningFailed, GovMailError) as exc:
+        log.warning("Provisioned account not checked: %s", getattr(exc, "detail", exc))
+        return
+    wanted = replace(existing, imap=made.imap, smtp=made.smtp, login=made.login,
+                     ask_password_each_session=made.ask_password_each_session)
+    if wanted == existing:
+        return
+    log.info("Provisioned account %s: servers and login set back to the policy's", existing.id)
+    store.update(wanted)
+    try:
+        store.save()
+    except GovMailError as exc:  # in force for this run all the same
+        log.warning("Provisioned account could not be saved: %s", exc.detail)
+
+
+def policy_signature_lookup(
+    policy: EffectivePolicy, settings: Settings, address: str | None
+) -> Callable[[str], Signature | None] | None:
+    """account id → the signature the policy locks for it (provisioning.signature), for
+    core.identities.ComposerProfiles; None when the policy locks none."""
+    section = policy.policy.provisioning
+    if address is None or not section.signature:
+        return None
+
+    def lookup(account_id: str) -> Signature | None:
+        from govmail_desktop.core.accounts import AccountStore
+        from govmail_desktop.core.identities import policy_signature
+        from govmail_desktop.policy.provisioning import signature_lines
+
+        account = AccountStore(settings).get(account_id)
+        if account is None or address is None or account.address.casefold() != address.casefold():
+            return None
+        return policy_signature(account_id, signature_lines(section, account.display_name, account.address))
+
+    return lookup

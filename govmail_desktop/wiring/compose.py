@@ -41,7 +41,8 @@ def attach_composer(ctx: AppContext, mailboxes: Mailboxes, drafts: DraftsService
     keep their drafts at shutdown."""
     assert ctx.window is not None, "the window is built before the composer"
     book = open_address_book(ctx, mailboxes)
-    launcher = build_composer(ctx.window, ctx.settings, ctx.policy, ctx.bridge, mailboxes, drafts, book)
+    launcher = build_composer(ctx.window, ctx.settings, ctx.policy, ctx.bridge, mailboxes, drafts, book,
+                              provisioned_address=ctx.provisioned_address)
     ctx.shutdown_hooks.append(launcher.close_all)
     return launcher
 
@@ -88,6 +89,7 @@ def open_address_book(ctx: AppContext, mailboxes: Mailboxes) -> AddressBook | No
 def build_composer(
     window: MainWindow, settings: Settings, policy: EffectivePolicy, bridge: MessageBridge,
     mailboxes: Mailboxes, drafts: DraftsService, address_book: AddressBook | None = None,
+    *, provisioned_address: str | None = None,
 ) -> ComposeLauncher:
     """What starts a composer (identities, signatures, the policy's rules, the
     pre-send check, the drafts, each account's outbox) and the launcher behind Write /
@@ -105,7 +107,10 @@ def build_composer(
     from govmail_desktop.ui.composer.signatures import SignatureEditor
 
     store = drafts.store
-    profiles = ComposerProfiles(settings)
+    from govmail_desktop.wiring.accounts import policy_signature_lookup
+
+    # The provisioned account's signature is the policy's (provisioning.signature), not editable.
+    profiles = ComposerProfiles(settings, policy_signature_lookup(policy, settings, provisioned_address))
     for problem in profiles.problems:
         log.warning("Composer settings: %s", problem)
     recipient_policy = policy.recipient_policy()  # a broken policy blocks every recipient

@@ -101,4 +101,6 @@ class AppContext:
     instance: InstanceServer | None = None
     #: Search over every account's local index (issue 13); None: not built.
     search: SearchService | None = None
+    #: The address of the account the machine policy provisions for this user (None: none).
+    provisioned_address: str | None = None
     shutdown_hooks: list[Callable[[], None]] = field(default_factory=list)

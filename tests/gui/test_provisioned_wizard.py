@@ -147,3 +147,28 @@ def test_ask_each_session_never_writes_the_keyring(qtbot, mail_servers, keyring_
     assert session.get(account.id) == mail_servers.password
     assert keyring_store.get_password(account.id) is None  # the real Secret Service holds nothing
     assert "each time" in wizard.check_page.done_label.text()
+
+
+def test_the_signature_editor_shows_the_policys_signature_locked(qtbot, tmp_path):
+    from govmail_desktop.core.identities import ComposerProfiles
+    from govmail_desktop.ui.composer.signatures import SignatureEditor
+    from govmail_desktop.wiring.accounts import policy_signature_lookup
+
+    policy = provisioning_policy(None, ("imap.mail.go.th", 993, "tls"), ("smtp.mail.go.th", 465, "tls"),
+                                 signature=["{name}", "{address}"])
+    settings = Settings.load(tmp_path / "settings.json")
+    account = provision(policy.policy.provisioning, USER, policy.check_account_address).account
+    AccountStore(settings).add(account)
+    profiles = ComposerProfiles(settings, policy_signature_lookup(policy, settings, account.address))
+    editor = SignatureEditor(profiles, [(account.id, profiles.identities(account))])
+    qtbot.addWidget(editor)
+    editor.show()
+    assert editor.list.count() == 1
+    assert not editor.editor.isEnabled() and not editor.remove_button.isEnabled()
+    assert not editor.add_button.isEnabled()
+    assert editor.editor.toolTip() == "Set by your agency's policy"
+    assert editor.preview.toPlainText().splitlines() == ["-- ", "อลิซ ทดสอบ", "alice@agency.go.th"]
+    editor.add_signature()  # no way around it
+    editor.accept()
+    assert profiles.signatures(account.id)[0].locked
+    assert (settings.section("composer") or {}).get("signatures", []) == []

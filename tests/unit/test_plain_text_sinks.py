@@ -101,6 +101,12 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("ui/search_view.py", "show_error", "text"):
         "rich text on purpose (the bad part of the query underlined): built by error_html and the line "
         "above it from html.escape()d pieces only",
+    ("ui/provisioned_page.py", "__init__", "account.display_name"):
+        "QLineEdit.setText (an input field shows plain text); the name from the OS account",
+    ("ui/provisioned_page.py", "_read_only", "text"):
+        "QLineEdit.setText (a read-only input field shows plain text); the provisioned address",
+    ("ui/provisioned_page.py", "retranslate_ui", "self._server_text(server)"):
+        "QLineEdit.setText (a read-only input field shows plain text); the policy's server and port",
     ("ui/composer/identities.py", "_store_current", "self._label(entry)"):
         "QListWidgetItem.setText (a list item shows plain text); the identity's name and address",
 }

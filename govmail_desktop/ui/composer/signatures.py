@@ -124,8 +124,12 @@ class SignatureEditor(AccountItemsDialog):
     def _on_current(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         self._current = str(item.data(SIGNATURE_ID_ROLE)) if item is not None else None
         signature = self._working.get(self._current or "")
-        self.editor.setEnabled(signature is not None)
-        self.remove_button.setEnabled(signature is not None)
+        locked = signature is not None and signature.locked
+        # The policy's signature (provisioning.signature) is shown, not edited, saying why.
+        self.editor.setEnabled(signature is not None and not locked)
+        self.remove_button.setEnabled(signature is not None and not locked)
+        self.add_button.setEnabled(not self._account_locked())
+        self.editor.setToolTip(self.tr("Set by your agency's policy") if locked else "")
         shown = signature or Signature(id="", account_id="")
         for edit, value in ((self.label_edit, shown.label), (self.name_edit, shown.name),
                             (self.position_edit, shown.position), (self.agency_edit, shown.agency),
@@ -137,7 +141,12 @@ class SignatureEditor(AccountItemsDialog):
         self.default_box.blockSignals(False)
         self.preview.setPlainText(shown.text())
 
+    def _account_locked(self) -> bool:
+        return any(s.locked and s.account_id == self._account_id() for s in self._working.values())
+
     def add_signature(self) -> None:
+        if self._account_locked():
+            return
         identities = self._identities()
         signature = Signature.new(self._account_id(), label=self.tr("Signature {n}").format(n=self.list.count() + 1),
                                   name=identities[0].name if identities else "",
@@ -178,6 +187,7 @@ class SignatureEditor(AccountItemsDialog):
         for signature_id in self._removed:
             self.profiles.remove_signature(signature_id)
         for signature in self._working.values():
-            self.profiles.save_signature(signature)
+            if not signature.locked:
+                self.profiles.save_signature(signature)
         self.saved.emit()
         super().accept()
