@@ -20,6 +20,7 @@ import subprocess
 import sys
 import uuid
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path, PureWindowsPath
 
 import pytest
@@ -455,6 +456,36 @@ def test_policy_values_have_one_property_each_named_after_the_key(msi: Path) -> 
         row = rows[(POLICY_KEY + ("\\" + section if section else ""), name)]
         assert row["Value"] == value
         assert comps[row["Component_"]]["Condition"] == prop
+
+
+#: Windows Installer's own properties a generated name must never take.
+RESERVED_PROPERTIES = {"ALLUSERS", "INSTALLDIR", "TARGETDIR", "REMOVE", "REINSTALL", "REINSTALLMODE", "ADDLOCAL",
+                       "REBOOT", "POLICYFILE", "REMOVEUSERDATA", "MSIRESTARTMANAGERCONTROL", "MSIRMSHUTDOWN"}
+
+
+def test_property_and_component_names_are_valid_msi_identifiers() -> None:
+    values = msi_policy.policy_values()
+    for value in values:
+        assert re.fullmatch(r"[A-Z][A-Z0-9_]{0,71}", value.prop), value.prop  # public: no lower case
+        assert value.prop not in RESERVED_PROPERTIES
+        assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]{0,71}", value.component), value.component
+    assert len({v.prop for v in values}) == len({v.component for v in values}) == len(values)
+
+
+def test_two_keys_giving_one_property_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    entries = templates.entries()
+    clash = next(e for e in entries if e.path == "servers.allow")
+    # a planted key whose name differs only in case would also be SERVERS_ALLOW
+    monkeypatch.setattr(templates, "entries", lambda: [*entries, replace(clash, path="servers.Allow")])
+    with pytest.raises(ValueError, match="SERVERS_ALLOW"):
+        msi_policy.policy_values()
+
+
+def test_a_missing_wixl_is_a_clear_build_error(monkeypatch: pytest.MonkeyPatch, small_bundle: Path,
+                                               tmp_path: Path) -> None:
+    monkeypatch.setattr("tools.build_msi.shutil.which", lambda name: None)
+    with pytest.raises(build_msi.BuildError, match="apt-get install wixl msitools"):
+        build_msi.build(small_bundle, tmp_path / "x.msi")
 
 
 def planted(rows: list[dict[str, str]], comps: dict[str, dict[str, str]], case: str):
