@@ -334,7 +334,7 @@ def _tls_text(result: CheckResult) -> str:
 def server_finding(target: ServerTarget, result: CheckResult) -> Finding:
     origin: Msg | str = M_ORIGIN_POLICY if target.origin == "policy" else target.origin
     protocol = target.protocol.upper()
-    check = f"servers.{target.protocol}.{target.host}"
+    check = f"servers.{target.protocol}.{target.host}" + (f":{target.port}" if target.port else "")
     if result.exit_code == EXIT_ALLOWED and result.selected is not None:
         return Finding("servers", check, "ok", _msg(
             M_SERVER_ALLOWED, protocol=protocol, host=result.selected.host, port=result.selected.port,
