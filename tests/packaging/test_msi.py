@@ -124,6 +124,17 @@ def test_every_bundle_file_is_installed_under_program_files(msi: Path) -> None:
     assert main["FileName"] == "govmail.exe"
 
 
+def extracted(msi: Path, into: Path) -> dict[str, bytes]:
+    """What the MSI installs under Program Files, as msiextract unpacks it: path -> bytes."""
+    subprocess.run(["msiextract", "-C", str(into), str(msi)], capture_output=True, check=True)
+    top = into / "GovMail Desktop"
+    return {p.relative_to(top).as_posix(): p.read_bytes() for p in top.rglob("*") if p.is_file()}
+
+
+def test_the_msi_carries_the_bundle_files_byte_for_byte(msi: Path, tmp_path: Path) -> None:
+    assert extracted(msi, tmp_path) == SMALL_BUNDLE
+
+
 def test_component_guids_come_from_the_path_and_stay_the_same(small_bundle: Path, tmp_path: Path) -> None:
     def guids(root: Path) -> dict[str, str]:
         wix = wix_files.fragment(root)
@@ -543,5 +554,9 @@ def test_msi_over_the_real_bundle(tmp_path: Path) -> None:
     assert {r["FileName"] for r in rows} == {f.rsplit("/", 1)[-1] for f in files}
     assert next(r for r in rows if r["File"] == build_msi.MAIN_FILE_ID)["FileName"] in ("govmail.exe", "govmail")
     assert policy_row_problems(policy_rows(built), components(built)) == []
+    unpacked = extracted(built, tmp_path / "unpacked")
+    assert sorted(unpacked) == files
+    for rel in files:
+        assert unpacked[rel] == (REAL_BUNDLE / rel).read_bytes(), rel
     [lock] = table(built, "MsiLockPermissionsEx")
     assert lock_problems(lock["SDDLText"]) == []
