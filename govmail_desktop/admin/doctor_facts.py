@@ -69,10 +69,6 @@ from govmail_desktop.policy.sources import (
     windows_policy_path,
 )
 
-#: The Sarabun styles the app registers (ui/fonts.py STYLES; kept in step by a test).
-FONT_STYLES = ("Regular", "Bold", "Italic", "BoldItalic", "Medium", "SemiBold")
-
-
 # -- install and fonts -------------------------------------------------------------------
 
 def install_facts() -> InstallFacts:
@@ -109,7 +105,7 @@ def fontconfig_thai_families(
 
 
 def font_facts(timeout: float = 10.0) -> FontFacts:
-    files = resources.font_files(FONT_STYLES)
+    files = resources.font_files(resources.FONT_STYLES)
     first = files[0] if files else None
     location = str(first.parent) if isinstance(first, Path) else str(first or "")
     return FontFacts(

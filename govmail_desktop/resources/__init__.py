@@ -22,6 +22,9 @@ from pathlib import Path
 PACKAGE = "govmail_desktop"
 FONT_PACKAGE = "fontpkg_sarabun"
 FONT_FAMILY = "Sarabun"
+#: The styles the app registers (regular text, bold headers, italic quotes); govmail-admin doctor
+#: looks for the same files.
+FONT_STYLES = ("Regular", "Bold", "Italic", "BoldItalic", "Medium", "SemiBold")
 ICON_SUFFIX = ".svg"
 
 #: Keeps files that ``as_file`` had to extract (a zipped install) until the process ends:

@@ -22,7 +22,7 @@ FAMILY = resources.FONT_FAMILY
 #: tone marks get hard to read. A larger desktop default is kept.
 MIN_POINT_SIZE = 11.0
 #: The styles the UI uses (regular text, bold headers, italic quotes).
-STYLES = ("Regular", "Bold", "Italic", "BoldItalic", "Medium", "SemiBold")
+STYLES = resources.FONT_STYLES
 
 
 def bundled_font_files() -> list[Traversable]:

@@ -4,7 +4,6 @@ command line in English and Thai. The servers against the real Dovecot: tests/in
 
 from __future__ import annotations
 
-import ast
 import json
 import subprocess
 import threading
@@ -14,6 +13,7 @@ import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 
+from govmail_desktop import resources
 from govmail_desktop.admin import doctor, doctor_facts
 from govmail_desktop.admin.check_server import CheckResult
 from govmail_desktop.admin.cli import build_parser, main
@@ -43,8 +43,6 @@ from govmail_desktop.policy import messages as pm
 from govmail_desktop.policy.model import Problem
 from govmail_desktop.policy.sources import load_policy_file, policy_from_dict
 from tests.servers.fake_net import TEST_POLICY_FILE
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(autouse=True)
@@ -134,19 +132,11 @@ def test_fontconfig_missing_or_failing_is_not_asked(monkeypatch):
     assert doctor_facts.fontconfig_thai_families(failing) is None
 
 
-def test_font_styles_are_the_apps():
-    """doctor looks for the styles ui/fonts.py registers (read from its source: no Qt here)."""
-    tree = ast.parse((ROOT / "govmail_desktop" / "ui" / "fonts.py").read_text(encoding="utf-8"))
-    styles = next(
-        ast.literal_eval(node.value) for node in tree.body
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "STYLES" for t in node.targets)
-    )
-    assert doctor_facts.FONT_STYLES == styles
-
-
 def test_font_facts_find_the_installed_sarabun():
+    """The app's own lookup (govmail_desktop.resources, the styles ui/fonts.py registers)."""
     facts = doctor_facts.font_facts()
-    assert "Sarabun-Regular.ttf" in facts.sarabun_files and facts.sarabun_location
+    assert facts.sarabun_files == tuple(f"Sarabun-{style}.ttf" for style in resources.FONT_STYLES)
+    assert facts.sarabun_location
 
 
 # -- keyring ------------------------------------------------------------------------------
