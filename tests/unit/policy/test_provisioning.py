@@ -247,3 +247,10 @@ def test_the_pattern_checks_are_the_ones_the_schema_uses():
     with pytest.raises(provisioning.PatternError):
         provisioning.check_address_pattern("%USERNAME%@agency.go.th%")
     assert provisioning.check_address_pattern(" %USERNAME%@agency.go.th ") == "%USERNAME%@agency.go.th"
+
+
+def test_an_address_pattern_written_as_reg_expand_sz_fails_closed():
+    # %USERNAME% is the user's environment, never expanded from the registry (winsec.py).
+    tree = {"provisioning": {"address": (registry.REG_EXPAND_SZ, "%USERNAME%@agency.go.th")}}
+    _, found, _ = registry.read_registry_policy(registry.InMemoryRegistry(tree))
+    assert [p.key for p in found] == ["provisioning.address"]
