@@ -397,7 +397,10 @@ class _Stack:
         from govmail_desktop.policy.provisioning import consistency_problems
 
         for key, message in consistency_problems(policy, servers.check_host):
-            self.problems.append(Problem(self.sources.get(key, DEFAULT_SOURCE), key, message))
+            source = self.sources.get(key, DEFAULT_SOURCE)
+            if source == DEFAULT_SOURCE:  # a server left out: where the address was provisioned
+                source = self.sources.get("provisioning.address", DEFAULT_SOURCE)
+            self.problems.append(Problem(source, key, message))
 
     def result(self) -> EffectivePolicy:
         policy = build_policy(self.values)
