@@ -220,6 +220,8 @@ def test_provisioning_cannot_loosen_the_policy(values, key):
     policy = policy_from_dict(data)
     assert policy.error is not None
     assert key in [p.key for p in policy.problems]
+    # Reported where the admin wrote it (a server left out: where the address was provisioned).
+    assert {p.source for p in policy.problems if p.key == key} == {"inline"}
 
 
 def test_the_registry_reads_the_provisioning_values():
