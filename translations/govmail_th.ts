@@ -131,7 +131,7 @@
         <name>Accounts</name>
         <message>
             <source>The account settings are not valid.</source>
-            <extracomment>The folder the policy sets for a role on every account (``account.folder_trash`` ...), by role key (``core.folder_roles.ROLE_KEYS``); a folder the server does not have is ignored. Longest folder name accepted in a choice (IMAP names are far shorter in practice).</extracomment>
+            <extracomment>The folder the policy sets for a role on every account (``account.folder_trash`` ...), by role key (``core.folder_roles.ROLE_KEYS``); a folder the server does not have is ignored. The special folders' Thai names, for the settings' Thai descriptions (THAI-TERMS.md). Longest folder name accepted in a choice (IMAP names are far shorter in practice).</extracomment>
             <translation>การตั้งค่าบัญชีไม่ถูกต้อง</translation>
         </message>
         <message>
@@ -543,6 +543,215 @@
         </message>
     </context>
     <context>
+        <name>AdminDoctor</name>
+        <message>
+            <source>GovMail Desktop {version} (installed bundle, Python {python})</source>
+            <extracomment>The app's own icon: without it there is no window or menu icon. The compiled Thai catalogues: pure-code texts (govmail-admin, errors), the Qt texts, Qt's own. more lines under it: messages, or text already worded (policy problems, server errors) where the package data were looked for (shown), and the names found there</extracomment>
+            <translation>GovMail Desktop {version} (ชุดโปรแกรมที่ติดตั้ง, Python {python})</translation>
+        </message>
+        <message>
+            <source>GovMail Desktop {version} (from Python {python} packages)</source>
+            <translation>GovMail Desktop {version} (จากแพ็กเกจ Python {python})</translation>
+        </message>
+        <message>
+            <source>Icons: {count} found in {folder}</source>
+            <translation>ไอคอน: พบ {count} ไฟล์ใน {folder}</translation>
+        </message>
+        <message>
+            <source>Icons: the app icon {name} is missing from {folder} (reinstall the package)</source>
+            <translation>ไอคอน: ไม่พบไอคอนของโปรแกรม {name} ใน {folder} (ติดตั้งแพ็กเกจใหม่)</translation>
+        </message>
+        <message>
+            <source>Thai translations: {files} in {folder}</source>
+            <translation>คำแปลภาษาไทย: {files} ใน {folder}</translation>
+        </message>
+        <message>
+            <source>Thai translations: {files} missing from {folder} (the app would show English; reinstall)</source>
+            <translation>คำแปลภาษาไทย: ไม่พบ {files} ใน {folder} (โปรแกรมจะแสดงเป็นภาษาอังกฤษ ติดตั้งใหม่)</translation>
+        </message>
+        <message>
+            <source>Thai font Sarabun: {count} file(s) in {folder}</source>
+            <extracomment>the bundled Sarabun files the app registers (the app's own lookup): names, and where Thai-capable families fontconfig knows (``fc-list :lang=th``); None: not asked (not Linux, or fc-list not installed)</extracomment>
+            <translation>แบบอักษรไทย Sarabun: {count} ไฟล์ใน {folder}</translation>
+        </message>
+        <message>
+            <source>Thai font Sarabun: not found; the app falls back to the system's Thai fonts (reinstall the package to get it back)</source>
+            <translation>แบบอักษรไทย Sarabun: ไม่พบ โปรแกรมจะใช้แบบอักษรไทยของระบบแทน (ติดตั้งแพ็กเกจใหม่เพื่อให้กลับมา)</translation>
+        </message>
+        <message>
+            <source>Thai font Sarabun: not found, and no other Thai font is known: Thai would show as boxes (reinstall the package)</source>
+            <translation>แบบอักษรไทย Sarabun: ไม่พบ และไม่มีแบบอักษรไทยอื่นในระบบ ภาษาไทยจะแสดงเป็นกล่องสี่เหลี่ยม (ติดตั้งแพ็กเกจใหม่)</translation>
+        </message>
+        <message>
+            <source>Thai fonts known to fontconfig: {families}</source>
+            <translation>แบบอักษรไทยที่ fontconfig รู้จัก: {families}</translation>
+        </message>
+        <message>
+            <source>No Thai font is known to fontconfig: other programs (and printing from them) may show Thai as boxes; install fonts-thai-tlwg</source>
+            <translation>fontconfig ไม่รู้จักแบบอักษรไทยใดเลย โปรแกรมอื่น (และการพิมพ์จากโปรแกรมเหล่านั้น) อาจแสดงภาษาไทยเป็นกล่องสี่เหลี่ยม ให้ติดตั้ง fonts-thai-tlwg</translation>
+        </message>
+        <message>
+            <source>Thai fonts known to the system: not checked (fontconfig's fc-list is not available)</source>
+            <translation>แบบอักษรไทยของระบบ: ไม่ได้ตรวจ (ไม่มีคำสั่ง fc-list ของ fontconfig)</translation>
+        </message>
+        <message>
+            <source>{families} and {count} more</source>
+            <extracomment>Families named in the report (the rest are counted).</extracomment>
+            <translation>{families} และอีก {count} แบบ</translation>
+        </message>
+        <message>
+            <source>Password store (keyring): {backend}; passwords can be saved</source>
+            <extracomment>the backend ``keyring`` picks (``module.Class``; a chainer's backends joined), "" if none loaded the OS keyring the app would use, None when there is none why it cannot be used (a CredentialsError's code and user text), None when it can the probe did not return within the timeout (a locked keyring waiting for an unlock prompt)</extracomment>
+            <translation>ที่เก็บรหัสผ่าน (keyring): {backend} บันทึกรหัสผ่านได้</translation>
+        </message>
+        <message>
+            <source>keyring's choice: {backend}</source>
+            <translation>keyring เลือก: {backend}</translation>
+        </message>
+        <message>
+            <source>Password store (keyring) not usable ({code}): users will type their password each session</source>
+            <translation>ใช้ที่เก็บรหัสผ่าน (keyring) ไม่ได้ ({code}) ผู้ใช้ต้องพิมพ์รหัสผ่านทุกครั้งที่เปิดโปรแกรม</translation>
+        </message>
+        <message>
+            <source>Password store (keyring) {backend} did not answer within {seconds} s (locked, waiting for an unlock?): users may have to type their password each session</source>
+            <translation>ที่เก็บรหัสผ่าน (keyring) {backend} ไม่ตอบภายใน {seconds} วินาที (ถูกล็อกอยู่และรอการปลดล็อกหรือไม่) ผู้ใช้อาจต้องพิมพ์รหัสผ่านทุกครั้งที่เปิดโปรแกรม</translation>
+        </message>
+        <message>
+            <source>(none)</source>
+            <translation>(ไม่มี)</translation>
+        </message>
+        <message>
+            <source>Policy source: {sources}</source>
+            <extracomment>the machine policy file this platform reads (or the --policy FILE) True with ``--policy FILE``: a file given on the command line, not the machine policy who may change ``path`` (policy.sources.posix_file_problems / windows_file_problems): None no file; [] only administrators; else the problems. Not asked with --policy.</extracomment>
+            <translation>ที่มาของนโยบาย: {sources}</translation>
+        </message>
+        <message>
+            <source>Policy source: {file} (given with --policy, not the machine policy)</source>
+            <translation>ที่มาของนโยบาย: {file} (ระบุด้วย --policy ไม่ใช่นโยบายของเครื่อง)</translation>
+        </message>
+        <message>
+            <source>Policy source: no machine policy at {file}; the built-in default applies (mail.go.th only)</source>
+            <translation>ที่มาของนโยบาย: ไม่มีนโยบายของเครื่องที่ {file} จึงใช้ค่าเริ่มต้นในตัวโปรแกรม (mail.go.th เท่านั้น)</translation>
+        </message>
+        <message>
+            <source>The policy is valid (schema version {version})</source>
+            <translation>นโยบายถูกต้อง (schema รุ่น {version})</translation>
+        </message>
+        <message>
+            <source>The policy is INVALID: the app connects to no server until it is fixed</source>
+            <translation>นโยบายไม่ถูกต้อง โปรแกรมจะไม่เชื่อมต่อเซิร์ฟเวอร์ใดจนกว่าจะแก้ไข</translation>
+        </message>
+        <message>
+            <source>Only administrators can change {file}</source>
+            <translation>เฉพาะผู้ดูแลระบบเท่านั้นที่แก้ไข {file} ได้</translation>
+        </message>
+        <message>
+            <source>Users could change {file}: it is not applied and the policy fails closed</source>
+            <translation>ผู้ใช้ทั่วไปอาจแก้ไข {file} ได้ จึงไม่นำไฟล์นี้มาใช้ และนโยบายปิดการเชื่อมต่อทั้งหมด</translation>
+        </message>
+        <message>
+            <source>Permissions: no machine policy file at {file}</source>
+            <translation>สิทธิ์: ไม่มีไฟล์นโยบายของเครื่องที่ {file}</translation>
+        </message>
+        <message>
+            <source>Permissions: not checked for a file given with --policy</source>
+            <translation>สิทธิ์: ไม่ได้ตรวจสำหรับไฟล์ที่ระบุด้วย --policy</translation>
+        </message>
+        <message>
+            <source>Servers: not checked (--offline)</source>
+            <extracomment>"policy" (locked or provisioned by the machine policy) or the account's address check_server's result for each target, same order; empty when not checked problems reading the user's accounts (settings file broken ...)</extracomment>
+            <translation>เซิร์ฟเวอร์: ไม่ได้ตรวจ (--offline)</translation>
+        </message>
+        <message>
+            <source>Servers: none configured yet (no account, and the policy provisions none)</source>
+            <translation>เซิร์ฟเวอร์: ยังไม่ได้ตั้งค่า (ไม่มีบัญชี และนโยบายไม่ได้กำหนดบัญชีให้)</translation>
+        </message>
+        <message>
+            <source>the policy</source>
+            <translation>นโยบาย</translation>
+        </message>
+        <message>
+            <source>{protocol} server {host} port {port} (set by {origin}): allowed and answering, {tls}</source>
+            <translation>เซิร์ฟเวอร์ {protocol} {host} พอร์ต {port} (กำหนดโดย {origin}): อนุญาตและตอบสนอง, {tls}</translation>
+        </message>
+        <message>
+            <source>{protocol} server {host} (set by {origin}): REFUSED ({code})</source>
+            <translation>เซิร์ฟเวอร์ {protocol} {host} (กำหนดโดย {origin}): ไม่อนุญาต ({code})</translation>
+        </message>
+        <message>
+            <source>{protocol} server {host} (set by {origin}): could not be checked ({code})</source>
+            <translation>เซิร์ฟเวอร์ {protocol} {host} (กำหนดโดย {origin}): ตรวจสอบไม่ได้ ({code})</translation>
+        </message>
+        <message>
+            <source>The user's account settings have problems; those accounts are not checked</source>
+            <translation>การตั้งค่าบัญชีของผู้ใช้มีปัญหา จึงไม่ได้ตรวจบัญชีเหล่านั้น</translation>
+        </message>
+        <message>
+            <source>GovMail Desktop doctor: version {version}</source>
+            <translation>ตรวจสุขภาพ GovMail Desktop: รุ่น {version}</translation>
+        </message>
+        <message>
+            <source>Installation</source>
+            <translation>การติดตั้ง</translation>
+        </message>
+        <message>
+            <source>Fonts</source>
+            <translation>แบบอักษร</translation>
+        </message>
+        <message>
+            <source>Password store</source>
+            <translation>ที่เก็บรหัสผ่าน</translation>
+        </message>
+        <message>
+            <source>Policy</source>
+            <translation>นโยบาย</translation>
+        </message>
+        <message>
+            <source>Servers</source>
+            <translation>เซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>OK</source>
+            <translation>ผ่าน</translation>
+        </message>
+        <message>
+            <source>WARNING</source>
+            <translation>คำเตือน</translation>
+        </message>
+        <message>
+            <source>FAILED</source>
+            <translation>ไม่ผ่าน</translation>
+        </message>
+        <message>
+            <source>SKIPPED</source>
+            <translation>ข้าม</translation>
+        </message>
+        <message>
+            <source>Result: {ok} passed, {warn} warning(s), {fail} failure(s), {skip} skipped (exit code {code})</source>
+            <translation>ผลรวม: ผ่าน {ok} รายการ, คำเตือน {warn} รายการ, ไม่ผ่าน {fail} รายการ, ข้าม {skip} รายการ (รหัสออก {code})</translation>
+        </message>
+        <message>
+            <source>Check this computer's installation, fonts, password store, policy and mail servers in one report (exit 0 all good, 1 warnings, 2 failures).</source>
+            <translation>ตรวจการติดตั้ง แบบอักษร ที่เก็บรหัสผ่าน นโยบาย และเซิร์ฟเวอร์อีเมลของเครื่องนี้ในรายงานเดียว (รหัสออก 0 ผ่านทั้งหมด, 1 มีคำเตือน, 2 มีรายการไม่ผ่าน)</translation>
+        </message>
+        <message>
+            <source>Machine-readable output (JSON).</source>
+            <translation>แสดงผลในรูปแบบที่โปรแกรมอ่านได้ (JSON)</translation>
+        </message>
+        <message>
+            <source>Do not connect to the mail servers.</source>
+            <translation>ไม่ต้องเชื่อมต่อเซิร์ฟเวอร์อีเมล</translation>
+        </message>
+        <message>
+            <source>Use this policy file instead of the machine policy.</source>
+            <translation>ใช้ไฟล์นโยบายนี้แทนนโยบายของเครื่อง</translation>
+        </message>
+        <message>
+            <source>Give up on a server or the password store after this many seconds (default 10).</source>
+            <translation>เลิกรอเซิร์ฟเวอร์หรือที่เก็บรหัสผ่านเมื่อครบจำนวนวินาทีนี้ (ค่าเริ่มต้น 10)</translation>
+        </message>
+    </context>
+    <context>
         <name>AdminInspect</name>
         <message>
             <source>sender</source>
@@ -782,6 +991,10 @@
             <translation>สถานะ: ไม่ถูกต้อง — โปรแกรมจะไม่เชื่อมต่อเซิร์ฟเวอร์ใดจนกว่าจะแก้ไขปัญหาต่อไปนี้:</translation>
         </message>
         <message>
+            <source>Policy source: {sources}</source>
+            <translation>ที่มาของนโยบาย: {sources}</translation>
+        </message>
+        <message>
             <source>source: {source}</source>
             <translation>แหล่งที่มา: {source}</translation>
         </message>
@@ -802,7 +1015,6 @@
         <name>App</name>
         <message>
             <source>GovMail Desktop: e-mail for Thai government officials.</source>
-            <extracomment>Opens the setup wizard non-blocking over ``parent``. ``factory(account, cache, offline_queue)`` → the account's sync service (None: offline only). The OS keyring for this run (None: none, passwords live in memory only). ``factory(window, notifications_enabled)`` → the tray icon. ``opener(ctx, request, files)`` opens the composer (:func:`open_composer`). Use this settings file instead of the one in the config directory. The policy to enforce instead of the machine policy (tests and the demo: a test policy allowing 127.0.0.1, never a bypass). Opens the account setup wizard; enables File → Add account… and is called at start-up when no account exists. Passwords to hold in memory for this run only (account id -&gt; password), as if the user had typed them for "ask each session" (the demo's accounts). Called once the main window is shown (screenshots, start-up tests). Builds each account's sync service instead of :func:`engine_sync_factory`. The keyring for this run instead of the system's. The tray icon instead of :func:`system_tray`. Opens the composer for a launch's request instead of :func:`open_composer`. The accounts' mailboxes, their controller and the tray. Drafts of every account: autosave, the Drafts folder, the start-up offer. Opens composer windows (Write, Reply, a mailto: link, a recovered draft). Takes the requests of later launches (None: no safe place for its socket). Search over every account's local index (issue 13); None: not built.</extracomment>
             <translation>GovMail Desktop: อีเมลสำหรับเจ้าหน้าที่ภาครัฐไทย</translation>
         </message>
         <message>
@@ -816,6 +1028,10 @@
         <message>
             <source>Write detailed logs, also to the terminal.</source>
             <translation>บันทึกล็อกแบบละเอียด และแสดงในเทอร์มินัลด้วย</translation>
+        </message>
+        <message>
+            <source>Start, show the main window, report the font and icons found, and exit (0: all found; for installers and their tests).</source>
+            <translation>เริ่มโปรแกรม แสดงหน้าต่างหลัก รายงานแบบอักษรและไอคอนที่พบ แล้วออก (รหัส 0: พบครบ สำหรับโปรแกรมติดตั้งและการทดสอบ)</translation>
         </message>
         <message>
             <source>Open a new message (in the program if it is already running).</source>
@@ -839,7 +1055,6 @@
         </message>
         <message>
             <source>GovMail Desktop is already running, but this start could not pass the request to it safely. Please switch to its window.</source>
-            <extracomment>Sending (None: the account cannot send, e.g. the policy is broken). What the later steps of the root join to each account (:meth:`join`). The policy's ``search.max_download_days`` (open_mailboxes sets it; 0: no download allowed; None: no policy given, no cap).</extracomment>
             <translation>GovMail Desktop เปิดอยู่แล้ว แต่การเปิดครั้งนี้ส่งคำขอไปยังโปรแกรมที่เปิดอยู่อย่างปลอดภัยไม่ได้ กรุณาสลับไปที่หน้าต่างของโปรแกรม</translation>
         </message>
         <message>
@@ -1128,7 +1343,7 @@
         <name>Attachments</name>
         <message>
             <source>attachment</source>
-            <extracomment>The whole cached message is stored under this part name (services.mailbox.BODY_PART). Folder name of the opened copies under the cache directory. The policy value that forbids opening blocked types from the app.</extracomment>
+            <extracomment>The whole cached message is stored under this part name (services.mailbox_types.BODY_PART). Folder name of the opened copies under the cache directory. The policy value that forbids opening blocked types from the app.</extracomment>
             <translation>ไฟล์แนบ</translation>
         </message>
         <message>
@@ -1959,7 +2174,7 @@
         </message>
         <message>
             <source>This setting is locked by the agency's policy.</source>
-            <extracomment>For text: the whole value must match this regular expression. For whole numbers: the smallest and largest value allowed. Defaults set by the agency's policy (the user may still change them). Problems found while loading (shown to the user, never fatal).</extracomment>
+            <extracomment>For text: the whole value must match this regular expression. For whole numbers: the smallest and largest value allowed. The description in Thai (the policy reference and the Group Policy templates show it). Defaults set by the agency's policy (the user may still change them). Problems found while loading (shown to the user, never fatal).</extracomment>
             <translation>การตั้งค่านี้ถูกล็อกไว้ตามนโยบายของหน่วยงาน</translation>
         </message>
     </context>
@@ -2499,7 +2714,7 @@
         <name>MainWindow</name>
         <message>
             <source>Select a message first</source>
-            <extracomment>Folder icons by special use (resources/icons); other folders: "folder". How long an information notice stays in the status bar (errors stay). Why an action is disabled: its tooltip says so, and so does the status bar when its shortcut is pressed.</extracomment>
+            <extracomment>Folder icons by special use (govmail_desktop/resources/icons); other folders: "folder". How long an information notice stays in the status bar (errors stay). Why an action is disabled: its tooltip says so, and so does the status bar when its shortcut is pressed.</extracomment>
             <translation>กรุณาเลือกจดหมายก่อน</translation>
         </message>
         <message>
@@ -2540,7 +2755,7 @@
         </message>
         <message>
             <source>GovMail Desktop — government e-mail</source>
-            <extracomment>A window this size fits a screen with room to spare; a smaller screen gets the window maximised (1100×720 was cramped on the common 1366×768 laptop). Room left around the comfortable size before a screen counts as big enough. Folder pane, message list and preview sizes at the first start (pixels, relative). "folders,messages,list,preview": the two splitters' sizes as saved in the settings. Pane sizes are saved this long after the user stops dragging a splitter. Base tooltips, reasons for being disabled, and shortcuts that say the reason. What needs exactly one selected message; the composer launcher answers them.</extracomment>
+            <extracomment>A window this size fits a screen with room to spare; a smaller screen gets the window maximised (1100×720 was cramped on the common 1366×768 laptop). Room left around the comfortable size before a screen counts as big enough. Folder pane, message list and preview sizes at the first start (pixels, relative). "folders,messages,list,preview": the two splitters' sizes as saved in the settings. Pane sizes are saved this long after the user stops dragging a splitter. Base tooltips, reasons for being disabled, and shortcuts that say the reason. Where the machine policy came from (EffectivePolicy.origins) and whether it is valid. What needs exactly one selected message; the composer launcher answers them.</extracomment>
             <translation>GovMail Desktop — อีเมลภาครัฐ</translation>
         </message>
         <message>
@@ -2862,6 +3077,18 @@
         <message>
             <source>This program connects only to mail servers in Thailand that your agency allows, following the Cabinet resolution of 18 December 2007 on the use of domestic government e-mail servers (domestic-server policy).</source>
             <translation>โปรแกรมนี้เชื่อมต่อเฉพาะเซิร์ฟเวอร์จดหมายในประเทศไทยที่หน่วยงานของท่านอนุญาต ตามมติคณะรัฐมนตรีเมื่อวันที่ 18 ธันวาคม 2550 เรื่องการใช้เซิร์ฟเวอร์จดหมายอิเล็กทรอนิกส์ภาครัฐที่ตั้งอยู่ในประเทศ (นโยบายใช้เซิร์ฟเวอร์ในประเทศ)</translation>
+        </message>
+        <message>
+            <source>Policy source: {sources}</source>
+            <translation>ที่มาของนโยบาย: {sources}</translation>
+        </message>
+        <message>
+            <source>The policy is invalid: the program connects to no mail server until your IT staff fix it.</source>
+            <translation>นโยบายไม่ถูกต้อง: โปรแกรมจะไม่เชื่อมต่อเซิร์ฟเวอร์อีเมลใดเลยจนกว่าเจ้าหน้าที่ไอทีจะแก้ไข</translation>
+        </message>
+        <message>
+            <source>Updates come from your agency's IT staff. The program does not update itself and sends no usage data.</source>
+            <translation>เวอร์ชันใหม่ของโปรแกรมมาจากเจ้าหน้าที่ไอทีของหน่วยงาน โปรแกรมไม่อัปเดตตัวเองและไม่ส่งข้อมูลการใช้งานออกไป</translation>
         </message>
         <message>
             <source>Thai font: Sarabun (SIL Open Font License).</source>
@@ -4176,6 +4403,78 @@
             <translation>ค่าชนิดอื่น</translation>
         </message>
         <message>
+            <source>“{value}” is not an e-mail address or an address pattern such as %USERNAME%@agency.go.th</source>
+            <translation>“{value}” ไม่ใช่ที่อยู่อีเมลหรือรูปแบบที่อยู่ เช่น %USERNAME%@agency.go.th</translation>
+        </message>
+        <message>
+            <source>“{value}”: the domain after @ must be written out (only the part before @ may use %USERNAME%)</source>
+            <translation>“{value}”: ต้องเขียนโดเมนหลัง @ เต็ม (ใช้ %USERNAME% ได้เฉพาะส่วนหน้า @)</translation>
+        </message>
+        <message>
+            <source>“{value}”: unknown placeholder {placeholder} (allowed here: {allowed})</source>
+            <translation>“{value}”: ไม่รู้จักตัวแทน {placeholder} (ใช้ได้ที่นี่: {allowed})</translation>
+        </message>
+        <message>
+            <source>“{value}”: a % sign that is not part of a placeholder ({allowed})</source>
+            <translation>“{value}”: มีเครื่องหมาย % ที่ไม่ได้เป็นส่วนหนึ่งของตัวแทน ({allowed})</translation>
+        </message>
+        <message>
+            <source>“{value}” is not a login name pattern (no spaces or control characters; placeholders {allowed})</source>
+            <translation>“{value}” ไม่ใช่รูปแบบชื่อเข้าระบบ (ห้ามมีช่องว่างหรืออักขระควบคุม ตัวแทนที่ใช้ได้ {allowed})</translation>
+        </message>
+        <message>
+            <source>“{value}” is not a server host name</source>
+            <translation>“{value}” ไม่ใช่ชื่อเซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>“{value}”: a signature line may use only the placeholders {{name}} and {{address}} (no other braces), at most {maximum} characters</source>
+            <translation>“{value}”: บรรทัดของลายเซ็นใช้ได้เฉพาะตัวแทน {{name}} และ {{address}} (ห้ามวงเล็บปีกกาอื่น) ยาวไม่เกิน {maximum} อักขระ</translation>
+        </message>
+        <message>
+            <source>the signature has {count} lines; at most {maximum} are allowed</source>
+            <translation>ลายเซ็นมี {count} บรรทัด ใช้ได้ไม่เกิน {maximum} บรรทัด</translation>
+        </message>
+        <message>
+            <source>provisioning.address is set, so provisioning.{key} must name the server too</source>
+            <translation>กำหนด provisioning.address ไว้ จึงต้องระบุเซิร์ฟเวอร์ใน provisioning.{key} ด้วย</translation>
+        </message>
+        <message>
+            <source>the provisioned {what} {value} is refused by this policy's own rules ({reason})</source>
+            <translation>{what} {value} ของบัญชีที่กำหนดให้ ถูกปฏิเสธโดยกฎของนโยบายนี้เอง ({reason})</translation>
+        </message>
+        <message>
+            <source>address domain</source>
+            <translation>โดเมนของที่อยู่</translation>
+        </message>
+        <message>
+            <source>server</source>
+            <translation>เซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <source>Your agency's policy sets up your mail account, but it cannot be set up for you: {reason}</source>
+            <translation>นโยบายของหน่วยงานกำหนดบัญชีอีเมลให้คุณ แต่ตั้งค่าบัญชีให้ไม่ได้: {reason}</translation>
+        </message>
+        <message>
+            <source>Please contact your IT staff: they can give a fixed address in the policy (provisioning.address).</source>
+            <translation>โปรดติดต่อเจ้าหน้าที่ไอที ซึ่งกำหนดที่อยู่แบบตายตัวในนโยบายได้ (provisioning.address)</translation>
+        </message>
+        <message>
+            <source>the policy's provisioning section is incomplete.</source>
+            <translation>ส่วนการกำหนดบัญชีในนโยบายไม่ครบถ้วน</translation>
+        </message>
+        <message>
+            <source>the computer did not say who is logged in.</source>
+            <translation>ระบบไม่ได้แจ้งว่าใครเข้าสู่ระบบอยู่</translation>
+        </message>
+        <message>
+            <source>your login name “{name}” cannot be part of an e-mail address (only the letters a–z, digits, dot, hyphen, underscore and plus are possible).</source>
+            <translation>ชื่อผู้ใช้ “{name}” ของคุณใช้เป็นส่วนหนึ่งของที่อยู่อีเมลไม่ได้ (ใช้ได้เฉพาะตัวอักษร a–z ตัวเลข จุด ขีดกลาง ขีดล่าง และเครื่องหมายบวก)</translation>
+        </message>
+        <message>
+            <source>the address {address} is not on a domain the policy allows for accounts.</source>
+            <translation>ที่อยู่ {address} ไม่อยู่ในโดเมนที่นโยบายอนุญาตให้ตั้งเป็นบัญชี</translation>
+        </message>
+        <message>
             <source>“{name}” is a {extension} file, a type that can run programs. Your agency's policy blocks it.</source>
             <extracomment>Characters that reorder or hide text (bidi controls, zero-width and other format characters): the shared table of :mod:`govmail_desktop.core.hidden_chars`. Extensions people trust, used as decoys before a dangerous one.</extracomment>
             <translation>“{name}” เป็นไฟล์ {extension} ซึ่งเป็นชนิดที่เรียกใช้โปรแกรมได้ นโยบายของหน่วยงานไม่อนุญาตไฟล์ชนิดนี้</translation>
@@ -4340,6 +4639,61 @@
         <message>
             <source>and {count} more</source>
             <translation>และอีก {count} รายการ</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProvisionedPage</name>
+        <message>
+            <source>Your mail account</source>
+            <translation>บัญชีอีเมลของท่าน</translation>
+        </message>
+        <message>
+            <source>Your agency has set up your e-mail account. Enter your password.</source>
+            <translation>หน่วยงานของท่านตั้งค่าบัญชีอีเมลไว้ให้แล้ว กรุณากรอกรหัสผ่าน</translation>
+        </message>
+        <message>
+            <source>E-mail address:</source>
+            <translation>ที่อยู่อีเมล:</translation>
+        </message>
+        <message>
+            <source>Incoming mail (IMAP):</source>
+            <translation>จดหมายเข้า (IMAP):</translation>
+        </message>
+        <message>
+            <source>Outgoing mail (SMTP):</source>
+            <translation>จดหมายออก (SMTP):</translation>
+        </message>
+        <message>
+            <source>Your name:</source>
+            <translation>ชื่อของท่าน:</translation>
+        </message>
+        <message>
+            <source>Password:</source>
+            <translation>รหัสผ่าน:</translation>
+        </message>
+        <message>
+            <source>Shown to the people you write to</source>
+            <translation>ชื่อที่ผู้รับจดหมายจะเห็น</translation>
+        </message>
+        <message>
+            <source>The address and the mail servers are set by your agency's policy and cannot be changed.</source>
+            <translation>ที่อยู่อีเมลและเซิร์ฟเวอร์อีเมลกำหนดโดยนโยบายของหน่วยงาน และไม่สามารถเปลี่ยนแปลงได้</translation>
+        </message>
+        <message>
+            <source>Your agency's policy does not let the password be saved: you will be asked for it each time you start GovMail Desktop.</source>
+            <translation>นโยบายของหน่วยงานไม่อนุญาตให้บันทึกรหัสผ่าน โปรแกรมจะถามรหัสผ่านทุกครั้งที่เปิด GovMail Desktop</translation>
+        </message>
+        <message>
+            <source>Set by your agency's policy</source>
+            <translation>กำหนดโดยนโยบายของหน่วยงาน</translation>
+        </message>
+        <message>
+            <source>{host}, port {port}, encrypted ({security})</source>
+            <translation>{host} พอร์ต {port} เข้ารหัสแบบ {security}</translation>
+        </message>
+        <message>
+            <source>Please enter your password.</source>
+            <translation>กรุณากรอกรหัสผ่าน</translation>
         </message>
     </context>
     <context>
@@ -4900,6 +5254,54 @@
         </message>
     </context>
     <context>
+        <name>SelfTest</name>
+        <message>
+            <source>Self-test: main window shown ({width}×{height}, Qt platform {platform})</source>
+            <extracomment>Longest wait for the first paint; a window never painted is a failure, not a hang. Thai text the check draws (consonants, vowels above and below, tone marks).</extracomment>
+            <translation>ทดสอบตัวเอง: แสดงหน้าต่างหลักแล้ว ({width}×{height} แพลตฟอร์ม Qt {platform})</translation>
+        </message>
+        <message>
+            <source>User interface font: {family}</source>
+            <translation>แบบอักษรของหน้าจอโปรแกรม: {family}</translation>
+        </message>
+        <message>
+            <source>Thai text drawn with: {families}; missing letters: {missing}</source>
+            <translation>ข้อความภาษาไทยแสดงด้วยแบบอักษร: {families} ตัวอักษรที่แสดงไม่ได้: {missing}</translation>
+        </message>
+        <message>
+            <source>Icons found: {found} of {total}</source>
+            <translation>พบไอคอน {found} จาก {total}</translation>
+        </message>
+        <message>
+            <source>Self-test passed.</source>
+            <translation>ทดสอบตัวเองผ่าน</translation>
+        </message>
+        <message>
+            <source>Self-test failed: {reasons}</source>
+            <translation>ทดสอบตัวเองไม่ผ่าน: {reasons}</translation>
+        </message>
+        <message>
+            <source>the bundled Thai font (Sarabun) was not found</source>
+            <translation>ไม่พบแบบอักษรไทยที่มากับโปรแกรม (Sarabun)</translation>
+        </message>
+        <message>
+            <source>Thai letters would show as boxes</source>
+            <translation>ตัวอักษรไทยจะแสดงเป็นกล่องสี่เหลี่ยม</translation>
+        </message>
+        <message>
+            <source>icons that cannot be drawn: {names}</source>
+            <translation>ไอคอนที่แสดงไม่ได้: {names}</translation>
+        </message>
+        <message>
+            <source>no icons were found</source>
+            <translation>ไม่พบไอคอนเลย</translation>
+        </message>
+        <message>
+            <source>the main window was not drawn within {seconds} seconds</source>
+            <translation>หน้าต่างหลักไม่แสดงผลภายใน {seconds} วินาที</translation>
+        </message>
+    </context>
+    <context>
         <name>ServerSearch</name>
         <message>
             <source>Offline: the server was not searched, only the messages on this computer.</source>
@@ -5035,8 +5437,13 @@
         <name>Signature</name>
         <message>
             <source>Tel. {phone}</source>
-            <extracomment>Longest text of one signature field (a name, an agency's full name). The usual signature separator ("-- " and a line break), so replies can leave it out. "" for the account's own address (not stored in the section). The identity's address this signature is for ("": every identity of the account).</extracomment>
+            <extracomment>Longest text of one signature field (a name, an agency's full name). The usual signature separator ("-- " and a line break), so replies can leave it out. "" for the account's own address (not stored in the section). The identity's address this signature is for ("": every identity of the account). The lines of a signature the machine policy sets (provisioning.signature): it is the account's only one, never stored nor edited. () for the user's own signatures.</extracomment>
             <translation>โทร. {phone}</translation>
+        </message>
+        <message>
+            <source>Set by your agency's policy</source>
+            <extracomment>account id -&gt; the signature the machine policy sets for it (None: the user's own)</extracomment>
+            <translation>กำหนดโดยนโยบายของหน่วยงาน</translation>
         </message>
     </context>
     <context>
@@ -5092,6 +5499,10 @@
         <message>
             <source>Any of this account's addresses</source>
             <translation>ทุกที่อยู่ของบัญชีนี้</translation>
+        </message>
+        <message>
+            <source>Set by your agency's policy</source>
+            <translation>กำหนดโดยนโยบายของหน่วยงาน</translation>
         </message>
         <message>
             <source>Signature {n}</source>
