@@ -34,9 +34,8 @@ from typing import Any, Literal, TextIO
 from govmail_desktop.admin.check_server import EXIT_ALLOWED, EXIT_REFUSED, CheckResult
 from govmail_desktop.admin.output import emit, emit_json
 from govmail_desktop.i18n import QT_TRANSLATE_NOOP, Msg, translate
-from govmail_desktop.policy import messages as policy_messages
 from govmail_desktop.policy.model import Problem
-from govmail_desktop.policy.sources import DEFAULT_SOURCE, EffectivePolicy
+from govmail_desktop.policy.sources import DEFAULT_SOURCE, EffectivePolicy, source_text
 
 Status = Literal["ok", "warn", "fail", "skip"]
 
@@ -250,19 +249,15 @@ M_PERMISSIONS_NOT_ASKED = QT_TRANSLATE_NOOP(
     "AdminDoctor", "Permissions: not checked for a file given with --policy")
 
 
-def _source_text(label: str) -> str:
-    return policy_messages.DEFAULT_SOURCE.text() if label == DEFAULT_SOURCE else label
-
-
 def check_policy(facts: PolicyFacts) -> list[Finding]:
     eff = facts.effective
     found: list[Finding] = []
-    labels = sorted({label for label in eff.sources.values() if label != DEFAULT_SOURCE})
+    labels = [label for label in eff.origins() if label != DEFAULT_SOURCE]
     if facts.explicit:
         found.append(Finding("policy", "policy.source", "ok", _msg(M_POLICY_GIVEN, file=str(facts.path))))
     elif labels:
         found.append(Finding("policy", "policy.source", "ok",
-                             _msg(M_POLICY_SOURCES, sources=", ".join(_source_text(x) for x in labels))))
+                             _msg(M_POLICY_SOURCES, sources=", ".join(source_text(x) for x in labels))))
     else:
         found.append(Finding("policy", "policy.source", "warn", _msg(M_POLICY_DEFAULT_ONLY, file=str(facts.path))))
     permission = facts.permission_problems or ()
