@@ -15,11 +15,12 @@ base="python3 python3-venv python3-pip make libgl1 libegl1 libxkbcommon0 libxkbc
 # Real servers for the tests and the demo: Dovecot (IMAP + LMTP), a Secret
 # Service (gnome-keyring in a D-Bus session), an X screen for screenshots.
 servers="dovecot-imapd dovecot-lmtpd gnome-keyring dbus dbus-x11 xvfb xauth"
-# Checkers the tests run: desktop-file-validate on resources/govmail-desktop.desktop;
+# Checkers the tests run: desktop-file-validate on packaging/linux/govmail-desktop.desktop;
 # pdftotext (poppler-utils) reads back the Thai text of a message exported to PDF;
 # wixl builds the Windows MSI from packaging/windows/ and msitools (msibuild, msiinfo)
-# completes and reads it back (tests/packaging/test_msi.py, `make msi`).
-checks="desktop-file-utils poppler-utils wixl msitools"
+# completes and reads it back (tests/packaging/test_msi.py, `make msi`); appstreamcli
+# validates the AppStream metadata of the .deb (tests/packaging/test_linux_files.py).
+checks="desktop-file-utils poppler-utils wixl msitools appstream"
 # Cyrus and Courier for the interoperability tests. Their server packages conflict
 # with dovecot-imapd: they are only downloaded (.interop/debs, see below) and run
 # from their unpacked files by tests/servers/{cyrus,courier}.py. Installed here are
