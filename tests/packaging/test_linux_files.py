@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,11 +17,10 @@ import pytest
 
 from govmail_desktop import APP_ID, __version__
 from govmail_desktop.policy import sources
+from tools import build_deb
 
 ROOT = Path(__file__).resolve().parents[2]
 LINUX = ROOT / "packaging" / "linux"
-sys.path.insert(0, str(ROOT / "tools"))
-import build_deb  # noqa: E402
 
 #: What the example may set without changing a rule: its own identification.
 NOT_RULES = {"schema_version", "description"}
