@@ -1,5 +1,6 @@
-"""packaging/linux/govmail-desktop.desktop (installed by the .deb): the mail-link handler for the desktop, with a "Write a
-new message" action, in Thai too; valid for desktop-file-validate and for our own parser."""
+"""packaging/linux/govmail-desktop.desktop (installed by the .deb): the mail-link handler for the
+desktop, with a "Write a new message" action, in Thai too; valid for desktop-file-validate and for
+our own parser."""
 
 from __future__ import annotations
 
