@@ -131,6 +131,24 @@ def test_purge_leaves_nothing_behind(installed):
     assert sorted(installed.before - after) in ([], ["/opt"])
 
 
+BUNDLE = ROOT / "build" / "bundle" / build_deb.PACKAGE
+
+
+def test_the_bundles_keyring_finds_the_secret_service(secret_service, tmp_path):
+    """keyring finds its backends through entry points: the bundle must carry its metadata and
+    the backends, or passwords could never be kept (``make bundle``; the Debian root has no
+    D-Bus session, so this runs the bundle on the host with the tests' Secret Service)."""
+    assert (BUNDLE / "govmail-admin").is_file(), f"{BUNDLE} is missing: run make bundle (make test-deb does)"
+    env = dict(os.environ, GOVMAIL_HOME=str(tmp_path), LANG="C.UTF-8")
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    result = subprocess.run([str(BUNDLE / "govmail-admin"), "--lang", "en", "doctor", "--offline", "--json"],
+                            env=env, capture_output=True, text=True, timeout=120, check=False)
+    checks = {c["check"]: c for c in json.loads(result.stdout)["checks"]}
+    keyring = checks["keyring.usable"]
+    assert keyring["status"] == "ok", keyring
+    assert "SecretService" in json.dumps(keyring), keyring
+
+
 def test_the_root_is_unmounted_after_a_failure(tmp_path):
     """A command failing inside the session still leaves nothing mounted."""
     root = tmp_path / "root"
