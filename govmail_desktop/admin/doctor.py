@@ -455,9 +455,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from govmail_desktop.admin import doctor_facts
+    from govmail_desktop.credentials import CredentialStore
 
-    report = doctor_facts.gather(policy_file=Path(args.policy) if args.policy else None, offline=args.offline,
-                                 timeout=args.timeout)
+    report = doctor_facts.gather(CredentialStore(), policy_file=Path(args.policy) if args.policy else None,
+                                 offline=args.offline, timeout=args.timeout)
     if args.json:
         emit_json(report.as_dict())
     else:

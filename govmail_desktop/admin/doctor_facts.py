@@ -131,11 +131,10 @@ def _chosen_backend() -> str:
     return backend_name(chosen)
 
 
-def keyring_facts(store: CredentialStore | None = None, *, timeout: float = 10.0,
+def keyring_facts(store: CredentialStore, *, timeout: float = 10.0,
                   chosen_backend: Callable[[], str] = _chosen_backend) -> KeyringFacts:
     """Which backend keyring picks, and whether the app can keep passwords in it (see the
     module's docstring: a read of a name no account has; nothing is written)."""
-    store = store or CredentialStore()
     outcome: dict[str, Any] = {}
 
     def probe() -> None:
@@ -277,15 +276,16 @@ def server_facts(policy: PolicyFacts, *, settings_file: Path, offline: bool, tim
 
 # -- all of it ------------------------------------------------------------------------------
 
-def gather(*, policy_file: Path | None = None, offline: bool = False, timeout: float = 10.0,
-           settings_file: Path | None = None) -> Report:
-    """The whole report for this computer and user."""
+def gather(store: CredentialStore, *, policy_file: Path | None = None, offline: bool = False,
+           timeout: float = 10.0, settings_file: Path | None = None) -> Report:
+    """The whole report for this computer and user (``store``: the password store the app
+    would use, built by the command, :func:`admin.doctor.run`)."""
     policy = policy_facts(policy_file)
     return build_report(
         __version__,
         install=install_facts(),
         fonts=font_facts(timeout),
-        keyring=keyring_facts(timeout=timeout),
+        keyring=keyring_facts(store, timeout=timeout),
         policy=policy,
         servers=server_facts(policy, settings_file=settings_file or AppPaths.default().settings_file,
                              offline=offline, timeout=timeout),

@@ -56,8 +56,10 @@ def test_the_credential_store_is_built_in_the_composition_root_only():
                                                                           frozenset({"CredentialStore"}))]
         for path in sorted(PACKAGE.rglob("*.py"))
     }
-    assert {path: lines for path, lines in built.items() if lines} == {"app.py": built["app.py"]}
-    assert len(built["app.py"]) == 1
+    # govmail-admin is a program of its own: its doctor command builds the one store it probes.
+    roots = {"app.py", "admin/doctor.py"}
+    assert {path: lines for path, lines in built.items() if lines} == {path: built[path] for path in roots}
+    assert all(len(built[path]) == 1 for path in roots)
 
 
 def test_the_ui_starts_no_thread_of_its_own():
