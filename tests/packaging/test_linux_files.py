@@ -134,3 +134,19 @@ def test_shlibs_lines_give_the_versioned_dependency(tmp_path, monkeypatch):
     monkeypatch.setattr(build_deb, "Path", fake_path)
     assert build_deb._shlibs_dependency("libxcb1", "libxcb.so.1") == "libxcb1 (>= 1.12)"
     assert build_deb._shlibs_dependency("libother1", "libother.so.1") == "libother1"
+
+
+def test_only_libraries_copied_from_this_debian_system_leave_the_bundle(tmp_path):
+    """A library byte-identical to the system's goes (the package depends on it); a library of
+    the same name that differs (a wheel's own build) and libpython stay."""
+    system = build_deb._ldconfig_paths()
+    zlib = Path(system["libz.so.1"]).resolve()
+    internal = tmp_path / "opt" / "_internal"
+    internal.mkdir(parents=True)
+    (internal / "libz.so.1").write_bytes(zlib.read_bytes())
+    expat = Path(system["libexpat.so.1"]).resolve().read_bytes()
+    (internal / "libexpat.so.1").write_bytes(expat + b"\0")  # planted: not Debian's file
+    python_lib = "libpython3.11.so.1.0"  # the bootloader loads it from _internal/: always kept
+    (internal / python_lib).write_bytes(Path(system.get(python_lib, zlib)).resolve().read_bytes())
+    assert build_deb.unbundle_system_libraries(tmp_path / "opt") == ["libz.so.1"]
+    assert sorted(p.name for p in internal.iterdir()) == sorted(["libexpat.so.1", python_lib])
