@@ -36,6 +36,27 @@ _LOCALES = {
 }
 
 
+#: The bytes of each compiled catalogue read, kept for the whole process. Read into memory
+#: rather than let Qt mmap the file: rewriting a mapped .qm in place (a rebuild while the
+#: app runs) would crash with SIGBUS. Qt does not copy them, and a translator reads them up
+#: to its C++ destruction, which may come after its controller's Python side is gone (at
+#: interpreter exit, removing one translator retranslates through the others: with their
+#: bytes freed, that crashed). Each catalogue is read once: switching languages back and
+#: forth adds nothing.
+_CATALOGUE_BYTES: dict[str, bytes] = {}
+
+
+def _catalogue_bytes(qm: Traversable) -> bytes:
+    key = str(qm)
+    if key not in _CATALOGUE_BYTES:
+        try:
+            data = qm.read_bytes()
+        except OSError:
+            return b""
+        _CATALOGUE_BYTES[key] = data
+    return _CATALOGUE_BYTES[key]
+
+
 class LanguageController(QObject):
     """Owns the application's QTranslators and the pure catalogue's language.
 
@@ -56,7 +77,6 @@ class LanguageController(QObject):
         self._app = app
         self._dir = translations_dir or resources.translations_dir()
         self._installed: list[QTranslator] = []
-        self._buffers: dict[QTranslator, bytes] = {}
         self._language: str | None = None
         #: Catalogues that could not be loaded for the current language.
         self.missing: list[str] = []
@@ -96,18 +116,11 @@ class LanguageController(QObject):
             self._app.removeTranslator(translator)
             translator.deleteLater()
         self._installed.clear()
-        self._buffers.clear()
 
     def _load(self, name: str, lang: str) -> QTranslator | None:
         qm = self._dir / f"{name}_{lang}.qm"
         translator = QTranslator(self)
-        # Read into memory rather than let Qt mmap the file: rewriting a mapped
-        # .qm in place (a rebuild while the app runs) would crash with SIGBUS.
-        # Qt does not copy the data, so the bytes live as long as the translator.
-        try:
-            data = qm.read_bytes()
-        except OSError:
-            data = b""
+        data = _catalogue_bytes(qm)
         if not data or not translator.load(data):
             self.missing.append(qm.name)
             log.warning(
@@ -124,5 +137,4 @@ class LanguageController(QObject):
                     log.warning("%s is older than %s: run `make translations`", qm.name, source)
             except OSError:
                 pass
-        self._buffers[translator] = data
         return translator

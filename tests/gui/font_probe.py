@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QFontDatabase
 
 from govmail_desktop.app import create_application
@@ -43,7 +44,15 @@ def main(mode: str) -> int:
             for name, (font, text) in labels.items()
         },
     }
-    print(json.dumps(report, ensure_ascii=False))
+    print(json.dumps(report, ensure_ascii=False), flush=True)
+    # The window taken down as when the app quits; then the controller goes with main()'s
+    # locals, its translators one by one, each removal retranslating through the others.
+    # With the catalogue bytes freed with the controller, that crashed (-11) every time here
+    # (without this teardown: at random at exit); see ui/qt_i18n._CATALOGUE_BYTES.
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    del window
     return 0
 
 
