@@ -25,6 +25,7 @@ from typing import Literal
 from babel.dates import get_month_names
 
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, current_language, normalize_language
+from govmail_desktop.i18n.timeutil import from_epoch, to_local
 
 BUDDHIST_ERA_OFFSET = 543
 THAI_ERA = "พ.ศ."
@@ -88,10 +89,10 @@ class DateFormatter:
 
     def _local(self, when: When) -> datetime:
         if isinstance(when, (int, float)):
-            return datetime.fromtimestamp(when, self._tz)  # tz None → local wall time
+            return from_epoch(when, self._tz)  # tz None → the computer's zone
         if self._tz is not None:
             return when.astimezone(self._tz)
-        return when.astimezone() if when.tzinfo is not None else when
+        return to_local(when) if when.tzinfo is not None else when
 
     def _today(self) -> date:
         now = self._now()

@@ -43,6 +43,7 @@ from email.policy import compat32
 from govmail_desktop.core.compose import Draft, DraftAttachment, MessageRef, OriginalKind, Secrecy, Urgency
 from govmail_desktop.core.entities import Address
 from govmail_desktop.core.errors import InternationalAddressUnsupported, UnsafeMessageField
+from govmail_desktop.i18n.timeutil import from_epoch
 from govmail_desktop.mime import markings
 from govmail_desktop.mime.addresses import parse_addresses
 from govmail_desktop.mime.build import BuiltMessage, InlineImage, OutgoingAttachment, OutgoingMessage, build_message
@@ -223,7 +224,7 @@ def build_draft_copy(
         references=draft.references,
         extra_headers=tuple(extra),
     )
-    when = datetime.fromtimestamp(draft.updated_at).astimezone() if draft.updated_at > 0 else None
+    when = from_epoch(draft.updated_at, None) if draft.updated_at > 0 else None
     clock = (lambda: when) if when is not None else None
     try:
         return _build(message, clock)

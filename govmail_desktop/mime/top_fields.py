@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from govmail_desktop.i18n.timeutil import from_epoch
 from govmail_desktop.mime.charsets import to_bytes, unfold
 from govmail_desktop.mime.dates import parse_date
 from govmail_desktop.mime.headers import ADDRESS_FIELDS, header_fields, header_section, occurrences
@@ -59,6 +60,6 @@ def first_date(values: list[str]) -> datetime | None:
     if epoch is None:
         return None
     try:
-        return datetime.fromtimestamp(epoch, UTC)
+        return from_epoch(epoch, UTC)
     except (OverflowError, OSError, ValueError):  # year 0 or 10000: no date rather than a crash
         return None

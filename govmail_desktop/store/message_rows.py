@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any, NamedTuple
 
 from govmail_desktop.core.entities import FlagBits, MessageSummary, encode_flags
+from govmail_desktop.i18n.timeutil import from_epoch
 from govmail_desktop.store import keys
 
 
@@ -107,7 +108,7 @@ def _to_epoch(value: datetime | int | float | None) -> int | None:
 
 
 def _from_epoch(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
+    return None if value is None else from_epoch(value, UTC)
 
 
 class SummaryRow(NamedTuple):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from govmail_desktop.core.compose import Draft
 from govmail_desktop.i18n.catalog import current_language
 from govmail_desktop.i18n.thai_dates import format_full
+from govmail_desktop.i18n.timeutil import from_epoch
 from govmail_desktop.services.drafts_service import DraftsService
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ class DraftRecoveryDialog(QDialog):
     def _describe(self, draft: Draft) -> str:
         subject = draft.subject.strip() or self.tr("(no subject)")
         to = draft.to.strip() or self.tr("(no recipients)")
-        when = datetime.fromtimestamp(draft.updated_at).astimezone() if draft.updated_at > 0 else None
+        when = from_epoch(draft.updated_at, None) if draft.updated_at > 0 else None
         shown = format_full(when, current_language())
         return self.tr("{subject} — to {to} — {when}").format(subject=subject, to=to, when=shown)
 
