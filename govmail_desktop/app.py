@@ -10,18 +10,21 @@ services to the window. In order, each step logged (never a secret):
  2. the policy (the machine's, fail closed), the settings under its locks;
  3. the language, the QApplication, its translators, the Thai font;
  4. the message bridge (the one place errors become words) and the exception hooks;
- 5. the passwords: the OS keyring (one :class:`CredentialStore`) and this session's
+ 5. the main window (layout restored), shown at once; the steps below join it right after its
+    first paint (:class:`FirstPaint`), so the real window is on screen before the services and
+    their modules load (``--self-test`` reports that paint, the start-up benchmark times it);
+ 6. the passwords: the OS keyring (one :class:`CredentialStore`) and this session's
     memory, behind one :class:`PasswordKeeper`;
- 6. the main window (layout restored);
  7. the mailboxes (:func:`attach_mailboxes`): for each configured account its cache,
     offline queue, sync engine (:func:`engine_sync_factory`), :class:`MailboxService`
     and the UI's models over it (:class:`MailboxModels`); then the tray, the password
-    prompts and the :class:`MailboxController` that joins them to the window;
+    prompts and the :class:`MailboxController` that joins them to the window; the composer,
+    the outbox view, message windows, links, search;
  8. the setup wizard's launcher (an :class:`AccountSetupService` per wizard; a saved
     account joins the mailboxes);
- 9. show, report start-up problems, first run, this launch's and later launches'
-    requests (:func:`handle_launch` → :func:`open_composer`), the event loop; shutdown
-    hooks in reverse order.
+ 9. start-up problems reported, first run, this launch's and later launches'
+    requests (:func:`handle_launch` → :func:`open_composer`); the event loop runs from step 5
+    on; shutdown hooks in reverse order.
 
 The steps' building blocks live next to this module in :mod:`govmail_desktop.wiring`, by
 responsibility (context, command line, window, mailboxes, compose, search, accounts,
@@ -53,21 +56,9 @@ from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.i18n import catalog
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
-from govmail_desktop.wiring.accounts import (
-    account_saved_handler,
-    enforce_provisioned_account,
-    first_run,
-    make_provisioned_start,
-    make_setup_wizard_launcher,
-    provisioned_address_for,
-)
 from govmail_desktop.wiring.command_line import _language_for_help, display_problem, parse_args
-from govmail_desktop.wiring.compose import attach_composer, open_composer, open_drafts, resume_draft
 from govmail_desktop.wiring.context import AppContext, AppOverrides
-from govmail_desktop.wiring.launches import _working_dir, hand_over_launch, handle_launch, listen_for_launches
-from govmail_desktop.wiring.mailboxes import open_mailboxes
-from govmail_desktop.wiring.search import open_search
-from govmail_desktop.wiring.window import build_main_window
+from govmail_desktop.wiring.launches import _working_dir, hand_over_launch, listen_for_launches
 
 if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (--help stays fast)
     from PySide6.QtCore import QMessageLogContext, QtMsgType
@@ -243,34 +234,84 @@ def _run(
     # 4. Where errors become words, also for exceptions escaping a slot or a thread.
     bridge = MessageBridge(app)
     restore_hooks = _install_exception_hooks(bridge)
-
-    # 5. The passwords: one keyring, this session's memory.
-    passwords = build_passwords(overrides, bridge)
-    log.info("Passwords: %s", "keyring and session memory" if passwords.can_keep else "session memory only")
-    ctx = AppContext(
-        paths=paths, settings=settings, app=app, language=language, bridge=bridge, policy=policy,
-        passwords=passwords, font_family=font_family, instance=instance,
-    )
+    shutdown_hooks: list[Callable[[], None]] = [restore_hooks, language.uninstall]
+    if instance is not None:
+        shutdown_hooks.append(instance.close)
 
     def shutdown() -> None:
         log.info("Shutting down")
-        for hook in reversed(ctx.shutdown_hooks):
+        for hook in reversed(shutdown_hooks):
             try:
                 hook()
             except Exception:
                 log.exception("Shutdown hook %r failed", hook)
 
     app.aboutToQuit.connect(shutdown)
-    ctx.shutdown_hooks.append(restore_hooks)
-    ctx.shutdown_hooks.append(language.uninstall)
-    ctx.shutdown_hooks.append(passwords.shutdown)
-    if instance is not None:
-        ctx.shutdown_hooks.append(instance.close)
 
-    # 6. The main window.
-    window = ctx.window = build_main_window(settings, language, bridge)
+    # 5. The main window, shown at once; the rest joins it right after its first paint.
+    from govmail_desktop.wiring.first_paint import FirstPaint
+    from govmail_desktop.wiring.window import build_main_window
+
+    window = build_main_window(settings, language, bridge)
     window.set_policy_origin(policy.origins(), ok=policy.ok)  # Help → About names it
     log.info("Main window built")
+    first_paint = FirstPaint(window)
+    if args.self_test:  # govmail --self-test: report after the first paint and quit; no wizard
+        from govmail_desktop.wiring.self_test import attach_self_test
+
+        attach_self_test(app, window, font_family, first_paint=first_paint)
+    failed: list[BaseException] = []
+
+    def rest_of_start() -> None:
+        try:
+            _attach_to_window(args, overrides, launch, settings_errors, AppContext(
+                paths=paths, settings=settings, app=app, language=language, bridge=bridge, policy=policy,
+                passwords=build_passwords(overrides, bridge), window=window, font_family=font_family,
+                instance=instance, shutdown_hooks=shutdown_hooks,
+            ))
+        except Exception as exc:  # noqa: BLE001 - re-raised after the loop: start-up failed, exit 1
+            failed.append(exc)
+            app.exit(1)
+
+    first_paint.ready.connect(rest_of_start)
+    window.show()
+    log.info("Main window shown")
+
+    try:
+        code = app.exec()
+    finally:
+        restore_qt_handler()
+    if failed:
+        raise failed[0]
+    log.info("Event loop ended with code %s", code)
+    return int(code)
+
+
+def _attach_to_window(
+    args: argparse.Namespace, overrides: AppOverrides, launch: LaunchRequest, settings_errors: list[GovMailError],
+    ctx: AppContext,
+) -> None:
+    """Steps 6-9, once the main window has been painted: the passwords, the mailboxes, the composer,
+    search, the setup wizard; start-up problems, the first run, this launch's and later launches'
+    requests."""
+    from govmail_desktop.wiring.accounts import (
+        account_saved_handler,
+        enforce_provisioned_account,
+        first_run,
+        make_provisioned_start,
+        make_setup_wizard_launcher,
+        provisioned_address_for,
+    )
+    from govmail_desktop.wiring.compose import attach_composer, open_composer, open_drafts, resume_draft
+    from govmail_desktop.wiring.launches import handle_launch
+    from govmail_desktop.wiring.mailboxes import open_mailboxes
+    from govmail_desktop.wiring.search import open_search
+
+    window, policy, settings, passwords, bridge = ctx.window, ctx.policy, ctx.settings, ctx.passwords, ctx.bridge
+    assert window is not None, "the window is built and shown first"
+    # 6. The passwords (built with the context): one keyring, this session's memory.
+    ctx.shutdown_hooks.append(passwords.shutdown)
+    log.info("Passwords: %s", "keyring and session memory" if passwords.can_keep else "session memory only")
 
     # 7. The mailboxes: per account cache → queue → sync → service → models; tray, controller.
     # 7a. The account the machine policy provisions is locked to the policy's servers and login.
@@ -310,22 +351,17 @@ def _run(
     # 8b. The account the machine policy provisions (policy/provisioning.py), set up at first run.
     provisioned_start = make_provisioned_start(
         policy, settings, passwords, account_saved_handler(mailboxes), bridge, overrides.os_user)
+    log.info("Start-up done")
 
-    # 9. Show, say what went wrong at start-up, first run, the event loop.
-    window.show()
-    log.info("Main window shown")
-    if args.self_test:  # govmail --self-test: report after the first paint and quit; no wizard
-        from govmail_desktop.wiring.self_test import attach_self_test
-
-        attach_self_test(app, window, font_family)
+    # 9. Say what went wrong at start-up, first run, this launch's and later launches' requests.
     if policy.error is not None:
         bridge.report_error(policy.error)
     for err in settings_errors:
         bridge.report_error(err)
     if settings.problems:
         bridge.warning(SETTINGS_PROBLEMS)
-    if language.missing:
-        log.warning("Missing translation files: %s", ", ".join(language.missing))
+    if ctx.language.missing:
+        log.warning("Missing translation files: %s", ", ".join(ctx.language.missing))
     first_run(settings, window, *((None, None) if args.self_test else (launcher, provisioned_start)))
     # Drafts an earlier run left on disk (it crashed or was killed): offered back.
     from govmail_desktop.ui.draft_recovery import offer_unsent_drafts
@@ -337,15 +373,8 @@ def _run(
     opener = overrides.open_composer or open_composer
     if launch.compose:
         handle_launch(ctx, opener, launch)
-    if instance is not None:
-        instance.set_handler(partial(handle_launch, ctx, opener))
-
-    try:
-        code = app.exec()
-    finally:
-        restore_qt_handler()
-    log.info("Event loop ended with code %s", code)
-    return int(code)
+    if ctx.instance is not None:
+        ctx.instance.set_handler(partial(handle_launch, ctx, opener))
 
 
 def _route_qt_messages_to_log() -> Callable[[], None]:

@@ -2,7 +2,8 @@
 
 For installers and their tests (``make test-deb`` runs it in a clean Debian 12 root) and the
 start-up benchmark: after the main window's first paint it prints, in the user's language,
-the window and the Qt platform, the UI font and the fonts Qt really draws Thai text with, and
+the window and the Qt platform (at once: the benchmark's measuring point), then, once the rest
+of start-up has joined the window, the UI font and the fonts Qt really draws Thai text with, and
 the icons found; then it quits with :data:`EXIT_OK`, or :data:`EXIT_FAILED` when the Thai
 font or an icon is missing (Thai would show as boxes, buttons would be blank). No account is
 needed and no setup wizard opens.
@@ -13,12 +14,13 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from govmail_desktop import resources
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.ui import fonts, icons
+from govmail_desktop.wiring.first_paint import FirstPaint
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -40,6 +42,12 @@ NO_ICONS = QT_TRANSLATE_NOOP("SelfTest", "no icons were found")
 NEVER_PAINTED = QT_TRANSLATE_NOOP("SelfTest", "the main window was not drawn within {seconds} seconds")
 
 
+def shown_line(app: QApplication, window: QWidget) -> str:
+    """The report's first line: the window was shown (its size, the Qt platform)."""
+    size = window.size()
+    return WINDOW_SHOWN.format(width=size.width(), height=size.height(), platform=app.platformName()).text()
+
+
 def report(app: QApplication, window: QWidget, font_family: str | None) -> tuple[list[str], list[Msg]]:
     """The report's lines and the reasons it failed (none: passed)."""
     reasons: list[Msg] = []
@@ -55,9 +63,8 @@ def report(app: QApplication, window: QWidget, font_family: str | None) -> tuple
         reasons.append(NO_ICONS)
     elif broken:
         reasons.append(ICONS_MISSING.format(names=", ".join(broken)))
-    size = window.size()
     lines = [
-        WINDOW_SHOWN.format(width=size.width(), height=size.height(), platform=app.platformName()).text(),
+        shown_line(app, window),
         FONT_LINE.format(family=ui_font.family()).text(),
         THAI_LINE.format(families=", ".join(used) or "-", missing=missing).text(),
         ICONS_LINE.format(found=len(names) - len(broken), total=len(names)).text(),
@@ -65,29 +72,34 @@ def report(app: QApplication, window: QWidget, font_family: str | None) -> tuple
     return lines, reasons
 
 
-class _FirstPaint(QObject):
-    """Runs the report once the window has been painted, then quits the application."""
+class _SelfTest(QObject):
+    """Says the window was shown once it has been painted; the rest of the report (the fonts, the
+    icons) and the exit come after the rest of start-up (``first_paint.ready``'s slots) has run."""
 
-    def __init__(self, app: QApplication, window: QWidget, font_family: str | None, out: TextIO) -> None:
+    def __init__(
+        self, app: QApplication, window: QWidget, font_family: str | None, out: TextIO, first_paint: FirstPaint
+    ) -> None:
         super().__init__(window)
         self._app, self._window, self._font_family, self._out = app, window, font_family, out
         self._done = False
-        window.installEventFilter(self)
+        first_paint.painted.connect(self._painted)
         self._timeout = QTimer(self)
         self._timeout.setSingleShot(True)
         self._timeout.timeout.connect(self._never_painted)
         self._timeout.start(FIRST_PAINT_TIMEOUT_MS)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._window and event.type() == QEvent.Type.Paint and not self._done:
-            self._done = True
-            QTimer.singleShot(0, self._finish)  # after this paint has completed
-        return False
+    def _painted(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        self._timeout.stop()
+        self._out.write(shown_line(self._app, self._window) + "\n")
+        self._out.flush()
+        QTimer.singleShot(0, self, self._finish)  # after the rest of start-up
 
     def _finish(self) -> None:
-        self._timeout.stop()
         lines, reasons = report(self._app, self._window, self._font_family)
-        self._end(lines, reasons)
+        self._end(lines[1:], reasons)
 
     def _never_painted(self) -> None:
         self._done = True
@@ -104,7 +116,15 @@ class _FirstPaint(QObject):
 
 
 def attach_self_test(
-    app: QApplication, window: QWidget, font_family: str | None, out: TextIO | None = None
+    app: QApplication,
+    window: QWidget,
+    font_family: str | None,
+    out: TextIO | None = None,
+    first_paint: FirstPaint | None = None,
 ) -> QObject:
-    """Report and quit after ``window``'s first paint (the returned object lives with the window)."""
-    return _FirstPaint(app, window, font_family, out if out is not None else sys.stdout)
+    """Report and quit after ``window``'s first paint (the returned object lives with the window).
+
+    Attach it before the composition root connects the rest of start-up to ``first_paint``.
+    """
+    watcher = first_paint if first_paint is not None else FirstPaint(window)
+    return _SelfTest(app, window, font_family, out if out is not None else sys.stdout, watcher)

@@ -357,9 +357,10 @@ sys.exit(main([], AppOverrides(
 
 @pytest.mark.usefixtures("compiled_translations")
 def test_the_composition_root_builds_in_order_through_its_seams_and_logs_each_step(tmp_path):
-    """app.main builds the parts in a fixed order (policy, settings, language, Qt, passwords,
-    window, per account its mailbox, the window's controller) and logs each step; the
-    seams it takes (sync factory, credential store factory, tray factory) are the ones used."""
+    """app.main builds the parts in a fixed order (policy, settings, language, Qt, the window
+    shown and drawn, then passwords, per account its mailbox, the window's controller) and logs
+    each step; the seams it takes (sync factory, credential store factory, tray factory) are the
+    ones used."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GOVMAIL_HOME=str(tmp_path / "home"))
     proc = subprocess.run(
         [sys.executable, "-c", _ROOT_ORDER_PROBE, str(tmp_path / "settings.json")],
@@ -375,8 +376,9 @@ def test_the_composition_root_builds_in_order_through_its_seams_and_logs_each_st
     log_text = (tmp_path / "home" / "log" / "govmail.log").read_text(encoding="utf-8")
     steps = [
         "Machine policy", "Settings loaded", "Language: th", "Qt application created", "Registered bundled font",
-        "Passwords: session memory only", "Main window built", f"Mailbox of account {account_id} opened (offline only)",
-        "Window connected to 1 account(s)", "Mailboxes attached: 1 account(s)", "Main window shown", "Shutting down",
+        "Main window built", "Main window shown", "Main window drawn", "Passwords: session memory only",
+        f"Mailbox of account {account_id} opened (offline only)", "Window connected to 1 account(s)",
+        "Mailboxes attached: 1 account(s)", "Start-up done", "Shutting down",
     ]
     positions = [log_text.find(step) for step in steps]
     assert -1 not in positions, [s for s, p in zip(steps, positions, strict=True) if p == -1]
