@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from govmail_desktop.core.errors import StorageError
+from govmail_desktop.core.fileops import replace_with_retry
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 
 #: UTF-8 bytes of a file name at most (NAME_MAX is 255 on Linux and macOS; Windows counts
@@ -237,7 +238,7 @@ def write_replacing(path: Path, data: bytes) -> Path:
     try:
         with handle:
             _write_all(handle, data)
-        os.replace(temp, path)
+        replace_with_retry(temp, path)
     except OSError as exc:
         _remove(temp)
         raise storage_error(exc, path.parent, path.name) from exc

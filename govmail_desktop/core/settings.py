@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar, cast, overload
 
 from govmail_desktop.core.errors import ConfigError, StorageError
+from govmail_desktop.core.fileops import FileInUseError, replace_with_retry
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
@@ -334,10 +335,12 @@ def atomic_write_text(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
+        replace_with_retry(tmp, path)
+    except (OSError, FileInUseError) as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, FileInUseError):
+            raise
         raise StorageError(detail=f"writing {path}: {exc}") from exc

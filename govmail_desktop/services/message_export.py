@@ -26,6 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from govmail_desktop.core.fileops import replace_with_retry
 from govmail_desktop.mime.charsets import guess_decode
 from govmail_desktop.mime.header_text import decode_words
 from govmail_desktop.mime.headers import header_section
@@ -128,7 +129,7 @@ def write_copy(path: Path, data: bytes) -> Path:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, path)
+        replace_with_retry(temporary, path)
     except BaseException:
         try:
             os.unlink(temporary)

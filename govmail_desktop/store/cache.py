@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import re
 import sqlite3
 import threading
@@ -52,6 +51,7 @@ from govmail_desktop.core.entities import (
     encode_flags,
 )
 from govmail_desktop.core.errors import StorageError
+from govmail_desktop.core.fileops import replace_with_retry
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.threads import lower_current_thread_priority
 from govmail_desktop.store import keys
@@ -260,7 +260,7 @@ class MailCache:
         self._conns.close_all()
         try:
             if self.path.exists():
-                os.replace(self.path, self.path.with_name(self.path.name + ".broken"))
+                replace_with_retry(self.path, self.path.with_name(self.path.name + ".broken"))
             for suffix in ("-wal", "-shm", "-journal"):
                 self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
             self._marker.unlink(missing_ok=True)

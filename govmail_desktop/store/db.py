@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from govmail_desktop.core.errors import StorageError
+from govmail_desktop.core.fileops import replace_with_retry
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
@@ -231,8 +231,8 @@ def guarded(method: _F) -> _F:
 
 def move_aside(path: Path, aside: Path) -> None:
     """Move a damaged database file and its WAL/SHM companions to ``aside`` (kept, never deleted)."""
-    os.replace(path, aside)
+    replace_with_retry(path, aside)
     for suffix in ("-wal", "-shm"):
         companion = path.with_name(path.name + suffix)
         if companion.exists():
-            os.replace(companion, aside.with_name(aside.name + suffix))
+            replace_with_retry(companion, aside.with_name(aside.name + suffix))
