@@ -27,12 +27,24 @@ from typing import TYPE_CHECKING, TypeVar, overload
 
 from PySide6.QtGui import Qt  # QtGui's Qt namespace also has convertFromPlainText
 
+from govmail_desktop.search.fold import is_cluster_continuation
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLabel, QMessageBox
 
     _Shown = TypeVar("_Shown", QLabel, QMessageBox)
 else:
     _Shown = TypeVar("_Shown")
+
+#: Windows notifications (``Shell_NotifyIcon`` balloons/toasts): Qt copies the title into
+#: ``szInfoTitle[64]`` and the text into ``szInfo[256]`` and cuts the rest at that UTF-16
+#: unit, inside a Thai cluster if it falls there. These are the units left beside the NUL.
+NOTIFICATION_TITLE_MAX = 63
+NOTIFICATION_TEXT_MAX = 255
+ELLIPSIS = "…"
+#: Thai and Lao vowels written before their consonant: never left as the last character.
+_PREPOSED_VOWELS = frozenset("เแโใไເແໂໃໄ")
+_ZWJ = "\u200d"
 
 #: Characters that notification servers may read as markup, and harmless look-alikes.
 _NOTIFICATION_MARKUP = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06"})
@@ -76,3 +88,32 @@ def notification_text(text: str) -> str:
     read the same everywhere ("สมชาย ‹somchai@agency.go.th›").
     """
     return text.translate(_NOTIFICATION_MARKUP)
+
+
+def utf16_length(text: str) -> int:
+    """Length in UTF-16 units (what Windows and Qt count): two for a character above U+FFFF."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def shorten_utf16(text: str, limit: int) -> str:
+    """``text`` unchanged if it has at most ``limit`` UTF-16 units, else cut to fit with "…".
+
+    The cut falls between grapheme clusters (:func:`~govmail_desktop.search.fold.
+    is_cluster_continuation`: a Thai tone mark or vowel sign stays with its consonant,
+    sara am too), never between the halves of a surrogate pair, not after a joiner or a
+    preposed Thai vowel; spaces before the "…" are dropped.
+    """
+    if utf16_length(text) <= limit:
+        return text
+    budget = limit - utf16_length(ELLIPSIS)
+    end = units = 0
+    for ch in text:
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > budget:
+            break
+        end += 1
+    while end > 0 and (
+        is_cluster_continuation(text[end]) or text[end - 1] == _ZWJ or text[end - 1] in _PREPOSED_VOWELS
+    ):
+        end -= 1
+    return text[:end].rstrip() + ELLIPSIS

@@ -10,6 +10,8 @@ Notifications show the sender and subject (what every mail client shows),
 never the message text, and only when the ``notify.new_mail`` setting is on.
 Both are the sender's text, and freedesktop notification servers may render
 markup, so they pass through ``notification_text`` (no ``<``, ``>``, ``&``).
+Windows cuts a title over 63 and a text over 255 UTF-16 units wherever the limit
+falls, so both are shortened here first, between grapheme clusters, with "…".
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from govmail_desktop import APP_NAME
-from govmail_desktop.models.plain_text import notification_text
+from govmail_desktop.models.plain_text import (
+    NOTIFICATION_TEXT_MAX,
+    NOTIFICATION_TITLE_MAX,
+    notification_text,
+    shorten_utf16,
+)
 from govmail_desktop.ui import icons
 
 log = logging.getLogger(__name__)
@@ -148,7 +155,11 @@ class MailTray(QObject):
             lines.append(f"{sender}: {subject}" if subject else sender)
         if count > len(lines) and lines:
             lines.append(self.tr("and {count} more").format(count=count - len(lines)))
-        shown_title, shown_text = notification_text(title), notification_text("\n".join(lines))
+        # Windows cuts what exceeds its limits at a UTF-16 unit (inside a Thai cluster):
+        # shorten here, between clusters, each line to its share so every sender shows.
+        share = (NOTIFICATION_TEXT_MAX - max(0, len(lines) - 1)) // max(1, len(lines))
+        shown_title = notification_text(shorten_utf16(title, NOTIFICATION_TITLE_MAX))
+        shown_text = notification_text("\n".join(shorten_utf16(line, share) for line in lines))
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage(shown_title, shown_text, self._icon, 10_000)
         self.notified.emit(shown_title, shown_text)
