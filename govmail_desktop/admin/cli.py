@@ -20,7 +20,7 @@ from pathlib import Path
 
 from govmail_desktop import __version__
 from govmail_desktop.admin import check_server, doctor, inspect, policy_cmd
-from govmail_desktop.admin.output import emit
+from govmail_desktop.admin.output import emit, use_utf8_where_needed
 from govmail_desktop.core.logging_setup import RedactingFormatter, redact
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.i18n import normalize_language, set_language, translate
@@ -93,8 +93,13 @@ def _one_line(exc: BaseException) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    use_utf8_where_needed()
     try:
         return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`govmail-admin policy show | head -1`): not an error.
+        _quiet_stdout()
+        return 0
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - never a traceback on the terminal
@@ -119,16 +124,21 @@ def _main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help()
+            sys.stdout.flush()
             return 0
+    code = int(args.func(args))
+    sys.stdout.flush()  # a closed pipe shows here, not at exit
+    return code
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that Python's own flush at exit does not
+    report the closed pipe again."""
     try:
-        code = int(args.func(args))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader went away (e.g. `govmail-admin policy show | head`): not an error.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 0
-    return code
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout
+        pass
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ it, an OSC 8 sequence hides a link behind harmless text, ``\r`` overwrites a lin
   U+2066–U+2069, zero-width U+200B–U+200D, U+FEFF …) and lone surrogates — as
   ``\x1b``, ``\u202e``;
 * :func:`emit` prints one line (or a block) through it: the only ``print`` in admin/;
+* :func:`use_utf8_where_needed` makes the streams able to write Thai at all: on Windows
+  Python writes a redirected stream in the ANSI code page (cp1252 on an English
+  Windows), where Thai raised ``UnicodeEncodeError``;
 * :func:`json_text` is the ``--json`` output: JSON escapes only U+0000–U+001F itself
   (``ensure_ascii=False`` keeps Thai readable), so the other characters above are
   written as ``\uXXXX`` too; ``json.loads`` gives back exactly the same values.
@@ -67,6 +70,27 @@ def safe_text(text: Any, *, multiline: bool = False) -> str:
     return _NOT_PLAIN.sub(one, text)
 
 
+#: Written to find out whether a stream's encoding can take Thai.
+_THAI_SAMPLE = "ภาษาไทย"
+
+
+def use_utf8_where_needed(*streams: TextIO | None) -> None:
+    """Reconfigure each stream (default: stdout and stderr) whose encoding cannot write Thai
+    to UTF-8; a character its encoding still lacks is written as a ``\\x``/``\\u`` escape
+    rather than raising. A stream that cannot be reconfigured (None in a windowed
+    program, a test's StringIO) is left as it is."""
+    for stream in streams or (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if stream is None or reconfigure is None:
+            continue
+        try:
+            _THAI_SAMPLE.encode(stream.encoding or "ascii")
+        except (UnicodeEncodeError, LookupError):
+            reconfigure(encoding="utf-8", errors="backslashreplace")
+        else:
+            reconfigure(errors="backslashreplace")
+
+
 def emit(text: Any = "", *, file: TextIO | None = None, multiline: bool = False) -> None:
     """Print ``text`` (one line, or a block with ``multiline``) through :func:`safe_text`."""
     print(safe_text(text, multiline=multiline), file=file if file is not None else sys.stdout)
@@ -98,4 +122,4 @@ def emit_json(data: Any, *, file: TextIO | None = None) -> None:
     print(json_text(data), file=file if file is not None else sys.stdout)
 
 
-__all__ = ["UNSAFE_CATEGORIES", "emit", "emit_json", "json_text", "safe_text"]
+__all__ = ["UNSAFE_CATEGORIES", "emit", "emit_json", "json_text", "safe_text", "use_utf8_where_needed"]

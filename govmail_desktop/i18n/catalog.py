@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 SUPPORTED_LANGUAGES = ("th", "en")
 DEFAULT_LANGUAGE = "th"
+#: Windows names its locales by language name (``locale.getlocale()`` gives ``Thai_Thailand``).
+_WINDOWS_LANGUAGE_NAMES = {"thai": "th", "english": "en"}
 
 _lock = threading.Lock()
 _current_language = DEFAULT_LANGUAGE
@@ -38,10 +40,12 @@ _catalogs: dict[str, dict[str, dict[str, str]]] = {}
 
 
 def normalize_language(lang: str | None) -> str:
-    """Map a locale name such as ``th_TH.UTF-8`` or ``en-US`` to ``th``/``en``."""
+    """Map a locale name such as ``th_TH.UTF-8``, ``en-US`` or Windows' ``Thai_Thailand.874``
+    to ``th``/``en``."""
     if not lang:
         return DEFAULT_LANGUAGE
     code = lang.replace("-", "_").split("_")[0].split(".")[0].lower()
+    code = _WINDOWS_LANGUAGE_NAMES.get(code, code)
     return code if code in SUPPORTED_LANGUAGES else "en"
 
 
