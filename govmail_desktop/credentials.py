@@ -21,6 +21,7 @@ thread, never from the GUI thread.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from typing import TYPE_CHECKING, NoReturn
 
@@ -73,12 +74,36 @@ HINT_ASK_EACH_SESSION = QT_TRANSLATE_NOOP(
     "You can enter your password each session instead; it will not be saved. "
     "IT staff can install a system password store (GNOME Keyring or KWallet).",
 )
+HINT_ASK_EACH_SESSION_WINDOWS = QT_TRANSLATE_NOOP(
+    "Credentials",
+    "You can enter your password each session instead; it will not be saved. "
+    "IT staff can check that Windows Credential Manager may keep passwords on this computer "
+    "(a Group Policy can forbid it).",
+)
 MSG_KEYRING_SAVE_FAILED = QT_TRANSLATE_NOOP(
     "Credentials", "The password could not be saved in the password store (keyring)."
 )
 MSG_KEYRING_READ_FAILED = QT_TRANSLATE_NOOP(
     "Credentials", "The password could not be read from the password store (keyring)."
 )
+
+
+#: keyring's Windows backend (its class name), and the persistence GovMail writes with:
+#: CRED_PERSIST_LOCAL_MACHINE, not keyring's default CRED_PERSIST_ENTERPRISE (a roaming
+#: credential, refused where a hardened policy forbids storing network credentials).
+WINDOWS_BACKEND = "WinVaultKeyring"
+WINDOWS_PERSISTENCE = "local machine"  # keyring's Persistence descriptor maps it to the constant
+
+
+def ask_each_session_hint(platform: str) -> Msg:
+    """The "enter it each session; IT can provide a store" hint, naming this system's store."""
+    return HINT_ASK_EACH_SESSION_WINDOWS if platform == "win32" else HINT_ASK_EACH_SESSION
+
+
+def _persist_on_this_machine(backend: object) -> None:
+    """Make keyring's Windows backend write credentials for the local machine."""
+    if type(backend).__name__ == WINDOWS_BACKEND and hasattr(backend, "persist"):
+        backend.persist = WINDOWS_PERSISTENCE
 
 
 def backend_name(backend: object) -> str:
@@ -96,7 +121,7 @@ def _is_os_keyring(backend: object, trusted: tuple[type, ...]) -> bool:
 
 
 def select_backend(
-    backend: KeyringBackend, *, trusted: tuple[type, ...] = ()
+    backend: KeyringBackend, *, trusted: tuple[type, ...] = (), hint: Msg = HINT_ASK_EACH_SESSION
 ) -> KeyringBackend:
     """The OS keyring to use given ``keyring``'s choice, or :class:`CredentialsError`.
 
@@ -118,11 +143,11 @@ def select_backend(
     ):
         raise CredentialsError(
             MSG_KEYRING_INSECURE,
-            hint=HINT_ASK_EACH_SESSION,
+            hint=hint,
             code="keyring-insecure",
             detail=f"refused keyring backend(s): {names}",
         )
-    raise CredentialsError(hint=HINT_ASK_EACH_SESSION, code="keyring", detail=f"no OS keyring; backend(s): {names}")
+    raise CredentialsError(hint=hint, code="keyring", detail=f"no OS keyring; backend(s): {names}")
 
 
 def _failing_module(exc: BaseException) -> str:
@@ -137,17 +162,19 @@ def _failing_module(exc: BaseException) -> str:
     return name
 
 
-def _wrap(exc: BaseException, message: Msg | None = None, *, backend: object, action: str) -> CredentialsError:
+def _wrap(
+    exc: BaseException, message: Msg | None = None, *, backend: object, action: str, hint: Msg
+) -> CredentialsError:
     """A user-worded error for a keyring failure (the detail never holds a secret)."""
     where = f"{action} via {backend_name(backend)}: {type(exc).__name__}"
     if isinstance(exc, keyring.errors.NoKeyringError):
-        return CredentialsError(hint=HINT_ASK_EACH_SESSION, code="keyring", detail=where)
+        return CredentialsError(hint=hint, code="keyring", detail=where)
     if isinstance(exc, keyring.errors.KeyringLocked):
         return CredentialsError(MSG_KEYRING_LOCKED, hint=HINT_KEYRING_LOCKED, code="keyring-locked", detail=where)
     if isinstance(exc, keyring.errors.InitError):
         # Secret Service present in name only (no default collection, daemon gone).
-        return CredentialsError(hint=HINT_ASK_EACH_SESSION, code="keyring", detail=where)
-    return CredentialsError(message, hint=HINT_ASK_EACH_SESSION, code="keyring-failed", detail=where)
+        return CredentialsError(hint=hint, code="keyring", detail=where)
+    return CredentialsError(message, hint=hint, code="keyring-failed", detail=where)
 
 
 class CredentialStore:
@@ -157,6 +184,8 @@ class CredentialStore:
     choice, looked up at each call (so a keyring that appears later is used).
     ``trusted_backends``: extra backend classes accepted as an OS keyring
     (code only; nothing a user setting can reach).
+    ``platform``: ``sys.platform`` by default; picks the wording of the hints (a seam for tests).
+    On Windows, keyring's Credential Manager backend writes for the local machine.
     """
 
     def __init__(
@@ -165,10 +194,12 @@ class CredentialStore:
         *,
         service_name: str = SERVICE_NAME,
         trusted_backends: tuple[type, ...] = (),
+        platform: str | None = None,
     ) -> None:
         self._backend = backend
         self.service_name = service_name
         self._trusted = trusted_backends
+        self._hint = ask_each_session_hint(sys.platform if platform is None else platform)
 
     def backend(self) -> KeyringBackend:
         """The usable OS keyring, or :class:`CredentialsError` saying why there is none.
@@ -186,10 +217,12 @@ class CredentialStore:
                 chosen = keyring.get_keyring()
             except Exception as exc:  # noqa: BLE001 - any failure to load means "no keyring"
                 raise CredentialsError(
-                    hint=HINT_ASK_EACH_SESSION, code="keyring",
+                    hint=self._hint, code="keyring",
                     detail=f"loading {_failing_module(exc)} failed: {type(exc).__name__}",
                 ) from None
-        return select_backend(chosen, trusted=self._trusted)
+        selected = select_backend(chosen, trusted=self._trusted, hint=self._hint)
+        _persist_on_this_machine(selected)
+        return selected
 
     def check_available(self) -> None:
         """Raise :class:`CredentialsError` unless passwords can be stored.
@@ -201,7 +234,7 @@ class CredentialStore:
         try:
             backend.get_password(self.service_name, "__govmail-availability-check__")
         except Exception as exc:  # noqa: BLE001 - any backend failure means "not usable"
-            raise _wrap(exc, backend=backend, action="check") from None
+            raise _wrap(exc, backend=backend, action="check", hint=self._hint) from None
 
     def is_available(self) -> bool:
         """Whether passwords can be stored; never raises (the reason is logged)."""
@@ -219,7 +252,7 @@ class CredentialStore:
         except _VANISHED:
             return None  # deleted meanwhile: there is no password
         except Exception as exc:  # noqa: BLE001
-            raise _wrap(exc, MSG_KEYRING_READ_FAILED, backend=backend, action="get") from None
+            raise _wrap(exc, MSG_KEYRING_READ_FAILED, backend=backend, action="get", hint=self._hint) from None
 
     def set_password(self, account_id: str, password: str) -> None:
         if not password:
@@ -228,7 +261,7 @@ class CredentialStore:
         try:
             backend.set_password(self.service_name, account_id, password)
         except Exception as exc:  # noqa: BLE001
-            raise _wrap(exc, MSG_KEYRING_SAVE_FAILED, backend=backend, action="set") from None
+            raise _wrap(exc, MSG_KEYRING_SAVE_FAILED, backend=backend, action="set", hint=self._hint) from None
         log.info("Password for account %s saved in %s", account_id, backend_name(backend))
 
     def delete_password(self, account_id: str) -> None:
@@ -241,7 +274,7 @@ class CredentialStore:
         except _VANISHED:
             return
         except Exception as exc:  # noqa: BLE001
-            raise _wrap(exc, MSG_KEYRING_SAVE_FAILED, backend=backend, action="delete") from None
+            raise _wrap(exc, MSG_KEYRING_SAVE_FAILED, backend=backend, action="delete", hint=self._hint) from None
 
 
 class SessionPasswords:
