@@ -4,7 +4,8 @@
 (``OSError: [Errno 22]``): a message dated "1 Jan 1970 00:00 +0700" is -25200 seconds
 and broke the message list and the preview there. :func:`from_epoch` is arithmetic
 from the epoch instead. ``aware.astimezone()`` (the computer's zone) asks the same
-C library: :func:`to_local` falls back to the zone's present offset where it refuses.
+C library: :func:`to_local` falls back to the zone's present offset where it refuses,
+and so does :func:`to_epoch` for a naive (local) time, whose ``timestamp()`` asks it too.
 
 This sits in the lowest layer (with the date formatting) so that every layer uses it;
 nothing in the package calls ``fromtimestamp`` (a test checks the source).
@@ -37,4 +38,19 @@ def to_local(moment: datetime) -> datetime:
     try:
         return moment.astimezone()
     except (OSError, OverflowError, ValueError):
-        return moment.astimezone(datetime.now(UTC).astimezone().tzinfo)
+        return moment.astimezone(_present_local_zone())
+
+
+def to_epoch(moment: datetime) -> float:
+    """Unix seconds of ``moment``; a naive one is the computer's local time (Python's rule),
+    taken at the zone's present offset where the system cannot say (Windows, before 1970)."""
+    if moment.tzinfo is not None:
+        return (moment - EPOCH).total_seconds()
+    try:
+        return moment.timestamp()
+    except (OSError, OverflowError, ValueError):
+        return (moment.replace(tzinfo=_present_local_zone()) - EPOCH).total_seconds()
+
+
+def _present_local_zone() -> tzinfo:
+    return datetime.now(UTC).astimezone().tzinfo or UTC

@@ -46,6 +46,7 @@ from typing import Any, Literal
 
 from govmail_desktop.core.folder_roles import ROLE_NAMES
 from govmail_desktop.i18n.catalog import lookup
+from govmail_desktop.i18n.timeutil import to_epoch
 from govmail_desktop.search.fold import fold
 from govmail_desktop.search.index import MARK_SECRET, MARK_URGENT, ROWID_SHIFT, SearchIndex, body_text
 from govmail_desktop.search.index_grams import match_expression, needs_check, term_tokens
@@ -168,7 +169,7 @@ def folder_matches(term: str, name: str, role: str | None = None, delimiter: str
 
 def day_start(day: datetime.date) -> int:
     """Local midnight at the start of ``day`` as epoch seconds (a query's dates are local)."""
-    return int(datetime.datetime(day.year, day.month, day.day).timestamp())
+    return int(to_epoch(datetime.datetime(day.year, day.month, day.day)))
 
 
 @dataclass

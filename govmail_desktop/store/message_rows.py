@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any, NamedTuple
 
 from govmail_desktop.core.entities import FlagBits, MessageSummary, encode_flags
-from govmail_desktop.i18n.timeutil import from_epoch
+from govmail_desktop.i18n.timeutil import from_epoch, to_epoch
 from govmail_desktop.store import keys
 
 
@@ -104,7 +104,7 @@ def _to_epoch(value: datetime | int | float | None) -> int | None:
         return None
     if isinstance(value, (int, float)):
         return int(value)
-    return int(value.timestamp())
+    return int(to_epoch(value))
 
 
 def _from_epoch(value: int | None) -> datetime | None:

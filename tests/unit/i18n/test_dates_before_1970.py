@@ -50,6 +50,11 @@ class WindowsDatetime(datetime):
             raise OSError(22, "Invalid argument")
         return super().astimezone(tz)
 
+    def timestamp(self) -> float:
+        if self.tzinfo is None and self.year < 1970:  # a naive time is local: the C library is asked
+            raise OSError(22, "Invalid argument")
+        return super().timestamp()
+
 
 #: Every module that turned Unix seconds into datetimes (their ``datetime`` name is replaced).
 MODULES = (
@@ -130,6 +135,34 @@ def test_local_time_falls_back_to_the_present_offset_where_the_system_refuses(ba
     assert shown.timetuple()[:5] == (1970, 1, 1, 0, 0)
     assert shown.utcoffset() == timedelta(hours=7)
     assert from_epoch(NEW_YEAR_1970_BANGKOK, None).timetuple()[:5] == (1970, 1, 1, 0, 0)
+
+
+def test_a_local_time_before_1970_gives_its_unix_seconds(bangkok_local_time):
+    from govmail_desktop.i18n.timeutil import to_epoch
+
+    assert to_epoch(WindowsDatetime(1970, 1, 1)) == NEW_YEAR_1970_BANGKOK  # naive: local (Bangkok)
+    assert to_epoch(WindowsDatetime(1969, 12, 31, 17, tzinfo=UTC)) == NEW_YEAR_1970_BANGKOK
+    assert to_epoch(datetime(2026, 11, 3, 16, 0)) == datetime(2026, 11, 3, 16, 0).timestamp()
+
+
+def test_a_search_for_days_before_1970(monkeypatch, bangkok_local_time):
+    """``before:1/1/2513`` (Buddhist era) starts at local midnight, -25200."""
+    import datetime as real_datetime
+    from types import SimpleNamespace
+
+    from govmail_desktop.search import engine
+
+    monkeypatch.setattr(engine, "datetime", SimpleNamespace(datetime=WindowsDatetime, date=real_datetime.date))
+    assert engine.day_start(real_datetime.date(1970, 1, 1)) == NEW_YEAR_1970_BANGKOK
+    assert engine.day_start(real_datetime.date(1957, 6, 1)) == int(
+        (datetime(1957, 6, 1, tzinfo=ICT) - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds()
+    )
+
+
+def test_the_cache_stores_a_1970_date(windows_datetime):
+    from govmail_desktop.store.message_rows import _to_epoch
+
+    assert _to_epoch(WindowsDatetime(1969, 12, 31, 17, 0, tzinfo=UTC)) == NEW_YEAR_1970_BANGKOK
 
 
 # --- guard: nothing in the package calls fromtimestamp ------------------------------------
