@@ -65,6 +65,18 @@ from govmail_desktop.core.entities import FlagBits, MessageSummary, SpecialUse
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.mime.markings import Markings, recognise
+from govmail_desktop.models.message_roles import (  # the roles live apart (views load without this model)
+    DateRole,
+    FlaggedRole,
+    FlagsRole,
+    HasAttachmentsRole,
+    KeywordsRole,
+    MarkingsRole,
+    SubjectShownRole,
+    ThreadDepthRole,
+    UidRole,
+    UnreadRole,
+)
 from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.keys import unpack_addresses
@@ -93,22 +105,6 @@ _SORT_OF_COLUMN = {
     Column.SIZE: SortKey.SIZE,
 }
 _COLUMN_OF_SORT = {v: k for k, v in _SORT_OF_COLUMN.items()}
-
-_USER = int(Qt.ItemDataRole.UserRole)
-UidRole = _USER + 1  # int
-FlagsRole = _USER + 2  # int bitmask (core.entities.FlagBits)
-UnreadRole = _USER + 3  # bool
-FlaggedRole = _USER + 4  # bool
-HasAttachmentsRole = _USER + 5  # bool
-ThreadDepthRole = _USER + 6  # int (0 when not threaded)
-KeywordsRole = _USER + 7  # str, space-separated
-DateRole = _USER + 8  # int, Unix seconds (received)
-#: mime.markings.Markings of the row (urgency, secrecy from the subject's Thai prefix); the
-#: list has only the cached subject (the sync fetches no marking headers: its header fast path
-#: stays as it is); the preview reads the full header.
-MarkingsRole = _USER + 9
-#: The subject column's text without the marking words (shown as badges instead).
-SubjectShownRole = _USER + 10
 
 FLAG_MARK = "⚑"
 ATTACHMENT_MARK = "📎"

@@ -59,7 +59,9 @@ class SearchResultsModel(QAbstractTableModel):
         self._hits: list[Any] = []
         self._keys: set[tuple[str, str, int]] = set()
         self._sort = SORT_DATE
-        self._formatter = formatter or DateFormatter()
+        #: Made at the first date shown (its month names load the locale's data; the main window's
+        #: first paint does not wait for them).
+        self._formatter: DateFormatter | None = formatter
         #: (account id, folder name) → what the folder tree calls it.
         self.folder_label: Callable[[str, str], str] = folder_label or (lambda _account, folder: folder)
         self._bold: QFont | None = None
@@ -118,6 +120,11 @@ class SearchResultsModel(QAbstractTableModel):
     def server_count(self) -> int:
         return sum(1 for h in self._hits if h.on_server)
 
+    def _dates(self) -> DateFormatter:
+        if self._formatter is None:
+            self._formatter = DateFormatter()
+        return self._formatter
+
     def set_formatter(self, formatter: DateFormatter) -> None:
         self._formatter = formatter
         if self._hits:
@@ -167,7 +174,7 @@ class SearchResultsModel(QAbstractTableModel):
         role = int(role)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == ResultColumn.DATE:
-                return self._formatter.short(int(hit.date))
+                return self._dates().short(int(hit.date))
             if column == ResultColumn.FROM:
                 return hit.sender or self.tr("(unknown sender)")
             if column == ResultColumn.SUBJECT:
@@ -177,7 +184,7 @@ class SearchResultsModel(QAbstractTableModel):
             return SERVER_MARK if hit.on_server else ""
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == ResultColumn.DATE:
-                return plain_tooltip(self._formatter.full(int(hit.date)))
+                return plain_tooltip(self._dates().full(int(hit.date)))
             if column == ResultColumn.SERVER:
                 return self.tr("Found on the server") if hit.on_server else None
             text = self.data(index, Qt.ItemDataRole.DisplayRole)

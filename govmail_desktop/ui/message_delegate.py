@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from govmail_desktop.models.message_list import FlaggedRole, HasAttachmentsRole, MarkingsRole, SubjectShownRole
+from govmail_desktop.models.message_roles import FlaggedRole, HasAttachmentsRole, MarkingsRole, SubjectShownRole
 from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.ui import icons
 from govmail_desktop.ui.marking_badges import badges, badges_width, paint_badges

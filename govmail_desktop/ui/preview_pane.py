@@ -311,7 +311,6 @@ class PreviewPane(QWidget):
             result = replace(result, parsed=with_sender_checks(result.parsed, self.internal_domains))
         self._result = result
         self._formatter = formatter
-        formatter = formatter or DateFormatter()
         summary = result.summary
         parsed = result.parsed if result.state == PREVIEW_READY else None
         if parsed is None:
@@ -340,6 +339,8 @@ class PreviewPane(QWidget):
             when = parsed.date
         elif summary is not None:
             when = summary.date or summary.internaldate
+        # Made here, not for an empty pane: its month names load the locale's data (the window's first paint waits).
+        formatter = formatter or DateFormatter()
         self.date_label.setText(formatter.full(when) if when is not None else "")
         self._show_official((*senders, *to, *cc))
         self._show_warnings(parsed)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidg
 
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
-from govmail_desktop.search.engine import DEFAULT_LIMIT as SEARCH_LIMIT
 from govmail_desktop.store.contacts import email_key
 from govmail_desktop.store.list_filter import ListFilter
 from govmail_desktop.ui import icons
@@ -358,6 +357,8 @@ class QuickFilterController(QObject):
         models, folder_id, state = self._asked
         if models is not self.current() or models.message_model.folder_id != folder_id:
             return
+        from govmail_desktop.search.engine import DEFAULT_LIMIT as SEARCH_LIMIT  # not before the window draws
+
         hits = list(hits)
         self._capped = self._capped or len(hits) >= SEARCH_LIMIT
         self._uids.update(int(h.uid) for h in hits)
@@ -389,6 +390,8 @@ class QuickFilterController(QObject):
         except StorageError:
             total = 0
         if model.list_filter.uids is not None and self._capped:
+            from govmail_desktop.search.engine import DEFAULT_LIMIT as SEARCH_LIMIT
+
             self.bar.set_count(self.tr("{shown} of {total} (the newest {limit} matches)").format(
                 shown=model.rowCount(), total=total, limit=SEARCH_LIMIT))
             return
