@@ -68,6 +68,19 @@ def compiled_translations() -> Path:
 
 
 @pytest.fixture
+def thai_app_font(qapp) -> Iterator[str | None]:
+    """The bundled Thai font made the application font (as the app starts), the previous font
+    put back afterwards: the tests after it lay out with the font they always had."""
+    from govmail_desktop.ui.fonts import install_thai_font
+
+    before = qapp.font()
+    try:
+        yield install_thai_font(qapp)
+    finally:
+        qapp.setFont(before)
+
+
+@pytest.fixture
 def language_controller(qapp, compiled_translations) -> Iterator[Any]:
     """Installs the app's translators on the shared QApplication; removes them after."""
     from govmail_desktop.ui.qt_i18n import LanguageController

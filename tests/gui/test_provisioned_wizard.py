@@ -97,13 +97,8 @@ def test_the_name_is_asked_when_the_policy_says_so(qtbot):
     assert page.display_name.isVisible() and page.display_name.text() == ""
 
 
-def test_the_password_page_in_thai(qtbot, language_controller, tmp_path):
+def test_the_password_page_in_thai(qtbot, language_controller, thai_app_font, tmp_path):
     language_controller.apply("th")
-    from PySide6.QtWidgets import QApplication
-
-    from govmail_desktop.ui.fonts import install_thai_font
-
-    install_thai_font(QApplication.instance())
     policy = provisioning_policy(None, ("imap.mail.go.th", 993, "tls"), ("smtp.mail.go.th", 465, "tls"),
                                  password="keyring")
     wizard = _wizard(qtbot, policy, None)

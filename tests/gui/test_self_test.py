@@ -43,9 +43,9 @@ def test_self_test_shows_the_window_finds_sarabun_and_every_icon_in_thai(tmp_pat
     assert "opening the setup wizard" not in log_text and "Main window shown" in log_text
 
 
-def test_report_fails_without_the_thai_font_and_names_a_missing_icon(qapp, monkeypatch):
+def test_report_fails_without_the_thai_font_and_names_a_missing_icon(qapp, thai_app_font, monkeypatch):
     window = QMainWindow()
-    family = fonts.install_thai_font(qapp)
+    family = thai_app_font
     lines, reasons = self_test.report(qapp, window, family)
     assert reasons == [] and lines[1].endswith(fonts.FAMILY)
     # Planted: the font was not registered, and an icon is listed that cannot be drawn.
