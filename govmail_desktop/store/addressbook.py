@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govmail_desktop.core.entities import Address
+from govmail_desktop.core.fileops import replace_with_retry
 from govmail_desktop.core.threads import lower_current_thread_priority
 from govmail_desktop.i18n.catalog import Msg
 from govmail_desktop.store.address_harvest import (
@@ -211,7 +212,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace_with_retry(tmp, path)  # a spreadsheet may have the file open
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

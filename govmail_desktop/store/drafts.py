@@ -40,6 +40,7 @@ from typing import BinaryIO
 
 from govmail_desktop.core.compose import Draft, DraftAttachment, MessageRef
 from govmail_desktop.core.errors import StorageError
+from govmail_desktop.core.fileops import replace_with_retry
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.store.db import storage_error
@@ -184,7 +185,7 @@ class DraftStore:
                         size += len(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(tmp, directory / final)
+            replace_with_retry(tmp, directory / final)
             _fsync_dir(directory)
         except BaseException:
             try:

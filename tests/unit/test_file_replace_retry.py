@@ -154,3 +154,38 @@ def test_saving_over_a_file_open_in_another_program(tmp_path, windows_hold):
         write_replacing(path, b"new")
     assert path.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["หนังสือ.pdf"]
+
+
+def test_contacts_exported_over_a_file_open_in_a_spreadsheet(tmp_path, windows_hold):
+    from govmail_desktop.store.addressbook import AddressBook
+
+    book = AddressBook(tmp_path / "data")
+    try:
+        path = tmp_path / "รายชื่อ.csv"
+        path.write_bytes(b"old")
+        windows_hold(path, failures=None)
+        with pytest.raises(fileops.FileInUseError):
+            book.export_csv(path, contacts=[])
+        assert path.read_bytes() == b"old"
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
+    finally:
+        book.close()
+
+
+def test_a_draft_saved_while_a_scanner_holds_it(tmp_path, windows_hold):
+    from govmail_desktop.core.compose import Draft
+    from govmail_desktop.store.drafts import DRAFT_FILE, DraftStore
+
+    store = DraftStore(tmp_path / "drafts")
+    draft = Draft.new("acct-1", sender="somchai@moi.go.th", subject="ขอเชิญประชุม")
+    store.save(draft)
+    path = store.draft_dir(draft.draft_id) / DRAFT_FILE
+    before = path.read_bytes()
+    fake = windows_hold(path, failures=2)  # a virus scanner looks at it briefly
+    store.save(draft)
+    assert fake.refused == 2
+    windows_hold(path, failures=None)
+    with pytest.raises(fileops.FileInUseError):
+        store.save(draft)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == [DRAFT_FILE]
