@@ -99,3 +99,24 @@ def test_windows_failure_is_logged_with_the_error_code(caplog):
     assert len(failures) == 1
     assert failures[0].levelname == "WARNING"
     assert "error 6)" in failures[0].getMessage()
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="the real SetThreadPriority is Windows'")
+def test_windows_priority_reads_back_below_normal():
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.GetCurrentThread.restype = wintypes.HANDLE
+    kernel32.GetThreadPriority.argtypes = [wintypes.HANDLE]
+    kernel32.GetThreadPriority.restype = ctypes.c_int
+    seen = {}
+
+    def background():
+        seen["done"] = lower_current_thread_priority()
+        seen["priority"] = kernel32.GetThreadPriority(kernel32.GetCurrentThread())
+
+    thread = threading.Thread(target=background)
+    thread.start()
+    thread.join()
+    assert seen == {"done": True, "priority": -1}  # THREAD_PRIORITY_BELOW_NORMAL
