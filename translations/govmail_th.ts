@@ -1944,6 +1944,10 @@
             <translation>ท่านสามารถกรอกรหัสผ่านทุกครั้งที่เปิดโปรแกรมแทนได้ โดยรหัสผ่านจะไม่ถูกบันทึก เจ้าหน้าที่ไอทีสามารถติดตั้งที่เก็บรหัสผ่านของระบบ (GNOME Keyring หรือ KWallet) ได้</translation>
         </message>
         <message>
+            <source>You can enter your password each session instead; it will not be saved. IT staff can check that Windows Credential Manager may keep passwords on this computer (a Group Policy can forbid it).</source>
+            <translation>ท่านสามารถกรอกรหัสผ่านทุกครั้งที่เปิดโปรแกรมแทนได้ โดยรหัสผ่านจะไม่ถูกบันทึก เจ้าหน้าที่ไอทีสามารถตรวจสอบว่า Windows Credential Manager ได้รับอนุญาตให้เก็บรหัสผ่านบนเครื่องนี้หรือไม่ (Group Policy อาจห้ามไว้)</translation>
+        </message>
+        <message>
             <source>The password could not be saved in the password store (keyring).</source>
             <translation>ไม่สามารถบันทึกรหัสผ่านลงในที่เก็บรหัสผ่าน (keyring) ได้</translation>
         </message>
@@ -3149,7 +3153,7 @@
         <name>MessageListModel</name>
         <message>
             <source>Subject</source>
-            <extracomment>mime.markings.Markings of the row (urgency, secrecy from the subject's Thai prefix); the list has only the cached subject (the sync fetches no marking headers: its header fast path stays as it is); the preview reads the full header. The subject column's text without the marking words (shown as badges instead). Above this many changed rows, a notification becomes a model reset. The quick filter's conditions (None: every message of the folder). Sent and Drafts: the correspondent column shows the recipients (To). Conversation view: nothing to show until the worker has built an order. The order asked for and not answered yet (folder, sort, descending). The cache changed (or the sort did) while an order was being built. Inside a model reset the request waits until the reset has ended.</extracomment>
+            <extracomment>Above this many changed rows, a notification becomes a model reset. The quick filter's conditions (None: every message of the folder). Sent and Drafts: the correspondent column shows the recipients (To). Conversation view: nothing to show until the worker has built an order. The order asked for and not answered yet (folder, sort, descending). The cache changed (or the sort did) while an order was being built. Inside a model reset the request waits until the reset has ended.</extracomment>
             <translation>เรื่อง</translation>
         </message>
         <message>
@@ -5175,7 +5179,7 @@
         <name>SearchResultsModel</name>
         <message>
             <source>Date</source>
-            <extracomment>The hit of a row (any column). True for a hit found by the server's search (the text is not on this computer). (account id, folder name) → what the folder tree calls it.</extracomment>
+            <extracomment>The hit of a row (any column). True for a hit found by the server's search (the text is not on this computer). Made at the first date shown (its month names load the locale's data; the main window's first paint does not wait for them). (account id, folder name) → what the folder tree calls it.</extracomment>
             <translation>วันที่</translation>
         </message>
         <message>
@@ -5590,6 +5594,15 @@
         <message>
             <source>Reading or writing the mail cache failed.</source>
             <translation>ไม่สามารถอ่านหรือเขียนข้อมูลจดหมายในเครื่องได้</translation>
+        </message>
+        <message>
+            <source>The file {path} is in use by another program, so GovMail could not replace it.</source>
+            <extracomment>Tries in all, and the pause between them: half a second at most. ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: another process has the file open. ERROR_ACCESS_DENIED: also what replacing a held target gives (or a real permission problem).</extracomment>
+            <translation>ไฟล์ {path} กำลังถูกใช้งานโดยโปรแกรมอื่น GovMail จึงแทนที่ไฟล์นี้ไม่ได้</translation>
+        </message>
+        <message>
+            <source>Please close the program that has it open (for example a document viewer, a backup or file sync program, or another copy of GovMail) and try again.</source>
+            <translation>โปรดปิดโปรแกรมที่เปิดไฟล์นี้อยู่ (เช่น โปรแกรมเปิดดูเอกสาร โปรแกรมสำรองข้อมูลหรือซิงก์ไฟล์ หรือ GovMail อีกหน้าต่างหนึ่ง) แล้วลองอีกครั้ง</translation>
         </message>
     </context>
     <context>
