@@ -22,7 +22,8 @@ from govmail_desktop.core import fileops
 
 def held(winerror: int, path: str) -> PermissionError:
     exc = PermissionError(errno.EACCES, "The process cannot access the file", path)
-    exc.winerror = winerror  # type: ignore[attr-defined]  (set by Python on Windows only)
+    # Python sets winerror on Windows only.
+    exc.winerror = winerror  # type: ignore[attr-defined]
     return exc
 
 

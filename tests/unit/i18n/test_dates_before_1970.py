@@ -40,12 +40,12 @@ class WindowsDatetime(datetime):
     """``datetime`` as it behaves on Windows for instants before 1970."""
 
     @classmethod
-    def fromtimestamp(cls, t, tz=None):  # type: ignore[override]
+    def fromtimestamp(cls, t, tz=None):
         if t < 0:
             raise OSError(22, "Invalid argument")
         return super().fromtimestamp(t, tz)
 
-    def astimezone(self, tz: tzinfo | None = None):  # type: ignore[override]
+    def astimezone(self, tz: tzinfo | None = None):
         if tz is None and self.tzinfo is not None and self < datetime(1970, 1, 1, tzinfo=UTC):
             raise OSError(22, "Invalid argument")
         return super().astimezone(tz)
