@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govmail_desktop.core.entities import Address
 from govmail_desktop.mime.links import (
@@ -38,7 +38,6 @@ from govmail_desktop.mime.links import (
     named_hosts,
     same_site,
 )
-from govmail_desktop.mime.parse import ParsedMessage
 from govmail_desktop.mime.preview_warnings import (
     SENDER_WARNINGS,
     W_FROM_IMITATES_INTERNAL,
@@ -49,6 +48,9 @@ from govmail_desktop.mime.preview_warnings import (
     WARNING_TEXT,
 )
 from govmail_desktop.policy.hosts import EXACT, SUFFIX, HostPattern, InvalidHost, normalize_host, parse_pattern
+
+if TYPE_CHECKING:  # annotations only (the preview pane loads this before any message is parsed)
+    from govmail_desktop.mime.parse import ParsedMessage
 
 #: Words of a Thai government agency's name (a display name holding one, from outside the
 #: internal domains, writes as if internal). "กรม" followed by "ธรรม" is กรมธรรม์ (an

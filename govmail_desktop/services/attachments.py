@@ -48,18 +48,20 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from govmail_desktop.core.errors import BugError, Cancelled, GovMailError
 from govmail_desktop.core.filenames import safe_filename, storage_error, write_replacing, write_unique
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
-from govmail_desktop.mime.parse import Attachment, part_bytes
 from govmail_desktop.mime.preview_warnings import W_ATTACHMENT_NAME, warning_text
 from govmail_desktop.mime.skeleton import SKELETON_PART
 from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.services.local_worker import LocalWorker
+
+if TYPE_CHECKING:  # the parser loads with the first message, not before the window draws
+    from govmail_desktop.mime.parse import Attachment
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +132,8 @@ class PartFetcher(Protocol):
 
 
 def _cut_out(raw: bytes, attachment: Attachment) -> bytes | None:
+    from govmail_desktop.mime.parse import part_bytes  # the parser loads with the first message
+
     return part_bytes(raw, attachment.part)
 
 

@@ -8,14 +8,16 @@ failed action is worded (``MSG_*``, :class:`ActionFailed`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import MessageSummary
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
-from govmail_desktop.mime.parse import ParsedMessage
 from govmail_desktop.store.op_queue import OpKind
+
+if TYPE_CHECKING:  # the parser loads with the first message, not before the window draws
+    from govmail_desktop.mime.parse import ParsedMessage
 
 #: The cache part under which a whole fetched message is kept (``BODY.PEEK[]``).
 BODY_PART = ""

@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -67,7 +67,6 @@ from PySide6.QtWidgets import (
 from govmail_desktop.core.errors import Cancelled, GovMailError
 from govmail_desktop.core.filenames import safe_filename
 from govmail_desktop.core.paths import AppPaths
-from govmail_desktop.mime.parse import Attachment
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.policy.attachments import AttachmentRules, real_extension
 from govmail_desktop.services.attachments import (
@@ -84,6 +83,9 @@ from govmail_desktop.services.attachments import (
     is_message,
     suggested_name,
 )
+
+if TYPE_CHECKING:  # the parser loads with the first message, not before the window draws
+    from govmail_desktop.mime.parse import Attachment
 
 log = logging.getLogger(__name__)
 

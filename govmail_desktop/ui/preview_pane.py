@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QFont, QResizeEvent
@@ -44,7 +44,6 @@ from govmail_desktop.i18n.catalog import Msg
 from govmail_desktop.i18n.thai_dates import DateFormatter, When
 from govmail_desktop.mime.html_view import render_html
 from govmail_desktop.mime.markings import is_official_address, recognise
-from govmail_desktop.mime.parse import ParsedMessage
 from govmail_desktop.mime.preview_warnings import SENDER_WARNINGS, W_HTML_SIMPLIFIED, warning_text
 from govmail_desktop.mime.sender_checks import with_sender_checks
 from govmail_desktop.models.plain_text import plain_label
@@ -64,6 +63,9 @@ from govmail_desktop.ui.marking_badges import MarkingBadges
 from govmail_desktop.ui.message_view import MessageView
 from govmail_desktop.ui.remote_bar import RemoteBar, RemoteContent
 from govmail_desktop.ui.settings_dialog import FormatSettings
+
+if TYPE_CHECKING:  # the parser loads with the first message, not before the window draws
+    from govmail_desktop.mime.parse import ParsedMessage
 
 #: Addresses listed in the To/Cc lines before "and N more".
 MAX_SHOWN_RECIPIENTS = 10

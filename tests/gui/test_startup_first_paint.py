@@ -45,6 +45,7 @@ seen = {}
 
 def loaded():
     return {"modules": sorted(m for m in LATER if m in sys.modules),
+            "parser_loaded": "govmail_desktop.mime.parse" in sys.modules,
             "month_names_loaded": thai_dates.month_names.cache_info().currsize > 0}
 
 class AtFirstPaint(QObject):
@@ -78,7 +79,7 @@ def test_the_main_window_is_drawn_before_the_services_and_their_modules_load(tmp
     proc = _run(_PROBE, tmp_path / "home", json.dumps(LOADED_AFTER_THE_FIRST_PAINT))
     assert proc.returncode == 0, proc.stderr
     seen = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert seen["paint"] == {"modules": [], "month_names_loaded": False}
+    assert seen["paint"] == {"modules": [], "parser_loaded": False, "month_names_loaded": False}
     # The same probe sees them once start-up is done (it would have seen them at the paint too).
     assert seen["shown"]["modules"] == sorted(LOADED_AFTER_THE_FIRST_PAINT)
     assert seen["built"] == [True, True, True]
@@ -157,3 +158,19 @@ def test_self_test_prints_the_window_line_at_the_paint_and_the_rest_after_start_
     lines = out.getvalue().splitlines()
     assert lines[0] == at_ready[0].strip() and len(lines) == 5  # window, font, Thai, icons, verdict
     assert exits == [self_test.EXIT_FAILED]  # no Thai font was installed for this window
+
+
+@pytest.mark.parametrize("module", ["govmail_desktop.services.launch", "govmail_desktop.mime.mailto"])
+def test_reading_a_launch_request_does_not_load_the_message_parser(module):
+    """A second launch (a mailto: link) reads its request and hands it over before any window:
+    ``mime.mailto`` needs the address parser, not the message parser (``mime/__init__`` loads its
+    names at first use)."""
+    probe = (f"import sys, {module}\n"
+             "from govmail_desktop.mime import parse_message\n"  # the package's names still work
+             "print(sorted(m for m in sys.modules if m.startswith('govmail_desktop.mime.parse')))")
+    alone = f"import sys, {module}; print('govmail_desktop.mime.parse' in sys.modules)"
+    before = subprocess.run([sys.executable, "-c", alone], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    after = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (before.returncode, after.returncode) == (0, 0), before.stderr + after.stderr
+    assert before.stdout.strip() == "False"
+    assert after.stdout.strip() == "['govmail_desktop.mime.parse']"
