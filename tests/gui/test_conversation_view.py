@@ -16,7 +16,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from govmail_desktop.core.entities import Address, Folder
-from govmail_desktop.models.message_list import Column, MessageListModel, UidRole
+from govmail_desktop.models.message_list import Column, MessageListModel
+from govmail_desktop.models.message_roles import UidRole
 from govmail_desktop.store import MailCache, SortKey
 from tests.gui.mailbox_helpers import open_mailbox, row_of, select_uid, shown_uids  # noqa: F401
 from tests.unit.store.factories import summary

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from govmail_desktop.models.message_list import Column, MessageListModel, UidRole
+from govmail_desktop.models.message_list import Column, MessageListModel
+from govmail_desktop.models.message_roles import UidRole
 from govmail_desktop.store import MailCache
 from govmail_desktop.store.list_filter import ListFilter
 from tests.unit.store.factories import SENDERS, fill, summary

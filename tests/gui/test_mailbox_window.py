@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QApplication
 
 from govmail_desktop.core.entities import Address, Flag, Folder
 from govmail_desktop.models.folder_tree import FolderIdRole
-from govmail_desktop.models.message_list import Column, UidRole
+from govmail_desktop.models.message_list import Column
+from govmail_desktop.models.message_roles import UidRole
 from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.services.mailbox_types import (
     PREVIEW_LOADING,

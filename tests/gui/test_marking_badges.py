@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QTreeView
 
 from govmail_desktop.core.compose import Secrecy, Urgency
 from govmail_desktop.mime import parse_message
-from govmail_desktop.models.message_list import Column, MarkingsRole, MessageListModel, SubjectShownRole
+from govmail_desktop.models.message_list import Column, MessageListModel
+from govmail_desktop.models.message_roles import MarkingsRole, SubjectShownRole
 from govmail_desktop.services.mailbox_types import PREVIEW_READY, PreviewResult
 from govmail_desktop.store import MailCache
 from govmail_desktop.ui.marking_badges import SECRECY_COLOUR, URGENCY_COLOUR

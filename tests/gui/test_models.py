@@ -24,13 +24,8 @@ from govmail_desktop.models.folder_tree import (
     SpecialUseRole,
     UnreadRole,
 )
-from govmail_desktop.models.message_list import (
-    MESSAGES_MIME_TYPE,
-    Column,
-    MessageListModel,
-    ThreadDepthRole,
-    UidRole,
-)
+from govmail_desktop.models.message_list import MESSAGES_MIME_TYPE, Column, MessageListModel
+from govmail_desktop.models.message_roles import ThreadDepthRole, UidRole
 from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.store import MailCache, SortKey
 from tests.unit.store.factories import BASE_TIME, fill, summaries, summary
