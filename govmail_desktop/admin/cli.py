@@ -100,6 +100,14 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`govmail-admin policy show | head -1`): not an error.
         _quiet_stdout()
         return 0
+    except SystemExit:
+        # argparse's --help and usage errors exit from inside parse_args with their text still
+        # buffered: flushed here, a closed pipe is quiet too (not "Exception ignored" at exit).
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
+        raise
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - never a traceback on the terminal
