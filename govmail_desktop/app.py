@@ -49,16 +49,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from govmail_desktop import APP_ID, APP_NAME, __version__
+from govmail_desktop import APP_ID, APP_NAME, WINDOWS_APP_USER_MODEL_ID, __version__
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.core.logging_setup import setup_logging
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.settings import Settings
+from govmail_desktop.core.windows_shell import set_app_user_model_id
 from govmail_desktop.i18n import catalog
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.wiring.command_line import _language_for_help, display_problem, parse_args
 from govmail_desktop.wiring.context import AppContext, AppOverrides
 from govmail_desktop.wiring.launches import _working_dir, hand_over_launch, listen_for_launches
+from govmail_desktop.wiring.startup_notice import tell
 
 if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (--help stays fast)
     from PySide6.QtCore import QMessageLogContext, QtMsgType
@@ -115,6 +117,7 @@ def create_application(argv0: str = "govmail") -> QApplication:
 
     from govmail_desktop.ui import icons
 
+    set_app_user_model_id(WINDOWS_APP_USER_MODEL_ID)  # before any window (Windows only)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([argv0])
     app.setApplicationName(APP_ID)
@@ -166,7 +169,7 @@ def main(argv: list[str] | None = None, overrides: AppOverrides | None = None) -
     try:
         paths.ensure()
     except OSError as exc:
-        print(f"Cannot create the program's folders / สร้างโฟลเดอร์ของโปรแกรมไม่ได้: {exc}", file=sys.stderr)
+        tell(f"Cannot create the program's folders / สร้างโฟลเดอร์ของโปรแกรมไม่ได้: {exc}")
         return 1
     setup_logging(paths.log_file, level=logging.DEBUG if args.debug else logging.INFO, console=args.debug)
     log.info(
@@ -184,18 +187,14 @@ def main(argv: list[str] | None = None, overrides: AppOverrides | None = None) -
         log.error("No display: DISPLAY=%r WAYLAND_DISPLAY=%r QT_QPA_PLATFORM=%r",
                   os.environ.get("DISPLAY"), os.environ.get("WAYLAND_DISPLAY"),
                   os.environ.get("QT_QPA_PLATFORM"))
-        print(problem, file=sys.stderr)
+        tell(problem, box=False)  # no display: no window could show it
         guard.release()
         return 2
     try:
         return _run(args, paths, overrides, guard, launch)
     except Exception:
         log.exception("Fatal error during start-up")
-        print(
-            "GovMail Desktop could not start; details are in / เปิดโปรแกรมไม่ได้ ดูรายละเอียดใน "
-            f"{paths.log_file}",
-            file=sys.stderr,
-        )
+        tell(f"GovMail Desktop could not start; details are in / เปิดโปรแกรมไม่ได้ ดูรายละเอียดใน {paths.log_file}")
         return 1
     finally:
         guard.release()

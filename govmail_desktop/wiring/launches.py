@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
+from govmail_desktop.wiring.startup_notice import tell
 
 if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (--help stays fast)
     from PySide6.QtWidgets import QWidget
@@ -59,10 +59,10 @@ def hand_over_launch(name: str | None, launch: LaunchRequest) -> int:
     order = evaluate(launch)
     problems = list(order.problems) if order is not None else []
     for err in problems:
-        print(err.user_text(), file=sys.stderr)
+        tell(err.user_text(), box=False)  # the running app shows them too
     notice = order.request.ignored_notice() if order is not None and order.request is not None else None
     if notice is not None:
-        print(notice.text(), file=sys.stderr)
+        tell(notice.text(), box=False)
     result = hand_over(name, launch) if name is not None else HandOver.UNSAFE
     log.info("Second launch: request %s the running instance (%s)",
              "handed to" if result is HandOver.DELIVERED else "not handed to", result.value)
@@ -72,7 +72,7 @@ def hand_over_launch(name: str | None, launch: LaunchRequest) -> int:
         HandOver.REFUSED: ALREADY_RUNNING_REFUSED,
         HandOver.NO_ANSWER: ALREADY_RUNNING_NO_ANSWER,
     }.get(result, ALREADY_RUNNING_UNREACHABLE)
-    print(failure.text(), file=sys.stderr)
+    tell(failure.text())  # nothing else says it: a box where there is no console
     return 1
 
 
