@@ -23,7 +23,8 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import keyring
 import keyring.errors
@@ -86,6 +87,20 @@ MSG_KEYRING_SAVE_FAILED = QT_TRANSLATE_NOOP(
 MSG_KEYRING_READ_FAILED = QT_TRANSLATE_NOOP(
     "Credentials", "The password could not be read from the password store (keyring)."
 )
+MSG_PASSWORD_TOO_LONG = QT_TRANSLATE_NOOP(
+    "Credentials",
+    "The password is too long for Windows Credential Manager ({size} bytes; it keeps at most "
+    "{limit} bytes, about {chars} characters).",
+)
+HINT_PASSWORD_TOO_LONG = QT_TRANSLATE_NOOP(
+    "Credentials",
+    "Please use a shorter password, or enter it each session instead; it will not be saved.",
+)
+
+#: wincred.h CRED_MAX_CREDENTIAL_BLOB_SIZE (5 * 512 bytes): CredWrite refuses a longer blob.
+#: keyring's Windows backend writes the password as UTF-16 (2 bytes a unit, 4 for a character
+#: beyond the BMP), so the limit is 1,280 UTF-16 units.
+CRED_MAX_CREDENTIAL_BLOB_SIZE = 5 * 512
 
 
 #: keyring's Windows backend (its class name), and the persistence GovMail writes with:
@@ -104,6 +119,33 @@ def _persist_on_this_machine(backend: object) -> None:
     """Make keyring's Windows backend write credentials for the local machine."""
     if type(backend).__name__ == WINDOWS_BACKEND and hasattr(backend, "persist"):
         backend.persist = WINDOWS_PERSISTENCE
+
+
+def _is_windows_backend(backend: object) -> bool:
+    return type(backend).__name__ == WINDOWS_BACKEND
+
+
+def credential_blob_size(password: str) -> int:
+    """Bytes of ``password`` in a Windows credential blob (UTF-16, as keyring writes it)."""
+    return len(password.encode("utf-16-le"))
+
+
+def windows_target(service: str, account_id: str) -> str:
+    """The one Credential Manager target of an account: keyring's compound name
+    ``{username}@{service}``, which keyring's own ``get_password`` also finds."""
+    return f"{account_id}@{service}"
+
+
+def _one_target_writer(backend: object) -> tuple[Callable[..., Any], Callable[[str], Any],
+                                                   Callable[[str], None]] | None:
+    """keyring's Windows primitives (one CredWrite / CredRead / CredDelete of a target), or
+    None when this keyring version has other names (then its public API is used)."""
+    write = getattr(backend, "_set_password", None)
+    read = getattr(backend, "_read_credential", None)
+    delete = getattr(backend, "_delete_password", None)
+    if callable(write) and callable(read) and callable(delete):
+        return write, read, delete
+    return None
 
 
 def backend_name(backend: object) -> str:
@@ -248,6 +290,13 @@ class CredentialStore:
     def get_password(self, account_id: str) -> str | None:
         backend = self.backend()
         try:
+            primitives = _one_target_writer(backend) if _is_windows_backend(backend) else None
+            if primitives is not None:
+                found = primitives[1](windows_target(self.service_name, account_id))
+                if found:
+                    return str(found.value)
+            # elsewhere; and on Windows a password saved by an older GovMail under the bare
+            # service name (keyring's public lookup finds that one)
             return backend.get_password(self.service_name, account_id)
         except _VANISHED:
             return None  # deleted meanwhile: there is no password
@@ -258,11 +307,43 @@ class CredentialStore:
         if not password:
             raise ValueError("refusing to store an empty password")
         backend = self.backend()
+        if _is_windows_backend(backend):
+            size = credential_blob_size(password)
+            if size > CRED_MAX_CREDENTIAL_BLOB_SIZE:
+                raise CredentialsError(
+                    MSG_PASSWORD_TOO_LONG, hint=HINT_PASSWORD_TOO_LONG, code="keyring-too-long",
+                    detail=f"{size} bytes as UTF-16, Credential Manager limit {CRED_MAX_CREDENTIAL_BLOB_SIZE}",
+                    size=f"{size:,}", limit=f"{CRED_MAX_CREDENTIAL_BLOB_SIZE:,}",
+                    chars=f"{CRED_MAX_CREDENTIAL_BLOB_SIZE // 2:,}",
+                )
         try:
-            backend.set_password(self.service_name, account_id, password)
+            primitives = _one_target_writer(backend) if _is_windows_backend(backend) else None
+            if primitives is None:
+                backend.set_password(self.service_name, account_id, password)
+            else:
+                self._set_one_target(account_id, password, *primitives)
         except Exception as exc:  # noqa: BLE001
             raise _wrap(exc, MSG_KEYRING_SAVE_FAILED, backend=backend, action="set", hint=self._hint) from None
         log.info("Password for account %s saved in %s", account_id, backend_name(backend))
+
+    def _set_one_target(
+        self, account_id: str, password: str,
+        write: Callable[..., Any], read: Callable[[str], Any], delete: Callable[[str], None],
+    ) -> None:
+        """Windows: the account's password in exactly one target, replaced by one CredWrite.
+
+        keyring's public ``set_password`` keeps the first account under the bare service
+        name and, when another account (or a new password) comes, first re-saves the
+        previous one under a compound target: a replaced password stays behind in a second
+        credential, and the accounts move between targets. Here every account has its own
+        target (:func:`windows_target`), written in place, so the account is never without a
+        password; a copy an older version left under the bare service name is removed only
+        after the new one is written.
+        """
+        write(windows_target(self.service_name, account_id), account_id, password)
+        legacy = read(self.service_name)
+        if legacy and legacy.get("UserName") == account_id:
+            delete(self.service_name)
 
     def delete_password(self, account_id: str) -> None:
         """Remove the account's password; a password that is not there is not an error."""
