@@ -243,3 +243,18 @@ PROV_ADDRESS_BAD = QT_TRANSLATE_NOOP("Policy", "“{address}” is not a valid e
 PROV_ADDRESS_REFUSED = QT_TRANSLATE_NOOP(
     "Policy", "the address {address} is not on a domain the policy allows for accounts."
 )
+# run time: the machine policy changed while the app runs (live.py)
+LIVE_UPDATED = QT_TRANSLATE_NOOP("Policy", "Your IT staff updated the agency's mail policy; the new rules apply now.")
+LIVE_UPDATED_RESTART = QT_TRANSLATE_NOOP(
+    "Policy",
+    "Your IT staff updated the agency's mail policy; the new rules apply now, except these, "
+    "which apply after GovMail is restarted: {keys}",
+)
+LIVE_FIXED_RESTART = QT_TRANSLATE_NOOP(
+    "Policy", "Your IT staff fixed the agency's mail policy. Please restart GovMail to connect again."
+)
+LIVE_BROKEN = QT_TRANSLATE_NOOP(
+    "Policy",
+    "Your IT staff changed the agency's mail policy, but the new policy cannot be used, so no "
+    "connections are made and no mail is sent until it is fixed: {problem}",
+)
