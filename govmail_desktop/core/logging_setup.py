@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import re
+import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 # Spaces, not \s: a pattern must not run on into the next line of a traceback.
@@ -59,6 +62,79 @@ class RedactingFormatter(logging.Formatter):
 
 _FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 
+#: After a rollover that could not move the full log aside, records go on into it and the
+#: next try is this much later (not at every record: each try costs a rename attempt).
+ROLLOVER_RETRY_SECONDS = 60.0
+
+
+class RetryingRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A RotatingFileHandler whose rollover may fail without losing a record.
+
+    On Windows the full log cannot be renamed while another process holds it (a second
+    GovMail, a backup or sync program, a virus scanner: WinError 32). The standard
+    handler has closed its stream by then; the error goes to ``handleError`` (nowhere in
+    the windowed app) and every later record tries again and is lost the same way. Here
+    the log is first moved to a temporary name; when that fails nothing else has been
+    touched (no backup shifted or removed), the current file is opened again, the record
+    and the ones after it are written there, a warning says why, and the rollover is
+    tried again :data:`ROLLOVER_RETRY_SECONDS` later. ``clock`` is a seam for tests (the
+    move itself goes through :meth:`rotate`, so a test sets ``rotator``).
+    """
+
+    def __init__(
+        self, filename: Path, *, max_bytes: int, backup_count: int, encoding: str = "utf-8",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(filename, maxBytes=max_bytes, backupCount=backup_count, encoding=encoding)
+        self._clock = clock
+        self._retry_at: float | None = None
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
+        if self._retry_at is not None and self._clock() < self._retry_at:
+            return False
+        return bool(super().shouldRollover(record))
+
+    def doRollover(self) -> None:
+        if self.backupCount <= 0:
+            super().doRollover()
+            return
+        if self.stream:
+            self.stream.close()
+            self.stream = None  # as the standard handler does
+        pending = self.baseFilename + ".rotating"
+        try:
+            if os.path.exists(pending):
+                os.remove(pending)  # left by a rollover interrupted after its first step
+            self.rotate(self.baseFilename, pending)
+        except OSError as exc:
+            self._retry_at = self._clock() + ROLLOVER_RETRY_SECONDS
+            self.stream = self._open()
+            self._note(f"Log rotation failed, logging on into {self.baseFilename} and trying again "
+                       f"in {ROLLOVER_RETRY_SECONDS:.0f} s: {exc}")
+            return
+        self._retry_at = None
+        try:
+            for i in range(self.backupCount - 1, 0, -1):
+                older = self.rotation_filename(f"{self.baseFilename}.{i}")
+                if os.path.exists(older):
+                    os.replace(older, self.rotation_filename(f"{self.baseFilename}.{i + 1}"))
+            os.replace(pending, self.rotation_filename(f"{self.baseFilename}.1"))
+        except OSError as exc:
+            problem: OSError | None = exc
+        else:
+            problem = None
+        self.stream = self._open()
+        if problem is not None:
+            self._note(f"Log rotation could not shift the old logs: {problem}")
+
+    def _note(self, text: str) -> None:
+        """A warning into this file itself (the logging system is inside this handler now)."""
+        record = logging.makeLogRecord({
+            "name": __name__, "levelno": logging.WARNING, "levelname": "WARNING", "msg": text,
+        })
+        logging.FileHandler.emit(self, record)
+
+
 # The handlers setup_logging() installed, so that a second call (or a test) removes
 # exactly those and leaves the handlers of anyone else sharing the process.
 _APP_HANDLERS: weakref.WeakSet[logging.Handler] = weakref.WeakSet()
@@ -87,9 +163,7 @@ def setup_logging(
     root = logging.getLogger()
     root.setLevel(level)
     remove_app_handlers()
-    handler = logging.handlers.RotatingFileHandler(
-        log_file, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
-    )
+    handler = RetryingRotatingFileHandler(log_file, max_bytes=max_bytes, backup_count=backup_count)
     handlers: list[logging.Handler] = [handler]
     if console:
         handlers.append(logging.StreamHandler())
