@@ -9,6 +9,10 @@ r"""Build GovMail Desktop's per-machine MSI with wixl (Debian's msitools) over a
 3. ``wixl -a x64`` over packaging/windows/govmail.wxs and the two fragments;
 4. ``msibuild`` (msitools) adds what wixl 0.101 has no element for: :func:`post_statements`.
 
+The bundle may have been built elsewhere: the Windows CI job builds it on Windows and this
+script packs it on Linux (``--windows``: the bundle must be a Windows one, ``govmail.exe`` and
+``govmail-admin.exe``, so a Linux bundle is never shipped by mistake).
+
 The work files go next to the MSI (``<output dir>/wix``). Needs ``wixl`` and ``msibuild`` on PATH
 (``apt-get install wixl msitools``; tools/install-system-deps.sh installs them for ``make test``).
 """
@@ -191,15 +195,27 @@ def export_table(msi: Path, table: str) -> list[dict[str, str]]:
     return [dict(zip(header, line.split("\t"), strict=False)) for line in lines[3:] if line]
 
 
-def main_executable(bundle: Path) -> str:
+#: The executables of a Windows bundle (packaging/pyinstaller/govmail.spec on Windows).
+WINDOWS_EXECUTABLES = ("govmail.exe", "govmail-admin.exe")
+
+
+def main_executable(bundle: Path, *, windows: bool = False) -> str:
+    """The app's executable in the bundle; ``windows``: refuse anything but a Windows bundle."""
+    if windows:
+        missing = [name for name in WINDOWS_EXECUTABLES if not (bundle / name).is_file()]
+        if missing:
+            raise BuildError(f"not a Windows bundle (no {', '.join(missing)}): {bundle}")
     for name in ("govmail.exe", "govmail"):
         if (bundle / name).is_file():
             return name
     raise BuildError(f"no govmail.exe (or govmail) in the bundle {bundle}")
 
 
-def build(bundle: Path, output: Path, *, version: str = __version__) -> Path:
+def build(bundle: Path, output: Path, *, version: str = __version__, windows: bool = False) -> Path:
     """Build the MSI at ``output`` from the bundle directory; returns ``output``."""
+    if not bundle.is_dir():
+        raise BuildError(f"no bundle directory {bundle}")
+    main_exe = main_executable(bundle, windows=windows)
     wixl, msibuild = _tool("wixl"), _tool("msibuild")
     bundle = bundle.resolve()
     output = output.resolve()
@@ -207,7 +223,7 @@ def build(bundle: Path, output: Path, *, version: str = __version__) -> Path:
     work.mkdir(parents=True, exist_ok=True)
     files_wxs, policy_wxs = work / "files.wxs", work / "policy.wxs"
     try:
-        wix_files.write_fragment(bundle, files_wxs, main={main_executable(bundle): MAIN_FILE_ID})
+        wix_files.write_fragment(bundle, files_wxs, main={main_exe: MAIN_FILE_ID})
     except wix_files.BundleError as exc:
         raise BuildError(str(exc)) from exc
     values = msi_policy.policy_values()
@@ -236,10 +252,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("bundle", type=Path, help="the PyInstaller onedir bundle (build/bundle/govmail-desktop)")
     parser.add_argument("-o", "--output", type=Path, help="the MSI (default build/msi/GovMail-Desktop-<version>.msi)")
+    parser.add_argument("--windows", action="store_true",
+                        help="the bundle must be a Windows one (govmail.exe, govmail-admin.exe), e.g. built on Windows")
     args = parser.parse_args(argv)
     output = args.output or default_output()
     try:
-        built = build(args.bundle, output)
+        built = build(args.bundle, output, windows=args.windows)
     except BuildError as exc:
         print(f"build_msi: {exc}", file=sys.stderr)
         return 1

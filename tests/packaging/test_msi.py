@@ -199,6 +199,26 @@ def test_make_msi_runs_the_script_and_names_the_msi_after_the_version(small_bund
     assert "build_msi: no govmail.exe" in failed.stderr
 
 
+def test_a_windows_bundle_built_elsewhere_is_packed_and_a_linux_one_refused_with_windows(
+    small_bundle: Path, tmp_path: Path
+) -> None:
+    """The CI job builds the bundle on Windows and the MSI on Linux from its artifact (--windows)."""
+    # The artifact as downloaded: another folder name, somewhere else.
+    copied = make_tree(tmp_path / "artifact" / "bundle", SMALL_BUNDLE)
+    out = tmp_path / "GovMail-Desktop-ci.msi"
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "build_msi.py"), "--windows", str(copied),
+                           "-o", str(out)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert {r["FileName"] for r in table(out, "File")} >= {"govmail.exe", "govmail-admin.exe"}
+    # Planted: a Linux bundle (govmail, govmail-admin) and a missing folder.
+    linux = make_tree(tmp_path / "linux", {"govmail": b"ELF", "govmail-admin": b"ELF", "_internal/x.so": b"ELF"})
+    with pytest.raises(build_msi.BuildError, match=r"not a Windows bundle \(no govmail.exe, govmail-admin.exe\)"):
+        build_msi.build(linux, tmp_path / "linux.msi", windows=True)
+    failed = subprocess.run([sys.executable, str(ROOT / "tools" / "build_msi.py"), "--windows",
+                             str(tmp_path / "nowhere"), "-o", str(out)], capture_output=True, text=True, check=False)
+    assert failed.returncode == 1 and "build_msi: no bundle directory" in failed.stderr
+
+
 @pytest.mark.parametrize(("version", "expected"), [("0.1.0", "0.1.0"), ("1.2", "1.2.0"), ("0.2.0rc1", "0.2.0")])
 def test_product_version_is_the_numeric_part(version: str, expected: str) -> None:
     assert build_msi.msi_version(version) == expected
