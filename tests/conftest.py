@@ -10,8 +10,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 # tests.netguard_plugin: no test reaches beyond loopback (tests/netguard.py says how);
+# tests.suite_markers: the servers/keyring_daemon markers from the fixtures a test uses, and
+# windows/linux_only tests skipped on the other platforms;
 # pytester: the guard's own tests run an inner pytest to show a swallowed violation fails.
-pytest_plugins = ["tests.netguard_plugin", "tests.servers.fixtures", "pytester"]
+# Nothing loaded here may need a POSIX-only module: the suite is collected on Windows too
+# (tests/unit/test_suite_portable.py).
+pytest_plugins = ["tests.netguard_plugin", "tests.suite_markers", "tests.servers.fixtures", "pytester"]
 
 
 @pytest.fixture(autouse=True)

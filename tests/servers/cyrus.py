@@ -15,7 +15,6 @@ at a user's first login or delivery (``autocreate_*``). As root the server runs 
 from __future__ import annotations
 
 import os
-import pwd
 import subprocess
 from pathlib import Path
 
@@ -56,6 +55,8 @@ class CyrusServer(PackagedServer):
         self.sasldb = self.workdir / "sasldb2"
         self.root: Path | None = None
         # Cyrus will not run as root; as an ordinary user it runs as that user.
+        import pwd  # POSIX only: imported where used, so this module loads on Windows too
+
         self.cyrus_user = "nobody" if os.geteuid() == 0 else pwd.getpwuid(os.getuid()).pw_name
 
     # -- set-up ----------------------------------------------------------------------------
@@ -75,6 +76,8 @@ class CyrusServer(PackagedServer):
         if self.root is None:
             self.root = self._check()
         tools = debian_pkgs.require_programs("Cyrus", {"saslpasswd2": "sasl2-bin"})
+        import pwd
+
         account = pwd.getpwnam(self.cyrus_user)
         for sub in ("conf", "spool", "run", "sieve"):
             path = self.workdir / sub

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import atexit
 import os
-import pwd
 import shutil
 import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pwd
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: Where ``tools/install-system-deps.sh interop`` keeps the downloaded packages.
@@ -123,6 +126,8 @@ def require_programs(server: str, programs: dict[str, str]) -> dict[str, str]:
 
 def require_user(server: str, name: str, package: str) -> pwd.struct_passwd:
     """The system account ``name`` (created by ``package``'s installation)."""
+    import pwd  # POSIX only: imported where used, so this module loads on Windows too
+
     try:
         return pwd.getpwnam(name)
     except KeyError:

@@ -11,7 +11,6 @@ import atexit
 import contextlib
 import datetime as dt
 import os
-import pwd
 import re
 import shutil
 import signal
@@ -78,6 +77,8 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def _unused_uid(preferred: int = 5000) -> int:
     """A numeric uid/gid with no passwd entry: Dovecot refuses root as the mail user."""
+    import pwd  # POSIX only: imported where used, so this module loads on Windows too
+
     uid = preferred
     while True:
         try:
@@ -408,6 +409,7 @@ service stats {{
         if self.as_root:
             return ""
         import grp
+        import pwd
 
         user = pwd.getpwuid(os.getuid()).pw_name
         group = grp.getgrgid(os.getgid()).gr_name

@@ -23,16 +23,20 @@ tests fail. The attributes are in the docstrings below and in tests/servers/READ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.servers.certs import CertFiles, TestCertificates
-from tests.servers.dovecot import DovecotServer
-from tests.servers.fake_net import PlannedRegistry
-from tests.servers.secret_service import SecretServiceError, SecretServiceSession
-from tests.servers.seed import seed_mailbox
-from tests.servers.smtp import SmtpSubmissionServer
+
+# The server modules are imported inside the fixtures that start them: this plugin is loaded
+# for every test run (tests/conftest.py), also on Windows, where Dovecot, gnome-keyring and
+# their POSIX-only helpers do not exist (tests/unit/test_suite_portable.py keeps it so).
+if TYPE_CHECKING:
+    from tests.servers.dovecot import DovecotServer
+    from tests.servers.fake_net import PlannedRegistry
+    from tests.servers.secret_service import SecretServiceSession
+    from tests.servers.smtp import SmtpSubmissionServer
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +51,8 @@ def certs() -> Iterator[TestCertificates]:
 def dovecot(certs: TestCertificates) -> Iterator[DovecotServer]:
     """A running private Dovecot shared by the session (do not stop it in a test:
     use ``fresh_dovecot`` for that). Users: DEFAULT_USERS (alice, bob, carol)."""
+    from tests.servers.dovecot import DovecotServer
+
     server = DovecotServer(certs=certs)
     try:
         server.start()
@@ -61,6 +67,9 @@ def seeded_dovecot(certs: TestCertificates) -> Iterator[DovecotServer]:
 
     Shared by the session: treat it as read-only (use ``fresh_dovecot`` + ``seed_mailbox``
     to change things). ``seeded_dovecot.seeded`` is the list of SeededMessage."""
+    from tests.servers.dovecot import DovecotServer
+    from tests.servers.seed import seed_mailbox
+
     server = DovecotServer(certs=certs)
     try:
         server.start()
@@ -73,6 +82,8 @@ def seeded_dovecot(certs: TestCertificates) -> Iterator[DovecotServer]:
 @pytest.fixture(scope="session")
 def smtp_server(dovecot: DovecotServer) -> Iterator[SmtpSubmissionServer]:
     """SMTP submission (STARTTLS + implicit TLS) delivering into ``dovecot``."""
+    from tests.servers.smtp import SmtpSubmissionServer
+
     server = SmtpSubmissionServer(dovecot)
     try:
         server.start()
@@ -84,6 +95,8 @@ def smtp_server(dovecot: DovecotServer) -> Iterator[SmtpSubmissionServer]:
 @pytest.fixture(scope="session")
 def secret_service_daemon() -> Iterator[SecretServiceSession]:
     """The private D-Bus + gnome-keyring, started once; not activated for the process."""
+    from tests.servers.secret_service import SecretServiceError, SecretServiceSession
+
     session = SecretServiceSession()
     try:
         session.start()
@@ -106,7 +119,7 @@ def secret_service(secret_service_daemon: SecretServiceSession) -> Iterator[Secr
         yield session
 
 
-DovecotFactory = Callable[..., DovecotServer]
+DovecotFactory = Callable[..., "DovecotServer"]
 
 
 @pytest.fixture
@@ -117,6 +130,8 @@ def fresh_dovecot(certs: TestCertificates) -> Iterator[DovecotFactory]:
     Keyword arguments go to DovecotServer; ``certs`` defaults to the session CA.
     Starting one takes a few tens of milliseconds; all are removed after the test.
     """
+    from tests.servers.dovecot import DovecotServer
+
     made: list[DovecotServer] = []
 
     def make(
@@ -144,6 +159,8 @@ def fresh_dovecot(certs: TestCertificates) -> Iterator[DovecotFactory]:
 def fresh_smtp_server() -> Iterator[Callable[..., SmtpSubmissionServer]]:
     """Factory for a private SMTP submission server (e.g. in front of a fresh_dovecot,
     or with another certificate). Stopped after the test."""
+    from tests.servers.smtp import SmtpSubmissionServer
+
     made: list[SmtpSubmissionServer] = []
 
     def make(dovecot: DovecotServer, *, start: bool = True, **kwargs: Any) -> SmtpSubmissionServer:
@@ -164,6 +181,7 @@ def fresh_smtp_server() -> Iterator[Callable[..., SmtpSubmissionServer]]:
 def planted_countries(monkeypatch: pytest.MonkeyPatch) -> PlannedRegistry:
     """Loopback addresses with countries for policies built inside the code under test."""
     from govmail_desktop.policy import server
+    from tests.servers.fake_net import PlannedRegistry
 
     registry = PlannedRegistry()
     monkeypatch.setattr(server, "DEFAULT_REGISTRY", registry)
