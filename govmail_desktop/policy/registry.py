@@ -104,10 +104,17 @@ class InMemoryRegistry:
 
 
 class WindowsRegistryReader:
-    """The real registry (64-bit view), via winreg imported only when used (tests inject a fake)."""
+    """The real registry (64-bit view), via winreg imported only when used (tests inject a fake).
 
-    def __init__(self, winreg_module: Any = None) -> None:
+    ``hive`` (a winreg ``HKEY_*`` handle; ``HKEY_LOCAL_MACHINE`` when None) and ``key_path``
+    say where the GovMail key is: the Windows tests read a throw-away key under
+    ``HKEY_CURRENT_USER`` with the same code that reads the machine policy.
+    """
+
+    def __init__(self, winreg_module: Any = None, *, hive: Any = None, key_path: str = _SUBKEY) -> None:
         self._winreg = winreg_module
+        self._hive = hive
+        self._key_path = key_path
 
     def _module(self) -> Any:
         if self._winreg is None:
@@ -120,11 +127,10 @@ class WindowsRegistryReader:
 
     def _open(self, subkey: str) -> Any:
         winreg = self._module()
-        path = _SUBKEY + ("\\" + subkey if subkey else "")
+        path = self._key_path + ("\\" + subkey if subkey else "")
+        hive = winreg.HKEY_LOCAL_MACHINE if self._hive is None else self._hive
         try:
-            return winreg.OpenKey(
-                winreg.HKEY_LOCAL_MACHINE, path, 0, winreg.KEY_READ | winreg.KEY_WOW64_64KEY
-            )
+            return winreg.OpenKey(hive, path, 0, winreg.KEY_READ | winreg.KEY_WOW64_64KEY)
         except FileNotFoundError:
             return None
 
