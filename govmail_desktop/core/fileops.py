@@ -86,6 +86,25 @@ def replace_with_retry(
             ) from exc
 
 
+def move_without_replacing(src: StrPath, dst: StrPath) -> None:
+    """Move the file ``src`` to ``dst`` (same volume) in one step, never over an existing
+    ``dst``: ``FileExistsError`` then, both files as they were. A brief hold by another
+    program is waited out as in :func:`replace_with_retry`.
+
+    Windows' rename refuses an existing target by itself; POSIX's would replace it, so there
+    the file is linked under the new name (which refuses) and the old name removed.
+    """
+    replace_with_retry(src, dst, replace=_rename_no_clobber)
+
+
+def _rename_no_clobber(src: StrPath, dst: StrPath) -> None:
+    if os.name == "nt":
+        os.rename(src, dst)  # MoveFileEx without MOVEFILE_REPLACE_EXISTING
+        return
+    os.link(src, dst)  # FileExistsError when dst exists
+    os.unlink(src)
+
+
 def _writable_but_held(path: Path) -> bool:
     """After "access denied": True if ``path`` (the file moved, or the one replaced) may
     itself be written, so the refusal was a hold by another program rather than a

@@ -253,8 +253,8 @@ class Settings(SettingsSchema):
             # Keep the broken file for the user/IT staff; start from defaults.
             backup = path.with_name(path.name + ".broken")
             try:
-                os.replace(path, backup)
-            except OSError:
+                replace_with_retry(path, backup)
+            except (OSError, FileInUseError):
                 pass
             settings.problems.append(f"{path}: {exc}; saved as {backup.name}")
             log.warning("Settings file %s unreadable (%s); kept as %s", path, exc, backup)

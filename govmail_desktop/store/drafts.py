@@ -249,10 +249,10 @@ class DraftStore:
         target = damaged_root / f"{draft_id}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
         try:
             damaged_root.mkdir(parents=True, exist_ok=True)
-            os.replace(self.draft_dir(draft_id), target)
+            replace_with_retry(self.draft_dir(draft_id), target)
             _fsync_dir(damaged_root)
             _fsync_dir(self.root)
-        except OSError as exc:
+        except (OSError, StorageError) as exc:
             log.error("A damaged draft could not be set aside (%s): %s", reason, exc)
             return self.draft_dir(draft_id)
         log.warning("Draft %s could not be read (%s); set aside in %s", draft_id, reason, target)
@@ -322,7 +322,7 @@ class DraftStore:
                 return
             doomed = self.root / f"{_DISCARDED_PREFIX}{uuid.uuid4().hex}"
             try:
-                os.replace(directory, doomed)  # one atomic step: the draft is gone
+                replace_with_retry(directory, doomed)  # one atomic step: the draft is gone
                 _fsync_dir(self.root)
             except OSError as exc:
                 raise storage_error(exc, directory) from exc

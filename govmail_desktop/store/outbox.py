@@ -57,6 +57,7 @@ from typing import Any
 
 from govmail_desktop.core.compose import Draft, DraftAttachment
 from govmail_desktop.core.errors import StorageError
+from govmail_desktop.core.fileops import FileInUseError, replace_with_retry
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.store.cache import account_dir
@@ -377,7 +378,11 @@ def write_durably(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        replace_with_retry(tmp, path)
+    except FileInUseError:
+        tmp.unlink(missing_ok=True)
+        raise
     if sync_dir:
         fsync_dir(path.parent)
 
@@ -445,8 +450,11 @@ class OutboxStore:
             write_pack(new / PACK_FILE, members)
             write_durably(new / STATE_FILE, _state_bytes(entry), sync_dir=False)
             fsync_dir(new)
-            os.replace(new, final)
+            replace_with_retry(new, final)
             fsync_dir(self.root)
+        except FileInUseError:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
         except OSError as exc:
             shutil.rmtree(new, ignore_errors=True)
             raise storage_error(exc, new) from exc
@@ -506,8 +514,8 @@ class OutboxStore:
         tmp = path.with_name(SERVER_FILE + ".tmp")
         try:
             tmp.write_text(json.dumps(asdict(offers)), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError as exc:
+            replace_with_retry(tmp, path)
+        except (OSError, FileInUseError) as exc:
             log.info("Outbox: what the server offers not kept (%s)", exc)
 
     def server_offers(self) -> ServerOffers | None:
@@ -524,7 +532,7 @@ class OutboxStore:
             folder = self.root / entry_id
             gone = self.root / (entry_id + _GONE_SUFFIX)
             try:
-                os.replace(folder, gone)
+                replace_with_retry(folder, gone)
                 fsync_dir(self.root)
             except FileNotFoundError:
                 return
@@ -656,9 +664,9 @@ class OutboxStore:
         aside = self.root.parent / f"outbox-damaged-{int(self._clock())}-{name}"
         log.error("Outbox entry %s damaged (%s); moved to %s", name, exc, aside)
         try:
-            os.replace(self.root / name, aside)
+            replace_with_retry(self.root / name, aside)
             fsync_dir(self.root)
-        except OSError:
+        except (OSError, FileInUseError):
             log.exception("Could not move the damaged outbox entry %s aside", name)
 
 

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
+from govmail_desktop.core.fileops import FileInUseError, replace_with_retry
+
 PACK_MAGIC = b"GOVMAIL-OUTBOX-PACK 1\n"
 #: Longest index line read (a message has a handful of members; an attachment name is short).
 MAX_INDEX_BYTES = 1 << 20
@@ -47,7 +49,11 @@ def write_pack(path: Path, members: Sequence[tuple[str, bytes]]) -> None:
             fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        replace_with_retry(tmp, path)
+    except FileInUseError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _index(fh: BinaryIO, path: Path) -> tuple[list[tuple[str, int, int]], int]:

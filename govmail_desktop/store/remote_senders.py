@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from govmail_desktop.core.errors import StorageError
+from govmail_desktop.core.fileops import FileInUseError, replace_with_retry
 from govmail_desktop.core.settings import atomic_write_text
 from govmail_desktop.store.contacts import email_key
 
@@ -129,8 +129,8 @@ class RemoteSenders:
             n += 1
             aside = path.with_name(f"{path.name}.broken{n}")
         try:
-            os.replace(path, aside)
-        except OSError as exc:
+            replace_with_retry(path, aside)
+        except (OSError, FileInUseError) as exc:
             log.warning("Damaged %s not moved aside: %s", path, exc)
         self.problems.append(f"{path}: {reason}; kept as {aside.name}")
         log.warning("Remote-content senders file %s damaged (%s); kept as %s", path, reason, aside.name)
