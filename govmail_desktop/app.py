@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING
 from govmail_desktop import APP_ID, APP_NAME, WINDOWS_APP_USER_MODEL_ID, __version__
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.core.logging_setup import setup_logging
-from govmail_desktop.core.paths import AppPaths
+from govmail_desktop.core.paths import AppPaths, migrate_settings
 from govmail_desktop.core.settings import Settings
 from govmail_desktop.core.windows_shell import set_app_user_model_id
 from govmail_desktop.i18n import catalog
@@ -212,7 +212,7 @@ def _run(
 
     # 2. The policy, then the settings under its locks and defaults.
     policy = load_policy(overrides)
-    settings_path = overrides.settings_path or paths.settings_file
+    settings_path = overrides.settings_path or migrate_settings(paths)  # Windows: now roaming
     settings, settings_errors = load_settings(settings_path, policy)
     log.info("Settings loaded from %s (%d problem(s))", settings_path, len(settings.problems))
     for problem in settings.problems:

@@ -287,6 +287,6 @@ def gather(store: CredentialStore, *, policy_file: Path | None = None, offline: 
         fonts=font_facts(timeout),
         keyring=keyring_facts(store, timeout=timeout),
         policy=policy,
-        servers=server_facts(policy, settings_file=settings_file or AppPaths.default().settings_file,
+        servers=server_facts(policy, settings_file=settings_file or AppPaths.default().current_settings_file(),
                              offline=offline, timeout=timeout),
     )
