@@ -13,6 +13,7 @@ The expressions the Windows CI job uses are in tests/servers/README.md ("Windows
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 
@@ -30,6 +31,12 @@ SERVER_FIXTURES = frozenset({
 
 #: Fixtures that start the suite's private D-Bus session and gnome-keyring.
 KEYRING_FIXTURES = frozenset({"secret_service", "secret_service_daemon"})
+
+
+def running_as_root() -> bool:
+    """Root on a POSIX system; False on Windows, which has no uid (usable in a skipif
+    condition, which runs when the module is imported: collection on Windows too)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def needs(fixturenames: Iterable[str]) -> list[str]:

@@ -9,7 +9,6 @@ import os
 import socket
 import stat
 import struct
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,8 +26,9 @@ from govmail_desktop.services.single_instance import (
     peer_uid,
     server_name,
 )
+from tests.suite_markers import running_as_root
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Unix sockets and their modes")
+pytestmark = pytest.mark.linux_only  # Unix sockets and their modes
 
 
 def paths_in(root: Path) -> AppPaths:
@@ -304,7 +304,7 @@ def test_nothing_is_sent_to_a_socket_that_is_not_ours(tmp_path):
     assert hand_over(str(squat), LaunchRequest(compose=True), timeout_s=1) is HandOver.UNSAFE
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="giving a socket to another user needs root")
+@pytest.mark.skipif(not running_as_root(), reason="giving a socket to another user needs root")
 def test_nothing_is_sent_to_a_socket_of_another_user(tmp_path):
     folder = private(tmp_path / "o")
     squat = socket.socket(socket.AF_UNIX)

@@ -22,8 +22,9 @@ import pytest
 
 from govmail_desktop.services.launch import LaunchRequest, encode_launch
 from govmail_desktop.services.single_instance import REFUSED
+from tests.suite_markers import running_as_root
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Unix sockets, SIGKILL")
+pytestmark = pytest.mark.linux_only  # Unix sockets, SIGKILL
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -231,7 +232,7 @@ def test_a_malformed_socket_message_is_ignored(first, home):
     assert log_text(home).count("Ignored a malformed message") == 3
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="running a process as another user needs root")
+@pytest.mark.skipif(not running_as_root(), reason="running a process as another user needs root")
 def test_another_local_user_cannot_connect(home, policy):
     # Every folder on the way is open to others and the app runs with umask 0 (a socket
     # made the plain way would be rw for all), so only the socket's own mode stops them.

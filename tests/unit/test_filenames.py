@@ -21,6 +21,7 @@ from govmail_desktop.core.filenames import (
     safe_filename,
     unique_path,
 )
+from tests.suite_markers import running_as_root
 
 THAI = "หนังสือเวียน"
 RLO = "\u202e"
@@ -188,7 +189,8 @@ def test_a_dangling_symlink_of_that_name_is_not_followed(tmp_path):
     assert not target.exists()
 
 
-@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="permissions are not enforced here")
+@pytest.mark.linux_only  # permission bits
+@pytest.mark.skipif(running_as_root(), reason="permissions are not enforced here")
 def test_an_unwritable_folder_is_a_typed_error(tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()

@@ -12,6 +12,7 @@ from govmail_desktop.core.errors import PolicyRefused
 from govmail_desktop.policy import api
 from govmail_desktop.policy.registry import REG_DWORD, REG_MULTI_SZ, REG_SZ, InMemoryRegistry
 from govmail_desktop.policy.sources import DEFAULT_SOURCE, load_machine_policy, load_policy_file
+from tests.suite_markers import running_as_root
 from tests.unit.policy.winfakes import FakeWindows
 
 
@@ -145,7 +146,8 @@ def test_world_writable_machine_file_fails_closed(etc):
     assert_fails_closed(eff, str(etc), "writable only by root")
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to own a file as root")
+@pytest.mark.linux_only
+@pytest.mark.skipif(not running_as_root(), reason="needs root to own a file as root")
 def test_root_owned_machine_file_is_trusted(etc, tmp_path):
     write(etc, {"schema_version": 1})
     os.chmod(etc, 0o644)
