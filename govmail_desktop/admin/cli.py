@@ -12,6 +12,7 @@ holds the traceback (``govmail-admin.log`` in the app's log folder).
 from __future__ import annotations
 
 import argparse
+import errno
 import locale
 import logging
 import os
@@ -105,23 +106,56 @@ def main(argv: list[str] | None = None) -> int:
         # buffered: flushed here, a closed pipe is quiet too (not "Exception ignored" at exit).
         try:
             sys.stdout.flush()
-        except BrokenPipeError:
+        except OSError as exc:
+            if not _reader_gone(exc):
+                raise
             _quiet_stdout()
         raise
+    except OSError as exc:
+        if not _reader_gone(exc):
+            return _unexpected(exc, argv)
+        _quiet_stdout()
+        return 0
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - never a traceback on the terminal
-        if _log_unexpected(exc, argv):
-            text = translate(
-                "AdminCli", "govmail-admin stopped on an unexpected error ({error}). Details are in {log}."
-            )
-        else:
-            text = translate(
-                "AdminCli",
-                "govmail-admin stopped on an unexpected error ({error}). The log {log} could not be written.",
-            )
-        emit(text.format(error=_one_line(exc), log=log_file()), file=sys.stderr)
-        return EXIT_UNEXPECTED
+        return _unexpected(exc, argv)
+
+
+def _reader_gone(exc: OSError) -> bool:
+    """Whether ``exc`` says stdout's reader went away.
+
+    Elsewhere that is BrokenPipeError. On Windows, a write into a pipe whose reader closed
+    can also fail with ``EINVAL`` from the C library (ERROR_NO_DATA): taken as the closed
+    pipe only when stdout itself still cannot be flushed, so that an EINVAL from anything
+    else is reported as before.
+    """
+    if isinstance(exc, BrokenPipeError):
+        return True
+    if sys.platform != "win32" or exc.errno != errno.EINVAL:
+        return False
+    try:
+        sys.stdout.flush()
+    except OSError as again:
+        return isinstance(again, BrokenPipeError) or again.errno == errno.EINVAL
+    except (ValueError, AttributeError):  # stdout closed or missing
+        return False
+    return False
+
+
+def _unexpected(exc: BaseException, argv: list[str]) -> int:
+    """One line naming the error and the log holding its traceback (never a traceback here)."""
+    if _log_unexpected(exc, argv):
+        text = translate(
+            "AdminCli", "govmail-admin stopped on an unexpected error ({error}). Details are in {log}."
+        )
+    else:
+        text = translate(
+            "AdminCli",
+            "govmail-admin stopped on an unexpected error ({error}). The log {log} could not be written.",
+        )
+    emit(text.format(error=_one_line(exc), log=log_file()), file=sys.stderr)
+    return EXIT_UNEXPECTED
 
 
 def _main(argv: list[str]) -> int:
