@@ -6,7 +6,9 @@ Windows device (``CON``, ``nul.txt`` open the console or the null device
 instead of a file), hide its real type (a RIGHT-TO-LEFT OVERRIDE shows
 ``รายงาน\\u202efdp.exe`` as ``รายงานexe.pdf``), be cut or refused by the file
 system (300 Thai characters are 900 UTF-8 bytes; most file systems take 255),
-or replace a file the user already has.
+carry an NTFS stream (``report.pdf:evil.exe`` written on Windows is a hidden stream
+``evil.exe`` of ``report.pdf``; ``invoice.exe::$DATA`` is ``invoice.exe``), or replace
+a file the user already has.
 
 :func:`safe_filename` turns any name into one ordinary file name that Windows,
 macOS and Linux take alike; Thai text stays as it is (only normalised to NFC).
@@ -58,6 +60,12 @@ _DOTS = re.compile(r"\.{2,}")
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn"})
 #: Thai vowels written before their consonant: a name is not cut right after one.
 _THAI_LEADING_VOWELS = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")
+
+#: ':' and the characters NFKC folds to it (full width U+FF1A, small U+FE55, vertical U+FE13):
+#: NTFS reads ``name:stream`` as a stream of the file ``name``.
+STREAM_SEPARATORS = frozenset(":\uff1a\ufe55\ufe13")
+#: '/' and '\\' and the characters NFKC folds to them: what ends a folder part of a name.
+_PATH_SEPARATORS = frozenset("/\\\uff0f\uff3c\ufe68")
 
 _O_BINARY = getattr(os, "O_BINARY", 0)
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -143,11 +151,13 @@ def _fit(stem: str, ext: str, suffix: str = "") -> str:
 
 def safe_filename(name: str, *, fallback: str = "attachment") -> str:
     """``name`` as one ordinary file name: no folders, devices, hidden or reordering characters,
-    no trailing dots or spaces, at most :data:`MAX_NAME_BYTES` bytes with the extension kept;
-    ``fallback`` (made safe too) when nothing usable is left."""
+    no NTFS stream suffix (:func:`without_stream_suffix`), no trailing dots or spaces, at most
+    :data:`MAX_NAME_BYTES` bytes with the extension kept; ``fallback`` (made safe too) when
+    nothing usable is left."""
     text = unicodedata.normalize("NFC", name or "")
     text = "".join(" " if ch in "\t\n\r" else ch for ch in text)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in _DROPPED_CATEGORIES)
+    text = without_stream_suffix(text)
     text = _RESERVED.sub("_", text)
     text = _DOTS.sub(".", text)
     text = _tidy(text)
@@ -159,6 +169,22 @@ def safe_filename(name: str, *, fallback: str = "attachment") -> str:
         text = "_" + text
     stem, ext = _split_extension(text)
     return _fit(stem, ext)
+
+
+def without_stream_suffix(name: str) -> str:
+    """``name`` up to the first colon of its last path component (:data:`STREAM_SEPARATORS`).
+
+    NTFS takes ``invoice.exe::$DATA`` as the file ``invoice.exe`` and ``report.pdf:evil.exe``
+    as a stream of ``report.pdf``: that part is the name the attachment rules judge
+    (``policy.attachments.real_extension``) and the name a file is saved under
+    (:func:`safe_filename`), so a saved name never holds a colon — saving never creates an
+    alternate data stream — and the type judged is the type written. Remove hidden
+    characters first (a zero-width space before the colon is not part of the name)."""
+    start = max((i for i, ch in enumerate(name) if ch in _PATH_SEPARATORS), default=-1) + 1
+    for i in range(start, len(name)):
+        if name[i] in STREAM_SEPARATORS:
+            return name[:i]
+    return name
 
 
 def _numbered(name: str, number: int) -> str:

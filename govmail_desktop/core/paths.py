@@ -4,8 +4,8 @@
 so tests and ``make demo`` never touch the user's real profile.
 
 On Windows the settings roam with the user's profile: ``settings.json`` is in the roaming
-AppData folder (``%APPDATA%\\govmail``), which a roaming profile or folder redirection
-takes to the next PC. Everything else stays in the local one (``%LOCALAPPDATA%\\govmail``):
+AppData folder (``%APPDATA%\\govmail-desktop``), which a roaming profile or folder redirection
+takes to the next PC. Everything else stays in the local one (``%LOCALAPPDATA%\\govmail-desktop``):
 the mail cache, search index, offline queue and outbox, drafts and contacts (``data_dir``),
 the opened-attachment copies (``cache_dir``), the logs and the single-instance lock — big,
 rebuilt from the server, or tied to this PC. Only ``settings.json`` (and a ``.broken`` copy

@@ -84,7 +84,14 @@ from govmail_desktop.mime.preview_warnings import (
 from govmail_desktop.mime.skeleton import left_out_size, skeleton_token
 from govmail_desktop.mime.top_fields import first_date, message_ids, top_fields
 from govmail_desktop.mime.top_fields import top_fields as _top_fields  # drafts read the header the same way
-from govmail_desktop.policy.attachments import BIDI_AND_HIDDEN, DECOY_EXTENSIONS, real_extension, safe_display_name
+from govmail_desktop.policy.attachments import (
+    BIDI_AND_HIDDEN,
+    DECOY_EXTENSIONS,
+    has_stream_suffix,
+    judged_name,
+    real_extension,
+    safe_display_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -404,14 +411,15 @@ def _is_attachment(part: Message, ctype: str) -> bool:
 
 
 def deceptive_name(name: str) -> bool:
-    """A file name that hides its real type: bidi/hidden characters, or a trusted extension
-    before another one (``หนังสือ.pdf.exe``, ``report.pdf   .lnk``)."""
+    """A file name that hides its real type: bidi/hidden characters, an NTFS stream suffix
+    (``report.pdf:evil.exe``), or a trusted extension before another one (``หนังสือ.pdf.exe``,
+    ``report.pdf   .lnk``)."""
     if not name:
         return False
-    if any(ch in BIDI_AND_HIDDEN for ch in name):
+    if any(ch in BIDI_AND_HIDDEN for ch in name) or has_stream_suffix(name):
         return True
     ext = real_extension(name)
-    stem = name.rstrip(" .").rpartition(".")[0].rstrip(" .")
+    stem = judged_name(name).rpartition(".")[0].rstrip(" .")
     inner = real_extension(stem) if stem else ""
     return bool(ext and inner in DECOY_EXTENSIONS and ext not in DECOY_EXTENSIONS)
 

@@ -4,7 +4,9 @@ Deceptive names: a double extension (``หนังสือ.pdf.exe``,
 also padded with spaces: ``report.pdf        .exe``), and bidi control
 characters such as RIGHT-TO-LEFT OVERRIDE that make ``invoice\u202efdp.exe``
 display as ``invoiceexe.pdf``. The *real* extension is what Windows would
-use: after removing trailing dots and spaces.
+use: after removing trailing dots and spaces, of the name before an NTFS stream suffix
+(``invoice.exe::$DATA`` is an .exe; ``report.pdf:evil.exe`` a .pdf, and saved as
+``report.pdf``: ``core.filenames.without_stream_suffix``).
 
 Findings with level ``block`` mean: may not be sent, and opening a received
 file needs an explicit, explained confirmation. ``warn`` is shown only.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from govmail_desktop.core.filenames import without_stream_suffix
 from govmail_desktop.core.hidden_chars import HIDDEN_CHARS
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.policy.model import AttachmentsSection
@@ -75,19 +78,34 @@ def _strip_hidden(filename: str) -> str:
     return "".join(ch for ch in filename if ch not in BIDI_AND_HIDDEN)
 
 
+def _last_component(filename: str) -> str:
+    name = _strip_hidden(unicodedata.normalize("NFKC", filename))
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def judged_name(filename: str) -> str:
+    """The name the OS acts on: compatibility characters folded (NFKC), hidden characters
+    removed, the last path component, without an NTFS stream suffix, trailing dots and
+    spaces removed."""
+    return without_stream_suffix(_last_component(filename)).rstrip(" .")
+
+
+def has_stream_suffix(filename: str) -> bool:
+    """True if the name carries NTFS stream syntax (``report.pdf:evil.exe``)."""
+    last = _last_component(filename)
+    return without_stream_suffix(last) != last
+
+
 def real_extension(filename: str) -> str:
     """The extension the OS acts on (lower case, with the dot; "" if none)."""
-    name = _strip_hidden(unicodedata.normalize("NFKC", filename))
-    name = name.replace("\\", "/").rsplit("/", 1)[-1].rstrip(" .")
-    stem, dot, ext = name.rpartition(".")
+    stem, dot, ext = judged_name(filename).rpartition(".")
     if not dot or not stem.strip(" ."):
         return ""
     return "." + ext.strip().lower()
 
 
 def _decoy_extension(filename: str) -> str | None:
-    name = _strip_hidden(unicodedata.normalize("NFKC", filename)).rstrip(" .")
-    stem = name.rpartition(".")[0].rstrip(" .")
+    stem = judged_name(filename).rpartition(".")[0].rstrip(" .")
     inner = real_extension(stem) if stem else ""
     return inner if inner in DECOY_EXTENSIONS else None
 

@@ -68,7 +68,7 @@ from govmail_desktop.core.errors import Cancelled, GovMailError
 from govmail_desktop.core.filenames import safe_filename
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
-from govmail_desktop.policy.attachments import AttachmentRules, real_extension
+from govmail_desktop.policy.attachments import AttachmentRules, judged_name, real_extension
 from govmail_desktop.services.attachments import (
     AttachmentService,
     AttachmentTask,
@@ -382,10 +382,11 @@ class AttachmentPanel(QWidget):
 
     def _mime_type(self, attachment: Attachment) -> QMimeType:
         """The type by the name's real extension when it has one (what the system would open it
-        as), else the type the sender declared."""
+        as; before an NTFS stream suffix: "report.pdf:evil.exe" is a PDF), else the type the sender
+        declared."""
         if real_extension(attachment.filename):
             by_name = self._mime.mimeTypeForFile(
-                attachment.filename.rstrip(" ."), QMimeDatabase.MatchMode.MatchExtension
+                judged_name(attachment.filename), QMimeDatabase.MatchMode.MatchExtension
             )
             if not by_name.isDefault():
                 return by_name

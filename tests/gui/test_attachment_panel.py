@@ -130,6 +130,23 @@ def test_the_type_comes_from_the_name_not_the_senders_content_type(panel):
     assert "PDF document" not in tip and "เอกสาร PDF" not in tip
 
 
+def test_a_stream_name_shows_the_type_of_its_part_before_the_colon(panel):
+    """NTFS stream syntax (issue 15): "report.pdf:evil.exe" is a PDF (shown with a warning: the
+    name hides its type), "invoice.exe::$DATA" an executable although sent as a PDF."""
+    raw = (b"From: a@x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+           b"--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; "
+           b"filename=\"report.pdf:evil.exe\"\n\nx\n"
+           b"--b\nContent-Type: application/pdf\nContent-Disposition: attachment; "
+           b"filename=\"invoice.exe::$DATA\"\n\nx\n--b--\n")
+    show(panel, raw)
+    report, invoice = panel.item_texts()
+    assert report.startswith("⚠ report.pdf:evil.exe (") and invoice.startswith("⚠ invoice.exe::$DATA (")
+    assert "PDF" in panel.list.item(0).toolTip()
+    tip = panel.list.item(1).toolTip()
+    assert "PDF document" not in tip and "เอกสาร PDF" not in tip
+    assert ".exe" in tip  # the policy's reason names the real type
+
+
 def test_no_attachments_hides_the_panel(panel):
     show(panel, PDF_MAIL)
     panel.show_attachments(())
