@@ -216,8 +216,8 @@ def _report(found: list[str], what: str) -> int:
     return 1 if found else 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="windows_smoke.py", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     selftest = commands.add_parser("self-test", help="start govmail --self-test and check its report")
     source = selftest.add_mutually_exclusive_group(required=True)
@@ -230,7 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--version", help="the version it must name (default: this checkout's)")
     admin.add_argument("--allows", help="a host pattern servers.allow must hold")
     admin.add_argument("--source", help="what the source of servers.allow must start with")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     if not (args.exe or args.report).is_file():
         print(f"windows_smoke: no such file: {args.exe or args.report}", file=sys.stderr)
         return 1
