@@ -237,6 +237,19 @@ class _CheckedIMAPClient(IMAPClient):
         return imap4
 
 
+def _connection_lost(exc: BaseException) -> imaplib.IMAP4.abort | None:
+    """imaplib's "the connection ended" (``abort``: end of stream, socket error), also when
+    imapclient caught it and raised its own error (LoginError, CapabilityError) in its place."""
+    seen: BaseException | None = exc
+    for _ in range(5):  # the chain is short; never follow a cycle
+        if seen is None:
+            return None
+        if isinstance(seen, imaplib.IMAP4.abort):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def _text(value: object) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
@@ -283,6 +296,9 @@ class ImapSession:
             client = _CheckedIMAPClient(imap4, endpoint, timeout)
         except imaplib.IMAP4.error as exc:
             conn.close()
+            lost = _connection_lost(exc)
+            if lost is not None:  # the stream ended during the greeting or CAPABILITY: the network
+                raise failures.network_error(failures.CONNECTION_CLOSED, host, port, f"greeting: {lost}") from exc
             # Over TLS: a BYE greeting or a non-IMAP server.
             raise failures.server_error(failures.SERVER_REFUSED_SESSION, host, port, f"greeting: {exc}") from exc
         except (OSError, EOFError) as exc:
@@ -338,6 +354,9 @@ class ImapSession:
             else:
                 self._client.login(user, password)
         except imap_exc.LoginError as exc:
+            lost = _connection_lost(exc)
+            if lost is not None:  # imapclient re-raises a lost connection as LoginError: not a refusal
+                raise self._map(lost, "LOGIN") from None
             text = str(exc).replace(password, "***") if password else str(exc)
             if any(code in text.upper() for code in _SERVER_SIDE_CODES):
                 raise failures.server_error(failures.SERVER_REFUSED_SESSION, host, port, f"login: {text}") from None

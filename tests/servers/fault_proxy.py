@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 log = logging.getLogger(__name__)
 
 #: Seconds between checks of the cut/stop flags in blocking socket calls.
-POLL = 0.05
+POLL = 0.02
 UP, DOWN = "up", "down"
 RST, FIN = "rst", "fin"
 
@@ -83,13 +83,17 @@ class FaultPlanner:
     """Draws each connection's plan from the seed and the connection's index.
 
     ``fault_rate``: share of connections with any fault; the rest are clean. Sizes are
-    drawn in the given ranges (bytes, seconds, bytes per second).
+    drawn in the given ranges (bytes, seconds, bytes per second); the byte offsets of cuts
+    and stalls in ``cut_bytes`` server → client and in ``cut_bytes_up`` client → server (a
+    client sends far less: an IMAP sync of a small folder is ~1.5 KB up and ~8 KB down,
+    TLS handshake included).
     """
 
     seed: int
-    fault_rate: float = 0.5
+    fault_rate: float = 0.6
     refuse_rate: float = 0.1
-    cut_bytes: tuple[int, int] = (0, 20_000)
+    cut_bytes: tuple[int, int] = (0, 12_000)
+    cut_bytes_up: tuple[int, int] = (0, 2_000)
     stall_seconds: tuple[float, float] = (0.05, 1.0)
     throttle: tuple[int, int] = (20_000, 400_000)
     fragment: tuple[int, int] = (1, 64)
@@ -106,11 +110,13 @@ class FaultPlanner:
                 break
         values: dict[str, object] = {}
         if "cut" in kinds:
-            values.update(cut_after=rng.randint(*self.cut_bytes), cut_direction=rng.choice((UP, DOWN)),
-                          cut_how=rng.choice((RST, FIN)))
+            direction = rng.choice((UP, DOWN))
+            values.update(cut_after=rng.randint(*(self.cut_bytes_up if direction == UP else self.cut_bytes)),
+                          cut_direction=direction, cut_how=rng.choice((RST, FIN)))
         if "stall" in kinds:
-            values.update(stall_after=rng.randint(*self.cut_bytes), stall_direction=rng.choice((UP, DOWN)),
-                          stall_seconds=round(rng.uniform(*self.stall_seconds), 3))
+            direction = rng.choice((UP, DOWN))
+            values.update(stall_after=rng.randint(*(self.cut_bytes_up if direction == UP else self.cut_bytes)),
+                          stall_direction=direction, stall_seconds=round(rng.uniform(*self.stall_seconds), 3))
         if "throttle" in kinds:
             values["throttle"] = rng.randint(*self.throttle)
         if "fragment" in kinds:
@@ -232,6 +238,17 @@ class FaultProxy:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def end_all(self, timeout: float = 10.0) -> None:
+        """Reset every open connection (e.g. before a clean settling run); waits for their threads."""
+        with self._lock:
+            live = list(self._live.values())
+        for conn in live:
+            conn.how = RST
+            conn.ending.set()
+        for conn in live:
+            for thread in list(conn.threads):
+                thread.join(timeout)
 
     def live_connections(self) -> int:
         with self._lock:

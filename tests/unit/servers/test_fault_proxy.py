@@ -186,7 +186,7 @@ def test_same_seed_replays_the_same_plans_and_covers_every_fault():
 
 
 def test_proxy_connections_follow_the_seeds_plans_in_order(upstream):
-    planner = FaultPlanner(seed=99, stall_seconds=(0.01, 0.02), cut_bytes=(0, 50))
+    planner = FaultPlanner(seed=99, stall_seconds=(0.01, 0.02), cut_bytes=(0, 50), cut_bytes_up=(0, 50))
     proxy = FaultProxy(("127.0.0.1", upstream.port), planner).start()
     try:
         for _ in range(12):
