@@ -1,0 +1,1 @@
+"""Tests that run only on Windows (marker ``windows``; skipped elsewhere): see README.md."""
