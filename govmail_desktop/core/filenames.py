@@ -187,6 +187,13 @@ def without_stream_suffix(name: str) -> str:
     return name
 
 
+def colons_replaced(text: str) -> str:
+    """``text`` — a subject or a title the app makes a name from, not a received file name —
+    with every colon (:data:`STREAM_SEPARATORS`) made "_", so that "Re: ประชุม" + ".eml" keeps
+    its extension through :func:`safe_filename`."""
+    return "".join("_" if ch in STREAM_SEPARATORS else ch for ch in text)
+
+
 def _numbered(name: str, number: int) -> str:
     if number == 1:
         return name

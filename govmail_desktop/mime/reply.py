@@ -76,7 +76,7 @@ _NAME_CHARS = 60
 _PREFIXES = re.compile(
     r"^\s*(?:re|aw|sv|fw|fwd|wg|tr|ตอบ\s*กลับ|ตอบ|ส่งต่อ)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*", re.IGNORECASE
 )
-_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|' + HIDDEN_CLASS + "]+")
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:\uff1a\ufe55\ufe13*?"<>|' + HIDDEN_CLASS + "]+")
 #: Characters that make a display name need quotes in an address field (RFC 5322 specials).
 _SPECIALS = re.compile(r'[()<>\[\]:;@\\,."]')
 

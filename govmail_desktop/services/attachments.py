@@ -53,7 +53,13 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from govmail_desktop.core.errors import BugError, Cancelled, GovMailError
-from govmail_desktop.core.filenames import safe_filename, storage_error, write_replacing, write_unique
+from govmail_desktop.core.filenames import (
+    colons_replaced,
+    safe_filename,
+    storage_error,
+    write_replacing,
+    write_unique,
+)
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.mime.preview_warnings import W_ATTACHMENT_NAME, warning_text
 from govmail_desktop.mime.skeleton import SKELETON_PART
@@ -199,7 +205,7 @@ def suggested_name(attachment: Attachment, lang: str | None = None) -> str:
     name = attachment.filename
     if not name and is_message(attachment):
         name = (attachment.subject or "").strip()[:120] or _UNNAMED_MESSAGE.text(lang)
-        name += ".eml"
+        name = colons_replaced(name) + ".eml"  # "Re:" is not an NTFS stream
     if not name:
         ext = mimetypes.guess_extension(attachment.content_type, strict=False) or ".bin"
         name = f"{_UNNAMED.text(lang)}-{attachment.part}{ext}"

@@ -113,10 +113,10 @@ def headers_text(raw: bytes) -> tuple[str, bool]:
 def eml_name(subject: str, extension: str) -> str:
     """A file name for the message from its subject ("(no subject)" words are the
     caller's), e.g. ``eml_name("ขอเชิญประชุม", ".eml")`` → ``ขอเชิญประชุม.eml``."""
-    from govmail_desktop.core.filenames import safe_filename
+    from govmail_desktop.core.filenames import colons_replaced, safe_filename
 
     stem = " ".join(subject.split())[:MAX_NAME_CHARS].strip() or "message"
-    return safe_filename(stem + extension)
+    return safe_filename(colons_replaced(stem) + extension)  # "Re:" is not an NTFS stream
 
 
 def write_copy(path: Path, data: bytes) -> Path:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from govmail_desktop.core.filenames import safe_filename, without_stream_suffix
-from govmail_desktop.mime.parse import deceptive_name
+from govmail_desktop.mime.parse import Attachment, deceptive_name
 from govmail_desktop.policy.attachments import (
     ATTACHMENT_BLOCKED_TYPE,
     ATTACHMENT_DOUBLE_EXTENSION,
@@ -140,3 +140,27 @@ def test_opening_a_stream_name_asks_first():
     assert suggested_name(invoice) == "invoice.exe"
     risk = assess(invoice, RULES, "en")
     assert risk.needs_confirmation and ".exe" in risk.confirmation_text("en")
+
+
+# --- names the app makes from a subject keep their extension --------------------------------
+
+
+@pytest.mark.parametrize("subject", ["Re: ขอเชิญประชุม", "Fwd: ประชุม 10:30 น.", f"ประชุม 10{FW}30"])
+def test_a_file_named_from_a_subject_keeps_its_extension(subject):
+    """A colon in a subject ("Re:", a time) is not a stream: "Save as .eml" and an attached
+    message's proposed name replace it, as before, and keep ".eml"."""
+    from govmail_desktop.services.attachments import suggested_name
+    from govmail_desktop.services.message_export import eml_name
+
+    name = eml_name(subject, ".eml")
+    assert name.endswith(".eml") and ":" not in name and FW not in name
+    assert "ประชุม" in name
+    message = Attachment("", "message/rfc822", 10, "2", subject=subject)
+    proposed = suggested_name(message)
+    assert proposed.endswith(".eml") and "ประชุม" in proposed and ":" not in proposed
+
+
+def test_a_forwarded_messages_name_has_no_colon():
+    from govmail_desktop.mime.reply import _file_stem
+
+    assert _file_stem(f"ประชุม 10{FW}30") == "ประชุม 10 30"
