@@ -96,12 +96,12 @@ def load_policy(overrides: AppOverrides) -> EffectivePolicy:
     Never raises: a broken machine policy comes back with ``error`` set and a
     server policy that refuses every connection (fail closed).
     """
-    from govmail_desktop.policy.sources import DEFAULT_SOURCE, load_machine_policy
+    from govmail_desktop.policy.sources import DEFAULT_SOURCE, load_machine_policy, load_policy_file
 
     if overrides.policy is not None:
         log.info("Policy: supplied by the caller (test or demo)")
         return overrides.policy
-    policy = load_machine_policy()
+    policy = load_policy_file(overrides.policy_file) if overrides.policy_file else load_machine_policy()
     if policy.error is not None:
         log.error("Machine policy unusable, connecting nowhere: %s", policy.error)
     else:
@@ -206,12 +206,15 @@ def main(argv: list[str] | None = None, overrides: AppOverrides | None = None) -
 def _run(
     args: argparse.Namespace, paths: AppPaths, overrides: AppOverrides, guard: InstanceGuard, launch: LaunchRequest
 ) -> int:
+    from govmail_desktop.policy.live import LivePolicy
     from govmail_desktop.services.message_bridge import MessageBridge
     from govmail_desktop.ui.fonts import install_thai_font
     from govmail_desktop.ui.qt_i18n import LanguageController
 
-    # 2. The policy, then the settings under its locks and defaults.
-    policy = load_policy(overrides)
+    # 2. The policy, then the settings under its locks and defaults. Every service reads it through
+    # one LivePolicy, which the policy watcher (step 7h) swaps when IT changes the machine policy.
+    loaded = load_policy(overrides)
+    policy = loaded if isinstance(loaded, LivePolicy) else LivePolicy(loaded)
     settings_path = overrides.settings_path or migrate_settings(paths)  # Windows: now roaming
     settings, settings_errors = load_settings(settings_path, policy)
     log.info("Settings loaded from %s (%d problem(s))", settings_path, len(settings.problems))
@@ -341,6 +344,11 @@ def _attach_to_window(
     from govmail_desktop.ui.search_controller import attach_search
 
     attach_search(ctx, getattr(ctx, "search", None))
+    # 7h. The machine policy read again while running (every 5 min, a changed file, Windows'
+    # "Group Policy applied" broadcast), off the GUI thread; the user is told once.
+    from govmail_desktop.wiring.policy_watch import attach_policy_watcher
+
+    ctx.policy_watcher = attach_policy_watcher(ctx, overrides)
 
     # 8. Adding an account: the setup wizard, whose saved account joins the mailboxes.
     launcher = overrides.setup_wizard_launcher or make_setup_wizard_launcher(

@@ -463,6 +463,13 @@ class RemoteContentSetup(QObject):
             return
         log.info("Setting %s changed", Settings.mail_remote_content.key)
 
+    def follow(self, policy: EffectivePolicy) -> None:
+        """The machine policy changed while running: its content section for every preview
+        (a broken policy: nothing loads). The TLS trust of image fetches stays as at start."""
+        self.content = policy.policy.content if policy.error is None else None
+        for remote in list(self._joined):
+            remote.configure(content=self.content, mode=self.mode, senders=self.senders)
+
     def _forget(self, remote: RemoteContent) -> None:
         if remote in self._joined:
             self._joined.remove(remote)
@@ -484,6 +491,10 @@ def attach_remote_content(preview: Any, policy: EffectivePolicy, settings: Setti
     if setup.senders.problems:
         bridge.warning(MSG_SENDERS_UNREADABLE)
     setup.join(preview.remote_content)
+    from govmail_desktop.policy.live import LivePolicy
+
+    if isinstance(policy, LivePolicy):  # IT changed the policy while the app runs
+        policy.subscribe(lambda _change: setup.follow(policy))
     try:
         from govmail_desktop.ui import message_window
     except ImportError:  # pragma: no cover - the message window is part of the app

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from govmail_desktop.services.drafts_service import DraftsService
     from govmail_desktop.services.mailbox_types import SyncPort
     from govmail_desktop.services.message_bridge import MessageBridge
+    from govmail_desktop.services.policy_watcher import PolicyWatcher
     from govmail_desktop.services.search_service import SearchService
     from govmail_desktop.services.single_instance import InstanceServer
     from govmail_desktop.store.cache import MailCache
@@ -58,6 +59,9 @@ class AppOverrides:
     #: The policy to enforce instead of the machine policy (tests and the demo:
     #: a test policy allowing 127.0.0.1, never a bypass).
     policy: EffectivePolicy | None = None
+    #: A policy file to enforce and watch instead of the machine policy (tests: the file is
+    #: read again when it changes, as the machine policy is).
+    policy_file: Path | None = None
     #: Opens the account setup wizard; enables File → Add account… and is
     #: called at start-up when no account exists.
     setup_wizard_launcher: SetupWizardLauncher | None = None
@@ -103,4 +107,6 @@ class AppContext:
     search: SearchService | None = None
     #: The address of the account the machine policy provisions for this user (None: none).
     provisioned_address: str | None = None
+    #: Reads the machine policy again while the app runs (None: a test's or the demo's policy).
+    policy_watcher: PolicyWatcher | None = None
     shutdown_hooks: list[Callable[[], None]] = field(default_factory=list)
