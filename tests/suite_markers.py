@@ -66,11 +66,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         for name in needs(getattr(item, "fixturenames", ())):
             item.add_marker(name)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    # tryfirst: before the skipif conditions, which may call POSIX-only functions.
-    reason = platform_skip_reason((mark.name for mark in item.iter_markers()), sys.platform)
-    if reason is not None:
-        pytest.skip(reason)
+        reason = platform_skip_reason((mark.name for mark in item.iter_markers()), sys.platform)
+        if reason is not None:
+            item.add_marker(pytest.mark.skip(reason=reason))
