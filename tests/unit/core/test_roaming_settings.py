@@ -187,3 +187,17 @@ def test_move_without_replacing_refuses_an_existing_target(tmp_path):
     other = tmp_path / "other.json"
     fileops.move_without_replacing(src, other)
     assert other.read_text() == "new" and not src.exists()
+
+
+def test_the_admin_guide_names_the_folders_and_files_the_code_uses():
+    """docs/admin.md 12f / 12ฉ (roaming profiles and VDI), in both languages."""
+    from govmail_desktop.store.contacts import CONTACTS_FILE
+    from govmail_desktop.store.remote_senders import FILE_NAME as SENDERS_FILE
+
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "admin.md").read_text(encoding="utf-8")
+    for heading in ("#### 12f. Windows: roaming profiles", "#### 12ฉ. Windows: โปรไฟล์แบบโรมมิ่ง"):
+        start = guide.index(heading)
+        section = guide[start:guide.index("\n### ", start)]
+        for named in (f"%APPDATA%\\{APP_ID}\\settings.json", f"%LOCALAPPDATA%\\{APP_ID}\\accounts",
+                      f"%LOCALAPPDATA%\\{APP_ID}\\drafts", CONTACTS_FILE, SENDERS_FILE):
+            assert named in section, (heading, named)
