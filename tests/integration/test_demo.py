@@ -15,7 +15,7 @@ import pytest
 from tests.servers.demo import DemoServers, check_seeded
 from tests.servers.seed import load_manifest
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.servers]  # the demo starts Dovecot and SMTP
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -15,7 +15,8 @@ from tests.integration.interop_helpers import InteropServers
 from tests.servers import debian_pkgs
 from tests.servers.cyrus import CyrusServer
 
-pytestmark = [pytest.mark.integration, pytest.mark.interop]
+# The matrix's Debian packages (dpkg-deb) and its servers: Linux, with the suite's servers.
+pytestmark = [pytest.mark.integration, pytest.mark.interop, pytest.mark.servers, pytest.mark.linux_only]
 
 
 def test_missing_packages_name_the_package_and_the_remedy(tmp_path):

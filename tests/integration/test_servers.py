@@ -143,6 +143,7 @@ def test_seeded_dovecot_fixture_holds_the_samples(seeded_dovecot):
         assert client.folder_status(folder, [b"MESSAGES"])[b"MESSAGES"] == expected
 
 
+@pytest.mark.servers  # a DovecotServer of its own
 def test_a_port_taken_meanwhile_is_replaced_on_first_start(certs, monkeypatch):
     """Concurrent test runs can take a port between choosing and binding it."""
     import tests.servers.dovecot as dovecot_module

@@ -138,21 +138,33 @@ def test_running_as_root_is_false_where_there_are_no_uids(monkeypatch):
     assert suite_markers.running_as_root() is False
 
 
-# -- every fixture that starts a server is known ---------------------------------------------
+# -- every fixture or test that starts a server is marked ----------------------------------
 #: Classes whose construction starts (or is the first step of starting) a server of the suite.
-SERVER_CLASSES = {"DovecotServer", "SmtpSubmissionServer", "CyrusServer", "CourierServer", "InteropServers"}
+SERVER_CLASSES = {
+    "DovecotServer", "SmtpSubmissionServer", "CyrusServer", "CourierServer", "InteropServers", "DemoServers",
+}
 KEYRING_CLASSES = {"SecretServiceSession"}
+MARKS = ("mark.servers", "mark.keyring_daemon")
 
 
-def unknown_server_fixtures(source: str) -> list[str]:
-    """Fixtures in ``source`` that construct a server but neither are one of the marked
-    fixtures nor use one (so their tests would not get ``servers``/``keyring_daemon``)."""
+def unmarked_server_starts(source: str) -> list[str]:
+    """Fixtures and tests in ``source`` that construct a server but would not get the
+    ``servers``/``keyring_daemon`` marker: a fixture that is not one of the marked fixtures
+    and uses none; a test without the marker (its own or the module's) that uses none."""
+    tree = ast.parse(source)
     known = suite_markers.SERVER_FIXTURES | suite_markers.KEYRING_FIXTURES
-    unknown = []
-    for node in ast.walk(ast.parse(source)):
+    module_marked = any(
+        isinstance(node, ast.Assign) and any(ast.unparse(t) == "pytestmark" for t in node.targets)
+        and any(mark in ast.unparse(node.value) for mark in MARKS)
+        for node in tree.body
+    )
+    unmarked = []
+    for node in ast.walk(tree):
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
-        if not any("fixture" in ast.unparse(d) for d in node.decorator_list):
+        decorators = [ast.unparse(d) for d in node.decorator_list]
+        is_fixture = any("fixture" in d for d in decorators)
+        if not (is_fixture or node.name.startswith("test")):
             continue
         called = {
             call.func.id for call in ast.walk(node)
@@ -162,20 +174,25 @@ def unknown_server_fixtures(source: str) -> list[str]:
             continue
         if node.name in known or {arg.arg for arg in node.args.args} & known:
             continue
-        unknown.append(node.name)
-    return unknown
+        if not is_fixture and (module_marked or any(mark in d for d in decorators for mark in MARKS)):
+            continue
+        unmarked.append(node.name)
+    return unmarked
 
 
-def test_every_fixture_starting_a_server_carries_a_marker():
+def test_every_fixture_or_test_starting_a_server_is_marked():
     found = {
         str(path.relative_to(ROOT)): names
         for path in sorted((ROOT / "tests").rglob("*.py"))
-        if (names := unknown_server_fixtures(path.read_text(encoding="utf-8")))
+        if (names := unmarked_server_starts(path.read_text(encoding="utf-8")))
     }
-    assert found == {}, "add these to tests/suite_markers.py SERVER_FIXTURES or KEYRING_FIXTURES"
+    assert found == {}, (
+        "fixtures: add them to SERVER_FIXTURES or KEYRING_FIXTURES in tests/suite_markers.py; "
+        "tests: mark them servers or keyring_daemon"
+    )
 
 
-def test_a_planted_server_fixture_is_found():
+def test_planted_unmarked_server_starts_are_found():
     planted = textwrap.dedent("""
         import pytest
 
@@ -191,5 +208,15 @@ def test_a_planted_server_fixture_is_found():
         @pytest.fixture
         def on_top(dovecot):  # uses a marked fixture: its tests are marked already
             return DovecotServer(certs=None)
+
+        def test_own_dovecot(certs):
+            DovecotServer(certs=certs).start()
+
+        @pytest.mark.servers
+        def test_own_dovecot_marked(certs):
+            DovecotServer(certs=certs).start()
     """)
-    assert unknown_server_fixtures(planted) == ["cyrus", "my_keyring"]
+    assert unmarked_server_starts(planted) == ["cyrus", "my_keyring", "test_own_dovecot"]
+    assert unmarked_server_starts("import pytest\npytestmark = [pytest.mark.servers]\n" + planted) == [
+        "cyrus", "my_keyring",
+    ]
