@@ -201,3 +201,31 @@ def test_the_admin_guide_names_the_folders_and_files_the_code_uses():
         for named in (f"%APPDATA%\\{APP_ID}\\settings.json", f"%LOCALAPPDATA%\\{APP_ID}\\accounts",
                       f"%LOCALAPPDATA%\\{APP_ID}\\drafts", CONTACTS_FILE, SENDERS_FILE):
             assert named in section, (heading, named)
+
+
+def test_the_app_moves_the_settings_before_reading_them(upgraded, monkeypatch):
+    """app._run: the settings read at start are the moved, roaming file."""
+    pytest.importorskip("PySide6")
+    import argparse
+
+    from govmail_desktop import app
+    from govmail_desktop.wiring.context import AppOverrides
+
+    class Stop(Exception):
+        pass
+
+    read: list[Path] = []
+
+    def load_settings(path: Path, policy: object = None) -> None:
+        read.append(path)
+        raise Stop
+
+    from govmail_desktop.policy.defaults import default_policy_data
+    from govmail_desktop.policy.sources import policy_from_dict
+
+    monkeypatch.setattr(app, "load_settings", load_settings)
+    overrides = AppOverrides(policy=policy_from_dict(default_policy_data()))
+    with pytest.raises(Stop):
+        app._run(argparse.Namespace(), upgraded, overrides, None, None)
+    assert read == [upgraded.settings_file]
+    assert upgraded.settings_file.read_text(encoding="utf-8") == SETTINGS
