@@ -300,9 +300,10 @@ class SyncFaultRig:
 
 
 def run_sync_cycles(server: DovecotServer, workdir: Path, seed: int, cycles: int,
-                    planner: FaultPlanner | None = None, *, deadline: float | None = None) -> CycleStats:
+                    planner: FaultPlanner | None = None, *, user: str = "alice",
+                    deadline: float | None = None) -> CycleStats:
     """``cycles`` fault cycles (fewer if ``deadline``, a time.monotonic() value, passes)."""
-    rig = SyncFaultRig(server, workdir, seed, planner=planner).start()
+    rig = SyncFaultRig(server, workdir, seed, user=user, planner=planner).start()
     try:
         for index in range(cycles):
             if deadline is not None and time.monotonic() > deadline:
