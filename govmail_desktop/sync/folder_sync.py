@@ -127,6 +127,7 @@ class FolderSync:
         self._submit: Callable[[int, Sequence[SummaryRow]], Future[int]] | None = None
         self._in_flight: tuple[Future[int] | None, list[SummaryRow], list[FetchedMessage], int] | None = None
         self._unusable_logged = False
+        self._unasked_logged = False
         #: The highest UID the server listed in this pass (SEARCH), for servers without UIDNEXT.
         self._highest_seen = 0
         #: What this sync works out once per distinct header value (its own: never shared
@@ -395,7 +396,7 @@ class FolderSync:
                     bulk = False
                 chunk = order[index : index + size]
                 index += len(chunk)
-                self._fetch_chunk(format_sequence_set(chunk))
+                self._fetch_chunk(format_sequence_set(chunk), set(chunk))
                 size = min(opts.max_chunk, size * max(1, opts.growth))
             self._finish_write()
         self.cancel.check()
@@ -435,7 +436,10 @@ class FolderSync:
                 log.warning("A cache write failed while the sync was ending on an error", exc_info=True)
         return False
 
-    def _fetch_chunk(self, uid_set: str) -> None:
+    def _fetch_chunk(self, uid_set: str, wanted: set[int]) -> None:
+        """Summaries of ``uid_set`` (``wanted``: the same UIDs) into the cache. A row for a
+        UID not asked for, or for one already taken (a hostile or broken server), is
+        skipped and counted, never stored."""
         opts = self.options
         # Rows in the common layout become cache rows straight from the read buffer
         # (rows.fast_row; the same rows as the general path).
@@ -454,9 +458,26 @@ class FolderSync:
                     )
                 if batch.rows:
                     new_rows = batch.rows + new_rows
-                self._write(new_rows, flag_only, batch.skipped + len(unusable))
+                unasked = self._take_wanted(new_rows, wanted)
+                self._write(new_rows, flag_only, batch.skipped + len(unusable) + unasked)
                 if self.cancel.cancelled:
                     break  # closing() reads the rest of this FETCH; the caller raises
+
+    def _take_wanted(self, new_rows: list[SummaryRow], wanted: set[int]) -> int:
+        """Keep (in place) the rows of ``wanted`` UIDs, each once, taking them out of
+        ``wanted``; returns how many rows were dropped."""
+        kept = []
+        for row in new_rows:
+            if row.uid in wanted:
+                wanted.discard(row.uid)
+                kept.append(row)
+        dropped = len(new_rows) - len(kept)
+        if dropped:
+            if not self._unasked_logged:
+                self._unasked_logged = True  # once per sync
+                log.warning("The server sent %d FETCH rows for UIDs not asked for (or twice); skipped", dropped)
+            new_rows[:] = kept
+        return dropped
 
     def _stored(self, new_rows: list[SummaryRow], flag_only: list[FetchedMessage], skipped: int) -> None:
         """A batch's rows are committed: count them and tell the listener."""

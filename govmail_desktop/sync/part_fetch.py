@@ -88,14 +88,21 @@ def _section_key(name: str) -> str:
     return m.group(1).upper() if m else name.upper()
 
 
-def _fetch_one(conn: MailboxConnection, uid: int, items: str) -> FetchedMessage | None:
-    """The FETCH response for ``uid`` (None: the server has no such message)."""
+def _fetch_one(
+    conn: MailboxConnection, uid: int, items: str, unreadable: list[int] | None = None
+) -> FetchedMessage | None:
+    """The FETCH response for ``uid`` (None: the server has no such message; the count of
+    rows the connection could not read is appended to ``unreadable``)."""
     found: FetchedMessage | None = None
+    skipped = 0
     with contextlib.closing(conn.fetch_stream(str(uid), items)) as stream:
         for batch in stream:
+            skipped += batch.skipped
             for message in batch.messages:
                 if message.uid == uid:
                     found = message if found is None else _merge(found, message)
+    if unreadable is not None:
+        unreadable.append(skipped)
     return found
 
 
@@ -113,7 +120,11 @@ def fetch_structure(conn: MailboxConnection, uid: int, *, header: bool = False) 
     """The message's BODYSTRUCTURE (and its header when asked). Raises PartUnavailable
     (no such message) or BodyStructureError (a structure outside the grammar or bounds)."""
     items = "UID RFC822.SIZE BODYSTRUCTURE" + (" BODY.PEEK[HEADER]" if header else "")
-    message = _fetch_one(conn, uid, items)
+    unreadable: list[int] = []
+    message = _fetch_one(conn, uid, items, unreadable)
+    if message is None and unreadable[0]:
+        # The answer was there but outside the grammar or bounds (e.g. nested too deep).
+        raise BodyStructureError(f"UID {uid}: the server's answer could not be read")
     if message is None or not message.extra or "BODYSTRUCTURE" not in message.extra:
         raise PartUnavailable(detail=f"UID {uid}: no BODYSTRUCTURE")
     root = parse_bodystructure(message.extra["BODYSTRUCTURE"])

@@ -26,6 +26,7 @@ from govmail_desktop.core.entities import Address, encode_flags
 from govmail_desktop.mime.charsets import decode_header, unfold
 from govmail_desktop.mime.dates import DateMemo
 from govmail_desktop.mime.headers import ADDRESS_FIELDS, FIELD_RE, MAX_VALUE_BYTES, OCCURRENCES
+from govmail_desktop.net.imap.bounds import MAX_UID
 from govmail_desktop.net.imap.fetch import FetchedMessage
 from govmail_desktop.net.imap.reader import BULK_LITERAL_MAX
 from govmail_desktop.store import keys
@@ -294,6 +295,9 @@ def fast_row(memo: RowMemo, folder_id: int, m: re.Match[bytes], literal: bytes |
     uid_b, flags_b, internal_b, size_b, section, _size = m.groups()
     if literal is None or (section != _HEADER_SECTION_B and not _is_header_section(memo, section)):
         return None  # another section: the general path
+    uid = int(uid_b)
+    if uid > MAX_UID:
+        return None  # the general path refuses it (and counts the row as skipped)
     values = _header_values(memo, literal)
     dates = memo.dates
     date_v = values[_DATE]
@@ -319,7 +323,7 @@ def fast_row(memo: RowMemo, folder_id: int, m: re.Match[bytes], literal: bytes |
         SummaryRow,
         (
             folder_id,
-            int(uid_b),
+            uid,
             bits,
             keywords,
             internal,

@@ -33,3 +33,12 @@ MAX_FOLDERS = 100_000
 RETAINED_BASE = 32 * 1024 * 1024
 RETAINED_PER_MESSAGE = 128
 RETAINED_PER_FOLDER = 512
+#: Parenthesis levels of one response the tokenizer follows (a BODYSTRUCTURE at its own
+#: limit of 32 nested parts needs under 40); deeper is outside what a server sends: the
+#: row is refused as unreadable before the nesting costs memory (a 16 MB line of "("
+#: would otherwise build eight million nested lists, ~800 MB).
+MAX_NESTING = 100
+#: UIDs, UIDVALIDITY, UIDNEXT and message numbers are 32-bit, non-zero (RFC 3501 nz-number);
+#: MODSEQ values are 63-bit (RFC 7162). Values outside are refused where they are read.
+MAX_UID = 4_294_967_295
+MAX_MODSEQ = 9_223_372_036_854_775_807

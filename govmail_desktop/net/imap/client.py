@@ -22,6 +22,7 @@ from govmail_desktop.net.imap import bounds
 from govmail_desktop.net.imap.fetch import SUMMARY_ROW_RE, FetchedMessage, parse_fetch
 from govmail_desktop.net.imap.grammar import (
     ParseError,
+    checked_number,
     excerpt,
     format_sequence_set,
     parse_sequence_set,
@@ -232,7 +233,7 @@ class ImapWire:
             return
         try:
             event = parse_event(line, resp.literals)
-        except ParseError as exc:
+        except (ParseError, ValueError) as exc:  # ValueError: int() of thousands of digits
             log.warning("Unreadable unsolicited response skipped (%s): %s", exc, excerpt(line))
             event = None
         if event is not None:
@@ -517,11 +518,11 @@ class ImapWire:
                         continue
                     key, value = code
                     if key == "UIDVALIDITY":
-                        info.uidvalidity = int(value)
+                        info.uidvalidity = checked_number(int(value), "UIDVALIDITY")
                     elif key == "UIDNEXT":
-                        info.uidnext = int(value)
+                        info.uidnext = checked_number(int(value), "UIDNEXT")
                     elif key == "HIGHESTMODSEQ":
-                        info.highest_modseq = int(value)
+                        info.highest_modseq = checked_number(int(value), "HIGHESTMODSEQ", 0, bounds.MAX_MODSEQ)
                     elif key == "NOMODSEQ":
                         info.highest_modseq = None
                     elif key == "PERMANENTFLAGS":

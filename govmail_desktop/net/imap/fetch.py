@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from govmail_desktop.mime.dates import parse_internaldate
+from govmail_desktop.net.imap import bounds
 from govmail_desktop.net.imap.grammar import (
     QUOTED,
     QUOTED_RE,
     TOKEN_RE,
     UNESCAPE_RE,
     ParseError,
+    checked_number,
     tokenize,
 )
 
@@ -93,6 +95,8 @@ def _skip_value(data: bytes, pos: int) -> int:
         pos = m.end()
         if m.start(1) >= 0:
             depth += 1
+            if depth > bounds.MAX_NESTING:
+                raise ParseError(f"nested deeper than {bounds.MAX_NESTING} levels")
         elif m.start(2) >= 0:
             depth -= 1
             if depth < 0:
@@ -109,8 +113,11 @@ def _skip_value(data: bytes, pos: int) -> int:
 #: Groups: 1 UID, 2 flags (inside the parentheses), 3 INTERNALDATE (unquoted),
 #: 4 RFC822.SIZE, 5 the section name (``BODY[...]``), ``literal`` (6) the size of
 #: the section's literal, which follows the match and must end in ``)\r\n``.
+#: A UID of up to ten digits, not starting with 0 (the builder still checks it against
+#: ``bounds.MAX_UID``); anything else takes the general path, which refuses it.
 SUMMARY_ROW_RE = re.compile(
-    rb"\* \d++ FETCH \(UID (\d++) FLAGS \(([^()\r\n]*+)\) INTERNALDATE \"([^\"\r\n]*+)\" RFC822\.SIZE (\d++) "
+    rb"\* \d++ FETCH \(UID ([1-9]\d{0,9}+) FLAGS \(([^()\r\n]*+)\) INTERNALDATE \"([^\"\r\n]*+)\" "
+    rb"RFC822\.SIZE (\d{1,18}+) "
     rb"(?:MODSEQ \(\d++\) )?(BODY\[[^\]\r\n]*+\]) \{(?P<literal>\d{1,9})\}\r\n"
 )
 
@@ -202,6 +209,15 @@ def parse_fetch(data: bytes, literals: Sequence[bytes] = ()) -> FetchedMessage:
             pos = new_pos
     if data[pos + 1 :].strip():
         raise ParseError("garbage after FETCH response")
+    # Numbers a server cannot mean (UID 0, beyond 32 bits ...) refuse the row: the cache
+    # and UID sets hold them as such (see bounds).
+    checked_number(seq, "message number")
+    if uid is not None:
+        checked_number(uid, "UID")
+    if size is not None:
+        checked_number(size, "RFC822.SIZE", 0, bounds.MAX_MODSEQ)
+    if modseq is not None:
+        checked_number(modseq, "MODSEQ", 0, bounds.MAX_MODSEQ)
     return FetchedMessage(seq, uid, flags, internaldate, size, modseq, sections, extra)
 
 

@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from govmail_desktop.net.imap import bounds
+
 
 class ParseError(ValueError):
     """A response did not follow the grammar (the caller skips the row)."""
@@ -53,6 +55,7 @@ def tokenize(data: bytes, literals: Sequence[bytes] = (), start: int = 0) -> lis
     """
     root: list[Any] = []
     stack = [root]
+    max_depth = bounds.MAX_NESTING + 1  # the root is one entry of the stack
     current = root
     lits = iter(literals)
     pos = start
@@ -71,6 +74,8 @@ def tokenize(data: bytes, literals: Sequence[bytes] = (), start: int = 0) -> lis
         elif m.start(3) >= 0:
             current.append(unquote(m.group(3)))
         elif m.start(1) >= 0:
+            if len(stack) >= max_depth:
+                raise ParseError(f"nested deeper than {bounds.MAX_NESTING} levels")
             child: list[Any] = []
             current.append(child)
             stack.append(child)
@@ -132,6 +137,28 @@ def iter_sequence_ranges(raw: bytes | str) -> Iterator[tuple[int, int]]:
         else:
             n = int(part)
             yield n, n
+
+
+_UID_SET = re.compile(rb"[1-9][0-9]{0,9}(?::[1-9][0-9]{0,9})?(?:,[1-9][0-9]{0,9}(?::[1-9][0-9]{0,9})?)*")
+
+
+def check_uid_set(raw: bytes) -> bytes:
+    """``raw`` if it is a set of UIDs as a server may send one (known-uids, RFC 7162: no
+    ``*``, each 1..MAX_UID); ParseError otherwise. Ranges are checked, never expanded."""
+    if _UID_SET.fullmatch(raw) is None:
+        raise ParseError(f"not a set of UIDs: {excerpt(raw, 40)}")
+    for part in raw.split(b","):
+        for number in part.split(b":"):
+            if int(number) > bounds.MAX_UID:
+                raise ParseError(f"UID beyond {bounds.MAX_UID}: {excerpt(number, 20)}")
+    return raw
+
+
+def checked_number(value: int, what: str, low: int = 1, high: int = bounds.MAX_UID) -> int:
+    """``value`` when ``low <= value <= high``; ParseError otherwise."""
+    if not low <= value <= high:
+        raise ParseError(f"{what} out of range: {str(value)[:24]}")
+    return value
 
 
 def format_sequence_set(numbers: Iterable[int]) -> str:

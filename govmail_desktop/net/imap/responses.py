@@ -9,8 +9,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from govmail_desktop.net.imap import bounds
 from govmail_desktop.net.imap.fetch import FetchedMessage, parse_fetch
-from govmail_desktop.net.imap.grammar import Atom, ParseError, excerpt, parse_sequence_set, response_code, tokenize
+from govmail_desktop.net.imap.grammar import (
+    Atom,
+    ParseError,
+    check_uid_set,
+    checked_number,
+    excerpt,
+    parse_sequence_set,
+    response_code,
+    tokenize,
+)
 from govmail_desktop.net.imap.text import decode_mutf7
 
 # -- other responses -----------------------------------------------------------------------
@@ -89,14 +99,16 @@ class Vanished(NamedTuple):
         return parse_sequence_set(self.uid_set)
 
 
-_VANISHED_RE = re.compile(rb"\* VANISHED (\(EARLIER\) )?([0-9:,]+)\s*\Z", re.IGNORECASE)
+_VANISHED_RE = re.compile(rb"\* VANISHED (\(EARLIER\) )?(\S+)\s*\Z", re.IGNORECASE)
 
 
 def parse_vanished(data: bytes) -> Vanished:
+    """The set stays as sent (ranges, never expanded: ``1:4294967295`` is one range);
+    ParseError for anything outside known-uids (``*``, 0, beyond 32 bits)."""
     m = _VANISHED_RE.match(data)
     if m is None:
         raise ParseError("not a VANISHED response")
-    return Vanished(m.group(1) is not None, m.group(2).decode("ascii"))
+    return Vanished(m.group(1) is not None, check_uid_set(m.group(2)).decode("ascii"))
 
 
 class SearchResult(NamedTuple):
@@ -120,11 +132,11 @@ def _atom(value: Any, what: str) -> bytes:
     return bytes(value)
 
 
-def _number(value: Any, what: str) -> int:
+def _number(value: Any, what: str, high: int = bounds.MAX_UID, low: int = 0) -> int:
     text = _atom(value, what)
     if not text.isdigit() or len(text) > 20:
         raise ParseError(f"{what}: not a number: {excerpt(text, 40)}")
-    return int(text)
+    return checked_number(int(text), what, low, high)
 
 
 def parse_esearch(data: bytes) -> SearchResult:
@@ -143,11 +155,11 @@ def parse_esearch(data: bytes) -> SearchResult:
             found = _atom(value, "ESEARCH ALL")
             if _SEQUENCE_SET.fullmatch(found) is None:
                 raise ParseError(f"ESEARCH ALL: not a sequence set: {excerpt(found, 40)}")
-            uid_set = found.decode("ascii")
+            uid_set = check_uid_set(found).decode("ascii")  # no "*", 0 or numbers beyond 32 bits
         elif k == b"COUNT":
             count = _number(value, "ESEARCH COUNT")
         elif k == b"MODSEQ":
-            modseq = _number(value, "ESEARCH MODSEQ")
+            modseq = _number(value, "ESEARCH MODSEQ", bounds.MAX_MODSEQ)
     return SearchResult(uid_set, count, modseq)
 
 
@@ -160,9 +172,9 @@ def parse_search(data: bytes) -> tuple[list[int], int | None]:
         if isinstance(value, list):
             if len(value) != 2 or _atom(value[0], "SEARCH").upper() != b"MODSEQ":
                 raise ParseError("SEARCH: an unknown list after the numbers")
-            modseq = _number(value[1], "SEARCH MODSEQ")
+            modseq = _number(value[1], "SEARCH MODSEQ", bounds.MAX_MODSEQ)
             continue
-        numbers.append(_number(value, "SEARCH"))
+        numbers.append(_number(value, "SEARCH", low=1))
     return numbers, modseq
 
 # -- unsolicited responses (events) -------------------------------------------------------
@@ -199,6 +211,8 @@ def parse_event(data: bytes, literals: Sequence[bytes] = ()) -> Event | None:
     m = _NUMBERED.match(data)
     if m is not None:
         kind = m.group(2).upper()
+        if len(m.group(1)) > 10:
+            raise ParseError(f"message number beyond 32 bits: {excerpt(m.group(1), 24)}")
         n = int(m.group(1))
         if kind == b"EXISTS":
             return Exists(n)
@@ -214,7 +228,9 @@ def parse_event(data: bytes, literals: Sequence[bytes] = ()) -> Event | None:
     if upper.startswith(b"* OK"):
         code = response_code(data)
         if code is not None and code[0] == "HIGHESTMODSEQ":
-            return ModseqChanged(int(code[1]))
+            if not code[1].isdigit() or len(code[1]) > 19:
+                raise ParseError(f"HIGHESTMODSEQ: not a number: {excerpt(code[1], 24)}")
+            return ModseqChanged(checked_number(int(code[1]), "HIGHESTMODSEQ", 0, bounds.MAX_MODSEQ))
     return None
 
 
