@@ -183,6 +183,7 @@ def test_the_panel_is_reached_with_tab_and_enter_opens(panel, qtbot):
 # ---------------------------------------------------------------- open
 
 
+@pytest.mark.linux_only  # permission bits
 def test_open_hands_a_read_only_copy_to_the_system(panel, qtbot, service):
     show(panel, PDF_MAIL)
     panel.open_current()

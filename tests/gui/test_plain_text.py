@@ -21,7 +21,6 @@ import ctypes
 import email.policy
 import os
 import struct
-import sys
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -38,7 +37,7 @@ from govmail_desktop.models.plain_text import notification_text, plain_label, pl
 from tests.gui.mailbox_helpers import open_mailbox, select_uid  # noqa: F401
 from tests.unit.store.factories import summary
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts file opens with Linux inotify")
+pytestmark = pytest.mark.linux_only  # counts file opens with Linux inotify
 #: Showing tooltips on the offscreen platform: the plugin's own notes, not the app's.
 offscreen_tooltips = pytest.mark.qt_log_ignore(r"This plugin does not support (raise\(\)|propagateSizeHints\(\))")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 import threading
 from collections import Counter, defaultdict
 from types import SimpleNamespace
@@ -144,7 +143,7 @@ def test_messages_the_server_sent_unreadably_are_reported_in_the_gui_thread(qtbo
     assert rec.outcome(op) == DONE and state(stores[0], "INBOX") == {}
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is a Linux feature")
+@pytest.mark.linux_only  # per-thread nice is a Linux feature
 def test_the_sync_worker_runs_below_the_gui_thread(qtbot, server, make_service):
     nice_seen = []
     connect = server.connect

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import screenshot  # noqa: E402  (tools/screenshot.py: the reproducible screenshot)
 
+pytestmark = pytest.mark.linux_only  # a private fontconfig
+
 THAI = re.compile("[\u0e00-\u0e7f]")
 
 

@@ -33,7 +33,7 @@ from govmail_desktop.net.smtp_session import SmtpSession
 from tests.servers.fake_hostile import Flood, HostileImapServer, HostileSmtpServer
 from tests.servers.fake_net import TEST_POLICY_FILE, loopback_policy
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.linux_only]  # peak RSS from /proc/self
 
 LOCAL = StaticResolver({"localhost": ["127.0.0.1"]})
 MB = 1024 * 1024

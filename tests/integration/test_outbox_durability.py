@@ -23,7 +23,7 @@ from govmail_desktop.store.outbox import OutboxStore
 from govmail_desktop.sync import send
 from tests.integration.outbox_helpers import copies, effective_policy, imap_connector, make_sender
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.linux_only]  # SIGKILL
 
 ROOT = Path(__file__).resolve().parents[2]
 

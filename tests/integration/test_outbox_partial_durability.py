@@ -27,7 +27,7 @@ from tests.integration.outbox_helpers import (
 )
 from tests.integration.test_outbox_durability import _child, _kill_at
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.linux_only]  # SIGKILL
 
 BUSY = {"carol@localhost": "450 4.2.1 Mailbox busy, try later"}
 

@@ -23,7 +23,7 @@ from govmail_desktop import APP_NAME, __version__
 from tests.servers.fake_net import TEST_POLICY_FILE
 from tools import build_deb, deb_chroot
 
-pytestmark = [pytest.mark.packaging, pytest.mark.integration, pytest.mark.timeout(1200)]
+pytestmark = [pytest.mark.packaging, pytest.mark.integration, pytest.mark.linux_only, pytest.mark.timeout(1200)]
 
 ROOT = Path(__file__).resolve().parents[2]
 DEB = ROOT / "build" / "deb" / f"{build_deb.PACKAGE}_{__version__}_{build_deb.ARCH}.deb"

@@ -78,6 +78,7 @@ def test_metainfo_names_the_desktop_file_icon_binaries_and_this_version():
     assert {e.tag for e in thai} >= {"name", "summary", "p"}
 
 
+@pytest.mark.linux_only  # appstreamcli, ldconfig
 def test_metainfo_passes_appstreamcli():
     validator = shutil.which("appstreamcli")
     assert validator, "appstreamcli is not installed (Debian package appstream): make test installs it"
@@ -136,6 +137,7 @@ def test_shlibs_lines_give_the_versioned_dependency(tmp_path, monkeypatch):
     assert build_deb._shlibs_dependency("libother1", "libother.so.1") == "libother1"
 
 
+@pytest.mark.linux_only  # appstreamcli, ldconfig
 def test_only_libraries_copied_from_this_debian_system_leave_the_bundle(tmp_path):
     """A library byte-identical to the system's goes (the package depends on it); a library of
     the same name that differs (a wheel's own build) and libpython stay."""

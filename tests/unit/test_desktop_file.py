@@ -126,6 +126,7 @@ def validate(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([validator, str(path)], capture_output=True, text=True, timeout=30)
 
 
+@pytest.mark.linux_only  # desktop-file-validate
 def test_desktop_file_validate_is_clean():
     result = validate(DESKTOP_FILE)
     assert result.returncode == 0 and (result.stdout + result.stderr).strip() == "", result.stdout + result.stderr

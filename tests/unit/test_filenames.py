@@ -177,6 +177,7 @@ def test_a_numbered_long_name_stays_within_the_cap(tmp_path):
     assert names[1].endswith(" (2).pdf")
 
 
+@pytest.mark.linux_only  # symlinks
 def test_a_dangling_symlink_of_that_name_is_not_followed(tmp_path):
     target = tmp_path / "elsewhere.txt"
     folder = tmp_path / "chosen"
@@ -227,6 +228,7 @@ def test_a_missing_folder_is_a_typed_error(tmp_path):
         unique_path(tmp_path / "gone", "a.pdf")
 
 
+@pytest.mark.linux_only  # symlinks
 def test_the_chosen_folder_can_be_reached_through_a_symlink(tmp_path):
     real = tmp_path / "real"
     real.mkdir()

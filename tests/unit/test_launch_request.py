@@ -143,6 +143,7 @@ def test_good_files_are_kept_and_each_bad_one_is_named(tmp_path):
     assert "missing.pdf" in order.problems[0].user_text("th")
 
 
+@pytest.mark.linux_only  # os.mkfifo
 def test_check_attachment_refuses_what_is_not_a_readable_regular_file(tmp_path):
     ok = tmp_path / "ok.txt"
     ok.write_text("x")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import threading
 
 import pytest
@@ -15,7 +14,7 @@ def _nice_of(tid: int) -> int:
     return os.getpriority(os.PRIO_PROCESS, tid)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is a Linux feature")
+@pytest.mark.linux_only  # per-thread nice is a Linux feature
 def test_only_the_calling_thread_is_lowered():
     before = _nice_of(threading.get_native_id())
     seen = {}
@@ -32,7 +31,7 @@ def test_only_the_calling_thread_is_lowered():
     assert _nice_of(threading.get_native_id()) == before  # this (the "GUI") thread is untouched
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is a Linux feature")
+@pytest.mark.linux_only  # per-thread nice is a Linux feature
 def test_the_cache_writer_thread_runs_lowered(tmp_path, monkeypatch):
     from govmail_desktop.store.cache import MailCache
 
@@ -101,7 +100,7 @@ def test_windows_failure_is_logged_with_the_error_code(caplog):
     assert "error 6)" in failures[0].getMessage()
 
 
-@pytest.mark.skipif(sys.platform != "win32", reason="the real SetThreadPriority is Windows'")
+@pytest.mark.windows  # the real SetThreadPriority
 def test_windows_priority_reads_back_below_normal():
     import ctypes
     from ctypes import wintypes

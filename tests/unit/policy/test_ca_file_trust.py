@@ -52,12 +52,14 @@ def linux_load(policy: Path, stat):
     return load_machine_policy(platform="linux", linux_path=policy, stat_path=stat)
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 def test_ca_file_in_a_root_only_chain_is_used(tmp_path, etc):
     eff = linux_load(etc, stat_as_root_above(tmp_path))
     assert eff.error is None, eff.error and eff.error.detail
     assert eff.server_policy().tls_rules().ca_file == etc.parent / "agency-ca.pem"
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 @pytest.mark.parametrize(("owner", "needle"), [((1000, 1000, 0o644), "uid 1000"), ((0, 0, 0o666), "0o666"),
                                                ((0, 1000, 0o664), "0o664")])
 def test_ca_file_a_user_can_change_fails_closed(tmp_path, etc, owner, needle):
@@ -67,6 +69,7 @@ def test_ca_file_a_user_can_change_fails_closed(tmp_path, etc, owner, needle):
     assert "policy file" not in text.split("tls.ca_file", 1)[1]  # the reason is about the CA file
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 def test_ca_file_in_a_world_writable_folder_fails_closed(tmp_path):
     """/etc/govmail is root's; the CA is in /srv/certs, which anyone may write to (sticky or not)."""
     policy_dir = tmp_path / "etc" / "govmail"
@@ -79,6 +82,7 @@ def test_ca_file_in_a_world_writable_folder_fails_closed(tmp_path):
     assert_fails_closed(eff, "tls.ca_file", str(ca), str(certs), "0o1777", "above the CA file")
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 def test_ca_file_in_real_tmp_is_refused_by_the_real_stat(tmp_path):
     """No injected layer: /tmp (1777) is above the file, so it is never trusted."""
     ca = write(tmp_path / "ca.pem", PEM)
@@ -88,6 +92,7 @@ def test_ca_file_in_real_tmp_is_refused_by_the_real_stat(tmp_path):
     assert {(p.source, p.key) for p in problems} == {("/etc/govmail/policy.json", "tls.ca_file")}
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 def test_ca_file_reached_through_a_link_is_checked_where_it_really_is(tmp_path, etc):
     home = tmp_path / "home" / "user"
     mine = write(home / "ca.pem", PEM)
@@ -99,6 +104,7 @@ def test_ca_file_reached_through_a_link_is_checked_where_it_really_is(tmp_path, 
     assert_fails_closed(eff, "tls.ca_file", str(link), str(home))
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 def test_ca_file_gone_or_unreadable_at_the_check_fails_closed(tmp_path, etc):
     ca = etc.parent / "agency-ca.pem"
     base = stat_as_root_above(tmp_path)
@@ -112,11 +118,13 @@ def test_ca_file_gone_or_unreadable_at_the_check_fails_closed(tmp_path, etc):
         assert_fails_closed(linux_load(etc, fake), "tls.ca_file", str(ca), needle)
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 def test_ca_file_check_is_off_with_the_permission_checks(tmp_path, etc):
     eff = load_machine_policy(platform="linux", linux_path=etc, check_permissions=False)
     assert eff.error is None, eff.error and eff.error.detail
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 def test_untrusted_policy_file_does_not_get_its_ca_file_checked_twice(tmp_path, etc):
     """An untrusted policy file is not applied, so its CA file is not the policy's at all."""
     ca = etc.parent / "agency-ca.pem"
@@ -126,6 +134,7 @@ def test_untrusted_policy_file_does_not_get_its_ca_file_checked_twice(tmp_path, 
     assert str(ca) not in eff.error.detail
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 def test_policy_show_reports_an_untrusted_ca_file(tmp_path, etc, monkeypatch, capsys):
     ca = etc.parent / "agency-ca.pem"
     monkeypatch.setattr(policy_cmd, "load_machine_policy", functools.partial(

@@ -376,12 +376,14 @@ def linux_load(path: Path, stat):
     return load_machine_policy(platform="linux", linux_path=path, stat_path=stat)
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 def test_root_only_chain_is_trusted(tmp_path, etc):
     eff = linux_load(etc, stat_as_root_above(tmp_path))
     assert eff.error is None, eff.error and eff.error.detail
     assert eff.sources["servers.allow"] == str(etc)
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 @pytest.mark.parametrize("mode", [0o777, 0o1777, 0o733])
 def test_root_owned_file_in_a_world_writable_folder_fails_closed(tmp_path, etc, mode):
     os.chmod(etc.parent, mode)
@@ -390,6 +392,7 @@ def test_root_owned_file_in_a_world_writable_folder_fails_closed(tmp_path, etc, 
     assert_not_applied(eff)
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 def test_a_writable_folder_higher_up_the_chain_fails_closed(tmp_path, etc):
     os.chmod(tmp_path / "etc", 0o777)
     eff = linux_load(etc, stat_as_root_above(tmp_path))
@@ -397,6 +400,7 @@ def test_a_writable_folder_higher_up_the_chain_fails_closed(tmp_path, etc):
     assert_not_applied(eff)
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 @pytest.mark.parametrize(
     ("owner", "needle"),
     [((1000, 0, 0o755), "uid 1000"), ((0, 1000, 0o775), "0o775")],
@@ -407,11 +411,13 @@ def test_folder_owned_or_group_writable_by_a_user_fails_closed(tmp_path, etc, ow
     assert_not_applied(eff)
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 def test_root_group_writable_folder_is_trusted_like_the_file(tmp_path, etc):
     eff = linux_load(etc, stat_as_root_above(tmp_path, {etc.parent: (0, 0, 0o775)}))
     assert eff.error is None
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 def test_folder_reached_through_a_symlink_is_checked_where_it_really_is(tmp_path, etc):
     users = tmp_path / "home" / "user"
     real = write(users / "govmail" / "policy.json", PERMISSIVE)
@@ -426,6 +432,7 @@ def test_folder_reached_through_a_symlink_is_checked_where_it_really_is(tmp_path
     assert_not_applied(eff)
 
 
+@pytest.mark.linux_only  # POSIX owner and mode bits
 def test_insecure_file_itself_still_fails_closed(tmp_path, etc):
     eff = linux_load(etc, stat_as_root_above(tmp_path, {etc: (1000, 1000, 0o644)}))
     assert_fails_closed(eff, str(etc), "writable only by root")

@@ -139,6 +139,7 @@ def test_bom_is_accepted(etc):
     assert linux(etc).error is None
 
 
+@pytest.mark.linux_only  # permission bits
 def test_world_writable_machine_file_fails_closed(etc):
     write(etc, {"schema_version": 1})
     os.chmod(etc, 0o666)

@@ -336,6 +336,7 @@ def open_copy(qtbot, service, raw, attachment, policy, confirmed) -> Outcome:
     return wait(qtbot, out)
 
 
+@pytest.mark.linux_only  # permission bits
 def test_open_writes_a_read_only_copy_in_a_private_folder_removed_at_exit(qtbot, tmp_path):
     root = tmp_path / "cache" / "opened-attachments"
     svc = AttachmentService(root)

@@ -525,6 +525,7 @@ def _run_as_unprivileged(path: Path, *extra: str) -> str:
     return out.stdout.strip()
 
 
+@pytest.mark.linux_only  # permission bits, setpriv
 def test_a_read_only_data_directory_is_a_storage_error_with_an_actionable_message():
     import tempfile
 
@@ -539,6 +540,7 @@ def test_a_read_only_data_directory_is_a_storage_error_with_an_actionable_messag
         os.rmdir(base)
 
 
+@pytest.mark.linux_only  # permission bits, setpriv
 def test_an_existing_cache_we_may_not_write_is_a_storage_error(tmp_path):
     import tempfile
 

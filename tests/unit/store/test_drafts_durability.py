@@ -19,6 +19,8 @@ import pytest
 
 from govmail_desktop.store.drafts import DraftStore
 
+pytestmark = pytest.mark.linux_only  # the writer is killed with SIGKILL
+
 REPO = Path(__file__).resolve().parents[3]
 
 CHILD_STORE = textwrap.dedent(

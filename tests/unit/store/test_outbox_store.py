@@ -49,6 +49,7 @@ def test_outbox_add_keeps_draft_bytes_and_attachments(tmp_path):
     assert [e.entry_id for e in store.entries()] == [entry.entry_id]
 
 
+@pytest.mark.linux_only  # /proc/self/fd
 def test_outbox_durability_add_fsyncs_every_file_and_directory_before_returning(tmp_path, monkeypatch):
     synced: list[str] = []
     real_fsync = os.fsync
@@ -68,6 +69,7 @@ def test_outbox_durability_add_fsyncs_every_file_and_directory_before_returning(
         "draft.json", "message.eml", "sent.eml", "att/att-1"]
 
 
+@pytest.mark.linux_only  # /proc/self/fd
 def test_outbox_durability_update_fsyncs_the_state_and_its_directory(tmp_path, monkeypatch):
     store = OutboxStore(tmp_path / "outbox")
     entry = _add(store)
@@ -223,6 +225,7 @@ def test_outbox_add_keeps_the_bytes_once_when_the_sent_copy_is_the_wire_bytes(tm
     assert store.read_attachment(eid, ATT) == b"%PDF-" and store.draft(eid).subject == "ทดสอบ"
 
 
+@pytest.mark.linux_only  # /proc/self/fd
 def test_outbox_durability_update_not_waited_for_fsyncs_the_state_but_not_its_directory(tmp_path, monkeypatch):
     """A step a crash may repeat: the state file is whole (old or new after a crash), its
     rename not waited for."""

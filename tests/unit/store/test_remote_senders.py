@@ -38,6 +38,7 @@ def test_a_removed_sender_stays_removed_after_a_restart(tmp_path: Path) -> None:
     assert RemoteSenders.load(path).addresses() == ["b@example.go.th"]
 
 
+@pytest.mark.linux_only  # permission bits
 def test_the_file_is_private_to_the_user(tmp_path: Path) -> None:
     path = tmp_path / "data" / FILE_NAME
     senders = RemoteSenders.load(path)
