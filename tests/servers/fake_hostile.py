@@ -39,6 +39,10 @@ class Flood:
         return self.unit * repeat
 
 
+#: For a server that only sends scripted ``replies`` (an empty ``attack_at`` never triggers it).
+NO_FLOOD = Flood(unit=b"* OK\r\n")
+
+
 class _FloodSender:
     def __init__(self, cap: int) -> None:
         self.cap = cap
@@ -76,7 +80,10 @@ class HostileImapServer(FakeServer):
     """IMAP over implicit TLS (993 style) that floods at ``attack_at``.
 
     Until then it answers CAPABILITY, LOGIN (any password), SELECT/EXAMINE (a folder
-    of ``exists`` messages), LIST, NOOP, IDLE/DONE and LOGOUT correctly.
+    of ``exists`` messages), LIST, NOOP, IDLE/DONE and LOGOUT correctly. ``replies``
+    scripts other answers, to every occurrence of a command (``"SELECT"``, ``"UID FETCH"``,
+    ``"UID SEARCH"`` ...): the bytes are sent as they are, with ``<TAG>`` replaced by the
+    command's tag (a malformed or over-generous answer rather than a flood).
     """
 
     CAPABILITIES = b"IMAP4rev1 AUTH=PLAIN IDLE UIDPLUS"
@@ -85,16 +92,22 @@ class HostileImapServer(FakeServer):
         self,
         cert: CertFiles,
         *,
-        attack_at: str,
-        flood: Flood,
+        attack_at: str = "",
+        flood: Flood = NO_FLOOD,
         exists: int = 3,
         skip: int = 0,
         login_capabilities: bool = True,
         cap: int = DEFAULT_CAP,
         host: str = "127.0.0.1",
+        replies: dict[str, bytes] | None = None,
+        capabilities: bytes = CAPABILITIES,
     ) -> None:
         self.attack_at = attack_at.upper()
         self.flood = flood
+        self.replies = {key.upper(): value for key, value in (replies or {}).items()}
+        self.capabilities = capabilities
+        #: Every command seen (upper case; ``UID FETCH`` style), in order.
+        self.commands: list[str] = []
         self.exists = exists
         self.skip = skip
         self.login_capabilities = login_capabilities
@@ -130,16 +143,21 @@ class HostileImapServer(FakeServer):
             args = parts[2] if len(parts) > 2 else b""
             if command == b"UID" and args:
                 command = b"UID " + args.split(b" ", 1)[0].upper()
-            if command.decode("ascii", "replace") == self.attack_at:
+            name = command.decode("ascii", "replace")
+            self.commands.append(name)
+            if name in self.replies and name != self.attack_at:
+                io.send(self.replies[name].replace(b"<TAG>", tag))
+                continue
+            if self.attack_at and name == self.attack_at:
                 if self.skip <= 0:
                     self._attack(io)
                     return
                 self.skip -= 1
             if command == b"CAPABILITY":
-                io.send(b"* CAPABILITY " + self.CAPABILITIES + b"\r\n" + tag + b" OK done\r\n")
+                io.send(b"* CAPABILITY " + self.capabilities + b"\r\n" + tag + b" OK done\r\n")
             elif command == b"LOGIN":
                 self.logins.append(args.split(b" ", 1)[0].strip(b'"').decode())
-                code = b"[CAPABILITY " + self.CAPABILITIES + b"] " if self.login_capabilities else b""
+                code = b"[CAPABILITY " + self.capabilities + b"] " if self.login_capabilities else b""
                 io.send(tag + b" OK " + code + b"Logged in\r\n")
             elif command == b"AUTHENTICATE":
                 io.send(b"+ \r\n")
@@ -180,14 +198,17 @@ class HostileSmtpServer(FakeServer):
         self,
         cert: CertFiles,
         *,
-        attack_at: str,
-        flood: Flood,
+        attack_at: str = "",
+        flood: Flood = NO_FLOOD,
         implicit_tls: bool = True,
         cap: int = DEFAULT_CAP,
         host: str = "127.0.0.1",
+        inject_after_starttls: bytes = b"",
     ) -> None:
         self.attack_at = attack_at.upper()
         self.flood = flood
+        #: Plaintext sent in the same packet as the STARTTLS "220 go ahead" (the injection attack).
+        self.inject_after_starttls = inject_after_starttls
         self.flooder = _FloodSender(cap)
         super().__init__(host=host, tls_context=cert.server_context(), implicit_tls=implicit_tls)
 
@@ -207,7 +228,7 @@ class HostileSmtpServer(FakeServer):
         while True:
             verb, _, _arg = self.readline(io).rstrip(b"\r\n").partition(b" ")
             verb = verb.upper()
-            if verb != b"EHLO" and verb.decode("ascii", "replace") == self.attack_at:
+            if self.attack_at and verb != b"EHLO" and verb.decode("ascii", "replace") == self.attack_at:
                 self._attack(io)
                 return
             if verb == b"EHLO":
@@ -218,7 +239,7 @@ class HostileSmtpServer(FakeServer):
                 extensions.append(b"AUTH PLAIN" if tls else b"STARTTLS")
                 io.send(b"".join(b"250-" + e + b"\r\n" for e in extensions[:-1]) + b"250 " + extensions[-1] + b"\r\n")
             elif verb == b"STARTTLS" and not tls:
-                io.send(b"220 go ahead\r\n")
+                io.send(b"220 go ahead\r\n" + self.inject_after_starttls)
                 io = LineSocket(self.start_tls(io.sock))
                 tls = True
             elif verb == b"AUTH":
