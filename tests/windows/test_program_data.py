@@ -55,3 +55,12 @@ def test_a_spoofed_environment_does_not_move_the_machine_policy(tmp_path):
 def test_without_the_variable_at_all_the_answer_is_the_same():
     env = {k: v for k, v in os.environ.items() if k.upper() not in ("PROGRAMDATA", "ALLUSERSPROFILE")}
     assert policy_path_in_child(env) == windows_policy_path()
+
+
+def test_a_spoofed_system_drive_does_not_move_it_either(tmp_path):
+    """Windows keeps ProgramData as ``%SystemDrive%\\ProgramData`` (ProfileList): the answer
+    must not come from this process's own ``SystemDrive``."""
+    honest = policy_path_in_child(dict(os.environ))
+    env = {k: v for k, v in os.environ.items() if k.upper() != "SYSTEMDRIVE"}
+    env["SystemDrive"] = str(tmp_path)
+    assert policy_path_in_child(env) == honest
