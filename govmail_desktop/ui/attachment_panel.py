@@ -381,9 +381,8 @@ class AttachmentPanel(QWidget):
         return "\n".join(lines)
 
     def _mime_type(self, attachment: Attachment) -> QMimeType:
-        """The type by the name's real extension when it has one (what the system would open it
-        as; before an NTFS stream suffix: "report.pdf:evil.exe" is a PDF), else the type the sender
-        declared."""
+        """The type by the real extension of the name (before a stream suffix: "a.pdf:b.exe" is a
+        PDF) when it has one (what the system would open it as), else the sender's declared type."""
         if real_extension(attachment.filename):
             by_name = self._mime.mimeTypeForFile(
                 judged_name(attachment.filename), QMimeDatabase.MatchMode.MatchExtension
