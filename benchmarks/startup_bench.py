@@ -74,15 +74,23 @@ sys.exit(app.exec())
 """
 
 
+#: The self-test's keyring line when no password store is usable (both languages end so): where
+#: the benchmark runs without a Secret Service the self-test fails for that, which does not
+#: change the time to the first paint.
+NO_KEYRING = "(keyring backend): -"
+
+
 def time_to_first_line(command: Sequence[str], env: dict[str, str]) -> float:
-    """Seconds from starting ``command`` to its first line on stdout; the process must exit 0."""
+    """Seconds from starting ``command`` to its first line on stdout; the process must exit 0
+    (or 1 when the self-test found no password store)."""
     started = time.perf_counter()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     first = proc.stdout.readline()
     elapsed = time.perf_counter() - started
     rest, err = proc.communicate(timeout=120)
-    if proc.returncode != 0 or not first:
+    no_keyring = proc.returncode == 1 and NO_KEYRING in rest
+    if (proc.returncode != 0 and not no_keyring) or not first:
         raise RuntimeError(f"{command[0]} exited {proc.returncode}: {first}{rest}{err}")
     return elapsed
 

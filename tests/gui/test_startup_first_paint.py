@@ -156,7 +156,8 @@ def test_self_test_prints_the_window_line_at_the_paint_and_the_rest_after_start_
     assert len(at_ready) == 1 and at_ready[0].count("\n") == 1
     assert at_ready[0] == self_test.shown_line(qapp, window) + "\n"
     lines = out.getvalue().splitlines()
-    assert lines[0] == at_ready[0].strip() and len(lines) == 5  # window, font, Thai, icons, verdict
+    # window, font, Thai, icons, keyring, country, verdict
+    assert lines[0] == at_ready[0].strip() and len(lines) == 7
     assert exits == [self_test.EXIT_FAILED]  # no Thai font was installed for this window
 
 
