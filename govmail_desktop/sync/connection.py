@@ -119,7 +119,13 @@ def prepare(conn: MailboxConnection) -> MailboxConnection:
 
     ENABLE is only valid before a folder is selected, so this runs right after login.
     CONDSTORE alone needs no ENABLE (SELECT ... (CONDSTORE) turns it on).
+    When this fails (the connection lost during ENABLE) the connection is closed here: the
+    callers (the sync worker, the IDLE watcher) have not taken it yet.
     """
-    if conn.has("QRESYNC") and "QRESYNC" not in conn.enabled:
-        conn.enable("QRESYNC")
+    try:
+        if conn.has("QRESYNC") and "QRESYNC" not in conn.enabled:
+            conn.enable("QRESYNC")
+    except BaseException:
+        conn.close()
+        raise
     return conn

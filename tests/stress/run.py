@@ -39,7 +39,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `python tests/stress/run.py` as well as `python -m tests.stress.run`
     sys.path.insert(0, str(ROOT))
 
-from tests.servers.dovecot import DovecotServer  # noqa: E402 - after the path above
+from tests import netguard  # noqa: E402 - after the path above
+from tests.servers.dovecot import DovecotServer  # noqa: E402
 from tests.servers.smtp import SmtpSubmissionServer  # noqa: E402
 from tests.stress.fault_cycles import run_sync_cycles  # noqa: E402
 from tests.stress.fault_sends import run_sends  # noqa: E402
@@ -212,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log", type=Path, default=ROOT / "build" / "stress" / "stress.log",
                         help="every proxied connection's fault plan (and the app's log)")
     args = parser.parse_args(argv)
+    netguard.install()  # as in the test suite: nothing here leaves loopback
     args.log.parent.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(filename=args.log, filemode="w", level=logging.INFO,
                         format="%(asctime)s %(threadName)s %(name)s %(levelname)s %(message)s")
@@ -225,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
             part_sends(args, dovecot, smtp, workdir, totals)
             part_cycles(args, dovecot, workdir, totals)
         part_kills(args, totals)
+    for violation in list(netguard.STATE.pending):
+        totals.problem(violation)
     print(f"stress: {time.monotonic() - started:.0f} s, seed={args.seed}", flush=True)
     print(totals.line(), flush=True)
     return 1 if totals.bad else 0
