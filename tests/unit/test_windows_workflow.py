@@ -190,9 +190,18 @@ def _test_job_problems(job: dict[str, Any]) -> list[str]:
 
 def _msi_and_install_problems(jobs: dict[str, dict[str, Any]]) -> list[str]:
     found: list[str] = []
-    msi_runs = " ".join(commands(jobs.get("msi", {})))
+    msi_job = jobs.get("msi", {})
+    msi_runs = " ".join(commands(msi_job))
     if not re.search(r"tools/build_msi\.py --windows build/bundle/govmail-desktop\b", msi_runs):
         found.append("msi: build_msi.py --windows over the downloaded bundle is not run")
+    # make msi and make test-msi: every word of their commands (but the interpreter) in one command.
+    for target in ("msi", "test-msi"):
+        words = set(make_recipe(target).split()) - {"python", "$(PYTEST_ARGS)"}
+        if not any(words <= set(c.split()) for c in commands(msi_job)):
+            found.append(f"msi: no command does what make {target} does ({make_recipe(target)})")
+    downloads = [s for s in steps(msi_job) if str(s.get("uses", "")).startswith("actions/download-artifact@")]
+    if [(s.get("with") or {}).get("path") for s in downloads] != ["build/bundle/govmail-desktop"]:
+        found.append("msi: the Windows bundle is not downloaded where make test-msi reads it")
     if "apt-get install -y -qq wixl msitools" not in msi_runs:
         found.append("msi: wixl and msitools are not installed")
     install = jobs.get("install", {})
@@ -222,6 +231,8 @@ def test_the_windows_workflow_is_valid_and_agrees_with_the_project():
 def test_the_makefile_recipes_are_read():
     assert make_recipe("govmail_desktop/_generated/%.qm") == "python tools/build_translations.py"
     assert make_recipe("bundle").endswith("packaging/pyinstaller/govmail.spec")
+    assert make_recipe("msi") == "python tools/build_msi.py build/bundle/govmail-desktop"
+    assert make_recipe("test-msi").startswith("python -m pytest -m packaging tests/packaging/test_msi.py")
 
 
 PLANTED = [
@@ -240,6 +251,11 @@ PLANTED = [
     ("artifact", "name: windows-msi\n          path: msi", "name: windows-installer\n          path: msi",
      "downloads windows-installer"),
     ("permissions", "contents: read", "contents: write", "permissions"),
+    ("test-msi", "-m packaging tests/packaging/test_msi.py", "-m packaging tests/packaging/test_deb.py",
+     "no command does what make test-msi does"),
+    ("bundle path", "name: windows-bundle\n          path: build/bundle/govmail-desktop\n\n      - name: MSI",
+     "name: windows-bundle\n          path: bundle\n\n      - name: MSI",
+     "not downloaded where make test-msi reads it"),
 ]
 
 
