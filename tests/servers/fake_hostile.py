@@ -51,9 +51,16 @@ class _FloodSender:
         self.lock = threading.Lock()
 
     def send(self, io: LineSocket, flood: Flood) -> None:
-        """Send the flood until the peer hangs up (OSError) or the cap is reached."""
+        """Send the flood until the peer hangs up (OSError) or the cap is reached; an
+        empty ``unit``: the head, then silence (a server that stalls mid-response)."""
         data = flood.head
         chunk = flood.chunk()
+        if not chunk:
+            if data:
+                io.sock.sendall(data)
+                with self.lock:
+                    self.sent += len(data)
+            return
         while True:
             if data:
                 io.sock.sendall(data)

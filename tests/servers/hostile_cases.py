@@ -265,6 +265,13 @@ _CASES = [
         ),
     ),
     HostileCase(
+        "imap-stall-mid-response", "the client's read timeout (60 s; CLIENT_TIMEOUT here)", "timeout", 32 * MB,
+        imap_sync_case(
+            {"UID SEARCH": b"* SEARCH 1\r\n<TAG> OK done\r\n"}, attack_at="UID FETCH",
+            flood=Flood(head=b"* 1 FETCH (UID 1 " + _HEADER + b" {100}\r\nSubject: half", unit=b""),
+        ),
+    ),
+    HostileCase(
         "imap-deep-nesting", _NEST, SKIPPED, 32 * MB,
         imap_sync_case(_search_and_fetch(
             summary_row(1, 1, extra=b" X-DEEP " + b"(" * DEEP + b")" * DEEP) + summary_row(2, 2) + summary_row(3, 3)
@@ -356,6 +363,13 @@ _CASES = [
     HostileCase(
         "smtp-endless-multiline-after-mail", "SMTP_MAX_REPLY_LINES 1,000 lines per reply", "server-too-much-data",
         32 * MB, smtp_case(attack_at="MAIL", flood=Flood(unit=b"250-ok\r\n")),
+    ),
+    HostileCase(
+        # smtplib's getreply turns the socket timeout into SMTPServerDisconnected: the user
+        # reads "connection closed" (the client closed it), not "did not answer in time".
+        "smtp-stall-mid-reply", "the client's read timeout (60 s; CLIENT_TIMEOUT here)", "connection-closed",
+        32 * MB,
+        smtp_case(attack_at="MAIL", flood=Flood(head=b"250-ok\r\n250", unit=b"")),
     ),
     HostileCase(
         "smtp-endless-line", "SMTP_MAX_LINE 8 KiB per reply line", "server-too-much-data", 32 * MB,
