@@ -28,3 +28,22 @@ def test_sends_through_faults_arrive_once_or_say_may_have_been_sent(fresh_doveco
     # The faults reached the sends: some needed another round or ended "may have been sent".
     assert max(stats.rounds) > 1 or stats.may_have_been_sent
     assert stats.faults["cut"] >= 1
+
+
+def test_the_send_checks_catch_planted_losses_and_duplicates():
+    """The judge of the copies proves itself on planted outcomes."""
+    from govmail_desktop.store.outbox import OutboxState
+    from tests.stress.fault_sends import SendStats, judge_copies
+
+    stats = SendStats()
+    judge_copies(stats, "sent, one copy", None, 1)
+    judge_copies(stats, "sent, no copy", None, 0)
+    judge_copies(stats, "sent twice", OutboxState.ACCEPTED, 2)
+    judge_copies(stats, "unknown, arrived", OutboxState.UNKNOWN, 1)
+    judge_copies(stats, "unknown twice", OutboxState.UNKNOWN, 2)
+    judge_copies(stats, "queued but delivered", OutboxState.QUEUED, 1)
+    judge_copies(stats, "failed but delivered", OutboxState.FAILED, 1)
+    assert stats.delivered_once == 1 and stats.may_have_been_sent == 1
+    assert [t.split(":")[0] for t in stats.lost] == ["sent, no copy"]
+    assert [t.split(":")[0] for t in stats.duplicated] == ["sent twice", "unknown twice", "queued but delivered"]
+    assert [t.split(":")[0] for t in stats.wrong] == ["failed but delivered"]

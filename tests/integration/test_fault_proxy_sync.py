@@ -61,3 +61,32 @@ def test_sync_cycles_with_random_faults_leave_the_cache_equal_to_the_server(fres
     assert max(stats.attempts) <= 10
     assert stats.min_gap_after_failure is None or stats.min_gap_after_failure >= 0.04
     assert stats.leak() == (0, 0)
+
+
+def test_the_cycle_checks_catch_a_planted_mismatch_and_a_planted_leak(fresh_dovecot, tmp_path):
+    """The guards prove themselves: a flag changed in the cache behind the sync's back, a
+    message the server does not have, and a socket left open each cycle are all reported."""
+    import socket
+
+    from tests.stress.fault_cycles import SyncFaultRig
+
+    server = fresh_dovecot()
+    rig = SyncFaultRig(server, tmp_path, SEED).start()
+    leaked: list[socket.socket] = []
+    try:
+        rig.cycle(0)
+        assert rig.stats.mismatches == []
+        fid = rig.cache.folder_id("INBOX")
+        assert fid is not None
+        uid = max(rig.cache.known_uids(fid))
+        rig.cache.change_flags(fid, [uid], add=["$Planted"])
+        planted = rig.compare(99)
+        assert len(planted) == 1 and "INBOX" in planted[0] and str(uid) in planted[0]
+        for index in (1, 2):
+            leaked.append(socket.socket())  # a descriptor that stays open from here on
+            rig.cycle(index)
+    finally:
+        rig.stop()
+        for sock in leaked:
+            sock.close()
+    assert rig.stats.leak()[1] >= 1

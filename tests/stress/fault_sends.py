@@ -103,7 +103,7 @@ def run_sends(dovecot: DovecotServer, smtp: SmtpSubmissionServer, workdir: Path,
             entry = enqueue(store, draft, reader(), policy.recipient_policy(), policy.attachment_rules())
             state = _work(sender, store, clock, entry.entry_id, stats)
             copies = _copies(client, entry.message_id)
-            _judge(stats, f"seed {seed} send {index} ({entry.message_id})", state, copies)
+            judge_copies(stats, f"seed {seed} send {index} ({entry.message_id})", state, copies)
             stats.sends += 1
     finally:
         try:
@@ -132,7 +132,7 @@ def _work(sender: Any, store: OutboxStore, clock: _Clock, entry_id: str, stats: 
     return state
 
 
-def _judge(stats: SendStats, name: str, state: OutboxState | None, copies: int) -> None:
+def judge_copies(stats: SendStats, name: str, state: OutboxState | None, copies: int) -> None:
     sent = state in (None, OutboxState.DONE, OutboxState.ACCEPTED, OutboxState.FILED)
     if copies > 1:
         stats.duplicated.append(f"{name}: {copies} copies (state {state})")
