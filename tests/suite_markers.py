@@ -4,11 +4,12 @@
   another fixture, a fixture starting Dovecot, SMTP submission, Cyrus/Courier (the
   interop matrix) or the private D-Bus + gnome-keyring: the marker cannot be forgotten,
   and a run without those programs (the Windows job) deselects them with ``-m``.
-  Tests starting such a server without a fixture carry the marker themselves.
+  Tests starting such a server without a fixture carry the marker themselves. ``xvfb`` is
+  put on every test using ``xvfb_binary`` (tests/gui/conftest.py) the same way.
 - ``windows`` tests run only on Windows, ``linux_only`` tests only on Linux; elsewhere they
   are skipped with the reason, so a plain run never fails on the wrong platform.
 
-The expressions the Windows CI job uses are in tests/servers/README.md ("Windows").
+The expressions the Windows CI job uses are in tests/README.md.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ SERVER_FIXTURES = frozenset({
 #: Fixtures that start the suite's private D-Bus session and gnome-keyring.
 KEYRING_FIXTURES = frozenset({"secret_service", "secret_service_daemon"})
 
+#: Fixtures that need a real X screen.
+XVFB_FIXTURES = frozenset({"xvfb_binary"})
+
 
 def running_as_root() -> bool:
     """Root on a POSIX system; False on Windows, which has no uid (usable in a skipif
@@ -47,6 +51,8 @@ def needs(fixturenames: Iterable[str]) -> list[str]:
         found.append("servers")
     if used & KEYRING_FIXTURES:
         found.append("keyring_daemon")
+    if used & XVFB_FIXTURES:
+        found.append("xvfb")
     return found
 
 

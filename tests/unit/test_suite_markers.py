@@ -22,6 +22,7 @@ markers =
     linux_only: needs Linux
     servers: needs the suite's servers
     keyring_daemon: needs the suite's gnome-keyring
+    xvfb: needs Xvfb
 """
 
 PLATFORM_TESTS = """
@@ -107,12 +108,15 @@ def test_keyring(secret_service):
 
 def test_interop(interop_servers):
     pass
+
+def test_x_screen(xvfb_binary):
+    pass
 """
 
 #: Stand-ins with the names of the suite's fixtures: nothing is started.
 STAND_INS = "\n".join(
     f"@pytest.fixture\ndef {name}():\n    return None\n"
-    for name in sorted(suite_markers.SERVER_FIXTURES | suite_markers.KEYRING_FIXTURES)
+    for name in sorted(suite_markers.SERVER_FIXTURES | suite_markers.KEYRING_FIXTURES | suite_markers.XVFB_FIXTURES)
 )
 
 
@@ -130,7 +134,8 @@ def test_servers_and_keyring_markers_follow_the_fixtures(pytester):
         "test_dovecot", "test_through_a_fixture", "test_by_usefixtures", "test_interop",
     }
     assert _selected(pytester, "keyring_daemon") == {"test_keyring"}
-    assert _selected(pytester, "not servers and not keyring_daemon") == {"test_plain"}
+    assert _selected(pytester, "xvfb") == {"test_x_screen"}
+    assert _selected(pytester, "not servers and not keyring_daemon and not xvfb") == {"test_plain"}
 
 
 def test_running_as_root_is_false_where_there_are_no_uids(monkeypatch):
