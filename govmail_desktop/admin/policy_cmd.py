@@ -99,6 +99,9 @@ def run_show(args: argparse.Namespace) -> int:
         emit(translate("AdminPolicy", "Status: INVALID — the app will connect to no server until this is fixed:"),
               file=out)
         _print_problems(eff.problems, out)
+    if eff.findings:  # e.g. a machine-only key in the user's HKCU policy: not applied
+        emit(translate("AdminPolicy", "Ignored, not applied (the policy in force does not change):"), file=out)
+        _print_problems(eff.findings, out)
     emit(translate("AdminPolicy", "Policy source: {sources}").format(
         sources=", ".join(source_text(label) for label in eff.origins())), file=out)
     emit(file=out)

@@ -163,6 +163,10 @@ class LivePolicy(EffectivePolicy):
     def values(self) -> Mapping[str, Any]:
         return self.current.values
 
+    @property
+    def findings(self) -> tuple[Problem, ...]:
+        return self.current.findings
+
     def __repr__(self) -> str:
         return f"LivePolicy({self.current!r})"
 
@@ -194,7 +198,7 @@ class LivePolicy(EffectivePolicy):
                 return None  # still broken the same way
             # Refuse every connection and send, as at start; keep the previous rules for the rest.
             in_force = EffectivePolicy(policy=old.policy, error=new.error, sources=old.sources,
-                                       problems=new.problems, values=old.values)
+                                       problems=new.problems, values=old.values, findings=new.findings)
             change = PolicyChange(_changed_keys(old, new), (), True, new.problems)
         else:
             changed = _changed_keys(old, new)

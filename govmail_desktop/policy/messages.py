@@ -139,6 +139,11 @@ P_MORE_PROBLEMS = QT_TRANSLATE_NOOP("Policy", "{count} more problems (fix the on
 P_UNEXPECTED = QT_TRANSLATE_NOOP("Policy", "the policy could not be checked ({reason})")
 P_REGISTRY_TYPE = QT_TRANSLATE_NOOP("Policy", "the registry value has type {found}; expected {expected}")
 P_REGISTRY_UNREADABLE = QT_TRANSLATE_NOOP("Policy", "the registry key cannot be read: {reason}")
+P_MACHINE_ONLY = QT_TRANSLATE_NOOP(
+    "Policy",
+    "ignored: {value} is in the user's policy (HKCU), but this key may be set only for the whole "
+    "machine (HKLM or the machine policy file)",
+)
 P_REGISTRY_EXPAND = QT_TRANSLATE_NOOP(
     "Policy",
     "“{value}” uses {variable}, which is not a system folder; a REG_EXPAND_SZ value may use only {known}",

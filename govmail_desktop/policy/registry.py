@@ -41,6 +41,9 @@ from govmail_desktop.policy.schema import (
 )
 
 REGISTRY_ROOT = r"HKLM\SOFTWARE\Policies\GovMail"
+#: The user's Group Policy (User Configuration): honoured for user-scoped keys only, below every
+#: machine source (sources.py); a machine-only key there is ignored with a finding.
+USER_REGISTRY_ROOT = r"HKCU\SOFTWARE\Policies\GovMail"
 _SUBKEY = r"SOFTWARE\Policies\GovMail"
 
 # winreg's type constants (same numbers; winreg itself exists only on Windows).
@@ -111,10 +114,13 @@ class WindowsRegistryReader:
     ``HKEY_CURRENT_USER`` with the same code that reads the machine policy.
     """
 
-    def __init__(self, winreg_module: Any = None, *, hive: Any = None, key_path: str = _SUBKEY) -> None:
+    def __init__(self, winreg_module: Any = None, *, hive: Any = None, key_path: str = _SUBKEY,
+                 current_user: bool = False) -> None:
         self._winreg = winreg_module
         self._hive = hive
         self._key_path = key_path
+        #: with no ``hive``: HKEY_CURRENT_USER (the user's policy, USER_REGISTRY_ROOT) instead of HKLM
+        self._current_user = current_user
 
     def _module(self) -> Any:
         if self._winreg is None:
@@ -128,7 +134,9 @@ class WindowsRegistryReader:
     def _open(self, subkey: str) -> Any:
         winreg = self._module()
         path = self._key_path + ("\\" + subkey if subkey else "")
-        hive = winreg.HKEY_LOCAL_MACHINE if self._hive is None else self._hive
+        hive = self._hive
+        if hive is None:
+            hive = winreg.HKEY_CURRENT_USER if self._current_user else winreg.HKEY_LOCAL_MACHINE
         try:
             return winreg.OpenKey(hive, path, 0, winreg.KEY_READ | winreg.KEY_WOW64_64KEY)
         except FileNotFoundError:
@@ -214,11 +222,16 @@ def read_registry_policy(
     reader: RegistryReader,
     *,
     windows: winsec.WindowsPlatform | None = None,
+    root: str = REGISTRY_ROOT,
+    keep: Callable[[str], bool] | None = None,
+    ignored: list[Problem] | None = None,
 ) -> tuple[dict[str, Any] | None, list[Problem], dict[str, str]]:
     """(JSON-shaped policy data or None if no GovMail key, problems, key path -> value label).
 
     ``windows`` answers where the system folders of REG_EXPAND_SZ values are
-    (the real system when None).
+    (the real system when None). ``root`` names the key in labels and problems (the reader
+    says where it is). A value whose key path ``keep`` refuses (the user's policy: a
+    machine-only key) is not read at all; a finding naming it goes to ``ignored``.
     """
     platform = windows if windows is not None else winsec.SystemWindows()
 
@@ -227,10 +240,17 @@ def read_registry_policy(
 
     problems: list[Problem] = []
     labels: dict[str, str] = {}
+
+    def refused(path: str, where: str, name: str) -> bool:
+        if keep is None or keep(path):
+            return False
+        if ignored is not None:
+            ignored.append(Problem(where, path, m.P_MACHINE_ONLY.format(value=f"{where}\\{name}")))
+        return True
     try:
         root_values = reader.values("")
     except OSError as exc:
-        return None, [Problem(REGISTRY_ROOT, "", m.P_REGISTRY_UNREADABLE.format(reason=str(exc)))], labels
+        return None, [Problem(root, "", m.P_REGISTRY_UNREADABLE.format(reason=str(exc)))], labels
     if root_values is None:
         return None, problems, labels
     data: dict[str, Any] = {}
@@ -239,23 +259,25 @@ def read_registry_policy(
             continue  # the unnamed "(Default)" value carries nothing for us
         key = name.lower()
         if key not in TOP_LEVEL_VALUES:
-            problems.append(Problem(REGISTRY_ROOT, name, m.P_UNKNOWN_KEY.format(
+            problems.append(Problem(root, name, m.P_UNKNOWN_KEY.format(
                 known=", ".join([*TOP_LEVEL_VALUES, *SECTIONS, LOCKED_SETTINGS]))))
             continue
-        converted = _checked(value, kind, _expected_type(key), expand, REGISTRY_ROOT, key, problems)
+        if refused(key, root, name):
+            continue
+        converted = _checked(value, kind, _expected_type(key), expand, root, key, problems)
         if converted is not _BAD:
             data[key] = converted
-            labels[key] = f"{REGISTRY_ROOT}\\{name}"
+            labels[key] = f"{root}\\{name}"
     try:
         subkeys = reader.subkeys("")
     except OSError as exc:
-        problems.append(Problem(REGISTRY_ROOT, "", m.P_REGISTRY_UNREADABLE.format(reason=str(exc))))
+        problems.append(Problem(root, "", m.P_REGISTRY_UNREADABLE.format(reason=str(exc))))
         subkeys = []
     for sub in _sorted(subkeys):
         section = sub.lower()
-        where = f"{REGISTRY_ROOT}\\{sub}"
+        where = f"{root}\\{sub}"
         if section not in (*SECTIONS, LOCKED_SETTINGS):
-            problems.append(Problem(REGISTRY_ROOT, sub, m.P_UNKNOWN_KEY.format(
+            problems.append(Problem(root, sub, m.P_UNKNOWN_KEY.format(
                 known=", ".join([*SECTIONS, LOCKED_SETTINGS]))))
             continue
         try:
@@ -264,7 +286,8 @@ def read_registry_policy(
             problems.append(Problem(where, "", m.P_REGISTRY_UNREADABLE.format(reason=str(exc))))
             continue
         if section == LOCKED_SETTINGS:
-            _read_locked(values, where, data, problems, labels, expand)
+            _read_locked([v for v in values if not v[0] or not refused(_locked_path(v[0]), where, v[0])],
+                         where, data, problems, labels, expand)
             continue
         target = data.setdefault(section, {})
         known = section_keys(section)
@@ -275,6 +298,8 @@ def read_registry_policy(
             path = f"{section}.{key}"
             if path not in KEYS:
                 problems.append(Problem(where, path, m.P_UNKNOWN_KEY.format(known=", ".join(known))))
+                continue
+            if refused(path, where, name):
                 continue
             converted = _checked(value, kind, _expected_type(path), expand, where, path, problems)
             if converted is _BAD:
@@ -318,6 +343,12 @@ def _read_locked(
                 continue
         target[setting] = value
         labels[path] = f"{where}\\{name}"
+
+
+def _locked_path(name: str) -> str:
+    """``locked_settings.<setting>`` for a value name (the setting's own spelling when known)."""
+    by_lower = {k.lower(): k for k in lockable_settings()}
+    return f"{LOCKED_SETTINGS}.{by_lower.get(name.lower(), name)}"
 
 
 def _sorted(names: Iterable[str]) -> list[str]:

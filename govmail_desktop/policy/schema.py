@@ -84,6 +84,8 @@ SECTIONS = (
     "servers", "addresses", "tls", "accounts", "recipients", "content", "attachments", "search", "provisioning",
 )
 TOP_LEVEL_VALUES = ("schema_version", "description")
+#: Who may set a key (KeySpec.scope, key_scope): machine sources only, or the user's policy too.
+MACHINE, USER = "machine", "user"
 
 
 class BadValue(Exception):
@@ -409,6 +411,9 @@ class KeySpec:
     check: Callable[[Any, Context], Any]
     description: str
     registry_type: str  # "REG_SZ" | "REG_DWORD" | "REG_MULTI_SZ"
+    #: MACHINE: set only by machine sources; USER: also by the user's Group Policy
+    #: (HKCU\Software\Policies\GovMail), below every machine source (:func:`key_scope`)
+    scope: str = MACHINE
 
     @property
     def shape(self) -> Shape:
@@ -426,8 +431,8 @@ _SCHEMA_VERSION = Checker(_schema_version, Shape("integer", minimum=SCHEMA_VERSI
 KEYS: dict[str, KeySpec] = {
     k.path: k
     for k in (
-        KeySpec("schema_version", _SCHEMA_VERSION, "Version of this schema; must be 1.", "REG_DWORD"),
-        KeySpec("description", _description, "Free text for the admins (shown by policy show).", "REG_SZ"),
+        KeySpec("schema_version", _SCHEMA_VERSION, "Version of this schema; must be 1.", "REG_DWORD", scope=USER),
+        KeySpec("description", _description, "Free text for the admins (shown by policy show).", "REG_SZ", scope=USER),
         KeySpec(
             "servers.allow",
             _patterns(allow_ip=True, allow_any_tld=False, domain=False),
@@ -499,19 +504,19 @@ KEYS: dict[str, KeySpec] = {
             "content.remote_content",
             _choice("block", "ask", "allow"),
             "Default for loading remote content (images) in messages; lock it with locked_settings.",
-            "REG_SZ",
+            "REG_SZ", scope=USER,
         ),
         KeySpec(
             "content.remote_content_allowed",
             _FLAG,
             "false: remote content (images) is never loaded, whatever the user chooses.",
-            "REG_DWORD",
+            "REG_DWORD", scope=USER,
         ),
         KeySpec(
             "content.remote_hosts",
             _patterns(allow_ip=True, allow_any_tld=True, domain=False),
             "Hosts remote content may be loaded from (exact host or .suffix); empty: any host.",
-            "REG_MULTI_SZ",
+            "REG_MULTI_SZ", scope=USER,
         ),
         KeySpec(
             "content.remote_http",
@@ -523,7 +528,7 @@ KEYS: dict[str, KeySpec] = {
             "content.force_plain_text",
             _FLAG,
             "true: messages are always shown as plain text, never in the formatted (HTML) view.",
-            "REG_DWORD",
+            "REG_DWORD", scope=USER,
         ),
         KeySpec(
             "attachments.max_size_mb",
@@ -548,7 +553,7 @@ KEYS: dict[str, KeySpec] = {
             _int_range(0, MAX_DOWNLOAD_DAYS),
             "Default of the user setting search.download_days: the text of the last N days of every "
             "folder is downloaded for offline search (0: off); lock it with locked_settings.",
-            "REG_DWORD",
+            "REG_DWORD", scope=USER,
         ),
         KeySpec(
             "search.max_download_days",
@@ -559,6 +564,17 @@ KEYS: dict[str, KeySpec] = {
         *_provisioning_keys(),
     )
 }
+
+def key_scope(path: str) -> str:
+    """USER for a key the user's Group Policy (HKCU) may set, below every machine source: the
+    content preferences and a lock of a user preference (core/settings.py SCHEMA); MACHINE for
+    every rule (servers, addresses, TLS, accounts, recipients, attachments, provisioning, a lock
+    of an account's server) and any key the model does not know."""
+    if path.startswith(LOCKED_SETTINGS + "."):
+        return USER if path.split(".", 1)[1] in user_settings.SCHEMA else MACHINE
+    spec = KEYS.get(path)
+    return spec.scope if spec is not None else MACHINE
+
 
 def section_keys(section: str) -> list[str]:
     return [p.split(".", 1)[1] for p in KEYS if p.startswith(section + ".")]

@@ -9,6 +9,14 @@ Precedence (later wins, per key; a list replaces the whole list below it):
 3. Windows only: Group Policy values under ``HKLM\SOFTWARE\Policies\GovMail``
    (registry.py) — they win over the Windows file, key by key.
 
+Below every machine source, just above the built-in default, Windows only: the user's
+Group Policy under ``HKCU\SOFTWARE\Policies\GovMail``, for the user-scoped keys only
+(schema.key_scope: content preferences, locks of user preferences). A machine-only key
+there (servers, addresses, TLS, pins, accounts, recipients, attachments, provisioning, the
+search cap, a lock of an account's server) is ignored and listed in
+:attr:`EffectivePolicy.findings` (``govmail-admin policy show`` prints them, the log too);
+the machine policy never changes because of it.
+
 A machine source that cannot be read, is not valid JSON, or has an unknown
 key, a wrong type or a bad value makes :attr:`EffectivePolicy.error` a
 :class:`PolicyError` naming the file/key and the problem; the app still
@@ -50,8 +58,8 @@ from govmail_desktop.policy import messages as m
 from govmail_desktop.policy.defaults import default_policy_data
 from govmail_desktop.policy.hosts import InvalidHost, display_host, first_match, split_address
 from govmail_desktop.policy.model import Policy, Problem
-from govmail_desktop.policy.registry import REGISTRY_ROOT, RegistryReader, read_registry_policy
-from govmail_desktop.policy.schema import MAX_NESTING, Context, build_policy, nest, parse_layer, shown
+from govmail_desktop.policy.registry import REGISTRY_ROOT, USER_REGISTRY_ROOT, RegistryReader, read_registry_policy
+from govmail_desktop.policy.schema import MAX_NESTING, USER, Context, build_policy, key_scope, nest, parse_layer, shown
 
 if TYPE_CHECKING:
     from govmail_desktop.core.settings import Settings
@@ -93,6 +101,8 @@ class EffectivePolicy:
     problems: tuple[Problem, ...] = ()
     #: the effective values as a flat JSON-shaped dict (policy show --json)
     values: Mapping[str, Any] = field(default_factory=dict)
+    #: what was ignored without breaking the policy (a machine-only key in the user's HKCU policy)
+    findings: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -103,14 +113,17 @@ class EffectivePolicy:
         the registry key (REGISTRY_ROOT, however many values it set), then DEFAULT_SOURCE for
         what none of them set. A source that was refused is named too (it set nothing, and
         the policy fails closed). Show each with :func:`source_text`."""
+        roots = (REGISTRY_ROOT, USER_REGISTRY_ROOT)
         labels = dict.fromkeys(
-            REGISTRY_ROOT if label.startswith(REGISTRY_ROOT) else label
+            next((root for root in roots if label.startswith(root)), label)
             for label in (*self.sources.values(), *(problem.source for problem in self.problems))
             if label and label != DEFAULT_SOURCE
         )
-        ordered = [label for label in labels if label != REGISTRY_ROOT]
+        ordered = [label for label in labels if label not in roots]
         if REGISTRY_ROOT in labels:
             ordered.append(REGISTRY_ROOT)  # applied over the file
+        if USER_REGISTRY_ROOT in labels:
+            ordered.append(USER_REGISTRY_ROOT)  # under every machine source, over the default
         if DEFAULT_SOURCE in self.sources.values() or not ordered:
             ordered.append(DEFAULT_SOURCE)
         return tuple(ordered)
@@ -199,6 +212,7 @@ class EffectivePolicy:
             "problems": [p.as_dict() for p in self.problems],
             "policy": nest(self.values),
             "sources": dict(self.sources),
+            "findings": [p.as_dict() for p in self.findings],
         }
 
 
@@ -312,6 +326,7 @@ class _Stack:
     values: dict[str, Any]
     sources: dict[str, str]
     problems: list[Problem]
+    findings: list[Problem] = field(default_factory=list)
 
     @classmethod
     def defaults(cls) -> _Stack:
@@ -366,6 +381,23 @@ class _Stack:
         self.problems.extend(layer_problems)
         self.apply(layer, labels)
 
+    def apply_user_registry(self, reader: RegistryReader, windows: winsec.WindowsPlatform | None) -> None:
+        """The user's policy (HKCU): its user-scoped keys, applied before any machine source so
+        that each machine source wins; a machine-only key is ignored with a finding."""
+        ignored: list[Problem] = []
+        data, problems, labels = read_registry_policy(
+            reader, windows=windows, root=USER_REGISTRY_ROOT, keep=lambda path: key_scope(path) == USER,
+            ignored=ignored)
+        for finding in ignored:
+            log.warning("Policy: %s", finding.text("en"))
+        self.findings.extend(ignored)
+        self.problems.extend(problems)
+        if data is None:
+            return
+        layer, layer_problems = parse_layer(data, USER_REGISTRY_ROOT, require_version=False)
+        self.problems.extend(layer_problems)
+        self.apply(layer, {k: labels.get(k, USER_REGISTRY_ROOT) for k in layer})
+
     def check_ca_file(self, trust: Callable[[Path, str], list[Problem]]) -> None:
         """Refuse the CA file a machine source named if a user could change it (``trust``)."""
         ca = self.values.get("tls.ca_file")
@@ -418,7 +450,7 @@ class _Stack:
             )
         return EffectivePolicy(
             policy=policy, error=error, sources=dict(self.sources),
-            problems=tuple(self.problems), values=dict(self.values),
+            problems=tuple(self.problems), values=dict(self.values), findings=tuple(self.findings),
         )
 
 
@@ -435,11 +467,14 @@ def load_machine_policy(
     linux_path: Path = LINUX_POLICY_PATH,
     windows_file: Path | None = None,
     registry: RegistryReader | None = None,
+    user_registry: RegistryReader | None = None,
     check_permissions: bool = True,
     windows: winsec.WindowsPlatform | None = None,
     stat_path: Callable[[Path], os.stat_result] = os.stat,
 ) -> EffectivePolicy:
-    """The policy the app runs with: built-in default < machine file < registry.
+    """The policy the app runs with: built-in default < the user's HKCU policy (user-scoped keys
+    only; Windows) < machine file < HKLM registry. ``user_registry`` reads HKCU (tests inject it;
+    a test that injects only ``registry`` reads no HKCU).
 
     ``check_permissions``: only an administrator may be able to change the
     machine file (:func:`posix_file_problems`, :func:`windows_file_problems`)
@@ -452,6 +487,11 @@ def load_machine_policy(
     if platform.startswith("win"):
         if windows is None:
             windows = winsec.SystemWindows()
+        if user_registry is None:  # the real HKCU; none when a test injects only the machine's registry
+            from govmail_desktop.policy.registry import InMemoryRegistry, WindowsRegistryReader
+
+            user_registry = WindowsRegistryReader(current_user=True) if registry is None else InMemoryRegistry(None)
+        stack.apply_user_registry(user_registry, windows)  # first: every machine source wins over it
         path = windows_file or windows_policy_path(windows)
         trust = windows_file_problems(path, windows) if check_permissions else []
     else:

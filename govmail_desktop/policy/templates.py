@@ -35,8 +35,10 @@ from govmail_desktop.policy.schema import (
     MAX_LIST_ENTRIES,
     SECTIONS,
     TOP_LEVEL_VALUES,
+    USER,
     KeySpec,
     Shape,
+    key_scope,
     lockable_settings,
 )
 
@@ -89,6 +91,11 @@ class Entry:
     numbers: bool = False
     #: a text setting's whole value must match this
     pattern: str | None = None
+
+    @property
+    def user_scoped(self) -> bool:
+        """Also honoured from the user's policy (HKCU), below every machine source (schema.key_scope)."""
+        return key_scope(self.path) == USER
 
     @property
     def policy_name(self) -> str:
@@ -263,7 +270,9 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 def _policy(parent: ET.Element, entry: Entry) -> None:
     name = entry.policy_name
-    attrs = {"name": name, "class": "Machine", "displayName": f"$(string.{name})",
+    # A user-scoped key can be set for computers or for users (HKCU, below the machine's); a rule only
+    # for computers.
+    attrs = {"name": name, "class": "Both" if entry.user_scoped else "Machine", "displayName": f"$(string.{name})",
              "explainText": f"$(string.{name}_Explain)"}
     if entry.shape.kind != "boolean":
         attrs["presentation"] = f"$(presentation.{name})"
@@ -352,6 +361,10 @@ def _explain(entry: Entry, lang: str) -> str:
     values = _plain(_values(entry, lang))
     if entry.shape.kind == "boolean":  # the policy itself is the switch (no element)
         values = BOOLEAN_STATES_TH if th else BOOLEAN_STATES
+    if entry.user_scoped:
+        where += (f"; HKCU\\{entry.registry_key}\\{entry.value_name} "
+                  + ("(นโยบายของผู้ใช้ ใช้เมื่อนโยบายของเครื่องไม่ได้กำหนด)" if th
+                     else "(the user's policy, used where the machine's sets nothing)"))
     return (f"{_plain(meaning)}\n\n{'ค่าที่ใช้ได้' if th else 'Values'}: {values}\n"
             f"{EXPLAIN_KEY[lang]}: {entry.path}\n{'ค่าในรีจิสทรี' if th else 'Registry value'}: {where}")
 
@@ -425,6 +438,11 @@ def _md_default(entry: Entry, lang: str) -> str:
 
 
 def _registry_type(entry: Entry) -> str:
+    """The registry type, and "HKLM, HKCU" for a key the user's policy may set too."""
+    return _value_type(entry) + (" (HKLM, HKCU)" if entry.user_scoped else "")
+
+
+def _value_type(entry: Entry) -> str:
     kind = entry.shape.kind
     if kind == "boolean":
         return "REG_DWORD 0/1"
@@ -454,6 +472,17 @@ def _values(entry: Entry, lang: str) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+#: Under the reference tables: which keys the user's policy (HKCU) may set.
+USER_SCOPE_NOTE = {
+    "en": ("Rows marked (HKLM, HKCU) may also be set in the user's policy `HKCU\\SOFTWARE\\Policies\\GovMail` "
+           "(Group Policy: User Configuration); it applies only where no machine source sets the key. Every "
+           "other key there is ignored and listed by `govmail-admin policy show`."),
+    "th": ("แถวที่มี (HKLM, HKCU) กำหนดในนโยบายของผู้ใช้ `HKCU\\SOFTWARE\\Policies\\GovMail` ได้ด้วย "
+           "(Group Policy: User Configuration) โดยมีผลเฉพาะเมื่อไม่มีแหล่งนโยบายของเครื่องกำหนดคีย์นั้น "
+           "คีย์อื่นในตำแหน่งนั้นจะไม่ถูกนำมาใช้ และ `govmail-admin policy show` จะแสดงรายการไว้"),
+}
 
 
 def doc_section(lang: str) -> str:
@@ -487,6 +516,8 @@ def doc_section(lang: str) -> str:
             meaning = e.meaning_th if th else e.meaning
             lines.append(f"| `{e.setting}` | {_cell(meaning)} | {_values(e, lang)} | {_md_value(e.default)} "
                          f"| {_registry_type(e)} |")
+    lines.append("")
+    lines.append(USER_SCOPE_NOTE[lang])
     lines += ["", _end(lang)]
     return "\n".join(lines)
 
