@@ -78,6 +78,9 @@ PROGRESS_INTERVAL = 0.1
 INSERT_INTERVAL = 1.0
 #: Longest pause of the worker while the GUI thread applies announced rows and repaints.
 GUI_WAIT_MAX = 0.1
+#: A connection lost after this many seconds had worked: the reconnect delays start again from
+#: the shortest (a connection lost sooner, or one that never got an operation done, lets them grow).
+STABLE_CONNECTION = 30.0
 #: Interpreter lock handover interval while the service runs (see SyncService.start).
 GIL_SWITCH_INTERVAL = 0.001
 
@@ -246,6 +249,7 @@ class Worker(threading.Thread):
         self._current: Operation | None = None
         self._stopping = False
         self._conn: MailboxConnection | None = None
+        self._connected_at = 0.0
         self.online: bool | None = None
 
     # -- called from the GUI thread -----------------------------------------------------
@@ -334,14 +338,22 @@ class Worker(threading.Thread):
             try:
                 conn = self._connection(op.cancel) if op.needs_connection else None
                 result = op.run(conn, op.cancel)
+                if conn is not None:
+                    # Only a finished operation proves the connection works: a server that takes
+                    # the login and drops every session must meet growing delays, not a retry
+                    # every ``initial`` seconds for ever.
+                    self.backoff.reset()
                 return DONE, result
             except Cancelled:
                 return CANCELLED, None
             except NetworkError as exc:
+                lasted = time.monotonic() - self._connected_at if self._conn is not None else 0.0
                 self._disconnect()
                 self._set_online(False)
                 if not op.retry_on_network or self._stopping:
                     return FAILED, exc
+                if lasted >= STABLE_CONNECTION:  # it worked for a while: a fresh start of the delays
+                    self.backoff.reset()
                 delay = self.backoff.next_delay()
                 log.info("Connection lost (%s); retrying in %.1f s", exc.detail or exc.code, delay)
                 text = QCoreApplication.translate("SyncService", "Offline. Reconnecting in {seconds} s…")
@@ -368,7 +380,7 @@ class Worker(threading.Thread):
         self._emit(self.relay.status, QCoreApplication.translate("SyncService", "Connecting…"))
         conn = prepare(self.connect())
         self._conn = conn
-        self.backoff.reset()
+        self._connected_at = time.monotonic()
         self._set_online(True)
         if self.on_connected is not None:
             self.on_connected(conn, cancel)

@@ -10,6 +10,8 @@ connection without closing it — its socket was left to the garbage collector.
 from __future__ import annotations
 
 import threading
+import time
+from typing import NoReturn
 
 from PySide6.QtCore import Qt
 
@@ -62,3 +64,64 @@ def test_a_connection_lost_during_its_set_up_is_closed_and_the_worker_reconnects
     assert len(made) == 2
     assert CutDuringEnable.closed == 1  # the first connection, closed by the worker
     assert not isinstance(finished[1][1], NetworkError)
+
+
+class RecordingBackoff(Backoff):
+    def __init__(self) -> None:
+        super().__init__(initial=0.01, factor=2.0, maximum=10.0, jitter=0)
+        self.delays: list[float] = []
+
+    def next_delay(self) -> float:
+        delay = super().next_delay()
+        self.delays.append(delay)
+        return delay
+
+
+class DropsAfterLogin(FakeConnection):
+    """Logs in, then loses the connection at the first command (a server or middlebox that
+    accepts every session and drops it at once)."""
+
+    def list_folders(self, *, with_status: bool = True) -> NoReturn:
+        self._break("dropped after login")
+
+
+def test_a_server_that_drops_every_session_after_login_is_retried_ever_more_slowly():
+    """Seen in the fault cycles' log (every retry waited the initial delay): the worker reset
+    its backoff as soon as a connection was made, so a server that takes the login and drops the session at once was
+    retried every ``initial`` seconds for ever (every second in the app, from every desk):
+    the delays must grow until an operation succeeds."""
+    server = FakeServer()
+    relay = _Relay()
+    backoff = RecordingBackoff()
+    worker = Worker("test-sync", relay, lambda: DropsAfterLogin(server), backoff)
+    worker.start()
+    try:
+        worker.submit(Operation(1, ("list",), lambda: "list", lambda conn, cancel: conn.list_folders()))
+        stop_waiting = time.monotonic() + 30
+        while len(backoff.delays) < 6 and time.monotonic() < stop_waiting:
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+        worker.join(10)
+    assert backoff.delays[:6] == [0.01, 0.02, 0.04, 0.08, 0.16, 0.32]
+
+
+def test_a_connection_that_worked_long_enough_starts_the_delays_again(monkeypatch):
+    """The other side of the growing delays: a connection lost after STABLE_CONNECTION
+    seconds had worked, so the next reconnect waits only the shortest delay again."""
+    from govmail_desktop.services import sync_service
+
+    monkeypatch.setattr(sync_service, "STABLE_CONNECTION", 0.0)  # every connection "lasted" long enough
+    server = FakeServer()
+    backoff = RecordingBackoff()
+    worker = Worker("test-sync", _Relay(), lambda: DropsAfterLogin(server), backoff)
+    worker.start()
+    try:
+        worker.submit(Operation(1, ("list",), lambda: "list", lambda conn, cancel: conn.list_folders()))
+        stop_waiting = time.monotonic() + 30
+        while len(backoff.delays) < 4 and time.monotonic() < stop_waiting:
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+        worker.join(10)
+    assert backoff.delays[:4] == [0.01, 0.01, 0.01, 0.01]
