@@ -55,6 +55,8 @@ DEVICE_NAMES = frozenset(
 #: Characters Windows refuses in a name, plus both path separators.
 _RESERVED = re.compile(r'[<>:"/\\|?*]')
 _DOTS = re.compile(r"\.{2,}")
+#: NTFS's designator of a file's unnamed (default) stream, at the end of a name.
+_DATA_STREAM = re.compile(r"[:\uff1a\ufe55\ufe13]{2}\$data$", re.IGNORECASE)
 #: Unicode categories dropped: control (C0, C1, NUL), format (bidi overrides and isolates,
 #: zero-width characters, BOM), surrogates, unassigned.
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn"})
@@ -151,14 +153,15 @@ def _fit(stem: str, ext: str, suffix: str = "") -> str:
 
 def safe_filename(name: str, *, fallback: str = "attachment") -> str:
     """``name`` as one ordinary file name: no folders, devices, hidden or reordering characters,
-    no NTFS stream suffix (:func:`without_stream_suffix`), no trailing dots or spaces, at most
+    no colon (so saving never creates an NTFS stream; a trailing ``::$DATA`` is dropped:
+    :func:`without_data_stream`), no trailing dots or spaces, at most
     :data:`MAX_NAME_BYTES` bytes with the extension kept; ``fallback`` (made safe too) when
     nothing usable is left."""
     text = unicodedata.normalize("NFC", name or "")
     text = "".join(" " if ch in "\t\n\r" else ch for ch in text)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in _DROPPED_CATEGORIES)
-    text = without_stream_suffix(text)
-    text = _RESERVED.sub("_", text)
+    text = without_data_stream(text)
+    text = colons_replaced(_RESERVED.sub("_", text))
     text = _DOTS.sub(".", text)
     text = _tidy(text)
     if not text.strip("._ "):
@@ -175,16 +178,22 @@ def without_stream_suffix(name: str) -> str:
     """``name`` up to the first colon of its last path component (:data:`STREAM_SEPARATORS`).
 
     NTFS takes ``invoice.exe::$DATA`` as the file ``invoice.exe`` and ``report.pdf:evil.exe``
-    as a stream of ``report.pdf``: that part is the name the attachment rules judge
-    (``policy.attachments.real_extension``) and the name a file is saved under
-    (:func:`safe_filename`), so a saved name never holds a colon — saving never creates an
-    alternate data stream — and the type judged is the type written. Remove hidden
-    characters first (a zero-width space before the colon is not part of the name)."""
+    as a stream of ``report.pdf``: that part is one of the names the attachment rules judge
+    (``policy.attachments.judged_names``; the other is the whole name with its colons
+    replaced, the name another program may save it under). Remove hidden characters first
+    (a zero-width space before the colon is not part of the name)."""
     start = max((i for i, ch in enumerate(name) if ch in _PATH_SEPARATORS), default=-1) + 1
     for i in range(start, len(name)):
         if name[i] in STREAM_SEPARATORS:
             return name[:i]
     return name
+
+
+def without_data_stream(name: str) -> str:
+    """``name`` without a trailing ``::$DATA`` — NTFS's name for a file's own contents, so
+    ``photo.jpg::$DATA`` is the file ``photo.jpg``. Any other colon stays (to be replaced
+    when the name is made safe): "ประชุม 10:30.pdf" is a name, not a stream."""
+    return _DATA_STREAM.sub("", name)
 
 
 def colons_replaced(text: str) -> str:

@@ -87,10 +87,10 @@ from govmail_desktop.mime.top_fields import top_fields as _top_fields  # drafts 
 from govmail_desktop.policy.attachments import (
     BIDI_AND_HIDDEN,
     DECOY_EXTENSIONS,
-    has_stream_suffix,
     judged_name,
     real_extension,
     safe_display_name,
+    stream_hides_type,
 )
 
 log = logging.getLogger(__name__)
@@ -416,7 +416,7 @@ def deceptive_name(name: str) -> bool:
     ``report.pdf   .lnk``)."""
     if not name:
         return False
-    if any(ch in BIDI_AND_HIDDEN for ch in name) or has_stream_suffix(name):
+    if any(ch in BIDI_AND_HIDDEN for ch in name) or stream_hides_type(name):
         return True
     ext = real_extension(name)
     stem = judged_name(name).rpartition(".")[0].rstrip(" .")

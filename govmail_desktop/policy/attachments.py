@@ -5,8 +5,10 @@ also padded with spaces: ``report.pdf        .exe``), and bidi control
 characters such as RIGHT-TO-LEFT OVERRIDE that make ``invoice\u202efdp.exe``
 display as ``invoiceexe.pdf``. The *real* extension is what Windows would
 use: after removing trailing dots and spaces, of the name before an NTFS stream suffix
-(``invoice.exe::$DATA`` is an .exe; ``report.pdf:evil.exe`` a .pdf, and saved as
-``report.pdf``: ``core.filenames.without_stream_suffix``).
+(``invoice.exe::$DATA`` is an .exe). A name with a colon is judged twice: as NTFS reads it
+(``report.pdf:evil.exe`` a .pdf) and whole, its colons replaced, as it is saved here and
+may be saved elsewhere (``report.pdf_evil.exe`` an .exe); the stricter verdict wins
+(:func:`judged_names`).
 
 Findings with level ``block`` mean: may not be sent, and opening a received
 file needs an explicit, explained confirmation. ``warn`` is shown only.
@@ -17,7 +19,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from govmail_desktop.core.filenames import without_stream_suffix
+from govmail_desktop.core.filenames import colons_replaced, without_data_stream, without_stream_suffix
 from govmail_desktop.core.hidden_chars import HIDDEN_CHARS
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.policy.model import AttachmentsSection
@@ -90,23 +92,47 @@ def judged_name(filename: str) -> str:
     return without_stream_suffix(_last_component(filename)).rstrip(" .")
 
 
+def judged_names(filename: str) -> tuple[str, ...]:
+    """Every name the file may end up under: :func:`judged_name` (NTFS's reading of
+    ``report.pdf:evil.exe``) and, when the name has a colon, the whole name with its colons
+    replaced (``report.pdf_evil.exe``: how this app saves it, and how other programs may).
+    The rules judge each; the strictest verdict wins."""
+    first = judged_name(filename)
+    if not has_stream_suffix(filename):
+        return (first,)
+    whole = colons_replaced(without_data_stream(_last_component(filename))).rstrip(" .")
+    return (first,) if whole == first else (first, whole)
+
+
 def has_stream_suffix(filename: str) -> bool:
     """True if the name carries NTFS stream syntax (``report.pdf:evil.exe``)."""
     last = _last_component(filename)
     return without_stream_suffix(last) != last
 
 
-def real_extension(filename: str) -> str:
-    """The extension the OS acts on (lower case, with the dot; "" if none)."""
-    stem, dot, ext = judged_name(filename).rpartition(".")
+def stream_hides_type(filename: str) -> bool:
+    """True if NTFS stream syntax gives the name a type other than the one it shows whole:
+    ``report.pdf:evil.exe`` (.pdf / .exe), ``a.exe:Zone.Identifier``; not
+    "ประชุม 10:30.pdf" (no type before the colon), nor ``photo.jpg::$DATA``."""
+    names = judged_names(filename)
+    return len(names) > 1 and _extension_of(names[0]) not in ("", _extension_of(names[1]))
+
+
+def _extension_of(name: str) -> str:
+    stem, dot, ext = name.rpartition(".")
     if not dot or not stem.strip(" ."):
         return ""
     return "." + ext.strip().lower()
 
 
-def _decoy_extension(filename: str) -> str | None:
-    stem = judged_name(filename).rpartition(".")[0].rstrip(" .")
-    inner = real_extension(stem) if stem else ""
+def real_extension(filename: str) -> str:
+    """The extension the OS acts on (lower case, with the dot; "" if none)."""
+    return _extension_of(judged_name(filename))
+
+
+def _decoy_extension(name: str) -> str | None:
+    stem = name.rpartition(".")[0].rstrip(" .")
+    inner = _extension_of(stem) if stem else ""
     return inner if inner in DECOY_EXTENSIONS else None
 
 
@@ -120,24 +146,34 @@ class AttachmentRules:
     def max_bytes(self) -> int:
         return self.rules.max_size_mb * 1024 * 1024
 
+    def blocked_extension(self, filename: str) -> str | None:
+        """The first blocked extension among the names the file may end up under
+        (:func:`judged_names`), or None."""
+        for name in judged_names(filename):
+            ext = _extension_of(name)
+            if ext in self.rules.blocked_extensions:
+                return ext
+        return None
+
     def is_blocked_type(self, filename: str) -> bool:
-        return real_extension(filename) in self.rules.blocked_extensions
+        return self.blocked_extension(filename) is not None
 
     def check_name(self, filename: str) -> list[AttachmentFinding]:
         """Findings about one file name (sending or receiving)."""
         findings: list[AttachmentFinding] = []
         shown = safe_display_name(filename)
-        ext = real_extension(filename)
-        blocked = ext in self.rules.blocked_extensions
+        blocked = self.blocked_extension(filename)
+        ext = blocked or real_extension(filename)
         if any(ch in BIDI_AND_HIDDEN for ch in filename):
             findings.append(self._finding(filename, BLOCK, ATTACHMENT_BIDI, name=shown, extension=ext or "?"))
-        decoy = _decoy_extension(filename)
-        if blocked and decoy is not None:
-            findings.append(self._finding(
-                filename, BLOCK, ATTACHMENT_DOUBLE_EXTENSION, name=shown, decoy=decoy, extension=ext
-            ))
-        if blocked:
-            findings.append(self._finding(filename, BLOCK, ATTACHMENT_BLOCKED_TYPE, name=shown, extension=ext))
+        if blocked is not None:
+            name = next(n for n in judged_names(filename) if _extension_of(n) == blocked)
+            decoy = _decoy_extension(name)
+            if decoy is not None:
+                findings.append(self._finding(
+                    filename, BLOCK, ATTACHMENT_DOUBLE_EXTENSION, name=shown, decoy=decoy, extension=blocked
+                ))
+            findings.append(self._finding(filename, BLOCK, ATTACHMENT_BLOCKED_TYPE, name=shown, extension=blocked))
         return findings
 
     def check_total_size(self, total_bytes: int) -> list[AttachmentFinding]:
