@@ -68,7 +68,7 @@ from govmail_desktop.core.errors import Cancelled, GovMailError
 from govmail_desktop.core.filenames import safe_filename
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
-from govmail_desktop.policy.attachments import AttachmentRules, judged_name, real_extension
+from govmail_desktop.policy.attachments import AttachmentRules, real_extension
 from govmail_desktop.services.attachments import (
     AttachmentService,
     AttachmentTask,
@@ -381,12 +381,11 @@ class AttachmentPanel(QWidget):
         return "\n".join(lines)
 
     def _mime_type(self, attachment: Attachment) -> QMimeType:
-        """The type by the real extension of the name (before a stream suffix: "a.pdf:b.exe" is a
-        PDF) when it has one (what the system would open it as), else the sender's declared type."""
-        if real_extension(attachment.filename):
-            by_name = self._mime.mimeTypeForFile(
-                judged_name(attachment.filename), QMimeDatabase.MatchMode.MatchExtension
-            )
+        """The type by the extension of the name the file is saved under (what the system
+        would open it as: "a.pdf:b.exe" is saved as "a.pdf_b.exe"), else the sender's type."""
+        saved = safe_filename(attachment.filename)
+        if real_extension(saved):
+            by_name = self._mime.mimeTypeForFile(saved, QMimeDatabase.MatchMode.MatchExtension)
             if not by_name.isDefault():
                 return by_name
         return self._mime.mimeTypeForName(attachment.content_type)

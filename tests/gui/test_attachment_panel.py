@@ -130,21 +130,26 @@ def test_the_type_comes_from_the_name_not_the_senders_content_type(panel):
     assert "PDF document" not in tip and "เอกสาร PDF" not in tip
 
 
-def test_a_stream_name_shows_the_type_of_its_part_before_the_colon(panel):
-    """NTFS stream syntax (issue 15): "report.pdf:evil.exe" is a PDF (shown with a warning: the
-    name hides its type), "invoice.exe::$DATA" an executable although sent as a PDF."""
+def test_a_stream_name_shows_the_type_it_is_saved_as(panel):
+    """NTFS stream syntax (issue 15): "report.pdf:evil.exe" is saved as "report.pdf_evil.exe",
+    an executable (blocked, and the name hides its type), "invoice.exe::$DATA" as
+    "invoice.exe" although sent as a PDF; "ประชุม 10:30.pdf" stays a PDF."""
     raw = (b"From: a@x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
            b"--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; "
            b"filename=\"report.pdf:evil.exe\"\n\nx\n"
            b"--b\nContent-Type: application/pdf\nContent-Disposition: attachment; "
-           b"filename=\"invoice.exe::$DATA\"\n\nx\n--b--\n")
+           b"filename=\"invoice.exe::$DATA\"\n\nx\n"
+           b"--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; "
+           b"filename=\"=?UTF-8?B?4Lib4Lij4Liw4LiK4Li44LihIDEwOjMwLnBkZg==?=\"\n\nx\n--b--\n")
     show(panel, raw)
-    report, invoice = panel.item_texts()
+    report, invoice, meeting = panel.item_texts()
     assert report.startswith("⚠ report.pdf:evil.exe (") and invoice.startswith("⚠ invoice.exe::$DATA (")
-    assert "PDF" in panel.list.item(0).toolTip()
-    tip = panel.list.item(1).toolTip()
-    assert "PDF document" not in tip and "เอกสาร PDF" not in tip
-    assert ".exe" in tip  # the policy's reason names the real type
+    assert meeting.startswith("ประชุม 10:30.pdf (")
+    for row in (0, 1):
+        tip = panel.list.item(row).toolTip()
+        assert "PDF document" not in tip and "เอกสาร PDF" not in tip
+        assert ".exe" in tip  # the policy's reason names the real type
+    assert "PDF" in panel.list.item(2).toolTip()
 
 
 def test_no_attachments_hides_the_panel(panel):
