@@ -72,6 +72,14 @@ def make_context(rules: api.TlsRules, extra_ca_files: Sequence[Path] = ()) -> ss
 
     ``extra_ca_files`` adds trust anchors (govmail-admin check-server --ca-file);
     it never turns verification off.
+
+    Trust: ``create_default_context`` loads the system's certificates — on Windows the
+    *ROOT* and *CA* system stores (``load_default_certs``), where Group Policy puts an agency
+    CA —, and the policy's CA file is added to them. The ``truststore`` package (Windows
+    verifying the chain itself) is deliberately not used: it returns no verified chain, so
+    :func:`check_pins` could only see the chain the server sent; its revocation check is off
+    by default and, when on, makes Windows fetch CRLs/OCSP outside the domestic-server
+    policy. See docs/admin.md "TLS trust on Windows" and tests/unit/net/test_tls_windows_trust.py.
     """
     ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
     ctx.check_hostname = True
