@@ -258,6 +258,15 @@ _CASES = [
         imap_wire_case(_noop, attack_at="NOOP", flood=Flood(unit=b"* 1 FETCH (FLAGS (\\Seen))\r\n")),
     ),
     HostileCase(
+        # 10,000 + 2 x 30,000 = 70,000 changes kept at ~90 B (flag lists shared, NOOP keeps
+        # no responses besides the events): ~6 MB; each used to cost ~370 B (25 MB here).
+        "imap-untagged-flood-big-folder", _UNTAGGED + "; ~90 B per change kept", "server-too-much-data",
+        16 * MB,
+        imap_wire_case(
+            _noop, attack_at="NOOP", exists=30_000, flood=Flood(unit=b"* 1 FETCH (FLAGS (\\Seen))\r\n")
+        ),
+    ),
+    HostileCase(
         "imap-fetch-rows-flood", _UNTAGGED + " (streamed FETCH rows count too)", "server-too-much-data", 64 * MB,
         imap_sync_case(
             {"UID SEARCH": b"* SEARCH 1 2 3\r\n<TAG> OK done\r\n"}, attack_at="UID FETCH",

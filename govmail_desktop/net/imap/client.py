@@ -277,8 +277,11 @@ class ImapWire:
         untagged: list[Response] = []
         return self._finish(tag, label, untagged)
 
-    def _finish(self, tag: bytes, label: str, untagged: list[Response]) -> CommandResult:
+    def _finish(self, tag: bytes, label: str, untagged: list[Response], *, keep: bool = True) -> CommandResult:
+        """Read to the tagged answer. ``keep=False``: untagged responses are not kept
+        (their events are: NOOP and IDLE need nothing else, and a flood then costs less)."""
         prefix = tag + b" "
+        sink = untagged if keep else None
         while True:
             resp = self._read(label)
             line = resp.line
@@ -290,7 +293,7 @@ class ImapWire:
                     raise ImapCommandError(self.host, label, status, text)
                 return CommandResult(status, text, untagged)
             if line.startswith(b"*"):
-                self._handle_untagged(resp, untagged)
+                self._handle_untagged(resp, sink)
             elif line.startswith(b"+"):
                 raise self._protocol_error(label, "unexpected continuation request")
             else:
@@ -353,7 +356,10 @@ class ImapWire:
 
     def noop(self) -> list[Event]:
         """NOOP; returns (and clears) the events gathered so far."""
-        self.command(b"NOOP")
+        self._check_usable("NOOP")
+        tag = self._next_tag()
+        self._send(tag + b" NOOP\r\n", "NOOP")
+        self._finish(tag, "NOOP", [], keep=False)
         return self.take_events()
 
     def take_events(self) -> list[Event]:
@@ -933,7 +939,7 @@ class ImapWire:
             return self.take_events()
         self._send(b"DONE\r\n", "IDLE")
         self._begin()
-        self._finish(tag, "IDLE", [])
+        self._finish(tag, "IDLE", [], keep=False)
         return self.take_events()
 
 

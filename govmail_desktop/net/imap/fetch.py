@@ -122,6 +122,23 @@ SUMMARY_ROW_RE = re.compile(
 )
 
 
+#: Flag lists seen, shared: a folder has a handful of distinct ones, and a NOOP after another
+#: client changed a million messages keeps a million events (one tuple each otherwise).
+_FLAG_TUPLES: dict[bytes, tuple[str, ...]] = {}
+_FLAG_TUPLES_MAX = 4096
+
+
+def _flags(raw: bytes) -> tuple[str, ...]:
+    found = _FLAG_TUPLES.get(raw)
+    if found is None:
+        found = tuple(raw.decode("utf-8", "replace").split())
+        if len(raw) <= 512:
+            if len(_FLAG_TUPLES) >= _FLAG_TUPLES_MAX:
+                _FLAG_TUPLES.clear()
+            _FLAG_TUPLES[raw] = found
+    return found
+
+
 def parse_fetch(data: bytes, literals: Sequence[bytes] = ()) -> FetchedMessage:
     """One ``* n FETCH (...)`` response (literals cut out by the reader) -> FetchedMessage.
 
@@ -136,7 +153,7 @@ def parse_fetch(data: bytes, literals: Sequence[bytes] = ()) -> FetchedMessage:
     seq_b, uid_b, flags_b, date_b, size_b, modseq_b = head.groups()
     seq = int(seq_b)
     uid = int(uid_b) if uid_b is not None else None
-    flags = tuple(flags_b.decode("utf-8", "replace").split()) if flags_b is not None else None
+    flags = _flags(flags_b) if flags_b is not None else None
     internaldate = parse_internaldate(date_b) if date_b is not None else None
     size = int(size_b) if size_b is not None else None
     modseq = int(modseq_b) if modseq_b is not None else None
@@ -168,7 +185,7 @@ def parse_fetch(data: bytes, literals: Sequence[bytes] = ()) -> FetchedMessage:
             v = _FLAGS_RE.match(data, pos)
             if v is None:
                 raise ParseError("bad FLAGS")
-            flags = tuple(v.group(1).decode("utf-8", "replace").split())
+            flags = _flags(v.group(1))
             pos = v.end()
         elif name == b"INTERNALDATE":
             v = QUOTED_RE.match(data, pos)
