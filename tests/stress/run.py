@@ -204,10 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=int(time.time()) % 100_000,
                         help="replays the same changes and faults (default: from the clock, printed)")
     parser.add_argument("--cycles", type=int, default=1000)
-    parser.add_argument("--cycles-seconds", type=float, default=560.0)
+    parser.add_argument("--cycles-seconds", type=float, default=500.0)
     parser.add_argument("--sends", type=int, default=100)
     parser.add_argument("--sends-seconds", type=float, default=90.0)
-    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--kills", type=int, default=30)
     parser.add_argument("--hostile-rounds", type=int, default=2)
     parser.add_argument("--hostile-seconds", type=float, default=90.0)
     parser.add_argument("--log", type=Path, default=ROOT / "build" / "stress" / "stress.log",
