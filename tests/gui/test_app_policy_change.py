@@ -43,6 +43,9 @@ def shown(ctx):
             "a": outcome(lambda: servers.check_host("mail.a.go.th")),
             "b": outcome(lambda: servers.check_host("mail.b.go.th")),
             "external": [f.level for f in recipients.check(["someone@example.com"])],
+            "force_plain": window.preview_view.force_plain,
+            "remote_allowed": getattr(window.preview_view.remote_content.content, "remote_content_allowed", None),
+            "search_cap": ctx.mailboxes.search_download_cap,
             "notice": window.notice_label.text(),
             "level": window.notice_level,
         }, ensure_ascii=False))
@@ -73,11 +76,16 @@ def run_with_change(tmp_path: Path, new_text: str, *args: str) -> dict:
 
 
 def test_a_changed_policy_file_applies_to_checks_made_afterwards(tmp_path):
-    new = {"schema_version": 1, "servers": {"allow": ["mail.b.go.th"]}, "recipients": {"external": "block"}}
+    new = {"schema_version": 1, "servers": {"allow": ["mail.b.go.th"]}, "recipients": {"external": "block"},
+           "content": {"force_plain_text": True, "remote_content_allowed": False},
+           "search": {"max_download_days": 7}}
     result = run_with_change(tmp_path, json.dumps(new), "--lang", "en")
     assert result["before"] == {"a": "allowed"}
     assert result["a"] == "host-not-allowed" and result["b"] == "allowed"
     assert result["external"] == ["block"]
+    # What the window took from the policy at start follows it: the preview's plain-text rule,
+    # the remote-content rules, the search download cap.
+    assert result["force_plain"] is True and result["remote_allowed"] is False and result["search_cap"] == 7
     assert result["level"] == "info" and "IT staff updated" in result["notice"]
 
 
@@ -85,6 +93,7 @@ def test_a_broken_new_policy_file_fails_closed_and_says_so_in_thai(tmp_path):
     result = run_with_change(tmp_path, '{"schema_version": 1, "servers": {"allow": [')
     assert result["a"] == "policy-invalid" and result["b"] == "policy-invalid"
     assert result["external"] == ["block"]
+    assert result["remote_allowed"] is None and result["search_cap"] == 0  # nothing loads or downloads
     assert result["level"] == "error"
     assert "policy.json" in result["notice"]
     assert any("\u0e00" <= ch <= "\u0e7f" for ch in result["notice"])
