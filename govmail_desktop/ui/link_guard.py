@@ -209,7 +209,7 @@ def attach_link_guard(window: Any, internal_domains: Iterable[Any], compose: Com
     guard.attach(window.preview_view.body, window.statusBar())
 
     def join(pane: Any, opened: Any) -> None:
-        pane.internal_domains = domains
+        pane.internal_domains = guard.known_domains  # the policy's now (it may change while running)
         guard.attach(pane.body, opened.statusBar())
 
     hooks = message_window.REGISTRY.pane_hooks

@@ -3,7 +3,7 @@ the window: the new rules are swapped into the one :class:`LivePolicy` every ser
 the user is told once in the status bar (Thai/English) that IT updated the policy — and
 which keys apply only after a restart —, and what was set from the policy at start and
 can follow it (the preview's plain-text rule, the search download cap; the remote-content
-rules follow in ui/remote_bar.py) is set again.
+rules follow in ui/remote_bar.py; the previews' internal domains) is set again.
 """
 
 from __future__ import annotations
@@ -59,6 +59,14 @@ def follow_policy(ctx: AppContext, policy: EffectivePolicy, _change: PolicyChang
 
     if ctx.window is not None:
         join_format_choice(ctx.window.preview_view, ctx.settings, ctx.bridge, policy.policy.content.force_plain_text)
+        from govmail_desktop.ui.link_guard import LinkGuard
+
+        # The previews' sender checks and link judgements: the internal domains now (windows opened later too).
+        domains = tuple(policy.policy.recipients.internal_domains)
+        ctx.window.preview_view.internal_domains = domains
+        guard = ctx.window.findChild(LinkGuard)
+        if guard is not None:
+            guard.known_domains = domains
     if ctx.mailboxes is not None:
         ctx.mailboxes.search_download_cap = policy.policy.search.max_download_days if policy.error is None else 0
 

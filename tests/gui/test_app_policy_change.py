@@ -46,6 +46,7 @@ def shown(ctx):
             "force_plain": window.preview_view.force_plain,
             "remote_allowed": getattr(window.preview_view.remote_content.content, "remote_content_allowed", None),
             "search_cap": ctx.mailboxes.search_download_cap,
+            "internal": [str(d) for d in window.preview_view.internal_domains],
             "notice": window.notice_label.text(),
             "level": window.notice_level,
         }, ensure_ascii=False))
@@ -76,7 +77,8 @@ def run_with_change(tmp_path: Path, new_text: str, *args: str) -> dict:
 
 
 def test_a_changed_policy_file_applies_to_checks_made_afterwards(tmp_path):
-    new = {"schema_version": 1, "servers": {"allow": ["mail.b.go.th"]}, "recipients": {"external": "block"},
+    new = {"schema_version": 1, "servers": {"allow": ["mail.b.go.th"]},
+           "recipients": {"external": "block", "internal_domains": ["agency.go.th"]},
            "content": {"force_plain_text": True, "remote_content_allowed": False},
            "search": {"max_download_days": 7}}
     result = run_with_change(tmp_path, json.dumps(new), "--lang", "en")
@@ -86,6 +88,7 @@ def test_a_changed_policy_file_applies_to_checks_made_afterwards(tmp_path):
     # What the window took from the policy at start follows it: the preview's plain-text rule,
     # the remote-content rules, the search download cap.
     assert result["force_plain"] is True and result["remote_allowed"] is False and result["search_cap"] == 7
+    assert len(result["internal"]) == 1 and "agency.go.th" in result["internal"][0]
     assert result["level"] == "info" and "IT staff updated" in result["notice"]
 
 
