@@ -202,6 +202,7 @@ def _fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
+@pytest.mark.linux_only  # counts /proc/self/fd
 def test_stop_leaves_no_thread_or_socket_even_mid_stall(upstream):
     plans = [FaultPlan(stall_after=10, stall_seconds=60), FaultPlan(cut_after=5, cut_how=RST), FaultPlan(),
              FaultPlan(throttle=100)]
