@@ -258,17 +258,21 @@ def _run(
     window.set_policy_origin(policy.origins(), ok=policy.ok)  # Help → About names it
     log.info("Main window built")
     first_paint = FirstPaint(window)
+    keepers: list[PasswordKeeper] = []
     if args.self_test:  # govmail --self-test: report after the first paint and quit; no wizard
         from govmail_desktop.wiring.self_test import attach_self_test
 
-        attach_self_test(app, window, font_family, first_paint=first_paint)
+        attach_self_test(
+            app, window, font_family, first_paint=first_paint, store=lambda: keepers[0].store if keepers else None
+        )
     failed: list[BaseException] = []
 
     def rest_of_start() -> None:
         try:
+            keepers.append(build_passwords(overrides, bridge))
             _attach_to_window(args, overrides, launch, settings_errors, AppContext(
                 paths=paths, settings=settings, app=app, language=language, bridge=bridge, policy=policy,
-                passwords=build_passwords(overrides, bridge), window=window, font_family=font_family,
+                passwords=keepers[0], window=window, font_family=font_family,
                 instance=instance, shutdown_hooks=shutdown_hooks,
             ))
         except Exception as exc:  # noqa: BLE001 - re-raised after the loop: start-up failed, exit 1

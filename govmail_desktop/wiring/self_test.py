@@ -22,7 +22,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -81,11 +81,14 @@ class Check:
     reason: Msg | None = None
 
 
-def keyring_check(store: CredentialStore | None = None) -> Check:
-    """The keyring backend the app would keep passwords with: fails unless it is the system's own
-    password store (credentials.select_backend's rule). Nothing is read or written."""
+def keyring_check(store: CredentialStore | None) -> Check:
+    """The keyring backend the app keeps passwords with (``store``: the one the composition root
+    built for this run; None: none): fails unless it is the system's own password store
+    (credentials.select_backend's rule). Nothing is read or written."""
+    if store is None:
+        return Check(KEYRING_LINE.format(backend="-").text(), NO_OS_KEYRING.format(detail="-"))
     try:
-        backend = (store if store is not None else CredentialStore()).backend()
+        backend = store.backend()
     except CredentialsError as exc:
         return Check(KEYRING_LINE.format(backend="-").text(), NO_OS_KEYRING.format(detail=exc.detail or exc.code))
     return Check(KEYRING_LINE.format(backend=backend_name(backend)).text())
@@ -104,9 +107,9 @@ def country_check(registry: server.AddressRegistry | None = None) -> Check:
     return Check(line)
 
 
-def system_checks() -> list[Check]:
-    """The checks beyond the window: the keyring backend and the country lookup."""
-    return [keyring_check(), country_check()]
+def system_checks(store: CredentialStore | None) -> list[Check]:
+    """The checks beyond the window: the keyring backend (of ``store``) and the country lookup."""
+    return [keyring_check(store), country_check()]
 
 
 def shown_line(app: QApplication, window: QWidget) -> str:
@@ -116,10 +119,10 @@ def shown_line(app: QApplication, window: QWidget) -> str:
 
 
 def report(
-    app: QApplication, window: QWidget, font_family: str | None, checks: Sequence[Check] | None = None
+    app: QApplication, window: QWidget, font_family: str | None, checks: Sequence[Check]
 ) -> tuple[list[str], list[Msg]]:
     """The report's lines and the reasons it failed (none: passed); ``checks``: the lines after the
-    icons (default :func:`system_checks`)."""
+    icons (:func:`system_checks`)."""
     reasons: list[Msg] = []
     ui_font = app.font()
     used, missing = fonts.rendering_fonts(ui_font, THAI_SAMPLE)
@@ -139,7 +142,7 @@ def report(
         THAI_LINE.format(families=", ".join(used) or "-", missing=missing).text(),
         ICONS_LINE.format(found=len(names) - len(broken), total=len(names)).text(),
     ]
-    for check in system_checks() if checks is None else checks:
+    for check in checks:
         lines.append(check.line)
         if check.reason is not None:
             reasons.append(check.reason)
@@ -152,10 +155,11 @@ class _SelfTest(QObject):
 
     def __init__(
         self, app: QApplication, window: QWidget, font_family: str | None, out: TextIO | None,
-        first_paint: FirstPaint,
+        first_paint: FirstPaint, store: Callable[[], CredentialStore | None],
     ) -> None:
         super().__init__(window)
         self._app, self._window, self._font_family, self._out = app, window, font_family, out
+        self._store = store
         self._done = False
         first_paint.painted.connect(self._painted)
         self._timeout = QTimer(self)
@@ -172,7 +176,7 @@ class _SelfTest(QObject):
         QTimer.singleShot(0, self, self._finish)  # after the rest of start-up
 
     def _finish(self) -> None:
-        lines, reasons = report(self._app, self._window, self._font_family)
+        lines, reasons = report(self._app, self._window, self._font_family, system_checks(self._store()))
         self._end(lines[1:], reasons)
 
     def _never_painted(self) -> None:
@@ -203,12 +207,14 @@ def attach_self_test(
     font_family: str | None,
     out: TextIO | None = None,
     first_paint: FirstPaint | None = None,
+    store: Callable[[], CredentialStore | None] = lambda: None,
 ) -> QObject:
     """Report and quit after ``window``'s first paint (the returned object lives with the window).
 
     Attach it before the composition root connects the rest of start-up to ``first_paint``.
     ``out`` defaults to the standard output, which a windowed executable may not have (None): the
-    report then goes to the log only.
+    report then goes to the log only. ``store`` gives the password store the composition root
+    built for this run (its keyring line; ready by the time the report is written).
     """
     watcher = first_paint if first_paint is not None else FirstPaint(window)
-    return _SelfTest(app, window, font_family, out if out is not None else sys.stdout, watcher)
+    return _SelfTest(app, window, font_family, out if out is not None else sys.stdout, watcher, store)

@@ -66,9 +66,15 @@ def test_report_fails_without_the_thai_font_and_names_a_missing_icon(qapp, thai_
 # -- the password store and the country lookup (what the Windows smoke start asserts) ---------
 @pytest.mark.keyring_daemon
 def test_keyring_check_names_the_secret_service_the_app_would_use(secret_service):
-    check = self_test.keyring_check()
+    check = self_test.keyring_check(CredentialStore())  # as the composition root builds it
     assert check.reason is None
     assert check.line.endswith(": keyring.backends.SecretService.Keyring")
+
+
+def test_keyring_check_fails_when_the_run_has_no_password_store():
+    check = self_test.keyring_check(None)
+    assert check.line.endswith(": -")
+    assert check.reason is not None and check.reason.text("en").startswith("passwords cannot be kept")
 
 
 def test_keyring_check_fails_for_a_backend_that_is_not_the_systems_store():
