@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from PySide6.QtCore import QObject, Qt, Signal, SignalInstance, Slot
 
 from govmail_desktop.core.errors import AuthError, GovMailError
 from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection, prepare
-from govmail_desktop.sync.control import Backoff, CancelToken
+from govmail_desktop.sync.control import STABLE_CONNECTION, Backoff, CancelToken
 from govmail_desktop.sync.idle import IdleLoop
 
 log = logging.getLogger(__name__)
@@ -96,14 +97,15 @@ class IdleWatcher(QObject):
         while not self._stop.cancelled:
             conn: MailboxConnection | None = None
             needs_password = False
+            ready_at: list[float] = []
             self._resume.clear()
             try:
                 conn = prepare(self._connect())
                 reconnected = not first
 
                 # Called by this round's loop, so it binds this round's value.
-                def ready(reconnected: bool = reconnected) -> None:
-                    self._backoff.reset()
+                def ready(reconnected: bool = reconnected, ready_at: list[float] = ready_at) -> None:
+                    ready_at.append(time.monotonic())
                     self._emit(self._relay_watching, True)
                     if reconnected:  # mail may have arrived while we were away
                         self._emit(self._relay_changed, self.folder)
@@ -133,6 +135,10 @@ class IdleWatcher(QObject):
                         pass
             if self._stop.cancelled:
                 break
+            if ready_at and time.monotonic() - ready_at[0] >= STABLE_CONNECTION:
+                # It watched for a while: a fresh start of the delays. An IDLE the server ends at
+                # once must meet growing delays, not a reconnect every ``initial`` seconds for ever.
+                self._backoff.reset()
             self._emit(self._relay_watching, False)
             if needs_password:
                 self._resume.wait()

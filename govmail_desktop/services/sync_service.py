@@ -48,7 +48,7 @@ from govmail_desktop.store.message_rows import RowKey
 from govmail_desktop.store.op_queue import OfflineOpQueue
 from govmail_desktop.sync import offline
 from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection, prepare
-from govmail_desktop.sync.control import Backoff, CancelToken
+from govmail_desktop.sync.control import STABLE_CONNECTION, Backoff, CancelToken
 from govmail_desktop.sync.engine import sync_account
 from govmail_desktop.sync.folder_list import apply_chosen_folders, create_special_folder, sync_folder_list
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
@@ -78,9 +78,6 @@ PROGRESS_INTERVAL = 0.1
 INSERT_INTERVAL = 1.0
 #: Longest pause of the worker while the GUI thread applies announced rows and repaints.
 GUI_WAIT_MAX = 0.1
-#: A connection lost after this many seconds had worked: the reconnect delays start again from
-#: the shortest (a connection lost sooner, or one that never got an operation done, lets them grow).
-STABLE_CONNECTION = 30.0
 #: Interpreter lock handover interval while the service runs (see SyncService.start).
 GIL_SWITCH_INTERVAL = 0.001
 

@@ -35,6 +35,11 @@ class CancelToken:
         return self._event.wait(seconds)
 
 
+#: A connection lost after this many seconds had worked: the reconnect delays start again from
+#: the shortest (one lost sooner, or one that never got an operation done, lets them grow).
+STABLE_CONNECTION = 30.0
+
+
 @dataclass
 class Backoff:
     """Delays between reconnect attempts: exponential, capped, with jitter.

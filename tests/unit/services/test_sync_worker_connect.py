@@ -125,3 +125,29 @@ def test_a_connection_that_worked_long_enough_starts_the_delays_again(monkeypatc
         worker.stop()
         worker.join(10)
     assert backoff.delays[:4] == [0.01, 0.01, 0.01, 0.01]
+
+
+class DropsDuringIdle(FakeConnection):
+    """Takes the login, EXAMINE and IDLE, then loses the connection at once."""
+
+    def idle_wait(self, timeout: float) -> NoReturn:
+        self._break("dropped during IDLE")
+
+
+def test_idle_on_a_server_that_drops_every_idle_at_once_is_retried_ever_more_slowly():
+    """The IDLE watcher reset its delays as soon as IDLE was accepted: a server (or a
+    middlebox) that ends every IDLE at once was reconnected every 2 s for ever."""
+    from govmail_desktop.services.idle_watcher import IdleWatcher
+
+    server = FakeServer()
+    backoff = RecordingBackoff()
+    watcher = IdleWatcher(lambda: DropsDuringIdle(server), backoff=backoff, wake_every=0.01)
+    watcher.start()
+    try:
+        stop_waiting = time.monotonic() + 30
+        while len(backoff.delays) < 5 and time.monotonic() < stop_waiting:
+            time.sleep(0.05)
+    finally:
+        watcher.stop()
+        assert watcher.wait(10)
+    assert backoff.delays[:5] == [0.01, 0.02, 0.04, 0.08, 0.16]
