@@ -238,13 +238,15 @@ class _CheckedIMAPClient(IMAPClient):
 
 
 def _connection_lost(exc: BaseException) -> imaplib.IMAP4.abort | None:
-    """imaplib's "the connection ended" (``abort``: end of stream, socket error), also when
-    imapclient caught it and raised its own error (LoginError, CapabilityError) in its place."""
+    """imaplib's "the connection ended" (an ``abort`` saying ``socket error: EOF`` or
+    ``socket error: <OSError>``), also when imapclient caught it and raised its own error
+    (LoginError, CapabilityError) in its place. Other aborts (GovMail's own guards in
+    _CheckedIMAP4) are not a lost connection."""
     seen: BaseException | None = exc
     for _ in range(5):  # the chain is short; never follow a cycle
         if seen is None:
             return None
-        if isinstance(seen, imaplib.IMAP4.abort):
+        if isinstance(seen, imaplib.IMAP4.abort) and str(seen).startswith("socket error"):
             return seen
         seen = seen.__cause__ or seen.__context__
     return None
