@@ -33,6 +33,7 @@ from govmail_desktop.core.errors import Cancelled, ServerError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.mime import skeleton
 from govmail_desktop.mime.parse import MAX_PART_BYTES, decode_part_bytes
+from govmail_desktop.net.imap import bounds
 from govmail_desktop.net.imap.bodystructure import BodyPart, BodyStructureError, parse_bodystructure
 from govmail_desktop.net.imap.fetch import FetchedMessage
 from govmail_desktop.net.imap.grammar import ParseError
@@ -95,11 +96,19 @@ def _fetch_one(
     rows the connection could not read is appended to ``unreadable``)."""
     found: FetchedMessage | None = None
     skipped = 0
+    kept = 0  # section bytes merged so far
     with contextlib.closing(conn.fetch_stream(str(uid), items)) as stream:
         for batch in stream:
             skipped += batch.skipped
             for message in batch.messages:
                 if message.uid == uid:
+                    size = sum(len(value) for value in (message.sections or {}).values() if value)
+                    if found is not None and kept + size > bounds.MAX_LITERAL:
+                        # More rows for this message than one answer may carry: a hostile
+                        # server repeating it with other sections. Not kept.
+                        skipped += 1
+                        continue
+                    kept += size
                     found = message if found is None else _merge(found, message)
     if unreadable is not None:
         unreadable.append(skipped)

@@ -83,6 +83,18 @@ class _FloodSender:
             pass
 
 
+def _send_reply(io: LineSocket, reply: bytes, tag: bytes) -> None:
+    """``reply`` with each ``<TAG>`` sent as ``tag``, without copying it (the fake runs in the
+    test's process: a copy of a big reply would count in the client's memory figures)."""
+    view = memoryview(reply)
+    start = 0
+    while (found := reply.find(b"<TAG>", start)) >= 0:
+        io.sock.sendall(view[start:found])
+        io.sock.sendall(tag)
+        start = found + len(b"<TAG>")
+    io.sock.sendall(view[start:])
+
+
 class HostileImapServer(FakeServer):
     """IMAP over implicit TLS (993 style) that floods at ``attack_at``.
 
@@ -153,7 +165,7 @@ class HostileImapServer(FakeServer):
             name = command.decode("ascii", "replace")
             self.commands.append(name)
             if name in self.replies and name != self.attack_at:
-                io.send(self.replies[name].replace(b"<TAG>", tag))
+                _send_reply(io, self.replies[name], tag)
                 continue
             if self.attack_at and name == self.attack_at:
                 if self.skip <= 0:

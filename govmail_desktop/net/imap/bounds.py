@@ -33,6 +33,10 @@ MAX_FOLDERS = 100_000
 RETAINED_BASE = 32 * 1024 * 1024
 RETAINED_PER_MESSAGE = 128
 RETAINED_PER_FOLDER = 512
+#: Literal bytes of the FETCH rows one batch of a stream gathers before it is handed on
+#: (whatever the batch's row count): rows with big literals, asked for or not, are not
+#: held by the thousand.
+FETCH_BATCH_BYTES = 32 * 1024 * 1024
 #: Parenthesis levels of one response the tokenizer follows (a BODYSTRUCTURE at its own
 #: limit of 32 nested parts needs under 40); deeper is outside what a server sends: the
 #: row is refused as unreadable before the nesting costs memory (a 16 MB line of "("

@@ -710,6 +710,7 @@ class ImapWire:
         rows: list[Any] = []
         skipped = 0
         logged = False
+        held = 0  # literal bytes of the rows in ``batch`` (a batch is handed on early past the bound)
         reader = self.reader
         while True:
             try:
@@ -728,6 +729,7 @@ class ImapWire:
                 if line[:2] == b"* " and b" FETCH (" in line[:32]:
                     try:
                         batch.append(parse_fetch(line, literals))
+                        held += sum(map(len, literals))
                     except (ParseError, ValueError, IndexError, TypeError) as exc:
                         skipped += 1
                         if not logged:  # once per FETCH: a server answers its rows alike
@@ -754,11 +756,12 @@ class ImapWire:
                 if batch or skipped or rows:
                     yield FetchBatch(batch, skipped, rows)
                 return
-            if len(batch) + len(rows) >= batch_size:
+            if len(batch) + len(rows) >= batch_size or held >= bounds.FETCH_BATCH_BYTES:
                 yield FetchBatch(batch, skipped, rows)
                 batch = []
                 rows = []
                 skipped = 0
+                held = 0
 
     def fetch(self, uid_set: str, items: str, **kwargs: Any) -> list[FetchedMessage]:
         """Whole FETCH into one list (small sets)."""

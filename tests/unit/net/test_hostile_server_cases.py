@@ -198,3 +198,26 @@ def test_uid_sets_are_checked_without_expanding():
     for bad in (b"", b"1,,2", b"1:", b"*", b"4294967296"):
         with pytest.raises(ParseError):
             check_uid_set(bad)
+
+
+def test_rows_repeating_one_message_with_more_sections_are_not_merged_without_bound(certs, policy, monkeypatch):
+    """The preview's part fetch merges the rows of its UID (servers may split an answer); a
+    server repeating the message with other sections is kept to what one answer may carry
+    (MAX_LITERAL, scaled down here to 1 MiB: 40 rows of 256 KiB used to be merged whole)."""
+    from govmail_desktop.sync.part_fetch import _fetch_one
+    from tests.servers.fake_hostile import HostileImapServer
+    from tests.servers.hostile_cases import _wire
+
+    monkeypatch.setattr(bounds, "MAX_LITERAL", 1 * MB)
+    quarter = b"x" * (MB // 4)
+    head = b"* 1 FETCH (UID 5 BODY[%d] {%d}\r\n"
+    rows = b"".join(head % (n, len(quarter)) + quarter + b")\r\n" for n in range(1, 41))
+    with HostileImapServer(certs.server, replies={"UID FETCH": rows + b"<TAG> OK done\r\n"}) as server:
+        wire = _wire(server, policy)
+        wire.select("INBOX")
+        unreadable: list[int] = []
+        message = _fetch_one(wire, 5, "UID BODY.PEEK[1]", unreadable)
+        wire.close()
+    assert message is not None and message.sections is not None
+    assert sum(map(len, message.sections.values())) <= bounds.MAX_LITERAL
+    assert "BODY[1]" in message.sections and unreadable == [36]
