@@ -152,12 +152,35 @@ KEYRING_CLASSES = {"SecretServiceSession"}
 MARKS = ("mark.servers", "mark.keyring_daemon")
 
 
-def unmarked_server_starts(source: str) -> list[str]:
+def _fixtures(tree: ast.AST) -> dict[str, set[str]]:
+    """Fixture name -> the fixtures it asks for."""
+    return {
+        node.name: {arg.arg for arg in node.args.args}
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and any("fixture" in ast.unparse(d) for d in node.decorator_list)
+    }
+
+
+def marked_fixtures(sources: list[str]) -> set[str]:
+    """The marked fixtures and every fixture in ``sources`` that uses one, however deep."""
+    uses: dict[str, set[str]] = {}
+    for source in sources:
+        for name, args in _fixtures(ast.parse(source)).items():
+            uses.setdefault(name, set()).update(args)
+    marked = set(suite_markers.SERVER_FIXTURES | suite_markers.KEYRING_FIXTURES)
+    while grown := {name for name, args in uses.items() if name not in marked and args & marked}:
+        marked |= grown
+    return marked
+
+
+def unmarked_server_starts(source: str, marked: set[str] | None = None) -> list[str]:
     """Fixtures and tests in ``source`` that construct a server but would not get the
     ``servers``/``keyring_daemon`` marker: a fixture that is not one of the marked fixtures
-    and uses none; a test without the marker (its own or the module's) that uses none."""
+    and uses none (``marked``: by default those of ``source`` alone); a test without the
+    marker (its own or the module's) that uses none."""
     tree = ast.parse(source)
-    known = suite_markers.SERVER_FIXTURES | suite_markers.KEYRING_FIXTURES
+    known = marked if marked is not None else marked_fixtures([source])
     module_marked = any(
         isinstance(node, ast.Assign) and any(ast.unparse(t) == "pytestmark" for t in node.targets)
         and any(mark in ast.unparse(node.value) for mark in MARKS)
@@ -186,10 +209,12 @@ def unmarked_server_starts(source: str) -> list[str]:
 
 
 def test_every_fixture_or_test_starting_a_server_is_marked():
+    sources = {path: path.read_text(encoding="utf-8") for path in sorted((ROOT / "tests").rglob("*.py"))}
+    marked = marked_fixtures(list(sources.values()))
     found = {
         str(path.relative_to(ROOT)): names
-        for path in sorted((ROOT / "tests").rglob("*.py"))
-        if (names := unmarked_server_starts(path.read_text(encoding="utf-8")))
+        for path, source in sources.items()
+        if (names := unmarked_server_starts(source, marked))
     }
     assert found == {}, (
         "fixtures: add them to SERVER_FIXTURES or KEYRING_FIXTURES in tests/suite_markers.py; "
@@ -213,6 +238,14 @@ def test_planted_unmarked_server_starts_are_found():
         @pytest.fixture
         def on_top(dovecot):  # uses a marked fixture: its tests are marked already
             return DovecotServer(certs=None)
+
+        @pytest.fixture
+        def big_inbox(fresh_dovecot):
+            return fresh_dovecot()
+
+        @pytest.fixture
+        def deeper(big_inbox):  # through another fixture: marked too
+            return SmtpSubmissionServer(big_inbox)
 
         def test_own_dovecot(certs):
             DovecotServer(certs=certs).start()
