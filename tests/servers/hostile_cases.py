@@ -252,6 +252,15 @@ _CASES = [
         ),
     ),
     HostileCase(
+        "imap-greeting-endless-line", _LINE + " (imaplib while connecting: its own line limit)",
+        "server-too-much-data", 32 * MB,
+        imap_wire_case(_noop, attack_at="GREETING", flood=Flood(head=b"* OK ", unit=b"X" * 65536)),
+    ),
+    HostileCase(
+        "imap-greeting-flood", "untagged responses while connecting, before login", "server-too-much-data", 32 * MB,
+        imap_wire_case(_noop, attack_at="GREETING", flood=Flood(unit=b"* OK hello\r\n")),
+    ),
+    HostileCase(
         "imap-endless-line", _LINE, "server-too-much-data", 4 * 16 * MB + 32 * MB,
         imap_wire_case(_noop, attack_at="NOOP", flood=Flood(head=b"* OK ", unit=b"X" * 65536)),
     ),
@@ -372,6 +381,10 @@ _CASES = [
         "smtp-starttls-injection", "bytes after the 220 to STARTTLS discarded; EHLO asked again over TLS",
         CONTINUED, 32 * MB,
         smtp_case(starttls=True, inject_after_starttls=b"250-INJECTED\r\n250 AUTH PLAIN LOGIN\r\n235 2.7.0 ok\r\n"),
+    ),
+    HostileCase(
+        "smtp-greeting-flood", "SMTP_MAX_REPLY_LINES 1,000 lines per reply", "server-too-much-data", 32 * MB,
+        smtp_case(attack_at="GREETING", flood=Flood(unit=b"220-hello\r\n")),
     ),
     HostileCase(
         "smtp-endless-multiline-reply", "SMTP_MAX_REPLY_LINES 1,000 lines per reply, SMTP_MAX_LINE 8 KiB",
