@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject, Signal
 from govmail_desktop.core.accounts import Account
 from govmail_desktop.core.compose import Draft, DraftAttachment, MessageRef
 from govmail_desktop.core.entities import SpecialUse
-from govmail_desktop.core.errors import GovMailError, PasswordNeeded
+from govmail_desktop.core.errors import GovMailError, PasswordNeeded, StorageError
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.policy.attachments import AttachmentRules
@@ -55,6 +55,9 @@ _FINISHED_KEPT = 200
 #: within that time needs no new connection, TLS handshake and AUTH. Then it is closed
 #: cleanly (QUIT, LOGOUT) — also when the account goes offline or the app quits.
 KEEP_OPEN_FOR = 30.0
+#: Seconds the outbox waits after this computer's disk refused a write (full, read-only)
+#: before it tries again by itself; Send, Try again and going online try at once.
+STORAGE_RETRY = 60.0
 
 MSG_ALREADY_SENT = QT_TRANSLATE_NOOP(
     "Outbox", "“{subject}” was not deleted: it had already been sent. Its copy goes to the Sent folder as usual."
@@ -81,6 +84,10 @@ class OutboxService(QObject):
     #: Delete / Remove reached a message the worker had meanwhile sent or begun to send: it was
     #: not removed (it finishes as usual). Entry id and the text for the user (a Msg).
     discardRefused = Signal(str, object)
+    #: This computer's disk refused a write (full, read-only) while messages were to leave: a
+    #: StorageError for the user. Nothing of them left; they wait and are tried again after
+    #: ``storage_retry`` seconds. Told once until a run gets through again.
+    storageFailed = Signal(object)
 
     def __init__(
         self,
@@ -94,6 +101,7 @@ class OutboxService(QObject):
         steps: Callable[[str, str], None] | None = None,
         clock: Callable[[], float] = time.time,
         keep_open_for: float = KEEP_OPEN_FOR,
+        storage_retry: float = STORAGE_RETRY,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -106,6 +114,10 @@ class OutboxService(QObject):
         self._clock = clock
         self._online = online
         self._keep_open_for = keep_open_for
+        self._storage_retry = storage_retry
+        #: When (time.monotonic) to try again after the disk refused a write; None: it did not.
+        self._storage_until: float | None = None
+        self._storage_told = False
         #: When (time.monotonic) the kept connections are closed; None: none kept.
         self._close_at: float | None = None
         self._jobs: deque[Callable[[], None]] = deque()
@@ -243,12 +255,16 @@ class OutboxService(QObject):
             return False
         if self._send_wanted or self._settle_wanted:
             return True
+        if self._storage_until is not None:
+            return time.monotonic() >= self._storage_until
         nxt = self.pipeline.next_due_at()
         return nxt is not None and nxt <= self._clock()
 
     def _wait_time(self) -> float | None:
         waits = [] if self._close_at is None else [self._close_at - time.monotonic()]
-        if self._online:
+        if self._online and self._storage_until is not None:
+            waits.append(self._storage_until - time.monotonic())
+        elif self._online:
             nxt = self.pipeline.next_due_at()
             if nxt is not None:
                 waits.append(nxt - self._clock())
@@ -256,12 +272,25 @@ class OutboxService(QObject):
 
     def _send_now(self) -> None:
         self._send_wanted = False
+        if self._storage_until is not None:
+            # The disk refused a write last time: a message may have been left "sending" on
+            # disk (never handed over: see Sender.run); recovered as at a start.
+            self._storage_until = None
+            try:
+                self.store.recover()
+            except StorageError as err:
+                self._storage_refused(err)
+                return
         if self._settle_wanted:
             self._settle_wanted = False
             self.pipeline.settle_unknown(self._changed)
         subjects = {e.entry_id: e.subject for e in self.entries()}
         keep = self._keep_open_for > 0
         report = self.pipeline.run(self._cancel, self._changed, keep_open=keep)
+        if report.storage is not None:
+            self._storage_refused(report.storage)
+        else:
+            self._storage_told = False
         self._close_at = time.monotonic() + self._keep_open_for if keep and self.pipeline.connected else None
         for entry_id in report.done:
             self._finished[entry_id] = subjects.get(entry_id, "")
@@ -272,6 +301,13 @@ class OutboxService(QObject):
             entry = next((e for e in self.entries() if e.entry_id == entry_id), None)
             if entry is not None and entry.overdue is not None:
                 self.overdue.emit(entry_id, entry.overdue)
+
+    def _storage_refused(self, error: GovMailError) -> None:
+        """The disk refused a write: wait ``storage_retry`` seconds; tell the user once."""
+        self._storage_until = time.monotonic() + self._storage_retry
+        if not self._storage_told:
+            self._storage_told = True
+            self.storageFailed.emit(error)
 
     def _recover(self) -> None:
         self.store.recover()

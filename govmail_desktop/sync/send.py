@@ -57,6 +57,7 @@ from govmail_desktop.core.errors import (
     GovMailError,
     InternationalAddressUnsupported,
     NetworkError,
+    StorageError,
 )
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.mime.build import BuiltMessage, build_message
@@ -100,6 +101,9 @@ STEP_ACCEPTED = "accepted"  # the 250 is recorded
 
 #: Seconds a closing connection waits for the server's answer to QUIT.
 GOODBYE_TIMEOUT = 3.0
+#: StorageError codes that mean this computer's disk refuses every write for now (not one
+#: damaged entry): a run stops at the first and the outbox waits for room.
+DISK_REFUSED = frozenset({"disk-full", "read-only"})
 #: Seconds before the n-th retry of a temporary failure (then the last one, again and again).
 BACKOFF = (15.0, 60.0, 300.0, 900.0, 1800.0)
 #: A message still not sent this long after Send (4 hours) is flagged ``overdue`` and the
@@ -376,6 +380,18 @@ class Sender:
                     break
                 try:
                     self.process(entry.entry_id, report, changed)
+                except StorageError as exc:
+                    if exc.code not in DISK_REFUSED:
+                        self._program_error(entry.entry_id, exc, report, changed)
+                        continue
+                    # The disk, not the message: the next write would fail as well. Nothing
+                    # could be recorded, so nothing goes on (a message is handed to the
+                    # server only after its state is on disk): stop until there is room.
+                    self._drop_smtp()
+                    log.warning("Outbox %s: this computer's disk refused a write; sending waits (%s)",
+                                entry.entry_id, exc.detail)
+                    report.storage = exc
+                    break
                 except Exception as exc:  # noqa: BLE001 - a bug: recorded on the entry; the next one goes on
                     self._program_error(entry.entry_id, exc, report, changed)
         except BaseException:

@@ -50,6 +50,9 @@ class SendReport:
     settled: list[str] = field(default_factory=list)
     #: Entries that became ``overdue`` in this run (each is named once, ever).
     overdue: list[str] = field(default_factory=list)
+    #: The run stopped because this computer's disk refused a write (full, read-only): a
+    #: StorageError for the user; nothing of the entry it was working on had left.
+    storage: GovMailError | None = None
 
 
 class Filing:

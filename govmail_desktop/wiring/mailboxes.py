@@ -234,6 +234,7 @@ class Mailboxes:
         outbox.countChanged.connect(mailbox.models.folder_model.set_outbox_count)
         outbox.countChanged.connect(self._show_outbox_count)
         outbox.submitFailed.connect(lambda _draft_id, error: self.bridge.report_error(error))
+        outbox.storageFailed.connect(self.bridge.report_error)  # disk full / read-only: sending waits
         outbox.start()
         return outbox
 

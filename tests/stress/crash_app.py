@@ -6,6 +6,7 @@ password held for the session, the loopback test policy) on ``GOVMAIL_HOME=<home
 prints on stdout:
 
 * ``READY`` once the main window is shown (the start reached its first window);
+* ``MESSAGE <level> <text>`` for each message the window is given (the message bridge);
 * with ``"work": true``, a workload on a timer of the GUI thread, through the app's own
   services: a draft autosaved again and again (``DraftsService.autosave``; ``DRAFT <id> <n>``
   once version ``n`` is on disk, told by the service's ``saved``) and new messages handed to
@@ -47,6 +48,8 @@ def main(config_path: str) -> int:
     tag = str(config["tag"])
 
     def shown(ctx: AppContext) -> None:
+        # What the window is told (status / notification), one line each: the disk-full tests.
+        ctx.bridge.message.connect(lambda level, text: print(f"MESSAGE {level} {text}", flush=True))
         print("READY", flush=True)
         if config.get("work"):
             _Workload(ctx, rng, tag, str(config["to"]), float(config.get("interval", 0.15))).start()
@@ -57,7 +60,7 @@ def main(config_path: str) -> int:
         on_window_shown=shown,
         setup_wizard_launcher=lambda parent: None,
     )
-    return int(app.main(["--lang", "en"], overrides) or 0)
+    return int(app.main(["--lang", str(config.get("lang", "en"))], overrides) or 0)
 
 
 class _Workload:

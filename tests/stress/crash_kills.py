@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import email
 import json
+import logging
 import os
 import queue
 import random
@@ -98,11 +99,11 @@ def fill_inbox(server: DovecotServer, user: str, count: int) -> None:
 class _App:
     """One run of the real app; its stdout read line by line."""
 
-    def __init__(self, config: Path) -> None:
+    def __init__(self, config: Path, prefix: tuple[str, ...] = ()) -> None:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.stress.crash_app", str(config)], cwd=ROOT, env=env,
+            [*prefix, sys.executable, "-m", "tests.stress.crash_app", str(config)], cwd=ROOT, env=env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
         )
         self.lines: queue.Queue[str] = queue.Queue()
@@ -182,7 +183,7 @@ class CrashRig:
     def outbox(self) -> OutboxStore:
         return OutboxStore(self.account_dir / "outbox")
 
-    def _config(self, work: bool) -> Path:
+    def _config(self, work: bool, **extra: Any) -> Path:
         facts = {
             "address": "alice@demo.go.th", "display_name": "อลิสา ศรีสุข", "login": "alice",
             "password": self.dovecot.users["alice"],
@@ -193,7 +194,7 @@ class CrashRig:
         path = self.workdir / f"run-{self.rounds}.json"
         path.write_text(json.dumps({
             "home": str(self.home), "facts": facts, "seed": f"{self.seed}:{self.rounds}", "work": work,
-            "tag": f"{self.tag}r{self.rounds}", "to": "บ็อบ <bob@localhost>",
+            "tag": f"{self.tag}r{self.rounds}", "to": "บ็อบ <bob@localhost>", **extra,
         }, ensure_ascii=False), encoding="utf-8")
         self.rounds += 1
         return path
@@ -247,6 +248,17 @@ class CrashRig:
         path = self.account_dir / "cache.sqlite3"
         if not path.exists():
             return None
+        if str(path).startswith("/proc/"):
+            # Seen through another mount namespace (/proc/<pid>/root): SQLite resolves that link
+            # to this namespace's file, so a copy of the database and its WAL is read instead.
+            snapshot = self.workdir / "snapshot"
+            snapshot.mkdir(exist_ok=True)
+            for suffix in ("", "-wal"):
+                target = snapshot / f"cache.sqlite3{suffix}"
+                target.unlink(missing_ok=True)
+                if Path(f"{path}{suffix}").exists():
+                    shutil.copyfile(f"{path}{suffix}", target)
+            path = snapshot / "cache.sqlite3"
         try:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
             try:
@@ -340,6 +352,10 @@ class CrashRig:
             app.stop()
         self.check_recorded(lines)
 
+    def start(self, *, work: bool = False, prefix: tuple[str, ...] = (), **extra: Any) -> _App:
+        """The real app started on this rig's profile (``prefix``: e.g. ``unshare …``)."""
+        return _App(self._config(work, **extra), prefix)
+
     def settle(self) -> None:
         """One more start without a workload: the cache syncs, the outbox sends what waits."""
         app = _App(self._config(work=False))
@@ -432,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--messages", type=int, default=3000)
     args = parser.parse_args(argv)
+    # aiosmtpd logs each session a killed app left half-way (a reset TLS handshake): expected here.
+    logging.getLogger("mail.log").setLevel(logging.CRITICAL)
     started = time.monotonic()
     result = run_kill_rounds(args.rounds, args.seed, messages=args.messages)
     problems = result.pop("problems")
