@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import threading
+import time
 from dataclasses import dataclass
 
 from tests.servers.certs import CertFiles
@@ -223,11 +224,14 @@ class HostileSmtpServer(FakeServer):
         cap: int = DEFAULT_CAP,
         host: str = "127.0.0.1",
         inject_after_starttls: bytes = b"",
+        inject_separately: bool = False,
     ) -> None:
         self.attack_at = attack_at.upper()
         self.flood = flood
         #: Plaintext sent in the same packet as the STARTTLS "220 go ahead" (the injection attack).
         self.inject_after_starttls = inject_after_starttls
+        #: Send the injection in its own packet, after the client has begun its TLS handshake.
+        self.inject_separately = inject_separately
         self.flooder = _FloodSender(cap)
         super().__init__(host=host, tls_context=cert.server_context(), implicit_tls=implicit_tls)
 
@@ -258,7 +262,12 @@ class HostileSmtpServer(FakeServer):
                 extensions.append(b"AUTH PLAIN" if tls else b"STARTTLS")
                 io.send(b"".join(b"250-" + e + b"\r\n" for e in extensions[:-1]) + b"250 " + extensions[-1] + b"\r\n")
             elif verb == b"STARTTLS" and not tls:
-                io.send(b"220 go ahead\r\n" + self.inject_after_starttls)
+                if self.inject_separately:
+                    io.send(b"220 go ahead\r\n")
+                    time.sleep(0.2)  # the client's ClientHello is on its way
+                    io.send(self.inject_after_starttls)
+                else:
+                    io.send(b"220 go ahead\r\n" + self.inject_after_starttls)
                 io = LineSocket(self.start_tls(io.sock))
                 tls = True
             elif verb == b"AUTH":

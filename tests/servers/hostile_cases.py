@@ -387,6 +387,12 @@ _CASES = [
         smtp_case(attack_at="GREETING", flood=Flood(unit=b"220-hello\r\n")),
     ),
     HostileCase(
+        # The injection arrives after the client began TLS: the handshake fails, nothing is sent.
+        "smtp-starttls-injection-separate-packet", "TLS handshake: plaintext where the server's hello belongs",
+        "tls-required", 32 * MB,
+        smtp_case(starttls=True, inject_after_starttls=b"235 2.7.0 ok\r\n", inject_separately=True),
+    ),
+    HostileCase(
         "smtp-endless-multiline-reply", "SMTP_MAX_REPLY_LINES 1,000 lines per reply, SMTP_MAX_LINE 8 KiB",
         "server-too-much-data", 32 * MB, smtp_case(attack_at="EHLO", flood=Flood(unit=b"250-PIPELINING\r\n")),
     ),
