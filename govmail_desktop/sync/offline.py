@@ -256,15 +256,16 @@ def roll_back(conn: MailboxConnection, cache: MailCache, op: PendingOp, listener
     try:
         if op.kind is OpKind.FLAGS:
             changes: dict[int, frozenset[str]] = {}
+            # Only the action's messages: rows for other UIDs (a hostile or broken server) are not shown.
             with contextlib.closing(conn.fetch_stream(uid_set, convert.FLAG_ITEMS)) as stream:
                 for batch in stream:
-                    changes.update(convert.flags_of(batch.messages))
+                    changes.update((uid, f) for uid, f in convert.flags_of(batch.messages).items() if uid in op.uids)
             show_server_state(cache, op, listener, flags=changes)
         else:
             summaries: list[MessageSummary] = []
             with contextlib.closing(conn.fetch_stream(uid_set, convert.SUMMARY_ITEMS)) as stream:
                 for batch in stream:
-                    summaries.extend(convert.summaries_of(batch.messages))
+                    summaries.extend(s for s in convert.summaries_of(batch.messages) if s.uid in op.uids)
             show_server_state(cache, op, listener, summaries=summaries)
     except GovMailError as exc:
         # The next folder sync puts things right; say so in the log only.

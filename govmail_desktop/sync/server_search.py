@@ -98,8 +98,10 @@ def _fetch_headers(conn: MailboxConnection, uids: list[int], cancel: CancelToken
     for start in range(0, len(uids), FETCH_BATCH):
         cancel.check()
         chunk = uids[start:start + FETCH_BATCH]
+        wanted = set(chunk)  # rows for other UIDs (a hostile or broken server) are not results
         with contextlib.closing(conn.fetch_stream(format_sequence_set(chunk), convert.SUMMARY_ITEMS)) as stream:
             for batch in stream:
                 for summary in convert.summaries_of(batch.messages, memo):
-                    out[summary.uid] = summary
+                    if summary.uid in wanted:
+                        out[summary.uid] = summary
     return out
