@@ -270,6 +270,7 @@ def test_comparable_text_keeps_what_a_pdf_reader_must_find():
     assert comparable("ที่") != comparable("ที")  # a lost tone mark is still a difference
 
 
+@pytest.mark.linux_only  # pdftotext (poppler-utils, installed by make test)
 def test_pdf_export_of_a_thai_message_holds_the_thai_text(windows, qtbot, tmp_path):
     m = windows()
     double_click(m, UID)

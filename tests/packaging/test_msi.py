@@ -29,6 +29,10 @@ import govmail_desktop
 from govmail_desktop.policy import registry, sources, templates, winsec
 from tools import build_msi, msi_policy, wix_files
 
+# wixl, msibuild and msiinfo are Debian's msitools: the Windows workflow runs this module in its
+# Debian 12 "msi" job, over the bundle its Windows job built.
+pytestmark = pytest.mark.linux_only
+
 ROOT = Path(__file__).resolve().parents[2]
 REAL_BUNDLE = ROOT / "build" / "bundle" / "govmail-desktop"
 UPGRADE_CODE = "{8E6C9A52-3D1F-4B7A-9C2E-5F0A7D4B6E31}"
