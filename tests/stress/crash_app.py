@@ -7,6 +7,7 @@ prints on stdout:
 
 * ``READY`` once the main window is shown (the start reached its first window);
 * ``MESSAGE <level> <text>`` for each message the window is given (the message bridge);
+* ``SYNC <done> <total>`` while the account's sync reports progress, ``SYNC idle`` when it ends;
 * with ``"work": true``, a workload on a timer of the GUI thread, through the app's own
   services: a draft autosaved again and again (``DraftsService.autosave``; ``DRAFT <id> <n>``
   once version ``n`` is on disk, told by the service's ``saved``) and new messages handed to
@@ -50,6 +51,10 @@ def main(config_path: str) -> int:
     def shown(ctx: AppContext) -> None:
         # What the window is told (status / notification), one line each: the disk-full tests.
         ctx.bridge.message.connect(lambda level, text: print(f"MESSAGE {level} {text}", flush=True))
+        # The sync's progress: "SYNC <done> <total>" while it works, "SYNC idle" when it ends.
+        for mailbox in ctx.mailboxes.accounts if ctx.mailboxes is not None else ():
+            mailbox.service.progress_changed.connect(
+                lambda text, done, total: print(f"SYNC {done} {total}" if text else "SYNC idle", flush=True))
         print("READY", flush=True)
         if config.get("work"):
             _Workload(ctx, rng, tag, str(config["to"]), float(config.get("interval", 0.15))).start()

@@ -69,6 +69,7 @@ class KillStats:
     inconsistent: int = 0
     failed_starts: int = 0
     rebuilt: int = 0
+    kills_during_sync: int = 0  # killed after the sync reported progress and before it ended
     queued: int = 0  # messages the outbox said it held before a kill
     drafts_saved: int = 0  # draft versions the app said were on disk before a kill
     delivered: int = 0
@@ -79,7 +80,8 @@ class KillStats:
         mean = sum(self.kill_seconds) / len(self.kill_seconds) if self.kill_seconds else 0.0
         return {"kills": self.kills, "lost": self.lost, "duplicated": self.duplicated,
                 "inconsistent": self.inconsistent, "failed_starts": self.failed_starts,
-                "rebuilt": self.rebuilt, "queued": self.queued, "drafts_saved": self.drafts_saved,
+                "rebuilt": self.rebuilt, "kills_during_sync": self.kills_during_sync, "queued": self.queued,
+                "drafts_saved": self.drafts_saved,
                 "delivered": self.delivered, "seconds_per_kill": round(mean, 2),
                 "problems": list(self.problems)}
 
@@ -141,6 +143,18 @@ class _App:
                 continue
             self.seen.append(line)
             if line == wanted:
+                return True
+        return False
+
+    def wait_for_prefix(self, prefix: str, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                line = self.lines.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            self.seen.append(line)
+            if line.startswith(prefix):
                 return True
         return False
 
@@ -339,14 +353,19 @@ class CrashRig:
                 self.stats.failed_starts += 1
                 self.stats.problems.append(f"no first window (rc {app.proc.poll()}): {app.errors[-5:]}")
                 return
-            if rng.random() < 0.5:  # killed during the sync
-                time.sleep(rng.uniform(0.0, 2.0))
+            first = self.rounds == 1  # the first start syncs the whole folder: killed during it
+            if rng.random() < 0.5 or first:  # killed during the sync: once it reports progress
+                app.wait_for_prefix("SYNC ", 5.0)
+                time.sleep(rng.uniform(0.0, 0.2 if first else 0.6))
             else:  # the sync settled: killed while drafts and the outbox are written
                 if not self.wait_consistent(app):
                     self.stats.inconsistent += 1
                 time.sleep(rng.uniform(0.0, 1.5))
             lines = app.kill()
             self.stats.kills += 1
+            syncing = [line for line in lines if line.startswith("SYNC ")]
+            if syncing and syncing[-1] != "SYNC idle":
+                self.stats.kills_during_sync += 1
             self.stats.kill_seconds.append(time.monotonic() - app.started)
         finally:
             app.stop()
