@@ -991,6 +991,10 @@
             <translation>สถานะ: ไม่ถูกต้อง — โปรแกรมจะไม่เชื่อมต่อเซิร์ฟเวอร์ใดจนกว่าจะแก้ไขปัญหาต่อไปนี้:</translation>
         </message>
         <message>
+            <source>Ignored, not applied (the policy in force does not change):</source>
+            <translation>ค่าที่ไม่นำมาใช้ (นโยบายที่ใช้อยู่ไม่เปลี่ยนแปลง):</translation>
+        </message>
+        <message>
             <source>Policy source: {sources}</source>
             <translation>ที่มาของนโยบาย: {sources}</translation>
         </message>
@@ -1955,6 +1959,14 @@
             <source>The password could not be read from the password store (keyring).</source>
             <translation>ไม่สามารถอ่านรหัสผ่านจากที่เก็บรหัสผ่าน (keyring) ได้</translation>
         </message>
+        <message>
+            <source>The password is too long for Windows Credential Manager ({size} bytes; it keeps at most {limit} bytes, about {chars} characters).</source>
+            <translation>รหัสผ่านยาวเกินกว่าที่ Windows Credential Manager จะเก็บได้ ({size} ไบต์ เก็บได้ไม่เกิน {limit} ไบต์ หรือประมาณ {chars} ตัวอักษร)</translation>
+        </message>
+        <message>
+            <source>Please use a shorter password, or enter it each session instead; it will not be saved.</source>
+            <translation>โปรดใช้รหัสผ่านที่สั้นลง หรือกรอกรหัสผ่านทุกครั้งที่เปิดโปรแกรมแทน โดยรหัสผ่านจะไม่ถูกบันทึก</translation>
+        </message>
     </context>
     <context>
         <name>DraftRecoveryDialog</name>
@@ -2186,7 +2198,7 @@
         <name>Files</name>
         <message>
             <source>The folder “{folder}” cannot be written to.</source>
-            <extracomment>An extension longer than this (bytes, with the dot) is treated as part of the name. Collisions numbered at most up to this before giving up. Windows device names: a file named so (with any extension, trailing spaces ignored) is the device, not a file. Characters Windows refuses in a name, plus both path separators. Unicode categories dropped: control (C0, C1, NUL), format (bidi overrides and isolates, zero-width characters, BOM), surrogates, unassigned. Thai vowels written before their consonant: a name is not cut right after one.</extracomment>
+            <extracomment>An extension longer than this (bytes, with the dot) is treated as part of the name. Collisions numbered at most up to this before giving up. Windows device names: a file named so (with any extension, trailing spaces ignored) is the device, not a file. Characters Windows refuses in a name, plus both path separators. Unicode categories dropped: control (C0, C1, NUL), format (bidi overrides and isolates, zero-width characters, BOM), surrogates, unassigned. Thai vowels written before their consonant: a name is not cut right after one. ':' and the characters NFKC folds to it (full width U+FF1A, small U+FE55, vertical U+FE13): NTFS reads ``name:stream`` as a stream of the file ``name``. '/' and '\' and the characters NFKC folds to them: what ends a folder part of a name.</extracomment>
             <translation>บันทึกลงโฟลเดอร์ “{folder}” ไม่ได้</translation>
         </message>
         <message>
@@ -4327,6 +4339,10 @@
             <translation>ไม่สามารถอ่านคีย์รีจิสทรีได้: {reason}</translation>
         </message>
         <message>
+            <source>ignored: {value} is in the user's policy (HKCU), but this key may be set only for the whole machine (HKLM or the machine policy file)</source>
+            <translation>ไม่นำมาใช้: {value} อยู่ในนโยบายของผู้ใช้ (HKCU) แต่คีย์นี้กำหนดได้เฉพาะสำหรับทั้งเครื่องเท่านั้น (HKLM หรือไฟล์นโยบายของเครื่อง)</translation>
+        </message>
+        <message>
             <source>“{value}” uses {variable}, which is not a system folder; a REG_EXPAND_SZ value may use only {known}</source>
             <translation>“{value}” ใช้ {variable} ซึ่งไม่ใช่โฟลเดอร์ของระบบ ค่าชนิด REG_EXPAND_SZ ใช้ได้เฉพาะ {known}</translation>
         </message>
@@ -4477,6 +4493,22 @@
         <message>
             <source>the address {address} is not on a domain the policy allows for accounts.</source>
             <translation>ที่อยู่ {address} ไม่อยู่ในโดเมนที่นโยบายอนุญาตให้ตั้งเป็นบัญชี</translation>
+        </message>
+        <message>
+            <source>Your IT staff updated the agency's mail policy; the new rules apply now.</source>
+            <translation>เจ้าหน้าที่ไอทีได้ปรับปรุงนโยบายจดหมายของหน่วยงานแล้ว กฎใหม่มีผลทันที</translation>
+        </message>
+        <message>
+            <source>Your IT staff updated the agency's mail policy; the new rules apply now, except these, which apply after GovMail is restarted: {keys}</source>
+            <translation>เจ้าหน้าที่ไอทีได้ปรับปรุงนโยบายจดหมายของหน่วยงานแล้ว กฎใหม่มีผลทันที ยกเว้นค่าต่อไปนี้ซึ่งจะมีผลเมื่อเริ่ม GovMail ใหม่: {keys}</translation>
+        </message>
+        <message>
+            <source>Your IT staff fixed the agency's mail policy. Please restart GovMail to connect again.</source>
+            <translation>เจ้าหน้าที่ไอทีได้แก้ไขนโยบายจดหมายของหน่วยงานแล้ว กรุณาเริ่ม GovMail ใหม่เพื่อเชื่อมต่ออีกครั้ง</translation>
+        </message>
+        <message>
+            <source>Your IT staff changed the agency's mail policy, but the new policy cannot be used, so no connections are made and no mail is sent until it is fixed: {problem}</source>
+            <translation>เจ้าหน้าที่ไอทีได้เปลี่ยนนโยบายจดหมายของหน่วยงาน แต่ไม่สามารถใช้นโยบายใหม่ได้ โปรแกรมจึงจะไม่เชื่อมต่อและไม่ส่งจดหมายจนกว่าจะแก้ไข: {problem}</translation>
         </message>
         <message>
             <source>“{name}” is a {extension} file, a type that can run programs. Your agency's policy blocks it.</source>
@@ -5261,7 +5293,7 @@
         <name>SelfTest</name>
         <message>
             <source>Self-test: main window shown ({width}×{height}, Qt platform {platform})</source>
-            <extracomment>Longest wait for the first paint; a window never painted is a failure, not a hang. Thai text the check draws (consonants, vowels above and below, tone marks).</extracomment>
+            <extracomment>Longest wait for the first paint; a window never painted is a failure, not a hang. Thai text the check draws (consonants, vowels above and below, tone marks). A public address registered to Thailand in the RIR data iptocc carries (APNIC, in TOT's 1.0.128.0/17): looked up offline, no connection is made. What the log lines of the report start with (tools/windows_smoke.py looks for it).</extracomment>
             <translation>ทดสอบตัวเอง: แสดงหน้าต่างหลักแล้ว ({width}×{height} แพลตฟอร์ม Qt {platform})</translation>
         </message>
         <message>
@@ -5303,6 +5335,22 @@
         <message>
             <source>the main window was not drawn within {seconds} seconds</source>
             <translation>หน้าต่างหลักไม่แสดงผลภายใน {seconds} วินาที</translation>
+        </message>
+        <message>
+            <source>Password store (keyring backend): {backend}</source>
+            <translation>ที่เก็บรหัสผ่าน (keyring backend): {backend}</translation>
+        </message>
+        <message>
+            <source>Country of {address} (offline lookup): {country}</source>
+            <translation>ประเทศของ {address} (ค้นหาในเครื่องโดยไม่เชื่อมต่อ): {country}</translation>
+        </message>
+        <message>
+            <source>passwords cannot be kept in the system's password store ({detail})</source>
+            <translation>ไม่สามารถเก็บรหัสผ่านไว้ในที่เก็บรหัสผ่านของระบบได้ ({detail})</translation>
+        </message>
+        <message>
+            <source>the offline country lookup gives {country} for a Thai address, not {expected}</source>
+            <translation>การค้นหาประเทศในเครื่องให้ผลเป็น {country} สำหรับที่อยู่ในประเทศไทย ไม่ใช่ {expected}</translation>
         </message>
     </context>
     <context>
