@@ -9,6 +9,7 @@ real Dovecot and SMTP server, as the outbox durability child does (``outbox_chil
   the disk is full; then the cache reopened (not rebuilt, ``quick_check``), the space given
   back (``mount -o remount,size=…``) and the same cache synced again; with ``readonly`` the
   tmpfs is made read-only (``remount,ro``) after a first sync and the server changed meanwhile;
+* ``drafts`` — a draft saved again on a full disk (refused; the last version intact);
 * ``send`` — a message put in the outbox on a full disk (refused, nothing written, nothing
   sent), then one queued with space and sent while the disk is full (or read-only), then
   with the space back.
@@ -180,13 +181,34 @@ def run_send(config: dict[str, Any], servers: Any, data: Path) -> None:
     report("recovered", states=[e.state.value for e in store.entries()], message_id=entry.message_id)
 
 
+def run_drafts(config: dict[str, Any], servers: Any, data: Path) -> None:
+    """A draft autosaved, then saved again on a full disk: refused, the last version intact."""
+    from govmail_desktop.store.drafts import DraftStore
+
+    store = DraftStore(data / "drafts")
+    draft = thai_draft(attachments=())
+    store.save(draft)
+    filler = fill_disk(data)
+    try:
+        store.save(draft.touched(text="ฉบับแก้ไข\n" * 2000))
+        report("save-full", outcome="saved")
+    except GovMailError as exc:
+        report("save-full", outcome="refused", **error_facts(exc))
+    kept = store.load(draft.draft_id)
+    files = sorted(p.name for p in store.draft_dir(draft.draft_id).iterdir())
+    report("kept", same=kept.text == draft.text, files=files)
+    filler.unlink()
+    store.save(draft.touched(text="ฉบับแก้ไข\n" * 2000))
+    report("recovered", saved=store.load(draft.draft_id).text.startswith("ฉบับแก้ไข"))
+
+
 def main(config_path: str) -> int:
     config = json.loads(Path(config_path).read_text(encoding="utf-8"))
     data = Path(config["data"])
     subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={config['size']},mode=0700", "tmpfs", str(data)],
                    check=True)
     servers = _Servers(config)
-    {"sync": run_sync, "send": run_send}[config["scenario"]](config, servers, data)
+    {"sync": run_sync, "send": run_send, "drafts": run_drafts}[config["scenario"]](config, servers, data)
     print("END", flush=True)
     return 0
 

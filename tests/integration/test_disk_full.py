@@ -186,3 +186,14 @@ def test_disk_read_only_during_sync_is_told_and_the_cache_catches_up_when_writab
         True, False, "ok", 1500)
     assert steps["recovered"]["outcome"] == "done"
     assert steps["recovered"]["flags"] == _server_flags(big_inbox)
+
+
+@needs_namespace
+def test_disk_full_draft_save_is_refused_and_the_last_saved_version_stays(tmp_path, dovecot, smtp_server):
+    steps = Child(tmp_path, dovecot, smtp_server, "drafts").finish()
+    refused = steps["save-full"]
+    assert (refused["outcome"], refused["code"]) == ("refused", "disk-full")
+    assert "ดิสก์เต็ม" in refused["th"]
+    assert steps["kept"]["same"] is True
+    assert not [name for name in steps["kept"]["files"] if "tmp" in name]  # no half-written file left
+    assert steps["recovered"]["saved"] is True

@@ -74,6 +74,9 @@ def test_disk_full_app_tells_in_thai_and_the_next_sync_catches_up_without_a_rest
         [shown] = [m for m in messages if "ดิสก์เต็ม" in m][:1]
         assert shown.startswith("MESSAGE error ") and "กรุณาเพิ่มพื้นที่ว่างในดิสก์" in shown
         assert app.proc.poll() is None  # still running
+        time.sleep(3)  # no write tried again and again while the disk is full (told once or twice)
+        log = (rig.workdir / "home" / "log" / "govmail.log").read_text(encoding="utf-8")
+        assert 1 <= log.count("[disk-full]") <= 5
         missing = rig.cache_difference(*rig.server_inbox())
         assert missing is not None and "missing [201" in missing  # the new mail could not be kept
 
