@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from govmail_desktop.core.errors import PolicyError
-from govmail_desktop.i18n.catalog import Msg
+from govmail_desktop.i18n.catalog import Msg, current_language
 from govmail_desktop.policy import api
 from govmail_desktop.policy import messages as m
 from govmail_desktop.policy.model import Policy, Problem
@@ -88,9 +88,36 @@ class PolicyChange:
                 f"{'; ' + '; '.join(p.text('en') for p in self.problems) if self.problems else ''}")
 
 
-def _named(keys: tuple[str, ...]) -> str:
-    named = ", ".join(shown(k) for k in keys[:MAX_NAMED])
-    return named + (f" (+{len(keys) - MAX_NAMED})" if len(keys) > MAX_NAMED else "")
+@dataclass(frozen=True)
+class KeyTitles(Msg):
+    """Policy keys named by their titles (as the Group Policy editor and docs/admin.md show
+    them: policy/key_texts.py), in the language the message is shown in; a locked setting
+    also by the setting's name. At most :data:`MAX_NAMED`, the rest counted."""
+
+    keys: tuple[str, ...] = ()
+
+    def text(self, lang: str | None = None) -> str:
+        thai = (lang or current_language()) == "th"
+        named = ", ".join(key_title(k, thai) for k in self.keys[:MAX_NAMED])
+        more = len(self.keys) - MAX_NAMED
+        return named + (f" (+{more})" if more > 0 else "")
+
+
+def key_title(key: str, thai: bool) -> str:
+    """“Allowed mail servers”, or “ล็อกการตั้งค่า (ui.language)” for a key under a section whose
+    entries are settings' names; the key itself when it has no title."""
+    from govmail_desktop.policy.key_texts import KEY_TEXTS
+
+    head, _, rest = key.partition(".")
+    texts = KEY_TEXTS.get(key) or (KEY_TEXTS.get(head) if rest else None)
+    if texts is None:
+        return shown(key)
+    title = texts.title_th if thai else texts.title
+    return f"{title} ({shown(rest)})" if key not in KEY_TEXTS else title
+
+
+def _named(keys: tuple[str, ...]) -> Msg:
+    return KeyTitles("", "", keys=keys)
 
 
 def _changed_keys(old: EffectivePolicy, new: EffectivePolicy) -> tuple[str, ...]:

@@ -96,7 +96,11 @@ def test_keys_that_apply_only_after_a_restart_are_named():
     assert set(change.restart) == {"locked_settings.mail.remote_content", "content.remote_content"}
     assert "servers.allow" not in change.restart
     text = change.message().text("en")
-    assert "restart" in text.lower() and "locked_settings.mail.remote_content" in text
+    # named as the Group Policy editor names them, in the user's language
+    assert "restart" in text.lower() and "Locked user settings (mail.remote_content)" in text
+    assert "Default for remote content" in text and "locked_settings." not in text
+    thai = change.message().text("th")
+    assert "การตั้งค่าของผู้ใช้ที่ล็อกไว้ (mail.remote_content)" in thai and "ค่าเริ่มต้นของเนื้อหาจากภายนอก" in thai
     assert any("\u0e00" <= ch <= "\u0e7f" for ch in change.message().text("th"))
 
 
