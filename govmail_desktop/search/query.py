@@ -131,6 +131,15 @@ MSG_YEAR_RANGE = QT_TRANSLATE_NOOP(
 )
 
 
+MSG_TOO_MANY_TERMS = QT_TRANSLATE_NOOP(
+    "SearchQuery", "The search has too many terms: at most {limit}. Remove some words or operators."
+)
+
+#: Terms in one query at most: each becomes a condition of the index's SQL (SQLite refuses an
+#: expression deeper than 1,000) and a key of the server's UID SEARCH.
+MAX_TERMS = 100
+
+
 class QueryError(ValueError):
     """A malformed query.
 
@@ -230,6 +239,8 @@ def parse_query(text: str, *, today: datetime.date | None = None) -> Query:
         if sc.at_end():
             break
         term_start = sc.pos
+        if len(terms) >= MAX_TERMS:
+            raise QueryError(MSG_TOO_MANY_TERMS.format(limit=MAX_TERMS), term_start, len(text) - term_start)
         negated = False
         if sc.peek() == "-":
             sc.pos += 1

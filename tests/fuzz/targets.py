@@ -259,6 +259,78 @@ def close_viewer() -> None:
         view.deleteLater()
 
 
+@cache
+def search_seeds() -> list[bytes]:
+    """The queries of docs/search.md (every `code` span) and a few of the app's own."""
+    import re
+
+    doc = (REPO_ROOT / "docs" / "search.md").read_text(encoding="utf-8")
+    found = [m.encode("utf-8") for m in re.findall(r"`([^`\n]+)`", doc)]
+    found += [
+        'from:somchai subject:"ประชุม งบ" -is:read has:attachment after:1/10/2568 before:1/11/2568',
+        "folder:Projects/งบ date:ต.ค.2568 is:urgent -from:noreply ขอเชิญ",
+        "to:helpdesk cc:x@y.go.th date:๑/๑๐/๒๕๖๘ in:INBOX is:secret “วาระ ๑”",
+        'date:"1 ตุลาคม 2568" after:Oct2025 before:2025-10 -"ขอเชิญ" FROM:a@b',
+    ]
+    return _cut([q.encode("utf-8") if isinstance(q, str) else q for q in found])
+
+
+_SEARCH: list[Any] = []
+
+
+def _search_world() -> Any:
+    """One account's cache and search index with a few messages (built once per process)."""
+    if not _SEARCH:
+        from govmail_desktop.core.entities import Address, Folder, MessageSummary
+        from govmail_desktop.search.engine import AccountSource, SearchEngine
+        from govmail_desktop.search.index import SearchIndex
+        from govmail_desktop.search.indexer import Indexer
+        from govmail_desktop.store.cache import MailCache
+
+        folder = Path(tempfile.mkdtemp(prefix="govmail-fuzz-search-"))
+        atexit.register(shutil.rmtree, folder, True)
+        cache = MailCache(folder / "cache.sqlite3")
+        ids = cache.upsert_folders([Folder("INBOX"), Folder("Projects/งบ")])
+        sender = Address("สมชาย ใจดี", "somchai@moi.go.th")
+        for uid, (name, subject) in enumerate([("INBOX", "ขอเชิญประชุม งบ 2569"), ("Projects/งบ", "Re: วาระ ๑")], 1):
+            when = 1_759_300_000 + uid * 86_400
+            cache.insert_summaries(ids[name], [MessageSummary(
+                uid=uid, flags=frozenset({"\\Seen"} if uid == 1 else set()), internaldate=when, date=when,
+                subject=subject, from_=(sender,), to=(), has_attachments=uid == 2)])
+            cache.put_part(ids[name], uid, "", f"Subject: {subject}\r\n\r\nที่ มท 0808.2/ว 1234\r\n".encode())
+        index = SearchIndex(folder / "search.sqlite3", cache_path=cache.path)
+        indexer = Indexer("acct", cache, index)
+        indexer.run_pending()
+        _SEARCH.append(SearchEngine([AccountSource.of_cache("acct", cache, index)]))
+    return _SEARCH[0]
+
+
+def run_search(data: bytes) -> None:
+    """What the search box does with the text typed: parse it, search the local index, build
+    the server's UID SEARCH (criteria and the command with its literals)."""
+    import datetime
+
+    from govmail_desktop.net.imap.client import _search_parts
+    from govmail_desktop.search.fold import fold
+    from govmail_desktop.search.imap_criteria import criteria_for, needs_server, text_forms
+    from govmail_desktop.search.query import QueryError, TextTerm, parse_query
+
+    text = data.decode("utf-8", "replace")
+    try:
+        query = parse_query(text, today=datetime.date(2026, 1, 15))
+    except QueryError as error:
+        assert 0 <= error.position <= len(text), "the error's position is outside the query"
+        return
+    for term in query.terms:
+        if isinstance(term, TextTerm):
+            fold(term.text)
+            text_forms(term.text)
+    criteria = criteria_for(query)
+    needs_server(query)
+    _search_parts(criteria.keys)
+    _search_world().search(query, limit=50)
+
+
 def _bodystructure_allowed() -> tuple[type[BaseException], ...]:
     from govmail_desktop.net.imap.grammar import ParseError
 
@@ -279,6 +351,8 @@ def targets() -> dict[str, Target]:
                    about="net.imap.reader.ResponseReader + FETCH/LIST/STATUS/SEARCH parsers"),
             Target("bodystructure", run_bodystructure, lambda: list(BODYSTRUCTURE_SEEDS),
                    allowed=_bodystructure_allowed(), about="net.imap.bodystructure.parse_bodystructure_bytes"),
+            Target("search", run_search, search_seeds,
+                   about="search.query.parse_query + imap_criteria + the UID SEARCH command + SearchEngine.search"),
         )
     }
 

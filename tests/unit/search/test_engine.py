@@ -226,3 +226,17 @@ def test_text_downloaded_for_search_is_indexed(world: World) -> None:
     world.cache.put_part(world.folders["INBOX"], 1, SEARCH_TEXT_PART, raw_message("หัวเรื่อง", "ข้อความที่ดาวน์โหลดไว้"))
     assert world.uids("ดาวน์โหลด") == {1}
     assert world.engine.unindexed() == []
+
+
+def test_a_query_of_max_terms_terms_is_searched_and_one_more_is_a_query_error(world: World) -> None:
+    """The longest query parse_query takes (negated short words: the deepest SQL per term) runs;
+    a thousand terms (found by make fuzz) are refused by the parser, never handed to SQLite."""
+    import pytest
+
+    from govmail_desktop.search.query import MAX_TERMS, QueryError
+
+    world.add("INBOX", 1, "ขอเชิญประชุม", "วาระ")
+    words = [f"-ก{i}" for i in range(MAX_TERMS)]
+    assert world.uids(" ".join(words)) == {1}
+    with pytest.raises(QueryError):
+        world.search(" ".join(["govm"] * 1000))

@@ -344,7 +344,7 @@ def test_every_error_message_has_a_thai_translation():
     msgs = [v for k, v in vars(query).items() if k.startswith("MSG_")]
     assert len(msgs) >= 10
     for msg in msgs:
-        filled = msg.format(operator="x", example="y", value="z")
+        filled = msg.format(operator="x", example="y", value="z", limit=1)
         assert filled.text("th") != filled.text("en"), msg.source
 
 
@@ -405,3 +405,18 @@ def test_a_very_long_date_value_is_refused_before_the_patterns():
     err = error(f"date:{value}")
     assert "not a date" in err.text and err.length == len(value)
     assert len("1 กุมภาพันธ์ พ.ศ. 2568") < query.MAX_DATE_CHARS
+
+
+# --- bounds --------------------------------------------------------------------------------------
+
+
+def test_a_query_of_more_terms_than_max_terms_is_a_typed_error_at_the_first_extra_term():
+    """Found by make fuzz (tests/fuzz/crashes/search-*.bin): a thousand words made the local
+    search's SQL deeper than SQLite allows ("Expression tree is too large"), shown raw."""
+    from govmail_desktop.search.query import MAX_TERMS
+
+    text = " ".join(["งบ"] * MAX_TERMS) + " -from:x"
+    err = error(text)
+    assert (err.position, err.length) == (len(text) - len("-from:x"), len("-from:x"))
+    assert str(MAX_TERMS) in err.text and err.user_text("th") != err.text
+    assert len(terms(" ".join(["งบ"] * MAX_TERMS))) == MAX_TERMS
