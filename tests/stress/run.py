@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cycles-seconds", type=float, default=500.0)
     parser.add_argument("--sends", type=int, default=100)
     parser.add_argument("--sends-seconds", type=float, default=90.0)
-    parser.add_argument("--kills", type=int, default=30)
+    parser.add_argument("--kills", type=int, default=60)
     parser.add_argument("--hostile-rounds", type=int, default=2)
     parser.add_argument("--hostile-seconds", type=float, default=90.0)
     parser.add_argument("--log", type=Path, default=ROOT / "build" / "stress" / "stress.log",
