@@ -19,10 +19,16 @@ per message::
 Durability: :meth:`OutboxStore.add` writes ``message.pack`` and ``state.json`` into
 ``<entry-id>.new/``, fsyncs each and that directory, renames it to ``<entry-id>`` and
 fsyncs ``outbox/`` — only then does it return, and only then may anything touch the
-network. Each state change writes ``state.json.tmp``, fsyncs it, renames it
-over ``state.json`` and fsyncs the directory: after a crash the entry is in
-the old state or the new one, never in between (steps a crash may only repeat skip
-the directory fsync: :meth:`OutboxStore.update` ``durable=False``).
+network. ``state.json`` is a log: one line per state, each the whole entry as JSON; the
+last line that reads whole is the entry (an older file is a single JSON object, read as
+one line). Each state change appends its line and, when it must be on disk before the
+next step, ``fdatasync``s the file (one wait for the disk; the file's name is on disk
+since ``add``): after a crash the entry is in the old state or the new one, never in
+between — a line cut short reads as nothing and the one before it counts. Steps a
+crash may only repeat are not waited for (:meth:`OutboxStore.update` ``durable=False``).
+A log past :data:`STATE_LOG_LIMIT` bytes is written again as its last line (temporary
+file, fsync, rename, directory fsync), as is the state when another program holds the
+file (Windows).
 
 States (:class:`OutboxState`)::
 
@@ -78,6 +84,8 @@ SERVER_FILE = "server.json"
 _NEW_SUFFIX = ".new"
 _GONE_SUFFIX = ".gone"
 STATE_FORMAT = 1
+#: Bytes of state log (``state.json``) before it is written again as its last line.
+STATE_LOG_LIMIT = 64 * 1024
 
 
 class OutboxState(str, Enum):
@@ -387,6 +395,50 @@ def write_durably(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
         fsync_dir(path.parent)
 
 
+def _datasync(fd: int) -> None:
+    """The file's bytes (and its length) on disk; ``fsync`` where there is no ``fdatasync``."""
+    sync = getattr(os, "fdatasync", None)
+    (sync or os.fsync)(fd)
+
+
+def append_state(path: Path, line: bytes, *, durable: bool) -> None:
+    """``line`` (a whole state, ending in a newline) at the end of the state log ``path``,
+    ``fdatasync``'d when ``durable``. The log is written again as this one line (atomically,
+    the directory fsync'd: the next appends go to that file) when it has grown past
+    :data:`STATE_LOG_LIMIT`, or when another program holds it (Windows refuses the append)."""
+    try:
+        with open(path, "a+b") as fh:
+            end = fh.seek(0, os.SEEK_END)
+            if end + len(line) < STATE_LOG_LIMIT:
+                if end:  # after a line a crash cut short, on a line of its own
+                    fh.seek(end - 1)
+                    if fh.read(1) != b"\n":
+                        line = b"\n" + line
+                fh.write(line)
+                fh.flush()
+                if durable:
+                    _datasync(fh.fileno())
+                return
+    except PermissionError as exc:
+        if getattr(exc, "winerror", None) not in (32, 33):  # not a sharing/lock violation
+            raise
+    write_durably(path, line)
+
+
+def read_state(raw: bytes) -> Any:
+    """The last whole line of a state log as JSON (a line cut short by a crash is skipped);
+    ValueError when none reads."""
+    lines = raw.split(b"\n")
+    for line in reversed(lines):
+        if not line.strip():
+            continue
+        try:
+            return json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            continue  # cut short: the state before it counts
+    raise ValueError("no whole state line")
+
+
 class OutboxStore:
     """The outbox of one account. Thread-safe (one lock); one process at a time."""
 
@@ -466,9 +518,9 @@ class OutboxStore:
         """Change an entry durably (a new ``state`` must be allowed by :data:`TRANSITIONS`).
 
         ``durable=False`` for a step a crash may only make happen again (an idempotent one:
-        "sending" before the connection, "filed", "done"): the new state file is fsync'd, so
-        after a crash the entry is whole in the old state or the new one, but its rename is
-        not waited for (no directory fsync). The next durable write carries it too.
+        "sending" before the connection, "filed", "done"): its line is appended but not
+        waited for; after a crash the entry is whole in the old state or the new one. The
+        next durable write carries it too.
         """
         with self._lock:
             entry = self.get(entry_id)
@@ -477,7 +529,7 @@ class OutboxStore:
                 raise IllegalTransition(f"{entry.state.value} -> {OutboxState(new_state).value}")
             updated = replace(entry, updated_at=self._clock(), **changes)
             try:
-                write_durably(self.root / entry_id / STATE_FILE, _state_bytes(updated), sync_dir=durable)
+                append_state(self.root / entry_id / STATE_FILE, _state_bytes(updated), durable=durable)
             except OSError as exc:
                 raise storage_error(exc, self.root / entry_id) from exc
             if new_state is not entry.state:
@@ -553,7 +605,7 @@ class OutboxStore:
         except OSError as exc:
             raise storage_error(exc, path) from exc
         try:
-            return OutboxEntry.from_dict(json.loads(raw.decode("utf-8")))
+            return OutboxEntry.from_dict(read_state(raw))
         except (UnicodeDecodeError, ValueError) as exc:
             raise StorageError(detail=f"outbox entry {entry_id}: {exc}", code="outbox-damaged") from None
 
@@ -676,7 +728,7 @@ def _check_name(name: str) -> None:
 
 
 def _state_bytes(entry: OutboxEntry) -> bytes:
-    return json.dumps(entry.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return json.dumps(entry.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
 
 
 def entries_by_state(entries: Iterable[OutboxEntry]) -> Mapping[OutboxState, list[OutboxEntry]]:
@@ -689,5 +741,5 @@ def entries_by_state(entries: Iterable[OutboxEntry]) -> Mapping[OutboxState, lis
 __all__ = [
     "OUTBOX_DIR", "PACK_FILE", "TRANSITIONS", "WAITING", "IllegalTransition", "OutboxEntry", "OutboxState",
     "OutboxStore", "MSG_PROGRESS", "RecipientResult", "RecoveryReport", "ServerOffers", "entries_by_state", "fsync_dir",
-    "merge_results", "msg_from_json", "msg_to_json", "write_durably",
+    "merge_results", "msg_from_json", "msg_to_json", "append_state", "read_state", "write_durably",
 ]

@@ -210,7 +210,7 @@ def test_outbox_accepted_entry_without_per_recipient_answers_is_finished_never_s
     store.update(entry.entry_id, state=OutboxState.SENDING)
     store.update(entry.entry_id, state=OutboxState.ACCEPTED, next_attempt_at=0.0)
     path = store.root / entry.entry_id / STATE_FILE
-    old = {k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items()
+    old = {k: v for k, v in json.loads(path.read_text(encoding="utf-8").splitlines()[-1]).items()
            if k not in ("in_flight", "filed_once", "original_marked", "waiting_since", "overdue")}
     path.write_text(json.dumps(old), encoding="utf-8")
     legacy = store.get(entry.entry_id)

@@ -69,16 +69,83 @@ def test_outbox_durability_add_fsyncs_every_file_and_directory_before_returning(
         "draft.json", "message.eml", "sent.eml", "att/att-1"]
 
 
+def _record_syncs(monkeypatch) -> list[str]:
+    """Every fsync and fdatasync from now on, by the path of the file synced."""
+    synced: list[str] = []
+    for name in ("fsync", "fdatasync"):
+        real = getattr(os, name)
+
+        def recording(fd: int, real=real) -> None:
+            synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+            real(fd)
+
+        monkeypatch.setattr(os, name, recording)
+    return synced
+
+
 @pytest.mark.linux_only  # /proc/self/fd
-def test_outbox_durability_update_fsyncs_the_state_and_its_directory(tmp_path, monkeypatch):
+def test_outbox_durability_update_appends_the_state_and_waits_for_that_file_only(tmp_path, monkeypatch):
+    """A durable step is one wait for the disk: its line appended to the state log, the
+    file fdatasync'd (its name has been on disk since add; no rename, no directory)."""
     store = OutboxStore(tmp_path / "outbox")
     entry = _add(store)
-    synced: list[str] = []
-    real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd)))
+    synced = _record_syncs(monkeypatch)
     store.update(entry.entry_id, state=OutboxState.SENDING)
-    folder = str(tmp_path / "outbox" / entry.entry_id)
-    assert synced == [f"{folder}/state.json.tmp", folder]
+    store.update(entry.entry_id, committing=True)
+    folder = tmp_path / "outbox" / entry.entry_id
+    assert synced == [f"{folder}/state.json", f"{folder}/state.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["message.pack", "state.json"]
+    lines = (folder / "state.json").read_bytes().splitlines()
+    assert [json.loads(line)["state"] for line in lines] == ["queued", "sending", "sending"]
+    assert store.get(entry.entry_id).committing is True
+
+
+def test_outbox_durability_state_line_cut_short_by_a_crash_reads_as_the_state_before(tmp_path):
+    store = OutboxStore(tmp_path / "outbox")
+    eid = _add(store).entry_id
+    store.update(eid, state=OutboxState.SENDING, committing=True)
+    path = tmp_path / "outbox" / eid / "state.json"
+    whole = path.read_bytes()
+    store.update(eid, state=OutboxState.ACCEPTED, committing=False)
+    accepted_line = path.read_bytes()[len(whole):]
+    for cut in (1, len(accepted_line) // 2, len(accepted_line) - 2):
+        path.write_bytes(whole + accepted_line[:cut])
+        entry = store.get(eid)
+        assert entry.state is OutboxState.SENDING and entry.committing is True
+    path.write_bytes(whole + b"\0" * 300)  # a length on disk before the bytes
+    assert store.get(eid).committing is True
+    assert store.recover().unknown == [eid]  # "may have been sent", never sent again silently
+    assert store.get(eid).state is OutboxState.UNKNOWN
+
+
+@pytest.mark.linux_only  # /proc/self/fd
+def test_outbox_state_log_past_its_limit_is_written_again_as_its_last_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(outbox_module, "STATE_LOG_LIMIT", 2000)
+    store = OutboxStore(tmp_path / "outbox")
+    eid = _add(store).entry_id
+    path = tmp_path / "outbox" / eid / "state.json"
+    for attempt in range(1, 6):
+        store.update(eid, attempts=attempt)
+        assert path.stat().st_size <= 2000
+    assert store.get(eid).attempts == 5
+    synced = _record_syncs(monkeypatch)
+    while len(path.read_bytes().splitlines()) > 1 or not synced:
+        store.update(eid, attempts=store.get(eid).attempts + 1, durable=False)
+    # rewritten whole, even for a step not waited for: the appends after it go to the new file
+    assert synced == [f"{path}.tmp", str(path.parent)]
+    assert len(path.read_bytes().splitlines()) == 1
+
+
+def test_outbox_state_written_whole_before_the_log_is_read_as_it_is(tmp_path):
+    store = OutboxStore(tmp_path / "outbox")
+    eid = _add(store).entry_id
+    path = tmp_path / "outbox" / eid / "state.json"
+    # as written before the log: one JSON object, no newline at the end
+    path.write_text(json.dumps(json.loads(path.read_bytes().splitlines()[-1]), ensure_ascii=False), encoding="utf-8")
+    assert store.get(eid).state is OutboxState.QUEUED
+    store.update(eid, state=OutboxState.SENDING)
+    assert store.get(eid).state is OutboxState.SENDING
+    assert len(path.read_bytes().splitlines()) == 2
 
 
 def test_outbox_state_machine_refuses_illegal_transitions(tmp_path):
@@ -226,17 +293,13 @@ def test_outbox_add_keeps_the_bytes_once_when_the_sent_copy_is_the_wire_bytes(tm
 
 
 @pytest.mark.linux_only  # /proc/self/fd
-def test_outbox_durability_update_not_waited_for_fsyncs_the_state_but_not_its_directory(tmp_path, monkeypatch):
-    """A step a crash may repeat: the state file is whole (old or new after a crash), its
-    rename not waited for."""
+def test_outbox_durability_update_not_waited_for_is_appended_without_waiting_for_the_disk(tmp_path, monkeypatch):
+    """A step a crash may repeat: its line appended, not waited for (old or new after a crash)."""
     store = OutboxStore(tmp_path / "outbox")
     entry = _add(store)
-    synced: list[str] = []
-    real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd)))
+    synced = _record_syncs(monkeypatch)
     store.update(entry.entry_id, state=OutboxState.SENDING, durable=False)
-    folder = str(tmp_path / "outbox" / entry.entry_id)
-    assert synced == [f"{folder}/state.json.tmp"]
+    assert synced == []
     assert store.get(entry.entry_id).state is OutboxState.SENDING
 
 
