@@ -24,7 +24,14 @@ with one untimed fetch, then measures:
   and expunged 100;
 * ``reopen_paint_ms`` — a new cache object on the file, a new model and view:
   ``set_folder`` to the first paint with rows;
-* ``rss_mb`` — resident memory with the folder open.
+* ``rss_mb`` — resident memory with the folder open;
+* ``cache_bytes_per_msg`` — the cache file on disk (with its WAL, no bodies fetched) over the
+  messages it holds, after the runs above;
+* ``cold_start_rows_s`` — a new app process (``benchmarks/cold_start_rows.py``: the real app,
+  offscreen, no sync) started on a copy of that cache, to the first painted rows of the folder.
+
+``make bench MESSAGES=1000000 BENCH_ARGS="--runs 1"`` runs it at a million messages (the test
+Dovecot is configured for that size: see ``DovecotServer(big_folders=True)``).
 
 Every connection goes through the policy (loopback test policy, test CA).
 Prints one line per figure and, last, one ``key=value`` line. No thresholds.
@@ -52,7 +59,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 KEYS = (
     "full_sync_s wire_floor_s full_sync_ratio first_rows_s resync_nochange_ms select_floor_ms "
-    "resync_changes_ms reopen_paint_ms gui_max_stall_ms rss_mb"
+    "resync_changes_ms reopen_paint_ms gui_max_stall_ms rss_mb cache_bytes_per_msg cold_start_rows_s"
 ).split()
 
 SENDERS = [
@@ -149,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication, QTableView
 
+    from benchmarks import cold_start_rows
     from govmail_desktop.models.message_list import MessageListModel
     from govmail_desktop.net.endpoint import Endpoint
     from govmail_desktop.net.imap.client import wire_from_session
@@ -164,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
 
     _app = QApplication.instance() or QApplication(sys.argv[:1])  # kept: the views below need it alive
     certs = TestCertificates()
-    server = DovecotServer(workdir / "dovecot", certs=certs)
+    server = DovecotServer(workdir / "dovecot", certs=certs, big_folders=True)
     results: dict[str, float] = {}
     try:
         server.start()
@@ -423,6 +431,14 @@ def main(argv: list[str] | None = None) -> int:
             keep_open[2].close()
             keep_open[0].close()
 
+        on_disk = sum(p.stat().st_size for p in (cache_path, cache_path.with_name(cache_path.name + "-wal"))
+                      if p.exists())
+        results["cache_bytes_per_msg"] = on_disk / len(uids)
+        cold_home = workdir / "coldhome"
+        settings_path = cold_start_rows.prepare_profile(cold_home, cache_path)
+        colds = [cold_start_rows.cold_start_rows(cold_home, settings_path) for _ in range(args.repeat)]
+        results["cold_start_rows_s"] = median(colds)
+
         print(f"wire_floor_s: {results['wire_floor_s']:.3f} (runs: {' '.join(f'{v:.2f}' for v in floors)})")
         print(f"full_sync_s: {results['full_sync_s']:.3f} (runs: {' '.join(f'{v:.2f}' for v in fulls)})")
         print(f"full_sync_ratio: {results['full_sync_ratio']:.2f}")
@@ -433,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"resync_changes_ms: {results['resync_changes_ms']:.1f} (runs: {' '.join(f'{v:.0f}' for v in changes)})")
         print(f"reopen_paint_ms: {results['reopen_paint_ms']:.1f}")
         print(f"rss_mb: {results['rss_mb']:.1f}")
+        print(f"cache_bytes_per_msg: {results['cache_bytes_per_msg']:.1f} ({on_disk} bytes, {len(uids)} messages)")
+        print(f"cold_start_rows_s: {results['cold_start_rows_s']:.3f} (runs: {' '.join(f'{v:.2f}' for v in colds)})")
         print(" ".join(f"{key}={results[key]:.3f}" if key.endswith(("_s", "ratio"))
                        else f"{key}={results[key]:.1f}" for key in KEYS))
         return 0

@@ -163,3 +163,23 @@ def test_a_port_taken_meanwhile_is_replaced_on_first_start(certs, monkeypatch):
             assert server.message_count("alice") == 0
         finally:
             server.cleanup()
+
+
+def _imap_process_address_space(server: DovecotServer) -> str:
+    """The 'Max address space' soft limit of the imap process serving a logged-in alice."""
+    import re
+
+    with server.imap("alice") as client:
+        client.select_folder("INBOX")
+        pids = re.findall(r"Login: user=<alice>.*? mpid=(\d+)", server.log_file.read_text(errors="replace"))
+        assert pids, server.log_tail()
+        limits = open(f"/proc/{pids[-1]}/limits", encoding="ascii").read()
+    return next(line.split()[3] for line in limits.splitlines() if line.startswith("Max address space"))
+
+
+@pytest.mark.linux_only  # /proc/<pid>/limits
+def test_big_folder_settings_give_the_imap_process_room_for_a_million_messages(fresh_dovecot):
+    """A folder of 1,000,000 messages made the imap process die in SELECT ("Out of memory"
+    under the default 256 MB address space): ``big_folders=True`` raises it (2 GB)."""
+    assert _imap_process_address_space(fresh_dovecot()) == str(256 * 1024 * 1024)
+    assert _imap_process_address_space(fresh_dovecot(big_folders=True)) == str(2 * 1024**3)

@@ -62,6 +62,14 @@ def zimbra_profile(*, special_use: bool = True, trash: bool = True) -> dict[str,
         "special_folders": tuple(f for f in SPECIAL_FOLDERS if trash or f != "Trash"),
     }
 
+#: What a folder of 1,000,000 messages needs (Dovecot 2.3.19, Maildir; measured with
+#: benchmarks/sync_bench.py): the imap process that opens it builds its index and reads the
+#: Maildir's 1,000,000 file names into memory — with the default 256 MB address-space limit it
+#: died in SELECT ("Fatal: pool_system_realloc(4194304): Out of memory", the client saw the
+#: connection closed).
+BIG_FOLDER_CONFIG = """default_vsz_limit = 2G
+"""
+
 DOVECOT_BIN = "/usr/sbin/dovecot"
 DOVEADM_BIN = "/usr/bin/doveadm"
 
@@ -237,6 +245,7 @@ class DovecotServer(ImapTestAccess):
         capabilities: str | None = None,
         special_use: bool = True,
         special_folders: Iterable[str] = SPECIAL_FOLDERS,
+        big_folders: bool = False,
     ) -> None:
         """Prepare (not start) an instance.
 
@@ -250,7 +259,11 @@ class DovecotServer(ImapTestAccess):
         Dovecot advertises after login (``imap_capability``); ``special_folders`` are created
         and subscribed at first login, with their RFC 6154 attribute unless ``special_use``
         is False.
+
+        ``big_folders``: settings for folders of a million messages (:data:`BIG_FOLDER_CONFIG`;
+        ``benchmarks/sync_bench.py`` uses them).
         """
+        self.big_folders = big_folders
         self.capabilities = capabilities
         self.special_use = special_use
         self.special_folders = tuple(special_folders)
@@ -345,6 +358,7 @@ class DovecotServer(ImapTestAccess):
             for name in self.special_folders
         )
         capability = f"imap_capability = {self.capabilities}" if self.capabilities else ""
+        big = BIG_FOLDER_CONFIG if self.big_folders else ""
         return f"""# Private test instance written by tests/servers/dovecot.py
 instance_name = {self.instance_name}
 {self._unprivileged_config()}
@@ -376,6 +390,7 @@ first_valid_uid = 1
 mail_location = maildir:~/Maildir
 mail_fsync = never
 {capability}
+{big}
 namespace inbox {{
   inbox = yes
   separator = /
