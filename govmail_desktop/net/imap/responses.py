@@ -64,6 +64,8 @@ def parse_list(data: bytes, literals: Sequence[bytes] = ()) -> FolderListing:
     attrs, delim, name = tree[2], tree[3], tree[4]
     if not isinstance(attrs, list):
         raise ParseError("LIST attributes are not a list")
+    if isinstance(delim, list):
+        raise ParseError("LIST hierarchy delimiter is not a string")
     wire = _astring(name)
     decoded = "INBOX" if wire.upper() == b"INBOX" else decode_mutf7(wire)
     return FolderListing(

@@ -152,6 +152,14 @@ def test_list_with_thai_folder_and_special_use():
     assert literal.name == "a b c" and literal.delimiter is None
 
 
+@pytest.mark.parametrize("line", [b"* LIST ()(R)9", b'* LIST () ("/") "INBOX"'])
+def test_list_with_a_parenthesised_delimiter_is_a_parse_error(line):
+    """Found by make fuzz (tests/fuzz/crashes/imap-920175aa2520.bin): a list where the hierarchy
+    delimiter belongs raised AttributeError, which the client does not catch."""
+    with pytest.raises(ParseError):
+        parse_list(line)
+
+
 def test_status_vanished_esearch_search():
     assert parse_status(b'* STATUS "INBOX" (MESSAGES 231 UIDNEXT 44292 HIGHESTMODSEQ 7)') == (
         b"INBOX",
