@@ -109,9 +109,11 @@ def test_a_server_that_drops_every_session_after_login_is_retried_ever_more_slow
 def test_a_connection_that_worked_long_enough_starts_the_delays_again(monkeypatch):
     """The other side of the growing delays: a connection lost after STABLE_CONNECTION
     seconds had worked, so the next reconnect waits only the shortest delay again."""
-    from govmail_desktop.services import sync_worker
+    import sys
 
-    monkeypatch.setattr(sync_worker, "STABLE_CONNECTION", 0.0)  # every connection "lasted" long enough
+    # Where the worker is defined (services/sync_service.py, or sync_worker.py once split off):
+    # every connection "lasted" long enough.
+    monkeypatch.setattr(sys.modules[Worker.__module__], "STABLE_CONNECTION", 0.0)
     server = FakeServer()
     backoff = RecordingBackoff()
     worker = Worker("test-sync", _Relay(), lambda: DropsAfterLogin(server), backoff)
