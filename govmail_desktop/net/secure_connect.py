@@ -166,6 +166,32 @@ def check_endpoint(
     return addresses
 
 
+def check_open(report: ConnectionReport, policy: ServerPolicy) -> None:
+    """Steps 1 and 3 again for a connection already open (the policy changed meanwhile):
+    :func:`check_endpoint` itself — the host rules, then the address — with the address the
+    connection is made to in place of a new resolution (no DNS lookup: the open socket goes
+    to that address, whatever the name resolves to now). Raises the PolicyRefused a new
+    connect would meet; nothing happens for a report that never connected."""
+    ip = report.connected_ip
+    if ip is None:
+        return
+    check_endpoint(report.endpoint, policy, resolver=lambda _name, _port: [ip],
+                   report=ConnectionReport(report.endpoint))
+
+
+def interrupt(sock: socket.socket | None) -> None:
+    """Wake the thread reading or writing ``sock`` from another thread: both directions are
+    shut down (the server sees the connection end; a blocked read returns at once), the
+    descriptor is left open for its owner to close on its own thread (no descriptor reused
+    under its feet; for TLS the base socket's shutdown, so the TLS object stays intact)."""
+    if sock is None:
+        return
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except (OSError, ValueError):  # already closed or never connected
+        pass
+
+
 def connect_name(host: str, checked: object) -> str:
     """The name to resolve and to verify the certificate against."""
     return checked if isinstance(checked, str) and checked else host

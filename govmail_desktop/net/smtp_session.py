@@ -418,6 +418,13 @@ class SmtpSession:
         except OSError:
             pass
 
+    def interrupt(self) -> None:
+        """The one call allowed from another thread: end the connection under its owner (a
+        blocked read returns); the owner closes it on its own thread (``secure_connect.interrupt``)."""
+        from govmail_desktop.net.secure_connect import interrupt
+
+        interrupt(self._smtp.sock)
+
     def __enter__(self) -> SmtpSession:
         return self
 

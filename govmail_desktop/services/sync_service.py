@@ -13,8 +13,8 @@ Threads:
   thread and asks for an INBOX resync when the server reports a change.
 
 Every operation ends in exactly one of ``done``, ``failed`` or ``cancelled``
-(``operationFinished``). A dropped connection is not a failure of a sync: the
-worker goes offline, waits (exponential backoff with jitter), reconnects and
+(``operationFinished``; the worker thread is services/sync_worker.py). A dropped
+connection is not a failure of a sync: the worker goes offline, waits (exponential backoff with jitter), reconnects and
 runs the operation again; the user may cancel meanwhile. The GUI thread never
 waits for any of this: the public methods only enqueue, and results come back
 as signals that are always emitted in the thread this object lives in (the GUI
@@ -32,23 +32,21 @@ import logging
 import sys
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, SignalInstance, Slot
 
 from govmail_desktop.core.actions import Outcome
 from govmail_desktop.core.entities import SpecialUse
-from govmail_desktop.core.errors import BugError, Cancelled, GovMailError, NetworkError
-from govmail_desktop.core.threads import lower_current_thread_priority
+from govmail_desktop.core.errors import BugError, GovMailError, PolicyRefused
+from govmail_desktop.services.sync_worker import CANCELLED, DONE, FAILED, Operation, Worker, _Relay
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.message_rows import RowKey
 from govmail_desktop.store.op_queue import OfflineOpQueue
-from govmail_desktop.sync import offline
-from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection, prepare
-from govmail_desktop.sync.control import STABLE_CONNECTION, Backoff, CancelToken
+from govmail_desktop.sync import connection_policy, offline
+from govmail_desktop.sync.connection import ConnectionFactory, MailboxConnection
+from govmail_desktop.sync.control import Backoff, CancelToken
 from govmail_desktop.sync.engine import sync_account
 from govmail_desktop.sync.folder_list import apply_chosen_folders, create_special_folder, sync_folder_list
 from govmail_desktop.sync.folder_sync import FolderSync, SyncOptions
@@ -59,15 +57,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from govmail_desktop.core.accounts import Account
+    from govmail_desktop.net.report import ConnectionReport
     from govmail_desktop.net.resolver import Resolver
     from govmail_desktop.policy.api import ServerPolicy
     from govmail_desktop.services.idle_watcher import IdleWatcher
 
 log = logging.getLogger(__name__)
-
-DONE = Outcome.DONE
-FAILED = Outcome.FAILED
-CANCELLED = Outcome.CANCELLED
 
 #: Progress signals at most this often per operation (a 100,000-row sync must not flood the GUI).
 PROGRESS_INTERVAL = 0.1
@@ -80,42 +75,6 @@ INSERT_INTERVAL = 1.0
 GUI_WAIT_MAX = 0.1
 #: Interpreter lock handover interval while the service runs (see SyncService.start).
 GIL_SWITCH_INTERVAL = 0.001
-
-
-@dataclass
-class Operation:
-    """One queued unit of work; ``run(conn)`` does it on the worker's thread.
-
-    ``conn`` is the worker's connection when ``needs_connection``, else None. What
-    ``run`` returns is not used: an operation ends as DONE, or with its error.
-    """
-
-    id: int
-    key: tuple[str | int, ...]  # equal keys = the same work (a second request joins the queued one)
-    title: Callable[[], str]
-    run: Callable[[MailboxConnection | None, CancelToken], object]
-    needs_connection: bool = True
-    retry_on_network: bool = True
-    cancel: CancelToken = field(default_factory=CancelToken)
-    started: bool = False
-
-
-class _Relay(QObject):
-    """Signals emitted by worker threads; connected queued to the service's slots."""
-
-    started = Signal(int, str)
-    progress = Signal(int, int, int)
-    finished = Signal(int, str, object)
-    online = Signal(bool)
-    status = Signal(str)
-    folders = Signal()
-    inserted = Signal(int, object)
-    changed = Signal(int, object)
-    removed = Signal(int, object)
-    reset = Signal(int)
-    new_mail = Signal(int, object)
-    unreadable = Signal(int, int)
-    action_settled = Signal(int, object, object)
 
 
 _frozen = False
@@ -221,189 +180,6 @@ class _RelayListener(SyncListener):
         self._emit(self.relay.action_settled, op_id, outcome, error)
 
 
-class Worker(threading.Thread):
-    """A thread with a serial queue of operations and (optionally) one connection.
-
-    Never touched from the GUI thread except through :meth:`submit`,
-    :meth:`cancel` and :meth:`stop`, which only change the queue under a lock.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        relay: _Relay,
-        connect: ConnectionFactory | None,
-        backoff: Backoff,
-        on_connected: Callable[[MailboxConnection, CancelToken], None] | None = None,
-    ) -> None:
-        super().__init__(name=name, daemon=True)  # a hung server must never block quitting
-        self.relay = relay
-        self.connect = connect
-        self.backoff = backoff
-        self.on_connected = on_connected
-        self._cond = threading.Condition()
-        self._queue: deque[Operation] = deque()
-        self._current: Operation | None = None
-        self._stopping = False
-        self._conn: MailboxConnection | None = None
-        self._connected_at = 0.0
-        self.online: bool | None = None
-
-    # -- called from the GUI thread -----------------------------------------------------
-    def submit(self, op: Operation, *, first: bool = False) -> int:
-        with self._cond:
-            for queued in self._queue:
-                if queued.key == op.key and not queued.started:
-                    return queued.id  # the same work is already waiting
-            if first:
-                self._queue.appendleft(op)
-            else:
-                self._queue.append(op)
-            self._cond.notify()
-        return op.id
-
-    def cancel(self, op_id: int) -> bool:
-        """True if found. A queued op is dropped (its ``cancelled`` is emitted here)."""
-        with self._cond:
-            for op in list(self._queue):
-                if op.id == op_id:
-                    self._queue.remove(op)
-                    self.relay.finished.emit(op.id, CANCELLED, None)
-                    return True
-            if self._current is not None and self._current.id == op_id:
-                self._current.cancel.cancel()
-                return True
-        return False
-
-    def cancel_all(self) -> None:
-        with self._cond:
-            ids = [op.id for op in self._queue]
-        for op_id in ids:
-            self.cancel(op_id)
-        with self._cond:
-            if self._current is not None:
-                self._current.cancel.cancel()
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stopping = True
-            if self._current is not None:
-                self._current.cancel.cancel()
-            self._cond.notify()
-
-    def pending(self) -> int:
-        with self._cond:
-            return len(self._queue) + (1 if self._current is not None else 0)
-
-    # -- the thread ---------------------------------------------------------------------
-    def run(self) -> None:
-        lower_current_thread_priority()  # the window first (see core/threads.py)
-        dropped: list[Operation] = []
-        try:
-            while True:
-                with self._cond:
-                    while not self._queue and not self._stopping:
-                        self._cond.wait()
-                    if self._stopping:
-                        dropped = list(self._queue)
-                        self._queue.clear()
-                        break
-                    op = self._queue.popleft()
-                    op.started = True
-                    self._current = op
-                self._emit(self.relay.started, op.id, op.title())
-                outcome, value = self._execute(op)
-                with self._cond:
-                    self._current = None
-                self._emit(self.relay.finished, op.id, outcome, value)
-            for op in dropped:
-                self._emit(self.relay.finished, op.id, CANCELLED, None)
-        finally:
-            self._disconnect(logout=True)
-
-    def _emit(self, signal: SignalInstance, *args: object) -> None:
-        try:
-            signal.emit(*args)
-        except RuntimeError:  # the Qt side is gone (shutdown)
-            pass
-
-    def _execute(self, op: Operation) -> tuple[Outcome, object]:
-        """How ``op`` ended, with its error when FAILED (else what it returned, or None)."""
-        while True:
-            if op.cancel.cancelled:
-                return CANCELLED, None
-            try:
-                conn = self._connection(op.cancel) if op.needs_connection else None
-                result = op.run(conn, op.cancel)
-                if conn is not None:
-                    # Only a finished operation proves the connection works: a server that takes
-                    # the login and drops every session must meet growing delays, not a retry
-                    # every ``initial`` seconds for ever.
-                    self.backoff.reset()
-                return DONE, result
-            except Cancelled:
-                return CANCELLED, None
-            except NetworkError as exc:
-                lasted = time.monotonic() - self._connected_at if self._conn is not None else 0.0
-                self._disconnect()
-                self._set_online(False)
-                if not op.retry_on_network or self._stopping:
-                    return FAILED, exc
-                if lasted >= STABLE_CONNECTION:  # it worked for a while: a fresh start of the delays
-                    self.backoff.reset()
-                delay = self.backoff.next_delay()
-                log.info("Connection lost (%s); retrying in %.1f s", exc.detail or exc.code, delay)
-                text = QCoreApplication.translate("SyncService", "Offline. Reconnecting in {seconds} s…")
-                self._emit(self.relay.status, text.format(seconds=max(1, round(delay))))
-                if op.cancel.wait(delay):
-                    return CANCELLED, None
-            except GovMailError as exc:
-                if op.cancel.cancelled:
-                    return CANCELLED, None
-                if self._conn is not None and getattr(self._conn, "broken", False):
-                    self._disconnect()
-                return FAILED, exc
-            except Exception as exc:  # a bug: traceback to the log, short text to the user
-                log.exception("Operation %d failed unexpectedly", op.id)
-                self._disconnect()
-                return FAILED, BugError(detail=f"{type(exc).__name__} in a sync operation")
-
-    def _connection(self, cancel: CancelToken) -> MailboxConnection:
-        if self._conn is not None and not getattr(self._conn, "broken", False):
-            return self._conn
-        self._disconnect()
-        if self.connect is None:
-            raise RuntimeError("this worker has no connection")
-        self._emit(self.relay.status, QCoreApplication.translate("SyncService", "Connecting…"))
-        conn = prepare(self.connect())
-        self._conn = conn
-        self._connected_at = time.monotonic()
-        self._set_online(True)
-        if self.on_connected is not None:
-            self.on_connected(conn, cancel)
-        return conn
-
-    def _disconnect(self, *, logout: bool = False) -> None:
-        conn, self._conn = self._conn, None
-        if conn is None:
-            return
-        try:
-            if logout and not getattr(conn, "broken", False):
-                conn.logout()
-            else:
-                conn.close()
-        except GovMailError:
-            pass
-        except Exception:  # closing a broken connection must not matter
-            log.debug("Closing a connection failed", exc_info=True)
-
-    def _set_online(self, online: bool) -> None:
-        if self.online != online:
-            self.online = online
-            self._emit(self.relay.online, online)
-            self._emit(self.relay.status, "" if online else QCoreApplication.translate("SyncService", "Offline"))
-
-
 class SyncService(QObject):
     """Sync of one account: queue operations, get results as signals (GUI thread).
 
@@ -422,6 +198,9 @@ class SyncService(QObject):
             UIDs that arrived, already in the cache unless unreadable).
         messagesUnreadable(int folder_id, int count): a folder sync could not use this
             many of the server's FETCH responses (the log has the first one's shape).
+        connectionRefused(object error): a changed policy refuses this account's server (a
+            PolicyRefused, the words a refused connect has): its open connections were closed;
+            None once a later change allows it again (the account syncs again).
         actionSettled(int op_id, Outcome outcome, object error): a user action sent by
             :meth:`send_offline_actions` ended (its id is the one stored with its queued
             row): DONE, or FAILED with an ``ActionRefused`` once the cache shows the
@@ -441,6 +220,7 @@ class SyncService(QObject):
     newMail = Signal(int, object)
     messagesUnreadable = Signal(int, int)
     actionSettled = Signal(int, object, object)
+    connectionRefused = Signal(object)
 
     def __init__(
         self,
@@ -473,6 +253,10 @@ class SyncService(QObject):
         self._backoff_factory = backoff
         self._idle: IdleWatcher | None = None
         self._started = False
+        #: Why a changed policy refuses this account's server (None: it does not), and how the
+        #: connection it closed was made (judged again at the next change).
+        self.refused: PolicyRefused | None = None
+        self._refused_report: ConnectionReport | None = None
 
     def _connect_relay(self) -> None:
         queued = Qt.ConnectionType.QueuedConnection
@@ -539,6 +323,30 @@ class SyncService(QObject):
     @property
     def online(self) -> bool:
         return self._online
+
+    def policy_changed(self, policy: ServerPolicy) -> None:
+        """The policy changed (GUI thread; ``policy`` the server rules now in force): every open
+        connection going where it now refuses is closed by its own thread and the account told
+        refused (``connectionRefused``), with the words a refused connect has; connections
+        still allowed are left alone. Once a later change allows the server again, the account
+        syncs again (an interrupted sync goes on from what the cache has) and IDLE reconnects."""
+        refused: list[tuple[PolicyRefused, ConnectionReport | None]] = []
+        for owner in (self._worker, self._idle):
+            if owner is None:
+                continue
+            report = connection_policy.report_of(owner.connection)
+            refusal = owner.recheck(policy)
+            if refusal is not None:
+                refused.append((refusal, report))
+        if refused:
+            self.refused, self._refused_report = refused[0]
+            self.connectionRefused.emit(self.refused)
+        elif self.refused is not None and connection_policy.refusal_of(self._refused_report, policy) is None:
+            log.info("The changed policy allows this account's server again: syncing")
+            self.refused, self._refused_report = None, None
+            self.connectionRefused.emit(None)
+            if self._started:
+                self.sync_all()  # resumes IDLE too
 
     def pending_operations(self) -> int:
         return self._worker.pending() + self._local.pending()
@@ -817,4 +625,5 @@ def imap_connector(
     return connect
 
 
-__all__ = ["CANCELLED", "DONE", "FAILED", "Operation", "SyncService", "imap_connector"]
+# Worker and _Relay live in services/sync_worker.py; still importable from here (tests, stress).
+__all__ = ["CANCELLED", "DONE", "FAILED", "Operation", "SyncService", "Worker", "_Relay", "imap_connector"]

@@ -158,6 +158,9 @@ class ImapWire:
         #: The largest folder size (EXISTS) announced on this connection, up to
         #: MAX_COUNTED_MESSAGES: what the bounds on responses per command grow with.
         self._counted_messages = 0
+        #: How the connection was made (net/report.py; None for a test transport): the endpoint
+        #: and address a changed policy is checked against (sync/connection_policy.py).
+        self.report: Any = None
 
     # -- errors -----------------------------------------------------------------------
     def _network_error(self, exc: BaseException, during: str) -> NetworkError:
@@ -376,6 +379,14 @@ class ImapWire:
 
     def close(self) -> None:
         self.transport.close()
+
+    def interrupt(self) -> None:
+        """The one call allowed from another thread: end the connection under its owner
+        (a blocked read returns, the next command fails as a lost connection); the owner
+        then closes it on its own thread (``secure_connect.interrupt``)."""
+        from govmail_desktop.net.secure_connect import interrupt
+
+        interrupt(getattr(self.transport, "sock", None))
 
     # -- folders ------------------------------------------------------------------------------
     def list_folders(self, *, with_status: bool = True) -> list[FolderListing]:
@@ -1019,6 +1030,8 @@ def wire_from_session(session: Any, *, timeout: float = 60.0) -> ImapWire:
     endpoint = session.endpoint
     sock, reader = session.take_socket()
     transport = SocketTransport(sock, reader, timeout=timeout)
-    return ImapWire(
+    wire = ImapWire(
         transport, host=endpoint.host, port=endpoint.port, capabilities=capabilities, timeout=timeout
     )
+    wire.report = getattr(session, "report", None)
+    return wire
