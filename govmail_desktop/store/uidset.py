@@ -88,6 +88,27 @@ class UidSet:
         for s, e in zip(self._starts, self._ends, strict=True):
             yield from range(s, e + 1)
 
+    def descending_chunks(self, sizes: Iterable[int]) -> Iterator[UidSet]:
+        """The UIDs, highest first, in chunks of the next size each (the last one may be
+        smaller): a walk over the ranges, never a list of every UID (a full sync of a
+        1,000,000-message folder holds only its current chunk)."""
+        i = len(self._starts) - 1
+        top = self._ends[i] if i >= 0 else 0
+        for size in sizes:
+            if i < 0:
+                return
+            size = max(1, size)
+            ranges: list[tuple[int, int]] = []
+            while size and i >= 0:
+                low = max(self._starts[i], top - size + 1)
+                ranges.append((low, top))
+                size -= top - low + 1
+                top = low - 1
+                if top < self._starts[i]:
+                    i -= 1
+                    top = self._ends[i] if i >= 0 else 0
+            yield UidSet(reversed(ranges))
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, UidSet):
             return NotImplemented

@@ -29,14 +29,14 @@ import contextlib
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
 from govmail_desktop.core.entities import Folder
 from govmail_desktop.net.imap.fetch import FetchedMessage
-from govmail_desktop.net.imap.grammar import format_sequence_set, iter_sequence_ranges
+from govmail_desktop.net.imap.grammar import iter_sequence_ranges
 from govmail_desktop.net.imap.responses import (
     Event,
     Exists,
@@ -188,11 +188,11 @@ class FolderSync:
             result.mode = "condstore"
             if info.highest_modseq != cached.highestmodseq and cached.uidnext > 1:
                 self._fetch_flags(f"1:{cached.uidnext - 1}", changedsince=cached.highestmodseq)
-            new_uids = self._uids_from(cached.uidnext, info.uidnext)
-            if info.exists != cache.count(fid) + len(new_uids):
-                new_uids = self._full_diff(refresh_flags=False)
-            result.new_uids = [uid for uid in new_uids if uid >= (cached.uidnext or 0)]
-            self._fetch_missing(new_uids)
+            lacking: UidSet | list[int] = self._uids_from(cached.uidnext, info.uidnext)
+            if info.exists != cache.count(fid) + len(lacking):
+                lacking = self._full_diff(refresh_flags=False)
+            result.new_uids = [uid for uid in lacking if uid >= (cached.uidnext or 0)]
+            self._fetch_missing(lacking)
         elif complete:
             result.mode = "full"
             before = cached.uidnext or 0
@@ -322,8 +322,9 @@ class FolderSync:
         # "n:*" always includes the highest UID, even when it is below n (RFC 3501).
         return [uid for uid in found if uid >= first]
 
-    def _full_diff(self, *, refresh_flags: bool) -> list[int]:
-        """Drop what the server no longer has; return the UIDs the cache lacks (ascending)."""
+    def _full_diff(self, *, refresh_flags: bool) -> UidSet:
+        """Drop what the server no longer has; return the UIDs the cache lacks (as ranges:
+        a never-synced folder of 1,000,000 messages is one range, not a million ints)."""
         self.cancel.check()
         server = UidSet.from_imap(self.conn.uid_search("ALL").uid_set)
         self._highest_seen = max(self._highest_seen, server.max or 0)
@@ -334,21 +335,21 @@ class FolderSync:
         kept = known - gone
         if refresh_flags and kept:
             self._fetch_flags(kept.to_imap())
-        return list(server - known)
+        return server - known
 
     def _fetch_flags(self, uid_set: str, changedsince: int | None = None) -> None:
         """FLAGS of many messages (all of them, or those changed since a MODSEQ)."""
         self.cancel.check()
         result = self._current
-        changes: dict[int, frozenset[str]] = {}
+        # Stored batch by batch: the flags of a whole folder are never held at once.
         with contextlib.closing(
             self.conn.fetch_stream(uid_set, convert.FLAG_ITEMS, changedsince=changedsince, batch_size=20000)
         ) as stream:
             for batch in stream:
-                changes.update(convert.flags_of(batch.messages))
                 result.skipped += batch.skipped
-        if changes:
-            self._store_flags(changes)
+                changes = convert.flags_of(batch.messages)
+                if changes:
+                    self._store_flags(changes)
 
     def _store_flags(self, changes: dict[int, frozenset[str]]) -> None:
         changed = self.cache.update_flags(self._fid, changes)
@@ -372,21 +373,29 @@ class FolderSync:
             self._current.removed += len(keys)
             self.listener.rows_removed(self._fid, keys)
 
-    def _fetch_missing(self, uids: Sequence[int]) -> None:
-        """Fetch summaries of ``uids`` newest first, in growing batches."""
+    def _chunk_sizes(self) -> Iterator[int]:
+        """50, 400, 3200, ... up to ``max_chunk``: the first screen comes at once."""
+        opts = self.options
+        size = max(1, opts.first_batch)
+        while True:
+            yield size
+            size = min(opts.max_chunk, size * max(1, opts.growth))
+
+    def _fetch_missing(self, uids: UidSet | Sequence[int]) -> None:
+        """Fetch summaries of ``uids`` newest first, in growing batches. The UIDs stay
+        ranges (:class:`UidSet`); only the chunk being fetched is a set of ints."""
         if not uids:
             return
         opts = self.options
-        order = sorted(uids, reverse=True)
-        self._total += len(order)
+        missing = uids if isinstance(uids, UidSet) else UidSet.of(uids)
+        self._total += len(missing)
         self.listener.progress(self._done, self._total)
-        size = max(1, opts.first_batch)
-        index = 0
-        bulk = len(order) >= opts.bulk_min and len(order) > self.cache.count(self._fid)
+        first = True
+        bulk = len(missing) >= opts.bulk_min and len(missing) > self.cache.count(self._fid)
         with contextlib.ExitStack() as stack:
-            while index < len(order):
+            for chunk in missing.descending_chunks(self._chunk_sizes()):
                 self.cancel.check()
-                if bulk and index:  # the first screen is written with every index in place
+                if bulk and not first:  # the first screen is written with every index in place
                     stack.enter_context(self.cache.bulk_load())
                     # Each batch is written on the cache's writer thread while the next
                     # one is read and parsed (full sync of 100,000: -0.4 s, see
@@ -394,10 +403,8 @@ class FolderSync:
                     self._submit = stack.enter_context(self.cache.background_writer())
                     stack.push(self._end_writes)
                     bulk = False
-                chunk = order[index : index + size]
-                index += len(chunk)
-                self._fetch_chunk(format_sequence_set(chunk), set(chunk))
-                size = min(opts.max_chunk, size * max(1, opts.growth))
+                first = False
+                self._fetch_chunk(chunk.to_imap(), set(chunk))
             self._finish_write()
         self.cancel.check()
 
@@ -526,6 +533,7 @@ class FolderSync:
                 return
             exists, expunge = self._saw_exists, self._saw_expunge
             self._saw_exists = self._saw_expunge = False
+            missing: UidSet | list[int]
             if expunge and "QRESYNC" not in self.conn.enabled:
                 missing = self._full_diff(refresh_flags=False)
             else:

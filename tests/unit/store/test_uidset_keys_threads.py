@@ -49,6 +49,16 @@ def test_uidset_difference_and_union():
 # ---------------------------------------------------------------- flags (entities)
 
 
+def test_uidset_walks_highest_first_in_chunks_across_ranges():
+    uids = UidSet([(1, 5), (8, 8), (10, 20)])
+    chunks = [c.to_imap() for c in uids.descending_chunks(iter([3, 3, 3, 3, 3, 3, 3]))]
+    assert chunks == ["18:20", "15:17", "12:14", "8,10:11", "3:5", "1:2"]
+    assert [c.to_imap() for c in uids.descending_chunks([1, 100, 5])] == ["20", "1:5,8,10:19"]
+    assert list(UidSet().descending_chunks([1])) == []
+    big = UidSet([(1, 1_000_000)])
+    assert [len(c) for c in big.descending_chunks([400_000] * 5)] == [400_000, 400_000, 200_000]
+
+
 def test_flags_pack_into_bits_and_keywords_case_insensitively():
     bits, kw = encode_flags(["\\SEEN", "\\Flagged", "\\Recent", "$Forwarded", "Work"])
     assert bits == FlagBits.SEEN | FlagBits.FLAGGED
