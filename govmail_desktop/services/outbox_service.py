@@ -28,16 +28,17 @@ from PySide6.QtCore import QObject, Signal
 from govmail_desktop.core.accounts import Account
 from govmail_desktop.core.compose import Draft, DraftAttachment, MessageRef
 from govmail_desktop.core.entities import SpecialUse
-from govmail_desktop.core.errors import GovMailError, PasswordNeeded, StorageError
+from govmail_desktop.core.errors import GovMailError, PasswordNeeded, PolicyRefused, StorageError
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
+from govmail_desktop.policy.api import ServerPolicy
 from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.policy.recipients import RecipientPolicy
 from govmail_desktop.policy.sources import EffectivePolicy
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.op_queue import OfflineOpQueue, OpKind
 from govmail_desktop.store.outbox import OutboxEntry, OutboxState, OutboxStore
-from govmail_desktop.sync import offline, send
+from govmail_desktop.sync import connection_policy, offline, send
 from govmail_desktop.sync.listener import SyncListener
 from govmail_desktop.sync.send import SendBlocked, Sender
 
@@ -185,6 +186,21 @@ class OutboxService(QObject):
 
     def set_online(self, online: bool) -> None:
         """The account's connection came back (send what waits) or went away."""
+    def policy_changed(self, policy: ServerPolicy) -> list[PolicyRefused]:
+        """The policy changed (GUI thread): a kept connection going where ``policy`` now refuses
+        is ended at once and closed by the worker; a send on it ends as the existing rules say
+        (before the end of DATA it waits, with the refusal; after it, "may have been sent").
+        Returns the refusals; connections still allowed are kept."""
+        refused = []
+        for conn in self.pipeline.open_connections():
+            refusal = connection_policy.refusal(conn, policy)
+            if refusal is not None:
+                refused.append(refusal)
+                connection_policy.interrupt(conn)
+        if refused:
+            self._post(lambda: self._close_connections(clean=False))  # nothing more said to that server
+        return refused
+
         was = self._online
         self._online = online
         if online and not was:

@@ -406,6 +406,11 @@ class Sender:
         """Whether a connection (SMTP or IMAP) is kept open."""
         return self._smtp is not None or self.filing.connected
 
+    def open_connections(self) -> list[object]:
+        """The connections open now (SMTP, the Sent copy's IMAP), for a changed policy to judge
+        (read from any thread; only the outbox worker uses or closes them)."""
+        return [c for c in (self._smtp, self.filing.imap_connection) if c is not None]
+
     def _program_error(
         self, eid: str, exc: Exception, report: SendReport, changed: Callable[[str], None]
     ) -> None:

@@ -104,6 +104,11 @@ class Filing:
     def connected(self) -> bool:
         return self._imap is not None
 
+    @property
+    def imap_connection(self) -> MailboxConnection | None:
+        """The kept IMAP connection (read from any thread; only the outbox worker uses it)."""
+        return self._imap
+
     def _imap_conn(self) -> MailboxConnection | None:
         if self._imap is None and self._connect_imap is not None:
             self._imap = self._connect_imap()

@@ -176,3 +176,68 @@ def test_a_change_that_still_allows_the_server_keeps_the_connections(running, do
     assert service._worker.connection is worker_conn and service._idle.connection is idle_conn
     assert service._idle.watching
     assert len(dovecot_holds(running.port, running.client_ports)) == 2
+
+
+def test_the_outbox_kept_connections_to_a_refused_server_are_closed_and_nothing_is_lost(
+        dovecot, smtp_server, certs, planted_countries, tmp_path, qtbot):
+    """The outbox keeps its SMTP and IMAP (Sent copy) connections open after a send; a change
+    putting the servers abroad closes both (the mail servers see them end), and a message sent
+    afterwards stays in the outbox, held with the refusal, as a refused connect leaves it."""
+    from govmail_desktop.net.smtp_session import SmtpSession
+    from govmail_desktop.services.outbox_service import OutboxService
+    from govmail_desktop.store.outbox import OutboxState, OutboxStore
+    from tests.integration.outbox_helpers import LOCAL, effective_policy, make_sender, reader, thai_draft
+
+    live = LivePolicy(effective_policy(certs.ca_file))
+    servers = live.server_policy()
+    store = OutboxStore(tmp_path / "outbox")
+    sender = make_sender(store, live, dovecot, smtp_server.starttls_port)
+    service = OutboxService("acct", store, sender, recipient_policy=live.recipient_policy,
+                            attachment_rules=live.attachment_rules, online=True, keep_open_for=600)
+    live.subscribe(lambda _change: service.policy_changed(servers))  # as wiring/policy_watch.py does
+    service.start()
+    try:
+        with qtbot.waitSignal(service.countChanged, timeout=WAIT_MS * 2, check_params_cb=lambda n: n == 0):
+            service.submit(thai_draft(), reader())
+        qtbot.waitUntil(lambda: len(sender.open_connections()) == 2, timeout=WAIT_MS)
+        smtp, imap = sender.open_connections()
+        smtp_port, imap_port = smtp._smtp.sock.getsockname()[1], client_port(imap)
+        assert dovecot_holds(smtp_server.starttls_port, [smtp_port]) and dovecot_holds(dovecot.imaps_port, [imap_port])
+
+        planted_countries.countries["127.0.0.1"] = "US"
+        live.replace(_abroad(certs.ca_file))
+        qtbot.waitUntil(lambda: not sender.connected, timeout=WAIT_MS)  # closed by the outbox's thread
+        qtbot.waitUntil(lambda: not dovecot_holds(smtp_server.starttls_port, [smtp_port])
+                        and not dovecot_holds(dovecot.imaps_port, [imap_port]), timeout=WAIT_MS)
+
+        draft = thai_draft(subject="ส่งหลังนโยบายเปลี่ยน")
+        with qtbot.waitSignal(service.submitted, timeout=WAIT_MS):
+            service.submit(draft, reader())
+
+        def held() -> bool:
+            entries = service.entries()
+            return bool(entries) and entries[0].problem is not None
+
+        qtbot.waitUntil(held, timeout=WAIT_MS)
+        [entry] = service.entries()
+        assert entry.state is OutboxState.QUEUED and entry.pending  # kept, to leave once allowed
+        # Held with the words a refused connect has (Thai and English).
+        with pytest.raises(PolicyRefused) as refused:
+            SmtpSession.connect(Endpoint("localhost", smtp_server.starttls_port, "starttls"), servers,
+                                resolver=LOCAL, timeout=10)
+        assert refused.value.code == api.ADDRESS_NOT_THAILAND and entry.problem is not None
+        for lang in ("th", "en"):
+            assert refused.value.message.text(lang) in entry.problem.text(lang)
+        assert entry.problem_detail == refused.value.detail
+        assert not sender.connected
+    finally:
+        service.shutdown()
+
+
+def _abroad(ca_file: Path) -> EffectivePolicy:
+    """The outbox test policy with no admin range for 127.0.0.1 (judged by its country)."""
+    overrides = {"tls": {"ca_file": str(ca_file)}, "addresses": {"allow_cidrs": ["::1/128"]},
+                 "recipients": {"internal_domains": ["go.th", ".go.th", "localhost"]}}
+    effective = load_policy_file(TEST_POLICY_FILE, overrides=overrides)
+    assert effective.error is None
+    return effective
