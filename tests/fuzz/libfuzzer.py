@@ -22,6 +22,7 @@ shrinks each crashing input (:func:`minimise`) before it is kept in tests/fuzz/c
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
 import os
 import re
@@ -32,6 +33,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: The repository (not imported from tests.corpora: pytest, which it imports, imports ``email``
 #: before the child could instrument it).
@@ -95,7 +97,8 @@ def _noise(line: bytes) -> bool:
 
 
 def run_target(name: str, seconds: float, *, hang: float, rss_mb: int, workdir: Path, seeds: list[bytes],
-               kept: list[Path], max_crashes: int = 8, echo: Callable[[str], None] = print) -> Figures:
+               kept: list[Path], max_crashes: int = 8, flags: tuple[str, ...] = (),
+               echo: Callable[[str], None] = print) -> Figures:
     """Fuzz ``name`` for ``seconds`` in child processes; a crash ends a child, and the next one
     goes on from the corpus for the time left (at most ``max_crashes`` crashes per target)."""
     corpus, crashes = workdir / "corpus", workdir / "crashes"
@@ -110,7 +113,7 @@ def run_target(name: str, seconds: float, *, hang: float, rss_mb: int, workdir: 
         before = set(crashes.iterdir())
         command = [sys.executable, "-m", "tests.fuzz.libfuzzer", name, str(workdir),
                    f"-max_total_time={left}", f"-timeout={max(1, round(hang))}", f"-rss_limit_mb={rss_mb}",
-                   f"-artifact_prefix={crashes}{os.sep}", "-print_final_stats=1", str(corpus)]
+                   f"-artifact_prefix={crashes}{os.sep}", "-print_final_stats=1", *flags, str(corpus)]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])}
         with subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT) as child:
@@ -177,6 +180,17 @@ def minimise(run: Callable[[bytes], object], allowed: tuple[type[BaseException],
     return best
 
 
+def resolve(name: str) -> Any:
+    """The :class:`~tests.fuzz.targets.Target` called ``name``, or ``module:attribute`` (a target
+    the tests plant)."""
+    from tests.fuzz import targets as registry
+
+    if ":" not in name:
+        return registry.targets()[name]
+    module, attribute = name.split(":", 1)
+    return getattr(importlib.import_module(module), attribute)
+
+
 # -- the child --------------------------------------------------------------------------------------
 
 
@@ -190,10 +204,9 @@ def _child(argv: list[str]) -> None:
     early = [p for p in INSTRUMENTED if p in sys.modules]
     if early:
         print(f"WARNING: {', '.join(early)} imported before instrumentation: not covered", flush=True)
-    with atheris.instrument_imports(include=list(INSTRUMENTED)):
-        from tests.fuzz import targets as registry
-
-        target = registry.targets()[name]
+    planted = [name.split(":", 1)[0]] if ":" in name else []  # a test's planted target: its module too
+    with atheris.instrument_imports(include=[*INSTRUMENTED, *planted]):
+        target = resolve(name)
         if target.needs_qt:
             from PySide6.QtWidgets import QApplication
 
