@@ -37,7 +37,7 @@ PLANTED_HANG = Target("planted_hang", _planted_hang, lambda: [b"xyz"])
 
 
 @needs_atheris
-def test_atheris_finds_a_planted_crash_and_leaves_the_input(tmp_path):
+def test_atheris_finds_a_planted_crash_and_leaves_the_input(tmp_path: Path) -> None:
     lines: list[str] = []
     figures = run_target("tests.fuzz.test_libfuzzer:PLANTED", 60, hang=5, rss_mb=1024, workdir=tmp_path,
                          seeds=PLANTED.seeds(), kept=[], max_crashes=1, flags=("-seed=1",), echo=lines.append)
@@ -51,7 +51,7 @@ def test_atheris_finds_a_planted_crash_and_leaves_the_input(tmp_path):
 
 
 @needs_atheris
-def test_atheris_counts_a_hang_as_a_crash(tmp_path):
+def test_atheris_counts_a_hang_as_a_crash(tmp_path: Path) -> None:
     lines: list[str] = []
     figures = run_target("tests.fuzz.test_libfuzzer:PLANTED_HANG", 60, hang=1, rss_mb=1024, workdir=tmp_path,
                          seeds=PLANTED_HANG.seeds(), kept=[], max_crashes=1, flags=("-seed=1",),
