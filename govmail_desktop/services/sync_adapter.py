@@ -101,6 +101,7 @@ class EngineSyncAdapter(QObject):
         s.newMail.connect(lambda fid, uids: self.new_mail.emit(int(fid), list(uids)))
         s.messagesUnreadable.connect(self.messages_unreadable)
         s.actionSettled.connect(self._on_action_settled)
+        s.connectionRefused.connect(self._on_refused)
 
     # ------------------------------------------------------------------ SyncPort
 
@@ -206,6 +207,12 @@ class EngineSyncAdapter(QObject):
         if not self._titles:
             self.progress.emit("", 0, 0)
         self._update_state()
+
+    @Slot(object)
+    def _on_refused(self, error: object) -> None:
+        """A changed policy refuses the account's server: said as a refused connect is."""
+        if isinstance(error, GovMailError):
+            self.problem.emit(error)
 
     @Slot(int, object, object)
     def _on_action_settled(self, op_id: int, outcome: object, error: object) -> None:

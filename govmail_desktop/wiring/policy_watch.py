@@ -3,7 +3,9 @@ the window: the new rules are swapped into the one :class:`LivePolicy` every ser
 the user is told once in the status bar (Thai/English) that IT updated the policy — and
 which keys apply only after a restart —, and what was set from the policy at start and
 can follow it (the preview's plain-text rule, the search download cap; the remote-content
-rules follow in ui/remote_bar.py; the previews' internal domains) is set again.
+rules follow in ui/remote_bar.py; the previews' internal domains) is set again. Every
+account's open connections (sync, IDLE, the outbox's kept ones) are judged by the new rules:
+those going where they now refuse are closed and the account says refused.
 """
 
 from __future__ import annotations
@@ -69,6 +71,21 @@ def follow_policy(ctx: AppContext, policy: EffectivePolicy, _change: PolicyChang
             guard.known_domains = domains
     if ctx.mailboxes is not None:
         ctx.mailboxes.search_download_cap = policy.policy.search.max_download_days if policy.error is None else 0
+    judge_connections(ctx, policy)
+
+
+def judge_connections(ctx: AppContext, policy: EffectivePolicy) -> None:
+    """Every account's open connections judged by the policy now in force (as the connectors
+    see it: ``policy.server_policy()``); each one it refuses is closed by its own thread."""
+    if ctx.mailboxes is None:
+        return
+    servers = policy.server_policy()
+    for mailbox in list(ctx.mailboxes.accounts):
+        service = getattr(mailbox.sync, "service", None)  # the engine's SyncService (EngineSyncAdapter)
+        if service is not None and hasattr(service, "policy_changed"):
+            service.policy_changed(servers)
+        if mailbox.outbox is not None:
+            mailbox.outbox.policy_changed(servers)
 
 
 def attach_policy_watcher(ctx: AppContext, overrides: AppOverrides) -> PolicyWatcher | None:

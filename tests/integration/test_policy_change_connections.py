@@ -241,3 +241,31 @@ def _abroad(ca_file: Path) -> EffectivePolicy:
     effective = load_policy_file(TEST_POLICY_FILE, overrides=overrides)
     assert effective.error is None
     return effective
+
+
+def test_an_operation_blocked_reading_the_refused_server_ends_failed_with_the_refusal(
+        running, dovecot, planted_countries, qtbot):
+    """The worker is inside an operation, blocked reading the server (here IDLE for a minute on
+    the worker's own connection): the change ends it at once — failed with the refusal, not
+    retried — and a later operation is refused as a connect is, without reaching the server."""
+    service = running.service
+
+    def wait_on_server(conn, cancel):
+        conn.select("INBOX", readonly=True)
+        conn.idle_start()
+        return conn.idle_wait(60)  # a blocked read; only the interruption ends it early
+
+    with qtbot.waitSignal(service.operationStarted, timeout=WAIT_MS):
+        op_id = service.run_on_connection(("w6-wait",), lambda: "wait", wait_on_server)
+    qtbot.waitUntil(lambda: service._worker.connection is not None
+                    and service._worker.connection._idle_tag is not None, timeout=WAIT_MS)
+    planted_countries.countries["127.0.0.1"] = "US"
+    with qtbot.waitSignal(service.operationFinished, timeout=WAIT_MS,
+                          check_params_cb=lambda i, *_: i == op_id) as finished:
+        running.live.replace(policy(dovecot.ca_file, addresses={"allow_cidrs": ["::1/128"]}))
+    outcome, error = finished.args[1], finished.args[2]
+    assert outcome == "failed" and isinstance(error, PolicyRefused) and error.code == api.ADDRESS_NOT_THAILAND
+    qtbot.waitUntil(lambda: not dovecot_holds(running.port, running.client_ports), timeout=WAIT_MS)
+    with qtbot.waitSignal(service.operationFinished, timeout=WAIT_MS) as later:
+        service.sync_folder("INBOX")
+    assert later.args[1] == "failed" and later.args[2].code == api.ADDRESS_NOT_THAILAND
