@@ -127,6 +127,8 @@ class OutboxService(QObject):
         self._cancel = threading.Event()
         self._send_wanted = True
         self._settle_wanted = True
+        #: A spare outbox entry to be made when the worker is idle (the next Send writes one file).
+        self._spare_wanted = True
         self._snapshot: list[OutboxEntry] = []
         #: Subjects of the messages the worker finished (and let go), by entry id, newest last.
         self._finished: dict[str, str] = {}
@@ -184,8 +186,6 @@ class OutboxService(QObject):
     def count(self) -> int:
         return sum(1 for e in self.entries() if e.pending)
 
-    def set_online(self, online: bool) -> None:
-        """The account's connection came back (send what waits) or went away."""
     def policy_changed(self, policy: ServerPolicy) -> list[PolicyRefused]:
         """The policy changed (GUI thread): a kept connection going where ``policy`` now refuses
         is ended at once and closed by the worker; a send on it ends as the existing rules say
@@ -201,6 +201,8 @@ class OutboxService(QObject):
             self._post(lambda: self._close_connections(clean=False))  # nothing more said to that server
         return refused
 
+    def set_online(self, online: bool) -> None:
+        """The account's connection came back (send what waits) or went away."""
         was = self._online
         self._online = online
         if online and not was:
@@ -234,6 +236,13 @@ class OutboxService(QObject):
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            if self._spare_wanted:
+                with self._wake:
+                    idle = not self._jobs and not self._due()
+                if idle:  # nothing else to do: the next Send's entry made ready (outside the lock)
+                    self._spare_wanted = False
+                    self._prepare_spare()
+                    continue
             with self._wake:
                 while not self._jobs and not self._stop.is_set() and not self._due():
                     self._wake.wait(self._wait_time())
@@ -251,6 +260,12 @@ class OutboxService(QObject):
                 log.exception("Outbox worker of %s: unexpected error", self.account_id)
                 self._refresh()
         self._close_connections()
+
+    def _prepare_spare(self) -> None:
+        try:
+            self.store.prepare_spare()
+        except Exception:  # only a head start for the next Send: never stops the worker
+            log.exception("Outbox of %s: no spare entry made", self.account_id)
 
     def _idle_over(self) -> bool:
         return self._close_at is not None and time.monotonic() >= self._close_at
@@ -341,6 +356,7 @@ class OutboxService(QObject):
             self.submitFailed.emit(draft.draft_id, err)
             return
         self._send_wanted = True
+        self._spare_wanted = True
         self._changed(entry.entry_id)
         self.submitted.emit(draft.draft_id)
 

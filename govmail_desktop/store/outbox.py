@@ -5,7 +5,7 @@ mail cache, never inside it (a cache rebuild does not touch it). One directory
 per message::
 
     outbox/<entry-id>/
-        state.json     what happened so far (replaced atomically at every step)
+        state.json     what happened so far (a line appended at every step)
         message.pack   the message's bytes in one file (:mod:`store.outbox_pack`):
           draft.json     the draft as the user wrote it (to edit and send again)
           message.eml    the bytes for SMTP DATA (no Bcc header)
@@ -19,16 +19,14 @@ per message::
 Durability: :meth:`OutboxStore.add` writes ``message.pack`` and ``state.json`` into
 ``<entry-id>.new/``, fsyncs each and that directory, renames it to ``<entry-id>`` and
 fsyncs ``outbox/`` — only then does it return, and only then may anything touch the
-network. ``state.json`` is a log: one line per state, each the whole entry as JSON; the
-last line that reads whole is the entry (an older file is a single JSON object, read as
-one line). Each state change appends its line and, when it must be on disk before the
-next step, ``fdatasync``s the file (one wait for the disk; the file's name is on disk
-since ``add``): after a crash the entry is in the old state or the new one, never in
-between — a line cut short reads as nothing and the one before it counts. Steps a
-crash may only repeat are not waited for (:meth:`OutboxStore.update` ``durable=False``).
-A log past :data:`STATE_LOG_LIMIT` bytes is written again as its last line (temporary
-file, fsync, rename, directory fsync), as is the state when another program holds the
-file (Windows).
+network. Faster, with a spare (:meth:`OutboxStore.prepare_spare`, made durable while idle:
+an entry directory with an empty pack and an empty state log), ``add`` writes the message,
+its first state and a CRC-32 of its bytes into the spare's pack and ``fdatasync``s that one
+file. ``state.json`` is a log (:mod:`store.outbox_files`): each state change appends the
+whole entry as one JSON line, ``fdatasync``'d when the next step needs it on disk; the last
+whole line counts (a line cut short by a crash reads as nothing), else the pack's first
+state; neither: a spare, no message (recovery: also a pack whose CRC fails). Steps a crash
+may only repeat are not waited for (:meth:`OutboxStore.update` ``durable=False``).
 
 States (:class:`OutboxState`)::
 
@@ -50,7 +48,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import threading
 import time
@@ -68,7 +65,15 @@ from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.store.cache import account_dir
 from govmail_desktop.store.db import storage_error
-from govmail_desktop.store.outbox_pack import PackDamaged, read_member, read_members, write_pack
+from govmail_desktop.store.outbox_files import append_state, fsync_dir, read_state, write_durably
+from govmail_desktop.store.outbox_pack import (
+    PackDamaged,
+    members_crc,
+    read_member,
+    read_members,
+    write_pack,
+    write_pack_in_place,
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +86,11 @@ ATTACHMENT_DIR = "att"
 PACK_FILE = "message.pack"
 #: What the account's SMTP server offered at its last EHLO (a guess for building at Send).
 SERVER_FILE = "server.json"
+#: In the pack of an entry written into a spare: the bytes' CRC-32 (checked at recovery).
+CHECK_MEMBER = "check.json"
 _NEW_SUFFIX = ".new"
 _GONE_SUFFIX = ".gone"
 STATE_FORMAT = 1
-#: Bytes of state log (``state.json``) before it is written again as its last line.
-STATE_LOG_LIMIT = 64 * 1024
 
 
 class OutboxState(str, Enum):
@@ -364,81 +369,6 @@ class RecoveryReport:
     damaged: list[str] = field(default_factory=list)  # unreadable entries moved aside
 
 
-# ---------------------------------------------------------------- durable files
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a directory's entries (a rename, a new file) durable. Not on Windows, where a
-    directory cannot be opened and NTFS journals the rename itself."""
-    if os.name == "nt":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_durably(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
-    """``data`` in ``path``, atomically (temporary file, fsync, rename), the directory fsync'd."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    try:
-        replace_with_retry(tmp, path)
-    except FileInUseError:
-        tmp.unlink(missing_ok=True)
-        raise
-    if sync_dir:
-        fsync_dir(path.parent)
-
-
-def _datasync(fd: int) -> None:
-    """The file's bytes (and its length) on disk; ``fsync`` where there is no ``fdatasync``."""
-    sync = getattr(os, "fdatasync", None)
-    (sync or os.fsync)(fd)
-
-
-def append_state(path: Path, line: bytes, *, durable: bool) -> None:
-    """``line`` (a whole state, ending in a newline) at the end of the state log ``path``,
-    ``fdatasync``'d when ``durable``. The log is written again as this one line (atomically,
-    the directory fsync'd: the next appends go to that file) when it has grown past
-    :data:`STATE_LOG_LIMIT`, or when another program holds it (Windows refuses the append)."""
-    try:
-        with open(path, "a+b") as fh:
-            end = fh.seek(0, os.SEEK_END)
-            if end + len(line) < STATE_LOG_LIMIT:
-                if end:  # after a line a crash cut short, on a line of its own
-                    fh.seek(end - 1)
-                    if fh.read(1) != b"\n":
-                        line = b"\n" + line
-                fh.write(line)
-                fh.flush()
-                if durable:
-                    _datasync(fh.fileno())
-                return
-    except PermissionError as exc:
-        if getattr(exc, "winerror", None) not in (32, 33):  # not a sharing/lock violation
-            raise
-    write_durably(path, line)
-
-
-def read_state(raw: bytes) -> Any:
-    """The last whole line of a state log as JSON (a line cut short by a crash is skipped);
-    ValueError when none reads."""
-    lines = raw.split(b"\n")
-    for line in reversed(lines):
-        if not line.strip():
-            continue
-        try:
-            return json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            continue  # cut short: the state before it counts
-    raise ValueError("no whole state line")
-
-
 class OutboxStore:
     """The outbox of one account. Thread-safe (one lock); one process at a time."""
 
@@ -446,6 +376,7 @@ class OutboxStore:
         self.root = root
         self._clock = clock
         self._lock = threading.RLock()
+        self._spares: list[str] = []  # spare entries made by this store, ready for add()
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -474,10 +405,11 @@ class OutboxStore:
         subject: str = "",
         transfer: str = "7bit",
     ) -> OutboxEntry:
-        """Keep a new message (state ``queued``); returns once it is on disk for good."""
+        """Keep a new message (state ``queued``); returns once it is on disk for good (in a
+        spare entry when one is ready: one file written and waited for)."""
         now = self._clock()
         entry = OutboxEntry(
-            entry_id=f"{int(now * 1000):013d}-{uuid.uuid4().hex[:12]}",
+            entry_id=self._new_id(now),
             account_id=draft.account_id,
             draft_id=draft.draft_id,
             state=OutboxState.QUEUED,
@@ -489,14 +421,17 @@ class OutboxStore:
             updated_at=now,
             transfer=transfer,
         )
-        new = self.root / (entry.entry_id + _NEW_SUFFIX)
-        final = self.root / entry.entry_id
         members = [(DRAFT_FILE, draft.to_json().encode("utf-8")), (WIRE_FILE, wire)]
         if sent_copy != wire:  # else (no Bcc) the Sent copy is read from the wire bytes
             members.append((SENT_FILE, sent_copy))
         for att in draft.attachments:
             _check_name(att.stored_name)
             members.append((f"{ATTACHMENT_DIR}/{att.stored_name}", read_attachment(att)))
+        spare = self._into_spare(entry, members)
+        if spare is not None:
+            return spare
+        new = self.root / (entry.entry_id + _NEW_SUFFIX)
+        final = self.root / entry.entry_id
         try:
             new.mkdir()
             write_pack(new / PACK_FILE, members)
@@ -511,6 +446,51 @@ class OutboxStore:
             shutil.rmtree(new, ignore_errors=True)
             raise storage_error(exc, new) from exc
         log.info("Outbox %s: queued %s for %d recipient(s)", entry.entry_id, message_id,
+                 len(entry.envelope_recipients))
+        return entry
+
+    def _new_id(self, now: float | None = None) -> str:
+        return f"{int((self._clock() if now is None else now) * 1000):013d}-{uuid.uuid4().hex[:12]}"
+
+    def prepare_spare(self) -> bool:
+        """Make an empty entry ready for the next :meth:`add` (durable: its files, its
+        directory and ``outbox/`` fsync'd), unless one is ready. Call it when nothing else
+        is to be done. False when none could be made (add then writes a new directory)."""
+        with self._lock:
+            if self._spares:
+                return True
+            name = self._new_id()
+            new = self.root / (name + _NEW_SUFFIX)
+            try:
+                new.mkdir()
+                for member in (PACK_FILE, STATE_FILE):
+                    (new / member).touch()
+                fsync_dir(new)
+                replace_with_retry(new, self.root / name)
+                fsync_dir(self.root)
+            except (OSError, FileInUseError) as exc:  # FileInUseError is a StorageError, not an OSError
+                shutil.rmtree(new, ignore_errors=True)
+                log.info("Outbox: no spare entry made (%s)", exc)
+                return False
+            self._spares.append(name)
+            return True
+
+    def _into_spare(self, entry: OutboxEntry, members: list[tuple[str, bytes]]) -> OutboxEntry | None:
+        """``entry`` written into a ready spare (its pack only, fdatasync'd); None when there
+        is none or it cannot be written (held by another program): add makes a new one."""
+        with self._lock:
+            if not self._spares:
+                return None
+            name = self._spares.pop()
+        entry = replace(entry, entry_id=name)
+        check = json.dumps({"crc32": members_crc(members)}).encode("ascii")
+        try:
+            write_pack_in_place(self.root / name / PACK_FILE,
+                                [*members, (STATE_FILE, _state_bytes(entry)), (CHECK_MEMBER, check)])
+        except OSError as exc:  # left a spare (its state log is empty): recovery takes it again
+            log.info("Outbox: spare entry %s not usable (%s)", name, exc)
+            return None
+        log.info("Outbox %s: queued %s for %d recipient(s)", entry.entry_id, entry.message_id,
                  len(entry.envelope_recipients))
         return entry
 
@@ -545,7 +525,8 @@ class OutboxStore:
                 if (folder / PACK_FILE).exists():
                     old = read_members(folder / PACK_FILE)
                     bytes_now = [(WIRE_FILE, wire), *([(SENT_FILE, sent_copy)] if sent_copy != wire else [])]
-                    rest = [m for m in old if m[0] not in (DRAFT_FILE, WIRE_FILE, SENT_FILE)]  # attachments
+                    # attachments, the first state (a spare's); not the CRC (this pack is whole by rename)
+                    rest = [m for m in old if m[0] not in (DRAFT_FILE, WIRE_FILE, SENT_FILE, CHECK_MEMBER)]
                     write_pack(folder / PACK_FILE, [*(m for m in old if m[0] == DRAFT_FILE), *bytes_now, *rest])
                     fsync_dir(folder)
                 else:  # an entry from before the pack: its separate files
@@ -605,9 +586,58 @@ class OutboxStore:
         except OSError as exc:
             raise storage_error(exc, path) from exc
         try:
-            return OutboxEntry.from_dict(read_state(raw))
+            data = read_state(raw)
+        except ValueError:  # no whole line (none yet: written into a spare): the pack's first state
+            data = self._first_state(entry_id, raw)
+        try:
+            return OutboxEntry.from_dict(data)
         except (UnicodeDecodeError, ValueError) as exc:
             raise StorageError(detail=f"outbox entry {entry_id}: {exc}", code="outbox-damaged") from None
+
+    def _first_state(self, entry_id: str, log_bytes: bytes) -> Any:
+        """The state written with the message into a spare. KeyError when the pack has none
+        and the log is empty (a spare: no message); StorageError when the log has bytes
+        but no whole line and the pack no state (damaged)."""
+        pack = self.root / entry_id / PACK_FILE
+        try:
+            member = read_member(pack, STATE_FILE)
+        except (FileNotFoundError, PackDamaged):
+            member = None
+        except OSError as exc:
+            raise storage_error(exc, pack) from exc
+        if member is None:
+            if not log_bytes:
+                raise KeyError(entry_id)
+            raise StorageError(detail=f"outbox entry {entry_id}: no whole state", code="outbox-damaged")
+        try:
+            return read_state(member)
+        except ValueError as exc:
+            raise StorageError(detail=f"outbox entry {entry_id}: {exc}", code="outbox-damaged") from None
+
+    def _is_spare(self, entry_id: str) -> bool:
+        """Whether this entry directory holds no message: a spare (its state log empty) whose
+        pack is empty, or was cut short by a crash while ``add`` wrote into it (it does not
+        read back whole, or its bytes are not those of its CRC): ``add`` never returned."""
+        folder = self.root / entry_id
+        try:
+            if (folder / STATE_FILE).stat().st_size:
+                return False
+        except OSError:
+            return False  # no state at all: damaged, set aside (never thrown away)
+        try:
+            members = read_members(folder / PACK_FILE)
+        except (OSError, PackDamaged):
+            return True
+        found = dict(members)
+        if STATE_FILE not in found:
+            return True
+        if CHECK_MEMBER not in found:
+            return False  # written whole by rename (replace_message)
+        crc = members_crc([m for m in members if m[0] not in (STATE_FILE, CHECK_MEMBER)])
+        try:
+            return bool(json.loads(found[CHECK_MEMBER])["crc32"] != crc)
+        except (ValueError, KeyError, TypeError):
+            return True
 
     def entries(self) -> list[OutboxEntry]:
         """Every readable entry, oldest first."""
@@ -615,7 +645,9 @@ class OutboxStore:
         for name in self._entry_names():
             try:
                 found.append(self.get(name))
-            except (KeyError, StorageError) as exc:
+            except KeyError:  # a spare: no message
+                continue
+            except StorageError as exc:
                 log.warning("Outbox entry %s unreadable: %s", name, exc)
         return sorted(found, key=lambda e: (e.created_at, e.entry_id))
 
@@ -692,7 +724,11 @@ class OutboxStore:
                 raise storage_error(exc, self.root) from exc
             for path in leftovers:
                 shutil.rmtree(path, ignore_errors=True)
+            self._spares.clear()
             for name in self._entry_names():
+                if self._is_spare(name):  # kept for the next add (one), others removed
+                    self._keep_spare(name)
+                    continue
                 try:
                     entry = self.get(name)
                 except (KeyError, StorageError) as exc:
@@ -711,6 +747,24 @@ class OutboxStore:
             log.warning("Outbox recovered: %d requeued, %d may have been sent, %d damaged",
                         len(report.requeued), len(report.unknown), len(report.damaged))
         return report
+
+    def _keep_spare(self, name: str) -> None:
+        pack = self.root / name / PACK_FILE
+        if not self._spares and pack.is_file():
+            try:
+                if pack.stat().st_size:
+                    pack.write_bytes(b"")  # what a crash left of an add: nothing (still no message)
+                self._spares.append(name)
+                return
+            except OSError as exc:
+                log.info("Outbox: spare entry %s not kept (%s)", name, exc)
+        gone = self.root / (name + _GONE_SUFFIX)
+        try:
+            replace_with_retry(self.root / name, gone)
+        except (OSError, FileInUseError):
+            log.info("Outbox: spare entry %s left for the next start", name)
+            return
+        shutil.rmtree(gone, ignore_errors=True)
 
     def _set_aside(self, name: str, exc: BaseException) -> None:
         aside = self.root.parent / f"outbox-damaged-{int(self._clock())}-{name}"

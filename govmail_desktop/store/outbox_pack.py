@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -36,24 +37,46 @@ class PackDamaged(ValueError):
 def write_pack(path: Path, members: Sequence[tuple[str, bytes]]) -> None:
     """``members`` in ``path`` atomically: a temporary file written and fsync'd, then renamed
     over ``path``. The caller fsyncs the directory (once, for all it put there)."""
-    index: list[list[object]] = []
-    offset = 0
-    for name, data in members:
-        index.append([name, offset, len(data)])
-        offset += len(data)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as fh:
-        fh.write(PACK_MAGIC)
-        fh.write(json.dumps(index, ensure_ascii=False).encode("utf-8") + b"\n")
-        for _name, data in members:
-            fh.write(data)
-        fh.flush()
+        _write(fh, members)
         os.fsync(fh.fileno())
     try:
         replace_with_retry(tmp, path)
     except FileInUseError:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_pack_in_place(path: Path, members: Sequence[tuple[str, bytes]]) -> None:
+    """``members`` over the existing file ``path`` (its name already on disk), its bytes
+    ``fdatasync``'d. Not atomic: a crash part-way leaves a pack that does not read back
+    whole — for a file nothing depends on until this returns (an outbox spare entry)."""
+    with open(path, "wb") as fh:
+        _write(fh, members)
+        sync = getattr(os, "fdatasync", None)
+        (sync or os.fsync)(fh.fileno())
+
+
+def members_crc(members: Sequence[tuple[str, bytes]]) -> int:
+    """CRC-32 of the members' bytes, in order (does a pack written in place read back as written?)."""
+    crc = 0
+    for _name, data in members:
+        crc = zlib.crc32(data, crc)
+    return crc
+
+
+def _write(fh: BinaryIO, members: Sequence[tuple[str, bytes]]) -> None:
+    index: list[list[object]] = []
+    offset = 0
+    for name, data in members:
+        index.append([name, offset, len(data)])
+        offset += len(data)
+    fh.write(PACK_MAGIC)
+    fh.write(json.dumps(index, ensure_ascii=False).encode("utf-8") + b"\n")
+    for _name, data in members:
+        fh.write(data)
+    fh.flush()
 
 
 def _index(fh: BinaryIO, path: Path) -> tuple[list[tuple[str, int, int]], int]:
@@ -106,4 +129,8 @@ def member_names(path: Path) -> list[str]:
         return [name for name, _offset, _length in _index(fh, path)[0]]
 
 
-__all__ = ["MAX_INDEX_BYTES", "PACK_MAGIC", "PackDamaged", "member_names", "read_member", "read_members", "write_pack"]
+__all__ = [
+    "MAX_INDEX_BYTES", "PACK_MAGIC", "PackDamaged", "member_names", "members_crc", "read_member", "read_members",
+    "write_pack",
+    "write_pack_in_place",
+]

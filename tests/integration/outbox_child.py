@@ -51,6 +51,7 @@ def main(config_path: str) -> int:
     sender = make_sender(store, policy, servers, int(config["smtp_port"]), steps=steps)
     if config["mode"] == "submit":
         draft = thai_draft(to=config.get("to", "bob@localhost"), cc=config.get("cc", ""))
+        store.prepare_spare()  # as the outbox service does while idle: the message goes into it
         entry = enqueue(store, draft, reader(), policy.recipient_policy(), policy.attachment_rules())
         print(f"ENTRY {entry.entry_id} {entry.message_id}", flush=True)
         steps("queued", entry.entry_id)

@@ -207,7 +207,7 @@ def test_outbox_queues_a_message_while_a_scanner_holds_a_file(tmp_path, hold, su
 def test_outbox_state_update_waits_out_a_hold(tmp_path, hold, monkeypatch):
     """The state log held by another program refuses the append (Windows): the state is
     written whole instead, its replacement waiting out the hold."""
-    from govmail_desktop.store import outbox as outbox_module
+    from govmail_desktop.store import outbox_files
     from govmail_desktop.store.outbox import OutboxState
 
     store = _outbox(tmp_path)
@@ -219,7 +219,7 @@ def test_outbox_state_update_waits_out_a_hold(tmp_path, hold, monkeypatch):
             raise _held(32, str(path))
         return open(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(outbox_module, "open", held_append, raising=False)
+    monkeypatch.setattr(outbox_files, "open", held_append, raising=False)
     store.update(entry.entry_id, state=OutboxState.SENDING)
     assert fake.refused == 2
     assert store.get(entry.entry_id).state is OutboxState.SENDING

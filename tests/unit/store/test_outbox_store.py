@@ -11,6 +11,7 @@ import pytest
 from govmail_desktop.core.compose import Draft, DraftAttachment
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.store import outbox as outbox_module
+from govmail_desktop.store import outbox_files
 from govmail_desktop.store.outbox import (
     TRANSITIONS,
     IllegalTransition,
@@ -120,7 +121,7 @@ def test_outbox_durability_state_line_cut_short_by_a_crash_reads_as_the_state_be
 
 @pytest.mark.linux_only  # /proc/self/fd
 def test_outbox_state_log_past_its_limit_is_written_again_as_its_last_line(tmp_path, monkeypatch):
-    monkeypatch.setattr(outbox_module, "STATE_LOG_LIMIT", 2000)
+    monkeypatch.setattr(outbox_files, "STATE_LOG_LIMIT", 2000)
     store = OutboxStore(tmp_path / "outbox")
     eid = _add(store).entry_id
     path = tmp_path / "outbox" / eid / "state.json"

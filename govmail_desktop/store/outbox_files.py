@@ -1,0 +1,92 @@
+"""The outbox's durable files: a file replaced atomically, a directory's entries made
+durable, and the state log (``state.json``: one line per state, the last whole line counts).
+
+See :mod:`govmail_desktop.store.outbox` for what is written when. No Qt, no network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from govmail_desktop.core.fileops import FileInUseError, replace_with_retry
+
+#: Bytes of state log (``state.json``) before it is written again as its last line.
+STATE_LOG_LIMIT = 64 * 1024
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a directory's entries (a rename, a new file) durable. Not on Windows, where a
+    directory cannot be opened and NTFS journals the rename itself."""
+    if os.name == "nt":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_durably(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
+    """``data`` in ``path``, atomically (temporary file, fsync, rename), the directory fsync'd."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        replace_with_retry(tmp, path)
+    except FileInUseError:
+        tmp.unlink(missing_ok=True)
+        raise
+    if sync_dir:
+        fsync_dir(path.parent)
+
+
+def _datasync(fd: int) -> None:
+    """The file's bytes (and its length) on disk; ``fsync`` where there is no ``fdatasync``."""
+    sync = getattr(os, "fdatasync", None)
+    (sync or os.fsync)(fd)
+
+
+def append_state(path: Path, line: bytes, *, durable: bool) -> None:
+    """``line`` (a whole state, ending in a newline) at the end of the state log ``path``,
+    ``fdatasync``'d when ``durable``. The log is written again as this one line (atomically,
+    the directory fsync'd: the next appends go to that file) when it has grown past
+    :data:`STATE_LOG_LIMIT`, or when another program holds it (Windows refuses the append)."""
+    try:
+        with open(path, "a+b") as fh:
+            end = fh.seek(0, os.SEEK_END)
+            if end + len(line) < STATE_LOG_LIMIT:
+                if end:  # after a line a crash cut short, on a line of its own
+                    fh.seek(end - 1)
+                    if fh.read(1) != b"\n":
+                        line = b"\n" + line
+                fh.write(line)
+                fh.flush()
+                if durable:
+                    _datasync(fh.fileno())
+                return
+    except PermissionError as exc:
+        if getattr(exc, "winerror", None) not in (32, 33):  # not a sharing/lock violation
+            raise
+    write_durably(path, line)
+
+
+def read_state(raw: bytes) -> Any:
+    """The last whole line of a state log as JSON (a line cut short by a crash is skipped);
+    ValueError when none reads."""
+    lines = raw.split(b"\n")
+    for line in reversed(lines):
+        if not line.strip():
+            continue
+        try:
+            return json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            continue  # cut short: the state before it counts
+    raise ValueError("no whole state line")
+
+
+__all__ = ["STATE_LOG_LIMIT", "append_state", "fsync_dir", "read_state", "write_durably"]

@@ -1,0 +1,135 @@
+"""Spare outbox entries: made ahead of Send, so that queuing a message is one file written
+and waited for — with the same guarantee (on disk for good before add returns) and a
+crash part-way never taken for a message."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from govmail_desktop.core.compose import Draft, DraftAttachment
+from govmail_desktop.store.outbox import CHECK_MEMBER, OutboxState, OutboxStore
+from govmail_desktop.store.outbox_pack import member_names, read_members, write_pack_in_place
+
+ATT = DraftAttachment("รายงาน ๑.pdf", "application/pdf", 5, "att-1")
+
+
+def _add(store: OutboxStore, subject: str = "ทดสอบ"):
+    draft = Draft.new("acct", sender="a@x.go.th", to="b@y.go.th", subject=subject, attachments=(ATT,))
+    return store.add(
+        draft, lambda att: b"%PDF-", wire=b"wire " * 200, sent_copy=b"sent", message_id="<m@x.go.th>",
+        envelope_from="a@x.go.th", envelope_recipients=["b@y.go.th"], subject=subject,
+    )
+
+
+def _record_syncs(monkeypatch) -> list[str]:
+    synced: list[str] = []
+    for name in ("fsync", "fdatasync"):
+        real = getattr(os, name)
+
+        def recording(fd: int, real=real) -> None:
+            synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+            real(fd)
+
+        monkeypatch.setattr(os, name, recording)
+    return synced
+
+
+@pytest.mark.linux_only  # /proc/self/fd
+def test_outbox_spare_is_made_durable_ahead_and_holds_no_message(tmp_path, monkeypatch):
+    root = tmp_path / "outbox"
+    store = OutboxStore(root)
+    synced = _record_syncs(monkeypatch)
+    assert store.prepare_spare() is True
+    [spare] = [p for p in root.iterdir()]
+    assert synced == [f"{spare}.new", str(root)]  # its files in its directory, it in outbox/
+    assert sorted(p.name for p in spare.iterdir()) == ["message.pack", "state.json"]
+    assert store.entries() == [] and store.pending_count() == 0
+    with pytest.raises(KeyError):
+        store.get(spare.name)
+    assert store.prepare_spare() is True and len(list(root.iterdir())) == 1  # one is enough
+
+
+@pytest.mark.linux_only  # /proc/self/fd
+def test_outbox_durability_add_into_a_spare_waits_for_the_disk_once(tmp_path, monkeypatch):
+    """The message, its first state and a CRC in the spare's pack, one fdatasync: its name
+    and directory were on disk before Send."""
+    root = tmp_path / "outbox"
+    store = OutboxStore(root)
+    store.prepare_spare()
+    [spare] = [p.name for p in root.iterdir()]
+    synced = _record_syncs(monkeypatch)
+    entry = _add(store)
+    assert entry.entry_id == spare
+    assert synced == [f"{root / spare}/message.pack"]
+    assert member_names(root / spare / "message.pack") == [
+        "draft.json", "message.eml", "sent.eml", "att/att-1", "state.json", CHECK_MEMBER]
+    assert (root / spare / "state.json").read_bytes() == b""
+    assert store.get(spare) == entry and entry.state is OutboxState.QUEUED
+    assert store.wire(spare) == b"wire " * 200 and store.sent_copy(spare) == b"sent"
+    assert store.read_attachment(spare, ATT) == b"%PDF-" and store.draft(spare).subject == "ทดสอบ"
+    assert [e.entry_id for e in store.entries()] == [spare]
+    # the next one has no spare (until the service makes one when idle): a directory of its own
+    other = _add(store, "อีกฉบับ")
+    assert other.entry_id != spare and len(store.entries()) == 2
+    store.update(spare, state=OutboxState.SENDING)  # changes go to the state log
+    assert store.get(spare).state is OutboxState.SENDING
+    assert OutboxStore(root).recover().requeued == [spare]
+
+
+def _cut(pack, how: str) -> None:
+    data = pack.read_bytes()
+    if how == "short":
+        pack.write_bytes(data[: len(data) // 2])
+    elif how == "empty":
+        pack.write_bytes(b"")
+    else:  # whole length and index, but the message's bytes never reached the disk (zeros)
+        members = read_members(pack)
+        write_pack_in_place(pack, [(n, b"\0" * len(d) if n == "message.eml" else d) for n, d in members])
+
+
+@pytest.mark.parametrize("how", ["short", "empty", "zeros"])
+def test_outbox_durability_add_into_a_spare_cut_short_by_a_crash_is_no_message(tmp_path, how):
+    """A crash before add returned (the user was never told it is queued; the draft is
+    still kept): never sent, never set aside as damaged — the spare is used again."""
+    root = tmp_path / "outbox"
+    store = OutboxStore(root)
+    store.prepare_spare()
+    eid = _add(store).entry_id
+    _cut(root / eid / "message.pack", how)
+
+    after = OutboxStore(root)
+    report = after.recover()
+    assert after.entries() == [] and report.damaged == [] and report.requeued == []
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("outbox-damaged-")]
+    assert (root / eid / "message.pack").read_bytes() == b""
+    assert after.prepare_spare() is True and len(list(root.iterdir())) == 1  # that one, again
+    assert _add(after).entry_id == eid and after.get(eid).state is OutboxState.QUEUED
+
+
+def test_outbox_spare_entry_rebuilt_keeps_its_first_state(tmp_path):
+    """replace_message writes the pack again (by rename: whole): the first state stays in
+    it, so a crash before the next state line still finds the message."""
+    root = tmp_path / "outbox"
+    store = OutboxStore(root)
+    store.prepare_spare()
+    eid = _add(store).entry_id
+    store.replace_message(eid, wire=b"8bit", sent_copy=b"8bit", transfer="8bitmime")
+    (root / eid / "state.json").write_bytes(b"")  # the update after it lost in a crash
+    after = OutboxStore(root)
+    assert after.recover().damaged == []
+    assert after.get(eid).transfer == "7bit" and after.wire(eid) == b"8bit"
+    assert CHECK_MEMBER not in member_names(root / eid / "message.pack")
+
+
+def test_outbox_recover_keeps_one_spare_and_removes_the_rest(tmp_path):
+    root = tmp_path / "outbox"
+    for _ in range(3):
+        OutboxStore(root).prepare_spare()  # three runs, each left one
+    kept = _add(OutboxStore(root)).entry_id  # a message in a directory of its own
+    assert len(list(root.iterdir())) == 4
+    store = OutboxStore(root)
+    store.recover()
+    assert len(list(root.iterdir())) == 2 and [e.entry_id for e in store.entries()] == [kept]
+    assert _add(store).entry_id not in (kept,) and len(list(root.iterdir())) == 2  # into the spare
