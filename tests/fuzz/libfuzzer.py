@@ -91,9 +91,10 @@ class Figures:
 
 def _noise(line: bytes) -> bool:
     """Lines not worth showing: instrumentation notices and libFuzzer's per-input progress."""
-    return line.startswith((b"INFO: Instrumenting ", b"WARNING: Failed to find function", b'"', b"###### ")) or (
-        line.startswith(b"#") and b" NEW " not in line[:24] and b" pulse " not in line[:24]
-        and b" DONE " not in line[:24] and b" INITED " not in line[:24])
+    status = _STATUS.match(line)
+    if status:  # shown: the start, the pulses (at 2^n executions) and the end, not each new input
+        return line.split()[1] not in (b"INITED", b"pulse", b"DONE")
+    return line.startswith((b"INFO: Instrumenting ", b"WARNING: Failed to find function", b'"', b"###### "))
 
 
 def run_target(name: str, seconds: float, *, hang: float, rss_mb: int, workdir: Path, seeds: list[bytes],

@@ -110,3 +110,18 @@ def test_make_fuzz_says_when_it_falls_back_to_hypothesis_and_ends_with_key_value
     assert target_line["target"] == "bodystructure" and target_line["engine"] == "hypothesis"
     assert int(target_line["execs"]) > 0 and target_line["crashes"] == "0" and target_line["cov"] == "-"
     assert out[-1].startswith("fuzz_total targets=1 engine=hypothesis ")
+
+
+@pytest.mark.parametrize("line, shown", [
+    (b"#3\tINITED cov: 5 ft: 5 corp: 2/6b exec/s: 0 rss: 61Mb", True),
+    (b"#524288\tpulse  cov: 5 ft: 5 corp: 2/4b lim: 4096 exec/s: 262144 rss: 61Mb", True),
+    (b"#1642927\tDONE   cov: 5 ft: 5 corp: 2/4b lim: 4096 exec/s: 182547 rss: 61Mb", True),
+    (b"#45\tNEW    cov: 6 ft: 7 corp: 3/7b lim: 4 exec/s: 0 rss: 61Mb L: 1/3 MS: 1 EraseBytes-", False),
+    (b"#32\tREDUCE cov: 5 ft: 5 corp: 2/5b lim: 4 exec/s: 0 rss: 61Mb L: 2/3 MS: 1 EraseBytes-", False),
+    (b"INFO: Instrumenting govmail_desktop.mime.parse", False),
+    (b"==25252== ERROR: libFuzzer: fuzz target exited", True),
+])
+def test_the_output_shows_libfuzzers_milestones_and_errors_not_each_new_input(line, shown):
+    from tests.fuzz.libfuzzer import _noise
+
+    assert _noise(line) is not shown
