@@ -7,7 +7,11 @@ composition root hands to every service; :meth:`LivePolicy.replace` swaps what i
 so every check made afterwards — a server's name and address at connect (also by a
 ``server_policy()`` taken at start, as the sync and outbox factories keep it), the TLS
 rules, the recipients and attachments at send, the content section — uses the new rules.
-A connection already open keeps the session it has; its next connect is checked anew.
+A connection already open is judged again by the same check when the policy changes
+(wiring/policy_watch.judge_connections, sync/connection_policy.py): one going where the new
+rules refuse — the host, or the address it is connected to — is closed by the thread that
+owns it and the account says refused; one still allowed keeps its session. (TLS rules — pins,
+minimum version, CA — apply to the next connect only: the open session is not re-verified.)
 
 A broken new policy never loosens anything. It is handled as at start (fail closed):
 every connection is refused with ``POLICY_INVALID`` and every send is blocked, naming the
