@@ -89,3 +89,50 @@ def test_recheck_leaves_an_allowed_connection_alone():
     finally:
         worker.stop()
         worker.join(10)
+
+
+def test_an_idle_connection_made_while_the_policy_changed_is_closed_and_idle_waits(qapp):
+    """The IDLE watcher, same race: the connection is closed by its thread (no goodbye), and
+    the watcher waits for resume() instead of reconnecting to a refused server."""
+    from govmail_desktop.services.idle_watcher import IdleWatcher
+
+    server = FakeServer()
+    denying = loopback_policy(allow_hosts=["localhost"])
+    closed = threading.Event()
+    made: list[CheckedConnection] = []
+
+    class Closing(CheckedConnection):
+        def close(self) -> None:
+            super().close()
+            closed.set()
+
+        def logout(self) -> None:  # a goodbye to a refused server would be a failure here
+            raise AssertionError("LOGOUT sent to a server the policy refuses")
+
+    def connect() -> FakeConnection:
+        conn = Closing(server)
+        made.append(conn)
+        watcher.recheck(denying)  # the change arrives while this connect is under way
+        return conn
+
+    waiting = threading.Event()
+
+    class SeenWaiting(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            waiting.set()
+            return super().wait(timeout)
+
+    class NoBackoff(Backoff):
+        def next_delay(self) -> float:
+            raise AssertionError("a reconnect was scheduled to a server the policy refuses")
+
+    watcher = IdleWatcher(connect, backoff=NoBackoff(), wake_every=0.05)
+    watcher._resume = SeenWaiting()
+    watcher.start()
+    try:
+        assert closed.wait(10)
+        assert waiting.wait(10)  # waits for resume(), as for a password: no reconnect
+        assert watcher.connection is None and len(made) == 1
+    finally:
+        watcher.stop()
+        assert watcher.wait(10)
