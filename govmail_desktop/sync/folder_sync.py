@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govmail_desktop.core.entities import Folder
+from govmail_desktop.core.memory import release_free_memory
 from govmail_desktop.net.imap.fetch import FetchedMessage
 from govmail_desktop.net.imap.grammar import iter_sequence_ranges
 from govmail_desktop.net.imap.responses import (
@@ -406,6 +407,9 @@ class FolderSync:
                 first = False
                 self._fetch_chunk(chunk.to_imap(), set(chunk))
             self._finish_write()
+        if len(missing) >= opts.bulk_min:
+            # The batches' buffers and rows are freed; give the pages back (core/memory.py).
+            release_free_memory()
         self.cancel.check()
 
     def _write(self, new_rows: list[SummaryRow], flag_only: list[FetchedMessage], skipped: int) -> None:

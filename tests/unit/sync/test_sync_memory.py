@@ -116,3 +116,14 @@ class _Batch:
         self.messages = messages
         self.rows: list[Any] = []
         self.skipped = 0
+
+
+def test_a_big_fetch_gives_freed_memory_back_and_a_small_one_does_not(cache, monkeypatch):
+    from govmail_desktop.sync import folder_sync
+
+    calls: list[int] = []
+    monkeypatch.setattr(folder_sync, "release_free_memory", lambda: calls.append(1) or True)
+    FolderSync(SilentBigFolder(20_000), cache).run("INBOX")  # bulk_min 10,000: a bulk load
+    assert calls == [1]
+    FolderSync(SilentBigFolder(50), cache, options=SyncOptions()).run("Sent")
+    assert calls == [1]
