@@ -15,7 +15,6 @@ app builds it. IT then changes the policy:
 
 from __future__ import annotations
 
-import sys
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -34,11 +33,7 @@ from govmail_desktop.store.op_queue import OfflineOpQueue
 from tests.integration.sync_helpers import make_message
 from tests.servers.fake_net import TEST_POLICY_FILE, loopback_policy_overrides
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.linux_only,  # Dovecot's sockets are counted in /proc/net/tcp
-    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/net/tcp"),
-]
+pytestmark = [pytest.mark.integration, pytest.mark.linux_only]  # the servers' sockets are read in /proc/net/tcp
 
 USER = "carol"
 #: Bounded waits (not timing assertions): the close is prompt; a slow shared machine gets room.
