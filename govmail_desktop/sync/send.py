@@ -442,6 +442,8 @@ class Sender:
         was_overdue = entry.overdue is not None
         if entry.state is OutboxState.QUEUED:
             entry = self._send(entry, report, changed)
+            if entry.state is OutboxState.ACCEPTED:  # the next Send's entry, before the Sent copy
+                self.store.prepare_spare()
         if entry.problem == MSG_PROGRAM_ERROR_AFTER:  # tried again: what the answers said before
             problem, detail = _after_acceptance(entry)
             entry = self.store.update(entry_id, problem=problem, problem_detail=detail[:300])
