@@ -467,6 +467,21 @@ class _Generator(BytesGenerator):
     def _encode(self, s: str) -> bytes:
         return s.encode("ascii", "surrogateescape")
 
+    @classmethod
+    def _make_boundary(cls, text: str | bytes | None = None) -> str:
+        """A random boundary, as the standard one makes, drawn again while ``text`` holds it
+        anywhere (so no line there can read as it) — without compiling a regular expression
+        for every message built (a fifth of the time it took to build one, at Send)."""
+        while True:
+            boundary = "=" * 15 + f"{secrets.randbits(63):019d}" + "=="
+            if text is None:
+                return boundary
+            if isinstance(text, bytes):  # (BytesGenerator)
+                if boundary.encode("ascii") not in text:
+                    return boundary
+            elif boundary not in text:
+                return boundary
+
 
 def _generate(msg: EmailMessage, policy: Policy) -> bytes:
     out = BytesIO()

@@ -4,6 +4,7 @@ and Python's email package; Bcc only in the Sent copy; no header injection."""
 from __future__ import annotations
 
 import email
+import email.generator
 import email.header
 import email.policy
 import re
@@ -134,6 +135,26 @@ def test_without_bcc_the_message_is_generated_once_and_the_sent_copy_is_the_same
     generated.clear()
     with_bcc = build_message(thai_message(), clock=clock)
     assert len(generated) == 2 and with_bcc.sent_copy != with_bcc.wire
+
+
+def test_boundary_found_in_the_body_is_drawn_again_and_never_compiled_as_a_pattern(monkeypatch):
+    """The multipart boundary is checked against the parts with a plain search (the standard
+    generator compiles a regular expression per message: a fifth of the build at Send)."""
+    from govmail_desktop.mime import build as build_module
+
+    draws = iter([1, 1, 2, 3, 4, 5])
+    monkeypatch.setattr(build_module.secrets, "randbits", lambda _bits: next(draws))
+    for generator in (email.generator.Generator, email.generator.BytesGenerator):
+        monkeypatch.setattr(generator, "_compile_re",
+                            classmethod(lambda cls, *a: pytest.fail("a pattern compiled while building")))
+    first = "=" * 15 + f"{1:019d}" + "=="
+    built = build_message(thai_message(bcc=(), text=f"--{first}\nเนื้อความ\n"), clock=clock, eightbit=True)
+    monkeypatch.undo()
+    parsed = py_parse(built.wire)
+    boundaries = {part.get_boundary() for part in parsed.walk() if part.is_multipart()}
+    assert first not in boundaries and len(boundaries) == 1
+    assert parsed.get_body(("plain",)).get_content().replace("\r\n", "\n") == f"--{first}\nเนื้อความ\n"
+    assert [p.get_filename() for p in parsed.iter_attachments()] == [FILE_NAME]
 
 
 # ---------------------------------------------------------------- 7-bit, 8-bit, SMTPUTF8
