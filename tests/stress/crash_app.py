@@ -40,6 +40,13 @@ def main(config_path: str) -> int:
     os.environ["GOVMAIL_HOME"] = str(home)
     facts: dict[str, Any] = config["facts"]
     configure_demo_account(facts, home)
+    if "search_download_days" in config:  # the last start: no background body downloads first
+        from govmail_desktop.core.paths import AppPaths
+        from govmail_desktop.core.settings import Settings
+
+        settings = Settings.load(AppPaths(home / "config", home / "data", home / "cache", home / "log").settings_file)
+        settings.set("search.download_days", int(config["search_download_days"]))
+        settings.save()
 
     from govmail_desktop import app
     from govmail_desktop.wiring.context import AppContext, AppOverrides
@@ -56,6 +63,9 @@ def main(config_path: str) -> int:
             mailbox.service.progress_changed.connect(
                 lambda text, done, total: print(f"SYNC {done} {total}" if text else "SYNC idle", flush=True))
         print("READY", flush=True)
+        if config.get("sync_all"):  # every folder now, as the periodic check does (F5 for all)
+            for mailbox in ctx.mailboxes.accounts if ctx.mailboxes is not None else ():
+                mailbox.service.retry_connection()
         if config.get("work"):
             _Workload(ctx, rng, tag, str(config["to"]), float(config.get("interval", 0.15))).start()
 

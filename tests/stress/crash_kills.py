@@ -12,7 +12,7 @@ drafts and outbox entries are being written — it is killed with SIGKILL. Then:
   outbox or in the recipient's INBOX, else ``lost``;
 * after the next sync, the cache's INBOX equals the server's (UIDs, flags, UIDVALIDITY, read
   by imapclient, an independent client) — or the cache was rebuilt and then equals it —
-  else ``inconsistent``;
+  else ``inconsistent`` (at the end, with the outbox quiet, the Sent folder as well);
 * at the end one more start settles the outbox, and the recipient's INBOX is read: a
   Message-ID found twice is ``duplicated``; a message queued before a kill and neither
   delivered nor still in the outbox is ``lost``.
@@ -55,8 +55,8 @@ from tests.servers.dovecot import DovecotServer
 from tests.servers.smtp import SmtpSubmissionServer
 
 ROOT = Path(__file__).resolve().parents[2]
-#: The outbox states in which a message still leaves by itself.
-WAITING = (OutboxState.QUEUED, OutboxState.SENDING)
+#: The outbox states in which the outbox still works on a message by itself (sends, files it).
+BUSY = (OutboxState.QUEUED, OutboxState.SENDING, OutboxState.ACCEPTED, OutboxState.FILED)
 START_LIMIT = 90.0  # seconds to the first window
 SETTLE_LIMIT = 120.0  # seconds for the next sync (or the outbox) to settle
 
@@ -242,11 +242,12 @@ class CrashRig:
         finally:
             client.logout()
 
-    def server_inbox(self) -> tuple[dict[int, frozenset[str]], int]:
+    def server_inbox(self, folder: str = "INBOX") -> tuple[dict[int, frozenset[str]], int]:
+        """({uid: flags}, UIDVALIDITY) of ``folder`` read by imapclient (an independent client)."""
         client = self._client()
         try:
-            status = client.folder_status("INBOX", [b"UIDVALIDITY"])
-            client.select_folder("INBOX", readonly=True)
+            status = client.folder_status(folder, [b"UIDVALIDITY"])
+            client.select_folder(folder, readonly=True)
             uids = client.search("ALL")
             state: dict[int, frozenset[str]] = {}
             for start in range(0, len(uids), 1000):
@@ -257,8 +258,8 @@ class CrashRig:
         finally:
             client.logout()
 
-    def cache_inbox(self) -> tuple[dict[int, frozenset[str]], int | None] | None:
-        """The cache's INBOX read through a read-only SQLite connection (the app may be running)."""
+    def cache_inbox(self, folder: str = "INBOX") -> tuple[dict[int, frozenset[str]], int | None] | None:
+        """The cache's ``folder`` read through a read-only SQLite connection (the app may be running)."""
         path = self.account_dir / "cache.sqlite3"
         if not path.exists():
             return None
@@ -276,7 +277,7 @@ class CrashRig:
         try:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
             try:
-                row = conn.execute("SELECT id, uidvalidity FROM folders WHERE name='INBOX'").fetchone()
+                row = conn.execute("SELECT id, uidvalidity FROM folders WHERE name=?", (folder,)).fetchone()
                 if row is None:
                     return None
                 rows = conn.execute("SELECT uid, flags, keywords FROM messages WHERE folder_id=?", (row[0],))
@@ -286,31 +287,32 @@ class CrashRig:
         except sqlite3.Error:
             return None
 
-    def cache_difference(self, server: dict[int, frozenset[str]], validity: int) -> str | None:
-        """How the cache's INBOX differs from the server's (None: equal)."""
-        cached = self.cache_inbox()
+    def cache_difference(self, server: dict[int, frozenset[str]], validity: int, folder: str = "INBOX") -> str | None:
+        """How the cache's ``folder`` differs from the server's (None: equal)."""
+        cached = self.cache_inbox(folder)
         if cached is None:
-            return "no INBOX in the cache"
+            return f"no {folder} in the cache"
         if cached == (server, validity):
             return None
         extra, missing = set(cached[0]) - set(server), set(server) - set(cached[0])
         flags = [u for u in set(cached[0]) & set(server) if cached[0][u] != server[u]]
-        return (f"cache != server: extra {sorted(extra)[:5]}, missing {sorted(missing)[:5]}, "
+        return (f"{folder}: cache != server: extra {sorted(extra)[:5]}, missing {sorted(missing)[:5]}, "
                 f"flags differ on {sorted(flags)[:5]}, UIDVALIDITY {cached[1]} / {validity}")
 
-    def wait_consistent(self, app: _App, timeout: float = SETTLE_LIMIT) -> bool:
-        """Whether the cache's INBOX equals the server's within ``timeout`` (the app syncing)."""
-        server, validity = self.server_inbox()
+    def wait_consistent(self, app: _App, timeout: float = SETTLE_LIMIT, folders: tuple[str, ...] = ("INBOX",)) -> bool:
+        """Whether the cache's ``folders`` equal the server's within ``timeout`` (the app syncing)."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and app.proc.poll() is None:
-            if self.cache_difference(server, validity) is None:
-                return True
-            time.sleep(0.25)
-        difference = self.cache_difference(server, validity)
-        if difference is None:
-            return True
-        self.stats.problems.append(difference)
-        return False
+        for folder in folders:
+            server, validity = self.server_inbox(folder)
+            while time.monotonic() < deadline and app.proc.poll() is None:
+                if self.cache_difference(server, validity, folder) is None:
+                    break
+                time.sleep(0.25)
+            difference = self.cache_difference(server, validity, folder)
+            if difference is not None:
+                self.stats.problems.append(difference)
+                return False
+        return True
 
     # ------------------------------------------------------------ what was recorded
 
@@ -376,18 +378,29 @@ class CrashRig:
         return _App(self._config(work, **extra), prefix)
 
     def settle(self) -> None:
-        """One more start without a workload: the cache syncs, the outbox sends what waits."""
-        app = _App(self._config(work=False))
+        """Two more starts without a workload: the first sends what waits in the outbox (and files
+        its Sent copies); the second syncs every folder (a start syncs the INBOX, the others at the
+        periodic check) with nothing changing meanwhile, and the cache is compared: INBOX and Sent.
+        Neither downloads message texts for search first (minutes for thousands of messages)."""
+        app = _App(self._config(work=False, search_download_days=0))
         try:
             if not app.wait_for("READY", START_LIMIT):
                 self.stats.failed_starts += 1
                 self.stats.problems.append(f"no first window at the end: {app.errors[-5:]}")
                 return
-            if not self.wait_consistent(app):
-                self.stats.inconsistent += 1
             deadline = time.monotonic() + SETTLE_LIMIT
-            while time.monotonic() < deadline and any(e.state in WAITING for e in self.outbox().entries()):
+            while time.monotonic() < deadline and any(e.state in BUSY for e in self.outbox().entries()):
                 time.sleep(0.25)
+        finally:
+            app.stop()
+        app = _App(self._config(work=False, search_download_days=0, sync_all=True))
+        try:
+            if not app.wait_for("READY", START_LIMIT):
+                self.stats.failed_starts += 1
+                self.stats.problems.append(f"no first window at the end: {app.errors[-5:]}")
+                return
+            if not self.wait_consistent(app, folders=("INBOX", "Sent")):
+                self.stats.inconsistent += 1
         finally:
             app.stop()
         self.count_deliveries()
