@@ -68,7 +68,7 @@ class KillStats:
     duplicated: int = 0
     inconsistent: int = 0
     failed_starts: int = 0
-    rebuilt: int = 0
+    rebuilt: int = 0  # starts that found the cache unusable and rebuilt it (the app's log)
     kills_during_sync: int = 0  # killed after the sync reported progress and before it ended
     queued: int = 0  # messages the outbox said it held before a kill
     drafts_saved: int = 0  # draft versions the app said were on disk before a kill
@@ -347,8 +347,6 @@ class CrashRig:
     def round(self, rng: random.Random) -> None:
         if self.rounds:
             self.change_server(rng)
-        if self.account_dir.joinpath("cache.sqlite3.rebuild").exists():
-            self.stats.rebuilt += 1
         app = _App(self._config(work=True))
         try:
             if not app.wait_for("READY", START_LIMIT):
@@ -404,6 +402,9 @@ class CrashRig:
         finally:
             app.stop()
         self.count_deliveries()
+        log = self.home / "log" / "govmail.log"  # the app's log: each start that rebuilt its cache says so
+        if log.exists():
+            self.stats.rebuilt = log.read_text(encoding="utf-8", errors="replace").count(" was rebuilt: ")
 
     def count_deliveries(self) -> None:
         """The recipient's INBOX read by imapclient: copies per Message-ID, and each queued
@@ -480,6 +481,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--messages", type=int, default=3000)
     args = parser.parse_args(argv)
+    # Stopped from outside (timeout, Ctrl-C): unwind, so the app, Dovecot and SMTP server stop too.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     # aiosmtpd logs each session a killed app left half-way (a reset TLS handshake): expected here.
     logging.getLogger("mail.log").setLevel(logging.CRITICAL)
     started = time.monotonic()
