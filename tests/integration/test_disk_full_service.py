@@ -74,3 +74,35 @@ def test_disk_full_outbox_service_tells_once_waits_and_sends_once_when_space_ret
     assert store.entries() == []
     assert len(copies(dovecot, "bob", "INBOX", entry.message_id)) == 1
     assert len(copies(dovecot, "alice", "Sent", entry.message_id)) == 1
+
+
+def test_disk_full_right_after_the_servers_250_is_may_have_been_sent_never_resent(
+    tmp_path, dovecot, smtp_server, certs
+):
+    """The disk fills between the server's 250 and its record: the run stops on the disk's
+    error; the entry (on disk: the end of DATA left, no answer recorded) is recovered as
+    "may have been sent" and never sent again by itself."""
+    policy = effective_policy(certs.ca_file)
+    store = OutboxStore(tmp_path / "outbox")
+    entry = enqueue(store, thai_draft(), reader(), policy.recipient_policy(), policy.attachment_rules())
+    disk = FullDisk(store)
+    update = store.update
+
+    def fill_at_accepted(entry_id, **changes):
+        if changes.get("state") is OutboxState.ACCEPTED:
+            disk.full = True  # from the record of the 250 on, nothing can be written
+        return update(entry_id, **changes)
+
+    store.update = fill_at_accepted  # type: ignore[method-assign]
+    sender = make_sender(store, policy, dovecot, smtp_server.starttls_port)
+    report = sender.run()
+    assert report.storage is not None and report.storage.code == "disk-full"
+    assert len(copies(dovecot, "bob", "INBOX", entry.message_id)) == 1
+
+    disk.full = False
+    store.recover()  # as the running outbox does once the disk takes writes again (or the next start)
+    [after] = store.entries()
+    assert after.state is OutboxState.UNKNOWN
+    sender.run()
+    assert [e.state for e in store.entries()] == [OutboxState.UNKNOWN]
+    assert len(copies(dovecot, "bob", "INBOX", entry.message_id)) == 1
