@@ -93,7 +93,7 @@ def test_disk_full_right_after_the_servers_250_is_may_have_been_sent_never_resen
             disk.full = True  # from the record of the 250 on, nothing can be written
         return update(entry_id, **changes)
 
-    store.update = fill_at_accepted  # type: ignore[method-assign]
+    store.update = fill_at_accepted
     sender = make_sender(store, policy, dovecot, smtp_server.starttls_port)
     report = sender.run()
     assert report.storage is not None and report.storage.code == "disk-full"
