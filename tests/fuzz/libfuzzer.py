@@ -202,11 +202,16 @@ def _child(argv: list[str]) -> None:
     logging.disable(logging.CRITICAL)
     import atheris
 
-    early = [p for p in INSTRUMENTED if p in sys.modules]
+    include = list(INSTRUMENTED)
+    if ":" in name:  # a test's planted target: only its module (the tests' helpers imported first)
+        import tests.fuzz.runner
+        import tests.fuzz.targets  # noqa: F401
+
+        include = [name.split(":", 1)[0]]
+    early = [p for p in include if p in sys.modules]
     if early:
         print(f"WARNING: {', '.join(early)} imported before instrumentation: not covered", flush=True)
-    planted = [name.split(":", 1)[0]] if ":" in name else []  # a test's planted target: its module too
-    with atheris.instrument_imports(include=[*INSTRUMENTED, *planted]):
+    with atheris.instrument_imports(include=include):
         target = resolve(name)
         if target.needs_qt:
             from PySide6.QtWidgets import QApplication
