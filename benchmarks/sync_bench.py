@@ -387,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
         results["resync_changes_ms"] = median(changes)
         assert session.unreadable == [], f"messages skipped by a resync: {session.unreadable}"
         assert sorted(session.cache.known_uids(fid)) == uids  # the cache equals the server after the changes
+        messages_left = len(uids)
+        del uids  # a list of every UID is the benchmark's own (36 MB at 1,000,000): kept out of rss_mb
         cache_path = session.cache.path
         session.close()
 
@@ -433,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
 
         on_disk = sum(p.stat().st_size for p in (cache_path, cache_path.with_name(cache_path.name + "-wal"))
                       if p.exists())
-        results["cache_bytes_per_msg"] = on_disk / len(uids)
+        results["cache_bytes_per_msg"] = on_disk / messages_left
         cold_home = workdir / "coldhome"
         settings_path = cold_start_rows.prepare_profile(cold_home, cache_path)
         colds = [cold_start_rows.cold_start_rows(cold_home, settings_path) for _ in range(args.repeat)]
@@ -449,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"resync_changes_ms: {results['resync_changes_ms']:.1f} (runs: {' '.join(f'{v:.0f}' for v in changes)})")
         print(f"reopen_paint_ms: {results['reopen_paint_ms']:.1f}")
         print(f"rss_mb: {results['rss_mb']:.1f}")
-        print(f"cache_bytes_per_msg: {results['cache_bytes_per_msg']:.1f} ({on_disk} bytes, {len(uids)} messages)")
+        print(f"cache_bytes_per_msg: {results['cache_bytes_per_msg']:.1f} ({on_disk} bytes, {messages_left} messages)")
         print(f"cold_start_rows_s: {results['cold_start_rows_s']:.3f} (runs: {' '.join(f'{v:.2f}' for v in colds)})")
         print(" ".join(f"{key}={results[key]:.3f}" if key.endswith(("_s", "ratio"))
                        else f"{key}={results[key]:.1f}" for key in KEYS))
