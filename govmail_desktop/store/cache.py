@@ -52,6 +52,7 @@ from govmail_desktop.core.entities import (
 )
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.core.fileops import replace_with_retry
+from govmail_desktop.core.memory import release_free_memory
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.threads import lower_current_thread_priority
 from govmail_desktop.store import keys
@@ -883,6 +884,8 @@ class MailCache:
             )
         log.debug("Thread order of folder %d (%s): %d rows in %.3f s",
                   folder_id, wanted, len(order), time.perf_counter() - started)
+        del rows, values, order
+        release_free_memory()  # the whole folder was in Python for a moment (core/memory.py)
         return True
 
     @guarded

@@ -78,3 +78,20 @@ def test_sqlite_memory_of_a_100k_folder_stays_bounded(tmp_path, monkeypatch, pla
     else:
         assert used < BOUND_MB, f"SQLite used up to {used:.1f} MB for a {MESSAGES:,}-message folder"
         assert cache_module.PAGE_CACHE_KIB * 1024 * 2 < BOUND_MB * 2**20
+
+
+def test_building_a_conversation_order_gives_its_memory_back(tmp_path, monkeypatch):
+    """The order is worked out in Python over every row of the folder: once it is stored,
+    the freed pages go back to the system; an order already current costs nothing."""
+    calls: list[int] = []
+    monkeypatch.setattr(cache_module, "release_free_memory", lambda: calls.append(1) or True)
+    cache = MailCache(tmp_path / "cache.sqlite3")
+    try:
+        folder_id = fill_synthetic(cache, 2_000)
+        assert cache.ensure_thread_order(folder_id) is True
+        assert calls == [1]
+        assert cache.ensure_thread_order(folder_id) is False
+        assert calls == [1]
+        assert cache.thread_count(folder_id) == 2_000
+    finally:
+        cache.close()
