@@ -3,15 +3,16 @@
 
     python benchmarks/cold_start_rows.py --home DIR --settings FILE   (the child; sync_bench starts it)
 
-``sync_bench.py`` calls :func:`prepare_profile` with the cache its full sync wrote (a copy is put
-where the app looks for the account's cache, under a profile of its own) and then
+``sync_bench.py`` calls :func:`prepare_profile` with the cache its full sync wrote (a copy is
+put where the app looks for the account's cache, under a profile of its own) and then
 :func:`cold_start_rows` ``runs`` times: each run starts ``.venv/bin/python`` on this file, which
 runs the real app (``app.main``, as ``compose_open_bench.py`` does: offscreen, no sync, no
-keyring, no system tray) and, once the main window's message list has painted rows of the
-cached folder, prints ``rows N`` and quits. The figure is the time from starting the process
-to that line: the interpreter, the imports, the policy, the settings, Qt, the main window, the
-cache opened and the first rows read and painted. The OS file cache is warm (the cache file
-was just written): a fresh process, not a fresh boot, as in ``startup_bench.py``.
+keyring, no system tray) and, once the main window's message list has painted rows of the cached
+folder, prints ``rows N cpu S`` (S: its CPU seconds so far) and quits. The figure is the time
+from starting the process to that line: the interpreter, the imports, the policy, the settings,
+Qt, the main window, the cache opened and the first rows read and painted. The OS file cache is
+warm (the cache file was just written): a fresh process, not a fresh boot, as in
+``startup_bench.py``.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ def prepare_profile(home: Path, cache_file: Path) -> Path:
     return settings_path
 
 
-def cold_start_rows(home: Path, settings_path: Path) -> float:
-    """Seconds from starting the app process to its first painted rows."""
+def cold_start_rows(home: Path, settings_path: Path) -> tuple[float, float]:
+    """Seconds from starting the app process to its first painted rows, and the CPU seconds
+    the process had used by then (all its threads; less sensitive to a busy machine)."""
     env = dict(os.environ, GOVMAIL_HOME=str(home), QT_QPA_PLATFORM="offscreen")
     command = [str(VENV_PYTHON), str(Path(__file__).resolve()), "--home", str(home), "--settings", str(settings_path)]
     started = time.perf_counter()
@@ -68,7 +70,7 @@ def cold_start_rows(home: Path, settings_path: Path) -> float:
         code = proc.wait(TIMEOUT_S)
     if not line.startswith(b"rows ") or code != 0:
         raise RuntimeError(f"cold start: no rows painted (exit {code}): {(line + rest)[-400:]!r}")
-    return elapsed
+    return elapsed, float(line.split()[3])
 
 
 def child(settings_path: Path) -> int:
@@ -97,7 +99,7 @@ def child(settings_path: Path) -> int:
             return False
 
         def report(self, rows: int) -> None:
-            print(f"rows {rows}", flush=True)
+            print(f"rows {rows} cpu {time.process_time():.3f}", flush=True)
             self.view.viewport().removeEventFilter(self)
             self.ctx.app.quit()
 
