@@ -45,8 +45,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QIcon,
     QKeySequence,
-    QPainter,
-    QPaintEvent,
     QShortcut,
     QStandardItem,
     QStandardItemModel,
@@ -74,6 +72,7 @@ from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.ui import icons
 from govmail_desktop.ui.about_box import open_about_box
 from govmail_desktop.ui.message_delegate import MarksDelegate, SubjectDelegate
+from govmail_desktop.ui.message_list_view import MessageListView
 from govmail_desktop.ui.preview_pane import PreviewPane
 from govmail_desktop.ui.quick_filter import QuickFilterBar
 from govmail_desktop.ui.search_view import SearchView
@@ -151,31 +150,6 @@ LAYOUT_SAVE_DELAY_MS = 800
 def _qt_text(msg: Msg) -> str:
     """Render a marked message through Qt's translators (same catalogue as tr())."""
     return QCoreApplication.translate(msg.context, msg.source)
-
-
-class EmptyStateTreeView(QTreeView):
-    """A tree view that says why it is empty instead of showing a blank area."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._empty_text = ""
-
-    def empty_text(self) -> str:
-        return self._empty_text
-
-    def set_empty_text(self, text: str) -> None:
-        self._empty_text = text
-        self.viewport().update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # Qt's method name
-        super().paintEvent(event)
-        model = self.model()
-        if self._empty_text and (model is None or model.rowCount() == 0):
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().placeholderText().color())
-            rect = self.viewport().rect().adjusted(12, 12, -12, -12)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._empty_text)
-            painter.end()
 
 
 class MainWindow(QMainWindow):
@@ -497,10 +471,8 @@ class MainWindow(QMainWindow):
         folder_layout.addWidget(self.account_combo)
         folder_layout.addWidget(self.folder_view)
 
-        self.message_view = EmptyStateTreeView(self)
+        self.message_view = MessageListView(self)  # laid out on demand (see ui/message_list_view.py)
         self.message_view.setObjectName("messageView")
-        self.message_view.setRootIsDecorated(False)
-        self.message_view.setUniformRowHeights(True)
         self.message_view.setAlternatingRowColors(True)
         self.message_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.marks_delegate = MarksDelegate(self.message_view)
