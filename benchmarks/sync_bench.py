@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["GOVMAIL_HOME"] = str(workdir / "home")
 
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
-    from PySide6.QtWidgets import QApplication, QTableView
+    from PySide6.QtWidgets import QApplication
 
     from benchmarks import cold_start_rows
     from govmail_desktop.models.message_list import MessageListModel
@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     from govmail_desktop.store.op_queue import OfflineOpQueue
     from govmail_desktop.sync import convert
     from govmail_desktop.sync.connection import prepare
+    from govmail_desktop.ui.message_list_view import MessageListView
     from tests.servers.certs import TestCertificates
     from tests.servers.dovecot import DovecotServer
     from tests.servers.fake_net import loopback_policy
@@ -274,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
                 self.queue = OfflineOpQueue(cache_path.with_name("ops.sqlite3"))
                 self.service = SyncService(self.cache, self.queue, connect)
                 self.model = MessageListModel(self.cache)
-                self.view = QTableView()
+                self.view = MessageListView()  # the main window's list (a table laid out on demand)
                 self.view.setModel(self.model)
                 self.view.resize(1100, 700)
                 self.view.show()
@@ -395,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         session.close()
 
         # Reopen the cached folder: a new cache object, model and view (an app start).
-        class PaintedView(QTableView):
+        class PaintedView(MessageListView):
             """Notes the time it first paints rows (in ``painted``) and ends the wait."""
 
             def __init__(self, painted: list[float], waiter: Waiter) -> None:
