@@ -129,7 +129,8 @@ class MessageListModel(QAbstractTableModel):
     buildingChanged = Signal(bool)
 
     PAGE_SIZE = 256
-    MAX_PAGES = 32
+    #: 12 pages (3,072 rows, ~2.5 MB of rows) around what is shown; 32 held 6.7 MB.
+    MAX_PAGES = 12
     #: Above this many changed rows, a notification becomes a model reset.
     MAX_INCREMENTAL = 64
 
