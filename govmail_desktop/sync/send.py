@@ -510,6 +510,11 @@ class Sender:
             report.retry.append(eid)
         except GovMailError as err:  # TLS, policy refusal of the server, protocol: the IT staff's to fix
             self._drop_smtp()
+            if isinstance(err, StorageError) and err.code in DISK_REFUSED:
+                # This computer's disk (full, read-only) refused a write of this attempt before the
+                # end of DATA: not the message's problem, no attempt spent. Sender.run stops and says
+                # why; an entry left "sending" on disk is queued again by recovery.
+                raise
             entry = self._retry_later(entry, MSG_HELD.format(problem=err.message), err.detail)
             report.retry.append(eid)
         else:

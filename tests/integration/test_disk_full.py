@@ -124,7 +124,9 @@ def test_disk_full_during_send_refuses_before_sending_keeps_the_entry_and_sends_
     # Queued with space, then the disk full (or read-only) when it is to leave: it stays queued,
     # nothing went to the server, and the run says why (the disk, not a program error).
     full = steps["send-full"]
-    assert full["states"] == ["queued"]
+    # "sending" when that line still fitted in the state log's last block (the end of DATA never
+    # left: recovery queues it again), else "queued".
+    assert full["states"] in (["queued"], ["sending"])
     assert full["storage"] is not None, "the run did not say that the disk stopped it"
     assert full["storage"]["code"] == ("read-only" if readonly else "disk-full")
     assert full["storage"]["th"] and full["storage"]["th"] != full["storage"]["en"]
