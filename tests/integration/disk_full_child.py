@@ -56,10 +56,10 @@ def mount(*options: str, data: Path) -> None:
     subprocess.run(["mount", "-o", ",".join(options), str(data)], check=True)
 
 
-def fill_disk(data: Path) -> Path:
-    """Fill the tmpfs to the last block; the filler file is returned (removing it frees the space)."""
-    filler = data / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+def fill_file(path: str | Path) -> None:
+    """Append to ``path`` until its file system has not one byte left (the app's data folder
+    filled by something else)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
         for size in (65536, 4096, 512, 1):
             try:
@@ -69,6 +69,12 @@ def fill_disk(data: Path) -> Path:
                 continue
     finally:
         os.close(fd)
+
+
+def fill_disk(data: Path) -> Path:
+    """Fill the tmpfs to the last block; the filler file is returned (removing it frees the space)."""
+    filler = data / "filler"
+    fill_file(filler)
     return filler
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.disk_full_child import fill_file
 from tests.integration.sync_helpers import make_message
 from tests.integration.test_disk_full import SKIP
 from tests.stress.crash_kills import CrashRig, fill_inbox
@@ -29,19 +30,6 @@ def rig(fresh_dovecot, tmp_path):
     smtp.start()
     yield CrashRig(dovecot, smtp, tmp_path, 3, messages=200)
     smtp.stop()
-
-
-def fill(path: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    try:
-        for size in (65536, 4096, 512, 1):
-            try:
-                while True:
-                    os.write(fd, b"\0" * size)
-            except OSError:
-                continue
-    finally:
-        os.close(fd)
 
 
 def wait_message(app, needle: str, timeout: float) -> list[str]:
@@ -67,7 +55,7 @@ def test_disk_full_app_tells_in_thai_and_the_next_sync_catches_up_without_a_rest
         rig.home = Path(f"/proc/{app.proc.pid}/root{rig.home}")  # the child's tmpfs, seen from here
         assert rig.wait_consistent(app, 60), rig.stats.problems
         filler = f"{rig.home}/data/filler"
-        fill(filler)
+        fill_file(filler)
         for i in range(30):  # new mail while the disk is full: the app's sync cannot keep it
             rig.dovecot.deliver("alice", make_message(f"ใหม่ขณะดิสก์เต็ม {i}"))
         messages = wait_message(app, "ดิสก์เต็ม", 60)

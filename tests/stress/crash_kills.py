@@ -39,8 +39,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -53,6 +52,7 @@ from tests.integration.sync_helpers import make_message
 from tests.servers.demo import DEMO_ACCOUNT_ID
 from tests.servers.dovecot import DovecotServer
 from tests.servers.smtp import SmtpSubmissionServer
+from tests.servers.standalone import own_servers
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The outbox states in which the outbox still works on a message by itself (sends, files it).
@@ -435,23 +435,6 @@ class CrashRig:
             if draft_id not in entries and token not in tokens:
                 self.stats.lost += 1
                 self.stats.problems.append(f"queued message {token} neither delivered nor in the outbox")
-
-
-@contextmanager
-def own_servers() -> Iterator[tuple[DovecotServer, SmtpSubmissionServer]]:
-    """A private Dovecot and SMTP submission server (for ``make stress`` outside pytest)."""
-    from tests.servers.certs import TestCertificates
-
-    with ExitStack() as stack:
-        certs = TestCertificates()
-        stack.callback(certs.cleanup)
-        dovecot = DovecotServer(certs=certs)
-        stack.callback(dovecot.cleanup)
-        dovecot.start()
-        smtp = SmtpSubmissionServer(dovecot)
-        smtp.start()
-        stack.callback(smtp.stop)
-        yield dovecot, smtp
 
 
 def run_kill_rounds(rounds: int, seed: int, *, dovecot: DovecotServer | None = None,

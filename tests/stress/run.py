@@ -30,8 +30,6 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,28 +40,13 @@ if str(ROOT) not in sys.path:  # `python tests/stress/run.py` as well as `python
 from tests import netguard  # noqa: E402 - after the path above
 from tests.servers.dovecot import DovecotServer  # noqa: E402
 from tests.servers.smtp import SmtpSubmissionServer  # noqa: E402
+from tests.servers.standalone import own_servers  # noqa: E402
 from tests.stress.fault_cycles import run_sync_cycles  # noqa: E402
 from tests.stress.fault_sends import run_sends  # noqa: E402
 
 #: The user whose account the fault cycles change and sync (the sends go alice → bob).
 CYCLE_USER = "carol"
 KEYS = ("fault_cycles", "cache_mismatches", "kills", "lost", "duplicated", "hostile_cases", "crashes", "max_rss_mb")
-
-
-@contextmanager
-def servers() -> Iterator[tuple[DovecotServer, SmtpSubmissionServer]]:
-    from tests.servers.certs import TestCertificates
-
-    with ExitStack() as stack:
-        certs = TestCertificates()
-        stack.callback(certs.cleanup)
-        dovecot = DovecotServer(certs=certs)
-        stack.callback(dovecot.cleanup)
-        dovecot.start()
-        smtp = SmtpSubmissionServer(dovecot)
-        smtp.start()
-        stack.callback(smtp.stop)
-        yield dovecot, smtp
 
 
 def _optional(module: str, name: str) -> Any:
@@ -223,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="gm-stress-") as tmp:
         workdir = Path(tmp)
         part_hostile(args, totals)
-        with servers() as (dovecot, smtp):
+        with own_servers() as (dovecot, smtp):
             part_sends(args, dovecot, smtp, workdir, totals)
             part_cycles(args, dovecot, workdir, totals)
         part_kills(args, totals)
