@@ -240,8 +240,15 @@ def _run(
     if instance is not None:
         shutdown_hooks.append(instance.close)
 
+    from govmail_desktop.wiring.termination import quit_on_termination
+
+    # SIGTERM/SIGINT/SIGHUP (a session ending, kill, Ctrl+C) quit the loop: the same shutdown.
+    signals = quit_on_termination(app, app.quit)
+
     def shutdown() -> None:
         log.info("Shutting down")
+        if signals is not None:
+            signals.uninstall()  # a second signal while shutting down ends the process at once
         for hook in reversed(shutdown_hooks):
             try:
                 hook()
