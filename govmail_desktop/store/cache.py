@@ -308,10 +308,12 @@ class MailCache:
         the next start knows this session ended cleanly.
         """
         self._conns.close_all()
+        release_free_memory()  # the connections' page caches (core/memory.py)
 
     def close_thread(self) -> None:
         """Close this thread's connection; call it when a worker thread finishes."""
         self._conns.close_current()
+        release_free_memory()
 
     def _conn(self) -> sqlite3.Connection:
         return self._conns.get()

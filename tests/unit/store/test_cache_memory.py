@@ -95,3 +95,16 @@ def test_building_a_conversation_order_gives_its_memory_back(tmp_path, monkeypat
         assert cache.thread_count(folder_id) == 2_000
     finally:
         cache.close()
+
+
+def test_closing_connections_gives_their_page_caches_back(tmp_path, monkeypatch):
+    """A closed connection's page cache is freed into its thread's malloc arena, which keeps
+    it resident (measured: ~5 MB more after each closed sync session at 100,000 messages)."""
+    calls: list[int] = []
+    monkeypatch.setattr(cache_module, "release_free_memory", lambda: calls.append(1) or True)
+    cache = MailCache(tmp_path / "cache.sqlite3")
+    cache.count(1)
+    cache.close_thread()
+    assert calls == [1]
+    cache.close()
+    assert calls == [1, 1]
