@@ -46,6 +46,7 @@ No Qt, no network, no MIME (the bytes are built by the caller).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
@@ -615,29 +616,28 @@ class OutboxStore:
             raise StorageError(detail=f"outbox entry {entry_id}: {exc}", code="outbox-damaged") from None
 
     def _is_spare(self, entry_id: str) -> bool:
-        """Whether this entry directory holds no message: a spare (its state log empty) whose
-        pack is empty, or was cut short by a crash while ``add`` wrote into it (it does not
-        read back whole, or its bytes are not those of its CRC): ``add`` never returned."""
+        """Whether this entry directory holds no message: a spare (state log empty) whose pack is
+        empty or cut short by a crash during ``add`` (which never returned). StorageError for a
+        pack that reads whole but not as its CRC says: set aside, kept."""
         folder = self.root / entry_id
         try:
             if (folder / STATE_FILE).stat().st_size:
                 return False
-        except OSError:
-            return False  # no state at all: damaged, set aside (never thrown away)
-        try:
             members = read_members(folder / PACK_FILE)
-        except (OSError, PackDamaged):
-            return True
+        except (FileNotFoundError, PackDamaged):
+            return (folder / STATE_FILE).is_file()  # no state at all: damaged (get() says so)
+        except OSError:
+            return False  # unreadable now: get() says so; never thrown away
         found = dict(members)
         if STATE_FILE not in found:
             return True
         if CHECK_MEMBER not in found:
             return False  # written whole by rename (replace_message)
         crc = members_crc([m for m in members if m[0] not in (STATE_FILE, CHECK_MEMBER)])
-        try:
-            return bool(json.loads(found[CHECK_MEMBER])["crc32"] != crc)
-        except (ValueError, KeyError, TypeError):
-            return True
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            if json.loads(found[CHECK_MEMBER])["crc32"] == crc:
+                return False
+        raise StorageError(detail=f"outbox entry {entry_id}: bytes differ from their CRC", code="outbox-damaged")
 
     def entries(self) -> list[OutboxEntry]:
         """Every readable entry, oldest first."""
@@ -726,10 +726,10 @@ class OutboxStore:
                 shutil.rmtree(path, ignore_errors=True)
             self._spares.clear()
             for name in self._entry_names():
-                if self._is_spare(name):  # kept for the next add (one), others removed
-                    self._keep_spare(name)
-                    continue
                 try:
+                    if self._is_spare(name):  # kept for the next add (one), others removed
+                        self._keep_spare(name)
+                        continue
                     entry = self.get(name)
                 except (KeyError, StorageError) as exc:
                     self._set_aside(name, exc)

@@ -89,7 +89,22 @@ def _cut(pack, how: str) -> None:
         write_pack_in_place(pack, [(n, b"\0" * len(d) if n == "message.eml" else d) for n, d in members])
 
 
-@pytest.mark.parametrize("how", ["short", "empty", "zeros"])
+def test_outbox_durability_add_into_a_spare_whose_bytes_fail_their_crc_is_set_aside_never_sent(tmp_path):
+    """Length and index whole, the message's bytes not (they never reached the disk, or were
+    damaged since): not sent as they are, not thrown away — moved aside like any damage."""
+    root = tmp_path / "outbox"
+    store = OutboxStore(root)
+    store.prepare_spare()
+    eid = _add(store).entry_id
+    _cut(root / eid / "message.pack", "zeros")
+    after = OutboxStore(root)
+    assert after.recover().damaged == [eid]
+    assert after.entries() == []
+    [aside] = [p for p in tmp_path.iterdir() if p.name.startswith("outbox-damaged-")]
+    assert "message.eml" in member_names(aside / "message.pack")
+
+
+@pytest.mark.parametrize("how", ["short", "empty"])
 def test_outbox_durability_add_into_a_spare_cut_short_by_a_crash_is_no_message(tmp_path, how):
     """A crash before add returned (the user was never told it is queued; the draft is
     still kept): never sent, never set aside as damaged — the spare is used again."""
