@@ -313,7 +313,6 @@ class MailCache:
     def close_thread(self) -> None:
         """Close this thread's connection; call it when a worker thread finishes."""
         self._conns.close_current()
-        release_free_memory()
 
     def _conn(self) -> sqlite3.Connection:
         return self._conns.get()

@@ -97,14 +97,15 @@ def test_building_a_conversation_order_gives_its_memory_back(tmp_path, monkeypat
         cache.close()
 
 
-def test_closing_connections_gives_their_page_caches_back(tmp_path, monkeypatch):
-    """A closed connection's page cache is freed into its thread's malloc arena, which keeps
-    it resident (measured: ~5 MB more after each closed sync session at 100,000 messages)."""
+def test_closing_the_cache_gives_its_page_caches_back(tmp_path, monkeypatch):
+    """Closed connections' page caches are freed into their threads' malloc arenas, which keep
+    them resident (measured: ~5 MB more after each closed sync session at 100,000 messages).
+    Not on every worker's close_thread (a part fetch ends with one): a trim walks every arena."""
     calls: list[int] = []
     monkeypatch.setattr(cache_module, "release_free_memory", lambda: calls.append(1) or True)
     cache = MailCache(tmp_path / "cache.sqlite3")
     cache.count(1)
     cache.close_thread()
-    assert calls == [1]
+    assert calls == []
     cache.close()
-    assert calls == [1, 1]
+    assert calls == [1]
