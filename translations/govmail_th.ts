@@ -2198,7 +2198,7 @@
         <name>Files</name>
         <message>
             <source>The folder “{folder}” cannot be written to.</source>
-            <extracomment>An extension longer than this (bytes, with the dot) is treated as part of the name. Collisions numbered at most up to this before giving up. Windows device names: a file named so (with any extension, trailing spaces ignored) is the device, not a file. Characters Windows refuses in a name, plus both path separators. Unicode categories dropped: control (C0, C1, NUL), format (bidi overrides and isolates, zero-width characters, BOM), surrogates, unassigned. Thai vowels written before their consonant: a name is not cut right after one. ':' and the characters NFKC folds to it (full width U+FF1A, small U+FE55, vertical U+FE13): NTFS reads ``name:stream`` as a stream of the file ``name``. '/' and '\' and the characters NFKC folds to them: what ends a folder part of a name.</extracomment>
+            <extracomment>An extension longer than this (bytes, with the dot) is treated as part of the name. Collisions numbered at most up to this before giving up. Windows device names: a file named so (with any extension, trailing spaces ignored) is the device, not a file. Characters Windows refuses in a name, plus both path separators. NTFS's designator of a file's unnamed (default) stream, at the end of a name. Unicode categories dropped: control (C0, C1, NUL), format (bidi overrides and isolates, zero-width characters, BOM), surrogates, unassigned. Thai vowels written before their consonant: a name is not cut right after one. ':' and the characters NFKC folds to it (full width U+FF1A, small U+FE55, vertical U+FE13): NTFS reads ``name:stream`` as a stream of the file ``name``. '/' and '\' and the characters NFKC folds to them: what ends a folder part of a name.</extracomment>
             <translation>บันทึกลงโฟลเดอร์ “{folder}” ไม่ได้</translation>
         </message>
         <message>
@@ -3761,7 +3761,7 @@
         </message>
         <message>
             <source>Not sent: the agency's policy does not allow it. {reason}</source>
-            <extracomment>Seconds a closing connection waits for the server's answer to QUIT. Seconds before the n-th retry of a temporary failure (then the last one, again and again). A message still not sent this long after Send (4 hours) is flagged ``overdue`` and the user told once; it stays queued and is still tried every 30 minutes. Why 4 hours: the backoff has made about ten attempts by then, so a server restart, a greylisting delay or a short network outage has passed without bothering anyone; yet official letters (ด่วน, ด่วนมาก, ด่วนที่สุด) must not wait silently past the same working day — with 24 hours a letter sent in the morning would be reported only the next day, too late to phone or fax it.</extracomment>
+            <extracomment>Seconds a closing connection waits for the server's answer to QUIT. StorageError codes that mean this computer's disk refuses every write for now (not one damaged entry): a run stops at the first and the outbox waits for room. Seconds before the n-th retry of a temporary failure (then the last one, again and again). A message still not sent this long after Send (4 hours) is flagged ``overdue`` and the user told once; it stays queued and is still tried every 30 minutes. Why 4 hours: the backoff has made about ten attempts by then, so a server restart, a greylisting delay or a short network outage has passed without bothering anyone; yet official letters (ด่วน, ด่วนมาก, ด่วนที่สุด) must not wait silently past the same working day — with 24 hours a letter sent in the morning would be reported only the next day, too late to phone or fax it.</extracomment>
             <translation>ไม่ได้ส่ง: นโยบายของหน่วยงานไม่อนุญาต {reason}</translation>
         </message>
         <message>
@@ -3836,7 +3836,7 @@
         </message>
         <message>
             <source>“{subject}” was not deleted: it had already been sent. Its copy goes to the Sent folder as usual.</source>
-            <extracomment>States in which Delete / Remove takes a message out of the outbox when the worker gets to it: not started, refused, "may have been sent", or finished. Never one being sent or one the server has taken whose Sent copy and original's mark are still to come. How many messages the worker remembers having finished (Delete that arrives late is told so). Seconds the SMTP (and IMAP) connection stays open after the outbox emptied: the next Send within that time needs no new connection, TLS handshake and AUTH. Then it is closed cleanly (QUIT, LOGOUT) — also when the account goes offline or the app quits.</extracomment>
+            <extracomment>States in which Delete / Remove takes a message out of the outbox when the worker gets to it: not started, refused, "may have been sent", or finished. Never one being sent or one the server has taken whose Sent copy and original's mark are still to come. How many messages the worker remembers having finished (Delete that arrives late is told so). Seconds the SMTP (and IMAP) connection stays open after the outbox emptied: the next Send within that time needs no new connection, TLS handshake and AUTH. Then it is closed cleanly (QUIT, LOGOUT) — also when the account goes offline or the app quits. Seconds the outbox waits after this computer's disk refused a write (full, read-only) before it tries again by itself; Send, Try again and going online try at once.</extracomment>
             <translation>ไม่ได้ลบ “{subject}” เพราะจดหมายส่งไปแล้ว สำเนาจะบันทึกในโฟลเดอร์จดหมายที่ส่งแล้วตามปกติ</translation>
         </message>
     </context>
@@ -5205,6 +5205,10 @@
         <message>
             <source>The year in "{value}" is out of range: years from 2400 are Buddhist era (พ.ศ.), earlier ones Christian era (ค.ศ.).</source>
             <translation>ปีใน "{value}" อยู่นอกช่วงที่ใช้ได้: ปีตั้งแต่ 2400 ขึ้นไปถือเป็นปีพุทธศักราช (พ.ศ.) ปีที่น้อยกว่านั้นถือเป็นคริสต์ศักราช (ค.ศ.)</translation>
+        </message>
+        <message>
+            <source>The search has too many terms: at most {limit}. Remove some words or operators.</source>
+            <translation>คำค้นหามีเงื่อนไขมากเกินไป: ได้ไม่เกิน {limit} เงื่อนไข ลบคำหรือตัวดำเนินการออกบางส่วน</translation>
         </message>
     </context>
     <context>
