@@ -46,6 +46,7 @@ class Engine(QObject):
     newMail = Signal(int, object)
     messagesUnreadable = Signal(int, int)
     actionSettled = Signal(int, object, object)
+    connectionRefused = Signal(object)
 
     def __init__(self, cache: MailCache, queue: OfflineOpQueue) -> None:
         super().__init__()
