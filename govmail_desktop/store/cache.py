@@ -136,6 +136,17 @@ class _Unset:
 _UNSET: Any = _Unset()
 
 
+#: The flags of the messages in ``temp.flag_updates``, set in one statement. The ``uid IN``
+#: term makes SQLite look each message up by (folder_id, uid); without it the plan walked every
+#: message of the folder (by a (folder_id, …) index): 1.3-1.5 s per flag change at 1,000,000.
+UPDATE_FLAGS_SQL = """UPDATE messages SET flags=u.flags, keywords=u.keywords
+   FROM temp.flag_updates AS u
+   WHERE messages.folder_id=? AND messages.uid IN (SELECT uid FROM temp.flag_updates)
+     AND messages.uid=u.uid
+     AND (messages.flags != u.flags OR messages.keywords != u.keywords)
+   RETURNING messages.uid"""
+
+
 class MailCache:
     """The cache database of one account; safe to share between threads (see module doc).
 
@@ -594,14 +605,7 @@ class MailCache:
             )
             db.execute("DELETE FROM temp.flag_updates")
             db.executemany("INSERT OR REPLACE INTO temp.flag_updates VALUES (?,?,?)", items)
-            changed = db.execute(
-                """UPDATE messages SET flags=u.flags, keywords=u.keywords
-                   FROM temp.flag_updates AS u
-                   WHERE messages.folder_id=? AND messages.uid=u.uid
-                     AND (messages.flags != u.flags OR messages.keywords != u.keywords)
-                   RETURNING messages.uid""",
-                (folder_id,),
-            ).fetchall()
+            changed = db.execute(UPDATE_FLAGS_SQL, (folder_id,)).fetchall()
             db.execute("DELETE FROM temp.flag_updates")
             if highestmodseq is not None:
                 db.execute("UPDATE folders SET highestmodseq=? WHERE id=?", (highestmodseq, folder_id))
