@@ -52,6 +52,18 @@ class FileInUseError(StorageError):
     )
 
 
+def fsync_dir(path: StrPath) -> None:
+    """Make a directory's entries (a rename, a new file) durable. Not on Windows, where a
+    directory cannot be opened and NTFS journals the rename itself."""
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def replace_with_retry(
     src: StrPath,
     dst: StrPath,

@@ -40,7 +40,7 @@ from typing import BinaryIO
 
 from govmail_desktop.core.compose import Draft, DraftAttachment, MessageRef
 from govmail_desktop.core.errors import StorageError
-from govmail_desktop.core.fileops import replace_with_retry
+from govmail_desktop.core.fileops import fsync_dir, replace_with_retry
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.store.db import storage_error
@@ -113,17 +113,6 @@ def clean_filename(filename: str) -> str:
     return name if name not in ("", ".", "..") else "attachment"
 
 
-def _fsync_dir(path: Path) -> None:
-    """Make a rename or a new entry in ``path`` durable (POSIX; Windows has no directory fsync)."""
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class DraftStore:
     """The drafts of every account, one directory each under ``root``."""
 
@@ -160,8 +149,8 @@ class DraftStore:
             new_root = not self.root.is_dir()
             directory.mkdir(parents=True, exist_ok=True)
             if new_root:
-                _fsync_dir(self.root.parent)
-            _fsync_dir(self.root)
+                fsync_dir(self.root.parent)
+            fsync_dir(self.root)
         return directory
 
     # ------------------------------------------------------------------ atomic files
@@ -186,7 +175,7 @@ class DraftStore:
                 out.flush()
                 os.fsync(out.fileno())
             replace_with_retry(tmp, directory / final)
-            _fsync_dir(directory)
+            fsync_dir(directory)
         except BaseException:
             try:
                 tmp.unlink()
@@ -250,8 +239,8 @@ class DraftStore:
         try:
             damaged_root.mkdir(parents=True, exist_ok=True)
             replace_with_retry(self.draft_dir(draft_id), target)
-            _fsync_dir(damaged_root)
-            _fsync_dir(self.root)
+            fsync_dir(damaged_root)
+            fsync_dir(self.root)
         except (OSError, StorageError) as exc:
             log.error("A damaged draft could not be set aside (%s): %s", reason, exc)
             return self.draft_dir(draft_id)
@@ -323,7 +312,7 @@ class DraftStore:
             doomed = self.root / f"{_DISCARDED_PREFIX}{uuid.uuid4().hex}"
             try:
                 replace_with_retry(directory, doomed)  # one atomic step: the draft is gone
-                _fsync_dir(self.root)
+                fsync_dir(self.root)
             except OSError as exc:
                 raise storage_error(exc, directory) from exc
         shutil.rmtree(doomed, ignore_errors=True)

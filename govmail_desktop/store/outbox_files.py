@@ -11,22 +11,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from govmail_desktop.core.fileops import FileInUseError, replace_with_retry
+from govmail_desktop.core.fileops import FileInUseError, fsync_dir, replace_with_retry
 
 #: Bytes of state log (``state.json``) before it is written again as its last line.
 STATE_LOG_LIMIT = 64 * 1024
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a directory's entries (a rename, a new file) durable. Not on Windows, where a
-    directory cannot be opened and NTFS journals the rename itself."""
-    if os.name == "nt":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_durably(path: Path, data: bytes, *, sync_dir: bool = True) -> None:

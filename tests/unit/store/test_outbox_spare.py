@@ -4,13 +4,12 @@ crash part-way never taken for a message."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from govmail_desktop.core.compose import Draft, DraftAttachment
 from govmail_desktop.store.outbox import CHECK_MEMBER, OutboxState, OutboxStore
 from govmail_desktop.store.outbox_pack import member_names, read_members, write_pack_in_place
+from tests.unit.store.test_outbox_store import _record_syncs
 
 ATT = DraftAttachment("รายงาน ๑.pdf", "application/pdf", 5, "att-1")
 
@@ -21,19 +20,6 @@ def _add(store: OutboxStore, subject: str = "ทดสอบ"):
         draft, lambda att: b"%PDF-", wire=b"wire " * 200, sent_copy=b"sent", message_id="<m@x.go.th>",
         envelope_from="a@x.go.th", envelope_recipients=["b@y.go.th"], subject=subject,
     )
-
-
-def _record_syncs(monkeypatch) -> list[str]:
-    synced: list[str] = []
-    for name in ("fsync", "fdatasync"):
-        real = getattr(os, name)
-
-        def recording(fd: int, real=real) -> None:
-            synced.append(os.readlink(f"/proc/self/fd/{fd}"))
-            real(fd)
-
-        monkeypatch.setattr(os, name, recording)
-    return synced
 
 
 @pytest.mark.linux_only  # /proc/self/fd
