@@ -330,6 +330,7 @@ SESSION_EXEMPT = {
     (SmtpSession, "size_limit"): "reads nothing (the EHLO answer already read)",
     (SmtpSession, "has_extension"): "reads nothing (the EHLO answer already read)",
     (SmtpSession, "close"): "reads nothing",
+    (SmtpSession, "interrupt"): "reads nothing (shuts the socket down from another thread)",
 }
 
 
