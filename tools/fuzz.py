@@ -156,6 +156,16 @@ def _run_atheris(
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``make fuzz``; logging is quiet while it runs (the targets log what they skip in hostile
+    input: a warning per odd folder name …) and given back afterwards (tests call this in-process)."""
+    logging.disable(logging.CRITICAL)
+    try:
+        return _run(argv)
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _run(argv: list[str] | None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # Broken images and fonts in the inputs make Qt's decoders warn on every example.
     os.environ.setdefault("QT_LOGGING_RULES", "qt.gui.imageio*=false;qt.text.font.db=false")
@@ -181,8 +191,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inflight", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--report", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    # The targets log what they skip in hostile input (a warning per odd folder name ...): not news here.
-    logging.disable(logging.CRITICAL)
     names = args.targets or list(known)
     unknown = [n for n in names if n not in known]
     if unknown:

@@ -10,7 +10,7 @@ project's package and the standard library's ``email``, which the MIME parser bu
 so libFuzzer sees which branches of the app each input reached; it runs the target once on
 each seed while instrumenting, so the modules a target imports lazily are instrumented too.
 Its seed corpus is ``WORKDIR/corpus`` (built by :func:`build_corpus` from the target's seeds —
-tests/data, ../shared/corpora, the test policies, IMAP responses — and the crashing inputs kept
+tests/data, the public corpora (tests/corpora.py), the test policies, IMAP responses — and the crashing inputs kept
 in tests/fuzz/crashes; libFuzzer adds what it finds there, so a later run starts from it);
 crashing inputs go to ``WORKDIR/crashes/`` (``crash-…``, ``timeout-…`` for a hang, ``oom-…``).
 

@@ -7,6 +7,8 @@ target (instrumenting, loading hundreds of seeds) would add a minute to ``make t
 from __future__ import annotations
 
 import importlib.util
+import logging
+import os
 import time
 from pathlib import Path
 
@@ -103,7 +105,10 @@ def test_make_fuzz_says_when_it_falls_back_to_hypothesis_and_ends_with_key_value
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     monkeypatch.setattr("tests.fuzz.libfuzzer.available", lambda: "atheris is not installed (planted)")
+    # main() sets Qt's logging rules for its run: kept to this test
+    monkeypatch.setenv("QT_LOGGING_RULES", os.environ.get("QT_LOGGING_RULES", ""))
     assert tool.main(["--seconds", "1", "bodystructure"]) == 0
+    assert not logging.root.manager.disable  # the log is given back to the rest of the process
     out = capsys.readouterr().out.strip().splitlines()
     assert any("Falling back to the hypothesis runner" in line and "(planted)" in line for line in out)
     target_line = dict(item.split("=", 1) for item in out[-2].split()[1:])

@@ -156,6 +156,7 @@ READ_PATHS: dict[str, tuple[Callable[[ImapWire], object], bytes]] = {
 #: Public methods that need no flood case, and why.
 EXEMPT = {
     "close": "reads nothing",
+    "interrupt": "reads nothing (shuts the socket down from another thread)",
     "has": "reads nothing",
     "take_events": "reads nothing",
     "read_fetch_raw": "benchmarks only: keeps at most 256 bytes of what it reads (the wire floor)",
