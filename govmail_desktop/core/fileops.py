@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
@@ -62,6 +63,23 @@ def fsync_dir(path: StrPath) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """``path`` written whole or not at all: ``write`` fills a temporary file beside it, which
+    is fsync'd and renamed over ``path`` (:func:`replace_with_retry`; when another program
+    holds ``path`` throughout, the temporary file is removed and :class:`FileInUseError`
+    raised). The caller fsyncs the directory when the rename must be durable (:func:`fsync_dir`)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        write(fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        replace_with_retry(tmp, path)
+    except FileInUseError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def replace_with_retry(

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from govmail_desktop.core.fileops import FileInUseError, fsync_dir, replace_with_retry
+from govmail_desktop.core.fileops import fsync_dir, write_atomically
 
 #: Bytes of state log (``state.json``) before it is written again as its last line.
 STATE_LOG_LIMIT = 64 * 1024
@@ -19,16 +19,7 @@ STATE_LOG_LIMIT = 64 * 1024
 
 def write_durably(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
     """``data`` in ``path``, atomically (temporary file, fsync, rename), the directory fsync'd."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    try:
-        replace_with_retry(tmp, path)
-    except FileInUseError:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomically(path, lambda fh: fh.write(data))
     if sync_dir:
         fsync_dir(path.parent)
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from govmail_desktop.core.fileops import FileInUseError, replace_with_retry
+from govmail_desktop.core.fileops import write_atomically
 
 PACK_MAGIC = b"GOVMAIL-OUTBOX-PACK 1\n"
 #: Longest index line read (a message has a handful of members; an attachment name is short).
@@ -37,15 +37,7 @@ class PackDamaged(ValueError):
 def write_pack(path: Path, members: Sequence[tuple[str, bytes]]) -> None:
     """``members`` in ``path`` atomically: a temporary file written and fsync'd, then renamed
     over ``path``. The caller fsyncs the directory (once, for all it put there)."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        _write(fh, members)
-        os.fsync(fh.fileno())
-    try:
-        replace_with_retry(tmp, path)
-    except FileInUseError:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomically(path, lambda fh: _write(fh, members))
 
 
 def write_pack_in_place(path: Path, members: Sequence[tuple[str, bytes]]) -> None:

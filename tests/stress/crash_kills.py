@@ -51,6 +51,7 @@ from govmail_desktop.store.outbox import OutboxState, OutboxStore
 from tests.integration.sync_helpers import make_message
 from tests.servers.demo import DEMO_ACCOUNT_ID
 from tests.servers.dovecot import DovecotServer
+from tests.servers.mailbox_state import server_flags
 from tests.servers.smtp import SmtpSubmissionServer
 from tests.servers.standalone import own_servers
 
@@ -246,14 +247,7 @@ class CrashRig:
         """({uid: flags}, UIDVALIDITY) of ``folder`` read by imapclient (an independent client)."""
         client = self._client()
         try:
-            status = client.folder_status(folder, [b"UIDVALIDITY"])
-            client.select_folder(folder, readonly=True)
-            uids = client.search("ALL")
-            state: dict[int, frozenset[str]] = {}
-            for start in range(0, len(uids), 1000):
-                for uid, data in client.fetch(uids[start:start + 1000], ["FLAGS"]).items():
-                    flags = {f.decode() if isinstance(f, bytes) else f for f in data[b"FLAGS"]}
-                    state[uid] = frozenset(flags - {"\\Recent"})
+            state, status = server_flags(client, folder, [b"UIDVALIDITY"])
             return state, int(status[b"UIDVALIDITY"])
         finally:
             client.logout()

@@ -48,6 +48,7 @@ from tests.integration.sync_helpers import make_message
 from tests.servers.dovecot import DovecotServer
 from tests.servers.fake_net import loopback_policy
 from tests.servers.fault_proxy import FaultPlanner, FaultProxy
+from tests.servers.mailbox_state import server_flags
 
 log = logging.getLogger(__name__)
 
@@ -210,14 +211,7 @@ class SyncFaultRig:
         """({uid: flags}, UIDVALIDITY, HIGHESTMODSEQ) read by an independent client."""
         client = self._other
         name = self.server.mailbox(folder)
-        status = client.folder_status(name, [b"UIDVALIDITY", b"HIGHESTMODSEQ"])
-        client.select_folder(name, readonly=True)
-        uids = client.search("ALL")
-        state: dict[int, frozenset[str]] = {}
-        for start in range(0, len(uids), 500):
-            for uid, data in client.fetch(uids[start : start + 500], ["FLAGS"]).items():
-                flags = {f.decode() if isinstance(f, bytes) else f for f in data[b"FLAGS"]}
-                state[uid] = frozenset(flags - {"\\Recent"})
+        state, status = server_flags(client, name, [b"UIDVALIDITY", b"HIGHESTMODSEQ"])
         client.unselect_folder()
         return state, int(status[b"UIDVALIDITY"]), int(status[b"HIGHESTMODSEQ"])
 
