@@ -41,7 +41,9 @@ class TerminationSignals(QObject):
         self._previous: dict[signal.Signals, object] = {}
         for name in QUIT_SIGNALS:
             number = getattr(signal, name, None)
-            if number is not None:
+            # A signal ignored when the app started stays ignored: `nohup govmail` keeps running
+            # when its terminal goes, a background start from a shell ignores Ctrl+C.
+            if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
                 self._previous[number] = signal.signal(number, self._handle)
         self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)

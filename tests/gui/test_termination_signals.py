@@ -28,25 +28,36 @@ sys.exit(main(["--lang", "en"], AppOverrides(on_window_shown=shown)))
 """
 
 
+def default_dispositions() -> None:
+    """In the child: the quit signals as a desktop session starts it (this suite may run with
+    SIGHUP or SIGINT ignored, as under nohup or in a background job, and a child inherits that)."""
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
 def run_and_signal(code: str, home: Path, number: int) -> tuple[int, str, str]:
-    """Start the app ``code`` runs, send ``number`` once its window is shown; (exit code, out, err)."""
+    """Start the app ``code`` runs, send ``number`` once its window is shown; (exit code, out, err).
+    The output is read from the pipe itself, all of it (a line-buffered reader would keep what
+    came with "SHOWN" from the rest)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GOVMAIL_HOME=str(home))
     child = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=subprocess.PIPE, preexec_fn=default_dispositions)
+    seen = b""
     try:
         assert child.stdout is not None
-        for line in child.stdout:
-            if line.strip() == "SHOWN":
-                break
-        else:
-            pytest.fail(f"the app never showed its window: {child.stderr.read() if child.stderr else ''}")
+        while b"SHOWN\n" not in seen:
+            chunk = os.read(child.stdout.fileno(), 4096)
+            if not chunk:
+                _, err = child.communicate(timeout=60)
+                pytest.fail(f"the app never showed its window: {err.decode(errors='replace')}")
+            seen += chunk
         child.send_signal(number)
         out, err = child.communicate(timeout=60)
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
-    return child.returncode, out, err
+    return child.returncode, (seen + out).decode(errors="replace"), err.decode(errors="replace")
 
 
 @pytest.mark.parametrize("name", ["SIGTERM", "SIGINT", "SIGHUP"])
@@ -58,6 +69,36 @@ def test_a_quit_signal_ends_the_app_through_its_shutdown(tmp_path, name):
     log = (home / "log" / "govmail.log").read_text(encoding="utf-8")
     assert f"Received {name}: ending the orderly way" in log
     assert "Shutting down" in log
+
+
+def test_a_signal_ignored_at_start_stays_ignored(tmp_path):
+    """`nohup govmail`: SIGHUP ignored when it starts is not taken over (the app keeps running;
+    SIGTERM then ends it the orderly way)."""
+    ignoring = _CHILD.replace("import sys\n", "import signal, sys\nsignal.signal(signal.SIGHUP, signal.SIG_IGN)\n", 1)
+    home = tmp_path / "home"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GOVMAIL_HOME=str(home))
+    child = subprocess.Popen([sys.executable, "-c", ignoring], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, preexec_fn=default_dispositions)
+    seen = b""
+    try:
+        assert child.stdout is not None
+        while b"SHOWN\n" not in seen:
+            chunk = os.read(child.stdout.fileno(), 4096)
+            assert chunk, "the app never showed its window"
+            seen += chunk
+        child.send_signal(signal.SIGHUP)
+        with pytest.raises(subprocess.TimeoutExpired):
+            child.wait(timeout=3)  # still running: nothing to wait for but a deadline
+        child.send_signal(signal.SIGTERM)
+        out, _err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 0
+    assert b"HOOKS RAN" in seen + out
+    log = (home / "log" / "govmail.log").read_text(encoding="utf-8")
+    assert "Received SIGHUP" not in log and "Received SIGTERM: ending the orderly way" in log
 
 
 def test_without_the_handler_sigterm_ends_the_process_on_the_spot(tmp_path):
