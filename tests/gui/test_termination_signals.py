@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,10 +36,11 @@ def default_dispositions() -> None:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
-def run_and_signal(code: str, home: Path, number: int) -> tuple[int, str, str]:
+def run_and_signal(code: str, home: Path, number: int,
+                   first: Callable[[subprocess.Popen], None] | None = None) -> tuple[int, str, str]:
     """Start the app ``code`` runs, send ``number`` once its window is shown; (exit code, out, err).
     The output is read from the pipe itself, all of it (a line-buffered reader would keep what
-    came with "SHOWN" from the rest)."""
+    came with "SHOWN" from the rest). ``first``: done to the shown app before the signal."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GOVMAIL_HOME=str(home))
     child = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, preexec_fn=default_dispositions)
@@ -51,6 +53,8 @@ def run_and_signal(code: str, home: Path, number: int) -> tuple[int, str, str]:
                 _, err = child.communicate(timeout=60)
                 pytest.fail(f"the app never showed its window: {err.decode(errors='replace')}")
             seen += chunk
+        if first is not None:
+            first(child)
         child.send_signal(number)
         out, err = child.communicate(timeout=60)
     finally:
@@ -76,27 +80,15 @@ def test_a_signal_ignored_at_start_stays_ignored(tmp_path):
     SIGTERM then ends it the orderly way)."""
     ignoring = _CHILD.replace("import sys\n", "import signal, sys\nsignal.signal(signal.SIGHUP, signal.SIG_IGN)\n", 1)
     home = tmp_path / "home"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GOVMAIL_HOME=str(home))
-    child = subprocess.Popen([sys.executable, "-c", ignoring], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, preexec_fn=default_dispositions)
-    seen = b""
-    try:
-        assert child.stdout is not None
-        while b"SHOWN\n" not in seen:
-            chunk = os.read(child.stdout.fileno(), 4096)
-            assert chunk, "the app never showed its window"
-            seen += chunk
+
+    def hang_up(child: subprocess.Popen) -> None:
         child.send_signal(signal.SIGHUP)
         with pytest.raises(subprocess.TimeoutExpired):
             child.wait(timeout=3)  # still running: nothing to wait for but a deadline
-        child.send_signal(signal.SIGTERM)
-        out, _err = child.communicate(timeout=60)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    assert child.returncode == 0
-    assert b"HOOKS RAN" in seen + out
+
+    code, out, _err = run_and_signal(ignoring, home, signal.SIGTERM, first=hang_up)
+    assert code == 0
+    assert "HOOKS RAN" in out
     log = (home / "log" / "govmail.log").read_text(encoding="utf-8")
     assert "Received SIGHUP" not in log and "Received SIGTERM: ending the orderly way" in log
 
