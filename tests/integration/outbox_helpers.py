@@ -207,7 +207,7 @@ class _ScriptedHandler(_LmtpRelayHandler):
     async def handle_EHLO(
         self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list[str]
     ) -> list[str]:
-        session.host_name = hostname  # the 5-argument hook must do what aiosmtpd does without it
+        responses = await super().handle_EHLO(server, session, envelope, hostname, responses)  # PIPELINING
         withheld = set()
         if not self.script.eightbitmime:
             withheld.add("250-8BITMIME")

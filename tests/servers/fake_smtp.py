@@ -4,6 +4,12 @@ Behaviours: ``"ok"`` (STARTTLS then AUTH PLAIN), ``"no-starttls"`` (offers AUTH 
 plaintext and would accept it), ``"starttls-refused"`` (advertises STARTTLS, answers
 454), ``"no-auth"`` (TLS works but no AUTH is offered), ``"refuse-greeting"`` (554).
 ``implicit_tls=True`` gives a 465-style server.
+
+Transactions (after AUTH): ``answers`` replaces the reply to ``MAIL`` (key ``"MAIL"``), to
+``RCPT`` of an address (the address) or to ``DATA`` (``"DATA"``); ``pipelining`` says whether
+EHLO offers PIPELINING; ``strict_pipelining`` answers MAIL only once RCPT and DATA have
+arrived (a client that waits for each answer never gets one). ``commands`` keeps every
+command line received, ``batches`` the envelope commands that arrived before the first answer.
 """
 
 from __future__ import annotations
@@ -23,8 +29,16 @@ class FakeSmtpServer(FakeServer):
         users: dict[str, str] | None = None,
         implicit_tls: bool = False,
         host: str = "127.0.0.1",
+        answers: dict[str, bytes] | None = None,
+        pipelining: bool = True,
+        strict_pipelining: bool = False,
     ) -> None:
         self.behaviour = behaviour
+        self.answers = answers or {}
+        self.pipelining = pipelining
+        self.strict_pipelining = strict_pipelining
+        self.commands: list[bytes] = []
+        self.batches: list[list[bytes]] = []
         self.users = users if users is not None else {"alice": "secret"}
         self.auths: list[tuple[str, bool]] = []  # (user, over_tls)
         self.messages: list[bytes] = []
@@ -63,26 +77,55 @@ class FakeSmtpServer(FakeServer):
                     io.send(b"235 2.7.0 Authentication successful\r\n")
                 else:
                     io.send(b"535 5.7.8 Authentication credentials invalid\r\n")
-            elif verb in (b"MAIL", b"RCPT", b"RSET", b"NOOP"):
+            elif verb == b"MAIL" and self.strict_pipelining:
+                batch = [line]
+                while not batch[-1].upper().startswith(b"DATA"):
+                    batch.append(self.readline(io).rstrip(b"\r\n"))
+                self.batches.append(batch)
+                self.commands.extend(batch)
+                for command in batch[:-1]:
+                    io.send(self._envelope_answer(command))
+                self._data(io, batch[-1])
+            elif verb in (b"MAIL", b"RCPT"):
+                self.commands.append(line)
+                io.send(self._envelope_answer(line))
+            elif verb in (b"RSET", b"NOOP"):
+                self.commands.append(line)
                 io.send(b"250 2.0.0 OK\r\n")
             elif verb == b"DATA":
-                io.send(b"354 End data with <CR><LF>.<CR><LF>\r\n")
-                lines = []
-                while True:
-                    data_line = self.readline(io)
-                    if data_line == b".\r\n":
-                        break
-                    lines.append(data_line)
-                self.messages.append(b"".join(lines))
-                io.send(b"250 2.0.0 queued\r\n")
+                self.commands.append(line)
+                self._data(io, line)
             elif verb == b"QUIT":
                 io.send(b"221 2.0.0 bye\r\n")
                 return
             else:
                 io.send(b"502 5.5.2 unknown command\r\n")
 
+    def _envelope_answer(self, command: bytes) -> bytes:
+        verb, _, arg = command.partition(b" ")
+        if verb.upper() == b"MAIL":
+            return self.answers.get("MAIL", b"250 2.1.0 OK") + b"\r\n"
+        address = arg.partition(b":")[2].strip().strip(b"<>").decode("utf-8", "replace")
+        return self.answers.get(address, b"250 2.1.5 OK") + b"\r\n"
+
+    def _data(self, io: LineSocket, command: bytes) -> str:
+        """DATA: the scripted answer, or 354 and the message up to its end."""
+        if "DATA" in self.answers and not self.answers["DATA"].startswith(b"354"):
+            io.send(self.answers["DATA"] + b"\r\n")
+            return "refused"
+        io.send(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+        lines = []
+        while True:
+            data_line = self.readline(io)
+            if data_line == b".\r\n":
+                break
+            lines.append(data_line)
+        self.messages.append(b"".join(lines))
+        io.send(b"250 2.0.0 queued\r\n")
+        return "taken"
+
     def _ehlo(self, tls: bool) -> bytes:
-        lines = [b"fake.example greets you", b"PIPELINING", b"8BITMIME"]
+        lines = [b"fake.example greets you", *([b"PIPELINING"] if self.pipelining else []), b"8BITMIME"]
         if not tls and self.behaviour != "no-starttls":
             lines.append(b"STARTTLS")
         if (tls and self.behaviour != "no-auth") or (not tls and self.behaviour == "no-starttls"):
