@@ -376,31 +376,45 @@ class Sender:
         report = SendReport()
         changed = on_change or (lambda _entry_id: None)
         try:
-            for entry in self.due():
-                if cancel is not None and cancel.is_set():
-                    break
-                try:
-                    self.process(entry.entry_id, report, changed)
-                except StorageError as exc:
-                    if exc.code not in DISK_REFUSED:
-                        self._program_error(entry.entry_id, exc, report, changed)
-                        continue
-                    # The disk, not the message: the next write would fail as well. Nothing
-                    # could be recorded, so nothing goes on (a message is handed to the
-                    # server only after its state is on disk): stop until there is room.
-                    self._drop_smtp()
-                    log.warning("Outbox %s: this computer's disk refused a write; sending waits (%s)",
-                                entry.entry_id, exc.detail)
-                    report.storage = exc
-                    break
-                except Exception as exc:  # noqa: BLE001 - a bug: recorded on the entry; the next one goes on
-                    self._program_error(entry.entry_id, exc, report, changed)
+            # Every waiting message leaves first, then the Sent copies are filed: after a time
+            # offline the mail is out as soon as SMTP allows, not one IMAP APPEND per message later.
+            due = self.due()
+            sending = [e.entry_id for e in due if e.state is OutboxState.QUEUED]
+            if self._work(sending, report, changed, cancel, file=False):
+                self._work([e.entry_id for e in self.due() if e.state is not OutboxState.QUEUED
+                            or e.entry_id not in sending], report, changed, cancel)
         except BaseException:
             self.close()
             raise
         if not keep_open:
             self.close()
         return report
+
+    def _work(
+        self, entry_ids: list[str], report: SendReport, changed: Callable[[str], None],
+        cancel: threading.Event | None, *, file: bool = True,
+    ) -> bool:
+        """:meth:`process` each entry; False when the run must stop (cancelled, the disk full)."""
+        for entry_id in entry_ids:
+            if cancel is not None and cancel.is_set():
+                return False
+            try:
+                self.process(entry_id, report, changed, file=file)
+            except StorageError as exc:
+                if exc.code not in DISK_REFUSED:
+                    self._program_error(entry_id, exc, report, changed)
+                    continue
+                # The disk, not the message: the next write would fail as well. Nothing
+                # could be recorded, so nothing goes on (a message is handed to the
+                # server only after its state is on disk): stop until there is room.
+                self._drop_smtp()
+                log.warning("Outbox %s: this computer's disk refused a write; sending waits (%s)",
+                            entry_id, exc.detail)
+                report.storage = exc
+                return False
+            except Exception as exc:  # noqa: BLE001 - a bug: recorded on the entry; the next one goes on
+                self._program_error(entry_id, exc, report, changed)
+        return True
 
     @property
     def connected(self) -> bool:
@@ -438,13 +452,20 @@ class Sender:
             log.error("Outbox %s: the error could not be recorded (%s)", eid, err)
         changed(eid)
 
-    def process(self, entry_id: str, report: SendReport, changed: Callable[[str], None]) -> None:
+    def process(
+        self, entry_id: str, report: SendReport, changed: Callable[[str], None], *, file: bool = True
+    ) -> None:
+        """Work one entry: send it when it waits, then (``file``) its Sent copy and marks."""
         entry = self.store.get(entry_id)
         was_overdue = entry.overdue is not None
         if entry.state is OutboxState.QUEUED:
             entry = self._send(entry, report, changed)
             if entry.state is OutboxState.ACCEPTED:  # the next Send's entry, before the Sent copy
                 self.store.prepare_spare()
+        if not file:
+            if not was_overdue and entry.overdue is not None:
+                report.overdue.append(entry_id)
+            return
         if entry.problem == MSG_PROGRAM_ERROR_AFTER:  # tried again: what the answers said before
             problem, detail = _after_acceptance(entry)
             entry = self.store.update(entry_id, problem=problem, problem_detail=detail[:300])

@@ -17,7 +17,7 @@ import pytest
 from govmail_desktop.core.compose import OriginalKind
 from govmail_desktop.mime import markings
 from govmail_desktop.store.outbox import OutboxState, OutboxStore
-from govmail_desktop.sync.send import SendBlocked, enqueue, retry_now
+from govmail_desktop.sync.send import STEP_ACCEPTED, STEP_APPENDING, SendBlocked, enqueue, retry_now
 from tests.integration.outbox_helpers import (
     ATTACHMENT,
     THAI_BODY,
@@ -249,3 +249,22 @@ def test_outbox_tells_its_listeners_who_accepted_a_message_once(dovecot, policy,
         sender.run()
     assert heard == [(entry.message_id, ("bob@localhost",))]
     assert len(copies(dovecot, "bob", "INBOX", entry.message_id)) == 1
+
+
+def test_outbox_after_a_time_offline_every_message_leaves_before_any_sent_copy(dovecot, smtp_server, policy, store):
+    # Back online with a queue: SMTP first for all (the mail is out), then the Sent copies.
+    entries = [_enqueue(store, policy, thai_draft(subject=f"หนังสือเวียน ที่ {i}/๒๕๖๙")) for i in range(4)]
+    seen: list[tuple[str, str]] = []
+    sender = make_sender(store, policy, dovecot, smtp_server.starttls_port,
+                         steps=lambda name, eid: seen.append((name, eid)))
+    report = sender.run()
+    names = [name for name, _eid in seen]
+    accepted = [i for i, name in enumerate(names) if name == STEP_ACCEPTED]
+    appending = [i for i, name in enumerate(names) if name == STEP_APPENDING]
+    assert len(accepted) == len(appending) == 4
+    assert max(accepted) < min(appending)
+    assert sorted(report.done) == sorted(e.entry_id for e in entries)
+    for entry in entries:
+        assert len(copies(dovecot, "bob", "INBOX", entry.message_id)) == 1
+        assert len(copies(dovecot, "alice", "Sent", entry.message_id)) == 1
+    assert store.entries() == []
