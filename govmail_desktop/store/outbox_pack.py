@@ -41,10 +41,11 @@ def write_pack(path: Path, members: Sequence[tuple[str, bytes]]) -> None:
 
 
 def write_pack_in_place(path: Path, members: Sequence[tuple[str, bytes]]) -> None:
-    """``members`` over the existing file ``path`` (its name already on disk), its bytes
-    ``fdatasync``'d. Not atomic: a crash part-way leaves a pack that does not read back
-    whole — for a file nothing depends on until this returns (an outbox spare entry)."""
-    with open(path, "wb") as fh:
+    """``members`` over the existing file ``path`` (its name already on disk) from its start,
+    its bytes ``fdatasync``'d; what the file held past them stays (a spare's zero bytes: the
+    index says where the members end). Not atomic: a crash part-way leaves a pack that does
+    not read back whole — for a file nothing depends on until this returns (a spare)."""
+    with open(path, "r+b") as fh:
         _write(fh, members)
         sync = getattr(os, "fdatasync", None)
         (sync or os.fsync)(fh.fileno())

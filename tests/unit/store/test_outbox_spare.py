@@ -8,6 +8,7 @@ import pytest
 
 from govmail_desktop.core.compose import Draft, DraftAttachment
 from govmail_desktop.store.outbox import CHECK_MEMBER, OutboxState, OutboxStore
+from govmail_desktop.store.outbox_files import SPARE_PACK_BYTES, SPARE_STATE_BYTES, content_end
 from govmail_desktop.store.outbox_pack import member_names, read_members, write_pack_in_place
 from tests.unit.store.test_outbox_store import _record_syncs
 
@@ -29,8 +30,12 @@ def test_outbox_spare_is_made_durable_ahead_and_holds_no_message(tmp_path, monke
     synced = _record_syncs(monkeypatch)
     assert store.prepare_spare() is True
     [spare] = [p for p in root.iterdir()]
-    assert synced == [f"{spare}.new", str(root)]  # its files in its directory, it in outbox/
+    # its files (blocks and length), them in its directory, it in outbox/
+    assert synced == [f"{spare}.new/message.pack", f"{spare}.new/state.json", f"{spare}.new", str(root)]
     assert sorted(p.name for p in spare.iterdir()) == ["message.pack", "state.json"]
+    # zero bytes, written over at Send: no new length or block to wait for then
+    assert (spare / "message.pack").read_bytes() == bytes(SPARE_PACK_BYTES)
+    assert (spare / "state.json").read_bytes() == bytes(SPARE_STATE_BYTES)
     assert store.entries() == [] and store.pending_count() == 0
     with pytest.raises(KeyError):
         store.get(spare.name)
@@ -51,7 +56,8 @@ def test_outbox_durability_add_into_a_spare_waits_for_the_disk_once(tmp_path, mo
     assert synced == [f"{root / spare}/message.pack"]
     assert member_names(root / spare / "message.pack") == [
         "draft.json", "message.eml", "sent.eml", "att/att-1", "state.json", CHECK_MEMBER]
-    assert (root / spare / "state.json").read_bytes() == b""
+    assert (root / spare / "state.json").read_bytes() == bytes(SPARE_STATE_BYTES)
+    assert (root / spare / "message.pack").stat().st_size == SPARE_PACK_BYTES  # written over, not grown
     assert store.get(spare) == entry and entry.state is OutboxState.QUEUED
     assert store.wire(spare) == b"wire " * 200 and store.sent_copy(spare) == b"sent"
     assert store.read_attachment(spare, ATT) == b"%PDF-" and store.draft(spare).subject == "ทดสอบ"
@@ -59,17 +65,24 @@ def test_outbox_durability_add_into_a_spare_waits_for_the_disk_once(tmp_path, mo
     # the next one has no spare (until the service makes one when idle): a directory of its own
     other = _add(store, "อีกฉบับ")
     assert other.entry_id != spare and len(store.entries()) == 2
-    store.update(spare, state=OutboxState.SENDING)  # changes go to the state log
+    store.update(spare, state=OutboxState.SENDING)  # changes go to the state log, over its zeros
     assert store.get(spare).state is OutboxState.SENDING
+    assert (root / spare / "state.json").stat().st_size == SPARE_STATE_BYTES
     assert OutboxStore(root).recover().requeued == [spare]
 
 
 def _cut(pack, how: str) -> None:
     data = pack.read_bytes()
-    if how == "short":
-        pack.write_bytes(data[: len(data) // 2])
+    if how == "short":  # the write reached half-way: the rest is the spare's zeros
+        half = content_end(data) // 2
+        pack.write_bytes(data[:half] + bytes(len(data) - half))
     elif how == "empty":
         pack.write_bytes(b"")
+    elif how == "no-bytes":  # nothing of it reached the disk: the spare's zeros
+        pack.write_bytes(bytes(SPARE_PACK_BYTES))
+    elif how == "no-check":  # all but the CRC, written last
+        members = read_members(pack)
+        write_pack_in_place(pack, [(n, b"\0" * len(d) if n == CHECK_MEMBER else d) for n, d in members])
     else:  # whole length and index, but the message's bytes never reached the disk (zeros)
         members = read_members(pack)
         write_pack_in_place(pack, [(n, b"\0" * len(d) if n == "message.eml" else d) for n, d in members])
@@ -90,7 +103,7 @@ def test_outbox_durability_add_into_a_spare_whose_bytes_fail_their_crc_is_set_as
     assert "message.eml" in member_names(aside / "message.pack")
 
 
-@pytest.mark.parametrize("how", ["short", "empty"])
+@pytest.mark.parametrize("how", ["short", "empty", "no-bytes", "no-check"])
 def test_outbox_durability_add_into_a_spare_cut_short_by_a_crash_is_no_message(tmp_path, how):
     """A crash before add returned (the user was never told it is queued; the draft is
     still kept): never sent, never set aside as damaged — the spare is used again."""
@@ -104,7 +117,7 @@ def test_outbox_durability_add_into_a_spare_cut_short_by_a_crash_is_no_message(t
     report = after.recover()
     assert after.entries() == [] and report.damaged == [] and report.requeued == []
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("outbox-damaged-")]
-    assert (root / eid / "message.pack").read_bytes() == b""
+    assert (root / eid / "message.pack").read_bytes() == bytes(SPARE_PACK_BYTES)
     assert after.prepare_spare() is True and len(list(root.iterdir())) == 1  # that one, again
     assert _add(after).entry_id == eid and after.get(eid).state is OutboxState.QUEUED
 
@@ -134,3 +147,16 @@ def test_outbox_recover_keeps_one_spare_and_removes_the_rest(tmp_path):
     store.recover()
     assert len(list(root.iterdir())) == 2 and [e.entry_id for e in store.entries()] == [kept]
     assert _add(store).entry_id not in (kept,) and len(list(root.iterdir())) == 2  # into the spare
+
+
+def test_outbox_state_log_outgrows_a_spares_room_and_still_reads(tmp_path):
+    """More states than the zero bytes hold: the log grows like any file, the last counts."""
+    root = tmp_path / "outbox"
+    store = OutboxStore(root)
+    store.prepare_spare()
+    eid = _add(store).entry_id
+    details = [f"ลองครั้งที่ {i} " + "x" * 900 for i in range(30)]
+    for detail in details:
+        store.update(eid, problem_detail=detail)
+    assert (root / eid / "state.json").stat().st_size > SPARE_STATE_BYTES
+    assert OutboxStore(root).get(eid).problem_detail == details[-1]
