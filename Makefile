@@ -37,8 +37,9 @@ demo: system-deps-test $(VENV)/.stamp-test translations
 
 # Benchmarks (not in CI): sync, compose, search; one key=value line each. The folder size of the
 # sync benchmark: `make bench MESSAGES=1000000` (= BENCH_ARGS="--messages 1000000"; 100,000 by
-# default; a 1,000,000 run fills for about 4 minutes and needs about 5 GB in /tmp: add
-# BENCH_ARGS="--runs 1"). `make bench-sync MESSAGES=…` runs the sync benchmark alone.
+# default; a 1,000,000 run fills for about 4 minutes, Dovecot indexes for about 10, and it needs
+# about 5 GB in /tmp: add BENCH_ARGS="--runs 1", and "--folder-store DIR" to keep the filled,
+# indexed folder there for the next run). `make bench-sync MESSAGES=…` runs the sync benchmark alone.
 MESSAGES ?=
 SYNC_BENCH = $(PY) benchmarks/sync_bench.py $(if $(MESSAGES),--messages $(MESSAGES)) $(BENCH_ARGS)
 bench: system-deps-test $(VENV)/.stamp-test translations

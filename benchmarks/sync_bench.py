@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Sync benchmark: the app's own code paths against baselines of the same run.
 
-    python benchmarks/sync_bench.py [--messages 100000] [--runs 5] [--keep]
+    python benchmarks/sync_bench.py [--messages 100000] [--runs 5] [--keep] [--folder-store DIR]
 
 Starts the test Dovecot (tests/servers/dovecot.py), fills INBOX by writing
 Maildir files straight into cur/ (realistic Thai mail: encoded-word subjects
@@ -33,7 +33,10 @@ with one untimed fetch, then measures:
   stretches the wall time, hardly this).
 
 ``make bench MESSAGES=1000000 BENCH_ARGS="--runs 1"`` runs it at a million messages (the test
-Dovecot is configured for that size: see ``DovecotServer(big_folders=True)``).
+Dovecot is configured for that size: see ``DovecotServer(big_folders=True)``). Filling and indexing
+that folder takes 15-20 minutes: ``--folder-store DIR`` keeps the filled Maildir with Dovecot's index
+in DIR (hard links: no second copy of the messages) and the next run with the same ``--messages``
+starts from it.
 
 Every connection goes through the policy (loopback test policy, test CA).
 Prints one line per figure and, last, one ``key=value`` line. No thresholds.
@@ -131,6 +134,39 @@ def fill_maildir(maildir: Path, count: int, seed: int = 1) -> None:
         os.utime(name, (base + i * 60, base + i * 60))
 
 
+def stored_maildir(store: Path | None, count: int) -> Path | None:
+    """The Maildir of ``count`` messages kept in ``store`` by an earlier run, if complete."""
+    if store is None:
+        return None
+    kept = store / f"maildir-{count}"
+    return kept if (kept / "complete").is_file() else None
+
+
+def copy_maildir(source: Path, target: Path) -> None:
+    """``source`` as ``target``: the messages as hard links (Dovecot never rewrites a message
+    file, it renames or removes it), its own index files as copies (those it rewrites)."""
+    shutil.rmtree(target, ignore_errors=True)
+    subprocess.run(["cp", "-al", str(source), str(target)], check=True)
+    (target / "complete").unlink(missing_ok=True)
+    for path in target.rglob("dovecot*"):
+        if path.is_file():
+            data = path.read_bytes()
+            path.unlink()
+            path.write_bytes(data)
+            shutil.copystat(source / path.relative_to(target), path)
+            shutil.chown(path, (source / path.relative_to(target)).stat().st_uid,
+                         (source / path.relative_to(target)).stat().st_gid)
+
+
+def keep_maildir(maildir: Path, store: Path, count: int) -> None:
+    """Keep the filled Maildir, with the index Dovecot has just built, for later runs."""
+    kept = store / f"maildir-{count}"
+    store.mkdir(parents=True, exist_ok=True)
+    copy_maildir(maildir, kept)
+    (kept / "complete").write_text(f"{count}\n")
+    print(f"kept the filled Maildir in {kept}", flush=True)
+
+
 def rss_mb() -> float:
     with open("/proc/self/status", encoding="ascii") as fh:
         for line in fh:
@@ -149,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="full syncs and floors (medians)")
     parser.add_argument("--repeat", type=int, default=7, help="repetitions of the small figures")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--folder-store", type=Path, metavar="DIR",
+                        help="keep the filled and indexed Maildir here and start from it next time "
+                             "(a million messages take 15-20 minutes to write and index)")
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="govmail-syncbench-"))
@@ -181,9 +220,15 @@ def main(argv: list[str] | None = None) -> int:
         server.start()
         started = time.perf_counter()
         maildir = server.home_root / "alice" / "Maildir"
-        fill_maildir(maildir, args.messages)
+        stored = stored_maildir(args.folder_store, args.messages)
+        if stored is not None:
+            copy_maildir(stored, maildir)
+            print(f"fill: {args.messages} messages linked from {stored} in {time.perf_counter() - started:.1f} s",
+                  flush=True)
+        else:
+            fill_maildir(maildir, args.messages)
+            print(f"fill: {args.messages} messages written in {time.perf_counter() - started:.1f} s", flush=True)
         subprocess.run(["chown", "-R", f"{server.mail_uid}:{server.mail_gid}", str(maildir)], check=True)
-        print(f"fill: {args.messages} messages written in {time.perf_counter() - started:.1f} s", flush=True)
 
         policy = loopback_policy(ca_file=server.ca_file)
         account = SimpleNamespace(imap=SimpleNamespace(host="127.0.0.1", port=server.imaps_port, security="tls"),
@@ -215,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
             warm.read_fetch_raw(b"UID FETCH 1:* (" + convert.SUMMARY_ITEMS.encode("ascii") + b")")
         warm.logout()
         print(f"warm-up: Dovecot indexed {info.exists} messages in {time.perf_counter() - started:.1f} s", flush=True)
+        if args.folder_store is not None and stored is None:
+            keep_maildir(maildir, args.folder_store, args.messages)
 
         class Waiter:
             """Runs the GUI event loop until ``done()`` is called (never a busy loop: the
