@@ -357,8 +357,10 @@ class OutboxService(QObject):
             return
         self._send_wanted = True
         self._spare_wanted = True
-        self._changed(entry.entry_id)
+        self._changed(entry.entry_id, entry)
         self.submitted.emit(draft.draft_id)
+        if self._online and self._storage_until is None and not self._jobs and not self._stop.is_set():
+            self._send_now()  # at once: not after another turn of the loop
 
     def _change(self, entry_id: str, action: Callable[[OutboxStore, str], OutboxEntry]) -> None:
         try:
@@ -385,11 +387,11 @@ class OutboxService(QObject):
         self._send_wanted = True
         self._changed(entry_id)
 
-    def _changed(self, entry_id: str) -> None:
-        """One entry changed (or went): only it is read again, the snapshot changed in place."""
-        entry: OutboxEntry | None = None
+    def _changed(self, entry_id: str, entry: OutboxEntry | None = None) -> None:
+        """One entry changed (or went): only it is read again (unless given as just written),
+        the snapshot changed in place."""
         try:
-            entry = self.store.get(entry_id)
+            entry = entry if entry is not None else self.store.get(entry_id)
         except KeyError:  # removed
             pass
         except (GovMailError, ValueError) as err:

@@ -247,16 +247,19 @@ class OutboxStore:
                  len(entry.envelope_recipients))
         return entry
 
-    def update(self, entry_id: str, *, durable: bool = True, **changes: Any) -> OutboxEntry:
+    def update(
+        self, entry_id: str, *, durable: bool = True, current: OutboxEntry | None = None, **changes: Any
+    ) -> OutboxEntry:
         """Change an entry durably (a new ``state`` must be allowed by :data:`TRANSITIONS`).
 
         ``durable=False`` for a step a crash may only make happen again (an idempotent one:
         "sending" before the connection, "filed", "done"): its line is appended but not
         waited for; after a crash the entry is whole in the old state or the new one. The
-        next durable write carries it too.
+        next durable write carries it too. ``current``: the entry as this store's last
+        ``add``/``update`` of it returned it (the send pipeline's own copy: not read again).
         """
         with self._lock:
-            entry = self.get(entry_id)
+            entry = current if current is not None and current.entry_id == entry_id else self.get(entry_id)
             new_state = changes.get("state", entry.state)
             if new_state is not entry.state and new_state not in TRANSITIONS[entry.state]:
                 raise IllegalTransition(f"{entry.state.value} -> {OutboxState(new_state).value}")

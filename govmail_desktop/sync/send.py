@@ -507,7 +507,7 @@ class Sender:
         # Not waited for on disk: lost in a crash, the entry is queued, as "sending" without
         # ``committing`` becomes at recovery; ``committing`` (durable) writes it along.
         entry = self.store.update(eid, state=OutboxState.SENDING, attempts=entry.attempts + 1, committing=False,
-                                  durable=False)
+                                  durable=False, current=entry)
         changed(eid)
         self._steps(STEP_SENDING, eid)
         try:
@@ -666,23 +666,25 @@ class Sender:
         result = SmtpTransaction()
         committed = threading.Event()
         recorded: list[OutboxEntry] = []
+        committing: list[OutboxEntry] = []
         named = entry.waiting
 
         def commit() -> None:
             # Who may get it from now on (the RCPT 250s), and the RCPT refusals, durably.
             refusals = [(a, r) for a, r in result.recipients.items() if not r.ok]
-            self.store.update(eid, committing=True, in_flight=tuple(result.accepted),
-                              recipients=merge_results(entry.recipients, _results(refusals)))
+            committing.append(self.store.update(eid, committing=True, in_flight=tuple(result.accepted),
+                                                recipients=merge_results(entry.recipients, _results(refusals)),
+                                                current=entry))
             committed.set()
             self._steps(STEP_COMMITTING, eid)
 
         def answered(reply: SmtpReply) -> None:
             self._steps(STEP_REPLY, eid)
             if reply.ok:  # recorded before anything else, with whom it was accepted for
-                current = self.store.get(eid)
+                current = committing[-1]
                 taken = [RecipientResult(a, reply.code, reply.text) for a in current.in_flight]
                 recorded.append(self.store.update(
-                    eid, state=OutboxState.ACCEPTED, committing=False, in_flight=(),
+                    eid, current=current, state=OutboxState.ACCEPTED, committing=False, in_flight=(),
                     recipients=merge_results(current.recipients, taken), next_attempt_at=0.0,
                     problem=None, problem_detail="",
                 ))
