@@ -549,15 +549,16 @@ def build_message(
     if bcc:
         msg["Bcc"] = _address_field("Bcc", bcc, smtputf8)
     msg["Subject"] = _unstructured("Subject", subject, smtputf8)
-    msg["Date"] = format_datetime(clock())
-    msg["Message-ID"] = mid
+    # Written as they are (each checked above): the email package would parse and fold them again.
+    msg["Date"] = _FoldedHeader("Date", format_datetime(clock()))
+    msg["Message-ID"] = _FoldedHeader("Message-ID", mid)
     if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to
+        msg["In-Reply-To"] = _FoldedHeader("In-Reply-To", in_reply_to)
     if references:
-        msg["References"] = " ".join(references)
+        msg["References"] = _FoldedHeader("References", "\r\n ".join(references))
     for name, value in extra:
         msg[name] = _unstructured(name, value, smtputf8)
-    msg["MIME-Version"] = "1.0"
+    msg["MIME-Version"] = _FoldedHeader("MIME-Version", "1.0")
     if body is not None:
         for name, value in body.items():
             msg[name] = value
