@@ -4,8 +4,10 @@
     python benchmarks/compose_bench.py [--runs 7] [--outbox 100] [--outbox-runs 3] [--keep]
 
 Starts the test Dovecot and the test SMTP submission server (tests/servers/: STARTTLS,
-AUTH only after TLS, delivery into Dovecot), every connection through the policy path
-(loopback test policy, test CA), then measures:
+AUTH only after TLS, delivery into Dovecot) — the SMTP server in a process of its own, as a
+real one is: in this process it would take the interpreter lock from the pipeline it
+serves, a cost smtplib's baseline (blocked in a read meanwhile) hardly pays — every
+connection through the policy path (loopback test policy, test CA), then measures:
 
 * ``send_click_ms`` — a composer window (ui/composer/) over a real ``ComposeSession``,
   draft store and ``OutboxService``: the Send action triggered, to the GUI thread free
@@ -46,6 +48,10 @@ import time
 from collections import defaultdict
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.servers.dovecot import DovecotServer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -95,6 +101,40 @@ class Steps:
             return self.last[name]
 
 
+class SmtpServerProcess:
+    """``SmtpSubmissionServer(dovecot)`` in a child process (forked before Qt starts here)."""
+
+    def __init__(self, dovecot: DovecotServer) -> None:
+        import multiprocessing
+
+        from tests.servers.smtp import SmtpSubmissionServer
+
+        self.server = SmtpSubmissionServer(dovecot)  # (ports chosen here)
+        context = multiprocessing.get_context("fork")
+        self._ready, self._stop = context.Event(), context.Event()
+        self._process = context.Process(target=self._serve, daemon=True)
+        self._process.start()
+        if not self._ready.wait(30):
+            self.stop()
+            raise RuntimeError("the SMTP server process did not start")
+
+    @property
+    def starttls_port(self) -> int:
+        return self.server.starttls_port
+
+    def _serve(self) -> None:
+        self.server.start()
+        self._ready.set()
+        self._stop.wait()
+        self.server.stop()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
+
+
 def measure_opening(runs: int) -> dict[str, float]:
     """compose_open_ms and reply_open_ms from benchmarks/compose_open_bench.py (its own
     process: the real app with its own QApplication and profile); nan when it fails."""
@@ -127,6 +167,20 @@ def main(argv: list[str] | None = None) -> int:
     os.chmod(workdir, 0o755)
     os.environ["GOVMAIL_HOME"] = str(workdir / "home")
 
+    from tests.servers.certs import TestCertificates
+    from tests.servers.dovecot import DovecotServer
+
+    certs = TestCertificates()
+    dovecot = DovecotServer(workdir / "dovecot", certs=certs)
+    smtp_server: SmtpServerProcess | None = None
+    try:
+        dovecot.start()
+        smtp_server = SmtpServerProcess(dovecot)  # forked before Qt starts in this process
+    except BaseException:
+        dovecot.cleanup()
+        certs.cleanup()
+        raise
+
     import shiboken6
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
@@ -152,19 +206,11 @@ def main(argv: list[str] | None = None) -> int:
         reader,
         thai_draft,
     )
-    from tests.servers.certs import TestCertificates
-    from tests.servers.dovecot import DovecotServer
-    from tests.servers.smtp import SmtpSubmissionServer
 
     _app = QApplication.instance() or QApplication(sys.argv[:1])  # kept: the windows below need it alive
-    certs = TestCertificates()
-    dovecot = DovecotServer(workdir / "dovecot", certs=certs)
-    smtp_server: SmtpSubmissionServer | None = None
     services: list[OutboxService] = []
     results: dict[str, float] = {}
     try:
-        dovecot.start()
-        smtp_server = SmtpSubmissionServer(dovecot).start()
         port = smtp_server.starttls_port
         policy = effective_policy(dovecot.ca_file)
         password = dovecot.users["alice"]
