@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -72,7 +72,6 @@ from govmail_desktop.policy.attachments import AttachmentRules, real_extension
 from govmail_desktop.services.attachments import (
     AttachmentService,
     AttachmentTask,
-    CachedMessageSource,
     OpenForbidden,
     PartSource,
     RawMessageSource,
@@ -110,6 +109,11 @@ def shared_service() -> AttachmentService:
     if _shared is None:
         set_shared_service(AttachmentService(default_opened_root(AppPaths.default().cache_dir)))
     assert _shared is not None
+    return _shared
+
+
+def current_shared_service() -> AttachmentService | None:
+    """The service in use now (None: none made yet)."""
     return _shared
 
 
@@ -744,62 +748,3 @@ class AttachmentPanel(QWidget):
             menu.addAction(self.tr("Save All…"), self.save_all)
         menu.aboutToHide.connect(menu.deleteLater)
         menu.popup(self.list.viewport().mapToGlobal(pos))
-
-
-# -- joined to the app (composition root) -----------------------------------------------------------
-
-
-def mailbox_source(account: Any, folder_id: int | None, uid: int | None) -> PartSource | None:
-    """Message ``uid`` of an account's cache (``app.AccountMailbox``), with the account's part
-    fetcher for the parts the cache does not hold (None: they stay unavailable)."""
-    if account is None or folder_id is None or uid is None:
-        return None
-    fetcher = getattr(account, "part_fetcher", None) or getattr(getattr(account, "sync", None), "part_fetcher", None)
-    return CachedMessageSource(account.cache, folder_id, uid, fetcher)
-
-
-def _account_of(mailboxes: Any, models: Any) -> Any:
-    return next((a for a in getattr(mailboxes, "accounts", ()) if a.models is models), None)
-
-
-def window_source(window: Any, mailboxes: Any, folder_id: int | None, uid: int | None) -> PartSource | None:
-    """A message window's parts: its account's cache for a message of the list, else the
-    message the window holds (an attached message, an .eml file)."""
-    if getattr(window, "listed", False) and getattr(window, "mailbox", None) is not None:
-        source = mailbox_source(_account_of(mailboxes, window.mailbox), folder_id, uid)
-        if source is not None:
-            return source
-    raw = getattr(window, "raw", None)
-    return RawMessageSource(raw) if raw is not None else None
-
-
-def attach_attachment_panels(preview: Any, mailboxes: Any, opened_root: Path) -> Callable[[], None]:
-    """The app's attachment service (copies under ``opened_root``; those an earlier run left are
-    removed now) joined to the main window's preview (``preview``: its PreviewPane) and to every
-    message window; returns what removes the copies at shutdown."""
-    service = AttachmentService(opened_root)
-    service.clean_stale()
-    set_shared_service(service)
-
-    def current(folder_id: int | None, uid: int | None) -> PartSource | None:
-        controller = getattr(mailboxes, "controller", None)
-        models = getattr(controller, "current", None)
-        return mailbox_source(_account_of(mailboxes, models), folder_id, uid)
-
-    preview.attachment_panel.source_for = current
-    from govmail_desktop.ui import message_window  # late: the window imports this panel
-
-    def join_window(pane: Any, window: Any) -> None:
-        pane.attachment_panel.source_for = lambda f, u: window_source(window, mailboxes, f, u)
-
-    hooks = message_window.REGISTRY.pane_hooks
-    hooks.append(join_window)
-
-    def stop() -> None:
-        if join_window in hooks:
-            hooks.remove(join_window)
-        service.shutdown()
-        if _shared is service:
-            set_shared_service(None)
-
-    return stop

@@ -459,7 +459,7 @@ def open_mailboxes(ctx: AppContext, overrides: AppOverrides) -> Mailboxes:
         attach_remote_content(ctx.window.preview_view, policy, ctx.settings, ctx.paths.data_dir, ctx.bridge)
     )
     from govmail_desktop.services.attachments import default_opened_root
-    from govmail_desktop.ui.attachment_panel import attach_attachment_panels
+    from govmail_desktop.wiring.attachments import attach_attachment_panels
 
     # Save / Open of attachments in the preview and the message windows; the opened copies
     # an earlier run left are removed now, this run's at exit.

@@ -405,7 +405,7 @@ def test_an_attached_message_opens_as_a_message(panel, qtbot):
 
 def test_an_attached_message_opens_in_the_message_window_with_its_own_attachments(panel, qtbot, tmp_path):
     from govmail_desktop.ui import message_window
-    from govmail_desktop.ui.attachment_panel import window_source
+    from govmail_desktop.wiring.attachments import window_source
 
     hook = lambda pane, window: setattr(  # noqa: E731 - what attach_attachment_panels joins
         pane.attachment_panel, "source_for", lambda f, u: window_source(window, None, f, u))
@@ -447,7 +447,7 @@ def test_the_preview_pane_shows_the_panel_with_the_policys_rules(qtbot, language
 
 
 def test_the_main_windows_preview_saves_from_the_accounts_cache(open_mailbox, qtbot, tmp_path):
-    from govmail_desktop.ui.attachment_panel import attach_attachment_panels
+    from govmail_desktop.wiring.attachments import attach_attachment_panels
     from tests.gui.test_mailbox_window import with_sample_body
 
     m = open_mailbox(5, fill_cache=with_sample_body(700, "09-dangerous-attachments.eml"))

@@ -27,7 +27,7 @@ USER = "carol"
 
 
 def test_large_message_previews_at_once_and_its_file_is_saved_on_demand(dovecot, make_main_window, qtbot, tmp_path):
-    from govmail_desktop.ui.attachment_panel import attach_attachment_panels
+    from govmail_desktop.wiring.attachments import attach_attachment_panels
 
     folder = f"รายงาน-{uuid.uuid4().hex[:6]}"
     raw, attachment = big_message()

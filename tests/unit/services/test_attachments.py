@@ -159,7 +159,7 @@ def test_a_small_part_of_a_large_message_is_read_from_its_skeleton(qtbot, servic
 def test_the_accounts_part_fetcher_is_plugged_in():
     from types import SimpleNamespace
 
-    from govmail_desktop.ui.attachment_panel import mailbox_source
+    from govmail_desktop.wiring.attachments import mailbox_source
 
     fetcher = FakeFetcher(b"x")
     account = SimpleNamespace(cache=FakeCache(None), sync=SimpleNamespace(part_fetcher=fetcher))
