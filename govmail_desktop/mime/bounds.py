@@ -2,12 +2,19 @@
 
 Used by :func:`mime.parse.parse_message` (and re-exported there): the input is cut to
 :data:`MAX_PARSE_BYTES`, :data:`MAX_LINES` lines of at most :data:`MAX_LINE_BYTES`, and header
-fields of at most :data:`MAX_FIELD_BYTES`. No Qt, no network, no disk.
+fields of at most :data:`MAX_FIELD_BYTES`; :func:`parse_bounded` is the one way the modules of
+``mime`` hand such input to the stdlib parser. No Qt, no network, no disk.
 """
 
 from __future__ import annotations
 
+import email
+import logging
 import re
+from email.message import Message
+from email.policy import compat32
+
+log = logging.getLogger(__name__)
 
 #: Bytes of the raw message handed to the parser (the rest is not looked at).
 MAX_PARSE_BYTES = 16 * 1024 * 1024
@@ -17,6 +24,10 @@ MAX_LINES = 250_000
 MAX_LINE_BYTES = 256 * 1024
 #: Longer header fields (with their folded lines) are cut.
 MAX_FIELD_BYTES = 8 * 1024
+
+#: More multipart/message containers than this → no MIME tree (flat fallback);
+#: keeps the stdlib parser's recursion far below Python's limit.
+MAX_CONTAINERS = 100
 
 _CONTAINER_HEADER = re.compile(rb"^content-type:[ \t]*(?:multipart|message)/", re.IGNORECASE | re.MULTILINE)
 
@@ -80,3 +91,20 @@ def bound_input(raw: bytes) -> tuple[bytes, bool]:
         truncated = True
     lines, fields_cut = _cap_header_fields(lines)
     return b"\n".join(lines), truncated or fields_cut
+
+
+def parse_bounded(raw: bytes) -> Message | None:
+    """The stdlib parser's tree of ``raw`` (cut by :func:`bound_input` first), or None where
+    it is not to be had: more than :data:`MAX_CONTAINERS` containers (not handed to the
+    recursive parser at all), nesting deeper than the stack, or an error the parser raises
+    on hostile input of its own (a NUL in an RFC 2231 charset name: ValueError from
+    ``get_boundary`` while parsing; found by ``make fuzz``). Never raises."""
+    if len(_CONTAINER_HEADER.findall(raw)) > MAX_CONTAINERS:
+        return None
+    try:
+        return email.message_from_bytes(raw, policy=compat32)
+    except RecursionError:
+        return None
+    except Exception:
+        log.warning("Message could not be parsed as MIME", exc_info=True)
+        return None

@@ -30,7 +30,6 @@ No Qt, no network, no disk.
 
 from __future__ import annotations
 
-import email
 import logging
 import mimetypes
 import re
@@ -46,6 +45,7 @@ from govmail_desktop.core.errors import InternationalAddressUnsupported, UnsafeM
 from govmail_desktop.i18n.timeutil import from_epoch
 from govmail_desktop.mime import markings
 from govmail_desktop.mime.addresses import parse_addresses
+from govmail_desktop.mime.bounds import parse_bounded
 from govmail_desktop.mime.build import BuiltMessage, InlineImage, OutgoingAttachment, OutgoingMessage, build_message
 from govmail_desktop.mime.dates import parse_date
 from govmail_desktop.mime.header_text import decode_words
@@ -354,8 +354,10 @@ def read_draft_copy(raw: bytes, *, account_id: str) -> ServerDraft:
     else:
         found = markings.recognise(subject, lookup)
         subject = found.bare_subject
+    msg = parse_bounded(raw)
+    if msg is None:
+        raise ValueError("draft not readable as MIME (nested too deeply, or broken)")
     try:
-        msg = email.message_from_bytes(raw, policy=compat32)
         text, html, files = _walk(msg)
     except RecursionError:
         raise ValueError("draft nested too deeply") from None

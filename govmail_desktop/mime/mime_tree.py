@@ -10,7 +10,7 @@ It walks the same ``email.message`` tree :func:`mime.parse.parse_message` builds
 from the same bounded input (:func:`mime.bounds.bound_input`), with the parser's own
 helpers for types, names and sizes: there is no second decoder here. The walk uses an
 explicit stack, bounded by :data:`mime.parse.MAX_PARTS` and :data:`mime.parse.MAX_DEPTH`;
-a message with more containers than :data:`mime.parse.MAX_CONTAINERS` gets no tree
+a message with more containers than :data:`mime.bounds.MAX_CONTAINERS` gets no tree
 (as the parser shows it flat).
 
 Nothing here touches the network, Qt or the disk.
@@ -18,16 +18,13 @@ Nothing here touches the network, Qt or the disk.
 
 from __future__ import annotations
 
-import email
 from dataclasses import dataclass, field
 from email.message import Message
-from email.policy import compat32
 from typing import Any
 
-from govmail_desktop.mime.bounds import _CONTAINER_HEADER, bound_input
+from govmail_desktop.mime.bounds import bound_input, parse_bounded
 from govmail_desktop.mime.charsets import codec_for
 from govmail_desktop.mime.parse import (
-    MAX_CONTAINERS,
     MAX_DEPTH,
     MAX_PARTS,
     _content_type,
@@ -122,11 +119,8 @@ def mime_tree(raw: bytes) -> MimeTree:
     """The MIME tree of ``raw`` (never raises on malformed or hostile input)."""
     raw, truncated = bound_input(raw or b"")
     eol = 2 if b"\r\n" in raw[:65536] else 1
-    if len(_CONTAINER_HEADER.findall(raw)) > MAX_CONTAINERS:
-        return MimeTree(None, truncated, incomplete=True)
-    try:
-        msg = email.message_from_bytes(raw, policy=compat32)
-    except RecursionError:
+    msg = parse_bounded(raw)
+    if msg is None:
         return MimeTree(None, truncated, incomplete=True)
     root = _node(msg, "", eol)
     incomplete = False

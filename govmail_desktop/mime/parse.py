@@ -39,7 +39,6 @@ Nothing here touches the network, Qt or the disk.
 from __future__ import annotations
 
 import binascii
-import email
 import logging
 import re
 from dataclasses import dataclass, field
@@ -53,11 +52,13 @@ from govmail_desktop.mime.addresses import parse_addresses
 from govmail_desktop.mime.body_text import _strip_tags, html_to_text, tidy_text
 from govmail_desktop.mime.bounds import (
     _CONTAINER_HEADER,
+    MAX_CONTAINERS,
     MAX_FIELD_BYTES,
     MAX_LINE_BYTES,
     MAX_LINES,
     MAX_PARSE_BYTES,
     bound_input,
+    parse_bounded,
 )
 from govmail_desktop.mime.charsets import (
     THAI_CHARSETS,
@@ -96,9 +97,6 @@ from govmail_desktop.policy.attachments import (
 log = logging.getLogger(__name__)
 
 # -- limits ---------------------------------------------------------------------
-#: More multipart/message containers than this → no MIME tree (flat fallback);
-#: keeps the stdlib parser's recursion far below Python's limit.
-MAX_CONTAINERS = 100
 #: Nesting depth walked; deeper parts are skipped and said to be.
 MAX_DEPTH = 100
 #: Parts walked at most.
@@ -343,13 +341,14 @@ def part_bytes(raw: bytes, number: str) -> bytes | None:
     numbering: "2", "2.1"), transfer-decoded; an attached message (message/rfc822): the message
     itself. None when there is no such part. Used to keep the files of a forwarded message."""
     raw, _ = bound_input(raw or b"")
-    if len(_CONTAINER_HEADER.findall(raw)) > MAX_CONTAINERS:
-        return None
+    parsed = parse_bounded(raw)
     try:
-        node: Message = email.message_from_bytes(raw, policy=compat32)
         steps = [int(step) for step in number.split(".")]
-    except (ValueError, RecursionError):
+    except ValueError:
         return None
+    if parsed is None:
+        return None
+    node: Message = parsed
     for step in steps:
         if step < 1:
             return None
@@ -701,17 +700,8 @@ def parse_message(raw: bytes, *, lang: str | None = None, skeleton: bool = False
     if cut:
         state.truncated = True
         state.warnings.add(W_TRUNCATED)
-    flat = len(_CONTAINER_HEADER.findall(raw)) > MAX_CONTAINERS
-    msg: Message | None = None
-    if not flat:
-        try:
-            msg = email.message_from_bytes(raw, policy=compat32)
-        except RecursionError:
-            flat = True
-        except Exception:
-            log.warning("Message could not be parsed as MIME; showing it flat", exc_info=True)
-            flat = True
-    if msg is None:
+    msg = parse_bounded(raw)
+    if msg is None:  # shown flat
         from email.parser import BytesHeaderParser
 
         msg = BytesHeaderParser(policy=compat32).parsebytes(raw)
@@ -777,6 +767,7 @@ def parse_message(raw: bytes, *, lang: str | None = None, skeleton: bool = False
 
 __all__ = [
     "_CONTAINER_HEADER",
+    "MAX_CONTAINERS",
     "MAX_FIELD_BYTES",
     "MAX_LINES",
     "MAX_LINE_BYTES",
