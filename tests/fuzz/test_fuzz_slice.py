@@ -107,3 +107,19 @@ def test_a_hang_is_a_crash(tmp_path):
 def test_each_edit(edit, expected):
     assert apply_edits(b"abc", [edit], [b"abc", b"0123456789"]) == expected
     assert isinstance(apply_edits(b"", [edit], [b""]), bytes)
+
+
+def test_the_viewer_target_keeps_one_document_however_many_messages_it_shows(qapp):
+    """The preview gives each message a new document and deleteLater()s the old one; a fuzzing
+    loop runs no event loop, so the target deletes them itself (else ~2 GB after 10,000 inputs,
+    which libFuzzer reported as out of memory)."""
+    from PySide6.QtGui import QTextDocument
+
+    from tests.fuzz.targets import _VIEW, run_viewer
+
+    try:
+        for seed in message_seeds()[:20]:
+            run_viewer(seed)
+        assert len(_VIEW[0].findChildren(QTextDocument)) == 1
+    finally:
+        close_viewer()
