@@ -30,12 +30,19 @@ class SortKey(str, Enum):
     SIZE = "size"
 
 
-#: Columns of each order. Every order ends in ``uid``, so it is total.
-SORT_COLUMNS: dict[SortKey, tuple[str, ...]] = {
+#: The :class:`RowKey` fields of each order. Every order ends in ``uid``, so it is total.
+SORT_FIELDS: dict[SortKey, tuple[str, ...]] = {
     SortKey.DATE: ("internaldate", "uid"),
     SortKey.SENDER: ("sender_key", "internaldate", "uid"),
     SortKey.SUBJECT: ("subject_key", "internaldate", "uid"),
     SortKey.SIZE: ("size", "uid"),
+}
+#: A sort field as SQL: the sender and subject keys are the indexed virtual columns (schema.py:
+#: the stored key, or SQLite's lower() of the shown text).
+_FIELD_SQL = {"sender_key": "sender_sort", "subject_key": "subject_sort"}
+#: What each order sorts by, as SQL (ORDER BY, row-value comparisons): the columns its index holds.
+SORT_COLUMNS: dict[SortKey, tuple[str, ...]] = {
+    sort: tuple(_FIELD_SQL.get(f, f) for f in fields) for sort, fields in SORT_FIELDS.items()
 }
 
 
@@ -54,7 +61,7 @@ class RowKey(NamedTuple):
     size: int
 
     def sort_values(self, sort: SortKey) -> tuple[Any, ...]:
-        return tuple(getattr(self, c) for c in SORT_COLUMNS[sort])
+        return tuple(getattr(self, f) for f in SORT_FIELDS[sort])
 
 
 class PageRow(NamedTuple):
@@ -95,7 +102,8 @@ class AddressRow(NamedTuple):
 
 
 _PAGE_COLS = ", ".join(PageRow._fields)
-_ROWKEY_COLS = ", ".join(RowKey._fields)
+#: The RowKey's values as SQL (the sort keys as the orders compute them).
+_ROWKEY_COLS = ", ".join(_FIELD_SQL.get(f, f) for f in RowKey._fields)
 
 
 def _to_epoch(value: datetime | int | float | None) -> int | None:
@@ -111,11 +119,27 @@ def _from_epoch(value: int | None) -> datetime | None:
     return None if value is None else from_epoch(value, UTC)
 
 
+# SQLite's built-in lower(): ASCII letters only (SQLite without ICU, as Python ships it;
+# tests/unit/store/test_summary_row.py checks the library in use).
+_SQL_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
+
+
+def stored_key(key: str, shown: str) -> str | None:
+    """What the cache stores of a sort ``key`` of the ``shown`` text: None when SQLite's
+    ``lower(shown)`` is the key (the sort column computes it: schema.SUBJECT_SORT_SQL),
+    else the key itself ("Re: x" -> "x", non-ASCII case)."""
+    if key == shown:
+        return None  # a case-folded text has no ASCII capitals: lower() leaves it as it is
+    lowered = shown.lower() if shown.isascii() else shown.translate(_SQL_LOWER)
+    return None if key == lowered else key
+
+
 class SummaryRow(NamedTuple):
     """One ``messages`` row as the cache writes it: the columns the INSERT names, in
     its order (the INSERT statement is generated from these fields; a test checks
     them against the table). Built by :func:`summary_row` and, for the bulk header
-    sync, by ``sync/rows.py``."""
+    sync, by ``sync/rows.py``. ``subject_key`` / ``sender_key`` are :func:`stored_key`
+    values (None where the sort expression gives the key)."""
 
     folder_id: int
     uid: int
@@ -125,9 +149,9 @@ class SummaryRow(NamedTuple):
     date: int | None
     size: int
     subject: str
-    subject_key: str
+    subject_key: str | None
     from_display: str
-    sender_key: str
+    sender_key: str | None
     from_addrs: str
     to_addrs: str
     cc_addrs: str
@@ -146,6 +170,7 @@ def summary_row(folder_id: int, s: MessageSummary) -> SummaryRow:
     """A MessageSummary as the ``messages`` columns (sort keys computed here, once)."""
     bits, kw = encode_flags(s.flags)
     subject = keys.one_line(s.subject)
+    from_display = keys.display_of(s.from_)
     date = _to_epoch(s.date)
     internal = _to_epoch(s.internaldate)
     if internal is None:
@@ -161,9 +186,9 @@ def summary_row(folder_id: int, s: MessageSummary) -> SummaryRow:
         date=date,
         size=int(s.size or 0),
         subject=subject,
-        subject_key=keys.subject_sort_key(subject),
-        from_display=keys.display_of(s.from_),
-        sender_key=keys.sender_sort_key(s.from_),
+        subject_key=stored_key(keys.subject_sort_key(subject), subject),
+        from_display=from_display,
+        sender_key=stored_key(keys.sender_sort_key(s.from_), from_display),
         from_addrs=keys.pack_addresses(s.from_),
         to_addrs=keys.pack_addresses(s.to),
         cc_addrs=keys.pack_addresses(s.cc),
@@ -185,6 +210,9 @@ _INSERT_SQL = _INSERT_HEAD + _INSERT_VALUES + _INSERT_TAIL
 
 #: Rows per INSERT statement: each statement binds its rows at once and runs
 #: them in one step (faster than executemany, and see MailCache.background_writer).
+#: (2,500, a whole sync batch in one statement, halves the writer's waits for the
+#: interpreter lock but holds ~3 MB more of SQLite memory per connection for the
+#: statement: tests/unit/store/test_cache_memory.py's bound.)
 _ROWS_PER_INSERT = 500
 
 

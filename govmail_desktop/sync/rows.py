@@ -31,7 +31,7 @@ from govmail_desktop.net.imap.fetch import FetchedMessage
 from govmail_desktop.net.imap.reader import BULK_LITERAL_MAX
 from govmail_desktop.store import keys
 from govmail_desktop.store.cache import MailCache
-from govmail_desktop.store.message_rows import SummaryRow, summary_row
+from govmail_desktop.store.message_rows import SummaryRow, stored_key, summary_row
 from govmail_desktop.sync import convert
 
 log = logging.getLogger(__name__)
@@ -52,8 +52,8 @@ class RowMemo(convert.Memo):
     def __init__(self, limit: int = 20000) -> None:
         super().__init__(limit)
         self.flags: dict[bytes, tuple[int, str]] = {}
-        self.subjects: dict[bytes, tuple[str, str]] = {}
-        self.senders: dict[bytes, tuple[str, str, str]] = {}
+        self.subjects: dict[bytes, tuple[str, str | None]] = {}
+        self.senders: dict[bytes, tuple[str, str | None, str]] = {}
         self.packed: dict[bytes, str] = {}
         self.attached: dict[bytes, int] = {}
         self.slots: dict[bytes, int] = {}
@@ -61,9 +61,10 @@ class RowMemo(convert.Memo):
         self.dates = DateMemo(limit)
 
 
-def _from_triple(entities: tuple[Address, ...]) -> tuple[str, str, str]:
+def _from_triple(entities: tuple[Address, ...]) -> tuple[str, str | None, str]:
     """(from_display, sender_key, packed From), as summary_row computes them."""
-    return keys.display_of(entities), keys.sender_sort_key(entities), keys.pack_addresses(entities)
+    display = keys.display_of(entities)
+    return display, stored_key(keys.sender_sort_key(entities), display), keys.pack_addresses(entities)
 
 
 def _first_id(value: str | None) -> str | None:
@@ -234,16 +235,16 @@ def _header_values(memo: RowMemo, block: bytes) -> list[bytes | None]:
     return values
 
 
-def _hdr_subject(memo: RowMemo, value: bytes) -> tuple[str, str]:
-    """(one-line subject, sort key) of a Subject value, as summary_row computes them."""
+def _hdr_subject(memo: RowMemo, value: bytes) -> tuple[str, str | None]:
+    """(one-line subject, stored sort key) of a Subject value, as summary_row computes them."""
     found = memo.subjects.get(value)
     if found is None:
         line = keys.one_line(decode_header(value))
-        found = memo.remember(memo.subjects, value, (line, keys.subject_sort_key(line)))
+        found = memo.remember(memo.subjects, value, (line, stored_key(keys.subject_sort_key(line), line)))
     return found
 
 
-def _hdr_from(memo: RowMemo, value: bytes) -> tuple[str, str, str]:
+def _hdr_from(memo: RowMemo, value: bytes) -> tuple[str, str | None, str]:
     found = memo.senders.get(value)
     if found is None:
         found = memo.remember(memo.senders, value, _from_triple(convert.header_addresses(value, memo)))

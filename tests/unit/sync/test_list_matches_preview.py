@@ -67,7 +67,8 @@ def _corpus_messages() -> list[tuple[str, bytes]]:
 
 
 def _synced_rows(tmp_path: Path, messages: list[tuple[str, bytes]], layout: str) -> dict[int, tuple]:
-    """{uid: (subject, subject_key, from_display, sender_key, from_addrs, date)} as the cache holds them."""
+    """{uid: (subject, subject_key, from_display, sender_key, from_addrs, date)} as the cache holds
+    them (the sort keys as the list sorts by them: the virtual sort columns)."""
     cache = MailCache(tmp_path / f"{layout}.sqlite3")
     try:
         wire = ImapWire(
@@ -81,7 +82,7 @@ def _synced_rows(tmp_path: Path, messages: list[tuple[str, bytes]], layout: str)
         return {
             uid: rest
             for uid, *rest in db.execute(
-                "SELECT uid, subject, subject_key, from_display, sender_key, from_addrs, date FROM messages"
+                "SELECT uid, subject, subject_sort, from_display, sender_sort, from_addrs, date FROM messages"
             )
         }
     finally:
