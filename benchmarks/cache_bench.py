@@ -2,6 +2,7 @@
 """Mail cache benchmark: bulk insert, sorted paging and first rows at 100,000 messages.
 
     python benchmarks/cache_bench.py [--messages 100000] [--batch 2000] [--keep DIR]
+    python benchmarks/cache_bench.py --messages 1000000 --build FILE
 
 Measures the store's own code paths (and the message list model over it, on an
 offscreen QApplication) against baselines taken in the same run:
@@ -14,6 +15,11 @@ offscreen QApplication) against baselines taken in the same run:
 
 Prints one line per figure and, last, a ``key=value`` line. No thresholds:
 figures are for the issue note, not pass/fail.
+
+``--build FILE`` only writes a cache of ``--messages`` messages (one INBOX, newest first, as
+a first sync does; the summaries made a batch at a time, so a million fit in memory: about a
+minute) for profiling the message list at that size without a server (reopen, cold start,
+removals, memory), and exits.
 """
 
 from __future__ import annotations
@@ -41,9 +47,10 @@ NAMES = [Address(f"ผู้ส่ง หน่วยงาน {i}", f"user{i}@a
 SUBJECTS = ["ขออนุมัติงบประมาณ", "Re: ประชุมคณะทำงาน", "หนังสือเวียน ที่ มท", "Fwd: Annual report", "แจ้งกำหนดการ"]
 
 
-def make_summaries(n: int) -> list[MessageSummary]:
+def make_summaries(n: int, first: int = 1) -> list[MessageSummary]:
+    """Messages ``first`` .. ``n`` (the same message for a UID every time)."""
     out = []
-    for uid in range(1, n + 1):
+    for uid in range(first, n + 1):
         out.append(
             MessageSummary(
                 uid=uid,
@@ -63,6 +70,21 @@ def make_summaries(n: int) -> list[MessageSummary]:
     return out
 
 
+def build(path: Path, n: int, batch: int) -> None:
+    """A cache file of ``n`` messages at ``path``, written as a first full sync writes them."""
+    started = time.perf_counter()
+    cache = MailCache(path)
+    folder_id = cache.upsert_folders([Folder("INBOX")])["INBOX"]
+    first = max(1, n - 199)
+    cache.insert_summaries(folder_id, reversed(make_summaries(n, first)))  # the first screen
+    with cache.bulk_load():
+        for high in range(first - 1, 0, -batch):
+            cache.insert_summaries(folder_id, reversed(make_summaries(high, max(1, high - batch + 1))))
+    cache.set_folder_state(folder_id, uidvalidity=1, uidnext=n + 1)
+    cache.close()
+    print(f"built {path}: {n} messages in {time.perf_counter() - started:.1f} s")
+
+
 def median_ms(fn, repeat: int = 15) -> float:
     times = []
     for _ in range(repeat):
@@ -77,8 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=MailCache.SUGGESTED_BATCH)
     parser.add_argument("--keep", type=Path, help="work in this directory and keep the files")
+    parser.add_argument("--build", type=Path, metavar="FILE", help="only write a cache of --messages messages here")
     args = parser.parse_args(argv)
     n = args.messages
+    if args.build is not None:
+        build(args.build, n, args.batch)
+        return 0
     work = args.keep or Path(tempfile.mkdtemp(prefix="govmail-cache-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     figures: dict[str, float | int] = {"messages": n}

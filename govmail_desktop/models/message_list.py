@@ -7,11 +7,23 @@ means the sync worker's writes never block it. Going through a worker would
 add a thread hop to every scroll. It never writes; actions go through the
 services, which then tell this model what changed.
 
-Nothing here holds all rows: ``rowCount`` comes from a COUNT and ``data``
-reads pages of :attr:`PAGE_SIZE` rows on demand, keeping at most
-:attr:`MAX_PAGES` of them (LRU). Sorting re-queries an index (never a Python
-sort). ``pages_loaded`` / ``rows_loaded`` count what was read, for tests and
-benchmarks.
+Nothing here holds all rows, and nothing on the GUI thread walks the whole
+folder: ``data`` reads pages of :attr:`PAGE_SIZE` rows on demand, keeping at
+most :attr:`MAX_PAGES` of them (LRU); sorting re-queries an index (never a
+Python sort). ``pages_loaded`` / ``rows_loaded`` count what was read, for tests
+and benchmarks.
+
+Counts and positions at 1,000,000 messages: SQLite walks an index to count
+(30 ms for the whole folder, 130 ms for a position near its end), so the model
+counts at most :attr:`COUNT_AT_ONCE` rows itself and has the exact count of a
+bigger folder made on another thread (:class:`~govmail_desktop.models.list_counter.ListCounter`):
+after a reset the rows it could not count yet are added at the end when the
+answer comes (:attr:`count_pending`); after a change placed by arithmetic the
+answer checks it (a mismatch resets). Changed rows are placed by walks of at
+most :attr:`REACH` rows from either end of the order
+(:mod:`~govmail_desktop.models.list_positions`); a change it cannot place so
+(the middle of a huge folder) becomes a reset that keeps the row count it
+expects, so the view keeps its scroll position.
 
 Conversation view (:meth:`set_threaded`): rows come from the store's
 materialised thread order, which only the worker writes (about a second per
@@ -26,8 +38,9 @@ Change notifications (GUI thread slots; the sync service connects to them):
 
 * :meth:`messages_changed` — flags of some UIDs changed → ``dataChanged``;
 * :meth:`messages_inserted` — new UIDs are in the cache → ``rowsInserted``
-  at their sorted positions (a reset when very many; in the conversation
-  view a new order is asked for, then a reset);
+  at their sorted positions (very many: only as one block on top or at the
+  end, else a reset; in the conversation view a new order is asked for, then
+  a reset);
 * :meth:`messages_removed` — rows were expunged; give the ``RowKey``s that
   ``MailCache.expunge`` returned, so their old positions can be found;
 * :meth:`refresh` — something changed, unknown what.
@@ -45,26 +58,18 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QMimeData,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QMimeData, QModelIndex, QModelRoleData, QModelRoleDataSpan, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from govmail_desktop.core.entities import FlagBits, MessageSummary, SpecialUse
+from govmail_desktop.core.entities import FlagBits, SpecialUse
 from govmail_desktop.core.errors import StorageError
 from govmail_desktop.i18n.thai_dates import DateFormatter
 from govmail_desktop.mime.markings import Markings, recognise
+from govmail_desktop.models.list_rows import CountState, ListRowsModel
 from govmail_desktop.models.message_roles import (  # the roles live apart (views load without this model)
     DateRole,
     FlaggedRole,
@@ -81,7 +86,7 @@ from govmail_desktop.models.plain_text import plain_tooltip
 from govmail_desktop.store.cache import MailCache
 from govmail_desktop.store.keys import unpack_addresses
 from govmail_desktop.store.list_filter import ListFilter
-from govmail_desktop.store.message_rows import PageRow, RowKey, SortKey, thread_sort_name
+from govmail_desktop.store.message_rows import PageRow, SortKey, thread_sort_name
 
 log = logging.getLogger(__name__)
 
@@ -108,15 +113,12 @@ _COLUMN_OF_SORT = {v: k for k, v in _SORT_OF_COLUMN.items()}
 
 FLAG_MARK = "⚑"
 ATTACHMENT_MARK = "📎"
-_PHANTOM = -1
 
 
-class MessageListModel(QAbstractTableModel):
-    """Virtual, sortable list of one folder's cached messages.
+class MessageListModel(ListRowsModel):
+    """Virtual, sortable list of one folder's cached messages (its rows: :class:`ListRowsModel`).
 
-    Signals:
-        storageFailed(object): a StorageError while reading the cache (the
-            rows concerned show empty); emitted from the event loop, once per burst.
+    Signals (and ``storageFailed``, see :class:`ListRowsModel`):
         threadOrderNeeded(int, str, bool): folder id, ``SortKey`` value and
             descending: build this conversation order off the GUI thread
             (``MailCache.ensure_thread_order``), then call :meth:`thread_order_ready`.
@@ -124,15 +126,8 @@ class MessageListModel(QAbstractTableModel):
             waiting for its first order (see :attr:`building`).
     """
 
-    storageFailed = Signal(object)
     threadOrderNeeded = Signal(int, str, bool)
     buildingChanged = Signal(bool)
-
-    PAGE_SIZE = 256
-    #: 12 pages (3,072 rows, ~2.5 MB of rows) around what is shown; 32 held 6.7 MB.
-    MAX_PAGES = 12
-    #: Above this many changed rows, a notification becomes a model reset.
-    MAX_INCREMENTAL = 64
 
     def __init__(
         self,
@@ -143,31 +138,11 @@ class MessageListModel(QAbstractTableModel):
         page_size: int | None = None,
         max_pages: int | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._cache = cache
+        super().__init__(cache, parent, page_size=page_size, max_pages=max_pages)
         self._formatter = formatter or DateFormatter()
-        if page_size:
-            self.PAGE_SIZE = page_size
-        if max_pages:
-            self.MAX_PAGES = max_pages
-        self._folder_id: int | None = None
-        self._sort = SortKey.DATE
-        self._descending = True
-        self._threaded = False
-        #: The quick filter's conditions (None: every message of the folder).
-        self._filter: ListFilter | None = None
         #: Sent and Drafts: the correspondent column shows the recipients (To).
         self._recipients = False
-        self._row_count = 0
-        # page number -> rows (final-layout coordinates); rows are (PageRow, depth)
-        self._pages: OrderedDict[int, list[tuple[PageRow, int]]] = OrderedDict()
-        self._uid_rows: dict[int, int] = {}  # uid -> final row, for cached pages only
-        # During a sequence of insert/remove signals the model shows intermediate
-        # layouts; these translate such a row to the store's (final) row.
-        self._hidden: list[tuple[int, int]] = []  # (final start, count) not yet inserted
-        self._phantoms: list[tuple[int, int]] = []  # (row, count) removed from the store, not yet from the view
         self._bold: QFont | None = None
-        self._error_pending = False
         #: Conversation view: nothing to show until the worker has built an order.
         self._building = False
         #: The order asked for and not answered yet (folder, sort, descending).
@@ -177,8 +152,6 @@ class MessageListModel(QAbstractTableModel):
         #: Inside a model reset the request waits until the reset has ended.
         self._resetting = False
         self._ask_after_reset = False
-        self.pages_loaded = 0
-        self.rows_loaded = 0
 
     # ------------------------------------------------------------------ setup
 
@@ -197,12 +170,6 @@ class MessageListModel(QAbstractTableModel):
     @property
     def threaded(self) -> bool:
         return self._threaded
-
-    @property
-    def _threads_shown(self) -> bool:
-        """The conversation view is on and no quick filter narrows the list (a filtered
-        list is flat, in the chosen column's order)."""
-        return self._threaded and self._filter is None
 
     @property
     def list_filter(self) -> ListFilter | None:
@@ -265,12 +232,15 @@ class MessageListModel(QAbstractTableModel):
         self._threaded = threaded
         self._reset()
 
-    def _reload_count(self) -> None:
+    def _reload_count(self, expected: int | None = None) -> None:
         """Count the rows to show (reads only); in the conversation view, ask for
-        a new order when the stored one is stale or for another sort."""
+        a new order when the stored one is stale or for another sort. A folder too
+        big to count here shows ``expected`` rows (or those counted) until the
+        background count says how many there are."""
         self._clear_pages()
         self._hidden, self._phantoms = [], []
         self._building = False
+        self._count = CountState.EXACT
         if self._folder_id is None:
             self._row_count = 0
             return
@@ -288,7 +258,13 @@ class MessageListModel(QAbstractTableModel):
                     self._building = not same_sort or (self._row_count == 0 and not valid)
                     self._ask_thread_order()
             else:
-                self._row_count = self._cache.count(self._folder_id, self._filter)
+                counted = self._count_now()
+                if counted is None:
+                    self._row_count = max(expected or 0, self.COUNT_AT_ONCE)
+                    self._count = CountState.PENDING
+                    self._ask_count()
+                else:
+                    self._row_count = counted
         except StorageError as exc:
             self._report(exc)
             self._row_count = 0
@@ -330,125 +306,6 @@ class MessageListModel(QAbstractTableModel):
         if self._building and folder_id == self._folder_id:
             self._building = False
             self.buildingChanged.emit(False)
-
-    def _clear_pages(self) -> None:
-        self._pages.clear()
-        self._uid_rows.clear()
-
-    def _report(self, exc: StorageError) -> None:
-        log.warning("Message list could not read the cache: %s", exc)
-        if not self._error_pending:
-            self._error_pending = True
-
-            def emit() -> None:
-                self._error_pending = False
-                self.storageFailed.emit(exc)
-
-            QTimer.singleShot(0, self, emit)
-
-    # ------------------------------------------------------------------ paging
-
-    def _final_row(self, row: int) -> int:
-        """A row of what the view currently sees → a row of the store's order."""
-        if self._phantoms:  # starts are in the view's coordinates
-            shift = 0
-            for start, count in self._phantoms:
-                if row < start:
-                    break
-                if row < start + count:
-                    return _PHANTOM
-                shift += count
-            return row - shift
-        if self._hidden:  # starts are in the store's coordinates
-            for start, count in self._hidden:
-                if row >= start:
-                    row += count
-                else:
-                    break
-        return row
-
-    def _entry(self, row: int) -> tuple[PageRow, int] | None:
-        final = self._final_row(row)
-        if final < 0 or self._folder_id is None:
-            return None
-        number, offset = divmod(final, self.PAGE_SIZE)
-        page = self._pages.get(number)
-        if page is None:
-            page = self._load_page(number)
-        else:
-            self._pages.move_to_end(number)
-        return page[offset] if offset < len(page) else None
-
-    def _load_page(self, number: int) -> list[tuple[PageRow, int]]:
-        assert self._folder_id is not None
-        start = number * self.PAGE_SIZE
-        try:
-            if self._threads_shown:
-                page = self._cache.thread_page(self._folder_id, start, self.PAGE_SIZE)
-            else:
-                rows = self._cache.page(
-                    self._folder_id, self._sort, self._descending, start, self.PAGE_SIZE, self._filter
-                )
-                page = [(r, 0) for r in rows]
-        except StorageError as exc:
-            self._report(exc)
-            return []
-        self.pages_loaded += 1
-        self.rows_loaded += len(page)
-        self._pages[number] = page
-        for i, (r, _) in enumerate(page):
-            self._uid_rows[r.uid] = start + i
-        while len(self._pages) > self.MAX_PAGES:
-            old_number, old = self._pages.popitem(last=False)
-            old_start = old_number * self.PAGE_SIZE
-            for i, (r, _) in enumerate(old):
-                if self._uid_rows.get(r.uid) == old_start + i:
-                    del self._uid_rows[r.uid]
-        return page
-
-    @property
-    def pages_cached(self) -> int:
-        return len(self._pages)
-
-    def row_data(self, row: int) -> PageRow | None:
-        """The cached summary row shown at ``row`` (loads its page if needed)."""
-        if not 0 <= row < self._row_count:
-            return None
-        entry = self._entry(row)
-        return entry[0] if entry else None
-
-    def uid_at(self, row: int) -> int | None:
-        data = self.row_data(row)
-        return data.uid if data else None
-
-    def summary_at(self, row: int) -> MessageSummary | None:
-        """Everything cached about the message at ``row`` (preview pane, actions)."""
-        uid = self.uid_at(row)
-        if uid is None or self._folder_id is None:
-            return None
-        try:
-            return self._cache.summary(self._folder_id, uid)
-        except StorageError as exc:
-            self._report(exc)
-            return None
-
-    def uids_at(self, rows: Iterable[int]) -> list[int]:
-        return [uid for uid in (self.uid_at(r) for r in rows) if uid is not None]
-
-    def row_of_uid(self, uid: int) -> int | None:
-        """Where a UID is shown (a cached page, else one indexed COUNT)."""
-        if self._folder_id is None or self._hidden or self._phantoms:
-            return None
-        row = self._uid_rows.get(uid)
-        if row is not None:
-            return row
-        try:
-            if self._threads_shown:
-                return self._cache.thread_position_of(self._folder_id, uid)
-            return self._cache.position_of(self._folder_id, uid, self._sort, self._descending, self._filter)
-        except StorageError as exc:
-            self._report(exc)
-            return None
 
     # ------------------------------------------------------------------ Qt model API
 
@@ -497,8 +354,32 @@ class MessageListModel(QAbstractTableModel):
         entry = self._entry(index.row())
         if entry is None:
             return None
-        row, depth = entry
+        return self._value(entry, index.column(), role)
+
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:  # Qt's names
+        """Every role a delegate asks for a cell, in one call (Qt 6's item delegates ask this
+        way): one call into Python per cell instead of one per role. A repaint during a big
+        sync made ~1,000 calls, each waiting for the interpreter lock the sync thread holds."""
+        items: list[QModelRoleData]
+        if isinstance(roleDataSpan, QModelRoleData):
+            items = [roleDataSpan]
+        else:
+            items = [roleDataSpan[i] for i in range(roleDataSpan.size())]  # type: ignore[index]  # (stubs lack it)
+        entry = None
+        if index.isValid() and index.row() < self._row_count:
+            entry = self._entry(index.row())
         column = index.column()
+        for item in items:
+            role = int(item.role())
+            value = self._value(entry, column, role) if entry is not None and role in _ROLES_SERVED else None
+            if value is None:
+                item.clearData()
+            else:
+                item.setData(value)
+
+    def _value(self, entry: tuple[PageRow, int], column: int, role: int) -> Any:
+        """What ``data`` gives for one served role of a row's cell."""
+        row, depth = entry
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, depth, column)
         if role == Qt.ItemDataRole.FontRole:
@@ -641,130 +522,8 @@ class MessageListModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ change notifications
 
-    def refresh(self) -> None:
-        """The cache changed in unknown ways: redraw, or reset if the row count changed
-        (in the conversation view: a reset, which asks for a new order if needed)."""
-        if self._folder_id is None:
-            return
-        if self._threads_shown:
-            self._reset()
-            return
-        try:
-            count = self._cache.count(self._folder_id, self._filter)
-        except StorageError as exc:
-            self._report(exc)
-            return
-        if count != self._row_count:
-            self._reset()
-            return
-        self._clear_pages()
-        if count:
-            self.dataChanged.emit(self.index(0, 0), self.index(count - 1, len(Column) - 1))
-
-    def messages_changed(self, uids: Iterable[int]) -> None:
-        """Flags (or other fields) of these UIDs changed; their order did not."""
-        uids = list(uids)
-        rows = sorted({r for r in (self._uid_rows.get(u) for u in uids) if r is not None})
-        if not rows:
-            return
-        if self._filter is not None:
-            # A shown message that no longer matches (read, unflagged) stays until the filter changes.
-            self._filter = self._filter.keeping({u for u in uids if u in self._uid_rows})
-        for number in {r // self.PAGE_SIZE for r in rows}:
-            self._pages.pop(number, None)
-        self._uid_rows = {u: r for u, r in self._uid_rows.items() if r // self.PAGE_SIZE in self._pages}
-        last_column = len(Column) - 1
-        for start, end in _ranges(rows):
-            self.dataChanged.emit(self.index(start, 0), self.index(end, last_column))
-
-    def messages_inserted(self, uids: Iterable[int]) -> None:
-        """New UIDs are in the cache: insert them where they sort."""
-        if self._folder_id is None:
-            return
-        uids = list(uids)
-        if not uids:
-            return
-        if self._threads_shown:
-            self._ask_thread_order()  # shown by a reset once the new order is built
-            return
-        if len(uids) > 4 * self.MAX_INCREMENTAL or self._filter is not None:
-            self._reset()  # filtered: which of them show is the filter's (SQL's) answer
-            return
-        try:
-            keys = self._cache.row_keys(self._folder_id, uids)
-            total = self._cache.count(self._folder_id)
-            if total - self._row_count != len(keys):
-                self._reset()  # some were already shown (refetch) or others changed meanwhile
-                return
-            keys.sort(key=lambda k: k.sort_values(self._sort), reverse=self._descending)
-            first = self._cache.position_of_key(self._folder_id, keys[0], self._sort, self._descending)
-            if len(keys) == 1:
-                positions = [first]
-            else:
-                last = self._cache.position_of_key(self._folder_id, keys[-1], self._sort, self._descending)
-                if last - first + 1 == len(keys):
-                    positions = list(range(first, last + 1))  # one block (new mail on top, older batch at the end)
-                elif len(keys) <= self.MAX_INCREMENTAL:
-                    position_of = self._cache.position_of_key
-                    positions = [first] + [
-                        position_of(self._folder_id, k, self._sort, self._descending) for k in keys[1:-1]
-                    ] + [last]
-                else:
-                    self._reset()
-                    return
-        except StorageError as exc:
-            self._report(exc)
-            self._reset()
-            return
-        blocks = list(_ranges(positions))
-        self._clear_pages()
-        self._hidden = [(start, end - start + 1) for start, end in blocks]
-        for start, end in blocks:
-            self.beginInsertRows(QModelIndex(), start, end)
-            self._hidden.pop(0)
-            self._row_count += end - start + 1
-            self.endInsertRows()
-
-    def messages_removed(self, removed: Sequence[RowKey]) -> None:
-        """Rows were expunged from the cache; ``removed`` are their keys from ``MailCache.expunge``."""
-        if self._folder_id is None or not removed:
-            return
-        if self._threads_shown:
-            self._ask_thread_order()  # the removed rows drop out of the stored order's pages at once
-            return
-        if len(removed) > 4 * self.MAX_INCREMENTAL or self._filter is not None:
-            self._reset()
-            return
-        keys = sorted(removed, key=lambda k: k.sort_values(self._sort), reverse=self._descending)
-        try:
-            total = self._cache.count(self._folder_id)
-            if self._row_count - total != len(keys):
-                self._reset()
-                return
-            if len(keys) > self.MAX_INCREMENTAL:
-                first = self._cache.position_of_key(self._folder_id, keys[0], self._sort, self._descending)
-                last = self._cache.position_of_key(self._folder_id, keys[-1], self._sort, self._descending)
-                if last != first:  # not one block: the rows between are still there
-                    self._reset()
-                    return
-                positions = list(range(first, first + len(keys)))
-            else:
-                positions = [
-                    self._cache.position_of_key(self._folder_id, k, self._sort, self._descending) + i
-                    for i, k in enumerate(keys)
-                ]
-        except StorageError as exc:
-            self._report(exc)
-            self._reset()
-            return
-        blocks = list(_ranges(positions))
-        self._clear_pages()
-        self._phantoms = [(start, end - start + 1) for start, end in blocks]
-        for start, end in reversed(blocks):
-            self.beginRemoveRows(QModelIndex(), start, end)
-            self._phantoms.pop()
-            self._row_count -= end - start + 1
-            self.endRemoveRows()
+    def _show_again(self, expected: int | None = None) -> None:
+        self._reset(expected=expected)
 
     def folder_reset(self) -> None:
         """The folder was emptied and refetched (UIDVALIDITY change, cache rebuild)."""
@@ -772,17 +531,20 @@ class MessageListModel(QAbstractTableModel):
 
     _KEEP = object()
 
-    def _reset(self, folder_id: Any = _KEEP) -> None:
+    def _reset(self, folder_id: Any = _KEEP, expected: int | None = None) -> None:
+        """Show the rows again (another folder, filter or view; a change not placed);
+        ``expected``: the rows a big folder should have (kept until counted)."""
         was_building = self._building
         self.beginResetModel()
         self._resetting = True
+        self._changes += 1
         try:
             if folder_id is not MessageListModel._KEEP:
                 if folder_id != self._folder_id:
                     self._filter = None  # the quick filter is the shown folder's
                 self._folder_id = folder_id
                 self._recipients = self._is_outgoing(folder_id)
-            self._reload_count()
+            self._reload_count(expected)
         finally:
             self._resetting = False
             self.endResetModel()
@@ -818,17 +580,3 @@ _ROLES_SERVED = frozenset(
 def _markings(subject: str) -> Markings:
     """The markings of a subject (cached: the view asks for each visible row on every paint)."""
     return recognise(subject)
-
-
-def _ranges(sorted_rows: Iterable[int]) -> Iterable[tuple[int, int]]:
-    """[1,2,3,7,8] → (1,3), (7,8)."""
-    start = prev = None
-    for r in sorted_rows:
-        if prev is not None and r == prev + 1:
-            prev = r
-            continue
-        if start is not None:
-            yield start, prev  # type: ignore[misc]
-        start = prev = r
-    if start is not None:
-        yield start, prev  # type: ignore[misc]

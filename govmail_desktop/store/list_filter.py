@@ -9,7 +9,8 @@ never walked row by row in Python.
 * ``senders`` — the sender's address is one of these (the address book's contacts, in
   :func:`store.contacts.email_key` form); an empty set matches nothing;
 * ``uids`` — the messages the search engine found for the filter's text (the text is
-  matched there, through ``search.fold``: never here);
+  matched there, through ``search.fold``: never here); a page of such a list is read by
+  UID (:meth:`ListFilter.candidates_json`), not by walking the folder;
 * ``keep`` — messages shown whatever they are now (a message read or unflagged while the
   filter is on stays in the list until the filter changes, as in Thunderbird).
 """
@@ -29,6 +30,12 @@ _FIRST_EMAIL = (
     f"instr(from_addrs, char({ord(RECORD)})) - instr(from_addrs, char({ord(UNIT)})) - 1) "
     f"ELSE substr(from_addrs, instr(from_addrs, char({ord(UNIT)})) + 1) END)"
 )
+
+
+#: Up to this many UIDs a page is read by UID (1,000: 10 ms at 1,000,000 messages, where the
+#: walk took 70-200 ms); more are cheaper to find by walking the sort index (the search's
+#: text filter keeps at most its 500 newest matches).
+MAX_READ_BY_UID = 5000
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,13 @@ class ListFilter:
         if text is None:
             text = self._json[name] = json.dumps(sorted(values))
         return text
+
+    def candidates_json(self) -> str | None:
+        """With ``uids``: every message the filter can keep (``uids`` and ``keep``) as JSON, for
+        a page read by UID (``MailCache.page``); None when the filter tests each message."""
+        if self.uids is None or len(self.uids) + len(self.keep) > MAX_READ_BY_UID:
+            return None
+        return self._json_of("candidates", self.uids | self.keep)
 
     def sql(self) -> tuple[str, tuple[object, ...]]:
         """(condition, parameters) to AND onto ``folder_id=?``; ("1", ()) when it keeps all."""

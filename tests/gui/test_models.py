@@ -288,13 +288,40 @@ def test_sorting_keeps_the_selected_message_selected(qtmodeltester, cache):
     assert model.index(selection.currentIndex().row(), 0).data(UidRole) == 123
 
 
-def test_many_new_messages_reset_the_model(qtbot, cache):
+def test_many_new_messages_on_top_are_inserted_as_one_block(qtmodeltester, qtbot, cache):
     folder_id = fill(cache, count=10)
     model = make_list(cache, folder_id)
+    qtmodeltester.check(model)
+    selection = QItemSelectionModel(model)
+    select_uid(model, selection, 5)
+    cache.insert_summaries(folder_id, summaries(11, 2000))
+    with qtbot.waitSignal(model.rowsInserted) as inserted:
+        model.messages_inserted(range(11, 2001))
+    assert inserted.args[1:] == [0, 1989]
+    assert model.rowCount() == 2000 and column_uids(model)[:2] == [2000, 1999]
+    assert selected_uids(model, selection) == [5]
+
+
+def test_an_older_batch_is_appended_at_the_end_as_one_block(qtbot, cache):
+    folder_id = fill(cache, count=1000)
+    cache.expunge(folder_id, range(1, 601))  # the sync fetches newest first: the older ones come later
+    model = make_list(cache, folder_id)
+    cache.insert_summaries(folder_id, summaries(1, 600))
+    with qtbot.waitSignal(model.rowsInserted) as inserted:
+        model.messages_inserted(range(1, 601))
+    assert inserted.args[1:] == [400, 999]
+    assert column_uids(model) == list(range(1000, 0, -1))
+
+
+def test_many_new_messages_scattered_in_the_order_reset_the_model(qtbot, cache):
+    folder_id = fill(cache, count=10)
+    model = make_list(cache, folder_id)
+    model.sort(Column.SUBJECT, Qt.SortOrder.AscendingOrder)
     cache.insert_summaries(folder_id, summaries(11, 2000))
     with qtbot.waitSignal(model.modelReset):
         model.messages_inserted(range(11, 2001))
     assert model.rowCount() == 2000
+    assert column_uids(model) == [r.uid for r in cache.page(folder_id, SortKey.SUBJECT, False, 0, 2000)]
 
 
 def test_threaded_view_orders_conversations_and_indents_replies(qtmodeltester, cache):
@@ -428,3 +455,29 @@ def test_dropping_messages_on_a_folder_asks_for_a_move(qtbot, cache):
     assert not tree.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, tree.index(0, 0))
     assert not tree.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, tree.index(6, 0))
     assert not tree.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
+
+
+def test_multi_data_answers_every_role_as_data_does(cache):
+    """Qt 6 delegates ask for all roles of a cell in one ``multiData`` call (one call into
+    Python per cell while a sync holds the interpreter lock): the same answers as ``data``."""
+    from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    from govmail_desktop.models import message_roles
+
+    model = make_list(cache, fill(cache, count=30))
+    roles = [int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole,
+                              Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.DecorationRole)]
+    roles += [getattr(message_roles, name) for name in message_roles.__all__]
+    for row in (0, 1, 29):
+        for column in Column:
+            index = model.index(row, int(column))
+            for role in roles:
+                single = QModelRoleData(role)
+                model.multiData(index, single)
+                in_span = QModelRoleData(role)
+                model.multiData(index, QModelRoleDataSpan(in_span))
+                assert single.data() == in_span.data() == index.data(role), (row, column, role)
+    option = QStyleOptionViewItem()
+    QStyledItemDelegate().initStyleOption(option, model.index(0, int(Column.SUBJECT)))
+    assert option.text == model.index(0, int(Column.SUBJECT)).data() and option.text
