@@ -215,7 +215,7 @@ def test_outbox_state_update_waits_out_a_hold(tmp_path, hold, monkeypatch):
     fake = hold("state.json")
 
     def held_append(path, mode="r", *args, **kwargs):
-        if str(path).endswith("state.json") and "a" in mode:
+        if str(path).endswith("state.json") and any(c in mode for c in "aw+"):  # written in place
             raise _held(32, str(path))
         return open(path, mode, *args, **kwargs)
 
