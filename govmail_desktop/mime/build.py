@@ -400,11 +400,14 @@ def _attachment_part(attachment: OutgoingAttachment, eightbit: bool = False) -> 
             return as_message
         # Not sendable as a message here: a file the recipient can still open (.eml).
         maintype, subtype = "application", "octet-stream"
+    # What set_content(data, maintype, subtype, cte="base64") makes — base64 in lines of 76
+    # — with the header fields written as they are (it parsed and folded each again).
     part = MIMEPart(policy=email.policy.SMTP)
-    part.set_content(attachment.data, maintype, subtype, cte="base64")
     ctype, disposition = attachment_headers(attachment.filename, f"{maintype}/{subtype}")
-    part.replace_header("Content-Type", _FoldedHeader("Content-Type", ctype))
+    part["Content-Type"] = _FoldedHeader("Content-Type", ctype)
+    part["Content-Transfer-Encoding"] = _FoldedHeader("Content-Transfer-Encoding", "base64")
     part["Content-Disposition"] = _FoldedHeader("Content-Disposition", disposition)
+    part.set_payload(base64.encodebytes(attachment.data).decode("ascii"))
     return part
 
 

@@ -49,6 +49,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import shutil
 import threading
 import time
@@ -130,6 +131,11 @@ class OutboxStore:
         self._clock = clock
         self._lock = threading.RLock()
         self._spares: list[str] = []  # spare entries made by this store, ready for add()
+        #: The members of the last messages written into a spare, by entry, with their pack's
+        #: (inode, mtime, size): read back from here while the file is the one written.
+        self._written: dict[str, tuple[tuple[int, int, int], dict[str, bytes]]] = {}
+        #: What server.json holds, once this store has read or written it (a guess anyway).
+        self._offers: tuple[ServerOffers | None] | None = None
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -243,9 +249,17 @@ class OutboxStore:
         except OSError as exc:  # left a spare (its state log is empty): recovery takes it again
             log.info("Outbox: spare entry %s not usable (%s)", name, exc)
             return None
+        with contextlib.suppress(OSError):
+            self._remember(name, (self.root / name / PACK_FILE).stat(), members)
         log.info("Outbox %s: queued %s for %d recipient(s)", entry.entry_id, entry.message_id,
                  len(entry.envelope_recipients))
         return entry
+
+    def _remember(self, entry_id: str, stat: os.stat_result, members: list[tuple[str, bytes]]) -> None:
+        """Keep what was just written for the send that follows (the last two messages)."""
+        self._written[entry_id] = ((stat.st_ino, stat.st_mtime_ns, stat.st_size), dict(members))
+        while len(self._written) > 2:
+            del self._written[next(iter(self._written))]
 
     def update(
         self, entry_id: str, *, durable: bool = True, current: OutboxEntry | None = None, **changes: Any
@@ -275,6 +289,7 @@ class OutboxStore:
     def replace_message(self, entry_id: str, *, wire: bytes, sent_copy: bytes, transfer: str) -> OutboxEntry:
         """The bytes rebuilt for what this server offers (same Message-ID), durably,
         before they are sent."""
+        self._written.pop(entry_id, None)
         with self._lock:
             folder = self.root / entry_id
             try:
@@ -299,6 +314,7 @@ class OutboxStore:
         damaged it means one rebuild in the sender, never a wrong message."""
         if self.server_offers() == offers:
             return
+        self._offers = (offers,)
         path = self.root / SERVER_FILE
         tmp = path.with_name(SERVER_FILE + ".tmp")
         try:
@@ -309,14 +325,17 @@ class OutboxStore:
 
     def server_offers(self) -> ServerOffers | None:
         """What the server offered last (None: not known, or unreadable)."""
-        try:
-            data = json.loads((self.root / SERVER_FILE).read_text(encoding="utf-8"))
-            return ServerOffers(bool(data["eightbitmime"]), bool(data["smtputf8"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        if self._offers is None:
+            try:
+                data = json.loads((self.root / SERVER_FILE).read_text(encoding="utf-8"))
+                self._offers = (ServerOffers(bool(data["eightbitmime"]), bool(data["smtputf8"])),)
+            except (OSError, ValueError, KeyError, TypeError):
+                self._offers = (None,)
+        return self._offers[0]
 
     def remove(self, entry_id: str) -> None:
         """Forget an entry (done, or taken back by the user to edit)."""
+        self._written.pop(entry_id, None)
         with self._lock:
             folder = self.root / entry_id
             gone = self.root / (entry_id + _GONE_SUFFIX)
@@ -437,6 +456,14 @@ class OutboxStore:
         an entry from before the pack."""
         _check_name(entry_id)
         pack = self.root / entry_id / PACK_FILE
+        written = self._written.get(entry_id)
+        if written is not None:
+            with contextlib.suppress(OSError):
+                stat = pack.stat()
+                if written[0] == (stat.st_ino, stat.st_mtime_ns, stat.st_size):
+                    if name not in written[1]:
+                        raise KeyError(f"{entry_id}/{name}")
+                    return written[1][name]
         try:
             data = read_member(pack, name)
         except FileNotFoundError:

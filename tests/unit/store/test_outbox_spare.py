@@ -160,3 +160,22 @@ def test_outbox_state_log_outgrows_a_spares_room_and_still_reads(tmp_path):
         store.update(eid, problem_detail=detail)
     assert (root / eid / "state.json").stat().st_size > SPARE_STATE_BYTES
     assert OutboxStore(root).get(eid).problem_detail == details[-1]
+
+
+def test_outbox_send_reads_what_add_just_wrote_from_memory_while_the_pack_is_that_file(tmp_path, monkeypatch):
+    """The send right after add reads the draft and the wire bytes back without opening the pack;
+    a pack written again (replace_message: by rename) or by anyone else is read from the disk."""
+    from govmail_desktop.store import outbox as outbox_module
+
+    root = tmp_path / "outbox"
+    store = OutboxStore(root)
+    store.prepare_spare()
+    eid = _add(store).entry_id
+    opened: list[str] = []
+    real = outbox_module.read_member
+    monkeypatch.setattr(outbox_module, "read_member", lambda path, name: opened.append(name) or real(path, name))
+    assert store.wire(eid) == b"wire " * 200 and store.draft(eid).subject == "ทดสอบ"
+    assert store.sent_copy(eid) == b"sent" and opened == []
+    store.replace_message(eid, wire=b"8bit", sent_copy=b"8bit", transfer="8bitmime")
+    assert store.wire(eid) == b"8bit" and "message.eml" in opened
+    assert OutboxStore(root).wire(eid) == b"8bit"  # another store reads the disk
