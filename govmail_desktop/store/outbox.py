@@ -243,9 +243,9 @@ class OutboxStore:
             name = self._spares.pop()
         entry = replace(entry, entry_id=name)
         check = json.dumps({"crc32": members_crc(members)}).encode("ascii")
+        members = [*members, (STATE_FILE, _state_bytes(entry)), (CHECK_MEMBER, check)]
         try:
-            write_pack_in_place(self.root / name / PACK_FILE,
-                                [*members, (STATE_FILE, _state_bytes(entry)), (CHECK_MEMBER, check)])
+            write_pack_in_place(self.root / name / PACK_FILE, members)
         except OSError as exc:  # left a spare (its state log is empty): recovery takes it again
             log.info("Outbox: spare entry %s not usable (%s)", name, exc)
             return None
@@ -254,6 +254,22 @@ class OutboxStore:
         log.info("Outbox %s: queued %s for %d recipient(s)", entry.entry_id, entry.message_id,
                  len(entry.envelope_recipients))
         return entry
+
+    def _written_member(self, entry_id: str, name: str) -> bytes | None:
+        """Member ``name`` as this store just wrote it into the entry's pack, while the pack is
+        still that file; None when not kept (read the disk). KeyError: the pack has no such member."""
+        written = self._written.get(entry_id)
+        if written is None:
+            return None
+        try:
+            stat = (self.root / entry_id / PACK_FILE).stat()
+        except OSError:
+            return None
+        if written[0] != (stat.st_ino, stat.st_mtime_ns, stat.st_size):
+            return None
+        if name not in written[1]:
+            raise KeyError(f"{entry_id}/{name}")
+        return written[1][name]
 
     def _remember(self, entry_id: str, stat: os.stat_result, members: list[tuple[str, bytes]]) -> None:
         """Keep what was just written for the send that follows (the last two messages)."""
@@ -375,7 +391,9 @@ class OutboxStore:
         but no whole line and the pack no state (damaged)."""
         pack = self.root / entry_id / PACK_FILE
         try:
-            member = read_member(pack, STATE_FILE)
+            member = self._written_member(entry_id, STATE_FILE)
+            if member is None:
+                member = read_member(pack, STATE_FILE)
         except (FileNotFoundError, PackDamaged):
             member = None
         except OSError as exc:
@@ -456,14 +474,9 @@ class OutboxStore:
         an entry from before the pack."""
         _check_name(entry_id)
         pack = self.root / entry_id / PACK_FILE
-        written = self._written.get(entry_id)
-        if written is not None:
-            with contextlib.suppress(OSError):
-                stat = pack.stat()
-                if written[0] == (stat.st_ino, stat.st_mtime_ns, stat.st_size):
-                    if name not in written[1]:
-                        raise KeyError(f"{entry_id}/{name}")
-                    return written[1][name]
+        kept = self._written_member(entry_id, name)
+        if kept is not None:
+            return kept
         try:
             data = read_member(pack, name)
         except FileNotFoundError:
