@@ -61,7 +61,7 @@ def test_the_conversation_order_is_built_without_holding_the_write_lock(cache, m
     otherwise wait 40 s and fail); the order it stores is then marked stale."""
     import threading
 
-    from govmail_desktop.store import cache as cache_module
+    from govmail_desktop.store import cache_reads as cache_module
     from tests.unit.store.factories import summaries
 
     folder_id = fill(cache, count=50)

@@ -86,8 +86,10 @@ def test_sqlite_memory_of_a_100k_folder_stays_bounded(tmp_path, monkeypatch, pla
 def test_building_a_conversation_order_gives_its_memory_back(tmp_path, monkeypatch):
     """The order is worked out in Python over every row of the folder: once it is stored,
     the freed pages go back to the system; an order already current costs nothing."""
+    from govmail_desktop.store import cache_reads
+
     calls: list[int] = []
-    monkeypatch.setattr(cache_module, "release_free_memory", lambda: calls.append(1) or True)
+    monkeypatch.setattr(cache_reads, "release_free_memory", lambda: calls.append(1) or True)
     cache = MailCache(tmp_path / "cache.sqlite3")
     try:
         folder_id = fill_synthetic(cache, 2_000)
