@@ -55,6 +55,8 @@ from govmail_desktop.policy.api import ServerPolicy
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
+    from govmail_desktop.core.accounts import Account
+
 log = logging.getLogger(__name__)
 
 DEFAULT_SUBMISSION_PORTS = (SMTP_TLS_PORT, SMTP_SUBMISSION_PORT, SMTP_RELAY_PORT)
@@ -572,3 +574,35 @@ def probe_submission(
     session.quit()
     return session.endpoint
 
+
+def smtp_connector(
+    account: Account,
+    password: Callable[[], str],
+    policy: ServerPolicy,
+    *,
+    timeout: float = 30.0,
+    resolver: Resolver | None = None,
+    extra_ca_files: Sequence[Path] = (),
+) -> Callable[[], SmtpSession]:
+    """Connects an account's SMTP session through the policy path (TLS verified), then
+    AUTH over TLS. ``password`` is asked at each connection (keyring or the session's
+    memory) before anything is opened; a probe order (465 → 587 → 25) takes the first
+    endpoint with TLS + AUTH."""
+
+    def connect() -> SmtpSession:
+        secret = password()
+        endpoints = [Endpoint(s.host, s.port, s.security) for s in account.smtp_candidates()]
+        if len(endpoints) == 1:
+            session = SmtpSession.connect(endpoints[0], policy, resolver=resolver, timeout=timeout,
+                                          extra_ca_files=extra_ca_files)
+        else:
+            session = connect_first_with_auth(endpoints, policy, resolver=resolver, timeout=timeout,
+                                              extra_ca_files=extra_ca_files)
+        try:
+            session.login(account.login, secret)
+        except BaseException:
+            session.close()
+            raise
+        return session
+
+    return connect

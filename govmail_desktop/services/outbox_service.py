@@ -31,6 +31,7 @@ from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.core.errors import GovMailError, PasswordNeeded, PolicyRefused, StorageError
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
+from govmail_desktop.net.smtp_session import smtp_connector
 from govmail_desktop.policy.api import ServerPolicy
 from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.policy.recipients import RecipientPolicy
@@ -483,7 +484,7 @@ def engine_outbox_factory(
         store = OutboxStore.for_account(account.id, paths)
         sender = Sender(
             store,
-            connect_smtp=send.smtp_connector(account, password, server_policy),
+            connect_smtp=smtp_connector(account, password, server_policy),
             connect_imap=imap_connector(account, password, server_policy),
             sent_folder=lambda: sent_folder_of(cache),
             recipient_policy=policy.recipient_policy,

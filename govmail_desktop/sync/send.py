@@ -46,10 +46,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from govmail_desktop.core.accounts import Account
 from govmail_desktop.core.compose import Draft, DraftAttachment, MessageRef
 from govmail_desktop.core.errors import (
     AuthError,
@@ -63,10 +61,7 @@ from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.mime.build import BuiltMessage, build_message
 from govmail_desktop.mime.outgoing import SendCheck, check_before_send, outgoing_from_draft
 from govmail_desktop.net import failures
-from govmail_desktop.net.endpoint import Endpoint
-from govmail_desktop.net.resolver import Resolver
-from govmail_desktop.net.smtp_session import SmtpReply, SmtpSession, SmtpTransaction, connect_first_with_auth
-from govmail_desktop.policy.api import ServerPolicy
+from govmail_desktop.net.smtp_session import SmtpReply, SmtpSession, SmtpTransaction
 from govmail_desktop.policy.attachments import AttachmentRules
 from govmail_desktop.policy.recipients import RecipientPolicy
 from govmail_desktop.store.outbox import (
@@ -760,45 +755,9 @@ class Sender:
                                  entry.problem_detail or "recipients waiting")
 
 
-# ---------------------------------------------------------------- connecting
-
-
-def smtp_connector(
-    account: Account,
-    password: Callable[[], str],
-    policy: ServerPolicy,
-    *,
-    timeout: float = 30.0,
-    resolver: Resolver | None = None,
-    extra_ca_files: Sequence[Path] = (),
-) -> Callable[[], SmtpSession]:
-    """Connects an account's SMTP session through the policy path (TLS verified), then
-    AUTH over TLS. ``password`` is asked at each connection (keyring or the session's
-    memory) before anything is opened; a probe order (465 → 587 → 25) takes the first
-    endpoint with TLS + AUTH."""
-
-    def connect() -> SmtpSession:
-        secret = password()
-        endpoints = [Endpoint(s.host, s.port, s.security) for s in account.smtp_candidates()]
-        if len(endpoints) == 1:
-            session = SmtpSession.connect(endpoints[0], policy, resolver=resolver, timeout=timeout,
-                                          extra_ca_files=extra_ca_files)
-        else:
-            session = connect_first_with_auth(endpoints, policy, resolver=resolver, timeout=timeout,
-                                              extra_ca_files=extra_ca_files)
-        try:
-            session.login(account.login, secret)
-        except BaseException:
-            session.close()
-            raise
-        return session
-
-    return connect
-
-
 __all__ = [
     "BACKOFF", "OVERDUE_AFTER", "STEP_ACCEPTED", "STEP_APPENDED", "STEP_APPENDING", "STEP_COMMITTING", "STEP_DATA_SENT",
     "STEP_DONE", "STEP_FILED", "STEP_QUEUED", "STEP_REPLY", "STEP_SENDING", "MSG_NOT_FILED",
     "SendBlocked", "SendReport", "Sender", "backoff", "build_for_outbox", "enqueue", "mark_sent", "retry_now",
-    "send_again", "smtp_connector",
+    "send_again",
 ]
