@@ -369,7 +369,10 @@ def _attach_to_window(
     # 8b. The account the machine policy provisions (policy/provisioning.py), set up at first run.
     provisioned_start = make_provisioned_start(
         policy, settings, passwords, account_saved_handler(mailboxes), bridge, overrides.os_user)
-    log.info("Start-up done")
+    # The module sources PySide6's import hook left in linecache (core/memory.py): ~10 MB let go.
+    from govmail_desktop.core.memory import forget_module_sources
+
+    log.info("Start-up done (%d module source lines let go)", forget_module_sources())
 
     # 9. Say what went wrong at start-up, first run, this launch's and later launches' requests.
     if policy.error is not None:

@@ -37,3 +37,26 @@ def test_nothing_is_done_off_linux(monkeypatch):
     monkeypatch.setattr(memory, "_trim", None)
     assert release_free_memory(platform="win32") is False
     assert memory._trim is None  # no C library was even looked at
+
+
+def test_module_sources_read_at_import_are_let_go(tmp_path, monkeypatch):
+    """PySide6's import hook reads every later module's source into linecache (10-11 MB for
+    the app's modules); forget_module_sources() lets it go. Should a PySide6 release stop
+    doing this, the first assertion says the work-around is no longer needed."""
+    import linecache
+
+    import PySide6.QtCore  # noqa: F401 - installs the import hook
+
+    from govmail_desktop.core.memory import forget_module_sources
+
+    (tmp_path / "govmail_memory_probe.py").write_text("VALUE = 1\n" * 500, encoding="ascii")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "govmail_memory_probe", raising=False)
+    module = __import__("govmail_memory_probe")  # an import statement's way (the hook replaces __import__)
+    try:
+        assert module.__file__ in linecache.cache, "PySide6's import hook read the module's source"
+        assert forget_module_sources() >= 500
+        assert module.__file__ not in linecache.cache
+        assert linecache.getline(module.__file__, 3) == "VALUE = 1\n"  # read again when asked
+    finally:
+        sys.modules.pop("govmail_memory_probe", None)
