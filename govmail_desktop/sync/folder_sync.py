@@ -127,6 +127,10 @@ class FolderSync:
         self._result: FolderSyncResult | None = None
         self._done = 0
         self._total = 0
+        #: Messages counted in ``_total`` ahead of their fetch, and whether the newest are
+        #: in the cache already (:meth:`_first_screen`).
+        self._ahead = 0
+        self._screen_shown = False
         #: MailCache.background_writer's submit while a bulk load runs, else None.
         self._submit: Callable[[int, Sequence[SummaryRow]], Future[int]] | None = None
         self._in_flight: tuple[Future[int] | None, list[SummaryRow], list[FetchedMessage], int] | None = None
@@ -205,7 +209,10 @@ class FolderSync:
             self._fetch_missing(missing)
         else:
             result.mode = "initial"
-            self._fetch_missing(self._full_diff(refresh_flags=cache.count(fid) > 0))
+            had_rows = cache.count(fid) > 0
+            if not had_rows:
+                self._first_screen(info)
+            self._fetch_missing(self._full_diff(refresh_flags=had_rows))
         derived = info.uidnext is None
         if derived:  # SELECT said nothing (Courier): what this pass has seen and cached
             info.uidnext = self._uidnext_seen(cached.uidnext if complete else None)
@@ -377,13 +384,35 @@ class FolderSync:
             self._current.removed += len(keys)
             self.listener.rows_removed(self._fid, keys)
 
-    def _chunk_sizes(self) -> Iterator[int]:
-        """50, 400, 3200, ... up to ``max_chunk``: the first screen comes at once."""
+    def _chunk_sizes(self, *, screen_shown: bool = False) -> Iterator[int]:
+        """50, 400, 3200, ... up to ``max_chunk``: the first screen comes at once (400, ...
+        when :meth:`_first_screen` has fetched it already)."""
         opts = self.options
         size = max(1, opts.first_batch)
+        if screen_shown:
+            size = min(opts.max_chunk, size * max(1, opts.growth))
         while True:
             yield size
             size = min(opts.max_chunk, size * max(1, opts.growth))
+
+    def _first_screen(self, info: SelectResult) -> None:
+        """A never-seen folder's newest messages before anything else: the UIDs just below
+        UIDNEXT, asked for as a range before the UID SEARCH ALL that lists the whole
+        folder (150-230 ms for 1,000,000 messages on Dovecot, more on a busy server). The
+        range may hold fewer than ``first_batch`` messages (UIDs of expunged mail are never
+        used again); the folder's diff then fetches everything the cache lacks, these
+        excepted. Nothing is done for a folder one batch can hold, or without UIDNEXT."""
+        size = self.options.first_batch
+        if info.uidnext is None or info.uidnext <= 1 or info.exists <= size:
+            return
+        self.cancel.check()
+        newest = UidSet([(max(1, info.uidnext - size), info.uidnext - 1)])
+        self._total = info.exists  # the rest is counted in by _fetch_missing
+        self._ahead = info.exists
+        self.listener.progress(self._done, self._total)
+        self._fetch_chunk(newest.to_imap(), set(newest))
+        self._ahead -= self._done
+        self._screen_shown = self._done > 0  # else the folder's first chunk is the first screen
 
     def _fetch_missing(self, uids: UidSet | Sequence[int]) -> None:
         """Fetch summaries of ``uids`` newest first, in growing batches. The UIDs stay
@@ -392,12 +421,15 @@ class FolderSync:
             return
         opts = self.options
         missing = uids if isinstance(uids, UidSet) else UidSet.of(uids)
-        self._total += len(missing)
+        self._total += len(missing) - min(self._ahead, len(missing))  # some already counted
         self.listener.progress(self._done, self._total)
+        chunks = missing.descending_chunks(self._chunk_sizes(screen_shown=self._screen_shown))
+        self._ahead = 0
+        self._screen_shown = False
         first = True
         bulk = len(missing) >= opts.bulk_min and len(missing) > self.cache.count(self._fid)
         with contextlib.ExitStack() as stack:
-            for chunk in missing.descending_chunks(self._chunk_sizes()):
+            for chunk in chunks:
                 self.cancel.check()
                 if bulk and not first:  # the first screen is written with every index in place
                     stack.enter_context(self.cache.bulk_load())

@@ -35,9 +35,13 @@ def test_initial_sync_fetches_newest_first_in_growing_batches(server, cache, lis
     assert inserted[0] == [18, 19, 20]  # the first screen: the newest messages, first
     fetches = [c for c in conn.commands if c.startswith("FETCH")]
     assert fetches[0].startswith("FETCH 18:20 ") and fetches[1].startswith("FETCH 12:17 ")
+    # The first screen is asked for by UIDNEXT, before the SEARCH that lists the whole folder.
+    search = next(i for i, c in enumerate(conn.commands) if c.startswith("SEARCH"))
+    assert conn.commands.index(fetches[0]) < search < conn.commands.index(fetches[1])
     assert all(max(later) < 18 for later in inserted[1:])
     assert len(fetches) == 4  # 3 + 6 + 8 + 3 (capped at max_chunk)
     assert listener.of("progress")[-1][1:] == (20, 20)
+    assert {total for _, _, total in listener.of("progress")} == {20}  # never "3 of 3" first
     summary = cache.summary(cache.folder_id("INBOX"), 20)
     assert summary.subject == "ข้อความ 20" and summary.from_[0].name == "สมชาย ใจดี"
 
