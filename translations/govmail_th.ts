@@ -1073,6 +1073,14 @@
             <source>Set up an account first to write a message.</source>
             <translation>กรุณาตั้งค่าบัญชีก่อนเขียนจดหมาย</translation>
         </message>
+        <message>
+            <source>Preparing the saved mail of {account} for this version of the app; it appears when ready…</source>
+            <translation>กำลังเตรียมจดหมายที่บันทึกไว้ของ {account} สำหรับแอปรุ่นนี้ จะแสดงเมื่อพร้อม…</translation>
+        </message>
+        <message>
+            <source>The saved mail of {account} is ready.</source>
+            <translation>จดหมายที่บันทึกไว้ของ {account} พร้อมแล้ว</translation>
+        </message>
     </context>
     <context>
         <name>ArgParse</name>
@@ -3165,7 +3173,7 @@
         <name>MessageListModel</name>
         <message>
             <source>Subject</source>
-            <extracomment>Above this many changed rows, a notification becomes a model reset. The quick filter's conditions (None: every message of the folder). Sent and Drafts: the correspondent column shows the recipients (To). Conversation view: nothing to show until the worker has built an order. The order asked for and not answered yet (folder, sort, descending). The cache changed (or the sort did) while an order was being built. Inside a model reset the request waits until the reset has ended.</extracomment>
+            <extracomment>Sent and Drafts: the correspondent column shows the recipients (To). Conversation view: nothing to show until the worker has built an order. The order asked for and not answered yet (folder, sort, descending). The cache changed (or the sort did) while an order was being built. Inside a model reset the request waits until the reset has ended.</extracomment>
             <translation>เรื่อง</translation>
         </message>
         <message>
@@ -3526,7 +3534,7 @@
         </message>
         <message>
             <source>Forwarded message</source>
-            <extracomment>More multipart/message containers than this → no MIME tree (flat fallback); keeps the stdlib parser's recursion far below Python's limit. Nesting depth walked; deeper parts are skipped and said to be. Parts walked at most. Encoded bytes of one text part that are decoded. Characters of preview text in all. Decoded bytes of inline (``cid:``) images kept for the formatted view, in all. An attached message (message/rfc822): its own Subject, decoded ("" if it has none); None for every other attachment. False: the body is not in the cache (a large message kept as a skeleton, mime/skeleton.py): ``size`` is the server's, estimated; fetch it with ``services.part_fetch.PartFetcher``. The message IDs ("&lt;...&gt;") of In-Reply-To and References, in order (for replies). The header fields official markings are read from (:data:`mime.markings.MARKING_FIELDS`), as (lower-case name, value) pairs. Where the text came from: "plain", "html", "mixed" or "none". The formatted view's source: the decoded HTML of the chosen text/html part(s) (the HTML alternative where the plain view takes text/plain), with the other parts shown beside them as text (:func:`mime.html_view.text_to_html`), joined by :data:`mime.html_view.PART_BREAK`; not yet cleaned (:func:`mime.html_view.render_html` does that), bounded. "" without HTML. Inline parts that ``cid:`` URLs can name: (Content-ID as :func:`mime.html_view.cid_key` writes it, IMAP part number). The decoded bytes of the inline images (Content-ID, bytes), at most :data:`MAX_INLINE_BYTES` in all; only when the message has HTML. Bytes of a line break in the raw message (CRLF as IMAP serves it, LF in files). A skeleton's token (mime/skeleton.py): parts marked with it were left out. The formatted view's segments: ("html", decoded source) or ("text", plain text). Which view a part is walked for: both, the plain view only, the formatted view only.</extracomment>
+            <extracomment>Nesting depth walked; deeper parts are skipped and said to be. Parts walked at most. Encoded bytes of one text part that are decoded. Characters of preview text in all. Decoded bytes of inline (``cid:``) images kept for the formatted view, in all. An attached message (message/rfc822): its own Subject, decoded ("" if it has none); None for every other attachment. False: the body is not in the cache (a large message kept as a skeleton, mime/skeleton.py): ``size`` is the server's, estimated; fetch it with ``services.part_fetch.PartFetcher``. The message IDs ("&lt;...&gt;") of In-Reply-To and References, in order (for replies). The header fields official markings are read from (:data:`mime.markings.MARKING_FIELDS`), as (lower-case name, value) pairs. Where the text came from: "plain", "html", "mixed" or "none". The formatted view's source: the decoded HTML of the chosen text/html part(s) (the HTML alternative where the plain view takes text/plain), with the other parts shown beside them as text (:func:`mime.html_view.text_to_html`), joined by :data:`mime.html_view.PART_BREAK`; not yet cleaned (:func:`mime.html_view.render_html` does that), bounded. "" without HTML. Inline parts that ``cid:`` URLs can name: (Content-ID as :func:`mime.html_view.cid_key` writes it, IMAP part number). The decoded bytes of the inline images (Content-ID, bytes), at most :data:`MAX_INLINE_BYTES` in all; only when the message has HTML. Bytes of a line break in the raw message (CRLF as IMAP serves it, LF in files). A skeleton's token (mime/skeleton.py): parts marked with it were left out. The formatted view's segments: ("html", decoded source) or ("text", plain text). Which view a part is walked for: both, the plain view only, the formatted view only.</extracomment>
             <translation>จดหมายที่ส่งต่อ</translation>
         </message>
         <message>
@@ -3727,7 +3735,6 @@
         </message>
         <message>
             <source>Waiting to be sent</source>
-            <extracomment>What the account's SMTP server offered at its last EHLO (a guess for building at Send).</extracomment>
             <translation>รอส่ง</translation>
         </message>
         <message>
@@ -5713,7 +5720,7 @@
         <name>SyncService</name>
         <message>
             <source>Offline. Reconnecting in {seconds} s…</source>
-            <extracomment>Progress signals at most this often per operation (a 100,000-row sync must not flood the GUI). New rows are announced to the models at most this often (see _RelayListener). The first screen is announced at once; later batches (older mail, usually below the visible rows) need no faster updates, and each costs a model update and a repaint (measured: 1 s instead of 0.3 s makes the full sync of 100,000 ~0.1 s faster). Longest pause of the worker while the GUI thread applies announced rows and repaints. Interpreter lock handover interval while the service runs (see SyncService.start).</extracomment>
+            <extracomment>The open connection goes where a changed policy refuses (set by recheck(); taken by this thread). The policy last given to recheck(), and how many times: a connect under way during a change is judged again when it is made (it was checked under the rules before).</extracomment>
             <translation>ออฟไลน์ จะเชื่อมต่อใหม่ในอีก {seconds} วินาที…</translation>
         </message>
         <message>
@@ -5726,7 +5733,7 @@
         </message>
         <message>
             <source>Updating the folder list</source>
-            <extracomment>{role: folder name} the user or the policy picked (core/folder_roles.py); replaced, never changed. Set by the GUI thread once announced rows are applied and painted (see _RelayListener).</extracomment>
+            <extracomment>Progress signals at most this often per operation (a 100,000-row sync must not flood the GUI). New rows are announced to the models at most this often (see _RelayListener). The first screen is announced at once; later batches (older mail, usually below the visible rows) need no faster updates, and each costs a model update and a repaint (measured: 1 s instead of 0.3 s makes the full sync of 100,000 ~0.1 s faster). Longest pause of the worker while the GUI thread applies announced rows and repaints. Turns of the GUI event loop after an announcement of new rows before the worker goes on (the model's change, the view's re-layout, its repaint: see SyncService._after_inserted). Interpreter lock handover interval while the service runs (see SyncService.start). {role: folder name} the user or the policy picked (core/folder_roles.py); replaced, never changed. Set by the GUI thread once announced rows are applied and painted (see _RelayListener). Why a changed policy refuses this account's server (None: it does not), and how the connection it closed was made (judged again at the next change).</extracomment>
             <translation>กำลังปรับปรุงรายการโฟลเดอร์</translation>
         </message>
         <message>

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from govmail_desktop.core.errors import GovMailError
 from govmail_desktop.core.paths import AppPaths
 from govmail_desktop.core.settings import Settings
+from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP
 from govmail_desktop.wiring.window import save_setting
 
 if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (--help stays fast)
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from govmail_desktop.policy.attachments import AttachmentRules
     from govmail_desktop.policy.sources import EffectivePolicy
     from govmail_desktop.services.account_setup import PasswordKeeper
+    from govmail_desktop.services.local_worker import LocalWorker
     from govmail_desktop.services.mailbox import MailboxService
     from govmail_desktop.services.mailbox_types import SyncPort
     from govmail_desktop.services.message_bridge import MessageBridge
@@ -38,6 +40,11 @@ if TYPE_CHECKING:  # Qt and the services load after the command line is parsed (
     from govmail_desktop.wiring.context import AppContext, AppOverrides, SyncFactory, TrayFactory
 
 log = logging.getLogger(__name__)
+
+PREPARING_CACHE = QT_TRANSLATE_NOOP(
+    "App", "Preparing the saved mail of {account} for this version of the app; it appears when ready…"
+)
+CACHE_READY = QT_TRANSLATE_NOOP("App", "The saved mail of {account} is ready.")
 
 
 # -- the mailboxes ----------------------------------------------------------------------------
@@ -150,6 +157,8 @@ class Mailboxes:
         self.tray: MailTray | None = None
         #: What the later steps of the root join to each account (:meth:`join`).
         self._joiners: list[Callable[[AccountMailbox], None]] = []
+        #: Caches whose open takes seconds are opened on this thread (:meth:`open_later`).
+        self._opener: LocalWorker | None = None
 
     def join(self, joiner: Callable[[AccountMailbox], None]) -> None:
         """Run ``joiner`` for every open account now and for each account added later (the
@@ -159,10 +168,47 @@ class Mailboxes:
         for mailbox in list(self.accounts):
             joiner(mailbox)
 
-    def open(self, account: Account) -> AccountMailbox | None:
-        """One account, in order: cache → offline queue → sync service → mailbox service →
-        the UI's models → password prompts; then it starts from its cache (no network first).
-        None (reported) when its cache cannot open."""
+    def open_later(self, account: Account) -> bool:
+        """Open ``account`` off the GUI thread when its cache's open will take seconds (a
+        migration to this version's schema, a check after a crash: :meth:`MailCache.
+        slow_open_expected`); it joins the window like an account the setup wizard saves,
+        and the status bar says what is happening meanwhile. False: open it now."""
+        from govmail_desktop.services.local_worker import LocalWorker
+        from govmail_desktop.store import cache as cache_module
+        from govmail_desktop.store.cache import MailCache
+
+        path = MailCache.file_for(account.id, self.paths)
+        if not MailCache.slow_open_expected(path, cache_module.SLOW_OPEN_BYTES):
+            return False
+        if self._opener is None:
+            self._opener = LocalWorker("cache-open", parent=self.window)
+        name = account_label(account)
+        log.info("Cache of account %s is opened in the background (migration or check)", account.id)
+        self.bridge.info(PREPARING_CACHE.format(account=name), key=f"cache-open:{account.id}")
+
+        def opened_cache() -> MailCache:
+            cache = MailCache(path)
+            cache.close_thread()  # the GUI thread and the workers open their own connections
+            return cache
+
+        def done(cache: MailCache) -> None:
+            self.bridge.info(CACHE_READY.format(account=name), key=f"cache-open:{account.id}")
+            self.add_account(account, cache=cache)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, GovMailError):
+                raise exc
+            log.error("Mailbox of %s could not be opened: %s", account.id, exc)
+            self.bridge.report_error(exc)
+
+        self._opener.submit(opened_cache, done, failed)
+        return True
+
+    def open(self, account: Account, cache: MailCache | None = None) -> AccountMailbox | None:
+        """One account, in order: cache (``cache``, when :meth:`open_later` opened it) →
+        offline queue → sync service → mailbox service → the UI's models → password prompts;
+        then it starts from its cache (no network first). None (reported) when its cache
+        cannot open."""
         from govmail_desktop.core.accounts import locked_folder_choice
         from govmail_desktop.core.errors import StorageError
         from govmail_desktop.services.mailbox import MailboxService
@@ -171,7 +217,8 @@ class Mailboxes:
         from govmail_desktop.ui.mailbox_models import MailboxModels
 
         try:
-            cache = MailCache.for_account(account.id, self.paths)
+            if cache is None:
+                cache = MailCache.for_account(account.id, self.paths)
         except GovMailError as err:
             log.error("Mailbox of %s could not be opened: %s", account.id, err)
             self.bridge.report_error(err)
@@ -268,11 +315,14 @@ class Mailboxes:
         )
         log.info("Window connected to %d account(s)", len(opened))
 
-    def add_account(self, account: Account) -> None:
-        """An account the setup wizard just saved: open it and show it."""
+    def add_account(self, account: Account, cache: MailCache | None = None) -> None:
+        """An account the setup wizard just saved, or whose cache :meth:`open_later` opened:
+        open it and show it."""
         if self.service_of(account.id) is not None:
+            if cache is not None:
+                cache.close()
             return
-        mailbox = self.open(account)
+        mailbox = self.open(account, cache)
         if mailbox is None:
             return
         if self.controller is None:
@@ -366,6 +416,8 @@ class Mailboxes:
         return None
 
     def shutdown(self) -> None:
+        if self._opener is not None:
+            self._opener.shutdown()  # a cache still opening: its open ends, it is not shown
         if self.controller is not None:
             self.controller.shutdown()
         for mailbox in self.accounts:
@@ -421,7 +473,7 @@ def attach_mailboxes(
     window.mail_settings_requested.connect(mailboxes.apply_mail_settings)
     window.set_search_download_source(mailboxes.search_download_settings)
     window.search_download_requested.connect(mailboxes.apply_search_download)
-    opened = [m for m in (mailboxes.open(a) for a in accounts) if m is not None]
+    opened = [m for m in (mailboxes.open(a) for a in accounts if not mailboxes.open_later(a)) if m is not None]
     if opened:
         mailboxes.connect_window(opened)
     return mailboxes

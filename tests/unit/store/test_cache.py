@@ -611,3 +611,26 @@ def test_summaries_may_carry_unix_seconds_and_any_name_email_address(cache):
     assert int(back.internaldate.timestamp()) == 1_793_700_000 and back.date is None
     assert back.from_[0].email == "x@y.go.th"
     assert cache.page(fid, SortKey.DATE, True, 0, 1)[0].from_display == "x@y.go.th"
+
+
+def test_a_slow_open_is_told_from_the_file_header(tmp_path):
+    """MailCache.slow_open_expected: an old schema or a crashed session's WAL, in a big file."""
+    path = tmp_path / CACHE_FILE
+    assert not MailCache.slow_open_expected(path, 0)  # no file: a new cache, quick
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    migrate(db, target=SCHEMA_VERSION - 1)
+    db.close()
+    assert MailCache.slow_open_expected(path, 0)  # an older schema: a migration
+    assert not MailCache.slow_open_expected(path, path.stat().st_size + 1)  # too small to matter
+    MailCache(path).close()
+    assert not MailCache.slow_open_expected(path, 0)  # current and closed cleanly
+    crashed = sqlite3.connect(path, isolation_level=None)  # a session still open: its WAL is there
+    crashed.execute("INSERT INTO folders (name, delimiter) VALUES ('INBOX', '/')")
+    try:
+        assert path.with_name(path.name + "-wal").stat().st_size > 0
+        assert MailCache.slow_open_expected(path, 0)  # the open checks the whole file
+    finally:
+        crashed.close()
+    path.write_bytes(b"not a database" * 10)
+    assert not MailCache.slow_open_expected(path, 0)  # set aside and started empty: quick
