@@ -123,11 +123,12 @@ class MailboxModels(QObject):
         if last - first < self.SMALL_SELECTION or folder_id is None:
             return model.uids_at(range(first, last + 1))
         cache = self.service.cache
+        shown = model.list_filter  # a quick filter's list is flat, in the column's order
         try:
-            if model.threaded:
+            if model.threaded and shown is None:
                 rows = [r for r, _depth in cache.thread_page(folder_id, first, last - first + 1)]
             else:
-                rows = cache.page(folder_id, model.sort_key, model.descending, first, last - first + 1)
+                rows = cache.page(folder_id, model.sort_key, model.descending, first, last - first + 1, shown)
         except StorageError as exc:
             self.service.report_problem(exc)
             return []

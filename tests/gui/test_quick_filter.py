@@ -160,3 +160,25 @@ def test_without_a_search_service_the_text_box_is_off_and_says_why(open_mailbox)
     assert "ดัชนีการค้นหา" in bar.text_field.toolTip()
     bar.unread_button.click()
     assert len(shown_uids(m.window)) == 10  # the buttons still work
+
+
+@pytest.mark.parametrize("threaded", [False, True], ids=["flat", "conversation-view-on"])
+def test_select_all_of_a_filtered_list_takes_the_messages_shown(open_mailbox, qtbot, threaded):
+    """Ctrl+A over more rows than MailboxModels.SMALL_SELECTION reads the UIDs in one query:
+    the filter's query (in the list's order), never the folder's (whose first rows are other
+    messages: a Delete would have hit them) nor the conversation order the filter replaces."""
+    m = open_mailbox(1_500)
+    controller, _ = make_filter(m)
+    bar = m.window.quick_filter_bar
+    model = m.models.message_model
+    if threaded:
+        m.models.set_threaded(True)
+        qtbot.waitUntil(lambda: not model.count_pending and model.rowCount() == 1_500)
+    controller.quick_filter.open_bar()
+    bar.unread_button.click()
+    unread = expected(1_500, lambda s: not s.seen)
+    assert len(unread) > m.models.SMALL_SELECTION
+    qtbot.waitUntil(lambda: model.rowCount() == len(unread))
+    m.window.message_view.selectAll()
+    assert shown_uids(m.window) == unread
+    assert sorted(m.controller.selected_uids()) == sorted(unread)
