@@ -106,6 +106,23 @@ class CacheReads:
         ``where`` keeps, when given). A filter by a set of UIDs (the quick filter's text)
         reads those messages by UID and sorts them: a walk of the sort index would test
         every message of the folder (70-200 ms per page at 1,000,000)."""
+        rows = self._conn().execute(*self._page_query(_PAGE_COLS, folder_id, sort, descending, offset, limit, where))
+        return [PageRow._make(r) for r in rows.fetchall()]
+
+    @guarded
+    def page_uids(
+        self, folder_id: int, sort: SortKey, descending: bool, offset: int, limit: int,
+        where: ListFilter | None = None,
+    ) -> list[int]:
+        """The UIDs of :meth:`page`'s rows, in its order (a selection of many rows: no row
+        is built, ~10x less memory and time than the rows)."""
+        rows = self._conn().execute(*self._page_query("uid", folder_id, sort, descending, offset, limit, where))
+        return [r[0] for r in rows.fetchall()]
+
+    def _page_query(
+        self, columns: str, folder_id: int, sort: SortKey, descending: bool, offset: int, limit: int,
+        where: ListFilter | None,
+    ) -> tuple[str, tuple[object, ...]]:
         order = self._order_by(sort, descending)
         condition, params = where_of(where)
         candidates = where.candidates_json() if where is not None else None
@@ -116,12 +133,9 @@ class CacheReads:
             chosen = (f"SELECT m.id FROM json_each(?) AS j CROSS JOIN messages AS m"
                       f" ON m.folder_id=? AND m.uid=j.value WHERE {condition}")
             args = (candidates, folder_id, *params)
-        rows = self._conn().execute(
-            f"""SELECT {_PAGE_COLS} FROM messages WHERE id IN ({chosen} ORDER BY {order} LIMIT ? OFFSET ?)
-                ORDER BY {order}""",
-            (*args, limit, offset),
-        ).fetchall()
-        return [PageRow._make(r) for r in rows]
+        query = (f"SELECT {columns} FROM messages WHERE id IN ({chosen} ORDER BY {order} LIMIT ? OFFSET ?)"
+                 f" ORDER BY {order}")
+        return query, (*args, limit, offset)
 
     @guarded
     def row_keys(self, folder_id: int, uids: Iterable[int]) -> list[RowKey]:

@@ -126,13 +126,11 @@ class MailboxModels(QObject):
         shown = model.list_filter  # a quick filter's list is flat, in the column's order
         try:
             if model.threaded and shown is None:
-                rows = [r for r, _depth in cache.thread_page(folder_id, first, last - first + 1)]
-            else:
-                rows = cache.page(folder_id, model.sort_key, model.descending, first, last - first + 1, shown)
+                return [r.uid for r, _depth in cache.thread_page(folder_id, first, last - first + 1)]
+            return cache.page_uids(folder_id, model.sort_key, model.descending, first, last - first + 1, shown)
         except StorageError as exc:
             self.service.report_problem(exc)
             return []
-        return [r.uid for r in rows]
 
     def uids_with_flag(self, uids: Iterable[int], flag: str) -> tuple[list[int], list[int]]:
         """(with, without) the flag among the first :attr:`TOGGLE_SAMPLE` UIDs, read

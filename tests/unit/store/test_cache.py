@@ -634,3 +634,16 @@ def test_a_slow_open_is_told_from_the_file_header(tmp_path):
         crashed.close()
     path.write_bytes(b"not a database" * 10)
     assert not MailCache.slow_open_expected(path, 0)  # set aside and started empty: quick
+
+
+@pytest.mark.parametrize("sort", [SortKey.DATE, SortKey.SUBJECT, SortKey.SENDER])
+def test_page_uids_are_the_uids_of_the_page_rows(cache, sort):
+    """MailCache.page_uids (a big selection) reads what page() reads, filtered or not."""
+    from govmail_desktop.store.list_filter import ListFilter
+
+    fid = fill(cache, count=300)
+    for where in (None, ListFilter(unread=True), ListFilter(uids=frozenset(range(1, 300, 7)))):
+        for descending in (True, False):
+            rows = cache.page(fid, sort, descending, 10, 120, where)
+            assert rows, (sort, where)
+            assert cache.page_uids(fid, sort, descending, 10, 120, where) == [r.uid for r in rows]
