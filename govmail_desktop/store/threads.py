@@ -12,7 +12,7 @@ and threading costs nothing while it is switched off.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 
@@ -54,7 +54,7 @@ def thread_order(
         return root
 
     by_msgid: dict[str, int] = {}
-    chains: dict[int, list[str]] = {}
+    chains: dict[int, Sequence[str]] = {}
     date_of: dict[int, int] = {}
     for uid, date, msgid, in_reply_to, refs in rows:
         if msgid and msgid not in by_msgid:
@@ -62,7 +62,7 @@ def thread_order(
         chain = refs.split() if refs else []
         if in_reply_to and in_reply_to not in chain:
             chain.append(in_reply_to)
-        chains[uid] = chain
+        chains[uid] = chain or ()  # most messages start a conversation: no list each
         date_of[uid] = date
         root = find(uid)
         for mid in ([msgid] if msgid else []) + chain:
@@ -72,9 +72,9 @@ def thread_order(
 
     # Tree inside each conversation: nearest ancestor present in this folder.
     tree_parent: dict[int, int | None] = {}
-    for uid, chain in chains.items():
+    for uid, ancestors in chains.items():
         parent = None
-        for mid in reversed(chain):
+        for mid in reversed(ancestors):
             candidate = by_msgid.get(mid)
             if candidate is not None and candidate != uid:
                 parent = candidate
