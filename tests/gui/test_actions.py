@@ -133,6 +133,7 @@ def test_delete_removes_at_once_selects_the_next_and_comes_back_on_failure(open_
     press(w, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: row_of(w, 25) is None)
     assert w.message_view.model().rowCount() == 29
+    qtbot.waitUntil(lambda: bool(m.sync.applied))  # the row goes first; apply() follows
     op = m.sync.applied[-1]
     assert op.kind is OpKind.DELETE and op.uids == (25,) and not op.permanent
     qtbot.waitUntil(lambda: w.message_view.currentIndex().row() == row)  # the next message is selected
@@ -176,6 +177,7 @@ def test_shift_delete_asks_first_and_no_means_nothing_happens(open_mailbox, qtbo
     press(w, Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier)
     answer_confirmation(qtbot, yes=True)
     qtbot.waitUntil(lambda: row_of(w, 5) is None)
+    qtbot.waitUntil(lambda: bool(m.sync.applied))  # the row goes first; apply() follows
     op = m.sync.applied[-1]
     assert op.permanent and op.kind is OpKind.DELETE
     row = m.mailboxes.accounts[0].offline_queue.get(op.op_id)  # its queued row, by its id
@@ -197,6 +199,7 @@ def test_delete_in_the_trash_is_permanent_after_confirmation(open_mailbox, qtbot
     press(w, Qt.Key.Key_Delete)
     answer_confirmation(qtbot, yes=True)
     qtbot.waitUntil(lambda: row_of(w, 2) is None)
+    qtbot.waitUntil(lambda: bool(m.sync.applied))  # the row goes first; apply() follows
     op = m.sync.applied[-1]
     assert op.folder == "Trash" and op.permanent
 
@@ -207,6 +210,7 @@ def test_archive_moves_to_the_archive_folder_and_cancel_brings_it_back(open_mail
     select_uid(w, 12)
     press(w, Qt.Key.Key_A)
     qtbot.waitUntil(lambda: row_of(w, 12) is None)
+    qtbot.waitUntil(lambda: bool(m.sync.applied))  # the row goes first; apply() follows
     op = m.sync.applied[-1]
     assert op.kind is OpKind.MOVE and op.target == "Archive" and op.uids == (12,)
     with qtbot.waitSignal(m.service.action_settled):
@@ -246,6 +250,7 @@ def test_drag_and_drop_on_a_folder_moves_the_messages(open_mailbox, qtbot, qtmod
     target = m.cache.folder_id("โครงการ")
     drop_on_folder(w, target, mime)
     qtbot.waitUntil(lambda: row_of(w, 20) is None and row_of(w, 19) is None)
+    qtbot.waitUntil(lambda: bool(m.sync.applied))  # the row goes first; apply() follows
     op = m.sync.applied[-1]
     assert op.kind is OpKind.MOVE and op.target == "โครงการ" and op.uids == (19, 20)
     with qtbot.waitSignal(m.service.action_settled):
@@ -293,6 +298,7 @@ def test_move_to_menu_lists_the_folders_and_moves(open_mailbox, qtbot):
     [sent] = [a for a in w.move_menu.actions() if a.text().strip() == "จดหมายที่ส่งแล้ว"]
     sent.trigger()
     qtbot.waitUntil(lambda: row_of(w, 8) is None)
+    qtbot.waitUntil(lambda: bool(m.sync.applied))  # the row goes first; apply() follows
     assert m.sync.applied[-1].target == "Sent"
     # Ctrl+Shift+V opens the same menu at the current message.
     select_uid(w, 7)
