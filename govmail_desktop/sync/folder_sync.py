@@ -131,6 +131,8 @@ class FolderSync:
         #: in the cache already (:meth:`_first_screen`).
         self._ahead = 0
         self._screen_shown = False
+        #: The UIDs :meth:`_first_screen` asked for (the folder's diff does not ask again).
+        self._screen: UidSet | None = None
         #: MailCache.background_writer's submit while a bulk load runs, else None.
         self._submit: Callable[[int, Sequence[SummaryRow]], Future[int]] | None = None
         self._in_flight: tuple[Future[int] | None, list[SummaryRow], list[FetchedMessage], int] | None = None
@@ -411,6 +413,7 @@ class FolderSync:
         self._ahead = info.exists
         self.listener.progress(self._done, self._total)
         self._fetch_chunk(newest.to_imap(), set(newest))
+        self._screen = newest
         self._ahead -= self._done
         self._screen_shown = self._done > 0  # else the folder's first chunk is the first screen
 
@@ -421,6 +424,8 @@ class FolderSync:
             return
         opts = self.options
         missing = uids if isinstance(uids, UidSet) else UidSet.of(uids)
+        if self._screen is not None:  # asked for once: one the server sent unreadably stays skipped
+            missing, self._screen = missing - self._screen, None
         self._total += len(missing) - min(self._ahead, len(missing))  # some already counted
         self.listener.progress(self._done, self._total)
         chunks = missing.descending_chunks(self._chunk_sizes(screen_shown=self._screen_shown))
