@@ -14,6 +14,10 @@ status bar instead of doing nothing. The window opens maximised on a small
 screen, and its size, place and pane sizes are the user's: they come back at
 the next start (:meth:`MainWindow.restore_layout`, :attr:`MainWindow.layout_changed`).
 
+Built by responsibility: menus and toolbar in ``ui/main_window_menus.py``, panes in
+``ui/main_window_panes.py``, size and place in ``ui/main_window_layout.py``, why an action is
+disabled in ``ui/action_reasons.py``; the actions, their texts and the signals are here.
+
 Keyboard (Thunderbird's keys where it has them): arrows, PageUp/PageDown,
 Home/End in the lists; Tab / Shift+Tab between folder list, message list and
 message text; Ctrl+1 / Ctrl+2 / Ctrl+3 jump to them; M read/unread, S flag,
@@ -23,54 +27,33 @@ to a folder, F5 get messages.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QByteArray,
-    QCoreApplication,
-    QEvent,
-    QRect,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QIcon,
-    QKeySequence,
-    QShortcut,
-    QStandardItem,
-    QStandardItemModel,
-)
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QEvent, QRect, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolBar,
     QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 
-from govmail_desktop.core.entities import SpecialUse
 from govmail_desktop.i18n.catalog import QT_TRANSLATE_NOOP, Msg
 from govmail_desktop.models.plain_text import plain_label, plain_tooltip
 from govmail_desktop.ui import icons
 from govmail_desktop.ui.about_box import open_about_box
+from govmail_desktop.ui.action_reasons import ActionReasons
+from govmail_desktop.ui.main_window_layout import COMFORTABLE_SIZE as COMFORTABLE_SIZE  # re-exported (tests)
+from govmail_desktop.ui.main_window_layout import WindowLayout
+from govmail_desktop.ui.main_window_menus import build_menus, build_toolbar
+from govmail_desktop.ui.main_window_panes import SPECIAL_FOLDERS, build_panes, show_folder_model, show_message_model
 from govmail_desktop.ui.message_delegate import MarksDelegate, SubjectDelegate
 from govmail_desktop.ui.message_list_view import MessageListView
 from govmail_desktop.ui.preview_pane import PreviewPane
@@ -83,32 +66,6 @@ from govmail_desktop.ui.settings_dialog import (
     SettingsDialog,
 )
 from govmail_desktop.ui.sync_status import CONNECTING, OFFLINE, ONLINE, SYNCING, SyncProgress, state_icon
-
-#: Special-use folders shown (offline) until the folder tree model exists:
-#: (role key, display name, icon).
-SPECIAL_FOLDERS: tuple[tuple[str, Msg, str], ...] = (
-    ("inbox", QT_TRANSLATE_NOOP("FolderPane", "Inbox"), "folder-inbox"),
-    ("drafts", QT_TRANSLATE_NOOP("FolderPane", "Drafts"), "folder-drafts"),
-    ("sent", QT_TRANSLATE_NOOP("FolderPane", "Sent"), "folder-sent"),
-    ("trash", QT_TRANSLATE_NOOP("FolderPane", "Trash"), "folder-trash"),
-    ("junk", QT_TRANSLATE_NOOP("FolderPane", "Junk"), "folder-junk"),
-)
-FOLDER_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-#: Folder icons by special use (govmail_desktop/resources/icons); other folders: "folder".
-FOLDER_ICONS = {
-    SpecialUse.INBOX: "folder-inbox",
-    SpecialUse.DRAFTS: "folder-drafts",
-    SpecialUse.SENT: "folder-sent",
-    SpecialUse.TRASH: "folder-trash",
-    SpecialUse.JUNK: "folder-junk",
-    SpecialUse.ARCHIVE: "mail-archive",
-    "saved-search": "folder-saved-search",  # models.folder_tree.SAVED_SEARCH_ROLE
-    "saved-searches": "edit-find",
-}
-
-
-def folder_icon(special_use: str | None) -> QIcon:
-    return icons.icon(FOLDER_ICONS.get(special_use or "", "folder"))
 
 #: How long an information notice stays in the status bar (errors stay).
 INFO_TIMEOUT_MS = 10_000
@@ -133,18 +90,6 @@ REASON_NO_ARCHIVE_FOLDER = QT_TRANSLATE_NOOP(
 )
 REASON_IN_ARCHIVE = QT_TRANSLATE_NOOP("MainWindow", "The selected messages are already in the Archive folder")
 REASON_NO_SETUP = QT_TRANSLATE_NOOP("MainWindow", "Adding an account is not available in this window")
-
-#: A window this size fits a screen with room to spare; a smaller screen gets
-#: the window maximised (1100×720 was cramped on the common 1366×768 laptop).
-COMFORTABLE_SIZE = QSize(1280, 800)
-#: Room left around the comfortable size before a screen counts as big enough.
-SCREEN_MARGIN = QSize(80, 60)
-#: Folder pane, message list and preview sizes at the first start (pixels, relative).
-DEFAULT_PANE_SIZES = (240, 1040, 300, 420)
-#: "folders,messages,list,preview": the two splitters' sizes as saved in the settings.
-PANE_SIZES_PATTERN = re.compile(r"\d{1,5}(,\d{1,5}){3}")
-#: Pane sizes are saved this long after the user stops dragging a splitter.
-LAYOUT_SAVE_DELAY_MS = 800
 
 
 def _qt_text(msg: Msg) -> str:
@@ -179,6 +124,35 @@ class MainWindow(QMainWindow):
     retranslated = Signal()
     layout_changed = Signal(str, str)
 
+    # Laid out by ui/main_window_menus.py and ui/main_window_panes.py (build_menus, build_toolbar, build_panes).
+    file_menu: QMenu
+    edit_menu: QMenu
+    view_menu: QMenu
+    language_menu: QMenu
+    message_menu: QMenu
+    move_menu: QMenu
+    help_menu: QMenu
+    toolbar: QToolBar
+    search_field: QLineEdit
+    folder_view: QTreeView
+    placeholder_folder_model: QStandardItemModel
+    account_combo: QComboBox
+    folder_pane: QWidget
+    message_view: MessageListView
+    marks_delegate: MarksDelegate
+    subject_delegate: SubjectDelegate
+    placeholder_message_model: QStandardItemModel
+    preview_pane: QWidget
+    preview_placeholder: QLabel
+    preview_view: PreviewPane
+    quick_filter_bar: QuickFilterBar
+    list_page: QWidget
+    search_view: SearchView
+    list_pages: QStackedWidget
+    list_splitter: QSplitter
+    main_splitter: QSplitter
+    message_context_menu: QMenu
+
     def __init__(
         self,
         *,
@@ -192,26 +166,21 @@ class MainWindow(QMainWindow):
         self._language = language
         self._connection_state = OFFLINE
         self._list_building = False
-        #: Base tooltips, reasons for being disabled, and shortcuts that say the reason.
-        self._tips: dict[QAction, str] = {}
-        self._reasons: dict[QAction, Msg] = {}
-        self._explainers: dict[QAction, QShortcut] = {}
+        #: Tooltips, reasons for being disabled, and the shortcuts that say them.
+        self._action_reasons = ActionReasons(self, self.show_message)
         self._create_actions()
-        self._create_menus()
-        self._create_toolbar()
-        self._create_panes()
+        build_menus(self)
+        build_toolbar(self)
+        build_panes(self)
+        self.message_view.customContextMenuRequested.connect(self._show_message_context_menu)
+        self.focus_preview_action.triggered.connect(self._focus_preview)
         self._create_status_bar()
         self.preview_action.setChecked(show_preview)
         self.preview_pane.setVisible(show_preview)
         self.set_current_language(language)
-        self.resize(COMFORTABLE_SIZE)
-        self._pane_sizes = list(DEFAULT_PANE_SIZES)
-        self._layout_timer = QTimer(self)
-        self._layout_timer.setSingleShot(True)
-        self._layout_timer.setInterval(LAYOUT_SAVE_DELAY_MS)
-        self._layout_timer.timeout.connect(self._emit_layout)
-        self.main_splitter.splitterMoved.connect(self._on_splitter_moved)
-        self.list_splitter.splitterMoved.connect(self._on_splitter_moved)
+        #: The window's size, place and pane sizes (it sets the comfortable size now).
+        self._window_layout = WindowLayout(self, self.main_splitter, self.list_splitter, self.preview_pane)
+        self._window_layout.changed.connect(self.layout_changed)
         self._set_initial_action_states()
         self.retranslate_ui()
 
@@ -360,204 +329,6 @@ class MainWindow(QMainWindow):
             self.set_action_state(action, False, REASON_NO_ACCOUNT)
         self.set_action_state(self.move_menu.menuAction(), False, REASON_NO_ACCOUNT)
 
-    def _create_menus(self) -> None:
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("")
-        self.file_menu.addAction(self.refresh_action)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.add_account_action)
-        self.file_menu.addAction(self.special_folders_action)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.quit_action)
-
-        self.edit_menu = bar.addMenu("")
-        self.edit_menu.addAction(self.find_action)
-        self.edit_menu.addAction(self.quick_filter_action)
-        self.edit_menu.addAction(self.find_in_message_action)
-        self.edit_menu.addSeparator()
-        self.edit_menu.addAction(self.contacts_action)
-        self.edit_menu.addAction(self.signatures_action)
-        self.edit_menu.addAction(self.identities_action)
-        self.edit_menu.addAction(self.settings_action)
-
-        self.view_menu = bar.addMenu("")
-        self.view_menu.addAction(self.preview_action)
-        self.view_menu.addAction(self.threading_action)
-        self.view_menu.addSeparator()
-        self.view_menu.addAction(self.focus_folders_action)
-        self.view_menu.addAction(self.focus_messages_action)
-        self.view_menu.addAction(self.focus_preview_action)
-        self.view_menu.addSeparator()
-        self.language_menu = QMenu(self.view_menu)
-        self.language_menu.addActions(self.language_group.actions())
-        self.view_menu.addMenu(self.language_menu)
-
-        self.message_menu = bar.addMenu("")
-        self.message_menu.addAction(self.compose_action)
-        self.message_menu.addSeparator()
-        self.message_menu.addAction(self.reply_action)
-        self.message_menu.addAction(self.reply_all_action)
-        self.message_menu.addAction(self.forward_action)
-        self.message_menu.addAction(self.forward_attachment_action)
-        self.message_menu.addAction(self.edit_as_new_action)
-        self.message_menu.addSeparator()
-        self.message_menu.addAction(self.toggle_read_action)
-        self.message_menu.addAction(self.toggle_flag_action)
-        self.message_menu.addSeparator()
-        # Filled by the mailbox controller each time it opens (the folders of the account).
-        self.move_menu = QMenu(self.message_menu)
-        self.move_menu.setObjectName("moveMenu")
-        self.move_menu.menuAction().setEnabled(False)
-        self.message_menu.addMenu(self.move_menu)
-        self.message_menu.addAction(self.move_action)
-        self.message_menu.addAction(self.archive_action)
-        self.message_menu.addAction(self.delete_action)
-        self.message_menu.addAction(self.delete_permanently_action)
-
-        self.help_menu = bar.addMenu("")
-        self.help_menu.addAction(self.about_action)
-        for menu in (self.file_menu, self.edit_menu, self.view_menu, self.message_menu, self.help_menu):
-            menu.setToolTipsVisible(True)  # a disabled item says why
-
-    def _create_toolbar(self) -> None:
-        self.toolbar = QToolBar(self)
-        self.toolbar.setObjectName("mainToolbar")
-        self.toolbar.setMovable(False)
-        self.toolbar.setIconSize(QSize(22, 22))
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toolbar.addAction(self.refresh_action)
-        self.toolbar.addAction(self.compose_action)
-        self.toolbar.addSeparator()
-        self.toolbar.addAction(self.reply_action)
-        self.toolbar.addAction(self.reply_all_action)
-        self.toolbar.addAction(self.forward_action)
-        self.toolbar.addSeparator()
-        self.toolbar.addAction(self.archive_action)
-        self.toolbar.addAction(self.delete_action)
-        # The search field at the right end (Enter: the search view; ui/search_controller.py).
-        spacer = QWidget(self.toolbar)
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.toolbar.addWidget(spacer)
-        self.search_field = QLineEdit(self.toolbar)
-        self.search_field.setObjectName("toolbarSearchField")
-        self.search_field.setClearButtonEnabled(True)
-        self.search_field.setMinimumWidth(220)
-        self.search_field.setMaximumWidth(360)
-        self.search_field.setEnabled(False)
-        self.toolbar.addWidget(self.search_field)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-
-    def _create_panes(self) -> None:
-        self.folder_view = QTreeView(self)
-        self.folder_view.setObjectName("folderView")
-        self.folder_view.setRootIsDecorated(False)
-        self.folder_view.setUniformRowHeights(True)
-        self.placeholder_folder_model = QStandardItemModel(self)
-        for key, _name, icon_name in SPECIAL_FOLDERS:
-            item = QStandardItem(icons.icon(icon_name), "")
-            item.setData(key, FOLDER_KEY_ROLE)
-            item.setEditable(False)
-            self.placeholder_folder_model.appendRow(item)
-        self.folder_view.setModel(self.placeholder_folder_model)
-        # Several accounts: choose whose folders the pane shows (hidden with one account).
-        self.account_combo = QComboBox(self)
-        self.account_combo.setObjectName("accountCombo")
-        self.account_combo.hide()
-        self.folder_pane = QWidget(self)
-        self.folder_pane.setObjectName("folderPane")
-        folder_layout = QVBoxLayout(self.folder_pane)
-        folder_layout.setContentsMargins(0, 0, 0, 0)
-        folder_layout.setSpacing(2)
-        folder_layout.addWidget(self.account_combo)
-        folder_layout.addWidget(self.folder_view)
-
-        self.message_view = MessageListView(self)  # laid out on demand (see ui/message_list_view.py)
-        self.message_view.setObjectName("messageView")
-        self.message_view.setAlternatingRowColors(True)
-        self.message_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.marks_delegate = MarksDelegate(self.message_view)
-        self.subject_delegate = SubjectDelegate(self.message_view)  # official markings as badges
-        self.message_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.message_view.customContextMenuRequested.connect(self._show_message_context_menu)
-        self.placeholder_message_model = QStandardItemModel(0, 3, self)
-        self.message_view.setModel(self.placeholder_message_model)
-        header = self.message_view.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the subject takes the room
-        self.message_view.setColumnWidth(1, 220)
-        self.message_view.setColumnWidth(2, 150)
-
-        self.preview_pane = QWidget(self)
-        self.preview_pane.setObjectName("previewPane")
-        self.preview_placeholder = QLabel(self.preview_pane)
-        self.preview_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview_placeholder.setWordWrap(True)
-        self.preview_placeholder.setEnabled(False)  # drawn greyed: nothing to read yet
-        self.preview_view = PreviewPane(self.preview_pane)
-        self.preview_view.hide()
-        # The same minimum whatever the pane shows: showing a message never moves the splitter.
-        self.preview_pane.setMinimumHeight(self.preview_view.minimumSizeHint().height())
-        preview_layout = QVBoxLayout(self.preview_pane)
-        preview_layout.setContentsMargins(0, 0, 0, 0)
-        preview_layout.addWidget(self.preview_placeholder)
-        preview_layout.addWidget(self.preview_view)
-
-        # Above the preview: the folder's list under the quick filter bar, or the search view
-        # (ui/quick_filter.py, ui/search_view.py; ui/search_controller.py switches them).
-        self.quick_filter_bar = QuickFilterBar(self)
-        self.list_page = QWidget(self)
-        self.list_page.setObjectName("listPage")
-        list_layout = QVBoxLayout(self.list_page)
-        list_layout.setContentsMargins(0, 0, 0, 0)
-        list_layout.setSpacing(0)
-        list_layout.addWidget(self.quick_filter_bar)
-        list_layout.addWidget(self.message_view, 1)
-        self.search_view = SearchView(self)
-        self.list_pages = QStackedWidget(self)
-        self.list_pages.setObjectName("listPages")
-        self.list_pages.addWidget(self.list_page)
-        self.list_pages.addWidget(self.search_view)
-
-        self.list_splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.list_splitter.setObjectName("listSplitter")
-        self.list_splitter.setChildrenCollapsible(False)
-        self.list_splitter.addWidget(self.list_pages)
-        self.list_splitter.addWidget(self.preview_pane)
-        self.list_splitter.setStretchFactor(0, 2)
-        self.list_splitter.setStretchFactor(1, 3)
-
-        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.main_splitter.setObjectName("mainSplitter")
-        self.main_splitter.addWidget(self.folder_pane)
-        self.main_splitter.addWidget(self.list_splitter)
-        self.main_splitter.setStretchFactor(0, 0)
-        self.main_splitter.setStretchFactor(1, 1)
-        self.main_splitter.setChildrenCollapsible(False)
-        self.main_splitter.setSizes(list(DEFAULT_PANE_SIZES[:2]))
-        self.list_splitter.setSizes(list(DEFAULT_PANE_SIZES[2:]))
-        self.setCentralWidget(self.main_splitter)
-        # Tab goes folder list → message list → message text.
-        QWidget.setTabOrder(self.account_combo, self.folder_view)
-        QWidget.setTabOrder(self.folder_view, self.message_view)
-        QWidget.setTabOrder(self.message_view, self.preview_view.body)
-        self.focus_folders_action.triggered.connect(self.folder_view.setFocus)
-        self.focus_messages_action.triggered.connect(self.message_view.setFocus)
-        self.focus_preview_action.triggered.connect(self._focus_preview)
-
-        self.message_context_menu = QMenu(self.message_view)
-        self.message_context_menu.setObjectName("messageContextMenu")
-        self.message_context_menu.setToolTipsVisible(True)
-        for action in self.reply_actions:
-            self.message_context_menu.addAction(action)
-        self.message_context_menu.addSeparator()
-        for action in (self.toggle_read_action, self.toggle_flag_action):
-            self.message_context_menu.addAction(action)
-        self.message_context_menu.addSeparator()
-        self.message_context_menu.addMenu(self.move_menu)
-        self.message_context_menu.addAction(self.archive_action)
-        self.message_context_menu.addAction(self.delete_action)
-        self.message_context_menu.addAction(self.delete_permanently_action)
-
     def _create_status_bar(self) -> None:
         status = self.statusBar()
         # Notices carry server, folder and file names: plain text.
@@ -676,7 +447,7 @@ class MainWindow(QMainWindow):
         self._show_connection_state()
         self._show_outbox_count()
         for action in self._all_actions():
-            self._apply_tip(action)
+            self._action_reasons.apply_tip(action)
 
     def set_outbox_count(self, count: int) -> None:
         """Messages in the outboxes (waiting, failed, may have been sent): shown when not 0."""
@@ -709,7 +480,7 @@ class MainWindow(QMainWindow):
         self.toggle_flag_action.setText(self.tr("Flag") if flag else self.tr("Remove Flag"))
         self._set_tip(self.toggle_flag_action, self.toggle_flag_action.text() + " (S)")
 
-    # -- enabled states and why ------------------------------------------------
+    # -- enabled states and why (ui/action_reasons.py) -------------------------
     def _all_actions(self) -> list[QAction]:
         actions = [a for a in self.findChildren(QAction) if a.parent() is self]
         return actions + [self.move_menu.menuAction()]
@@ -717,41 +488,14 @@ class MainWindow(QMainWindow):
     def set_action_state(self, action: QAction, enabled: bool, reason: Msg | None = None) -> None:
         """Enable an action, or disable it saying why (``reason``) in its tooltip; its
         shortcut then shows the reason in the status bar instead of doing nothing."""
-        action.setEnabled(enabled)
-        if enabled or reason is None:
-            self._reasons.pop(action, None)
-        else:
-            self._reasons[action] = reason
-        explainer = self._explainers.get(action)
-        explain = not enabled and reason is not None and bool(action.shortcuts())
-        if explain and explainer is None:
-            explainer = QShortcut(self)
-            explainer.setKeys(action.shortcuts())
-            explainer.setContext(Qt.ShortcutContext.WindowShortcut)
-            explainer.activated.connect(lambda a=action: self._explain(a))
-            self._explainers[action] = explainer
-        if explainer is not None:
-            explainer.setEnabled(explain)
-        self._apply_tip(action)
+        self._action_reasons.set_state(action, enabled, reason)
 
     def disabled_reason(self, action: QAction) -> str:
         """Why the action is disabled, in the current language ("" when it is enabled)."""
-        reason = self._reasons.get(action)
-        return _qt_text(reason) if reason is not None and not action.isEnabled() else ""
+        return self._action_reasons.reason(action)
 
     def _set_tip(self, action: QAction, tip: str) -> None:
-        self._tips[action] = tip
-        self._apply_tip(action)
-
-    def _apply_tip(self, action: QAction) -> None:
-        base = self._tips.get(action) or action.text().replace("&&", "\x00").replace("&", "").replace("\x00", "&")
-        reason = self.disabled_reason(action)
-        action.setToolTip(plain_tooltip(f"{base}\n{reason}" if reason else base))
-
-    def _explain(self, action: QAction) -> None:
-        reason = self.disabled_reason(action)
-        if reason:
-            self.show_message("info", reason)
+        self._action_reasons.set_tip(action, tip)
 
     def changeEvent(self, event: QEvent) -> None:  # Qt's method name
         if event.type() == QEvent.Type.LanguageChange:
@@ -780,48 +524,13 @@ class MainWindow(QMainWindow):
 
     def set_folder_model(self, model: QAbstractItemModel) -> None:
         """Show an account's folder tree; messages dragged from the list can be dropped on it."""
-        set_icons = getattr(model, "set_icon_provider", None)
-        if set_icons is not None:
-            set_icons(folder_icon)
-        self.folder_view.setModel(model)
-        self.folder_view.setRootIsDecorated(True)
-        self.folder_view.setAcceptDrops(True)
-        self.folder_view.setDropIndicatorShown(True)
-        self.folder_view.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
-        self.folder_view.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.folder_view.expandAll()
+        show_folder_model(self, model)
         self.retranslate_ui()
 
     def set_message_model(self, model: QAbstractItemModel) -> None:
-        """Show a message list model; columns sort by a click on their header.
-
-        The sort indicator is set to the model's own order *before* sorting is
-        enabled: enabling it sorts by the indicator at once, and the matching
-        order makes that a no-op instead of a re-query.
-        """
-        self.message_view.setModel(model)
-        header = self.message_view.header()
-        sort_column = getattr(model, "sort_column", None)
-        if sort_column is not None:
-            descending = getattr(model, "descending", True)
-            header.setSortIndicator(
-                sort_column(), Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-            )
-            self.message_view.setSortingEnabled(True)
-            header.setSectionsClickable(True)
-            header.setStretchLastSection(False)
-            if model.columnCount() >= 5:  # marks, subject, from, date, size
-                self.message_view.setItemDelegateForColumn(0, self.marks_delegate)
-                self.message_view.setItemDelegateForColumn(1, self.subject_delegate)
-                header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
-                self.message_view.setColumnWidth(0, 44)
-                header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-                self.message_view.setColumnWidth(2, 200)
-                self.message_view.setColumnWidth(3, 140)
-                self.message_view.setColumnWidth(4, 70)
-        self.message_view.setDragEnabled(True)
-        self.message_view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        self.message_view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        """Show a message list model; columns sort by a click on their header
+        (:func:`~govmail_desktop.ui.main_window_panes.show_message_model`)."""
+        show_message_model(self, model)
         self.retranslate_ui()
 
     def set_accounts(self, names: list[str]) -> None:
@@ -922,65 +631,23 @@ class MainWindow(QMainWindow):
         self.notice_label.setToolTip("")
         self.notice_level = ""
 
-    # -- size, place and pane sizes -----------------------------------------
+    # -- size, place and pane sizes (ui/main_window_layout.py) -----------------
     def restore_layout(self, geometry: str = "", pane_sizes: str = "", available: QRect | None = None) -> None:
         """Before the window is shown: the size, place and pane sizes the user left
         (from the settings), else a size chosen for the screen (``available`` is
         the screen's free area; tests give one)."""
-        if PANE_SIZES_PATTERN.fullmatch(pane_sizes or ""):
-            sizes = [int(n) for n in pane_sizes.split(",")]
-            if all(sizes):
-                self._pane_sizes = sizes
-                self.main_splitter.setSizes(sizes[:2])
-                self.list_splitter.setSizes(sizes[2:])
-        if geometry and self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii"))):
-            return
-        if available is None:
-            available = self.screen().availableGeometry()
-        self.place_for_screen(available)
+        self._window_layout.restore(geometry, pane_sizes, available)
 
     def place_for_screen(self, available: QRect) -> None:
         """Maximised on a small screen; else the comfortable size, centred."""
-        small = (
-            available.width() < COMFORTABLE_SIZE.width() + SCREEN_MARGIN.width()
-            or available.height() < COMFORTABLE_SIZE.height() + SCREEN_MARGIN.height()
-        )
-        if small:
-            # The size it returns to when the user un-maximises it: what fits.
-            self.resize(COMFORTABLE_SIZE.boundedTo(available.size() * 0.9))
-            self.move(available.topLeft())
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-            return
-        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMaximized)
-        self.resize(COMFORTABLE_SIZE)
-        frame = QRect(available.topLeft(), COMFORTABLE_SIZE)
-        frame.moveCenter(available.center())
-        self.move(frame.topLeft())
+        self._window_layout.place_for_screen(available)
 
     def layout_state(self) -> tuple[str, str]:
         """(geometry in base64, "folders,messages,list,preview") as they are now."""
-        self._remember_pane_sizes()
-        geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
-        return geometry, ",".join(str(n) for n in self._pane_sizes)
-
-    def _remember_pane_sizes(self) -> None:
-        # A hidden preview pane (F8) has no size to keep: its last one stays.
-        main = self.main_splitter.sizes()
-        listed = self.list_splitter.sizes() if self.preview_pane.isVisible() else self._pane_sizes[2:]
-        sizes = [*main, *listed]
-        if self.isVisible() and len(sizes) == 4 and all(sizes):
-            self._pane_sizes = sizes
-
-    def _on_splitter_moved(self, _pos: int, _index: int) -> None:
-        self._remember_pane_sizes()
-        self._layout_timer.start()
-
-    def _emit_layout(self) -> None:
-        self.layout_changed.emit(*self.layout_state())
+        return self._window_layout.state()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt's method name
-        self._layout_timer.stop()
-        self._emit_layout()
+        self._window_layout.report()
         super().closeEvent(event)
 
     # -- user actions -------------------------------------------------------
