@@ -127,10 +127,6 @@ class FolderSync:
         self._result: FolderSyncResult | None = None
         self._done = 0
         self._total = 0
-        #: Messages counted in ``_total`` ahead of their fetch, and whether the newest are
-        #: in the cache already (:meth:`_first_screen`).
-        self._ahead = 0
-        self._screen_shown = False
         #: The UIDs :meth:`_first_screen` asked for (the folder's diff does not ask again).
         self._screen: UidSet | None = None
         #: MailCache.background_writer's submit while a bulk load runs, else None.
@@ -409,13 +405,10 @@ class FolderSync:
             return
         self.cancel.check()
         newest = UidSet([(max(1, info.uidnext - size), info.uidnext - 1)])
-        self._total = info.exists  # the rest is counted in by _fetch_missing
-        self._ahead = info.exists
+        self._total = info.exists  # the whole folder from the start: never "50 of 50" first
         self.listener.progress(self._done, self._total)
         self._fetch_chunk(newest.to_imap(), set(newest))
         self._screen = newest
-        self._ahead -= self._done
-        self._screen_shown = self._done > 0  # else the folder's first chunk is the first screen
 
     def _fetch_missing(self, uids: UidSet | Sequence[int]) -> None:
         """Fetch summaries of ``uids`` newest first, in growing batches. The UIDs stay
@@ -424,13 +417,15 @@ class FolderSync:
             return
         opts = self.options
         missing = uids if isinstance(uids, UidSet) else UidSet.of(uids)
+        screen_shown = False
         if self._screen is not None:  # asked for once: one the server sent unreadably stays skipped
             missing, self._screen = missing - self._screen, None
-        self._total += len(missing) - min(self._ahead, len(missing))  # some already counted
+            screen_shown = self._done > 0  # else the folder's first chunk is the first screen
+            self._total = max(self._total, self._done + len(missing))  # counted from EXISTS already
+        else:
+            self._total += len(missing)
         self.listener.progress(self._done, self._total)
-        chunks = missing.descending_chunks(self._chunk_sizes(screen_shown=self._screen_shown))
-        self._ahead = 0
-        self._screen_shown = False
+        chunks = missing.descending_chunks(self._chunk_sizes(screen_shown=screen_shown))
         first = True
         bulk = len(missing) >= opts.bulk_min and len(missing) > self.cache.count(self._fid)
         with contextlib.ExitStack() as stack:
